@@ -1,0 +1,279 @@
+//! The principal: who is asking, with the roles and relationships that the privacy layer
+//! turns into conditions. It is loaded from the database on every request, so a staff member
+//! who left, a guardianship that ended or a role that was withdrawn stops counting at the
+//! next request, whatever token the caller still holds.
+
+use chrono::NaiveDate;
+use emis_authz::Role;
+use entity::{guardian, guardianship, org_parent, section, staff, staff_role, teaching_assignment};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _,
+    QuerySelect as _,
+};
+use std::collections::{BTreeSet, HashMap};
+
+/// Which kind of account a session belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Account {
+    Staff(i64),
+    Guardian(i64),
+}
+
+impl Account {
+    /// The kind as stored in `auth_session.account_kind`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Self::Staff(_) => "staff",
+            Self::Guardian(_) => "guardian",
+        }
+    }
+
+    /// The account's row id.
+    pub fn id(self) -> i64 {
+        match self {
+            Self::Staff(id) | Self::Guardian(id) => id,
+        }
+    }
+}
+
+/// Everything the privacy layer knows about the caller for one request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    /// The account, if signed in.
+    pub account: Option<Account>,
+    /// The session the request came through.
+    pub session_id: Option<i64>,
+    /// The date access is judged on (effective dates).
+    pub today: NaiveDate,
+    /// Roles held, each with the organisations it is held at (empty for relationship roles).
+    pub roles: HashMap<Role, BTreeSet<i64>>,
+    /// Students the caller is an active, unrestricted guardian of.
+    pub children: BTreeSet<i64>,
+    /// Classes the caller is homeroom teacher of.
+    pub homeroom_classes: BTreeSet<i64>,
+    /// Sections the caller teaches.
+    pub taught_sections: BTreeSet<i64>,
+    /// Classes of the sections the caller teaches.
+    pub taught_classes: BTreeSet<i64>,
+    /// Schools under the offices where the caller is an officer.
+    pub overseen_schools: BTreeSet<i64>,
+}
+
+impl Principal {
+    /// A caller with no account: the policy grants it nothing.
+    pub fn anonymous(today: NaiveDate) -> Self {
+        Self {
+            account: None,
+            session_id: None,
+            today,
+            roles: HashMap::new(),
+            children: BTreeSet::new(),
+            homeroom_classes: BTreeSet::new(),
+            taught_sections: BTreeSet::new(),
+            taught_classes: BTreeSet::new(),
+            overseen_schools: BTreeSet::new(),
+        }
+    }
+
+    /// The staff id, when the caller is staff.
+    pub fn staff_id(&self) -> Option<i64> {
+        match self.account {
+            Some(Account::Staff(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The guardian id, when the caller is a guardian.
+    pub fn guardian_id(&self) -> Option<i64> {
+        match self.account {
+            Some(Account::Guardian(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Organisations where the caller holds `role`.
+    pub fn orgs_of(&self, role: Role) -> impl Iterator<Item = i64> + '_ {
+        self.roles.get(&role).into_iter().flatten().copied()
+    }
+
+    /// Loads the principal of `account` as of `today`; `None` when the account may not act
+    /// (staff no longer active, guardian disabled).
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        account: Account,
+        session_id: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<Option<Self>, DbErr> {
+        let mut principal = Self::anonymous(today);
+        principal.account = Some(account);
+        principal.session_id = session_id;
+        let active = match account {
+            Account::Staff(id) => principal.load_staff(db, id).await?,
+            Account::Guardian(id) => principal.load_guardian(db, id).await?,
+        };
+        Ok(active.then_some(principal))
+    }
+
+    async fn load_guardian(&mut self, db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+        let status: Option<String> = guardian::Entity::find_by_id(id)
+            .select_only()
+            .column(guardian::Column::Status)
+            .into_tuple()
+            .one(db)
+            .await?;
+        if status.as_deref() != Some("active") {
+            return Ok(false);
+        }
+        let children: Vec<i64> = guardianship::Entity::find()
+            .select_only()
+            .column(guardianship::Column::StudentId)
+            .filter(guardianship::Column::GuardianId.eq(id))
+            .filter(guardianship::Column::AccessStatus.eq("active"))
+            .filter(active_on(
+                guardianship::Column::StartsOn,
+                guardianship::Column::EndsOn,
+                self.today,
+            ))
+            .into_tuple()
+            .all(db)
+            .await?;
+        self.children = children.into_iter().collect();
+        self.roles.insert(Role::Guardian, BTreeSet::new());
+        Ok(true)
+    }
+
+    async fn load_staff(&mut self, db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+        let status: Option<String> = staff::Entity::find_by_id(id)
+            .select_only()
+            .column(staff::Column::Status)
+            .into_tuple()
+            .one(db)
+            .await?;
+        if status.as_deref() != Some("active") {
+            return Ok(false);
+        }
+        let roles: Vec<(String, i64)> = staff_role::Entity::find()
+            .select_only()
+            .columns([staff_role::Column::Role, staff_role::Column::OrgId])
+            .filter(staff_role::Column::StaffId.eq(id))
+            .filter(active_on(
+                staff_role::Column::StartsOn,
+                staff_role::Column::EndsOn,
+                self.today,
+            ))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (name, org) in roles {
+            if let Ok(role) = name.parse::<Role>() {
+                self.roles.entry(role).or_default().insert(org);
+            }
+        }
+        self.load_assignments(db, id).await?;
+        if self.roles.contains_key(&Role::DistrictOfficer) {
+            let offices: Vec<i64> = self.orgs_of(Role::DistrictOfficer).collect();
+            self.overseen_schools = descendants(db, &offices, self.today).await?;
+        }
+        Ok(true)
+    }
+
+    async fn load_assignments(&mut self, db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+        let rows: Vec<(String, Option<i64>, Option<i64>, i64)> =
+            teaching_assignment::Entity::find()
+                .select_only()
+                .columns([
+                    teaching_assignment::Column::Kind,
+                    teaching_assignment::Column::SectionId,
+                    teaching_assignment::Column::ClassId,
+                    teaching_assignment::Column::SchoolId,
+                ])
+                .filter(teaching_assignment::Column::StaffId.eq(id))
+                .filter(active_on(
+                    teaching_assignment::Column::StartsOn,
+                    teaching_assignment::Column::EndsOn,
+                    self.today,
+                ))
+                .into_tuple()
+                .all(db)
+                .await?;
+        for (kind, section_id, class_id, school_id) in rows {
+            match (kind.as_str(), section_id, class_id) {
+                ("subject", Some(section_id), _) => {
+                    self.taught_sections.insert(section_id);
+                    self.roles
+                        .entry(Role::SubjectTeacher)
+                        .or_default()
+                        .insert(school_id);
+                }
+                ("homeroom", _, Some(class_id)) => {
+                    self.homeroom_classes.insert(class_id);
+                    self.roles
+                        .entry(Role::HomeroomTeacher)
+                        .or_default()
+                        .insert(school_id);
+                }
+                _ => {}
+            }
+        }
+        if !self.taught_sections.is_empty() {
+            let classes: Vec<i64> = section::Entity::find()
+                .select_only()
+                .column(section::Column::ClassId)
+                .filter(section::Column::Id.is_in(self.taught_sections.iter().copied()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            self.taught_classes = classes.into_iter().collect();
+        }
+        Ok(())
+    }
+}
+
+/// `starts <= today AND (ends IS NULL OR ends >= today)`.
+pub fn active_on<C: ColumnTrait>(starts: C, ends: C, today: NaiveDate) -> Condition {
+    Condition::all()
+        .add(starts.lte(today))
+        .add(Condition::any().add(ends.is_null()).add(ends.gte(today)))
+}
+
+/// Every school below `roots` in the organisation tree, following the parent links valid on
+/// `today`.
+async fn descendants(
+    db: &impl ConnectionTrait,
+    roots: &[i64],
+    today: NaiveDate,
+) -> Result<BTreeSet<i64>, DbErr> {
+    let mut found: BTreeSet<i64> = BTreeSet::new();
+    let mut frontier: Vec<i64> = roots.to_vec();
+    while !frontier.is_empty() {
+        let children: Vec<i64> = org_parent::Entity::find()
+            .select_only()
+            .column(org_parent::Column::OrgId)
+            .filter(org_parent::Column::ParentId.is_in(frontier.iter().copied()))
+            .filter(active_on_nullable_start(today))
+            .into_tuple()
+            .all(db)
+            .await?;
+        frontier = children
+            .into_iter()
+            .filter(|id| found.insert(*id))
+            .collect();
+    }
+    let schools: Vec<i64> = entity::org::Entity::find()
+        .select_only()
+        .column(entity::org::Column::Id)
+        .filter(entity::org::Column::Id.is_in(found.iter().copied()))
+        .filter(entity::org::Column::Kind.eq("school"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(schools.into_iter().collect())
+}
+
+fn active_on_nullable_start(today: NaiveDate) -> Condition {
+    active_on(
+        org_parent::Column::ValidFrom,
+        org_parent::Column::ValidTo,
+        today,
+    )
+}

@@ -1,0 +1,214 @@
+//! The `emis` command line: `serve` (optionally `--demo`), `migrate`, `seed`, `keygen`,
+//! `policy check|test`, `schema`. Messages to people are in Vietnamese and English.
+
+use crate::config::Config;
+use crate::seed::{SeedOptions, seed};
+use crate::startup::{Application, build_state};
+use clap::{Parser, Subcommand, ValueEnum};
+use emis_authz::{Policy, PolicyFiles, read_cases};
+use emis_crypto::ServerIdentity;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "emis",
+    version,
+    about = "EMIS: school information API with privacy by policy"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the API server.
+    Serve {
+        #[command(flatten)]
+        config: Config,
+        /// Start on a fresh SQLite file with demo data and a new key (ignores the database
+        /// and identity settings) and print how to sign in.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations.
+    Migrate {
+        #[command(flatten)]
+        config: Config,
+    },
+    /// Fill an empty database with deterministic demo data.
+    Seed {
+        #[command(flatten)]
+        config: Config,
+        /// Size of the data set.
+        #[arg(long, value_enum, default_value_t = Preset::Demo)]
+        preset: Preset,
+    },
+    /// Write a new age identity file for the server (refuses to overwrite).
+    Keygen {
+        /// Where to write it.
+        #[arg(long, default_value = "emis-identity.txt")]
+        out: PathBuf,
+    },
+    /// Check the policy files.
+    Policy {
+        #[command(subcommand)]
+        action: PolicyAction,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyAction {
+    /// Validate model and policy lines.
+    Check {
+        #[arg(long, default_value = "policy")]
+        dir: PathBuf,
+    },
+    /// Validate, then run the expected-decision cases.
+    Test {
+        #[arg(long, default_value = "policy")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Preset {
+    /// A few students per class: for tests.
+    Tiny,
+    /// Two schools: for trying the API.
+    Demo,
+    /// About 20,000 students: for benchmarks.
+    Benchmark,
+}
+
+impl Preset {
+    fn options(self) -> SeedOptions {
+        match self {
+            Self::Tiny => SeedOptions::tiny(),
+            Self::Demo => SeedOptions::demo(),
+            Self::Benchmark => SeedOptions::benchmark(),
+        }
+    }
+}
+
+/// Runs the command line; the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("Không khởi động được / cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("Lỗi / error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { config, demo } => serve(config, demo).await,
+        Command::Migrate { config } => {
+            let (db, _) = crate::db::connect(&config.database_url, 1).await?;
+            crate::db::migrate(&db).await?;
+            println!("Đã cập nhật cơ sở dữ liệu / database migrated");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Seed { config, preset } => {
+            let state = build_state(config).await?;
+            let report = seed(&state.db, state.vault.as_ref(), &preset.options()).await?;
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keygen { out } => {
+            let public = ServerIdentity::write_new_file(&out)?;
+            println!(
+                "Đã tạo khóa / identity written: {} (public key {public})",
+                out.display()
+            );
+            println!(
+                "Hãy sao lưu tệp này an toàn / keep a safe backup of this file: without it encrypted data cannot be read."
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Policy { action } => policy(action).await,
+        Command::Schema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn serve(mut config: Config, demo: bool) -> anyhow::Result<ExitCode> {
+    let telemetry = crate::telemetry::init(&config.log_format, config.otlp_endpoint.as_deref())?;
+    if demo {
+        let dir = std::env::temp_dir().join(format!("emis-demo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let identity = dir.join("identity.txt");
+        ServerIdentity::write_new_file(&identity)?;
+        config.database_url = format!("sqlite://{}?mode=rwc", dir.join("emis-demo.db").display());
+        config.identity_file = Some(identity);
+        config.introspection = true;
+        let state = build_state(config.clone()).await?;
+        let report = seed(&state.db, state.vault.as_ref(), &SeedOptions::demo()).await?;
+        println!("Dữ liệu mẫu / demo data in {}\n{report}", dir.display());
+    }
+    let app = Application::build(config).await?;
+    println!(
+        "EMIS đang chạy / listening on http://{}/graphql",
+        app.local_addr()?
+    );
+    app.run().await?;
+    telemetry.shutdown();
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn policy(action: PolicyAction) -> anyhow::Result<ExitCode> {
+    let (dir, run_cases) = match action {
+        PolicyAction::Check { dir } => (dir, false),
+        PolicyAction::Test { dir } => (dir, true),
+    };
+    let files = PolicyFiles::in_dir(&dir);
+    let policy = match Policy::load(&files).await {
+        Ok(policy) => policy,
+        Err(error) => {
+            eprintln!("{error}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    println!(
+        "Chính sách hợp lệ / policy valid: {} lines",
+        policy.line_count()
+    );
+    if !run_cases {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let cases = read_cases(&files.cases).map_err(|error| anyhow::anyhow!("{error}"))?;
+    let report = policy.check_cases(&cases);
+    for failure in &report.failures {
+        eprintln!("{failure}");
+    }
+    println!(
+        "{} đạt, {} không đạt / {} passed, {} failed",
+        report.passed,
+        report.failures.len(),
+        report.passed,
+        report.failures.len()
+    );
+    Ok(if report.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,107 @@
+//! The one typed configuration of the server, read once at start from flags and environment
+//! variables (every flag has an `EMIS_*` variable). Nothing else reads the environment.
+
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Settings of a running server.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database URL: `sqlite://PATH?mode=rwc` or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        env = "EMIS_DATABASE_URL",
+        default_value = "sqlite://emis.db?mode=rwc"
+    )]
+    pub database_url: String,
+
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "EMIS_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "EMIS_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// The age identity file that unwraps the data keys (written by `emis keygen`).
+    #[arg(long, env = "EMIS_IDENTITY_FILE")]
+    pub identity_file: Option<PathBuf>,
+
+    /// Folder holding `model.conf`, `policy.csv` and `cases.csv`.
+    #[arg(long, env = "EMIS_POLICY_DIR", default_value = "policy")]
+    pub policy_dir: PathBuf,
+
+    /// Seconds between checks of the policy files for changes; 0 turns reloading off.
+    #[arg(long, env = "EMIS_POLICY_RELOAD_SECS", default_value_t = 5)]
+    pub policy_reload_secs: u64,
+
+    /// Minutes an access token lives.
+    #[arg(long, env = "EMIS_ACCESS_TOKEN_MINUTES", default_value_t = 15)]
+    pub access_token_minutes: i64,
+
+    /// Days a refresh token lives.
+    #[arg(long, env = "EMIS_REFRESH_TOKEN_DAYS", default_value_t = 30)]
+    pub refresh_token_days: i64,
+
+    /// Serve GraphQL introspection (and so GraphiQL's documentation pane).
+    #[arg(long, env = "EMIS_INTROSPECTION", default_value_t = false)]
+    pub introspection: bool,
+
+    /// Deepest query nesting accepted.
+    #[arg(long, env = "EMIS_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+
+    /// Largest query complexity accepted (one per field, list fields times their page size).
+    #[arg(long, env = "EMIS_MAX_COMPLEXITY", default_value_t = 5000)]
+    pub max_complexity: usize,
+
+    /// OTLP/gRPC endpoint for traces, e.g. `http://127.0.0.1:4317`; unset: no export.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
+
+    /// Log output: `text` or `json`.
+    #[arg(long, env = "EMIS_LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
+}
+
+impl Config {
+    /// A configuration for tests and embedding: SQLite file, loopback on a free port.
+    pub fn for_database(database_url: impl Into<String>, policy_dir: PathBuf) -> Self {
+        Self {
+            database_url: database_url.into(),
+            db_max_connections: 8,
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            identity_file: None,
+            policy_dir,
+            policy_reload_secs: 0,
+            access_token_minutes: 15,
+            refresh_token_days: 30,
+            introspection: true,
+            max_depth: 12,
+            max_complexity: 5000,
+            otlp_endpoint: None,
+            log_format: "text".to_owned(),
+        }
+    }
+
+    /// How often to check the policy files, if at all.
+    pub fn policy_reload_interval(&self) -> Option<Duration> {
+        (self.policy_reload_secs > 0).then(|| Duration::from_secs(self.policy_reload_secs))
+    }
+
+    /// The policy folder: the configured one, or the repository's `policy/` when the
+    /// configured relative default does not exist (running from another directory).
+    pub fn resolved_policy_dir(&self) -> PathBuf {
+        if self.policy_dir.exists() || self.policy_dir.is_absolute() {
+            return self.policy_dir.clone();
+        }
+        let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../policy");
+        if shipped.exists() {
+            shipped
+        } else {
+            self.policy_dir.clone()
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The database connection: pool settings per backend (SQLite in WAL mode with a real pool;
+//! PostgreSQL), migrations, and the SQL statement counters that `/metrics` and the
+//! benchmarks read.
+
+use anyhow::Context as _;
+use migration::{Migrator, MigratorTrait as _};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Counts of SQL statements run through the pool since start.
+#[derive(Debug, Default)]
+pub struct SqlMetrics {
+    /// Statements executed.
+    pub statements: AtomicU64,
+    /// Statements that failed.
+    pub failures: AtomicU64,
+    /// Sum of the statements' execution time, in microseconds.
+    pub micros: AtomicU64,
+}
+
+impl SqlMetrics {
+    /// (statements, total microseconds) so far.
+    pub fn snapshot(&self) -> (u64, u64) {
+        (
+            self.statements.load(Ordering::Relaxed),
+            self.micros.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// Opens the pool for `url` with settings fit for the backend, and counts every statement.
+#[tracing::instrument(skip(url))]
+pub async fn connect(
+    url: &str,
+    max_connections: u32,
+) -> anyhow::Result<(DatabaseConnection, Arc<SqlMetrics>)> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(max_connections.max(1))
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    let mut db = Database::connect(options)
+        .await
+        .with_context(|| format!("cannot open the database at {}", redact_url(url)))?;
+    let metrics = Arc::new(SqlMetrics::default());
+    let counter = Arc::clone(&metrics);
+    db.set_metric_callback(move |info| {
+        counter.statements.fetch_add(1, Ordering::Relaxed);
+        if info.failed {
+            counter.failures.fetch_add(1, Ordering::Relaxed);
+        }
+        let micros = u64::try_from(info.elapsed.as_micros()).unwrap_or(u64::MAX);
+        counter.micros.fetch_add(micros, Ordering::Relaxed);
+    });
+    Ok((db, metrics))
+}
+
+/// Applies every pending migration.
+#[tracing::instrument(skip(db))]
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None)
+        .await
+        .context("migrating the database failed")
+}
+
+/// The URL without its password, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{}{}@{}", &url[..scheme + 3], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn redacting_a_url_drops_the_password_only() {
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            redact_url("sqlite://emis.db?mode=rwc"),
+            "sqlite://emis.db?mode=rwc"
+        );
+    }
+}

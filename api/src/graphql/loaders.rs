@@ -1,0 +1,186 @@
+//! Per-request DataLoaders: they batch the look-ups that nested fields make, so a page of
+//! students with their guardians and results costs a fixed number of SQL statements. Each
+//! loader applies the privacy layer's SQL condition, then the per-record check.
+
+use crate::auth::principal::active_on;
+use crate::privacy::{Access, Target, shapes};
+use crate::vault::Vault;
+use async_graphql::dataloader::Loader;
+use emis_authz::{Action, Kind};
+use entity::{assessment, guardian, guardianship, result, section};
+use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Loader error: details are logged where they happen, the client sees an internal error.
+pub type LoadError = Arc<crate::error::ApiError>;
+
+fn internal(error: sea_orm::DbErr) -> LoadError {
+    Arc::new(crate::error::ApiError::internal(error))
+}
+
+/// Makes sure data keys are cached before fields are opened (one query per batch).
+pub struct KeyLoader {
+    pub db: DatabaseConnection,
+    pub vault: Arc<Vault>,
+}
+
+impl Loader<u64> for KeyLoader {
+    type Value = ();
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[u64]) -> Result<HashMap<u64, ()>, LoadError> {
+        self.vault
+            .preload(&self.db, keys.iter().copied())
+            .await
+            .map_err(|error| Arc::new(crate::error::ApiError::internal(error)))?;
+        Ok(keys.iter().map(|key| (*key, ())).collect())
+    }
+}
+
+/// A guardian of a student, with the link between them.
+#[derive(Clone)]
+pub struct GuardianLink {
+    pub link: guardianship::Model,
+    pub guardian: guardian::Model,
+}
+
+/// Guardians of students, keyed by student id.
+pub struct GuardiansOfStudent {
+    pub access: Arc<Access>,
+    pub db: DatabaseConnection,
+}
+
+impl Loader<i64> for GuardiansOfStudent {
+    type Value = Vec<GuardianLink>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Vec<GuardianLink>>, LoadError> {
+        let shape = shapes::guardianship();
+        let today = self.access.principal().today;
+        let rows = guardianship::Entity::find()
+            .find_also_related(guardian::Entity)
+            .filter(guardianship::Column::StudentId.is_in(keys.iter().copied()))
+            .filter(active_on(
+                guardianship::Column::StartsOn,
+                guardianship::Column::EndsOn,
+                today,
+            ))
+            .filter(self.access.filter(Kind::Guardianship, Action::Read, &shape))
+            .filter(self.access.filter(Kind::Guardian, Action::Read, &shape))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        let links: Vec<GuardianLink> = rows
+            .into_iter()
+            .filter_map(|(link, guardian)| guardian.map(|guardian| GuardianLink { link, guardian }))
+            .collect();
+        let links = self
+            .access
+            .admit(Kind::Guardianship, links, |l| link_target(&l.link))
+            .await
+            .map_err(internal)?;
+        let links = self
+            .access
+            .admit(Kind::Guardian, links, |l| link_target(&l.link))
+            .await
+            .map_err(internal)?;
+        let mut grouped: HashMap<i64, Vec<GuardianLink>> = HashMap::new();
+        for link in links {
+            grouped.entry(link.link.student_id).or_default().push(link);
+        }
+        Ok(grouped)
+    }
+}
+
+/// The record a guardianship concerns, for checks.
+pub fn link_target(link: &guardianship::Model) -> Target {
+    Target::Personal {
+        student: link.student_id,
+        school: link.school_id,
+        section: None,
+        class: None,
+    }
+}
+
+/// A result with its assessment and subject.
+#[derive(Clone)]
+pub struct ResultRow {
+    pub result: result::Model,
+    pub assessment: assessment::Model,
+    pub subject_id: i64,
+}
+
+/// Results of students in a semester, keyed by (student id, semester id).
+pub struct ResultsOfStudent {
+    pub access: Arc<Access>,
+    pub db: DatabaseConnection,
+}
+
+impl Loader<(i64, i64)> for ResultsOfStudent {
+    type Value = Vec<ResultRow>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[(i64, i64)],
+    ) -> Result<HashMap<(i64, i64), Vec<ResultRow>>, LoadError> {
+        let students: Vec<i64> = keys.iter().map(|(student, _)| *student).collect();
+        let semesters: Vec<i64> = keys.iter().map(|(_, semester)| *semester).collect();
+        let rows = result::Entity::find()
+            .find_also_related(assessment::Entity)
+            .filter(result::Column::StudentId.is_in(students))
+            .filter(assessment::Column::SemesterId.is_in(semesters))
+            .filter(
+                self.access
+                    .filter(Kind::Result, Action::Read, &shapes::result()),
+            )
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        let rows: Vec<(result::Model, assessment::Model)> = rows
+            .into_iter()
+            .filter_map(|(r, a)| a.map(|a| (r, a)))
+            .collect();
+        let rows = self
+            .access
+            .admit(Kind::Result, rows, |(r, _)| result_target(r))
+            .await
+            .map_err(internal)?;
+        let section_ids: Vec<i64> = rows.iter().map(|(r, _)| r.section_id).collect();
+        let subjects: HashMap<i64, i64> = section::Entity::find()
+            .filter(section::Column::Id.is_in(section_ids))
+            .all(&self.db)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|s| (s.id, s.subject_id))
+            .collect();
+        let mut grouped: HashMap<(i64, i64), Vec<ResultRow>> = HashMap::new();
+        for (result, assessment) in rows {
+            let subject_id = subjects
+                .get(&result.section_id)
+                .copied()
+                .unwrap_or_default();
+            grouped
+                .entry((result.student_id, assessment.semester_id))
+                .or_default()
+                .push(ResultRow {
+                    result,
+                    assessment,
+                    subject_id,
+                });
+        }
+        Ok(grouped)
+    }
+}
+
+/// The record a result concerns, for checks.
+pub fn result_target(row: &result::Model) -> Target {
+    Target::Personal {
+        student: row.student_id,
+        school: row.school_id,
+        section: Some(row.section_id),
+        class: None,
+    }
+}

@@ -1,0 +1,69 @@
+//! The GraphQL schema, independent of HTTP: built once from the [`AppState`], executed per
+//! request with that request's [`Access`] and fresh DataLoaders (never shared between
+//! callers). Depth and complexity are limited; introspection is a per-deployment setting.
+
+pub mod context;
+pub mod ids;
+pub mod loaders;
+pub mod mutation;
+pub mod people;
+pub mod query;
+pub mod records;
+pub mod school;
+pub mod sensitive;
+pub mod students;
+
+use crate::privacy::Access;
+use crate::state::AppState;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{EmptySubscription, Schema};
+use std::sync::Arc;
+
+/// The EMIS schema type.
+pub type EmisSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+
+/// Builds the schema over `state`.
+pub fn build_schema(state: Arc<AppState>) -> EmisSchema {
+    let mut builder = Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
+        .limit_depth(state.config.max_depth)
+        .limit_complexity(state.config.max_complexity)
+        .extension(async_graphql::extensions::Tracing);
+    if !state.config.introspection {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder.data(state).finish()
+}
+
+/// The schema's SDL, as checked in at `api/schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
+        .finish()
+        .sdl()
+}
+
+/// Attaches the per-request data: the caller's access and fresh loaders.
+pub fn request_data(
+    request: async_graphql::Request,
+    state: &AppState,
+    access: Arc<Access>,
+) -> async_graphql::Request {
+    let db = state.db.clone();
+    let keys = loaders::KeyLoader {
+        db: db.clone(),
+        vault: Arc::clone(&state.vault),
+    };
+    let guardians = loaders::GuardiansOfStudent {
+        access: Arc::clone(&access),
+        db: db.clone(),
+    };
+    let results = loaders::ResultsOfStudent {
+        access: Arc::clone(&access),
+        db,
+    };
+    request
+        .data(access)
+        .data(records::CurrentSemester::default())
+        .data(DataLoader::new(keys, tokio::spawn))
+        .data(DataLoader::new(guardians, tokio::spawn))
+        .data(DataLoader::new(results, tokio::spawn))
+}

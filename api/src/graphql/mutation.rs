@@ -1,0 +1,74 @@
+//! The mutation root: signing in and out. (Writes to the books come with their own issue.)
+
+use super::context::{access, state};
+use crate::auth::session;
+use crate::error::{ApiError, ApiResult};
+use async_graphql::{Context, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+/// Tokens handed to a client after signing in or refreshing.
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    /// Bearer token for `Authorization: Bearer …`; short-lived.
+    pub access_token: String,
+    /// Exchanged for new tokens with `refreshSession`; each use rotates it.
+    pub refresh_token: String,
+    pub access_expires_at: DateTime<Utc>,
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+impl From<crate::auth::IssuedTokens> for AuthPayload {
+    fn from(tokens: crate::auth::IssuedTokens) -> Self {
+        Self {
+            access_token: tokens.access_token,
+            refresh_token: tokens.refresh_token,
+            access_expires_at: tokens.access_expires_at,
+            refresh_expires_at: tokens.refresh_expires_at,
+        }
+    }
+}
+
+/// The mutation root.
+pub struct MutationRoot;
+
+#[Object]
+impl MutationRoot {
+    /// Signs in with a username (staff, guardians) or phone number (guardians) and password.
+    /// An unknown account and a wrong password give the same error.
+    async fn sign_in(
+        &self,
+        ctx: &Context<'_>,
+        identifier: String,
+        password: String,
+    ) -> ApiResult<AuthPayload> {
+        let state = state(ctx)?;
+        let tokens = session::sign_in(
+            &state.db,
+            &state.vault,
+            &identifier,
+            &password,
+            state.token_lifetimes(),
+        )
+        .await?;
+        Ok(tokens.into())
+    }
+    /// Exchanges a refresh token for new tokens; the old ones stop working.
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> ApiResult<AuthPayload> {
+        let state = state(ctx)?;
+        let tokens = session::refresh(&state.db, &refresh_token, state.token_lifetimes()).await?;
+        Ok(tokens.into())
+    }
+    /// Ends the current session: its access and refresh tokens stop working at once.
+    async fn sign_out(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let session_id = access(ctx)?
+            .principal()
+            .session_id
+            .ok_or(ApiError::Unauthenticated)?;
+        session::revoke(&state(ctx)?.db, session_id).await?;
+        Ok(true)
+    }
+}

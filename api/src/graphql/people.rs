@@ -1,0 +1,360 @@
+//! People as the API shows them: students, guardians and staff. Built from entity rows (the
+//! database row is not the API row): ciphertext columns are never exposed, only opened
+//! through [`reveal`] after the policy allowed the field group.
+
+use super::context::access;
+use super::ids;
+use super::loaders::{GuardianLink, GuardiansOfStudent, ResultsOfStudent};
+use super::records::{self, AttendanceRecord, EnrollmentRecord, ResultRecord};
+use super::school::School;
+use super::sensitive::{Sealed, reveal};
+use crate::error::{ApiError, ApiResult};
+use crate::privacy::Target;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, ID, Object};
+use chrono::NaiveDate;
+use emis_authz::Kind;
+use entity::{guardian, staff, student};
+
+/// A student.
+pub struct Student(pub student::Model);
+
+impl Student {
+    fn targets(&self) -> [Target; 1] {
+        [self.target()]
+    }
+
+    /// The record this student is, for checks.
+    pub fn target(&self) -> Target {
+        Target::Personal {
+            student: self.0.id,
+            school: self.0.school_id,
+            section: None,
+            class: None,
+        }
+    }
+
+    fn sealed<'a>(&'a self, column: &'static str, value: &'a Option<Vec<u8>>) -> Sealed<'a> {
+        Sealed {
+            table: "student",
+            column,
+            row_id: self.0.id,
+            value: value.as_deref(),
+        }
+    }
+}
+
+#[Object]
+impl Student {
+    pub async fn id(&self) -> ID {
+        ids::encode("Student", self.0.id)
+    }
+    /// The sector database's identifier (OneRoster `sourcedId`).
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    async fn full_name(&self) -> &str {
+        &self.0.full_name
+    }
+    async fn family_name(&self) -> &str {
+        &self.0.family_name
+    }
+    async fn given_name(&self) -> &str {
+        &self.0.given_name
+    }
+    async fn gender(&self) -> Option<&str> {
+        self.0.gender.as_deref()
+    }
+    async fn birth_date(&self) -> Option<NaiveDate> {
+        self.0.birth_date
+    }
+    /// studying | transferred | graduated | dropped_out
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn school(&self, ctx: &Context<'_>) -> ApiResult<Option<School>> {
+        super::school::school_by_id(ctx, self.0.school_id).await
+    }
+    /// Citizen identity number (field group `student.identity`).
+    async fn identity_number(&self, ctx: &Context<'_>) -> Option<String> {
+        reveal(
+            ctx,
+            Kind::StudentIdentity,
+            &self.targets(),
+            self.sealed("identity_no_enc", &self.0.identity_no_enc),
+        )
+        .await
+    }
+    /// Home address (field group `student.address`).
+    async fn address(&self, ctx: &Context<'_>) -> Option<String> {
+        reveal(
+            ctx,
+            Kind::StudentAddress,
+            &self.targets(),
+            self.sealed("address_enc", &self.0.address_enc),
+        )
+        .await
+    }
+    /// Ethnicity (field group `student.background`).
+    async fn ethnicity(&self, ctx: &Context<'_>) -> Option<String> {
+        reveal(
+            ctx,
+            Kind::StudentBackground,
+            &self.targets(),
+            self.sealed("ethnicity_enc", &self.0.ethnicity_enc),
+        )
+        .await
+    }
+    /// Religion (field group `student.background`).
+    async fn religion(&self, ctx: &Context<'_>) -> Option<String> {
+        reveal(
+            ctx,
+            Kind::StudentBackground,
+            &self.targets(),
+            self.sealed("religion_enc", &self.0.religion_enc),
+        )
+        .await
+    }
+    /// Health and disability notes (field group `student.health`).
+    async fn health_notes(&self, ctx: &Context<'_>) -> Option<String> {
+        reveal(
+            ctx,
+            Kind::StudentHealth,
+            &self.targets(),
+            self.sealed("health_enc", &self.0.health_enc),
+        )
+        .await
+    }
+    /// Guardians of the student, as the caller may see them.
+    async fn guardians(&self, ctx: &Context<'_>) -> ApiResult<Vec<Guardian>> {
+        let loader = ctx
+            .data::<DataLoader<GuardiansOfStudent>>()
+            .map_err(|_| ApiError::Internal)?;
+        let links = loader
+            .load_one(self.0.id)
+            .await
+            .map_err(|_| ApiError::Internal)?
+            .unwrap_or_default();
+        Ok(links.into_iter().map(Guardian::Linked).collect())
+    }
+    /// Enrollments in classes, current and past.
+    async fn enrollments(&self, ctx: &Context<'_>) -> ApiResult<Vec<EnrollmentRecord>> {
+        records::enrollments_of(ctx, self.0.id).await
+    }
+    /// Results of a semester (default: the semester running today, or the last one begun).
+    async fn results(
+        &self,
+        ctx: &Context<'_>,
+        semester_id: Option<ID>,
+    ) -> ApiResult<Vec<ResultRecord>> {
+        let Some(semester) =
+            records::semester_or_current(ctx, semester_id.as_ref().map(|id| id.as_str())).await?
+        else {
+            return Ok(Vec::new());
+        };
+        let loader = ctx
+            .data::<DataLoader<ResultsOfStudent>>()
+            .map_err(|_| ApiError::Internal)?;
+        let rows = loader
+            .load_one((self.0.id, semester))
+            .await
+            .map_err(|_| ApiError::Internal)?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(ResultRecord).collect())
+    }
+    /// Roll-call entries other than present, between two dates (inclusive).
+    async fn attendance(
+        &self,
+        ctx: &Context<'_>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> ApiResult<Vec<AttendanceRecord>> {
+        records::attendance_of(ctx, self.0.id, from, to).await
+    }
+}
+
+/// A guardian, reached through one of their children or as oneself.
+pub enum Guardian {
+    Linked(GuardianLink),
+    Myself(guardian::Model),
+}
+
+impl Guardian {
+    fn row(&self) -> &guardian::Model {
+        match self {
+            Self::Linked(link) => &link.guardian,
+            Self::Myself(row) => row,
+        }
+    }
+
+    /// The records this guardian is seen as: the child's record they were reached
+    /// through, and themselves (which only they relate to, as `self`).
+    fn targets(&self) -> Vec<Target> {
+        let myself = Target::Guardian {
+            guardian: self.row().id,
+        };
+        match self {
+            Self::Linked(link) => vec![super::loaders::link_target(&link.link), myself],
+            Self::Myself(_) => vec![myself],
+        }
+    }
+
+    fn sealed<'a>(&'a self, column: &'static str, value: &'a Option<Vec<u8>>) -> Sealed<'a> {
+        Sealed {
+            table: "guardian",
+            column,
+            row_id: self.row().id,
+            value: value.as_deref(),
+        }
+    }
+}
+
+#[Object]
+impl Guardian {
+    pub async fn id(&self) -> ID {
+        ids::encode("Guardian", self.row().id)
+    }
+    async fn full_name(&self) -> &str {
+        &self.row().full_name
+    }
+    /// father | mother | guardian (null when read as oneself).
+    async fn relationship(&self) -> Option<&str> {
+        match self {
+            Self::Linked(link) => Some(&link.link.relationship),
+            Self::Myself(_) => None,
+        }
+    }
+    /// Phone number (field group `guardian.contact`).
+    async fn phone(&self, ctx: &Context<'_>) -> Option<String> {
+        reveal(
+            ctx,
+            Kind::GuardianContact,
+            &self.targets(),
+            self.sealed("phone_enc", &self.row().phone_enc),
+        )
+        .await
+    }
+    /// Personal e-mail (field group `guardian.contact`).
+    async fn email(&self, ctx: &Context<'_>) -> Option<String> {
+        reveal(
+            ctx,
+            Kind::GuardianContact,
+            &self.targets(),
+            self.sealed("email_enc", &self.row().email_enc),
+        )
+        .await
+    }
+    /// Citizen identity number (field group `guardian.identity`).
+    async fn identity_number(&self, ctx: &Context<'_>) -> Option<String> {
+        reveal(
+            ctx,
+            Kind::GuardianIdentity,
+            &self.targets(),
+            self.sealed("identity_no_enc", &self.row().identity_no_enc),
+        )
+        .await
+    }
+    /// Home address (field group `guardian.address`).
+    async fn address(&self, ctx: &Context<'_>) -> Option<String> {
+        reveal(
+            ctx,
+            Kind::GuardianAddress,
+            &self.targets(),
+            self.sealed("address_enc", &self.row().address_enc),
+        )
+        .await
+    }
+}
+
+/// A staff member.
+pub struct Staff(pub staff::Model);
+
+impl Staff {
+    fn targets(&self) -> [Target; 1] {
+        [Target::Staff {
+            staff: self.0.id,
+            school: self.0.school_id,
+        }]
+    }
+
+    fn sealed<'a>(&'a self, column: &'static str, value: &'a Option<Vec<u8>>) -> Sealed<'a> {
+        Sealed {
+            table: "staff",
+            column,
+            row_id: self.0.id,
+            value: value.as_deref(),
+        }
+    }
+}
+
+#[Object]
+impl Staff {
+    pub async fn id(&self) -> ID {
+        ids::encode("Staff", self.0.id)
+    }
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    async fn full_name(&self) -> &str {
+        &self.0.full_name
+    }
+    /// active | on_leave | transferred | left
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    /// Work phone (field group `staff.contact`).
+    async fn phone(&self, ctx: &Context<'_>) -> Option<String> {
+        reveal(
+            ctx,
+            Kind::StaffContact,
+            &self.targets(),
+            self.sealed("phone_enc", &self.0.phone_enc),
+        )
+        .await
+    }
+    /// E-mail (field group `staff.contact`).
+    async fn email(&self, ctx: &Context<'_>) -> Option<String> {
+        reveal(
+            ctx,
+            Kind::StaffContact,
+            &self.targets(),
+            self.sealed("email_enc", &self.0.email_enc),
+        )
+        .await
+    }
+    /// Citizen identity number (field group `staff.identity`).
+    async fn identity_number(&self, ctx: &Context<'_>) -> Option<String> {
+        reveal(
+            ctx,
+            Kind::StaffIdentity,
+            &self.targets(),
+            self.sealed("identity_no_enc", &self.0.identity_no_enc),
+        )
+        .await
+    }
+    /// Home address (field group `staff.address`).
+    async fn address(&self, ctx: &Context<'_>) -> Option<String> {
+        reveal(
+            ctx,
+            Kind::StaffAddress,
+            &self.targets(),
+            self.sealed("address_enc", &self.0.address_enc),
+        )
+        .await
+    }
+    async fn school(&self, ctx: &Context<'_>) -> ApiResult<Option<School>> {
+        super::school::school_by_id(ctx, self.0.school_id).await
+    }
+}
+
+/// Whether the access of `ctx` admits the staff row (used by directory and relations).
+pub async fn admit_staff(ctx: &Context<'_>, rows: Vec<staff::Model>) -> ApiResult<Vec<Staff>> {
+    let access = access(ctx)?;
+    let rows = access
+        .admit(Kind::Staff, rows, |row| Target::Staff {
+            staff: row.id,
+            school: row.school_id,
+        })
+        .await?;
+    Ok(rows.into_iter().map(Staff).collect())
+}

@@ -1,0 +1,238 @@
+//! The query root: `me`, schools, classes, sections, students, the staff directory and
+//! `node(id:)`. Every field resolves through the privacy layer; a record the caller may not
+//! see reads exactly like one that does not exist (null, or absent from the list).
+
+use super::context::{access, signed_in, state};
+use super::ids;
+use super::people::{Guardian, Staff, Student, admit_staff};
+use super::school::{self, Class, School, Section};
+use super::students::{self, StudentConnection, StudentOrder, StudentQuery};
+use crate::error::ApiResult;
+use crate::privacy::shapes;
+use async_graphql::{Context, ID, Interface, Object};
+use emis_authz::{Action, Kind};
+use entity::{guardian, staff, student};
+use sea_orm::{
+    ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+};
+
+/// Anything with a global id.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID"))]
+pub enum Node {
+    School(School),
+    Class(Class),
+    Section(Section),
+    Student(Student),
+    Staff(Staff),
+}
+
+/// The signed-in caller.
+pub struct Me;
+
+#[Object]
+impl Me {
+    /// staff | guardian
+    async fn account_kind(&self, ctx: &Context<'_>) -> ApiResult<Option<&'static str>> {
+        Ok(access(ctx)?
+            .principal()
+            .account
+            .map(|account| account.kind()))
+    }
+    /// The roles the caller holds today, as the policy names them.
+    async fn roles(&self, ctx: &Context<'_>) -> ApiResult<Vec<&'static str>> {
+        let mut roles: Vec<&'static str> = access(ctx)?
+            .principal()
+            .roles
+            .keys()
+            .map(|role| role.as_str())
+            .collect();
+        roles.sort_unstable();
+        Ok(roles)
+    }
+    /// The caller's own staff record.
+    async fn staff(&self, ctx: &Context<'_>) -> ApiResult<Option<Staff>> {
+        let Some(id) = access(ctx)?.principal().staff_id() else {
+            return Ok(None);
+        };
+        let rows = staff::Entity::find_by_id(id)
+            .filter(access(ctx)?.filter(Kind::Staff, Action::Read, &shapes::staff()))
+            .all(&state(ctx)?.db)
+            .await?;
+        Ok(admit_staff(ctx, rows).await?.pop())
+    }
+    /// The caller's own guardian record.
+    async fn guardian(&self, ctx: &Context<'_>) -> ApiResult<Option<Guardian>> {
+        let Some(id) = access(ctx)?.principal().guardian_id() else {
+            return Ok(None);
+        };
+        let shape = crate::privacy::Shape::Guardian {
+            guardian: crate::privacy::shape::col(guardian::Entity, guardian::Column::Id),
+        };
+        let row = guardian::Entity::find_by_id(id)
+            .filter(access(ctx)?.filter(Kind::Guardian, Action::Read, &shape))
+            .one(&state(ctx)?.db)
+            .await?;
+        Ok(row.map(Guardian::Myself))
+    }
+    /// A guardian's children (active, unrestricted guardianships).
+    async fn children(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {
+        let children: Vec<i64> = access(ctx)?.principal().children.iter().copied().collect();
+        let access = access(ctx)?;
+        let rows = student::Entity::find()
+            .filter(student::Column::Id.is_in(children))
+            .filter(access.filter(Kind::Student, Action::Read, &shapes::student()))
+            .order_by_asc(student::Column::SortName)
+            .all(&state(ctx)?.db)
+            .await?;
+        let rows = access
+            .admit(Kind::Student, rows, students::student_target)
+            .await?;
+        Ok(rows.into_iter().map(Student).collect())
+    }
+    /// Classes the caller is homeroom teacher of.
+    async fn homeroom_classes(&self, ctx: &Context<'_>) -> ApiResult<Vec<Class>> {
+        let ids: Vec<i64> = access(ctx)?
+            .principal()
+            .homeroom_classes
+            .iter()
+            .copied()
+            .collect();
+        let mut classes = Vec::new();
+        for id in ids {
+            classes.extend(school::class_by_id(ctx, id).await?);
+        }
+        Ok(classes)
+    }
+    /// Sections the caller teaches.
+    async fn sections(&self, ctx: &Context<'_>) -> ApiResult<Vec<Section>> {
+        let ids: Vec<i64> = access(ctx)?
+            .principal()
+            .taught_sections
+            .iter()
+            .copied()
+            .collect();
+        let mut sections = Vec::new();
+        for id in ids {
+            sections.extend(school::section_by_id(ctx, id).await?);
+        }
+        Ok(sections)
+    }
+    /// Schools the caller may see.
+    async fn schools(&self, ctx: &Context<'_>) -> ApiResult<Vec<School>> {
+        school::schools(ctx).await
+    }
+}
+
+/// The query root.
+pub struct QueryRoot;
+
+#[Object]
+impl QueryRoot {
+    /// Who I am, my roles, and what I can reach; null when not signed in.
+    async fn me(&self, ctx: &Context<'_>) -> ApiResult<Option<Me>> {
+        Ok(access(ctx)?.principal().account.map(|_| Me))
+    }
+    /// Schools the caller may see.
+    async fn schools(&self, ctx: &Context<'_>) -> ApiResult<Vec<School>> {
+        signed_in(ctx)?;
+        school::schools(ctx).await
+    }
+    async fn school(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<School>> {
+        match ids::decode_as("School", &id) {
+            Some(id) => school::school_by_id(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    async fn class(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Class>> {
+        match ids::decode_as("Class", &id) {
+            Some(id) => school::class_by_id(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    async fn section(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Section>> {
+        match ids::decode_as("Section", &id) {
+            Some(id) => school::section_by_id(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// Students the caller may see: search by name, filter by school, class or exact
+    /// identity number, in roster order.
+    #[allow(clippy::too_many_arguments)]
+    async fn students(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(validator(minimum = 0, maximum = 100))] first: Option<i32>,
+        after: Option<String>,
+        search: Option<String>,
+        school_id: Option<ID>,
+        class_id: Option<ID>,
+        identity_number: Option<String>,
+        order_by: Option<StudentOrder>,
+    ) -> ApiResult<StudentConnection> {
+        signed_in(ctx)?;
+        let query = StudentQuery {
+            first,
+            after,
+            search,
+            school_id,
+            class_id,
+            identity_number,
+            order_by,
+        };
+        students::students(ctx, query).await
+    }
+    async fn student(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Student>> {
+        match ids::decode_as("Student", &id) {
+            Some(id) => students::student_by_id(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// Staff the caller may see, by name; optionally of one school or matching a name.
+    async fn staff_directory(
+        &self,
+        ctx: &Context<'_>,
+        school_id: Option<ID>,
+        search: Option<String>,
+    ) -> ApiResult<Vec<Staff>> {
+        signed_in(ctx)?;
+        let mut select = staff::Entity::find()
+            .filter(access(ctx)?.filter(Kind::Staff, Action::Read, &shapes::staff()))
+            .order_by_asc(staff::Column::SortName)
+            .limit(500);
+        if let Some(school) = school_id {
+            select = select.filter(
+                staff::Column::SchoolId.eq(ids::decode_as("School", &school).unwrap_or(-1)),
+            );
+        }
+        if let Some(search) = search
+            .as_deref()
+            .map(crate::text::fold)
+            .filter(|s| !s.is_empty())
+        {
+            select = select.filter(staff::Column::SearchName.contains(search));
+        }
+        let rows = select.all(&state(ctx)?.db).await?;
+        admit_staff(ctx, rows).await
+    }
+    /// Any record by global id; null when it does not exist or may not be seen.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
+        let Some((kind, row)) = ids::decode(&id) else {
+            return Ok(None);
+        };
+        Ok(match kind.as_str() {
+            "School" => school::school_by_id(ctx, row).await?.map(Node::School),
+            "Class" => school::class_by_id(ctx, row).await?.map(Node::Class),
+            "Section" => school::section_by_id(ctx, row).await?.map(Node::Section),
+            "Student" => students::student_by_id(ctx, row).await?.map(Node::Student),
+            "Staff" => {
+                let rows = staff::Entity::find_by_id(row)
+                    .filter(access(ctx)?.filter(Kind::Staff, Action::Read, &shapes::staff()))
+                    .all(&state(ctx)?.db)
+                    .await?;
+                admit_staff(ctx, rows).await?.pop().map(Node::Staff)
+            }
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,174 @@
+//! The records of the books as the API shows them: enrollments, results and attendance,
+//! each read through the privacy layer (SQL condition, then per-record check).
+
+use super::context::access;
+use super::ids;
+use super::loaders::ResultRow;
+use super::school::{Class, class_by_id};
+use crate::auth::principal::active_on;
+use crate::error::ApiResult;
+use crate::privacy::{Target, shapes};
+use async_graphql::{Context, ID, Object};
+use chrono::NaiveDate;
+use emis_authz::{Action, Kind};
+use entity::{attendance, enrollment, semester};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+
+/// A student's enrollment in a class.
+pub struct EnrollmentRecord(pub enrollment::Model);
+
+#[Object]
+impl EnrollmentRecord {
+    async fn starts_on(&self) -> NaiveDate {
+        self.0.starts_on
+    }
+    async fn ends_on(&self) -> Option<NaiveDate> {
+        self.0.ends_on
+    }
+    async fn class(&self, ctx: &Context<'_>) -> ApiResult<Option<Class>> {
+        class_by_id(ctx, self.0.class_id).await
+    }
+}
+
+/// Enrollments of `student` the caller may see.
+pub async fn enrollments_of(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<EnrollmentRecord>> {
+    let access = access(ctx)?;
+    let rows = enrollment::Entity::find()
+        .filter(enrollment::Column::StudentId.eq(student))
+        .filter(access.filter(Kind::Enrollment, Action::Read, &shapes::enrollment()))
+        .order_by_asc(enrollment::Column::StartsOn)
+        .all(&crate::graphql::context::state(ctx)?.db)
+        .await?;
+    let rows = access
+        .admit(Kind::Enrollment, rows, |row| Target::Personal {
+            student: row.student_id,
+            school: row.school_id,
+            section: None,
+            class: Some(row.class_id),
+        })
+        .await?;
+    Ok(rows.into_iter().map(EnrollmentRecord).collect())
+}
+
+/// One assessment result.
+pub struct ResultRecord(pub ResultRow);
+
+#[Object]
+impl ResultRecord {
+    async fn subject_id(&self) -> ID {
+        ids::encode("Subject", self.0.subject_id)
+    }
+    async fn section_id(&self) -> ID {
+        ids::encode("Section", self.0.result.section_id)
+    }
+    /// regular | midterm | final
+    async fn kind(&self) -> &str {
+        &self.0.assessment.kind
+    }
+    /// Number of the assessment within its kind (regular assessments are numbered).
+    async fn sequence(&self) -> i16 {
+        self.0.assessment.sequence
+    }
+    /// Score 0–10 with one decimal, for scored subjects.
+    async fn score(&self) -> Option<f64> {
+        self.0
+            .result
+            .score_tenths
+            .map(|tenths| f64::from(tenths) / 10.0)
+    }
+    /// Đạt (true) or Chưa đạt (false), for comment-only subjects.
+    async fn passed(&self) -> Option<bool> {
+        self.0.result.passed
+    }
+    async fn comment(&self) -> Option<&str> {
+        self.0.result.comment.as_deref()
+    }
+}
+
+/// One roll-call entry.
+pub struct AttendanceRecord(pub attendance::Model);
+
+#[Object]
+impl AttendanceRecord {
+    async fn date(&self) -> NaiveDate {
+        self.0.date
+    }
+    /// morning | afternoon
+    async fn session(&self) -> &str {
+        &self.0.session
+    }
+    async fn period(&self) -> Option<i32> {
+        self.0.period
+    }
+    /// present | excused | unexcused | late | left_period
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+}
+
+/// Attendance entries of `student` between `from` and `to` the caller may see.
+pub async fn attendance_of(
+    ctx: &Context<'_>,
+    student: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Vec<AttendanceRecord>> {
+    let access = access(ctx)?;
+    let rows = attendance::Entity::find()
+        .filter(attendance::Column::StudentId.eq(student))
+        .filter(attendance::Column::Date.between(from, to))
+        .filter(access.filter(Kind::Attendance, Action::Read, &shapes::attendance()))
+        .order_by_asc(attendance::Column::Date)
+        .all(&crate::graphql::context::state(ctx)?.db)
+        .await?;
+    let rows = access
+        .admit(Kind::Attendance, rows, |row| Target::Personal {
+            student: row.student_id,
+            school: row.school_id,
+            section: None,
+            class: Some(row.class_id),
+        })
+        .await?;
+    Ok(rows.into_iter().map(AttendanceRecord).collect())
+}
+
+/// The semester running on the request's date, resolved once per request.
+#[derive(Default)]
+pub struct CurrentSemester(tokio::sync::OnceCell<Option<i64>>);
+
+/// The semester `id` names, or the one running on the principal's date (else the last one
+/// begun). Semesters are calendar structure, not personal data.
+pub async fn semester_or_current(ctx: &Context<'_>, id: Option<&str>) -> ApiResult<Option<i64>> {
+    if let Some(id) = id {
+        return Ok(ids::decode_as("Semester", id));
+    }
+    let cell = ctx
+        .data::<CurrentSemester>()
+        .map_err(|_| crate::error::ApiError::Internal)?;
+    let current = cell
+        .0
+        .get_or_try_init(|| async {
+            let today = access(ctx)?.principal().today;
+            let row = semester::Entity::find()
+                .filter(semester::Column::StartsOn.lte(today))
+                .order_by_desc(semester::Column::StartsOn)
+                .one(&crate::graphql::context::state(ctx)?.db)
+                .await?;
+            Ok::<_, crate::error::ApiError>(row.map(|row| row.id))
+        })
+        .await?;
+    Ok(*current)
+}
+
+/// Enrollment condition: active on the caller's date.
+pub fn enrollment_active(ctx: &Context<'_>) -> ApiResult<sea_orm::Condition> {
+    let today = access(ctx)?.principal().today;
+    Ok(active_on(
+        enrollment::Column::StartsOn,
+        enrollment::Column::EndsOn,
+        today,
+    ))
+}

@@ -1,0 +1,312 @@
+//! Schools, homeroom classes, sections and subjects as the API shows them, each visible only
+//! as the policy allows (a guardian sees their children's classes, a teacher the classes they
+//! teach, a principal their school).
+
+use super::context::{access, state};
+use super::ids;
+use super::people::{Staff, Student, admit_staff};
+use super::records::enrollment_active;
+use crate::auth::principal::active_on;
+use crate::error::ApiResult;
+use crate::privacy::{Shape, Target, shapes};
+use async_graphql::{Context, ID, Object};
+use emis_authz::{Action, Kind};
+use entity::{
+    enrollment, homeroom_class, org, section, staff, student, subject, teaching_assignment,
+};
+use sea_orm::{
+    ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+};
+
+/// Loads the rows of `E` with `id` that the caller may read as `kind`.
+async fn visible<E>(
+    ctx: &Context<'_>,
+    kind: Kind,
+    shape: &Shape,
+    select: sea_orm::Select<E>,
+    target: impl Fn(&E::Model) -> Target,
+) -> ApiResult<Vec<E::Model>>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Send + Sync,
+{
+    let access = access(ctx)?;
+    let rows = select
+        .filter(access.filter(kind, Action::Read, shape))
+        .all(&state(ctx)?.db)
+        .await?;
+    Ok(access.admit(kind, rows, target).await?)
+}
+
+fn org_target(row: &org::Model) -> Target {
+    Target::Org { org: row.id }
+}
+
+fn class_target(row: &homeroom_class::Model) -> Target {
+    Target::Class {
+        class: row.id,
+        school: row.school_id,
+    }
+}
+
+fn section_target(row: &section::Model) -> Target {
+    Target::Section {
+        section: row.id,
+        class: row.class_id,
+        school: row.school_id,
+    }
+}
+
+/// The school `id`, if the caller may see it.
+pub async fn school_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<School>> {
+    let select = org::Entity::find_by_id(id).filter(org::Column::Kind.eq("school"));
+    Ok(
+        visible(ctx, Kind::School, &shapes::org(), select, org_target)
+            .await?
+            .pop()
+            .map(School),
+    )
+}
+
+/// The schools the caller may see, by name.
+pub async fn schools(ctx: &Context<'_>) -> ApiResult<Vec<School>> {
+    let select = org::Entity::find()
+        .filter(org::Column::Kind.eq("school"))
+        .order_by_asc(org::Column::Name);
+    Ok(
+        visible(ctx, Kind::School, &shapes::org(), select, org_target)
+            .await?
+            .into_iter()
+            .map(School)
+            .collect(),
+    )
+}
+
+/// The class `id`, if the caller may see it.
+pub async fn class_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Class>> {
+    let select = homeroom_class::Entity::find_by_id(id);
+    Ok(
+        visible(ctx, Kind::Class, &shapes::class(), select, class_target)
+            .await?
+            .pop()
+            .map(Class),
+    )
+}
+
+/// The section `id`, if the caller may see it.
+pub async fn section_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Section>> {
+    let select = section::Entity::find_by_id(id);
+    Ok(visible(
+        ctx,
+        Kind::Section,
+        &shapes::section(),
+        select,
+        section_target,
+    )
+    .await?
+    .pop()
+    .map(Section))
+}
+
+/// The classes of `school` the caller may see (all years), by grade and name.
+pub async fn classes_of(ctx: &Context<'_>, school: Option<i64>) -> ApiResult<Vec<Class>> {
+    let mut select = homeroom_class::Entity::find()
+        .order_by_asc(homeroom_class::Column::GradeLevel)
+        .order_by_asc(homeroom_class::Column::Name);
+    if let Some(school) = school {
+        select = select.filter(homeroom_class::Column::SchoolId.eq(school));
+    }
+    Ok(
+        visible(ctx, Kind::Class, &shapes::class(), select, class_target)
+            .await?
+            .into_iter()
+            .map(Class)
+            .collect(),
+    )
+}
+
+/// A school.
+pub struct School(pub org::Model);
+
+#[Object]
+impl School {
+    pub async fn id(&self) -> ID {
+        ids::encode("School", self.0.id)
+    }
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// TH (primary), THCS (lower secondary) or THPT (upper secondary).
+    async fn level(&self) -> Option<&str> {
+        self.0.school_level.as_deref()
+    }
+    async fn sector_code(&self) -> Option<&str> {
+        self.0.sector_code.as_deref()
+    }
+    /// The school's classes the caller may see.
+    async fn classes(&self, ctx: &Context<'_>) -> ApiResult<Vec<Class>> {
+        classes_of(ctx, Some(self.0.id)).await
+    }
+}
+
+/// A homeroom class (lớp) of one school year.
+pub struct Class(pub homeroom_class::Model);
+
+#[Object]
+impl Class {
+    pub async fn id(&self) -> ID {
+        ids::encode("Class", self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn grade_level(&self) -> i16 {
+        self.0.grade_level
+    }
+    async fn school(&self, ctx: &Context<'_>) -> ApiResult<Option<School>> {
+        school_by_id(ctx, self.0.school_id).await
+    }
+    /// Students enrolled today whom the caller may see, in roster order.
+    async fn students(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {
+        roster(ctx, self.0.id).await
+    }
+    /// Sections (subjects) of the class the caller may see.
+    async fn sections(&self, ctx: &Context<'_>) -> ApiResult<Vec<Section>> {
+        let select = section::Entity::find()
+            .filter(section::Column::ClassId.eq(self.0.id))
+            .order_by_asc(section::Column::Id);
+        Ok(visible(
+            ctx,
+            Kind::Section,
+            &shapes::section(),
+            select,
+            section_target,
+        )
+        .await?
+        .into_iter()
+        .map(Section)
+        .collect())
+    }
+    /// The homeroom teacher, if the caller may see them.
+    async fn homeroom_teacher(&self, ctx: &Context<'_>) -> ApiResult<Option<Staff>> {
+        assigned_staff(
+            ctx,
+            teaching_assignment::Column::ClassId,
+            self.0.id,
+            "homeroom",
+        )
+        .await
+    }
+}
+
+/// Students enrolled today in `class` whom the caller may see.
+pub async fn roster(ctx: &Context<'_>, class: i64) -> ApiResult<Vec<Student>> {
+    let enrolled = sea_orm::sea_query::Query::select()
+        .column(enrollment::Column::StudentId)
+        .from(enrollment::Entity)
+        .and_where(enrollment::Column::ClassId.eq(class))
+        .cond_where(enrollment_active(ctx)?)
+        .to_owned();
+    let select = student::Entity::find()
+        .filter(student::Column::Id.in_subquery(enrolled))
+        .order_by_asc(student::Column::SortName)
+        .order_by_asc(student::Column::Id);
+    let rows = visible(ctx, Kind::Student, &shapes::student(), select, |row| {
+        Target::Personal {
+            student: row.id,
+            school: row.school_id,
+            section: None,
+            class: None,
+        }
+    })
+    .await?;
+    Ok(rows.into_iter().map(Student).collect())
+}
+
+/// The staff member assigned today as `kind` to the section or class `id`.
+async fn assigned_staff(
+    ctx: &Context<'_>,
+    column: teaching_assignment::Column,
+    id: i64,
+    kind: &str,
+) -> ApiResult<Option<Staff>> {
+    let today = access(ctx)?.principal().today;
+    let assigned = sea_orm::sea_query::Query::select()
+        .column(teaching_assignment::Column::StaffId)
+        .from(teaching_assignment::Entity)
+        .and_where(column.eq(id))
+        .and_where(teaching_assignment::Column::Kind.eq(kind))
+        .cond_where(active_on(
+            teaching_assignment::Column::StartsOn,
+            teaching_assignment::Column::EndsOn,
+            today,
+        ))
+        .to_owned();
+    let access = access(ctx)?;
+    let rows = staff::Entity::find()
+        .filter(staff::Column::Id.in_subquery(assigned))
+        .filter(access.filter(Kind::Staff, Action::Read, &shapes::staff()))
+        .limit(1)
+        .all(&state(ctx)?.db)
+        .await?;
+    Ok(admit_staff(ctx, rows).await?.pop())
+}
+
+/// A section: one subject taught to one class in one school year.
+pub struct Section(pub section::Model);
+
+#[Object]
+impl Section {
+    pub async fn id(&self) -> ID {
+        ids::encode("Section", self.0.id)
+    }
+    async fn periods_per_year(&self) -> i32 {
+        self.0.periods_per_year
+    }
+    async fn subject(&self, ctx: &Context<'_>) -> ApiResult<Option<Subject>> {
+        Ok(subject::Entity::find_by_id(self.0.subject_id)
+            .one(&state(ctx)?.db)
+            .await?
+            .map(Subject))
+    }
+    async fn class(&self, ctx: &Context<'_>) -> ApiResult<Option<Class>> {
+        class_by_id(ctx, self.0.class_id).await
+    }
+    /// The subject teacher, if the caller may see them.
+    async fn teacher(&self, ctx: &Context<'_>) -> ApiResult<Option<Staff>> {
+        assigned_staff(
+            ctx,
+            teaching_assignment::Column::SectionId,
+            self.0.id,
+            "subject",
+        )
+        .await
+    }
+    /// Students of the section's class whom the caller may see.
+    async fn students(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {
+        roster(ctx, self.0.class_id).await
+    }
+}
+
+/// A subject of the national curriculum.
+pub struct Subject(pub subject::Model);
+
+#[Object]
+impl Subject {
+    pub async fn id(&self) -> ID {
+        ids::encode("Subject", self.0.id)
+    }
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// scored (0–10) or comment (Đạt / Chưa đạt).
+    async fn assessment(&self) -> &str {
+        &self.0.assessment
+    }
+}

@@ -1,0 +1,48 @@
+//! Reading a sensitive field: the privacy layer decides the field group for the record
+//! first; only then is the data key made ready (batched) and the ciphertext opened. A
+//! denied, missing or unopenable value reads as null, with no error.
+
+use super::context::{access, state};
+use super::loaders::KeyLoader;
+use crate::privacy::Target;
+use crate::vault::Vault;
+use async_graphql::Context;
+use async_graphql::dataloader::DataLoader;
+use emis_authz::Kind;
+
+/// Where a sealed value lives: table, column and row (the ciphertext is bound to them).
+pub struct Sealed<'a> {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub row_id: i64,
+    pub value: Option<&'a [u8]>,
+}
+
+/// The plaintext of `sealed` if the caller may read field group `kind` of the record, seen
+/// as any of `targets` (a guardian reached through a child is also, to themselves, `self`).
+pub async fn reveal(
+    ctx: &Context<'_>,
+    kind: Kind,
+    targets: &[Target],
+    sealed: Sealed<'_>,
+) -> Option<String> {
+    let value = sealed.value?;
+    let access = access(ctx).ok()?;
+    let mut allowed = false;
+    for target in targets {
+        if access.field(kind, *target).await {
+            allowed = true;
+            break;
+        }
+    }
+    if !allowed {
+        return None;
+    }
+    let key_id = Vault::key_id_of(value)?;
+    let loader = ctx.data::<DataLoader<KeyLoader>>().ok()?;
+    loader.load_one(key_id).await.ok()?;
+    state(ctx)
+        .ok()?
+        .vault
+        .open_field(sealed.table, sealed.column, sealed.row_id, value)
+}

@@ -1,0 +1,245 @@
+//! The student list as a Relay connection: search by name (diacritics-insensitive), filters
+//! by school and class, exact look-up by identity number, keyset pagination by roster order,
+//! and `totalCount` — all inside the privacy condition, so counts, pages and cursors only
+//! ever reflect students the caller may see.
+
+use super::context::{access, state};
+use super::ids;
+use super::people::Student;
+use crate::error::{ApiError, ApiResult};
+use crate::privacy::{Target, shapes};
+use async_graphql::{Context, Enum, ID, Object};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use emis_authz::{Action, Kind};
+use entity::{enrollment, student};
+use sea_orm::sea_query::{LikeExpr, Query};
+use sea_orm::{
+    ColumnTrait as _, Condition, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _,
+};
+
+/// Largest page.
+pub const MAX_PAGE: u64 = 100;
+
+/// Orders of the student list.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum StudentOrder {
+    /// Given name, then family name (how Vietnamese rosters are read).
+    NameAsc,
+    NameDesc,
+}
+
+/// Arguments of `students`.
+pub struct StudentQuery {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub search: Option<String>,
+    pub school_id: Option<ID>,
+    pub class_id: Option<ID>,
+    pub identity_number: Option<String>,
+    pub order_by: Option<StudentOrder>,
+}
+
+/// A page of students.
+pub struct StudentConnection {
+    condition: Condition,
+    nodes: Vec<(String, Student)>,
+    has_next_page: bool,
+    has_previous_page: bool,
+}
+
+/// One student with its cursor.
+pub struct StudentEdge {
+    cursor: String,
+    node: Student,
+}
+
+#[Object]
+impl StudentEdge {
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+    async fn node(&self) -> &Student {
+        &self.node
+    }
+}
+
+/// Relay page information.
+#[derive(async_graphql::SimpleObject)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+    pub start_cursor: Option<String>,
+    pub end_cursor: Option<String>,
+}
+
+#[Object]
+impl StudentConnection {
+    async fn edges(&self) -> Vec<StudentEdge> {
+        self.nodes
+            .iter()
+            .map(|(cursor, node)| StudentEdge {
+                cursor: cursor.clone(),
+                node: Student(node.0.clone()),
+            })
+            .collect()
+    }
+    async fn nodes(&self) -> Vec<&Student> {
+        self.nodes.iter().map(|(_, node)| node).collect()
+    }
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_next_page: self.has_next_page,
+            has_previous_page: self.has_previous_page,
+            start_cursor: self.nodes.first().map(|(cursor, _)| cursor.clone()),
+            end_cursor: self.nodes.last().map(|(cursor, _)| cursor.clone()),
+        }
+    }
+    /// Students matching the filters that the caller may see, over all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
+        Ok(student::Entity::find()
+            .filter(self.condition.clone())
+            .count(&state(ctx)?.db)
+            .await?)
+    }
+}
+
+fn cursor_of(row: &student::Model) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}\u{0}{}", row.sort_name, row.id))
+}
+
+fn parse_cursor(cursor: &str) -> ApiResult<(String, i64)> {
+    let invalid = || ApiError::bad_input("con trỏ phân trang không hợp lệ", "invalid cursor");
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let (name, id) = text.split_once('\u{0}').ok_or_else(invalid)?;
+    Ok((name.to_owned(), id.parse().map_err(|_| invalid())?))
+}
+
+/// The filters of `query`, inside the caller's privacy condition.
+fn conditions(ctx: &Context<'_>, query: &StudentQuery) -> ApiResult<Condition> {
+    let access = access(ctx)?;
+    let mut condition =
+        Condition::all().add(access.filter(Kind::Student, Action::Read, &shapes::student()));
+    if let Some(search) = query
+        .search
+        .as_deref()
+        .map(crate::text::fold)
+        .filter(|s| !s.is_empty())
+    {
+        let escaped = search
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        condition = condition.add(
+            student::Column::SearchName.like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        );
+    }
+    if let Some(school) = &query.school_id {
+        condition = condition
+            .add(student::Column::SchoolId.eq(ids::decode_as("School", school).unwrap_or(-1)));
+    }
+    if let Some(class) = &query.class_id {
+        let class = ids::decode_as("Class", class).unwrap_or(-1);
+        let enrolled = Query::select()
+            .column(enrollment::Column::StudentId)
+            .from(enrollment::Entity)
+            .and_where(enrollment::Column::ClassId.eq(class))
+            .cond_where(super::records::enrollment_active(ctx)?)
+            .to_owned();
+        condition = condition.add(student::Column::Id.in_subquery(enrolled));
+    }
+    if let Some(number) = &query.identity_number {
+        // Searching by a field is reading it: only students whose identity the caller may
+        // read can match, so the filter is no oracle for hidden numbers.
+        let blind = state(ctx)?
+            .vault
+            .blind("student.identity_no", number)
+            .unwrap_or_default();
+        condition = condition
+            .add(student::Column::IdentityNoBlind.eq(blind))
+            .add(access.filter(Kind::StudentIdentity, Action::Read, &shapes::student()));
+    }
+    Ok(condition)
+}
+
+/// Runs `students`.
+pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<StudentConnection> {
+    let condition = conditions(ctx, &query)?;
+    let first = u64::try_from(query.first.unwrap_or(20))
+        .unwrap_or(0)
+        .min(MAX_PAGE);
+    let descending = query.order_by == Some(StudentOrder::NameDesc);
+    let mut page = Condition::all().add(condition.clone());
+    if let Some(after) = &query.after {
+        let (name, id) = parse_cursor(after)?;
+        page = page.add(if descending {
+            Condition::any()
+                .add(student::Column::SortName.lt(name.clone()))
+                .add(
+                    Condition::all()
+                        .add(student::Column::SortName.eq(name))
+                        .add(student::Column::Id.lt(id)),
+                )
+        } else {
+            Condition::any()
+                .add(student::Column::SortName.gt(name.clone()))
+                .add(
+                    Condition::all()
+                        .add(student::Column::SortName.eq(name))
+                        .add(student::Column::Id.gt(id)),
+                )
+        });
+    }
+    let order = if descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    let mut rows = student::Entity::find()
+        .filter(page)
+        .order_by(student::Column::SortName, order.clone())
+        .order_by(student::Column::Id, order)
+        .limit(first + 1)
+        .all(&state(ctx)?.db)
+        .await?;
+    let has_next_page = rows.len() as u64 > first;
+    rows.truncate(usize::try_from(first).unwrap_or(0));
+    let rows = access(ctx)?
+        .admit(Kind::Student, rows, student_target)
+        .await?;
+    Ok(StudentConnection {
+        condition,
+        nodes: rows
+            .into_iter()
+            .map(|row| (cursor_of(&row), Student(row)))
+            .collect(),
+        has_next_page,
+        has_previous_page: query.after.is_some(),
+    })
+}
+
+/// The record a student row is, for checks.
+pub fn student_target(row: &student::Model) -> Target {
+    Target::Personal {
+        student: row.id,
+        school: row.school_id,
+        section: None,
+        class: None,
+    }
+}
+
+/// The student `id`, if the caller may see it.
+pub async fn student_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Student>> {
+    let access = access(ctx)?;
+    let rows = student::Entity::find_by_id(id)
+        .filter(access.filter(Kind::Student, Action::Read, &shapes::student()))
+        .all(&state(ctx)?.db)
+        .await?;
+    Ok(access
+        .admit(Kind::Student, rows, student_target)
+        .await?
+        .pop()
+        .map(Student))
+}

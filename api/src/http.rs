@@ -1,0 +1,93 @@
+//! The HTTP transport: `POST`/`GET /graphql` (GraphQL over HTTP), `/graphiql` (served
+//! offline from embedded assets), `/healthz` (the process
+//! runs), `/readyz` (the database answers), `/metrics` (counters, no personal data). This
+//! layer only authenticates the bearer token and hands the request to the schema.
+
+use crate::auth::{Principal, session};
+use crate::error::ApiError;
+use crate::graphql::{EmisSchema, request_data};
+use crate::privacy::{Access, INCONSISTENCIES};
+use crate::state::AppState;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::Utc;
+use sea_orm::ConnectionTrait as _;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+/// Shared by the handlers.
+#[derive(Clone)]
+struct Http {
+    state: Arc<AppState>,
+    schema: EmisSchema,
+}
+
+/// The router of the whole API.
+pub fn router(state: Arc<AppState>, schema: EmisSchema) -> Router {
+    Router::new()
+        .route("/graphql", get(graphql).post(graphql))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(metrics))
+        .merge(crate::graphiql::routes())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(Http { state, schema })
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(str::trim)
+}
+
+async fn graphql(
+    State(http): State<Http>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    let principal = match bearer(&headers) {
+        None => Principal::anonymous(Utc::now().date_naive()),
+        Some(token) => match session::authenticate(&http.state.db, token).await {
+            Ok(Some(principal)) => principal,
+            Ok(None) => return error_response(ApiError::Unauthenticated),
+            Err(error) => return error_response(ApiError::internal(error)),
+        },
+    };
+    let access = Arc::new(Access::new(
+        Arc::new(principal),
+        http.state.policy.current(),
+        http.state.db.clone(),
+    ));
+    let request = request_data(request.into_inner(), &http.state, access);
+    GraphQLResponse::from(http.schema.execute(request).await).into_response()
+}
+
+fn error_response(error: ApiError) -> Response {
+    let body = async_graphql::Response::from_errors(vec![
+        async_graphql::Error::from(error).into_server_error(async_graphql::Pos::default()),
+    ]);
+    GraphQLResponse::from(body).into_response()
+}
+
+async fn ready(State(http): State<Http>) -> Response {
+    match http.state.db.execute_unprepared("SELECT 1").await {
+        Ok(_) => (StatusCode::OK, "ready").into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn metrics(State(http): State<Http>) -> String {
+    let (statements, micros) = http.state.sql_metrics.snapshot();
+    let failures = http.state.sql_metrics.failures.load(Ordering::Relaxed);
+    let inconsistencies = INCONSISTENCIES.load(Ordering::Relaxed);
+    format!(
+        "emis_sql_statements_total {statements}\nemis_sql_failures_total {failures}\nemis_sql_micros_total {micros}\nemis_privacy_inconsistencies_total {inconsistencies}\n"
+    )
+}

@@ -1,0 +1,34 @@
+//! EMIS: the GraphQL API of a school information system whose every answer obeys a casbin
+//! privacy policy.
+//!
+//! The library holds everything; the `emis` binary only parses the command line and calls in.
+//! Map of the crate:
+//! - [`config`]: the one typed configuration, from flags and environment.
+//! - [`startup`]: builds the [`state::AppState`] and the HTTP [`startup::Application`].
+//! - [`db`]: database connection, pool settings and migrations.
+//! - [`vault`]: sealing and opening of sensitive fields with age-wrapped data keys.
+//! - [`auth`]: passwords, sessions, sign-in throttling and the per-request [`auth::Principal`].
+//! - [`privacy`]: the one privacy layer: policy compiled into SQL conditions, and the
+//!   per-record and per-field checks with the casbin enforcer.
+//! - [`graphql`]: the schema (independent of HTTP), its types, loaders and resolvers.
+//! - [`http`]: the axum router: `/graphql`, health checks, metrics.
+//! - [`graphiql`]: the GraphiQL page with its assets embedded (works offline).
+//! - [`seed`]: deterministic demo data.
+//! - [`cli`]: the command line.
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphiql;
+pub mod graphql;
+pub mod http;
+pub mod privacy;
+pub mod seed;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod text;
+pub mod vault;

@@ -1,0 +1,215 @@
+//! The per-record check: which relationships hold between the caller and one record,
+//! computed in Rust from the principal and a few sets loaded once per request (lazily, one
+//! query each), independently of the SQL in `sql.rs`.
+
+use super::shape::Target;
+use crate::auth::Principal;
+use crate::auth::principal::active_on;
+use emis_authz::{Relationship, Role};
+use entity::{enrollment, section};
+use sea_orm::{
+    ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _,
+    QuerySelect as _,
+};
+use std::collections::BTreeSet;
+use tokio::sync::OnceCell;
+
+/// Sets derived from the principal, loaded at most once per request.
+#[derive(Default)]
+pub struct DerivedSets {
+    homeroom_students: OnceCell<BTreeSet<i64>>,
+    taught_students: OnceCell<BTreeSet<i64>>,
+    homeroom_sections: OnceCell<BTreeSet<i64>>,
+    child_classes: OnceCell<BTreeSet<i64>>,
+    child_schools: OnceCell<BTreeSet<i64>>,
+}
+
+/// Whether `rel` holds between the caller (acting as `role`) and `target`.
+pub async fn holds(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    sets: &DerivedSets,
+    role: Role,
+    rel: Relationship,
+    target: Target,
+) -> Result<bool, DbErr> {
+    Ok(match target {
+        Target::Personal {
+            student,
+            school,
+            section,
+            class,
+        } => match rel {
+            Relationship::GuardianOf => principal.children.contains(&student),
+            Relationship::HomeroomOf => match (section, class) {
+                (Some(section), _) => homeroom_sections(db, principal, sets)
+                    .await?
+                    .contains(&section),
+                (None, Some(class)) => principal.homeroom_classes.contains(&class),
+                (None, None) => enrolled(
+                    db,
+                    principal,
+                    &sets.homeroom_students,
+                    &principal.homeroom_classes,
+                )
+                .await?
+                .contains(&student),
+            },
+            Relationship::TeachesSection => match (section, class) {
+                (Some(section), _) => principal.taught_sections.contains(&section),
+                (None, Some(class)) => principal.taught_classes.contains(&class),
+                (None, None) => enrolled(
+                    db,
+                    principal,
+                    &sets.taught_students,
+                    &principal.taught_classes,
+                )
+                .await?
+                .contains(&student),
+            },
+            _ => place(principal, role, rel, school),
+        },
+        Target::Guardian { guardian } => {
+            rel == Relationship::SelfRecord && principal.guardian_id() == Some(guardian)
+        }
+        Target::Staff { staff, school } => match rel {
+            Relationship::SelfRecord => principal.staff_id() == Some(staff),
+            _ => place(principal, role, rel, school),
+        },
+        Target::Org { org } => match rel {
+            Relationship::Any => true,
+            Relationship::GuardianOf => {
+                child_places(db, principal, sets, enrollment::Column::SchoolId)
+                    .await?
+                    .contains(&org)
+            }
+            Relationship::HomeroomOf => {
+                principal.orgs_of(Role::HomeroomTeacher).any(|id| id == org)
+            }
+            Relationship::TeachesSection => {
+                principal.orgs_of(Role::SubjectTeacher).any(|id| id == org)
+            }
+            _ => place(principal, role, rel, org),
+        },
+        Target::Class { class, school } => {
+            classlike(db, principal, sets, role, rel, class, school).await?
+        }
+        Target::Section {
+            section,
+            class,
+            school,
+        } => match rel {
+            Relationship::TeachesSection => principal.taught_sections.contains(&section),
+            _ => classlike(db, principal, sets, role, rel, class, school).await?,
+        },
+    })
+}
+
+async fn classlike(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    sets: &DerivedSets,
+    role: Role,
+    rel: Relationship,
+    class: i64,
+    school: i64,
+) -> Result<bool, DbErr> {
+    Ok(match rel {
+        Relationship::GuardianOf => child_places(db, principal, sets, enrollment::Column::ClassId)
+            .await?
+            .contains(&class),
+        Relationship::HomeroomOf => principal.homeroom_classes.contains(&class),
+        Relationship::TeachesSection => principal.taught_classes.contains(&class),
+        _ => place(principal, role, rel, school),
+    })
+}
+
+fn place(principal: &Principal, role: Role, rel: Relationship, school: i64) -> bool {
+    match rel {
+        Relationship::InSchool => principal.orgs_of(role).any(|id| id == school),
+        Relationship::Oversees => principal.overseen_schools.contains(&school),
+        _ => false,
+    }
+}
+
+async fn enrolled<'a>(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    cell: &'a OnceCell<BTreeSet<i64>>,
+    classes: &BTreeSet<i64>,
+) -> Result<&'a BTreeSet<i64>, DbErr> {
+    cell.get_or_try_init(|| async {
+        if classes.is_empty() {
+            return Ok(BTreeSet::new());
+        }
+        let students: Vec<i64> = enrollment::Entity::find()
+            .select_only()
+            .column(enrollment::Column::StudentId)
+            .filter(enrollment::Column::ClassId.is_in(classes.iter().copied()))
+            .filter(active_on(
+                enrollment::Column::StartsOn,
+                enrollment::Column::EndsOn,
+                principal.today,
+            ))
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(students.into_iter().collect())
+    })
+    .await
+}
+
+async fn homeroom_sections<'a>(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    sets: &'a DerivedSets,
+) -> Result<&'a BTreeSet<i64>, DbErr> {
+    sets.homeroom_sections
+        .get_or_try_init(|| async {
+            if principal.homeroom_classes.is_empty() {
+                return Ok(BTreeSet::new());
+            }
+            let ids: Vec<i64> = section::Entity::find()
+                .select_only()
+                .column(section::Column::Id)
+                .filter(section::Column::ClassId.is_in(principal.homeroom_classes.iter().copied()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            Ok(ids.into_iter().collect())
+        })
+        .await
+}
+
+/// Classes (or schools) of the caller's children's enrollments active today.
+async fn child_places<'a>(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    sets: &'a DerivedSets,
+    column: enrollment::Column,
+) -> Result<&'a BTreeSet<i64>, DbErr> {
+    let cell = if matches!(column, enrollment::Column::ClassId) {
+        &sets.child_classes
+    } else {
+        &sets.child_schools
+    };
+    cell.get_or_try_init(|| async {
+        if principal.children.is_empty() {
+            return Ok(BTreeSet::new());
+        }
+        let places: Vec<i64> = enrollment::Entity::find()
+            .select_only()
+            .column(column)
+            .filter(enrollment::Column::StudentId.is_in(principal.children.iter().copied()))
+            .filter(active_on(
+                enrollment::Column::StartsOn,
+                enrollment::Column::EndsOn,
+                principal.today,
+            ))
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(places.into_iter().collect())
+    })
+    .await
+}

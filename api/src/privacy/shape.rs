@@ -1,0 +1,152 @@
+//! How a kind of record relates to the caller: the columns (for SQL) and the values (for
+//! the per-record check) that each relationship is judged on.
+
+use sea_orm::sea_query::Expr;
+
+/// The columns of a record that relationships are judged on, as SQL expressions.
+#[derive(Debug, Clone)]
+pub enum Shape {
+    /// A record about one student (the student, a result, an enrollment, a guardianship,
+    /// attendance). `section` and `class` narrow teacher relationships when the record
+    /// belongs to one section or class.
+    Personal {
+        student: Expr,
+        school: Expr,
+        section: Option<Expr>,
+        class: Option<Expr>,
+    },
+    /// A guardian as a person (only `self` relates to it directly).
+    Guardian { guardian: Expr },
+    /// A staff member.
+    Staff { staff: Expr, school: Expr },
+    /// An organisation (school or office).
+    Org { org: Expr },
+    /// A homeroom class.
+    Class { class: Expr, school: Expr },
+    /// A section (class × subject × year).
+    Section {
+        section: Expr,
+        class: Expr,
+        school: Expr,
+    },
+}
+
+/// The same columns' values for one record, for the per-record check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Personal {
+        student: i64,
+        school: i64,
+        section: Option<i64>,
+        class: Option<i64>,
+    },
+    Guardian {
+        guardian: i64,
+    },
+    Staff {
+        staff: i64,
+        school: i64,
+    },
+    Org {
+        org: i64,
+    },
+    Class {
+        class: i64,
+        school: i64,
+    },
+    Section {
+        section: i64,
+        class: i64,
+        school: i64,
+    },
+}
+
+/// `table.column` as an expression.
+pub fn col<E, C>(entity: E, column: C) -> Expr
+where
+    E: sea_orm::EntityTrait,
+    C: sea_orm::ColumnTrait,
+{
+    Expr::col((entity, column))
+}
+
+/// Shapes of the tables that lists and relations read.
+pub mod shapes {
+    use super::{Shape, col};
+    use entity::{
+        attendance, enrollment, guardianship, homeroom_class, org, result, section, staff, student,
+    };
+
+    pub fn student() -> Shape {
+        Shape::Personal {
+            student: col(student::Entity, student::Column::Id),
+            school: col(student::Entity, student::Column::SchoolId),
+            section: None,
+            class: None,
+        }
+    }
+
+    pub fn result() -> Shape {
+        Shape::Personal {
+            student: col(result::Entity, result::Column::StudentId),
+            school: col(result::Entity, result::Column::SchoolId),
+            section: Some(col(result::Entity, result::Column::SectionId)),
+            class: None,
+        }
+    }
+
+    pub fn enrollment() -> Shape {
+        Shape::Personal {
+            student: col(enrollment::Entity, enrollment::Column::StudentId),
+            school: col(enrollment::Entity, enrollment::Column::SchoolId),
+            section: None,
+            class: Some(col(enrollment::Entity, enrollment::Column::ClassId)),
+        }
+    }
+
+    pub fn attendance() -> Shape {
+        Shape::Personal {
+            student: col(attendance::Entity, attendance::Column::StudentId),
+            school: col(attendance::Entity, attendance::Column::SchoolId),
+            section: None,
+            class: Some(col(attendance::Entity, attendance::Column::ClassId)),
+        }
+    }
+
+    pub fn guardianship() -> Shape {
+        Shape::Personal {
+            student: col(guardianship::Entity, guardianship::Column::StudentId),
+            school: col(guardianship::Entity, guardianship::Column::SchoolId),
+            section: None,
+            class: None,
+        }
+    }
+
+    pub fn staff() -> Shape {
+        Shape::Staff {
+            staff: col(staff::Entity, staff::Column::Id),
+            school: col(staff::Entity, staff::Column::SchoolId),
+        }
+    }
+
+    pub fn org() -> Shape {
+        Shape::Org {
+            org: col(org::Entity, org::Column::Id),
+        }
+    }
+
+    pub fn class() -> Shape {
+        Shape::Class {
+            class: col(homeroom_class::Entity, homeroom_class::Column::Id),
+            school: col(homeroom_class::Entity, homeroom_class::Column::SchoolId),
+        }
+    }
+
+    pub fn section() -> Shape {
+        Shape::Section {
+            section: col(section::Entity, section::Column::Id),
+            class: col(section::Entity, section::Column::ClassId),
+            school: col(section::Entity, section::Column::SchoolId),
+        }
+    }
+}

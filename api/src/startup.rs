@@ -1,0 +1,120 @@
+//! Building and running the server: connect, migrate, open the vault and the policy, bind
+//! the listener (port 0 picks a free one, which tests use), serve until SIGINT/SIGTERM and
+//! drain requests in flight.
+
+use crate::config::Config;
+use crate::state::AppState;
+use crate::vault::Vault;
+use anyhow::Context as _;
+use emis_authz::{PolicyFiles, PolicyStore};
+use emis_crypto::ServerIdentity;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Opens everything the server needs: database (migrated), policy, vault.
+pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
+    let (db, sql_metrics) =
+        crate::db::connect(&config.database_url, config.db_max_connections).await?;
+    crate::db::migrate(&db).await?;
+    let files = PolicyFiles::in_dir(&config.resolved_policy_dir());
+    let policy = Arc::new(
+        PolicyStore::open(files)
+            .await
+            .map_err(|error| anyhow::anyhow!("{error}"))?,
+    );
+    let identity = match &config.identity_file {
+        Some(path) => Some(
+            ServerIdentity::from_file(path)
+                .with_context(|| format!("cannot read the identity file {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let vault = Arc::new(Vault::open(&db, identity).await?);
+    Ok(Arc::new(AppState {
+        config,
+        db,
+        sql_metrics,
+        policy,
+        vault,
+    }))
+}
+
+/// A server bound to its address, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    state: Arc<AppState>,
+}
+
+impl Application {
+    /// Builds the state and binds the configured address.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let bind = config.bind;
+        let state = build_state(config).await?;
+        let listener = TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("cannot listen on {bind}"))?;
+        Ok(Self { listener, state })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// The shared state (for embedding and tests).
+    pub fn state(&self) -> Arc<AppState> {
+        Arc::clone(&self.state)
+    }
+
+    /// Serves until `shutdown` completes, then drains requests in flight.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let watcher = self
+            .state
+            .config
+            .policy_reload_interval()
+            .map(|every| self.state.policy.spawn_watcher(every));
+        let schema = crate::graphql::build_schema(Arc::clone(&self.state));
+        let app = crate::http::router(Arc::clone(&self.state), schema);
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        if let Some(watcher) = watcher {
+            watcher.abort();
+        }
+        Ok(())
+    }
+
+    /// Serves until SIGINT or SIGTERM.
+    pub async fn run(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for SIGINT");
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => tracing::error!(%error, "cannot listen for SIGTERM"),
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: draining requests in flight");
+}

@@ -1,0 +1,32 @@
+//! The application state shared by every request.
+
+use crate::config::Config;
+use crate::db::SqlMetrics;
+use crate::vault::Vault;
+use emis_authz::PolicyStore;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// Everything a request needs, built once at start and shared behind an `Arc`.
+pub struct AppState {
+    /// The configuration the server started with.
+    pub config: Config,
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// SQL statement counters.
+    pub sql_metrics: Arc<SqlMetrics>,
+    /// The running privacy policy, swapped atomically when its files change.
+    pub policy: Arc<PolicyStore>,
+    /// Sealing and opening of sensitive fields.
+    pub vault: Arc<Vault>,
+}
+
+impl AppState {
+    /// Token lifetimes from the configuration.
+    pub fn token_lifetimes(&self) -> crate::auth::TokenLifetimes {
+        crate::auth::TokenLifetimes {
+            access: chrono::Duration::minutes(self.config.access_token_minutes),
+            refresh: chrono::Duration::days(self.config.refresh_token_days),
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Where the three policy files are ([`PolicyFiles`]) and reading them:
+//! one text at a time, or all three at once as a [`Snapshot`] whose
+//! fingerprint tells the watcher whether anything changed.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::error::PolicyError;
+
+/// The paths of the model, the policy and the expected-decision cases.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PolicyFiles {
+    pub model: PathBuf,
+    pub policy: PathBuf,
+    pub cases: PathBuf,
+}
+
+impl PolicyFiles {
+    /// `model.conf`, `policy.csv` and `cases.csv` in `dir`.
+    pub fn in_dir(dir: &Path) -> Self {
+        Self {
+            model: dir.join("model.conf"),
+            policy: dir.join("policy.csv"),
+            cases: dir.join("cases.csv"),
+        }
+    }
+}
+
+/// Reads one file as text, naming the file on failure.
+pub(crate) async fn read_text(path: &Path) -> Result<String, PolicyError> {
+    tokio::fs::read_to_string(path)
+        .await
+        .map_err(|source| PolicyError::Io {
+            file: path.to_path_buf(),
+            source,
+        })
+}
+
+/// The three files as read at one moment (each may have failed to read).
+#[derive(Debug)]
+pub(crate) struct Snapshot {
+    pub(crate) model: io::Result<String>,
+    pub(crate) policy: io::Result<String>,
+    pub(crate) cases: io::Result<String>,
+}
+
+/// The three texts of a snapshot that was read completely.
+pub(crate) struct Texts {
+    pub(crate) model: String,
+    pub(crate) policy: String,
+    pub(crate) cases: String,
+}
+
+fn hash_read(read: &io::Result<String>, hasher: &mut DefaultHasher) {
+    match read {
+        Ok(text) => (0u8, text).hash(hasher),
+        Err(e) => (1u8, e.kind()).hash(hasher),
+    }
+}
+
+fn named(path: &Path, read: io::Result<String>) -> Result<String, PolicyError> {
+    read.map_err(|source| PolicyError::Io {
+        file: path.to_path_buf(),
+        source,
+    })
+}
+
+impl Snapshot {
+    /// Reads all three files.
+    pub(crate) async fn read(files: &PolicyFiles) -> Self {
+        Self {
+            model: tokio::fs::read_to_string(&files.model).await,
+            policy: tokio::fs::read_to_string(&files.policy).await,
+            cases: tokio::fs::read_to_string(&files.cases).await,
+        }
+    }
+
+    /// A hash of the contents (or of the read errors); equal fingerprints
+    /// mean nothing changed worth reloading for.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        hash_read(&self.model, &mut hasher);
+        hash_read(&self.policy, &mut hasher);
+        hash_read(&self.cases, &mut hasher);
+        hasher.finish()
+    }
+
+    /// The texts, or the first file that could not be read.
+    pub(crate) fn into_texts(self, files: &PolicyFiles) -> Result<Texts, PolicyError> {
+        Ok(Texts {
+            model: named(&files.model, self.model)?,
+            policy: named(&files.policy, self.policy)?,
+            cases: named(&files.cases, self.cases)?,
+        })
+    }
+}

@@ -1,0 +1,78 @@
+//! Which relationships are meaningful for which kind of record: the table
+//! that policy lines and cases are validated against.
+
+use crate::vocab::{Kind, Relationship};
+
+use Relationship as R;
+
+const ORG_LIKE: &[Relationship] = &[
+    R::Any,
+    R::InSchool,
+    R::Oversees,
+    R::GuardianOf,
+    R::HomeroomOf,
+    R::TeachesSection,
+];
+const CLASS_LIKE: &[Relationship] = &[
+    R::InSchool,
+    R::Oversees,
+    R::GuardianOf,
+    R::HomeroomOf,
+    R::TeachesSection,
+];
+const STAFF_LIKE: &[Relationship] = &[R::SelfRecord, R::InSchool, R::Oversees];
+const PERSONAL: &[Relationship] = &[
+    R::SelfRecord,
+    R::GuardianOf,
+    R::HomeroomOf,
+    R::TeachesSection,
+    R::InSchool,
+    R::Oversees,
+];
+const DISCLOSURE: &[Relationship] = &[R::GuardianOf, R::InSchool, R::Oversees, R::Any];
+
+impl Kind {
+    /// The relationships that are meaningful for this kind; a policy line or
+    /// case naming any other relationship for this kind is refused.
+    pub const fn relationships(self) -> &'static [Relationship] {
+        match self {
+            Kind::Org | Kind::School | Kind::Subject => ORG_LIKE,
+            Kind::Class | Kind::Section => CLASS_LIKE,
+            Kind::Staff | Kind::StaffContact | Kind::StaffIdentity | Kind::StaffAddress => {
+                STAFF_LIKE
+            }
+            Kind::Disclosure => DISCLOSURE,
+            Kind::Student
+            | Kind::StudentIdentity
+            | Kind::StudentAddress
+            | Kind::StudentHealth
+            | Kind::StudentBackground
+            | Kind::Guardian
+            | Kind::GuardianContact
+            | Kind::GuardianIdentity
+            | Kind::GuardianAddress
+            | Kind::Guardianship
+            | Kind::Enrollment
+            | Kind::Result
+            | Kind::Attendance => PERSONAL,
+        }
+    }
+
+    /// Whether `rel` is meaningful for this kind.
+    pub fn allows_relationship(self, rel: Relationship) -> bool {
+        self.relationships().contains(&rel)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_kinds_are_only_meaningful_with_self_in_school_and_oversees() {
+        assert!(Kind::StaffContact.allows_relationship(Relationship::SelfRecord));
+        assert!(!Kind::StaffContact.allows_relationship(Relationship::GuardianOf));
+        assert!(!Kind::Result.allows_relationship(Relationship::Any));
+        assert!(Kind::Disclosure.allows_relationship(Relationship::Any));
+    }
+}

@@ -1,0 +1,175 @@
+//! `emis-bench`: load benchmark of the EMIS API on the ~20,000-student seed data set.
+//!
+//! It seeds the database if it is empty, starts the real server in-process on a loopback
+//! port, signs in a sample of users of each role, and drives four request shapes at 1 and 16
+//! concurrent connections for a fixed time each, reporting requests per second, p50/p99
+//! latency, and the SQL statements and SQL time per request (from the server's counters),
+//! as a Markdown table. Traffic goes to 127.0.0.1 only.
+
+mod scenarios;
+
+use anyhow::Context as _;
+use clap::Parser;
+use emis::config::Config;
+use emis::seed::SeedOptions;
+use emis::startup::Application;
+use scenarios::Scenario;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Parser)]
+#[command(about = "Benchmark the EMIS API on seeded data")]
+struct Args {
+    /// Database to benchmark; seeded with the benchmark preset when empty.
+    #[arg(long, default_value = "sqlite://target/bench/emis-bench.db?mode=rwc")]
+    database_url: String,
+    /// Identity file for the database's keys (created when missing).
+    #[arg(long, default_value = "target/bench/identity.txt")]
+    identity_file: PathBuf,
+    /// Seconds each (scenario, concurrency) pair runs.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Concurrent connections to measure.
+    #[arg(long, value_delimiter = ',', default_value = "1,16")]
+    concurrency: Vec<usize>,
+    /// Database pool size of the server.
+    #[arg(long, default_value_t = 16)]
+    pool: u32,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let client = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let (address, state) = server.block_on(start(&args))?;
+    let scenarios = server.block_on(scenarios::prepare(&state))?;
+    println!("| scenario | conns | req/s | p50 ms | p99 ms | SQL stmts/req | SQL ms/req |");
+    println!("|---|---|---|---|---|---|---|");
+    for scenario in &scenarios {
+        for &connections in &args.concurrency {
+            let row = client.block_on(measure(
+                &address,
+                scenario,
+                connections,
+                Duration::from_secs(args.seconds),
+                &state,
+            ))?;
+            println!("{row}");
+        }
+    }
+    Ok(())
+}
+
+async fn start(args: &Args) -> anyhow::Result<(String, std::sync::Arc<emis::state::AppState>)> {
+    if let Some(parent) = args.identity_file.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let sqlite_file = args
+        .database_url
+        .strip_prefix("sqlite://")
+        .and_then(|rest| rest.split('?').next());
+    if let Some(parent) =
+        sqlite_file.and_then(|path| PathBuf::from(path).parent().map(PathBuf::from))
+    {
+        std::fs::create_dir_all(parent)?;
+    }
+    if !args.identity_file.exists() {
+        emis_crypto_identity(&args.identity_file)?;
+    }
+    let mut config = Config::for_database(
+        args.database_url.clone(),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../policy"),
+    );
+    config.identity_file = Some(args.identity_file.clone());
+    config.db_max_connections = args.pool;
+    config.introspection = false;
+    let app = Application::build(config).await?;
+    let state = app.state();
+    seed_if_empty(&state).await?;
+    let address = format!("http://{}/graphql", app.local_addr()?);
+    tokio::spawn(app.run());
+    Ok((address, state))
+}
+
+fn emis_crypto_identity(path: &std::path::Path) -> anyhow::Result<()> {
+    emis_crypto::ServerIdentity::write_new_file(path)?;
+    Ok(())
+}
+
+async fn seed_if_empty(state: &emis::state::AppState) -> anyhow::Result<()> {
+    use sea_orm::{EntityTrait as _, PaginatorTrait as _};
+    if entity::org::Entity::find().count(&state.db).await? > 0 {
+        return Ok(());
+    }
+    let started = Instant::now();
+    let report =
+        emis::seed::seed(&state.db, state.vault.as_ref(), &SeedOptions::benchmark()).await?;
+    eprintln!(
+        "seeded in {:.1} s\n{report}",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn measure(
+    address: &str,
+    scenario: &Scenario,
+    connections: usize,
+    duration: Duration,
+    state: &emis::state::AppState,
+) -> anyhow::Result<String> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()?;
+    // Warm-up: every user once, so keys and caches are as in steady state.
+    for request in &scenario.requests {
+        scenarios::send(&client, address, request).await?;
+    }
+    let (statements_before, micros_before) = state.sql_metrics.snapshot();
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for worker in 0..connections {
+        let client = client.clone();
+        let address = address.to_owned();
+        let requests = scenario.requests.clone();
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut index = worker;
+            while Instant::now() < deadline {
+                let request = &requests[index % requests.len()];
+                let sent = Instant::now();
+                scenarios::send(&client, &address, request).await?;
+                latencies.push(sent.elapsed());
+                index += connections;
+            }
+            Ok::<_, anyhow::Error>(latencies)
+        }));
+    }
+    let mut latencies = Vec::new();
+    for worker in workers {
+        latencies.extend(worker.await.context("worker panicked")??);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let (statements_after, micros_after) = state.sql_metrics.snapshot();
+    latencies.sort_unstable();
+    let count = latencies.len().max(1);
+    let percentile =
+        |p: f64| latencies[((count as f64 * p) as usize).min(count - 1)].as_secs_f64() * 1000.0;
+    Ok(format!(
+        "| {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.2} |",
+        scenario.name,
+        connections,
+        latencies.len() as f64 / elapsed,
+        percentile(0.50),
+        percentile(0.99),
+        (statements_after - statements_before) as f64 / count as f64,
+        (micros_after - micros_before) as f64 / 1000.0 / count as f64,
+    ))
+}

@@ -1,0 +1,175 @@
+//! The four request shapes of the benchmark and the users that send them: (a) a guardian's
+//! children with this semester's results, (b) a subject teacher's section grade sheet, (c) a
+//! homeroom teacher's roster with guardians' phone numbers, (d) a principal's name search
+//! with `totalCount`, first page of 50.
+
+use anyhow::Context as _;
+use emis::auth::session;
+use emis::graphql::ids;
+use emis::state::AppState;
+use entity::{guardian, staff, staff_role, teaching_assignment};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _};
+use serde_json::{Value, json};
+
+/// The seeded accounts' password.
+const PASSWORD: &str = "emis-demo";
+
+/// One prepared request: who sends it and what.
+#[derive(Clone)]
+pub struct Request {
+    pub token: String,
+    pub body: Value,
+}
+
+/// A named set of requests, sent round-robin.
+pub struct Scenario {
+    pub name: &'static str,
+    pub requests: Vec<Request>,
+}
+
+const GUARDIAN: &str =
+    "{ me { children { fullName results { subjectId kind sequence score passed } } } }";
+const GRADE_SHEET: &str = "query($id: ID!) { section(id: $id) { subject { name } students { fullName results { sectionId kind sequence score passed } } } }";
+const ROSTER: &str = "query($id: ID!) { class(id: $id) { name students { fullName guardians { fullName relationship phone } } } }";
+const SEARCH: &str = "query($s: String) { students(search: $s, first: 50) { totalCount nodes { id fullName birthDate } } }";
+const NAMES: [&str; 8] = [
+    "nguyen", "tran", "anh", "minh", "thi", "ngoc", "le", "hoang",
+];
+
+async fn token(state: &AppState, username: &str) -> anyhow::Result<String> {
+    let tokens = session::sign_in(
+        &state.db,
+        &state.vault,
+        username,
+        PASSWORD,
+        state.token_lifetimes(),
+    )
+    .await
+    .with_context(|| format!("signing in {username}"))?;
+    Ok(tokens.access_token)
+}
+
+/// Signs in the users and builds the scenarios.
+pub async fn prepare(state: &AppState) -> anyhow::Result<Vec<Scenario>> {
+    let db = &state.db;
+    let guardians: Vec<String> = guardian::Entity::find()
+        .select_only()
+        .column(guardian::Column::Username)
+        .filter(guardian::Column::Username.is_not_null())
+        .filter(guardian::Column::Status.eq("active"))
+        .limit(100)
+        .into_tuple::<Option<String>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut a = Vec::new();
+    for username in &guardians {
+        a.push(Request {
+            token: token(state, username).await?,
+            body: json!({ "query": GUARDIAN }),
+        });
+    }
+    let b = assignments(state, "subject", GRADE_SHEET, "Section").await?;
+    let c = assignments(state, "homeroom", ROSTER, "Class").await?;
+    let principals: Vec<i64> = staff_role::Entity::find()
+        .select_only()
+        .column(staff_role::Column::StaffId)
+        .filter(staff_role::Column::Role.eq("principal"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut d = Vec::new();
+    for (n, staff_id) in principals.iter().enumerate() {
+        let username = username_of(state, *staff_id).await?;
+        let token = token(state, &username).await?;
+        for name in NAMES.iter().skip(n % 2).step_by(2) {
+            d.push(Request {
+                token: token.clone(),
+                body: json!({ "query": SEARCH, "variables": { "s": name } }),
+            });
+        }
+    }
+    Ok(vec![
+        Scenario {
+            name: "(a) guardian: children + results",
+            requests: a,
+        },
+        Scenario {
+            name: "(b) subject teacher: grade sheet",
+            requests: b,
+        },
+        Scenario {
+            name: "(c) homeroom: roster + guardian phones",
+            requests: c,
+        },
+        Scenario {
+            name: "(d) principal: search + totalCount",
+            requests: d,
+        },
+    ])
+}
+
+async fn username_of(state: &AppState, staff_id: i64) -> anyhow::Result<String> {
+    let row = staff::Entity::find_by_id(staff_id)
+        .one(&state.db)
+        .await?
+        .context("staff exists")?;
+    row.username.context("staff has a username")
+}
+
+/// Up to 50 active assignments of `kind`, each signed in as its teacher.
+async fn assignments(
+    state: &AppState,
+    kind: &str,
+    query: &str,
+    id_kind: &str,
+) -> anyhow::Result<Vec<Request>> {
+    let today = chrono::Utc::now().date_naive();
+    let rows = teaching_assignment::Entity::find()
+        .filter(teaching_assignment::Column::Kind.eq(kind))
+        .filter(teaching_assignment::Column::StartsOn.lte(today))
+        .filter(teaching_assignment::Column::EndsOn.is_null())
+        .limit(50)
+        .all(&state.db)
+        .await?;
+    let mut requests = Vec::new();
+    for row in rows {
+        let target = if kind == "subject" {
+            row.section_id
+        } else {
+            row.class_id
+        };
+        let Some(target) = target else { continue };
+        let Ok(username) = username_of(state, row.staff_id).await else {
+            continue;
+        };
+        let token = token(state, &username).await?;
+        let variables = json!({ "id": ids::encode(id_kind, target) });
+        requests.push(Request {
+            token,
+            body: json!({ "query": query, "variables": variables }),
+        });
+    }
+    Ok(requests)
+}
+
+/// Sends one request; fails on HTTP or GraphQL errors.
+pub async fn send(
+    client: &reqwest::Client,
+    address: &str,
+    request: &Request,
+) -> anyhow::Result<()> {
+    let response = client
+        .post(address)
+        .bearer_auth(&request.token)
+        .json(&request.body)
+        .send()
+        .await?;
+    let body: Value = response.json().await?;
+    if let Some(errors) = body.get("errors") {
+        anyhow::bail!("request failed: {errors}");
+    }
+    Ok(())
+}

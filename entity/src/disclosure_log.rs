@@ -1,0 +1,30 @@
+//! `disclosure_log`: the append-only, hash-chained log of who was shown which fields of which
+//! student, and why.
+
+use sea_orm::entity::prelude::*;
+
+/// One disclosure. `actor_kind` is an [`crate::AccountKind`] value with `actor_id` the
+/// account; `hash` chains over the previous entry's `prev_hash`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "disclosure_log")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub at: DateTimeUtc,
+    pub actor_kind: String,
+    pub actor_id: i64,
+    pub session_id: Option<i64>,
+    pub student_id: i64,
+    pub school_id: i64,
+    /// Space-separated field groups, e.g. `result student.identity`.
+    pub fields: String,
+    pub purpose: String,
+    pub prev_hash: Option<String>,
+    pub hash: String,
+}
+
+/// Plain id references only: the log must outlive any row it names.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,64 @@
+//! SeaORM entities of the EMIS database, one module per table as defined by the `migration`
+//! crate, plus the string vocabularies of its `kind` / `status` / `role` columns ([`enums`]).
+//!
+//! Entities carry no GraphQL or serde derives: the API maps them to its own types, so what
+//! the database stores and what the API shows stay separate. Columns ending in `_enc` hold
+//! ciphertext only; `_blind` columns hold keyed hashes.
+
+pub mod assessment;
+pub mod attendance;
+pub mod auth_session;
+pub mod data_key;
+pub mod disclosure_log;
+pub mod enrollment;
+pub mod enums;
+pub mod guardian;
+pub mod guardianship;
+pub mod homeroom_class;
+pub mod org;
+pub mod org_parent;
+pub mod result;
+pub mod school_year;
+pub mod section;
+pub mod semester;
+pub mod sign_in_throttle;
+pub mod staff;
+pub mod staff_role;
+pub mod staff_status_history;
+pub mod student;
+pub mod subject;
+pub mod teaching_assignment;
+
+pub use enums::{
+    AccessStatus, AccountKind, AssessmentKind, AssessmentMode, AttendanceStatus, DaySession,
+    Gender, GuardianStatus, OrgKind, Relationship, RoleKind, SchoolLevel, StaffStatus,
+    StudentStatus, TeachingKind, UnknownValue,
+};
+
+/// Every entity under its table's name in `PascalCase` (the `result` table is
+/// `AssessmentResult`, so a glob import does not shadow `std`'s `Result`), and the enums.
+pub mod prelude {
+    pub use super::assessment::Entity as Assessment;
+    pub use super::attendance::Entity as Attendance;
+    pub use super::auth_session::Entity as AuthSession;
+    pub use super::data_key::Entity as DataKey;
+    pub use super::disclosure_log::Entity as DisclosureLog;
+    pub use super::enrollment::Entity as Enrollment;
+    pub use super::enums::*;
+    pub use super::guardian::Entity as Guardian;
+    pub use super::guardianship::Entity as Guardianship;
+    pub use super::homeroom_class::Entity as HomeroomClass;
+    pub use super::org::Entity as Org;
+    pub use super::org_parent::Entity as OrgParent;
+    pub use super::result::Entity as AssessmentResult;
+    pub use super::school_year::Entity as SchoolYear;
+    pub use super::section::Entity as Section;
+    pub use super::semester::Entity as Semester;
+    pub use super::sign_in_throttle::Entity as SignInThrottle;
+    pub use super::staff::Entity as Staff;
+    pub use super::staff_role::Entity as StaffRole;
+    pub use super::staff_status_history::Entity as StaffStatusHistory;
+    pub use super::student::Entity as Student;
+    pub use super::subject::Entity as Subject;
+    pub use super::teaching_assignment::Entity as TeachingAssignment;
+}

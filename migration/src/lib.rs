@@ -1,0 +1,34 @@
+//! Database migrations of EMIS, written with SeaQuery's schema builders so the same
+//! migration runs on SQLite and PostgreSQL. Migrations never use the live entity types, so an
+//! old migration keeps its meaning when the entities change.
+//!
+//! Conventions: every id is a 64-bit integer; people and organisations also carry an
+//! immutable `external_id` (the sector database / OneRoster `sourcedId`); every school-owned
+//! row carries `school_id` so data can later be partitioned by school; records are never
+//! hard-deleted, statuses and end dates change instead; sensitive values are stored only as
+//! ciphertext (`*_enc`) with, where exact look-up is needed, a keyed hash (`*_blind`).
+
+pub use sea_orm_migration::prelude::*;
+
+mod columns;
+mod m20261128_000001_organisations;
+mod m20261128_000002_people;
+mod m20261128_000003_teaching;
+mod m20261128_000004_records;
+mod m20261128_000005_security;
+
+/// Runs the migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_organisations::Migration),
+            Box::new(m20261128_000002_people::Migration),
+            Box::new(m20261128_000003_teaching::Migration),
+            Box::new(m20261128_000004_records::Migration),
+            Box::new(m20261128_000005_security::Migration),
+        ]
+    }
+}

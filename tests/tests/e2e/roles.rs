@@ -1,0 +1,297 @@
+//! What each role may read, and what it must not: records, counts and field groups.
+
+use emis::graphql::ids;
+use emis_tests::TestApp;
+use entity::{guardianship, staff, staff_role, student};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
+use serde_json::{Value, json};
+
+const STUDENTS: &str = "query($first: Int, $search: String, $identity: String) {
+  students(first: $first, search: $search, identityNumber: $identity) {
+    totalCount
+    pageInfo { hasNextPage }
+    nodes { id fullName identityNumber ethnicity healthNotes address
+            guardians { fullName phone identityNumber }
+            results { sectionId kind score passed } }
+  }
+}";
+
+async fn students(app: &TestApp, token: &str) -> Value {
+    app.data(Some(token), STUDENTS, json!({ "first": 100 }))
+        .await
+        .unwrap()["students"]
+        .clone()
+}
+
+async fn school_of(app: &TestApp, username: &str) -> i64 {
+    let row = staff::Entity::find()
+        .filter(staff::Column::Username.eq(username))
+        .one(&app.state.db)
+        .await
+        .unwrap();
+    row.expect("demo account exists").school_id
+}
+
+fn all_null(nodes: &Value, field: &str) -> bool {
+    nodes
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|node| node[field].is_null())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guardian_sees_exactly_their_children_with_results_and_own_contact() {
+    let app = TestApp::spawn().await.unwrap();
+    let token = app.sign_in("phuhuynh").await.unwrap();
+    let page = students(&app, &token).await;
+    assert_eq!(page["totalCount"], 2);
+    let nodes = page["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 2);
+    assert!(
+        nodes
+            .iter()
+            .all(|n| n["identityNumber"].as_str().is_some_and(|s| s.len() == 12))
+    );
+    assert!(
+        nodes
+            .iter()
+            .any(|n| !n["results"].as_array().unwrap().is_empty()),
+        "children's results are visible"
+    );
+    let own_phone_seen = nodes
+        .iter()
+        .flat_map(|n| n["guardians"].as_array().unwrap().iter())
+        .any(|g| g["phone"] == "0901234567");
+    assert!(own_phone_seen, "a guardian reads their own phone");
+    let others_phones: Vec<&Value> = nodes
+        .iter()
+        .flat_map(|n| n["guardians"].as_array().unwrap().iter())
+        .filter(|g| g["phone"] != "0901234567")
+        .map(|g| &g["phone"])
+        .collect();
+    assert!(
+        others_phones.iter().all(|p| p.is_null()),
+        "co-guardians' phones stay hidden: {others_phones:?}"
+    );
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subject_teacher_sees_their_classes_but_only_their_sections_results_and_no_private_fields()
+ {
+    let app = TestApp::spawn().await.unwrap();
+    let token = app.sign_in("gvbm").await.unwrap();
+    let me = app
+        .data(Some(&token), "{ me { roles sections { id } } }", json!({}))
+        .await
+        .unwrap();
+    let sections: Vec<String> = me["me"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!sections.is_empty());
+    let page = students(&app, &token).await;
+    let nodes = &page["nodes"];
+    assert!(page["totalCount"].as_u64().unwrap() > 0);
+    for node in nodes.as_array().unwrap() {
+        for result in node["results"].as_array().unwrap() {
+            assert!(
+                sections.contains(&result["sectionId"].as_str().unwrap().to_owned()),
+                "a result of another section leaked"
+            );
+        }
+        for guardian in node["guardians"].as_array().unwrap() {
+            assert!(guardian["phone"].is_null() && guardian["identityNumber"].is_null());
+        }
+    }
+    for field in ["identityNumber", "ethnicity", "healthNotes", "address"] {
+        assert!(
+            all_null(nodes, field),
+            "{field} must stay hidden from a subject teacher"
+        );
+    }
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_homeroom_teacher_reads_guardian_phones_and_health_of_their_class_but_not_identity_numbers()
+ {
+    let app = TestApp::spawn().await.unwrap();
+    let token = app.sign_in("gvcn").await.unwrap();
+    let data = app
+        .data(Some(&token), "{ me { homeroomClasses { students { id healthNotes identityNumber guardians { phone } } } } }", json!({}))
+        .await
+        .unwrap();
+    let class = &data["me"]["homeroomClasses"][0]["students"];
+    let students = class.as_array().unwrap();
+    assert!(!students.is_empty());
+    let phones: Vec<&Value> = students
+        .iter()
+        .flat_map(|s| s["guardians"].as_array().unwrap().iter())
+        .map(|g| &g["phone"])
+        .collect();
+    assert!(
+        !phones.is_empty() && phones.iter().all(|p| p.as_str().is_some()),
+        "guardian phones are readable"
+    );
+    assert!(all_null(class, "identityNumber"));
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_principal_counts_exactly_their_schools_students_and_reads_identity_numbers() {
+    let app = TestApp::spawn().await.unwrap();
+    let school = school_of(&app, "hieutruong").await;
+    let expected = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(school))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    let token = app.sign_in("hieutruong").await.unwrap();
+    let page = students(&app, &token).await;
+    assert_eq!(page["totalCount"].as_u64().unwrap(), expected);
+    let nodes = page["nodes"].as_array().unwrap();
+    assert!(nodes.iter().all(|n| n["identityNumber"].as_str().is_some()));
+    assert!(nodes.iter().any(|n| n["ethnicity"].as_str().is_some()));
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vice_principal_inherits_the_principals_reads_except_the_carved_out_background() {
+    let app = TestApp::spawn().await.unwrap();
+    let token = app.sign_in("phohieutruong").await.unwrap();
+    let page = students(&app, &token).await;
+    let nodes = &page["nodes"];
+    assert!(page["totalCount"].as_u64().unwrap() > 0);
+    assert!(
+        nodes
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["identityNumber"].as_str().is_some())
+    );
+    assert!(
+        all_null(nodes, "ethnicity"),
+        "the deny line hides ethnicity from vice principals"
+    );
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_reads_the_roster_and_contacts_but_no_results_or_health() {
+    let app = TestApp::spawn().await.unwrap();
+    let token = app.sign_in("vanthu").await.unwrap();
+    let page = students(&app, &token).await;
+    let nodes = &page["nodes"];
+    assert!(page["totalCount"].as_u64().unwrap() > 0);
+    assert!(
+        nodes
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["results"].as_array().unwrap().is_empty())
+    );
+    assert!(all_null(nodes, "healthNotes"));
+    let any_phone = nodes
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|n| n["guardians"].as_array().unwrap().iter())
+        .any(|g| g["phone"].is_string());
+    assert!(any_phone);
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officers_and_operators_see_schools_but_no_student() {
+    let app = TestApp::spawn().await.unwrap();
+    for username in ["canbo", "vanhanh", "baomat"] {
+        let token = app.sign_in(username).await.unwrap();
+        let page = students(&app, &token).await;
+        assert_eq!(page["totalCount"], 0, "{username} must count no student");
+        assert_eq!(page["nodes"].as_array().unwrap().len(), 0);
+    }
+    for username in ["canbo", "vanhanh"] {
+        let token = app.sign_in(username).await.unwrap();
+        let schools = app
+            .data(Some(&token), "{ schools { name } }", json!({}))
+            .await
+            .unwrap();
+        assert!(
+            !schools["schools"].as_array().unwrap().is_empty(),
+            "{username} sees schools"
+        );
+    }
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ended_or_restricted_guardianship_gives_no_access() {
+    let app = TestApp::spawn().await.unwrap();
+    let token = app.sign_in("phuhuynh").await.unwrap();
+    let guardian = entity::guardian::Entity::find()
+        .filter(entity::guardian::Column::Username.eq("phuhuynh"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let links = guardianship::Entity::find()
+        .filter(guardianship::Column::GuardianId.eq(guardian.id))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let restricted = links[0].student_id;
+    guardianship::Entity::update_many()
+        .col_expr(
+            guardianship::Column::AccessStatus,
+            sea_orm::sea_query::Expr::value("restricted"),
+        )
+        .filter(guardianship::Column::Id.eq(links[0].id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let id = ids::encode("Student", restricted);
+    let data = app
+        .data(
+            Some(&token),
+            "query($id: ID!) { student(id: $id) { fullName } }",
+            json!({ "id": id }),
+        )
+        .await
+        .unwrap();
+    assert!(data["student"].is_null(), "access ends at the next request");
+    assert_eq!(students(&app, &token).await["totalCount"], 1);
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_withdrawn_role_stops_counting_at_the_next_request() {
+    let app = TestApp::spawn().await.unwrap();
+    let token = app.sign_in("hieutruong").await.unwrap();
+    assert!(students(&app, &token).await["totalCount"].as_u64().unwrap() > 0);
+    let principal = staff::Entity::find()
+        .filter(staff::Column::Username.eq("hieutruong"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    staff_role::Entity::update_many()
+        .col_expr(
+            staff_role::Column::EndsOn,
+            sea_orm::sea_query::Expr::value(chrono_yesterday()),
+        )
+        .filter(staff_role::Column::StaffId.eq(principal.id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(students(&app, &token).await["totalCount"], 0);
+    app.stop().await.unwrap();
+}
+
+fn chrono_yesterday() -> sea_orm::prelude::Date {
+    let today = chrono::Utc::now().date_naive();
+    today.pred_opt().unwrap()
+}
