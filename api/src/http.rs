@@ -4,6 +4,7 @@
 //! layer only authenticates the bearer token and hands the request to the schema.
 
 use crate::auth::{Principal, session};
+use crate::disclosure::{Disclosures, Recipient, purpose_from_header};
 use crate::error::ApiError;
 use crate::graphql::{EmisSchema, request_data};
 use crate::privacy::{Access, INCONSISTENCIES};
@@ -57,13 +58,29 @@ async fn graphql(
             Err(error) => return error_response(ApiError::internal(error)),
         },
     };
+    let recipient = principal.account.map(|account| Recipient {
+        actor_kind: account.kind(),
+        actor_id: account.id(),
+        session_id: principal.session_id,
+        purpose: purpose_from_header(headers.get("x-emis-purpose").and_then(|v| v.to_str().ok())),
+    });
     let access = Arc::new(Access::new(
         Arc::new(principal),
         http.state.policy.current(),
         http.state.db.clone(),
     ));
-    let request = request_data(request.into_inner(), &http.state, access);
-    GraphQLResponse::from(http.schema.execute(request).await).into_response()
+    let disclosures = Arc::new(Disclosures::default());
+    let request = request_data(
+        request.into_inner(),
+        &http.state,
+        access,
+        Arc::clone(&disclosures),
+    );
+    let response = http.schema.execute(request).await;
+    if let Some(recipient) = recipient {
+        http.state.disclosures.append(recipient, disclosures.take());
+    }
+    GraphQLResponse::from(response).into_response()
 }
 
 fn error_response(error: ApiError) -> Response {

@@ -10,6 +10,7 @@
 //! - [`auth`]: passwords, sessions, sign-in throttling and the per-request [`auth::Principal`].
 //! - [`privacy`]: the one privacy layer: policy compiled into SQL conditions, and the
 //!   per-record and per-field checks with the casbin enforcer.
+//! - [`disclosure`]: the append-only, hash-chained log of who was shown which records.
 //! - [`graphql`]: the schema (independent of HTTP), its types, loaders and resolvers.
 //! - [`http`]: the axum router: `/graphql`, health checks, metrics.
 //! - [`graphiql`]: the GraphiQL page with its assets embedded (works offline).
@@ -21,6 +22,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod disclosure;
 pub mod error;
 pub mod graphiql;
 pub mod graphql;

@@ -32,12 +32,14 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
         None => None,
     };
     let vault = Arc::new(Vault::open(&db, identity).await?);
+    let (disclosures, _) = crate::disclosure::DisclosureWriter::spawn(db.clone());
     Ok(Arc::new(AppState {
         config,
         db,
         sql_metrics,
         policy,
         vault,
+        disclosures,
     }))
 }
 
@@ -83,6 +85,7 @@ impl Application {
         axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await?;
+        self.state.disclosures.flush().await;
         if let Some(watcher) = watcher {
             watcher.abort();
         }

@@ -19,6 +19,8 @@ pub struct AppState {
     pub policy: Arc<PolicyStore>,
     /// Sealing and opening of sensitive fields.
     pub vault: Arc<Vault>,
+    /// Appends to the disclosure log in the background.
+    pub disclosures: crate::disclosure::DisclosureWriter,
 }
 
 impl AppState {

@@ -3,6 +3,7 @@
 //! loader applies the privacy layer's SQL condition, then the per-record check.
 
 use crate::auth::principal::active_on;
+use crate::disclosure::Disclosures;
 use crate::privacy::{Access, Target, shapes};
 use crate::vault::Vault;
 use async_graphql::dataloader::Loader;
@@ -115,6 +116,7 @@ pub struct ResultRow {
 pub struct ResultsOfStudent {
     pub access: Arc<Access>,
     pub db: DatabaseConnection,
+    pub disclosures: Arc<Disclosures>,
 }
 
 impl Loader<(i64, i64)> for ResultsOfStudent {
@@ -158,6 +160,12 @@ impl Loader<(i64, i64)> for ResultsOfStudent {
             .collect();
         let mut grouped: HashMap<(i64, i64), Vec<ResultRow>> = HashMap::new();
         for (result, assessment) in rows {
+            self.disclosures.note(
+                self.access.principal(),
+                result.student_id,
+                result.school_id,
+                Kind::Result.as_str(),
+            );
             let subject_id = subjects
                 .get(&result.section_id)
                 .copied()

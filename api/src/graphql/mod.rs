@@ -3,6 +3,7 @@
 //! callers). Depth and complexity are limited; introspection is a per-deployment setting.
 
 pub mod context;
+pub mod disclosures;
 pub mod ids;
 pub mod loaders;
 pub mod mutation;
@@ -13,6 +14,7 @@ pub mod school;
 pub mod sensitive;
 pub mod students;
 
+use crate::disclosure::Disclosures;
 use crate::privacy::Access;
 use crate::state::AppState;
 use async_graphql::dataloader::DataLoader;
@@ -46,6 +48,7 @@ pub fn request_data(
     request: async_graphql::Request,
     state: &AppState,
     access: Arc<Access>,
+    disclosures: Arc<Disclosures>,
 ) -> async_graphql::Request {
     let db = state.db.clone();
     let keys = loaders::KeyLoader {
@@ -59,9 +62,11 @@ pub fn request_data(
     let results = loaders::ResultsOfStudent {
         access: Arc::clone(&access),
         db,
+        disclosures: Arc::clone(&disclosures),
     };
     request
         .data(access)
+        .data(disclosures)
         .data(records::CurrentSemester::default())
         .data(DataLoader::new(keys, tokio::spawn))
         .data(DataLoader::new(guardians, tokio::spawn))

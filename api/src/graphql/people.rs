@@ -162,6 +162,15 @@ impl Student {
             .unwrap_or_default();
         Ok(rows.into_iter().map(ResultRecord).collect())
     }
+    /// Who was shown this student's grades or sensitive fields (newest first), as far as the
+    /// caller may read the disclosure log.
+    async fn disclosures(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+    ) -> ApiResult<Vec<super::disclosures::DisclosureEntry>> {
+        super::disclosures::of_student(ctx, self.0.id, u64::try_from(first).unwrap_or(50)).await
+    }
     /// Roll-call entries other than present, between two dates (inclusive).
     async fn attendance(
         &self,

@@ -215,6 +215,21 @@ impl QueryRoot {
         let rows = select.all(&state(ctx)?.db).await?;
         admit_staff(ctx, rows).await
     }
+    /// The disclosure log, newest first, as far as the caller may read it (privacy officers
+    /// and principals: their school's).
+    async fn disclosure_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+    ) -> ApiResult<Vec<super::disclosures::DisclosureEntry>> {
+        signed_in(ctx)?;
+        super::disclosures::entries(
+            ctx,
+            sea_orm::Condition::all(),
+            u64::try_from(first).unwrap_or(50),
+        )
+        .await
+    }
     /// Any record by global id; null when it does not exist or may not be seen.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
         let Some((kind, row)) = ids::decode(&id) else {

@@ -4,11 +4,13 @@
 
 use super::context::{access, state};
 use super::loaders::KeyLoader;
+use crate::disclosure::Disclosures;
 use crate::privacy::Target;
 use crate::vault::Vault;
 use async_graphql::Context;
 use async_graphql::dataloader::DataLoader;
 use emis_authz::Kind;
+use std::sync::Arc;
 
 /// Where a sealed value lives: table, column and row (the ciphertext is bound to them).
 pub struct Sealed<'a> {
@@ -37,6 +39,15 @@ pub async fn reveal(
     }
     if !allowed {
         return None;
+    }
+    if let (
+        Some(Target::Personal {
+            student, school, ..
+        }),
+        Ok(disclosures),
+    ) = (targets.first(), ctx.data::<Arc<Disclosures>>())
+    {
+        disclosures.note(access.principal(), *student, *school, kind.as_str());
     }
     let key_id = Vault::key_id_of(value)?;
     let loader = ctx.data::<DataLoader<KeyLoader>>().ok()?;

@@ -3,6 +3,7 @@
 
 mod agreement;
 mod attacks;
+mod disclosures;
 mod roles;
 mod schema;
 mod sessions;
