@@ -11,11 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "emis",
-    version,
-    about = "EMIS: school information API with privacy by policy"
-)]
+#[command(name = "emis", version, about = "EMIS: school information API with privacy by policy")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -97,10 +93,7 @@ impl Preset {
 /// Runs the command line; the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("Không khởi động được / cannot start: {error}");
@@ -133,10 +126,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Keygen { out } => {
             let public = ServerIdentity::write_new_file(&out)?;
-            println!(
-                "Đã tạo khóa / identity written: {} (public key {public})",
-                out.display()
-            );
+            println!("Đã tạo khóa / identity written: {} (public key {public})", out.display());
             println!(
                 "Hãy sao lưu tệp này an toàn / keep a safe backup of this file: without it encrypted data cannot be read."
             );
@@ -165,10 +155,7 @@ async fn serve(mut config: Config, demo: bool) -> anyhow::Result<ExitCode> {
         println!("Dữ liệu mẫu / demo data in {}\n{report}", dir.display());
     }
     let app = Application::build(config).await?;
-    println!(
-        "EMIS đang chạy / listening on http://{}/graphql",
-        app.local_addr()?
-    );
+    println!("EMIS đang chạy / listening on http://{}/graphql", app.local_addr()?);
     app.run().await?;
     telemetry.shutdown();
     Ok(ExitCode::SUCCESS)
@@ -187,10 +174,7 @@ async fn policy(action: PolicyAction) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    println!(
-        "Chính sách hợp lệ / policy valid: {} lines",
-        policy.line_count()
-    );
+    println!("Chính sách hợp lệ / policy valid: {} lines", policy.line_count());
     if !run_cases {
         return Ok(ExitCode::SUCCESS);
     }
@@ -206,9 +190,5 @@ async fn policy(action: PolicyAction) -> anyhow::Result<ExitCode> {
         report.passed,
         report.failures.len()
     );
-    Ok(if report.failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

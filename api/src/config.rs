@@ -10,11 +10,7 @@ use std::time::Duration;
 #[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Database URL: `sqlite://PATH?mode=rwc` or `postgres://USER@HOST/DB`.
-    #[arg(
-        long,
-        env = "EMIS_DATABASE_URL",
-        default_value = "sqlite://emis.db?mode=rwc"
-    )]
+    #[arg(long, env = "EMIS_DATABASE_URL", default_value = "sqlite://emis.db?mode=rwc")]
     pub database_url: String,
 
     /// Largest number of pooled database connections.
@@ -98,10 +94,6 @@ impl Config {
             return self.policy_dir.clone();
         }
         let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../policy");
-        if shipped.exists() {
-            shipped
-        } else {
-            self.policy_dir.clone()
-        }
+        if shipped.exists() { shipped } else { self.policy_dir.clone() }
     }
 }

@@ -23,25 +23,21 @@ pub struct SqlMetrics {
 impl SqlMetrics {
     /// (statements, total microseconds) so far.
     pub fn snapshot(&self) -> (u64, u64) {
-        (
-            self.statements.load(Ordering::Relaxed),
-            self.micros.load(Ordering::Relaxed),
-        )
+        (self.statements.load(Ordering::Relaxed), self.micros.load(Ordering::Relaxed))
     }
 }
 
 /// Opens the pool for `url` with settings fit for the backend, and counts every statement.
 #[tracing::instrument(skip(url))]
-pub async fn connect(
-    url: &str,
-    max_connections: u32,
-) -> anyhow::Result<(DatabaseConnection, Arc<SqlMetrics>)> {
+pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<(DatabaseConnection, Arc<SqlMetrics>)> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections.max(1))
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
+        // Spans carry the SQL text with placeholders, never the bound values.
+        .record_stmt_in_spans(true)
         .map_sqlx_sqlite_opts(|sqlite| {
             sqlite
                 .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
@@ -49,9 +45,8 @@ pub async fn connect(
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         });
-    let mut db = Database::connect(options)
-        .await
-        .with_context(|| format!("cannot open the database at {}", redact_url(url)))?;
+    let mut db =
+        Database::connect(options).await.with_context(|| format!("cannot open the database at {}", redact_url(url)))?;
     let metrics = Arc::new(SqlMetrics::default());
     let counter = Arc::clone(&metrics);
     db.set_metric_callback(move |info| {
@@ -68,9 +63,7 @@ pub async fn connect(
 /// Applies every pending migration.
 #[tracing::instrument(skip(db))]
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None)
-        .await
-        .context("migrating the database failed")
+    Migrator::up(db, None).await.context("migrating the database failed")
 }
 
 /// The URL without its password, for messages.
@@ -92,9 +85,6 @@ mod tests {
     #[test]
     fn redacting_a_url_drops_the_password_only() {
         assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u@h/db");
-        assert_eq!(
-            redact_url("sqlite://emis.db?mode=rwc"),
-            "sqlite://emis.db?mode=rwc"
-        );
+        assert_eq!(redact_url("sqlite://emis.db?mode=rwc"), "sqlite://emis.db?mode=rwc");
     }
 }

@@ -52,18 +52,14 @@ impl ApiError {
 
     /// Bad input, described in both languages.
     pub fn bad_input(vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::BadInput {
-            vi: vi.into(),
-            en: en.into(),
-        }
+        Self::BadInput { vi: vi.into(), en: en.into() }
     }
 }
 
 impl From<ApiError> for async_graphql::Error {
     fn from(error: ApiError) -> Self {
         let code = error.code();
-        async_graphql::Error::new(error.message())
-            .extend_with(|_, extensions| extensions.set("code", code))
+        async_graphql::Error::new(error.message()).extend_with(|_, extensions| extensions.set("code", code))
     }
 }
 

@@ -57,16 +57,8 @@ macro_rules! asset {
 
 /// Every file that `/graphiql/assets/{file}` serves; any other name is a 404.
 const ASSETS: &[Asset] = &[
-    asset!(
-        "react-18.3.1.production.min.js",
-        JAVASCRIPT,
-        CACHE_IMMUTABLE
-    ),
-    asset!(
-        "react-dom-18.3.1.production.min.js",
-        JAVASCRIPT,
-        CACHE_IMMUTABLE
-    ),
+    asset!("react-18.3.1.production.min.js", JAVASCRIPT, CACHE_IMMUTABLE),
+    asset!("react-dom-18.3.1.production.min.js", JAVASCRIPT, CACHE_IMMUTABLE),
     asset!("graphiql-3.9.0.min.js", JAVASCRIPT, CACHE_IMMUTABLE),
     asset!("graphiql-3.9.0.min.css", CSS, CACHE_IMMUTABLE),
     asset!("emis-graphiql.css", CSS, CACHE_REVALIDATE),
@@ -99,9 +91,7 @@ const PAGE: &str = r#"<!doctype html>
 
 /// `GET /graphiql` and `GET /graphiql/assets/{file}`, to be merged into the API's router.
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new()
-        .route(PAGE_PATH, get(page))
-        .route("/graphiql/assets/{file}", get(asset))
+    Router::new().route(PAGE_PATH, get(page)).route("/graphiql/assets/{file}", get(asset))
 }
 
 async fn page() -> Response {
@@ -141,17 +131,11 @@ mod tests {
     use tower::ServiceExt as _;
 
     async fn get(uri: &str) -> Response {
-        routes::<()>()
-            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-            .await
-            .unwrap()
+        routes::<()>().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap()
     }
 
     async fn body_of(response: Response) -> Vec<u8> {
-        to_bytes(response.into_body(), 8 * 1024 * 1024)
-            .await
-            .unwrap()
-            .to_vec()
+        to_bytes(response.into_body(), 8 * 1024 * 1024).await.unwrap().to_vec()
     }
 
     fn header_of(response: &Response, name: header::HeaderName) -> &str {
@@ -174,70 +158,34 @@ mod tests {
     async fn page_loads_only_files_of_this_server() {
         let response = get("/graphiql").await;
         assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(
-            header_of(&response, header::CONTENT_TYPE),
-            "text/html; charset=utf-8"
-        );
+        assert_eq!(header_of(&response, header::CONTENT_TYPE), "text/html; charset=utf-8");
         let csp = header_of(&response, header::CONTENT_SECURITY_POLICY).to_owned();
         assert!(csp.contains("default-src 'self'"), "{csp}");
-        assert!(
-            csp.contains("script-src 'self';"),
-            "inline scripts must stay refused: {csp}"
-        );
+        assert!(csp.contains("script-src 'self';"), "inline scripts must stay refused: {csp}");
         let html = String::from_utf8(body_of(response).await).unwrap();
         assert!(html.contains("<title>EMIS GraphiQL</title>"));
-        assert!(
-            !html.contains("http://") && !html.contains("https://"),
-            "{html}"
-        );
+        assert!(!html.contains("http://") && !html.contains("https://"), "{html}");
         assert!(!html.contains("<script>"), "no inline script: {html}");
 
         let references = references(&html);
-        let loaded: Vec<&str> = references
-            .iter()
-            .copied()
-            .filter(|url| *url != "data:,")
-            .collect();
-        assert_eq!(
-            loaded.len(),
-            ASSETS.len(),
-            "every asset is loaded, once: {loaded:?}"
-        );
+        let loaded: Vec<&str> = references.iter().copied().filter(|url| *url != "data:,").collect();
+        assert_eq!(loaded.len(), ASSETS.len(), "every asset is loaded, once: {loaded:?}");
         for url in loaded {
             assert!(url.starts_with("/graphiql/assets/"), "{url}");
             let response = get(url).await;
             assert_eq!(response.status(), StatusCode::OK, "{url}");
-            let expected = if url.ends_with(".js") {
-                JAVASCRIPT
-            } else {
-                CSS
-            };
-            assert_eq!(
-                header_of(&response, header::CONTENT_TYPE),
-                expected,
-                "{url}"
-            );
-            assert!(
-                !header_of(&response, header::CACHE_CONTROL).is_empty(),
-                "{url}"
-            );
+            let expected = if url.ends_with(".js") { JAVASCRIPT } else { CSS };
+            assert_eq!(header_of(&response, header::CONTENT_TYPE), expected, "{url}");
+            assert!(!header_of(&response, header::CACHE_CONTROL).is_empty(), "{url}");
             assert!(!body_of(response).await.is_empty(), "{url}");
         }
     }
 
     #[tokio::test]
     async fn vendored_files_are_cached_long() {
-        for name in [
-            "graphiql-3.9.0.min.js",
-            "graphiql-3.9.0.min.css",
-            "react-18.3.1.production.min.js",
-        ] {
+        for name in ["graphiql-3.9.0.min.js", "graphiql-3.9.0.min.css", "react-18.3.1.production.min.js"] {
             let response = get(&format!("/graphiql/assets/{name}")).await;
-            assert_eq!(
-                header_of(&response, header::CACHE_CONTROL),
-                CACHE_IMMUTABLE,
-                "{name}"
-            );
+            assert_eq!(header_of(&response, header::CACHE_CONTROL), CACHE_IMMUTABLE, "{name}");
         }
     }
 

@@ -45,11 +45,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     value.strip_prefix("Bearer ").map(str::trim)
 }
 
-async fn graphql(
-    State(http): State<Http>,
-    headers: HeaderMap,
-    request: GraphQLRequest,
-) -> Response {
+async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLRequest) -> Response {
     let principal = match bearer(&headers) {
         None => Principal::anonymous(Utc::now().date_naive()),
         Some(token) => match session::authenticate(&http.state.db, token).await {
@@ -64,18 +60,9 @@ async fn graphql(
         session_id: principal.session_id,
         purpose: purpose_from_header(headers.get("x-emis-purpose").and_then(|v| v.to_str().ok())),
     });
-    let access = Arc::new(Access::new(
-        Arc::new(principal),
-        http.state.policy.current(),
-        http.state.db.clone(),
-    ));
+    let access = Arc::new(Access::new(Arc::new(principal), http.state.policy.current(), http.state.db.clone()));
     let disclosures = Arc::new(Disclosures::default());
-    let request = request_data(
-        request.into_inner(),
-        &http.state,
-        access,
-        Arc::clone(&disclosures),
-    );
+    let request = request_data(request.into_inner(), &http.state, access, Arc::clone(&disclosures));
     let response = http.schema.execute(request).await;
     if let Some(recipient) = recipient {
         http.state.disclosures.append(recipient, disclosures.take());

@@ -15,15 +15,10 @@ use tokio::net::TcpListener;
 
 /// Opens everything the server needs: database (migrated), policy, vault.
 pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
-    let (db, sql_metrics) =
-        crate::db::connect(&config.database_url, config.db_max_connections).await?;
+    let (db, sql_metrics) = crate::db::connect(&config.database_url, config.db_max_connections).await?;
     crate::db::migrate(&db).await?;
     let files = PolicyFiles::in_dir(&config.resolved_policy_dir());
-    let policy = Arc::new(
-        PolicyStore::open(files)
-            .await
-            .map_err(|error| anyhow::anyhow!("{error}"))?,
-    );
+    let policy = Arc::new(PolicyStore::open(files).await.map_err(|error| anyhow::anyhow!("{error}"))?);
     let identity = match &config.identity_file {
         Some(path) => Some(
             ServerIdentity::from_file(path)
@@ -33,14 +28,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
     };
     let vault = Arc::new(Vault::open(&db, identity).await?);
     let (disclosures, _) = crate::disclosure::DisclosureWriter::spawn(db.clone());
-    Ok(Arc::new(AppState {
-        config,
-        db,
-        sql_metrics,
-        policy,
-        vault,
-        disclosures,
-    }))
+    Ok(Arc::new(AppState { config, db, sql_metrics, policy, vault, disclosures }))
 }
 
 /// A server bound to its address, ready to run.
@@ -54,9 +42,7 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let bind = config.bind;
         let state = build_state(config).await?;
-        let listener = TcpListener::bind(bind)
-            .await
-            .with_context(|| format!("cannot listen on {bind}"))?;
+        let listener = TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
         Ok(Self { listener, state })
     }
 
@@ -71,20 +57,11 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then drains requests in flight.
-    pub async fn run_until(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> anyhow::Result<()> {
-        let watcher = self
-            .state
-            .config
-            .policy_reload_interval()
-            .map(|every| self.state.policy.spawn_watcher(every));
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let watcher = self.state.config.policy_reload_interval().map(|every| self.state.policy.spawn_watcher(every));
         let schema = crate::graphql::build_schema(Arc::clone(&self.state));
         let app = crate::http::router(Arc::clone(&self.state), schema);
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await?;
         self.state.disclosures.flush().await;
         if let Some(watcher) = watcher {
             watcher.abort();

@@ -27,27 +27,15 @@ impl Telemetry {
 
 /// Installs the global subscriber. Safe to call more than once (later calls only return).
 pub fn init(log_format: &str, otlp_endpoint: Option<&str>) -> anyhow::Result<Telemetry> {
-    let filter =
-        EnvFilter::try_from_env("EMIS_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter = EnvFilter::try_from_env("EMIS_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let fmt = if log_format == "json" {
-        tracing_subscriber::fmt::layer()
-            .json()
-            .with_writer(std::io::stderr)
-            .boxed()
+        tracing_subscriber::fmt::layer().json().with_writer(std::io::stderr).boxed()
     } else {
-        tracing_subscriber::fmt::layer()
-            .with_writer(std::io::stderr)
-            .boxed()
+        tracing_subscriber::fmt::layer().with_writer(std::io::stderr).boxed()
     };
     let provider = otlp_endpoint.map(tracer_provider).transpose()?;
-    let otel = provider
-        .as_ref()
-        .map(|provider| tracing_opentelemetry::layer().with_tracer(provider.tracer("emis")));
-    let installed = tracing_subscriber::registry()
-        .with(filter)
-        .with(fmt)
-        .with(otel)
-        .try_init();
+    let otel = provider.as_ref().map(|provider| tracing_opentelemetry::layer().with_tracer(provider.tracer("emis")));
+    let installed = tracing_subscriber::registry().with(filter).with(fmt).with(otel).try_init();
     if installed.is_err() {
         // A subscriber is already installed (tests start many servers in one process).
         return Ok(Telemetry { provider: None });
@@ -57,15 +45,7 @@ pub fn init(log_format: &str, otlp_endpoint: Option<&str>) -> anyhow::Result<Tel
 
 fn tracer_provider(endpoint: &str) -> anyhow::Result<SdkTracerProvider> {
     use opentelemetry_otlp::WithExportConfig as _;
-    let exporter = opentelemetry_otlp::SpanExporter::builder()
-        .with_tonic()
-        .with_endpoint(endpoint)
-        .build()?;
-    let resource = opentelemetry_sdk::Resource::builder()
-        .with_service_name("emis")
-        .build();
-    Ok(SdkTracerProvider::builder()
-        .with_batch_exporter(exporter)
-        .with_resource(resource)
-        .build())
+    let exporter = opentelemetry_otlp::SpanExporter::builder().with_tonic().with_endpoint(endpoint).build()?;
+    let resource = opentelemetry_sdk::Resource::builder().with_service_name("emis").build();
+    Ok(SdkTracerProvider::builder().with_batch_exporter(exporter).with_resource(resource).build())
 }

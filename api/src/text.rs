@@ -91,14 +91,8 @@ mod tests {
 
     #[test]
     fn the_last_word_is_the_given_name() {
-        assert_eq!(
-            split_full_name(" Nguyễn  Thị Ánh Tuyết "),
-            ("Nguyễn Thị Ánh".to_owned(), "Tuyết".to_owned())
-        );
-        assert_eq!(
-            split_full_name("Tuyết"),
-            (String::new(), "Tuyết".to_owned())
-        );
+        assert_eq!(split_full_name(" Nguyễn  Thị Ánh Tuyết "), ("Nguyễn Thị Ánh".to_owned(), "Tuyết".to_owned()));
+        assert_eq!(split_full_name("Tuyết"), (String::new(), "Tuyết".to_owned()));
         assert_eq!(split_full_name(""), (String::new(), String::new()));
     }
 }

@@ -14,8 +14,8 @@ use chrono::Utc;
 use emis_crypto::{BlindIndexer, DataKey, FieldContext, Keyring, ServerIdentity};
 use entity::data_key;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, PaginatorTrait as _,
-    QueryFilter as _, QuerySelect as _,
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
+    QuerySelect as _,
 };
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -51,20 +51,10 @@ struct Unlocked {
 impl Vault {
     /// Opens the vault: refuses when encrypted data exists and no identity was given; creates
     /// the blind-index key on first use.
-    pub async fn open(
-        db: &impl ConnectionTrait,
-        identity: Option<ServerIdentity>,
-    ) -> Result<Self, VaultError> {
+    pub async fn open(db: &impl ConnectionTrait, identity: Option<ServerIdentity>) -> Result<Self, VaultError> {
         let Some(identity) = identity else {
-            let keys = data_key::Entity::find()
-                .count(db)
-                .await
-                .context("counting data keys")?;
-            return if keys > 0 {
-                Err(VaultError::IdentityMissing)
-            } else {
-                Ok(Self { keys: None })
-            };
+            let keys = data_key::Entity::find().count(db).await.context("counting data keys")?;
+            return if keys > 0 { Err(VaultError::IdentityMissing) } else { Ok(Self { keys: None }) };
         };
         let keyring = Keyring::new(identity);
         let stored = data_key::Entity::find()
@@ -83,12 +73,7 @@ impl Vault {
                 key
             }
         };
-        Ok(Self {
-            keys: Some(Unlocked {
-                keyring,
-                blind: BlindIndexer::new(blind_key),
-            }),
-        })
+        Ok(Self { keys: Some(Unlocked { keyring, blind: BlindIndexer::new(blind_key) }) })
     }
 
     /// Whether sensitive values can be sealed and opened.
@@ -102,9 +87,7 @@ impl Vault {
 
     /// The keyed hash of `value` in `domain`, for exact look-ups; `None` when locked.
     pub fn blind(&self, domain: &str, value: &str) -> Option<String> {
-        self.keys
-            .as_ref()
-            .map(|keys| keys.blind.index(domain, value))
+        self.keys.as_ref().map(|keys| keys.blind.index(domain, value))
     }
 
     /// Makes sure every key in `key_ids` is in the cache, fetching the missing ones in one query.
@@ -134,30 +117,18 @@ impl Vault {
             .context("reading data keys")?;
         for (id, wrapped) in rows {
             let id = u64::try_from(id).context("negative key id")?;
-            keys.keyring
-                .insert_wrapped(id, &wrapped)
-                .context("unwrapping a data key")?;
+            keys.keyring.insert_wrapped(id, &wrapped).context("unwrapping a data key")?;
         }
         Ok(())
     }
 
     /// Opens a sealed value whose key is cached (see [`Vault::preload`]); `None` when the key
     /// is missing or destroyed, or the ciphertext does not belong to this table, column and row.
-    pub fn open_field(
-        &self,
-        table: &str,
-        column: &str,
-        row_id: i64,
-        sealed: &[u8],
-    ) -> Option<String> {
+    pub fn open_field(&self, table: &str, column: &str, row_id: i64, sealed: &[u8]) -> Option<String> {
         let keys = self.keys.as_ref()?;
         let key_id = emis_crypto::sealed_key_id(sealed).ok()?;
         let key = keys.keyring.get(key_id)?;
-        let ctx = FieldContext {
-            table,
-            column,
-            row_id,
-        };
+        let ctx = FieldContext { table, column, row_id };
         match emis_crypto::open_string(&key, &ctx, sealed) {
             Ok(text) => Some(text.as_str().to_owned()),
             Err(error) => {
@@ -173,16 +144,10 @@ impl Vault {
     }
 
     /// Creates, stores and caches a new data key for `scope`; returns its id.
-    pub async fn create_key(
-        &self,
-        db: &impl ConnectionTrait,
-        scope: &str,
-    ) -> Result<u64, VaultError> {
+    pub async fn create_key(&self, db: &impl ConnectionTrait, scope: &str) -> Result<u64, VaultError> {
         let keys = self.unlocked()?;
         let key = DataKey::generate();
-        let wrapped = key
-            .wrap(keys.keyring.identity())
-            .context("wrapping a key")?;
+        let wrapped = key.wrap(keys.keyring.identity()).context("wrapping a key")?;
         let id = insert_key(db, None, scope, wrapped).await?;
         let id = u64::try_from(id).context("negative key id")?;
         keys.keyring.insert(id, key);
@@ -199,15 +164,9 @@ impl Vault {
         plaintext: &str,
     ) -> Result<Vec<u8>, VaultError> {
         let keys = self.unlocked()?;
-        let key: Arc<DataKey> = keys
-            .keyring
-            .get(key_id)
-            .ok_or_else(|| anyhow::anyhow!("data key {key_id} is not loaded"))?;
-        let ctx = FieldContext {
-            table,
-            column,
-            row_id,
-        };
+        let key: Arc<DataKey> =
+            keys.keyring.get(key_id).ok_or_else(|| anyhow::anyhow!("data key {key_id} is not loaded"))?;
+        let ctx = FieldContext { table, column, row_id };
         Ok(emis_crypto::seal(&key, key_id, &ctx, plaintext.as_bytes()).context("sealing")?)
     }
 }
@@ -228,10 +187,7 @@ async fn insert_key(
     if let Some(id) = id {
         row.id = Set(id);
     }
-    let inserted = data_key::Entity::insert(row)
-        .exec(db)
-        .await
-        .context("storing a data key")?;
+    let inserted = data_key::Entity::insert(row).exec(db).await.context("storing a data key")?;
     Ok(inserted.last_insert_id)
 }
 
@@ -253,18 +209,11 @@ impl crate::seed::Sealer for Vault {
         plaintext: &str,
     ) -> anyhow::Result<Vec<u8>> {
         let key_id = u64::try_from(key_id)?;
-        let ctx = FieldContext {
-            table,
-            column,
-            row_id,
-        };
+        let ctx = FieldContext { table, column, row_id };
         Ok(emis_crypto::seal(key, key_id, &ctx, plaintext.as_bytes())?)
     }
 
     fn blind(&self, domain: &str, value: &str) -> String {
-        self.keys
-            .as_ref()
-            .map(|keys| keys.blind.index(domain, value))
-            .unwrap_or_default()
+        self.keys.as_ref().map(|keys| keys.blind.index(domain, value)).unwrap_or_default()
     }
 }

@@ -15,10 +15,9 @@ use emis_authz::{Action, Kind, Policy, PolicyFiles, Relationship, Role, read_cas
 const CALLS: usize = 1_000_000;
 
 fn policy_dir() -> PathBuf {
-    std::env::args_os().nth(1).map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../policy"),
-        PathBuf::from,
-    )
+    std::env::args_os()
+        .nth(1)
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../policy"), PathBuf::from)
 }
 
 /// A spread of requests, some allowed and some denied.
@@ -76,10 +75,7 @@ async fn main() -> ExitCode {
 
     let requests = requests();
     let started = Instant::now();
-    let warm = requests
-        .iter()
-        .filter(|r| policy.decide(r.0, r.1, r.2, r.3))
-        .count();
+    let warm = requests.iter().filter(|r| policy.decide(r.0, r.1, r.2, r.3)).count();
     let fill = started.elapsed();
     println!(
         "first decisions (casbin): {} requests in {fill:?} ({:?} each), {warm} allowed",

@@ -32,11 +32,7 @@ pub struct Case {
 impl fmt::Display for Case {
     /// `role kind action relationship`, as in the request.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {} {} {}",
-            self.role, self.kind, self.action, self.rel
-        )
+        write!(f, "{} {} {} {}", self.role, self.kind, self.action, self.rel)
     }
 }
 
@@ -83,10 +79,7 @@ impl CaseReport {
         if self.all_passed() {
             Ok(self.passed)
         } else {
-            Err(PolicyError::CasesFailed {
-                passed: self.passed,
-                failures: self.failures,
-            })
+            Err(PolicyError::CasesFailed { passed: self.passed, failures: self.failures })
         }
     }
 }
@@ -94,11 +87,7 @@ impl CaseReport {
 /// Parses one case line, pushing every reason it is invalid.
 fn case(file: &Path, line: usize, fields: &[&str], reasons: &mut Vec<Reason>) -> Option<Case> {
     if fields.len() != CASE_FIELDS {
-        reasons.push(Reason::WrongFieldCount {
-            line_type: "case",
-            expected: CASE_FIELDS,
-            found: fields.len(),
-        });
+        reasons.push(Reason::WrongFieldCount { line_type: "case", expected: CASE_FIELDS, found: fields.len() });
         return None;
     }
     let expected = allow_or_deny(fields[4]);
@@ -106,15 +95,7 @@ fn case(file: &Path, line: usize, fields: &[&str], reasons: &mut Vec<Reason>) ->
         reasons.push(Reason::BadExpectation(fields[4].to_owned()));
     }
     let (role, kind, action, rel) = request(&fields[..4], reasons)?;
-    Some(Case {
-        file: file.to_path_buf(),
-        line,
-        role,
-        kind,
-        action,
-        rel,
-        expected: expected?,
-    })
+    Some(Case { file: file.to_path_buf(), line, role, kind, action, rel, expected: expected? })
 }
 
 /// Parses the text of a cases file; every invalid line is reported.
@@ -125,26 +106,15 @@ pub(crate) fn parse_cases(file: &Path, text: &str) -> Result<Vec<Case>, PolicyEr
         let mut reasons = Vec::new();
         match case(file, line, &fields, &mut reasons) {
             Some(c) if reasons.is_empty() => cases.push(c),
-            _ => problems.extend(reasons.into_iter().map(|reason| Problem {
-                file: file.to_path_buf(),
-                line,
-                reason,
-            })),
+            _ => problems.extend(reasons.into_iter().map(|reason| Problem { file: file.to_path_buf(), line, reason })),
         }
     }
-    if problems.is_empty() {
-        Ok(cases)
-    } else {
-        Err(PolicyError::Invalid { problems })
-    }
+    if problems.is_empty() { Ok(cases) } else { Err(PolicyError::Invalid { problems }) }
 }
 
 /// Reads and validates a cases file.
 pub fn read_cases(path: &Path) -> Result<Vec<Case>, PolicyError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io {
-        file: path.to_path_buf(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io { file: path.to_path_buf(), source })?;
     parse_cases(path, &text)
 }
 
@@ -158,10 +128,7 @@ impl Policy {
             if actual == case.expected {
                 report.passed += 1;
             } else {
-                report.failures.push(CaseFailure {
-                    case: case.clone(),
-                    actual,
-                });
+                report.failures.push(CaseFailure { case: case.clone(), actual });
             }
         }
         report
@@ -189,9 +156,7 @@ mod tests {
         let text = failure.to_string();
         assert!(text.starts_with("policy/cases.csv:14: "), "{text}");
         assert!(
-            text.ends_with(
-                "expected allow, got deny — subject_teacher guardian.contact read teaches_section"
-            ),
+            text.ends_with("expected allow, got deny — subject_teacher guardian.contact read teaches_section"),
             "{text}"
         );
     }

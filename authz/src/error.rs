@@ -22,11 +22,7 @@ pub enum Reason {
     /// The expected decision of a case is neither `allow` nor `deny`.
     BadExpectation(String),
     /// The line has the wrong number of comma-separated fields.
-    WrongFieldCount {
-        line_type: &'static str,
-        expected: usize,
-        found: usize,
-    },
+    WrongFieldCount { line_type: &'static str, expected: usize, found: usize },
     /// The first field of a policy line is neither `p` nor `g`.
     UnknownLineType(String),
 }
@@ -36,12 +32,7 @@ impl fmt::Display for Reason {
         match self {
             Reason::Unknown(unknown) => unknown.fmt(f),
             Reason::RelationshipNotMeaningful { kind, rel } => {
-                let meaningful = kind
-                    .relationships()
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let meaningful = kind.relationships().iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ");
                 write!(
                     f,
                     "quan hệ \"{rel}\" không áp dụng cho loại dữ liệu \"{kind}\" (dùng được: {meaningful}) \
@@ -58,11 +49,7 @@ impl fmt::Display for Reason {
                 "kết quả mong đợi phải là allow hoặc deny, không phải {exp:?} \
                  / expected decision must be allow or deny, not {exp:?}"
             ),
-            Reason::WrongFieldCount {
-                line_type,
-                expected,
-                found,
-            } => write!(
+            Reason::WrongFieldCount { line_type, expected, found } => write!(
                 f,
                 "dòng {line_type} cần {expected} trường, nhưng có {found} \
                  / a {line_type} line needs {expected} fields, found {found}"
@@ -92,11 +79,7 @@ impl fmt::Display for Problem {
 
 /// Writes one item per line.
 fn each_on_its_own_line<T: fmt::Display>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
 }
 
 /// Why a policy was not loaded (or a reload was refused).
@@ -120,8 +103,5 @@ pub enum PolicyError {
     Invalid { problems: Vec<Problem> },
     /// The policy loaded but some expected-decision cases fail.
     #[error("{}", each_on_its_own_line(failures))]
-    CasesFailed {
-        passed: usize,
-        failures: Vec<CaseFailure>,
-    },
+    CasesFailed { passed: usize, failures: Vec<CaseFailure> },
 }

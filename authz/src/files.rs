@@ -20,22 +20,13 @@ pub struct PolicyFiles {
 impl PolicyFiles {
     /// `model.conf`, `policy.csv` and `cases.csv` in `dir`.
     pub fn in_dir(dir: &Path) -> Self {
-        Self {
-            model: dir.join("model.conf"),
-            policy: dir.join("policy.csv"),
-            cases: dir.join("cases.csv"),
-        }
+        Self { model: dir.join("model.conf"), policy: dir.join("policy.csv"), cases: dir.join("cases.csv") }
     }
 }
 
 /// Reads one file as text, naming the file on failure.
 pub(crate) async fn read_text(path: &Path) -> Result<String, PolicyError> {
-    tokio::fs::read_to_string(path)
-        .await
-        .map_err(|source| PolicyError::Io {
-            file: path.to_path_buf(),
-            source,
-        })
+    tokio::fs::read_to_string(path).await.map_err(|source| PolicyError::Io { file: path.to_path_buf(), source })
 }
 
 /// The three files as read at one moment (each may have failed to read).
@@ -61,10 +52,7 @@ fn hash_read(read: &io::Result<String>, hasher: &mut DefaultHasher) {
 }
 
 fn named(path: &Path, read: io::Result<String>) -> Result<String, PolicyError> {
-    read.map_err(|source| PolicyError::Io {
-        file: path.to_path_buf(),
-        source,
-    })
+    read.map_err(|source| PolicyError::Io { file: path.to_path_buf(), source })
 }
 
 impl Snapshot {

@@ -40,10 +40,7 @@ pub(crate) fn records(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
 
 /// Parses one vocabulary word, recording the reason if it is unknown.
 fn word<T: FromStr<Err = UnknownName>>(field: &str, reasons: &mut Vec<Reason>) -> Option<T> {
-    field
-        .parse()
-        .map_err(|e| reasons.push(Reason::Unknown(e)))
-        .ok()
+    field.parse().map_err(|e| reasons.push(Reason::Unknown(e))).ok()
 }
 
 /// Parses `role, kind, action, rel` (exactly four fields), checking that the
@@ -74,11 +71,7 @@ pub(crate) fn allow_or_deny(field: &str) -> Option<bool> {
 }
 
 fn field_count(line_type: &'static str, expected: usize, found: usize) -> Reason {
-    Reason::WrongFieldCount {
-        line_type,
-        expected,
-        found,
-    }
+    Reason::WrongFieldCount { line_type, expected, found }
 }
 
 /// Parses one policy line, pushing every reason it is invalid.
@@ -90,18 +83,12 @@ fn rule(fields: &[&str], reasons: &mut Vec<Reason>) -> Option<Rule> {
                 reasons.push(Reason::BadEffect(rest[4].to_owned()));
             }
             let request = request(&rest[..4], reasons);
-            Some(Rule::Permission {
-                request: request?,
-                allow: eft?,
-            })
+            Some(Rule::Permission { request: request?, allow: eft? })
         }
         ["g", role, parent] => {
             let role = word::<Role>(role, reasons);
             let parent = word::<Role>(parent, reasons);
-            Some(Rule::Inherit {
-                role: role?,
-                parent: parent?,
-            })
+            Some(Rule::Inherit { role: role?, parent: parent? })
         }
         ["p", ..] => {
             reasons.push(field_count("p", P_FIELDS, fields.len()));
@@ -128,18 +115,10 @@ pub(crate) fn parse_policy(file: &Path, text: &str) -> Result<Vec<Rule>, Vec<Pro
         let mut reasons = Vec::new();
         match rule(&fields, &mut reasons) {
             Some(r) if reasons.is_empty() => rules.push(r),
-            _ => problems.extend(reasons.into_iter().map(|reason| Problem {
-                file: file.to_path_buf(),
-                line,
-                reason,
-            })),
+            _ => problems.extend(reasons.into_iter().map(|reason| Problem { file: file.to_path_buf(), line, reason })),
         }
     }
-    if problems.is_empty() {
-        Ok(rules)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(rules) } else { Err(problems) }
 }
 
 #[cfg(test)]
@@ -170,10 +149,7 @@ mod tests {
     #[test]
     fn a_trailing_comment_after_the_effect_is_a_bad_effect() {
         let found = reasons("p, guardian, result, read, guardian_of, allow # why\n");
-        assert_eq!(
-            found,
-            vec![(1, Reason::BadEffect("allow # why".to_owned()))]
-        );
+        assert_eq!(found, vec![(1, Reason::BadEffect("allow # why".to_owned()))]);
     }
 
     #[test]

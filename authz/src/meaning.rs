@@ -5,30 +5,11 @@ use crate::vocab::{Kind, Relationship};
 
 use Relationship as R;
 
-const ORG_LIKE: &[Relationship] = &[
-    R::Any,
-    R::InSchool,
-    R::Oversees,
-    R::GuardianOf,
-    R::HomeroomOf,
-    R::TeachesSection,
-];
-const CLASS_LIKE: &[Relationship] = &[
-    R::InSchool,
-    R::Oversees,
-    R::GuardianOf,
-    R::HomeroomOf,
-    R::TeachesSection,
-];
+const ORG_LIKE: &[Relationship] = &[R::Any, R::InSchool, R::Oversees, R::GuardianOf, R::HomeroomOf, R::TeachesSection];
+const CLASS_LIKE: &[Relationship] = &[R::InSchool, R::Oversees, R::GuardianOf, R::HomeroomOf, R::TeachesSection];
 const STAFF_LIKE: &[Relationship] = &[R::SelfRecord, R::InSchool, R::Oversees];
-const PERSONAL: &[Relationship] = &[
-    R::SelfRecord,
-    R::GuardianOf,
-    R::HomeroomOf,
-    R::TeachesSection,
-    R::InSchool,
-    R::Oversees,
-];
+const PERSONAL: &[Relationship] =
+    &[R::SelfRecord, R::GuardianOf, R::HomeroomOf, R::TeachesSection, R::InSchool, R::Oversees];
 const DISCLOSURE: &[Relationship] = &[R::GuardianOf, R::InSchool, R::Oversees, R::Any];
 
 impl Kind {
@@ -38,9 +19,7 @@ impl Kind {
         match self {
             Kind::Org | Kind::School | Kind::Subject => ORG_LIKE,
             Kind::Class | Kind::Section => CLASS_LIKE,
-            Kind::Staff | Kind::StaffContact | Kind::StaffIdentity | Kind::StaffAddress => {
-                STAFF_LIKE
-            }
+            Kind::Staff | Kind::StaffContact | Kind::StaffIdentity | Kind::StaffAddress => STAFF_LIKE,
             Kind::Disclosure => DISCLOSURE,
             Kind::Student
             | Kind::StudentIdentity

@@ -23,10 +23,7 @@ const REQUEST_TOKENS: &[&str] = &["r_sub", "r_obj", "r_act", "r_rel"];
 const POLICY_TOKENS: &[&str] = &["p_sub", "p_obj", "p_act", "p_rel", "p_eft"];
 
 fn model_error(file: &Path, reason: impl Into<String>) -> PolicyError {
-    PolicyError::Model {
-        file: file.to_path_buf(),
-        reason: reason.into(),
-    }
+    PolicyError::Model { file: file.to_path_buf(), reason: reason.into() }
 }
 
 /// casbin's reason without the Debug wrapping its `Display` adds.
@@ -61,9 +58,7 @@ fn shape_problems(model: &dyn Model) -> Vec<String> {
         );
     }
     if assertion("g").is_none_or(|a| a.value.matches('_').count() != 2) {
-        problems.push(
-            "[role_definition] phải là g = _, _ / [role_definition] must be g = _, _".to_owned(),
-        );
+        problems.push("[role_definition] phải là g = _, _ / [role_definition] must be g = _, _".to_owned());
     }
     match assertion("m") {
         None => problems.push("thiếu [matchers] m / missing [matchers] m".to_owned()),
@@ -74,9 +69,8 @@ fn shape_problems(model: &dyn Model) -> Vec<String> {
     }
     if assertion("e").is_none_or(|a| a.value != ALLOW_AND_DENY) {
         let wanted = ALLOW_AND_DENY.replace("p_eft", "p.eft");
-        problems.push(format!(
-            "[policy_effect] phải đúng là e = {wanted} / [policy_effect] must be exactly e = {wanted}"
-        ));
+        problems
+            .push(format!("[policy_effect] phải đúng là e = {wanted} / [policy_effect] must be exactly e = {wanted}"));
     }
     problems
 }
@@ -113,19 +107,9 @@ pub(crate) struct Sources<'a> {
 /// Parses the model text and loads the policy text into a casbin enforcer.
 /// The policy text must already have been validated line by line; `probe`
 /// is a request that one of its lines matches, if any (see below).
-pub(crate) async fn build_enforcer(
-    sources: Sources<'_>,
-    probe: Option<Request>,
-) -> Result<Enforcer, PolicyError> {
-    let Sources {
-        model_file,
-        model_text,
-        policy_file,
-        policy_text,
-    } = sources;
-    let model = DefaultModel::from_str(model_text)
-        .await
-        .map_err(|e| model_error(model_file, casbin_reason(e)))?;
+pub(crate) async fn build_enforcer(sources: Sources<'_>, probe: Option<Request>) -> Result<Enforcer, PolicyError> {
+    let Sources { model_file, model_text, policy_file, policy_text } = sources;
+    let model = DefaultModel::from_str(model_text).await.map_err(|e| model_error(model_file, casbin_reason(e)))?;
     let problems = shape_problems(&model);
     if !problems.is_empty() {
         return Err(model_error(model_file, problems.join("; ")));
@@ -137,19 +121,12 @@ pub(crate) async fn build_enforcer(
     enforcer
         .load_policy()
         .await
-        .map_err(|e| PolicyError::Casbin {
-            file: policy_file.to_path_buf(),
-            reason: casbin_reason(e),
-        })?;
+        .map_err(|e| PolicyError::Casbin { file: policy_file.to_path_buf(), reason: casbin_reason(e) })?;
     // A matcher can compile yet fail when evaluated (an unknown function,
     // say). One trial decision for a request a line matches evaluates the
     // whole matcher now rather than on a live request.
-    let (role, kind, action, rel) = probe.unwrap_or((
-        Role::Guardian,
-        Kind::Student,
-        Action::Read,
-        Relationship::GuardianOf,
-    ));
+    let (role, kind, action, rel) =
+        probe.unwrap_or((Role::Guardian, Kind::Student, Action::Read, Relationship::GuardianOf));
     enforcer
         .enforce((role.as_str(), kind.as_str(), action.as_str(), rel.as_str()))
         .map_err(|e| model_error(model_file, casbin_reason(e)))?;
@@ -169,12 +146,7 @@ mod tests {
             policy_file: Path::new("p.csv"),
             policy_text: "p, guardian, result, read, guardian_of, allow",
         };
-        let probe = (
-            Role::Guardian,
-            Kind::Result,
-            Action::Read,
-            Relationship::GuardianOf,
-        );
+        let probe = (Role::Guardian, Kind::Result, Action::Read, Relationship::GuardianOf);
         let built = build_enforcer(sources, Some(probe)).await;
         match built {
             Ok(_) => String::new(),
@@ -195,38 +167,26 @@ mod tests {
 
     #[tokio::test]
     async fn a_default_allow_effect_is_refused() {
-        let text = STANDARD.replace(
-            "some(where (p.eft == allow)) && !some(where (p.eft == deny))",
-            "!some(where (p.eft == deny))",
-        );
+        let text = STANDARD
+            .replace("some(where (p.eft == allow)) && !some(where (p.eft == deny))", "!some(where (p.eft == deny))");
         assert!(reason(&text).await.contains("[policy_effect]"));
     }
 
     #[tokio::test]
     async fn a_request_without_the_relationship_is_refused() {
-        let text = STANDARD
-            .replace("r = sub, obj, act, rel", "r = sub, obj, act")
-            .replace(" && r.rel == p.rel", "");
+        let text = STANDARD.replace("r = sub, obj, act, rel", "r = sub, obj, act").replace(" && r.rel == p.rel", "");
         assert!(reason(&text).await.contains("[request_definition]"));
     }
 
     #[tokio::test]
     async fn a_matcher_naming_an_unknown_field_is_refused() {
         let text = STANDARD.replace("r.rel == p.rel", "r.rel == p.relation");
-        assert!(
-            reason(&text).await.contains("p.relation"),
-            "{}",
-            reason(&text).await
-        );
+        assert!(reason(&text).await.contains("p.relation"), "{}", reason(&text).await);
     }
 
     #[tokio::test]
     async fn a_matcher_calling_an_unknown_function_is_refused() {
         let text = STANDARD.replace("g(r.sub, p.sub)", "g(r.sub, p.sub) && later(r.sub)");
-        assert!(
-            reason(&text).await.contains("later"),
-            "{}",
-            reason(&text).await
-        );
+        assert!(reason(&text).await.contains("later"), "{}", reason(&text).await);
     }
 }

@@ -21,8 +21,7 @@ const UNKNOWN: u8 = 0;
 const DENY: u8 = 1;
 const ALLOW: u8 = 2;
 
-const TABLE_SIZE: usize =
-    Role::ALL.len() * Kind::ALL.len() * Action::ALL.len() * Relationship::ALL.len();
+const TABLE_SIZE: usize = Role::ALL.len() * Kind::ALL.len() * Action::ALL.len() * Relationship::ALL.len();
 
 /// The cache slot of one request.
 fn slot(role: Role, kind: Kind, action: Action, rel: Relationship) -> usize {
@@ -41,11 +40,7 @@ pub struct Policy {
 
 impl fmt::Debug for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cached = self
-            .decisions
-            .iter()
-            .filter(|d| d.load(Ordering::Relaxed) != UNKNOWN)
-            .count();
+        let cached = self.decisions.iter().filter(|d| d.load(Ordering::Relaxed) != UNKNOWN).count();
         f.debug_struct("Policy")
             .field("line_count", &self.line_count)
             .field("cached_decisions", &cached)
@@ -70,18 +65,12 @@ impl Policy {
         model_text: &str,
         policy_text: &str,
     ) -> Result<Self, PolicyError> {
-        let rules = parse_policy(&files.policy, policy_text)
-            .map_err(|problems| PolicyError::Invalid { problems })?;
+        let rules = parse_policy(&files.policy, policy_text).map_err(|problems| PolicyError::Invalid { problems })?;
         let probe = rules.iter().find_map(|rule| match rule {
             Rule::Permission { request, .. } => Some(*request),
             Rule::Inherit { .. } => None,
         });
-        let sources = Sources {
-            model_file: &files.model,
-            model_text,
-            policy_file: &files.policy,
-            policy_text,
-        };
+        let sources = Sources { model_file: &files.model, model_text, policy_file: &files.policy, policy_text };
         let enforcer = build_enforcer(sources, probe).await?;
         Ok(Self {
             enforcer,
@@ -111,13 +100,7 @@ impl Policy {
 
     /// The same decision as [`Policy::decide`], always asking casbin and
     /// leaving the cache alone (for tests and diagnostics).
-    pub fn decide_uncached(
-        &self,
-        role: Role,
-        kind: Kind,
-        action: Action,
-        rel: Relationship,
-    ) -> bool {
+    pub fn decide_uncached(&self, role: Role, kind: Kind, action: Action, rel: Relationship) -> bool {
         self.evaluate(role, kind, action, rel).unwrap_or(false)
     }
 
@@ -135,17 +118,8 @@ impl Policy {
 
     /// The relationships meaningful for `kind` under which `role` may
     /// `action` it, in the order of [`Kind::relationships`].
-    pub fn allowed_relationships(
-        &self,
-        role: Role,
-        kind: Kind,
-        action: Action,
-    ) -> Vec<Relationship> {
-        kind.relationships()
-            .iter()
-            .copied()
-            .filter(|rel| self.decide(role, kind, action, *rel))
-            .collect()
+    pub fn allowed_relationships(&self, role: Role, kind: Kind, action: Action) -> Vec<Relationship> {
+        kind.relationships().iter().copied().filter(|rel| self.decide(role, kind, action, *rel)).collect()
     }
 
     /// The number of `p` and `g` lines in the policy file.

@@ -46,11 +46,7 @@ pub struct UnknownName {
 impl fmt::Display for UnknownName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (vi, en) = self.vocabulary.names();
-        write!(
-            f,
-            "{vi} không xác định {name:?} / unknown {en} {name:?}",
-            name = self.name
-        )
+        write!(f, "{vi} không xác định {name:?} / unknown {en} {name:?}", name = self.name)
     }
 }
 
@@ -220,20 +216,14 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!(
-            (Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()),
-            (11, 23, 5)
-        );
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 23, 5));
         assert_eq!(Relationship::ALL.len(), 7);
     }
 
     #[test]
     fn an_unknown_word_names_its_vocabulary_in_both_languages() {
         let err = "teachr".parse::<Role>().unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            r#"vai trò không xác định "teachr" / unknown role "teachr""#
-        );
+        assert_eq!(err.to_string(), r#"vai trò không xác định "teachr" / unknown role "teachr""#);
     }
 
     #[test]

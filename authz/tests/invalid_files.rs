@@ -52,19 +52,13 @@ async fn an_unknown_action_is_refused_with_file_and_line() {
 #[tokio::test]
 async fn an_unknown_relationship_is_refused_with_file_and_line() {
     let shown = refusal("p, guardian, result, read, parent_of, allow").await;
-    assert!(
-        shown.ends_with(r#"unknown relationship "parent_of""#),
-        "{shown}"
-    );
+    assert!(shown.ends_with(r#"unknown relationship "parent_of""#), "{shown}");
 }
 
 #[tokio::test]
 async fn a_relationship_not_meaningful_for_the_kind_is_refused() {
     let shown = refusal("p, operator, result, read, any, allow").await;
-    assert!(
-        shown.contains(r#"relationship "any" is not meaningful for kind "result""#),
-        "{shown}"
-    );
+    assert!(shown.contains(r#"relationship "any" is not meaningful for kind "result""#), "{shown}");
     let staff = refusal("p, guardian, staff.contact, read, guardian_of, allow").await;
     assert!(staff.contains(r#"kind "staff.contact""#), "{staff}");
 }
@@ -72,24 +66,15 @@ async fn a_relationship_not_meaningful_for_the_kind_is_refused() {
 #[tokio::test]
 async fn an_effect_other_than_allow_or_deny_is_refused() {
     let shown = refusal("p, guardian, result, read, guardian_of, alow").await;
-    assert!(
-        shown.contains(r#"effect must be allow or deny, not "alow""#),
-        "{shown}"
-    );
+    assert!(shown.contains(r#"effect must be allow or deny, not "alow""#), "{shown}");
 }
 
 #[tokio::test]
 async fn a_line_with_the_wrong_number_of_fields_is_refused() {
     let shown = refusal("p, guardian, result, read, guardian_of").await;
-    assert!(
-        shown.ends_with("a p line needs 6 fields, found 5"),
-        "{shown}"
-    );
+    assert!(shown.ends_with("a p line needs 6 fields, found 5"), "{shown}");
     let shown = refusal("g, vice_principal, principal, extra").await;
-    assert!(
-        shown.ends_with("a g line needs 3 fields, found 4"),
-        "{shown}"
-    );
+    assert!(shown.ends_with("a g line needs 3 fields, found 4"), "{shown}");
 }
 
 #[tokio::test]
@@ -119,8 +104,7 @@ async fn several_bad_lines_are_all_reported() {
 
 #[tokio::test]
 async fn bad_case_lines_are_refused_with_file_and_line() {
-    let (_dir, files) =
-        common::with_policy(GOOD, "# c\nguardian, result, read, guardian_of, yes\n");
+    let (_dir, files) = common::with_policy(GOOD, "# c\nguardian, result, read, guardian_of, yes\n");
     let error = read_cases(&files.cases).unwrap_err();
     let shown = error.to_string();
     let expected = format!("{}:2: ", files.cases.display());
@@ -135,10 +119,7 @@ async fn a_model_file_that_does_not_parse_is_refused() {
     let error = Policy::load(&files).await.unwrap_err();
     assert!(matches!(error, PolicyError::Model { .. }), "{error:?}");
     let shown = error.to_string();
-    assert!(
-        shown.starts_with(&files.model.display().to_string()),
-        "{shown}"
-    );
+    assert!(shown.starts_with(&files.model.display().to_string()), "{shown}");
     assert!(shown.contains("invalid model"), "{shown}");
 }
 

@@ -12,17 +12,12 @@ const EXTRA_ALLOW: &str = "p, subject_teacher, student.health, read, teaches_sec
 
 fn teacher_reads_health(store: &PolicyStore) -> bool {
     let rel = Relationship::TeachesSection;
-    store
-        .current()
-        .decide(Role::SubjectTeacher, Kind::StudentHealth, Action::Read, rel)
+    store.current().decide(Role::SubjectTeacher, Kind::StudentHealth, Action::Read, rel)
 }
 
 fn remove_case_that_forbids_it(cases: &std::path::Path) {
     let text = std::fs::read_to_string(cases).unwrap();
-    let kept: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.starts_with("subject_teacher, student.health"))
-        .collect();
+    let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("subject_teacher, student.health")).collect();
     std::fs::write(cases, kept.join("\n")).unwrap();
 }
 
@@ -34,10 +29,7 @@ async fn a_broken_reload_keeps_the_running_policy_and_a_fixed_one_takes_effect()
     assert!(!teacher_reads_health(&store));
 
     let good_policy = std::fs::read_to_string(&files.policy).unwrap();
-    common::append(
-        &files.policy,
-        "p, subject_teacher, student.health, read, teaches_section, alow",
-    );
+    common::append(&files.policy, "p, subject_teacher, student.health, read, teaches_section, alow");
     let error = store.reload().await.unwrap_err();
     assert!(matches!(error, PolicyError::Invalid { .. }), "{error:?}");
     assert!(std::sync::Arc::ptr_eq(&before, &store.current()));
@@ -66,9 +58,7 @@ async fn a_reload_whose_cases_fail_is_refused() {
     assert_eq!(failures.len(), 1);
     assert!(*passed >= 60);
     assert!(
-        error.to_string().ends_with(
-            "expected deny, got allow — subject_teacher student.health read teaches_section"
-        ),
+        error.to_string().ends_with("expected deny, got allow — subject_teacher student.health read teaches_section"),
         "{error}"
     );
     assert!(!teacher_reads_health(&store));
@@ -79,10 +69,7 @@ async fn a_store_does_not_open_when_a_case_fails() {
     let (_dir, files) = common::copy_of_shipped();
     common::append(&files.cases, "vendor, student, read, in_school, allow");
     let error = PolicyStore::open(files).await.unwrap_err();
-    assert!(
-        matches!(error, PolicyError::CasesFailed { .. }),
-        "{error:?}"
-    );
+    assert!(matches!(error, PolicyError::CasesFailed { .. }), "{error:?}");
 }
 
 async fn eventually(store: &PolicyStore, wanted: bool) -> bool {

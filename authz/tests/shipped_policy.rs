@@ -6,9 +6,7 @@ mod common;
 use emis_authz::{Action, Kind, Policy, PolicyFiles, PolicyStore, Relationship, Role, read_cases};
 
 async fn shipped() -> Policy {
-    Policy::load(&PolicyFiles::in_dir(&common::shipped_dir()))
-        .await
-        .unwrap()
+    Policy::load(&PolicyFiles::in_dir(&common::shipped_dir())).await.unwrap()
 }
 
 #[tokio::test]
@@ -26,16 +24,9 @@ async fn the_shipped_policy_loads_and_all_its_cases_pass() {
 
 #[tokio::test]
 async fn a_store_opens_on_the_shipped_policy() {
-    let store = PolicyStore::open(PolicyFiles::in_dir(&common::shipped_dir()))
-        .await
-        .unwrap();
+    let store = PolicyStore::open(PolicyFiles::in_dir(&common::shipped_dir())).await.unwrap();
     let policy = store.current();
-    assert!(policy.decide(
-        Role::Guardian,
-        Kind::Result,
-        Action::Read,
-        Relationship::GuardianOf
-    ));
+    assert!(policy.decide(Role::Guardian, Kind::Result, Action::Read, Relationship::GuardianOf));
 }
 
 #[tokio::test]
@@ -54,12 +45,7 @@ async fn a_request_with_no_matching_line_is_denied() {
     let policy = shipped().await;
     let any = Relationship::Any;
     assert!(!policy.decide(Role::Vendor, Kind::School, Action::Read, any));
-    assert!(!policy.decide(
-        Role::Principal,
-        Kind::Result,
-        Action::Export,
-        Relationship::InSchool
-    ));
+    assert!(!policy.decide(Role::Principal, Kind::Result, Action::Export, Relationship::InSchool));
     assert!(!policy.decide(Role::Operator, Kind::Student, Action::Read, any));
 }
 
@@ -109,11 +95,7 @@ async fn allowed_relationships_lists_the_meaningful_relationships_that_are_allow
         policy.allowed_relationships(Role::Clerk, Kind::Staff, read),
         vec![Relationship::SelfRecord, Relationship::InSchool]
     );
-    assert!(
-        policy
-            .allowed_relationships(Role::Vendor, Kind::Student, read)
-            .is_empty()
-    );
+    assert!(policy.allowed_relationships(Role::Vendor, Kind::Student, read).is_empty());
 }
 
 #[tokio::test]
@@ -124,11 +106,7 @@ async fn decisions_can_be_made_from_many_threads_at_once() {
             let policy = policy.clone();
             std::thread::spawn(move || {
                 let rel = Relationship::TeachesSection;
-                (0..1000)
-                    .filter(|_| {
-                        policy.decide(Role::SubjectTeacher, Kind::Result, Action::Read, rel)
-                    })
-                    .count()
+                (0..1000).filter(|_| policy.decide(Role::SubjectTeacher, Kind::Result, Action::Read, rel)).count()
             })
         })
         .collect();

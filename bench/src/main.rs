@@ -39,27 +39,16 @@ struct Args {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let server = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let client = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let server = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let client = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let (address, state) = server.block_on(start(&args))?;
     let scenarios = server.block_on(scenarios::prepare(&state))?;
     println!("| scenario | conns | req/s | p50 ms | p99 ms | SQL stmts/req | SQL ms/req |");
     println!("|---|---|---|---|---|---|---|");
     for scenario in &scenarios {
         for &connections in &args.concurrency {
-            let row = client.block_on(measure(
-                &address,
-                scenario,
-                connections,
-                Duration::from_secs(args.seconds),
-                &state,
-            ))?;
+            let row =
+                client.block_on(measure(&address, scenario, connections, Duration::from_secs(args.seconds), &state))?;
             println!("{row}");
         }
     }
@@ -70,22 +59,15 @@ async fn start(args: &Args) -> anyhow::Result<(String, std::sync::Arc<emis::stat
     if let Some(parent) = args.identity_file.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let sqlite_file = args
-        .database_url
-        .strip_prefix("sqlite://")
-        .and_then(|rest| rest.split('?').next());
-    if let Some(parent) =
-        sqlite_file.and_then(|path| PathBuf::from(path).parent().map(PathBuf::from))
-    {
+    let sqlite_file = args.database_url.strip_prefix("sqlite://").and_then(|rest| rest.split('?').next());
+    if let Some(parent) = sqlite_file.and_then(|path| PathBuf::from(path).parent().map(PathBuf::from)) {
         std::fs::create_dir_all(parent)?;
     }
     if !args.identity_file.exists() {
         emis_crypto_identity(&args.identity_file)?;
     }
-    let mut config = Config::for_database(
-        args.database_url.clone(),
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../policy"),
-    );
+    let mut config =
+        Config::for_database(args.database_url.clone(), PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../policy"));
     config.identity_file = Some(args.identity_file.clone());
     config.db_max_connections = args.pool;
     config.introspection = false;
@@ -108,12 +90,8 @@ async fn seed_if_empty(state: &emis::state::AppState) -> anyhow::Result<()> {
         return Ok(());
     }
     let started = Instant::now();
-    let report =
-        emis::seed::seed(&state.db, state.vault.as_ref(), &SeedOptions::benchmark()).await?;
-    eprintln!(
-        "seeded in {:.1} s\n{report}",
-        started.elapsed().as_secs_f64()
-    );
+    let report = emis::seed::seed(&state.db, state.vault.as_ref(), &SeedOptions::benchmark()).await?;
+    eprintln!("seeded in {:.1} s\n{report}", started.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -124,9 +102,7 @@ async fn measure(
     duration: Duration,
     state: &emis::state::AppState,
 ) -> anyhow::Result<String> {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(connections)
-        .build()?;
+    let client = reqwest::Client::builder().pool_max_idle_per_host(connections).build()?;
     // Warm-up: every user once, so keys and caches are as in steady state.
     for request in &scenario.requests {
         scenarios::send(&client, address, request).await?;
@@ -160,8 +136,7 @@ async fn measure(
     let (statements_after, micros_after) = state.sql_metrics.snapshot();
     latencies.sort_unstable();
     let count = latencies.len().max(1);
-    let percentile =
-        |p: f64| latencies[((count as f64 * p) as usize).min(count - 1)].as_secs_f64() * 1000.0;
+    let percentile = |p: f64| latencies[((count as f64 * p) as usize).min(count - 1)].as_secs_f64() * 1000.0;
     Ok(format!(
         "| {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.2} |",
         scenario.name,

@@ -17,10 +17,7 @@ fn main() -> Result<(), CryptoError> {
     for _ in 0..RUNS {
         best = best.min(time_open_page(&key, &sealed)?);
     }
-    println!(
-        "opened {VALUES} values in {:.3} ms",
-        best.as_secs_f64() * 1e3
-    );
+    println!("opened {VALUES} values in {:.3} ms", best.as_secs_f64() * 1e3);
     Ok(())
 }
 
@@ -49,9 +46,5 @@ fn time_open_page(key: &DataKey, sealed: &[(i64, Vec<u8>)]) -> Result<Duration, 
 }
 
 fn field(row_id: i64) -> FieldContext<'static> {
-    FieldContext {
-        table: TABLE,
-        column: COLUMN,
-        row_id,
-    }
+    FieldContext { table: TABLE, column: COLUMN, row_id }
 }

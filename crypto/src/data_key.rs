@@ -66,9 +66,7 @@ impl DataKey {
     }
 
     fn zeroed() -> Self {
-        Self {
-            bytes: Box::new([0u8; DATA_KEY_LEN]),
-        }
+        Self { bytes: Box::new([0u8; DATA_KEY_LEN]) }
     }
 }
 

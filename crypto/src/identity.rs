@@ -33,35 +33,24 @@ pub struct ServerIdentity {
 impl ServerIdentity {
     /// Generates a fresh random identity.
     pub fn generate() -> Self {
-        Self {
-            inner: x25519::Identity::generate(),
-        }
+        Self { inner: x25519::Identity::generate() }
     }
 
     /// Reads a standard age identity file (comments and blank lines allowed,
     /// exactly one `AGE-SECRET-KEY-1...` line).
     pub fn from_file(path: &Path) -> Result<Self, CryptoError> {
-        let text = fs::read_to_string(path).map_err(|source| CryptoError::IdentityFile {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = fs::read_to_string(path)
+            .map_err(|source| CryptoError::IdentityFile { path: path.to_path_buf(), source })?;
         let text = Zeroizing::new(text);
         Self::parse(&text)
     }
 
     /// Parses the text of an age identity file.
     pub fn parse(text: &str) -> Result<Self, CryptoError> {
-        let mut key_lines = text
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'));
-        let line = key_lines.next().ok_or(CryptoError::InvalidIdentity(
-            "no AGE-SECRET-KEY-1 line found",
-        ))?;
+        let mut key_lines = text.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#'));
+        let line = key_lines.next().ok_or(CryptoError::InvalidIdentity("no AGE-SECRET-KEY-1 line found"))?;
         if key_lines.next().is_some() {
-            return Err(CryptoError::InvalidIdentity(
-                "expected exactly one AGE-SECRET-KEY-1 line",
-            ));
+            return Err(CryptoError::InvalidIdentity("expected exactly one AGE-SECRET-KEY-1 line"));
         }
         let inner = line
             .parse::<x25519::Identity>()
@@ -73,12 +62,7 @@ impl ServerIdentity {
     /// write it to a protected file and drop it promptly.
     pub fn to_file_contents(&self) -> String {
         let secret = self.inner.to_string();
-        format!(
-            "# created: {}\n# public key: {}\n{}\n",
-            now_rfc3339(),
-            self.public_key(),
-            secret.expose_secret()
-        )
+        format!("# created: {}\n# public key: {}\n{}\n", now_rfc3339(), self.public_key(), secret.expose_secret())
     }
 
     /// Generates a new identity and writes it to `path`, which must not exist
@@ -109,23 +93,16 @@ impl ServerIdentity {
 
 impl fmt::Debug for ServerIdentity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ServerIdentity")
-            .field("public_key", &self.public_key())
-            .finish_non_exhaustive()
+        f.debug_struct("ServerIdentity").field("public_key", &self.public_key()).finish_non_exhaustive()
     }
 }
 
 /// Creates `path` (failing if it exists) with owner-only permissions and
 /// writes `bytes`. A partially written file is removed.
 fn write_exclusive(path: &Path, bytes: &[u8]) -> Result<(), CryptoError> {
-    let io_error = |source| CryptoError::IdentityFile {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io_error = |source| CryptoError::IdentityFile { path: path.to_path_buf(), source };
     let mut file = open_new_private(path).map_err(|err| match err.kind() {
-        ErrorKind::AlreadyExists => CryptoError::IdentityFileExists {
-            path: path.to_path_buf(),
-        },
+        ErrorKind::AlreadyExists => CryptoError::IdentityFileExists { path: path.to_path_buf() },
         _ => io_error(err),
     })?;
     let written = file.write_all(bytes).and_then(|()| file.sync_all());

@@ -20,10 +20,7 @@ pub struct Keyring {
 impl Keyring {
     /// An empty keyring that unwraps keys with `identity`.
     pub fn new(identity: ServerIdentity) -> Self {
-        Self {
-            identity,
-            keys: RwLock::new(HashMap::new()),
-        }
+        Self { identity, keys: RwLock::new(HashMap::new()) }
     }
 
     /// The server identity (to wrap newly generated keys).
@@ -79,10 +76,7 @@ impl Keyring {
 
 impl fmt::Debug for Keyring {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Keyring")
-            .field("identity", &self.identity)
-            .field("cached_keys", &self.len())
-            .finish()
+        f.debug_struct("Keyring").field("identity", &self.identity).field("cached_keys", &self.len()).finish()
     }
 }
 
@@ -91,11 +85,7 @@ mod tests {
     use super::*;
     use crate::seal::{FieldContext, open, seal};
 
-    const CTX: FieldContext<'static> = FieldContext {
-        table: "guardian",
-        column: "phone",
-        row_id: 1,
-    };
+    const CTX: FieldContext<'static> = FieldContext { table: "guardian", column: "phone", row_id: 1 };
 
     #[test]
     fn a_keyring_is_send_and_sync() {
@@ -120,18 +110,13 @@ mod tests {
         let wrapped = key.wrap(keyring.identity()).unwrap();
         keyring.insert_wrapped(5, &wrapped).unwrap();
         let cached = keyring.get(5).unwrap();
-        assert_eq!(
-            open(&cached, &CTX, &sealed).unwrap().as_slice(),
-            b"0901234567"
-        );
+        assert_eq!(open(&cached, &CTX, &sealed).unwrap().as_slice(), b"0901234567");
     }
 
     #[test]
     fn insert_wrapped_fails_for_a_key_wrapped_to_another_identity() {
         let keyring = Keyring::new(ServerIdentity::generate());
-        let wrapped = DataKey::generate()
-            .wrap(&ServerIdentity::generate())
-            .unwrap();
+        let wrapped = DataKey::generate().wrap(&ServerIdentity::generate()).unwrap();
         assert!(keyring.insert_wrapped(5, &wrapped).is_err());
         assert!(keyring.get(5).is_none());
     }

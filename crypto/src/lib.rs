@@ -136,7 +136,5 @@ pub use data_key::{DATA_KEY_LEN, DataKey};
 pub use error::CryptoError;
 pub use identity::ServerIdentity;
 pub use keyring::Keyring;
-pub use seal::{
-    FORMAT_VERSION, FieldContext, HEADER_LEN, TAG_LEN, open, open_string, seal, sealed_key_id,
-};
+pub use seal::{FORMAT_VERSION, FieldContext, HEADER_LEN, TAG_LEN, open, open_string, seal, sealed_key_id};
 pub use zeroize::Zeroizing;

@@ -53,10 +53,7 @@ impl FieldContext<'_> {
     fn associated_data(&self, key_id: u64) -> Result<String, CryptoError> {
         check_name(self.table, "table name is empty or contains '/'")?;
         check_name(self.column, "column name is empty or contains '/'")?;
-        Ok(format!(
-            "emis/v1/{}/{}/{}/{}",
-            self.table, self.column, self.row_id, key_id
-        ))
+        Ok(format!("emis/v1/{}/{}/{}/{}", self.table, self.column, self.row_id, key_id))
     }
 }
 
@@ -68,12 +65,7 @@ fn check_name(name: &str, problem: &'static str) -> Result<(), CryptoError> {
 }
 
 /// Seals `plaintext` for the field `ctx` under `key`, recording `key_id`.
-pub fn seal(
-    key: &DataKey,
-    key_id: u64,
-    ctx: &FieldContext,
-    plaintext: &[u8],
-) -> Result<Vec<u8>, CryptoError> {
+pub fn seal(key: &DataKey, key_id: u64, ctx: &FieldContext, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let aad = ctx.associated_data(key_id)?;
     let mut nonce = [0u8; NONCE_LEN];
     OsRng.fill_bytes(&mut nonce);
@@ -88,11 +80,7 @@ pub fn seal(
 
     let cipher = XChaCha20Poly1305::new(key.expose().into());
     let tag = cipher
-        .encrypt_in_place_detached(
-            XNonce::from_slice(&nonce),
-            aad.as_bytes(),
-            &mut out[HEADER_LEN..],
-        )
+        .encrypt_in_place_detached(XNonce::from_slice(&nonce), aad.as_bytes(), &mut out[HEADER_LEN..])
         .map_err(|_| CryptoError::Seal)?;
     out.extend_from_slice(&tag);
     Ok(out)
@@ -108,29 +96,19 @@ pub fn sealed_key_id(sealed: &[u8]) -> Result<u64, CryptoError> {
 
 /// Opens a sealed value for the field `ctx`. The key id is read from the
 /// header and authenticated through the associated data.
-pub fn open(
-    key: &DataKey,
-    ctx: &FieldContext,
-    sealed: &[u8],
-) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+pub fn open(key: &DataKey, ctx: &FieldContext, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let key_id = sealed_key_id(sealed)?;
     let aad = ctx.associated_data(key_id)?;
     let nonce = XNonce::from_slice(&sealed[NONCE_RANGE]);
 
     let mut buffer = Zeroizing::new(sealed[HEADER_LEN..].to_vec());
     let cipher = XChaCha20Poly1305::new(key.expose().into());
-    cipher
-        .decrypt_in_place(nonce, aad.as_bytes(), &mut *buffer)
-        .map_err(|_| CryptoError::Authentication)?;
+    cipher.decrypt_in_place(nonce, aad.as_bytes(), &mut *buffer).map_err(|_| CryptoError::Authentication)?;
     Ok(buffer)
 }
 
 /// Opens a sealed value and checks that it is UTF-8 text.
-pub fn open_string(
-    key: &DataKey,
-    ctx: &FieldContext,
-    sealed: &[u8],
-) -> Result<Zeroizing<String>, CryptoError> {
+pub fn open_string(key: &DataKey, ctx: &FieldContext, sealed: &[u8]) -> Result<Zeroizing<String>, CryptoError> {
     let mut bytes = open(key, ctx, sealed)?;
     let text = String::from_utf8(std::mem::take(&mut *bytes));
     match text {
@@ -144,9 +122,7 @@ pub fn open_string(
 }
 
 fn check_header(sealed: &[u8]) -> Result<(), CryptoError> {
-    let version = *sealed
-        .first()
-        .ok_or(CryptoError::Malformed("empty sealed value"))?;
+    let version = *sealed.first().ok_or(CryptoError::Malformed("empty sealed value"))?;
     if version != FORMAT_VERSION {
         return Err(CryptoError::UnsupportedVersion(version));
     }

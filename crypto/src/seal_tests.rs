@@ -2,11 +2,7 @@
 
 use super::*;
 
-const CTX: FieldContext<'static> = FieldContext {
-    table: "student",
-    column: "identity_no",
-    row_id: 42,
-};
+const CTX: FieldContext<'static> = FieldContext { table: "student", column: "identity_no", row_id: 42 };
 
 fn sealed(key: &DataKey, plaintext: &[u8]) -> Vec<u8> {
     seal(key, 7, &CTX, plaintext).unwrap()
@@ -60,10 +56,7 @@ fn sealed_key_id_reads_the_key_id_from_the_header() {
 #[test]
 fn opening_fails_when_the_value_is_moved_to_another_table() {
     let key = DataKey::generate();
-    let moved = FieldContext {
-        table: "guardian",
-        ..CTX
-    };
+    let moved = FieldContext { table: "guardian", ..CTX };
     let err = open(&key, &moved, &sealed(&key, b"secret")).unwrap_err();
     assert!(matches!(err, CryptoError::Authentication));
 }
@@ -71,10 +64,7 @@ fn opening_fails_when_the_value_is_moved_to_another_table() {
 #[test]
 fn opening_fails_when_the_value_is_moved_to_another_column() {
     let key = DataKey::generate();
-    let moved = FieldContext {
-        column: "phone",
-        ..CTX
-    };
+    let moved = FieldContext { column: "phone", ..CTX };
     assert!(open(&key, &moved, &sealed(&key, b"secret")).is_err());
 }
 
@@ -132,28 +122,16 @@ fn truncated_values_are_malformed() {
     let key = DataKey::generate();
     let value = sealed(&key, b"");
     assert!(matches!(sealed_key_id(&[]), Err(CryptoError::Malformed(_))));
-    assert!(matches!(
-        open(&key, &CTX, &value[..value.len() - 1]),
-        Err(CryptoError::Malformed(_))
-    ));
+    assert!(matches!(open(&key, &CTX, &value[..value.len() - 1]), Err(CryptoError::Malformed(_))));
 }
 
 #[test]
 fn table_and_column_names_with_a_slash_are_refused() {
     let key = DataKey::generate();
-    let bad_table = FieldContext {
-        table: "a/b",
-        ..CTX
-    };
+    let bad_table = FieldContext { table: "a/b", ..CTX };
     let empty_column = FieldContext { column: "", ..CTX };
-    assert!(matches!(
-        seal(&key, 1, &bad_table, b"x"),
-        Err(CryptoError::InvalidContext(_))
-    ));
-    assert!(matches!(
-        seal(&key, 1, &empty_column, b"x"),
-        Err(CryptoError::InvalidContext(_))
-    ));
+    assert!(matches!(seal(&key, 1, &bad_table, b"x"), Err(CryptoError::InvalidContext(_))));
+    assert!(matches!(seal(&key, 1, &empty_column, b"x"), Err(CryptoError::InvalidContext(_))));
 }
 
 #[test]

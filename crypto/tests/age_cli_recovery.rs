@@ -16,15 +16,8 @@ fn age_is_installed() -> bool {
 
 /// Runs `age -d -i identity -o out wrapped` and returns the output bytes.
 fn age_decrypt(identity: &Path, wrapped: &Path, out: &Path) -> Vec<u8> {
-    let status = Command::new("age")
-        .arg("-d")
-        .arg("-i")
-        .arg(identity)
-        .arg("-o")
-        .arg(out)
-        .arg(wrapped)
-        .status()
-        .unwrap();
+    let status =
+        Command::new("age").arg("-d").arg("-i").arg(identity).arg("-o").arg(out).arg(wrapped).status().unwrap();
     assert!(status.success(), "age -d failed: {status}");
     fs::read(out).unwrap()
 }
@@ -36,10 +29,7 @@ fn open_by_hand(raw_key: &[u8], table: &str, column: &str, row_id: i64, value: &
     let nonce = XNonce::from_slice(&value[9..33]);
     let aad = format!("emis/v1/{table}/{column}/{row_id}/{key_id}");
     let cipher = XChaCha20Poly1305::new_from_slice(raw_key).unwrap();
-    let payload = Payload {
-        msg: &value[33..],
-        aad: aad.as_bytes(),
-    };
+    let payload = Payload { msg: &value[33..], aad: aad.as_bytes() };
     cipher.decrypt(nonce, payload).unwrap()
 }
 
@@ -59,11 +49,7 @@ fn an_operator_recovers_a_value_with_the_age_cli_and_the_documented_format() {
     let key = DataKey::generate();
     fs::write(&wrapped_path, key.wrap(&identity).unwrap()).unwrap();
 
-    let ctx = FieldContext {
-        table: "guardian",
-        column: "address",
-        row_id: 1234,
-    };
+    let ctx = FieldContext { table: "guardian", column: "address", row_id: 1234 };
     let plaintext = "Số 5, ngõ 12, phố Huế, Hà Nội";
     let value = seal(&key, 987_654_321, &ctx, plaintext.as_bytes()).unwrap();
 
@@ -94,16 +80,9 @@ fn a_key_wrapped_by_the_age_cli_unwraps_in_the_crate() {
         .unwrap();
     assert!(status.success());
     let key = DataKey::unwrap(&fs::read(&wrapped_path).unwrap(), &identity).unwrap();
-    let ctx = FieldContext {
-        table: "student",
-        column: "religion",
-        row_id: 1,
-    };
+    let ctx = FieldContext { table: "student", column: "religion", row_id: 1 };
     let value = seal(&key, 1, &ctx, b"x").unwrap();
-    assert_eq!(
-        open_by_hand(&[0x5a; 32], "student", "religion", 1, &value),
-        b"x"
-    );
+    assert_eq!(open_by_hand(&[0x5a; 32], "student", "religion", 1, &value), b"x");
 }
 
 #[test]

@@ -18,23 +18,11 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::org::Entity",
-        from = "Column::SchoolId",
-        to = "super::org::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::org::Entity", from = "Column::SchoolId", to = "super::org::Column::Id")]
     School,
-    #[sea_orm(
-        belongs_to = "super::section::Entity",
-        from = "Column::SectionId",
-        to = "super::section::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::section::Entity", from = "Column::SectionId", to = "super::section::Column::Id")]
     Section,
-    #[sea_orm(
-        belongs_to = "super::semester::Entity",
-        from = "Column::SemesterId",
-        to = "super::semester::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::semester::Entity", from = "Column::SemesterId", to = "super::semester::Column::Id")]
     Semester,
     #[sea_orm(has_many = "super::result::Entity")]
     Result,

@@ -21,23 +21,11 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::guardian::Entity",
-        from = "Column::GuardianId",
-        to = "super::guardian::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::guardian::Entity", from = "Column::GuardianId", to = "super::guardian::Column::Id")]
     Guardian,
-    #[sea_orm(
-        belongs_to = "super::student::Entity",
-        from = "Column::StudentId",
-        to = "super::student::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::student::Entity", from = "Column::StudentId", to = "super::student::Column::Id")]
     Student,
-    #[sea_orm(
-        belongs_to = "super::org::Entity",
-        from = "Column::SchoolId",
-        to = "super::org::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::org::Entity", from = "Column::SchoolId", to = "super::org::Column::Id")]
     School,
 }
 

@@ -30,9 +30,8 @@ pub mod subject;
 pub mod teaching_assignment;
 
 pub use enums::{
-    AccessStatus, AccountKind, AssessmentKind, AssessmentMode, AttendanceStatus, DaySession,
-    Gender, GuardianStatus, OrgKind, Relationship, RoleKind, SchoolLevel, StaffStatus,
-    StudentStatus, TeachingKind, UnknownValue,
+    AccessStatus, AccountKind, AssessmentKind, AssessmentMode, AttendanceStatus, DaySession, Gender, GuardianStatus,
+    OrgKind, Relationship, RoleKind, SchoolLevel, StaffStatus, StudentStatus, TeachingKind, UnknownValue,
 };
 
 /// Every entity under its table's name in `PascalCase` (the `result` table is

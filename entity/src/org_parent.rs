@@ -18,17 +18,9 @@ pub struct Model {
 /// Both ends point at `org`, so there is no `Related` impl; join with the relation you mean.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::org::Entity",
-        from = "Column::OrgId",
-        to = "super::org::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::org::Entity", from = "Column::OrgId", to = "super::org::Column::Id")]
     Org,
-    #[sea_orm(
-        belongs_to = "super::org::Entity",
-        from = "Column::ParentId",
-        to = "super::org::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::org::Entity", from = "Column::ParentId", to = "super::org::Column::Id")]
     Parent,
 }
 

@@ -23,17 +23,9 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::org::Entity",
-        from = "Column::SchoolId",
-        to = "super::org::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::org::Entity", from = "Column::SchoolId", to = "super::org::Column::Id")]
     School,
-    #[sea_orm(
-        belongs_to = "super::section::Entity",
-        from = "Column::SectionId",
-        to = "super::section::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::section::Entity", from = "Column::SectionId", to = "super::section::Column::Id")]
     Section,
     #[sea_orm(
         belongs_to = "super::assessment::Entity",
@@ -41,11 +33,7 @@ pub enum Relation {
         to = "super::assessment::Column::Id"
     )]
     Assessment,
-    #[sea_orm(
-        belongs_to = "super::student::Entity",
-        from = "Column::StudentId",
-        to = "super::student::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::student::Entity", from = "Column::StudentId", to = "super::student::Column::Id")]
     Student,
 }
 

@@ -21,11 +21,7 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::org::Entity",
-        from = "Column::SchoolId",
-        to = "super::org::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::org::Entity", from = "Column::SchoolId", to = "super::org::Column::Id")]
     School,
     #[sea_orm(
         belongs_to = "super::homeroom_class::Entity",
@@ -33,11 +29,7 @@ pub enum Relation {
         to = "super::homeroom_class::Column::Id"
     )]
     HomeroomClass,
-    #[sea_orm(
-        belongs_to = "super::subject::Entity",
-        from = "Column::SubjectId",
-        to = "super::subject::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::subject::Entity", from = "Column::SubjectId", to = "super::subject::Column::Id")]
     Subject,
     #[sea_orm(
         belongs_to = "super::school_year::Entity",

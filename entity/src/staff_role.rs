@@ -18,17 +18,9 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::staff::Entity",
-        from = "Column::StaffId",
-        to = "super::staff::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::staff::Entity", from = "Column::StaffId", to = "super::staff::Column::Id")]
     Staff,
-    #[sea_orm(
-        belongs_to = "super::org::Entity",
-        from = "Column::OrgId",
-        to = "super::org::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::org::Entity", from = "Column::OrgId", to = "super::org::Column::Id")]
     Org,
 }
 

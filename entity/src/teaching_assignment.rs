@@ -21,23 +21,11 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::org::Entity",
-        from = "Column::SchoolId",
-        to = "super::org::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::org::Entity", from = "Column::SchoolId", to = "super::org::Column::Id")]
     School,
-    #[sea_orm(
-        belongs_to = "super::staff::Entity",
-        from = "Column::StaffId",
-        to = "super::staff::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::staff::Entity", from = "Column::StaffId", to = "super::staff::Column::Id")]
     Staff,
-    #[sea_orm(
-        belongs_to = "super::section::Entity",
-        from = "Column::SectionId",
-        to = "super::section::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::section::Entity", from = "Column::SectionId", to = "super::section::Column::Id")]
     Section,
     #[sea_orm(
         belongs_to = "super::homeroom_class::Entity",

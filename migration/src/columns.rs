@@ -19,11 +19,7 @@ pub fn reference_null(name: &'static str) -> ColumnDef {
 }
 
 /// A foreign key from `table.column` to `target.id`.
-pub fn foreign(
-    table: &'static str,
-    column: &'static str,
-    target: &'static str,
-) -> ForeignKeyCreateStatement {
+pub fn foreign(table: &'static str, column: &'static str, target: &'static str) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(table, column)
@@ -35,9 +31,7 @@ pub fn foreign(
 /// A (possibly unique) index over the given columns.
 pub fn index(table: &'static str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut statement = Index::create();
-    statement
-        .name(format!("ix_{table}_{}", columns.join("_")))
-        .table(table);
+    statement.name(format!("ix_{table}_{}", columns.join("_"))).table(table);
     for column in columns {
         statement.col(*column);
     }

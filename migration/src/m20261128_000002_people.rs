@@ -3,9 +3,7 @@
 
 use crate::columns::{create_all, foreign, id, index, reference};
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::{
-    blob_null, date, date_null, string, string_null, timestamp_with_time_zone,
-};
+use sea_orm_migration::schema::{blob_null, date, date_null, string, string_null, timestamp_with_time_zone};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

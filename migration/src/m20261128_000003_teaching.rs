@@ -22,11 +22,7 @@ impl MigrationTrait for Migration {
                 .col(small_integer("grade_level"))
                 .col(string("name"))
                 .foreign_key(&mut foreign("homeroom_class", "school_id", "org"))
-                .foreign_key(&mut foreign(
-                    "homeroom_class",
-                    "school_year_id",
-                    "school_year",
-                ))
+                .foreign_key(&mut foreign("homeroom_class", "school_year_id", "school_year"))
                 .take(),
             Table::create()
                 .table("section")
@@ -53,11 +49,7 @@ impl MigrationTrait for Migration {
                 .col(date_null("ends_on"))
                 .foreign_key(&mut foreign("teaching_assignment", "staff_id", "staff"))
                 .foreign_key(&mut foreign("teaching_assignment", "section_id", "section"))
-                .foreign_key(&mut foreign(
-                    "teaching_assignment",
-                    "class_id",
-                    "homeroom_class",
-                ))
+                .foreign_key(&mut foreign("teaching_assignment", "class_id", "homeroom_class"))
                 .take(),
             Table::create()
                 .table("enrollment")

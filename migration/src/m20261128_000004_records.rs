@@ -4,8 +4,8 @@
 use crate::columns::{create_all, foreign, id, index, reference};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
-    boolean_null, date, integer, integer_null, small_integer, small_integer_null, string,
-    string_null, timestamp_with_time_zone,
+    boolean_null, date, integer, integer_null, small_integer, small_integer_null, string, string_null,
+    timestamp_with_time_zone,
 };
 
 #[derive(DeriveMigrationName)]

@@ -33,27 +33,15 @@ impl TestDatabase {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("emis_test_{}", random_suffix());
                 let admin = Database::connect(admin_url.clone()).await?;
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await?;
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
                 admin.close().await?;
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |(base, _)| base);
+                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
                 let url = format!("{base}/{name}");
-                Ok(Self {
-                    url,
-                    postgres: Some((admin_url, name)),
-                    _dir: dir,
-                })
+                Ok(Self { url, postgres: Some((admin_url, name)), _dir: dir })
             }
             _ => {
                 let url = format!("sqlite://{}?mode=rwc", dir.path().join("emis.db").display());
-                Ok(Self {
-                    url,
-                    postgres: None,
-                    _dir: dir,
-                })
+                Ok(Self { url, postgres: None, _dir: dir })
             }
         }
     }
@@ -72,9 +60,7 @@ impl TestDatabase {
     pub async fn drop_database(&self) -> anyhow::Result<()> {
         if let Some((admin_url, name)) = &self.postgres {
             let admin = Database::connect(admin_url.clone()).await?;
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await?;
+            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
             admin.close().await?;
         }
         Ok(())
@@ -83,16 +69,8 @@ impl TestDatabase {
 
 fn random_suffix() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or_default();
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        nanos,
-        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    )
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or_default();
+    format!("{}_{}_{}", std::process::id(), nanos, COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
 }
 
 static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -150,11 +128,7 @@ impl TestApp {
 
     async fn wait_until_healthy(&self) -> anyhow::Result<()> {
         for _ in 0..200 {
-            let response = self
-                .client
-                .get(format!("{}/healthz", self.address))
-                .send()
-                .await;
+            let response = self.client.get(format!("{}/healthz", self.address)).send().await;
             if response.is_ok_and(|response| response.status().is_success()) {
                 return Ok(());
             }
@@ -176,12 +150,7 @@ impl TestApp {
     }
 
     /// Runs a GraphQL request, with a bearer token when given; the whole response body.
-    pub async fn graphql(
-        &self,
-        token: Option<&str>,
-        query: &str,
-        variables: Value,
-    ) -> anyhow::Result<Value> {
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> anyhow::Result<Value> {
         let mut request = self
             .client
             .post(format!("{}/graphql", self.address))
@@ -194,12 +163,7 @@ impl TestApp {
     }
 
     /// Like [`TestApp::graphql`], failing on any GraphQL error; the `data` member.
-    pub async fn data(
-        &self,
-        token: Option<&str>,
-        query: &str,
-        variables: Value,
-    ) -> anyhow::Result<Value> {
+    pub async fn data(&self, token: Option<&str>, query: &str, variables: Value) -> anyhow::Result<Value> {
         let body = self.graphql(token, query, variables).await?;
         if let Some(errors) = body.get("errors") {
             anyhow::bail!("unexpected errors: {errors}");
@@ -216,19 +180,12 @@ impl TestApp {
                 json!({ "i": identifier, "p": DEMO_PASSWORD }),
             )
             .await?;
-        data["signIn"]["accessToken"]
-            .as_str()
-            .map(str::to_owned)
-            .context("no access token")
+        data["signIn"]["accessToken"].as_str().map(str::to_owned).context("no access token")
     }
 
     /// A plain GET of `path` on the server.
     pub async fn get(&self, path: &str) -> anyhow::Result<reqwest::Response> {
-        Ok(self
-            .client
-            .get(format!("{}{path}", self.address))
-            .send()
-            .await?)
+        Ok(self.client.get(format!("{}{path}", self.address)).send().await?)
     }
 
     /// The number of SQL statements the server has run so far (from `/metrics`).

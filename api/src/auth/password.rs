@@ -26,9 +26,7 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return false;
     };
-    let matches = Argon2::default()
-        .verify_password(password.as_bytes(), &parsed)
-        .is_ok();
+    let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
     matches && real
 }
 

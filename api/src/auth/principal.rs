@@ -6,10 +6,7 @@
 use chrono::NaiveDate;
 use emis_authz::Role;
 use entity::{guardian, guardianship, org_parent, section, staff, staff_role, teaching_assignment};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _,
-    QuerySelect as _,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
 use std::collections::{BTreeSet, HashMap};
 
 /// Which kind of account a session belongs to.
@@ -129,11 +126,7 @@ impl Principal {
             .column(guardianship::Column::StudentId)
             .filter(guardianship::Column::GuardianId.eq(id))
             .filter(guardianship::Column::AccessStatus.eq("active"))
-            .filter(active_on(
-                guardianship::Column::StartsOn,
-                guardianship::Column::EndsOn,
-                self.today,
-            ))
+            .filter(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, self.today))
             .into_tuple()
             .all(db)
             .await?;
@@ -143,12 +136,8 @@ impl Principal {
     }
 
     async fn load_staff(&mut self, db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
-        let status: Option<String> = staff::Entity::find_by_id(id)
-            .select_only()
-            .column(staff::Column::Status)
-            .into_tuple()
-            .one(db)
-            .await?;
+        let status: Option<String> =
+            staff::Entity::find_by_id(id).select_only().column(staff::Column::Status).into_tuple().one(db).await?;
         if status.as_deref() != Some("active") {
             return Ok(false);
         }
@@ -156,11 +145,7 @@ impl Principal {
             .select_only()
             .columns([staff_role::Column::Role, staff_role::Column::OrgId])
             .filter(staff_role::Column::StaffId.eq(id))
-            .filter(active_on(
-                staff_role::Column::StartsOn,
-                staff_role::Column::EndsOn,
-                self.today,
-            ))
+            .filter(active_on(staff_role::Column::StartsOn, staff_role::Column::EndsOn, self.today))
             .into_tuple()
             .all(db)
             .await?;
@@ -178,39 +163,28 @@ impl Principal {
     }
 
     async fn load_assignments(&mut self, db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
-        let rows: Vec<(String, Option<i64>, Option<i64>, i64)> =
-            teaching_assignment::Entity::find()
-                .select_only()
-                .columns([
-                    teaching_assignment::Column::Kind,
-                    teaching_assignment::Column::SectionId,
-                    teaching_assignment::Column::ClassId,
-                    teaching_assignment::Column::SchoolId,
-                ])
-                .filter(teaching_assignment::Column::StaffId.eq(id))
-                .filter(active_on(
-                    teaching_assignment::Column::StartsOn,
-                    teaching_assignment::Column::EndsOn,
-                    self.today,
-                ))
-                .into_tuple()
-                .all(db)
-                .await?;
+        let rows: Vec<(String, Option<i64>, Option<i64>, i64)> = teaching_assignment::Entity::find()
+            .select_only()
+            .columns([
+                teaching_assignment::Column::Kind,
+                teaching_assignment::Column::SectionId,
+                teaching_assignment::Column::ClassId,
+                teaching_assignment::Column::SchoolId,
+            ])
+            .filter(teaching_assignment::Column::StaffId.eq(id))
+            .filter(active_on(teaching_assignment::Column::StartsOn, teaching_assignment::Column::EndsOn, self.today))
+            .into_tuple()
+            .all(db)
+            .await?;
         for (kind, section_id, class_id, school_id) in rows {
             match (kind.as_str(), section_id, class_id) {
                 ("subject", Some(section_id), _) => {
                     self.taught_sections.insert(section_id);
-                    self.roles
-                        .entry(Role::SubjectTeacher)
-                        .or_default()
-                        .insert(school_id);
+                    self.roles.entry(Role::SubjectTeacher).or_default().insert(school_id);
                 }
                 ("homeroom", _, Some(class_id)) => {
                     self.homeroom_classes.insert(class_id);
-                    self.roles
-                        .entry(Role::HomeroomTeacher)
-                        .or_default()
-                        .insert(school_id);
+                    self.roles.entry(Role::HomeroomTeacher).or_default().insert(school_id);
                 }
                 _ => {}
             }
@@ -231,18 +205,12 @@ impl Principal {
 
 /// `starts <= today AND (ends IS NULL OR ends >= today)`.
 pub fn active_on<C: ColumnTrait>(starts: C, ends: C, today: NaiveDate) -> Condition {
-    Condition::all()
-        .add(starts.lte(today))
-        .add(Condition::any().add(ends.is_null()).add(ends.gte(today)))
+    Condition::all().add(starts.lte(today)).add(Condition::any().add(ends.is_null()).add(ends.gte(today)))
 }
 
 /// Every school below `roots` in the organisation tree, following the parent links valid on
 /// `today`.
-async fn descendants(
-    db: &impl ConnectionTrait,
-    roots: &[i64],
-    today: NaiveDate,
-) -> Result<BTreeSet<i64>, DbErr> {
+async fn descendants(db: &impl ConnectionTrait, roots: &[i64], today: NaiveDate) -> Result<BTreeSet<i64>, DbErr> {
     let mut found: BTreeSet<i64> = BTreeSet::new();
     let mut frontier: Vec<i64> = roots.to_vec();
     while !frontier.is_empty() {
@@ -254,10 +222,7 @@ async fn descendants(
             .into_tuple()
             .all(db)
             .await?;
-        frontier = children
-            .into_iter()
-            .filter(|id| found.insert(*id))
-            .collect();
+        frontier = children.into_iter().filter(|id| found.insert(*id)).collect();
     }
     let schools: Vec<i64> = entity::org::Entity::find()
         .select_only()
@@ -271,9 +236,5 @@ async fn descendants(
 }
 
 fn active_on_nullable_start(today: NaiveDate) -> Condition {
-    active_on(
-        org_parent::Column::ValidFrom,
-        org_parent::Column::ValidTo,
-        today,
-    )
+    active_on(org_parent::Column::ValidFrom, org_parent::Column::ValidTo, today)
 }

@@ -10,8 +10,8 @@ use crate::vault::Vault;
 use chrono::{DateTime, Duration, Utc};
 use entity::{auth_session, guardian, staff};
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DbErr,
-    EntityTrait as _, QueryFilter as _, QuerySelect as _,
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _,
+    QueryFilter as _, QuerySelect as _,
 };
 
 /// Lifetimes of the two tokens.
@@ -150,10 +150,7 @@ pub async fn refresh(
         .await?
         .ok_or(AuthError::InvalidCredentials)?;
     let account = account_of(&session).ok_or(AuthError::InvalidCredentials)?;
-    if Principal::load(db, account, Some(session.id), now.date_naive())
-        .await?
-        .is_none()
-    {
+    if Principal::load(db, account, Some(session.id), now.date_naive()).await?.is_none() {
         return Err(AuthError::InvalidCredentials);
     }
     let issued = new_tokens(lifetimes, now);
@@ -169,10 +166,7 @@ pub async fn refresh(
 /// Revokes a session: both of its tokens stop working at once.
 pub async fn revoke(db: &impl ConnectionTrait, session_id: i64) -> Result<(), DbErr> {
     auth_session::Entity::update_many()
-        .col_expr(
-            auth_session::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(Utc::now()),
-        )
+        .col_expr(auth_session::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
         .filter(auth_session::Column::Id.eq(session_id))
         .exec(db)
         .await?;
@@ -190,10 +184,7 @@ fn account_of(session: &auth_session::Model) -> Option<Account> {
 /// The principal behind a bearer access token, or `None` for an unknown, expired or revoked
 /// token, or an account that may no longer act.
 #[tracing::instrument(skip_all)]
-pub async fn authenticate(
-    db: &impl ConnectionTrait,
-    access_token: &str,
-) -> Result<Option<Principal>, DbErr> {
+pub async fn authenticate(db: &impl ConnectionTrait, access_token: &str) -> Result<Option<Principal>, DbErr> {
     let now = Utc::now();
     let session = auth_session::Entity::find()
         .filter(auth_session::Column::AccessHash.eq(token::digest(access_token)))

@@ -20,29 +20,15 @@ fn key_of(identifier: &str) -> String {
 }
 
 /// Whether `identifier` is locked at `now`.
-pub async fn is_locked(
-    db: &impl ConnectionTrait,
-    identifier: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let row = sign_in_throttle::Entity::find_by_id(key_of(identifier))
-        .one(db)
-        .await?;
-    Ok(row
-        .and_then(|row| row.locked_until)
-        .is_some_and(|until| until > now))
+pub async fn is_locked(db: &impl ConnectionTrait, identifier: &str, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let row = sign_in_throttle::Entity::find_by_id(key_of(identifier)).one(db).await?;
+    Ok(row.and_then(|row| row.locked_until).is_some_and(|until| until > now))
 }
 
 /// Counts one failure for `identifier`, locking it when the window's budget is spent.
-pub async fn record_failure(
-    db: &impl ConnectionTrait,
-    identifier: &str,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+pub async fn record_failure(db: &impl ConnectionTrait, identifier: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
     let key = key_of(identifier);
-    let current = sign_in_throttle::Entity::find_by_id(key.clone())
-        .one(db)
-        .await?;
+    let current = sign_in_throttle::Entity::find_by_id(key.clone()).one(db).await?;
     let (failures, window_started_at) = match current {
         Some(row) if now - row.window_started_at < Duration::minutes(WINDOW_MINUTES) => {
             (row.failures + 1, row.window_started_at)
@@ -73,8 +59,6 @@ pub async fn record_failure(
 
 /// Forgets the failures of `identifier` after a successful sign-in.
 pub async fn clear(db: &impl ConnectionTrait, identifier: &str) -> Result<(), DbErr> {
-    sign_in_throttle::Entity::delete_by_id(key_of(identifier))
-        .exec(db)
-        .await?;
+    sign_in_throttle::Entity::delete_by_id(key_of(identifier)).exec(db).await?;
     Ok(())
 }

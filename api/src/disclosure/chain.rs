@@ -19,10 +19,7 @@ pub fn entry_hash(prev_hash: Option<&str>, row: &disclosure_log::Model) -> Strin
         row.fields,
         row.purpose,
     );
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The canonical text of a timestamp, at microsecond precision (what both databases keep).
@@ -33,10 +30,7 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 /// Walks the whole log in order; `Ok(entries)` when every link holds, otherwise the id of
 /// the first entry whose hash or link does not match.
 pub async fn verify_chain(db: &impl ConnectionTrait) -> Result<Result<usize, i64>, DbErr> {
-    let rows = disclosure_log::Entity::find()
-        .order_by_asc(disclosure_log::Column::Id)
-        .all(db)
-        .await?;
+    let rows = disclosure_log::Entity::find().order_by_asc(disclosure_log::Column::Id).all(db).await?;
     let mut prev: Option<String> = None;
     for row in &rows {
         if row.prev_hash != prev || entry_hash(prev.as_deref(), row) != row.hash {

@@ -33,21 +33,13 @@ impl Disclosures {
             return;
         }
         if let Ok(mut notes) = self.notes.lock() {
-            notes
-                .entry(student)
-                .or_insert_with(|| (school, BTreeSet::new()))
-                .1
-                .insert(field);
+            notes.entry(student).or_insert_with(|| (school, BTreeSet::new())).1.insert(field);
         }
     }
 
     /// Takes the notes, leaving none.
     pub fn take(&self) -> Vec<Disclosed> {
-        let notes = self
-            .notes
-            .lock()
-            .map(|mut notes| std::mem::take(&mut *notes))
-            .unwrap_or_default();
+        let notes = self.notes.lock().map(|mut notes| std::mem::take(&mut *notes)).unwrap_or_default();
         notes
             .into_iter()
             .map(|(student, (school, fields))| Disclosed {
@@ -83,10 +75,7 @@ pub fn purpose_from_header(value: Option<&str>) -> String {
     value
         .map(str::trim)
         .filter(|v| !v.is_empty() && v.len() <= 64)
-        .filter(|v| {
-            v.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        })
+        .filter(|v| v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
         .unwrap_or("education")
         .to_owned()
 }

@@ -8,8 +8,8 @@ use super::{Disclosed, Recipient};
 use chrono::{DateTime, Utc};
 use entity::disclosure_log;
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait as _, DatabaseBackend, DatabaseConnection, DbErr,
-    EntityTrait as _, QueryOrder as _, TransactionTrait as _,
+    ActiveValue::Set, ConnectionTrait as _, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait as _,
+    QueryOrder as _, TransactionTrait as _,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -41,11 +41,7 @@ impl DisclosureWriter {
         if disclosed.is_empty() {
             return;
         }
-        if self
-            .sender
-            .send(Message::Append(recipient, Utc::now(), disclosed))
-            .is_err()
-        {
+        if self.sender.send(Message::Append(recipient, Utc::now(), disclosed)).is_err() {
             tracing::error!("the disclosure log writer has stopped; entries were lost");
         }
     }
@@ -83,11 +79,7 @@ async fn run(db: DatabaseConnection, mut receiver: mpsc::UnboundedReceiver<Messa
     }
 }
 
-fn collect(
-    message: Message,
-    pending: &mut Vec<disclosure_log::Model>,
-    flushes: &mut Vec<oneshot::Sender<()>>,
-) {
+fn collect(message: Message, pending: &mut Vec<disclosure_log::Model>, flushes: &mut Vec<oneshot::Sender<()>>) {
     match message {
         Message::Append(recipient, at, disclosed) => {
             let at = DateTime::from_timestamp_micros(at.timestamp_micros()).unwrap_or(at);
@@ -113,13 +105,9 @@ fn collect(
 async fn append(db: &DatabaseConnection, rows: &mut [disclosure_log::Model]) -> Result<(), DbErr> {
     let txn = db.begin().await?;
     if txn.get_database_backend() == DatabaseBackend::Postgres {
-        txn.execute_unprepared("LOCK TABLE disclosure_log IN EXCLUSIVE MODE")
-            .await?;
+        txn.execute_unprepared("LOCK TABLE disclosure_log IN EXCLUSIVE MODE").await?;
     }
-    let last = disclosure_log::Entity::find()
-        .order_by_desc(disclosure_log::Column::Id)
-        .one(&txn)
-        .await?;
+    let last = disclosure_log::Entity::find().order_by_desc(disclosure_log::Column::Id).one(&txn).await?;
     let mut prev = last.map(|row| row.hash);
     for row in rows.iter_mut() {
         row.prev_hash = prev.clone();
@@ -139,8 +127,6 @@ async fn append(db: &DatabaseConnection, rows: &mut [disclosure_log::Model]) -> 
         hash: Set(row.hash.clone()),
         ..Default::default()
     });
-    disclosure_log::Entity::insert_many(models)
-        .exec(&txn)
-        .await?;
+    disclosure_log::Entity::insert_many(models).exec(&txn).await?;
     txn.commit().await
 }

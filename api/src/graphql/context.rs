@@ -9,14 +9,12 @@ use std::sync::Arc;
 
 /// The request's access; every resolver that reads data starts here.
 pub fn access<'a>(ctx: &Context<'a>) -> Result<&'a Arc<Access>, ApiError> {
-    ctx.data::<Arc<Access>>()
-        .map_err(|_| ApiError::internal("no access in the request context"))
+    ctx.data::<Arc<Access>>().map_err(|_| ApiError::internal("no access in the request context"))
 }
 
 /// The shared application state.
 pub fn state<'a>(ctx: &Context<'a>) -> Result<&'a Arc<AppState>, ApiError> {
-    ctx.data::<Arc<AppState>>()
-        .map_err(|_| ApiError::internal("no state in the schema"))
+    ctx.data::<Arc<AppState>>().map_err(|_| ApiError::internal("no state in the schema"))
 }
 
 /// The request's access, refusing anonymous callers.

@@ -10,10 +10,7 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use entity::{disclosure_log, staff};
-use sea_orm::{
-    ColumnTrait as _, Condition, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    QuerySelect as _,
-};
+use sea_orm::{ColumnTrait as _, Condition, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
 
 /// One entry: who was shown which field groups of a student, when and why.
 pub struct DisclosureEntry(pub disclosure_log::Model);
@@ -62,11 +59,7 @@ fn shape() -> Shape {
 }
 
 /// The newest `first` entries matching `narrow` that the caller may read.
-pub async fn entries(
-    ctx: &Context<'_>,
-    narrow: Condition,
-    first: u64,
-) -> ApiResult<Vec<DisclosureEntry>> {
+pub async fn entries(ctx: &Context<'_>, narrow: Condition, first: u64) -> ApiResult<Vec<DisclosureEntry>> {
     let access = access(ctx)?;
     let rows = disclosure_log::Entity::find()
         .filter(narrow)
@@ -87,15 +80,6 @@ pub async fn entries(
 }
 
 /// Entries about `student`.
-pub async fn of_student(
-    ctx: &Context<'_>,
-    student: i64,
-    first: u64,
-) -> ApiResult<Vec<DisclosureEntry>> {
-    entries(
-        ctx,
-        Condition::all().add(disclosure_log::Column::StudentId.eq(student)),
-        first,
-    )
-    .await
+pub async fn of_student(ctx: &Context<'_>, student: i64, first: u64) -> ApiResult<Vec<DisclosureEntry>> {
+    entries(ctx, Condition::all().add(disclosure_log::Column::StudentId.eq(student)), first).await
 }

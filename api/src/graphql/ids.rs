@@ -20,9 +20,7 @@ pub fn decode(global: &str) -> Option<(String, i64)> {
 
 /// The row id of a global id of type `kind`.
 pub fn decode_as(kind: &str, global: &str) -> Option<i64> {
-    decode(global)
-        .filter(|(found, _)| found == kind)
-        .map(|(_, id)| id)
+    decode(global).filter(|(found, _)| found == kind).map(|(_, id)| id)
 }
 
 #[cfg(test)]

@@ -62,11 +62,7 @@ impl Loader<i64> for GuardiansOfStudent {
         let rows = guardianship::Entity::find()
             .find_also_related(guardian::Entity)
             .filter(guardianship::Column::StudentId.is_in(keys.iter().copied()))
-            .filter(active_on(
-                guardianship::Column::StartsOn,
-                guardianship::Column::EndsOn,
-                today,
-            ))
+            .filter(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, today))
             .filter(self.access.filter(Kind::Guardianship, Action::Read, &shape))
             .filter(self.access.filter(Kind::Guardian, Action::Read, &shape))
             .all(&self.db)
@@ -76,16 +72,8 @@ impl Loader<i64> for GuardiansOfStudent {
             .into_iter()
             .filter_map(|(link, guardian)| guardian.map(|guardian| GuardianLink { link, guardian }))
             .collect();
-        let links = self
-            .access
-            .admit(Kind::Guardianship, links, |l| link_target(&l.link))
-            .await
-            .map_err(internal)?;
-        let links = self
-            .access
-            .admit(Kind::Guardian, links, |l| link_target(&l.link))
-            .await
-            .map_err(internal)?;
+        let links = self.access.admit(Kind::Guardianship, links, |l| link_target(&l.link)).await.map_err(internal)?;
+        let links = self.access.admit(Kind::Guardian, links, |l| link_target(&l.link)).await.map_err(internal)?;
         let mut grouped: HashMap<i64, Vec<GuardianLink>> = HashMap::new();
         for link in links {
             grouped.entry(link.link.student_id).or_default().push(link);
@@ -96,12 +84,7 @@ impl Loader<i64> for GuardiansOfStudent {
 
 /// The record a guardianship concerns, for checks.
 pub fn link_target(link: &guardianship::Model) -> Target {
-    Target::Personal {
-        student: link.student_id,
-        school: link.school_id,
-        section: None,
-        class: None,
-    }
+    Target::Personal { student: link.student_id, school: link.school_id, section: None, class: None }
 }
 
 /// A result with its assessment and subject.
@@ -123,32 +106,20 @@ impl Loader<(i64, i64)> for ResultsOfStudent {
     type Value = Vec<ResultRow>;
     type Error = LoadError;
 
-    async fn load(
-        &self,
-        keys: &[(i64, i64)],
-    ) -> Result<HashMap<(i64, i64), Vec<ResultRow>>, LoadError> {
+    async fn load(&self, keys: &[(i64, i64)]) -> Result<HashMap<(i64, i64), Vec<ResultRow>>, LoadError> {
         let students: Vec<i64> = keys.iter().map(|(student, _)| *student).collect();
         let semesters: Vec<i64> = keys.iter().map(|(_, semester)| *semester).collect();
         let rows = result::Entity::find()
             .find_also_related(assessment::Entity)
             .filter(result::Column::StudentId.is_in(students))
             .filter(assessment::Column::SemesterId.is_in(semesters))
-            .filter(
-                self.access
-                    .filter(Kind::Result, Action::Read, &shapes::result()),
-            )
+            .filter(self.access.filter(Kind::Result, Action::Read, &shapes::result()))
             .all(&self.db)
             .await
             .map_err(internal)?;
-        let rows: Vec<(result::Model, assessment::Model)> = rows
-            .into_iter()
-            .filter_map(|(r, a)| a.map(|a| (r, a)))
-            .collect();
-        let rows = self
-            .access
-            .admit(Kind::Result, rows, |(r, _)| result_target(r))
-            .await
-            .map_err(internal)?;
+        let rows: Vec<(result::Model, assessment::Model)> =
+            rows.into_iter().filter_map(|(r, a)| a.map(|a| (r, a))).collect();
+        let rows = self.access.admit(Kind::Result, rows, |(r, _)| result_target(r)).await.map_err(internal)?;
         let section_ids: Vec<i64> = rows.iter().map(|(r, _)| r.section_id).collect();
         let subjects: HashMap<i64, i64> = section::Entity::find()
             .filter(section::Column::Id.is_in(section_ids))
@@ -160,24 +131,13 @@ impl Loader<(i64, i64)> for ResultsOfStudent {
             .collect();
         let mut grouped: HashMap<(i64, i64), Vec<ResultRow>> = HashMap::new();
         for (result, assessment) in rows {
-            self.disclosures.note(
-                self.access.principal(),
-                result.student_id,
-                result.school_id,
-                Kind::Result.as_str(),
-            );
-            let subject_id = subjects
-                .get(&result.section_id)
-                .copied()
-                .unwrap_or_default();
-            grouped
-                .entry((result.student_id, assessment.semester_id))
-                .or_default()
-                .push(ResultRow {
-                    result,
-                    assessment,
-                    subject_id,
-                });
+            self.disclosures.note(self.access.principal(), result.student_id, result.school_id, Kind::Result.as_str());
+            let subject_id = subjects.get(&result.section_id).copied().unwrap_or_default();
+            grouped.entry((result.student_id, assessment.semester_id)).or_default().push(ResultRow {
+                result,
+                assessment,
+                subject_id,
+            });
         }
         Ok(grouped)
     }
@@ -185,10 +145,5 @@ impl Loader<(i64, i64)> for ResultsOfStudent {
 
 /// The record a result concerns, for checks.
 pub fn result_target(row: &result::Model) -> Target {
-    Target::Personal {
-        student: row.student_id,
-        school: row.school_id,
-        section: Some(row.section_id),
-        class: None,
-    }
+    Target::Personal { student: row.student_id, school: row.school_id, section: Some(row.section_id), class: None }
 }

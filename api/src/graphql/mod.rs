@@ -13,6 +13,7 @@ pub mod records;
 pub mod school;
 pub mod sensitive;
 pub mod students;
+pub mod tracing;
 
 use crate::disclosure::Disclosures;
 use crate::privacy::Access;
@@ -29,7 +30,7 @@ pub fn build_schema(state: Arc<AppState>) -> EmisSchema {
     let mut builder = Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
         .limit_depth(state.config.max_depth)
         .limit_complexity(state.config.max_complexity)
-        .extension(async_graphql::extensions::Tracing);
+        .extension(tracing::SafeTracing);
     if !state.config.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
@@ -38,9 +39,7 @@ pub fn build_schema(state: Arc<AppState>) -> EmisSchema {
 
 /// The schema's SDL, as checked in at `api/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription).finish().sdl()
 }
 
 /// Attaches the per-request data: the caller's access and fresh loaders.
@@ -51,19 +50,9 @@ pub fn request_data(
     disclosures: Arc<Disclosures>,
 ) -> async_graphql::Request {
     let db = state.db.clone();
-    let keys = loaders::KeyLoader {
-        db: db.clone(),
-        vault: Arc::clone(&state.vault),
-    };
-    let guardians = loaders::GuardiansOfStudent {
-        access: Arc::clone(&access),
-        db: db.clone(),
-    };
-    let results = loaders::ResultsOfStudent {
-        access: Arc::clone(&access),
-        db,
-        disclosures: Arc::clone(&disclosures),
-    };
+    let keys = loaders::KeyLoader { db: db.clone(), vault: Arc::clone(&state.vault) };
+    let guardians = loaders::GuardiansOfStudent { access: Arc::clone(&access), db: db.clone() };
+    let results = loaders::ResultsOfStudent { access: Arc::clone(&access), db, disclosures: Arc::clone(&disclosures) };
     request
         .data(access)
         .data(disclosures)

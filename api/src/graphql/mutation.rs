@@ -35,39 +35,20 @@ pub struct MutationRoot;
 impl MutationRoot {
     /// Signs in with a username (staff, guardians) or phone number (guardians) and password.
     /// An unknown account and a wrong password give the same error.
-    async fn sign_in(
-        &self,
-        ctx: &Context<'_>,
-        identifier: String,
-        password: String,
-    ) -> ApiResult<AuthPayload> {
+    async fn sign_in(&self, ctx: &Context<'_>, identifier: String, password: String) -> ApiResult<AuthPayload> {
         let state = state(ctx)?;
-        let tokens = session::sign_in(
-            &state.db,
-            &state.vault,
-            &identifier,
-            &password,
-            state.token_lifetimes(),
-        )
-        .await?;
+        let tokens = session::sign_in(&state.db, &state.vault, &identifier, &password, state.token_lifetimes()).await?;
         Ok(tokens.into())
     }
     /// Exchanges a refresh token for new tokens; the old ones stop working.
-    async fn refresh_session(
-        &self,
-        ctx: &Context<'_>,
-        refresh_token: String,
-    ) -> ApiResult<AuthPayload> {
+    async fn refresh_session(&self, ctx: &Context<'_>, refresh_token: String) -> ApiResult<AuthPayload> {
         let state = state(ctx)?;
         let tokens = session::refresh(&state.db, &refresh_token, state.token_lifetimes()).await?;
         Ok(tokens.into())
     }
     /// Ends the current session: its access and refresh tokens stop working at once.
     async fn sign_out(&self, ctx: &Context<'_>) -> ApiResult<bool> {
-        let session_id = access(ctx)?
-            .principal()
-            .session_id
-            .ok_or(ApiError::Unauthenticated)?;
+        let session_id = access(ctx)?.principal().session_id.ok_or(ApiError::Unauthenticated)?;
         session::revoke(&state(ctx)?.db, session_id).await?;
         Ok(true)
     }

@@ -26,21 +26,11 @@ impl Student {
 
     /// The record this student is, for checks.
     pub fn target(&self) -> Target {
-        Target::Personal {
-            student: self.0.id,
-            school: self.0.school_id,
-            section: None,
-            class: None,
-        }
+        Target::Personal { student: self.0.id, school: self.0.school_id, section: None, class: None }
     }
 
     fn sealed<'a>(&'a self, column: &'static str, value: &'a Option<Vec<u8>>) -> Sealed<'a> {
-        Sealed {
-            table: "student",
-            column,
-            row_id: self.0.id,
-            value: value.as_deref(),
-        }
+        Sealed { table: "student", column, row_id: self.0.id, value: value.as_deref() }
     }
 }
 
@@ -77,64 +67,29 @@ impl Student {
     }
     /// Citizen identity number (field group `student.identity`).
     async fn identity_number(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(
-            ctx,
-            Kind::StudentIdentity,
-            &self.targets(),
-            self.sealed("identity_no_enc", &self.0.identity_no_enc),
-        )
-        .await
+        reveal(ctx, Kind::StudentIdentity, &self.targets(), self.sealed("identity_no_enc", &self.0.identity_no_enc))
+            .await
     }
     /// Home address (field group `student.address`).
     async fn address(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(
-            ctx,
-            Kind::StudentAddress,
-            &self.targets(),
-            self.sealed("address_enc", &self.0.address_enc),
-        )
-        .await
+        reveal(ctx, Kind::StudentAddress, &self.targets(), self.sealed("address_enc", &self.0.address_enc)).await
     }
     /// Ethnicity (field group `student.background`).
     async fn ethnicity(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(
-            ctx,
-            Kind::StudentBackground,
-            &self.targets(),
-            self.sealed("ethnicity_enc", &self.0.ethnicity_enc),
-        )
-        .await
+        reveal(ctx, Kind::StudentBackground, &self.targets(), self.sealed("ethnicity_enc", &self.0.ethnicity_enc)).await
     }
     /// Religion (field group `student.background`).
     async fn religion(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(
-            ctx,
-            Kind::StudentBackground,
-            &self.targets(),
-            self.sealed("religion_enc", &self.0.religion_enc),
-        )
-        .await
+        reveal(ctx, Kind::StudentBackground, &self.targets(), self.sealed("religion_enc", &self.0.religion_enc)).await
     }
     /// Health and disability notes (field group `student.health`).
     async fn health_notes(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(
-            ctx,
-            Kind::StudentHealth,
-            &self.targets(),
-            self.sealed("health_enc", &self.0.health_enc),
-        )
-        .await
+        reveal(ctx, Kind::StudentHealth, &self.targets(), self.sealed("health_enc", &self.0.health_enc)).await
     }
     /// Guardians of the student, as the caller may see them.
     async fn guardians(&self, ctx: &Context<'_>) -> ApiResult<Vec<Guardian>> {
-        let loader = ctx
-            .data::<DataLoader<GuardiansOfStudent>>()
-            .map_err(|_| ApiError::Internal)?;
-        let links = loader
-            .load_one(self.0.id)
-            .await
-            .map_err(|_| ApiError::Internal)?
-            .unwrap_or_default();
+        let loader = ctx.data::<DataLoader<GuardiansOfStudent>>().map_err(|_| ApiError::Internal)?;
+        let links = loader.load_one(self.0.id).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
         Ok(links.into_iter().map(Guardian::Linked).collect())
     }
     /// Enrollments in classes, current and past.
@@ -142,24 +97,13 @@ impl Student {
         records::enrollments_of(ctx, self.0.id).await
     }
     /// Results of a semester (default: the semester running today, or the last one begun).
-    async fn results(
-        &self,
-        ctx: &Context<'_>,
-        semester_id: Option<ID>,
-    ) -> ApiResult<Vec<ResultRecord>> {
-        let Some(semester) =
-            records::semester_or_current(ctx, semester_id.as_ref().map(|id| id.as_str())).await?
+    async fn results(&self, ctx: &Context<'_>, semester_id: Option<ID>) -> ApiResult<Vec<ResultRecord>> {
+        let Some(semester) = records::semester_or_current(ctx, semester_id.as_ref().map(|id| id.as_str())).await?
         else {
             return Ok(Vec::new());
         };
-        let loader = ctx
-            .data::<DataLoader<ResultsOfStudent>>()
-            .map_err(|_| ApiError::Internal)?;
-        let rows = loader
-            .load_one((self.0.id, semester))
-            .await
-            .map_err(|_| ApiError::Internal)?
-            .unwrap_or_default();
+        let loader = ctx.data::<DataLoader<ResultsOfStudent>>().map_err(|_| ApiError::Internal)?;
+        let rows = loader.load_one((self.0.id, semester)).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
         Ok(rows.into_iter().map(ResultRecord).collect())
     }
     /// Who was shown this student's grades or sensitive fields (newest first), as far as the
@@ -172,12 +116,7 @@ impl Student {
         super::disclosures::of_student(ctx, self.0.id, u64::try_from(first).unwrap_or(50)).await
     }
     /// Roll-call entries other than present, between two dates (inclusive).
-    async fn attendance(
-        &self,
-        ctx: &Context<'_>,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> ApiResult<Vec<AttendanceRecord>> {
+    async fn attendance(&self, ctx: &Context<'_>, from: NaiveDate, to: NaiveDate) -> ApiResult<Vec<AttendanceRecord>> {
         records::attendance_of(ctx, self.0.id, from, to).await
     }
 }
@@ -199,9 +138,7 @@ impl Guardian {
     /// The records this guardian is seen as: the child's record they were reached
     /// through, and themselves (which only they relate to, as `self`).
     fn targets(&self) -> Vec<Target> {
-        let myself = Target::Guardian {
-            guardian: self.row().id,
-        };
+        let myself = Target::Guardian { guardian: self.row().id };
         match self {
             Self::Linked(link) => vec![super::loaders::link_target(&link.link), myself],
             Self::Myself(_) => vec![myself],
@@ -209,12 +146,7 @@ impl Guardian {
     }
 
     fn sealed<'a>(&'a self, column: &'static str, value: &'a Option<Vec<u8>>) -> Sealed<'a> {
-        Sealed {
-            table: "guardian",
-            column,
-            row_id: self.row().id,
-            value: value.as_deref(),
-        }
+        Sealed { table: "guardian", column, row_id: self.row().id, value: value.as_deref() }
     }
 }
 
@@ -235,23 +167,11 @@ impl Guardian {
     }
     /// Phone number (field group `guardian.contact`).
     async fn phone(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(
-            ctx,
-            Kind::GuardianContact,
-            &self.targets(),
-            self.sealed("phone_enc", &self.row().phone_enc),
-        )
-        .await
+        reveal(ctx, Kind::GuardianContact, &self.targets(), self.sealed("phone_enc", &self.row().phone_enc)).await
     }
     /// Personal e-mail (field group `guardian.contact`).
     async fn email(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(
-            ctx,
-            Kind::GuardianContact,
-            &self.targets(),
-            self.sealed("email_enc", &self.row().email_enc),
-        )
-        .await
+        reveal(ctx, Kind::GuardianContact, &self.targets(), self.sealed("email_enc", &self.row().email_enc)).await
     }
     /// Citizen identity number (field group `guardian.identity`).
     async fn identity_number(&self, ctx: &Context<'_>) -> Option<String> {
@@ -265,13 +185,7 @@ impl Guardian {
     }
     /// Home address (field group `guardian.address`).
     async fn address(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(
-            ctx,
-            Kind::GuardianAddress,
-            &self.targets(),
-            self.sealed("address_enc", &self.row().address_enc),
-        )
-        .await
+        reveal(ctx, Kind::GuardianAddress, &self.targets(), self.sealed("address_enc", &self.row().address_enc)).await
     }
 }
 
@@ -280,19 +194,11 @@ pub struct Staff(pub staff::Model);
 
 impl Staff {
     fn targets(&self) -> [Target; 1] {
-        [Target::Staff {
-            staff: self.0.id,
-            school: self.0.school_id,
-        }]
+        [Target::Staff { staff: self.0.id, school: self.0.school_id }]
     }
 
     fn sealed<'a>(&'a self, column: &'static str, value: &'a Option<Vec<u8>>) -> Sealed<'a> {
-        Sealed {
-            table: "staff",
-            column,
-            row_id: self.0.id,
-            value: value.as_deref(),
-        }
+        Sealed { table: "staff", column, row_id: self.0.id, value: value.as_deref() }
     }
 }
 
@@ -313,43 +219,19 @@ impl Staff {
     }
     /// Work phone (field group `staff.contact`).
     async fn phone(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(
-            ctx,
-            Kind::StaffContact,
-            &self.targets(),
-            self.sealed("phone_enc", &self.0.phone_enc),
-        )
-        .await
+        reveal(ctx, Kind::StaffContact, &self.targets(), self.sealed("phone_enc", &self.0.phone_enc)).await
     }
     /// E-mail (field group `staff.contact`).
     async fn email(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(
-            ctx,
-            Kind::StaffContact,
-            &self.targets(),
-            self.sealed("email_enc", &self.0.email_enc),
-        )
-        .await
+        reveal(ctx, Kind::StaffContact, &self.targets(), self.sealed("email_enc", &self.0.email_enc)).await
     }
     /// Citizen identity number (field group `staff.identity`).
     async fn identity_number(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(
-            ctx,
-            Kind::StaffIdentity,
-            &self.targets(),
-            self.sealed("identity_no_enc", &self.0.identity_no_enc),
-        )
-        .await
+        reveal(ctx, Kind::StaffIdentity, &self.targets(), self.sealed("identity_no_enc", &self.0.identity_no_enc)).await
     }
     /// Home address (field group `staff.address`).
     async fn address(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(
-            ctx,
-            Kind::StaffAddress,
-            &self.targets(),
-            self.sealed("address_enc", &self.0.address_enc),
-        )
-        .await
+        reveal(ctx, Kind::StaffAddress, &self.targets(), self.sealed("address_enc", &self.0.address_enc)).await
     }
     async fn school(&self, ctx: &Context<'_>) -> ApiResult<Option<School>> {
         super::school::school_by_id(ctx, self.0.school_id).await
@@ -359,11 +241,6 @@ impl Staff {
 /// Whether the access of `ctx` admits the staff row (used by directory and relations).
 pub async fn admit_staff(ctx: &Context<'_>, rows: Vec<staff::Model>) -> ApiResult<Vec<Staff>> {
     let access = access(ctx)?;
-    let rows = access
-        .admit(Kind::Staff, rows, |row| Target::Staff {
-            staff: row.id,
-            school: row.school_id,
-        })
-        .await?;
+    let rows = access.admit(Kind::Staff, rows, |row| Target::Staff { staff: row.id, school: row.school_id }).await?;
     Ok(rows.into_iter().map(Staff).collect())
 }

@@ -12,9 +12,7 @@ use crate::privacy::shapes;
 use async_graphql::{Context, ID, Interface, Object};
 use emis_authz::{Action, Kind};
 use entity::{guardian, staff, student};
-use sea_orm::{
-    ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
-};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
 
 /// Anything with a global id.
 #[derive(Interface)]
@@ -34,19 +32,11 @@ pub struct Me;
 impl Me {
     /// staff | guardian
     async fn account_kind(&self, ctx: &Context<'_>) -> ApiResult<Option<&'static str>> {
-        Ok(access(ctx)?
-            .principal()
-            .account
-            .map(|account| account.kind()))
+        Ok(access(ctx)?.principal().account.map(|account| account.kind()))
     }
     /// The roles the caller holds today, as the policy names them.
     async fn roles(&self, ctx: &Context<'_>) -> ApiResult<Vec<&'static str>> {
-        let mut roles: Vec<&'static str> = access(ctx)?
-            .principal()
-            .roles
-            .keys()
-            .map(|role| role.as_str())
-            .collect();
+        let mut roles: Vec<&'static str> = access(ctx)?.principal().roles.keys().map(|role| role.as_str()).collect();
         roles.sort_unstable();
         Ok(roles)
     }
@@ -85,19 +75,12 @@ impl Me {
             .order_by_asc(student::Column::SortName)
             .all(&state(ctx)?.db)
             .await?;
-        let rows = access
-            .admit(Kind::Student, rows, students::student_target)
-            .await?;
+        let rows = access.admit(Kind::Student, rows, students::student_target).await?;
         Ok(rows.into_iter().map(Student).collect())
     }
     /// Classes the caller is homeroom teacher of.
     async fn homeroom_classes(&self, ctx: &Context<'_>) -> ApiResult<Vec<Class>> {
-        let ids: Vec<i64> = access(ctx)?
-            .principal()
-            .homeroom_classes
-            .iter()
-            .copied()
-            .collect();
+        let ids: Vec<i64> = access(ctx)?.principal().homeroom_classes.iter().copied().collect();
         let mut classes = Vec::new();
         for id in ids {
             classes.extend(school::class_by_id(ctx, id).await?);
@@ -106,12 +89,7 @@ impl Me {
     }
     /// Sections the caller teaches.
     async fn sections(&self, ctx: &Context<'_>) -> ApiResult<Vec<Section>> {
-        let ids: Vec<i64> = access(ctx)?
-            .principal()
-            .taught_sections
-            .iter()
-            .copied()
-            .collect();
+        let ids: Vec<i64> = access(ctx)?.principal().taught_sections.iter().copied().collect();
         let mut sections = Vec::new();
         for id in ids {
             sections.extend(school::section_by_id(ctx, id).await?);
@@ -171,15 +149,7 @@ impl QueryRoot {
         order_by: Option<StudentOrder>,
     ) -> ApiResult<StudentConnection> {
         signed_in(ctx)?;
-        let query = StudentQuery {
-            first,
-            after,
-            search,
-            school_id,
-            class_id,
-            identity_number,
-            order_by,
-        };
+        let query = StudentQuery { first, after, search, school_id, class_id, identity_number, order_by };
         students::students(ctx, query).await
     }
     async fn student(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Student>> {
@@ -201,15 +171,9 @@ impl QueryRoot {
             .order_by_asc(staff::Column::SortName)
             .limit(500);
         if let Some(school) = school_id {
-            select = select.filter(
-                staff::Column::SchoolId.eq(ids::decode_as("School", &school).unwrap_or(-1)),
-            );
+            select = select.filter(staff::Column::SchoolId.eq(ids::decode_as("School", &school).unwrap_or(-1)));
         }
-        if let Some(search) = search
-            .as_deref()
-            .map(crate::text::fold)
-            .filter(|s| !s.is_empty())
-        {
+        if let Some(search) = search.as_deref().map(crate::text::fold).filter(|s| !s.is_empty()) {
             select = select.filter(staff::Column::SearchName.contains(search));
         }
         let rows = select.all(&state(ctx)?.db).await?;
@@ -223,12 +187,7 @@ impl QueryRoot {
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
     ) -> ApiResult<Vec<super::disclosures::DisclosureEntry>> {
         signed_in(ctx)?;
-        super::disclosures::entries(
-            ctx,
-            sea_orm::Condition::all(),
-            u64::try_from(first).unwrap_or(50),
-        )
-        .await
+        super::disclosures::entries(ctx, sea_orm::Condition::all(), u64::try_from(first).unwrap_or(50)).await
     }
     /// Any record by global id; null when it does not exist or may not be seen.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {

@@ -71,10 +71,7 @@ impl ResultRecord {
     }
     /// Score 0–10 with one decimal, for scored subjects.
     async fn score(&self) -> Option<f64> {
-        self.0
-            .result
-            .score_tenths
-            .map(|tenths| f64::from(tenths) / 10.0)
+        self.0.result.score_tenths.map(|tenths| f64::from(tenths) / 10.0)
     }
     /// Đạt (true) or Chưa đạt (false), for comment-only subjects.
     async fn passed(&self) -> Option<bool> {
@@ -145,9 +142,7 @@ pub async fn semester_or_current(ctx: &Context<'_>, id: Option<&str>) -> ApiResu
     if let Some(id) = id {
         return Ok(ids::decode_as("Semester", id));
     }
-    let cell = ctx
-        .data::<CurrentSemester>()
-        .map_err(|_| crate::error::ApiError::Internal)?;
+    let cell = ctx.data::<CurrentSemester>().map_err(|_| crate::error::ApiError::Internal)?;
     let current = cell
         .0
         .get_or_try_init(|| async {
@@ -166,9 +161,5 @@ pub async fn semester_or_current(ctx: &Context<'_>, id: Option<&str>) -> ApiResu
 /// Enrollment condition: active on the caller's date.
 pub fn enrollment_active(ctx: &Context<'_>) -> ApiResult<sea_orm::Condition> {
     let today = access(ctx)?.principal().today;
-    Ok(active_on(
-        enrollment::Column::StartsOn,
-        enrollment::Column::EndsOn,
-        today,
-    ))
+    Ok(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
 }

@@ -11,12 +11,8 @@ use crate::error::ApiResult;
 use crate::privacy::{Shape, Target, shapes};
 use async_graphql::{Context, ID, Object};
 use emis_authz::{Action, Kind};
-use entity::{
-    enrollment, homeroom_class, org, section, staff, student, subject, teaching_assignment,
-};
-use sea_orm::{
-    ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
-};
+use entity::{enrollment, homeroom_class, org, section, staff, student, subject, teaching_assignment};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
 
 /// Loads the rows of `E` with `id` that the caller may read as `kind`.
 async fn visible<E>(
@@ -31,10 +27,7 @@ where
     E::Model: Send + Sync,
 {
     let access = access(ctx)?;
-    let rows = select
-        .filter(access.filter(kind, Action::Read, shape))
-        .all(&state(ctx)?.db)
-        .await?;
+    let rows = select.filter(access.filter(kind, Action::Read, shape)).all(&state(ctx)?.db).await?;
     Ok(access.admit(kind, rows, target).await?)
 }
 
@@ -43,69 +36,35 @@ fn org_target(row: &org::Model) -> Target {
 }
 
 fn class_target(row: &homeroom_class::Model) -> Target {
-    Target::Class {
-        class: row.id,
-        school: row.school_id,
-    }
+    Target::Class { class: row.id, school: row.school_id }
 }
 
 fn section_target(row: &section::Model) -> Target {
-    Target::Section {
-        section: row.id,
-        class: row.class_id,
-        school: row.school_id,
-    }
+    Target::Section { section: row.id, class: row.class_id, school: row.school_id }
 }
 
 /// The school `id`, if the caller may see it.
 pub async fn school_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<School>> {
     let select = org::Entity::find_by_id(id).filter(org::Column::Kind.eq("school"));
-    Ok(
-        visible(ctx, Kind::School, &shapes::org(), select, org_target)
-            .await?
-            .pop()
-            .map(School),
-    )
+    Ok(visible(ctx, Kind::School, &shapes::org(), select, org_target).await?.pop().map(School))
 }
 
 /// The schools the caller may see, by name.
 pub async fn schools(ctx: &Context<'_>) -> ApiResult<Vec<School>> {
-    let select = org::Entity::find()
-        .filter(org::Column::Kind.eq("school"))
-        .order_by_asc(org::Column::Name);
-    Ok(
-        visible(ctx, Kind::School, &shapes::org(), select, org_target)
-            .await?
-            .into_iter()
-            .map(School)
-            .collect(),
-    )
+    let select = org::Entity::find().filter(org::Column::Kind.eq("school")).order_by_asc(org::Column::Name);
+    Ok(visible(ctx, Kind::School, &shapes::org(), select, org_target).await?.into_iter().map(School).collect())
 }
 
 /// The class `id`, if the caller may see it.
 pub async fn class_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Class>> {
     let select = homeroom_class::Entity::find_by_id(id);
-    Ok(
-        visible(ctx, Kind::Class, &shapes::class(), select, class_target)
-            .await?
-            .pop()
-            .map(Class),
-    )
+    Ok(visible(ctx, Kind::Class, &shapes::class(), select, class_target).await?.pop().map(Class))
 }
 
 /// The section `id`, if the caller may see it.
 pub async fn section_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Section>> {
     let select = section::Entity::find_by_id(id);
-    Ok(visible(
-        ctx,
-        Kind::Section,
-        &shapes::section(),
-        select,
-        section_target,
-    )
-    .await?
-    .pop()
-    .map(Section))
+    Ok(visible(ctx, Kind::Section, &shapes::section(), select, section_target).await?.pop().map(Section))
 }
 
 /// The classes of `school` the caller may see (all years), by grade and name.
@@ -116,13 +75,7 @@ pub async fn classes_of(ctx: &Context<'_>, school: Option<i64>) -> ApiResult<Vec
     if let Some(school) = school {
         select = select.filter(homeroom_class::Column::SchoolId.eq(school));
     }
-    Ok(
-        visible(ctx, Kind::Class, &shapes::class(), select, class_target)
-            .await?
-            .into_iter()
-            .map(Class)
-            .collect(),
-    )
+    Ok(visible(ctx, Kind::Class, &shapes::class(), select, class_target).await?.into_iter().map(Class).collect())
 }
 
 /// A school.
@@ -175,30 +128,17 @@ impl Class {
     }
     /// Sections (subjects) of the class the caller may see.
     async fn sections(&self, ctx: &Context<'_>) -> ApiResult<Vec<Section>> {
-        let select = section::Entity::find()
-            .filter(section::Column::ClassId.eq(self.0.id))
-            .order_by_asc(section::Column::Id);
-        Ok(visible(
-            ctx,
-            Kind::Section,
-            &shapes::section(),
-            select,
-            section_target,
-        )
-        .await?
-        .into_iter()
-        .map(Section)
-        .collect())
+        let select =
+            section::Entity::find().filter(section::Column::ClassId.eq(self.0.id)).order_by_asc(section::Column::Id);
+        Ok(visible(ctx, Kind::Section, &shapes::section(), select, section_target)
+            .await?
+            .into_iter()
+            .map(Section)
+            .collect())
     }
     /// The homeroom teacher, if the caller may see them.
     async fn homeroom_teacher(&self, ctx: &Context<'_>) -> ApiResult<Option<Staff>> {
-        assigned_staff(
-            ctx,
-            teaching_assignment::Column::ClassId,
-            self.0.id,
-            "homeroom",
-        )
-        .await
+        assigned_staff(ctx, teaching_assignment::Column::ClassId, self.0.id, "homeroom").await
     }
 }
 
@@ -214,13 +154,11 @@ pub async fn roster(ctx: &Context<'_>, class: i64) -> ApiResult<Vec<Student>> {
         .filter(student::Column::Id.in_subquery(enrolled))
         .order_by_asc(student::Column::SortName)
         .order_by_asc(student::Column::Id);
-    let rows = visible(ctx, Kind::Student, &shapes::student(), select, |row| {
-        Target::Personal {
-            student: row.id,
-            school: row.school_id,
-            section: None,
-            class: None,
-        }
+    let rows = visible(ctx, Kind::Student, &shapes::student(), select, |row| Target::Personal {
+        student: row.id,
+        school: row.school_id,
+        section: None,
+        class: None,
     })
     .await?;
     Ok(rows.into_iter().map(Student).collect())
@@ -239,11 +177,7 @@ async fn assigned_staff(
         .from(teaching_assignment::Entity)
         .and_where(column.eq(id))
         .and_where(teaching_assignment::Column::Kind.eq(kind))
-        .cond_where(active_on(
-            teaching_assignment::Column::StartsOn,
-            teaching_assignment::Column::EndsOn,
-            today,
-        ))
+        .cond_where(active_on(teaching_assignment::Column::StartsOn, teaching_assignment::Column::EndsOn, today))
         .to_owned();
     let access = access(ctx)?;
     let rows = staff::Entity::find()
@@ -267,23 +201,14 @@ impl Section {
         self.0.periods_per_year
     }
     async fn subject(&self, ctx: &Context<'_>) -> ApiResult<Option<Subject>> {
-        Ok(subject::Entity::find_by_id(self.0.subject_id)
-            .one(&state(ctx)?.db)
-            .await?
-            .map(Subject))
+        Ok(subject::Entity::find_by_id(self.0.subject_id).one(&state(ctx)?.db).await?.map(Subject))
     }
     async fn class(&self, ctx: &Context<'_>) -> ApiResult<Option<Class>> {
         class_by_id(ctx, self.0.class_id).await
     }
     /// The subject teacher, if the caller may see them.
     async fn teacher(&self, ctx: &Context<'_>) -> ApiResult<Option<Staff>> {
-        assigned_staff(
-            ctx,
-            teaching_assignment::Column::SectionId,
-            self.0.id,
-            "subject",
-        )
-        .await
+        assigned_staff(ctx, teaching_assignment::Column::SectionId, self.0.id, "subject").await
     }
     /// Students of the section's class whom the caller may see.
     async fn students(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {

@@ -22,12 +22,7 @@ pub struct Sealed<'a> {
 
 /// The plaintext of `sealed` if the caller may read field group `kind` of the record, seen
 /// as any of `targets` (a guardian reached through a child is also, to themselves, `self`).
-pub async fn reveal(
-    ctx: &Context<'_>,
-    kind: Kind,
-    targets: &[Target],
-    sealed: Sealed<'_>,
-) -> Option<String> {
+pub async fn reveal(ctx: &Context<'_>, kind: Kind, targets: &[Target], sealed: Sealed<'_>) -> Option<String> {
     let value = sealed.value?;
     let access = access(ctx).ok()?;
     let mut allowed = false;
@@ -40,20 +35,13 @@ pub async fn reveal(
     if !allowed {
         return None;
     }
-    if let (
-        Some(Target::Personal {
-            student, school, ..
-        }),
-        Ok(disclosures),
-    ) = (targets.first(), ctx.data::<Arc<Disclosures>>())
+    if let (Some(Target::Personal { student, school, .. }), Ok(disclosures)) =
+        (targets.first(), ctx.data::<Arc<Disclosures>>())
     {
         disclosures.note(access.principal(), *student, *school, kind.as_str());
     }
     let key_id = Vault::key_id_of(value)?;
     let loader = ctx.data::<DataLoader<KeyLoader>>().ok()?;
     loader.load_one(key_id).await.ok()?;
-    state(ctx)
-        .ok()?
-        .vault
-        .open_field(sealed.table, sealed.column, sealed.row_id, value)
+    state(ctx).ok()?.vault.open_field(sealed.table, sealed.column, sealed.row_id, value)
 }

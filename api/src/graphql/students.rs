@@ -15,8 +15,8 @@ use emis_authz::{Action, Kind};
 use entity::{enrollment, student};
 use sea_orm::sea_query::{LikeExpr, Query};
 use sea_orm::{
-    ColumnTrait as _, Condition, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _,
+    ColumnTrait as _, Condition, EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _,
 };
 
 /// Largest page.
@@ -79,10 +79,7 @@ impl StudentConnection {
     async fn edges(&self) -> Vec<StudentEdge> {
         self.nodes
             .iter()
-            .map(|(cursor, node)| StudentEdge {
-                cursor: cursor.clone(),
-                node: Student(node.0.clone()),
-            })
+            .map(|(cursor, node)| StudentEdge { cursor: cursor.clone(), node: Student(node.0.clone()) })
             .collect()
     }
     async fn nodes(&self) -> Vec<&Student> {
@@ -98,10 +95,7 @@ impl StudentConnection {
     }
     /// Students matching the filters that the caller may see, over all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
-        Ok(student::Entity::find()
-            .filter(self.condition.clone())
-            .count(&state(ctx)?.db)
-            .await?)
+        Ok(student::Entity::find().filter(self.condition.clone()).count(&state(ctx)?.db).await?)
     }
 }
 
@@ -120,25 +114,13 @@ fn parse_cursor(cursor: &str) -> ApiResult<(String, i64)> {
 /// The filters of `query`, inside the caller's privacy condition.
 fn conditions(ctx: &Context<'_>, query: &StudentQuery) -> ApiResult<Condition> {
     let access = access(ctx)?;
-    let mut condition =
-        Condition::all().add(access.filter(Kind::Student, Action::Read, &shapes::student()));
-    if let Some(search) = query
-        .search
-        .as_deref()
-        .map(crate::text::fold)
-        .filter(|s| !s.is_empty())
-    {
-        let escaped = search
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        condition = condition.add(
-            student::Column::SearchName.like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-        );
+    let mut condition = Condition::all().add(access.filter(Kind::Student, Action::Read, &shapes::student()));
+    if let Some(search) = query.search.as_deref().map(crate::text::fold).filter(|s| !s.is_empty()) {
+        let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        condition = condition.add(student::Column::SearchName.like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
     }
     if let Some(school) = &query.school_id {
-        condition = condition
-            .add(student::Column::SchoolId.eq(ids::decode_as("School", school).unwrap_or(-1)));
+        condition = condition.add(student::Column::SchoolId.eq(ids::decode_as("School", school).unwrap_or(-1)));
     }
     if let Some(class) = &query.class_id {
         let class = ids::decode_as("Class", class).unwrap_or(-1);
@@ -153,13 +135,12 @@ fn conditions(ctx: &Context<'_>, query: &StudentQuery) -> ApiResult<Condition> {
     if let Some(number) = &query.identity_number {
         // Searching by a field is reading it: only students whose identity the caller may
         // read can match, so the filter is no oracle for hidden numbers.
-        let blind = state(ctx)?
-            .vault
-            .blind("student.identity_no", number)
-            .unwrap_or_default();
-        condition = condition
-            .add(student::Column::IdentityNoBlind.eq(blind))
-            .add(access.filter(Kind::StudentIdentity, Action::Read, &shapes::student()));
+        let blind = state(ctx)?.vault.blind("student.identity_no", number).unwrap_or_default();
+        condition = condition.add(student::Column::IdentityNoBlind.eq(blind)).add(access.filter(
+            Kind::StudentIdentity,
+            Action::Read,
+            &shapes::student(),
+        ));
     }
     Ok(condition)
 }
@@ -167,9 +148,7 @@ fn conditions(ctx: &Context<'_>, query: &StudentQuery) -> ApiResult<Condition> {
 /// Runs `students`.
 pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<StudentConnection> {
     let condition = conditions(ctx, &query)?;
-    let first = u64::try_from(query.first.unwrap_or(20))
-        .unwrap_or(0)
-        .min(MAX_PAGE);
+    let first = u64::try_from(query.first.unwrap_or(20)).unwrap_or(0).min(MAX_PAGE);
     let descending = query.order_by == Some(StudentOrder::NameDesc);
     let mut page = Condition::all().add(condition.clone());
     if let Some(after) = &query.after {
@@ -177,26 +156,14 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
         page = page.add(if descending {
             Condition::any()
                 .add(student::Column::SortName.lt(name.clone()))
-                .add(
-                    Condition::all()
-                        .add(student::Column::SortName.eq(name))
-                        .add(student::Column::Id.lt(id)),
-                )
+                .add(Condition::all().add(student::Column::SortName.eq(name)).add(student::Column::Id.lt(id)))
         } else {
             Condition::any()
                 .add(student::Column::SortName.gt(name.clone()))
-                .add(
-                    Condition::all()
-                        .add(student::Column::SortName.eq(name))
-                        .add(student::Column::Id.gt(id)),
-                )
+                .add(Condition::all().add(student::Column::SortName.eq(name)).add(student::Column::Id.gt(id)))
         });
     }
-    let order = if descending {
-        sea_orm::Order::Desc
-    } else {
-        sea_orm::Order::Asc
-    };
+    let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
     let mut rows = student::Entity::find()
         .filter(page)
         .order_by(student::Column::SortName, order.clone())
@@ -206,15 +173,10 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
         .await?;
     let has_next_page = rows.len() as u64 > first;
     rows.truncate(usize::try_from(first).unwrap_or(0));
-    let rows = access(ctx)?
-        .admit(Kind::Student, rows, student_target)
-        .await?;
+    let rows = access(ctx)?.admit(Kind::Student, rows, student_target).await?;
     Ok(StudentConnection {
         condition,
-        nodes: rows
-            .into_iter()
-            .map(|row| (cursor_of(&row), Student(row)))
-            .collect(),
+        nodes: rows.into_iter().map(|row| (cursor_of(&row), Student(row))).collect(),
         has_next_page,
         has_previous_page: query.after.is_some(),
     })
@@ -222,12 +184,7 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
 
 /// The record a student row is, for checks.
 pub fn student_target(row: &student::Model) -> Target {
-    Target::Personal {
-        student: row.id,
-        school: row.school_id,
-        section: None,
-        class: None,
-    }
+    Target::Personal { student: row.id, school: row.school_id, section: None, class: None }
 }
 
 /// The student `id`, if the caller may see it.
@@ -237,9 +194,5 @@ pub async fn student_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Stude
         .filter(access.filter(Kind::Student, Action::Read, &shapes::student()))
         .all(&state(ctx)?.db)
         .await?;
-    Ok(access
-        .admit(Kind::Student, rows, student_target)
-        .await?
-        .pop()
-        .map(Student))
+    Ok(access.admit(Kind::Student, rows, student_target).await?.pop().map(Student))
 }

@@ -7,10 +7,7 @@ use crate::auth::Principal;
 use crate::auth::principal::active_on;
 use emis_authz::{Relationship, Role};
 use entity::{enrollment, section};
-use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _,
-    QuerySelect as _,
-};
+use sea_orm::{ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
 use std::collections::BTreeSet;
 use tokio::sync::OnceCell;
 
@@ -34,44 +31,25 @@ pub async fn holds(
     target: Target,
 ) -> Result<bool, DbErr> {
     Ok(match target {
-        Target::Personal {
-            student,
-            school,
-            section,
-            class,
-        } => match rel {
+        Target::Personal { student, school, section, class } => match rel {
             Relationship::GuardianOf => principal.children.contains(&student),
             Relationship::HomeroomOf => match (section, class) {
-                (Some(section), _) => homeroom_sections(db, principal, sets)
-                    .await?
-                    .contains(&section),
+                (Some(section), _) => homeroom_sections(db, principal, sets).await?.contains(&section),
                 (None, Some(class)) => principal.homeroom_classes.contains(&class),
-                (None, None) => enrolled(
-                    db,
-                    principal,
-                    &sets.homeroom_students,
-                    &principal.homeroom_classes,
-                )
-                .await?
-                .contains(&student),
+                (None, None) => enrolled(db, principal, &sets.homeroom_students, &principal.homeroom_classes)
+                    .await?
+                    .contains(&student),
             },
             Relationship::TeachesSection => match (section, class) {
                 (Some(section), _) => principal.taught_sections.contains(&section),
                 (None, Some(class)) => principal.taught_classes.contains(&class),
-                (None, None) => enrolled(
-                    db,
-                    principal,
-                    &sets.taught_students,
-                    &principal.taught_classes,
-                )
-                .await?
-                .contains(&student),
+                (None, None) => {
+                    enrolled(db, principal, &sets.taught_students, &principal.taught_classes).await?.contains(&student)
+                }
             },
             _ => place(principal, role, rel, school),
         },
-        Target::Guardian { guardian } => {
-            rel == Relationship::SelfRecord && principal.guardian_id() == Some(guardian)
-        }
+        Target::Guardian { guardian } => rel == Relationship::SelfRecord && principal.guardian_id() == Some(guardian),
         Target::Staff { staff, school } => match rel {
             Relationship::SelfRecord => principal.staff_id() == Some(staff),
             _ => place(principal, role, rel, school),
@@ -79,26 +57,14 @@ pub async fn holds(
         Target::Org { org } => match rel {
             Relationship::Any => true,
             Relationship::GuardianOf => {
-                child_places(db, principal, sets, enrollment::Column::SchoolId)
-                    .await?
-                    .contains(&org)
+                child_places(db, principal, sets, enrollment::Column::SchoolId).await?.contains(&org)
             }
-            Relationship::HomeroomOf => {
-                principal.orgs_of(Role::HomeroomTeacher).any(|id| id == org)
-            }
-            Relationship::TeachesSection => {
-                principal.orgs_of(Role::SubjectTeacher).any(|id| id == org)
-            }
+            Relationship::HomeroomOf => principal.orgs_of(Role::HomeroomTeacher).any(|id| id == org),
+            Relationship::TeachesSection => principal.orgs_of(Role::SubjectTeacher).any(|id| id == org),
             _ => place(principal, role, rel, org),
         },
-        Target::Class { class, school } => {
-            classlike(db, principal, sets, role, rel, class, school).await?
-        }
-        Target::Section {
-            section,
-            class,
-            school,
-        } => match rel {
+        Target::Class { class, school } => classlike(db, principal, sets, role, rel, class, school).await?,
+        Target::Section { section, class, school } => match rel {
             Relationship::TeachesSection => principal.taught_sections.contains(&section),
             _ => classlike(db, principal, sets, role, rel, class, school).await?,
         },
@@ -115,9 +81,9 @@ async fn classlike(
     school: i64,
 ) -> Result<bool, DbErr> {
     Ok(match rel {
-        Relationship::GuardianOf => child_places(db, principal, sets, enrollment::Column::ClassId)
-            .await?
-            .contains(&class),
+        Relationship::GuardianOf => {
+            child_places(db, principal, sets, enrollment::Column::ClassId).await?.contains(&class)
+        }
         Relationship::HomeroomOf => principal.homeroom_classes.contains(&class),
         Relationship::TeachesSection => principal.taught_classes.contains(&class),
         _ => place(principal, role, rel, school),
@@ -146,11 +112,7 @@ async fn enrolled<'a>(
             .select_only()
             .column(enrollment::Column::StudentId)
             .filter(enrollment::Column::ClassId.is_in(classes.iter().copied()))
-            .filter(active_on(
-                enrollment::Column::StartsOn,
-                enrollment::Column::EndsOn,
-                principal.today,
-            ))
+            .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, principal.today))
             .into_tuple()
             .all(db)
             .await?;
@@ -188,11 +150,7 @@ async fn child_places<'a>(
     sets: &'a DerivedSets,
     column: enrollment::Column,
 ) -> Result<&'a BTreeSet<i64>, DbErr> {
-    let cell = if matches!(column, enrollment::Column::ClassId) {
-        &sets.child_classes
-    } else {
-        &sets.child_schools
-    };
+    let cell = if matches!(column, enrollment::Column::ClassId) { &sets.child_classes } else { &sets.child_schools };
     cell.get_or_try_init(|| async {
         if principal.children.is_empty() {
             return Ok(BTreeSet::new());
@@ -201,11 +159,7 @@ async fn child_places<'a>(
             .select_only()
             .column(column)
             .filter(enrollment::Column::StudentId.is_in(principal.children.iter().copied()))
-            .filter(active_on(
-                enrollment::Column::StartsOn,
-                enrollment::Column::EndsOn,
-                principal.today,
-            ))
+            .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, principal.today))
             .into_tuple()
             .all(db)
             .await?;

@@ -39,12 +39,7 @@ pub struct Access {
 impl Access {
     /// Access of `principal` under `policy`.
     pub fn new(principal: Arc<Principal>, policy: Arc<Policy>, db: DatabaseConnection) -> Self {
-        Self {
-            principal,
-            policy,
-            db,
-            sets: DerivedSets::default(),
-        }
+        Self { principal, policy, db, sets: DerivedSets::default() }
     }
 
     /// Who is asking.
@@ -58,10 +53,7 @@ impl Access {
             .roles
             .keys()
             .flat_map(|role| {
-                self.policy
-                    .allowed_relationships(*role, kind, action)
-                    .into_iter()
-                    .map(move |rel| (*role, rel))
+                self.policy.allowed_relationships(*role, kind, action).into_iter().map(move |rel| (*role, rel))
             })
             .collect()
     }
@@ -74,9 +66,7 @@ impl Access {
         }
         grants
             .into_iter()
-            .fold(Condition::any(), |any, (role, rel)| {
-                any.add(sql::relationship(&self.principal, role, rel, shape))
-            })
+            .fold(Condition::any(), |any, (role, rel)| any.add(sql::relationship(&self.principal, role, rel, shape)))
     }
 
     /// Whether the caller may `action` the record `target` as `kind`, by the per-record
@@ -92,12 +82,7 @@ impl Access {
 
     /// Keeps the records the per-record check permits; each one dropped is an inconsistency
     /// between the SQL and the check, logged and counted.
-    pub async fn admit<T>(
-        &self,
-        kind: Kind,
-        rows: Vec<T>,
-        target: impl Fn(&T) -> Target,
-    ) -> Result<Vec<T>, DbErr> {
+    pub async fn admit<T>(&self, kind: Kind, rows: Vec<T>, target: impl Fn(&T) -> Target) -> Result<Vec<T>, DbErr> {
         let mut kept = Vec::with_capacity(rows.len());
         for row in rows {
             if self.permits(kind, Action::Read, target(&row)).await? {

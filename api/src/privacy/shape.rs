@@ -9,12 +9,7 @@ pub enum Shape {
     /// A record about one student (the student, a result, an enrollment, a guardianship,
     /// attendance). `section` and `class` narrow teacher relationships when the record
     /// belongs to one section or class.
-    Personal {
-        student: Expr,
-        school: Expr,
-        section: Option<Expr>,
-        class: Option<Expr>,
-    },
+    Personal { student: Expr, school: Expr, section: Option<Expr>, class: Option<Expr> },
     /// A guardian as a person (only `self` relates to it directly).
     Guardian { guardian: Expr },
     /// A staff member.
@@ -24,41 +19,18 @@ pub enum Shape {
     /// A homeroom class.
     Class { class: Expr, school: Expr },
     /// A section (class × subject × year).
-    Section {
-        section: Expr,
-        class: Expr,
-        school: Expr,
-    },
+    Section { section: Expr, class: Expr, school: Expr },
 }
 
 /// The same columns' values for one record, for the per-record check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    Personal {
-        student: i64,
-        school: i64,
-        section: Option<i64>,
-        class: Option<i64>,
-    },
-    Guardian {
-        guardian: i64,
-    },
-    Staff {
-        staff: i64,
-        school: i64,
-    },
-    Org {
-        org: i64,
-    },
-    Class {
-        class: i64,
-        school: i64,
-    },
-    Section {
-        section: i64,
-        class: i64,
-        school: i64,
-    },
+    Personal { student: i64, school: i64, section: Option<i64>, class: Option<i64> },
+    Guardian { guardian: i64 },
+    Staff { staff: i64, school: i64 },
+    Org { org: i64 },
+    Class { class: i64, school: i64 },
+    Section { section: i64, class: i64, school: i64 },
 }
 
 /// `table.column` as an expression.
@@ -73,9 +45,7 @@ where
 /// Shapes of the tables that lists and relations read.
 pub mod shapes {
     use super::{Shape, col};
-    use entity::{
-        attendance, enrollment, guardianship, homeroom_class, org, result, section, staff, student,
-    };
+    use entity::{attendance, enrollment, guardianship, homeroom_class, org, result, section, staff, student};
 
     pub fn student() -> Shape {
         Shape::Personal {
@@ -130,9 +100,7 @@ pub mod shapes {
     }
 
     pub fn org() -> Shape {
-        Shape::Org {
-            org: col(org::Entity, org::Column::Id),
-        }
+        Shape::Org { org: col(org::Entity, org::Column::Id) }
     }
 
     pub fn class() -> Shape {

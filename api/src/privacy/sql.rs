@@ -21,62 +21,31 @@ pub fn never() -> Condition {
 }
 
 /// The rows of `shape` that `rel` relates to the caller acting as `role`.
-pub fn relationship(
-    principal: &Principal,
-    role: Role,
-    rel: Relationship,
-    shape: &Shape,
-) -> Condition {
+pub fn relationship(principal: &Principal, role: Role, rel: Relationship, shape: &Shape) -> Condition {
     let condition = match shape {
-        Shape::Personal {
-            student,
-            school,
-            section,
-            class,
-        } => personal(
-            principal,
-            role,
-            rel,
-            student,
-            school,
-            section.as_ref(),
-            class.as_ref(),
-        ),
+        Shape::Personal { student, school, section, class } => {
+            personal(principal, role, rel, student, school, section.as_ref(), class.as_ref())
+        }
         Shape::Guardian { guardian } => match rel {
-            Relationship::SelfRecord => principal
-                .guardian_id()
-                .map(|me| ExprTrait::eq(guardian.clone(), me)),
+            Relationship::SelfRecord => principal.guardian_id().map(|me| ExprTrait::eq(guardian.clone(), me)),
             _ => None,
         },
         Shape::Staff { staff, school } => match rel {
-            Relationship::SelfRecord => principal
-                .staff_id()
-                .map(|me| ExprTrait::eq(staff.clone(), me)),
+            Relationship::SelfRecord => principal.staff_id().map(|me| ExprTrait::eq(staff.clone(), me)),
             _ => place(principal, role, rel, school),
         },
         Shape::Org { org } => match rel {
             Relationship::Any => Some(ExprTrait::eq(Expr::val(1), 1)),
-            Relationship::GuardianOf => Some(
-                org.clone()
-                    .in_subquery(child_enrollments(principal, enrollment::Column::SchoolId)),
-            ),
-            Relationship::HomeroomOf => {
-                Some(org.clone().is_in(principal.orgs_of(Role::HomeroomTeacher)))
+            Relationship::GuardianOf => {
+                Some(org.clone().in_subquery(child_enrollments(principal, enrollment::Column::SchoolId)))
             }
-            Relationship::TeachesSection => {
-                Some(org.clone().is_in(principal.orgs_of(Role::SubjectTeacher)))
-            }
+            Relationship::HomeroomOf => Some(org.clone().is_in(principal.orgs_of(Role::HomeroomTeacher))),
+            Relationship::TeachesSection => Some(org.clone().is_in(principal.orgs_of(Role::SubjectTeacher))),
             _ => place(principal, role, rel, org),
         },
         Shape::Class { class, school } => classlike(principal, role, rel, class, school),
-        Shape::Section {
-            section,
-            class,
-            school,
-        } => match rel {
-            Relationship::TeachesSection => {
-                Some(section.clone().is_in(ids(&principal.taught_sections)))
-            }
+        Shape::Section { section, class, school } => match rel {
+            Relationship::TeachesSection => Some(section.clone().is_in(ids(&principal.taught_sections))),
             _ => classlike(principal, role, rel, class, school),
         },
     };
@@ -95,38 +64,24 @@ fn personal(
     match rel {
         Relationship::GuardianOf => Some(student.clone().is_in(ids(&principal.children))),
         Relationship::HomeroomOf => Some(match (section, class) {
-            (Some(section), _) => section
-                .clone()
-                .in_subquery(sections_of(&principal.homeroom_classes)),
+            (Some(section), _) => section.clone().in_subquery(sections_of(&principal.homeroom_classes)),
             (None, Some(class)) => class.clone().is_in(ids(&principal.homeroom_classes)),
-            (None, None) => student
-                .clone()
-                .in_subquery(enrolled_in(principal, &principal.homeroom_classes)),
+            (None, None) => student.clone().in_subquery(enrolled_in(principal, &principal.homeroom_classes)),
         }),
         Relationship::TeachesSection => Some(match (section, class) {
             (Some(section), _) => section.clone().is_in(ids(&principal.taught_sections)),
             (None, Some(class)) => class.clone().is_in(ids(&principal.taught_classes)),
-            (None, None) => student
-                .clone()
-                .in_subquery(enrolled_in(principal, &principal.taught_classes)),
+            (None, None) => student.clone().in_subquery(enrolled_in(principal, &principal.taught_classes)),
         }),
         _ => place(principal, role, rel, school),
     }
 }
 
-fn classlike(
-    principal: &Principal,
-    role: Role,
-    rel: Relationship,
-    class: &Expr,
-    school: &Expr,
-) -> Option<Expr> {
+fn classlike(principal: &Principal, role: Role, rel: Relationship, class: &Expr, school: &Expr) -> Option<Expr> {
     match rel {
-        Relationship::GuardianOf => Some(
-            class
-                .clone()
-                .in_subquery(child_enrollments(principal, enrollment::Column::ClassId)),
-        ),
+        Relationship::GuardianOf => {
+            Some(class.clone().in_subquery(child_enrollments(principal, enrollment::Column::ClassId)))
+        }
         Relationship::HomeroomOf => Some(class.clone().is_in(ids(&principal.homeroom_classes))),
         Relationship::TeachesSection => Some(class.clone().is_in(ids(&principal.taught_classes))),
         _ => place(principal, role, rel, school),
@@ -153,11 +108,7 @@ fn enrolled_in(principal: &Principal, classes: &BTreeSet<i64>) -> SelectStatemen
         .column(enrollment::Column::StudentId)
         .from(enrollment::Entity)
         .and_where(enrollment::Column::ClassId.is_in(ids(classes)))
-        .cond_where(active_on(
-            enrollment::Column::StartsOn,
-            enrollment::Column::EndsOn,
-            principal.today,
-        ))
+        .cond_where(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, principal.today))
         .to_owned()
 }
 
@@ -167,11 +118,7 @@ fn child_enrollments(principal: &Principal, column: enrollment::Column) -> Selec
         .column(column)
         .from(enrollment::Entity)
         .and_where(enrollment::Column::StudentId.is_in(ids(&principal.children)))
-        .cond_where(active_on(
-            enrollment::Column::StartsOn,
-            enrollment::Column::EndsOn,
-            principal.today,
-        ))
+        .cond_where(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, principal.today))
         .to_owned()
 }
 

@@ -20,28 +20,19 @@ pub struct Load {
 /// Splits every section of `classes` among teachers.
 pub fn allocate(ctx: &mut Ctx, level: SchoolLevel, classes: &[ClassPlan]) -> Vec<Load> {
     let mut loads = homeroom_loads(level, classes);
-    let taken: BTreeSet<(usize, usize)> = loads
-        .iter()
-        .flat_map(|load| load.sections.iter().copied())
-        .collect();
+    let taken: BTreeSet<(usize, usize)> = loads.iter().flat_map(|load| load.sections.iter().copied()).collect();
     for def in SUBJECTS {
-        let mut open: VecDeque<(usize, usize)> = places_of(classes, def.code)
-            .filter(|place| !taken.contains(place))
-            .collect();
+        let mut open: VecDeque<(usize, usize)> =
+            places_of(classes, def.code).filter(|place| !taken.contains(place)).collect();
         if level != SchoolLevel::Th {
             for load in loads.iter_mut().filter(|load| load.subject == def.code) {
                 let extra = ctx.rng.gen_range(1..=3);
-                load.sections
-                    .extend((0..extra).filter_map(|_| open.pop_back()));
+                load.sections.extend((0..extra).filter_map(|_| open.pop_back()));
             }
         }
         for size in chunk_sizes(ctx, open.len()) {
             let sections = open.drain(..size).collect();
-            loads.push(Load {
-                subject: def.code,
-                sections,
-                homeroom: None,
-            });
+            loads.push(Load { subject: def.code, sections, homeroom: None });
         }
     }
     loads
@@ -59,11 +50,7 @@ fn homeroom_loads(level: SchoolLevel, classes: &[ClassPlan]) -> Vec<Load> {
             .filter(|si| codes.contains(&class.sections[*si].code))
             .map(|si| (ci, si))
             .collect();
-        loads.push(Load {
-            subject: codes[0],
-            sections,
-            homeroom: Some(ci),
-        });
+        loads.push(Load { subject: codes[0], sections, homeroom: Some(ci) });
     }
     loads
 }
@@ -71,11 +58,7 @@ fn homeroom_loads(level: SchoolLevel, classes: &[ClassPlan]) -> Vec<Load> {
 /// Every section of subject `code`, class by class.
 fn places_of(classes: &[ClassPlan], code: &'static str) -> impl Iterator<Item = (usize, usize)> {
     classes.iter().enumerate().flat_map(move |(ci, class)| {
-        let matching = class
-            .sections
-            .iter()
-            .enumerate()
-            .filter(move |(_, s)| s.code == code);
+        let matching = class.sections.iter().enumerate().filter(move |(_, s)| s.code == code);
         matching.map(move |(si, _)| (ci, si))
     })
 }

@@ -26,13 +26,7 @@ pub struct Member {
 
 impl Member {
     fn new(guardian_id: i64, relationship: Relationship, access: AccessStatus) -> Self {
-        Self {
-            guardian_id,
-            relationship,
-            access,
-            starts_on: None,
-            ends_on: None,
-        }
+        Self { guardian_id, relationship, access, starts_on: None, ends_on: None }
     }
 }
 
@@ -72,13 +66,7 @@ pub struct Families {
 impl Families {
     /// The household of a new student of `school_id` born in `birth_year`: about 8 % join a
     /// household of the same school (siblings), 1.5 % one of another school.
-    pub fn family_for(
-        &mut self,
-        ctx: &mut Ctx,
-        school_id: i64,
-        slot: Slot,
-        birth_year: i32,
-    ) -> anyhow::Result<Family> {
+    pub fn family_for(&mut self, ctx: &mut Ctx, school_id: i64, slot: Slot, birth_year: i32) -> anyhow::Result<Family> {
         let index = match (slot, self.demo) {
             (Slot::DemoSecond, Some(demo)) => demo,
             (Slot::DemoFirst, _) | (Slot::DemoSecond, None) => {
@@ -94,12 +82,7 @@ impl Families {
         Ok(family.clone())
     }
 
-    fn pick_or_create(
-        &mut self,
-        ctx: &mut Ctx,
-        school_id: i64,
-        birth_year: i32,
-    ) -> anyhow::Result<usize> {
+    fn pick_or_create(&mut self, ctx: &mut Ctx, school_id: i64, birth_year: i32) -> anyhow::Result<usize> {
         let roll: f64 = ctx.rng.r#gen();
         let candidates: Vec<usize> = if roll < 0.08 {
             self.by_school.get(&school_id).cloned().unwrap_or_default()
@@ -109,10 +92,8 @@ impl Families {
         } else {
             Vec::new()
         };
-        let open: Vec<usize> = candidates
-            .into_iter()
-            .filter(|i| Some(*i) != self.demo && self.list[*i].children < 3)
-            .collect();
+        let open: Vec<usize> =
+            candidates.into_iter().filter(|i| Some(*i) != self.demo && self.list[*i].children < 3).collect();
         if open.is_empty() {
             return self.create(ctx, birth_year, false);
         }
@@ -136,13 +117,7 @@ impl Families {
         if roll < 0.87 {
             add(ctx, &mut family, Relationship::Mother, mother_year, demo)?;
             if roll >= 0.70 && ctx.rng.gen_bool(0.1) {
-                let aunt = add(
-                    ctx,
-                    &mut family,
-                    Relationship::Guardian,
-                    mother_year - 3,
-                    false,
-                )?;
+                let aunt = add(ctx, &mut family, Relationship::Guardian, mother_year - 3, false)?;
                 (aunt.starts_on, aunt.ends_on) = (Some(date(2023, 9, 1)), Some(date(2026, 6, 30)));
             }
         }
@@ -156,13 +131,7 @@ impl Families {
         if roll >= 0.95 {
             let grandparent_year = child_year - ctx.rng.gen_range(50..=60);
             let since = ymd(child_year + ctx.rng.gen_range(1..=6), 6, 1)?;
-            let grandparent = add(
-                ctx,
-                &mut family,
-                Relationship::Guardian,
-                grandparent_year,
-                false,
-            )?;
+            let grandparent = add(ctx, &mut family, Relationship::Guardian, grandparent_year, false)?;
             grandparent.starts_on = Some(since);
         }
         self.list.push(family);
@@ -189,29 +158,16 @@ fn add<'f>(
     person.address.clone_from(&family.address);
     let row = guardian_row(ctx, id, &person, demo)?;
     ctx.rows.guardians.push(row);
-    family
-        .members
-        .push(Member::new(id, relationship, AccessStatus::Active));
-    family
-        .members
-        .last_mut()
-        .ok_or_else(|| anyhow::anyhow!("no member was added"))
+    family.members.push(Member::new(id, relationship, AccessStatus::Active));
+    family.members.last_mut().ok_or_else(|| anyhow::anyhow!("no member was added"))
 }
 
 /// The guardian's row, sensitive values sealed under a new data key. The demo guardian is
 /// `phuhuynh` with phone [`DEMO_PHONE`]; others are `ph.<id>`.
-fn guardian_row(
-    ctx: &mut Ctx,
-    id: i64,
-    person: &Person,
-    demo: bool,
-) -> anyhow::Result<guardian::Model> {
+fn guardian_row(ctx: &mut Ctx, id: i64, person: &Person, demo: bool) -> anyhow::Result<guardian::Model> {
     let key = ctx.person_key("guardian", id)?;
-    let (username, phone) = if demo {
-        ("phuhuynh".to_owned(), DEMO_PHONE.to_owned())
-    } else {
-        (format!("ph.{id}"), phone("09", id))
-    };
+    let (username, phone) =
+        if demo { ("phuhuynh".to_owned(), DEMO_PHONE.to_owned()) } else { (format!("ph.{id}"), phone("09", id)) };
     let email = format!("{}.{id}@example.com", crate::text::fold(&person.given_name));
     Ok(guardian::Model {
         id,

@@ -71,47 +71,19 @@ const OPERATOR: Officer = Officer {
 /// Creates the frame; its rows are queued in `ctx`.
 pub fn base(ctx: &mut Ctx, opts: &SeedOptions) -> anyhow::Result<Base> {
     let department = add_org(ctx, OrgKind::Department, DEPARTMENT, "SGD79", None);
-    let district = add_org(
-        ctx,
-        OrgKind::DistrictOffice,
-        DISTRICT_OFFICE,
-        "PGD79760",
-        None,
-    );
-    let commune = add_org(
-        ctx,
-        OrgKind::CommuneOffice,
-        COMMUNE_OFFICE,
-        "VHXH26734",
-        None,
-    );
-    link(
-        ctx,
-        district,
-        department,
-        (date(2000, 1, 1), Some(REFORM_END)),
-    );
+    let district = add_org(ctx, OrgKind::DistrictOffice, DISTRICT_OFFICE, "PGD79760", None);
+    let commune = add_org(ctx, OrgKind::CommuneOffice, COMMUNE_OFFICE, "VHXH26734", None);
+    link(ctx, district, department, (date(2000, 1, 1), Some(REFORM_END)));
     link(ctx, commune, department, (REFORM_START, None));
     let schools = schools(ctx, opts, district, commune);
     officer(ctx, commune, &DISTRICT_OFFICER)?;
     officer(ctx, department, &OPERATOR)?;
     let (year_id, semester_id) = years(ctx);
     let subjects = subjects(ctx);
-    Ok(Base {
-        schools,
-        year_id,
-        semester_id,
-        subjects,
-    })
+    Ok(Base { schools, year_id, semester_id, subjects })
 }
 
-fn add_org(
-    ctx: &mut Ctx,
-    kind: OrgKind,
-    name: &str,
-    external_id: &str,
-    level: Option<SchoolLevel>,
-) -> i64 {
+fn add_org(ctx: &mut Ctx, kind: OrgKind, name: &str, external_id: &str, level: Option<SchoolLevel>) -> i64 {
     let id = ctx.next_id("org");
     let sector_code = level.map(|_| external_id.to_owned());
     ctx.rows.orgs.push(org::Model {
@@ -125,20 +97,9 @@ fn add_org(
     id
 }
 
-fn link(
-    ctx: &mut Ctx,
-    org_id: i64,
-    parent_id: i64,
-    (valid_from, valid_to): (NaiveDate, Option<NaiveDate>),
-) {
+fn link(ctx: &mut Ctx, org_id: i64, parent_id: i64, (valid_from, valid_to): (NaiveDate, Option<NaiveDate>)) {
     let id = ctx.next_id("org_parent");
-    ctx.rows.org_parents.push(org_parent::Model {
-        id,
-        org_id,
-        parent_id,
-        valid_from,
-        valid_to,
-    });
+    ctx.rows.org_parents.push(org_parent::Model { id, org_id, parent_id, valid_from, valid_to });
 }
 
 /// Schools alternate TH and THCS; each answered to the district office until the reform and
@@ -154,11 +115,7 @@ fn schools(ctx: &mut Ctx, opts: &SeedOptions, district: i64, commune: i64) -> Ve
         };
         let round = index / (2 * names.len());
         let base_name = names[(index / 2) % names.len()];
-        let patron = if round == 0 {
-            base_name.to_owned()
-        } else {
-            format!("{base_name} {}", round + 1)
-        };
+        let patron = if round == 0 { base_name.to_owned() } else { format!("{base_name} {}", round + 1) };
         let mut short = initials(&patron);
         if !shorts.insert(short.clone()) {
             short = format!("{short}{}", index + 1);
@@ -169,14 +126,7 @@ fn schools(ctx: &mut Ctx, opts: &SeedOptions, district: i64, commune: i64) -> Ve
         let id = add_org(ctx, OrgKind::School, &name, &sector_code, Some(level));
         link(ctx, id, district, (date(2000, 1, 1), Some(REFORM_END)));
         link(ctx, id, commune, (REFORM_START, None));
-        schools.push(School {
-            id,
-            level,
-            name,
-            short,
-            sector_code,
-            is_demo: index == 1,
-        });
+        schools.push(School { id, level, name, short, sector_code, is_demo: index == 1 });
     }
     schools
 }
@@ -188,11 +138,7 @@ fn initials(name: &str) -> String {
     if words.len() == 1 {
         return words[0].to_owned();
     }
-    words
-        .iter()
-        .filter_map(|word| word.chars().next())
-        .filter(char::is_ascii_alphanumeric)
-        .collect()
+    words.iter().filter_map(|word| word.chars().next()).filter(char::is_ascii_alphanumeric).collect()
 }
 
 fn officer(ctx: &mut Ctx, org_id: i64, officer: &Officer) -> anyhow::Result<()> {
@@ -213,40 +159,17 @@ fn officer(ctx: &mut Ctx, org_id: i64, officer: &Officer) -> anyhow::Result<()> 
 /// its first semester's id.
 fn years(ctx: &mut Ctx) -> (i64, i64) {
     let spans = [
-        (
-            "2025-2026",
-            [
-                (date(2025, 9, 5), date(2026, 1, 15)),
-                (date(2026, 1, 19), date(2026, 5, 31)),
-            ],
-        ),
-        (
-            "2026-2027",
-            [
-                (date(2026, 9, 5), date(2027, 1, 15)),
-                (date(2027, 1, 18), date(2027, 5, 31)),
-            ],
-        ),
+        ("2025-2026", [(date(2025, 9, 5), date(2026, 1, 15)), (date(2026, 1, 19), date(2026, 5, 31))]),
+        ("2026-2027", [(date(2026, 9, 5), date(2027, 1, 15)), (date(2027, 1, 18), date(2027, 5, 31))]),
     ];
     let mut current = (0, 0);
     for (name, semesters) in spans {
         let year_id = ctx.next_id("school_year");
         let (starts_on, ends_on) = (semesters[0].0, semesters[1].1);
-        ctx.rows.school_years.push(school_year::Model {
-            id: year_id,
-            name: name.to_owned(),
-            starts_on,
-            ends_on,
-        });
+        ctx.rows.school_years.push(school_year::Model { id: year_id, name: name.to_owned(), starts_on, ends_on });
         for (number, (starts_on, ends_on)) in (1..).zip(semesters) {
             let id = ctx.next_id("semester");
-            ctx.rows.semesters.push(semester::Model {
-                id,
-                school_year_id: year_id,
-                number,
-                starts_on,
-                ends_on,
-            });
+            ctx.rows.semesters.push(semester::Model { id, school_year_id: year_id, number, starts_on, ends_on });
             if number == 1 {
                 current = (year_id, id);
             }

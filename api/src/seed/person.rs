@@ -3,8 +3,7 @@
 
 use super::report::DemoAccount;
 use super::vocab::{
-    FAMILY_NAMES, GIVEN_BOY, GIVEN_GIRL, GIVEN_MAN, GIVEN_WOMAN, MIDDLE_FEMALE, MIDDLE_MALE,
-    STREETS, WARDS,
+    FAMILY_NAMES, GIVEN_BOY, GIVEN_GIRL, GIVEN_MAN, GIVEN_WOMAN, MIDDLE_FEMALE, MIDDLE_MALE, STREETS, WARDS,
 };
 use super::writer::Rows;
 use super::{DEMO_PASSWORD, Sealer};
@@ -31,22 +30,9 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(
-        rng: ChaCha8Rng,
-        sealer: &'a dyn Sealer,
-        password_hash: String,
-        first_key_id: i64,
-    ) -> Self {
+    pub fn new(rng: ChaCha8Rng, sealer: &'a dyn Sealer, password_hash: String, first_key_id: i64) -> Self {
         let ids = BTreeMap::from([("data_key", first_key_id - 1)]);
-        Self {
-            rng,
-            rows: Rows::default(),
-            password_hash,
-            sealer,
-            ids,
-            people: 0,
-            accounts: Vec::new(),
-        }
+        Self { rng, rows: Rows::default(), password_hash, sealer, ids, people: 0, accounts: Vec::new() }
     }
 
     /// The next id of `table`: 1, 2, 3…
@@ -57,16 +43,10 @@ impl<'a> Ctx<'a> {
     }
 
     /// A new data key for the row `table`/`row_id`; its `data_key` row is queued.
-    pub fn person_key(
-        &mut self,
-        table: &'static str,
-        row_id: i64,
-    ) -> anyhow::Result<PersonKey<'a>> {
+    pub fn person_key(&mut self, table: &'static str, row_id: i64) -> anyhow::Result<PersonKey<'a>> {
         let key_id = self.next_id("data_key");
-        let (key, wrapped) = self
-            .sealer
-            .new_key(key_id)
-            .with_context(|| format!("creating the data key of {table}:{row_id}"))?;
+        let (key, wrapped) =
+            self.sealer.new_key(key_id).with_context(|| format!("creating the data key of {table}:{row_id}"))?;
         self.rows.data_keys.push(data_key::Model {
             id: key_id,
             scope: format!("{table}:{row_id}"),
@@ -74,13 +54,7 @@ impl<'a> Ctx<'a> {
             created_at: Utc::now(),
             destroyed_at: None,
         });
-        Ok(PersonKey {
-            sealer: self.sealer,
-            key,
-            key_id,
-            table,
-            row_id,
-        })
+        Ok(PersonKey { sealer: self.sealer, key, key_id, table, row_id })
     }
 
     /// The keyed hash of `value` in `domain`.
@@ -149,24 +123,13 @@ impl<'a> Ctx<'a> {
         self.people += 1;
         let identity_no = identity_number(gender, birth_date.year(), self.people);
         let address = self.address();
-        Ok(Person {
-            family_name: format!("{family} {middle}"),
-            given_name,
-            gender,
-            birth_date,
-            identity_no,
-            address,
-        })
+        Ok(Person { family_name: format!("{family} {middle}"), given_name, gender, birth_date, identity_no, address })
     }
 
     /// A home address in the former District 3.
     pub fn address(&mut self) -> String {
         let number = self.rng.gen_range(1..=420);
-        let alley = if self.rng.gen_bool(0.3) {
-            format!("{}/", self.rng.gen_range(2..=90))
-        } else {
-            String::new()
-        };
+        let alley = if self.rng.gen_bool(0.3) { format!("{}/", self.rng.gen_range(2..=90)) } else { String::new() };
         let street = self.pick(STREETS);
         let ward = self.pick(WARDS);
         format!("{alley}{number} {street}, {ward}, TP. Hồ Chí Minh")
@@ -174,11 +137,7 @@ impl<'a> Ctx<'a> {
 
     /// A random gender.
     pub fn gender(&mut self) -> Gender {
-        if self.rng.gen_bool(0.5) {
-            Gender::Male
-        } else {
-            Gender::Female
-        }
+        if self.rng.gen_bool(0.5) { Gender::Male } else { Gender::Female }
     }
 }
 
@@ -225,14 +184,7 @@ impl PersonKey<'_> {
     /// Seals `value` for `column` (the `*_enc` column name) of this row.
     pub fn seal(&self, column: &str, value: &str) -> anyhow::Result<Vec<u8>> {
         self.sealer
-            .seal(
-                &self.key,
-                self.key_id,
-                self.table,
-                column,
-                self.row_id,
-                value,
-            )
+            .seal(&self.key, self.key_id, self.table, column, self.row_id, value)
             .with_context(|| format!("sealing {}.{column}", self.table))
     }
 }

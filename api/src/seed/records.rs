@@ -38,13 +38,7 @@ pub fn regular_count(mode: AssessmentMode, periods: i32) -> i16 {
     }
 }
 
-fn section_records(
-    ctx: &mut Ctx,
-    base: &Base,
-    school: &School,
-    section: &SectionPlan,
-    pupils: &[Pupil],
-) {
+fn section_records(ctx: &mut Ctx, base: &Base, school: &School, section: &SectionPlan, pupils: &[Pupil]) {
     for (kind, sequence, taken) in columns(section) {
         let assessment_id = ctx.next_id("assessment");
         ctx.rows.assessments.push(assessment::Model {
@@ -106,24 +100,12 @@ fn results(
 /// A mark shaped like Circular 22: a score around the student's level with one decimal
 /// (whole numbers in primary school), or for comment-only subjects mostly Đạt; sometimes a
 /// remark.
-fn mark(
-    ctx: &mut Ctx,
-    mode: AssessmentMode,
-    whole: bool,
-    ability: f64,
-) -> (Option<i16>, Option<bool>, Option<String>) {
+fn mark(ctx: &mut Ctx, mode: AssessmentMode, whole: bool, ability: f64) -> (Option<i16>, Option<bool>, Option<String>) {
     match mode {
         AssessmentMode::Scored => {
             let score = (ability + ctx.rng.gen_range(-1.6..1.6)).clamp(0.0, 10.0);
-            let tenths = if whole {
-                score.round() * 10.0
-            } else {
-                (score * 10.0).round()
-            };
-            let remark = ctx
-                .rng
-                .gen_bool(0.05)
-                .then(|| ctx.pick(SCORE_REMARKS).to_owned());
+            let tenths = if whole { score.round() * 10.0 } else { (score * 10.0).round() };
+            let remark = ctx.rng.gen_bool(0.05).then(|| ctx.pick(SCORE_REMARKS).to_owned());
             (Some(tenths as i16), None, remark)
         }
         AssessmentMode::Comment => {
@@ -152,23 +134,11 @@ fn roll_call(ctx: &mut Ctx, school_id: i64, class_id: i64, pupils: &[Pupil]) {
             }
             let roll: f64 = ctx.rng.r#gen();
             let (status, period, note) = match roll {
-                r if r < 0.5 => (
-                    AttendanceStatus::Excused,
-                    None,
-                    Some(ctx.pick(ABSENCE_NOTES).to_owned()),
-                ),
+                r if r < 0.5 => (AttendanceStatus::Excused, None, Some(ctx.pick(ABSENCE_NOTES).to_owned())),
                 r if r < 0.7 => (AttendanceStatus::Unexcused, None, None),
-                _ => (
-                    AttendanceStatus::Late,
-                    Some(1),
-                    Some("Đến muộn 10 phút".to_owned()),
-                ),
+                _ => (AttendanceStatus::Late, Some(1), Some("Đến muộn 10 phút".to_owned())),
             };
-            let session = if ctx.rng.gen_bool(0.8) {
-                DaySession::Morning
-            } else {
-                DaySession::Afternoon
-            };
+            let session = if ctx.rng.gen_bool(0.8) { DaySession::Morning } else { DaySession::Afternoon };
             let id = ctx.next_id("attendance");
             ctx.rows.attendance.push(attendance::Model {
                 id,

@@ -68,28 +68,12 @@ impl fmt::Display for SeedReport {
             self.count("staff"),
             self.count("result"),
         )?;
-        let tables: Vec<String> = self
-            .counts
-            .iter()
-            .map(|(table, n)| format!("{table} {n}"))
-            .collect();
+        let tables: Vec<String> = self.counts.iter().map(|(table, n)| format!("{table} {n}")).collect();
         writeln!(f, "Rows: {}", tables.join(", "))?;
-        writeln!(
-            f,
-            "Tài khoản mẫu / demo accounts (mật khẩu / password \"{}\"):",
-            super::DEMO_PASSWORD
-        )?;
+        writeln!(f, "Tài khoản mẫu / demo accounts (mật khẩu / password \"{}\"):", super::DEMO_PASSWORD)?;
         for account in &self.accounts {
-            let phone = account
-                .phone
-                .as_deref()
-                .map(|p| format!(" (hoặc / or {p})"))
-                .unwrap_or_default();
-            writeln!(
-                f,
-                "  {:<14} {:<17} {}{phone}",
-                account.username, account.role, account.description_en
-            )?;
+            let phone = account.phone.as_deref().map(|p| format!(" (hoặc / or {p})")).unwrap_or_default();
+            writeln!(f, "  {:<14} {:<17} {}{phone}", account.username, account.role, account.description_en)?;
             writeln!(f, "  {:<14} {:<17} {}", "", "", account.description_vi)?;
         }
         Ok(())

@@ -23,12 +23,7 @@ pub struct Hire {
 impl Hire {
     /// A staff member in active service.
     pub fn active(org_id: i64, username: String) -> Self {
-        Self {
-            org_id,
-            username,
-            status: StaffStatus::Active,
-            status_since: None,
-        }
+        Self { org_id, username, status: StaffStatus::Active, status_since: None }
     }
 }
 
@@ -41,11 +36,7 @@ pub struct Hired {
 /// Creates a staff member (mostly women, as in Vietnamese schools) with history rows.
 pub fn add(ctx: &mut Ctx, hire: Hire) -> anyhow::Result<Hired> {
     let id = ctx.next_id("staff");
-    let gender = if ctx.rng.gen_bool(0.7) {
-        Gender::Female
-    } else {
-        Gender::Male
-    };
+    let gender = if ctx.rng.gen_bool(0.7) { Gender::Female } else { Gender::Male };
     let birth_year = ctx.rng.gen_range(1970..=1998);
     let person = ctx.person(None, gender, birth_year, false)?;
     let hired_on = ymd(birth_year + ctx.rng.gen_range(23..=30), 8, 15)?.min(date(2025, 8, 15));
@@ -55,10 +46,7 @@ pub fn add(ctx: &mut Ctx, hire: Hire) -> anyhow::Result<Hired> {
     }
     let row = staff_row(ctx, id, &person, hire)?;
     ctx.rows.staff.push(row);
-    Ok(Hired {
-        id,
-        full_name: person.full_name(),
-    })
+    Ok(Hired { id, full_name: person.full_name() })
 }
 
 /// The staff row, sensitive values sealed under a new data key.
@@ -102,24 +90,11 @@ fn history(ctx: &mut Ctx, staff_id: i64, school_id: i64, status: StaffStatus, fr
 }
 
 /// Gives `staff_id` the dated `role` at `org_id`.
-pub fn role(
-    ctx: &mut Ctx,
-    staff_id: i64,
-    org_id: i64,
-    role: RoleKind,
-    span: (NaiveDate, Option<NaiveDate>),
-) {
+pub fn role(ctx: &mut Ctx, staff_id: i64, org_id: i64, role: RoleKind, span: (NaiveDate, Option<NaiveDate>)) {
     let id = ctx.next_id("staff_role");
     let (starts_on, ends_on) = span;
     let role = role.as_str().to_owned();
-    ctx.rows.staff_roles.push(staff_role::Model {
-        id,
-        staff_id,
-        org_id,
-        role,
-        starts_on,
-        ends_on,
-    });
+    ctx.rows.staff_roles.push(staff_role::Model { id, staff_id, org_id, role, starts_on, ends_on });
 }
 
 /// A leadership or office post of a school, with the demo account that holds it.
@@ -146,13 +121,7 @@ const POSTS: [Post; 4] = [
         en: "Vice principal",
         vi: "Phó hiệu trưởng",
     },
-    Post {
-        kind: RoleKind::Clerk,
-        since: date(2018, 8, 15),
-        demo_name: "vanthu",
-        en: "Clerk",
-        vi: "Văn thư",
-    },
+    Post { kind: RoleKind::Clerk, since: date(2018, 8, 15), demo_name: "vanthu", en: "Clerk", vi: "Văn thư" },
     Post {
         kind: RoleKind::PrivacyOfficer,
         since: date(2026, 1, 1),
@@ -189,11 +158,7 @@ pub fn admins(ctx: &mut Ctx, school: &School, usernames: &mut Usernames) -> anyh
 }
 
 /// A vice principal who transferred to another school: record kept, role ended.
-fn transferred_vice_principal(
-    ctx: &mut Ctx,
-    school: &School,
-    usernames: &mut Usernames,
-) -> anyhow::Result<()> {
+fn transferred_vice_principal(ctx: &mut Ctx, school: &School, usernames: &mut Usernames) -> anyhow::Result<()> {
     let hire = Hire {
         org_id: school.id,
         username: usernames.next(None),
@@ -216,11 +181,7 @@ pub struct Usernames {
 
 impl Usernames {
     pub fn new(school: &School) -> Self {
-        Self {
-            short: school.short.clone(),
-            next: 0,
-            demo: school.is_demo,
-        }
+        Self { short: school.short.clone(), next: 0, demo: school.is_demo }
     }
 
     /// The next username, or `demo_name` in the demo school.

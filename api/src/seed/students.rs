@@ -96,20 +96,13 @@ fn student_row(
         school_id,
         ethnicity_enc: Some(key.seal("ethnicity_enc", family.ethnicity)?),
         religion_enc: Some(key.seal("religion_enc", family.religion)?),
-        health_enc: health
-            .map(|note| key.seal("health_enc", note))
-            .transpose()?,
+        health_enc: health.map(|note| key.seal("health_enc", note)).transpose()?,
         status: StudentStatus::Studying.as_str().to_owned(),
     })
 }
 
 /// One guardianship per household member; parents' start at birth.
-fn guardianships(
-    ctx: &mut Ctx,
-    (student_id, school_id): (i64, i64),
-    born: NaiveDate,
-    members: &[Member],
-) {
+fn guardianships(ctx: &mut Ctx, (student_id, school_id): (i64, i64), born: NaiveDate, members: &[Member]) {
     for member in members {
         let id = ctx.next_id("guardianship");
         ctx.rows.guardianships.push(guardianship::Model {

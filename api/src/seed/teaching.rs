@@ -36,12 +36,7 @@ pub struct SectionPlan {
 }
 
 /// Creates the school's staff, classes, sections and assignments.
-pub fn school(
-    ctx: &mut Ctx,
-    base: &Base,
-    school: &School,
-    opts: &SeedOptions,
-) -> anyhow::Result<Vec<ClassPlan>> {
+pub fn school(ctx: &mut Ctx, base: &Base, school: &School, opts: &SeedOptions) -> anyhow::Result<Vec<ClassPlan>> {
     let mut usernames = Usernames::new(school);
     staff::admins(ctx, school, &mut usernames)?;
     let classes = classes(ctx, base, school, opts)?;
@@ -50,12 +45,7 @@ pub fn school(
     Ok(classes)
 }
 
-fn classes(
-    ctx: &mut Ctx,
-    base: &Base,
-    school: &School,
-    opts: &SeedOptions,
-) -> anyhow::Result<Vec<ClassPlan>> {
+fn classes(ctx: &mut Ctx, base: &Base, school: &School, opts: &SeedOptions) -> anyhow::Result<Vec<ClassPlan>> {
     let mut classes = Vec::new();
     for grade in opts.grades(school.level) {
         for number in 1..=opts.classes_per_grade {
@@ -71,12 +61,7 @@ fn classes(
                 grade_level: grade,
                 name: name.clone(),
             });
-            classes.push(ClassPlan {
-                id,
-                grade,
-                name,
-                sections,
-            });
+            classes.push(ClassPlan { id, grade, name, sections });
         }
     }
     Ok(classes)
@@ -91,10 +76,7 @@ fn sections(
 ) -> anyhow::Result<Vec<SectionPlan>> {
     let mut plans = Vec::new();
     for (code, periods) in curriculum(school.level, grade) {
-        let (subject_id, mode) = *base
-            .subjects
-            .get(code)
-            .ok_or_else(|| anyhow::anyhow!("unknown subject {code}"))?;
+        let (subject_id, mode) = *base.subjects.get(code).ok_or_else(|| anyhow::anyhow!("unknown subject {code}"))?;
         let id = ctx.next_id("section");
         ctx.rows.sections.push(section::Model {
             id,
@@ -105,12 +87,7 @@ fn sections(
             school_year_id: base.year_id,
             periods_per_year: periods,
         });
-        plans.push(SectionPlan {
-            id,
-            code,
-            mode,
-            periods,
-        });
+        plans.push(SectionPlan { id, code, mode, periods });
     }
     Ok(plans)
 }
@@ -127,10 +104,7 @@ fn hire_teachers(
     let demo_names = demo_names(school, loads)?;
     let replaced = loads.last().and_then(|load| load.sections.first().copied());
     for (index, load) in loads.iter().enumerate() {
-        let demo_name = demo_names
-            .iter()
-            .find(|(at, _)| *at == index)
-            .map(|(_, name)| *name);
+        let demo_name = demo_names.iter().find(|(at, _)| *at == index).map(|(_, name)| *name);
         let username = usernames.next(demo_name);
         let hired = staff::add(ctx, Hire::active(school.id, username))?;
         assign_load(ctx, (school.id, hired.id), classes, load, replaced);
@@ -148,12 +122,7 @@ fn hire_teachers(
         };
         let left = staff::add(ctx, hire)?;
         let place = Place::Section(classes[ci].sections[si].id);
-        assign(
-            ctx,
-            (school.id, left.id),
-            place,
-            (YEAR_START, LEFT_ON.pred_opt()),
-        );
+        assign(ctx, (school.id, left.id), place, (YEAR_START, LEFT_ON.pred_opt()));
     }
     Ok(())
 }
@@ -171,11 +140,7 @@ fn assign_load(
         assign(ctx, (school_id, staff_id), place, (YEAR_START, None));
     }
     for &(ci, si) in &load.sections {
-        let starts_on = if Some((ci, si)) == replaced {
-            REPLACED_ON
-        } else {
-            YEAR_START
-        };
+        let starts_on = if Some((ci, si)) == replaced { REPLACED_ON } else { YEAR_START };
         let place = Place::Section(classes[ci].sections[si].id);
         assign(ctx, (school_id, staff_id), place, (starts_on, None));
     }
@@ -188,15 +153,11 @@ fn demo_names(school: &School, loads: &[Load]) -> anyhow::Result<Vec<(usize, &'s
         return Ok(Vec::new());
     }
     let gvcn = loads.iter().position(|load| load.homeroom == Some(0));
-    let gvbm = loads.iter().position(|load| {
-        load.homeroom.is_none() && load.subject == "toan" && load.sections.len() >= 2
-    });
+    let gvbm =
+        loads.iter().position(|load| load.homeroom.is_none() && load.subject == "toan" && load.sections.len() >= 2);
     match (gvcn, gvbm) {
         (Some(gvcn), Some(gvbm)) => Ok(vec![(gvcn, "gvcn"), (gvbm, "gvbm")]),
-        _ => anyhow::bail!(
-            "{} has no teacher for the gvcn or gvbm demo account",
-            school.name
-        ),
+        _ => anyhow::bail!("{} has no teacher for the gvcn or gvbm demo account", school.name),
     }
 }
 
@@ -236,28 +197,16 @@ fn teacher_account(
     username: &str,
     full_name: &str,
 ) -> DemoAccount {
-    let subject = SUBJECTS
-        .iter()
-        .find(|def| def.code == load.subject)
-        .map_or(load.subject, |def| def.name);
+    let subject = SUBJECTS.iter().find(|def| def.code == load.subject).map_or(load.subject, |def| def.name);
     let mut taught: Vec<usize> = load.sections.iter().map(|(ci, _)| *ci).collect();
     taught.sort_unstable();
-    let taught: Vec<&str> = taught
-        .into_iter()
-        .map(|ci| classes[ci].name.as_str())
-        .collect();
+    let taught: Vec<&str> = taught.into_iter().map(|ci| classes[ci].name.as_str()).collect();
     let taught = taught.join(", ");
     let (role, en, vi) = match load.homeroom {
         Some(ci) => (
             "homeroom_teacher",
-            format!(
-                "Homeroom teacher of {} who also teaches {subject} in {taught}",
-                classes[ci].name
-            ),
-            format!(
-                "Giáo viên chủ nhiệm lớp {}, dạy {subject} lớp {taught}",
-                classes[ci].name
-            ),
+            format!("Homeroom teacher of {} who also teaches {subject} in {taught}", classes[ci].name),
+            format!("Giáo viên chủ nhiệm lớp {}, dạy {subject} lớp {taught}", classes[ci].name),
         ),
         None => (
             "subject_teacher",

@@ -27,28 +27,24 @@ pub const FAMILY_NAMES: &[(&str, u32)] = &[
 ];
 
 /// Middle names for boys and men.
-pub const MIDDLE_MALE: &[&str] = &[
-    "Văn", "Minh", "Gia", "Bảo", "Quốc", "Thanh", "Đức", "Hữu", "Hoàng", "Anh",
-];
+pub const MIDDLE_MALE: &[&str] = &["Văn", "Minh", "Gia", "Bảo", "Quốc", "Thanh", "Đức", "Hữu", "Hoàng", "Anh"];
 /// Middle names for girls and women.
-pub const MIDDLE_FEMALE: &[&str] = &[
-    "Thị", "Ngọc", "Minh", "Gia", "Bảo", "Thanh", "Khánh", "Thu", "Kim", "Mỹ",
-];
+pub const MIDDLE_FEMALE: &[&str] = &["Thị", "Ngọc", "Minh", "Gia", "Bảo", "Thanh", "Khánh", "Thu", "Kim", "Mỹ"];
 
 /// Given names of boys.
 pub const GIVEN_BOY: &[&str] = &[
-    "An", "Bình", "Dũng", "Duy", "Hải", "Hiếu", "Khánh", "Khoa", "Long", "Minh", "Nam", "Phúc",
-    "Quân", "Tâm", "Tuấn", "Huy", "Đạt", "Khang", "Kiệt", "Phát", "Sơn", "Thịnh",
+    "An", "Bình", "Dũng", "Duy", "Hải", "Hiếu", "Khánh", "Khoa", "Long", "Minh", "Nam", "Phúc", "Quân", "Tâm", "Tuấn",
+    "Huy", "Đạt", "Khang", "Kiệt", "Phát", "Sơn", "Thịnh",
 ];
 /// Given names of girls.
 pub const GIVEN_GIRL: &[&str] = &[
-    "An", "Châu", "Giang", "Hà", "Hân", "Khánh", "Linh", "Mai", "Ngân", "Nhi", "Quỳnh", "Tâm",
-    "Thảo", "Trang", "Tuyết", "Uyên", "Vy", "Yến", "Anh", "Ngọc", "Thư", "Hương",
+    "An", "Châu", "Giang", "Hà", "Hân", "Khánh", "Linh", "Mai", "Ngân", "Nhi", "Quỳnh", "Tâm", "Thảo", "Trang",
+    "Tuyết", "Uyên", "Vy", "Yến", "Anh", "Ngọc", "Thư", "Hương",
 ];
 /// Given names of adult men (guardians, staff).
 pub const GIVEN_MAN: &[&str] = &[
-    "Hùng", "Dũng", "Tuấn", "Minh", "Hải", "Sơn", "Thắng", "Phong", "Quang", "Tâm", "Trung",
-    "Cường", "Hòa", "Lộc", "Nghĩa", "Vinh",
+    "Hùng", "Dũng", "Tuấn", "Minh", "Hải", "Sơn", "Thắng", "Phong", "Quang", "Tâm", "Trung", "Cường", "Hòa", "Lộc",
+    "Nghĩa", "Vinh",
 ];
 /// Given names of adult women (guardians, staff).
 pub const GIVEN_WOMAN: &[&str] = &[
@@ -141,19 +137,11 @@ pub struct SubjectDef {
 }
 
 const fn scored(code: &'static str, name: &'static str) -> SubjectDef {
-    SubjectDef {
-        code,
-        name,
-        mode: AssessmentMode::Scored,
-    }
+    SubjectDef { code, name, mode: AssessmentMode::Scored }
 }
 
 const fn comment(code: &'static str, name: &'static str) -> SubjectDef {
-    SubjectDef {
-        code,
-        name,
-        mode: AssessmentMode::Comment,
-    }
+    SubjectDef { code, name, mode: AssessmentMode::Comment }
 }
 
 /// The subject list, in `sort_order`. Primary-only subjects are assessed by levels under
@@ -180,10 +168,8 @@ pub const SUBJECTS: &[SubjectDef] = &[
 pub fn curriculum(level: SchoolLevel, grade: i16) -> Vec<(&'static str, i32)> {
     match level {
         SchoolLevel::Th => {
-            let mut subjects = vec![
-                ("tieng_viet", if grade == 1 { 420 } else { 350 }),
-                ("toan", if grade == 1 { 105 } else { 175 }),
-            ];
+            let mut subjects =
+                vec![("tieng_viet", if grade == 1 { 420 } else { 350 }), ("toan", if grade == 1 { 105 } else { 175 })];
             if grade >= 3 {
                 subjects.push(("tieng_anh", 140));
             }
@@ -208,31 +194,16 @@ pub fn curriculum(level: SchoolLevel, grade: i16) -> Vec<(&'static str, i32)> {
 }
 
 /// The subject a homeroom teacher of a secondary class teaches, rotating by class.
-pub const HOMEROOM_SUBJECTS: &[&str] = &[
-    "ngu_van",
-    "tieng_anh",
-    "khtn",
-    "lsdl",
-    "toan",
-    "tin_hoc",
-    "cong_nghe",
-    "gdcd",
-];
+pub const HOMEROOM_SUBJECTS: &[&str] =
+    &["ngu_van", "tieng_anh", "khtn", "lsdl", "toan", "tin_hoc", "cong_nghe", "gdcd"];
 
 /// Teachers' remarks on results, used sparingly.
-pub const SCORE_REMARKS: &[&str] = &[
-    "Tiến bộ rõ rệt",
-    "Cần cẩn thận hơn khi trình bày",
-    "Nắm vững kiến thức",
-    "Cần ôn tập thêm",
-];
+pub const SCORE_REMARKS: &[&str] =
+    &["Tiến bộ rõ rệt", "Cần cẩn thận hơn khi trình bày", "Nắm vững kiến thức", "Cần ôn tập thêm"];
 /// Remarks on comment-only subjects.
 pub const PASS_REMARKS: &[&str] = &["Tích cực tham gia", "Hoàn thành tốt nhiệm vụ"];
 /// Remarks on failed comment-only assessments.
 pub const FAIL_REMARKS: &[&str] = &["Chưa hoàn thành bài tập", "Cần tham gia đầy đủ hơn"];
 /// Reasons given with excused absences.
-pub const ABSENCE_NOTES: &[&str] = &[
-    "Ốm, phụ huynh xin phép",
-    "Việc gia đình, có đơn xin phép",
-    "Khám bệnh theo lịch hẹn",
-];
+pub const ABSENCE_NOTES: &[&str] =
+    &["Ốm, phụ huynh xin phép", "Việc gia đình, có đơn xin phép", "Khám bệnh theo lịch hẹn"];

@@ -6,9 +6,8 @@
 use super::SeedOptions;
 use anyhow::Context as _;
 use entity::{
-    assessment, attendance, data_key, enrollment, guardian, guardianship, homeroom_class, org,
-    org_parent, result, school_year, section, semester, staff, staff_role, staff_status_history,
-    student, subject, teaching_assignment,
+    assessment, attendance, data_key, enrollment, guardian, guardianship, homeroom_class, org, org_parent, result,
+    school_year, section, semester, staff, staff_role, staff_status_history, student, subject, teaching_assignment,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{ConnectionTrait as _, DatabaseTransaction, DbBackend, EntityTrait, IntoActiveModel};
@@ -53,43 +52,32 @@ impl<'t> Writer<'t> {
     pub fn new(txn: &'t DatabaseTransaction, opts: &SeedOptions) -> Self {
         let progress = if std::io::stderr().is_terminal() {
             let classes = opts.class_count();
-            let style =
-                ProgressStyle::with_template("{prefix} {wide_bar} {pos}/{len} lớp / classes")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar());
-            ProgressBar::new(u64::try_from(classes).unwrap_or(0))
-                .with_style(style)
-                .with_prefix("seed")
+            let style = ProgressStyle::with_template("{prefix} {wide_bar} {pos}/{len} lớp / classes")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            ProgressBar::new(u64::try_from(classes).unwrap_or(0)).with_style(style).with_prefix("seed")
         } else {
             ProgressBar::hidden()
         };
-        Self {
-            txn,
-            counts: BTreeMap::new(),
-            progress,
-        }
+        Self { txn, counts: BTreeMap::new(), progress }
     }
 
     /// Inserts everything queued, parents before children.
     pub async fn flush(&mut self, rows: Rows) -> anyhow::Result<()> {
         self.insert::<org::Entity>(rows.orgs).await?;
         self.insert::<org_parent::Entity>(rows.org_parents).await?;
-        self.insert::<school_year::Entity>(rows.school_years)
-            .await?;
+        self.insert::<school_year::Entity>(rows.school_years).await?;
         self.insert::<semester::Entity>(rows.semesters).await?;
         self.insert::<subject::Entity>(rows.subjects).await?;
         self.insert::<data_key::Entity>(rows.data_keys).await?;
         self.insert::<staff::Entity>(rows.staff).await?;
-        self.insert::<staff_status_history::Entity>(rows.staff_history)
-            .await?;
+        self.insert::<staff_status_history::Entity>(rows.staff_history).await?;
         self.insert::<staff_role::Entity>(rows.staff_roles).await?;
         self.insert::<homeroom_class::Entity>(rows.classes).await?;
         self.insert::<section::Entity>(rows.sections).await?;
-        self.insert::<teaching_assignment::Entity>(rows.assignments)
-            .await?;
+        self.insert::<teaching_assignment::Entity>(rows.assignments).await?;
         self.insert::<student::Entity>(rows.students).await?;
         self.insert::<guardian::Entity>(rows.guardians).await?;
-        self.insert::<guardianship::Entity>(rows.guardianships)
-            .await?;
+        self.insert::<guardianship::Entity>(rows.guardianships).await?;
         self.insert::<enrollment::Entity>(rows.enrollments).await?;
         self.insert::<assessment::Entity>(rows.assessments).await?;
         self.insert::<result::Entity>(rows.results).await?;
@@ -108,11 +96,8 @@ impl<'t> Writer<'t> {
         *self.counts.entry(table).or_default() += u64::try_from(rows.len()).unwrap_or(u64::MAX);
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
-            let batch: Vec<E::ActiveModel> = rows
-                .by_ref()
-                .take(BATCH_ROWS)
-                .map(IntoActiveModel::into_active_model)
-                .collect();
+            let batch: Vec<E::ActiveModel> =
+                rows.by_ref().take(BATCH_ROWS).map(IntoActiveModel::into_active_model).collect();
             E::insert_many(batch)
                 .exec_without_returning(self.txn)
                 .await
@@ -131,9 +116,8 @@ impl<'t> Writer<'t> {
         self.progress.finish_and_clear();
         if self.txn.get_database_backend() == DbBackend::Postgres {
             for table in self.counts.keys() {
-                let sql = format!(
-                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
-                );
+                let sql =
+                    format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))");
                 self.txn
                     .execute_unprepared(&sql)
                     .await

@@ -7,9 +7,7 @@ use emis::auth::{Account, Principal};
 use emis::privacy::{Access, Shape, Target, shapes};
 use emis_authz::{Action, Kind};
 use emis_tests::TestApp;
-use entity::{
-    attendance, enrollment, guardianship, homeroom_class, org, result, section, staff, student,
-};
+use entity::{attendance, enrollment, guardianship, homeroom_class, org, result, section, staff, student};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter as _};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -26,30 +24,15 @@ async fn compare<E>(
 where
     E: EntityTrait,
 {
-    let by_sql: BTreeSet<i64> = E::find()
-        .filter(access.filter(kind, Action::Read, shape))
-        .all(db)
-        .await
-        .unwrap()
-        .iter()
-        .map(&id)
-        .collect();
+    let by_sql: BTreeSet<i64> =
+        E::find().filter(access.filter(kind, Action::Read, shape)).all(db).await.unwrap().iter().map(&id).collect();
     let mut by_check = BTreeSet::new();
     for row in E::find().all(db).await.unwrap() {
-        if access
-            .permits(kind, Action::Read, target(&row))
-            .await
-            .unwrap()
-        {
+        if access.permits(kind, Action::Read, target(&row)).await.unwrap() {
             by_check.insert(id(&row));
         }
     }
-    assert_eq!(
-        by_sql,
-        by_check,
-        "SQL and per-record check disagree on {kind} for {:?}",
-        access.principal().account
-    );
+    assert_eq!(by_sql, by_check, "SQL and per-record check disagree on {kind} for {:?}", access.principal().account);
     by_sql.len()
 }
 
@@ -61,31 +44,17 @@ async fn check_all(db: &DatabaseConnection, access: &Access) -> usize {
         Kind::Student,
         &shapes::student(),
         |r| r.id,
-        |r| Target::Personal {
-            student: r.id,
-            school: r.school_id,
-            section: None,
-            class: None,
-        },
+        |r| Target::Personal { student: r.id, school: r.school_id, section: None, class: None },
     )
     .await;
-    for field in [
-        Kind::StudentIdentity,
-        Kind::StudentHealth,
-        Kind::StudentBackground,
-    ] {
+    for field in [Kind::StudentIdentity, Kind::StudentHealth, Kind::StudentBackground] {
         compare::<student::Entity>(
             db,
             access,
             field,
             &shapes::student(),
             |r| r.id,
-            |r| Target::Personal {
-                student: r.id,
-                school: r.school_id,
-                section: None,
-                class: None,
-            },
+            |r| Target::Personal { student: r.id, school: r.school_id, section: None, class: None },
         )
         .await;
     }
@@ -95,12 +64,7 @@ async fn check_all(db: &DatabaseConnection, access: &Access) -> usize {
         Kind::Result,
         &shapes::result(),
         |r| r.id,
-        |r| Target::Personal {
-            student: r.student_id,
-            school: r.school_id,
-            section: Some(r.section_id),
-            class: None,
-        },
+        |r| Target::Personal { student: r.student_id, school: r.school_id, section: Some(r.section_id), class: None },
     )
     .await;
     seen += compare::<enrollment::Entity>(
@@ -109,12 +73,7 @@ async fn check_all(db: &DatabaseConnection, access: &Access) -> usize {
         Kind::Enrollment,
         &shapes::enrollment(),
         |r| r.id,
-        |r| Target::Personal {
-            student: r.student_id,
-            school: r.school_id,
-            section: None,
-            class: Some(r.class_id),
-        },
+        |r| Target::Personal { student: r.student_id, school: r.school_id, section: None, class: Some(r.class_id) },
     )
     .await;
     seen += compare::<attendance::Entity>(
@@ -123,12 +82,7 @@ async fn check_all(db: &DatabaseConnection, access: &Access) -> usize {
         Kind::Attendance,
         &shapes::attendance(),
         |r| r.id,
-        |r| Target::Personal {
-            student: r.student_id,
-            school: r.school_id,
-            section: None,
-            class: Some(r.class_id),
-        },
+        |r| Target::Personal { student: r.student_id, school: r.school_id, section: None, class: Some(r.class_id) },
     )
     .await;
     for kind in [Kind::Guardianship, Kind::Guardian, Kind::GuardianContact] {
@@ -138,12 +92,7 @@ async fn check_all(db: &DatabaseConnection, access: &Access) -> usize {
             kind,
             &shapes::guardianship(),
             |r| r.id,
-            |r| Target::Personal {
-                student: r.student_id,
-                school: r.school_id,
-                section: None,
-                class: None,
-            },
+            |r| Target::Personal { student: r.student_id, school: r.school_id, section: None, class: None },
         )
         .await;
     }
@@ -153,10 +102,7 @@ async fn check_all(db: &DatabaseConnection, access: &Access) -> usize {
         Kind::Staff,
         &shapes::staff(),
         |r| r.id,
-        |r| Target::Staff {
-            staff: r.id,
-            school: r.school_id,
-        },
+        |r| Target::Staff { staff: r.id, school: r.school_id },
     )
     .await;
     seen += compare::<homeroom_class::Entity>(
@@ -165,10 +111,7 @@ async fn check_all(db: &DatabaseConnection, access: &Access) -> usize {
         Kind::Class,
         &shapes::class(),
         |r| r.id,
-        |r| Target::Class {
-            class: r.id,
-            school: r.school_id,
-        },
+        |r| Target::Class { class: r.id, school: r.school_id },
     )
     .await;
     seen += compare::<section::Entity>(
@@ -177,22 +120,11 @@ async fn check_all(db: &DatabaseConnection, access: &Access) -> usize {
         Kind::Section,
         &shapes::section(),
         |r| r.id,
-        |r| Target::Section {
-            section: r.id,
-            class: r.class_id,
-            school: r.school_id,
-        },
+        |r| Target::Section { section: r.id, class: r.class_id, school: r.school_id },
     )
     .await;
-    seen += compare::<org::Entity>(
-        db,
-        access,
-        Kind::School,
-        &shapes::org(),
-        |r| r.id,
-        |r| Target::Org { org: r.id },
-    )
-    .await;
+    seen +=
+        compare::<org::Entity>(db, access, Kind::School, &shapes::org(), |r| r.id, |r| Target::Org { org: r.id }).await;
     seen
 }
 
@@ -202,13 +134,8 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
     let db = &app.state.db;
     let today = chrono::Utc::now().date_naive();
     let policy = app.state.policy.current();
-    let mut accounts: Vec<Account> = staff::Entity::find()
-        .all(db)
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| Account::Staff(s.id))
-        .collect();
+    let mut accounts: Vec<Account> =
+        staff::Entity::find().all(db).await.unwrap().iter().map(|s| Account::Staff(s.id)).collect();
     let guardians = entity::guardian::Entity::find().all(db).await.unwrap();
     accounts.extend(guardians.iter().step_by(3).map(|g| Account::Guardian(g.id)));
     let mut roles_seen = BTreeSet::new();
@@ -233,14 +160,8 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
         emis_authz::Role::DistrictOfficer,
         emis_authz::Role::Operator,
     ] {
-        assert!(
-            roles_seen.contains(&role),
-            "no user with role {role} was checked"
-        );
+        assert!(roles_seen.contains(&role), "no user with role {role} was checked");
     }
-    assert_eq!(
-        emis::privacy::INCONSISTENCIES.load(std::sync::atomic::Ordering::Relaxed),
-        0
-    );
+    assert_eq!(emis::privacy::INCONSISTENCIES.load(std::sync::atomic::Ordering::Relaxed), 0);
     app.stop().await.unwrap();
 }

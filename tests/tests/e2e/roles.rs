@@ -17,27 +17,16 @@ const STUDENTS: &str = "query($first: Int, $search: String, $identity: String) {
 }";
 
 async fn students(app: &TestApp, token: &str) -> Value {
-    app.data(Some(token), STUDENTS, json!({ "first": 100 }))
-        .await
-        .unwrap()["students"]
-        .clone()
+    app.data(Some(token), STUDENTS, json!({ "first": 100 })).await.unwrap()["students"].clone()
 }
 
 async fn school_of(app: &TestApp, username: &str) -> i64 {
-    let row = staff::Entity::find()
-        .filter(staff::Column::Username.eq(username))
-        .one(&app.state.db)
-        .await
-        .unwrap();
+    let row = staff::Entity::find().filter(staff::Column::Username.eq(username)).one(&app.state.db).await.unwrap();
     row.expect("demo account exists").school_id
 }
 
 fn all_null(nodes: &Value, field: &str) -> bool {
-    nodes
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|node| node[field].is_null())
+    nodes.as_array().unwrap().iter().all(|node| node[field].is_null())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -48,21 +37,10 @@ async fn a_guardian_sees_exactly_their_children_with_results_and_own_contact() {
     assert_eq!(page["totalCount"], 2);
     let nodes = page["nodes"].as_array().unwrap();
     assert_eq!(nodes.len(), 2);
-    assert!(
-        nodes
-            .iter()
-            .all(|n| n["identityNumber"].as_str().is_some_and(|s| s.len() == 12))
-    );
-    assert!(
-        nodes
-            .iter()
-            .any(|n| !n["results"].as_array().unwrap().is_empty()),
-        "children's results are visible"
-    );
-    let own_phone_seen = nodes
-        .iter()
-        .flat_map(|n| n["guardians"].as_array().unwrap().iter())
-        .any(|g| g["phone"] == "0901234567");
+    assert!(nodes.iter().all(|n| n["identityNumber"].as_str().is_some_and(|s| s.len() == 12)));
+    assert!(nodes.iter().any(|n| !n["results"].as_array().unwrap().is_empty()), "children's results are visible");
+    let own_phone_seen =
+        nodes.iter().flat_map(|n| n["guardians"].as_array().unwrap().iter()).any(|g| g["phone"] == "0901234567");
     assert!(own_phone_seen, "a guardian reads their own phone");
     let others_phones: Vec<&Value> = nodes
         .iter()
@@ -70,28 +48,17 @@ async fn a_guardian_sees_exactly_their_children_with_results_and_own_contact() {
         .filter(|g| g["phone"] != "0901234567")
         .map(|g| &g["phone"])
         .collect();
-    assert!(
-        others_phones.iter().all(|p| p.is_null()),
-        "co-guardians' phones stay hidden: {others_phones:?}"
-    );
+    assert!(others_phones.iter().all(|p| p.is_null()), "co-guardians' phones stay hidden: {others_phones:?}");
     app.stop().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_subject_teacher_sees_their_classes_but_only_their_sections_results_and_no_private_fields()
- {
+async fn a_subject_teacher_sees_their_classes_but_only_their_sections_results_and_no_private_fields() {
     let app = TestApp::spawn().await.unwrap();
     let token = app.sign_in("gvbm").await.unwrap();
-    let me = app
-        .data(Some(&token), "{ me { roles sections { id } } }", json!({}))
-        .await
-        .unwrap();
-    let sections: Vec<String> = me["me"]["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_owned())
-        .collect();
+    let me = app.data(Some(&token), "{ me { roles sections { id } } }", json!({})).await.unwrap();
+    let sections: Vec<String> =
+        me["me"]["sections"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect();
     assert!(!sections.is_empty());
     let page = students(&app, &token).await;
     let nodes = &page["nodes"];
@@ -108,35 +75,29 @@ async fn a_subject_teacher_sees_their_classes_but_only_their_sections_results_an
         }
     }
     for field in ["identityNumber", "ethnicity", "healthNotes", "address"] {
-        assert!(
-            all_null(nodes, field),
-            "{field} must stay hidden from a subject teacher"
-        );
+        assert!(all_null(nodes, field), "{field} must stay hidden from a subject teacher");
     }
     app.stop().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_homeroom_teacher_reads_guardian_phones_and_health_of_their_class_but_not_identity_numbers()
- {
+async fn a_homeroom_teacher_reads_guardian_phones_and_health_of_their_class_but_not_identity_numbers() {
     let app = TestApp::spawn().await.unwrap();
     let token = app.sign_in("gvcn").await.unwrap();
     let data = app
-        .data(Some(&token), "{ me { homeroomClasses { students { id healthNotes identityNumber guardians { phone } } } } }", json!({}))
+        .data(
+            Some(&token),
+            "{ me { homeroomClasses { students { id healthNotes identityNumber guardians { phone } } } } }",
+            json!({}),
+        )
         .await
         .unwrap();
     let class = &data["me"]["homeroomClasses"][0]["students"];
     let students = class.as_array().unwrap();
     assert!(!students.is_empty());
-    let phones: Vec<&Value> = students
-        .iter()
-        .flat_map(|s| s["guardians"].as_array().unwrap().iter())
-        .map(|g| &g["phone"])
-        .collect();
-    assert!(
-        !phones.is_empty() && phones.iter().all(|p| p.as_str().is_some()),
-        "guardian phones are readable"
-    );
+    let phones: Vec<&Value> =
+        students.iter().flat_map(|s| s["guardians"].as_array().unwrap().iter()).map(|g| &g["phone"]).collect();
+    assert!(!phones.is_empty() && phones.iter().all(|p| p.as_str().is_some()), "guardian phones are readable");
     assert!(all_null(class, "identityNumber"));
     app.stop().await.unwrap();
 }
@@ -145,11 +106,8 @@ async fn a_homeroom_teacher_reads_guardian_phones_and_health_of_their_class_but_
 async fn a_principal_counts_exactly_their_schools_students_and_reads_identity_numbers() {
     let app = TestApp::spawn().await.unwrap();
     let school = school_of(&app, "hieutruong").await;
-    let expected = student::Entity::find()
-        .filter(student::Column::SchoolId.eq(school))
-        .count(&app.state.db)
-        .await
-        .unwrap();
+    let expected =
+        student::Entity::find().filter(student::Column::SchoolId.eq(school)).count(&app.state.db).await.unwrap();
     let token = app.sign_in("hieutruong").await.unwrap();
     let page = students(&app, &token).await;
     assert_eq!(page["totalCount"].as_u64().unwrap(), expected);
@@ -166,17 +124,8 @@ async fn a_vice_principal_inherits_the_principals_reads_except_the_carved_out_ba
     let page = students(&app, &token).await;
     let nodes = &page["nodes"];
     assert!(page["totalCount"].as_u64().unwrap() > 0);
-    assert!(
-        nodes
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|n| n["identityNumber"].as_str().is_some())
-    );
-    assert!(
-        all_null(nodes, "ethnicity"),
-        "the deny line hides ethnicity from vice principals"
-    );
+    assert!(nodes.as_array().unwrap().iter().all(|n| n["identityNumber"].as_str().is_some()));
+    assert!(all_null(nodes, "ethnicity"), "the deny line hides ethnicity from vice principals");
     app.stop().await.unwrap();
 }
 
@@ -187,13 +136,7 @@ async fn a_clerk_reads_the_roster_and_contacts_but_no_results_or_health() {
     let page = students(&app, &token).await;
     let nodes = &page["nodes"];
     assert!(page["totalCount"].as_u64().unwrap() > 0);
-    assert!(
-        nodes
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|n| n["results"].as_array().unwrap().is_empty())
-    );
+    assert!(nodes.as_array().unwrap().iter().all(|n| n["results"].as_array().unwrap().is_empty()));
     assert!(all_null(nodes, "healthNotes"));
     let any_phone = nodes
         .as_array()
@@ -216,14 +159,8 @@ async fn officers_and_operators_see_schools_but_no_student() {
     }
     for username in ["canbo", "vanhanh"] {
         let token = app.sign_in(username).await.unwrap();
-        let schools = app
-            .data(Some(&token), "{ schools { name } }", json!({}))
-            .await
-            .unwrap();
-        assert!(
-            !schools["schools"].as_array().unwrap().is_empty(),
-            "{username} sees schools"
-        );
+        let schools = app.data(Some(&token), "{ schools { name } }", json!({})).await.unwrap();
+        assert!(!schools["schools"].as_array().unwrap().is_empty(), "{username} sees schools");
     }
     app.stop().await.unwrap();
 }
@@ -245,23 +182,14 @@ async fn an_ended_or_restricted_guardianship_gives_no_access() {
         .unwrap();
     let restricted = links[0].student_id;
     guardianship::Entity::update_many()
-        .col_expr(
-            guardianship::Column::AccessStatus,
-            sea_orm::sea_query::Expr::value("restricted"),
-        )
+        .col_expr(guardianship::Column::AccessStatus, sea_orm::sea_query::Expr::value("restricted"))
         .filter(guardianship::Column::Id.eq(links[0].id))
         .exec(&app.state.db)
         .await
         .unwrap();
     let id = ids::encode("Student", restricted);
-    let data = app
-        .data(
-            Some(&token),
-            "query($id: ID!) { student(id: $id) { fullName } }",
-            json!({ "id": id }),
-        )
-        .await
-        .unwrap();
+    let data =
+        app.data(Some(&token), "query($id: ID!) { student(id: $id) { fullName } }", json!({ "id": id })).await.unwrap();
     assert!(data["student"].is_null(), "access ends at the next request");
     assert_eq!(students(&app, &token).await["totalCount"], 1);
     app.stop().await.unwrap();
@@ -279,10 +207,7 @@ async fn a_withdrawn_role_stops_counting_at_the_next_request() {
         .unwrap()
         .unwrap();
     staff_role::Entity::update_many()
-        .col_expr(
-            staff_role::Column::EndsOn,
-            sea_orm::sea_query::Expr::value(chrono_yesterday()),
-        )
+        .col_expr(staff_role::Column::EndsOn, sea_orm::sea_query::Expr::value(chrono_yesterday()))
         .filter(staff_role::Column::StaffId.eq(principal.id))
         .exec(&app.state.db)
         .await

@@ -17,15 +17,10 @@ async fn a_policy_line_with_an_unknown_role_stops_startup_with_file_and_line() {
     policy.push_str("p, teachr, student, read, in_school, allow\n");
     let line = policy.lines().count();
     std::fs::write(dir.join("policy.csv"), policy).unwrap();
-    let error = Application::build(Config::for_database(database.url.clone(), dir))
-        .await
-        .err()
-        .expect("startup refused");
+    let error =
+        Application::build(Config::for_database(database.url.clone(), dir)).await.err().expect("startup refused");
     let message = format!("{error:#}");
-    assert!(
-        message.contains(&format!("policy.csv:{line}")),
-        "names file and line: {message}"
-    );
+    assert!(message.contains(&format!("policy.csv:{line}")), "names file and line: {message}");
     assert!(message.contains("teachr"), "names the problem: {message}");
     database.drop_database().await.unwrap();
 }
@@ -36,10 +31,7 @@ async fn encrypted_data_without_the_identity_file_stops_startup() {
     let url = app.database.url.clone();
     let mut config = Config::for_database(url, policy_dir());
     config.identity_file = None;
-    let error = Application::build(config)
-        .await
-        .err()
-        .expect("startup refused");
+    let error = Application::build(config).await.err().expect("startup refused");
     assert!(format!("{error:#}").contains("EMIS_IDENTITY_FILE"));
     app.stop().await.unwrap();
 }

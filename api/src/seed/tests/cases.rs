@@ -11,9 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 async fn demo_db(dir: &tempfile::TempDir) -> DatabaseConnection {
     let db = fresh_db(dir).await;
-    seed(&db, &TestSealer::new(), &SeedOptions::demo())
-        .await
-        .unwrap();
+    seed(&db, &TestSealer::new(), &SeedOptions::demo()).await.unwrap();
     db
 }
 
@@ -25,31 +23,15 @@ async fn the_demo_preset_has_every_kind_of_guardianship() {
     let mut schools: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
     let mut children: BTreeMap<i64, usize> = BTreeMap::new();
     for link in &links {
-        schools
-            .entry(link.guardian_id)
-            .or_default()
-            .insert(link.school_id);
+        schools.entry(link.guardian_id).or_default().insert(link.school_id);
         *children.entry(link.guardian_id).or_default() += 1;
     }
-    assert!(
-        schools.values().any(|s| s.len() == 2),
-        "a guardian with children in two schools"
-    );
-    assert!(
-        children.values().filter(|n| **n >= 2).count() > 10,
-        "siblings"
-    );
+    assert!(schools.values().any(|s| s.len() == 2), "a guardian with children in two schools");
+    assert!(children.values().filter(|n| **n >= 2).count() > 10, "siblings");
     assert!(links.iter().any(|l| l.access_status == "restricted"));
-    assert!(
-        links
-            .iter()
-            .any(|l| l.ends_on.is_some_and(|end| end < TODAY))
-    );
+    assert!(links.iter().any(|l| l.ends_on.is_some_and(|end| end < TODAY)));
     assert!(links.iter().any(|l| l.relationship == "guardian"));
-    let restricted = links
-        .iter()
-        .filter(|l| l.access_status == "restricted")
-        .count();
+    let restricted = links.iter().filter(|l| l.access_status == "restricted").count();
     assert!(restricted * 20 < links.len(), "only a few are restricted");
 }
 
@@ -59,36 +41,15 @@ async fn staff_who_left_keep_their_record_and_lose_their_posts() {
     let db = demo_db(&dir).await;
     let gone = Staff::find().filter(staff::Column::Status.is_in(["left", "transferred"]));
     let gone = gone.all(&db).await.unwrap();
-    assert!(
-        gone.iter().any(|s| s.status == "left") && gone.iter().any(|s| s.status == "transferred")
-    );
+    assert!(gone.iter().any(|s| s.status == "left") && gone.iter().any(|s| s.status == "transferred"));
     for person in &gone {
-        let history = StaffStatusHistory::find()
-            .filter(entity::staff_status_history::Column::StaffId.eq(person.id));
-        assert_eq!(
-            history.all(&db).await.unwrap().len(),
-            2,
-            "active, then {}",
-            person.status
-        );
-        let roles = StaffRole::find()
-            .filter(staff_role::Column::StaffId.eq(person.id))
-            .all(&db)
-            .await
-            .unwrap();
-        assert!(
-            roles
-                .iter()
-                .all(|r| r.ends_on.is_some_and(|end| end < TODAY))
-        );
-        let assignments =
-            TeachingAssignment::find().filter(teaching_assignment::Column::StaffId.eq(person.id));
+        let history = StaffStatusHistory::find().filter(entity::staff_status_history::Column::StaffId.eq(person.id));
+        assert_eq!(history.all(&db).await.unwrap().len(), 2, "active, then {}", person.status);
+        let roles = StaffRole::find().filter(staff_role::Column::StaffId.eq(person.id)).all(&db).await.unwrap();
+        assert!(roles.iter().all(|r| r.ends_on.is_some_and(|end| end < TODAY)));
+        let assignments = TeachingAssignment::find().filter(teaching_assignment::Column::StaffId.eq(person.id));
         let assignments = assignments.all(&db).await.unwrap();
-        assert!(
-            assignments
-                .iter()
-                .all(|a| a.ends_on.is_some_and(|end| end < TODAY))
-        );
+        assert!(assignments.iter().all(|a| a.ends_on.is_some_and(|end| end < TODAY)));
         assert!(!roles.is_empty() || !assignments.is_empty());
     }
 }
@@ -97,25 +58,14 @@ async fn staff_who_left_keep_their_record_and_lose_their_posts() {
 async fn schools_moved_from_the_district_office_to_the_commune_office() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(&dir).await;
-    let kind_of: BTreeMap<i64, String> = Org::find()
-        .all(&db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|o: org::Model| (o.id, o.kind))
-        .collect();
+    let kind_of: BTreeMap<i64, String> =
+        Org::find().all(&db).await.unwrap().into_iter().map(|o: org::Model| (o.id, o.kind)).collect();
     let links = OrgParent::find().all(&db).await.unwrap();
-    let school_links: Vec<&org_parent::Model> = links
-        .iter()
-        .filter(|l| kind_of[&l.org_id] == "school")
-        .collect();
+    let school_links: Vec<&org_parent::Model> = links.iter().filter(|l| kind_of[&l.org_id] == "school").collect();
     assert_eq!(school_links.len(), 2 * 2);
     for link in school_links {
         match kind_of[&link.parent_id].as_str() {
-            "district_office" => assert_eq!(
-                link.valid_to.map(|d| d.to_string()).as_deref(),
-                Some("2025-06-30")
-            ),
+            "district_office" => assert_eq!(link.valid_to.map(|d| d.to_string()).as_deref(), Some("2025-06-30")),
             "commune_office" => {
                 assert!(link.valid_to.is_none() && link.valid_from.to_string() == "2025-07-01")
             }

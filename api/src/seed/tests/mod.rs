@@ -22,10 +22,7 @@ struct TestSealer {
 
 impl TestSealer {
     fn new() -> Self {
-        Self {
-            identity: ServerIdentity::generate(),
-            blind: BlindIndexer::new(DataKey::generate()),
-        }
+        Self { identity: ServerIdentity::generate(), blind: BlindIndexer::new(DataKey::generate()) }
     }
 }
 
@@ -45,17 +42,8 @@ impl Sealer for TestSealer {
         row_id: i64,
         plaintext: &str,
     ) -> anyhow::Result<Vec<u8>> {
-        let ctx = FieldContext {
-            table,
-            column,
-            row_id,
-        };
-        Ok(emis_crypto::seal(
-            key,
-            u64::try_from(key_id)?,
-            &ctx,
-            plaintext.as_bytes(),
-        )?)
+        let ctx = FieldContext { table, column, row_id };
+        Ok(emis_crypto::seal(key, u64::try_from(key_id)?, &ctx, plaintext.as_bytes())?)
     }
 
     fn blind(&self, domain: &str, value: &str) -> String {
@@ -118,10 +106,7 @@ async fn tiny_has_the_expected_size_and_accounts() {
         ]
     );
     let text = report.to_string();
-    assert!(
-        text.contains("hieutruong") && text.contains(DEMO_PHONE),
-        "{text}"
-    );
+    assert!(text.contains("hieutruong") && text.contains(DEMO_PHONE), "{text}");
     // the tables the seed leaves empty still match their entities
     assert!(AuthSession::find().all(&db).await.unwrap().is_empty());
     assert!(SignInThrottle::find().all(&db).await.unwrap().is_empty());
@@ -130,21 +115,10 @@ async fn tiny_has_the_expected_size_and_accounts() {
 
 /// Students (id, name, birth date) and guardian names, in id order.
 async fn people(db: &DatabaseConnection) -> (Vec<(i64, String, Option<NaiveDate>)>, Vec<String>) {
-    let students = Student::find()
-        .order_by_asc(student::Column::Id)
-        .all(db)
-        .await
-        .unwrap();
-    let guardians = Guardian::find()
-        .order_by_asc(guardian::Column::Id)
-        .all(db)
-        .await
-        .unwrap();
+    let students = Student::find().order_by_asc(student::Column::Id).all(db).await.unwrap();
+    let guardians = Guardian::find().order_by_asc(guardian::Column::Id).all(db).await.unwrap();
     (
-        students
-            .into_iter()
-            .map(|s| (s.id, s.full_name, s.birth_date))
-            .collect(),
+        students.into_iter().map(|s| (s.id, s.full_name, s.birth_date)).collect(),
         guardians.into_iter().map(|g| g.full_name).collect(),
     )
 }
@@ -159,10 +133,7 @@ async fn the_same_options_give_the_same_people() {
     assert_eq!((students, guardians), people(&second).await);
     let dir = tempfile::tempdir().unwrap();
     let other = fresh_db(&dir).await;
-    let opts = SeedOptions {
-        seed: 7,
-        ..SeedOptions::tiny()
-    };
+    let opts = SeedOptions { seed: 7, ..SeedOptions::tiny() };
     seed(&other, &sealer, &opts).await.unwrap();
     assert_ne!(people(&first).await.0, people(&other).await.0);
 }
@@ -197,15 +168,11 @@ impl Sealer for FailingSealer {
 async fn a_failed_seed_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = fresh_db(&dir).await;
-    let err = seed(&db, &FailingSealer(TestSealer::new()), &SeedOptions::tiny())
-        .await
-        .unwrap_err();
+    let err = seed(&db, &FailingSealer(TestSealer::new()), &SeedOptions::tiny()).await.unwrap_err();
     assert!(format!("{err:#}").contains("the vault is gone"), "{err:#}");
     assert!(Org::find().all(&db).await.unwrap().is_empty());
     assert!(Staff::find().all(&db).await.unwrap().is_empty());
-    seed(&db, &TestSealer::new(), &SeedOptions::tiny())
-        .await
-        .unwrap();
+    seed(&db, &TestSealer::new(), &SeedOptions::tiny()).await.unwrap();
 }
 
 #[tokio::test]
@@ -223,11 +190,8 @@ async fn a_database_with_data_is_refused() {
 #[ignore = "slow; prints timings"]
 async fn timing() {
     let sealer = TestSealer::new();
-    let presets = [
-        ("tiny", SeedOptions::tiny()),
-        ("demo", SeedOptions::demo()),
-        ("benchmark", SeedOptions::benchmark()),
-    ];
+    let presets =
+        [("tiny", SeedOptions::tiny()), ("demo", SeedOptions::demo()), ("benchmark", SeedOptions::benchmark())];
     for (name, opts) in presets {
         let dir = tempfile::tempdir().unwrap();
         let db = fresh_db(&dir).await;
