@@ -1,6 +1,7 @@
 //! Authentication: argon2id passwords, opaque database-backed sessions, sign-in throttling,
 //! and the per-request [`Principal`] the privacy layer works from.
 
+pub mod facts;
 pub mod password;
 pub mod principal;
 pub mod session;

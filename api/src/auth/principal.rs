@@ -3,9 +3,10 @@
 //! who left, a guardianship that ended or a role that was withdrawn stops counting at the
 //! next request, whatever token the caller still holds.
 
+use super::facts;
 use chrono::NaiveDate;
 use emis_authz::Role;
-use entity::{guardian, guardianship, org_parent, section, staff, staff_role, teaching_assignment};
+use entity::org_parent;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
 use std::collections::{BTreeSet, HashMap};
 
@@ -112,94 +113,53 @@ impl Principal {
     }
 
     async fn load_guardian(&mut self, db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
-        let status: Option<String> = guardian::Entity::find_by_id(id)
-            .select_only()
-            .column(guardian::Column::Status)
-            .into_tuple()
-            .one(db)
-            .await?;
-        if status.as_deref() != Some("active") {
-            return Ok(false);
-        }
-        let children: Vec<i64> = guardianship::Entity::find()
-            .select_only()
-            .column(guardianship::Column::StudentId)
-            .filter(guardianship::Column::GuardianId.eq(id))
-            .filter(guardianship::Column::AccessStatus.eq("active"))
-            .filter(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, self.today))
-            .into_tuple()
-            .all(db)
-            .await?;
-        self.children = children.into_iter().collect();
-        self.roles.insert(Role::Guardian, BTreeSet::new());
-        Ok(true)
-    }
-
-    async fn load_staff(&mut self, db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
-        let status: Option<String> =
-            staff::Entity::find_by_id(id).select_only().column(staff::Column::Status).into_tuple().one(db).await?;
-        if status.as_deref() != Some("active") {
-            return Ok(false);
-        }
-        let roles: Vec<(String, i64)> = staff_role::Entity::find()
-            .select_only()
-            .columns([staff_role::Column::Role, staff_role::Column::OrgId])
-            .filter(staff_role::Column::StaffId.eq(id))
-            .filter(active_on(staff_role::Column::StartsOn, staff_role::Column::EndsOn, self.today))
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (name, org) in roles {
-            if let Ok(role) = name.parse::<Role>() {
-                self.roles.entry(role).or_default().insert(org);
-            }
-        }
-        self.load_assignments(db, id).await?;
-        if self.roles.contains_key(&Role::DistrictOfficer) {
-            let offices: Vec<i64> = self.orgs_of(Role::DistrictOfficer).collect();
-            self.overseen_schools = descendants(db, &offices, self.today).await?;
-        }
-        Ok(true)
-    }
-
-    async fn load_assignments(&mut self, db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
-        let rows: Vec<(String, Option<i64>, Option<i64>, i64)> = teaching_assignment::Entity::find()
-            .select_only()
-            .columns([
-                teaching_assignment::Column::Kind,
-                teaching_assignment::Column::SectionId,
-                teaching_assignment::Column::ClassId,
-                teaching_assignment::Column::SchoolId,
-            ])
-            .filter(teaching_assignment::Column::StaffId.eq(id))
-            .filter(active_on(teaching_assignment::Column::StartsOn, teaching_assignment::Column::EndsOn, self.today))
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (kind, section_id, class_id, school_id) in rows {
-            match (kind.as_str(), section_id, class_id) {
-                ("subject", Some(section_id), _) => {
-                    self.taught_sections.insert(section_id);
-                    self.roles.entry(Role::SubjectTeacher).or_default().insert(school_id);
-                }
-                ("homeroom", _, Some(class_id)) => {
-                    self.homeroom_classes.insert(class_id);
-                    self.roles.entry(Role::HomeroomTeacher).or_default().insert(school_id);
+        let mut active = false;
+        for fact in facts::load(db, &facts::guardian_query(id, self.today)).await? {
+            match (fact.fact.as_str(), fact.a) {
+                ("status", _) => active = fact.name == "active",
+                ("child", Some(student)) => {
+                    self.children.insert(student);
                 }
                 _ => {}
             }
         }
-        if !self.taught_sections.is_empty() {
-            let classes: Vec<i64> = section::Entity::find()
-                .select_only()
-                .column(section::Column::ClassId)
-                .filter(section::Column::Id.is_in(self.taught_sections.iter().copied()))
-                .into_tuple()
-                .all(db)
-                .await?;
-            self.taught_classes = classes.into_iter().collect();
+        if active {
+            self.roles.insert(Role::Guardian, BTreeSet::new());
         }
-        Ok(())
+        Ok(active)
+    }
+
+    async fn load_staff(&mut self, db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+        let mut active = false;
+        for fact in facts::load(db, &facts::staff_query(id, self.today)).await? {
+            self.add_staff_fact(&fact, &mut active);
+        }
+        if active && self.roles.contains_key(&Role::DistrictOfficer) {
+            let offices: Vec<i64> = self.orgs_of(Role::DistrictOfficer).collect();
+            self.overseen_schools = descendants(db, &offices, self.today).await?;
+        }
+        Ok(active)
+    }
+
+    fn add_staff_fact(&mut self, fact: &facts::Fact, active: &mut bool) {
+        match (fact.fact.as_str(), fact.a, fact.b, fact.c) {
+            ("status", ..) => *active = fact.name == "active",
+            ("role", Some(org), ..) => {
+                if let Ok(role) = fact.name.parse::<Role>() {
+                    self.roles.entry(role).or_default().insert(org);
+                }
+            }
+            ("subject", Some(school), Some(section), class) => {
+                self.taught_sections.insert(section);
+                self.taught_classes.extend(class);
+                self.roles.entry(Role::SubjectTeacher).or_default().insert(school);
+            }
+            ("homeroom", Some(school), _, Some(class)) => {
+                self.homeroom_classes.insert(class);
+                self.roles.entry(Role::HomeroomTeacher).or_default().insert(school);
+            }
+            _ => {}
+        }
     }
 }
 

@@ -21,8 +21,9 @@ pub use shape::{Shape, Target, shapes};
 use crate::auth::Principal;
 use emis_authz::{Action, Kind, Policy, Relationship, Role};
 use sea_orm::{Condition, DatabaseConnection, DbErr};
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Records the SQL let through that the per-record check refused, since start.
 pub static INCONSISTENCIES: AtomicU64 = AtomicU64::new(0);
@@ -34,12 +35,13 @@ pub struct Access {
     policy: Arc<Policy>,
     db: DatabaseConnection,
     sets: DerivedSets,
+    grants: Mutex<HashMap<(Kind, Action), Arc<[(Role, Relationship)]>>>,
 }
 
 impl Access {
     /// Access of `principal` under `policy`.
     pub fn new(principal: Arc<Principal>, policy: Arc<Policy>, db: DatabaseConnection) -> Self {
-        Self { principal, policy, db, sets: DerivedSets::default() }
+        Self { principal, policy, db, sets: DerivedSets::default(), grants: Mutex::default() }
     }
 
     /// Who is asking.
@@ -47,15 +49,24 @@ impl Access {
         &self.principal
     }
 
-    /// The (role, relationship) pairs the policy grants the caller for `kind` and `action`.
-    pub fn grants(&self, kind: Kind, action: Action) -> Vec<(Role, Relationship)> {
-        self.principal
+    /// The (role, relationship) pairs the policy grants the caller for `kind` and `action`,
+    /// worked out once per request.
+    pub fn grants(&self, kind: Kind, action: Action) -> Arc<[(Role, Relationship)]> {
+        if let Some(found) = self.grants.lock().ok().and_then(|cache| cache.get(&(kind, action)).cloned()) {
+            return found;
+        }
+        let grants: Arc<[(Role, Relationship)]> = self
+            .principal
             .roles
             .keys()
             .flat_map(|role| {
                 self.policy.allowed_relationships(*role, kind, action).into_iter().map(move |rel| (*role, rel))
             })
-            .collect()
+            .collect();
+        if let Ok(mut cache) = self.grants.lock() {
+            cache.insert((kind, action), Arc::clone(&grants));
+        }
+        grants
     }
 
     /// The SQL condition selecting the records of `shape` the caller may `action` as `kind`.
@@ -65,14 +76,14 @@ impl Access {
             return sql::never();
         }
         grants
-            .into_iter()
-            .fold(Condition::any(), |any, (role, rel)| any.add(sql::relationship(&self.principal, role, rel, shape)))
+            .iter()
+            .fold(Condition::any(), |any, &(role, rel)| any.add(sql::relationship(&self.principal, role, rel, shape)))
     }
 
     /// Whether the caller may `action` the record `target` as `kind`, by the per-record
     /// check and the cached enforcer.
     pub async fn permits(&self, kind: Kind, action: Action, target: Target) -> Result<bool, DbErr> {
-        for (role, rel) in self.grants(kind, action) {
+        for &(role, rel) in self.grants(kind, action).iter() {
             if check::holds(&self.db, &self.principal, &self.sets, role, rel, target).await? {
                 return Ok(true);
             }

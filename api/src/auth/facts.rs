@@ -1,0 +1,114 @@
+//! Loading the facts a principal is made of in one SQL statement: the account's status, and
+//! for staff their roles and teaching assignments, for guardians their children — all as of
+//! one date. One statement per request keeps authentication cheap; it runs on every request,
+//! so revocations count at once.
+
+use super::principal::active_on;
+use chrono::NaiveDate;
+use entity::{guardian, guardianship, section, staff, staff_role, teaching_assignment};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait as _, Func, Query, SelectStatement, UnionType};
+use sea_orm::{ColumnTrait as _, ConnectionTrait, DbErr};
+
+/// One row of the fact query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// `status`, `role`, `child`, or a teaching kind (`subject`, `homeroom`).
+    pub fact: String,
+    /// The status, or the role's name.
+    pub name: String,
+    /// The organisation (role), the school (assignment), the account (status) or the child.
+    pub a: Option<i64>,
+    /// The section of a subject assignment.
+    pub b: Option<i64>,
+    /// The class of an assignment.
+    pub c: Option<i64>,
+}
+
+fn literal(text: &str) -> Expr {
+    Expr::cust(format!("'{text}'"))
+}
+
+fn no_id() -> Expr {
+    Expr::cust("CAST(NULL AS BIGINT)")
+}
+
+/// `SELECT fact, name, a, b, c` with the given expressions.
+fn row(fact: Expr, name: Expr, a: Expr, b: Expr, c: Expr) -> SelectStatement {
+    Query::select()
+        .expr_as(fact, Alias::new("fact"))
+        .expr_as(name, Alias::new("name"))
+        .expr_as(a, Alias::new("a"))
+        .expr_as(b, Alias::new("b"))
+        .expr_as(c, Alias::new("c"))
+        .to_owned()
+}
+
+/// Facts of staff member `id` on `today`.
+pub fn staff_query(id: i64, today: NaiveDate) -> SelectStatement {
+    let mut status =
+        row(literal("status"), Expr::col(staff::Column::Status), Expr::col(staff::Column::Id), no_id(), no_id());
+    status.from(staff::Entity).and_where(staff::Column::Id.eq(id));
+    let mut roles = row(
+        literal("role"),
+        Expr::col(staff_role::Column::Role),
+        Expr::col(staff_role::Column::OrgId),
+        no_id(),
+        no_id(),
+    );
+    roles.from(staff_role::Entity).and_where(staff_role::Column::StaffId.eq(id)).cond_where(active_on(
+        staff_role::Column::StartsOn,
+        staff_role::Column::EndsOn,
+        today,
+    ));
+    let class = Func::coalesce([
+        Expr::col((section::Entity, section::Column::ClassId)),
+        Expr::col((teaching_assignment::Entity, teaching_assignment::Column::ClassId)),
+    ]);
+    let mut assignments = row(
+        Expr::col((teaching_assignment::Entity, teaching_assignment::Column::Kind)),
+        literal(""),
+        Expr::col((teaching_assignment::Entity, teaching_assignment::Column::SchoolId)),
+        Expr::col((teaching_assignment::Entity, teaching_assignment::Column::SectionId)),
+        Expr::from(class),
+    );
+    assignments
+        .from(teaching_assignment::Entity)
+        .left_join(
+            section::Entity,
+            Expr::col((section::Entity, section::Column::Id))
+                .equals((teaching_assignment::Entity, teaching_assignment::Column::SectionId)),
+        )
+        .and_where(teaching_assignment::Column::StaffId.eq(id))
+        .cond_where(active_on(teaching_assignment::Column::StartsOn, teaching_assignment::Column::EndsOn, today));
+    status.union(UnionType::All, roles).union(UnionType::All, assignments).to_owned()
+}
+
+/// Facts of guardian `id` on `today`.
+pub fn guardian_query(id: i64, today: NaiveDate) -> SelectStatement {
+    let mut status =
+        row(literal("status"), Expr::col(guardian::Column::Status), Expr::col(guardian::Column::Id), no_id(), no_id());
+    status.from(guardian::Entity).and_where(guardian::Column::Id.eq(id));
+    let mut children = row(literal("child"), literal(""), Expr::col(guardianship::Column::StudentId), no_id(), no_id());
+    children
+        .from(guardianship::Entity)
+        .and_where(guardianship::Column::GuardianId.eq(id))
+        .and_where(guardianship::Column::AccessStatus.eq("active"))
+        .cond_where(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, today));
+    status.union(UnionType::All, children).to_owned()
+}
+
+/// Runs a fact query.
+pub async fn load(db: &impl ConnectionTrait, query: &SelectStatement) -> Result<Vec<Fact>, DbErr> {
+    let rows = db.query_all(query).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Fact {
+                fact: row.try_get("", "fact")?,
+                name: row.try_get("", "name")?,
+                a: row.try_get("", "a")?,
+                b: row.try_get("", "b")?,
+                c: row.try_get("", "c")?,
+            })
+        })
+        .collect()
+}
