@@ -25,6 +25,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// The (role, relationship) pairs that grant a kind of record and action to the caller.
+pub type Grants = Arc<[(Role, Relationship)]>;
+
 /// Records the SQL let through that the per-record check refused, since start.
 pub static INCONSISTENCIES: AtomicU64 = AtomicU64::new(0);
 
@@ -35,7 +38,7 @@ pub struct Access {
     policy: Arc<Policy>,
     db: DatabaseConnection,
     sets: DerivedSets,
-    grants: Mutex<HashMap<(Kind, Action), Arc<[(Role, Relationship)]>>>,
+    grants: Mutex<HashMap<(Kind, Action), Grants>>,
 }
 
 impl Access {
@@ -51,11 +54,11 @@ impl Access {
 
     /// The (role, relationship) pairs the policy grants the caller for `kind` and `action`,
     /// worked out once per request.
-    pub fn grants(&self, kind: Kind, action: Action) -> Arc<[(Role, Relationship)]> {
+    pub fn grants(&self, kind: Kind, action: Action) -> Grants {
         if let Some(found) = self.grants.lock().ok().and_then(|cache| cache.get(&(kind, action)).cloned()) {
             return found;
         }
-        let grants: Arc<[(Role, Relationship)]> = self
+        let grants: Grants = self
             .principal
             .roles
             .keys()
