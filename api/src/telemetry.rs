@@ -31,7 +31,8 @@ pub fn init(log_format: &str, otlp_endpoint: Option<&str>) -> anyhow::Result<Tel
     let fmt = if log_format == "json" {
         tracing_subscriber::fmt::layer().json().with_writer(std::io::stderr).boxed()
     } else {
-        tracing_subscriber::fmt::layer().with_writer(std::io::stderr).boxed()
+        let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        tracing_subscriber::fmt::layer().with_ansi(colour).with_writer(std::io::stderr).boxed()
     };
     let provider = otlp_endpoint.map(tracer_provider).transpose()?;
     let otel = provider.as_ref().map(|provider| tracing_opentelemetry::layer().with_tracer(provider.tracer("emis")));

@@ -13,6 +13,8 @@ pub struct Model {
     pub school_id: i64,
     pub section_id: i64,
     pub assessment_id: i64,
+    /// The assessment's semester, kept on the result so a student's semester is one index walk.
+    pub semester_id: i64,
     pub student_id: i64,
     pub score_tenths: Option<i16>,
     pub passed: Option<bool>,

@@ -34,6 +34,8 @@ impl MigrationTrait for Migration {
                 .col(reference("school_id"))
                 .col(reference("section_id"))
                 .col(reference("assessment_id"))
+                // the assessment's semester, so a student's semester is one index walk
+                .col(reference("semester_id"))
                 .col(reference("student_id"))
                 // score in tenths (0..=100) for scored subjects
                 .col(small_integer_null("score_tenths"))
@@ -65,6 +67,7 @@ impl MigrationTrait for Migration {
         let indexes = vec![
             index("assessment", &["section_id", "semester_id"], false),
             index("result", &["student_id", "assessment_id"], true),
+            index("result", &["student_id", "semester_id"], false),
             index("result", &["section_id"], false),
             index("attendance", &["student_id", "date"], false),
             index("attendance", &["class_id", "date"], false),

@@ -12,7 +12,8 @@ use sea_orm::{ColumnTrait as _, ConnectionTrait, DbErr};
 /// One row of the fact query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fact {
-    /// `status`, `role`, `child`, or a teaching kind (`subject`, `homeroom`).
+    /// `status`, `role`, `child`, a teaching kind (`subject`, `homeroom`), or
+    /// `homeroom_section` (a section of a class the staff member is homeroom teacher of).
     pub fact: String,
     /// The status, or the role's name.
     pub name: String,
@@ -80,7 +81,28 @@ pub fn staff_query(id: i64, today: NaiveDate) -> SelectStatement {
         )
         .and_where(teaching_assignment::Column::StaffId.eq(id))
         .cond_where(active_on(teaching_assignment::Column::StartsOn, teaching_assignment::Column::EndsOn, today));
-    status.union(UnionType::All, roles).union(UnionType::All, assignments).to_owned()
+    let mut homeroom_sections = row(
+        literal("homeroom_section"),
+        literal(""),
+        Expr::col((section::Entity, section::Column::SchoolId)),
+        Expr::col((section::Entity, section::Column::Id)),
+        Expr::col((section::Entity, section::Column::ClassId)),
+    );
+    homeroom_sections
+        .from(section::Entity)
+        .inner_join(
+            teaching_assignment::Entity,
+            Expr::col((teaching_assignment::Entity, teaching_assignment::Column::ClassId))
+                .equals((section::Entity, section::Column::ClassId)),
+        )
+        .and_where(teaching_assignment::Column::StaffId.eq(id))
+        .and_where(teaching_assignment::Column::Kind.eq("homeroom"))
+        .cond_where(active_on(teaching_assignment::Column::StartsOn, teaching_assignment::Column::EndsOn, today));
+    status
+        .union(UnionType::All, roles)
+        .union(UnionType::All, assignments)
+        .union(UnionType::All, homeroom_sections)
+        .to_owned()
 }
 
 /// Facts of guardian `id` on `today`.

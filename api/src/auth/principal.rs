@@ -53,8 +53,13 @@ pub struct Principal {
     pub taught_sections: BTreeSet<i64>,
     /// Classes of the sections the caller teaches.
     pub taught_classes: BTreeSet<i64>,
+    /// Sections of the classes the caller is homeroom teacher of.
+    pub homeroom_sections: BTreeSet<i64>,
     /// Schools under the offices where the caller is an officer.
     pub overseen_schools: BTreeSet<i64>,
+    /// What a scoped token (a vendor client's) may reach, on top of the policy; `None` for
+    /// people signed in with a password, whose reach the policy alone decides.
+    pub scopes: Option<BTreeSet<String>>,
 }
 
 impl Principal {
@@ -69,7 +74,9 @@ impl Principal {
             homeroom_classes: BTreeSet::new(),
             taught_sections: BTreeSet::new(),
             taught_classes: BTreeSet::new(),
+            homeroom_sections: BTreeSet::new(),
             overseen_schools: BTreeSet::new(),
+            scopes: None,
         }
     }
 
@@ -153,6 +160,9 @@ impl Principal {
                 self.taught_sections.insert(section);
                 self.taught_classes.extend(class);
                 self.roles.entry(Role::SubjectTeacher).or_default().insert(school);
+            }
+            ("homeroom_section", _, Some(section), _) => {
+                self.homeroom_sections.insert(section);
             }
             ("homeroom", Some(school), _, Some(class)) => {
                 self.homeroom_classes.insert(class);

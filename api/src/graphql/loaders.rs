@@ -10,7 +10,7 @@ use async_graphql::dataloader::Loader;
 use emis_authz::{Action, Kind};
 use entity::{assessment, guardian, guardianship, result, section};
 use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Loader error: details are logged where they happen, the client sees an internal error.
@@ -107,33 +107,33 @@ impl Loader<(i64, i64)> for ResultsOfStudent {
     type Error = LoadError;
 
     async fn load(&self, keys: &[(i64, i64)]) -> Result<HashMap<(i64, i64), Vec<ResultRow>>, LoadError> {
-        let students: Vec<i64> = keys.iter().map(|(student, _)| *student).collect();
-        let semesters: Vec<i64> = keys.iter().map(|(_, semester)| *semester).collect();
+        let students: BTreeSet<i64> = keys.iter().map(|(student, _)| *student).collect();
+        let semesters: BTreeSet<i64> = keys.iter().map(|(_, semester)| *semester).collect();
         let rows = result::Entity::find()
-            .find_also_related(assessment::Entity)
             .filter(result::Column::StudentId.is_in(students))
-            .filter(assessment::Column::SemesterId.is_in(semesters))
+            .filter(result::Column::SemesterId.is_in(semesters))
             .filter(self.access.filter(Kind::Result, Action::Read, &shapes::result()))
             .all(&self.db)
             .await
             .map_err(internal)?;
-        let rows: Vec<(result::Model, assessment::Model)> =
-            rows.into_iter().filter_map(|(r, a)| a.map(|a| (r, a))).collect();
-        let rows = self.access.admit(Kind::Result, rows, |(r, _)| result_target(r)).await.map_err(internal)?;
-        let section_ids: Vec<i64> = rows.iter().map(|(r, _)| r.section_id).collect();
-        let subjects: HashMap<i64, i64> = section::Entity::find()
-            .filter(section::Column::Id.is_in(section_ids))
+        let rows = self.access.admit(Kind::Result, rows, result_target).await.map_err(internal)?;
+        let assessment_ids: BTreeSet<i64> = rows.iter().map(|row| row.assessment_id).collect();
+        let assessments: HashMap<i64, (assessment::Model, i64)> = assessment::Entity::find()
+            .find_also_related(section::Entity)
+            .filter(assessment::Column::Id.is_in(assessment_ids))
             .all(&self.db)
             .await
             .map_err(internal)?
             .into_iter()
-            .map(|s| (s.id, s.subject_id))
+            .filter_map(|(assessment, section)| {
+                section.map(|section| (assessment.id, (assessment, section.subject_id)))
+            })
             .collect();
         let mut grouped: HashMap<(i64, i64), Vec<ResultRow>> = HashMap::new();
-        for (result, assessment) in rows {
+        for result in rows {
+            let Some((assessment, subject_id)) = assessments.get(&result.assessment_id).cloned() else { continue };
             self.disclosures.note(self.access.principal(), result.student_id, result.school_id, Kind::Result.as_str());
-            let subject_id = subjects.get(&result.section_id).copied().unwrap_or_default();
-            grouped.entry((result.student_id, assessment.semester_id)).or_default().push(ResultRow {
+            grouped.entry((result.student_id, result.semester_id)).or_default().push(ResultRow {
                 result,
                 assessment,
                 subject_id,

@@ -6,7 +6,7 @@ use super::shape::Target;
 use crate::auth::Principal;
 use crate::auth::principal::active_on;
 use emis_authz::{Relationship, Role};
-use entity::{enrollment, section};
+use entity::enrollment;
 use sea_orm::{ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
 use std::collections::BTreeSet;
 use tokio::sync::OnceCell;
@@ -16,7 +16,6 @@ use tokio::sync::OnceCell;
 pub struct DerivedSets {
     homeroom_students: OnceCell<BTreeSet<i64>>,
     taught_students: OnceCell<BTreeSet<i64>>,
-    homeroom_sections: OnceCell<BTreeSet<i64>>,
     child_classes: OnceCell<BTreeSet<i64>>,
     child_schools: OnceCell<BTreeSet<i64>>,
 }
@@ -34,7 +33,7 @@ pub async fn holds(
         Target::Personal { student, school, section, class } => match rel {
             Relationship::GuardianOf => principal.children.contains(&student),
             Relationship::HomeroomOf => match (section, class) {
-                (Some(section), _) => homeroom_sections(db, principal, sets).await?.contains(&section),
+                (Some(section), _) => principal.homeroom_sections.contains(&section),
                 (None, Some(class)) => principal.homeroom_classes.contains(&class),
                 (None, None) => enrolled(db, principal, &sets.homeroom_students, &principal.homeroom_classes)
                     .await?
@@ -119,28 +118,6 @@ async fn enrolled<'a>(
         Ok(students.into_iter().collect())
     })
     .await
-}
-
-async fn homeroom_sections<'a>(
-    db: &DatabaseConnection,
-    principal: &Principal,
-    sets: &'a DerivedSets,
-) -> Result<&'a BTreeSet<i64>, DbErr> {
-    sets.homeroom_sections
-        .get_or_try_init(|| async {
-            if principal.homeroom_classes.is_empty() {
-                return Ok(BTreeSet::new());
-            }
-            let ids: Vec<i64> = section::Entity::find()
-                .select_only()
-                .column(section::Column::Id)
-                .filter(section::Column::ClassId.is_in(principal.homeroom_classes.iter().copied()))
-                .into_tuple()
-                .all(db)
-                .await?;
-            Ok(ids.into_iter().collect())
-        })
-        .await
 }
 
 /// Classes (or schools) of the caller's children's enrollments active today.

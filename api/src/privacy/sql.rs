@@ -10,7 +10,7 @@ use super::shape::Shape;
 use crate::auth::Principal;
 use crate::auth::principal::active_on;
 use emis_authz::{Relationship, Role};
-use entity::{enrollment, section};
+use entity::enrollment;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait as _, Condition};
 use std::collections::BTreeSet;
@@ -64,7 +64,7 @@ fn personal(
     match rel {
         Relationship::GuardianOf => Some(student.clone().is_in(ids(&principal.children))),
         Relationship::HomeroomOf => Some(match (section, class) {
-            (Some(section), _) => section.clone().in_subquery(sections_of(&principal.homeroom_classes)),
+            (Some(section), _) => section.clone().is_in(ids(&principal.homeroom_sections)),
             (None, Some(class)) => class.clone().is_in(ids(&principal.homeroom_classes)),
             (None, None) => student.clone().in_subquery(enrolled_in(principal, &principal.homeroom_classes)),
         }),
@@ -119,14 +119,5 @@ fn child_enrollments(principal: &Principal, column: enrollment::Column) -> Selec
         .from(enrollment::Entity)
         .and_where(enrollment::Column::StudentId.is_in(ids(&principal.children)))
         .cond_where(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, principal.today))
-        .to_owned()
-}
-
-/// Sections of `classes`.
-fn sections_of(classes: &BTreeSet<i64>) -> SelectStatement {
-    Query::select()
-        .column(section::Column::Id)
-        .from(section::Entity)
-        .and_where(section::Column::ClassId.is_in(ids(classes)))
         .to_owned()
 }

@@ -50,7 +50,7 @@ fn section_records(ctx: &mut Ctx, base: &Base, school: &School, section: &Sectio
             sequence,
         });
         if let Some(day) = taken {
-            results(ctx, school, section, (assessment_id, day), pupils);
+            results(ctx, school, section, (assessment_id, base.semester_id, day), pupils);
         }
     }
 }
@@ -75,7 +75,7 @@ fn results(
     ctx: &mut Ctx,
     school: &School,
     section: &SectionPlan,
-    (assessment_id, day): (i64, NaiveDate),
+    (assessment_id, semester_id, day): (i64, i64, NaiveDate),
     pupils: &[Pupil],
 ) {
     let whole = school.level == SchoolLevel::Th;
@@ -87,6 +87,7 @@ fn results(
             school_id: school.id,
             section_id: section.id,
             assessment_id,
+            semester_id,
             student_id: pupil.id,
             score_tenths,
             passed,
