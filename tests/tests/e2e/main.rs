@@ -4,6 +4,7 @@
 mod agreement;
 mod attacks;
 mod disclosures;
+mod instances;
 mod roles;
 mod schema;
 mod sessions;
