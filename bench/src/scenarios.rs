@@ -28,7 +28,7 @@ pub struct Scenario {
 }
 
 const GUARDIAN: &str = "{ me { children { fullName results { subjectId kind sequence score passed } } } }";
-const GRADE_SHEET: &str = "query($id: ID!) { section(id: $id) { subject { name } students { fullName results { sectionId kind sequence score passed } } } }";
+const GRADE_SHEET: &str = "query($id: ID!) { section(id: $id) { subject { name } students { fullName results(sectionId: $id) { kind sequence score passed } } } }";
 const ROSTER: &str =
     "query($id: ID!) { class(id: $id) { name students { fullName guardians { fullName relationship phone } } } }";
 const SEARCH: &str =

@@ -10,7 +10,7 @@ use async_graphql::dataloader::Loader;
 use emis_authz::{Action, Kind};
 use entity::{assessment, guardian, guardianship, result, section};
 use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// Loader error: details are logged where they happen, the client sees an internal error.
@@ -102,16 +102,29 @@ pub struct ResultsOfStudent {
     pub disclosures: Arc<Disclosures>,
 }
 
-impl Loader<(i64, i64)> for ResultsOfStudent {
+/// Which results a field asks for: a student's in a semester, optionally of one section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ResultsKey {
+    pub student: i64,
+    pub semester: i64,
+    pub section: Option<i64>,
+}
+
+impl Loader<ResultsKey> for ResultsOfStudent {
     type Value = Vec<ResultRow>;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[(i64, i64)]) -> Result<HashMap<(i64, i64), Vec<ResultRow>>, LoadError> {
-        let students: BTreeSet<i64> = keys.iter().map(|(student, _)| *student).collect();
-        let semesters: BTreeSet<i64> = keys.iter().map(|(_, semester)| *semester).collect();
-        let rows = result::Entity::find()
+    async fn load(&self, keys: &[ResultsKey]) -> Result<HashMap<ResultsKey, Vec<ResultRow>>, LoadError> {
+        let students: BTreeSet<i64> = keys.iter().map(|key| key.student).collect();
+        let semesters: BTreeSet<i64> = keys.iter().map(|key| key.semester).collect();
+        let sections: Option<BTreeSet<i64>> = keys.iter().map(|key| key.section).collect();
+        let mut select = result::Entity::find()
             .filter(result::Column::StudentId.is_in(students))
-            .filter(result::Column::SemesterId.is_in(semesters))
+            .filter(result::Column::SemesterId.is_in(semesters));
+        if let Some(sections) = sections {
+            select = select.filter(result::Column::SectionId.is_in(sections));
+        }
+        let rows = select
             .filter(self.access.filter(Kind::Result, Action::Read, &shapes::result()))
             .all(&self.db)
             .await
@@ -129,15 +142,18 @@ impl Loader<(i64, i64)> for ResultsOfStudent {
                 section.map(|section| (assessment.id, (assessment, section.subject_id)))
             })
             .collect();
-        let mut grouped: HashMap<(i64, i64), Vec<ResultRow>> = HashMap::new();
+        let wanted: HashSet<ResultsKey> = keys.iter().copied().collect();
+        let mut grouped: HashMap<ResultsKey, Vec<ResultRow>> = HashMap::new();
         for result in rows {
             let Some((assessment, subject_id)) = assessments.get(&result.assessment_id).cloned() else { continue };
             self.disclosures.note(self.access.principal(), result.student_id, result.school_id, Kind::Result.as_str());
-            grouped.entry((result.student_id, result.semester_id)).or_default().push(ResultRow {
-                result,
-                assessment,
-                subject_id,
-            });
+            let row = ResultRow { result, assessment, subject_id };
+            for section in [None, Some(row.result.section_id)] {
+                let key = ResultsKey { student: row.result.student_id, semester: row.result.semester_id, section };
+                if wanted.contains(&key) {
+                    grouped.entry(key).or_default().push(row.clone());
+                }
+            }
         }
         Ok(grouped)
     }

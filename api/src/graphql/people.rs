@@ -4,7 +4,7 @@
 
 use super::context::access;
 use super::ids;
-use super::loaders::{GuardianLink, GuardiansOfStudent, ResultsOfStudent};
+use super::loaders::{GuardianLink, GuardiansOfStudent, ResultsKey, ResultsOfStudent};
 use super::records::{self, AttendanceRecord, EnrollmentRecord, ResultRecord};
 use super::school::School;
 use super::sensitive::{Sealed, reveal};
@@ -97,13 +97,27 @@ impl Student {
         records::enrollments_of(ctx, self.0.id).await
     }
     /// Results of a semester (default: the semester running today, or the last one begun).
-    async fn results(&self, ctx: &Context<'_>, semester_id: Option<ID>) -> ApiResult<Vec<ResultRecord>> {
+    /// Only the results of one section (a teacher's grade sheet), when given.
+    async fn results(
+        &self,
+        ctx: &Context<'_>,
+        semester_id: Option<ID>,
+        section_id: Option<ID>,
+    ) -> ApiResult<Vec<ResultRecord>> {
         let Some(semester) = records::semester_or_current(ctx, semester_id.as_ref().map(|id| id.as_str())).await?
         else {
             return Ok(Vec::new());
         };
         let loader = ctx.data::<DataLoader<ResultsOfStudent>>().map_err(|_| ApiError::Internal)?;
-        let rows = loader.load_one((self.0.id, semester)).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
+        let section = match &section_id {
+            Some(id) => match ids::decode_as("Section", id) {
+                Some(section) => Some(section),
+                None => return Ok(Vec::new()),
+            },
+            None => None,
+        };
+        let key = ResultsKey { student: self.0.id, semester, section };
+        let rows = loader.load_one(key).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
         Ok(rows.into_iter().map(ResultRecord).collect())
     }
     /// Who was shown this student's grades or sensitive fields (newest first), as far as the

@@ -1,8 +1,8 @@
 //! Tracing of GraphQL requests without personal data. async-graphql's own tracing extension
 //! records the query text with its variables inlined (a searched name, an identity number, a
 //! password), so EMIS uses this one instead: a span per request, per operation (its name
-//! only) and per resolver of an object or list field (its path and types), never arguments,
-//! variables or values.
+//! only) and, at DEBUG level, per resolver of an object or list field (its path and types),
+//! never arguments, variables or values.
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextRequest, NextResolve, ResolveInfo,
@@ -54,7 +54,9 @@ impl Extension for SafeTracingExtension {
         if leaf || info.is_for_introspection {
             return next.run(ctx, info).await;
         }
-        let span = tracing::info_span!(
+        // Field spans are many (one per object in a list): DEBUG, so they cost nothing unless
+        // asked for (EMIS_LOG=debug).
+        let span = tracing::debug_span!(
             "graphql.resolve",
             path = %info.path_node,
             parent_type = info.parent_type,
