@@ -154,11 +154,13 @@ pub async fn roster(ctx: &Context<'_>, class: i64) -> ApiResult<Vec<Student>> {
         .filter(student::Column::Id.in_subquery(enrolled))
         .order_by_asc(student::Column::SortName)
         .order_by_asc(student::Column::Id);
+    // Every row was selected as a member of `class` today, so the check judges teacher
+    // relationships on that class (no per-request set of students to load).
     let rows = visible(ctx, Kind::Student, &shapes::student(), select, |row| Target::Personal {
         student: row.id,
         school: row.school_id,
         section: None,
-        class: None,
+        class: Some(class),
     })
     .await?;
     Ok(rows.into_iter().map(Student).collect())
