@@ -15,7 +15,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::Utc;
 use sea_orm::ConnectionTrait as _;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -47,7 +46,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLRequest) -> Response {
     let principal = match bearer(&headers) {
-        None => Principal::anonymous(Utc::now().date_naive()),
+        None => Principal::anonymous(crate::clock::today()),
         Some(token) => match session::authenticate(&http.state.db, token).await {
             Ok(Some(principal)) => principal,
             Ok(None) => return error_response(ApiError::Unauthenticated),

@@ -16,10 +16,12 @@
 //! - [`graphiql`]: the GraphiQL page with its assets embedded (works offline).
 //! - [`seed`]: deterministic demo data.
 //! - [`cli`]: the command line.
+//! - [`clock`]: the date in Vietnam that effective dates are judged on.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod disclosure;

@@ -138,6 +138,11 @@ impl Vault {
         }
     }
 
+    /// Whether data key `key_id` is in the cache.
+    pub fn has_key(&self, key_id: u64) -> bool {
+        self.keys.as_ref().is_some_and(|keys| keys.keyring.get(key_id).is_some())
+    }
+
     /// The key id a sealed value names, if it is well formed.
     pub fn key_id_of(sealed: &[u8]) -> Option<u64> {
         emis_crypto::sealed_key_id(sealed).ok()

@@ -93,7 +93,7 @@ async fn username_of(state: &AppState, staff_id: i64) -> anyhow::Result<String> 
 
 /// Up to 50 active assignments of `kind`, each signed in as its teacher.
 async fn assignments(state: &AppState, kind: &str, query: &str, id_kind: &str) -> anyhow::Result<Vec<Request>> {
-    let today = chrono::Utc::now().date_naive();
+    let today = emis::clock::today();
     let rows = teaching_assignment::Entity::find()
         .filter(teaching_assignment::Column::Kind.eq(kind))
         .filter(teaching_assignment::Column::StartsOn.lte(today))

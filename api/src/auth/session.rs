@@ -150,7 +150,7 @@ pub async fn refresh(
         .await?
         .ok_or(AuthError::InvalidCredentials)?;
     let account = account_of(&session).ok_or(AuthError::InvalidCredentials)?;
-    if Principal::load(db, account, Some(session.id), now.date_naive()).await?.is_none() {
+    if Principal::load(db, account, Some(session.id), crate::clock::date_in_vietnam(now)).await?.is_none() {
         return Err(AuthError::InvalidCredentials);
     }
     let issued = new_tokens(lifetimes, now);
@@ -198,5 +198,5 @@ pub async fn authenticate(db: &impl ConnectionTrait, access_token: &str) -> Resu
     let Some(account) = account_of(&session) else {
         return Ok(None);
     };
-    Principal::load(db, account, Some(session.id), now.date_naive()).await
+    Principal::load(db, account, Some(session.id), crate::clock::date_in_vietnam(now)).await
 }

@@ -41,7 +41,11 @@ pub async fn reveal(ctx: &Context<'_>, kind: Kind, targets: &[Target], sealed: S
         disclosures.note(access.principal(), *student, *school, kind.as_str());
     }
     let key_id = Vault::key_id_of(value)?;
-    let loader = ctx.data::<DataLoader<KeyLoader>>().ok()?;
-    loader.load_one(key_id).await.ok()?;
-    state(ctx).ok()?.vault.open_field(sealed.table, sealed.column, sealed.row_id, value)
+    let vault = &state(ctx).ok()?.vault;
+    if !vault.has_key(key_id) {
+        // Missing keys of one response are fetched together, in one query.
+        let loader = ctx.data::<DataLoader<KeyLoader>>().ok()?;
+        loader.load_one(key_id).await.ok()?;
+    }
+    vault.open_field(sealed.table, sealed.column, sealed.row_id, value)
 }

@@ -132,7 +132,7 @@ async fn check_all(db: &DatabaseConnection, access: &Access) -> usize {
 async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_role() {
     let app = TestApp::spawn().await.unwrap();
     let db = &app.state.db;
-    let today = chrono::Utc::now().date_naive();
+    let today = emis::clock::today();
     let policy = app.state.policy.current();
     let mut accounts: Vec<Account> =
         staff::Entity::find().all(db).await.unwrap().iter().map(|s| Account::Staff(s.id)).collect();

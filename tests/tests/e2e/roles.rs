@@ -207,7 +207,7 @@ async fn a_withdrawn_role_stops_counting_at_the_next_request() {
         .unwrap()
         .unwrap();
     staff_role::Entity::update_many()
-        .col_expr(staff_role::Column::EndsOn, sea_orm::sea_query::Expr::value(chrono_yesterday()))
+        .col_expr(staff_role::Column::EndsOn, sea_orm::sea_query::Expr::value(yesterday()))
         .filter(staff_role::Column::StaffId.eq(principal.id))
         .exec(&app.state.db)
         .await
@@ -216,7 +216,7 @@ async fn a_withdrawn_role_stops_counting_at_the_next_request() {
     app.stop().await.unwrap();
 }
 
-fn chrono_yesterday() -> sea_orm::prelude::Date {
-    let today = chrono::Utc::now().date_naive();
+fn yesterday() -> sea_orm::prelude::Date {
+    let today = emis::clock::today();
     today.pred_opt().unwrap()
 }
