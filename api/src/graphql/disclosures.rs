@@ -68,14 +68,7 @@ pub async fn entries(ctx: &Context<'_>, narrow: Condition, first: u64) -> ApiRes
         .limit(first.min(200))
         .all(&state(ctx)?.db)
         .await?;
-    let rows = access
-        .admit(Kind::Disclosure, rows, |row| Target::Personal {
-            student: row.student_id,
-            school: row.school_id,
-            section: None,
-            class: None,
-        })
-        .await?;
+    let rows = access.admit(Kind::Disclosure, rows, |row| Target::student(row.student_id, row.school_id)).await?;
     Ok(rows.into_iter().map(DisclosureEntry).collect())
 }
 

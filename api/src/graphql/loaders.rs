@@ -84,7 +84,7 @@ impl Loader<i64> for GuardiansOfStudent {
 
 /// The record a guardianship concerns, for checks.
 pub fn link_target(link: &guardianship::Model) -> Target {
-    Target::Personal { student: link.student_id, school: link.school_id, section: None, class: None }
+    Target::student(link.student_id, link.school_id)
 }
 
 /// A result with its assessment and subject.

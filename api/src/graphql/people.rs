@@ -26,7 +26,7 @@ impl Student {
 
     /// The record this student is, for checks.
     pub fn target(&self) -> Target {
-        Target::Personal { student: self.0.id, school: self.0.school_id, section: None, class: None }
+        Target::student(self.0.id, self.0.school_id)
     }
 
     fn sealed<'a>(&'a self, column: &'static str, value: &'a Option<Vec<u8>>) -> Sealed<'a> {

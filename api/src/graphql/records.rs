@@ -40,12 +40,7 @@ pub async fn enrollments_of(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<En
         .all(&crate::graphql::context::state(ctx)?.db)
         .await?;
     let rows = access
-        .admit(Kind::Enrollment, rows, |row| Target::Personal {
-            student: row.student_id,
-            school: row.school_id,
-            section: None,
-            class: Some(row.class_id),
-        })
+        .admit(Kind::Enrollment, rows, |row| Target::student_in_class(row.student_id, row.school_id, row.class_id))
         .await?;
     Ok(rows.into_iter().map(EnrollmentRecord).collect())
 }
@@ -122,12 +117,7 @@ pub async fn attendance_of(
         .all(&crate::graphql::context::state(ctx)?.db)
         .await?;
     let rows = access
-        .admit(Kind::Attendance, rows, |row| Target::Personal {
-            student: row.student_id,
-            school: row.school_id,
-            section: None,
-            class: Some(row.class_id),
-        })
+        .admit(Kind::Attendance, rows, |row| Target::student_in_class(row.student_id, row.school_id, row.class_id))
         .await?;
     Ok(rows.into_iter().map(AttendanceRecord).collect())
 }

@@ -156,11 +156,8 @@ pub async fn roster(ctx: &Context<'_>, class: i64) -> ApiResult<Vec<Student>> {
         .order_by_asc(student::Column::Id);
     // Every row was selected as a member of `class` today, so the check judges teacher
     // relationships on that class (no per-request set of students to load).
-    let rows = visible(ctx, Kind::Student, &shapes::student(), select, |row| Target::Personal {
-        student: row.id,
-        school: row.school_id,
-        section: None,
-        class: Some(class),
+    let rows = visible(ctx, Kind::Student, &shapes::student(), select, |row| {
+        Target::student_in_class(row.id, row.school_id, class)
     })
     .await?;
     Ok(rows.into_iter().map(Student).collect())

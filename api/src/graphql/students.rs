@@ -184,7 +184,7 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
 
 /// The record a student row is, for checks.
 pub fn student_target(row: &student::Model) -> Target {
-    Target::Personal { student: row.id, school: row.school_id, section: None, class: None }
+    Target::student(row.id, row.school_id)
 }
 
 /// The student `id`, if the caller may see it.

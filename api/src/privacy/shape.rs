@@ -33,6 +33,19 @@ pub enum Target {
     Section { section: i64, class: i64, school: i64 },
 }
 
+impl Target {
+    /// A record about one student, judged on the student and their school.
+    pub fn student(student: i64, school: i64) -> Self {
+        Self::Personal { student, school, section: None, class: None }
+    }
+
+    /// A record about one student in one class (an enrollment, a roll-call entry, a
+    /// roster row), so teacher relationships are judged on that class.
+    pub fn student_in_class(student: i64, school: i64, class: i64) -> Self {
+        Self::Personal { student, school, section: None, class: Some(class) }
+    }
+}
+
 /// `table.column` as an expression.
 pub fn col<E, C>(entity: E, column: C) -> Expr
 where
