@@ -29,14 +29,19 @@ impl Telemetry {
 pub fn init(log_format: &str, otlp_endpoint: Option<&str>) -> anyhow::Result<Telemetry> {
     let filter = EnvFilter::try_from_env("EMIS_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let fmt = if log_format == "json" {
-        tracing_subscriber::fmt::layer().json().with_writer(std::io::stderr).boxed()
+        tracing_subscriber::fmt::layer().json().with_writer(std::io::stderr).with_filter(filter).boxed()
     } else {
         let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
-        tracing_subscriber::fmt::layer().with_ansi(colour).with_writer(std::io::stderr).boxed()
+        tracing_subscriber::fmt::layer().with_ansi(colour).with_writer(std::io::stderr).with_filter(filter).boxed()
     };
     let provider = otlp_endpoint.map(tracer_provider).transpose()?;
-    let otel = provider.as_ref().map(|provider| tracing_opentelemetry::layer().with_tracer(provider.tracer("emis")));
-    let installed = tracing_subscriber::registry().with(filter).with(fmt).with(otel).try_init();
+    // Exported traces get requests, resolvers (DEBUG spans) and SQL statements, whatever the
+    // log filter says.
+    let otel = provider.as_ref().map(|provider| {
+        let traced = EnvFilter::new("info,sqlx=warn,emis::graphql::tracing=debug");
+        tracing_opentelemetry::layer().with_tracer(provider.tracer("emis")).with_filter(traced)
+    });
+    let installed = tracing_subscriber::registry().with(fmt).with(otel).try_init();
     if installed.is_err() {
         // A subscriber is already installed (tests start many servers in one process).
         return Ok(Telemetry { provider: None });

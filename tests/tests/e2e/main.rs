@@ -10,3 +10,4 @@ mod roles;
 mod schema;
 mod sessions;
 mod startup;
+mod traces;
