@@ -6,6 +6,7 @@
 use crate::auth::{Principal, session};
 use crate::disclosure::{Disclosures, Recipient, purpose_from_header};
 use crate::error::ApiError;
+use crate::graphql::documents::DocumentCache;
 use crate::graphql::{EmisSchema, request_data};
 use crate::privacy::{Access, INCONSISTENCIES};
 use crate::state::AppState;
@@ -24,6 +25,7 @@ use std::sync::atomic::Ordering;
 struct Http {
     state: Arc<AppState>,
     schema: EmisSchema,
+    documents: Arc<DocumentCache>,
 }
 
 /// The router of the whole API.
@@ -36,7 +38,7 @@ pub fn router(state: Arc<AppState>, schema: EmisSchema) -> Router {
         .merge(crate::graphiql::routes())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(Http { state, schema })
+        .with_state(Http { state, schema, documents: Arc::default() })
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -61,7 +63,8 @@ async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLR
     });
     let access = Arc::new(Access::new(Arc::new(principal), http.state.policy.current(), http.state.db.clone()));
     let disclosures = Arc::new(Disclosures::default());
-    let request = request_data(request.into_inner(), &http.state, access, Arc::clone(&disclosures));
+    let request = http.documents.prepare(request.into_inner());
+    let request = request_data(request, &http.state, access, Arc::clone(&disclosures));
     let response = http.schema.execute(request).await;
     if let Some(recipient) = recipient {
         http.state.disclosures.append(recipient, disclosures.take());

@@ -4,6 +4,7 @@
 
 pub mod context;
 pub mod disclosures;
+pub mod documents;
 pub mod ids;
 pub mod loaders;
 pub mod mutation;
