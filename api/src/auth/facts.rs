@@ -4,10 +4,67 @@
 //! so revocations count at once.
 
 use super::principal::active_on;
-use chrono::NaiveDate;
-use entity::{guardian, guardianship, section, staff, staff_role, teaching_assignment};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{auth_session, guardian, guardianship, section, staff, staff_role, teaching_assignment};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait as _, Func, Query, SelectStatement, UnionType};
-use sea_orm::{ColumnTrait as _, ConnectionTrait, DbErr};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
+
+/// Whose facts to load: a known account, or the account behind a live session.
+#[derive(Debug, Clone, Copy)]
+pub enum Who<'a> {
+    /// The account with this id.
+    Account(i64),
+    /// The account of the unrevoked, unexpired session whose access token hashes to this.
+    Session { access_hash: &'a str, now: DateTime<Utc> },
+}
+
+impl Who<'_> {
+    /// `column` names this account, of kind `kind` (`staff` or `guardian`).
+    fn matches(&self, column: impl ColumnTrait, kind: &str) -> Expr {
+        match self {
+            Self::Account(id) => column.eq(*id),
+            Self::Session { access_hash, now } => column.in_subquery(
+                Query::select()
+                    .column(auth_session::Column::AccountId)
+                    .from(auth_session::Entity)
+                    .and_where(auth_session::Column::AccountKind.eq(kind))
+                    .cond_where(live_session(access_hash, *now))
+                    .to_owned(),
+            ),
+        }
+    }
+}
+
+fn live_session(access_hash: &str, now: DateTime<Utc>) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(auth_session::Column::AccessHash.eq(access_hash))
+        .add(auth_session::Column::RevokedAt.is_null())
+        .add(auth_session::Column::AccessExpiresAt.gt(now))
+}
+
+/// The session row: `fact = session`, `name` the account kind, `a` the session id, `b` the
+/// account id.
+pub fn session_query(access_hash: &str, now: DateTime<Utc>) -> SelectStatement {
+    let mut session = row(
+        literal("session"),
+        Expr::col(auth_session::Column::AccountKind),
+        Expr::col(auth_session::Column::Id),
+        Expr::col(auth_session::Column::AccountId),
+        no_id(),
+    );
+    session.from(auth_session::Entity).cond_where(live_session(access_hash, now));
+    session
+}
+
+/// Everything a request's principal is made of, from its access token, in one statement:
+/// the session, and the facts of whichever account it belongs to.
+pub fn token_query(access_hash: &str, now: DateTime<Utc>, today: NaiveDate) -> SelectStatement {
+    let who = Who::Session { access_hash, now };
+    session_query(access_hash, now)
+        .union(UnionType::All, staff_query(who, today))
+        .union(UnionType::All, guardian_query(who, today))
+        .to_owned()
+}
 
 /// One row of the fact query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,11 +101,11 @@ fn row(fact: Expr, name: Expr, a: Expr, b: Expr, c: Expr) -> SelectStatement {
         .to_owned()
 }
 
-/// Facts of staff member `id` on `today`.
-pub fn staff_query(id: i64, today: NaiveDate) -> SelectStatement {
+/// Facts of the staff member `who` names, on `today`.
+pub fn staff_query(who: Who<'_>, today: NaiveDate) -> SelectStatement {
     let mut status =
         row(literal("status"), Expr::col(staff::Column::Status), Expr::col(staff::Column::Id), no_id(), no_id());
-    status.from(staff::Entity).and_where(staff::Column::Id.eq(id));
+    status.from(staff::Entity).and_where(who.matches(staff::Column::Id, "staff"));
     let mut roles = row(
         literal("role"),
         Expr::col(staff_role::Column::Role),
@@ -56,7 +113,7 @@ pub fn staff_query(id: i64, today: NaiveDate) -> SelectStatement {
         no_id(),
         no_id(),
     );
-    roles.from(staff_role::Entity).and_where(staff_role::Column::StaffId.eq(id)).cond_where(active_on(
+    roles.from(staff_role::Entity).and_where(who.matches(staff_role::Column::StaffId, "staff")).cond_where(active_on(
         staff_role::Column::StartsOn,
         staff_role::Column::EndsOn,
         today,
@@ -79,7 +136,7 @@ pub fn staff_query(id: i64, today: NaiveDate) -> SelectStatement {
             Expr::col((section::Entity, section::Column::Id))
                 .equals((teaching_assignment::Entity, teaching_assignment::Column::SectionId)),
         )
-        .and_where(teaching_assignment::Column::StaffId.eq(id))
+        .and_where(who.matches(teaching_assignment::Column::StaffId, "staff"))
         .cond_where(active_on(teaching_assignment::Column::StartsOn, teaching_assignment::Column::EndsOn, today));
     let mut homeroom_sections = row(
         literal("homeroom_section"),
@@ -95,7 +152,7 @@ pub fn staff_query(id: i64, today: NaiveDate) -> SelectStatement {
             Expr::col((teaching_assignment::Entity, teaching_assignment::Column::ClassId))
                 .equals((section::Entity, section::Column::ClassId)),
         )
-        .and_where(teaching_assignment::Column::StaffId.eq(id))
+        .and_where(who.matches(teaching_assignment::Column::StaffId, "staff"))
         .and_where(teaching_assignment::Column::Kind.eq("homeroom"))
         .cond_where(active_on(teaching_assignment::Column::StartsOn, teaching_assignment::Column::EndsOn, today));
     status
@@ -105,15 +162,15 @@ pub fn staff_query(id: i64, today: NaiveDate) -> SelectStatement {
         .to_owned()
 }
 
-/// Facts of guardian `id` on `today`.
-pub fn guardian_query(id: i64, today: NaiveDate) -> SelectStatement {
+/// Facts of the guardian `who` names, on `today`.
+pub fn guardian_query(who: Who<'_>, today: NaiveDate) -> SelectStatement {
     let mut status =
         row(literal("status"), Expr::col(guardian::Column::Status), Expr::col(guardian::Column::Id), no_id(), no_id());
-    status.from(guardian::Entity).and_where(guardian::Column::Id.eq(id));
+    status.from(guardian::Entity).and_where(who.matches(guardian::Column::Id, "guardian"));
     let mut children = row(literal("child"), literal(""), Expr::col(guardianship::Column::StudentId), no_id(), no_id());
     children
         .from(guardianship::Entity)
-        .and_where(guardianship::Column::GuardianId.eq(id))
+        .and_where(who.matches(guardianship::Column::GuardianId, "guardian"))
         .and_where(guardianship::Column::AccessStatus.eq("active"))
         .cond_where(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, today));
     status.union(UnionType::All, children).to_owned()

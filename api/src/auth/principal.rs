@@ -4,7 +4,7 @@
 //! next request, whatever token the caller still holds.
 
 use super::facts;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::Role;
 use entity::org_parent;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
@@ -109,43 +109,73 @@ impl Principal {
         session_id: Option<i64>,
         today: NaiveDate,
     ) -> Result<Option<Self>, DbErr> {
+        let who = facts::Who::Account(account.id());
+        let query = match account {
+            Account::Staff(_) => facts::staff_query(who, today),
+            Account::Guardian(_) => facts::guardian_query(who, today),
+        };
+        let found = facts::load(db, &query).await?;
+        Self::from_facts(db, account, session_id, today, &found).await
+    }
+
+    /// The principal behind the access token whose hash is `access_hash`, at `now`, in one
+    /// statement; `None` for an unknown, expired or revoked session or an account that may
+    /// not act.
+    pub async fn from_token(
+        db: &impl ConnectionTrait,
+        access_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Self>, DbErr> {
+        let today = crate::clock::date_in_vietnam(now);
+        let found = facts::load(db, &facts::token_query(access_hash, now, today)).await?;
+        let session = found.iter().find(|fact| fact.fact == "session");
+        let account = match session.map(|s| (s.name.as_str(), s.b)) {
+            Some(("staff", Some(id))) => Account::Staff(id),
+            Some(("guardian", Some(id))) => Account::Guardian(id),
+            _ => return Ok(None),
+        };
+        let session_id = session.and_then(|s| s.a);
+        Self::from_facts(db, account, session_id, today, &found).await
+    }
+
+    async fn from_facts(
+        db: &impl ConnectionTrait,
+        account: Account,
+        session_id: Option<i64>,
+        today: NaiveDate,
+        found: &[facts::Fact],
+    ) -> Result<Option<Self>, DbErr> {
         let mut principal = Self::anonymous(today);
         principal.account = Some(account);
         principal.session_id = session_id;
-        let active = match account {
-            Account::Staff(id) => principal.load_staff(db, id).await?,
-            Account::Guardian(id) => principal.load_guardian(db, id).await?,
-        };
-        Ok(active.then_some(principal))
-    }
-
-    async fn load_guardian(&mut self, db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
         let mut active = false;
-        for fact in facts::load(db, &facts::guardian_query(id, self.today)).await? {
-            match (fact.fact.as_str(), fact.a) {
-                ("status", _) => active = fact.name == "active",
-                ("child", Some(student)) => {
-                    self.children.insert(student);
-                }
-                _ => {}
+        for fact in found {
+            match account {
+                Account::Staff(_) => principal.add_staff_fact(fact, &mut active),
+                Account::Guardian(_) => principal.add_guardian_fact(fact, &mut active),
             }
         }
-        if active {
-            self.roles.insert(Role::Guardian, BTreeSet::new());
+        if !active {
+            return Ok(None);
         }
-        Ok(active)
+        if matches!(account, Account::Guardian(_)) {
+            principal.roles.insert(Role::Guardian, BTreeSet::new());
+        }
+        if principal.roles.contains_key(&Role::DistrictOfficer) {
+            let offices: Vec<i64> = principal.orgs_of(Role::DistrictOfficer).collect();
+            principal.overseen_schools = descendants(db, &offices, today).await?;
+        }
+        Ok(Some(principal))
     }
 
-    async fn load_staff(&mut self, db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
-        let mut active = false;
-        for fact in facts::load(db, &facts::staff_query(id, self.today)).await? {
-            self.add_staff_fact(&fact, &mut active);
+    fn add_guardian_fact(&mut self, fact: &facts::Fact, active: &mut bool) {
+        match (fact.fact.as_str(), fact.a) {
+            ("status", _) => *active = fact.name == "active",
+            ("child", Some(student)) => {
+                self.children.insert(student);
+            }
+            _ => {}
         }
-        if active && self.roles.contains_key(&Role::DistrictOfficer) {
-            let offices: Vec<i64> = self.orgs_of(Role::DistrictOfficer).collect();
-            self.overseen_schools = descendants(db, &offices, self.today).await?;
-        }
-        Ok(active)
     }
 
     fn add_staff_fact(&mut self, fact: &facts::Fact, active: &mut bool) {

@@ -185,18 +185,5 @@ fn account_of(session: &auth_session::Model) -> Option<Account> {
 /// token, or an account that may no longer act.
 #[tracing::instrument(skip_all)]
 pub async fn authenticate(db: &impl ConnectionTrait, access_token: &str) -> Result<Option<Principal>, DbErr> {
-    let now = Utc::now();
-    let session = auth_session::Entity::find()
-        .filter(auth_session::Column::AccessHash.eq(token::digest(access_token)))
-        .filter(auth_session::Column::RevokedAt.is_null())
-        .filter(auth_session::Column::AccessExpiresAt.gt(now))
-        .one(db)
-        .await?;
-    let Some(session) = session else {
-        return Ok(None);
-    };
-    let Some(account) = account_of(&session) else {
-        return Ok(None);
-    };
-    Principal::load(db, account, Some(session.id), crate::clock::date_in_vietnam(now)).await
+    Principal::from_token(db, &token::digest(access_token), Utc::now()).await
 }
