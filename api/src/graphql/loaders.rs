@@ -8,7 +8,7 @@ use crate::privacy::{Access, Target, shapes};
 use crate::vault::Vault;
 use async_graphql::dataloader::Loader;
 use emis_authz::{Action, Kind};
-use entity::{assessment, guardian, guardianship, result, section};
+use entity::{assessment, guardian, guardianship, result, section, subject};
 use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -162,4 +162,24 @@ impl Loader<ResultsKey> for ResultsOfStudent {
 /// The record a result concerns, for checks.
 pub fn result_target(row: &result::Model) -> Target {
     Target::Personal { student: row.student_id, school: row.school_id, section: Some(row.section_id), class: None }
+}
+
+/// Subjects by id: the national curriculum's list, not personal data; asked for through
+/// results the caller was already allowed to see.
+pub struct SubjectsById {
+    pub db: DatabaseConnection,
+}
+
+impl Loader<i64> for SubjectsById {
+    type Value = subject::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, subject::Model>, LoadError> {
+        let rows = subject::Entity::find()
+            .filter(subject::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+    }
 }

@@ -61,4 +61,5 @@ pub fn request_data(
         .data(DataLoader::new(keys, tokio::spawn))
         .data(DataLoader::new(guardians, tokio::spawn))
         .data(DataLoader::new(results, tokio::spawn))
+        .data(DataLoader::new(loaders::SubjectsById { db: state.db.clone() }, tokio::spawn))
 }

@@ -4,10 +4,13 @@
 use super::context::access;
 use super::ids;
 use super::loaders::ResultRow;
-use super::school::{Class, class_by_id};
+use super::loaders::SubjectsById;
+use super::school::{Class, Subject, class_by_id};
 use crate::auth::principal::active_on;
+use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::privacy::{Target, shapes};
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use emis_authz::{Action, Kind};
@@ -52,6 +55,11 @@ pub struct ResultRecord(pub ResultRow);
 impl ResultRecord {
     async fn subject_id(&self) -> ID {
         ids::encode("Subject", self.0.subject_id)
+    }
+    /// The subject (batched across the response).
+    async fn subject(&self, ctx: &Context<'_>) -> ApiResult<Option<Subject>> {
+        let loader = ctx.data::<DataLoader<SubjectsById>>().map_err(|_| ApiError::Internal)?;
+        Ok(loader.load_one(self.0.subject_id).await.map_err(|_| ApiError::Internal)?.map(Subject))
     }
     async fn section_id(&self) -> ID {
         ids::encode("Section", self.0.result.section_id)
@@ -132,7 +140,7 @@ pub async fn semester_or_current(ctx: &Context<'_>, id: Option<&str>) -> ApiResu
     if let Some(id) = id {
         return Ok(ids::decode_as("Semester", id));
     }
-    let cell = ctx.data::<CurrentSemester>().map_err(|_| crate::error::ApiError::Internal)?;
+    let cell = ctx.data::<CurrentSemester>().map_err(|_| ApiError::Internal)?;
     let current = cell
         .0
         .get_or_try_init(|| async {
@@ -142,7 +150,7 @@ pub async fn semester_or_current(ctx: &Context<'_>, id: Option<&str>) -> ApiResu
                 .order_by_desc(semester::Column::StartsOn)
                 .one(&crate::graphql::context::state(ctx)?.db)
                 .await?;
-            Ok::<_, crate::error::ApiError>(row.map(|row| row.id))
+            Ok::<_, ApiError>(row.map(|row| row.id))
         })
         .await?;
     Ok(*current)

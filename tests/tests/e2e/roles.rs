@@ -12,7 +12,7 @@ const STUDENTS: &str = "query($first: Int, $search: String, $identity: String) {
     pageInfo { hasNextPage }
     nodes { id fullName identityNumber ethnicity healthNotes address
             guardians { fullName phone identityNumber }
-            results { sectionId kind score passed } }
+            results { sectionId kind score passed subject { name } } }
   }
 }";
 
@@ -39,6 +39,9 @@ async fn a_guardian_sees_exactly_their_children_with_results_and_own_contact() {
     assert_eq!(nodes.len(), 2);
     assert!(nodes.iter().all(|n| n["identityNumber"].as_str().is_some_and(|s| s.len() == 12)));
     assert!(nodes.iter().any(|n| !n["results"].as_array().unwrap().is_empty()), "children's results are visible");
+    let named =
+        nodes.iter().flat_map(|n| n["results"].as_array().unwrap().iter()).all(|r| r["subject"]["name"].is_string());
+    assert!(named, "every result names its subject");
     let own_phone_seen =
         nodes.iter().flat_map(|n| n["guardians"].as_array().unwrap().iter()).any(|g| g["phone"] == "0901234567");
     assert!(own_phone_seen, "a guardian reads their own phone");
