@@ -37,8 +37,14 @@ pub fn router(state: Arc<AppState>, schema: EmisSchema) -> Router {
         .route("/metrics", get(metrics))
         .merge(crate::graphiql::routes())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(Http { state, schema, documents: Arc::default() })
+}
+
+/// The span of an HTTP request: method and path only. The query string is left out, since a
+/// GraphQL request over GET carries its variables there.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::info_span!("http.request", method = %request.method(), path = request.uri().path())
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

@@ -1,6 +1,7 @@
 //! No personal data in traces or logs: with every span and event of the server captured at
-//! DEBUG level, a sign-in's password, a searched name, and the identity numbers and phone
-//! numbers a principal reads appear nowhere in span names, fields or messages.
+//! DEBUG level, a sign-in's password, a searched name (also in a GET request's query string),
+//! and the identity numbers and phone numbers a principal reads appear nowhere in span names,
+//! fields or messages.
 
 use emis_tests::{DEMO_PASSWORD, TestApp};
 use serde_json::json;
@@ -74,6 +75,11 @@ async fn traces_and_logs_carry_no_password_name_searched_identity_number_or_phon
         )
         .await
         .unwrap();
+    let over_get = app
+        .get("/graphql?query=query(%24s%3AString)%7Bme%7Broles%7D%7D&variables=%7B%22s%22%3A%22tuyet%22%7D")
+        .await
+        .unwrap();
+    assert!(over_get.status().is_success());
     app.state.disclosures.flush().await;
     let nodes = page["students"]["nodes"].as_array().unwrap().clone();
     assert!(!nodes.is_empty());
@@ -81,6 +87,7 @@ async fn traces_and_logs_carry_no_password_name_searched_identity_number_or_phon
     assert!(captured.contains("graphql.request"), "spans were captured");
     assert!(!captured.contains(DEMO_PASSWORD), "a password leaked into a trace");
     assert!(!captured.contains("nguyen"), "a searched name leaked into a trace");
+    assert!(!captured.contains("tuyet"), "variables of a GET request leaked into a trace");
     for node in &nodes {
         let number = node["identityNumber"].as_str().unwrap();
         assert!(!captured.contains(number), "an identity number leaked into a trace");
