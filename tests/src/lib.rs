@@ -51,19 +51,36 @@ impl TestDatabase {
         self._dir.path().to_path_buf()
     }
 
-    /// Whether this is PostgreSQL.
-    pub fn is_postgres(&self) -> bool {
-        self.postgres.is_some()
-    }
-
     /// Deletes a PostgreSQL database (SQLite files go with the temporary folder).
-    pub async fn drop_database(&self) -> anyhow::Result<()> {
-        if let Some((admin_url, name)) = &self.postgres {
-            let admin = Database::connect(admin_url.clone()).await?;
-            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
-            admin.close().await?;
+    pub async fn drop_database(&mut self) -> anyhow::Result<()> {
+        if let Some((admin_url, name)) = self.postgres.take() {
+            drop_postgres(&admin_url, &name).await?;
         }
         Ok(())
+    }
+}
+
+async fn drop_postgres(admin_url: &str, name: &str) -> anyhow::Result<()> {
+    let admin = Database::connect(admin_url.to_owned()).await?;
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+    admin.close().await?;
+    Ok(())
+}
+
+impl Drop for TestDatabase {
+    /// A test that failed half-way still leaves no database behind: the database is dropped
+    /// on a thread of its own (`drop` cannot wait on the test's runtime).
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.postgres.take() {
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                runtime.block_on(drop_postgres(&admin_url, &name))
+            })
+            .join();
+            if !matches!(dropped, Ok(Ok(()))) {
+                eprintln!("could not drop a test database");
+            }
+        }
     }
 }
 

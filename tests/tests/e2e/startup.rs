@@ -7,7 +7,7 @@ use emis_tests::{TestApp, TestDatabase, policy_dir};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_policy_line_with_an_unknown_role_stops_startup_with_file_and_line() {
-    let database = TestDatabase::create().await.unwrap();
+    let mut database = TestDatabase::create().await.unwrap();
     let dir = database.dir().join("policy");
     std::fs::create_dir_all(&dir).unwrap();
     for file in ["model.conf", "policy.csv", "cases.csv"] {
