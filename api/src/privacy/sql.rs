@@ -2,9 +2,10 @@
 //! privacy layer ORs together the conditions of the relationships the policy grants the
 //! caller's roles, and adds them to every list, look-up, count and relation.
 //!
-//! Each relationship is derived here from the database tables (enrollments, teaching
-//! assignments, guardianships), independently of the per-record check in `check.rs`; the
-//! agreement tests compare the two.
+//! The caller's own ids (children, classes, sections, schools) come with the principal;
+//! what follows from them (the students enrolled today in those classes, the classes and
+//! schools of those children) is derived here in SQL, and separately in Rust by the
+//! per-record check in `check.rs`. The agreement test compares the two over whole tables.
 
 use super::shape::Shape;
 use crate::auth::Principal;
