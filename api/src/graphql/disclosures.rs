@@ -2,13 +2,14 @@
 //! records; to a school's privacy officer and principal, the school's log. Read through the
 //! policy's `disclosure` kind like every other record.
 
-use super::context::{access, state};
+use super::context::state;
 use super::ids;
+use super::read::visible;
 use crate::error::ApiResult;
 use crate::privacy::{Shape, Target, shape::col};
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use emis_authz::{Action, Kind};
+use emis_authz::Kind;
 use entity::{disclosure_log, staff};
 use sea_orm::{ColumnTrait as _, Condition, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
 
@@ -60,15 +61,10 @@ fn shape() -> Shape {
 
 /// The newest `first` entries matching `narrow` that the caller may read.
 pub async fn entries(ctx: &Context<'_>, narrow: Condition, first: u64) -> ApiResult<Vec<DisclosureEntry>> {
-    let access = access(ctx)?;
-    let rows = disclosure_log::Entity::find()
-        .filter(narrow)
-        .filter(access.filter(Kind::Disclosure, Action::Read, &shape()))
-        .order_by_desc(disclosure_log::Column::Id)
-        .limit(first.min(200))
-        .all(&state(ctx)?.db)
-        .await?;
-    let rows = access.admit(Kind::Disclosure, rows, |row| Target::student(row.student_id, row.school_id)).await?;
+    let select =
+        disclosure_log::Entity::find().filter(narrow).order_by_desc(disclosure_log::Column::Id).limit(first.min(200));
+    let rows =
+        visible(ctx, Kind::Disclosure, &shape(), select, |row| Target::student(row.student_id, row.school_id)).await?;
     Ok(rows.into_iter().map(DisclosureEntry).collect())
 }
 

@@ -10,6 +10,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod people;
 pub mod query;
+pub mod read;
 pub mod records;
 pub mod school;
 pub mod sensitive;

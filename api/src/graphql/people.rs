@@ -2,14 +2,14 @@
 //! database row is not the API row): ciphertext columns are never exposed, only opened
 //! through [`reveal`] after the policy allowed the field group.
 
-use super::context::access;
 use super::ids;
 use super::loaders::{GuardianLink, GuardiansOfStudent, ResultsKey, ResultsOfStudent};
+use super::read::visible;
 use super::records::{self, AttendanceRecord, EnrollmentRecord, ResultRecord};
 use super::school::School;
 use super::sensitive::{Sealed, reveal};
 use crate::error::{ApiError, ApiResult};
-use crate::privacy::Target;
+use crate::privacy::{Target, shapes};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
@@ -252,9 +252,12 @@ impl Staff {
     }
 }
 
-/// Whether the access of `ctx` admits the staff row (used by directory and relations).
-pub async fn admit_staff(ctx: &Context<'_>, rows: Vec<staff::Model>) -> ApiResult<Vec<Staff>> {
-    let access = access(ctx)?;
-    let rows = access.admit(Kind::Staff, rows, |row| Target::Staff { staff: row.id, school: row.school_id }).await?;
+/// The staff rows of `select` the caller may see.
+pub async fn staff_where(ctx: &Context<'_>, select: sea_orm::Select<staff::Entity>) -> ApiResult<Vec<Staff>> {
+    let rows = visible(ctx, Kind::Staff, &shapes::staff(), select, |row| Target::Staff {
+        staff: row.id,
+        school: row.school_id,
+    })
+    .await?;
     Ok(rows.into_iter().map(Staff).collect())
 }

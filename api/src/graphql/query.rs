@@ -2,15 +2,16 @@
 //! `node(id:)`. Every field resolves through the privacy layer; a record the caller may not
 //! see reads exactly like one that does not exist (null, or absent from the list).
 
-use super::context::{access, signed_in, state};
+use super::context::{access, signed_in};
 use super::ids;
-use super::people::{Guardian, Staff, Student, admit_staff};
+use super::people::{Guardian, Staff, Student, staff_where};
+use super::read::visible;
 use super::school::{self, Class, School, Section};
 use super::students::{self, StudentConnection, StudentOrder, StudentQuery};
 use crate::error::ApiResult;
-use crate::privacy::shapes;
+use crate::privacy::{Target, shapes};
 use async_graphql::{Context, ID, Interface, Object};
-use emis_authz::{Action, Kind};
+use emis_authz::Kind;
 use entity::{guardian, staff, student};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
 
@@ -45,11 +46,7 @@ impl Me {
         let Some(id) = access(ctx)?.principal().staff_id() else {
             return Ok(None);
         };
-        let rows = staff::Entity::find_by_id(id)
-            .filter(access(ctx)?.filter(Kind::Staff, Action::Read, &shapes::staff()))
-            .all(&state(ctx)?.db)
-            .await?;
-        Ok(admit_staff(ctx, rows).await?.pop())
+        Ok(staff_where(ctx, staff::Entity::find_by_id(id)).await?.pop())
     }
     /// The caller's own guardian record.
     async fn guardian(&self, ctx: &Context<'_>) -> ApiResult<Option<Guardian>> {
@@ -59,23 +56,16 @@ impl Me {
         let shape = crate::privacy::Shape::Guardian {
             guardian: crate::privacy::shape::col(guardian::Entity, guardian::Column::Id),
         };
-        let row = guardian::Entity::find_by_id(id)
-            .filter(access(ctx)?.filter(Kind::Guardian, Action::Read, &shape))
-            .one(&state(ctx)?.db)
-            .await?;
-        Ok(row.map(Guardian::Myself))
+        let select = guardian::Entity::find_by_id(id);
+        let rows = visible(ctx, Kind::Guardian, &shape, select, |row| Target::Guardian { guardian: row.id }).await?;
+        Ok(rows.into_iter().next().map(Guardian::Myself))
     }
     /// A guardian's children (active, unrestricted guardianships).
     async fn children(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {
         let children: Vec<i64> = access(ctx)?.principal().children.iter().copied().collect();
-        let access = access(ctx)?;
-        let rows = student::Entity::find()
-            .filter(student::Column::Id.is_in(children))
-            .filter(access.filter(Kind::Student, Action::Read, &shapes::student()))
-            .order_by_asc(student::Column::SortName)
-            .all(&state(ctx)?.db)
-            .await?;
-        let rows = access.admit(Kind::Student, rows, students::student_target).await?;
+        let select =
+            student::Entity::find().filter(student::Column::Id.is_in(children)).order_by_asc(student::Column::SortName);
+        let rows = visible(ctx, Kind::Student, &shapes::student(), select, students::student_target).await?;
         Ok(rows.into_iter().map(Student).collect())
     }
     /// Classes the caller is homeroom teacher of.
@@ -166,18 +156,14 @@ impl QueryRoot {
         search: Option<String>,
     ) -> ApiResult<Vec<Staff>> {
         signed_in(ctx)?;
-        let mut select = staff::Entity::find()
-            .filter(access(ctx)?.filter(Kind::Staff, Action::Read, &shapes::staff()))
-            .order_by_asc(staff::Column::SortName)
-            .limit(500);
+        let mut select = staff::Entity::find().order_by_asc(staff::Column::SortName).limit(500);
         if let Some(school) = school_id {
             select = select.filter(staff::Column::SchoolId.eq(ids::decode_as("School", &school).unwrap_or(-1)));
         }
         if let Some(search) = search.as_deref().map(crate::text::fold).filter(|s| !s.is_empty()) {
             select = select.filter(staff::Column::SearchName.contains(search));
         }
-        let rows = select.all(&state(ctx)?.db).await?;
-        admit_staff(ctx, rows).await
+        staff_where(ctx, select).await
     }
     /// The disclosure log, newest first, as far as the caller may read it (privacy officers
     /// and principals: their school's).
@@ -199,13 +185,7 @@ impl QueryRoot {
             "Class" => school::class_by_id(ctx, row).await?.map(Node::Class),
             "Section" => school::section_by_id(ctx, row).await?.map(Node::Section),
             "Student" => students::student_by_id(ctx, row).await?.map(Node::Student),
-            "Staff" => {
-                let rows = staff::Entity::find_by_id(row)
-                    .filter(access(ctx)?.filter(Kind::Staff, Action::Read, &shapes::staff()))
-                    .all(&state(ctx)?.db)
-                    .await?;
-                admit_staff(ctx, rows).await?.pop().map(Node::Staff)
-            }
+            "Staff" => staff_where(ctx, staff::Entity::find_by_id(row)).await?.pop().map(Node::Staff),
             _ => None,
         })
     }

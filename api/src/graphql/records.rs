@@ -5,6 +5,7 @@ use super::context::access;
 use super::ids;
 use super::loaders::ResultRow;
 use super::loaders::SubjectsById;
+use super::read::visible;
 use super::school::{Class, Subject, class_by_id};
 use crate::auth::principal::active_on;
 use crate::error::ApiError;
@@ -13,7 +14,7 @@ use crate::privacy::{Target, shapes};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
-use emis_authz::{Action, Kind};
+use emis_authz::Kind;
 use entity::{attendance, enrollment, semester};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 
@@ -35,16 +36,13 @@ impl EnrollmentRecord {
 
 /// Enrollments of `student` the caller may see.
 pub async fn enrollments_of(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<EnrollmentRecord>> {
-    let access = access(ctx)?;
-    let rows = enrollment::Entity::find()
+    let select = enrollment::Entity::find()
         .filter(enrollment::Column::StudentId.eq(student))
-        .filter(access.filter(Kind::Enrollment, Action::Read, &shapes::enrollment()))
-        .order_by_asc(enrollment::Column::StartsOn)
-        .all(&crate::graphql::context::state(ctx)?.db)
-        .await?;
-    let rows = access
-        .admit(Kind::Enrollment, rows, |row| Target::student_in_class(row.student_id, row.school_id, row.class_id))
-        .await?;
+        .order_by_asc(enrollment::Column::StartsOn);
+    let rows = visible(ctx, Kind::Enrollment, &shapes::enrollment(), select, |row| {
+        Target::student_in_class(row.student_id, row.school_id, row.class_id)
+    })
+    .await?;
     Ok(rows.into_iter().map(EnrollmentRecord).collect())
 }
 
@@ -116,17 +114,14 @@ pub async fn attendance_of(
     from: NaiveDate,
     to: NaiveDate,
 ) -> ApiResult<Vec<AttendanceRecord>> {
-    let access = access(ctx)?;
-    let rows = attendance::Entity::find()
+    let select = attendance::Entity::find()
         .filter(attendance::Column::StudentId.eq(student))
         .filter(attendance::Column::Date.between(from, to))
-        .filter(access.filter(Kind::Attendance, Action::Read, &shapes::attendance()))
-        .order_by_asc(attendance::Column::Date)
-        .all(&crate::graphql::context::state(ctx)?.db)
-        .await?;
-    let rows = access
-        .admit(Kind::Attendance, rows, |row| Target::student_in_class(row.student_id, row.school_id, row.class_id))
-        .await?;
+        .order_by_asc(attendance::Column::Date);
+    let rows = visible(ctx, Kind::Attendance, &shapes::attendance(), select, |row| {
+        Target::student_in_class(row.student_id, row.school_id, row.class_id)
+    })
+    .await?;
     Ok(rows.into_iter().map(AttendanceRecord).collect())
 }
 

@@ -4,32 +4,16 @@
 
 use super::context::{access, state};
 use super::ids;
-use super::people::{Staff, Student, admit_staff};
+use super::people::{Staff, Student, staff_where};
+use super::read::visible;
 use super::records::enrollment_active;
 use crate::auth::principal::active_on;
 use crate::error::ApiResult;
-use crate::privacy::{Shape, Target, shapes};
+use crate::privacy::{Target, shapes};
 use async_graphql::{Context, ID, Object};
-use emis_authz::{Action, Kind};
+use emis_authz::Kind;
 use entity::{enrollment, homeroom_class, org, section, staff, student, subject, teaching_assignment};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
-
-/// Loads the rows of `E` with `id` that the caller may read as `kind`.
-async fn visible<E>(
-    ctx: &Context<'_>,
-    kind: Kind,
-    shape: &Shape,
-    select: sea_orm::Select<E>,
-    target: impl Fn(&E::Model) -> Target,
-) -> ApiResult<Vec<E::Model>>
-where
-    E: sea_orm::EntityTrait,
-    E::Model: Send + Sync,
-{
-    let access = access(ctx)?;
-    let rows = select.filter(access.filter(kind, Action::Read, shape)).all(&state(ctx)?.db).await?;
-    Ok(access.admit(kind, rows, target).await?)
-}
 
 fn org_target(row: &org::Model) -> Target {
     Target::Org { org: row.id }
@@ -178,14 +162,8 @@ async fn assigned_staff(
         .and_where(teaching_assignment::Column::Kind.eq(kind))
         .cond_where(active_on(teaching_assignment::Column::StartsOn, teaching_assignment::Column::EndsOn, today))
         .to_owned();
-    let access = access(ctx)?;
-    let rows = staff::Entity::find()
-        .filter(staff::Column::Id.in_subquery(assigned))
-        .filter(access.filter(Kind::Staff, Action::Read, &shapes::staff()))
-        .limit(1)
-        .all(&state(ctx)?.db)
-        .await?;
-    Ok(admit_staff(ctx, rows).await?.pop())
+    let select = staff::Entity::find().filter(staff::Column::Id.in_subquery(assigned)).limit(1);
+    Ok(staff_where(ctx, select).await?.pop())
 }
 
 /// A section: one subject taught to one class in one school year.

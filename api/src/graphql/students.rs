@@ -6,6 +6,7 @@
 use super::context::{access, state};
 use super::ids;
 use super::people::Student;
+use super::read::visible;
 use crate::error::{ApiError, ApiResult};
 use crate::privacy::{Target, shapes};
 use async_graphql::{Context, Enum, ID, Object};
@@ -189,10 +190,6 @@ pub fn student_target(row: &student::Model) -> Target {
 
 /// The student `id`, if the caller may see it.
 pub async fn student_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Student>> {
-    let access = access(ctx)?;
-    let rows = student::Entity::find_by_id(id)
-        .filter(access.filter(Kind::Student, Action::Read, &shapes::student()))
-        .all(&state(ctx)?.db)
-        .await?;
-    Ok(access.admit(Kind::Student, rows, student_target).await?.pop().map(Student))
+    let select = student::Entity::find_by_id(id);
+    Ok(visible(ctx, Kind::Student, &shapes::student(), select, student_target).await?.pop().map(Student))
 }
