@@ -69,7 +69,7 @@ impl Vault {
             None => {
                 let key = DataKey::generate();
                 let wrapped = key.wrap(keyring.identity()).context("wrapping a key")?;
-                insert_key(db, None, BLIND_INDEX_SCOPE, wrapped).await?;
+                insert_key(db, BLIND_INDEX_SCOPE, wrapped).await?;
                 key
             }
         };
@@ -153,7 +153,7 @@ impl Vault {
         let keys = self.unlocked()?;
         let key = DataKey::generate();
         let wrapped = key.wrap(keys.keyring.identity()).context("wrapping a key")?;
-        let id = insert_key(db, None, scope, wrapped).await?;
+        let id = insert_key(db, scope, wrapped).await?;
         let id = u64::try_from(id).context("negative key id")?;
         keys.keyring.insert(id, key);
         Ok(id)
@@ -176,22 +176,14 @@ impl Vault {
     }
 }
 
-async fn insert_key(
-    db: &impl ConnectionTrait,
-    id: Option<i64>,
-    scope: &str,
-    wrapped: Vec<u8>,
-) -> Result<i64, VaultError> {
-    let mut row = data_key::ActiveModel {
+async fn insert_key(db: &impl ConnectionTrait, scope: &str, wrapped: Vec<u8>) -> Result<i64, VaultError> {
+    let row = data_key::ActiveModel {
         scope: Set(scope.to_owned()),
         wrapped: Set(wrapped),
         created_at: Set(Utc::now()),
         destroyed_at: Set(None),
         ..Default::default()
     };
-    if let Some(id) = id {
-        row.id = Set(id);
-    }
     let inserted = data_key::Entity::insert(row).exec(db).await.context("storing a data key")?;
     Ok(inserted.last_insert_id)
 }
