@@ -19,6 +19,7 @@ use axum::routing::get;
 use sea_orm::ConnectionTrait as _;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use tracing::Instrument as _;
 
 /// Shared by the handlers.
 #[derive(Clone)]
@@ -71,7 +72,8 @@ async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLR
     let disclosures = Arc::new(Disclosures::default());
     let request = http.documents.prepare(request.into_inner());
     let request = request_data(request, &http.state, access, Arc::clone(&disclosures));
-    let response = http.schema.execute(request).await;
+    let span = tracing::info_span!("graphql.request", operation = request.operation_name.as_deref().unwrap_or(""));
+    let response = http.schema.execute(request).instrument(span).await;
     if let Some(recipient) = recipient {
         http.state.disclosures.append(recipient, disclosures.take());
     }

@@ -6,6 +6,7 @@
 //! latency, and the SQL statements and SQL time per request (from the server's counters),
 //! as a Markdown table. Traffic goes to 127.0.0.1 only.
 
+mod cpu;
 mod scenarios;
 
 use anyhow::Context as _;
@@ -32,20 +33,36 @@ struct Args {
     /// Concurrent connections to measure.
     #[arg(long, value_delimiter = ',', default_value = "1,16")]
     concurrency: Vec<usize>,
+    /// Only the scenarios whose name starts with one of these letters (a, b, c, d); all when empty.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
     /// Database pool size of the server.
     #[arg(long, default_value_t = 16)]
     pool: u32,
 }
 
+/// The same allocator as the `emis` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let server = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let client = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let client = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name(format!("{}client", cpu::LOAD_THREAD_PREFIX))
+        .enable_all()
+        .build()?;
     let (address, state) = server.block_on(start(&args))?;
     let scenarios = server.block_on(scenarios::prepare(&state))?;
-    println!("| scenario | conns | req/s | p50 ms | p99 ms | SQL stmts/req | SQL ms/req |");
-    println!("|---|---|---|---|---|---|---|");
-    for scenario in &scenarios {
+    println!(
+        "| scenario | conns | req/s | p50 ms | p99 ms | SQL stmts/req | SQL ms/req | CPU ms/req: server | PostgreSQL | load |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    let chosen = |scenario: &Scenario| {
+        args.only.is_empty() || args.only.iter().any(|only| scenario.name[1..].starts_with(only.as_str()))
+    };
+    for scenario in scenarios.iter().filter(|scenario| chosen(scenario)) {
         for &connections in &args.concurrency {
             let row =
                 client.block_on(measure(&address, scenario, connections, Duration::from_secs(args.seconds), &state))?;
@@ -108,6 +125,7 @@ async fn measure(
         scenarios::send(&client, address, request).await?;
     }
     let (statements_before, micros_before) = state.sql_metrics.snapshot();
+    let cpu_before = cpu::sample();
     let deadline = Instant::now() + duration;
     let started = Instant::now();
     let mut workers = Vec::new();
@@ -134,11 +152,12 @@ async fn measure(
     }
     let elapsed = started.elapsed().as_secs_f64();
     let (statements_after, micros_after) = state.sql_metrics.snapshot();
+    let cpu = cpu::sample().since(cpu_before);
     latencies.sort_unstable();
     let count = latencies.len().max(1);
     let percentile = |p: f64| latencies[((count as f64 * p) as usize).min(count - 1)].as_secs_f64() * 1000.0;
     Ok(format!(
-        "| {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.2} |",
+        "| {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} |",
         scenario.name,
         connections,
         latencies.len() as f64 / elapsed,
@@ -146,5 +165,8 @@ async fn measure(
         percentile(0.99),
         (statements_after - statements_before) as f64 / count as f64,
         (micros_after - micros_before) as f64 / 1000.0 / count as f64,
+        cpu.server * 1000.0 / count as f64,
+        cpu.postgres * 1000.0 / count as f64,
+        cpu.load * 1000.0 / count as f64,
     ))
 }

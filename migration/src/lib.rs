@@ -16,6 +16,7 @@ mod m20261128_000002_people;
 mod m20261128_000003_teaching;
 mod m20261128_000004_records;
 mod m20261128_000005_security;
+mod m20261129_000006_student_search;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_teaching::Migration),
             Box::new(m20261128_000004_records::Migration),
             Box::new(m20261128_000005_security::Migration),
+            Box::new(m20261129_000006_student_search::Migration),
         ]
     }
 }

@@ -31,8 +31,10 @@ pub type EmisSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubs
 pub fn build_schema(state: Arc<AppState>) -> EmisSchema {
     let mut builder = Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
         .limit_depth(state.config.max_depth)
-        .limit_complexity(state.config.max_complexity)
-        .extension(tracing::SafeTracing);
+        .limit_complexity(state.config.max_complexity);
+    if tracing::wanted() {
+        builder = builder.extension(tracing::SafeTracing);
+    }
     if !state.config.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -15,10 +15,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use emis_authz::{Action, Kind};
 use entity::{enrollment, student};
 use sea_orm::sea_query::{LikeExpr, Query};
-use sea_orm::{
-    ColumnTrait as _, Condition, EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QueryOrder as _,
-    QuerySelect as _,
-};
+use sea_orm::{ColumnTrait as _, Condition, EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QueryOrder as _};
 
 /// Largest page.
 pub const MAX_PAGE: u64 = 100;
@@ -165,11 +162,20 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
         });
     }
     let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
+    // The page's ids first, from the roster index alone (it holds the search name), then
+    // those rows: a search reads only the rows it returns.
+    let page_ids = Query::select()
+        .column(student::Column::Id)
+        .from(student::Entity)
+        .cond_where(page)
+        .order_by(student::Column::SortName, order.clone())
+        .order_by(student::Column::Id, order.clone())
+        .limit(first + 1)
+        .to_owned();
     let mut rows = student::Entity::find()
-        .filter(page)
+        .filter(student::Column::Id.in_subquery(page_ids))
         .order_by(student::Column::SortName, order.clone())
         .order_by(student::Column::Id, order)
-        .limit(first + 1)
         .all(&state(ctx)?.db)
         .await?;
     let has_next_page = rows.len() as u64 > first;

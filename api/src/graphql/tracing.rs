@@ -1,18 +1,25 @@
-//! Tracing of GraphQL requests without personal data. async-graphql's own tracing extension
+//! Tracing of GraphQL resolvers without personal data. async-graphql's own tracing extension
 //! records the query text with its variables inlined (a searched name, an identity number, a
-//! password), so EMIS uses this one instead: a span per request, per operation (its name
-//! only) and, at DEBUG level, per resolver of an object or list field (its path and types),
-//! never arguments, variables or values.
+//! password), so EMIS uses this one instead: at DEBUG level, a span per resolver of an
+//! object or list field (its path and types), never arguments, variables or values. The
+//! request's span (with the operation name only) is opened by the HTTP handler.
+//!
+//! Any extension on the schema puts every field of every response through the extension
+//! chain, so the schema carries this one only when DEBUG spans are wanted ([`wanted`]).
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextRequest, NextResolve, ResolveInfo,
-};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo};
 use async_graphql::registry::MetaTypeName;
-use async_graphql::{Response, ServerResult, Value};
+use async_graphql::{ServerResult, Value};
 use std::sync::Arc;
 use tracing::Instrument as _;
 
-/// The extension factory to register on the schema.
+/// Whether resolver spans are wanted: a subscriber listens at DEBUG level for this module
+/// (for instance `EMIS_LOG=debug`) when the schema is built.
+pub fn wanted() -> bool {
+    tracing::enabled!(tracing::Level::DEBUG)
+}
+
+/// The extension factory to register on the schema when [`wanted`].
 pub struct SafeTracing;
 
 impl ExtensionFactory for SafeTracing {
@@ -25,20 +32,6 @@ struct SafeTracingExtension;
 
 #[async_trait::async_trait]
 impl Extension for SafeTracingExtension {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        next.run(ctx).instrument(tracing::info_span!("graphql.request")).await
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let span = tracing::info_span!("graphql.execute", operation = operation_name.unwrap_or(""));
-        next.run(ctx, operation_name).instrument(span).await
-    }
-
     async fn resolve(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -54,8 +47,6 @@ impl Extension for SafeTracingExtension {
         if leaf || info.is_for_introspection {
             return next.run(ctx, info).await;
         }
-        // Field spans are many (one per object in a list): DEBUG, so they cost nothing unless
-        // asked for (EMIS_LOG=debug).
         let span = tracing::debug_span!(
             "graphql.resolve",
             path = %info.path_node,

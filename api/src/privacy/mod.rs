@@ -2,7 +2,8 @@
 //!
 //! 1. [`Access::filter`] compiles the policy into a SQL condition for a kind of record: the
 //!    OR, over the caller's roles and the relationships the policy grants each role for that
-//!    kind and action, of each relationship's condition (`sql.rs`). Lists, look-ups, counts,
+//!    kind and action, of each relationship's condition (`sql.rs`, which merges like
+//!    conditions on the same column). Lists, look-ups, counts,
 //!    searches and nested relations all add it, so pagination and totals only ever see
 //!    permitted rows.
 //! 2. [`Access::admit`] checks every record before it leaves: it computes in Rust which
@@ -74,13 +75,7 @@ impl Access {
 
     /// The SQL condition selecting the records of `shape` the caller may `action` as `kind`.
     pub fn filter(&self, kind: Kind, action: Action, shape: &Shape) -> Condition {
-        let grants = self.grants(kind, action);
-        if grants.is_empty() {
-            return sql::never();
-        }
-        grants
-            .iter()
-            .fold(Condition::any(), |any, &(role, rel)| any.add(sql::relationship(&self.principal, role, rel, shape)))
+        sql::granted(&self.principal, &self.grants(kind, action), shape)
     }
 
     /// Whether the caller may `action` the record `target` as `kind`, by the per-record

@@ -21,36 +21,100 @@ pub fn never() -> Condition {
     Condition::all().add(ExprTrait::eq(Expr::val(1), 2))
 }
 
-/// The rows of `shape` that `rel` relates to the caller acting as `role`.
-pub fn relationship(principal: &Principal, role: Role, rel: Relationship, shape: &Shape) -> Condition {
-    let condition = match shape {
+/// One relationship's condition before it is rendered. Clauses of the same form on the
+/// same column merge into one (`x IN a OR x IN b` becomes `x IN a∪b`), so the database
+/// gets one index walk or one semi-join per column instead of an OR it cannot plan well.
+#[derive(Debug, Clone, PartialEq)]
+enum Clause {
+    /// Every row.
+    Everything,
+    /// `column IN ids`.
+    Among(Expr, BTreeSet<i64>),
+    /// `column IN (students enrolled today in one of the classes)`.
+    EnrolledIn(Expr, BTreeSet<i64>),
+    /// Any other condition.
+    Other(Expr),
+}
+
+impl Clause {
+    /// Folds `other` into `self` when both have the same form and column.
+    fn absorb(&mut self, other: &Clause) -> bool {
+        match (self, other) {
+            (Clause::Among(column, ids), Clause::Among(other_column, other_ids))
+            | (Clause::EnrolledIn(column, ids), Clause::EnrolledIn(other_column, other_ids))
+                if column == other_column =>
+            {
+                ids.extend(other_ids);
+                true
+            }
+            (this, other) => this == other,
+        }
+    }
+
+    fn render(self, principal: &Principal) -> Expr {
+        match self {
+            Clause::Everything => ExprTrait::eq(Expr::val(1), 1),
+            Clause::Among(column, ids) => column.is_in(ids),
+            Clause::EnrolledIn(column, classes) => column.in_subquery(enrolled_in(principal, &classes)),
+            Clause::Other(expr) => expr,
+        }
+    }
+}
+
+/// The rows of `shape` that any of the `grants` relates to the caller: the OR of each
+/// (role, relationship)'s condition, with like conditions merged.
+pub fn granted(principal: &Principal, grants: &[(Role, Relationship)], shape: &Shape) -> Condition {
+    let mut clauses: Vec<Clause> = Vec::new();
+    for &(role, rel) in grants {
+        let Some(clause) = relationship(principal, role, rel, shape) else { continue };
+        if !clauses.iter_mut().any(|existing| existing.absorb(&clause)) {
+            clauses.push(clause);
+        }
+    }
+    if clauses.contains(&Clause::Everything) {
+        return Condition::all().add(Clause::Everything.render(principal));
+    }
+    clauses.retain(|clause| !matches!(clause, Clause::Among(_, ids) | Clause::EnrolledIn(_, ids) if ids.is_empty()));
+    if clauses.is_empty() {
+        return never();
+    }
+    clauses.into_iter().fold(Condition::any(), |any, clause| any.add(clause.render(principal)))
+}
+
+/// The rows of `shape` that `rel` relates to the caller acting as `role`; `None` when
+/// the relationship cannot hold for such rows.
+fn relationship(principal: &Principal, role: Role, rel: Relationship, shape: &Shape) -> Option<Clause> {
+    match shape {
         Shape::Personal { student, school, section, class } => {
             personal(principal, role, rel, student, school, section.as_ref(), class.as_ref())
         }
         Shape::Guardian { guardian } => match rel {
-            Relationship::SelfRecord => principal.guardian_id().map(|me| ExprTrait::eq(guardian.clone(), me)),
+            Relationship::SelfRecord => principal.guardian_id().map(|me| among(guardian, [me])),
             _ => None,
         },
         Shape::Staff { staff, school } => match rel {
-            Relationship::SelfRecord => principal.staff_id().map(|me| ExprTrait::eq(staff.clone(), me)),
+            Relationship::SelfRecord => principal.staff_id().map(|me| among(staff, [me])),
             _ => place(principal, role, rel, school),
         },
         Shape::Org { org } => match rel {
-            Relationship::Any => Some(ExprTrait::eq(Expr::val(1), 1)),
+            Relationship::Any => Some(Clause::Everything),
             Relationship::GuardianOf => {
-                Some(org.clone().in_subquery(child_enrollments(principal, enrollment::Column::SchoolId)))
+                Some(Clause::Other(org.clone().in_subquery(child_enrollments(principal, enrollment::Column::SchoolId))))
             }
-            Relationship::HomeroomOf => Some(org.clone().is_in(principal.orgs_of(Role::HomeroomTeacher))),
-            Relationship::TeachesSection => Some(org.clone().is_in(principal.orgs_of(Role::SubjectTeacher))),
+            Relationship::HomeroomOf => Some(among(org, principal.orgs_of(Role::HomeroomTeacher))),
+            Relationship::TeachesSection => Some(among(org, principal.orgs_of(Role::SubjectTeacher))),
             _ => place(principal, role, rel, org),
         },
         Shape::Class { class, school } => classlike(principal, role, rel, class, school),
         Shape::Section { section, class, school } => match rel {
-            Relationship::TeachesSection => Some(section.clone().is_in(ids(&principal.taught_sections))),
+            Relationship::TeachesSection => Some(among(section, principal.taught_sections.iter().copied())),
             _ => classlike(principal, role, rel, class, school),
         },
-    };
-    condition.map_or_else(never, |expr| Condition::all().add(expr))
+    }
+}
+
+fn among(column: &Expr, ids: impl IntoIterator<Item = i64>) -> Clause {
+    Clause::Among(column.clone(), ids.into_iter().collect())
 }
 
 fn personal(
@@ -61,40 +125,37 @@ fn personal(
     school: &Expr,
     section: Option<&Expr>,
     class: Option<&Expr>,
-) -> Option<Expr> {
-    match rel {
-        Relationship::GuardianOf => Some(student.clone().is_in(ids(&principal.children))),
-        Relationship::HomeroomOf => Some(match (section, class) {
-            (Some(section), _) => section.clone().is_in(ids(&principal.homeroom_sections)),
-            (None, Some(class)) => class.clone().is_in(ids(&principal.homeroom_classes)),
-            (None, None) => student.clone().in_subquery(enrolled_in(principal, &principal.homeroom_classes)),
-        }),
-        Relationship::TeachesSection => Some(match (section, class) {
-            (Some(section), _) => section.clone().is_in(ids(&principal.taught_sections)),
-            (None, Some(class)) => class.clone().is_in(ids(&principal.taught_classes)),
-            (None, None) => student.clone().in_subquery(enrolled_in(principal, &principal.taught_classes)),
-        }),
-        _ => place(principal, role, rel, school),
-    }
+) -> Option<Clause> {
+    let (sections, classes) = match rel {
+        Relationship::GuardianOf => return Some(among(student, principal.children.iter().copied())),
+        Relationship::HomeroomOf => (&principal.homeroom_sections, &principal.homeroom_classes),
+        Relationship::TeachesSection => (&principal.taught_sections, &principal.taught_classes),
+        _ => return place(principal, role, rel, school),
+    };
+    Some(match (section, class) {
+        (Some(section), _) => among(section, sections.iter().copied()),
+        (None, Some(class)) => among(class, classes.iter().copied()),
+        (None, None) => Clause::EnrolledIn(student.clone(), classes.clone()),
+    })
 }
 
-fn classlike(principal: &Principal, role: Role, rel: Relationship, class: &Expr, school: &Expr) -> Option<Expr> {
+fn classlike(principal: &Principal, role: Role, rel: Relationship, class: &Expr, school: &Expr) -> Option<Clause> {
     match rel {
         Relationship::GuardianOf => {
-            Some(class.clone().in_subquery(child_enrollments(principal, enrollment::Column::ClassId)))
+            Some(Clause::Other(class.clone().in_subquery(child_enrollments(principal, enrollment::Column::ClassId))))
         }
-        Relationship::HomeroomOf => Some(class.clone().is_in(ids(&principal.homeroom_classes))),
-        Relationship::TeachesSection => Some(class.clone().is_in(ids(&principal.taught_classes))),
+        Relationship::HomeroomOf => Some(among(class, principal.homeroom_classes.iter().copied())),
+        Relationship::TeachesSection => Some(among(class, principal.taught_classes.iter().copied())),
         _ => place(principal, role, rel, school),
     }
 }
 
 /// Relationships judged on where a record belongs: the caller's schools for the role, or
 /// the schools the caller oversees.
-fn place(principal: &Principal, role: Role, rel: Relationship, school: &Expr) -> Option<Expr> {
+fn place(principal: &Principal, role: Role, rel: Relationship, school: &Expr) -> Option<Clause> {
     match rel {
-        Relationship::InSchool => Some(school.clone().is_in(principal.orgs_of(role))),
-        Relationship::Oversees => Some(school.clone().is_in(ids(&principal.overseen_schools))),
+        Relationship::InSchool => Some(among(school, principal.orgs_of(role))),
+        Relationship::Oversees => Some(among(school, principal.overseen_schools.iter().copied())),
         _ => None,
     }
 }
@@ -121,4 +182,49 @@ fn child_enrollments(principal: &Principal, column: enrollment::Column) -> Selec
         .and_where(enrollment::Column::StudentId.is_in(ids(&principal.children)))
         .cond_where(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, principal.today))
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::privacy::shapes;
+    use chrono::NaiveDate;
+    use sea_orm::sea_query::{PostgresQueryBuilder, Query};
+
+    fn teacher() -> Principal {
+        let mut principal = Principal::anonymous(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
+        principal.roles.insert(Role::HomeroomTeacher, BTreeSet::from([7]));
+        principal.roles.insert(Role::SubjectTeacher, BTreeSet::from([7]));
+        principal.homeroom_classes = BTreeSet::from([11]);
+        principal.taught_classes = BTreeSet::from([11, 12]);
+        principal
+    }
+
+    fn sql(condition: Condition) -> String {
+        Query::select().expr(Expr::val(1)).cond_where(condition).to_owned().to_string(PostgresQueryBuilder)
+    }
+
+    #[test]
+    fn like_relationships_on_one_column_become_one_condition() {
+        let grants = [
+            (Role::HomeroomTeacher, Relationship::HomeroomOf),
+            (Role::SubjectTeacher, Relationship::TeachesSection),
+            (Role::HomeroomTeacher, Relationship::InSchool),
+            (Role::SubjectTeacher, Relationship::InSchool),
+        ];
+        let rendered = sql(granted(&teacher(), &grants, &shapes::student()));
+        assert_eq!(rendered.matches("IN (SELECT").count(), 1, "{rendered}");
+        assert!(rendered.contains(r#""class_id" IN (11, 12)"#), "{rendered}");
+        assert_eq!(rendered.matches(r#""school_id" IN (7)"#).count(), 1, "{rendered}");
+    }
+
+    #[test]
+    fn no_grant_or_only_empty_sets_select_nothing_and_any_selects_everything() {
+        let principal = Principal::anonymous(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
+        assert_eq!(granted(&principal, &[], &shapes::student()), never());
+        let empty = [(Role::Guardian, Relationship::GuardianOf), (Role::Principal, Relationship::InSchool)];
+        assert_eq!(granted(&principal, &empty, &shapes::student()), never());
+        let any = [(Role::Guardian, Relationship::Any)];
+        assert!(sql(granted(&principal, &any, &shapes::org())).contains("1 = 1"));
+    }
 }
