@@ -45,10 +45,10 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<(Databas
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         })
-        // Every statement is prepared and cached per connection; planning it once for any
-        // parameters (instead of again on each of its first executions) saves more than the
-        // execution of most of these index walks costs.
-        ;
+        // Statements are prepared once per connection and cached. Their plans do not depend
+        // on the values bound (index walks by id), so PostgreSQL plans each once instead of
+        // again on every execution.
+        .map_sqlx_postgres_opts(|postgres| postgres.options([("plan_cache_mode", "force_generic_plan")]));
     let mut db =
         Database::connect(options).await.with_context(|| format!("cannot open the database at {}", redact_url(url)))?;
     let metrics = Arc::new(SqlMetrics::default());

@@ -15,6 +15,8 @@ use tokio::sync::{mpsc, oneshot};
 
 /// Largest number of entries written in one transaction.
 const BATCH: usize = 500;
+/// Rows per insert statement.
+const INSERT_ROWS: usize = 64;
 
 enum Message {
     Append(Recipient, DateTime<Utc>, Vec<Disclosed>),
@@ -127,6 +129,11 @@ async fn append(db: &DatabaseConnection, rows: &mut [disclosure_log::Model]) -> 
         hash: Set(row.hash.clone()),
         ..Default::default()
     });
-    disclosure_log::Entity::insert_many(models).exec(&txn).await?;
+    // Fixed-size statements, so each connection prepares a handful of insert shapes once
+    // instead of a new one for every batch size.
+    let models: Vec<_> = models.collect();
+    for chunk in models.chunks(INSERT_ROWS) {
+        disclosure_log::Entity::insert_many(chunk.iter().cloned()).exec(&txn).await?;
+    }
     txn.commit().await
 }
