@@ -4,22 +4,35 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use entity::disclosure_log;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait as _, QueryOrder as _};
 use sha2::{Digest as _, Sha256};
+use std::io::Write as _;
 
-/// The hash of an entry: SHA-256 over the previous hash and every field of the entry.
+/// The hash of an entry: SHA-256 over the previous hash and every field of the entry,
+/// `|`-separated, as lowercase hex.
 pub fn entry_hash(prev_hash: Option<&str>, row: &disclosure_log::Model) -> String {
-    let text = format!(
+    let mut hasher = Sha256::new();
+    let session = row.session_id.map(|id| id.to_string()).unwrap_or_default();
+    // Writing into a hasher cannot fail.
+    let _ = write!(
+        hasher,
         "{}|{}|{}|{}|{}|{}|{}|{}|{}",
         prev_hash.unwrap_or(""),
         timestamp(row.at),
         row.actor_kind,
         row.actor_id,
-        row.session_id.map(|id| id.to_string()).unwrap_or_default(),
+        session,
         row.student_id,
         row.school_id,
         row.fields,
         row.purpose,
     );
-    Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = hasher.finalize();
+    let mut hex = String::with_capacity(digest.len() * 2);
+    for byte in digest {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    hex
 }
 
 /// The canonical text of a timestamp, at microsecond precision (what both databases keep).
@@ -39,4 +52,33 @@ pub async fn verify_chain(db: &impl ConnectionTrait) -> Result<Result<usize, i64
         prev = Some(row.hash.clone());
     }
     Ok(Ok(rows.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::entry_hash;
+    use chrono::{TimeZone as _, Utc};
+    use entity::disclosure_log;
+    use sha2::{Digest as _, Sha256};
+
+    #[test]
+    fn an_entry_hash_is_sha256_of_the_documented_text() {
+        let row = disclosure_log::Model {
+            id: 9,
+            at: Utc.with_ymd_and_hms(2026, 11, 29, 3, 4, 5).unwrap(),
+            actor_kind: "staff".into(),
+            actor_id: 12,
+            session_id: None,
+            student_id: 345,
+            school_id: 6,
+            fields: "guardian.contact result".into(),
+            purpose: "education".into(),
+            prev_hash: None,
+            hash: String::new(),
+        };
+        let text = "abc|2026-11-29T03:04:05.000000Z|staff|12||345|6|guardian.contact result|education";
+        let expected: String = Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
+        assert_eq!(entry_hash(Some("abc"), &row), expected);
+        assert_ne!(entry_hash(None, &row), expected);
+    }
 }

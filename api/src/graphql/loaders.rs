@@ -94,7 +94,8 @@ pub fn link_target(link: &guardianship::Model) -> Target {
 #[derive(Clone)]
 pub struct ResultRow {
     pub result: result::Model,
-    pub assessment: assessment::Model,
+    /// Shared by every result of the assessment.
+    pub assessment: Arc<assessment::Model>,
     pub subject_id: i64,
 }
 
@@ -134,7 +135,7 @@ impl Loader<ResultsKey> for ResultsOfStudent {
             .map_err(internal)?;
         let rows = self.access.admit(Kind::Result, rows, result_target).await.map_err(internal)?;
         let assessment_ids: BTreeSet<i64> = rows.iter().map(|row| row.assessment_id).collect();
-        let assessments: HashMap<i64, (assessment::Model, i64)> = assessment::Entity::find()
+        let assessments: HashMap<i64, (Arc<assessment::Model>, i64)> = assessment::Entity::find()
             .find_also_related(section::Entity)
             .filter(assessment::Column::Id.is_in(assessment_ids))
             .all(&self.db)
@@ -142,7 +143,7 @@ impl Loader<ResultsKey> for ResultsOfStudent {
             .map_err(internal)?
             .into_iter()
             .filter_map(|(assessment, section)| {
-                section.map(|section| (assessment.id, (assessment, section.subject_id)))
+                section.map(|section| (assessment.id, (Arc::new(assessment), section.subject_id)))
             })
             .collect();
         let wanted: HashSet<ResultsKey> = keys.iter().copied().collect();
