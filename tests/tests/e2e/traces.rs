@@ -85,6 +85,7 @@ async fn traces_and_logs_carry_no_password_name_searched_identity_number_or_phon
     assert!(!nodes.is_empty());
     let captured = CAPTURED.get().unwrap().lock().unwrap().clone();
     assert!(captured.contains("graphql.request"), "spans were captured");
+    assert!(captured.contains("graphql.resolve"), "resolver spans are on when DEBUG is listened to");
     assert!(!captured.contains(DEMO_PASSWORD), "a password leaked into a trace");
     assert!(!captured.contains("nguyen"), "a searched name leaked into a trace");
     assert!(!captured.contains("tuyet"), "variables of a GET request leaked into a trace");
