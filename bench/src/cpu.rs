@@ -61,10 +61,9 @@ fn stat(path: &std::path::Path) -> Option<(String, f64)> {
     let fields: Vec<&str> = text[close + 2..].split_whitespace().collect();
     // After the name: state is field 3 of stat(5), utime 14 and stime 15.
     let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    Some((name, ticks / ticks_per_second()))
+    Some((name, ticks / TICKS_PER_SECOND))
 }
 
-fn ticks_per_second() -> f64 {
-    // USER_HZ is 100 on every Linux architecture this runs on.
-    100.0
-}
+/// `/proc` counts CPU time in USER_HZ ticks, 100 per second on every Linux architecture
+/// this runs on.
+const TICKS_PER_SECOND: f64 = 100.0;

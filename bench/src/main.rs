@@ -3,8 +3,9 @@
 //! It seeds the database if it is empty, starts the real server in-process on a loopback
 //! port, signs in a sample of users of each role, and drives four request shapes at 1 and 16
 //! concurrent connections for a fixed time each, reporting requests per second, p50/p99
-//! latency, and the SQL statements and SQL time per request (from the server's counters),
-//! as a Markdown table. Traffic goes to 127.0.0.1 only.
+//! latency, the SQL statements and SQL time per request (from the server's counters) and
+//! the CPU time per request of the server, PostgreSQL and the load generator, as a
+//! Markdown table. Traffic goes to 127.0.0.1 only.
 
 mod cpu;
 mod scenarios;

@@ -116,24 +116,23 @@ async fn append(db: &DatabaseConnection, rows: &mut [disclosure_log::Model]) -> 
         row.hash = entry_hash(prev.as_deref(), row);
         prev = Some(row.hash.clone());
     }
-    let models = rows.iter().map(|row| disclosure_log::ActiveModel {
-        at: Set(row.at),
-        actor_kind: Set(row.actor_kind.clone()),
-        actor_id: Set(row.actor_id),
-        session_id: Set(row.session_id),
-        student_id: Set(row.student_id),
-        school_id: Set(row.school_id),
-        fields: Set(row.fields.clone()),
-        purpose: Set(row.purpose.clone()),
-        prev_hash: Set(row.prev_hash.clone()),
-        hash: Set(row.hash.clone()),
-        ..Default::default()
-    });
     // Fixed-size statements, so each connection prepares a handful of insert shapes once
     // instead of a new one for every batch size.
-    let models: Vec<_> = models.collect();
-    for chunk in models.chunks(INSERT_ROWS) {
-        disclosure_log::Entity::insert_many(chunk.iter().cloned()).exec(&txn).await?;
+    for chunk in rows.chunks(INSERT_ROWS) {
+        let models = chunk.iter().map(|row| disclosure_log::ActiveModel {
+            at: Set(row.at),
+            actor_kind: Set(row.actor_kind.clone()),
+            actor_id: Set(row.actor_id),
+            session_id: Set(row.session_id),
+            student_id: Set(row.student_id),
+            school_id: Set(row.school_id),
+            fields: Set(row.fields.clone()),
+            purpose: Set(row.purpose.clone()),
+            prev_hash: Set(row.prev_hash.clone()),
+            hash: Set(row.hash.clone()),
+            ..Default::default()
+        });
+        disclosure_log::Entity::insert_many(models).exec(&txn).await?;
     }
     txn.commit().await
 }

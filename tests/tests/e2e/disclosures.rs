@@ -1,7 +1,7 @@
 //! The disclosure log: staff reads of a child's grades and sensitive fields are recorded and
 //! shown to the child's guardian; the guardian's own reads are not; the chain detects edits.
 
-use emis::disclosure::verify_chain;
+use emis::disclosure::{Disclosed, Recipient, verify_chain};
 use emis_tests::TestApp;
 use entity::disclosure_log;
 use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, EntityTrait as _, PaginatorTrait as _};
@@ -73,5 +73,22 @@ async fn editing_an_entry_breaks_the_chain() {
     edited.fields = Set("result".to_owned());
     edited.update(&app.state.db).await.unwrap();
     assert_eq!(verify_chain(&app.state.db).await.unwrap(), Err(first.id));
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_larger_than_one_insert_statement_is_written_whole_and_chained() {
+    let app = TestApp::spawn().await.unwrap();
+    let students = entity::student::Entity::find().all(&app.state.db).await.unwrap();
+    let disclosed: Vec<Disclosed> = students
+        .iter()
+        .cycle()
+        .take(150)
+        .map(|row| Disclosed { student: row.id, school: row.school_id, fields: "result".to_owned() })
+        .collect();
+    let recipient = Recipient { actor_kind: "staff", actor_id: 1, session_id: None, purpose: "education".to_owned() };
+    app.state.disclosures.append(recipient, disclosed);
+    app.state.disclosures.flush().await;
+    assert_eq!(verify_chain(&app.state.db).await.unwrap(), Ok(150));
     app.stop().await.unwrap();
 }
