@@ -116,8 +116,8 @@ async fn append(db: &DatabaseConnection, rows: &mut [disclosure_log::Model]) -> 
         row.hash = entry_hash(prev.as_deref(), row);
         prev = Some(row.hash.clone());
     }
-    // Fixed-size statements, so each connection prepares a handful of insert shapes once
-    // instead of a new one for every batch size.
+    // Statements of at most INSERT_ROWS rows, so each connection prepares at most that many
+    // insert shapes once, instead of one for every batch size up to BATCH.
     for chunk in rows.chunks(INSERT_ROWS) {
         let models = chunk.iter().map(|row| disclosure_log::ActiveModel {
             at: Set(row.at),

@@ -53,11 +53,10 @@ impl Me {
         let Some(id) = access(ctx)?.principal().guardian_id() else {
             return Ok(None);
         };
-        let shape = crate::privacy::Shape::Guardian {
-            guardian: crate::privacy::shape::col(guardian::Entity, guardian::Column::Id),
-        };
         let select = guardian::Entity::find_by_id(id);
-        let rows = visible(ctx, Kind::Guardian, &shape, select, |row| Target::Guardian { guardian: row.id }).await?;
+        let rows =
+            visible(ctx, Kind::Guardian, &shapes::guardian(), select, |row| Target::Guardian { guardian: row.id })
+                .await?;
         Ok(rows.into_iter().next().map(Guardian::Myself))
     }
     /// A guardian's children (active, unrestricted guardianships).

@@ -58,7 +58,9 @@ where
 /// Shapes of the tables that lists and relations read.
 pub mod shapes {
     use super::{Shape, col};
-    use entity::{attendance, enrollment, guardianship, homeroom_class, org, result, section, staff, student};
+    use entity::{
+        attendance, enrollment, guardian, guardianship, homeroom_class, org, result, section, staff, student,
+    };
 
     pub fn student() -> Shape {
         Shape::Personal {
@@ -103,6 +105,11 @@ pub mod shapes {
             section: None,
             class: None,
         }
+    }
+
+    /// A guardian's own record (read by the guardian themself).
+    pub fn guardian() -> Shape {
+        Shape::Guardian { guardian: col(guardian::Entity, guardian::Column::Id) }
     }
 
     pub fn staff() -> Shape {
