@@ -11,6 +11,7 @@
 //! - [`privacy`]: the one privacy layer: policy compiled into SQL conditions, and the
 //!   per-record and per-field checks with the casbin enforcer.
 //! - [`disclosure`]: the append-only, hash-chained log of who was shown which records.
+//! - [`reference`]: subjects and semesters, cached briefly per process.
 //! - [`graphql`]: the schema (independent of HTTP), its types, loaders and resolvers.
 //! - [`http`]: the axum router: `/graphql`, health checks, metrics.
 //! - [`graphiql`]: the GraphiQL page with its assets embedded (works offline).
@@ -30,6 +31,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod http;
 pub mod privacy;
+pub mod reference;
 pub mod seed;
 pub mod startup;
 pub mod state;

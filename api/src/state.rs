@@ -21,6 +21,8 @@ pub struct AppState {
     pub vault: Arc<Vault>,
     /// Appends to the disclosure log in the background.
     pub disclosures: crate::disclosure::DisclosureWriter,
+    /// Subjects and semesters, cached briefly.
+    pub reference: crate::reference::Reference,
 }
 
 impl AppState {

@@ -8,8 +8,11 @@ use crate::privacy::{Access, Target, shapes};
 use crate::vault::Vault;
 use async_graphql::dataloader::Loader;
 use emis_authz::{Action, Kind};
-use entity::{assessment, guardian, guardianship, result, section, subject};
-use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
+use entity::{assessment, guardian, guardianship, result, section};
+use sea_orm::{
+    ColumnTrait as _, DatabaseConnection, EntityTrait as _, FromQueryResult, JoinType, QueryFilter as _,
+    QuerySelect as _, RelationTrait as _,
+};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -90,12 +93,21 @@ pub fn link_target(link: &guardianship::Model) -> Target {
     Target::student(link.student_id, link.school_id)
 }
 
-/// A result with its assessment and subject.
-#[derive(Clone)]
+/// A result with what the API shows of its assessment and section, read in one statement.
+#[derive(Clone, Debug, FromQueryResult)]
 pub struct ResultRow {
-    pub result: result::Model,
-    /// Shared by every result of the assessment.
-    pub assessment: Arc<assessment::Model>,
+    pub school_id: i64,
+    pub section_id: i64,
+    pub semester_id: i64,
+    pub student_id: i64,
+    pub score_tenths: Option<i16>,
+    pub passed: Option<bool>,
+    pub comment: Option<String>,
+    /// The assessment's kind: regular | midterm | final.
+    pub kind: String,
+    /// The assessment's number within its kind.
+    pub sequence: i16,
+    /// The section's subject.
     pub subject_id: i64,
 }
 
@@ -123,6 +135,21 @@ impl Loader<ResultsKey> for ResultsOfStudent {
         let semesters: BTreeSet<i64> = keys.iter().map(|key| key.semester).collect();
         let sections: Option<BTreeSet<i64>> = keys.iter().map(|key| key.section).collect();
         let mut select = result::Entity::find()
+            .select_only()
+            .columns([
+                result::Column::SchoolId,
+                result::Column::SectionId,
+                result::Column::SemesterId,
+                result::Column::StudentId,
+                result::Column::ScoreTenths,
+                result::Column::Passed,
+                result::Column::Comment,
+            ])
+            .column_as(assessment::Column::Kind, "kind")
+            .column_as(assessment::Column::Sequence, "sequence")
+            .column_as(section::Column::SubjectId, "subject_id")
+            .join(JoinType::InnerJoin, result::Relation::Assessment.def())
+            .join(JoinType::InnerJoin, result::Relation::Section.def())
             .filter(result::Column::StudentId.is_in(students))
             .filter(result::Column::SemesterId.is_in(semesters));
         if let Some(sections) = sections {
@@ -130,33 +157,25 @@ impl Loader<ResultsKey> for ResultsOfStudent {
         }
         let rows = select
             .filter(self.access.filter(Kind::Result, Action::Read, &shapes::result()))
+            .into_model::<ResultRow>()
             .all(&self.db)
             .await
             .map_err(internal)?;
         let rows = self.access.admit(Kind::Result, rows, result_target).await.map_err(internal)?;
-        let assessment_ids: BTreeSet<i64> = rows.iter().map(|row| row.assessment_id).collect();
-        let assessments: HashMap<i64, (Arc<assessment::Model>, i64)> = assessment::Entity::find()
-            .find_also_related(section::Entity)
-            .filter(assessment::Column::Id.is_in(assessment_ids))
-            .all(&self.db)
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .filter_map(|(assessment, section)| {
-                section.map(|section| (assessment.id, (Arc::new(assessment), section.subject_id)))
-            })
-            .collect();
         let wanted: HashSet<ResultsKey> = keys.iter().copied().collect();
         let mut grouped: HashMap<ResultsKey, Vec<ResultRow>> = HashMap::new();
-        for result in rows {
-            let Some((assessment, subject_id)) = assessments.get(&result.assessment_id).cloned() else { continue };
-            self.disclosures.note(self.access.principal(), result.student_id, result.school_id, Kind::Result.as_str());
-            let row = ResultRow { result, assessment, subject_id };
-            for section in [None, Some(row.result.section_id)] {
-                let key = ResultsKey { student: row.result.student_id, semester: row.result.semester_id, section };
-                if wanted.contains(&key) {
-                    grouped.entry(key).or_default().push(row.clone());
+        for row in rows {
+            self.disclosures.note(self.access.principal(), row.student_id, row.school_id, Kind::Result.as_str());
+            let by_semester = ResultsKey { student: row.student_id, semester: row.semester_id, section: None };
+            let by_section = ResultsKey { section: Some(row.section_id), ..by_semester };
+            match (wanted.contains(&by_semester), wanted.contains(&by_section)) {
+                (true, true) => {
+                    grouped.entry(by_semester).or_default().push(row.clone());
+                    grouped.entry(by_section).or_default().push(row);
                 }
+                (true, false) => grouped.entry(by_semester).or_default().push(row),
+                (false, true) => grouped.entry(by_section).or_default().push(row),
+                (false, false) => {}
             }
         }
         Ok(grouped)
@@ -164,26 +183,6 @@ impl Loader<ResultsKey> for ResultsOfStudent {
 }
 
 /// The record a result concerns, for checks.
-pub fn result_target(row: &result::Model) -> Target {
+pub fn result_target(row: &ResultRow) -> Target {
     Target::Personal { student: row.student_id, school: row.school_id, section: Some(row.section_id), class: None }
-}
-
-/// Subjects by id: the national curriculum's list, not personal data; asked for through
-/// results the caller was already allowed to see.
-pub struct SubjectsById {
-    pub db: DatabaseConnection,
-}
-
-impl Loader<i64> for SubjectsById {
-    type Value = subject::Model;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, subject::Model>, LoadError> {
-        let rows = subject::Entity::find()
-            .filter(subject::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.db)
-            .await
-            .map_err(internal)?;
-        Ok(rows.into_iter().map(|row| (row.id, row)).collect())
-    }
 }

@@ -60,9 +60,7 @@ pub fn request_data(
     request
         .data(access)
         .data(disclosures)
-        .data(records::CurrentSemester::default())
         .data(DataLoader::new(keys, tokio::spawn))
         .data(DataLoader::new(guardians, tokio::spawn))
         .data(DataLoader::new(results, tokio::spawn))
-        .data(DataLoader::new(loaders::SubjectsById { db: state.db.clone() }, tokio::spawn))
 }

@@ -1,21 +1,18 @@
 //! The records of the books as the API shows them: enrollments, results and attendance,
 //! each read through the privacy layer (SQL condition, then per-record check).
 
-use super::context::access;
+use super::context::{access, state};
 use super::ids;
 use super::loaders::ResultRow;
-use super::loaders::SubjectsById;
 use super::read::visible;
 use super::school::{Class, Subject, class_by_id};
 use crate::auth::principal::active_on;
-use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::privacy::{Target, shapes};
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use emis_authz::Kind;
-use entity::{attendance, enrollment, semester};
+use entity::{attendance, enrollment};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 
 /// A student's enrollment in a class.
@@ -54,32 +51,31 @@ impl ResultRecord {
     async fn subject_id(&self) -> ID {
         ids::encode("Subject", self.0.subject_id)
     }
-    /// The subject (batched across the response).
+    /// The subject of the result's section.
     async fn subject(&self, ctx: &Context<'_>) -> ApiResult<Option<Subject>> {
-        let loader = ctx.data::<DataLoader<SubjectsById>>().map_err(|_| ApiError::Internal)?;
-        Ok(loader.load_one(self.0.subject_id).await.map_err(|_| ApiError::Internal)?.map(Subject))
+        subject_by_id(ctx, self.0.subject_id).await
     }
     async fn section_id(&self) -> ID {
-        ids::encode("Section", self.0.result.section_id)
+        ids::encode("Section", self.0.section_id)
     }
     /// regular | midterm | final
     async fn kind(&self) -> &str {
-        &self.0.assessment.kind
+        &self.0.kind
     }
     /// Number of the assessment within its kind (regular assessments are numbered).
     async fn sequence(&self) -> i16 {
-        self.0.assessment.sequence
+        self.0.sequence
     }
     /// Score 0–10 with one decimal, for scored subjects.
     async fn score(&self) -> Option<f64> {
-        self.0.result.score_tenths.map(|tenths| f64::from(tenths) / 10.0)
+        self.0.score_tenths.map(|tenths| f64::from(tenths) / 10.0)
     }
     /// Đạt (true) or Chưa đạt (false), for comment-only subjects.
     async fn passed(&self) -> Option<bool> {
-        self.0.result.passed
+        self.0.passed
     }
     async fn comment(&self) -> Option<&str> {
-        self.0.result.comment.as_deref()
+        self.0.comment.as_deref()
     }
 }
 
@@ -125,30 +121,19 @@ pub async fn attendance_of(
     Ok(rows.into_iter().map(AttendanceRecord).collect())
 }
 
-/// The semester running on the request's date, resolved once per request.
-#[derive(Default)]
-pub struct CurrentSemester(tokio::sync::OnceCell<Option<i64>>);
-
 /// The semester `id` names, or the one running on the principal's date (else the last one
 /// begun). Semesters are calendar structure, not personal data.
 pub async fn semester_or_current(ctx: &Context<'_>, id: Option<&str>) -> ApiResult<Option<i64>> {
     if let Some(id) = id {
         return Ok(ids::decode_as("Semester", id));
     }
-    let cell = ctx.data::<CurrentSemester>().map_err(|_| ApiError::Internal)?;
-    let current = cell
-        .0
-        .get_or_try_init(|| async {
-            let today = access(ctx)?.principal().today;
-            let row = semester::Entity::find()
-                .filter(semester::Column::StartsOn.lte(today))
-                .order_by_desc(semester::Column::StartsOn)
-                .one(&crate::graphql::context::state(ctx)?.db)
-                .await?;
-            Ok::<_, ApiError>(row.map(|row| row.id))
-        })
-        .await?;
-    Ok(*current)
+    let today = access(ctx)?.principal().today;
+    Ok(state(ctx)?.reference.get().await?.semester_on(today))
+}
+
+/// The subject with this id. Subjects are the national curriculum's list, not personal data.
+pub async fn subject_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Subject>> {
+    Ok(state(ctx)?.reference.get().await?.subject(id).cloned().map(Subject))
 }
 
 /// Enrollment condition: active on the caller's date.

@@ -2,7 +2,7 @@
 //! as the policy allows (a guardian sees their children's classes, a teacher the classes they
 //! teach, a principal their school).
 
-use super::context::{access, state};
+use super::context::access;
 use super::ids;
 use super::people::{Staff, Student, staff_where};
 use super::read::visible;
@@ -178,7 +178,7 @@ impl Section {
         self.0.periods_per_year
     }
     async fn subject(&self, ctx: &Context<'_>) -> ApiResult<Option<Subject>> {
-        Ok(subject::Entity::find_by_id(self.0.subject_id).one(&state(ctx)?.db).await?.map(Subject))
+        super::records::subject_by_id(ctx, self.0.subject_id).await
     }
     async fn class(&self, ctx: &Context<'_>) -> ApiResult<Option<Class>> {
         class_by_id(ctx, self.0.class_id).await
