@@ -1,12 +1,19 @@
-//! Reference data that almost every request reads and that is nobody's personal data: the
-//! national subject list and the school calendar's semesters. Each process keeps a snapshot
-//! for [`Reference::TTL`] and reloads it after that, so a request costs no statement for
-//! them; another instance's (or an import's) change shows within that time.
+//! Reference data that almost every request reads and that is nobody's personal data:
+//! - [`Reference`]: the national subject list and the school calendar's semesters. Each
+//!   process keeps a snapshot for [`Reference::TTL`] and reloads it after that, so a request
+//!   costs no statement for them; another instance's (or an import's) change shows within
+//!   that time.
+//! - [`AssessmentColumns`]: what an assessment column is (kind, number, subject), which never
+//!   changes once the column exists; kept for the life of the process, so results are read
+//!   without joining their columns.
 
 use chrono::NaiveDate;
-use entity::{semester, subject};
-use sea_orm::{DatabaseConnection, DbErr, EntityTrait as _, QueryOrder as _};
-use std::collections::HashMap;
+use entity::{AssessmentKind, assessment, section, semester, subject};
+use sea_orm::{
+    ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, FromQueryResult, JoinType, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, RelationTrait as _,
+};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -68,6 +75,65 @@ impl Reference {
         let current = self.current.read().ok()?;
         let (loaded, snapshot) = current.as_ref()?;
         (loaded.elapsed() < self.ttl).then(|| Arc::clone(snapshot))
+    }
+}
+
+/// What the API shows of an assessment column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromQueryResult)]
+pub struct AssessmentColumn {
+    pub id: i64,
+    pub kind: AssessmentKind,
+    /// The number of the column within its kind, from 1.
+    pub sequence: i16,
+    /// The subject of the column's section.
+    pub subject_id: i64,
+}
+
+/// The per-process cache of [`AssessmentColumn`]s by id.
+pub struct AssessmentColumns {
+    db: DatabaseConnection,
+    known: RwLock<HashMap<i64, AssessmentColumn>>,
+}
+
+impl AssessmentColumns {
+    /// An empty cache over `db`.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db, known: RwLock::default() }
+    }
+
+    /// The columns with these ids that exist; the ones not yet known are read in one statement.
+    pub async fn get(&self, ids: &BTreeSet<i64>) -> Result<HashMap<i64, AssessmentColumn>, DbErr> {
+        let mut found = HashMap::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        if let Ok(known) = self.known.read() {
+            for id in ids {
+                match known.get(id) {
+                    Some(column) => {
+                        found.insert(*id, *column);
+                    }
+                    None => missing.push(*id),
+                }
+            }
+        } else {
+            missing.extend(ids);
+        }
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let loaded = assessment::Entity::find()
+            .select_only()
+            .columns([assessment::Column::Id, assessment::Column::Kind, assessment::Column::Sequence])
+            .column(section::Column::SubjectId)
+            .join(JoinType::InnerJoin, assessment::Relation::Section.def())
+            .filter(assessment::Column::Id.is_in(missing))
+            .into_model::<AssessmentColumn>()
+            .all(&self.db)
+            .await?;
+        if let Ok(mut known) = self.known.write() {
+            known.extend(loaded.iter().map(|column| (column.id, *column)));
+        }
+        found.extend(loaded.into_iter().map(|column| (column.id, column)));
+        Ok(found)
     }
 }
 

@@ -29,7 +29,8 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
     let vault = Arc::new(Vault::open(&db, identity).await?);
     let (disclosures, _) = crate::disclosure::DisclosureWriter::spawn(db.clone());
     let reference = crate::reference::Reference::new(db.clone(), crate::reference::Reference::TTL);
-    Ok(Arc::new(AppState { config, db, sql_metrics, policy, vault, disclosures, reference }))
+    let assessment_columns = Arc::new(crate::reference::AssessmentColumns::new(db.clone()));
+    Ok(Arc::new(AppState { config, db, sql_metrics, policy, vault, disclosures, reference, assessment_columns }))
 }
 
 /// A server bound to its address, ready to run.

@@ -23,6 +23,8 @@ pub struct AppState {
     pub disclosures: crate::disclosure::DisclosureWriter,
     /// Subjects and semesters, cached briefly.
     pub reference: crate::reference::Reference,
+    /// Assessment columns, cached for the life of the process.
+    pub assessment_columns: Arc<crate::reference::AssessmentColumns>,
 }
 
 impl AppState {

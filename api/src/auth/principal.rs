@@ -120,14 +120,15 @@ impl Principal {
 
     /// The principal behind the access token whose hash is `access_hash`, at `now`, in one
     /// statement; `None` for an unknown, expired or revoked session or an account that may
-    /// not act.
+    /// not act. `kind` is the account kind the token names, if it names one.
     pub async fn from_token(
         db: &impl ConnectionTrait,
         access_hash: &str,
         now: DateTime<Utc>,
+        kind: Option<&str>,
     ) -> Result<Option<Self>, DbErr> {
         let today = crate::clock::date_in_vietnam(now);
-        let found = facts::load(db, &facts::token_query(access_hash, now, today)).await?;
+        let found = facts::load(db, &facts::token_query(access_hash, now, today, kind)).await?;
         let session = found.iter().find(|fact| fact.fact == "session");
         let account = match session.map(|s| (s.name.as_str(), s.b)) {
             Some(("staff", Some(id))) => Account::Staff(id),

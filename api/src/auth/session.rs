@@ -2,7 +2,10 @@
 //! logout, and turning a bearer token into a [`Principal`] on every request.
 //!
 //! Tokens are opaque and stored hashed; all state is in the database, so any instance can
-//! serve any request and a revocation counts everywhere at once.
+//! serve any request and a revocation counts everywhere at once. An access token's prefix
+//! names the kind of account it was issued to (`emis_ats_` staff, `emis_atg_` guardian), so
+//! that authenticating it loads only that kind's facts; the prefix grants nothing, since the
+//! session row it hashes to must be of that kind.
 
 use super::principal::{Account, Principal};
 use super::{password, throttle, token};
@@ -108,7 +111,7 @@ async fn create_session(
     lifetimes: TokenLifetimes,
     now: DateTime<Utc>,
 ) -> Result<IssuedTokens, AuthError> {
-    let issued = new_tokens(lifetimes, now);
+    let issued = new_tokens(account, lifetimes, now);
     auth_session::ActiveModel {
         access_hash: Set(token::digest(&issued.access_token)),
         refresh_hash: Set(token::digest(&issued.refresh_token)),
@@ -125,9 +128,13 @@ async fn create_session(
     Ok(issued)
 }
 
-fn new_tokens(lifetimes: TokenLifetimes, now: DateTime<Utc>) -> IssuedTokens {
+/// Access-token prefixes by account kind.
+const ACCESS_PREFIXES: [(&str, &str); 2] = [("staff", "emis_ats"), ("guardian", "emis_atg")];
+
+fn new_tokens(account: Account, lifetimes: TokenLifetimes, now: DateTime<Utc>) -> IssuedTokens {
+    let prefix = ACCESS_PREFIXES.iter().find(|(kind, _)| *kind == account.kind()).map_or("emis_at", |(_, p)| p);
     IssuedTokens {
-        access_token: token::generate("emis_at"),
+        access_token: token::generate(prefix),
         refresh_token: token::generate("emis_rt"),
         access_expires_at: now + lifetimes.access,
         refresh_expires_at: now + lifetimes.refresh,
@@ -153,7 +160,7 @@ pub async fn refresh(
     if Principal::load(db, account, Some(session.id), crate::clock::date_in_vietnam(now)).await?.is_none() {
         return Err(AuthError::InvalidCredentials);
     }
-    let issued = new_tokens(lifetimes, now);
+    let issued = new_tokens(account, lifetimes, now);
     let mut active: auth_session::ActiveModel = session.into();
     active.access_hash = Set(token::digest(&issued.access_token));
     active.refresh_hash = Set(token::digest(&issued.refresh_token));
@@ -185,5 +192,31 @@ fn account_of(session: &auth_session::Model) -> Option<Account> {
 /// token, or an account that may no longer act.
 #[tracing::instrument(skip_all)]
 pub async fn authenticate(db: &impl ConnectionTrait, access_token: &str) -> Result<Option<Principal>, DbErr> {
-    Principal::from_token(db, &token::digest(access_token), Utc::now()).await
+    Principal::from_token(db, &token::digest(access_token), Utc::now(), kind_named_by(access_token)).await
+}
+
+/// The account kind an access token's prefix names, if any.
+fn kind_named_by(access_token: &str) -> Option<&'static str> {
+    ACCESS_PREFIXES.iter().find_map(|(kind, prefix)| {
+        let rest = access_token.strip_prefix(prefix)?;
+        rest.starts_with('_').then_some(*kind)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Account, TokenLifetimes, kind_named_by, new_tokens};
+    use chrono::{Duration, Utc};
+
+    #[test]
+    fn an_access_token_names_the_kind_of_account_it_was_issued_to() {
+        let lifetimes = TokenLifetimes { access: Duration::minutes(15), refresh: Duration::days(30) };
+        let staff = new_tokens(Account::Staff(1), lifetimes, Utc::now());
+        let guardian = new_tokens(Account::Guardian(1), lifetimes, Utc::now());
+        assert_eq!(kind_named_by(&staff.access_token), Some("staff"));
+        assert_eq!(kind_named_by(&guardian.access_token), Some("guardian"));
+        assert_eq!(kind_named_by(&staff.refresh_token), None, "a refresh token is no access token");
+        assert_eq!(kind_named_by("emis_at_older-token"), None, "older tokens load both kinds' facts");
+        assert_eq!(kind_named_by("emis_atsx_forged"), None);
+    }
 }

@@ -5,13 +5,13 @@
 use crate::auth::principal::active_on;
 use crate::disclosure::Disclosures;
 use crate::privacy::{Access, Target, shapes};
+use crate::reference::{AssessmentColumn, AssessmentColumns};
 use crate::vault::Vault;
 use async_graphql::dataloader::Loader;
 use emis_authz::{Action, Kind};
-use entity::{assessment, guardian, guardianship, result, section};
+use entity::{guardian, guardianship, result};
 use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, EntityTrait as _, FromQueryResult, JoinType, QueryFilter as _,
-    QuerySelect as _, RelationTrait as _,
+    ColumnTrait as _, DatabaseConnection, EntityTrait as _, FromQueryResult, QueryFilter as _, QuerySelect as _,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -93,22 +93,24 @@ pub fn link_target(link: &guardianship::Model) -> Target {
     Target::student(link.student_id, link.school_id)
 }
 
-/// A result with what the API shows of its assessment and section, read in one statement.
+/// The columns of a result the API shows.
 #[derive(Clone, Debug, FromQueryResult)]
-pub struct ResultRow {
+pub struct ResultLine {
     pub school_id: i64,
     pub section_id: i64,
+    pub assessment_id: i64,
     pub semester_id: i64,
     pub student_id: i64,
     pub score_tenths: Option<i16>,
     pub passed: Option<bool>,
     pub comment: Option<String>,
-    /// The assessment's kind: regular | midterm | final.
-    pub kind: String,
-    /// The assessment's number within its kind.
-    pub sequence: i16,
-    /// The section's subject.
-    pub subject_id: i64,
+}
+
+/// A result with its assessment column.
+#[derive(Clone, Debug)]
+pub struct ResultRow {
+    pub line: ResultLine,
+    pub column: AssessmentColumn,
 }
 
 /// Results of students in a semester, keyed by (student id, semester id).
@@ -116,6 +118,7 @@ pub struct ResultsOfStudent {
     pub access: Arc<Access>,
     pub db: DatabaseConnection,
     pub disclosures: Arc<Disclosures>,
+    pub columns: Arc<AssessmentColumns>,
 }
 
 /// Which results a field asks for: a student's in a semester, optionally of one section.
@@ -139,35 +142,35 @@ impl Loader<ResultsKey> for ResultsOfStudent {
             .columns([
                 result::Column::SchoolId,
                 result::Column::SectionId,
+                result::Column::AssessmentId,
                 result::Column::SemesterId,
                 result::Column::StudentId,
                 result::Column::ScoreTenths,
                 result::Column::Passed,
                 result::Column::Comment,
             ])
-            .column_as(assessment::Column::Kind, "kind")
-            .column_as(assessment::Column::Sequence, "sequence")
-            .column_as(section::Column::SubjectId, "subject_id")
-            .join(JoinType::InnerJoin, result::Relation::Assessment.def())
-            .join(JoinType::InnerJoin, result::Relation::Section.def())
             .filter(result::Column::StudentId.is_in(students))
             .filter(result::Column::SemesterId.is_in(semesters));
         if let Some(sections) = sections {
             select = select.filter(result::Column::SectionId.is_in(sections));
         }
-        let rows = select
+        let lines = select
             .filter(self.access.filter(Kind::Result, Action::Read, &shapes::result()))
-            .into_model::<ResultRow>()
+            .into_model::<ResultLine>()
             .all(&self.db)
             .await
             .map_err(internal)?;
-        let rows = self.access.admit(Kind::Result, rows, result_target).await.map_err(internal)?;
+        let lines = self.access.admit(Kind::Result, lines, result_target).await.map_err(internal)?;
+        let column_ids: BTreeSet<i64> = lines.iter().map(|line| line.assessment_id).collect();
+        let columns = self.columns.get(&column_ids).await.map_err(internal)?;
         let wanted: HashSet<ResultsKey> = keys.iter().copied().collect();
         let mut grouped: HashMap<ResultsKey, Vec<ResultRow>> = HashMap::new();
-        for row in rows {
-            self.disclosures.note(self.access.principal(), row.student_id, row.school_id, Kind::Result.as_str());
-            let by_semester = ResultsKey { student: row.student_id, semester: row.semester_id, section: None };
-            let by_section = ResultsKey { section: Some(row.section_id), ..by_semester };
+        for line in lines {
+            let Some(column) = columns.get(&line.assessment_id).copied() else { continue };
+            self.disclosures.note(self.access.principal(), line.student_id, line.school_id, Kind::Result.as_str());
+            let by_semester = ResultsKey { student: line.student_id, semester: line.semester_id, section: None };
+            let by_section = ResultsKey { section: Some(line.section_id), ..by_semester };
+            let row = ResultRow { line, column };
             match (wanted.contains(&by_semester), wanted.contains(&by_section)) {
                 (true, true) => {
                     grouped.entry(by_semester).or_default().push(row.clone());
@@ -183,6 +186,6 @@ impl Loader<ResultsKey> for ResultsOfStudent {
 }
 
 /// The record a result concerns, for checks.
-pub fn result_target(row: &ResultRow) -> Target {
+pub fn result_target(row: &ResultLine) -> Target {
     Target::Personal { student: row.student_id, school: row.school_id, section: Some(row.section_id), class: None }
 }

@@ -56,7 +56,12 @@ pub fn request_data(
     let db = state.db.clone();
     let keys = loaders::KeyLoader { db: db.clone(), vault: Arc::clone(&state.vault) };
     let guardians = loaders::GuardiansOfStudent { access: Arc::clone(&access), db: db.clone() };
-    let results = loaders::ResultsOfStudent { access: Arc::clone(&access), db, disclosures: Arc::clone(&disclosures) };
+    let results = loaders::ResultsOfStudent {
+        access: Arc::clone(&access),
+        db,
+        disclosures: Arc::clone(&disclosures),
+        columns: Arc::clone(&state.assessment_columns),
+    };
     request
         .data(access)
         .data(disclosures)

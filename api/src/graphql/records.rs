@@ -49,33 +49,33 @@ pub struct ResultRecord(pub ResultRow);
 #[Object]
 impl ResultRecord {
     async fn subject_id(&self) -> ID {
-        ids::encode("Subject", self.0.subject_id)
+        ids::encode("Subject", self.0.column.subject_id)
     }
     /// The subject of the result's section.
     async fn subject(&self, ctx: &Context<'_>) -> ApiResult<Option<Subject>> {
-        subject_by_id(ctx, self.0.subject_id).await
+        subject_by_id(ctx, self.0.column.subject_id).await
     }
     async fn section_id(&self) -> ID {
-        ids::encode("Section", self.0.section_id)
+        ids::encode("Section", self.0.line.section_id)
     }
     /// regular | midterm | final
     async fn kind(&self) -> &str {
-        &self.0.kind
+        self.0.column.kind.as_str()
     }
     /// Number of the assessment within its kind (regular assessments are numbered).
     async fn sequence(&self) -> i16 {
-        self.0.sequence
+        self.0.column.sequence
     }
     /// Score 0–10 with one decimal, for scored subjects.
     async fn score(&self) -> Option<f64> {
-        self.0.score_tenths.map(|tenths| f64::from(tenths) / 10.0)
+        self.0.line.score_tenths.map(|tenths| f64::from(tenths) / 10.0)
     }
     /// Đạt (true) or Chưa đạt (false), for comment-only subjects.
     async fn passed(&self) -> Option<bool> {
-        self.0.passed
+        self.0.line.passed
     }
     async fn comment(&self) -> Option<&str> {
-        self.0.comment.as_deref()
+        self.0.line.comment.as_deref()
     }
 }
 

@@ -223,3 +223,60 @@ fn yesterday() -> sea_orm::prelude::Date {
     let today = emis::clock::today();
     today.pred_opt().unwrap()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grade_sheet_shows_each_result_in_its_column_and_subject_as_stored() {
+    use entity::{assessment, result, section, subject, teaching_assignment};
+    let app = TestApp::spawn().await.unwrap();
+    let token = app.sign_in("gvbm").await.unwrap();
+    let teacher = staff::Entity::find().filter(staff::Column::Username.eq("gvbm")).one(&app.state.db).await.unwrap();
+    let assignment = teaching_assignment::Entity::find()
+        .filter(teaching_assignment::Column::StaffId.eq(teacher.unwrap().id))
+        .filter(teaching_assignment::Column::Kind.eq("subject"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let section_id = assignment.section_id.unwrap();
+    let section = section::Entity::find_by_id(section_id).one(&app.state.db).await.unwrap().unwrap();
+    let subject = subject::Entity::find_by_id(section.subject_id).one(&app.state.db).await.unwrap().unwrap();
+    let query = "query($id: ID!, $semester: ID) { section(id: $id) { students { id results(sectionId: $id, semesterId: $semester) { kind sequence score subjectId subject { name } } } } }";
+    let stored = result::Entity::find()
+        .find_also_related(assessment::Entity)
+        .filter(result::Column::SectionId.eq(section_id))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let semester = stored.first().expect("the section has results").0.semester_id;
+    // Twice: the second answer comes from cached columns and must not differ.
+    let mut answers = Vec::new();
+    for _ in 0..2 {
+        let variables =
+            json!({ "id": ids::encode("Section", section_id), "semester": ids::encode("Semester", semester) });
+        answers.push(app.data(Some(&token), query, variables).await.unwrap());
+    }
+    assert_eq!(answers[0], answers[1]);
+    let mut shown = Vec::new();
+    for node in answers[0]["section"]["students"].as_array().unwrap() {
+        let student = ids::decode_as("Student", node["id"].as_str().unwrap()).unwrap();
+        for r in node["results"].as_array().unwrap() {
+            assert_eq!(r["subjectId"].as_str(), Some(ids::encode("Subject", subject.id).as_str()));
+            assert_eq!(r["subject"]["name"], subject.name.as_str());
+            let score = r["score"].as_f64().map(|score| (score * 10.0).round() as i64);
+            shown.push((student, r["kind"].as_str().unwrap().to_owned(), r["sequence"].as_i64().unwrap(), score));
+        }
+    }
+    let mut expected: Vec<(i64, String, i64, Option<i64>)> = stored
+        .iter()
+        .filter(|(row, _)| row.semester_id == semester)
+        .map(|(row, column)| {
+            let column = column.as_ref().unwrap();
+            (row.student_id, column.kind.clone(), i64::from(column.sequence), row.score_tenths.map(i64::from))
+        })
+        .collect();
+    shown.sort();
+    expected.sort();
+    assert!(!expected.is_empty());
+    assert_eq!(shown, expected);
+    app.stop().await.unwrap();
+}
