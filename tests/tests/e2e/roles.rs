@@ -280,3 +280,44 @@ async fn a_grade_sheet_shows_each_result_in_its_column_and_subject_as_stored() {
     assert_eq!(shown, expected);
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_search_ignores_case_and_diacritics_and_takes_pattern_characters_literally() {
+    let app = TestApp::spawn().await.unwrap();
+    let token = app.sign_in("hieutruong").await.unwrap();
+    let school = school_of(&app, "hieutruong").await;
+    let query = "query($s: String) { students(search: $s, first: 100) { totalCount nodes { fullName } } }";
+    let found = app.data(Some(&token), query, json!({ "s": "  NGUYỄN " })).await.unwrap()["students"].clone();
+    let expected = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(school))
+        .filter(student::Column::SearchName.contains("nguyen"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert!(expected > 0);
+    assert_eq!(found["totalCount"], expected);
+    for node in found["nodes"].as_array().unwrap() {
+        assert!(emis::text::fold(node["fullName"].as_str().unwrap()).contains("nguyen"), "{node}");
+    }
+    for pattern in ["%", "_", "n%n", "\\"] {
+        let page = app.data(Some(&token), query, json!({ "s": pattern })).await.unwrap()["students"].clone();
+        assert_eq!(page["totalCount"], 0, "{pattern:?} is a character, not a pattern");
+    }
+    // The total comes with the page: asking for it costs no statement more.
+    let mut costs = Vec::new();
+    for query in [query, "query($s: String) { students(search: $s, first: 100) { nodes { fullName } } }"] {
+        let before = app.sql_statements().await.unwrap();
+        app.data(Some(&token), query, json!({ "s": "nguyen" })).await.unwrap();
+        costs.push(app.sql_statements().await.unwrap() - before);
+    }
+    assert_eq!(costs[0], costs[1], "statements with and without totalCount: {costs:?}");
+    // A cursor past the last match still reports the whole total.
+    let last = "query($s: String, $after: String) { students(search: $s, first: 100, after: $after) { totalCount pageInfo { endCursor } nodes { fullName } } }";
+    let first = app.data(Some(&token), last, json!({ "s": "nguyen" })).await.unwrap()["students"].clone();
+    let cursor = first["pageInfo"]["endCursor"].as_str().unwrap();
+    let beyond =
+        app.data(Some(&token), last, json!({ "s": "nguyen", "after": cursor })).await.unwrap()["students"].clone();
+    assert!(beyond["nodes"].as_array().unwrap().is_empty());
+    assert_eq!(beyond["totalCount"], expected);
+    app.stop().await.unwrap();
+}
