@@ -47,26 +47,52 @@ impl Loader<u64> for KeyLoader {
 pub struct GuardianLink {
     pub link: guardianship::Model,
     pub guardian: guardian::Model,
+    /// The class whose roster of today listed the student, if the student was reached so.
+    pub class: Option<i64>,
 }
 
-/// Guardians of students, keyed by student id.
+impl GuardianLink {
+    /// The record the link concerns, for checks: the student, in the class they were
+    /// listed in when known.
+    pub fn target(&self) -> Target {
+        match self.class {
+            Some(class) => Target::student_in_class(self.link.student_id, self.link.school_id, class),
+            None => Target::student(self.link.student_id, self.link.school_id),
+        }
+    }
+}
+
+/// Guardians of students, keyed by student (and the class roster that listed them).
 pub struct GuardiansOfStudent {
     pub access: Arc<Access>,
     pub db: DatabaseConnection,
 }
 
-impl Loader<i64> for GuardiansOfStudent {
+/// Whose guardians a field asks for: a student, and the class whose roster of today listed
+/// them, if that is how the student was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct GuardiansKey {
+    pub student: i64,
+    pub class: Option<i64>,
+}
+
+impl Loader<GuardiansKey> for GuardiansOfStudent {
     type Value = Vec<GuardianLink>;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Vec<GuardianLink>>, LoadError> {
+    async fn load(&self, keys: &[GuardiansKey]) -> Result<HashMap<GuardiansKey, Vec<GuardianLink>>, LoadError> {
+        // A student asked for both through a roster and otherwise is checked without the class.
+        let mut class_of: HashMap<i64, Option<i64>> = HashMap::new();
+        for key in keys {
+            class_of.entry(key.student).and_modify(|class| *class = class.and(key.class)).or_insert(key.class);
+        }
         let shape = shapes::guardianship();
         let today = self.access.principal().today;
         let links_allowed = self.access.filter(Kind::Guardianship, Action::Read, &shape);
         let guardians_allowed = self.access.filter(Kind::Guardian, Action::Read, &shape);
         let mut select = guardianship::Entity::find()
             .find_also_related(guardian::Entity)
-            .filter(guardianship::Column::StudentId.is_in(keys.iter().copied()))
+            .filter(guardianship::Column::StudentId.is_in(class_of.keys().copied()))
             .filter(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, today));
         // Most roles reach a student's links and guardians alike; the database need not
         // evaluate the same condition twice.
@@ -76,21 +102,19 @@ impl Loader<i64> for GuardiansOfStudent {
         let rows = select.filter(links_allowed).all(&self.db).await.map_err(internal)?;
         let links: Vec<GuardianLink> = rows
             .into_iter()
-            .filter_map(|(link, guardian)| guardian.map(|guardian| GuardianLink { link, guardian }))
+            .filter_map(|(link, guardian)| {
+                let class = class_of.get(&link.student_id).copied().flatten();
+                guardian.map(|guardian| GuardianLink { link, guardian, class })
+            })
             .collect();
-        let links = self.access.admit(Kind::Guardianship, links, |l| link_target(&l.link)).await.map_err(internal)?;
-        let links = self.access.admit(Kind::Guardian, links, |l| link_target(&l.link)).await.map_err(internal)?;
-        let mut grouped: HashMap<i64, Vec<GuardianLink>> = HashMap::new();
+        let links = self.access.admit(Kind::Guardianship, links, GuardianLink::target).await.map_err(internal)?;
+        let links = self.access.admit(Kind::Guardian, links, GuardianLink::target).await.map_err(internal)?;
+        let mut by_student: HashMap<i64, Vec<GuardianLink>> = HashMap::new();
         for link in links {
-            grouped.entry(link.link.student_id).or_default().push(link);
+            by_student.entry(link.link.student_id).or_default().push(link);
         }
-        Ok(grouped)
+        Ok(keys.iter().filter_map(|key| Some((*key, by_student.get(&key.student)?.clone()))).collect())
     }
-}
-
-/// The record a guardianship concerns, for checks.
-pub fn link_target(link: &guardianship::Model) -> Target {
-    Target::student(link.student_id, link.school_id)
 }
 
 /// The columns of a result the API shows.

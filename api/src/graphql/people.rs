@@ -3,7 +3,7 @@
 //! through [`reveal`] after the policy allowed the field group.
 
 use super::ids;
-use super::loaders::{GuardianLink, GuardiansOfStudent, ResultsKey, ResultsOfStudent};
+use super::loaders::{GuardianLink, GuardiansKey, GuardiansOfStudent, ResultsKey, ResultsOfStudent};
 use super::read::visible;
 use super::records::{self, AttendanceRecord, EnrollmentRecord, ResultRecord};
 use super::school::School;
@@ -17,7 +17,19 @@ use emis_authz::Kind;
 use entity::{guardian, staff, student};
 
 /// A student.
-pub struct Student(pub student::Model);
+pub struct Student {
+    pub row: student::Model,
+    /// The class whose roster of today listed this student, if that is how it was reached:
+    /// checks on the student and on their guardians then judge teacher relationships on
+    /// that class, instead of loading the caller's students.
+    pub listed_in: Option<i64>,
+}
+
+impl From<student::Model> for Student {
+    fn from(row: student::Model) -> Self {
+        Self { row, listed_in: None }
+    }
+}
 
 impl Student {
     fn targets(&self) -> [Target; 1] {
@@ -26,75 +38,80 @@ impl Student {
 
     /// The record this student is, for checks.
     pub fn target(&self) -> Target {
-        Target::student(self.0.id, self.0.school_id)
+        match self.listed_in {
+            Some(class) => Target::student_in_class(self.row.id, self.row.school_id, class),
+            None => Target::student(self.row.id, self.row.school_id),
+        }
     }
 
     fn sealed<'a>(&'a self, column: &'static str, value: &'a Option<Vec<u8>>) -> Sealed<'a> {
-        Sealed { table: "student", column, row_id: self.0.id, value: value.as_deref() }
+        Sealed { table: "student", column, row_id: self.row.id, value: value.as_deref() }
     }
 }
 
 #[Object]
 impl Student {
     pub async fn id(&self) -> ID {
-        ids::encode("Student", self.0.id)
+        ids::encode("Student", self.row.id)
     }
     /// The sector database's identifier (OneRoster `sourcedId`).
     async fn external_id(&self) -> &str {
-        &self.0.external_id
+        &self.row.external_id
     }
     async fn full_name(&self) -> &str {
-        &self.0.full_name
+        &self.row.full_name
     }
     async fn family_name(&self) -> &str {
-        &self.0.family_name
+        &self.row.family_name
     }
     async fn given_name(&self) -> &str {
-        &self.0.given_name
+        &self.row.given_name
     }
     async fn gender(&self) -> Option<&str> {
-        self.0.gender.as_deref()
+        self.row.gender.as_deref()
     }
     async fn birth_date(&self) -> Option<NaiveDate> {
-        self.0.birth_date
+        self.row.birth_date
     }
     /// studying | transferred | graduated | dropped_out
     async fn status(&self) -> &str {
-        &self.0.status
+        &self.row.status
     }
     async fn school(&self, ctx: &Context<'_>) -> ApiResult<Option<School>> {
-        super::school::school_by_id(ctx, self.0.school_id).await
+        super::school::school_by_id(ctx, self.row.school_id).await
     }
     /// Citizen identity number (field group `student.identity`).
     async fn identity_number(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(ctx, Kind::StudentIdentity, &self.targets(), self.sealed("identity_no_enc", &self.0.identity_no_enc))
+        reveal(ctx, Kind::StudentIdentity, &self.targets(), self.sealed("identity_no_enc", &self.row.identity_no_enc))
             .await
     }
     /// Home address (field group `student.address`).
     async fn address(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(ctx, Kind::StudentAddress, &self.targets(), self.sealed("address_enc", &self.0.address_enc)).await
+        reveal(ctx, Kind::StudentAddress, &self.targets(), self.sealed("address_enc", &self.row.address_enc)).await
     }
     /// Ethnicity (field group `student.background`).
     async fn ethnicity(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(ctx, Kind::StudentBackground, &self.targets(), self.sealed("ethnicity_enc", &self.0.ethnicity_enc)).await
+        reveal(ctx, Kind::StudentBackground, &self.targets(), self.sealed("ethnicity_enc", &self.row.ethnicity_enc))
+            .await
     }
     /// Religion (field group `student.background`).
     async fn religion(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(ctx, Kind::StudentBackground, &self.targets(), self.sealed("religion_enc", &self.0.religion_enc)).await
+        reveal(ctx, Kind::StudentBackground, &self.targets(), self.sealed("religion_enc", &self.row.religion_enc)).await
     }
     /// Health and disability notes (field group `student.health`).
     async fn health_notes(&self, ctx: &Context<'_>) -> Option<String> {
-        reveal(ctx, Kind::StudentHealth, &self.targets(), self.sealed("health_enc", &self.0.health_enc)).await
+        reveal(ctx, Kind::StudentHealth, &self.targets(), self.sealed("health_enc", &self.row.health_enc)).await
     }
     /// Guardians of the student, as the caller may see them.
     async fn guardians(&self, ctx: &Context<'_>) -> ApiResult<Vec<Guardian>> {
         let loader = ctx.data::<DataLoader<GuardiansOfStudent>>().map_err(|_| ApiError::Internal)?;
-        let links = loader.load_one(self.0.id).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
+        let key = GuardiansKey { student: self.row.id, class: self.listed_in };
+        let links = loader.load_one(key).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
         Ok(links.into_iter().map(Guardian::Linked).collect())
     }
     /// Enrollments in classes, current and past.
     async fn enrollments(&self, ctx: &Context<'_>) -> ApiResult<Vec<EnrollmentRecord>> {
-        records::enrollments_of(ctx, self.0.id).await
+        records::enrollments_of(ctx, self.row.id).await
     }
     /// Results of a semester (default: the semester running today, or the last one begun).
     /// Only the results of one section (a teacher's grade sheet), when given.
@@ -116,7 +133,7 @@ impl Student {
             },
             None => None,
         };
-        let key = ResultsKey { student: self.0.id, semester, section };
+        let key = ResultsKey { student: self.row.id, semester, section };
         let rows = loader.load_one(key).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
         Ok(rows.into_iter().map(ResultRecord).collect())
     }
@@ -127,11 +144,11 @@ impl Student {
         ctx: &Context<'_>,
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
     ) -> ApiResult<Vec<super::disclosures::DisclosureEntry>> {
-        super::disclosures::of_student(ctx, self.0.id, u64::try_from(first).unwrap_or(50)).await
+        super::disclosures::of_student(ctx, self.row.id, u64::try_from(first).unwrap_or(50)).await
     }
     /// Roll-call entries other than present, between two dates (inclusive).
     async fn attendance(&self, ctx: &Context<'_>, from: NaiveDate, to: NaiveDate) -> ApiResult<Vec<AttendanceRecord>> {
-        records::attendance_of(ctx, self.0.id, from, to).await
+        records::attendance_of(ctx, self.row.id, from, to).await
     }
 }
 
@@ -154,7 +171,7 @@ impl Guardian {
     fn targets(&self) -> Vec<Target> {
         let myself = Target::Guardian { guardian: self.row().id };
         match self {
-            Self::Linked(link) => vec![super::loaders::link_target(&link.link), myself],
+            Self::Linked(link) => vec![link.target(), myself],
             Self::Myself(_) => vec![myself],
         }
     }

@@ -65,7 +65,7 @@ impl Me {
         let select =
             student::Entity::find().filter(student::Column::Id.is_in(children)).order_by_asc(student::Column::SortName);
         let rows = visible(ctx, Kind::Student, &shapes::student(), select, students::student_target).await?;
-        Ok(rows.into_iter().map(Student).collect())
+        Ok(rows.into_iter().map(Student::from).collect())
     }
     /// Classes the caller is homeroom teacher of.
     async fn homeroom_classes(&self, ctx: &Context<'_>) -> ApiResult<Vec<Class>> {

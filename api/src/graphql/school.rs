@@ -144,7 +144,7 @@ pub async fn roster(ctx: &Context<'_>, class: i64) -> ApiResult<Vec<Student>> {
         Target::student_in_class(row.id, row.school_id, class)
     })
     .await?;
-    Ok(rows.into_iter().map(Student).collect())
+    Ok(rows.into_iter().map(|row| Student { row, listed_in: Some(class) }).collect())
 }
 
 /// The staff member assigned today as `kind` to the section or class `id`.

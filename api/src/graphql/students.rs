@@ -82,7 +82,7 @@ impl StudentConnection {
     async fn edges(&self) -> Vec<StudentEdge> {
         self.nodes
             .iter()
-            .map(|(cursor, node)| StudentEdge { cursor: cursor.clone(), node: Student(node.0.clone()) })
+            .map(|(cursor, node)| StudentEdge { cursor: cursor.clone(), node: Student::from(node.row.clone()) })
             .collect()
     }
     async fn nodes(&self) -> Vec<&Student> {
@@ -219,7 +219,7 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
     let rows = access(ctx)?.admit(Kind::Student, rows, student_target).await?;
     Ok(StudentConnection {
         condition,
-        nodes: rows.into_iter().map(|row| (cursor_of(&row), Student(row))).collect(),
+        nodes: rows.into_iter().map(|row| (cursor_of(&row), Student::from(row))).collect(),
         has_next_page,
         has_previous_page: query.after.is_some(),
         total,
@@ -242,5 +242,5 @@ pub fn student_target(row: &student::Model) -> Target {
 /// The student `id`, if the caller may see it.
 pub async fn student_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Student>> {
     let select = student::Entity::find_by_id(id);
-    Ok(visible(ctx, Kind::Student, &shapes::student(), select, student_target).await?.pop().map(Student))
+    Ok(visible(ctx, Kind::Student, &shapes::student(), select, student_target).await?.pop().map(Student::from))
 }
