@@ -1,7 +1,9 @@
 //! Name text for search and sorting: [`fold`] (lower case, no Vietnamese diacritics, single
-//! spaces), [`sort_name`] (given name first, as Vietnamese rosters are read) and
-//! [`split_full_name`].
+//! spaces), [`sort_name`] (given name first, as Vietnamese rosters are read),
+//! [`split_full_name`], and [`contains`], the SQL condition a name search is.
 
+use sea_orm::DatabaseBackend;
+use sea_orm::sea_query::{Alias, ExprTrait as _, Func, IntoColumnRef, SimpleExpr};
 use unicode_normalization::UnicodeNormalization as _;
 use unicode_normalization::char::is_combining_mark;
 
@@ -30,6 +32,17 @@ pub fn fold(s: &str) -> String {
         }
     }
     out
+}
+
+/// `column` (a folded name) contains `folded` as a plain substring: `strpos` on PostgreSQL,
+/// `instr` on SQLite. Unlike `LIKE`, no character of the search is a pattern, so nothing
+/// needs escaping (and the database does less per row).
+pub fn contains(backend: DatabaseBackend, column: impl IntoColumnRef, folded: String) -> SimpleExpr {
+    let function = match backend {
+        DatabaseBackend::Postgres => "strpos",
+        _ => "instr",
+    };
+    Func::cust(Alias::new(function)).arg(sea_orm::sea_query::Expr::col(column)).arg(folded).gt(0)
 }
 
 /// The key rosters sort by: folded given name, a space, folded family (and middle) name.

@@ -2,7 +2,7 @@
 //! `node(id:)`. Every field resolves through the privacy layer; a record the caller may not
 //! see reads exactly like one that does not exist (null, or absent from the list).
 
-use super::context::{access, signed_in};
+use super::context::{access, signed_in, state};
 use super::ids;
 use super::people::{Guardian, Staff, Student, staff_where};
 use super::read::visible;
@@ -160,7 +160,8 @@ impl QueryRoot {
             select = select.filter(staff::Column::SchoolId.eq(ids::decode_as("School", &school).unwrap_or(-1)));
         }
         if let Some(search) = search.as_deref().map(crate::text::fold).filter(|s| !s.is_empty()) {
-            select = select.filter(staff::Column::SearchName.contains(search));
+            let backend = state(ctx)?.db.get_database_backend();
+            select = select.filter(crate::text::contains(backend, (staff::Entity, staff::Column::SearchName), search));
         }
         staff_where(ctx, select).await
     }

@@ -14,10 +14,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use emis_authz::{Action, Kind};
 use entity::{enrollment, student};
-use sea_orm::sea_query::{Alias, Expr, Func, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait as _, Condition, DatabaseBackend, EntityTrait as _, FromQueryResult, PaginatorTrait as _,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    ColumnTrait as _, Condition, EntityTrait as _, FromQueryResult, PaginatorTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _,
 };
 
 /// Largest page.
@@ -117,23 +117,14 @@ fn parse_cursor(cursor: &str) -> ApiResult<(String, i64)> {
     Ok((name.to_owned(), id.parse().map_err(|_| invalid())?))
 }
 
-/// `column` contains `text` as a plain substring (no pattern characters, so nothing to
-/// escape): `strpos` on PostgreSQL, `instr` on SQLite — both cheaper than `LIKE … ESCAPE`.
-fn contains(backend: DatabaseBackend, column: student::Column, text: String) -> SimpleExpr {
-    use sea_orm::sea_query::ExprTrait as _;
-    let function = match backend {
-        DatabaseBackend::Postgres => "strpos",
-        _ => "instr",
-    };
-    Func::cust(Alias::new(function)).arg(Expr::col((student::Entity, column))).arg(text).gt(0)
-}
-
 /// The filters of `query`, inside the caller's privacy condition.
 fn conditions(ctx: &Context<'_>, query: &StudentQuery) -> ApiResult<Condition> {
     let access = access(ctx)?;
     let mut condition = Condition::all().add(access.filter(Kind::Student, Action::Read, &shapes::student()));
     if let Some(search) = query.search.as_deref().map(crate::text::fold).filter(|s| !s.is_empty()) {
-        condition = condition.add(contains(state(ctx)?.db.get_database_backend(), student::Column::SearchName, search));
+        let backend = state(ctx)?.db.get_database_backend();
+        condition =
+            condition.add(crate::text::contains(backend, (student::Entity, student::Column::SearchName), search));
     }
     if let Some(school) = &query.school_id {
         condition = condition.add(student::Column::SchoolId.eq(ids::decode_as("School", school).unwrap_or(-1)));

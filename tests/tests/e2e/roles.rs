@@ -321,3 +321,22 @@ async fn a_name_search_ignores_case_and_diacritics_and_takes_pattern_characters_
     assert_eq!(beyond["totalCount"], expected);
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_staff_directory_search_takes_pattern_characters_literally() {
+    let app = TestApp::spawn().await.unwrap();
+    let token = app.sign_in("hieutruong").await.unwrap();
+    let query = "query($s: String) { staffDirectory(search: $s) { fullName } }";
+    let teacher = staff::Entity::find().filter(staff::Column::Username.eq("gvbm")).one(&app.state.db).await.unwrap();
+    let given = teacher.unwrap().given_name.to_uppercase();
+    let found = app.data(Some(&token), query, json!({ "s": given })).await.unwrap()["staffDirectory"].clone();
+    let names: Vec<&str> = found.as_array().unwrap().iter().map(|s| s["fullName"].as_str().unwrap()).collect();
+    assert!(!names.is_empty(), "a colleague is found by the given name in capitals");
+    let folded = emis::text::fold(&given);
+    assert!(names.iter().all(|name| emis::text::fold(name).contains(&folded)), "{names:?}");
+    for pattern in ["%", "_"] {
+        let none = app.data(Some(&token), query, json!({ "s": pattern })).await.unwrap()["staffDirectory"].clone();
+        assert_eq!(none, json!([]), "{pattern:?} is a character, not a pattern");
+    }
+    app.stop().await.unwrap();
+}
