@@ -11,7 +11,8 @@ use async_graphql::dataloader::Loader;
 use emis_authz::{Action, Kind};
 use entity::{guardian, guardianship, result};
 use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, EntityTrait as _, FromQueryResult, QueryFilter as _, QuerySelect as _,
+    ColumnTrait as _, DatabaseConnection, EntityTrait as _, FromQueryResult, JoinType, QueryFilter as _,
+    QuerySelect as _, RelationTrait as _,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -42,11 +43,50 @@ impl Loader<u64> for KeyLoader {
     }
 }
 
+/// What the API shows of a guardian: name and the sealed fields (never the account's
+/// credentials or search keys, which are not read for it).
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct GuardianCard {
+    #[sea_orm(from_alias = "guardian_id")]
+    pub id: i64,
+    pub full_name: String,
+    pub phone_enc: Option<Vec<u8>>,
+    pub email_enc: Option<Vec<u8>>,
+    pub identity_no_enc: Option<Vec<u8>>,
+    pub address_enc: Option<Vec<u8>>,
+}
+
+impl From<guardian::Model> for GuardianCard {
+    fn from(row: guardian::Model) -> Self {
+        Self {
+            id: row.id,
+            full_name: row.full_name,
+            phone_enc: row.phone_enc,
+            email_enc: row.email_enc,
+            identity_no_enc: row.identity_no_enc,
+            address_enc: row.address_enc,
+        }
+    }
+}
+
+/// A guardianship as read with its guardian, in one row.
+#[derive(FromQueryResult)]
+struct LinkRow {
+    student_id: i64,
+    school_id: i64,
+    relationship: String,
+    #[sea_orm(nested)]
+    guardian: GuardianCard,
+}
+
 /// A guardian of a student, with the link between them.
 #[derive(Clone)]
 pub struct GuardianLink {
-    pub link: guardianship::Model,
-    pub guardian: guardian::Model,
+    pub student_id: i64,
+    pub school_id: i64,
+    /// father | mother | guardian
+    pub relationship: String,
+    pub guardian: GuardianCard,
     /// The class whose roster of today listed the student, if the student was reached so.
     pub class: Option<i64>,
 }
@@ -56,8 +96,8 @@ impl GuardianLink {
     /// listed in when known.
     pub fn target(&self) -> Target {
         match self.class {
-            Some(class) => Target::student_in_class(self.link.student_id, self.link.school_id, class),
-            None => Target::student(self.link.student_id, self.link.school_id),
+            Some(class) => Target::student_in_class(self.student_id, self.school_id, class),
+            None => Target::student(self.student_id, self.school_id),
         }
     }
 }
@@ -91,7 +131,21 @@ impl Loader<GuardiansKey> for GuardiansOfStudent {
         let links_allowed = self.access.filter(Kind::Guardianship, Action::Read, &shape);
         let guardians_allowed = self.access.filter(Kind::Guardian, Action::Read, &shape);
         let mut select = guardianship::Entity::find()
-            .find_also_related(guardian::Entity)
+            .select_only()
+            .columns([
+                guardianship::Column::StudentId,
+                guardianship::Column::SchoolId,
+                guardianship::Column::Relationship,
+                guardianship::Column::GuardianId,
+            ])
+            .columns([
+                guardian::Column::FullName,
+                guardian::Column::PhoneEnc,
+                guardian::Column::EmailEnc,
+                guardian::Column::IdentityNoEnc,
+                guardian::Column::AddressEnc,
+            ])
+            .join(JoinType::InnerJoin, guardianship::Relation::Guardian.def())
             .filter(guardianship::Column::StudentId.is_in(class_of.keys().copied()))
             .filter(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, today));
         // Most roles reach a student's links and guardians alike; the database need not
@@ -99,19 +153,22 @@ impl Loader<GuardiansKey> for GuardiansOfStudent {
         if guardians_allowed != links_allowed {
             select = select.filter(guardians_allowed);
         }
-        let rows = select.filter(links_allowed).all(&self.db).await.map_err(internal)?;
+        let rows = select.filter(links_allowed).into_model::<LinkRow>().all(&self.db).await.map_err(internal)?;
         let links: Vec<GuardianLink> = rows
             .into_iter()
-            .filter_map(|(link, guardian)| {
-                let class = class_of.get(&link.student_id).copied().flatten();
-                guardian.map(|guardian| GuardianLink { link, guardian, class })
+            .map(|row| GuardianLink {
+                class: class_of.get(&row.student_id).copied().flatten(),
+                student_id: row.student_id,
+                school_id: row.school_id,
+                relationship: row.relationship,
+                guardian: row.guardian,
             })
             .collect();
         let links = self.access.admit(Kind::Guardianship, links, GuardianLink::target).await.map_err(internal)?;
         let links = self.access.admit(Kind::Guardian, links, GuardianLink::target).await.map_err(internal)?;
         let mut by_student: HashMap<i64, Vec<GuardianLink>> = HashMap::new();
         for link in links {
-            by_student.entry(link.link.student_id).or_default().push(link);
+            by_student.entry(link.student_id).or_default().push(link);
         }
         Ok(keys.iter().filter_map(|key| Some((*key, by_student.get(&key.student)?.clone()))).collect())
     }

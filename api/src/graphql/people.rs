@@ -3,7 +3,7 @@
 //! through [`reveal`] after the policy allowed the field group.
 
 use super::ids;
-use super::loaders::{GuardianLink, GuardiansKey, GuardiansOfStudent, ResultsKey, ResultsOfStudent};
+use super::loaders::{GuardianCard, GuardianLink, GuardiansKey, GuardiansOfStudent, ResultsKey, ResultsOfStudent};
 use super::read::visible;
 use super::records::{self, AttendanceRecord, EnrollmentRecord, ResultRecord};
 use super::school::School;
@@ -14,7 +14,7 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use emis_authz::Kind;
-use entity::{guardian, staff, student};
+use entity::{staff, student};
 
 /// A student.
 pub struct Student {
@@ -155,11 +155,11 @@ impl Student {
 /// A guardian, reached through one of their children or as oneself.
 pub enum Guardian {
     Linked(GuardianLink),
-    Myself(guardian::Model),
+    Myself(GuardianCard),
 }
 
 impl Guardian {
-    fn row(&self) -> &guardian::Model {
+    fn row(&self) -> &GuardianCard {
         match self {
             Self::Linked(link) => &link.guardian,
             Self::Myself(row) => row,
@@ -192,7 +192,7 @@ impl Guardian {
     /// father | mother | guardian (null when read as oneself).
     async fn relationship(&self) -> Option<&str> {
         match self {
-            Self::Linked(link) => Some(&link.link.relationship),
+            Self::Linked(link) => Some(&link.relationship),
             Self::Myself(_) => None,
         }
     }

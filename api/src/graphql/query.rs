@@ -57,7 +57,7 @@ impl Me {
         let rows =
             visible(ctx, Kind::Guardian, &shapes::guardian(), select, |row| Target::Guardian { guardian: row.id })
                 .await?;
-        Ok(rows.into_iter().next().map(Guardian::Myself))
+        Ok(rows.into_iter().next().map(|row| Guardian::Myself(row.into())))
     }
     /// A guardian's children (active, unrestricted guardianships).
     async fn children(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {
