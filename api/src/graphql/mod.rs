@@ -1,7 +1,8 @@
 //! The GraphQL schema, independent of HTTP: built once from the [`AppState`], executed per
-//! request with that request's [`Access`] and fresh DataLoaders (never shared between
-//! callers). Depth and complexity are limited; introspection is a per-deployment setting.
+//! request with that request's [`Access`] and fresh batchers of look-ups (never shared
+//! between callers). Depth and complexity are limited; introspection is a per-deployment setting.
 
+pub mod batch;
 pub mod context;
 pub mod disclosures;
 pub mod documents;
@@ -20,8 +21,8 @@ pub mod tracing;
 use crate::disclosure::Disclosures;
 use crate::privacy::Access;
 use crate::state::AppState;
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{EmptySubscription, Schema};
+use batch::Batcher;
 use std::sync::Arc;
 
 /// The EMIS schema type.
@@ -65,7 +66,7 @@ pub fn request_data(
     request
         .data(access)
         .data(disclosures)
-        .data(DataLoader::new(keys, tokio::spawn))
-        .data(DataLoader::new(guardians, tokio::spawn))
-        .data(DataLoader::new(results, tokio::spawn))
+        .data(Batcher::new(keys))
+        .data(Batcher::new(guardians))
+        .data(Batcher::new(results))
 }

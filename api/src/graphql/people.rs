@@ -2,6 +2,7 @@
 //! database row is not the API row): ciphertext columns are never exposed, only opened
 //! through [`reveal`] after the policy allowed the field group.
 
+use super::batch::Batcher;
 use super::ids;
 use super::loaders::{GuardianCard, GuardianLink, GuardiansKey, GuardiansOfStudent, ResultsKey, ResultsOfStudent};
 use super::read::visible;
@@ -10,7 +11,6 @@ use super::school::School;
 use super::sensitive::{Sealed, reveal};
 use crate::error::{ApiError, ApiResult};
 use crate::privacy::{Target, shapes};
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use emis_authz::Kind;
@@ -104,7 +104,7 @@ impl Student {
     }
     /// Guardians of the student, as the caller may see them.
     async fn guardians(&self, ctx: &Context<'_>) -> ApiResult<Vec<Guardian>> {
-        let loader = ctx.data::<DataLoader<GuardiansOfStudent>>().map_err(|_| ApiError::Internal)?;
+        let loader = ctx.data::<Batcher<GuardiansKey, GuardiansOfStudent>>().map_err(|_| ApiError::Internal)?;
         let key = GuardiansKey { student: self.row.id, class: self.listed_in };
         let links = loader.load_one(key).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
         Ok(links.into_iter().map(Guardian::Linked).collect())
@@ -125,7 +125,7 @@ impl Student {
         else {
             return Ok(Vec::new());
         };
-        let loader = ctx.data::<DataLoader<ResultsOfStudent>>().map_err(|_| ApiError::Internal)?;
+        let loader = ctx.data::<Batcher<ResultsKey, ResultsOfStudent>>().map_err(|_| ApiError::Internal)?;
         let section = match &section_id {
             Some(id) => match ids::decode_as("Section", id) {
                 Some(section) => Some(section),

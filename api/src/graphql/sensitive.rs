@@ -2,13 +2,13 @@
 //! first; only then is the data key made ready (batched) and the ciphertext opened. A
 //! denied, missing or unopenable value reads as null, with no error.
 
+use super::batch::Batcher;
 use super::context::{access, state};
 use super::loaders::KeyLoader;
 use crate::disclosure::Disclosures;
 use crate::privacy::Target;
 use crate::vault::Vault;
 use async_graphql::Context;
-use async_graphql::dataloader::DataLoader;
 use emis_authz::Kind;
 use std::sync::Arc;
 
@@ -44,7 +44,7 @@ pub async fn reveal(ctx: &Context<'_>, kind: Kind, targets: &[Target], sealed: S
     let vault = &state(ctx).ok()?.vault;
     if !vault.has_key(key_id) {
         // Missing keys of one response are fetched together, in one query.
-        let loader = ctx.data::<DataLoader<KeyLoader>>().ok()?;
+        let loader = ctx.data::<Batcher<u64, KeyLoader>>().ok()?;
         loader.load_one(key_id).await.ok()?;
     }
     vault.open_field(sealed.table, sealed.column, sealed.row_id, value)
