@@ -65,6 +65,7 @@ fn main() -> anyhow::Result<()> {
     };
     for scenario in scenarios.iter().filter(|scenario| chosen(scenario)) {
         for &connections in &args.concurrency {
+            server.block_on(settle(&state));
             let row =
                 client.block_on(measure(&address, scenario, connections, Duration::from_secs(args.seconds), &state))?;
             println!("{row}");
@@ -95,6 +96,19 @@ async fn start(args: &Args) -> anyhow::Result<(String, std::sync::Arc<emis::stat
     let address = format!("http://{}/graphql", app.local_addr()?);
     tokio::spawn(app.run());
     Ok((address, state))
+}
+
+/// Lets the database settle before a measurement: the disclosure log written and, on
+/// PostgreSQL, a checkpoint, so that one measurement's writes are not flushed to disk during
+/// the next one.
+async fn settle(state: &emis::state::AppState) {
+    use sea_orm::ConnectionTrait as _;
+    state.disclosures.flush().await;
+    if state.db.get_database_backend() == sea_orm::DatabaseBackend::Postgres
+        && let Err(error) = state.db.execute_unprepared("CHECKPOINT").await
+    {
+        eprintln!("no checkpoint before the measurement ({error}); figures may include earlier writes");
+    }
 }
 
 fn emis_crypto_identity(path: &std::path::Path) -> anyhow::Result<()> {

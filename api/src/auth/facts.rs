@@ -7,7 +7,8 @@ use super::principal::active_on;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{auth_session, guardian, guardianship, section, staff, staff_role, teaching_assignment};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait as _, Func, Query, SelectStatement, UnionType};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, QueryResult, Statement, Value};
+use std::sync::{Arc, Mutex};
 
 /// Whose facts to load: a known account, or the account behind a live session.
 #[derive(Debug, Clone, Copy)]
@@ -183,7 +184,94 @@ pub fn guardian_query(who: Who<'_>, today: NaiveDate) -> SelectStatement {
 
 /// Runs a fact query.
 pub async fn load(db: &impl ConnectionTrait, query: &SelectStatement) -> Result<Vec<Fact>, DbErr> {
-    let rows = db.query_all(query).await?;
+    decode(&db.query_all(query).await?)
+}
+
+/// Runs the [`token_query`] for this token, time and date. The statement is the same every
+/// time but for those three values, so its text is built once per backend and kind
+/// ([`TokenStatement`]) and only the values are bound per request.
+pub async fn load_for_token(
+    db: &impl ConnectionTrait,
+    access_hash: &str,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    kind: Option<&'static str>,
+) -> Result<Vec<Fact>, DbErr> {
+    let statement = TokenStatement::cached(db.get_database_backend(), kind).bind(access_hash, now, today);
+    decode(&db.query_all_raw(statement).await?)
+}
+
+/// Where a value of the token statement comes from.
+#[derive(Debug, Clone, PartialEq)]
+enum Slot {
+    Hash,
+    Now,
+    Today,
+    Fixed(Value),
+}
+
+/// The token statement's text for one backend and kind, and what each of its values is.
+#[derive(Debug)]
+pub struct TokenStatement {
+    backend: DatabaseBackend,
+    kind: Option<&'static str>,
+    sql: String,
+    slots: Vec<Slot>,
+}
+
+/// Values that no real request binds, marking where the request's own go.
+const MARK_HASH: &str = "\u{0}access-hash";
+const MARK_NOW: DateTime<Utc> = DateTime::<Utc>::MIN_UTC;
+const MARK_TODAY: NaiveDate = NaiveDate::MIN;
+
+impl TokenStatement {
+    /// Builds the statement with marker values and notes where each value comes from.
+    fn build(backend: DatabaseBackend, kind: Option<&'static str>) -> Self {
+        let built = backend.build(&token_query(MARK_HASH, MARK_NOW, MARK_TODAY, kind));
+        let (hash, now, today) = (Value::from(MARK_HASH), Value::from(MARK_NOW), Value::from(MARK_TODAY));
+        let slots = built
+            .values
+            .map(|values| values.0)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|value| match value {
+                v if v == hash => Slot::Hash,
+                v if v == now => Slot::Now,
+                v if v == today => Slot::Today,
+                v => Slot::Fixed(v),
+            })
+            .collect();
+        Self { backend, kind, sql: built.sql, slots }
+    }
+
+    /// The statement for `backend` and `kind`, built on first use.
+    fn cached(backend: DatabaseBackend, kind: Option<&'static str>) -> Arc<Self> {
+        static BUILT: Mutex<Vec<Arc<TokenStatement>>> = Mutex::new(Vec::new());
+        let Ok(mut built) = BUILT.lock() else {
+            return Arc::new(Self::build(backend, kind));
+        };
+        let key = |statement: &TokenStatement| statement.backend == backend && statement.kind == kind;
+        if let Some(found) = built.iter().find(|statement| key(statement)) {
+            return Arc::clone(found);
+        }
+        let statement = Arc::new(Self::build(backend, kind));
+        built.push(Arc::clone(&statement));
+        statement
+    }
+
+    /// The statement with this request's values.
+    fn bind(&self, access_hash: &str, now: DateTime<Utc>, today: NaiveDate) -> Statement {
+        let values = self.slots.iter().map(|slot| match slot {
+            Slot::Hash => Value::from(access_hash),
+            Slot::Now => Value::from(now),
+            Slot::Today => Value::from(today),
+            Slot::Fixed(value) => value.clone(),
+        });
+        Statement::from_sql_and_values(self.backend, self.sql.clone(), values)
+    }
+}
+
+fn decode(rows: &[QueryResult]) -> Result<Vec<Fact>, DbErr> {
     rows.iter()
         .map(|row| {
             Ok(Fact {
@@ -195,4 +283,28 @@ pub async fn load(db: &impl ConnectionTrait, query: &SelectStatement) -> Result<
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Slot, TokenStatement, token_query};
+    use chrono::{NaiveDate, TimeZone as _, Utc};
+    use sea_orm::DatabaseBackend;
+
+    #[test]
+    fn the_cached_token_statement_binds_exactly_what_a_fresh_build_would() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 29, 7, 30, 0).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let hash = "4ff8d27b1770eeafe0b246f2ca9a6a2595f7fd1dfa4f6bad9dbc9d9f2620b951";
+        for backend in [DatabaseBackend::Postgres, DatabaseBackend::Sqlite] {
+            for kind in [None, Some("staff"), Some("guardian")] {
+                let fresh = backend.build(&token_query(hash, now, today, kind));
+                let cached = TokenStatement::cached(backend, kind).bind(hash, now, today);
+                assert_eq!(cached.sql, fresh.sql, "{backend:?} {kind:?}");
+                assert_eq!(cached.values, fresh.values, "{backend:?} {kind:?}");
+                let slots = &TokenStatement::cached(backend, kind).slots;
+                assert!([Slot::Hash, Slot::Now, Slot::Today].iter().all(|slot| slots.contains(slot)));
+            }
+        }
+    }
 }

@@ -125,10 +125,10 @@ impl Principal {
         db: &impl ConnectionTrait,
         access_hash: &str,
         now: DateTime<Utc>,
-        kind: Option<&str>,
+        kind: Option<&'static str>,
     ) -> Result<Option<Self>, DbErr> {
         let today = crate::clock::date_in_vietnam(now);
-        let found = facts::load(db, &facts::token_query(access_hash, now, today, kind)).await?;
+        let found = facts::load_for_token(db, access_hash, now, today, kind).await?;
         let session = found.iter().find(|fact| fact.fact == "session");
         let account = match session.map(|s| (s.name.as_str(), s.b)) {
             Some(("staff", Some(id))) => Account::Staff(id),
