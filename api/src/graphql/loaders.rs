@@ -1,7 +1,7 @@
 //! The loaders of the look-ups that nested fields make, run in batches per request
 //! ([`super::batch::Batcher`]), so a page of students with their guardians and results costs
-//! a fixed number of SQL statements. Each
-//! loader applies the privacy layer's SQL condition, then the per-record check.
+//! a fixed number of SQL statements. Each loader applies the privacy layer's SQL condition,
+//! then the per-record check.
 
 use crate::auth::principal::active_on;
 use crate::disclosure::Disclosures;

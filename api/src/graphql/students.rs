@@ -14,10 +14,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use emis_authz::{Action, Kind};
 use entity::{enrollment, student};
-use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr, Value};
 use sea_orm::{
-    ColumnTrait as _, Condition, EntityTrait as _, FromQueryResult, PaginatorTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _,
+    ColumnTrait as _, Condition, EntityTrait as _, FromQueryResult, IdenStatic as _, Iterable as _,
+    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Select,
 };
 
 /// Largest page.
@@ -181,10 +181,13 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
         .order_by(student::Column::Id, order.clone())
         .limit(first + 1)
         .to_owned();
-    let select = student::Entity::find()
+    let mut select = student::Entity::find()
         .filter(student::Column::Id.in_subquery(page_ids))
         .order_by(student::Column::SortName, order.clone())
         .order_by(student::Column::Id, order);
+    if !asks_for_sealed_fields(ctx) {
+        select = without_sealed_columns(select);
+    }
     let db = &state(ctx)?.db;
     // When the total is asked for too, it comes on every row of the page (one statement):
     // the count over the same condition, without the cursor.
@@ -215,6 +218,33 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
         has_previous_page: query.after.is_some(),
         total,
     })
+}
+
+/// The fields of a student that are sealed at rest.
+const SEALED_FIELDS: [&str; 5] = ["identityNumber", "address", "ethnicity", "religion", "healthNotes"];
+
+/// Whether the page's students are asked for any sealed field (through `nodes` or `edges`).
+fn asks_for_sealed_fields(ctx: &Context<'_>) -> bool {
+    let page = ctx.look_ahead();
+    let (nodes, edges) = (page.field("nodes"), page.field("edges").field("node"));
+    SEALED_FIELDS.iter().any(|field| nodes.field(field).exists() || edges.field(field).exists())
+}
+
+/// `select` reading the sealed columns and the blind index as NULL: a page that shows none
+/// of them need not carry their ciphertexts from the database.
+fn without_sealed_columns(select: Select<student::Entity>) -> Select<student::Entity> {
+    use student::Column as C;
+    let mut select = select.select_only();
+    for column in C::iter() {
+        select = match column {
+            C::IdentityNoEnc | C::AddressEnc | C::EthnicityEnc | C::ReligionEnc | C::HealthEnc => {
+                select.column_as(Expr::value(Value::Bytes(None)), column.as_str())
+            }
+            C::IdentityNoBlind => select.column_as(Expr::value(Value::String(None)), column.as_str()),
+            _ => select.column(column),
+        };
+    }
+    select
 }
 
 /// A row of a page that carries the total.

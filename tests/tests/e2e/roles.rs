@@ -340,3 +340,22 @@ async fn a_staff_directory_search_takes_pattern_characters_literally() {
     }
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sealed_fields_asked_for_through_fragments_are_read() {
+    let app = TestApp::spawn().await.unwrap();
+    let token = app.sign_in("phuhuynh").await.unwrap();
+    let query = "fragment Private on Student { identityNumber }
+        { students(first: 10) {
+            nodes { fullName ...Private }
+            edges { node { ... on Student { id identityNumber } } } } }";
+    let page = app.data(Some(&token), query, json!({})).await.unwrap()["students"].clone();
+    let nodes = page["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 2);
+    assert!(nodes.iter().all(|n| n["identityNumber"].as_str().is_some_and(|s| s.len() == 12)), "{nodes:?}");
+    let edges = page["edges"].as_array().unwrap();
+    assert!(edges.iter().all(|e| e["node"]["identityNumber"].as_str().is_some_and(|s| s.len() == 12)), "{edges:?}");
+    let plain = app.data(Some(&token), "{ students(first: 10) { nodes { fullName } } }", json!({})).await.unwrap();
+    assert_eq!(plain["students"]["nodes"].as_array().unwrap().len(), 2);
+    app.stop().await.unwrap();
+}
