@@ -14,10 +14,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use emis_authz::{Action, Kind};
 use entity::{enrollment, student};
-use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr, Value};
+use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Query, SimpleExpr, Value};
 use sea_orm::{
     ColumnTrait as _, Condition, EntityTrait as _, FromQueryResult, IdenStatic as _, Iterable as _,
-    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Select,
+    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait, Select,
 };
 
 /// Largest page.
@@ -171,9 +171,13 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
         });
     }
     let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
+    let wants_total = ctx.look_ahead().field("totalCount").exists();
+    // On a first page the total comes from the same scan as the page (a window count over
+    // every match, taken before the limit).
+    let windowed = wants_total && query.after.is_none();
     // The page's ids first, from the roster index alone (it holds the search name), then
     // those rows: a search reads only the rows it returns.
-    let page_ids = Query::select()
+    let mut page_ids = Query::select()
         .column(student::Column::Id)
         .from(student::Entity)
         .cond_where(page)
@@ -181,28 +185,44 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
         .order_by(student::Column::Id, order.clone())
         .limit(first + 1)
         .to_owned();
-    let mut select = student::Entity::find()
-        .filter(student::Column::Id.in_subquery(page_ids))
-        .order_by(student::Column::SortName, order.clone())
-        .order_by(student::Column::Id, order);
+    let mut select =
+        student::Entity::find().order_by(student::Column::SortName, order.clone()).order_by(student::Column::Id, order);
+    let page_alias = Alias::new("page");
+    if windowed {
+        page_ids.expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new(TOTAL));
+        let on = {
+            use sea_orm::sea_query::ExprTrait as _;
+            Expr::col((page_alias.clone(), student::Column::Id)).equals((student::Entity, student::Column::Id))
+        };
+        QueryTrait::query(&mut select).join_subquery(JoinType::InnerJoin, page_ids, page_alias.clone(), on);
+    } else {
+        select = select.filter(student::Column::Id.in_subquery(page_ids));
+    }
     if !asks_for_sealed_fields(ctx) {
         select = without_sealed_columns(select);
     }
     let db = &state(ctx)?.db;
     // When the total is asked for too, it comes on every row of the page (one statement):
     // the count over the same condition, without the cursor.
-    let (mut rows, mut total) = if ctx.look_ahead().field("totalCount").exists() {
+    let total_column = if windowed {
+        Some(Expr::col((page_alias, Alias::new(TOTAL))))
+    } else if wants_total {
         let count = Query::select()
             .expr(Func::count(Expr::col((student::Entity, student::Column::Id))))
             .from(student::Entity)
             .cond_where(condition.clone())
             .to_owned();
-        let counted = select.column_as(SimpleExpr::SubQuery(None, Box::new(count.into())), "total_count");
-        let rows = counted.into_model::<CountedStudent>().all(db).await?;
-        let total = rows.first().map(|row| u64::try_from(row.total_count).unwrap_or(0));
-        (rows.into_iter().map(|row| row.student).collect(), total)
+        Some(SimpleExpr::SubQuery(None, Box::new(count.into())))
     } else {
-        (select.all(db).await?, None)
+        None
+    };
+    let (mut rows, mut total) = match total_column {
+        Some(total_column) => {
+            let rows = select.column_as(total_column, TOTAL).into_model::<CountedStudent>().all(db).await?;
+            let total = rows.first().map(|row| u64::try_from(row.total_count).unwrap_or(0));
+            (rows.into_iter().map(|row| row.student).collect(), total)
+        }
+        None => (select.all(db).await?, None),
     };
     if rows.is_empty() && query.after.is_none() {
         // No page and no cursor: nothing matches at all.
@@ -246,6 +266,9 @@ fn without_sealed_columns(select: Select<student::Entity>) -> Select<student::En
     }
     select
 }
+
+/// The name of the column that carries the total on a page's rows.
+const TOTAL: &str = "total_count";
 
 /// A row of a page that carries the total.
 #[derive(FromQueryResult)]
