@@ -96,10 +96,7 @@ impl GuardianLink {
     /// The record the link concerns, for checks: the student, in the class they were
     /// listed in when known.
     pub fn target(&self) -> Target {
-        match self.class {
-            Some(class) => Target::student_in_class(self.student_id, self.school_id, class),
-            None => Target::student(self.student_id, self.school_id),
-        }
+        Target::student_listed(self.student_id, self.school_id, self.class)
     }
 }
 

@@ -38,10 +38,7 @@ impl Student {
 
     /// The record this student is, for checks.
     pub fn target(&self) -> Target {
-        match self.listed_in {
-            Some(class) => Target::student_in_class(self.row.id, self.row.school_id, class),
-            None => Target::student(self.row.id, self.row.school_id),
-        }
+        Target::student_listed(self.row.id, self.row.school_id, self.listed_in)
     }
 
     fn sealed<'a>(&'a self, column: &'static str, value: &'a Option<Vec<u8>>) -> Sealed<'a> {

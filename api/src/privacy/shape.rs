@@ -44,6 +44,12 @@ impl Target {
     pub fn student_in_class(student: i64, school: i64, class: i64) -> Self {
         Self::Personal { student, school, section: None, class: Some(class) }
     }
+
+    /// A student reached through the roster of `listed_in` today, when that is how they
+    /// were reached ([`Self::student_in_class`]), else the student alone ([`Self::student`]).
+    pub fn student_listed(student: i64, school: i64, listed_in: Option<i64>) -> Self {
+        Self::Personal { student, school, section: None, class: listed_in }
+    }
 }
 
 /// `table.column` as an expression.
