@@ -11,8 +11,6 @@
 //! prefix keeps domains apart: the same value gives unrelated indexes in
 //! `student.identity_no` and `guardian.phone`.
 
-use std::fmt::Write as _;
-
 use hmac::digest::generic_array::GenericArray;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -73,10 +71,13 @@ fn domain_length(domain: &str) -> u32 {
     u32::try_from(domain.len()).unwrap_or(u32::MAX)
 }
 
-fn to_hex(bytes: &[u8]) -> String {
+/// `bytes` as lowercase hex, two digits each (how keyed hashes and digests are stored).
+pub fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
-        let _ = write!(out, "{byte:02x}");
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
     }
     out
 }
@@ -107,6 +108,12 @@ mod tests {
 
     fn indexer(byte: u8) -> BlindIndexer {
         BlindIndexer::new(DataKey::from_bytes([byte; DATA_KEY_LEN]))
+    }
+
+    #[test]
+    fn hex_is_lowercase_two_digits_per_byte() {
+        assert_eq!(to_hex(&[0x00, 0x0f, 0xab, 0xff]), "000fabff");
+        assert_eq!(to_hex(&[]), "");
     }
 
     #[test]

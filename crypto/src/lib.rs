@@ -131,7 +131,7 @@ mod keyring;
 mod seal;
 mod timestamp;
 
-pub use blind_index::{BlindIndexer, normalize_identifier};
+pub use blind_index::{BlindIndexer, normalize_identifier, to_hex};
 pub use data_key::{DATA_KEY_LEN, DataKey};
 pub use error::CryptoError;
 pub use identity::ServerIdentity;

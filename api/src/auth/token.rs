@@ -13,8 +13,7 @@ pub fn generate(prefix: &str) -> String {
 
 /// The hex SHA-256 of `value`: what the database keeps of a token.
 pub fn digest(value: &str) -> String {
-    let hash = Sha256::digest(value.as_bytes());
-    hash.iter().map(|byte| format!("{byte:02x}")).collect()
+    emis_crypto::to_hex(&Sha256::digest(value.as_bytes()))
 }
 
 #[cfg(test)]

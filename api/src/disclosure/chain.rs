@@ -25,14 +25,7 @@ pub fn entry_hash(prev_hash: Option<&str>, row: &disclosure_log::Model) -> Strin
         row.fields,
         row.purpose,
     );
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = hasher.finalize();
-    let mut hex = String::with_capacity(digest.len() * 2);
-    for byte in digest {
-        hex.push(char::from(HEX[usize::from(byte >> 4)]));
-        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
-    }
-    hex
+    emis_crypto::to_hex(&hasher.finalize())
 }
 
 /// The canonical text of a timestamp, at microsecond precision (what both databases keep).
