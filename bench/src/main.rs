@@ -5,8 +5,11 @@
 //! concurrent connections for a fixed time each, reporting requests per second, p50/p99
 //! latency, the SQL statements and SQL time per request (from the server's counters) and
 //! the CPU time per request of the server, PostgreSQL and the load generator, as a
-//! Markdown table. Traffic goes to 127.0.0.1 only.
+//! Markdown table. With `--baseline` (PostgreSQL), each measurement is followed by the same
+//! one against a reference server with no privacy layer ([`baseline`]) on the same data, so
+//! the privacy layer's cost is read within one run. Traffic goes to 127.0.0.1 only.
 
+mod baseline;
 mod cpu;
 mod scenarios;
 
@@ -40,6 +43,10 @@ struct Args {
     /// Database pool size of the server.
     #[arg(long, default_value_t = 16)]
     pool: u32,
+    /// Also measure the reference server with no privacy layer after each measurement
+    /// (PostgreSQL only).
+    #[arg(long)]
+    baseline: bool,
 }
 
 /// The same allocator as the `emis` binary.
@@ -55,7 +62,10 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let (address, state) = server.block_on(start(&args))?;
-    let scenarios = server.block_on(scenarios::prepare(&state))?;
+    let prepared = server.block_on(scenarios::prepare(&state))?;
+    let reference =
+        if args.baseline { Some(server.block_on(baseline::start(&state, prepared.callers.clone()))?) } else { None };
+    let emis_counters = || state.sql_metrics.snapshot();
     println!(
         "| scenario | conns | req/s | p50 ms | p99 ms | SQL stmts/req | SQL ms/req | CPU ms/req: server | PostgreSQL | load |"
     );
@@ -63,12 +73,18 @@ fn main() -> anyhow::Result<()> {
     let chosen = |scenario: &Scenario| {
         args.only.is_empty() || args.only.iter().any(|only| scenario.name[1..].starts_with(only.as_str()))
     };
-    for scenario in scenarios.iter().filter(|scenario| chosen(scenario)) {
+    let duration = Duration::from_secs(args.seconds);
+    for scenario in prepared.scenarios.iter().filter(|scenario| chosen(scenario)) {
         for &connections in &args.concurrency {
             server.block_on(settle(&state));
-            let row =
-                client.block_on(measure(&address, scenario, connections, Duration::from_secs(args.seconds), &state))?;
-            println!("{row}");
+            let row = client.block_on(measure(&address, scenario, connections, duration, &emis_counters))?;
+            println!("| {} {row}", scenario.name);
+            if let Some((reference_address, counters)) = &reference {
+                server.block_on(settle(&state));
+                let counters = || counters.snapshot();
+                let row = client.block_on(measure(reference_address, scenario, connections, duration, &counters))?;
+                println!("| {} — no privacy layer {row}", scenario.name);
+            }
         }
     }
     Ok(())
@@ -132,14 +148,14 @@ async fn measure(
     scenario: &Scenario,
     connections: usize,
     duration: Duration,
-    state: &emis::state::AppState,
+    sql_counters: &dyn Fn() -> (u64, u64),
 ) -> anyhow::Result<String> {
     let client = reqwest::Client::builder().pool_max_idle_per_host(connections).build()?;
     // Warm-up: every user once, so keys and caches are as in steady state.
     for request in &scenario.requests {
         scenarios::send(&client, address, request).await?;
     }
-    let (statements_before, micros_before) = state.sql_metrics.snapshot();
+    let (statements_before, micros_before) = sql_counters();
     let cpu_before = cpu::sample();
     let deadline = Instant::now() + duration;
     let started = Instant::now();
@@ -166,14 +182,13 @@ async fn measure(
         latencies.extend(worker.await.context("worker panicked")??);
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let (statements_after, micros_after) = state.sql_metrics.snapshot();
+    let (statements_after, micros_after) = sql_counters();
     let cpu = cpu::sample().since(cpu_before);
     latencies.sort_unstable();
     let count = latencies.len().max(1);
     let percentile = |p: f64| latencies[((count as f64 * p) as usize).min(count - 1)].as_secs_f64() * 1000.0;
     Ok(format!(
-        "| {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} |",
-        scenario.name,
+        "| {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} |",
         connections,
         latencies.len() as f64 / elapsed,
         percentile(0.50),

@@ -10,6 +10,7 @@ use emis::state::AppState;
 use entity::{guardian, staff, staff_role, teaching_assignment};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 /// The seeded accounts' password.
 const PASSWORD: &str = "emis-demo";
@@ -42,24 +43,33 @@ async fn token(state: &AppState, username: &str) -> anyhow::Result<String> {
     Ok(tokens.access_token)
 }
 
+/// The scenarios, and for the reference server what it needs to know of each token's
+/// caller: a guardian's id, a principal's school.
+pub struct Prepared {
+    pub scenarios: Vec<Scenario>,
+    pub callers: HashMap<String, i64>,
+}
+
 /// Signs in the users and builds the scenarios.
-pub async fn prepare(state: &AppState) -> anyhow::Result<Vec<Scenario>> {
+pub async fn prepare(state: &AppState) -> anyhow::Result<Prepared> {
     let db = &state.db;
-    let guardians: Vec<String> = guardian::Entity::find()
+    let guardians: Vec<(i64, Option<String>)> = guardian::Entity::find()
         .select_only()
+        .column(guardian::Column::Id)
         .column(guardian::Column::Username)
         .filter(guardian::Column::Username.is_not_null())
         .filter(guardian::Column::Status.eq("active"))
         .limit(100)
-        .into_tuple::<Option<String>>()
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
+        .await?;
+    let mut callers = HashMap::new();
     let mut a = Vec::new();
-    for username in &guardians {
-        a.push(Request { token: token(state, username).await?, body: json!({ "query": GUARDIAN }) });
+    for (id, username) in guardians {
+        let Some(username) = username else { continue };
+        let token = token(state, &username).await?;
+        callers.insert(token.clone(), id);
+        a.push(Request { token, body: json!({ "query": GUARDIAN }) });
     }
     let b = assignments(state, "subject", GRADE_SHEET, "Section").await?;
     let c = assignments(state, "homeroom", ROSTER, "Class").await?;
@@ -72,18 +82,20 @@ pub async fn prepare(state: &AppState) -> anyhow::Result<Vec<Scenario>> {
         .await?;
     let mut d = Vec::new();
     for (n, staff_id) in principals.iter().enumerate() {
-        let username = username_of(state, *staff_id).await?;
-        let token = token(state, &username).await?;
+        let principal = staff::Entity::find_by_id(*staff_id).one(db).await?.context("principal exists")?;
+        let token = token(state, &principal.username.context("principal has a username")?).await?;
+        callers.insert(token.clone(), principal.school_id);
         for name in NAMES.iter().skip(n % 2).step_by(2) {
             d.push(Request { token: token.clone(), body: json!({ "query": SEARCH, "variables": { "s": name } }) });
         }
     }
-    Ok(vec![
+    let scenarios = vec![
         Scenario { name: "(a) guardian: children + results", requests: a },
         Scenario { name: "(b) subject teacher: grade sheet", requests: b },
         Scenario { name: "(c) homeroom: roster + guardian phones", requests: c },
         Scenario { name: "(d) principal: search + totalCount", requests: d },
-    ])
+    ];
+    Ok(Prepared { scenarios, callers })
 }
 
 async fn username_of(state: &AppState, staff_id: i64) -> anyhow::Result<String> {
