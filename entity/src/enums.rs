@@ -38,6 +38,9 @@ macro_rules! vocabulary {
             /// Every value, in declaration order.
             pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
 
+            /// The text of every value, in declaration order.
+            pub const TOKENS: &'static [&'static str] = &[$($text,)+];
+
             /// The text stored in the database.
             pub const fn as_str(self) -> &'static str {
                 match self {
