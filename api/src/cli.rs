@@ -1,5 +1,5 @@
 //! The `emis` command line: `serve` (optionally `--demo`), `migrate`, `seed`, `keygen`,
-//! `policy check|test`, `schema`. Messages to people are in Vietnamese and English.
+//! `policy check|test`, `schema`, `import oneroster`. Messages to people are in Vietnamese and English.
 
 use crate::config::Config;
 use crate::seed::{SeedOptions, seed};
@@ -54,6 +54,26 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Bring data in from another system.
+    Import {
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportFormat {
+    /// A OneRoster 1.2 CSV package: a folder or a .zip with manifest.csv. The import is
+    /// whole or nothing; every problem is listed with its file, line and column.
+    Oneroster {
+        #[command(flatten)]
+        config: Config,
+        /// The folder or .zip file.
+        path: PathBuf,
+        /// Who runs the import, for the exchange log.
+        #[arg(long = "as", env = "USER", default_value = "unknown")]
+        actor: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -136,6 +156,36 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { format: ImportFormat::Oneroster { config, path, actor } } => {
+            import_oneroster(config, &path, actor).await
+        }
+    }
+}
+
+async fn import_oneroster(config: Config, path: &std::path::Path, actor: String) -> anyhow::Result<ExitCode> {
+    use crate::exchange::{ImportOptions, ImportOutcome, import};
+    let state = build_state(config).await?;
+    let options = ImportOptions { actor, today: crate::clock::today() };
+    match import(&state.db, &state.vault, path, &options).await? {
+        ImportOutcome::Imported { counts, warnings } => {
+            for warning in &warnings {
+                eprintln!("{warning}");
+            }
+            println!("Đã nhập / imported {}", path.display());
+            println!("{:<24} {:>12} {:>14} {:>17}", "bảng / table", "thêm / new", "sửa / changed", "kết thúc / ended");
+            for (table, counts) in &counts {
+                println!("{table:<24} {:>12} {:>14} {:>17}", counts.created, counts.updated, counts.ended);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ImportOutcome::Refused { problems } => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            let errors = problems.iter().filter(|problem| problem.is_error()).count();
+            eprintln!("Không nhập gì: {errors} lỗi / nothing imported: {errors} error(s); the database is unchanged");
+            Ok(ExitCode::FAILURE)
         }
     }
 }

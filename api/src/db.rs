@@ -82,6 +82,25 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// Rows per multi-row INSERT: well under SQLite's bound-parameter limit for the widest table.
+pub const INSERT_BATCH_ROWS: usize = 500;
+
+/// Inserts `rows` in multi-row statements of at most [`INSERT_BATCH_ROWS`], ids as given.
+pub async fn insert_in_batches<E>(db: &impl sea_orm::ConnectionTrait, rows: Vec<E::Model>) -> anyhow::Result<()>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: sea_orm::IntoActiveModel<E::ActiveModel>,
+{
+    let table = E::default().table_name();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<E::ActiveModel> =
+            rows.by_ref().take(INSERT_BATCH_ROWS).map(sea_orm::IntoActiveModel::into_active_model).collect();
+        E::insert_many(batch).exec_without_returning(db).await.with_context(|| format!("inserting into {table}"))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::redact_url;

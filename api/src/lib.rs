@@ -27,6 +27,7 @@ pub mod config;
 pub mod db;
 pub mod disclosure;
 pub mod error;
+pub mod exchange;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;

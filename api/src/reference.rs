@@ -155,7 +155,14 @@ mod tests {
 
     fn semester(id: i64, starts: (i32, u32, u32), ends: (i32, u32, u32)) -> semester::Model {
         let date = |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        semester::Model { id, school_year_id: 1, number: 1, starts_on: date(starts), ends_on: date(ends) }
+        semester::Model {
+            id,
+            external_id: None,
+            school_year_id: 1,
+            number: 1,
+            starts_on: date(starts),
+            ends_on: date(ends),
+        }
     }
 
     #[test]

@@ -9,6 +9,13 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
+    /// The exchange identifier (OneRoster `sourcedId`), when the record came from or went to
+    /// another system.
+    pub external_id: Option<String>,
+    /// The column's title as exchanged, e.g. `Kiểm tra thường xuyên 1`.
+    pub title: Option<String>,
+    /// Its [`crate::assessment_category`], when it came from an exchange.
+    pub category_id: Option<i64>,
     pub school_id: i64,
     pub section_id: i64,
     pub semester_id: i64,

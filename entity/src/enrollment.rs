@@ -8,6 +8,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
+    /// The exchange identifier (OneRoster `sourcedId`), when the record came from or went to
+    /// another system.
+    pub external_id: Option<String>,
     pub school_id: i64,
     pub student_id: i64,
     pub class_id: i64,

@@ -16,6 +16,8 @@ pub struct Model {
     /// 1..=12.
     pub grade_level: i16,
     pub name: String,
+    /// The [`crate::course`] the class follows, when it came from an exchange.
+    pub course_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

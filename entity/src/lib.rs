@@ -6,12 +6,15 @@
 //! ciphertext only; `_blind` columns hold keyed hashes.
 
 pub mod assessment;
+pub mod assessment_category;
 pub mod attendance;
 pub mod auth_session;
+pub mod course;
 pub mod data_key;
 pub mod disclosure_log;
 pub mod enrollment;
 pub mod enums;
+pub mod exchange_log;
 pub mod guardian;
 pub mod guardianship;
 pub mod homeroom_class;
@@ -38,12 +41,15 @@ pub use enums::{
 /// `AssessmentResult`, so a glob import does not shadow `std`'s `Result`), and the enums.
 pub mod prelude {
     pub use super::assessment::Entity as Assessment;
+    pub use super::assessment_category::Entity as AssessmentCategory;
     pub use super::attendance::Entity as Attendance;
     pub use super::auth_session::Entity as AuthSession;
+    pub use super::course::Entity as Course;
     pub use super::data_key::Entity as DataKey;
     pub use super::disclosure_log::Entity as DisclosureLog;
     pub use super::enrollment::Entity as Enrollment;
     pub use super::enums::*;
+    pub use super::exchange_log::Entity as ExchangeLog;
     pub use super::guardian::Entity as Guardian;
     pub use super::guardianship::Entity as Guardianship;
     pub use super::homeroom_class::Entity as HomeroomClass;

@@ -17,6 +17,8 @@ pub struct Model {
     pub school_year_id: i64,
     /// Decides the number of regular assessments per semester.
     pub periods_per_year: i32,
+    /// The [`crate::course`] the section teaches, when it came from an exchange.
+    pub course_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

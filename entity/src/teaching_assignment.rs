@@ -10,6 +10,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
+    /// The exchange identifier (OneRoster `sourcedId`), when the record came from or went to
+    /// another system.
+    pub external_id: Option<String>,
     pub school_id: i64,
     pub staff_id: i64,
     pub kind: String,

@@ -17,6 +17,7 @@ mod m20261128_000003_teaching;
 mod m20261128_000004_records;
 mod m20261128_000005_security;
 mod m20261129_000006_student_search;
+mod m20261129_000007_exchange;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_records::Migration),
             Box::new(m20261128_000005_security::Migration),
             Box::new(m20261129_000006_student_search::Migration),
+            Box::new(m20261129_000007_exchange::Migration),
         ]
     }
 }

@@ -99,6 +99,8 @@ pub enum Reason {
     UnknownReference { file: &'static str, value: String },
     /// A rule of the EMIS model, stated by the caller in both languages.
     Model { vietnamese: String, english: String },
+    /// A row or value EMIS does not keep, said by the caller in both languages (a warning).
+    Skipped { vietnamese: String, english: String },
 }
 
 impl Reason {
@@ -109,7 +111,8 @@ impl Reason {
             | Reason::NotKept
             | Reason::NotInManifest
             | Reason::UnknownColumn
-            | Reason::IgnoredInBulk => Severity::Warning,
+            | Reason::IgnoredInBulk
+            | Reason::Skipped { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -148,7 +151,7 @@ impl Reason {
             Reason::UnknownReference { file, value } => {
                 format!("\"{value}\" is neither in {file} nor already in the database")
             }
-            Reason::Model { english, .. } => english.clone(),
+            Reason::Model { english, .. } | Reason::Skipped { english, .. } => english.clone(),
         }
     }
 
@@ -184,7 +187,7 @@ impl Reason {
             Reason::UnknownReference { file, value } => {
                 format!("\"{value}\" không có trong {file} và cũng chưa có trong cơ sở dữ liệu")
             }
-            Reason::Model { vietnamese, .. } => vietnamese.clone(),
+            Reason::Model { vietnamese, .. } | Reason::Skipped { vietnamese, .. } => vietnamese.clone(),
         }
     }
 }

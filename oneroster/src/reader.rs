@@ -9,6 +9,7 @@ use crate::problem::{Location, Problem, Reason};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::io::Read;
+use std::sync::Arc;
 
 /// Whether a row is current or ends what it names (delta files only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +27,24 @@ pub struct Row<T> {
     pub status: Status,
     pub modified: Option<DateTime<Utc>>,
     pub record: T,
+    /// Where each column is in the file, for locating problems found later.
+    pub positions: Arc<HashMap<&'static str, usize>>,
+}
+
+impl<T: Record> Row<T> {
+    /// The location of column `name` in this row.
+    pub fn cell(&self, name: &str) -> Location {
+        let file = T::FILE.file_name();
+        match self.positions.get_key_value(name) {
+            Some((name, position)) => Location::cell(file, self.line, position + 1, *name),
+            None => Location::line(file, self.line),
+        }
+    }
+
+    /// A problem with column `name` of this row.
+    pub fn problem(&self, name: &str, reason: Reason) -> Problem {
+        Problem::new(self.cell(name), reason)
+    }
 }
 
 /// A record type of a file.
@@ -288,6 +307,7 @@ pub fn read_rows<T: Record>(
     let Some(positions) = header_positions(file, T::FILE.columns(), &header, problems) else {
         return 0;
     };
+    let positions = Arc::new(positions);
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut rows = 0;
     loop {
@@ -326,7 +346,7 @@ pub fn read_rows<T: Record>(
             }
         }
         if !failed {
-            visit(Row { line, sourced_id, status, modified, record: parsed });
+            visit(Row { line, sourced_id, status, modified, record: parsed, positions: positions.clone() });
         }
     }
     rows

@@ -116,6 +116,15 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], with a chance to change the configuration first.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> anyhow::Result<Self> {
+        Self::start(adjust, true).await
+    }
+
+    /// Starts the server on a fresh, migrated database with no data.
+    pub async fn spawn_empty() -> anyhow::Result<Self> {
+        Self::start(|_| {}, false).await
+    }
+
+    async fn start(adjust: impl FnOnce(&mut Config), seeded: bool) -> anyhow::Result<Self> {
         let database = TestDatabase::create().await?;
         let identity = database.dir().join("identity.txt");
         emis_crypto_identity(&identity)?;
@@ -124,7 +133,11 @@ impl TestApp {
         adjust(&mut config);
         let app = Application::build(config).await?;
         let state = app.state();
-        let seed = emis::seed::seed(&state.db, state.vault.as_ref(), &SeedOptions::tiny()).await?;
+        let seed = if seeded {
+            emis::seed::seed(&state.db, state.vault.as_ref(), &SeedOptions::tiny()).await?
+        } else {
+            SeedReport::default()
+        };
         let address = format!("http://{}", app.local_addr()?);
         let (shutdown, signal) = oneshot::channel();
         let server = tokio::spawn(app.run_until(async move {

@@ -166,10 +166,23 @@ fn years(ctx: &mut Ctx) -> (i64, i64) {
     for (name, semesters) in spans {
         let year_id = ctx.next_id("school_year");
         let (starts_on, ends_on) = (semesters[0].0, semesters[1].1);
-        ctx.rows.school_years.push(school_year::Model { id: year_id, name: name.to_owned(), starts_on, ends_on });
+        ctx.rows.school_years.push(school_year::Model {
+            id: year_id,
+            external_id: None,
+            name: name.to_owned(),
+            starts_on,
+            ends_on,
+        });
         for (number, (starts_on, ends_on)) in (1..).zip(semesters) {
             let id = ctx.next_id("semester");
-            ctx.rows.semesters.push(semester::Model { id, school_year_id: year_id, number, starts_on, ends_on });
+            ctx.rows.semesters.push(semester::Model {
+                id,
+                external_id: None,
+                school_year_id: year_id,
+                number,
+                starts_on,
+                ends_on,
+            });
             if number == 1 {
                 current = (year_id, id);
             }

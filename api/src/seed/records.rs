@@ -43,6 +43,9 @@ fn section_records(ctx: &mut Ctx, base: &Base, school: &School, section: &Sectio
         let assessment_id = ctx.next_id("assessment");
         ctx.rows.assessments.push(assessment::Model {
             id: assessment_id,
+            external_id: None,
+            title: None,
+            category_id: None,
             school_id: school.id,
             section_id: section.id,
             semester_id: base.semester_id,
@@ -84,6 +87,7 @@ fn results(
         let (score_tenths, passed, comment) = mark(ctx, section.mode, whole, pupil.ability);
         ctx.rows.results.push(result::Model {
             id,
+            external_id: None,
             school_id: school.id,
             section_id: section.id,
             assessment_id,
@@ -143,6 +147,7 @@ fn roll_call(ctx: &mut Ctx, school_id: i64, class_id: i64, pupils: &[Pupil]) {
             let id = ctx.next_id("attendance");
             ctx.rows.attendance.push(attendance::Model {
                 id,
+                external_id: None,
                 school_id,
                 student_id: pupil.id,
                 class_id,

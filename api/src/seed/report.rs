@@ -18,8 +18,8 @@ pub struct DemoAccount {
     pub description_vi: String,
 }
 
-/// The outcome of [`super::seed`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The outcome of [`super::seed`] (empty when nothing was seeded).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SeedReport {
     /// Rows inserted per table.
     pub counts: BTreeMap<&'static str, u64>,

@@ -94,7 +94,7 @@ pub fn role(ctx: &mut Ctx, staff_id: i64, org_id: i64, role: RoleKind, span: (Na
     let id = ctx.next_id("staff_role");
     let (starts_on, ends_on) = span;
     let role = role.as_str().to_owned();
-    ctx.rows.staff_roles.push(staff_role::Model { id, staff_id, org_id, role, starts_on, ends_on });
+    ctx.rows.staff_roles.push(staff_role::Model { id, external_id: None, staff_id, org_id, role, starts_on, ends_on });
 }
 
 /// A leadership or office post of a school, with the demo account that holds it.

@@ -122,6 +122,7 @@ fn enroll(ctx: &mut Ctx, school_id: i64, student_id: i64, class_id: i64) {
     let id = ctx.next_id("enrollment");
     ctx.rows.enrollments.push(enrollment::Model {
         id,
+        external_id: None,
         school_id,
         student_id,
         class_id,

@@ -55,6 +55,7 @@ fn classes(ctx: &mut Ctx, base: &Base, school: &School, opts: &SeedOptions) -> a
             let sections = sections(ctx, base, school, (id, &external_id), grade)?;
             ctx.rows.classes.push(homeroom_class::Model {
                 id,
+                course_id: None,
                 external_id,
                 school_id: school.id,
                 school_year_id: base.year_id,
@@ -80,6 +81,7 @@ fn sections(
         let id = ctx.next_id("section");
         ctx.rows.sections.push(section::Model {
             id,
+            course_id: None,
             external_id: format!("{class_ext}-{code}"),
             school_id: school.id,
             class_id,
@@ -180,6 +182,7 @@ fn assign(
     };
     ctx.rows.assignments.push(teaching_assignment::Model {
         id,
+        external_id: None,
         school_id,
         staff_id,
         kind: kind.as_str().to_owned(),

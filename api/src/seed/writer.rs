@@ -1,5 +1,5 @@
 //! Writing the generated rows: [`Rows`] queues them, [`Writer`] inserts them in foreign-key
-//! order in batches of at most [`BATCH_ROWS`] inside the seed's transaction, counts them,
+//! order in batches of at most [`crate::db::INSERT_BATCH_ROWS`] inside the seed's transaction, counts them,
 //! shows progress on a terminal, and finally moves PostgreSQL id sequences past the
 //! explicit ids.
 
@@ -13,9 +13,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{ConnectionTrait as _, DatabaseTransaction, DbBackend, EntityTrait, IntoActiveModel};
 use std::collections::BTreeMap;
 use std::io::IsTerminal as _;
-
-/// Rows per INSERT: well under SQLite's 32,766 bound parameters for the widest table.
-pub const BATCH_ROWS: usize = 500;
 
 /// Rows waiting to be inserted.
 #[derive(Default)]
@@ -94,16 +91,7 @@ impl<'t> Writer<'t> {
         }
         let table = E::default().table_name();
         *self.counts.entry(table).or_default() += u64::try_from(rows.len()).unwrap_or(u64::MAX);
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let batch: Vec<E::ActiveModel> =
-                rows.by_ref().take(BATCH_ROWS).map(IntoActiveModel::into_active_model).collect();
-            E::insert_many(batch)
-                .exec_without_returning(self.txn)
-                .await
-                .with_context(|| format!("inserting demo rows into {table}"))?;
-        }
-        Ok(())
+        crate::db::insert_in_batches::<E>(self.txn, rows).await.context("inserting demo rows")
     }
 
     /// One more class written.

@@ -1,0 +1,124 @@
+//! The import of a package: opened and read file by file in reference order, each file's
+//! rows mapped onto EMIS's records and written inside one transaction, which is committed
+//! only when no file had an error. Warnings (unknown files and columns, rows EMIS does not
+//! keep) are reported with the counts.
+
+use super::people::People;
+use super::roster::Roster;
+use super::store::{Counts, Store};
+use crate::vault::Vault;
+use anyhow::Context as _;
+use chrono::{NaiveDate, Utc};
+use emis_oneroster::{FileKind, Package, Problem, Reason, Record, Row, read_file};
+use entity::exchange_log;
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait as _, QueryFilter as _, TransactionTrait as _};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// How an import runs.
+#[derive(Clone, Debug)]
+pub struct ImportOptions {
+    /// Who runs it, for the exchange log.
+    pub actor: String,
+    /// The date records start on when the package gives none, and delta ends fall on.
+    pub today: NaiveDate,
+}
+
+/// How an import ended.
+#[derive(Debug)]
+pub enum ImportOutcome {
+    /// Written: what changed per table, and the warnings.
+    Imported { counts: BTreeMap<&'static str, Counts>, warnings: Vec<Problem> },
+    /// Nothing written: every problem, errors and warnings, in file order.
+    Refused { problems: Vec<Problem> },
+}
+
+/// What the mapping of every file shares.
+pub struct Ctx<'t> {
+    pub store: Store<'t>,
+    pub vault: &'t Vault,
+    pub today: NaiveDate,
+    pub problems: Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    /// Records a problem found by the mapping.
+    pub fn problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    /// The rows of `T`'s file that read without errors (problems recorded).
+    pub fn rows<T: Record>(&mut self, package: &Package) -> anyhow::Result<Vec<Row<T>>> {
+        let mut rows = Vec::new();
+        read_file::<T>(package, &mut self.problems, |row| rows.push(row))
+            .with_context(|| format!("reading {}", T::FILE.file_name()))?;
+        Ok(rows)
+    }
+}
+
+/// A reference that resolves neither in the package nor in the database.
+pub fn unknown<T: Record>(row: &Row<T>, column: &str, target: FileKind, value: &str) -> Problem {
+    row.problem(column, Reason::UnknownReference { file: target.file_name(), value: value.to_owned() })
+}
+
+/// A rule of EMIS's model broken by a value, in both languages.
+pub fn rule<T: Record>(row: &Row<T>, column: &str, vietnamese: &str, english: &str) -> Problem {
+    row.problem(column, Reason::Model { vietnamese: vietnamese.to_owned(), english: english.to_owned() })
+}
+
+/// A row EMIS does not keep, in both languages.
+pub fn skipped<T: Record>(row: &Row<T>, column: &str, vietnamese: &str, english: &str) -> Problem {
+    row.problem(column, Reason::Skipped { vietnamese: vietnamese.to_owned(), english: english.to_owned() })
+}
+
+/// Imports the package at `path`.
+pub async fn import(
+    db: &DatabaseConnection,
+    vault: &Vault,
+    path: &Path,
+    options: &ImportOptions,
+) -> anyhow::Result<ImportOutcome> {
+    let mut problems = Vec::new();
+    let Some(package) = Package::open(path, &mut problems) else {
+        return Ok(ImportOutcome::Refused { problems });
+    };
+    let txn = db.begin().await.context("starting the import transaction")?;
+    // The log row first: on SQLite it takes the write lock before any id is chosen.
+    let log = exchange_log::ActiveModel {
+        at: Set(Utc::now()),
+        direction: Set("import".to_owned()),
+        actor: Set(options.actor.clone()),
+        scope: Set("all".to_owned()),
+        sensitive: Set(true),
+        summary: Set(String::new()),
+        ..Default::default()
+    };
+    let log_id = exchange_log::Entity::insert(log).exec(&txn).await.context("logging the import")?.last_insert_id;
+    let mut ctx = Ctx { store: Store::new(&txn), vault, today: options.today, problems };
+    let roster = Roster::import(&mut ctx, &package).await?;
+    People::import(&mut ctx, &package, &roster).await?;
+    let Ctx { store, problems, .. } = ctx;
+    let counts = store.counts;
+    if problems.iter().any(Problem::is_error) {
+        txn.rollback().await.context("rolling the import back")?;
+        return Ok(ImportOutcome::Refused { problems });
+    }
+    let summary = summary(&counts);
+    exchange_log::Entity::update_many()
+        .col_expr(exchange_log::Column::Summary, sea_orm::sea_query::Expr::value(summary))
+        .filter(sea_orm::ColumnTrait::eq(&exchange_log::Column::Id, log_id))
+        .exec(&txn)
+        .await
+        .context("logging the import's counts")?;
+    txn.commit().await.context("committing the import")?;
+    Ok(ImportOutcome::Imported { counts, warnings: problems })
+}
+
+/// `table=created+updated-ended …` for the exchange log.
+fn summary(counts: &BTreeMap<&'static str, Counts>) -> String {
+    counts
+        .iter()
+        .map(|(table, counts)| format!("{table}={}+{}-{}", counts.created, counts.updated, counts.ended))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

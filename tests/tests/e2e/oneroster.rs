@@ -1,0 +1,220 @@
+//! Importing OneRoster 1.2 CSV packages (`tests/fixtures/oneroster/district`: one school,
+//! three students, two guardians, three staff): exact counts, a second import that changes
+//! nothing, sealed sensitive values, access that follows the imported enrollments and ends
+//! with a delta, and broken packages that are refused whole with every problem located.
+
+use emis::exchange::{ImportOptions, ImportOutcome, import};
+use emis_tests::TestApp;
+use entity::{exchange_log, guardian, homeroom_class, org, section, staff, student};
+use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use sea_orm::{IntoActiveModel as _, PaginatorTrait as _};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/oneroster/district")
+}
+
+fn options() -> ImportOptions {
+    ImportOptions { actor: "test".into(), today: emis::clock::today() }
+}
+
+async fn run(app: &TestApp, path: &Path) -> ImportOutcome {
+    import(&app.state.db, &app.state.vault, path, &options()).await.unwrap()
+}
+
+/// (created, updated, ended) per table.
+fn counts(outcome: &ImportOutcome) -> BTreeMap<&'static str, (u64, u64, u64)> {
+    match outcome {
+        ImportOutcome::Imported { counts, .. } => {
+            counts.iter().map(|(table, c)| (*table, (c.created, c.updated, c.ended))).collect()
+        }
+        ImportOutcome::Refused { problems } => {
+            panic!("refused: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        }
+    }
+}
+
+/// A copy of the fixture with `edits` (file, text, replacement) applied and `files` written.
+fn edited(edits: &[(&str, &str, &str)], files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    for (file, text, replacement) in edits {
+        let path = dir.path().join(file);
+        let contents = std::fs::read_to_string(&path).unwrap();
+        assert!(contents.contains(text), "{file} has no {text:?}");
+        std::fs::write(&path, contents.replacen(text, replacement, 1)).unwrap();
+    }
+    for (file, contents) in files {
+        std::fs::write(dir.path().join(file), contents).unwrap();
+    }
+    dir
+}
+
+/// Gives an imported account the demo password, so the test can sign in as it.
+async fn give_password(app: &TestApp, external_id: &str) {
+    let hash = emis::auth::password::hash(emis_tests::DEMO_PASSWORD).unwrap();
+    if let Some(row) =
+        staff::Entity::find().filter(staff::Column::ExternalId.eq(external_id)).one(&app.state.db).await.unwrap()
+    {
+        let mut row = row.into_active_model();
+        row.password_hash = Set(Some(hash));
+        row.update(&app.state.db).await.unwrap();
+        return;
+    }
+    let row = guardian::Entity::find().filter(guardian::Column::ExternalId.eq(external_id)).one(&app.state.db).await;
+    let mut row = row.unwrap().unwrap().into_active_model();
+    row.password_hash = Set(Some(hash));
+    row.update(&app.state.db).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_valid_package_imports_with_exact_counts_and_a_second_import_changes_nothing() {
+    let app = TestApp::spawn_empty().await.unwrap();
+    let first = run(&app, &fixture()).await;
+    let expected: BTreeMap<&str, (u64, u64, u64)> = [
+        ("course", (2, 0, 0)),
+        ("enrollment", (3, 0, 0)),
+        ("guardian", (2, 0, 0)),
+        ("guardianship", (3, 0, 0)),
+        ("homeroom_class", (1, 0, 0)),
+        ("org", (3, 0, 0)),
+        ("org_parent", (2, 0, 0)),
+        ("school_year", (1, 0, 0)),
+        ("section", (1, 0, 0)),
+        ("semester", (2, 0, 0)),
+        ("staff", (3, 0, 0)),
+        ("staff_role", (1, 0, 0)),
+        ("staff_status_history", (3, 0, 0)),
+        ("student", (3, 0, 0)),
+        ("subject", (1, 0, 0)),
+        ("teaching_assignment", (2, 0, 0)),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(counts(&first), expected);
+    let ImportOutcome::Imported { warnings, .. } = &first else { unreachable!() };
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].to_string().contains("3 student enrollments in scheduled classes"), "{}", warnings[0]);
+
+    // Vietnamese text kept; sensitive values sealed, findable by blind index only.
+    let khoi = student::Entity::find().filter(student::Column::ExternalId.eq("hs-001")).one(&app.state.db).await;
+    let khoi = khoi.unwrap().unwrap();
+    assert_eq!(khoi.full_name, "Nguyễn Minh Khôi");
+    assert_eq!(khoi.search_name, "nguyen minh khoi");
+    let sealed = khoi.identity_no_enc.clone().unwrap();
+    assert!(!sealed.windows(12).any(|window| window == b"079214000101"));
+    assert_eq!(khoi.identity_no_blind, app.state.vault.blind("student.identity_no", "079214000101"));
+    assert_eq!(
+        app.state.vault.open_field("student", "identity_no_enc", khoi.id, &sealed).as_deref(),
+        Some("079214000101")
+    );
+    let class = homeroom_class::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    let toan = section::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(
+        (class.name.as_str(), class.grade_level, toan.class_id, toan.periods_per_year),
+        ("6A1", 6, class.id, 140)
+    );
+
+    let before_students = student::Entity::find().all(&app.state.db).await.unwrap();
+    let before_guardians = guardian::Entity::find().all(&app.state.db).await.unwrap();
+    let second = run(&app, &fixture()).await;
+    assert!(counts(&second).is_empty(), "a second import changes nothing: {:?}", counts(&second));
+    assert_eq!(student::Entity::find().all(&app.state.db).await.unwrap(), before_students);
+    assert_eq!(guardian::Entity::find().all(&app.state.db).await.unwrap(), before_guardians);
+    assert_eq!(exchange_log::Entity::find().count(&app.state.db).await.unwrap(), 2, "each import is logged");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imported_people_reach_what_their_links_allow_and_a_delta_ends_a_teachers_section() {
+    let app = TestApp::spawn_empty().await.unwrap();
+    counts(&run(&app, &fixture()).await);
+    for account in ["gv-toan", "ph-001"] {
+        give_password(&app, account).await;
+    }
+    let section = section::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    let id = emis::graphql::ids::encode("Section", section.id);
+    let sheet = "query($id: ID!) { section(id: $id) { students { fullName } } }";
+
+    let teacher = app.sign_in("gv.phamthu.ha").await.unwrap();
+    let data = app.data(Some(&teacher), sheet, json!({ "id": id })).await.unwrap();
+    let names: Vec<&str> =
+        data["section"]["students"].as_array().unwrap().iter().map(|s| s["fullName"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Nguyễn Ngọc Ánh", "Nguyễn Minh Khôi", "Trần Anh Thư"]);
+
+    let father = app.sign_in("ph.nguyenvan.hung").await.unwrap();
+    let data = app.data(Some(&father), "{ me { children { fullName identityNumber } } }", json!({})).await.unwrap();
+    let mut children: Vec<(&str, &str)> = data["me"]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["fullName"].as_str().unwrap(), c["identityNumber"].as_str().unwrap()))
+        .collect();
+    children.sort_unstable();
+    assert_eq!(children, [("Nguyễn Minh Khôi", "079214000101"), ("Nguyễn Ngọc Ánh", "079314000102")]);
+    // The other family's child stays hidden.
+    let thu = student::Entity::find().filter(student::Column::ExternalId.eq("hs-003")).one(&app.state.db).await;
+    let thu = emis::graphql::ids::encode("Student", thu.unwrap().unwrap().id);
+    let data = app.data(Some(&father), "query($id: ID!) { student(id: $id) { fullName } }", json!({ "id": thu })).await;
+    assert!(data.unwrap()["student"].is_null());
+
+    let manifest = "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\nfile.enrollments,delta\n";
+    let delta = "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate\n\
+        gd-toan,tobedeleted,2026-11-28T10:00:00.000Z,lop-6a1-toan,thcs-le-loi,gv-toan,teacher,true,2026-09-05,\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("manifest.csv"), manifest).unwrap();
+    std::fs::write(dir.path().join("enrollments.csv"), delta).unwrap();
+    let ended = counts(&run(&app, dir.path()).await);
+    assert_eq!(ended, BTreeMap::from([("teaching_assignment", (0, 0, 1))]));
+    let data = app.data(Some(&teacher), sheet, json!({ "id": id })).await.unwrap();
+    assert!(data["section"].is_null(), "the ended assignment no longer reaches the section: {data}");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_package_is_refused_whole_with_every_problem_located() {
+    let app = TestApp::spawn_empty().await.unwrap();
+    let broken = edited(
+        &[
+            // A bad date, an unknown class type, a duplicate sourcedId, broken references.
+            ("demographics.csv", "hs-003,,,2014-07-30", "hs-003,,,2014-02-30"),
+            ("classes.csv", "6A1-TOAN,scheduled", "6A1-TOAN,lecture"),
+            ("users.csv", "gv-cn,,,true", "gv-toan,,,true"),
+            ("enrollments.csv", "gd-003,,,lop-6a1", "gd-003,,,lop-9z9"),
+            ("roles.csv", "r-ph-002,,,ph-002", "r-ph-002,,,ph-404"),
+        ],
+        &[],
+    );
+    let ImportOutcome::Refused { problems } = run(&app, broken.path()).await else {
+        panic!("a broken package must be refused");
+    };
+    let located: Vec<String> = problems.iter().filter(|p| p.is_error()).map(|p| p.location.to_string()).collect();
+    for expected in [
+        "demographics.csv:4:4 (birthDate)",
+        "classes.csv:3:8 (classType)",
+        "users.csv:8:1 (sourcedId)",
+        "enrollments.csv:4:4 (classSourcedId)",
+        "roles.csv:6:4 (userSourcedId)",
+    ] {
+        assert!(located.iter().any(|l| l == expected), "{expected} missing from {located:#?}");
+    }
+    let bad_date = problems.iter().find(|p| p.location.to_string() == "demographics.csv:4:4 (birthDate)").unwrap();
+    assert!(bad_date.to_string().contains("không phải là ngày") && bad_date.to_string().contains("is not a date"));
+    assert_eq!(org::Entity::find().count(&app.state.db).await.unwrap(), 0, "nothing was written");
+    assert_eq!(exchange_log::Entity::find().count(&app.state.db).await.unwrap(), 0);
+
+    let missing_column = edited(&[("roles.csv", ",orgSourcedId,", ",organisation,")], &[]);
+    let ImportOutcome::Refused { problems } = run(&app, missing_column.path()).await else {
+        panic!("a file without a required column must be refused");
+    };
+    let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(text.iter().any(|t| t.starts_with("roles.csv:1: lỗi / error:") && t.contains("orgSourcedId")), "{text:#?}");
+    assert!(text.iter().any(|t| t.starts_with("roles.csv:1:9 (organisation): cảnh báo / warning")), "{text:#?}");
+    assert_eq!(student::Entity::find().count(&app.state.db).await.unwrap(), 0);
+    app.stop().await.unwrap();
+}
