@@ -14,6 +14,7 @@ use entity::exchange_log;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait as _, QueryFilter as _, TransactionTrait as _};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// How an import runs.
 #[derive(Clone, Debug)]
@@ -56,6 +57,37 @@ impl Ctx<'_> {
     }
 }
 
+/// Batches of rows of a file being read.
+pub type Batches<T> = tokio::sync::mpsc::Receiver<Vec<Row<T>>>;
+
+/// The end of a file's reading: its problems, or the error that stopped it.
+pub type Reading = tokio::task::JoinHandle<std::io::Result<Vec<Problem>>>;
+
+/// Reads `T`'s file on a blocking thread and hands its rows over in batches of `batch`, so
+/// memory stays flat however long the file is; the reader's problems come with its end.
+pub fn stream<T>(package: Arc<Package>, batch: usize) -> (Batches<T>, Reading)
+where
+    T: Record + Send + 'static,
+{
+    let (sender, receiver) = tokio::sync::mpsc::channel(4);
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut problems = Vec::new();
+        let mut pending = Vec::with_capacity(batch);
+        let mut open = true;
+        read_file::<T>(&package, &mut problems, |row| {
+            pending.push(row);
+            if pending.len() == batch && open {
+                open = sender.blocking_send(std::mem::replace(&mut pending, Vec::with_capacity(batch))).is_ok();
+            }
+        })?;
+        if !pending.is_empty() && open {
+            let _ = sender.blocking_send(pending);
+        }
+        Ok(problems)
+    });
+    (receiver, reader)
+}
+
 /// A reference that resolves neither in the package nor in the database.
 pub fn unknown<T: Record>(row: &Row<T>, column: &str, target: FileKind, value: &str) -> Problem {
     row.problem(column, Reason::UnknownReference { file: target.file_name(), value: value.to_owned() })
@@ -94,10 +126,13 @@ pub async fn import(
         ..Default::default()
     };
     let log_id = exchange_log::Entity::insert(log).exec(&txn).await.context("logging the import")?.last_insert_id;
+    let package = Arc::new(package);
     let mut ctx = Ctx { store: Store::new(&txn), vault, today: options.today, problems };
     let roster = Roster::import(&mut ctx, &package).await?;
-    People::import(&mut ctx, &package, &roster).await?;
-    let Ctx { store, problems, .. } = ctx;
+    let people = People::import(&mut ctx, &package, &roster).await?;
+    super::records::import(&mut ctx, &package, &roster, &people).await?;
+    let Ctx { store, mut problems, .. } = ctx;
+    sort(&mut problems);
     let counts = store.counts;
     if problems.iter().any(Problem::is_error) {
         txn.rollback().await.context("rolling the import back")?;
@@ -112,6 +147,14 @@ pub async fn import(
         .context("logging the import's counts")?;
     txn.commit().await.context("committing the import")?;
     Ok(ImportOutcome::Imported { counts, warnings: problems })
+}
+
+/// Problems in the order of the files and lines they name (a stable sort: problems of one
+/// line keep the order they were found in).
+fn sort(problems: &mut [Problem]) {
+    let file_order =
+        |file: &str| FileKind::ALL.iter().position(|kind| kind.file_name() == file).map_or(0, |position| position + 1);
+    problems.sort_by_key(|problem| (file_order(&problem.location.file), problem.location.line));
 }
 
 /// `table=created+updated-ended …` for the exchange log.

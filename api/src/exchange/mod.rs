@@ -10,6 +10,7 @@
 
 mod import;
 mod people;
+mod records;
 mod roster;
 mod store;
 

@@ -70,8 +70,8 @@ struct Sealing {
 }
 
 impl People {
-    /// Reads and writes the people's files.
-    pub async fn import(ctx: &mut Ctx<'_>, package: &Package, roster: &Roster) -> anyhow::Result<()> {
+    /// Reads and writes the people's files; the people, for the files that name them.
+    pub async fn import(ctx: &mut Ctx<'_>, package: &Package, roster: &Roster) -> anyhow::Result<People> {
         let txn = ctx.store.txn;
         let mut people = People {
             students: student::Entity::find()
@@ -124,14 +124,20 @@ impl People {
             kinds.insert(row.sourced_id.clone(), kind);
             let demographics = demographics.get(row.sourced_id.as_str()).map(|row| &row.record);
             match kind {
-                Kind::Student => people.student(ctx, roster, row, user_roles, demographics).await?,
-                Kind::Guardian => people.guardian(ctx, row, demographics).await?,
-                Kind::Staff => people.staff_member(ctx, roster, row, user_roles, demographics).await?,
+                Kind::Student => people.import_student(ctx, roster, row, user_roles, demographics).await?,
+                Kind::Guardian => people.import_guardian(ctx, row, demographics).await?,
+                Kind::Staff => people.import_staff(ctx, roster, row, user_roles, demographics).await?,
             }
         }
         people.staff_roles(ctx, roster, &roles).await?;
         people.guardianships(ctx, &users, &roles_of, &kinds).await?;
-        people.enrollments(ctx, package, roster).await
+        people.enrollments(ctx, package, roster).await?;
+        Ok(people)
+    }
+
+    /// The student of exchange identifier `external_id`, from the package or the database.
+    pub fn student(&self, external_id: &str) -> Option<&student::Model> {
+        self.students.get(external_id)
     }
 
     /// What `user` is in the database already, if anything.
@@ -186,7 +192,7 @@ impl People {
         Some(kind)
     }
 
-    async fn student(
+    async fn import_student(
         &mut self,
         ctx: &mut Ctx<'_>,
         roster: &Roster,
@@ -275,7 +281,7 @@ impl People {
         Ok(())
     }
 
-    async fn guardian(
+    async fn import_guardian(
         &mut self,
         ctx: &mut Ctx<'_>,
         row: &Row<User>,
@@ -323,7 +329,7 @@ impl People {
         Ok(())
     }
 
-    async fn staff_member(
+    async fn import_staff(
         &mut self,
         ctx: &mut Ctx<'_>,
         roster: &Roster,

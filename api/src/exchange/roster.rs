@@ -346,6 +346,17 @@ impl Roster {
                 None => DEFAULT_PERIODS_PER_YEAR,
             };
             let existing = self.sections.get(&row.sourced_id).cloned();
+            if existing.as_ref().is_some_and(|old| old.subject_id != subject || old.class_id != class) {
+                // Assessment columns are cached with their section's subject for the life of
+                // a server; a section keeps its subject and class.
+                ctx.problem(rule(
+                    row,
+                    "courseSourcedId",
+                    "lớp học phần đã có không đổi được môn học hay lớp chủ nhiệm",
+                    "an existing section cannot change its subject or homeroom class",
+                ));
+                continue;
+            }
             let id = match &existing {
                 Some(existing) => existing.id,
                 None => ctx.store.next_id("section").await?,

@@ -5,7 +5,7 @@
 
 use emis::exchange::{ImportOptions, ImportOutcome, import};
 use emis_tests::TestApp;
-use entity::{exchange_log, guardian, homeroom_class, org, section, staff, student};
+use entity::{assessment, exchange_log, guardian, homeroom_class, org, result, section, staff, student};
 use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use sea_orm::{IntoActiveModel as _, PaginatorTrait as _};
 use serde_json::json;
@@ -77,7 +77,10 @@ async fn a_valid_package_imports_with_exact_counts_and_a_second_import_changes_n
     let app = TestApp::spawn_empty().await.unwrap();
     let first = run(&app, &fixture()).await;
     let expected: BTreeMap<&str, (u64, u64, u64)> = [
-        ("course", (2, 0, 0)),
+        ("assessment", (4, 0, 0)),
+        ("assessment_category", (3, 0, 0)),
+        ("attendance", (2, 0, 0)),
+        ("course", (3, 0, 0)),
         ("enrollment", (3, 0, 0)),
         ("guardian", (2, 0, 0)),
         ("guardianship", (3, 0, 0)),
@@ -85,21 +88,24 @@ async fn a_valid_package_imports_with_exact_counts_and_a_second_import_changes_n
         ("org", (3, 0, 0)),
         ("org_parent", (2, 0, 0)),
         ("school_year", (1, 0, 0)),
-        ("section", (1, 0, 0)),
+        ("result", (11, 0, 0)),
+        ("section", (2, 0, 0)),
         ("semester", (2, 0, 0)),
         ("staff", (3, 0, 0)),
         ("staff_role", (1, 0, 0)),
         ("staff_status_history", (3, 0, 0)),
         ("student", (3, 0, 0)),
-        ("subject", (1, 0, 0)),
+        ("subject", (2, 0, 0)),
         ("teaching_assignment", (2, 0, 0)),
     ]
     .into_iter()
     .collect();
     assert_eq!(counts(&first), expected);
     let ImportOutcome::Imported { warnings, .. } = &first else { unreachable!() };
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].to_string().contains("3 student enrollments in scheduled classes"), "{}", warnings[0]);
+    let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(warnings[0].contains("3 student enrollments in scheduled classes"), "{}", warnings[0]);
+    assert!(warnings[1].starts_with("results.csv: ") && warnings[1].contains("1 exempt"), "{}", warnings[1]);
 
     // Vietnamese text kept; sensitive values sealed, findable by blind index only.
     let khoi = student::Entity::find().filter(student::Column::ExternalId.eq("hs-001")).one(&app.state.db).await;
@@ -114,11 +120,34 @@ async fn a_valid_package_imports_with_exact_counts_and_a_second_import_changes_n
         Some("079214000101")
     );
     let class = homeroom_class::Entity::find().one(&app.state.db).await.unwrap().unwrap();
-    let toan = section::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    let toan = section::Entity::find().filter(section::Column::ExternalId.eq("lop-6a1-toan")).one(&app.state.db).await;
+    let toan = toan.unwrap().unwrap();
     assert_eq!(
         (class.name.as_str(), class.grade_level, toan.class_id, toan.periods_per_year),
         ("6A1", 6, class.id, 140)
     );
+    // Scores in tenths, comment-only subjects as passed, each on its column.
+    let stored: Vec<(i64, Option<i16>, Option<bool>)> = result::Entity::find()
+        .filter(result::Column::StudentId.eq(khoi.id))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| (row.assessment_id, row.score_tenths, row.passed))
+        .collect();
+    let columns: BTreeMap<String, (i64, String, i16)> = assessment::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|column| (column.external_id.clone().unwrap(), (column.id, column.kind, column.sequence)))
+        .collect();
+    assert_eq!(columns["toan-gk"].1, "midterm", "the kind follows the category's weight");
+    assert_eq!(columns["toan-tx2"].2, 2);
+    let score = |line_item: &str| stored.iter().find(|row| row.0 == columns[line_item].0).map(|row| (row.1, row.2));
+    assert_eq!(score("toan-tx1"), Some((Some(85), None)));
+    assert_eq!(score("toan-gk"), Some((Some(78), None)));
+    assert_eq!(score("gdtc-tx1"), Some((None, Some(true))));
 
     let before_students = student::Entity::find().all(&app.state.db).await.unwrap();
     let before_guardians = guardian::Entity::find().all(&app.state.db).await.unwrap();
@@ -187,6 +216,9 @@ async fn a_broken_package_is_refused_whole_with_every_problem_located() {
             ("users.csv", "gv-cn,,,true", "gv-toan,,,true"),
             ("enrollments.csv", "gd-003,,,lop-6a1", "gd-003,,,lop-9z9"),
             ("roles.csv", "r-ph-002,,,ph-002", "r-ph-002,,,ph-404"),
+            // A score out of range, a comment-only result that is neither Đạt nor Chưa đạt.
+            ("results.csv", "hs-002,fully graded,10,", "hs-002,fully graded,10.5,"),
+            ("results.csv", "Cần cố gắng hơn,Chưa đạt", "Cần cố gắng hơn,Tốt"),
         ],
         &[],
     );
@@ -200,6 +232,8 @@ async fn a_broken_package_is_refused_whole_with_every_problem_located() {
         "users.csv:8:1 (sourcedId)",
         "enrollments.csv:4:4 (classSourcedId)",
         "roles.csv:6:4 (userSourcedId)",
+        "results.csv:6:7 (score)",
+        "results.csv:13:10 (textScore)",
     ] {
         assert!(located.iter().any(|l| l == expected), "{expected} missing from {located:#?}");
     }

@@ -1,0 +1,430 @@
+//! The books' records a package carries: assessment categories (`categories.csv`: the kind
+//! of column — from `metadata.vn.assessmentKind`, or from the Circular 22 weight 1, 2 or 3 —
+//! and its weight), assessment columns (`lineItems.csv`: a scheduled class's column in a
+//! semester), results (`results.csv`: a score 0–10 with one decimal, or Đạt / Chưa đạt for a
+//! comment-only subject, and a comment) and attendance (the `attendance.csv` extension).
+//!
+//! Results and attendance are streamed in batches and matched against the database batch by
+//! batch (results by student and column, attendance by `sourcedId`), so memory stays flat.
+//! An existing column keeps its section, semester, kind and number: servers cache them.
+
+use super::import::{Ctx, rule, skipped, stream, unknown};
+use super::people::People;
+use super::roster::{Roster, write};
+use anyhow::Context as _;
+use chrono::Utc;
+use emis_oneroster::records::{AssessmentResult, Attendance, Category, LineItem, ScoreStatus};
+use emis_oneroster::{FileKind, Package, Row, Status};
+use entity::{AssessmentKind, AssessmentMode, assessment, assessment_category, attendance, result, subject};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// Rows mapped and written at a time from the long files.
+const BATCH: usize = 5_000;
+
+/// The texts of a comment-only result.
+const PASSED: &str = "Đạt";
+const NOT_PASSED: &str = "Chưa đạt";
+
+/// Imports categories, line items, results and attendance.
+pub async fn import(ctx: &mut Ctx<'_>, package: &Arc<Package>, roster: &Roster, people: &People) -> anyhow::Result<()> {
+    let categories = categories(ctx, package).await?;
+    let columns = line_items(ctx, package, roster, &categories).await?;
+    results(ctx, package, people, &columns).await?;
+    attendance_records(ctx, package, roster, people).await
+}
+
+async fn categories(
+    ctx: &mut Ctx<'_>,
+    package: &Package,
+) -> anyhow::Result<HashMap<String, assessment_category::Model>> {
+    let mut known: HashMap<String, assessment_category::Model> = assessment_category::Entity::find()
+        .all(ctx.store.txn)
+        .await
+        .context("reading assessment_category")?
+        .into_iter()
+        .map(|row| (row.external_id.clone(), row))
+        .collect();
+    for row in ctx.rows::<Category>(package)? {
+        let kind = row.record.assessment_kind.or(match row.record.weight {
+            Some(1.0) => Some(AssessmentKind::Regular),
+            Some(2.0) => Some(AssessmentKind::Midterm),
+            Some(3.0) => Some(AssessmentKind::Final),
+            _ => None,
+        });
+        let Some(kind) = kind else {
+            ctx.problem(rule(
+                &row,
+                "metadata.vn.assessmentKind",
+                "cần loại đánh giá (regular, midterm, final) hoặc trọng số 1, 2, 3 theo Thông tư 22",
+                "needs the kind of assessment (regular, midterm, final) or the Circular 22 weight 1, 2 or 3",
+            ));
+            continue;
+        };
+        let existing = known.get(&row.sourced_id).cloned();
+        let id = match &existing {
+            Some(existing) => existing.id,
+            None => ctx.store.next_id("assessment_category").await?,
+        };
+        let model = assessment_category::Model {
+            id,
+            external_id: row.sourced_id.clone(),
+            title: row.record.title.clone(),
+            kind: kind.as_str().to_owned(),
+            weight: row.record.weight,
+        };
+        write::<assessment_category::Entity>(ctx, existing.as_ref(), &model).await?;
+        known.insert(row.sourced_id.clone(), model);
+    }
+    Ok(known)
+}
+
+/// An assessment column and what a result of it needs.
+#[derive(Clone)]
+pub struct Column {
+    pub model: assessment::Model,
+    pub mode: AssessmentMode,
+}
+
+async fn line_items(
+    ctx: &mut Ctx<'_>,
+    package: &Package,
+    roster: &Roster,
+    categories: &HashMap<String, assessment_category::Model>,
+) -> anyhow::Result<HashMap<String, Column>> {
+    let modes: HashMap<i64, AssessmentMode> = subject::Entity::find()
+        .all(ctx.store.txn)
+        .await
+        .context("reading subject")?
+        .into_iter()
+        .map(|subject| (subject.id, subject.assessment.parse().unwrap_or(AssessmentMode::Scored)))
+        .collect();
+    let existing: HashMap<String, assessment::Model> = assessment::Entity::find()
+        .filter(assessment::Column::ExternalId.is_not_null())
+        .all(ctx.store.txn)
+        .await
+        .context("reading assessment")?
+        .into_iter()
+        .filter_map(|row| Some((row.external_id.clone()?, row)))
+        .collect();
+    let subject_of: HashMap<i64, i64> =
+        roster.sections.values().map(|section| (section.id, section.subject_id)).collect();
+    let mode_of = |section: i64| {
+        subject_of.get(&section).and_then(|subject| modes.get(subject)).copied().unwrap_or(AssessmentMode::Scored)
+    };
+    let mut columns: HashMap<String, Column> = existing
+        .iter()
+        .map(|(external_id, model)| {
+            (external_id.clone(), Column { model: model.clone(), mode: mode_of(model.section_id) })
+        })
+        .collect();
+    let mut regular_numbers: HashMap<(i64, i64), i16> = HashMap::new();
+    for row in ctx.rows::<LineItem>(package)? {
+        let record = &row.record;
+        let Some(section) = roster.sections.get(&record.class) else {
+            ctx.problem(if roster.classes.contains_key(&record.class) {
+                rule(
+                    &row,
+                    "classSourcedId",
+                    "cột điểm thuộc lớp học phần, không thuộc lớp chủ nhiệm",
+                    "a line item belongs to a scheduled class, not a homeroom class",
+                )
+            } else {
+                unknown(&row, "classSourcedId", FileKind::Classes, &record.class)
+            });
+            continue;
+        };
+        let Some(category) = categories.get(&record.category) else {
+            ctx.problem(unknown(&row, "categorySourcedId", FileKind::Categories, &record.category));
+            continue;
+        };
+        let Some(semester) = roster.semesters.get(&record.academic_session) else {
+            ctx.problem(unknown(
+                &row,
+                "academicSessionSourcedId",
+                FileKind::AcademicSessions,
+                &record.academic_session,
+            ));
+            continue;
+        };
+        let kind: AssessmentKind = category.kind.parse().unwrap_or(AssessmentKind::Regular);
+        let sequence = match record.sequence.map(i16::try_from) {
+            Some(Ok(sequence)) if sequence >= 1 => sequence,
+            Some(_) => {
+                ctx.problem(rule(&row, "metadata.vn.sequence", "số thứ tự phải từ 1", "the number must be 1 or more"));
+                continue;
+            }
+            None if kind == AssessmentKind::Regular => {
+                let counter = regular_numbers.entry((section.id, semester.id)).or_default();
+                *counter += 1;
+                *counter
+            }
+            None => 1,
+        };
+        let old = existing.get(&row.sourced_id);
+        if old.is_some_and(|old| {
+            (old.section_id, old.semester_id, old.kind.as_str(), old.sequence)
+                != (section.id, semester.id, kind.as_str(), sequence)
+        }) {
+            ctx.problem(rule(
+                &row,
+                "sourcedId",
+                "cột điểm đã có không đổi được lớp học phần, học kỳ, loại hay số thứ tự",
+                "an existing line item cannot change its class, semester, kind or number",
+            ));
+            continue;
+        }
+        let id = match old {
+            Some(old) => old.id,
+            None => ctx.store.next_id("assessment").await?,
+        };
+        let model = assessment::Model {
+            id,
+            external_id: Some(row.sourced_id.clone()),
+            title: Some(record.title.clone()),
+            category_id: Some(category.id),
+            school_id: section.school_id,
+            section_id: section.id,
+            semester_id: semester.id,
+            kind: kind.as_str().to_owned(),
+            sequence,
+        };
+        write::<assessment::Entity>(ctx, old, &model).await?;
+        columns.insert(row.sourced_id.clone(), Column { mode: mode_of(model.section_id), model });
+    }
+    Ok(columns)
+}
+
+/// What a result row gives, checked on its own: a score 0–10 with at most one decimal (in
+/// tenths) and Đạt / Chưa đạt. Problems are recorded; `None` when there was one.
+fn given_value(ctx: &mut Ctx<'_>, row: &Row<AssessmentResult>) -> Option<(Option<i16>, Option<bool>)> {
+    let score = match row.record.score {
+        Some(score) => {
+            let tenths = score * 10.0;
+            if !(0.0..=10.0).contains(&score) || (tenths - tenths.round()).abs() > 1e-9 {
+                ctx.problem(rule(
+                    row,
+                    "score",
+                    &format!("điểm {score} phải từ 0 đến 10, nhiều nhất một chữ số thập phân"),
+                    &format!("the score {score} must be from 0 to 10 with at most one decimal"),
+                ));
+                return None;
+            }
+            Some(tenths.round() as i16)
+        }
+        None => None,
+    };
+    let passed = match row.record.text_score.as_deref() {
+        None => None,
+        Some(PASSED) => Some(true),
+        Some(NOT_PASSED) => Some(false),
+        Some(other) => {
+            ctx.problem(rule(
+                row,
+                "textScore",
+                &format!("kết quả môn nhận xét là \"{PASSED}\" hoặc \"{NOT_PASSED}\", không phải \"{other}\""),
+                &format!("a comment-only result is \"{PASSED}\" or \"{NOT_PASSED}\", not \"{other}\""),
+            ));
+            return None;
+        }
+    };
+    Some((score, passed))
+}
+
+/// The value a result of a column of `mode` stores; `None` (problem recorded) when the part
+/// the mode needs is missing.
+fn value_for(
+    ctx: &mut Ctx<'_>,
+    row: &Row<AssessmentResult>,
+    mode: AssessmentMode,
+    (score, passed): (Option<i16>, Option<bool>),
+) -> Option<(Option<i16>, Option<bool>)> {
+    match (mode, score, passed) {
+        (AssessmentMode::Scored, Some(score), _) => Some((Some(score), None)),
+        (AssessmentMode::Comment, _, Some(passed)) => Some((None, Some(passed))),
+        (AssessmentMode::Scored, None, _) => {
+            ctx.problem(rule(row, "score", "môn tính điểm cần điểm số", "a scored subject needs a score"));
+            None
+        }
+        (AssessmentMode::Comment, _, None) => {
+            ctx.problem(rule(
+                row,
+                "textScore",
+                &format!("môn đánh giá bằng nhận xét cần \"{PASSED}\" hoặc \"{NOT_PASSED}\""),
+                &format!("a comment-only subject needs \"{PASSED}\" or \"{NOT_PASSED}\""),
+            ));
+            None
+        }
+    }
+}
+
+async fn results(
+    ctx: &mut Ctx<'_>,
+    package: &Arc<Package>,
+    people: &People,
+    columns: &HashMap<String, Column>,
+) -> anyhow::Result<()> {
+    let (mut batches, reader) = stream::<AssessmentResult>(Arc::clone(package), BATCH);
+    let mut skipped_rows = 0_u64;
+    while let Some(batch) = batches.recv().await {
+        let mut wanted = Vec::with_capacity(batch.len());
+        for row in &batch {
+            let Some(given) = given_value(ctx, row) else { continue };
+            let Some(column) = columns.get(&row.record.line_item) else {
+                ctx.problem(unknown(row, "lineItemSourcedId", FileKind::LineItems, &row.record.line_item));
+                continue;
+            };
+            let Some(student) = people.student(&row.record.student) else {
+                ctx.problem(unknown(row, "studentSourcedId", FileKind::Users, &row.record.student));
+                continue;
+            };
+            if row.status == Status::ToBeDeleted
+                || matches!(row.record.score_status, ScoreStatus::Exempt | ScoreStatus::NotSubmitted)
+            {
+                skipped_rows += 1;
+                continue;
+            }
+            if let Some((score_tenths, passed)) = value_for(ctx, row, column.mode, given) {
+                wanted.push((row, column, student.id, score_tenths, passed));
+            }
+        }
+        let assessments: BTreeSet<i64> = wanted.iter().map(|(_, column, ..)| column.model.id).collect();
+        let students: BTreeSet<i64> = wanted.iter().map(|(_, _, student, ..)| *student).collect();
+        let existing: HashMap<(i64, i64), result::Model> = if assessments.is_empty() {
+            HashMap::new()
+        } else {
+            result::Entity::find()
+                .filter(result::Column::AssessmentId.is_in(assessments))
+                .filter(result::Column::StudentId.is_in(students))
+                .all(ctx.store.txn)
+                .await
+                .context("reading result")?
+                .into_iter()
+                .map(|row| ((row.student_id, row.assessment_id), row))
+                .collect()
+        };
+        let mut inserts = Vec::new();
+        for (row, column, student, score_tenths, passed) in wanted {
+            let old = existing.get(&(student, column.model.id));
+            let unchanged = old.is_some_and(|old| {
+                (old.score_tenths, old.passed, old.comment.as_deref(), old.external_id.as_deref())
+                    == (score_tenths, passed, row.record.comment.as_deref(), Some(row.sourced_id.as_str()))
+            });
+            if unchanged {
+                continue;
+            }
+            let model = result::Model {
+                id: match old {
+                    Some(old) => old.id,
+                    None => ctx.store.next_id("result").await?,
+                },
+                external_id: Some(row.sourced_id.clone()),
+                school_id: column.model.school_id,
+                section_id: column.model.section_id,
+                assessment_id: column.model.id,
+                semester_id: column.model.semester_id,
+                student_id: student,
+                score_tenths,
+                passed,
+                comment: row.record.comment.clone(),
+                version: old.map_or(1, |old| old.version + 1),
+                updated_at: Utc::now(),
+            };
+            match old {
+                Some(_) => ctx.store.update::<result::Entity>(model).await?,
+                None => inserts.push(model),
+            }
+        }
+        ctx.store.insert::<result::Entity>(inserts).await?;
+    }
+    let problems = reader.await.context("the results reader stopped")?.context("reading results.csv")?;
+    ctx.problems.extend(problems);
+    if skipped_rows > 0 {
+        ctx.problem(emis_oneroster::Problem::new(
+            emis_oneroster::Location::file(FileKind::Results.file_name()),
+            emis_oneroster::Reason::Skipped {
+                vietnamese: format!("{skipped_rows} kết quả miễn, chưa nộp hoặc cần xoá không được lưu"),
+                english: format!("{skipped_rows} exempt, not submitted or deleted results were not stored"),
+            },
+        ));
+    }
+    Ok(())
+}
+
+async fn attendance_records(
+    ctx: &mut Ctx<'_>,
+    package: &Arc<Package>,
+    roster: &Roster,
+    people: &People,
+) -> anyhow::Result<()> {
+    let (mut batches, reader) = stream::<Attendance>(Arc::clone(package), BATCH);
+    while let Some(batch) = batches.recv().await {
+        let ids: Vec<String> = batch.iter().map(|row| row.sourced_id.clone()).collect();
+        let existing: HashMap<String, attendance::Model> = attendance::Entity::find()
+            .filter(attendance::Column::ExternalId.is_in(ids))
+            .all(ctx.store.txn)
+            .await
+            .context("reading attendance")?
+            .into_iter()
+            .filter_map(|row| Some((row.external_id.clone()?, row)))
+            .collect();
+        let mut inserts = Vec::new();
+        for row in &batch {
+            if row.status == Status::ToBeDeleted {
+                ctx.problem(skipped(
+                    row,
+                    "status",
+                    "điểm danh được sửa, không bị xoá; dòng được bỏ qua",
+                    "attendance is corrected, not deleted; the row was left out",
+                ));
+                continue;
+            }
+            let Some(class) = roster.classes.get(&row.record.class) else {
+                ctx.problem(unknown(row, "classSourcedId", FileKind::Classes, &row.record.class));
+                continue;
+            };
+            let Some(student) = people.student(&row.record.student) else {
+                ctx.problem(unknown(row, "studentSourcedId", FileKind::Users, &row.record.student));
+                continue;
+            };
+            let period = match row.record.period.map(i32::try_from) {
+                Some(Ok(period)) if (1..=10).contains(&period) => Some(period),
+                Some(_) => {
+                    ctx.problem(rule(
+                        row,
+                        "metadata.vn.period",
+                        "tiết học phải từ 1 đến 10",
+                        "the period must be from 1 to 10",
+                    ));
+                    continue;
+                }
+                None => None,
+            };
+            let old = existing.get(&row.sourced_id);
+            let model = attendance::Model {
+                id: match old {
+                    Some(old) => old.id,
+                    None => ctx.store.next_id("attendance").await?,
+                },
+                external_id: Some(row.sourced_id.clone()),
+                school_id: class.school_id,
+                student_id: student.id,
+                class_id: class.id,
+                date: row.record.date,
+                session: row.record.session.as_str().to_owned(),
+                period,
+                status: row.record.status.as_str().to_owned(),
+                note: row.record.note.clone(),
+            };
+            match old {
+                Some(old) => write::<attendance::Entity>(ctx, Some(old), &model).await?,
+                None => inserts.push(model),
+            }
+        }
+        ctx.store.insert::<attendance::Entity>(inserts).await?;
+    }
+    let problems = reader.await.context("the attendance reader stopped")?.context("reading attendance.csv")?;
+    ctx.problems.extend(problems);
+    Ok(())
+}
