@@ -1,5 +1,5 @@
 //! The `emis` command line: `serve` (optionally `--demo`), `migrate`, `seed`, `keygen`,
-//! `policy check|test`, `schema`, `import oneroster`. Messages to people are in Vietnamese and English.
+//! `policy check|test`, `schema`, `import oneroster`, `export oneroster`. Messages to people are in Vietnamese and English.
 
 use crate::config::Config;
 use crate::seed::{SeedOptions, seed};
@@ -58,6 +58,33 @@ enum Command {
     Import {
         #[command(subcommand)]
         format: ImportFormat,
+    },
+    /// Write data out for another system.
+    Export {
+        #[command(subcommand)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportFormat {
+    /// A OneRoster 1.2 CSV package (bulk) in a folder. Sensitive values only with
+    /// --sensitive; every export is recorded with who ran it and its scope.
+    Oneroster {
+        #[command(flatten)]
+        config: Config,
+        /// The folder to write (created if missing).
+        path: PathBuf,
+        /// Only this school (its exchange identifier), with the organisations above it.
+        #[arg(long)]
+        school: Option<String>,
+        /// Also write identity numbers, addresses, phones, e-mails, ethnicity, religion and
+        /// health notes.
+        #[arg(long)]
+        sensitive: bool,
+        /// Who runs the export, for the exchange log.
+        #[arg(long = "as", env = "USER", default_value = "unknown")]
+        actor: String,
     },
 }
 
@@ -159,6 +186,19 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Import { format: ImportFormat::Oneroster { config, path, actor } } => {
             import_oneroster(config, &path, actor).await
+        }
+        Command::Export { format: ExportFormat::Oneroster { config, path, school, sensitive, actor } } => {
+            let state = build_state(config).await?;
+            let options = crate::exchange::ExportOptions { actor, school, sensitive };
+            let report = crate::exchange::export(&state.db, &state.vault, &path, &options).await?;
+            println!("Đã xuất / exported to {}", path.display());
+            for (file, rows) in &report {
+                println!("{:<24} {rows:>10}", file.file_name());
+            }
+            if sensitive {
+                println!("Gói này chứa dữ liệu cá nhân nhạy cảm / this package holds sensitive personal data");
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

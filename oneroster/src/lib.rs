@@ -1,7 +1,8 @@
 //! The OneRoster 1.2 CSV binding as EMIS exchanges it: the files and their columns in the
 //! specification's order ([`files`]), EMIS's Vietnamese extension columns (`metadata.vn.*`)
 //! and `attendance.csv` extension file, a package's manifest and contents ([`package`]),
-//! reading a file row by row into typed records ([`reader`], [`records`]), and the problems
+//! reading a file row by row into typed records ([`reader`], [`records`]), writing one
+//! ([`writer`]), and the problems
 //! found on the way, each located at its file, line and column and explained in Vietnamese and
 //! English ([`problem`]).
 //!
@@ -14,8 +15,10 @@ pub mod package;
 pub mod problem;
 pub mod reader;
 pub mod records;
+pub mod writer;
 
 pub use files::FileKind;
 pub use package::{Manifest, Mode, Package};
 pub use problem::{Location, Problem, Reason, Severity};
 pub use reader::{Record, Row, Status, Vocabulary, read_file};
+pub use writer::FileWriter;

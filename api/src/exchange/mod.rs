@@ -1,18 +1,21 @@
 //! Data exchange in the OneRoster 1.2 CSV format (with EMIS's Vietnamese extension columns):
 //! `emis import oneroster PATH` brings a package into the database in one transaction —
-//! whole or not at all, every problem listed with its file, line and column — and records
-//! who ran it in `exchange_log`.
+//! whole or not at all, every problem listed with its file, line and column — and
+//! `emis export oneroster DIR` writes one, sensitive values only when asked; both are
+//! recorded in `exchange_log`.
 //!
 //! Records are matched by their exchange identifier (`sourcedId`), so importing the same
 //! package twice changes nothing; a delta package's `tobedeleted` rows end what they name
 //! (an enrollment, a role, a guardianship), dated, and never delete a person. Sensitive
 //! values are sealed as they are written; an unchanged value keeps its ciphertext.
 
+mod export;
 mod import;
 mod people;
 mod records;
 mod roster;
 mod store;
 
+pub use export::{ExportOptions, ExportReport, export};
 pub use import::{ImportOptions, ImportOutcome, import};
 pub use store::Counts;

@@ -329,7 +329,12 @@ async fn results(
                 passed,
                 comment: row.record.comment.clone(),
                 version: old.map_or(1, |old| old.version + 1),
-                updated_at: Utc::now(),
+                // When the score was given, as the package says; else now.
+                updated_at: row
+                    .record
+                    .score_date
+                    .and_then(|day| day.and_hms_opt(0, 0, 0))
+                    .map_or_else(Utc::now, |at| at.and_utc()),
             };
             match old {
                 Some(_) => ctx.store.update::<result::Entity>(model).await?,

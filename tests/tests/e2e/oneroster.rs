@@ -252,3 +252,178 @@ async fn a_broken_package_is_refused_whole_with_every_problem_located() {
     assert_eq!(student::Entity::find().count(&app.state.db).await.unwrap(), 0);
     app.stop().await.unwrap();
 }
+
+/// The rows of a package's file as column → value maps, with the file's header.
+fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    reader
+        .records()
+        .map(|record| header.iter().cloned().zip(record.unwrap().iter().map(str::to_owned)).collect())
+        .collect()
+}
+
+/// Asserts two exports hold the same lines, file by file, naming the first differences.
+fn assert_same_export(left: &Path, right: &Path) {
+    let (left, right) = (lines_of(left), lines_of(right));
+    assert_eq!(left.keys().collect::<Vec<_>>(), right.keys().collect::<Vec<_>>());
+    for (file, lines) in &left {
+        let only_left: Vec<&String> = lines.iter().filter(|line| !right[file].contains(line)).take(3).collect();
+        let only_right: Vec<&String> = right[file].iter().filter(|line| !lines.contains(line)).take(3).collect();
+        assert!(
+            only_left.is_empty() && only_right.is_empty(),
+            "{file} differs:\nfirst export only: {only_left:#?}\nsecond export only: {only_right:#?}"
+        );
+    }
+}
+
+/// Every line of every CSV file of a folder, sorted per file: two exports with equal lines
+/// describe the same records.
+fn lines_of(dir: &Path) -> BTreeMap<String, Vec<String>> {
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let mut lines: Vec<String> = std::fs::read_to_string(&path).unwrap().lines().map(str::to_owned).collect();
+        lines.sort_unstable();
+        files.insert(path.file_name().unwrap().to_string_lossy().into_owned(), lines);
+    }
+    files
+}
+
+fn export_options(sensitive: bool) -> emis::exchange::ExportOptions {
+    emis::exchange::ExportOptions { actor: "test".into(), school: None, sensitive }
+}
+
+async fn export_to(app: &TestApp, dir: &Path, sensitive: bool) {
+    emis::exchange::export(&app.state.db, &app.state.vault, dir, &export_options(sensitive)).await.unwrap();
+}
+
+/// Columns of the fixture EMIS does not keep (an export leaves them blank or derives them).
+const NOT_KEPT: &[(&str, &str)] = &[
+    ("classes.csv", "classCode"),
+    ("classes.csv", "location"),
+    ("classes.csv", "periods"),
+    ("enrollments.csv", "primary"),
+    ("demographics.csv", "countryOfBirthCode"),
+    ("lineItems.csv", "assignDate"),
+    ("lineItems.csv", "dueDate"),
+    ("results.csv", "scoreDate"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_export_import_gives_the_same_records_and_the_files_back() {
+    let first = TestApp::spawn_empty().await.unwrap();
+    counts(&run(&first, &fixture()).await);
+    let exported = tempfile::tempdir().unwrap();
+    export_to(&first, exported.path(), true).await;
+
+    // Every value the fixture gives, in a column EMIS keeps, comes back in the export.
+    for entry in std::fs::read_dir(fixture()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name == "manifest.csv" {
+            continue;
+        }
+        let given = read_csv(&fixture().join(&name));
+        let written = read_csv(&exported.path().join(&name));
+        for row in &given {
+            let found = if name == "roles.csv" {
+                // Only staff roles keep their sourcedId; the others are matched by what they say.
+                let key = |r: &BTreeMap<String, String>| {
+                    (r["userSourcedId"].clone(), r["role"].clone(), r["orgSourcedId"].clone())
+                };
+                written.iter().find(|w| key(w) == key(row))
+            } else {
+                written.iter().find(|w| w["sourcedId"] == row["sourcedId"])
+            };
+            let Some(found) = found else {
+                let implied = ["gd-004", "gd-005", "gd-006"].contains(&row["sourcedId"].as_str());
+                let exempt = row.get("scoreStatus").is_some_and(|status| status == "exempt");
+                assert!(implied || exempt, "{name}: {} was not exported", row["sourcedId"]);
+                continue;
+            };
+            for (column, value) in row {
+                let skip = value.is_empty()
+                    || NOT_KEPT.contains(&(name.as_str(), column.as_str()))
+                    || (name == "roles.csv"
+                        && ["sourcedId", "beginDate"].contains(&column.as_str())
+                        && row["role"] != "principal");
+                if !skip {
+                    assert_eq!(&found[column], value, "{name} {} column {column}", row["sourcedId"]);
+                }
+            }
+        }
+    }
+
+    // The export, imported into another database and exported again, gives the same files.
+    let second = TestApp::spawn_empty().await.unwrap();
+    counts(&run(&second, exported.path()).await);
+    let again = tempfile::tempdir().unwrap();
+    export_to(&second, again.path(), true).await;
+    assert_same_export(exported.path(), again.path());
+    let log: Vec<(String, bool)> = exchange_log::Entity::find()
+        .all(&first.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| (row.direction, row.sensitive))
+        .collect();
+    assert_eq!(log, [("import".to_owned(), true), ("export".to_owned(), true)]);
+    first.stop().await.unwrap();
+    second.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_writes_sensitive_values_only_when_asked_and_is_recorded() {
+    let app = TestApp::spawn_empty().await.unwrap();
+    counts(&run(&app, &fixture()).await);
+    let plain = tempfile::tempdir().unwrap();
+    export_to(&app, plain.path(), false).await;
+    let all: String = lines_of(plain.path()).into_values().flatten().collect::<Vec<_>>().join("\n");
+    for secret in
+        ["079214000101", "0903111222", "hung.nv@example.invalid", "Hai Bà Trưng", "Dị ứng hải sản", "Phật giáo"]
+    {
+        assert!(!all.contains(secret), "{secret} leaked into an export without --sensitive");
+    }
+    assert!(all.contains("Nguyễn"), "names are not sensitive");
+    let row =
+        exchange_log::Entity::find().filter(exchange_log::Column::Direction.eq("export")).one(&app.state.db).await;
+    let row = row.unwrap().unwrap();
+    assert_eq!((row.actor.as_str(), row.scope.as_str(), row.sensitive), ("test", "all", false));
+    assert!(row.summary.contains("users.csv=8"), "{}", row.summary);
+
+    let school = tempfile::tempdir().unwrap();
+    let options =
+        emis::exchange::ExportOptions { actor: "test".into(), school: Some("thcs-le-loi".into()), sensitive: true };
+    emis::exchange::export(&app.state.db, &app.state.vault, school.path(), &options).await.unwrap();
+    let users = read_csv(&school.path().join("users.csv"));
+    let khoi = users.iter().find(|row| row["sourcedId"] == "hs-001").unwrap();
+    assert_eq!(khoi["metadata.vn.nationalId"], "079214000101");
+    let unknown = emis::exchange::ExportOptions { school: Some("no-such-school".into()), ..options };
+    let refused = emis::exchange::export(&app.state.db, &app.state.vault, school.path(), &unknown).await;
+    assert!(refused.unwrap_err().to_string().contains("no school"));
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_data_exports_and_imports_into_a_fresh_database_unchanged() {
+    let seeded = TestApp::spawn().await.unwrap();
+    let exported = tempfile::tempdir().unwrap();
+    export_to(&seeded, exported.path(), true).await;
+    let fresh = TestApp::spawn_empty().await.unwrap();
+    counts(&run(&fresh, exported.path()).await);
+    let again = tempfile::tempdir().unwrap();
+    export_to(&fresh, again.path(), true).await;
+    assert_same_export(exported.path(), again.path());
+    for (table, seeded_rows) in [
+        ("student", student::Entity::find().count(&seeded.state.db).await.unwrap()),
+        ("result", result::Entity::find().count(&seeded.state.db).await.unwrap()),
+    ] {
+        let fresh_rows = match table {
+            "student" => student::Entity::find().count(&fresh.state.db).await.unwrap(),
+            _ => result::Entity::find().count(&fresh.state.db).await.unwrap(),
+        };
+        assert_eq!(fresh_rows, seeded_rows, "{table}");
+    }
+    seeded.stop().await.unwrap();
+    fresh.stop().await.unwrap();
+}
