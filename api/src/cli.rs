@@ -207,7 +207,8 @@ async fn import_oneroster(config: Config, path: &std::path::Path, actor: String)
     use crate::exchange::{ImportOptions, ImportOutcome, import};
     let state = build_state(config).await?;
     let options = ImportOptions { actor, today: crate::clock::today() };
-    match import(&state.db, &state.vault, path, &options).await? {
+    let progress = crate::exchange::Bars::on_terminal();
+    match import(&state.db, &state.vault, path, &options, &progress).await? {
         ImportOutcome::Imported { counts, warnings } => {
             for warning in &warnings {
                 eprintln!("{warning}");

@@ -148,6 +148,16 @@ impl Vault {
         emis_crypto::sealed_key_id(sealed).ok()
     }
 
+    /// Creates a data key with id `key_id` (chosen by the caller, who stores the returned
+    /// wrapped bytes as that `data_key` row in the same transaction) and caches it.
+    pub fn new_key(&self, key_id: u64) -> Result<Vec<u8>, VaultError> {
+        let keys = self.unlocked()?;
+        let key = DataKey::generate();
+        let wrapped = key.wrap(keys.keyring.identity()).context("wrapping a key")?;
+        keys.keyring.insert(key_id, key);
+        Ok(wrapped)
+    }
+
     /// Creates, stores and caches a new data key for `scope`; returns its id.
     pub async fn create_key(&self, db: &impl ConnectionTrait, scope: &str) -> Result<u64, VaultError> {
         let keys = self.unlocked()?;

@@ -685,20 +685,33 @@ async fn enrollments(
     let section_by_id: HashMap<i64, &section::Model> = sections.iter().map(|row| (row.id, row)).collect();
     let org_ext = |id: i64| orgs.get(&id).map(|row| row.external_id.clone()).unwrap_or_default();
     let mut writer = out.file(FileKind::Enrollments)?;
+    let mut sections_of: HashMap<i64, Vec<&section::Model>> = HashMap::new();
+    for row in sections {
+        sections_of.entry(row.class_id).or_default().push(row);
+    }
     for row in enrollment::Entity::find().order_by_asc(enrollment::Column::Id).all(db).await? {
         let (Some(class), Some(user)) = (classes.get(&row.class_id), students.get(&row.student_id)) else { continue };
         if !in_scope(row.school_id) {
             continue;
         }
-        writer.write(&[
-            ("sourcedId", ext("enrollment", row.id, row.external_id.as_deref())),
+        let id = ext("enrollment", row.id, row.external_id.as_deref());
+        let mut cells = vec![
+            ("sourcedId", id.clone()),
             ("classSourcedId", class.external_id.clone()),
             ("schoolSourcedId", org_ext(row.school_id)),
             ("userSourcedId", user.clone()),
             ("role", "student".to_owned()),
             ("beginDate", date(row.starts_on)),
             ("endDate", row.ends_on.map(date).unwrap_or_default()),
-        ])?;
+        ];
+        writer.write(&cells)?;
+        // Systems that roster by scheduled class (a vendor's course page) need the students
+        // of each; in EMIS they follow from the homeroom class, and an import skips them.
+        for section in sections_of.get(&row.class_id).map(Vec::as_slice).unwrap_or_default() {
+            cells[0].1 = format!("{id}@{}", section.external_id);
+            cells[1].1.clone_from(&section.external_id);
+            writer.write(&cells)?;
+        }
     }
     for row in teaching_assignment::Entity::find().order_by_asc(teaching_assignment::Column::Id).all(db).await? {
         if !in_scope(row.school_id) {

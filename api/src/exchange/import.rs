@@ -34,12 +34,31 @@ pub enum ImportOutcome {
     Refused { problems: Vec<Problem> },
 }
 
+/// Where an import reports how far it is: a file started, rows done, the file finished.
+pub trait Progress: Send + Sync {
+    fn start(&self, file: FileKind);
+    fn advance(&self, rows: u64);
+    fn finish(&self);
+}
+
+/// No progress shown.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _file: FileKind) {}
+    fn advance(&self, _rows: u64) {}
+    fn finish(&self) {}
+}
+
 /// What the mapping of every file shares.
 pub struct Ctx<'t> {
     pub store: Store<'t>,
     pub vault: &'t Vault,
     pub today: NaiveDate,
     pub problems: Vec<Problem>,
+    pub progress: &'t dyn Progress,
+    /// Data keys created for new people, written before their rows.
+    pub new_keys: Vec<entity::data_key::Model>,
 }
 
 impl Ctx<'_> {
@@ -51,8 +70,11 @@ impl Ctx<'_> {
     /// The rows of `T`'s file that read without errors (problems recorded).
     pub fn rows<T: Record>(&mut self, package: &Package) -> anyhow::Result<Vec<Row<T>>> {
         let mut rows = Vec::new();
-        read_file::<T>(package, &mut self.problems, |row| rows.push(row))
+        self.progress.start(T::FILE);
+        let read = read_file::<T>(package, &mut self.problems, |row| rows.push(row))
             .with_context(|| format!("reading {}", T::FILE.file_name()))?;
+        self.progress.advance(read);
+        self.progress.finish();
         Ok(rows)
     }
 }
@@ -109,6 +131,7 @@ pub async fn import(
     vault: &Vault,
     path: &Path,
     options: &ImportOptions,
+    progress: &dyn Progress,
 ) -> anyhow::Result<ImportOutcome> {
     let mut problems = Vec::new();
     let Some(package) = Package::open(path, &mut problems) else {
@@ -127,7 +150,7 @@ pub async fn import(
     };
     let log_id = exchange_log::Entity::insert(log).exec(&txn).await.context("logging the import")?.last_insert_id;
     let package = Arc::new(package);
-    let mut ctx = Ctx { store: Store::new(&txn), vault, today: options.today, problems };
+    let mut ctx = Ctx { store: Store::new(&txn), vault, today: options.today, problems, progress, new_keys: Vec::new() };
     let roster = Roster::import(&mut ctx, &package).await?;
     let people = People::import(&mut ctx, &package, &roster).await?;
     super::records::import(&mut ctx, &package, &roster, &people).await?;

@@ -12,10 +12,12 @@
 mod export;
 mod import;
 mod people;
+mod progress;
 mod records;
 mod roster;
 mod store;
 
 pub use export::{ExportOptions, ExportReport, export};
-pub use import::{ImportOptions, ImportOutcome, import};
+pub use import::{ImportOptions, ImportOutcome, Progress, Silent, import};
+pub use progress::Bars;
 pub use store::Counts;

@@ -59,6 +59,16 @@ pub struct People {
     students: HashMap<String, student::Model>,
     guardians: HashMap<String, guardian::Model>,
     staff: HashMap<String, staff::Model>,
+    /// New rows, inserted in batches once every user is read.
+    new: NewPeople,
+}
+
+#[derive(Default)]
+struct NewPeople {
+    students: Vec<student::Model>,
+    guardians: Vec<guardian::Model>,
+    staff: Vec<staff::Model>,
+    history: Vec<staff_status_history::Model>,
 }
 
 /// Sealing a person's values: their table and row, and their data key once known (from a
@@ -95,7 +105,9 @@ impl People {
                 .into_iter()
                 .map(|row| (row.external_id.clone(), row))
                 .collect(),
+            new: NewPeople::default(),
         };
+        people.preload_keys(ctx).await?;
         let users = ctx.rows::<User>(package)?;
         let roles = ctx.rows::<Role>(package)?;
         let demographics = ctx.rows::<Demographics>(package)?;
@@ -129,6 +141,7 @@ impl People {
                 Kind::Staff => people.import_staff(ctx, roster, row, user_roles, demographics).await?,
             }
         }
+        people.insert_new(ctx).await?;
         people.staff_roles(ctx, roster, &roles).await?;
         people.guardianships(ctx, &users, &roles_of, &kinds).await?;
         people.enrollments(ctx, package, roster).await?;
@@ -138,6 +151,32 @@ impl People {
     /// The student of exchange identifier `external_id`, from the package or the database.
     pub fn student(&self, external_id: &str) -> Option<&student::Model> {
         self.students.get(external_id)
+    }
+
+    /// Unwraps the data keys of the people already stored, in a few queries instead of one
+    /// per person, so that comparing their sealed values is cheap.
+    async fn preload_keys(&self, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+        let sealed = self
+            .students
+            .values()
+            .map(|row| &row.identity_no_enc)
+            .chain(self.guardians.values().map(|row| &row.phone_enc))
+            .chain(self.staff.values().map(|row| &row.phone_enc));
+        let keys: Vec<u64> = sealed.flatten().filter_map(|value| crate::vault::Vault::key_id_of(value)).collect();
+        for chunk in keys.chunks(10_000) {
+            ctx.vault.preload(ctx.store.txn, chunk.iter().copied()).await.context("loading data keys")?;
+        }
+        Ok(())
+    }
+
+    /// Inserts the new people (and their data keys, and staff status history) in batches.
+    async fn insert_new(&mut self, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+        let new = std::mem::take(&mut self.new);
+        ctx.store.insert::<entity::data_key::Entity>(std::mem::take(&mut ctx.new_keys)).await?;
+        ctx.store.insert::<student::Entity>(new.students).await?;
+        ctx.store.insert::<guardian::Entity>(new.guardians).await?;
+        ctx.store.insert::<staff::Entity>(new.staff).await?;
+        ctx.store.insert::<staff_status_history::Entity>(new.history).await
     }
 
     /// What `user` is in the database already, if anything.
@@ -276,7 +315,11 @@ impl People {
                 (_, false) => StudentStatus::DroppedOut.as_str().to_owned(),
             },
         };
-        write::<student::Entity>(ctx, existing.as_ref(), &model).await?;
+        match &existing {
+            Some(existing) if *existing == model => {}
+            Some(_) => ctx.store.update::<student::Entity>(model.clone()).await?,
+            None => self.new.students.push(model.clone()),
+        }
         self.students.insert(row.sourced_id.clone(), model);
         Ok(())
     }
@@ -324,7 +367,11 @@ impl People {
                 .as_str()
                 .to_owned(),
         };
-        write::<guardian::Entity>(ctx, existing.as_ref(), &model).await?;
+        match &existing {
+            Some(existing) if *existing == model => {}
+            Some(_) => ctx.store.update::<guardian::Entity>(model.clone()).await?,
+            None => self.new.guardians.push(model.clone()),
+        }
         self.guardians.insert(row.sourced_id.clone(), model);
         Ok(())
     }
@@ -386,18 +433,19 @@ impl People {
             status: status.as_str().to_owned(),
         };
         if old.is_none_or(|old| old.status != model.status) {
-            let history = staff_status_history::Model {
+            self.new.history.push(staff_status_history::Model {
                 id: ctx.store.next_id("staff_status_history").await?,
                 staff_id: id,
                 school_id: school,
                 status: model.status.clone(),
                 effective_from: ctx.today,
                 recorded_at: chrono::Utc::now(),
-            };
-            write::<staff::Entity>(ctx, existing.as_ref(), &model).await?;
-            ctx.store.insert::<staff_status_history::Entity>(vec![history]).await?;
-        } else {
-            write::<staff::Entity>(ctx, existing.as_ref(), &model).await?;
+            });
+        }
+        match &existing {
+            Some(existing) if *existing == model => {}
+            Some(_) => ctx.store.update::<staff::Entity>(model.clone()).await?,
+            None => self.new.staff.push(model.clone()),
         }
         self.staff.insert(row.sourced_id.clone(), model);
         Ok(())
@@ -476,7 +524,9 @@ impl People {
                 }
             }
         }
+        let users_by_id: HashMap<&str, &Row<User>> = users.iter().map(|row| (row.sourced_id.as_str(), row)).collect();
         let mut done = BTreeSet::new();
+        let mut new_links = Vec::new();
         for (guardian, student) in wanted {
             let (Some(guardian), Some(student)) = (self.guardians.get(guardian), self.students.get(student)) else {
                 continue;
@@ -484,7 +534,7 @@ impl People {
             if !done.insert((guardian.id, student.id)) {
                 continue;
             }
-            let guardian_row = users.iter().find(|user| user.sourced_id == guardian.external_id);
+            let guardian_row = users_by_id.get(guardian.external_id.as_str());
             let relationship = guardian_row
                 .and_then(|user| user.record.relationship)
                 .unwrap_or(Relationship::Guardian)
@@ -511,8 +561,9 @@ impl People {
                 ends_on: None,
             };
             current.insert((guardian.id, student.id), link.clone());
-            ctx.store.insert::<guardianship::Entity>(vec![link]).await?;
+            new_links.push(link);
         }
+        ctx.store.insert::<guardianship::Entity>(new_links).await?;
         // A guardian's role ended by a delta ends their links.
         for roles in roles_of.values() {
             for role in roles.iter().filter(|role| role.status == Status::ToBeDeleted) {
@@ -842,8 +893,16 @@ impl Sealing {
                 key_id
             }
             None => {
-                let scope = format!("{}:{}", self.table, self.row_id);
-                let key_id = ctx.vault.create_key(ctx.store.txn, &scope).await.context("creating a data key")?;
+                let id = ctx.store.next_id("data_key").await?;
+                let key_id = u64::try_from(id).context("negative key id")?;
+                let wrapped = ctx.vault.new_key(key_id).context("creating a data key")?;
+                ctx.new_keys.push(entity::data_key::Model {
+                    id,
+                    scope: format!("{}:{}", self.table, self.row_id),
+                    wrapped,
+                    created_at: chrono::Utc::now(),
+                    destroyed_at: None,
+                });
                 self.key_id = Some(key_id);
                 key_id
             }

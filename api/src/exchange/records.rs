@@ -120,6 +120,7 @@ async fn line_items(
         })
         .collect();
     let mut regular_numbers: HashMap<(i64, i64), i16> = HashMap::new();
+    let mut new_columns = Vec::new();
     for row in ctx.rows::<LineItem>(package)? {
         let record = &row.record;
         let Some(section) = roster.sections.get(&record.class) else {
@@ -190,9 +191,14 @@ async fn line_items(
             kind: kind.as_str().to_owned(),
             sequence,
         };
-        write::<assessment::Entity>(ctx, old, &model).await?;
+        match old {
+            Some(old) if *old == model => {}
+            Some(_) => ctx.store.update::<assessment::Entity>(model.clone()).await?,
+            None => new_columns.push(model.clone()),
+        }
         columns.insert(row.sourced_id.clone(), Column { mode: mode_of(model.section_id), model });
     }
+    ctx.store.insert::<assessment::Entity>(new_columns).await?;
     Ok(columns)
 }
 
@@ -267,7 +273,9 @@ async fn results(
 ) -> anyhow::Result<()> {
     let (mut batches, reader) = stream::<AssessmentResult>(Arc::clone(package), BATCH);
     let mut skipped_rows = 0_u64;
+    ctx.progress.start(FileKind::Results);
     while let Some(batch) = batches.recv().await {
+        ctx.progress.advance(u64::try_from(batch.len()).unwrap_or(0));
         let mut wanted = Vec::with_capacity(batch.len());
         for row in &batch {
             let Some(given) = given_value(ctx, row) else { continue };
@@ -343,6 +351,7 @@ async fn results(
         }
         ctx.store.insert::<result::Entity>(inserts).await?;
     }
+    ctx.progress.finish();
     let problems = reader.await.context("the results reader stopped")?.context("reading results.csv")?;
     ctx.problems.extend(problems);
     if skipped_rows > 0 {
@@ -364,7 +373,9 @@ async fn attendance_records(
     people: &People,
 ) -> anyhow::Result<()> {
     let (mut batches, reader) = stream::<Attendance>(Arc::clone(package), BATCH);
+    ctx.progress.start(FileKind::Attendance);
     while let Some(batch) = batches.recv().await {
+        ctx.progress.advance(u64::try_from(batch.len()).unwrap_or(0));
         let ids: Vec<String> = batch.iter().map(|row| row.sourced_id.clone()).collect();
         let existing: HashMap<String, attendance::Model> = attendance::Entity::find()
             .filter(attendance::Column::ExternalId.is_in(ids))
@@ -429,6 +440,7 @@ async fn attendance_records(
         }
         ctx.store.insert::<attendance::Entity>(inserts).await?;
     }
+    ctx.progress.finish();
     let problems = reader.await.context("the attendance reader stopped")?.context("reading attendance.csv")?;
     ctx.problems.extend(problems);
     Ok(())

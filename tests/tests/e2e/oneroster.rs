@@ -21,7 +21,7 @@ fn options() -> ImportOptions {
 }
 
 async fn run(app: &TestApp, path: &Path) -> ImportOutcome {
-    import(&app.state.db, &app.state.vault, path, &options()).await.unwrap()
+    import(&app.state.db, &app.state.vault, path, &options(), &emis::exchange::Silent).await.unwrap()
 }
 
 /// (created, updated, ended) per table.
@@ -81,6 +81,8 @@ async fn a_valid_package_imports_with_exact_counts_and_a_second_import_changes_n
         ("assessment_category", (3, 0, 0)),
         ("attendance", (2, 0, 0)),
         ("course", (3, 0, 0)),
+        // One data key per person with a sealed value: 3 students, 2 guardians, 3 staff.
+        ("data_key", (8, 0, 0)),
         ("enrollment", (3, 0, 0)),
         ("guardian", (2, 0, 0)),
         ("guardianship", (3, 0, 0)),
