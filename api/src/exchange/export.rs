@@ -468,7 +468,11 @@ async fn people(
         for value in sealed.flatten() {
             keys.extend(Vault::key_id_of(value));
         }
-        vault.preload(db, keys).await.context("loading data keys")?;
+        let keys: Vec<u64> = keys.into_iter().collect();
+        // In chunks: SQLite binds at most 32,766 parameters per statement.
+        for chunk in keys.chunks(10_000) {
+            vault.preload(db, chunk.iter().copied()).await.context("loading data keys")?;
+        }
     }
     let student_ext: HashMap<i64, &str> = students.iter().map(|row| (row.id, row.external_id.as_str())).collect();
     let guardian_ext: HashMap<i64, &str> = guardians.iter().map(|row| (row.id, row.external_id.as_str())).collect();

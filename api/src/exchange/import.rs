@@ -150,7 +150,8 @@ pub async fn import(
     };
     let log_id = exchange_log::Entity::insert(log).exec(&txn).await.context("logging the import")?.last_insert_id;
     let package = Arc::new(package);
-    let mut ctx = Ctx { store: Store::new(&txn), vault, today: options.today, problems, progress, new_keys: Vec::new() };
+    let mut ctx =
+        Ctx { store: Store::new(&txn), vault, today: options.today, problems, progress, new_keys: Vec::new() };
     let roster = Roster::import(&mut ctx, &package).await?;
     let people = People::import(&mut ctx, &package, &roster).await?;
     super::records::import(&mut ctx, &package, &roster, &people).await?;

@@ -27,8 +27,9 @@ impl Bars {
 
 impl Progress for Bars {
     fn start(&self, file: FileKind) {
-        let style = ProgressStyle::with_template("{prefix:>22} {spinner} {pos:>9} dòng / rows  {per_sec:>14}  {elapsed}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let style =
+            ProgressStyle::with_template("{prefix:>22} {spinner} {pos:>9} dòng / rows  {per_sec:>14}  {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner());
         let bar = ProgressBar::with_draw_target(None, (self.target)()).with_style(style).with_prefix(file.file_name());
         bar.enable_steady_tick(std::time::Duration::from_millis(200));
         if let Ok(mut current) = self.current.lock() {

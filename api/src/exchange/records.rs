@@ -297,14 +297,16 @@ async fn results(
                 wanted.push((row, column, student.id, score_tenths, passed));
             }
         }
+        // Stored results of the batch's sections (an index walk per section; a file lists a
+        // section's results together, so a batch names few sections).
+        let sections: BTreeSet<i64> = wanted.iter().map(|(_, column, ..)| column.model.section_id).collect();
         let assessments: BTreeSet<i64> = wanted.iter().map(|(_, column, ..)| column.model.id).collect();
-        let students: BTreeSet<i64> = wanted.iter().map(|(_, _, student, ..)| *student).collect();
         let existing: HashMap<(i64, i64), result::Model> = if assessments.is_empty() {
             HashMap::new()
         } else {
             result::Entity::find()
+                .filter(result::Column::SectionId.is_in(sections))
                 .filter(result::Column::AssessmentId.is_in(assessments))
-                .filter(result::Column::StudentId.is_in(students))
                 .all(ctx.store.txn)
                 .await
                 .context("reading result")?
