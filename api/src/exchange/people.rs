@@ -130,10 +130,15 @@ impl People {
             ctx.problem(unknown(row, "sourcedId", FileKind::Users, &row.sourced_id));
         }
         let mut kinds: HashMap<String, Kind> = HashMap::new();
+        let mut leaving = Vec::new();
         for row in &users {
             let user_roles = roles_of.get(row.sourced_id.as_str()).map(Vec::as_slice).unwrap_or_default();
             let Some(kind) = people.kind(ctx, row, user_roles) else { continue };
             kinds.insert(row.sourced_id.clone(), kind);
+            if row.status == Status::ToBeDeleted {
+                leaving.push((row, kind));
+                continue;
+            }
             let demographics = demographics.get(row.sourced_id.as_str()).map(|row| &row.record);
             match kind {
                 Kind::Student => people.import_student(ctx, roster, row, user_roles, demographics).await?,
@@ -142,6 +147,9 @@ impl People {
             }
         }
         people.insert_new(ctx).await?;
+        for (row, kind) in leaving {
+            people.end_links_of(ctx, row, kind).await?;
+        }
         people.staff_roles(ctx, roster, &roles).await?;
         people.guardianships(ctx, &users, &roles_of, &kinds).await?;
         people.enrollments(ctx, package, roster).await?;
@@ -151,6 +159,61 @@ impl People {
     /// The student of exchange identifier `external_id`, from the package or the database.
     pub fn student(&self, external_id: &str) -> Option<&student::Model> {
         self.students.get(external_id)
+    }
+
+    /// A delta's `tobedeleted` user: the person stays; what links them ends — a student's
+    /// enrollments, a guardian's guardianships, a staff member's teaching assignments and
+    /// roles — on the row's end date (from `roles.csv`, else yesterday).
+    async fn end_links_of(&self, ctx: &mut Ctx<'_>, row: &Row<User>, kind: Kind) -> anyhow::Result<()> {
+        let txn = ctx.store.txn;
+        match kind {
+            Kind::Student => {
+                let Some(student) = self.students.get(&row.sourced_id) else { return Ok(()) };
+                let current = enrollment::Entity::find()
+                    .filter(enrollment::Column::StudentId.eq(student.id))
+                    .filter(enrollment::Column::EndsOn.is_null())
+                    .all(txn)
+                    .await
+                    .context("reading enrollment")?;
+                for link in current {
+                    end_on(ctx, Some(link), None).await?;
+                }
+            }
+            Kind::Guardian => {
+                let Some(guardian) = self.guardians.get(&row.sourced_id) else { return Ok(()) };
+                let current = guardianship::Entity::find()
+                    .filter(guardianship::Column::GuardianId.eq(guardian.id))
+                    .filter(guardianship::Column::EndsOn.is_null())
+                    .all(txn)
+                    .await
+                    .context("reading guardianship")?;
+                for link in current {
+                    end_on(ctx, Some(link), None).await?;
+                }
+            }
+            Kind::Staff => {
+                let Some(member) = self.staff.get(&row.sourced_id) else { return Ok(()) };
+                let assignments = teaching_assignment::Entity::find()
+                    .filter(teaching_assignment::Column::StaffId.eq(member.id))
+                    .filter(teaching_assignment::Column::EndsOn.is_null())
+                    .all(txn)
+                    .await
+                    .context("reading teaching_assignment")?;
+                for link in assignments {
+                    end_on(ctx, Some(link), None).await?;
+                }
+                let roles = staff_role::Entity::find()
+                    .filter(staff_role::Column::StaffId.eq(member.id))
+                    .filter(staff_role::Column::EndsOn.is_null())
+                    .all(txn)
+                    .await
+                    .context("reading staff_role")?;
+                for link in roles {
+                    end_on(ctx, Some(link), None).await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Unwraps the data keys of the people already stored, in a few queries instead of one
@@ -507,7 +570,7 @@ impl People {
             .collect();
         // (guardian, student) pairs by exchange identifier.
         let mut wanted: Vec<(&str, &str)> = Vec::new();
-        for row in users {
+        for row in users.iter().filter(|row| row.status == Status::Active) {
             let Some(kind) = kinds.get(&row.sourced_id) else { continue };
             for agent in &row.record.agents {
                 let agent_kind = kinds.get(agent).copied().or_else(|| self.kind_in_database(agent));

@@ -204,6 +204,27 @@ async fn imported_people_reach_what_their_links_allow_and_a_delta_ends_a_teacher
     assert_eq!(ended, BTreeMap::from([("teaching_assignment", (0, 0, 1))]));
     let data = app.data(Some(&teacher), sheet, json!({ "id": id })).await.unwrap();
     assert!(data["section"].is_null(), "the ended assignment no longer reaches the section: {data}");
+
+    // A guardian removed by a delta keeps their account but no longer reaches the children.
+    let manifest = "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\nfile.users,delta\n";
+    let header = std::fs::read_to_string(fixture().join("users.csv")).unwrap();
+    let header = header.lines().next().unwrap();
+    let leaving = "ph-001,tobedeleted,2026-11-28T10:00:00.000Z,true,ph.nguyenvan.hung,,Hùng,Nguyễn,Văn,,,,,\"hs-001,hs-002\",,,,,,,thcs-le-loi,,,,father,";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("manifest.csv"), manifest).unwrap();
+    std::fs::write(dir.path().join("users.csv"), format!("{header}\n{leaving}\n")).unwrap();
+    let ended = counts(&run(&app, dir.path()).await);
+    assert_eq!(ended, BTreeMap::from([("guardianship", (0, 0, 2))]));
+    let data = app.data(Some(&father), "{ me { children { fullName } } }", json!({})).await.unwrap();
+    assert_eq!(data["me"]["children"], json!([]), "{data}");
+    assert!(
+        guardian::Entity::find()
+            .filter(guardian::Column::ExternalId.eq("ph-001"))
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .is_some()
+    );
     app.stop().await.unwrap();
 }
 
