@@ -10,7 +10,8 @@
 //! are sealed under the person's data key as they are written; a value that did not change
 //! keeps its ciphertext, so importing a package twice changes nothing. A delta
 //! `tobedeleted` row ends what it names: a role, an enrollment, a teaching assignment, a
-//! guardian's links; a person is never deleted.
+//! guardian's links, or — for a user — all of the person's links; a person is never
+//! deleted.
 
 use super::import::{Ctx, rule, skipped, unknown};
 use super::roster::{Roster, write};
