@@ -166,55 +166,36 @@ impl People {
     /// enrollments, a guardian's guardianships, a staff member's teaching assignments and
     /// roles — on the row's end date (from `roles.csv`, else yesterday).
     async fn end_links_of(&self, ctx: &mut Ctx<'_>, row: &Row<User>, kind: Kind) -> anyhow::Result<()> {
-        let txn = ctx.store.txn;
+        let id = &row.sourced_id;
         match kind {
             Kind::Student => {
-                let Some(student) = self.students.get(&row.sourced_id) else { return Ok(()) };
-                let current = enrollment::Entity::find()
-                    .filter(enrollment::Column::StudentId.eq(student.id))
-                    .filter(enrollment::Column::EndsOn.is_null())
-                    .all(txn)
-                    .await
-                    .context("reading enrollment")?;
-                for link in current {
-                    end_on(ctx, Some(link), None).await?;
-                }
+                let Some(student) = self.students.get(id) else { return Ok(()) };
+                end_current::<enrollment::Entity>(
+                    ctx,
+                    enrollment::Column::StudentId,
+                    student.id,
+                    enrollment::Column::EndsOn,
+                )
+                .await
             }
             Kind::Guardian => {
-                let Some(guardian) = self.guardians.get(&row.sourced_id) else { return Ok(()) };
-                let current = guardianship::Entity::find()
-                    .filter(guardianship::Column::GuardianId.eq(guardian.id))
-                    .filter(guardianship::Column::EndsOn.is_null())
-                    .all(txn)
-                    .await
-                    .context("reading guardianship")?;
-                for link in current {
-                    end_on(ctx, Some(link), None).await?;
-                }
+                let Some(guardian) = self.guardians.get(id) else { return Ok(()) };
+                let owner = guardianship::Column::GuardianId;
+                end_current::<guardianship::Entity>(ctx, owner, guardian.id, guardianship::Column::EndsOn).await
             }
             Kind::Staff => {
-                let Some(member) = self.staff.get(&row.sourced_id) else { return Ok(()) };
-                let assignments = teaching_assignment::Entity::find()
-                    .filter(teaching_assignment::Column::StaffId.eq(member.id))
-                    .filter(teaching_assignment::Column::EndsOn.is_null())
-                    .all(txn)
-                    .await
-                    .context("reading teaching_assignment")?;
-                for link in assignments {
-                    end_on(ctx, Some(link), None).await?;
-                }
-                let roles = staff_role::Entity::find()
-                    .filter(staff_role::Column::StaffId.eq(member.id))
-                    .filter(staff_role::Column::EndsOn.is_null())
-                    .all(txn)
-                    .await
-                    .context("reading staff_role")?;
-                for link in roles {
-                    end_on(ctx, Some(link), None).await?;
-                }
+                let Some(member) = self.staff.get(id) else { return Ok(()) };
+                let (owner, ends) = (teaching_assignment::Column::StaffId, teaching_assignment::Column::EndsOn);
+                end_current::<teaching_assignment::Entity>(ctx, owner, member.id, ends).await?;
+                end_current::<staff_role::Entity>(
+                    ctx,
+                    staff_role::Column::StaffId,
+                    member.id,
+                    staff_role::Column::EndsOn,
+                )
+                .await
             }
         }
-        Ok(())
     }
 
     /// Unwraps the data keys of the people already stored, in a few queries instead of one
@@ -888,6 +869,25 @@ macro_rules! dated {
 }
 
 dated!(enrollment, teaching_assignment, staff_role, guardianship);
+
+/// Ends every current link of `E` whose `owner` column is `id` (see [`end_on`]).
+async fn end_current<E>(ctx: &mut Ctx<'_>, owner: E::Column, id: i64, ends_on: E::Column) -> anyhow::Result<()>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Dated + sea_orm::IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
+{
+    let current = E::find()
+        .filter(owner.eq(id))
+        .filter(ends_on.is_null())
+        .all(ctx.store.txn)
+        .await
+        .with_context(|| format!("reading {}", E::default().table_name()))?;
+    for link in current {
+        end_on(ctx, Some(link), None).await?;
+    }
+    Ok(())
+}
 
 /// Gives `row` the end date `end` as a delta's `tobedeleted` asks — without one, yesterday:
 /// end dates are the last day a link holds, and from today on it does not. A row that
