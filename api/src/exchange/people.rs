@@ -14,7 +14,7 @@
 //! deleted.
 
 use super::import::{Ctx, rule, skipped, unknown};
-use super::roster::{Roster, write};
+use super::roster::Roster;
 use crate::text;
 use anyhow::Context as _;
 use chrono::NaiveDate;
@@ -360,11 +360,7 @@ impl People {
                 (_, false) => StudentStatus::DroppedOut.as_str().to_owned(),
             },
         };
-        match &existing {
-            Some(existing) if *existing == model => {}
-            Some(_) => ctx.store.update::<student::Entity>(model.clone()).await?,
-            None => self.new.students.push(model.clone()),
-        }
+        ctx.store.write_or_queue::<student::Entity>(existing.as_ref(), &model, &mut self.new.students).await?;
         self.students.insert(row.sourced_id.clone(), model);
         Ok(())
     }
@@ -412,11 +408,7 @@ impl People {
                 .as_str()
                 .to_owned(),
         };
-        match &existing {
-            Some(existing) if *existing == model => {}
-            Some(_) => ctx.store.update::<guardian::Entity>(model.clone()).await?,
-            None => self.new.guardians.push(model.clone()),
-        }
+        ctx.store.write_or_queue::<guardian::Entity>(existing.as_ref(), &model, &mut self.new.guardians).await?;
         self.guardians.insert(row.sourced_id.clone(), model);
         Ok(())
     }
@@ -487,11 +479,7 @@ impl People {
                 recorded_at: chrono::Utc::now(),
             });
         }
-        match &existing {
-            Some(existing) if *existing == model => {}
-            Some(_) => ctx.store.update::<staff::Entity>(model.clone()).await?,
-            None => self.new.staff.push(model.clone()),
-        }
+        ctx.store.write_or_queue::<staff::Entity>(existing.as_ref(), &model, &mut self.new.staff).await?;
         self.staff.insert(row.sourced_id.clone(), model);
         Ok(())
     }
@@ -529,7 +517,7 @@ impl People {
                 starts_on: row.record.begin.or(old.map(|old| old.starts_on)).unwrap_or(ctx.today),
                 ends_on: row.record.end,
             };
-            write::<staff_role::Entity>(ctx, old, &model).await?;
+            ctx.store.write::<staff_role::Entity>(old, &model).await?;
         }
         Ok(())
     }
@@ -700,10 +688,7 @@ impl People {
                         starts_on: starts,
                         ends_on: record.end,
                     };
-                    match old {
-                        None => new_enrollments.push(model),
-                        Some(old) => write::<enrollment::Entity>(ctx, Some(old), &model).await?,
-                    }
+                    ctx.store.write_or_queue::<enrollment::Entity>(old, &model, &mut new_enrollments).await?;
                 }
                 EnrollmentRole::Teacher => {
                     let Some(teacher) = self.staff.get(&record.user) else {
@@ -735,10 +720,7 @@ impl People {
                         starts_on: starts,
                         ends_on: record.end,
                     };
-                    match old {
-                        None => new_assignments.push(model),
-                        Some(old) => write::<teaching_assignment::Entity>(ctx, Some(old), &model).await?,
-                    }
+                    ctx.store.write_or_queue::<teaching_assignment::Entity>(old, &model, &mut new_assignments).await?;
                 }
                 EnrollmentRole::Administrator | EnrollmentRole::Proctor => ctx.problem(skipped(
                     row,

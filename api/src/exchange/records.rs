@@ -10,7 +10,7 @@
 
 use super::import::{Ctx, rule, skipped, stream, unknown};
 use super::people::People;
-use super::roster::{Roster, write};
+use super::roster::Roster;
 use anyhow::Context as _;
 use chrono::Utc;
 use emis_oneroster::records::{AssessmentResult, Attendance, Category, LineItem, ScoreStatus};
@@ -74,7 +74,7 @@ async fn categories(
             kind: kind.as_str().to_owned(),
             weight: row.record.weight,
         };
-        write::<assessment_category::Entity>(ctx, existing.as_ref(), &model).await?;
+        ctx.store.write::<assessment_category::Entity>(existing.as_ref(), &model).await?;
         known.insert(row.sourced_id.clone(), model);
     }
     Ok(known)
@@ -191,11 +191,7 @@ async fn line_items(
             kind: kind.as_str().to_owned(),
             sequence,
         };
-        match old {
-            Some(old) if *old == model => {}
-            Some(_) => ctx.store.update::<assessment::Entity>(model.clone()).await?,
-            None => new_columns.push(model.clone()),
-        }
+        ctx.store.write_or_queue::<assessment::Entity>(old, &model, &mut new_columns).await?;
         columns.insert(row.sourced_id.clone(), Column { mode: mode_of(model.section_id), model });
     }
     ctx.store.insert::<assessment::Entity>(new_columns).await?;
@@ -435,10 +431,7 @@ async fn attendance_records(
                 status: row.record.status.as_str().to_owned(),
                 note: row.record.note.clone(),
             };
-            match old {
-                Some(old) => write::<attendance::Entity>(ctx, Some(old), &model).await?,
-                None => inserts.push(model),
-            }
+            ctx.store.write_or_queue::<attendance::Entity>(old, &model, &mut inserts).await?;
         }
         ctx.store.insert::<attendance::Entity>(inserts).await?;
     }

@@ -113,11 +113,7 @@ impl Roster {
                 school_level: row.record.school_level.map(|level| level.as_str().to_owned()),
                 sector_code: row.record.identifier.clone(),
             };
-            match existing {
-                Some(existing) if *existing == model => {}
-                Some(_) => ctx.store.update::<org::Entity>(model.clone()).await?,
-                None => ctx.store.insert::<org::Entity>(vec![model.clone()]).await?,
-            }
+            ctx.store.write::<org::Entity>(existing, &model).await?;
             self.orgs.insert(row.sourced_id.clone(), model);
             mapped.push(row);
         }
@@ -157,7 +153,7 @@ impl Roster {
                 starts_on: row.record.start,
                 ends_on: row.record.end,
             };
-            write::<school_year::Entity>(ctx, existing.as_ref(), &model).await?;
+            ctx.store.write::<school_year::Entity>(existing.as_ref(), &model).await?;
             by_name.insert(model.name.clone(), model.clone());
             self.years_by_id.insert(model.id, model.clone());
             self.years.insert(row.sourced_id.clone(), model);
@@ -197,7 +193,7 @@ impl Roster {
                 starts_on: row.record.start,
                 ends_on: row.record.end,
             };
-            write::<semester::Entity>(ctx, existing.as_ref(), &model).await?;
+            ctx.store.write::<semester::Entity>(existing.as_ref(), &model).await?;
             self.semesters.insert(row.sourced_id.clone(), model);
         }
         for row in rows.iter().filter(|row| !matches!(row.record.kind, SessionType::SchoolYear | SessionType::Semester))
@@ -264,7 +260,7 @@ impl Roster {
                 grade_level,
                 subject_id: subject,
             };
-            write::<course::Entity>(ctx, existing.as_ref(), &model).await?;
+            ctx.store.write::<course::Entity>(existing.as_ref(), &model).await?;
             self.courses.insert(row.sourced_id.clone(), model);
         }
         Ok(())
@@ -305,7 +301,7 @@ impl Roster {
                 name: row.record.title.clone(),
                 course_id: Some(course.id),
             };
-            write::<homeroom_class::Entity>(ctx, existing.as_ref(), &model).await?;
+            ctx.store.write::<homeroom_class::Entity>(existing.as_ref(), &model).await?;
             self.classes.insert(row.sourced_id.clone(), model);
         }
         for row in rows.iter().filter(|row| row.record.kind == ClassType::Scheduled) {
@@ -371,7 +367,7 @@ impl Roster {
                 periods_per_year: periods,
                 course_id: Some(course.id),
             };
-            write::<section::Entity>(ctx, existing.as_ref(), &model).await?;
+            ctx.store.write::<section::Entity>(existing.as_ref(), &model).await?;
             self.sections.insert(row.sourced_id.clone(), model);
         }
         Ok(())
@@ -503,18 +499,4 @@ async fn link_parent(ctx: &mut Ctx<'_>, child: i64, parent: i64, since: NaiveDat
     let id = ctx.store.next_id("org_parent").await?;
     let link = org_parent::Model { id, org_id: child, parent_id: parent, valid_from: since, valid_to: None };
     ctx.store.insert::<org_parent::Entity>(vec![link]).await
-}
-
-/// Inserts `model`, or updates `existing` when it differs.
-pub async fn write<E>(ctx: &mut Ctx<'_>, existing: Option<&E::Model>, model: &E::Model) -> anyhow::Result<()>
-where
-    E: sea_orm::EntityTrait,
-    E::Model: sea_orm::IntoActiveModel<E::ActiveModel> + PartialEq + Clone,
-    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
-{
-    match existing {
-        Some(existing) if existing == model => Ok(()),
-        Some(_) => ctx.store.update::<E>(model.clone()).await,
-        None => ctx.store.insert::<E>(vec![model.clone()]).await,
-    }
 }

@@ -103,6 +103,43 @@ impl<'t> Store<'t> {
         crate::db::insert_in_batches::<E>(self.txn, rows).await
     }
 
+    /// Inserts `model` now, or updates `existing` when it differs.
+    pub async fn write<E>(&mut self, existing: Option<&E::Model>, model: &E::Model) -> anyhow::Result<()>
+    where
+        E: EntityTrait,
+        E::Model: IntoActiveModel<E::ActiveModel> + PartialEq + Clone,
+        E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    {
+        match existing {
+            Some(existing) if existing == model => Ok(()),
+            Some(_) => self.update::<E>(model.clone()).await,
+            None => self.insert::<E>(vec![model.clone()]).await,
+        }
+    }
+
+    /// Updates `existing` when `model` differs from it; a new `model` goes to `queue`, for a
+    /// later batch insert.
+    pub async fn write_or_queue<E>(
+        &mut self,
+        existing: Option<&E::Model>,
+        model: &E::Model,
+        queue: &mut Vec<E::Model>,
+    ) -> anyhow::Result<()>
+    where
+        E: EntityTrait,
+        E::Model: IntoActiveModel<E::ActiveModel> + PartialEq + Clone,
+        E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    {
+        match existing {
+            Some(existing) if existing == model => Ok(()),
+            Some(_) => self.update::<E>(model.clone()).await,
+            None => {
+                queue.push(model.clone());
+                Ok(())
+            }
+        }
+    }
+
     /// Writes every column of an existing row.
     pub async fn update<E>(&mut self, row: E::Model) -> anyhow::Result<()>
     where
@@ -110,10 +147,8 @@ impl<'t> Store<'t> {
         E::Model: IntoActiveModel<E::ActiveModel>,
         E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
     {
-        let table = E::default().table_name();
-        self.count(table).updated += 1;
-        row.into_active_model().reset_all().update(self.txn).await.with_context(|| format!("updating {table}"))?;
-        Ok(())
+        self.count(E::default().table_name()).updated += 1;
+        self.save::<E>(row).await
     }
 
     /// Writes an existing row that was given an end date.
@@ -123,13 +158,18 @@ impl<'t> Store<'t> {
         E::Model: IntoActiveModel<E::ActiveModel>,
         E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
     {
+        self.count(E::default().table_name()).ended += 1;
+        self.save::<E>(row).await
+    }
+
+    async fn save<E>(&mut self, row: E::Model) -> anyhow::Result<()>
+    where
+        E: EntityTrait,
+        E::Model: IntoActiveModel<E::ActiveModel>,
+        E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    {
         let table = E::default().table_name();
-        self.count(table).ended += 1;
-        row.into_active_model()
-            .reset_all()
-            .update(self.txn)
-            .await
-            .with_context(|| format!("ending a row of {table}"))?;
+        row.into_active_model().reset_all().update(self.txn).await.with_context(|| format!("updating {table}"))?;
         Ok(())
     }
 }
