@@ -5,6 +5,7 @@ mod agreement;
 mod attacks;
 mod disclosures;
 mod instances;
+mod killed_import;
 mod oneroster;
 mod policy_reload;
 mod roles;

@@ -12,20 +12,20 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-fn fixture() -> PathBuf {
+pub(crate) fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/oneroster/district")
 }
 
-fn options() -> ImportOptions {
+pub(crate) fn options() -> ImportOptions {
     ImportOptions { actor: "test".into(), today: emis::clock::today() }
 }
 
-async fn run(app: &TestApp, path: &Path) -> ImportOutcome {
+pub(crate) async fn run(app: &TestApp, path: &Path) -> ImportOutcome {
     import(&app.state.db, &app.state.vault, path, &options(), &emis::exchange::Silent).await.unwrap()
 }
 
 /// (created, updated, ended) per table.
-fn counts(outcome: &ImportOutcome) -> BTreeMap<&'static str, (u64, u64, u64)> {
+pub(crate) fn counts(outcome: &ImportOutcome) -> BTreeMap<&'static str, (u64, u64, u64)> {
     match outcome {
         ImportOutcome::Imported { counts, .. } => {
             counts.iter().map(|(table, c)| (*table, (c.created, c.updated, c.ended))).collect()
