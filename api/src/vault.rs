@@ -148,14 +148,37 @@ impl Vault {
         emis_crypto::sealed_key_id(sealed).ok()
     }
 
-    /// Creates a data key with id `key_id` (chosen by the caller, who stores the returned
-    /// wrapped bytes as that `data_key` row in the same transaction) and caches it.
-    pub fn new_key(&self, key_id: u64) -> Result<Vec<u8>, VaultError> {
+    /// Creates a data key with id `key_id` (chosen by the caller) and caches it, ready to seal
+    /// with; the caller stores it as that `data_key` row in the same transaction, wrapped by
+    /// [`Vault::wrap_keys`] together with the other keys it creates.
+    pub fn new_cached_key(&self, key_id: u64) -> Result<(), VaultError> {
+        self.unlocked()?.keyring.insert(key_id, DataKey::generate());
+        Ok(())
+    }
+
+    /// The wrapped form (an age file to the server's identity) of each of the cached keys
+    /// `key_ids`, in order. Wrapping costs one X25519 agreement per key, so the keys are
+    /// shared out among the machine's cores.
+    pub fn wrap_keys(&self, key_ids: &[u64]) -> Result<Vec<Vec<u8>>, VaultError> {
         let keys = self.unlocked()?;
-        let key = DataKey::generate();
-        let wrapped = key.wrap(keys.keyring.identity()).context("wrapping a key")?;
-        keys.keyring.insert(key_id, key);
-        Ok(wrapped)
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let wrap_all = |ids: &[u64]| -> anyhow::Result<Vec<Vec<u8>>> {
+            ids.iter()
+                .map(|id| {
+                    let key = keys.keyring.get(*id).with_context(|| format!("data key {id} is not loaded"))?;
+                    key.wrap(keys.keyring.identity()).context("wrapping a key")
+                })
+                .collect()
+        };
+        let chunk = key_ids.len().div_ceil(cores).max(1);
+        let wrapped = std::thread::scope(|scope| {
+            let workers: Vec<_> = key_ids.chunks(chunk).map(|ids| scope.spawn(move || wrap_all(ids))).collect();
+            workers
+                .into_iter()
+                .map(|worker| worker.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a key-wrapping thread panicked"))))
+                .collect::<anyhow::Result<Vec<_>>>()
+        })?;
+        Ok(wrapped.into_iter().flatten().collect())
     }
 
     /// Creates, stores and caches a new data key for `scope`; returns its id.

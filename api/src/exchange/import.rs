@@ -57,7 +57,8 @@ pub struct Ctx<'t> {
     pub today: NaiveDate,
     pub problems: Vec<Problem>,
     pub progress: &'t dyn Progress,
-    /// Data keys created for new people, written before their rows.
+    /// Data keys created for new people (cached, not yet wrapped), wrapped together and
+    /// written before their rows.
     pub new_keys: Vec<entity::data_key::Model>,
 }
 
@@ -91,6 +92,20 @@ pub fn stream<T>(package: Arc<Package>, batch: usize) -> (Batches<T>, Reading)
 where
     T: Record + Send + 'static,
 {
+    stream_mapped(package, batch, |rows| rows)
+}
+
+/// Like [`stream`], each batch turned by `map` on the reading thread as well, so that mapping
+/// a batch goes on while the one before is written.
+pub fn stream_mapped<T, U>(
+    package: Arc<Package>,
+    batch: usize,
+    mut map: impl FnMut(Vec<Row<T>>) -> U + Send + 'static,
+) -> (tokio::sync::mpsc::Receiver<U>, Reading)
+where
+    T: Record + Send + 'static,
+    U: Send + 'static,
+{
     let (sender, receiver) = tokio::sync::mpsc::channel(4);
     let reader = tokio::task::spawn_blocking(move || {
         let mut problems = Vec::new();
@@ -99,11 +114,12 @@ where
         read_file::<T>(&package, &mut problems, |row| {
             pending.push(row);
             if pending.len() == batch && open {
-                open = sender.blocking_send(std::mem::replace(&mut pending, Vec::with_capacity(batch))).is_ok();
+                let rows = std::mem::replace(&mut pending, Vec::with_capacity(batch));
+                open = sender.blocking_send(map(rows)).is_ok();
             }
         })?;
         if !pending.is_empty() && open {
-            let _ = sender.blocking_send(pending);
+            let _ = sender.blocking_send(map(pending));
         }
         Ok(problems)
     });

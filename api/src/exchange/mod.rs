@@ -14,6 +14,7 @@ mod import;
 mod people;
 mod progress;
 mod records;
+mod results;
 mod roster;
 mod store;
 

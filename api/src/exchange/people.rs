@@ -162,6 +162,11 @@ impl People {
         self.students.get(external_id)
     }
 
+    /// Every known student's id by exchange identifier.
+    pub fn student_ids(&self) -> HashMap<String, i64> {
+        self.students.iter().map(|(external_id, row)| (external_id.clone(), row.id)).collect()
+    }
+
     /// A delta's `tobedeleted` user: the person stays; what links them ends — a student's
     /// enrollments, a guardian's guardianships, a staff member's teaching assignments and
     /// roles — on the row's end date (from `roles.csv`, else yesterday).
@@ -217,7 +222,13 @@ impl People {
     /// Inserts the new people (and their data keys, and staff status history) in batches.
     async fn insert_new(&mut self, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         let new = std::mem::take(&mut self.new);
-        ctx.store.insert::<entity::data_key::Entity>(std::mem::take(&mut ctx.new_keys)).await?;
+        let mut keys = std::mem::take(&mut ctx.new_keys);
+        let ids = keys.iter().map(|key| u64::try_from(key.id)).collect::<Result<Vec<_>, _>>()?;
+        let wrapped = ctx.vault.wrap_keys(&ids).context("wrapping the new data keys")?;
+        for (key, wrapped) in keys.iter_mut().zip(wrapped) {
+            key.wrapped = wrapped;
+        }
+        ctx.store.insert::<entity::data_key::Entity>(keys).await?;
         ctx.store.insert::<student::Entity>(new.students).await?;
         ctx.store.insert::<guardian::Entity>(new.guardians).await?;
         ctx.store.insert::<staff::Entity>(new.staff).await?;
@@ -941,11 +952,12 @@ impl Sealing {
             None => {
                 let id = ctx.store.next_id("data_key").await?;
                 let key_id = u64::try_from(id).context("negative key id")?;
-                let wrapped = ctx.vault.new_key(key_id).context("creating a data key")?;
+                ctx.vault.new_cached_key(key_id).context("creating a data key")?;
                 ctx.new_keys.push(entity::data_key::Model {
                     id,
                     scope: format!("{}:{}", self.table, self.row_id),
-                    wrapped,
+                    // Wrapped with the other new keys, before they are written.
+                    wrapped: Vec::new(),
                     created_at: chrono::Utc::now(),
                     destroyed_at: None,
                 });

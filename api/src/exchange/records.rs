@@ -12,26 +12,21 @@ use super::import::{Ctx, rule, skipped, stream, unknown};
 use super::people::People;
 use super::roster::Roster;
 use anyhow::Context as _;
-use chrono::Utc;
-use emis_oneroster::records::{AssessmentResult, Attendance, Category, LineItem, ScoreStatus};
-use emis_oneroster::{FileKind, Package, Row, Status};
-use entity::{AssessmentKind, AssessmentMode, assessment, assessment_category, attendance, result, subject};
+use emis_oneroster::records::{Attendance, Category, LineItem};
+use emis_oneroster::{FileKind, Package, Status};
+use entity::{AssessmentKind, AssessmentMode, assessment, assessment_category, attendance, subject};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Rows mapped and written at a time from the long files.
 const BATCH: usize = 5_000;
 
-/// The texts of a comment-only result.
-const PASSED: &str = "Đạt";
-const NOT_PASSED: &str = "Chưa đạt";
-
 /// Imports categories, line items, results and attendance.
 pub async fn import(ctx: &mut Ctx<'_>, package: &Arc<Package>, roster: &Roster, people: &People) -> anyhow::Result<()> {
     let categories = categories(ctx, package).await?;
     let columns = line_items(ctx, package, roster, &categories).await?;
-    results(ctx, package, people, &columns).await?;
+    super::results::import(ctx, package, people, columns).await?;
     attendance_records(ctx, package, roster, people).await
 }
 
@@ -85,6 +80,8 @@ async fn categories(
 pub struct Column {
     pub model: assessment::Model,
     pub mode: AssessmentMode,
+    /// Created by this import: no result of it is stored yet.
+    pub created: bool,
 }
 
 async fn line_items(
@@ -116,7 +113,7 @@ async fn line_items(
     let mut columns: HashMap<String, Column> = existing
         .iter()
         .map(|(external_id, model)| {
-            (external_id.clone(), Column { model: model.clone(), mode: mode_of(model.section_id) })
+            (external_id.clone(), Column { model: model.clone(), mode: mode_of(model.section_id), created: false })
         })
         .collect();
     let mut regular_numbers: HashMap<(i64, i64), i16> = HashMap::new();
@@ -192,176 +189,11 @@ async fn line_items(
             sequence,
         };
         ctx.store.write_or_queue::<assessment::Entity>(old, &model, &mut new_columns).await?;
-        columns.insert(row.sourced_id.clone(), Column { mode: mode_of(model.section_id), model });
+        let column = Column { mode: mode_of(model.section_id), created: old.is_none(), model };
+        columns.insert(row.sourced_id.clone(), column);
     }
     ctx.store.insert::<assessment::Entity>(new_columns).await?;
     Ok(columns)
-}
-
-/// What a result row gives, checked on its own: a score 0–10 with at most one decimal (in
-/// tenths) and Đạt / Chưa đạt. Problems are recorded; `None` when there was one.
-fn given_value(ctx: &mut Ctx<'_>, row: &Row<AssessmentResult>) -> Option<(Option<i16>, Option<bool>)> {
-    let score = match row.record.score {
-        Some(score) => {
-            let tenths = score * 10.0;
-            if !(0.0..=10.0).contains(&score) || (tenths - tenths.round()).abs() > 1e-9 {
-                ctx.problem(rule(
-                    row,
-                    "score",
-                    &format!("điểm {score} phải từ 0 đến 10, nhiều nhất một chữ số thập phân"),
-                    &format!("the score {score} must be from 0 to 10 with at most one decimal"),
-                ));
-                return None;
-            }
-            Some(tenths.round() as i16)
-        }
-        None => None,
-    };
-    let passed = match row.record.text_score.as_deref() {
-        None => None,
-        Some(PASSED) => Some(true),
-        Some(NOT_PASSED) => Some(false),
-        Some(other) => {
-            ctx.problem(rule(
-                row,
-                "textScore",
-                &format!("kết quả môn nhận xét là \"{PASSED}\" hoặc \"{NOT_PASSED}\", không phải \"{other}\""),
-                &format!("a comment-only result is \"{PASSED}\" or \"{NOT_PASSED}\", not \"{other}\""),
-            ));
-            return None;
-        }
-    };
-    Some((score, passed))
-}
-
-/// The value a result of a column of `mode` stores; `None` (problem recorded) when the part
-/// the mode needs is missing.
-fn value_for(
-    ctx: &mut Ctx<'_>,
-    row: &Row<AssessmentResult>,
-    mode: AssessmentMode,
-    (score, passed): (Option<i16>, Option<bool>),
-) -> Option<(Option<i16>, Option<bool>)> {
-    match (mode, score, passed) {
-        (AssessmentMode::Scored, Some(score), _) => Some((Some(score), None)),
-        (AssessmentMode::Comment, _, Some(passed)) => Some((None, Some(passed))),
-        (AssessmentMode::Scored, None, _) => {
-            ctx.problem(rule(row, "score", "môn tính điểm cần điểm số", "a scored subject needs a score"));
-            None
-        }
-        (AssessmentMode::Comment, _, None) => {
-            ctx.problem(rule(
-                row,
-                "textScore",
-                &format!("môn đánh giá bằng nhận xét cần \"{PASSED}\" hoặc \"{NOT_PASSED}\""),
-                &format!("a comment-only subject needs \"{PASSED}\" or \"{NOT_PASSED}\""),
-            ));
-            None
-        }
-    }
-}
-
-async fn results(
-    ctx: &mut Ctx<'_>,
-    package: &Arc<Package>,
-    people: &People,
-    columns: &HashMap<String, Column>,
-) -> anyhow::Result<()> {
-    let (mut batches, reader) = stream::<AssessmentResult>(Arc::clone(package), BATCH);
-    let mut skipped_rows = 0_u64;
-    ctx.progress.start(FileKind::Results);
-    while let Some(batch) = batches.recv().await {
-        ctx.progress.advance(u64::try_from(batch.len()).unwrap_or(0));
-        let mut wanted = Vec::with_capacity(batch.len());
-        for row in &batch {
-            let Some(given) = given_value(ctx, row) else { continue };
-            let Some(column) = columns.get(&row.record.line_item) else {
-                ctx.problem(unknown(row, "lineItemSourcedId", FileKind::LineItems, &row.record.line_item));
-                continue;
-            };
-            let Some(student) = people.student(&row.record.student) else {
-                ctx.problem(unknown(row, "studentSourcedId", FileKind::Users, &row.record.student));
-                continue;
-            };
-            if row.status == Status::ToBeDeleted
-                || matches!(row.record.score_status, ScoreStatus::Exempt | ScoreStatus::NotSubmitted)
-            {
-                skipped_rows += 1;
-                continue;
-            }
-            if let Some((score_tenths, passed)) = value_for(ctx, row, column.mode, given) {
-                wanted.push((row, column, student.id, score_tenths, passed));
-            }
-        }
-        // Stored results of the batch's sections (an index walk per section; a file lists a
-        // section's results together, so a batch names few sections).
-        let sections: BTreeSet<i64> = wanted.iter().map(|(_, column, ..)| column.model.section_id).collect();
-        let assessments: BTreeSet<i64> = wanted.iter().map(|(_, column, ..)| column.model.id).collect();
-        let existing: HashMap<(i64, i64), result::Model> = if assessments.is_empty() {
-            HashMap::new()
-        } else {
-            result::Entity::find()
-                .filter(result::Column::SectionId.is_in(sections))
-                .filter(result::Column::AssessmentId.is_in(assessments))
-                .all(ctx.store.txn)
-                .await
-                .context("reading result")?
-                .into_iter()
-                .map(|row| ((row.student_id, row.assessment_id), row))
-                .collect()
-        };
-        let mut inserts = Vec::new();
-        for (row, column, student, score_tenths, passed) in wanted {
-            let old = existing.get(&(student, column.model.id));
-            let unchanged = old.is_some_and(|old| {
-                (old.score_tenths, old.passed, old.comment.as_deref(), old.external_id.as_deref())
-                    == (score_tenths, passed, row.record.comment.as_deref(), Some(row.sourced_id.as_str()))
-            });
-            if unchanged {
-                continue;
-            }
-            let model = result::Model {
-                id: match old {
-                    Some(old) => old.id,
-                    None => ctx.store.next_id("result").await?,
-                },
-                external_id: Some(row.sourced_id.clone()),
-                school_id: column.model.school_id,
-                section_id: column.model.section_id,
-                assessment_id: column.model.id,
-                semester_id: column.model.semester_id,
-                student_id: student,
-                score_tenths,
-                passed,
-                comment: row.record.comment.clone(),
-                version: old.map_or(1, |old| old.version + 1),
-                // When the score was given, as the package says; else now.
-                updated_at: row
-                    .record
-                    .score_date
-                    .and_then(|day| day.and_hms_opt(0, 0, 0))
-                    .map_or_else(Utc::now, |at| at.and_utc()),
-            };
-            match old {
-                Some(_) => ctx.store.update::<result::Entity>(model).await?,
-                None => inserts.push(model),
-            }
-        }
-        ctx.store.insert::<result::Entity>(inserts).await?;
-    }
-    ctx.progress.finish();
-    let problems = reader.await.context("the results reader stopped")?.context("reading results.csv")?;
-    ctx.problems.extend(problems);
-    if skipped_rows > 0 {
-        ctx.problem(emis_oneroster::Problem::new(
-            emis_oneroster::Location::file(FileKind::Results.file_name()),
-            emis_oneroster::Reason::Skipped {
-                vietnamese: format!("{skipped_rows} kết quả miễn, chưa nộp hoặc cần xoá không được lưu"),
-                english: format!("{skipped_rows} exempt, not submitted or deleted results were not stored"),
-            },
-        ));
-    }
-    Ok(())
 }
 
 async fn attendance_records(

@@ -11,7 +11,7 @@ use sea_orm::{
 use std::collections::{BTreeMap, HashMap};
 
 /// Ids taken from a PostgreSQL sequence at a time.
-const ID_BLOCK: i64 = 1_000;
+const ID_BLOCK: i64 = 5_000;
 
 /// What an exchange did to one table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -29,6 +29,13 @@ struct Ids {
     free: HashMap<&'static str, Vec<i64>>,
     /// SQLite: the last id given out, per table.
     last: HashMap<&'static str, i64>,
+    /// PostgreSQL: the sequence of each table's id.
+    sequences: HashMap<&'static str, String>,
+}
+
+#[derive(FromQueryResult)]
+struct SequenceRow {
+    sequence: String,
 }
 
 /// The writing side of an exchange.
@@ -55,11 +62,21 @@ impl<'t> Store<'t> {
     /// A new id for a row of `table`.
     pub async fn next_id(&mut self, table: &'static str) -> anyhow::Result<i64> {
         if self.backend() == DbBackend::Postgres {
-            let free = self.ids.free.entry(table).or_default();
-            if free.is_empty() {
+            if self.ids.free.get(table).is_none_or(Vec::is_empty) {
+                let sequence = match self.ids.sequences.get(table) {
+                    Some(sequence) => sequence.clone(),
+                    None => {
+                        let sequence = self.sequence_of(table).await?;
+                        self.ids.sequences.insert(table, sequence.clone());
+                        sequence
+                    }
+                };
+                // The sequence named as a constant: resolved once per statement, not per id.
                 let sql = format!(
-                    "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, {ID_BLOCK})"
+                    "SELECT nextval('{}'::regclass) AS id FROM generate_series(1, {ID_BLOCK})",
+                    sequence.replace('\'', "''")
                 );
+                let free = self.ids.free.entry(table).or_default();
                 let rows = IdRow::find_by_statement(Statement::from_string(DbBackend::Postgres, sql))
                     .all(self.txn)
                     .await
@@ -67,7 +84,7 @@ impl<'t> Store<'t> {
                 // Popped from the end: smallest first.
                 free.extend(rows.into_iter().map(|row| row.id).rev());
             }
-            return free.pop().context("the sequence gave no id");
+            return self.ids.free.get_mut(table).and_then(Vec::pop).context("the sequence gave no id");
         }
         let last = match self.ids.last.get(table) {
             Some(last) => *last,
@@ -82,6 +99,14 @@ impl<'t> Store<'t> {
         };
         self.ids.last.insert(table, last + 1);
         Ok(last + 1)
+    }
+
+    /// The name of the sequence of `table`'s id (PostgreSQL).
+    async fn sequence_of(&self, table: &str) -> anyhow::Result<String> {
+        let sql = "SELECT pg_get_serial_sequence($1, 'id') AS sequence";
+        let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, [table.into()]);
+        let row = SequenceRow::find_by_statement(statement).one(self.txn).await;
+        Ok(row.with_context(|| format!("finding the id sequence of {table}"))?.context("no id sequence")?.sequence)
     }
 
     /// Counts of `table`.

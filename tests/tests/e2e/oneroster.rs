@@ -242,6 +242,8 @@ async fn a_broken_package_is_refused_whole_with_every_problem_located() {
             // A score out of range, a comment-only result that is neither Đạt nor Chưa đạt.
             ("results.csv", "hs-002,fully graded,10,", "hs-002,fully graded,10.5,"),
             ("results.csv", "Cần cố gắng hơn,Chưa đạt", "Cần cố gắng hơn,Tốt"),
+            // A second result of one student in one line item.
+            ("results.csv", "toan-tx1,hs-003,fully graded,7.5", "toan-tx1,hs-001,fully graded,7.5"),
         ],
         &[],
     );
@@ -255,6 +257,7 @@ async fn a_broken_package_is_refused_whole_with_every_problem_located() {
         "users.csv:8:1 (sourcedId)",
         "enrollments.csv:4:4 (classSourcedId)",
         "roles.csv:6:4 (userSourcedId)",
+        "results.csv:4:4 (lineItemSourcedId)",
         "results.csv:6:7 (score)",
         "results.csv:13:10 (textScore)",
     ] {

@@ -1,11 +1,15 @@
-//! `exchange`: the OneRoster import and export on the ~20,000-student benchmark data set.
+//! `exchange`: the OneRoster import and export on the ~20,000-student benchmark data set,
+//! with a whole school year of results.
 //!
 //! It seeds the source database if it is empty, exports it with sensitive values to
-//! `target/bench/oneroster`, imports that package into a fresh target database (a new
+//! `target/bench/oneroster`, adds the second semester's grade book to the package (see
+//! [`second_semester`]; `--one-semester` leaves it out), imports that package into a fresh target database (a new
 //! PostgreSQL database, or a new SQLite file), and reports the time of each, the rows per
 //! file, and — as the floor the import is compared with — the time the target database
 //! takes to write the same result rows with the same indexes and foreign keys by itself
 //! (`INSERT INTO … SELECT`, no parsing, mapping, sealing or round trips).
+
+mod second_semester;
 
 use anyhow::Context as _;
 use clap::Parser;
@@ -34,6 +38,10 @@ struct Args {
     /// Where the package is written.
     #[arg(long, default_value = "target/bench/oneroster")]
     package: PathBuf,
+    /// Import the export as it is: the seed's first semester of results only, instead of the
+    /// whole year (the second semester's columns and results copied from the first).
+    #[arg(long)]
+    one_semester: bool,
 }
 
 /// Seconds and rows per file of an import: from a file's start to its end, its writes
@@ -92,9 +100,15 @@ async fn main() -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&args.package);
     let started = Instant::now();
     let options = ExportOptions { actor: "benchmark".into(), school: None, sensitive: true };
-    let files = export(&source.db, &source.vault, &args.package, &options).await?;
+    let mut files = export(&source.db, &source.vault, &args.package, &options).await?;
     let exported = started.elapsed().as_secs_f64();
     println!("export: {exported:.1} s");
+    if !args.one_semester {
+        let (line_items, results) = second_semester::add(&args.package)?;
+        *files.entry(FileKind::LineItems).or_default() += line_items;
+        *files.entry(FileKind::Results).or_default() += results;
+        println!("added the second semester: {line_items} line items, {results} results");
+    }
     println!("| file | rows |\n|---|---|");
     for (file, rows) in &files {
         println!("| {} | {rows} |", file.file_name());

@@ -1,0 +1,335 @@
+//! `results.csv`: each result checked (a score 0–10 with one decimal, or Đạt / Chưa đạt for a
+//! comment-only subject), matched to its column and student, and written.
+//!
+//! The file is the longest of a package, so its rows are checked and mapped on the reading
+//! thread while the database writes the batch before. The new results of columns this import
+//! created — a whole year's grade book on a first import — are gathered in a temporary table
+//! without indexes and written into `result` by one `INSERT … SELECT` at the end: the
+//! database checks the indexes and foreign keys of a million rows far faster in one
+//! statement than in thousands. Results of columns stored before are compared with the stored
+//! ones batch by batch (by student and column) and written only when they differ. New results
+//! take their ids from the database.
+
+use super::import::{Ctx, rule, stream_mapped, unknown};
+use super::people::People;
+use super::records::Column;
+use anyhow::Context as _;
+use chrono::Utc;
+use emis_oneroster::records::{AssessmentResult, ScoreStatus};
+use emis_oneroster::{FileKind, Location, Package, Problem, Reason, Row, Status};
+use entity::{AssessmentMode, result};
+use sea_orm::{
+    ActiveValue::NotSet, ColumnTrait as _, ConnectionTrait as _, DatabaseTransaction, DbBackend, EntityTrait as _,
+    IdenStatic as _, IntoActiveModel as _, ModelTrait as _, QueryFilter as _, QueryTrait as _, Statement, sea_query,
+};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+/// Rows read, mapped and written at a time.
+const BATCH: usize = 5_000;
+
+/// The texts of a comment-only result.
+pub const PASSED: &str = "Đạt";
+pub const NOT_PASSED: &str = "Chưa đạt";
+
+/// Where the new results of new columns wait for the one `INSERT … SELECT`.
+const STAGING: &str = "result_staging";
+
+/// The columns of `result` a new result is given (its id comes from the database).
+const COLUMNS: [result::Column; 11] = [
+    result::Column::ExternalId,
+    result::Column::SchoolId,
+    result::Column::SectionId,
+    result::Column::AssessmentId,
+    result::Column::SemesterId,
+    result::Column::StudentId,
+    result::Column::ScoreTenths,
+    result::Column::Passed,
+    result::Column::Comment,
+    result::Column::Version,
+    result::Column::UpdatedAt,
+];
+
+/// A batch of the file, mapped on the reading thread.
+#[derive(Default)]
+struct Mapped {
+    rows: u64,
+    /// Inserts of the new results of columns this import created into the staging table,
+    /// built.
+    staged: Vec<Statement>,
+    new: u64,
+    /// Results of columns stored before the import (ids not yet known).
+    of_stored_columns: Vec<result::Model>,
+    problems: Vec<Problem>,
+    /// Exempt, not submitted or `tobedeleted` results, which are not stored.
+    skipped: u64,
+}
+
+/// What the reading thread maps rows with.
+struct Mapper {
+    backend: DbBackend,
+    columns: HashMap<String, Column>,
+    students: HashMap<String, i64>,
+    /// (student, column) of every result mapped so far: a second one is a problem.
+    seen: HashSet<(i64, i64)>,
+}
+
+impl Mapper {
+    fn map(&mut self, batch: &[Row<AssessmentResult>]) -> Mapped {
+        let mut mapped = Mapped { rows: u64::try_from(batch.len()).unwrap_or(0), ..Mapped::default() };
+        let mut new = Vec::new();
+        for row in batch {
+            let Some(given) = given_value(&mut mapped.problems, row) else { continue };
+            let Some(column) = self.columns.get(&row.record.line_item) else {
+                mapped.problems.push(unknown(row, "lineItemSourcedId", FileKind::LineItems, &row.record.line_item));
+                continue;
+            };
+            let Some(&student) = self.students.get(&row.record.student) else {
+                mapped.problems.push(unknown(row, "studentSourcedId", FileKind::Users, &row.record.student));
+                continue;
+            };
+            if row.status == Status::ToBeDeleted
+                || matches!(row.record.score_status, ScoreStatus::Exempt | ScoreStatus::NotSubmitted)
+            {
+                mapped.skipped += 1;
+                continue;
+            }
+            let Some((score_tenths, passed)) = value_for(&mut mapped.problems, row, column.mode, given) else {
+                continue;
+            };
+            if !self.seen.insert((student, column.model.id)) {
+                mapped.problems.push(rule(
+                    row,
+                    "lineItemSourcedId",
+                    "học sinh đã có kết quả của cột điểm này ở một dòng trước",
+                    "the student already has a result in this line item on an earlier row",
+                ));
+                continue;
+            }
+            let model = result::Model {
+                id: 0,
+                external_id: Some(row.sourced_id.clone()),
+                school_id: column.model.school_id,
+                section_id: column.model.section_id,
+                assessment_id: column.model.id,
+                semester_id: column.model.semester_id,
+                student_id: student,
+                score_tenths,
+                passed,
+                comment: row.record.comment.clone(),
+                version: 1,
+                // When the score was given, as the package says; else now.
+                updated_at: row
+                    .record
+                    .score_date
+                    .and_then(|day| day.and_hms_opt(0, 0, 0))
+                    .map_or_else(Utc::now, |at| at.and_utc()),
+            };
+            if column.created { new.push(model) } else { mapped.of_stored_columns.push(model) }
+        }
+        mapped.new = u64::try_from(new.len()).unwrap_or(0);
+        mapped.staged = staged_inserts(self.backend, &new);
+        mapped
+    }
+}
+
+/// Multi-row inserts of new results into the staging table.
+fn staged_inserts(backend: DbBackend, rows: &[result::Model]) -> Vec<Statement> {
+    rows.chunks(crate::db::INSERT_BATCH_ROWS)
+        .map(|chunk| {
+            let mut insert = sea_query::Query::insert();
+            insert.into_table(STAGING).columns(COLUMNS);
+            for row in chunk {
+                let values = COLUMNS.map(|column| row.get(column).into());
+                insert.values_panic(values);
+            }
+            backend.build(&insert)
+        })
+        .collect()
+}
+
+/// Multi-row inserts of new results into `result`, their ids left to the database.
+fn inserts(backend: DbBackend, rows: Vec<result::Model>) -> Vec<Statement> {
+    let mut rows = rows.into_iter().peekable();
+    let mut statements = Vec::new();
+    while rows.peek().is_some() {
+        let chunk = rows.by_ref().take(crate::db::INSERT_BATCH_ROWS).map(|row| {
+            let mut row = row.into_active_model();
+            row.id = NotSet;
+            row
+        });
+        statements.push(result::Entity::insert_many(chunk.collect::<Vec<_>>()).build(backend));
+    }
+    statements
+}
+
+/// Creates the staging table, the columns of `result` a new result is given, no index.
+async fn create_staging(txn: &DatabaseTransaction) -> anyhow::Result<()> {
+    let sql = format!(
+        "CREATE TEMPORARY TABLE {STAGING} (external_id TEXT, school_id BIGINT, section_id BIGINT, \
+         assessment_id BIGINT, semester_id BIGINT, student_id BIGINT, score_tenths SMALLINT, passed BOOLEAN, \
+         comment TEXT, version INTEGER, updated_at TIMESTAMPTZ)"
+    );
+    txn.execute_unprepared(&sql).await.context("creating the results' staging table")?;
+    Ok(())
+}
+
+/// Writes the staged results into `result` in one statement and drops the staging table.
+async fn write_staged(txn: &DatabaseTransaction) -> anyhow::Result<()> {
+    let columns = COLUMNS.map(|column| column.as_str()).join(", ");
+    let sql = format!("INSERT INTO result ({columns}) SELECT {columns} FROM {STAGING}");
+    txn.execute_unprepared(&sql).await.context("inserting into result")?;
+    txn.execute_unprepared(&format!("DROP TABLE {STAGING}")).await.context("dropping the results' staging table")?;
+    Ok(())
+}
+
+/// Imports `results.csv` onto `columns` (the package's line items and the stored ones).
+pub async fn import(
+    ctx: &mut Ctx<'_>,
+    package: &Arc<Package>,
+    people: &People,
+    columns: HashMap<String, Column>,
+) -> anyhow::Result<()> {
+    let txn = ctx.store.txn;
+    let mut mapper =
+        Mapper { backend: txn.get_database_backend(), columns, students: people.student_ids(), seen: HashSet::new() };
+    let staging = mapper.columns.values().any(|column| column.created);
+    if staging {
+        create_staging(txn).await?;
+    }
+    let (mut batches, reader) = stream_mapped(Arc::clone(package), BATCH, move |batch| mapper.map(&batch));
+    let mut skipped_rows = 0_u64;
+    ctx.progress.start(FileKind::Results);
+    while let Some(mapped) = batches.recv().await {
+        ctx.progress.advance(mapped.rows);
+        ctx.problems.extend(mapped.problems);
+        skipped_rows += mapped.skipped;
+        for statement in mapped.staged {
+            txn.execute_raw(statement).await.context("staging results")?;
+        }
+        if mapped.new > 0 {
+            ctx.store.count("result").created += mapped.new;
+        }
+        compare_with_stored(ctx, mapped.of_stored_columns).await?;
+    }
+    if staging {
+        write_staged(txn).await?;
+    }
+    ctx.progress.finish();
+    let problems = reader.await.context("the results reader stopped")?.context("reading results.csv")?;
+    ctx.problems.extend(problems);
+    if skipped_rows > 0 {
+        ctx.problem(Problem::new(
+            Location::file(FileKind::Results.file_name()),
+            Reason::Skipped {
+                vietnamese: format!("{skipped_rows} kết quả miễn, chưa nộp hoặc cần xoá không được lưu"),
+                english: format!("{skipped_rows} exempt, not submitted or deleted results were not stored"),
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Writes the results of columns stored before the import: an update where a stored result
+/// differs, an insert where there is none.
+async fn compare_with_stored(ctx: &mut Ctx<'_>, wanted: Vec<result::Model>) -> anyhow::Result<()> {
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    // An index walk per section; a file lists a section's results together, so a batch
+    // names few sections.
+    let sections: BTreeSet<i64> = wanted.iter().map(|row| row.section_id).collect();
+    let assessments: BTreeSet<i64> = wanted.iter().map(|row| row.assessment_id).collect();
+    let stored: HashMap<(i64, i64), result::Model> = result::Entity::find()
+        .filter(result::Column::SectionId.is_in(sections))
+        .filter(result::Column::AssessmentId.is_in(assessments))
+        .all(ctx.store.txn)
+        .await
+        .context("reading result")?
+        .into_iter()
+        .map(|row| ((row.student_id, row.assessment_id), row))
+        .collect();
+    let mut new = Vec::new();
+    for mut row in wanted {
+        let Some(old) = stored.get(&(row.student_id, row.assessment_id)) else {
+            new.push(row);
+            continue;
+        };
+        let unchanged = (old.score_tenths, old.passed, old.comment.as_deref(), old.external_id.as_deref())
+            == (row.score_tenths, row.passed, row.comment.as_deref(), row.external_id.as_deref());
+        if !unchanged {
+            (row.id, row.version) = (old.id, old.version + 1);
+            ctx.store.update::<result::Entity>(row).await?;
+        }
+    }
+    if !new.is_empty() {
+        ctx.store.count("result").created += u64::try_from(new.len()).unwrap_or(0);
+    }
+    for statement in inserts(ctx.store.txn.get_database_backend(), new) {
+        ctx.store.txn.execute_raw(statement).await.context("inserting into result")?;
+    }
+    Ok(())
+}
+
+/// What a result row gives, checked on its own: a score 0–10 with at most one decimal (in
+/// tenths) and Đạt / Chưa đạt. `None` (problem recorded) when there was one.
+fn given_value(problems: &mut Vec<Problem>, row: &Row<AssessmentResult>) -> Option<(Option<i16>, Option<bool>)> {
+    let score = match row.record.score {
+        Some(score) => {
+            let tenths = score * 10.0;
+            if !(0.0..=10.0).contains(&score) || (tenths - tenths.round()).abs() > 1e-9 {
+                problems.push(rule(
+                    row,
+                    "score",
+                    &format!("điểm {score} phải từ 0 đến 10, nhiều nhất một chữ số thập phân"),
+                    &format!("the score {score} must be from 0 to 10 with at most one decimal"),
+                ));
+                return None;
+            }
+            Some(tenths.round() as i16)
+        }
+        None => None,
+    };
+    let passed = match row.record.text_score.as_deref() {
+        None => None,
+        Some(PASSED) => Some(true),
+        Some(NOT_PASSED) => Some(false),
+        Some(other) => {
+            problems.push(rule(
+                row,
+                "textScore",
+                &format!("kết quả môn nhận xét là \"{PASSED}\" hoặc \"{NOT_PASSED}\", không phải \"{other}\""),
+                &format!("a comment-only result is \"{PASSED}\" or \"{NOT_PASSED}\", not \"{other}\""),
+            ));
+            return None;
+        }
+    };
+    Some((score, passed))
+}
+
+/// The value a result of a column of `mode` stores; `None` (problem recorded) when the part
+/// the mode needs is missing.
+fn value_for(
+    problems: &mut Vec<Problem>,
+    row: &Row<AssessmentResult>,
+    mode: AssessmentMode,
+    (score, passed): (Option<i16>, Option<bool>),
+) -> Option<(Option<i16>, Option<bool>)> {
+    match (mode, score, passed) {
+        (AssessmentMode::Scored, Some(score), _) => Some((Some(score), None)),
+        (AssessmentMode::Comment, _, Some(passed)) => Some((None, Some(passed))),
+        (AssessmentMode::Scored, None, _) => {
+            problems.push(rule(row, "score", "môn tính điểm cần điểm số", "a scored subject needs a score"));
+            None
+        }
+        (AssessmentMode::Comment, _, None) => {
+            problems.push(rule(
+                row,
+                "textScore",
+                &format!("môn đánh giá bằng nhận xét cần \"{PASSED}\" hoặc \"{NOT_PASSED}\""),
+                &format!("a comment-only subject needs \"{PASSED}\" or \"{NOT_PASSED}\""),
+            ));
+            None
+        }
+    }
+}
