@@ -53,13 +53,15 @@ impl Progress for Silent {
 /// What the mapping of every file shares.
 pub struct Ctx<'t> {
     pub store: Store<'t>,
-    pub vault: &'t Vault,
+    pub vault: &'t Arc<Vault>,
     pub today: NaiveDate,
     pub problems: Vec<Problem>,
     pub progress: &'t dyn Progress,
-    /// Data keys created for new people (cached, not yet wrapped), wrapped together and
-    /// written before their rows.
+    /// Data keys created for new people (cached, not yet wrapped).
     pub new_keys: Vec<entity::data_key::Model>,
+    /// The new data keys being wrapped on other threads while the import goes on; written
+    /// at its end.
+    pub wrapping: Vec<tokio::task::JoinHandle<anyhow::Result<Vec<entity::data_key::Model>>>>,
 }
 
 impl Ctx<'_> {
@@ -144,7 +146,7 @@ pub fn skipped<T: Record>(row: &Row<T>, column: &str, vietnamese: &str, english:
 /// Imports the package at `path`.
 pub async fn import(
     db: &DatabaseConnection,
-    vault: &Vault,
+    vault: &Arc<Vault>,
     path: &Path,
     options: &ImportOptions,
     progress: &dyn Progress,
@@ -166,11 +168,19 @@ pub async fn import(
     };
     let log_id = exchange_log::Entity::insert(log).exec(&txn).await.context("logging the import")?.last_insert_id;
     let package = Arc::new(package);
-    let mut ctx =
-        Ctx { store: Store::new(&txn), vault, today: options.today, problems, progress, new_keys: Vec::new() };
+    let mut ctx = Ctx {
+        store: Store::new(&txn),
+        vault,
+        today: options.today,
+        problems,
+        progress,
+        new_keys: Vec::new(),
+        wrapping: Vec::new(),
+    };
     let roster = Roster::import(&mut ctx, &package).await?;
     let people = People::import(&mut ctx, &package, &roster).await?;
     super::records::import(&mut ctx, &package, &roster, &people).await?;
+    super::people::write_wrapped_keys(&mut ctx).await?;
     let Ctx { store, mut problems, .. } = ctx;
     sort(&mut problems);
     let counts = store.counts;

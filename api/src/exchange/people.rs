@@ -16,16 +16,19 @@
 use super::import::{Ctx, rule, skipped, unknown};
 use super::roster::Roster;
 use crate::text;
+use crate::vault::Vault;
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use emis_oneroster::records::{Demographics, Enrollment, EnrollmentRole, Role, RoleName, Sex, User};
 use emis_oneroster::{FileKind, Location, Package, Problem, Reason, Row, Status};
 use entity::{
     AccessStatus, Gender, GuardianStatus, OrgKind, Relationship, RoleKind, StaffStatus, StudentStatus, TeachingKind,
-    enrollment, guardian, guardianship, staff, staff_role, staff_status_history, student, teaching_assignment,
+    data_key, enrollment, guardian, guardianship, staff, staff_role, staff_status_history, student,
+    teaching_assignment,
 };
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// What a user is in EMIS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,23 +215,22 @@ impl People {
             .map(|row| &row.identity_no_enc)
             .chain(self.guardians.values().map(|row| &row.phone_enc))
             .chain(self.staff.values().map(|row| &row.phone_enc));
-        let keys: Vec<u64> = sealed.flatten().filter_map(|value| crate::vault::Vault::key_id_of(value)).collect();
+        let keys: Vec<u64> = sealed.flatten().filter_map(|value| Vault::key_id_of(value)).collect();
         for chunk in keys.chunks(10_000) {
             ctx.vault.preload(ctx.store.txn, chunk.iter().copied()).await.context("loading data keys")?;
         }
         Ok(())
     }
 
-    /// Inserts the new people (and their data keys, and staff status history) in batches.
+    /// Inserts the new people (and staff status history) in batches; their data keys are
+    /// wrapped meanwhile and written by [`write_wrapped_keys`].
     async fn insert_new(&mut self, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         let new = std::mem::take(&mut self.new);
-        let mut keys = std::mem::take(&mut ctx.new_keys);
-        let ids = keys.iter().map(|key| u64::try_from(key.id)).collect::<Result<Vec<_>, _>>()?;
-        let wrapped = ctx.vault.wrap_keys(&ids).context("wrapping the new data keys")?;
-        for (key, wrapped) in keys.iter_mut().zip(wrapped) {
-            key.wrapped = wrapped;
+        let keys = std::mem::take(&mut ctx.new_keys);
+        if !keys.is_empty() {
+            let vault = Arc::clone(ctx.vault);
+            ctx.wrapping.push(tokio::task::spawn_blocking(move || wrapped(&vault, keys)));
         }
-        ctx.store.insert::<entity::data_key::Entity>(keys).await?;
         ctx.store.insert::<student::Entity>(new.students).await?;
         ctx.store.insert::<guardian::Entity>(new.guardians).await?;
         ctx.store.insert::<staff::Entity>(new.staff).await?;
@@ -922,7 +924,7 @@ impl Names {
 impl Sealing {
     /// Sealing for row `row_id` of `table`, whose stored sealed values are `stored`.
     fn new<const N: usize>(table: &'static str, row_id: i64, stored: [Option<&[u8]>; N]) -> Self {
-        let key_id = stored.into_iter().flatten().find_map(crate::vault::Vault::key_id_of);
+        let key_id = stored.into_iter().flatten().find_map(Vault::key_id_of);
         Sealing { table, row_id, key_id }
     }
 
@@ -937,7 +939,7 @@ impl Sealing {
     ) -> anyhow::Result<Option<Vec<u8>>> {
         let Some(new) = new else { return Ok(None) };
         if let Some(old) = old {
-            if let Some(key) = crate::vault::Vault::key_id_of(old) {
+            if let Some(key) = Vault::key_id_of(old) {
                 ctx.vault.preload(ctx.store.txn, [key]).await.context("loading a data key")?;
             }
             if ctx.vault.open_field(self.table, column, self.row_id, old).as_deref() == Some(new.as_str()) {
@@ -953,7 +955,7 @@ impl Sealing {
                 let id = ctx.store.next_id("data_key").await?;
                 let key_id = u64::try_from(id).context("negative key id")?;
                 ctx.vault.new_cached_key(key_id).context("creating a data key")?;
-                ctx.new_keys.push(entity::data_key::Model {
+                ctx.new_keys.push(data_key::Model {
                     id,
                     scope: format!("{}:{}", self.table, self.row_id),
                     // Wrapped with the other new keys, before they are written.
@@ -967,4 +969,24 @@ impl Sealing {
         };
         Ok(Some(ctx.vault.seal_with(key_id, self.table, column, self.row_id, new).context("sealing")?))
     }
+}
+
+/// `keys` with their wrapped form filled in.
+fn wrapped(vault: &Vault, mut keys: Vec<data_key::Model>) -> anyhow::Result<Vec<data_key::Model>> {
+    let ids = keys.iter().map(|key| u64::try_from(key.id)).collect::<Result<Vec<_>, _>>()?;
+    let wrapped = vault.wrap_keys(&ids).context("wrapping the new data keys")?;
+    for (key, wrapped) in keys.iter_mut().zip(wrapped) {
+        key.wrapped = wrapped;
+    }
+    Ok(keys)
+}
+
+/// Writes the new data keys once their wrapping has ended (the sealed values name their key
+/// by id; the key rows only need to be there when the transaction commits).
+pub async fn write_wrapped_keys(ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+    for wrapping in std::mem::take(&mut ctx.wrapping) {
+        let keys = wrapping.await.context("the key-wrapping task stopped")??;
+        ctx.store.insert::<data_key::Entity>(keys).await?;
+    }
+    Ok(())
 }

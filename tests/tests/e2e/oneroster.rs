@@ -121,6 +121,17 @@ async fn a_valid_package_imports_with_exact_counts_and_a_second_import_changes_n
         app.state.vault.open_field("student", "identity_no_enc", khoi.id, &sealed).as_deref(),
         Some("079214000101")
     );
+    // A new process, with nothing cached, opens it from the stored (wrapped) data key.
+    let identity = emis_crypto::ServerIdentity::from_file(&app.database.dir().join("identity.txt")).unwrap();
+    let fresh = emis::vault::Vault::open(&app.state.db, Some(identity)).await.unwrap();
+    let an = guardian::Entity::find().filter(guardian::Column::ExternalId.eq("ph-002")).one(&app.state.db).await;
+    let an = an.unwrap().unwrap();
+    let keys = [&sealed, an.phone_enc.as_ref().unwrap()].map(|value| emis::vault::Vault::key_id_of(value).unwrap());
+    assert_ne!(keys[0], keys[1], "each person has a key of their own");
+    fresh.preload(&app.state.db, keys).await.unwrap();
+    assert_eq!(fresh.open_field("student", "identity_no_enc", khoi.id, &sealed).as_deref(), Some("079214000101"));
+    let phone = fresh.open_field("guardian", "phone_enc", an.id, an.phone_enc.as_deref().unwrap());
+    assert_eq!(phone.as_deref(), Some("0903333444"));
     let class = homeroom_class::Entity::find().one(&app.state.db).await.unwrap().unwrap();
     let toan = section::Entity::find().filter(section::Column::ExternalId.eq("lop-6a1-toan")).one(&app.state.db).await;
     let toan = toan.unwrap().unwrap();
