@@ -1,12 +1,12 @@
 //! The books' records a package carries: assessment categories (`categories.csv`: the kind
 //! of column — from `metadata.vn.assessmentKind`, or from the Circular 22 weight 1, 2 or 3 —
 //! and its weight), assessment columns (`lineItems.csv`: a scheduled class's column in a
-//! semester), results (`results.csv`: a score 0–10 with one decimal, or Đạt / Chưa đạt for a
-//! comment-only subject, and a comment) and attendance (the `attendance.csv` extension).
+//! semester), then the results (`results.csv`, in [`super::results`]) and attendance (the
+//! `attendance.csv` extension).
 //!
-//! Results and attendance are streamed in batches and matched against the database batch by
-//! batch (results by student and column, attendance by `sourcedId`), so memory stays flat.
-//! An existing column keeps its section, semester, kind and number: servers cache them.
+//! Attendance is streamed in batches and matched against the database batch by batch (by
+//! `sourcedId`), so memory stays flat. An existing column keeps its section, semester, kind
+//! and number: servers cache them.
 
 use super::import::{Ctx, rule, skipped, stream, unknown};
 use super::people::People;
