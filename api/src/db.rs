@@ -82,6 +82,19 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// A transaction that will write. On SQLite it takes the write lock at `BEGIN` (waiting up
+/// to the busy timeout for another writer), so that a read at its start cannot later fail to
+/// become a write because someone wrote meanwhile (SQLite would refuse at once, "database is
+/// locked"); on PostgreSQL it is an ordinary transaction.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::TransactionTrait as _;
+    let options = sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    db.begin_with_options(options).await
+}
+
 /// Rows per multi-row INSERT: well under SQLite's bound-parameter limit for the widest table.
 pub const INSERT_BATCH_ROWS: usize = 500;
 

@@ -13,8 +13,30 @@ pub enum ApiError {
     Unauthenticated,
     InvalidCredentials,
     Throttled,
-    BadInput { vi: String, en: String },
+    BadInput {
+        vi: String,
+        en: String,
+    },
+    /// Entries of a batch that are wrong, each naming its record and field; nothing of the
+    /// batch was written.
+    InvalidEntries(Vec<EntryProblem>),
+    /// Records changed by someone else since the client read them; nothing was written.
+    Conflict {
+        records: Vec<async_graphql::ID>,
+    },
+    /// The record does not exist or the caller may not change it (never told apart).
+    NotPermitted,
     Internal,
+}
+
+/// One wrong entry of a batch: the record it names (a global id), the input field, and why,
+/// in both languages.
+#[derive(Debug, Clone)]
+pub struct EntryProblem {
+    pub record: async_graphql::ID,
+    pub field: &'static str,
+    pub vi: String,
+    pub en: String,
 }
 
 impl ApiError {
@@ -24,7 +46,9 @@ impl ApiError {
             Self::Unauthenticated => "UNAUTHENTICATED",
             Self::InvalidCredentials => "INVALID_CREDENTIALS",
             Self::Throttled => "THROTTLED",
-            Self::BadInput { .. } => "BAD_USER_INPUT",
+            Self::BadInput { .. } | Self::InvalidEntries(_) => "BAD_USER_INPUT",
+            Self::Conflict { .. } => "CONFLICT",
+            Self::NotPermitted => "FORBIDDEN",
             Self::Internal => "INTERNAL",
         }
     }
@@ -40,6 +64,29 @@ impl ApiError {
                 "Đăng nhập sai quá nhiều lần, hãy thử lại sau / too many failed sign-ins, try again later".to_owned()
             }
             Self::BadInput { vi, en } => format!("Dữ liệu không hợp lệ: {vi} / invalid input: {en}"),
+            Self::InvalidEntries(problems) => {
+                let (vi, en): (Vec<String>, Vec<String>) = problems
+                    .iter()
+                    .map(|problem| {
+                        (format!("{}: {}", problem.field, problem.vi), format!("{}: {}", problem.field, problem.en))
+                    })
+                    .unzip();
+                format!(
+                    "{} mục không hợp lệ, không có gì được lưu: {} / {} invalid entries, nothing was saved: {}",
+                    problems.len(),
+                    vi.join("; "),
+                    problems.len(),
+                    en.join("; ")
+                )
+            }
+            Self::Conflict { records } => format!(
+                "{n} mục đã bị người khác sửa sau khi bạn tải, không có gì được lưu; hãy tải lại / \
+                 {n} entries were changed by someone else since you loaded them, nothing was saved; reload them",
+                n = records.len()
+            ),
+            Self::NotPermitted => "Không tồn tại hoặc bạn không có quyền thay đổi / \
+                                   does not exist, or you may not change it"
+                .to_owned(),
             Self::Internal => "Lỗi hệ thống, vui lòng thử lại / internal error, please try again".to_owned(),
         }
     }
@@ -57,9 +104,41 @@ impl ApiError {
 }
 
 impl From<ApiError> for async_graphql::Error {
+    /// The message, the code, and for a batch the records concerned: `extensions.problems`
+    /// (`record`, `field`, `message`) for invalid entries, `extensions.records` for conflicts.
     fn from(error: ApiError) -> Self {
         let code = error.code();
-        async_graphql::Error::new(error.message()).extend_with(|_, extensions| extensions.set("code", code))
+        let message = error.message();
+        async_graphql::Error::new(message).extend_with(|_, extensions| {
+            extensions.set("code", code);
+            match &error {
+                ApiError::InvalidEntries(problems) => {
+                    let problems: Vec<async_graphql::Value> = problems
+                        .iter()
+                        .map(|problem| {
+                            let mut entry = async_graphql::indexmap::IndexMap::new();
+                            entry.insert(
+                                async_graphql::Name::new("record"),
+                                async_graphql::Value::from(problem.record.0.clone()),
+                            );
+                            entry.insert(async_graphql::Name::new("field"), async_graphql::Value::from(problem.field));
+                            entry.insert(
+                                async_graphql::Name::new("message"),
+                                async_graphql::Value::from(format!("{} / {}", problem.vi, problem.en)),
+                            );
+                            async_graphql::Value::Object(entry)
+                        })
+                        .collect();
+                    extensions.set("problems", problems);
+                }
+                ApiError::Conflict { records } => {
+                    let records: Vec<async_graphql::Value> =
+                        records.iter().map(|id| async_graphql::Value::from(id.0.clone())).collect();
+                    extensions.set("records", records);
+                }
+                _ => {}
+            }
+        })
     }
 }
 

@@ -20,6 +20,7 @@ pub mod guardianship;
 pub mod homeroom_class;
 pub mod org;
 pub mod org_parent;
+pub mod record_change;
 pub mod result;
 pub mod school_year;
 pub mod section;
@@ -55,6 +56,7 @@ pub mod prelude {
     pub use super::homeroom_class::Entity as HomeroomClass;
     pub use super::org::Entity as Org;
     pub use super::org_parent::Entity as OrgParent;
+    pub use super::record_change::Entity as RecordChange;
     pub use super::result::Entity as AssessmentResult;
     pub use super::school_year::Entity as SchoolYear;
     pub use super::section::Entity as Section;

@@ -18,6 +18,7 @@ mod m20261128_000004_records;
 mod m20261128_000005_security;
 mod m20261129_000006_student_search;
 mod m20261129_000007_exchange;
+mod m20261129_000008_record_change;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_security::Migration),
             Box::new(m20261129_000006_student_search::Migration),
             Box::new(m20261129_000007_exchange::Migration),
+            Box::new(m20261129_000008_record_change::Migration),
         ]
     }
 }

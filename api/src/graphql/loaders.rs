@@ -183,6 +183,8 @@ pub struct ResultLine {
     pub score_tenths: Option<i16>,
     pub passed: Option<bool>,
     pub comment: Option<String>,
+    /// Raised by every change; a writer names the version it read.
+    pub version: i32,
 }
 
 /// A result with its assessment column.
@@ -227,6 +229,7 @@ impl Loader<ResultsKey> for ResultsOfStudent {
                 result::Column::ScoreTenths,
                 result::Column::Passed,
                 result::Column::Comment,
+                result::Column::Version,
             ])
             .filter(result::Column::StudentId.is_in(students))
             .filter(result::Column::SemesterId.is_in(semesters));

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod context;
 pub mod disclosures;
 pub mod documents;
+pub mod grade_entry;
 pub mod ids;
 pub mod loaders;
 pub mod mutation;

@@ -1,9 +1,9 @@
-//! The mutation root: signing in and out. (Writes to the books come with their own issue.)
+//! The mutation root: signing in and out, and writing to the books.
 
 use super::context::{access, state};
 use crate::auth::session;
 use crate::error::{ApiError, ApiResult};
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 /// Tokens handed to a client after signing in or refreshing.
@@ -45,6 +45,20 @@ impl MutationRoot {
         let state = state(ctx)?;
         let tokens = session::refresh(&state.db, &refresh_token, state.token_lifetimes()).await?;
         Ok(tokens.into())
+    }
+    /// Records scores (or Đạt / Chưa đạt) and comments in one assessment column: one
+    /// student, or the whole column after a test. Only the section's assigned teacher may.
+    /// The call is checked whole and written whole or not at all: wrong entries come back as
+    /// `BAD_USER_INPUT` with `extensions.problems` (student, field, message); entries whose
+    /// result changed since the client read it (`version`) as `CONFLICT` with
+    /// `extensions.records`; a column that does not exist or may not be written as `FORBIDDEN`.
+    async fn record_scores(
+        &self,
+        ctx: &Context<'_>,
+        assessment_id: ID,
+        #[graphql(validator(min_items = 1, max_items = 200))] entries: Vec<super::grade_entry::ScoreInput>,
+    ) -> ApiResult<super::grade_entry::RecordScoresPayload> {
+        super::grade_entry::record_scores(ctx, &assessment_id, entries).await
     }
     /// Ends the current session: its access and refresh tokens stop working at once.
     async fn sign_out(&self, ctx: &Context<'_>) -> ApiResult<bool> {

@@ -58,6 +58,15 @@ impl ResultRecord {
     async fn section_id(&self) -> ID {
         ids::encode("Section", self.0.line.section_id)
     }
+    /// The assessment column (for `recordScores`).
+    async fn assessment_id(&self) -> ID {
+        ids::encode("Assessment", self.0.line.assessment_id)
+    }
+    /// Raised by every change: `recordScores` takes the version the client read, so that a
+    /// change made meanwhile on another device is not overwritten.
+    async fn version(&self) -> i32 {
+        self.0.line.version
+    }
     /// regular | midterm | final
     async fn kind(&self) -> &str {
         self.0.column.kind.as_str()

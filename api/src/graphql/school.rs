@@ -12,7 +12,7 @@ use crate::error::ApiResult;
 use crate::privacy::{Target, shapes};
 use async_graphql::{Context, ID, Object};
 use emis_authz::Kind;
-use entity::{enrollment, homeroom_class, org, section, staff, student, subject, teaching_assignment};
+use entity::{assessment, enrollment, homeroom_class, org, section, staff, student, subject, teaching_assignment};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
 
 fn org_target(row: &org::Model) -> Target {
@@ -190,6 +190,49 @@ impl Section {
     /// Students of the section's class whom the caller may see.
     async fn students(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {
         roster(ctx, self.0.class_id).await
+    }
+    /// The section's assessment columns in a semester (default: the current one), in book
+    /// order: regular ones by number, then the mid-term and the end-of-term. The columns are
+    /// the book's structure; the results in them are read through each student.
+    async fn assessments(&self, ctx: &Context<'_>, semester_id: Option<ID>) -> ApiResult<Vec<AssessmentColumn>> {
+        let semester = super::records::semester_or_current(ctx, semester_id.as_ref().map(|id| id.as_str())).await?;
+        let Some(semester) = semester else { return Ok(Vec::new()) };
+        let mut columns = assessment::Entity::find()
+            .filter(assessment::Column::SectionId.eq(self.0.id))
+            .filter(assessment::Column::SemesterId.eq(semester))
+            .all(&super::context::state(ctx)?.db)
+            .await?;
+        let order = |kind: &str| match kind {
+            "regular" => 0,
+            "midterm" => 1,
+            _ => 2,
+        };
+        columns.sort_by_key(|column| (order(&column.kind), column.sequence));
+        Ok(columns.into_iter().map(AssessmentColumn).collect())
+    }
+}
+
+/// An assessment column of a section's grade book.
+pub struct AssessmentColumn(pub assessment::Model);
+
+#[Object]
+impl AssessmentColumn {
+    async fn id(&self) -> ID {
+        ids::encode("Assessment", self.0.id)
+    }
+    /// regular | midterm | final
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    /// Number within its kind (regular assessments are numbered).
+    async fn sequence(&self) -> i16 {
+        self.0.sequence
+    }
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+    async fn semester_id(&self) -> ID {
+        ids::encode("Semester", self.0.semester_id)
     }
 }
 

@@ -4,6 +4,7 @@
 mod agreement;
 mod attacks;
 mod disclosures;
+mod grade_entry;
 mod instances;
 mod killed_import;
 mod oneroster;

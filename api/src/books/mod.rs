@@ -1,0 +1,5 @@
+//! The writing side of the school books: what teachers, homeroom teachers and principals
+//! record, each write decided by the same privacy layer as reads (the policy's `write`,
+//! `approve` and `lock` actions) and kept in the books' history (`record_change`).
+
+pub mod scores;

@@ -1,0 +1,351 @@
+//! Recording scores: the assigned teacher of a section writes one student's result, or a
+//! whole assessment column, in one call — how a teacher enters marks on a phone after a test.
+//!
+//! A call is checked whole before anything is written: the caller must be allowed to write
+//! the section's results (the policy's `result`/`write` through the privacy layer), every
+//! student must be in the section's class today, and every value must fit the subject (a
+//! score 0–10 with at most one decimal, or Đạt / Chưa đạt for a comment-only subject). Every
+//! problem is reported, naming the student and the field, and nothing of a rejected call is
+//! written. Two devices cannot lose each other's update: each entry carries the version the
+//! client last read, a stored result is only changed at that version, and a mismatch refuses
+//! the whole call with the students concerned. Every change is kept in `record_change`.
+
+use crate::auth::principal::active_on;
+use crate::error::{ApiError, EntryProblem};
+use crate::graphql::ids;
+use crate::privacy::{Access, Target};
+use chrono::{DateTime, Utc};
+use emis_authz::{Action, Kind};
+use entity::{AssessmentMode, assessment, enrollment, record_change, result, section, subject};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _,
+};
+use std::collections::{BTreeSet, HashMap};
+
+/// Longest comment kept with a score, in characters.
+const MAX_COMMENT: usize = 500;
+
+/// One student's entry in an assessment column.
+#[derive(Clone, Debug)]
+pub struct ScoreEntry {
+    pub student: i64,
+    /// 0–10 with at most one decimal, for a scored subject.
+    pub score: Option<f64>,
+    /// Đạt (true) or Chưa đạt, for a comment-only subject.
+    pub passed: Option<bool>,
+    pub comment: Option<String>,
+    /// The version of the stored result the client last read; `None` when it read none.
+    pub expected_version: Option<i32>,
+}
+
+/// What a call wrote.
+#[derive(Debug, Default)]
+pub struct Recorded {
+    /// Results created or changed.
+    pub changed: usize,
+}
+
+/// An entry checked against the subject: the value to store.
+struct Checked<'e> {
+    entry: &'e ScoreEntry,
+    score_tenths: Option<i16>,
+    passed: Option<bool>,
+    comment: Option<String>,
+}
+
+/// Records `entries` in assessment column `assessment_id` for the caller of `access`.
+pub async fn record(
+    db: &DatabaseConnection,
+    access: &Access,
+    assessment_id: i64,
+    entries: &[ScoreEntry],
+    now: DateTime<Utc>,
+) -> Result<Recorded, ApiError> {
+    let account = access.principal().account.ok_or(ApiError::Unauthenticated)?;
+    let Some(column) = assessment::Entity::find_by_id(assessment_id).one(db).await? else {
+        return Err(ApiError::NotPermitted);
+    };
+    let Some(section) = section::Entity::find_by_id(column.section_id).one(db).await? else {
+        return Err(ApiError::NotPermitted);
+    };
+    // Writing needs the policy's leave for every student named, within this section.
+    for entry in entries {
+        let target = Target::Personal {
+            student: entry.student,
+            school: section.school_id,
+            section: Some(section.id),
+            class: Some(section.class_id),
+        };
+        if !access.permits(Kind::Result, Action::Write, target).await? {
+            return Err(ApiError::NotPermitted);
+        }
+    }
+    let mode = subject::Entity::find_by_id(section.subject_id)
+        .one(db)
+        .await?
+        .and_then(|subject| subject.assessment.parse().ok())
+        .unwrap_or(AssessmentMode::Scored);
+    let in_class = students_in_class(db, section.class_id, entries, access.principal().today).await?;
+    let (checked, problems) = check(entries, mode, &in_class);
+    if !problems.is_empty() {
+        return Err(ApiError::InvalidEntries(problems));
+    }
+    write(db, &column, &section, &checked, account, now).await
+}
+
+/// The students of `entries` enrolled in class `class` on `today`.
+async fn students_in_class(
+    db: &DatabaseConnection,
+    class: i64,
+    entries: &[ScoreEntry],
+    today: chrono::NaiveDate,
+) -> Result<BTreeSet<i64>, DbErr> {
+    let students: Vec<i64> = enrollment::Entity::find()
+        .select_only()
+        .column(enrollment::Column::StudentId)
+        .filter(enrollment::Column::ClassId.eq(class))
+        .filter(enrollment::Column::StudentId.is_in(entries.iter().map(|entry| entry.student)))
+        .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(students.into_iter().collect())
+}
+
+/// Every entry checked on its own: the values to store, and every problem found.
+fn check<'e>(
+    entries: &'e [ScoreEntry],
+    mode: AssessmentMode,
+    in_class: &BTreeSet<i64>,
+) -> (Vec<Checked<'e>>, Vec<EntryProblem>) {
+    let mut problems = Vec::new();
+    let mut checked = Vec::new();
+    let mut seen = BTreeSet::new();
+    for entry in entries {
+        let problem = |field: &'static str, vi: &str, en: &str| EntryProblem {
+            record: ids::encode("Student", entry.student),
+            field,
+            vi: vi.to_owned(),
+            en: en.to_owned(),
+        };
+        let before = problems.len();
+        if !seen.insert(entry.student) {
+            problems.push(problem("studentId", "học sinh có mặt hai lần", "the student is listed twice"));
+        }
+        if !in_class.contains(&entry.student) {
+            problems.push(problem("studentId", "học sinh không học lớp này", "the student is not in this class"));
+        }
+        let score_tenths = match (mode, entry.score, entry.passed) {
+            (AssessmentMode::Scored, Some(score), None) => {
+                let tenths = score * 10.0;
+                if (0.0..=10.0).contains(&score) && (tenths - tenths.round()).abs() < 1e-9 {
+                    Some(tenths.round() as i16)
+                } else {
+                    problems.push(problem(
+                        "score",
+                        &format!("điểm {score} phải từ 0 đến 10, nhiều nhất một chữ số thập phân"),
+                        &format!("the score {score} must be from 0 to 10 with at most one decimal"),
+                    ));
+                    None
+                }
+            }
+            (AssessmentMode::Scored, _, _) => {
+                problems.push(problem("score", "môn tính điểm cần điểm số", "a scored subject takes a score"));
+                None
+            }
+            (AssessmentMode::Comment, None, Some(_)) => None,
+            (AssessmentMode::Comment, _, _) => {
+                problems.push(problem(
+                    "passed",
+                    "môn đánh giá bằng nhận xét cần Đạt hoặc Chưa đạt",
+                    "a comment-only subject takes Đạt or Chưa đạt",
+                ));
+                None
+            }
+        };
+        let comment = entry.comment.as_deref().map(str::trim).filter(|comment| !comment.is_empty());
+        if comment.is_some_and(|comment| comment.chars().count() > MAX_COMMENT) {
+            problems.push(problem(
+                "comment",
+                &format!("nhận xét dài quá {MAX_COMMENT} ký tự"),
+                &format!("the comment is longer than {MAX_COMMENT} characters"),
+            ));
+        }
+        if problems.len() == before {
+            checked.push(Checked { entry, score_tenths, passed: entry.passed, comment: comment.map(str::to_owned) });
+        }
+    }
+    (checked, problems)
+}
+
+/// Writes the checked entries in one transaction, each at the version its client read.
+async fn write(
+    db: &DatabaseConnection,
+    column: &assessment::Model,
+    section: &section::Model,
+    checked: &[Checked<'_>],
+    account: crate::auth::principal::Account,
+    now: DateTime<Utc>,
+) -> Result<Recorded, ApiError> {
+    let txn = crate::db::begin_write(db).await?;
+    let stored: HashMap<i64, result::Model> = result::Entity::find()
+        .filter(result::Column::AssessmentId.eq(column.id))
+        .filter(result::Column::StudentId.is_in(checked.iter().map(|entry| entry.entry.student)))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|row| (row.student_id, row))
+        .collect();
+    let mut conflicts = Vec::new();
+    let mut recorded = Recorded::default();
+    for entry in checked {
+        let student = entry.entry.student;
+        let old = stored.get(&student);
+        if old.map(|old| old.version) != entry.entry.expected_version {
+            conflicts.push(ids::encode("Student", student));
+            continue;
+        }
+        if old.is_some_and(|old| {
+            (old.score_tenths, old.passed, old.comment.as_deref())
+                == (entry.score_tenths, entry.passed, entry.comment.as_deref())
+        }) {
+            continue;
+        }
+        let record_id = match old {
+            Some(old) => {
+                // Changed only at the version read: a concurrent change makes this miss.
+                let updated = result::Entity::update_many()
+                    .col_expr(result::Column::ScoreTenths, Expr::value(entry.score_tenths))
+                    .col_expr(result::Column::Passed, Expr::value(entry.passed))
+                    .col_expr(result::Column::Comment, Expr::value(entry.comment.clone()))
+                    .col_expr(result::Column::Version, Expr::value(old.version + 1))
+                    .col_expr(result::Column::UpdatedAt, Expr::value(now))
+                    .filter(result::Column::Id.eq(old.id))
+                    .filter(result::Column::Version.eq(old.version))
+                    .exec(&txn)
+                    .await?;
+                if updated.rows_affected != 1 {
+                    conflicts.push(ids::encode("Student", student));
+                    continue;
+                }
+                old.id
+            }
+            None => {
+                let row = result::ActiveModel {
+                    external_id: Set(None),
+                    school_id: Set(column.school_id),
+                    section_id: Set(column.section_id),
+                    assessment_id: Set(column.id),
+                    semester_id: Set(column.semester_id),
+                    student_id: Set(student),
+                    score_tenths: Set(entry.score_tenths),
+                    passed: Set(entry.passed),
+                    comment: Set(entry.comment.clone()),
+                    version: Set(1),
+                    updated_at: Set(now),
+                    ..Default::default()
+                };
+                match result::Entity::insert(row).exec(&txn).await {
+                    Ok(inserted) => inserted.last_insert_id,
+                    // Another device created it first (one result per student and column).
+                    Err(error) if is_unique_violation(&error) => {
+                        conflicts.push(ids::encode("Student", student));
+                        continue;
+                    }
+                    Err(error) => return Err(error.into()),
+                }
+            }
+        };
+        let change = record_change::ActiveModel {
+            school_id: Set(section.school_id),
+            student_id: Set(student),
+            kind: Set("result".to_owned()),
+            record_id: Set(record_id),
+            section_id: Set(Some(section.id)),
+            class_id: Set(Some(section.class_id)),
+            old_value: Set(old.map(|old| shown(old.score_tenths, old.passed, old.comment.as_deref()))),
+            new_value: Set(Some(shown(entry.score_tenths, entry.passed, entry.comment.as_deref()))),
+            reason: Set(None),
+            changed_by_kind: Set(account.kind().to_owned()),
+            changed_by_id: Set(account.id()),
+            changed_at: Set(now),
+            ..Default::default()
+        };
+        record_change::Entity::insert(change).exec(&txn).await?;
+        recorded.changed += 1;
+    }
+    if !conflicts.is_empty() {
+        txn.rollback().await?;
+        return Err(ApiError::Conflict { records: conflicts });
+    }
+    txn.commit().await?;
+    Ok(recorded)
+}
+
+/// A result as the books show it: `8.5`, `Đạt` or `Chưa đạt`, then ` — comment`.
+fn shown(score_tenths: Option<i16>, passed: Option<bool>, comment: Option<&str>) -> String {
+    let value = match (score_tenths, passed) {
+        (Some(tenths), _) => format!("{}.{}", tenths / 10, tenths % 10),
+        (None, Some(true)) => "Đạt".to_owned(),
+        (None, Some(false)) => "Chưa đạt".to_owned(),
+        (None, None) => String::new(),
+    };
+    match comment {
+        Some(comment) => format!("{value} — {comment}"),
+        None => value,
+    }
+}
+
+/// Whether `error` is a unique-constraint violation (both backends).
+fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ScoreEntry, check, shown};
+    use entity::AssessmentMode;
+    use std::collections::BTreeSet;
+
+    fn entry(student: i64, score: Option<f64>, passed: Option<bool>) -> ScoreEntry {
+        ScoreEntry { student, score, passed, comment: None, expected_version: None }
+    }
+
+    #[test]
+    fn every_bad_entry_is_named_and_good_ones_are_kept() {
+        let in_class = BTreeSet::from([1, 2, 3, 4]);
+        let entries = [
+            entry(1, Some(8.5), None),
+            entry(2, Some(10.5), None),
+            entry(3, Some(7.25), None),
+            entry(4, None, Some(true)),
+            entry(9, Some(5.0), None),
+            entry(1, Some(6.0), None),
+        ];
+        let (checked, problems) = check(&entries, AssessmentMode::Scored, &in_class);
+        assert_eq!(checked.len(), 1);
+        assert_eq!(checked[0].score_tenths, Some(85));
+        let named: Vec<(i64, &str)> = problems
+            .iter()
+            .map(|problem| (crate::graphql::ids::decode_as("Student", &problem.record).unwrap(), problem.field))
+            .collect();
+        assert_eq!(named, [(2, "score"), (3, "score"), (4, "score"), (9, "studentId"), (1, "studentId")]);
+    }
+
+    #[test]
+    fn comment_only_subjects_take_dat_or_chua_dat() {
+        let in_class = BTreeSet::from([1, 2]);
+        let entries = [entry(1, None, Some(false)), entry(2, Some(9.0), None)];
+        let (checked, problems) = check(&entries, AssessmentMode::Comment, &in_class);
+        assert_eq!((checked.len(), checked[0].passed), (1, Some(false)));
+        assert_eq!(problems[0].field, "passed");
+    }
+
+    #[test]
+    fn values_show_as_in_the_books() {
+        assert_eq!(shown(Some(85), None, None), "8.5");
+        assert_eq!(shown(Some(100), None, Some("Tốt")), "10.0 — Tốt");
+        assert_eq!(shown(None, Some(false), None), "Chưa đạt");
+    }
+}

@@ -1,0 +1,79 @@
+//! `recordScores` on the API: the assigned teacher's entries for one assessment column,
+//! written by [`crate::books::scores`] and read back through the same path (and privacy
+//! layer) as every other read of results.
+
+use super::batch::Batcher;
+use super::context::{signed_in, state};
+use super::ids;
+use super::loaders::{ResultsKey, ResultsOfStudent};
+use super::records::ResultRecord;
+use crate::books::scores::{self, ScoreEntry};
+use crate::error::{ApiError, ApiResult, EntryProblem};
+use async_graphql::{Context, ID, InputObject, SimpleObject};
+use entity::assessment;
+use sea_orm::EntityTrait as _;
+
+/// One student's entry in an assessment column.
+#[derive(InputObject)]
+pub struct ScoreInput {
+    pub student_id: ID,
+    /// 0–10 with at most one decimal, for a scored subject.
+    pub score: Option<f64>,
+    /// Đạt (true) or Chưa đạt (false), for a comment-only subject.
+    pub passed: Option<bool>,
+    pub comment: Option<String>,
+    /// The `version` of the student's result the client last read; null when it had none.
+    pub version: Option<i32>,
+}
+
+/// What `recordScores` did.
+#[derive(SimpleObject)]
+pub struct RecordScoresPayload {
+    /// Results created or changed (an entry equal to the stored result changes nothing).
+    pub changed: i32,
+    /// The column's results of the students named, as the caller may read them now.
+    pub results: Vec<ResultRecord>,
+}
+
+/// Records `entries` in assessment column `assessment_id`.
+pub async fn record_scores(
+    ctx: &Context<'_>,
+    assessment_id: &ID,
+    entries: Vec<ScoreInput>,
+) -> ApiResult<RecordScoresPayload> {
+    let access = signed_in(ctx)?;
+    let column_id = ids::decode_as("Assessment", assessment_id).ok_or(ApiError::NotPermitted)?;
+    let mut problems = Vec::new();
+    let mut decoded = Vec::with_capacity(entries.len());
+    for entry in entries {
+        match ids::decode_as("Student", &entry.student_id) {
+            Some(student) => decoded.push(ScoreEntry {
+                student,
+                score: entry.score,
+                passed: entry.passed,
+                comment: entry.comment,
+                expected_version: entry.version,
+            }),
+            None => problems.push(EntryProblem {
+                record: entry.student_id,
+                field: "studentId",
+                vi: "không phải mã học sinh".to_owned(),
+                en: "not a student id".to_owned(),
+            }),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::InvalidEntries(problems));
+    }
+    let db = &state(ctx)?.db;
+    let recorded = scores::record(db, access, column_id, &decoded, chrono::Utc::now()).await?;
+    let column = assessment::Entity::find_by_id(column_id).one(db).await?.ok_or(ApiError::NotPermitted)?;
+    let loader = ctx.data::<Batcher<ResultsKey, ResultsOfStudent>>().map_err(|_| ApiError::Internal)?;
+    let mut results = Vec::new();
+    for entry in &decoded {
+        let key = ResultsKey { student: entry.student, semester: column.semester_id, section: Some(column.section_id) };
+        let rows = loader.load_one(key).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
+        results.extend(rows.into_iter().filter(|row| row.line.assessment_id == column_id).map(ResultRecord));
+    }
+    Ok(RecordScoresPayload { changed: i32::try_from(recorded.changed).unwrap_or(i32::MAX), results })
+}
