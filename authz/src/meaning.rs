@@ -33,7 +33,8 @@ impl Kind {
             | Kind::Guardianship
             | Kind::Enrollment
             | Kind::Result
-            | Kind::Attendance => PERSONAL,
+            | Kind::Attendance
+            | Kind::RecordChange => PERSONAL,
         }
     }
 

@@ -164,6 +164,9 @@ vocabulary! {
         Enrollment => "enrollment",
         Result => "result",
         Attendance => "attendance",
+        /// The history of the books' records: who changed a score, when, from what to what,
+        /// and why.
+        RecordChange => "record_change",
         /// The log of who was shown what.
         Disclosure => "disclosure",
     }
@@ -216,7 +219,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 23, 5));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 24, 5));
         assert_eq!(Relationship::ALL.len(), 7);
     }
 

@@ -134,6 +134,16 @@ impl Student {
         let rows = loader.load_one(key).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
         Ok(rows.into_iter().map(ResultRecord).collect())
     }
+    /// The history of the student's records, newest first: who changed a score, when, from
+    /// what, to what and why. For the principal and the homeroom teacher; guardians see
+    /// current values only.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+    ) -> ApiResult<Vec<records::RecordChangeEntry>> {
+        records::history_of(ctx, self.row.id, u64::try_from(first).unwrap_or(50)).await
+    }
     /// Who was shown this student's grades or sensitive fields (newest first), as far as the
     /// caller may read the disclosure log.
     async fn disclosures(

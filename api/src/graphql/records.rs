@@ -7,13 +7,15 @@ use super::loaders::ResultRow;
 use super::read::visible;
 use super::school::{Class, Subject, class_by_id};
 use crate::auth::principal::active_on;
+use crate::disclosure::Disclosures;
 use crate::error::ApiResult;
 use crate::privacy::{Target, shapes};
 use async_graphql::{Context, ID, Object};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::Kind;
-use entity::{attendance, enrollment};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+use entity::{attendance, enrollment, record_change};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
+use std::sync::Arc;
 
 /// A student's enrollment in a class.
 pub struct EnrollmentRecord(pub enrollment::Model);
@@ -86,6 +88,59 @@ impl ResultRecord {
     async fn comment(&self) -> Option<&str> {
         self.0.line.comment.as_deref()
     }
+}
+
+/// One change to a record of the books.
+pub struct RecordChangeEntry(pub record_change::Model);
+
+#[Object]
+impl RecordChangeEntry {
+    /// The kind of record changed: `result`.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.changed_at
+    }
+    /// The value before, as the books show it (`8.5 — comment`, `Đạt`); null when the
+    /// change created the record.
+    async fn old_value(&self) -> Option<&str> {
+        self.0.old_value.as_deref()
+    }
+    async fn new_value(&self) -> Option<&str> {
+        self.0.new_value.as_deref()
+    }
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    async fn section_id(&self) -> Option<ID> {
+        self.0.section_id.map(|section| ids::encode("Section", section))
+    }
+    /// Who made the change (a staff member's or a guardian's id).
+    async fn changed_by(&self) -> ID {
+        let kind = if self.0.changed_by_kind == "guardian" { "Guardian" } else { "Staff" };
+        ids::encode(kind, self.0.changed_by_id)
+    }
+}
+
+/// The newest `first` changes to `student`'s records the caller may read (the history holds
+/// grades, so reading it is noted in the disclosure log like reading results).
+pub async fn history_of(ctx: &Context<'_>, student: i64, first: u64) -> ApiResult<Vec<RecordChangeEntry>> {
+    let select = record_change::Entity::find()
+        .filter(record_change::Column::StudentId.eq(student))
+        .order_by_desc(record_change::Column::ChangedAt)
+        .order_by_desc(record_change::Column::Id)
+        .limit(first);
+    let rows = visible(ctx, Kind::RecordChange, &shapes::record_change(), select, change_target).await?;
+    if let (Some(row), Ok(disclosures)) = (rows.first(), ctx.data::<Arc<Disclosures>>()) {
+        disclosures.note(access(ctx)?.principal(), row.student_id, row.school_id, Kind::RecordChange.as_str());
+    }
+    Ok(rows.into_iter().map(RecordChangeEntry).collect())
+}
+
+/// The record a change concerns, for checks.
+fn change_target(row: &record_change::Model) -> Target {
+    Target::Personal { student: row.student_id, school: row.school_id, section: row.section_id, class: row.class_id }
 }
 
 /// One roll-call entry.

@@ -65,7 +65,8 @@ where
 pub mod shapes {
     use super::{Shape, col};
     use entity::{
-        attendance, enrollment, guardian, guardianship, homeroom_class, org, result, section, staff, student,
+        attendance, enrollment, guardian, guardianship, homeroom_class, org, record_change, result, section, staff,
+        student,
     };
 
     pub fn student() -> Shape {
@@ -82,6 +83,16 @@ pub mod shapes {
             student: col(result::Entity, result::Column::StudentId),
             school: col(result::Entity, result::Column::SchoolId),
             section: Some(col(result::Entity, result::Column::SectionId)),
+            class: None,
+        }
+    }
+
+    /// A change to a record of the books, judged on the section it was made in.
+    pub fn record_change() -> Shape {
+        Shape::Personal {
+            student: col(record_change::Entity, record_change::Column::StudentId),
+            school: col(record_change::Entity, record_change::Column::SchoolId),
+            section: Some(col(record_change::Entity, record_change::Column::SectionId)),
             class: None,
         }
     }

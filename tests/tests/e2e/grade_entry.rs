@@ -214,3 +214,81 @@ async fn student_outside(app: &TestApp, section: i64) -> String {
         .unwrap();
     emis::graphql::ids::encode("Student", enrollment.student_id).0
 }
+
+/// Adds a change to `student`'s result in `section` to the history, as a teacher would.
+async fn add_change(app: &TestApp, student: i64, section: i64) {
+    use sea_orm::ActiveValue::Set;
+    let row = entity::student::Entity::find_by_id(student).one(&app.state.db).await.unwrap().unwrap();
+    let change = record_change::ActiveModel {
+        school_id: Set(row.school_id),
+        student_id: Set(student),
+        kind: Set("result".to_owned()),
+        record_id: Set(1),
+        section_id: Set(Some(section)),
+        class_id: Set(None),
+        old_value: Set(Some("6.5".to_owned())),
+        new_value: Set(Some("7.5".to_owned())),
+        reason: Set(Some("chấm lại".to_owned())),
+        changed_by_kind: Set("staff".to_owned()),
+        changed_by_id: Set(1),
+        changed_at: Set(sea_orm::prelude::ChronoUtc::now()),
+        ..Default::default()
+    };
+    record_change::Entity::insert(change).exec(&app.state.db).await.unwrap();
+}
+
+/// The history of `student` as `token` reads it (`None`: the student is not visible).
+async fn history(app: &TestApp, token: &str, student: &str) -> Option<Vec<Value>> {
+    let query = "query($id: ID!) { student(id: $id) { history { kind oldValue newValue reason changedBy } } }";
+    let data = app.data(Some(token), query, json!({ "id": student })).await.unwrap();
+    data["student"]["history"].as_array().cloned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_history_is_for_the_principal_and_the_homeroom_teacher_not_guardians_or_subject_teachers() {
+    let app = TestApp::spawn().await.unwrap();
+    let homeroom = app.sign_in("gvcn").await.unwrap();
+    let class = app
+        .data(Some(&homeroom), "{ me { homeroomClasses { sections { id } students { id } } } }", json!({}))
+        .await
+        .unwrap();
+    let class = &class["me"]["homeroomClasses"][0];
+    let pupil = class["students"][0]["id"].as_str().unwrap().to_owned();
+    let section = class["sections"][0]["id"].as_str().unwrap().to_owned();
+    add_change(&app, decode("Student", &pupil), decode("Section", &section)).await;
+
+    let seen = history(&app, &homeroom, &pupil).await.expect("the homeroom teacher sees the student");
+    assert_eq!(seen.len(), 1);
+    assert_eq!((seen[0]["oldValue"].as_str(), seen[0]["newValue"].as_str()), (Some("6.5"), Some("7.5")));
+    assert_eq!(seen[0]["reason"], "chấm lại");
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    assert_eq!(history(&app, &principal, &pupil).await.map(|h| h.len()), Some(1), "the principal reads it");
+
+    // The guardian sees their child's current results, never who changed them.
+    let guardian = app.sign_in("phuhuynh").await.unwrap();
+    let children = app.data(Some(&guardian), "{ me { children { id } } }", json!({})).await.unwrap();
+    let child = children["me"]["children"][0]["id"].as_str().unwrap().to_owned();
+    let enrollment = entity::enrollment::Entity::find()
+        .filter(entity::enrollment::Column::StudentId.eq(decode("Student", &child)))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let child_section = entity::section::Entity::find()
+        .filter(entity::section::Column::ClassId.eq(enrollment.class_id))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    add_change(&app, decode("Student", &child), child_section.id).await;
+    assert_eq!(history(&app, &guardian, &child).await, Some(Vec::new()), "guardians see current values only");
+    assert_eq!(history(&app, &principal, &child).await.map(|h| h.len()), Some(1));
+
+    // A subject teacher sees the results of their sections, not their history.
+    let teacher = app.sign_in("gvbm").await.unwrap();
+    let taught = scored_column(&app, &teacher).await;
+    let (student, _) = &taught.students[0];
+    add_change(&app, decode("Student", student), decode("Section", &taught.section)).await;
+    assert_eq!(history(&app, &teacher, student).await, Some(Vec::new()));
+    app.stop().await.unwrap();
+}
