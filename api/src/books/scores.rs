@@ -249,9 +249,10 @@ async fn write(
                 match result::Entity::insert(row).exec(&txn).await {
                     Ok(inserted) => inserted.last_insert_id,
                     // Another device created it first (one result per student and column).
+                    // PostgreSQL has aborted the transaction: stop here and refuse the call.
                     Err(error) if is_unique_violation(&error) => {
                         conflicts.push(ids::encode("Student", student));
-                        continue;
+                        break;
                     }
                     Err(error) => return Err(error.into()),
                 }

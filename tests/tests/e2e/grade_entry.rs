@@ -292,3 +292,29 @@ async fn the_history_is_for_the_principal_and_the_homeroom_teacher_not_guardians
     assert_eq!(history(&app, &teacher, student).await, Some(Vec::new()));
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_devices_creating_one_result_at_once_give_one_result_and_one_conflict() {
+    let app = TestApp::spawn().await.unwrap();
+    let token = app.sign_in("gvbm").await.unwrap();
+    let column = scored_column(&app, &token).await;
+    let (student, _) = column.students[0].clone();
+    result::Entity::delete_many()
+        .filter(result::Column::AssessmentId.eq(decode("Assessment", &column.id)))
+        .filter(result::Column::StudentId.eq(decode("Student", &student)))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let call = |score: f64| {
+        let entries = json!([{ "studentId": student, "score": score, "version": null }]);
+        app.graphql(Some(&token), RECORD, json!({ "column": column.id, "entries": entries }))
+    };
+    let (first, second) = tokio::join!(call(3.0), call(4.0));
+    let (first, second) = (first.unwrap(), second.unwrap());
+    let codes = [error_code(&first), error_code(&second)];
+    assert!(codes.contains(&None) && codes.contains(&Some("CONFLICT")), "{first} {second}");
+    let winner = if codes[0].is_none() { 30 } else { 40 };
+    let row = stored(&app, &column).await.into_iter().find(|row| row.0 == decode("Student", &student)).unwrap();
+    assert_eq!((row.1, row.2), (Some(winner), 1), "the winner's score is kept, once");
+    app.stop().await.unwrap();
+}
