@@ -60,6 +60,11 @@ pub struct Config {
     /// Log output: `text` or `json`.
     #[arg(long, env = "EMIS_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
+
+    /// How often an open subscription looks for new notifications and checks that its
+    /// caller's access still holds, in milliseconds.
+    #[arg(long, env = "EMIS_SUBSCRIPTION_POLL_MS", default_value_t = 1000)]
+    pub subscription_poll_ms: u64,
 }
 
 impl Config {
@@ -79,7 +84,13 @@ impl Config {
             max_complexity: 5000,
             otlp_endpoint: None,
             log_format: "text".to_owned(),
+            subscription_poll_ms: 1000,
         }
+    }
+
+    /// How often an open subscription polls.
+    pub fn subscription_poll(&self) -> Duration {
+        Duration::from_millis(self.subscription_poll_ms.max(10))
     }
 
     /// How often to check the policy files, if at all.

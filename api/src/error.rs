@@ -24,6 +24,8 @@ pub enum ApiError {
     Conflict {
         records: Vec<async_graphql::ID>,
     },
+    /// The book is locked: a change needs a reason, and waits for the principal's approval.
+    Locked,
     /// The record does not exist or the caller may not change it (never told apart).
     NotPermitted,
     Internal,
@@ -39,6 +41,18 @@ pub struct EntryProblem {
     pub en: String,
 }
 
+impl EntryProblem {
+    /// A problem with `field` of the entry for `record`, in both languages.
+    pub fn new(record: async_graphql::ID, field: &'static str, vi: &str, en: &str) -> Self {
+        Self { record, field, vi: vi.to_owned(), en: en.to_owned() }
+    }
+
+    /// An entry whose `field` does not hold a student's id.
+    pub fn not_a_student(record: async_graphql::ID, field: &'static str) -> Self {
+        Self::new(record, field, "không phải mã học sinh", "not a student id")
+    }
+}
+
 impl ApiError {
     /// The stable code clients switch on.
     pub fn code(&self) -> &'static str {
@@ -48,6 +62,7 @@ impl ApiError {
             Self::Throttled => "THROTTLED",
             Self::BadInput { .. } | Self::InvalidEntries(_) => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
+            Self::Locked => "LOCKED",
             Self::NotPermitted => "FORBIDDEN",
             Self::Internal => "INTERNAL",
         }
@@ -84,6 +99,10 @@ impl ApiError {
                  {n} entries were changed by someone else since you loaded them, nothing was saved; reload them",
                 n = records.len()
             ),
+            Self::Locked => "Sổ đã khóa: hãy ghi lý do để gửi hiệu trưởng phê duyệt, không có gì được lưu / \
+                             the book is locked: give a reason to send the change for the principal's approval, \
+                             nothing was saved"
+                .to_owned(),
             Self::NotPermitted => "Không tồn tại hoặc bạn không có quyền thay đổi / \
                                    does not exist, or you may not change it"
                 .to_owned(),

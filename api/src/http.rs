@@ -1,4 +1,6 @@
-//! The HTTP transport: `POST`/`GET /graphql` (GraphQL over HTTP), `/graphiql` (served
+//! The HTTP transport: `POST`/`GET /graphql` (GraphQL over HTTP), `/graphql/ws`
+//! (subscriptions over WebSocket, graphql-ws or the older graphql-transport-ws; the access
+//! token comes in `connection_init` as `{"Authorization": "Bearer …"}`), `/graphiql` (served
 //! offline from embedded assets), `/healthz` (the process
 //! runs), `/readyz` (the database answers), `/metrics` (counters, no personal data). This
 //! layer only authenticates the bearer token and hands the request to the schema.
@@ -7,12 +9,13 @@ use crate::auth::{Principal, session};
 use crate::disclosure::{Disclosures, Recipient, purpose_from_header};
 use crate::error::ApiError;
 use crate::graphql::documents::DocumentCache;
+use crate::graphql::notifications::ConnectionToken;
 use crate::graphql::{EmisSchema, request_data};
 use crate::privacy::{Access, INCONSISTENCIES};
 use crate::state::AppState;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -33,6 +36,7 @@ struct Http {
 pub fn router(state: Arc<AppState>, schema: EmisSchema) -> Router {
     Router::new()
         .route("/graphql", get(graphql).post(graphql))
+        .route("/graphql/ws", get(subscriptions))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
@@ -78,6 +82,38 @@ async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLR
         http.state.disclosures.append(recipient, disclosures.take());
     }
     GraphQLResponse::from(response).into_response()
+}
+
+/// A WebSocket for subscriptions: it opens only for a token that signs in, and each
+/// subscription checks the token and the caller's access again as it runs.
+async fn subscriptions(State(http): State<Http>, protocol: GraphQLProtocol, upgrade: WebSocketUpgrade) -> Response {
+    let Http { state, schema, .. } = http;
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload| connection_init(state, payload))
+                .serve()
+        })
+        .into_response()
+}
+
+/// Accepts a connection whose `connection_init` payload carries a token that signs in.
+async fn connection_init(
+    state: Arc<AppState>,
+    payload: serde_json::Value,
+) -> async_graphql::Result<async_graphql::Data> {
+    let header = ["Authorization", "authorization"].iter().find_map(|name| payload.get(*name)?.as_str());
+    let token = header.and_then(|value| value.strip_prefix("Bearer ")).map(str::trim);
+    let Some(token) = token else { return Err(ApiError::Unauthenticated.into()) };
+    match session::authenticate(&state.db, token).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return Err(ApiError::Unauthenticated.into()),
+        Err(error) => return Err(ApiError::internal(error).into()),
+    }
+    let mut data = async_graphql::Data::default();
+    data.insert(ConnectionToken(Arc::from(token)));
+    Ok(data)
 }
 
 fn error_response(error: ApiError) -> Response {

@@ -34,7 +34,9 @@ impl Kind {
             | Kind::Enrollment
             | Kind::Result
             | Kind::Attendance
-            | Kind::RecordChange => PERSONAL,
+            | Kind::RecordChange
+            | Kind::ChangeRequest
+            | Kind::LeaveRequest => PERSONAL,
         }
     }
 

@@ -167,6 +167,10 @@ vocabulary! {
         /// The history of the books' records: who changed a score, when, from what to what,
         /// and why.
         RecordChange => "record_change",
+        /// A change to a locked book waiting for approval, with its reason and decision.
+        ChangeRequest => "change_request",
+        /// A guardian's request that their child be excused (đơn xin phép), and its decision.
+        LeaveRequest => "leave_request",
         /// The log of who was shown what.
         Disclosure => "disclosure",
     }
@@ -219,7 +223,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 24, 5));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 26, 5));
         assert_eq!(Relationship::ALL.len(), 7);
     }
 

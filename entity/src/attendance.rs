@@ -1,5 +1,6 @@
 //! `attendance`: the roll-call book — one row per student, date and half-day session (and
-//! optionally period) that was not plain presence.
+//! optionally period) that was recorded as other than plain presence; an entry corrected
+//! back to presence keeps its row, with status `present`.
 
 use sea_orm::entity::prelude::*;
 

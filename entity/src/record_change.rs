@@ -24,6 +24,8 @@ pub struct Model {
     pub changed_by_kind: String,
     pub changed_by_id: i64,
     pub changed_at: DateTimeUtc,
+    /// The staff member (a principal) who approved a change made after the book was locked.
+    pub approved_by_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,8 @@ mod m20261128_000005_security;
 mod m20261129_000006_student_search;
 mod m20261129_000007_exchange;
 mod m20261129_000008_record_change;
+mod m20261201_000009_book_locks;
+mod m20261201_000010_roll_call;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -35,6 +37,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_student_search::Migration),
             Box::new(m20261129_000007_exchange::Migration),
             Box::new(m20261129_000008_record_change::Migration),
+            Box::new(m20261201_000009_book_locks::Migration),
+            Box::new(m20261201_000010_roll_call::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::columns::{create_all, foreign, id, index, reference, reference_null};
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::{big_integer, string, string_null, timestamp_with_time_zone};
+use sea_orm_migration::schema::{big_integer, big_integer_null, string, string_null, timestamp_with_time_zone};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -32,6 +32,8 @@ impl MigrationTrait for Migration {
                 .col(string("changed_by_kind"))
                 .col(big_integer("changed_by_id"))
                 .col(timestamp_with_time_zone("changed_at"))
+                // the principal who approved a change made after the book was locked
+                .col(big_integer_null("approved_by_id"))
                 .foreign_key(&mut foreign("record_change", "student_id", "student"))
                 .take(),
         ];

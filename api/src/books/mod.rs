@@ -1,5 +1,9 @@
-//! The writing side of the school books: what teachers, homeroom teachers and principals
-//! record, each write decided by the same privacy layer as reads (the policy's `write`,
-//! `approve` and `lock` actions) and kept in the books' history (`record_change`).
+//! The writing side of the school books: what teachers, homeroom teachers, principals and
+//! guardians record, each write decided by the same privacy layer as reads (the policy's
+//! `write`, `approve` and `lock` actions) and kept in the books' history (`record_change`).
 
+pub mod changes;
+pub mod leave;
+pub mod locks;
+pub mod roll_call;
 pub mod scores;

@@ -9,8 +9,14 @@
 //! written. Two devices cannot lose each other's update: each entry carries the version the
 //! client last read, a stored result is only changed at that version, and a mismatch refuses
 //! the whole call with the students concerned. Every change is kept in `record_change`.
+//!
+//! Once the principal has locked the column's book ([`super::locks`]), a call changes
+//! nothing directly: with a reason its entries become requests for the principal's approval
+//! ([`super::changes`]), without one it is refused as locked.
 
-use crate::auth::principal::active_on;
+use super::changes::{self, Proposal};
+use super::locks;
+use crate::auth::principal::{Account, active_on};
 use crate::error::{ApiError, EntryProblem};
 use crate::graphql::ids;
 use crate::privacy::{Access, Target};
@@ -19,12 +25,13 @@ use emis_authz::{Action, Kind};
 use entity::{AssessmentMode, assessment, enrollment, record_change, result, section, subject};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _,
+    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait as _,
+    QueryFilter as _, QuerySelect as _,
 };
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
-/// Longest comment kept with a score, in characters.
-const MAX_COMMENT: usize = 500;
+/// Longest comment kept with a score, or reason given for a change, in characters.
+pub const MAX_COMMENT: usize = 500;
 
 /// One student's entry in an assessment column.
 #[derive(Clone, Debug)]
@@ -44,22 +51,24 @@ pub struct ScoreEntry {
 pub struct Recorded {
     /// Results created or changed.
     pub changed: usize,
+    /// Change requests made instead, because the book is locked.
+    pub requests: Vec<i64>,
 }
 
 /// An entry checked against the subject: the value to store.
 struct Checked<'e> {
     entry: &'e ScoreEntry,
-    score_tenths: Option<i16>,
-    passed: Option<bool>,
-    comment: Option<String>,
+    mark: Mark,
 }
 
-/// Records `entries` in assessment column `assessment_id` for the caller of `access`.
+/// Records `entries` in assessment column `assessment_id` for the caller of `access`; in a
+/// locked book, asks for them to be approved, giving `reason`.
 pub async fn record(
     db: &DatabaseConnection,
     access: &Access,
     assessment_id: i64,
     entries: &[ScoreEntry],
+    reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Recorded, ApiError> {
     let account = access.principal().account.ok_or(ApiError::Unauthenticated)?;
@@ -91,7 +100,22 @@ pub async fn record(
     if !problems.is_empty() {
         return Err(ApiError::InvalidEntries(problems));
     }
-    write(db, &column, &section, &checked, account, now).await
+    let reason = changes::reason(reason)?;
+    if locks::in_force(db, section.school_id, section.id, column.semester_id).await?.is_some() {
+        let Some(reason) = reason else { return Err(ApiError::Locked) };
+        let proposals: Vec<Proposal> = checked
+            .into_iter()
+            .map(|entry| Proposal {
+                student: entry.entry.student,
+                mark: entry.mark,
+                expected: entry.entry.expected_version,
+            })
+            .collect();
+        let requests = changes::request(db, &column, &section, &proposals, &reason, account, now).await?;
+        return Ok(Recorded { changed: 0, requests });
+    }
+    let provenance = Provenance { changed_by: account, approved_by: None, reason, now };
+    write(db, &column, &section, &checked, &provenance).await
 }
 
 /// The students of `entries` enrolled in class `class` on `today`.
@@ -123,12 +147,8 @@ fn check<'e>(
     let mut checked = Vec::new();
     let mut seen = BTreeSet::new();
     for entry in entries {
-        let problem = |field: &'static str, vi: &str, en: &str| EntryProblem {
-            record: ids::encode("Student", entry.student),
-            field,
-            vi: vi.to_owned(),
-            en: en.to_owned(),
-        };
+        let problem =
+            |field, vi: &str, en: &str| EntryProblem::new(ids::encode("Student", entry.student), field, vi, en);
         let before = problems.len();
         if !seen.insert(entry.student) {
             problems.push(problem("studentId", "học sinh có mặt hai lần", "the student is listed twice"));
@@ -173,10 +193,138 @@ fn check<'e>(
             ));
         }
         if problems.len() == before {
-            checked.push(Checked { entry, score_tenths, passed: entry.passed, comment: comment.map(str::to_owned) });
+            let mark = Mark { score_tenths, passed: entry.passed, comment: comment.map(str::to_owned) };
+            checked.push(Checked { entry, mark });
         }
     }
     (checked, problems)
+}
+
+/// A value for one student's result: what is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    pub score_tenths: Option<i16>,
+    pub passed: Option<bool>,
+    pub comment: Option<String>,
+}
+
+impl Mark {
+    /// The value as the books show it.
+    pub fn shown(&self) -> String {
+        shown(self.score_tenths, self.passed, self.comment.as_deref())
+    }
+
+    /// The value a stored result holds.
+    pub fn of(row: &result::Model) -> Self {
+        Self { score_tenths: row.score_tenths, passed: row.passed, comment: row.comment.clone() }
+    }
+}
+
+/// Who a change is made by, and on what authority, for the history.
+pub struct Provenance {
+    /// The account that made the change (for an approved request: who asked for it).
+    pub changed_by: Account,
+    /// The principal who approved a change to a locked book.
+    pub approved_by: Option<i64>,
+    pub reason: Option<String>,
+    pub now: DateTime<Utc>,
+}
+
+/// How applying one mark ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// The stored result already holds the mark.
+    Unchanged,
+    /// Created or changed, and kept in the history.
+    Changed,
+    /// The stored result is not at the version the client read.
+    Conflict,
+    /// Another writer created the result first; on PostgreSQL the transaction is aborted, so
+    /// the caller must stop and roll back.
+    Raced,
+}
+
+/// Writes `mark` as `student`'s result in `column`, only if the stored result is at
+/// `expected` (`None`: there is none yet), and keeps the change in `record_change`.
+pub async fn apply(
+    txn: &DatabaseTransaction,
+    column: &assessment::Model,
+    section: &section::Model,
+    student: i64,
+    mark: &Mark,
+    expected: Option<i32>,
+    provenance: &Provenance,
+) -> Result<Applied, DbErr> {
+    let old = result::Entity::find()
+        .filter(result::Column::AssessmentId.eq(column.id))
+        .filter(result::Column::StudentId.eq(student))
+        .one(txn)
+        .await?;
+    if old.as_ref().map(|old| old.version) != expected {
+        return Ok(Applied::Conflict);
+    }
+    if old.as_ref().is_some_and(|old| Mark::of(old) == *mark) {
+        return Ok(Applied::Unchanged);
+    }
+    let record_id = match &old {
+        Some(old) => {
+            // Changed only at the version read: a concurrent change makes this miss.
+            let updated = result::Entity::update_many()
+                .col_expr(result::Column::ScoreTenths, Expr::value(mark.score_tenths))
+                .col_expr(result::Column::Passed, Expr::value(mark.passed))
+                .col_expr(result::Column::Comment, Expr::value(mark.comment.clone()))
+                .col_expr(result::Column::Version, Expr::value(old.version + 1))
+                .col_expr(result::Column::UpdatedAt, Expr::value(provenance.now))
+                .filter(result::Column::Id.eq(old.id))
+                .filter(result::Column::Version.eq(old.version))
+                .exec(txn)
+                .await?;
+            if updated.rows_affected != 1 {
+                return Ok(Applied::Conflict);
+            }
+            old.id
+        }
+        None => {
+            let row = result::ActiveModel {
+                external_id: Set(None),
+                school_id: Set(column.school_id),
+                section_id: Set(column.section_id),
+                assessment_id: Set(column.id),
+                semester_id: Set(column.semester_id),
+                student_id: Set(student),
+                score_tenths: Set(mark.score_tenths),
+                passed: Set(mark.passed),
+                comment: Set(mark.comment.clone()),
+                version: Set(1),
+                updated_at: Set(provenance.now),
+                ..Default::default()
+            };
+            match result::Entity::insert(row).exec(txn).await {
+                Ok(inserted) => inserted.last_insert_id,
+                // Another device created it first (one result per student and column).
+                Err(error) if is_unique_violation(&error) => return Ok(Applied::Raced),
+                Err(error) => return Err(error),
+            }
+        }
+    };
+    let change = record_change::ActiveModel {
+        school_id: Set(section.school_id),
+        student_id: Set(student),
+        kind: Set("result".to_owned()),
+        record_id: Set(record_id),
+        section_id: Set(Some(section.id)),
+        class_id: Set(Some(section.class_id)),
+        old_value: Set(old.as_ref().map(|old| Mark::of(old).shown())),
+        new_value: Set(Some(mark.shown())),
+        reason: Set(provenance.reason.clone()),
+        changed_by_kind: Set(provenance.changed_by.kind().to_owned()),
+        changed_by_id: Set(provenance.changed_by.id()),
+        changed_at: Set(provenance.now),
+        approved_by_id: Set(provenance.approved_by),
+        ..Default::default()
+    };
+    record_change::Entity::insert(change).exec(txn).await?;
+    Ok(Applied::Changed)
 }
 
 /// Writes the checked entries in one transaction, each at the version its client read.
@@ -185,96 +333,22 @@ async fn write(
     column: &assessment::Model,
     section: &section::Model,
     checked: &[Checked<'_>],
-    account: crate::auth::principal::Account,
-    now: DateTime<Utc>,
+    provenance: &Provenance,
 ) -> Result<Recorded, ApiError> {
     let txn = crate::db::begin_write(db).await?;
-    let stored: HashMap<i64, result::Model> = result::Entity::find()
-        .filter(result::Column::AssessmentId.eq(column.id))
-        .filter(result::Column::StudentId.is_in(checked.iter().map(|entry| entry.entry.student)))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|row| (row.student_id, row))
-        .collect();
     let mut conflicts = Vec::new();
     let mut recorded = Recorded::default();
     for entry in checked {
         let student = entry.entry.student;
-        let old = stored.get(&student);
-        if old.map(|old| old.version) != entry.entry.expected_version {
-            conflicts.push(ids::encode("Student", student));
-            continue;
-        }
-        if old.is_some_and(|old| {
-            (old.score_tenths, old.passed, old.comment.as_deref())
-                == (entry.score_tenths, entry.passed, entry.comment.as_deref())
-        }) {
-            continue;
-        }
-        let record_id = match old {
-            Some(old) => {
-                // Changed only at the version read: a concurrent change makes this miss.
-                let updated = result::Entity::update_many()
-                    .col_expr(result::Column::ScoreTenths, Expr::value(entry.score_tenths))
-                    .col_expr(result::Column::Passed, Expr::value(entry.passed))
-                    .col_expr(result::Column::Comment, Expr::value(entry.comment.clone()))
-                    .col_expr(result::Column::Version, Expr::value(old.version + 1))
-                    .col_expr(result::Column::UpdatedAt, Expr::value(now))
-                    .filter(result::Column::Id.eq(old.id))
-                    .filter(result::Column::Version.eq(old.version))
-                    .exec(&txn)
-                    .await?;
-                if updated.rows_affected != 1 {
-                    conflicts.push(ids::encode("Student", student));
-                    continue;
-                }
-                old.id
+        match apply(&txn, column, section, student, &entry.mark, entry.entry.expected_version, provenance).await? {
+            Applied::Unchanged => {}
+            Applied::Changed => recorded.changed += 1,
+            Applied::Conflict => conflicts.push(ids::encode("Student", student)),
+            Applied::Raced => {
+                conflicts.push(ids::encode("Student", student));
+                break;
             }
-            None => {
-                let row = result::ActiveModel {
-                    external_id: Set(None),
-                    school_id: Set(column.school_id),
-                    section_id: Set(column.section_id),
-                    assessment_id: Set(column.id),
-                    semester_id: Set(column.semester_id),
-                    student_id: Set(student),
-                    score_tenths: Set(entry.score_tenths),
-                    passed: Set(entry.passed),
-                    comment: Set(entry.comment.clone()),
-                    version: Set(1),
-                    updated_at: Set(now),
-                    ..Default::default()
-                };
-                match result::Entity::insert(row).exec(&txn).await {
-                    Ok(inserted) => inserted.last_insert_id,
-                    // Another device created it first (one result per student and column).
-                    // PostgreSQL has aborted the transaction: stop here and refuse the call.
-                    Err(error) if is_unique_violation(&error) => {
-                        conflicts.push(ids::encode("Student", student));
-                        break;
-                    }
-                    Err(error) => return Err(error.into()),
-                }
-            }
-        };
-        let change = record_change::ActiveModel {
-            school_id: Set(section.school_id),
-            student_id: Set(student),
-            kind: Set("result".to_owned()),
-            record_id: Set(record_id),
-            section_id: Set(Some(section.id)),
-            class_id: Set(Some(section.class_id)),
-            old_value: Set(old.map(|old| shown(old.score_tenths, old.passed, old.comment.as_deref()))),
-            new_value: Set(Some(shown(entry.score_tenths, entry.passed, entry.comment.as_deref()))),
-            reason: Set(None),
-            changed_by_kind: Set(account.kind().to_owned()),
-            changed_by_id: Set(account.id()),
-            changed_at: Set(now),
-            ..Default::default()
-        };
-        record_change::Entity::insert(change).exec(&txn).await?;
-        recorded.changed += 1;
+        }
     }
     if !conflicts.is_empty() {
         txn.rollback().await?;
@@ -326,7 +400,7 @@ mod tests {
         ];
         let (checked, problems) = check(&entries, AssessmentMode::Scored, &in_class);
         assert_eq!(checked.len(), 1);
-        assert_eq!(checked[0].score_tenths, Some(85));
+        assert_eq!(checked[0].mark.score_tenths, Some(85));
         let named: Vec<(i64, &str)> = problems
             .iter()
             .map(|problem| (crate::graphql::ids::decode_as("Student", &problem.record).unwrap(), problem.field))
@@ -339,7 +413,7 @@ mod tests {
         let in_class = BTreeSet::from([1, 2]);
         let entries = [entry(1, None, Some(false)), entry(2, Some(9.0), None)];
         let (checked, problems) = check(&entries, AssessmentMode::Comment, &in_class);
-        assert_eq!((checked.len(), checked[0].passed), (1, Some(false)));
+        assert_eq!((checked.len(), checked[0].mark.passed), (1, Some(false)));
         assert_eq!(problems[0].field, "passed");
     }
 

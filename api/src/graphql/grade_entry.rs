@@ -3,6 +3,7 @@
 //! layer) as every other read of results.
 
 use super::batch::Batcher;
+use super::book_locks::{ChangeRequest, requests};
 use super::context::{signed_in, state};
 use super::ids;
 use super::loaders::{ResultsKey, ResultsOfStudent};
@@ -33,6 +34,8 @@ pub struct RecordScoresPayload {
     pub changed: i32,
     /// The column's results of the students named, as the caller may read them now.
     pub results: Vec<ResultRecord>,
+    /// In a locked book: the change requests made, waiting for the principal's approval.
+    pub requests: Vec<ChangeRequest>,
 }
 
 /// Records `entries` in assessment column `assessment_id`.
@@ -40,6 +43,7 @@ pub async fn record_scores(
     ctx: &Context<'_>,
     assessment_id: &ID,
     entries: Vec<ScoreInput>,
+    reason: Option<&str>,
 ) -> ApiResult<RecordScoresPayload> {
     let access = signed_in(ctx)?;
     let column_id = ids::decode_as("Assessment", assessment_id).ok_or(ApiError::NotPermitted)?;
@@ -54,19 +58,14 @@ pub async fn record_scores(
                 comment: entry.comment,
                 expected_version: entry.version,
             }),
-            None => problems.push(EntryProblem {
-                record: entry.student_id,
-                field: "studentId",
-                vi: "không phải mã học sinh".to_owned(),
-                en: "not a student id".to_owned(),
-            }),
+            None => problems.push(EntryProblem::not_a_student(entry.student_id, "studentId")),
         }
     }
     if !problems.is_empty() {
         return Err(ApiError::InvalidEntries(problems));
     }
     let db = &state(ctx)?.db;
-    let recorded = scores::record(db, access, column_id, &decoded, chrono::Utc::now()).await?;
+    let recorded = scores::record(db, access, column_id, &decoded, reason, chrono::Utc::now()).await?;
     let column = assessment::Entity::find_by_id(column_id).one(db).await?.ok_or(ApiError::NotPermitted)?;
     let loader = ctx.data::<Batcher<ResultsKey, ResultsOfStudent>>().map_err(|_| ApiError::Internal)?;
     let mut results = Vec::new();
@@ -75,5 +74,9 @@ pub async fn record_scores(
         let rows = loader.load_one(key).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
         results.extend(rows.into_iter().filter(|row| row.line.assessment_id == column_id).map(ResultRecord));
     }
-    Ok(RecordScoresPayload { changed: i32::try_from(recorded.changed).unwrap_or(i32::MAX), results })
+    let requests = match recorded.requests.is_empty() {
+        true => Vec::new(),
+        false => requests(ctx, None, Some(&recorded.requests), recorded.requests.len() as u64).await?,
+    };
+    Ok(RecordScoresPayload { changed: i32::try_from(recorded.changed).unwrap_or(i32::MAX), results, requests })
 }

@@ -3,6 +3,7 @@
 //! between callers). Depth and complexity are limited; introspection is a per-deployment setting.
 
 pub mod batch;
+pub mod book_locks;
 pub mod context;
 pub mod disclosures;
 pub mod documents;
@@ -10,10 +11,12 @@ pub mod grade_entry;
 pub mod ids;
 pub mod loaders;
 pub mod mutation;
+pub mod notifications;
 pub mod people;
 pub mod query;
 pub mod read;
 pub mod records;
+pub mod roll_call;
 pub mod school;
 pub mod sensitive;
 pub mod students;
@@ -22,16 +25,16 @@ pub mod tracing;
 use crate::disclosure::Disclosures;
 use crate::privacy::Access;
 use crate::state::AppState;
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 use batch::Batcher;
 use std::sync::Arc;
 
 /// The EMIS schema type.
-pub type EmisSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+pub type EmisSchema = Schema<query::QueryRoot, mutation::MutationRoot, notifications::SubscriptionRoot>;
 
 /// Builds the schema over `state`.
 pub fn build_schema(state: Arc<AppState>) -> EmisSchema {
-    let mut builder = Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
+    let mut builder = Schema::build(query::QueryRoot, mutation::MutationRoot, notifications::SubscriptionRoot)
         .limit_depth(state.config.max_depth)
         .limit_complexity(state.config.max_complexity);
     if tracing::wanted() {
@@ -45,7 +48,7 @@ pub fn build_schema(state: Arc<AppState>) -> EmisSchema {
 
 /// The schema's SDL, as checked in at `api/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription).finish().sdl()
+    Schema::build(query::QueryRoot, mutation::MutationRoot, notifications::SubscriptionRoot).finish().sdl()
 }
 
 /// Attaches the per-request data: the caller's access and fresh loaders.

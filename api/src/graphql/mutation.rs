@@ -52,13 +52,94 @@ impl MutationRoot {
     /// `BAD_USER_INPUT` with `extensions.problems` (student, field, message); entries whose
     /// result changed since the client read it (`version`) as `CONFLICT` with
     /// `extensions.records`; a column that does not exist or may not be written as `FORBIDDEN`.
+    ///
+    /// In a book the principal has locked, nothing is written directly: with a `reason`, the
+    /// entries become change requests for the principal's approval (`requests`); without
+    /// one, the call is refused as `LOCKED`. A reason given to an open book is kept in the
+    /// history.
     async fn record_scores(
         &self,
         ctx: &Context<'_>,
         assessment_id: ID,
         #[graphql(validator(min_items = 1, max_items = 200))] entries: Vec<super::grade_entry::ScoreInput>,
+        reason: Option<String>,
     ) -> ApiResult<super::grade_entry::RecordScoresPayload> {
-        super::grade_entry::record_scores(ctx, &assessment_id, entries).await
+        super::grade_entry::record_scores(ctx, &assessment_id, entries, reason.as_deref()).await
+    }
+    /// Locks the scores of one section (`sectionId`) or of every section of a school
+    /// (`schoolId`) in a semester: after that a change needs a reason and the principal's
+    /// approval. Only those the policy lets lock (the principal) may; locking what is locked
+    /// returns the lock in force.
+    async fn lock_book(
+        &self,
+        ctx: &Context<'_>,
+        semester_id: ID,
+        section_id: Option<ID>,
+        school_id: Option<ID>,
+    ) -> ApiResult<super::book_locks::BookLock> {
+        super::book_locks::lock(ctx, &semester_id, section_id.as_ref(), school_id.as_ref()).await
+    }
+    /// Lifts a lock; it stays on record with who lifted it and when.
+    async fn unlock_book(&self, ctx: &Context<'_>, lock_id: ID) -> ApiResult<super::book_locks::BookLock> {
+        super::book_locks::unlock(ctx, &lock_id).await
+    }
+    /// Approves a change request — the result changes, if no one changed it since the
+    /// request, and the change enters the history with its reason and approver — or rejects
+    /// it. A request is decided once; a result changed meanwhile gives `CONFLICT`.
+    async fn decide_change(
+        &self,
+        ctx: &Context<'_>,
+        request_id: ID,
+        approve: bool,
+        note: Option<String>,
+    ) -> ApiResult<super::book_locks::ChangeRequest> {
+        super::book_locks::decide(ctx, &request_id, approve, note.as_deref()).await
+    }
+    /// Takes a roll call for a class on `date` (today or earlier): one half-day `session`
+    /// (morning | afternoon) or, with `period`, one lesson. Every student of the class is
+    /// present unless listed in `marks`; a student marked before and not listed now is
+    /// present again. Absences covered by an accepted leave request are stored excused. Each
+    /// guardian of a child newly marked absent, late or gone from a period is notified. Only
+    /// the class's homeroom teacher and its teachers may (the policy's `attendance`/`write`);
+    /// the call is checked whole and written whole or not at all.
+    async fn record_attendance(
+        &self,
+        ctx: &Context<'_>,
+        class_id: ID,
+        date: chrono::NaiveDate,
+        session: String,
+        period: Option<i32>,
+        #[graphql(validator(max_items = 200))] marks: Vec<super::roll_call::AttendanceMarkInput>,
+    ) -> ApiResult<super::roll_call::RecordAttendancePayload> {
+        super::roll_call::record(ctx, &class_id, date, &session, period, marks).await
+    }
+    /// A guardian asks for their child to be excused from `from` to `to` (at most 30 days),
+    /// for one `session` or, when it is null, whole days, giving a reason.
+    async fn request_leave(
+        &self,
+        ctx: &Context<'_>,
+        student_id: ID,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        session: Option<String>,
+        reason: String,
+    ) -> ApiResult<super::roll_call::LeaveRequest> {
+        super::roll_call::request_leave(ctx, &student_id, from, to, session.as_deref(), reason).await
+    }
+    /// The homeroom teacher accepts a leave request — the child's unexcused absences in its
+    /// time become excused — or rejects it. A request is decided once.
+    async fn decide_leave(
+        &self,
+        ctx: &Context<'_>,
+        request_id: ID,
+        accept: bool,
+        note: Option<String>,
+    ) -> ApiResult<super::roll_call::LeaveRequest> {
+        super::roll_call::decide_leave(ctx, &request_id, accept, note.as_deref()).await
+    }
+    /// Marks the caller's notifications read; returns how many were unread.
+    async fn mark_notifications_read(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<i32> {
+        super::notifications::mark_read(ctx, &ids).await
     }
     /// Ends the current session: its access and refresh tokens stop working at once.
     async fn sign_out(&self, ctx: &Context<'_>) -> ApiResult<bool> {

@@ -86,6 +86,15 @@ impl Me {
         Ok(sections)
     }
     /// Schools the caller may see.
+    /// What the guardian has been told about their children, newest first (empty for staff).
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+        #[graphql(default = false)] unread_only: bool,
+    ) -> ApiResult<Vec<super::notifications::Notification>> {
+        super::notifications::list(ctx, u64::try_from(first).unwrap_or(50), unread_only).await
+    }
     async fn schools(&self, ctx: &Context<'_>) -> ApiResult<Vec<School>> {
         school::schools(ctx).await
     }
@@ -174,6 +183,28 @@ impl QueryRoot {
     ) -> ApiResult<Vec<super::disclosures::DisclosureEntry>> {
         signed_in(ctx)?;
         super::disclosures::entries(ctx, sea_orm::Condition::all(), u64::try_from(first).unwrap_or(50)).await
+    }
+    /// Changes asked for in locked books that the caller may read, newest first: the
+    /// principal's school's, a teacher's sections'. `status`: pending (default), approved,
+    /// rejected, or null for all.
+    async fn change_requests(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "Some(\"pending\".to_owned())")] status: Option<String>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+    ) -> ApiResult<Vec<super::book_locks::ChangeRequest>> {
+        super::book_locks::requests(ctx, status.as_deref(), None, u64::try_from(first).unwrap_or(50)).await
+    }
+    /// Leave requests the caller may read, newest first: a guardian's children's, a homeroom
+    /// teacher's class's, a principal's school's. `status`: pending (default), accepted,
+    /// rejected, or null for all.
+    async fn leave_requests(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "Some(\"pending\".to_owned())")] status: Option<String>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+    ) -> ApiResult<Vec<super::roll_call::LeaveRequest>> {
+        super::roll_call::leave_requests(ctx, status.as_deref(), u64::try_from(first).unwrap_or(50)).await
     }
     /// Any record by global id; null when it does not exist or may not be seen.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {

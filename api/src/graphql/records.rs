@@ -121,6 +121,10 @@ impl RecordChangeEntry {
         let kind = if self.0.changed_by_kind == "guardian" { "Guardian" } else { "Staff" };
         ids::encode(kind, self.0.changed_by_id)
     }
+    /// The principal who approved a change made after the book was locked.
+    async fn approved_by(&self) -> Option<ID> {
+        self.0.approved_by_id.map(|staff| ids::encode("Staff", staff))
+    }
 }
 
 /// The newest `first` changes to `student`'s records the caller may read (the history holds

@@ -191,6 +191,15 @@ impl Section {
     async fn students(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {
         roster(ctx, self.0.class_id).await
     }
+    /// The lock on the section's scores in a semester (default: the current one) — its own
+    /// or its school's — or null while the book is open.
+    async fn lock(&self, ctx: &Context<'_>, semester_id: Option<ID>) -> ApiResult<Option<super::book_locks::BookLock>> {
+        let semester = super::records::semester_or_current(ctx, semester_id.as_ref().map(|id| id.as_str())).await?;
+        let Some(semester) = semester else { return Ok(None) };
+        let db = &super::context::state(ctx)?.db;
+        let lock = crate::books::locks::in_force(db, self.0.school_id, self.0.id, semester).await?;
+        Ok(lock.map(super::book_locks::BookLock))
+    }
     /// The section's assessment columns in a semester (default: the current one), in book
     /// order: regular ones by number, then the mid-term and the end-of-term. The columns are
     /// the book's structure; the results in them are read through each student.

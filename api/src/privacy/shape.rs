@@ -65,8 +65,8 @@ where
 pub mod shapes {
     use super::{Shape, col};
     use entity::{
-        attendance, enrollment, guardian, guardianship, homeroom_class, org, record_change, result, section, staff,
-        student,
+        attendance, change_request, enrollment, guardian, guardianship, homeroom_class, leave_request, notification,
+        org, record_change, result, section, staff, student,
     };
 
     pub fn student() -> Shape {
@@ -94,6 +94,36 @@ pub mod shapes {
             school: col(record_change::Entity, record_change::Column::SchoolId),
             section: Some(col(record_change::Entity, record_change::Column::SectionId)),
             class: None,
+        }
+    }
+
+    /// A change asked for in a locked book, judged on the section it was asked in.
+    pub fn change_request() -> Shape {
+        Shape::Personal {
+            student: col(change_request::Entity, change_request::Column::StudentId),
+            school: col(change_request::Entity, change_request::Column::SchoolId),
+            section: Some(col(change_request::Entity, change_request::Column::SectionId)),
+            class: None,
+        }
+    }
+
+    /// A notification to a guardian, judged as the roll-call entry it tells of.
+    pub fn notification() -> Shape {
+        Shape::Personal {
+            student: col(notification::Entity, notification::Column::StudentId),
+            school: col(notification::Entity, notification::Column::SchoolId),
+            section: None,
+            class: Some(col(notification::Entity, notification::Column::ClassId)),
+        }
+    }
+
+    /// A leave request, judged on the class it was made for.
+    pub fn leave_request() -> Shape {
+        Shape::Personal {
+            student: col(leave_request::Entity, leave_request::Column::StudentId),
+            school: col(leave_request::Entity, leave_request::Column::SchoolId),
+            section: None,
+            class: Some(col(leave_request::Entity, leave_request::Column::ClassId)),
         }
     }
 

@@ -8,23 +8,24 @@ use entity::{record_change, result, teaching_assignment};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 
-const RECORD: &str = "mutation($column: ID!, $entries: [ScoreInput!]!) {
+pub const RECORD: &str = "mutation($column: ID!, $entries: [ScoreInput!]!) {
     recordScores(assessmentId: $column, entries: $entries) { changed results { score version assessmentId } }
 }";
 
 /// A scored section of the subject teacher, its first regular column, and each student's
 /// (id, version of their result in that column, if any).
-struct Column {
-    section: String,
-    id: String,
-    students: Vec<(String, Option<i64>)>,
+pub struct Column {
+    pub section: String,
+    pub id: String,
+    pub semester: String,
+    pub students: Vec<(String, Option<i64>)>,
 }
 
-async fn scored_column(app: &TestApp, token: &str) -> Column {
+pub async fn scored_column(app: &TestApp, token: &str) -> Column {
     let data = app
         .data(
             Some(token),
-            "{ me { sections { id subject { assessment } assessments { id kind sequence }
+            "{ me { sections { id subject { assessment } assessments { id kind sequence semesterId }
                 students { id results { assessmentId version } } } } }",
             json!({}),
         )
@@ -55,7 +56,8 @@ async fn scored_column(app: &TestApp, token: &str) -> Column {
             (student["id"].as_str().unwrap().to_owned(), version)
         })
         .collect();
-    Column { section: section["id"].as_str().unwrap().to_owned(), id, students }
+    let semester = column["semesterId"].as_str().unwrap().to_owned();
+    Column { section: section["id"].as_str().unwrap().to_owned(), id, semester, students }
 }
 
 fn entries(column: &Column, score: impl Fn(usize) -> Value) -> Value {
@@ -68,7 +70,7 @@ fn entries(column: &Column, score: impl Fn(usize) -> Value) -> Value {
 }
 
 /// (student id, score in tenths, version) of every result of the column, from the database.
-async fn stored(app: &TestApp, column: &Column) -> Vec<(i64, Option<i16>, i32)> {
+pub async fn stored(app: &TestApp, column: &Column) -> Vec<(i64, Option<i16>, i32)> {
     let id = decode("Assessment", &column.id);
     let mut rows: Vec<_> = result::Entity::find()
         .filter(result::Column::AssessmentId.eq(id))
@@ -82,7 +84,7 @@ async fn stored(app: &TestApp, column: &Column) -> Vec<(i64, Option<i16>, i32)> 
     rows
 }
 
-fn decode(kind: &str, id: &str) -> i64 {
+pub fn decode(kind: &str, id: &str) -> i64 {
     emis::graphql::ids::decode_as(kind, id).unwrap()
 }
 

@@ -3,6 +3,7 @@
 
 mod agreement;
 mod attacks;
+mod book_locks;
 mod disclosures;
 mod grade_entry;
 mod instances;
@@ -10,7 +11,9 @@ mod killed_import;
 mod oneroster;
 mod policy_reload;
 mod roles;
+mod roll_call;
 mod schema;
 mod sessions;
 mod startup;
+mod subscriptions;
 mod traces;

@@ -1,0 +1,176 @@
+//! Changes to a locked book. A teacher's change to a locked section is kept as a request,
+//! with its reason and the version of the result it was made against; the principal (the
+//! policy's `result`/`approve`) approves it — the result is changed, if it is still at that
+//! version, and the change enters the history with its reason and approver — or rejects it,
+//! changing nothing. A request is decided once.
+
+use super::scores::{Applied, MAX_COMMENT, Mark, Provenance, apply};
+use crate::auth::principal::Account;
+use crate::error::ApiError;
+use crate::graphql::ids;
+use crate::privacy::{Access, Target};
+use chrono::{DateTime, Utc};
+use emis_authz::{Action, Kind};
+use entity::{assessment, change_request, result, section};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
+use std::collections::HashMap;
+
+/// The status of a request waiting for a decision.
+pub const PENDING: &str = "pending";
+pub const APPROVED: &str = "approved";
+pub const REJECTED: &str = "rejected";
+
+/// One student's new value, asked for at the version the client read.
+pub struct Proposal {
+    pub student: i64,
+    pub mark: Mark,
+    pub expected: Option<i32>,
+}
+
+/// A reason as given: trimmed, `None` when empty; refused when too long.
+pub fn reason(reason: Option<&str>) -> Result<Option<String>, ApiError> {
+    let reason = reason.map(str::trim).filter(|reason| !reason.is_empty());
+    if reason.is_some_and(|reason| reason.chars().count() > MAX_COMMENT) {
+        return Err(ApiError::bad_input(
+            format!("lý do dài quá {MAX_COMMENT} ký tự"),
+            format!("the reason is longer than {MAX_COMMENT} characters"),
+        ));
+    }
+    Ok(reason.map(str::to_owned))
+}
+
+/// Stores a pending request for each proposal that differs from the stored result, all or
+/// none: a proposal made against an older version than the stored one refuses the call.
+pub async fn request(
+    db: &DatabaseConnection,
+    column: &assessment::Model,
+    section: &section::Model,
+    proposals: &[Proposal],
+    reason: &str,
+    account: Account,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, ApiError> {
+    let Account::Staff(requester) = account else { return Err(ApiError::NotPermitted) };
+    let txn = crate::db::begin_write(db).await?;
+    let stored: HashMap<i64, result::Model> = result::Entity::find()
+        .filter(result::Column::AssessmentId.eq(column.id))
+        .filter(result::Column::StudentId.is_in(proposals.iter().map(|proposal| proposal.student)))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|row| (row.student_id, row))
+        .collect();
+    let mut conflicts = Vec::new();
+    let mut requests = Vec::new();
+    for proposal in proposals {
+        let old = stored.get(&proposal.student);
+        if old.map(|old| old.version) != proposal.expected {
+            conflicts.push(ids::encode("Student", proposal.student));
+            continue;
+        }
+        let old_mark = old.map(Mark::of);
+        if old_mark.as_ref() == Some(&proposal.mark) {
+            continue;
+        }
+        let row = change_request::ActiveModel {
+            school_id: Set(section.school_id),
+            student_id: Set(proposal.student),
+            kind: Set("result".to_owned()),
+            section_id: Set(Some(section.id)),
+            class_id: Set(Some(section.class_id)),
+            semester_id: Set(column.semester_id),
+            assessment_id: Set(Some(column.id)),
+            expected_version: Set(proposal.expected),
+            score_tenths: Set(proposal.mark.score_tenths),
+            passed: Set(proposal.mark.passed),
+            comment: Set(proposal.mark.comment.clone()),
+            old_value: Set(old_mark.map(|mark| mark.shown())),
+            new_value: Set(proposal.mark.shown()),
+            reason: Set(reason.to_owned()),
+            status: Set(PENDING.to_owned()),
+            requested_by_id: Set(requester),
+            requested_at: Set(now),
+            decided_by_id: Set(None),
+            decided_at: Set(None),
+            decision_note: Set(None),
+            ..Default::default()
+        };
+        requests.push(change_request::Entity::insert(row).exec(&txn).await?.last_insert_id);
+    }
+    if !conflicts.is_empty() {
+        txn.rollback().await?;
+        return Err(ApiError::Conflict { records: conflicts });
+    }
+    txn.commit().await?;
+    Ok(requests)
+}
+
+/// The record a request concerns, for checks.
+pub fn target(row: &change_request::Model) -> Target {
+    Target::Personal { student: row.student_id, school: row.school_id, section: row.section_id, class: row.class_id }
+}
+
+/// Approves (and applies) or rejects request `id`, with an optional note.
+pub async fn decide(
+    db: &DatabaseConnection,
+    access: &Access,
+    id: i64,
+    approve: bool,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<change_request::Model, ApiError> {
+    let decider = super::locks::staff_account(access)?;
+    let Some(request) = change_request::Entity::find_by_id(id).one(db).await? else {
+        return Err(ApiError::NotPermitted);
+    };
+    if !access.permits(Kind::Result, Action::Approve, target(&request)).await? {
+        return Err(ApiError::NotPermitted);
+    }
+    if request.status != PENDING {
+        return Err(ApiError::bad_input("yêu cầu đã được quyết định", "the request has already been decided"));
+    }
+    let note = reason(note)?;
+    let txn = crate::db::begin_write(db).await?;
+    if approve {
+        let column = match request.assessment_id {
+            Some(column) => assessment::Entity::find_by_id(column).one(&txn).await?,
+            None => None,
+        };
+        let section = match request.section_id {
+            Some(section) => section::Entity::find_by_id(section).one(&txn).await?,
+            None => None,
+        };
+        let (Some(column), Some(section)) = (column, section) else { return Err(ApiError::Internal) };
+        let mark =
+            Mark { score_tenths: request.score_tenths, passed: request.passed, comment: request.comment.clone() };
+        let provenance = Provenance {
+            changed_by: Account::Staff(request.requested_by_id),
+            approved_by: Some(decider),
+            reason: Some(request.reason.clone()),
+            now,
+        };
+        let applied = apply(&txn, &column, &section, request.student_id, &mark, request.expected_version, &provenance);
+        if matches!(applied.await?, Applied::Conflict | Applied::Raced) {
+            txn.rollback().await?;
+            return Err(ApiError::Conflict { records: vec![ids::encode("Student", request.student_id)] });
+        }
+    }
+    let decided = change_request::Entity::update_many()
+        .col_expr(change_request::Column::Status, Expr::value(if approve { APPROVED } else { REJECTED }))
+        .col_expr(change_request::Column::DecidedById, Expr::value(decider))
+        .col_expr(change_request::Column::DecidedAt, Expr::value(now))
+        .col_expr(change_request::Column::DecisionNote, Expr::value(note))
+        .filter(change_request::Column::Id.eq(id))
+        .filter(change_request::Column::Status.eq(PENDING))
+        .exec(&txn)
+        .await?;
+    if decided.rows_affected != 1 {
+        // Decided meanwhile by someone else.
+        txn.rollback().await?;
+        return Err(ApiError::Conflict { records: vec![ids::encode("ChangeRequest", id)] });
+    }
+    let row = change_request::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?;
+    txn.commit().await?;
+    Ok(row)
+}

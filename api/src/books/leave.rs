@@ -1,0 +1,194 @@
+//! Leave requests (đơn xin phép): a guardian asks for their own child to be excused for some
+//! days and sessions (the policy's `leave_request`/`write` through `guardian_of`); the
+//! homeroom teacher accepts or rejects it (`leave_request`/`approve` through `homeroom_of`).
+//! Accepting turns the child's unexcused absences in that time excused, each change kept in
+//! the history, and a roll call taken later in that time stores them excused from the start.
+
+use super::roll_call::keep_change;
+use crate::auth::principal::{Account, active_on};
+use crate::error::ApiError;
+use crate::privacy::{Access, Target};
+use chrono::{DateTime, NaiveDate, Utc};
+use emis_authz::{Action, Kind};
+use entity::{AttendanceStatus, DaySession, attendance, enrollment, leave_request, student};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _,
+    QueryFilter as _, QuerySelect as _,
+};
+use std::collections::BTreeSet;
+
+pub const PENDING: &str = "pending";
+pub const ACCEPTED: &str = "accepted";
+pub const REJECTED: &str = "rejected";
+/// `sessions` of a request for whole days.
+pub const ALL_DAY: &str = "all";
+
+/// Longest request, in days.
+const MAX_DAYS: i64 = 30;
+
+/// What a guardian asks for.
+#[derive(Clone, Debug)]
+pub struct Asked {
+    pub student: i64,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// `None`: whole days.
+    pub session: Option<DaySession>,
+    pub reason: String,
+}
+
+/// Stores the caller's request, pending the homeroom teacher's decision.
+pub async fn submit(
+    db: &DatabaseConnection,
+    access: &Access,
+    asked: &Asked,
+    now: DateTime<Utc>,
+) -> Result<leave_request::Model, ApiError> {
+    let Some(Account::Guardian(guardian)) = access.principal().account else { return Err(ApiError::NotPermitted) };
+    let Some(child) = student::Entity::find_by_id(asked.student).one(db).await? else {
+        return Err(ApiError::NotPermitted);
+    };
+    if !access.permits(Kind::LeaveRequest, Action::Write, Target::student(child.id, child.school_id)).await? {
+        return Err(ApiError::NotPermitted);
+    }
+    if asked.to < asked.from || (asked.to - asked.from).num_days() >= MAX_DAYS {
+        return Err(ApiError::bad_input(
+            format!("từ ngày phải trước đến ngày, nhiều nhất {MAX_DAYS} ngày"),
+            format!("the first day must come before the last, at most {MAX_DAYS} days"),
+        ));
+    }
+    let reason = super::changes::reason(Some(&asked.reason))?
+        .ok_or_else(|| ApiError::bad_input("cần ghi lý do", "a reason is needed"))?;
+    let class: Option<(i64, i64)> = enrollment::Entity::find()
+        .select_only()
+        .column(enrollment::Column::ClassId)
+        .column(enrollment::Column::SchoolId)
+        .filter(enrollment::Column::StudentId.eq(child.id))
+        .filter(active_on(
+            enrollment::Column::StartsOn,
+            enrollment::Column::EndsOn,
+            asked.from.max(access.principal().today),
+        ))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let Some((class, school)) = class else {
+        return Err(ApiError::bad_input(
+            "học sinh không học lớp nào vào những ngày đó",
+            "the student is in no class then",
+        ));
+    };
+    let row = leave_request::ActiveModel {
+        school_id: Set(school),
+        student_id: Set(child.id),
+        class_id: Set(class),
+        guardian_id: Set(guardian),
+        from_date: Set(asked.from),
+        to_date: Set(asked.to),
+        sessions: Set(asked.session.map_or(ALL_DAY, DaySession::as_str).to_owned()),
+        reason: Set(reason),
+        status: Set(PENDING.to_owned()),
+        submitted_at: Set(now),
+        decided_by_id: Set(None),
+        decided_at: Set(None),
+        decision_note: Set(None),
+        ..Default::default()
+    };
+    let id = leave_request::Entity::insert(row).exec(db).await?.last_insert_id;
+    leave_request::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::Internal)
+}
+
+/// The record a request concerns, for checks: the student in the class it was made for.
+pub fn target(row: &leave_request::Model) -> Target {
+    Target::student_in_class(row.student_id, row.school_id, row.class_id)
+}
+
+/// Accepts or rejects request `id`; accepting excuses the absences it covers.
+pub async fn decide(
+    db: &DatabaseConnection,
+    access: &Access,
+    id: i64,
+    accept: bool,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<leave_request::Model, ApiError> {
+    let decider = super::locks::staff_account(access)?;
+    let Some(request) = leave_request::Entity::find_by_id(id).one(db).await? else {
+        return Err(ApiError::NotPermitted);
+    };
+    if !access.permits(Kind::LeaveRequest, Action::Approve, target(&request)).await? {
+        return Err(ApiError::NotPermitted);
+    }
+    if request.status != PENDING {
+        return Err(ApiError::bad_input("đơn đã được quyết định", "the request has already been decided"));
+    }
+    let note = super::changes::reason(note)?;
+    let txn = crate::db::begin_write(db).await?;
+    let decided = leave_request::Entity::update_many()
+        .col_expr(leave_request::Column::Status, Expr::value(if accept { ACCEPTED } else { REJECTED }))
+        .col_expr(leave_request::Column::DecidedById, Expr::value(decider))
+        .col_expr(leave_request::Column::DecidedAt, Expr::value(now))
+        .col_expr(leave_request::Column::DecisionNote, Expr::value(note))
+        .filter(leave_request::Column::Id.eq(id))
+        .filter(leave_request::Column::Status.eq(PENDING))
+        .exec(&txn)
+        .await?;
+    if decided.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(ApiError::Conflict { records: vec![crate::graphql::ids::encode("LeaveRequest", id)] });
+    }
+    if accept {
+        let absences = attendance::Entity::find()
+            .filter(attendance::Column::StudentId.eq(request.student_id))
+            .filter(attendance::Column::Date.between(request.from_date, request.to_date))
+            .filter(attendance::Column::Status.eq(AttendanceStatus::Unexcused.as_str()))
+            .filter(sessions_condition(&request.sessions))
+            .all(&txn)
+            .await?;
+        let reason = Some(format!("đơn xin phép / leave request #{}", request.id));
+        for absence in absences {
+            attendance::Entity::update_many()
+                .col_expr(attendance::Column::Status, Expr::value(AttendanceStatus::Excused.as_str()))
+                .filter(attendance::Column::Id.eq(absence.id))
+                .exec(&txn)
+                .await?;
+            let excused =
+                attendance::Model { status: AttendanceStatus::Excused.as_str().to_owned(), ..absence.clone() };
+            let old = super::roll_call::shown(&absence);
+            keep_change(&txn, &excused, Some(old), Account::Staff(decider), reason.clone(), now).await?;
+        }
+    }
+    let row = leave_request::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The students of `class` with an accepted request covering `date` and `session`.
+pub async fn excused_students(
+    db: &impl ConnectionTrait,
+    class: i64,
+    date: NaiveDate,
+    session: DaySession,
+) -> Result<BTreeSet<i64>, DbErr> {
+    let students: Vec<i64> = leave_request::Entity::find()
+        .select_only()
+        .column(leave_request::Column::StudentId)
+        .filter(leave_request::Column::ClassId.eq(class))
+        .filter(leave_request::Column::Status.eq(ACCEPTED))
+        .filter(leave_request::Column::FromDate.lte(date))
+        .filter(leave_request::Column::ToDate.gte(date))
+        .filter(leave_request::Column::Sessions.is_in([ALL_DAY, session.as_str()]))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(students.into_iter().collect())
+}
+
+/// The attendance rows of the sessions a request names.
+fn sessions_condition(sessions: &str) -> Condition {
+    match sessions {
+        ALL_DAY => Condition::all(),
+        session => Condition::all().add(attendance::Column::Session.eq(session)),
+    }
+}

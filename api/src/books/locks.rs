@@ -1,0 +1,152 @@
+//! Locking the books: the principal locks one section's semester, or every section of the
+//! school in a semester (the policy's `result`/`lock`, through the privacy layer). While a
+//! lock is in force, scores are not written directly: a change needs a reason and the
+//! principal's approval ([`super::changes`]). Lifting a lock keeps it on record.
+
+use crate::auth::principal::Account;
+use crate::error::ApiError;
+use crate::privacy::{Access, Target};
+use chrono::{DateTime, Utc};
+use emis_authz::{Action, Kind};
+use entity::{OrgKind, book_lock, org, section, semester};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _,
+    QueryFilter as _,
+};
+
+/// What a lock covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// One section.
+    Section(i64),
+    /// Every section of one school.
+    School(i64),
+}
+
+/// The lock in force on `section` (of `school`) in `semester`: its own, or its school's.
+pub async fn in_force(
+    db: &impl ConnectionTrait,
+    school: i64,
+    section: i64,
+    semester: i64,
+) -> Result<Option<book_lock::Model>, DbErr> {
+    book_lock::Entity::find()
+        .filter(book_lock::Column::SchoolId.eq(school))
+        .filter(book_lock::Column::SemesterId.eq(semester))
+        .filter(book_lock::Column::UnlockedAt.is_null())
+        .filter(
+            Condition::any().add(book_lock::Column::SectionId.is_null()).add(book_lock::Column::SectionId.eq(section)),
+        )
+        .one(db)
+        .await
+}
+
+/// Locks `scope` in `semester`; locking what is already locked returns the lock in force.
+pub async fn lock(
+    db: &DatabaseConnection,
+    access: &Access,
+    semester: i64,
+    scope: Scope,
+    now: DateTime<Utc>,
+) -> Result<book_lock::Model, ApiError> {
+    let locker = staff_account(access)?;
+    let Some((school, section)) = permitted(db, access, scope).await? else {
+        return Err(ApiError::NotPermitted);
+    };
+    if semester::Entity::find_by_id(semester).one(db).await?.is_none() {
+        return Err(ApiError::bad_input("học kỳ không tồn tại", "no such semester"));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let existing = book_lock::Entity::find()
+        .filter(book_lock::Column::SchoolId.eq(school))
+        .filter(book_lock::Column::SemesterId.eq(semester))
+        .filter(book_lock::Column::UnlockedAt.is_null())
+        .filter(match section {
+            Some(section) => book_lock::Column::SectionId.eq(section),
+            None => book_lock::Column::SectionId.is_null(),
+        })
+        .one(&txn)
+        .await?;
+    if let Some(existing) = existing {
+        txn.commit().await?;
+        return Ok(existing);
+    }
+    let row = book_lock::ActiveModel {
+        school_id: Set(school),
+        semester_id: Set(semester),
+        section_id: Set(section),
+        locked_by_id: Set(locker),
+        locked_at: Set(now),
+        unlocked_by_id: Set(None),
+        unlocked_at: Set(None),
+        ..Default::default()
+    };
+    let id = book_lock::Entity::insert(row).exec(&txn).await?.last_insert_id;
+    let locked = book_lock::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?;
+    txn.commit().await?;
+    Ok(locked)
+}
+
+/// Lifts lock `id`; the lock stays on record with who lifted it and when.
+pub async fn unlock(
+    db: &DatabaseConnection,
+    access: &Access,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<book_lock::Model, ApiError> {
+    let unlocker = staff_account(access)?;
+    let Some(row) = book_lock::Entity::find_by_id(id).one(db).await? else {
+        return Err(ApiError::NotPermitted);
+    };
+    let scope = row.section_id.map_or(Scope::School(row.school_id), Scope::Section);
+    if permitted(db, access, scope).await?.is_none() {
+        return Err(ApiError::NotPermitted);
+    }
+    if row.unlocked_at.is_none() {
+        book_lock::Entity::update_many()
+            .col_expr(book_lock::Column::UnlockedById, Expr::value(unlocker))
+            .col_expr(book_lock::Column::UnlockedAt, Expr::value(now))
+            .filter(book_lock::Column::Id.eq(id))
+            .filter(book_lock::Column::UnlockedAt.is_null())
+            .exec(db)
+            .await?;
+    }
+    book_lock::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::Internal)
+}
+
+/// The school and section of `scope` when the caller may lock it; `None` when it does not
+/// exist or may not be locked (never told apart).
+async fn permitted(
+    db: &DatabaseConnection,
+    access: &Access,
+    scope: Scope,
+) -> Result<Option<(i64, Option<i64>)>, DbErr> {
+    let (school, section, target) = match scope {
+        Scope::Section(id) => {
+            let Some(row) = section::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+            (
+                row.school_id,
+                Some(row.id),
+                Target::Section { section: row.id, class: row.class_id, school: row.school_id },
+            )
+        }
+        Scope::School(id) => {
+            let school = org::Entity::find_by_id(id).one(db).await?;
+            if school.is_none_or(|school| school.kind != OrgKind::School.as_str()) {
+                return Ok(None);
+            }
+            (id, None, Target::Org { org: id })
+        }
+    };
+    Ok(access.permits(Kind::Result, Action::Lock, target).await?.then_some((school, section)))
+}
+
+/// The caller's staff id: only staff lock, unlock and approve.
+pub fn staff_account(access: &Access) -> Result<i64, ApiError> {
+    match access.principal().account {
+        Some(Account::Staff(id)) => Ok(id),
+        Some(Account::Guardian(_)) => Err(ApiError::NotPermitted),
+        None => Err(ApiError::Unauthenticated),
+    }
+}

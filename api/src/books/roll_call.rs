@@ -1,0 +1,330 @@
+//! The roll-call book: a teacher records one session's (or one period's) attendance for a
+//! class in one call — everyone present unless listed otherwise. The caller must be allowed
+//! to write the class's attendance (the policy's `attendance`/`write`: the homeroom teacher,
+//! a teacher of the class), every student listed must be in the class on that day, and the
+//! day may not lie ahead. Absences covered by an accepted leave request are stored excused.
+//! Every change is kept in `record_change`, and each guardian of a child newly marked absent,
+//! late or gone from a period is notified in the same transaction.
+
+use super::leave;
+use crate::auth::principal::{Account, active_on};
+use crate::error::{ApiError, EntryProblem};
+use crate::graphql::ids;
+use crate::privacy::{Access, Target};
+use chrono::{DateTime, NaiveDate, Utc};
+use emis_authz::{Action, Kind};
+use entity::{
+    AccessStatus, AttendanceStatus, DaySession, attendance, enrollment, guardianship, homeroom_class, notification,
+    record_change,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait as _, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _,
+};
+use std::collections::{BTreeSet, HashMap};
+
+/// Longest note kept with a roll-call entry, in characters.
+const MAX_NOTE: usize = 500;
+
+/// One student who was not simply present.
+#[derive(Clone, Debug)]
+pub struct Mark {
+    pub student: i64,
+    pub status: AttendanceStatus,
+    pub note: Option<String>,
+}
+
+/// A roll call: a class, a day, a half-day session and, for one lesson's roll call, its period.
+#[derive(Clone, Debug)]
+pub struct RollCall {
+    pub class: i64,
+    pub date: NaiveDate,
+    pub session: DaySession,
+    pub period: Option<i32>,
+    pub marks: Vec<Mark>,
+}
+
+/// What a roll call changed.
+#[derive(Debug, Default)]
+pub struct Taken {
+    /// Entries created or changed.
+    pub changed: usize,
+    /// Notifications sent to guardians.
+    pub notified: usize,
+    /// The school of the class.
+    pub school: i64,
+}
+
+/// Records `call` for the caller of `access`, whole or not at all.
+pub async fn record(
+    db: &DatabaseConnection,
+    access: &Access,
+    call: &RollCall,
+    now: DateTime<Utc>,
+) -> Result<Taken, ApiError> {
+    let Some(Account::Staff(taker)) = access.principal().account else { return Err(ApiError::NotPermitted) };
+    let Some(class) = homeroom_class::Entity::find_by_id(call.class).one(db).await? else {
+        return Err(ApiError::NotPermitted);
+    };
+    let target = Target::Class { class: class.id, school: class.school_id };
+    if !access.permits(Kind::Attendance, Action::Write, target).await? {
+        return Err(ApiError::NotPermitted);
+    }
+    if call.date > access.principal().today {
+        return Err(ApiError::bad_input("không điểm danh trước cho ngày sau", "a roll call cannot be for a day ahead"));
+    }
+    if call.period.is_some_and(|period| !(1..=10).contains(&period)) {
+        return Err(ApiError::bad_input("tiết phải từ 1 đến 10", "the period must be from 1 to 10"));
+    }
+    let enrolled = enrolled_on(db, class.id, call.date).await?;
+    check(&call.marks, &enrolled)?;
+    let txn = crate::db::begin_write(db).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Two devices taking the same roll call wait for each other.
+        homeroom_class::Entity::find_by_id(class.id).lock_exclusive().one(&txn).await?;
+    }
+    let excused = leave::excused_students(&txn, class.id, call.date, call.session).await?;
+    let stored: HashMap<i64, attendance::Model> = attendance::Entity::find()
+        .filter(attendance::Column::ClassId.eq(class.id))
+        .filter(attendance::Column::Date.eq(call.date))
+        .filter(attendance::Column::Session.eq(call.session.as_str()))
+        .filter(match call.period {
+            Some(period) => attendance::Column::Period.eq(period),
+            None => attendance::Column::Period.is_null(),
+        })
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|row| (row.student_id, row))
+        .collect();
+    let listed: HashMap<i64, &Mark> = call.marks.iter().map(|mark| (mark.student, mark)).collect();
+    let mut taken = Taken { school: class.school_id, ..Taken::default() };
+    for student in &enrolled {
+        let (mut status, note) = match listed.get(student) {
+            Some(mark) => (mark.status, mark.note.clone()),
+            None => (AttendanceStatus::Present, None),
+        };
+        if status == AttendanceStatus::Unexcused && excused.contains(student) {
+            status = AttendanceStatus::Excused;
+        }
+        let entry = Entry { student: *student, status, note };
+        if let Some(row) = write_entry(&txn, &class, call, stored.get(student), &entry, taker, now).await? {
+            taken.changed += 1;
+            if status != AttendanceStatus::Present {
+                taken.notified += notify(&txn, &row, now).await?;
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(taken)
+}
+
+/// A student's new entry in the roll call.
+struct Entry {
+    student: i64,
+    status: AttendanceStatus,
+    note: Option<String>,
+}
+
+/// Stores `entry` over `old` and keeps the change; the stored row when anything changed.
+async fn write_entry(
+    txn: &DatabaseTransaction,
+    class: &homeroom_class::Model,
+    call: &RollCall,
+    old: Option<&attendance::Model>,
+    entry: &Entry,
+    taker: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<attendance::Model>, DbErr> {
+    let unchanged = match old {
+        Some(old) => old.status == entry.status.as_str() && old.note == entry.note,
+        None => entry.status == AttendanceStatus::Present,
+    };
+    if unchanged {
+        return Ok(None);
+    }
+    let row = match old {
+        Some(old) => {
+            attendance::Entity::update_many()
+                .col_expr(attendance::Column::Status, Expr::value(entry.status.as_str()))
+                .col_expr(attendance::Column::Note, Expr::value(entry.note.clone()))
+                .filter(attendance::Column::Id.eq(old.id))
+                .exec(txn)
+                .await?;
+            attendance::Model { status: entry.status.as_str().to_owned(), note: entry.note.clone(), ..old.clone() }
+        }
+        None => {
+            let row = attendance::ActiveModel {
+                external_id: Set(None),
+                school_id: Set(class.school_id),
+                student_id: Set(entry.student),
+                class_id: Set(class.id),
+                date: Set(call.date),
+                session: Set(call.session.as_str().to_owned()),
+                period: Set(call.period),
+                status: Set(entry.status.as_str().to_owned()),
+                note: Set(entry.note.clone()),
+                ..Default::default()
+            };
+            let id = attendance::Entity::insert(row).exec(txn).await?.last_insert_id;
+            attendance::Entity::find_by_id(id)
+                .one(txn)
+                .await?
+                .ok_or_else(|| DbErr::RecordNotFound("attendance".into()))?
+        }
+    };
+    keep_change(txn, &row, old.map(shown), Account::Staff(taker), None, now).await?;
+    Ok(Some(row))
+}
+
+/// Keeps a change to roll-call entry `row` in the books' history.
+pub async fn keep_change(
+    txn: &DatabaseTransaction,
+    row: &attendance::Model,
+    old_value: Option<String>,
+    by: Account,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let change = record_change::ActiveModel {
+        school_id: Set(row.school_id),
+        student_id: Set(row.student_id),
+        kind: Set("attendance".to_owned()),
+        record_id: Set(row.id),
+        section_id: Set(None),
+        class_id: Set(Some(row.class_id)),
+        old_value: Set(old_value),
+        new_value: Set(Some(shown(row))),
+        reason: Set(reason),
+        changed_by_kind: Set(by.kind().to_owned()),
+        changed_by_id: Set(by.id()),
+        changed_at: Set(now),
+        approved_by_id: Set(None),
+        ..Default::default()
+    };
+    record_change::Entity::insert(change).exec(txn).await?;
+    Ok(())
+}
+
+/// A roll-call entry as the history shows it: `2026-11-30 morning: unexcused — note`.
+pub fn shown(row: &attendance::Model) -> String {
+    let period = row.period.map(|period| format!(" period {period}")).unwrap_or_default();
+    let value = format!("{} {}{period}: {}", row.date, row.session, row.status);
+    match &row.note {
+        Some(note) => format!("{value} — {note}"),
+        None => value,
+    }
+}
+
+/// Tells each active, unrestricted guardian of the entry's student; how many were told.
+async fn notify(txn: &DatabaseTransaction, row: &attendance::Model, now: DateTime<Utc>) -> Result<usize, DbErr> {
+    let guardians: Vec<i64> = guardianship::Entity::find()
+        .select_only()
+        .column(guardianship::Column::GuardianId)
+        .filter(guardianship::Column::StudentId.eq(row.student_id))
+        .filter(guardianship::Column::AccessStatus.eq(AccessStatus::Active.as_str()))
+        .filter(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, row.date))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let rows: Vec<notification::ActiveModel> = guardians
+        .iter()
+        .map(|guardian| notification::ActiveModel {
+            guardian_id: Set(*guardian),
+            school_id: Set(row.school_id),
+            student_id: Set(row.student_id),
+            class_id: Set(row.class_id),
+            kind: Set("absence".to_owned()),
+            attendance_id: Set(Some(row.id)),
+            date: Set(row.date),
+            session: Set(Some(row.session.clone())),
+            period: Set(row.period),
+            status: Set(Some(row.status.clone())),
+            created_at: Set(now),
+            read_at: Set(None),
+            ..Default::default()
+        })
+        .collect();
+    if !rows.is_empty() {
+        notification::Entity::insert_many(rows).exec(txn).await?;
+    }
+    Ok(guardians.len())
+}
+
+/// Students enrolled in `class` on `date`.
+async fn enrolled_on(db: &DatabaseConnection, class: i64, date: NaiveDate) -> Result<BTreeSet<i64>, DbErr> {
+    let students: Vec<i64> = enrollment::Entity::find()
+        .select_only()
+        .column(enrollment::Column::StudentId)
+        .filter(enrollment::Column::ClassId.eq(class))
+        .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, date))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(students.into_iter().collect())
+}
+
+/// Every wrong mark, naming the student and the field; nothing is written when any is found.
+fn check(marks: &[Mark], enrolled: &BTreeSet<i64>) -> Result<(), ApiError> {
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for mark in marks {
+        let problem =
+            |field, vi: &str, en: &str| EntryProblem::new(ids::encode("Student", mark.student), field, vi, en);
+        if !seen.insert(mark.student) {
+            problems.push(problem("studentId", "học sinh có mặt hai lần", "the student is listed twice"));
+        }
+        if !enrolled.contains(&mark.student) {
+            problems.push(problem(
+                "studentId",
+                "học sinh không học lớp này ngày đó",
+                "the student is not in this class that day",
+            ));
+        }
+        if mark.note.as_ref().is_some_and(|note| note.chars().count() > MAX_NOTE) {
+            problems.push(problem("note", "ghi chú quá dài", "the note is too long"));
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(ApiError::InvalidEntries(problems)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Mark, check, shown};
+    use entity::{AttendanceStatus, attendance};
+    use std::collections::BTreeSet;
+
+    fn mark(student: i64) -> Mark {
+        Mark { student, status: AttendanceStatus::Unexcused, note: None }
+    }
+
+    #[test]
+    fn every_wrong_mark_is_named() {
+        let enrolled = BTreeSet::from([1, 2]);
+        assert!(check(&[mark(1), mark(2)], &enrolled).is_ok());
+        let Err(crate::error::ApiError::InvalidEntries(problems)) = check(&[mark(1), mark(3), mark(1)], &enrolled)
+        else {
+            panic!("refused")
+        };
+        let fields: Vec<&str> = problems.iter().map(|problem| problem.field).collect();
+        assert_eq!(fields, ["studentId", "studentId"]);
+    }
+
+    #[test]
+    fn entries_show_their_day_session_and_status() {
+        let row = attendance::Model {
+            id: 1,
+            external_id: None,
+            school_id: 1,
+            student_id: 1,
+            class_id: 1,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            session: "morning".into(),
+            period: Some(2),
+            status: "late".into(),
+            note: Some("xe hỏng".into()),
+        };
+        assert_eq!(shown(&row), "2026-11-30 morning period 2: late — xe hỏng");
+    }
+}

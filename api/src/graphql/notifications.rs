@@ -1,0 +1,172 @@
+//! Notifications to guardians, read as a list (`me.notifications`) or held open as a
+//! subscription (graphql-ws). Either way they pass the privacy layer as the roll-call
+//! entries they tell of, judged anew on every read: an open subscription re-authenticates
+//! its token and reloads the caller's relationships at each poll, and ends as soon as the
+//! session is revoked or the guardian has no child they may follow. The poll reads the
+//! database, so a notification written through any instance reaches a subscriber on any
+//! other.
+
+use super::context::{access, state};
+use super::ids;
+use crate::auth::{Account, session};
+use crate::error::{ApiError, ApiResult};
+use crate::privacy::{Access, Target, shapes};
+use async_graphql::{Context, ID, SimpleObject, Subscription};
+use chrono::{DateTime, NaiveDate, Utc};
+use emis_authz::{Action, Kind};
+use entity::notification;
+use futures::Stream;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Something a guardian is told about their child.
+#[derive(SimpleObject)]
+pub struct Notification {
+    pub id: ID,
+    /// absence
+    pub kind: String,
+    pub student_id: ID,
+    pub date: NaiveDate,
+    /// morning | afternoon
+    pub session: Option<String>,
+    pub period: Option<i32>,
+    /// The attendance status told: excused | unexcused | late | left_period
+    pub status: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl From<notification::Model> for Notification {
+    fn from(row: notification::Model) -> Self {
+        Self {
+            id: ids::encode("Notification", row.id),
+            kind: row.kind,
+            student_id: ids::encode("Student", row.student_id),
+            date: row.date,
+            session: row.session,
+            period: row.period,
+            status: row.status,
+            created_at: row.created_at,
+            read_at: row.read_at,
+        }
+    }
+}
+
+/// Which of a guardian's notifications to read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Wanted {
+    /// Only those after this id, oldest first (else newest first).
+    pub after: Option<i64>,
+    pub unread_only: bool,
+    pub limit: u64,
+}
+
+/// The notifications addressed to the caller of `access` that the policy lets them read.
+pub async fn readable(
+    db: &DatabaseConnection,
+    access: &Access,
+    wanted: Wanted,
+) -> Result<Vec<notification::Model>, DbErr> {
+    let Some(Account::Guardian(guardian)) = access.principal().account else { return Ok(Vec::new()) };
+    let mut select = notification::Entity::find()
+        .filter(notification::Column::GuardianId.eq(guardian))
+        .filter(access.filter(Kind::Attendance, Action::Read, &shapes::notification()))
+        .limit(wanted.limit);
+    select = match wanted.after {
+        Some(after) => select.filter(notification::Column::Id.gt(after)).order_by_asc(notification::Column::Id),
+        None => select.order_by_desc(notification::Column::Id),
+    };
+    if wanted.unread_only {
+        select = select.filter(notification::Column::ReadAt.is_null());
+    }
+    let rows = select.all(db).await?;
+    access.admit(Kind::Attendance, rows, target).await
+}
+
+fn target(row: &notification::Model) -> Target {
+    Target::student_in_class(row.student_id, row.school_id, row.class_id)
+}
+
+/// `me.notifications`: the newest first.
+pub async fn list(ctx: &Context<'_>, first: u64, unread_only: bool) -> ApiResult<Vec<Notification>> {
+    let wanted = Wanted { after: None, unread_only, limit: first };
+    let rows = readable(&state(ctx)?.db, access(ctx)?, wanted).await?;
+    Ok(rows.into_iter().map(Notification::from).collect())
+}
+
+/// Marks the caller's notifications `ids` read; how many were marked.
+pub async fn mark_read(ctx: &Context<'_>, ids_given: &[ID]) -> ApiResult<i32> {
+    let Some(Account::Guardian(guardian)) = access(ctx)?.principal().account else {
+        return Err(ApiError::NotPermitted);
+    };
+    let rows: Vec<i64> = ids_given.iter().filter_map(|id| ids::decode_as("Notification", id)).collect();
+    let marked = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notification::Column::GuardianId.eq(guardian))
+        .filter(notification::Column::Id.is_in(rows))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(&state(ctx)?.db)
+        .await?;
+    Ok(i32::try_from(marked.rows_affected).unwrap_or(i32::MAX))
+}
+
+/// The access token a graphql-ws connection signed in with (from its `connection_init`).
+#[derive(Clone)]
+pub struct ConnectionToken(pub Arc<str>);
+
+/// The subscription root.
+pub struct SubscriptionRoot;
+
+#[Subscription]
+impl SubscriptionRoot {
+    /// New notifications about the caller's children, as they are written. The stream ends
+    /// when the session is signed out or expires, or when the guardian may no longer follow
+    /// any child (a guardianship ended or restricted).
+    async fn notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<impl Stream<Item = Notification>> {
+        let state = Arc::clone(state(ctx)?);
+        let token = Arc::clone(&ctx.data::<ConnectionToken>().map_err(|_| ApiError::Unauthenticated)?.0);
+        let first = follow(&state, &token).await?.ok_or(ApiError::Unauthenticated)?;
+        let start = readable(&state.db, &first, Wanted { after: None, unread_only: false, limit: 1 }).await?;
+        let poller = Poller { after: start.first().map_or(0, |row| row.id), state, token, queue: VecDeque::new() };
+        Ok(futures::stream::unfold(poller, Poller::next))
+    }
+}
+
+/// An open subscription's state between polls.
+struct Poller {
+    state: Arc<crate::state::AppState>,
+    token: Arc<str>,
+    /// The last notification sent.
+    after: i64,
+    queue: VecDeque<notification::Model>,
+}
+
+impl Poller {
+    /// The next notification, polling until there is one; `None` ends the stream, when the
+    /// caller's access has ended or the database fails.
+    async fn next(mut self) -> Option<(Notification, Self)> {
+        loop {
+            if let Some(row) = self.queue.pop_front() {
+                self.after = row.id;
+                return Some((Notification::from(row), self));
+            }
+            tokio::time::sleep(self.state.config.subscription_poll()).await;
+            let access = follow(&self.state, &self.token).await.ok().flatten()?;
+            let wanted = Wanted { after: Some(self.after), unread_only: false, limit: 100 };
+            self.queue = readable(&self.state.db, &access, wanted).await.ok()?.into();
+        }
+    }
+}
+
+/// The caller's access now, if the token still signs in a guardian with a child to follow.
+async fn follow(state: &crate::state::AppState, token: &str) -> Result<Option<Access>, ApiError> {
+    let Some(principal) = session::authenticate(&state.db, token).await? else { return Ok(None) };
+    if principal.guardian_id().is_none() || principal.children.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Access::new(Arc::new(principal), state.policy.current(), state.db.clone())))
+}

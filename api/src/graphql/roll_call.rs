@@ -1,0 +1,178 @@
+//! The roll-call book on the API: a teacher's roll call for a class (`recordAttendance`), a
+//! guardian's leave request and the homeroom teacher's decision, written by
+//! [`crate::books::roll_call`] and [`crate::books::leave`]; what they return is read back
+//! through the privacy layer like every other read.
+
+use super::context::{signed_in, state};
+use super::ids;
+use super::read::visible;
+use super::records::AttendanceRecord;
+use crate::books::leave::{self, Asked};
+use crate::books::roll_call::{self, Mark, RollCall};
+use crate::error::{ApiError, ApiResult, EntryProblem};
+use crate::privacy::{Target, shapes};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use emis_authz::Kind;
+use entity::{AttendanceStatus, DaySession, attendance, leave_request};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
+
+/// A student who was not simply present.
+#[derive(InputObject)]
+pub struct AttendanceMarkInput {
+    pub student_id: ID,
+    /// excused | unexcused | late | left_period (present clears an earlier mark)
+    pub status: String,
+    pub note: Option<String>,
+}
+
+/// What `recordAttendance` did.
+#[derive(SimpleObject)]
+pub struct RecordAttendancePayload {
+    /// Entries created or changed.
+    pub changed: i32,
+    /// Guardians told of an absence.
+    pub notified: i32,
+    /// The roll call's entries that are not plain presence, as the caller may read them.
+    pub entries: Vec<AttendanceRecord>,
+}
+
+/// Takes a roll call: everyone in the class present, unless listed in `marks`.
+pub async fn record(
+    ctx: &Context<'_>,
+    class_id: &ID,
+    date: NaiveDate,
+    session: &str,
+    period: Option<i32>,
+    marks: Vec<AttendanceMarkInput>,
+) -> ApiResult<RecordAttendancePayload> {
+    let access = signed_in(ctx)?;
+    let class = ids::decode_as("Class", class_id).ok_or(ApiError::NotPermitted)?;
+    let session = day_session(session)?;
+    let mut problems = Vec::new();
+    let mut decoded = Vec::with_capacity(marks.len());
+    for mark in marks {
+        let student = ids::decode_as("Student", &mark.student_id);
+        let status = mark.status.parse::<AttendanceStatus>().ok();
+        let problem = |field, vi: &str, en: &str| EntryProblem::new(mark.student_id.clone(), field, vi, en);
+        match (student, status) {
+            (Some(student), Some(status)) => decoded.push(Mark { student, status, note: mark.note }),
+            (None, _) => problems.push(EntryProblem::not_a_student(mark.student_id.clone(), "studentId")),
+            (_, None) => problems.push(problem(
+                "status",
+                "trạng thái phải là excused, unexcused, late, left_period hoặc present",
+                "the status must be excused, unexcused, late, left_period or present",
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::InvalidEntries(problems));
+    }
+    let call = RollCall { class, date, session, period, marks: decoded };
+    let taken = roll_call::record(&state(ctx)?.db, access, &call, Utc::now()).await?;
+    let select = attendance::Entity::find()
+        .filter(attendance::Column::ClassId.eq(class))
+        .filter(attendance::Column::Date.eq(date))
+        .filter(attendance::Column::Session.eq(session.as_str()))
+        .filter(attendance::Column::Status.ne(AttendanceStatus::Present.as_str()))
+        .order_by_asc(attendance::Column::StudentId);
+    let rows = visible(ctx, Kind::Attendance, &shapes::attendance(), select, |row| {
+        Target::student_in_class(row.student_id, row.school_id, row.class_id)
+    })
+    .await?;
+    Ok(RecordAttendancePayload {
+        changed: i32::try_from(taken.changed).unwrap_or(i32::MAX),
+        notified: i32::try_from(taken.notified).unwrap_or(i32::MAX),
+        entries: rows.into_iter().map(AttendanceRecord).collect(),
+    })
+}
+
+fn day_session(session: &str) -> ApiResult<DaySession> {
+    session.parse().map_err(|_| {
+        ApiError::bad_input("buổi phải là morning hoặc afternoon", "the session must be morning or afternoon")
+    })
+}
+
+/// A guardian's leave request for their child, and its decision.
+pub struct LeaveRequest(pub leave_request::Model);
+
+#[Object]
+impl LeaveRequest {
+    async fn id(&self) -> ID {
+        ids::encode("LeaveRequest", self.0.id)
+    }
+    async fn student_id(&self) -> ID {
+        ids::encode("Student", self.0.student_id)
+    }
+    async fn class_id(&self) -> ID {
+        ids::encode("Class", self.0.class_id)
+    }
+    async fn from(&self) -> NaiveDate {
+        self.0.from_date
+    }
+    async fn to(&self) -> NaiveDate {
+        self.0.to_date
+    }
+    /// morning | afternoon | all
+    async fn sessions(&self) -> &str {
+        &self.0.sessions
+    }
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+    /// pending | accepted | rejected
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.0.submitted_at
+    }
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.0.decided_at
+    }
+    async fn decision_note(&self) -> Option<&str> {
+        self.0.decision_note.as_deref()
+    }
+}
+
+/// A guardian asks for `student` to be excused from `from` to `to` (one session, or whole days).
+pub async fn request_leave(
+    ctx: &Context<'_>,
+    student_id: &ID,
+    from: NaiveDate,
+    to: NaiveDate,
+    session: Option<&str>,
+    reason: String,
+) -> ApiResult<LeaveRequest> {
+    let access = signed_in(ctx)?;
+    let student = ids::decode_as("Student", student_id).ok_or(ApiError::NotPermitted)?;
+    let session = session.map(day_session).transpose()?;
+    let asked = Asked { student, from, to, session, reason };
+    Ok(LeaveRequest(leave::submit(&state(ctx)?.db, access, &asked, Utc::now()).await?))
+}
+
+/// The homeroom teacher accepts or rejects a leave request.
+pub async fn decide_leave(
+    ctx: &Context<'_>,
+    request_id: &ID,
+    accept: bool,
+    note: Option<&str>,
+) -> ApiResult<LeaveRequest> {
+    let access = signed_in(ctx)?;
+    let id = ids::decode_as("LeaveRequest", request_id).ok_or(ApiError::NotPermitted)?;
+    Ok(LeaveRequest(leave::decide(&state(ctx)?.db, access, id, accept, note, Utc::now()).await?))
+}
+
+/// The leave requests the caller may read, newest first, with `status` (all when null).
+pub async fn leave_requests(ctx: &Context<'_>, status: Option<&str>, first: u64) -> ApiResult<Vec<LeaveRequest>> {
+    signed_in(ctx)?;
+    let mut select = leave_request::Entity::find()
+        .order_by_desc(leave_request::Column::SubmittedAt)
+        .order_by_desc(leave_request::Column::Id)
+        .limit(first);
+    if let Some(status) = status {
+        select = select.filter(leave_request::Column::Status.eq(status));
+    }
+    let rows = visible(ctx, Kind::LeaveRequest, &shapes::leave_request(), select, leave::target).await?;
+    Ok(rows.into_iter().map(LeaveRequest).collect())
+}

@@ -1,0 +1,110 @@
+//! Subscriptions over WebSocket (graphql-transport-ws): a guardian's open subscription
+//! receives the absence of their child as it is recorded, and is completed by the server
+//! once their guardianships end — with the connection's token still unrevoked. A connection
+//! without a valid token is refused.
+
+use super::grade_entry::decode;
+use super::roll_call::{homeroom_class, roll_call};
+use emis_tests::TestApp;
+use entity::{guardian, guardianship};
+use futures::{SinkExt as _, StreamExt as _};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use serde_json::{Value, json};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(app: &TestApp, token: &str) -> Socket {
+    let url = format!("{}/graphql/ws", app.address.replacen("http://", "ws://", 1));
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+    socket.send(Message::text(init.to_string())).await.unwrap();
+    socket
+}
+
+/// The next protocol message (pings answered), or `None` when the socket closed; fails the
+/// test after 10 s.
+async fn next(socket: &mut Socket) -> Option<Value> {
+    let wait = async {
+        while let Some(message) = socket.next().await {
+            match message {
+                Ok(Message::Text(text)) => {
+                    let value: Value = serde_json::from_str(&text).unwrap();
+                    if value["type"] == "ping" {
+                        socket.send(Message::text(json!({ "type": "pong" }).to_string())).await.unwrap();
+                        continue;
+                    }
+                    return Some(value);
+                }
+                Ok(Message::Close(_)) | Err(_) => return None,
+                Ok(_) => {}
+            }
+        }
+        None
+    };
+    tokio::time::timeout(Duration::from_secs(10), wait).await.expect("the server answered in time")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guardians_subscription_receives_an_absence_and_is_completed_when_the_guardianship_ends() {
+    let app = TestApp::spawn_with(|config| config.subscription_poll_ms = 50).await.unwrap();
+    let teacher = app.sign_in("gvcn").await.unwrap();
+    let class = homeroom_class(&app, &teacher).await;
+    let child = class.students[0].clone();
+    let link = guardianship::Entity::find()
+        .filter(guardianship::Column::StudentId.eq(decode("Student", &child)))
+        .filter(guardianship::Column::AccessStatus.eq("active"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let parent = guardian::Entity::find_by_id(link.guardian_id).one(&app.state.db).await.unwrap().unwrap();
+    let token = app.sign_in(parent.username.as_deref().unwrap()).await.unwrap();
+
+    let mut socket = connect(&app, &token).await;
+    assert_eq!(next(&mut socket).await.unwrap()["type"], "connection_ack");
+    let subscribe = json!({ "id": "1", "type": "subscribe",
+        "payload": { "query": "subscription { notifications { kind studentId status session } }" } });
+    socket.send(Message::text(subscribe.to_string())).await.unwrap();
+    // Give the subscription a poll to start from the newest notification, then mark the child.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let marked =
+        roll_call(&app, &teacher, &class.id, "morning", json!([{ "studentId": child, "status": "unexcused" }])).await;
+    assert!(marked.get("errors").is_none(), "{marked}");
+    let event = next(&mut socket).await.expect("an event");
+    assert_eq!(event["type"], "next", "{event}");
+    let told = &event["payload"]["data"]["notifications"];
+    assert_eq!((told["studentId"].as_str(), told["status"].as_str()), (Some(child.as_str()), Some("unexcused")));
+
+    // Every guardianship of the guardian ends: the server completes the subscription.
+    guardianship::Entity::update_many()
+        .col_expr(
+            guardianship::Column::EndsOn,
+            sea_orm::sea_query::Expr::value(emis::clock::today().pred_opt().unwrap()),
+        )
+        .filter(guardianship::Column::GuardianId.eq(parent.id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let ended = loop {
+        match next(&mut socket).await {
+            Some(message) if message["type"] == "next" => continue,
+            other => break other,
+        }
+    };
+    assert!(ended.as_ref().is_none_or(|message| message["type"] == "complete"), "{ended:?}");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_without_a_valid_token_is_refused() {
+    let app = TestApp::spawn().await.unwrap();
+    let mut socket = connect(&app, "emis_atg_not-a-token").await;
+    let answer = next(&mut socket).await;
+    assert!(answer.as_ref().is_none_or(|message| message["type"] != "connection_ack"), "{answer:?}");
+    app.stop().await.unwrap();
+}
