@@ -99,9 +99,9 @@ impl ApiError {
                  {n} entries were changed by someone else since you loaded them, nothing was saved; reload them",
                 n = records.len()
             ),
-            Self::Locked => "Sổ đã khóa: hãy ghi lý do để gửi hiệu trưởng phê duyệt, không có gì được lưu / \
-                             the book is locked: give a reason to send the change for the principal's approval, \
-                             nothing was saved"
+            Self::Locked => "Sổ đã khóa: thay đổi cần lý do và sự phê duyệt của hiệu trưởng, không có gì được lưu / \
+                             the book is locked: a change needs a reason and the principal's approval, nothing was \
+                             saved"
                 .to_owned(),
             Self::NotPermitted => "Không tồn tại hoặc bạn không có quyền thay đổi / \
                                    does not exist, or you may not change it"

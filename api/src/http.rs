@@ -41,6 +41,7 @@ pub fn router(state: Arc<AppState>, schema: EmisSchema) -> Router {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .merge(crate::graphiql::routes())
+        .merge(crate::exports::routes(Arc::clone(&state)))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(Http { state, schema, documents: Arc::default() })
@@ -52,26 +53,40 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
     tracing::info_span!("http.request", method = %request.method(), path = request.uri().path())
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     value.strip_prefix("Bearer ").map(str::trim)
 }
 
-async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLRequest) -> Response {
-    let principal = match bearer(&headers) {
-        None => Principal::anonymous(crate::clock::today()),
-        Some(token) => match session::authenticate(&http.state.db, token).await {
-            Ok(Some(principal)) => principal,
-            Ok(None) => return error_response(ApiError::Unauthenticated),
-            Err(error) => return error_response(ApiError::internal(error)),
+/// The caller of a request with these headers: anonymous without a bearer token; an error
+/// when the token does not sign in.
+pub(crate) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Principal, ApiError> {
+    match bearer(headers) {
+        None => Ok(Principal::anonymous(crate::clock::today())),
+        Some(token) => match session::authenticate(&state.db, token).await {
+            Ok(Some(principal)) => Ok(principal),
+            Ok(None) => Err(ApiError::Unauthenticated),
+            Err(error) => Err(ApiError::internal(error)),
         },
-    };
-    let recipient = principal.account.map(|account| Recipient {
+    }
+}
+
+/// Whom the disclosure log names for what this request is shown (signed-in callers).
+pub(crate) fn recipient(principal: &Principal, headers: &HeaderMap) -> Option<Recipient> {
+    principal.account.map(|account| Recipient {
         actor_kind: account.kind(),
         actor_id: account.id(),
         session_id: principal.session_id,
         purpose: purpose_from_header(headers.get("x-emis-purpose").and_then(|v| v.to_str().ok())),
-    });
+    })
+}
+
+async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+    let principal = match caller(&http.state, &headers).await {
+        Ok(principal) => principal,
+        Err(error) => return error_response(error),
+    };
+    let recipient = recipient(&principal, &headers);
     let access = Arc::new(Access::new(Arc::new(principal), http.state.policy.current(), http.state.db.clone()));
     let disclosures = Arc::new(Disclosures::default());
     let request = http.documents.prepare(request.into_inner());

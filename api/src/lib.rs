@@ -29,6 +29,7 @@ pub mod db;
 pub mod disclosure;
 pub mod error;
 pub mod exchange;
+pub mod exports;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;

@@ -18,7 +18,7 @@ impl Kind {
     pub const fn relationships(self) -> &'static [Relationship] {
         match self {
             Kind::Org | Kind::School | Kind::Subject => ORG_LIKE,
-            Kind::Class | Kind::Section => CLASS_LIKE,
+            Kind::Class | Kind::Section | Kind::ClassSummary => CLASS_LIKE,
             Kind::Staff | Kind::StaffContact | Kind::StaffIdentity | Kind::StaffAddress => STAFF_LIKE,
             Kind::Disclosure => DISCLOSURE,
             Kind::Student
@@ -36,7 +36,8 @@ impl Kind {
             | Kind::Attendance
             | Kind::RecordChange
             | Kind::ChangeRequest
-            | Kind::LeaveRequest => PERSONAL,
+            | Kind::LeaveRequest
+            | Kind::Conduct => PERSONAL,
         }
     }
 

@@ -171,6 +171,12 @@ vocabulary! {
         ChangeRequest => "change_request",
         /// A guardian's request that their child be excused (đơn xin phép), and its decision.
         LeaveRequest => "leave_request",
+        /// A student's conduct level per semester (kết quả rèn luyện), set by the homeroom
+        /// teacher.
+        Conduct => "conduct",
+        /// A class's summary sheet (bảng tổng hợp): every student's subject results, learning
+        /// result, conduct, absences, promotion and awards.
+        ClassSummary => "class_summary",
         /// The log of who was shown what.
         Disclosure => "disclosure",
     }
@@ -223,7 +229,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 26, 5));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 28, 5));
         assert_eq!(Relationship::ALL.len(), 7);
     }
 

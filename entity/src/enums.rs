@@ -230,6 +230,16 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// `conduct.level`: kết quả rèn luyện.
+    ConductLevel {
+        Tot => "tot",
+        Kha => "kha",
+        Dat => "dat",
+        ChuaDat => "chua_dat",
+    }
+}
+
+vocabulary! {
     /// `auth_session.account_kind` and `disclosure_log.actor_kind`.
     AccountKind {
         Staff => "staff",

@@ -11,6 +11,7 @@ pub mod attendance;
 pub mod auth_session;
 pub mod book_lock;
 pub mod change_request;
+pub mod conduct;
 pub mod course;
 pub mod data_key;
 pub mod disclosure_log;
@@ -38,8 +39,9 @@ pub mod subject;
 pub mod teaching_assignment;
 
 pub use enums::{
-    AccessStatus, AccountKind, AssessmentKind, AssessmentMode, AttendanceStatus, DaySession, Gender, GuardianStatus,
-    OrgKind, Relationship, RoleKind, SchoolLevel, StaffStatus, StudentStatus, TeachingKind, UnknownValue,
+    AccessStatus, AccountKind, AssessmentKind, AssessmentMode, AttendanceStatus, ConductLevel, DaySession, Gender,
+    GuardianStatus, OrgKind, Relationship, RoleKind, SchoolLevel, StaffStatus, StudentStatus, TeachingKind,
+    UnknownValue,
 };
 
 /// Every entity under its table's name in `PascalCase` (the `result` table is
@@ -51,6 +53,7 @@ pub mod prelude {
     pub use super::auth_session::Entity as AuthSession;
     pub use super::book_lock::Entity as BookLock;
     pub use super::change_request::Entity as ChangeRequest;
+    pub use super::conduct::Entity as Conduct;
     pub use super::course::Entity as Course;
     pub use super::data_key::Entity as DataKey;
     pub use super::disclosure_log::Entity as DisclosureLog;

@@ -21,6 +21,7 @@ mod m20261129_000007_exchange;
 mod m20261129_000008_record_change;
 mod m20261201_000009_book_locks;
 mod m20261201_000010_roll_call;
+mod m20261201_000011_conduct;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_record_change::Migration),
             Box::new(m20261201_000009_book_locks::Migration),
             Box::new(m20261201_000010_roll_call::Migration),
+            Box::new(m20261201_000011_conduct::Migration),
         ]
     }
 }

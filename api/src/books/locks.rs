@@ -24,6 +24,14 @@ pub enum Scope {
     School(i64),
 }
 
+/// The locks in force in `school` and `semester`.
+fn open_locks(school: i64, semester: i64) -> sea_orm::Select<book_lock::Entity> {
+    book_lock::Entity::find()
+        .filter(book_lock::Column::SchoolId.eq(school))
+        .filter(book_lock::Column::SemesterId.eq(semester))
+        .filter(book_lock::Column::UnlockedAt.is_null())
+}
+
 /// The lock in force on `section` (of `school`) in `semester`: its own, or its school's.
 pub async fn in_force(
     db: &impl ConnectionTrait,
@@ -31,15 +39,18 @@ pub async fn in_force(
     section: i64,
     semester: i64,
 ) -> Result<Option<book_lock::Model>, DbErr> {
-    book_lock::Entity::find()
-        .filter(book_lock::Column::SchoolId.eq(school))
-        .filter(book_lock::Column::SemesterId.eq(semester))
-        .filter(book_lock::Column::UnlockedAt.is_null())
-        .filter(
-            Condition::any().add(book_lock::Column::SectionId.is_null()).add(book_lock::Column::SectionId.eq(section)),
-        )
-        .one(db)
-        .await
+    let own_or_school =
+        Condition::any().add(book_lock::Column::SectionId.is_null()).add(book_lock::Column::SectionId.eq(section));
+    open_locks(school, semester).filter(own_or_school).one(db).await
+}
+
+/// The lock in force on the whole of `school` in `semester`, if any.
+pub async fn school_in_force(
+    db: &impl ConnectionTrait,
+    school: i64,
+    semester: i64,
+) -> Result<Option<book_lock::Model>, DbErr> {
+    open_locks(school, semester).filter(book_lock::Column::SectionId.is_null()).one(db).await
 }
 
 /// Locks `scope` in `semester`; locking what is already locked returns the lock in force.
@@ -58,10 +69,7 @@ pub async fn lock(
         return Err(ApiError::bad_input("học kỳ không tồn tại", "no such semester"));
     }
     let txn = crate::db::begin_write(db).await?;
-    let existing = book_lock::Entity::find()
-        .filter(book_lock::Column::SchoolId.eq(school))
-        .filter(book_lock::Column::SemesterId.eq(semester))
-        .filter(book_lock::Column::UnlockedAt.is_null())
+    let existing = open_locks(school, semester)
         .filter(match section {
             Some(section) => book_lock::Column::SectionId.eq(section),
             None => book_lock::Column::SectionId.is_null(),

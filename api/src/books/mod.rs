@@ -3,7 +3,9 @@
 //! `write`, `approve` and `lock` actions) and kept in the books' history (`record_change`).
 
 pub mod changes;
+pub mod conduct;
 pub mod leave;
 pub mod locks;
 pub mod roll_call;
 pub mod scores;
+pub mod summary;

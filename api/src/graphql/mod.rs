@@ -20,6 +20,7 @@ pub mod roll_call;
 pub mod school;
 pub mod sensitive;
 pub mod students;
+pub mod summary;
 pub mod tracing;
 
 use crate::disclosure::Disclosures;

@@ -137,6 +137,19 @@ impl MutationRoot {
     ) -> ApiResult<super::roll_call::LeaveRequest> {
         super::roll_call::decide_leave(ctx, &request_id, accept, note.as_deref()).await
     }
+    /// The homeroom teacher sets conduct (tot | kha | dat | chua_dat) for students of the
+    /// class in a semester, each entry at the `version` the client read (`CONFLICT` if it
+    /// changed meanwhile); checked whole and written whole or not at all. Returns how many
+    /// changed. Refused as `LOCKED` once the principal locked the school's semester.
+    async fn record_conduct(
+        &self,
+        ctx: &Context<'_>,
+        class_id: ID,
+        semester_id: ID,
+        #[graphql(validator(min_items = 1, max_items = 200))] entries: Vec<super::summary::ConductInput>,
+    ) -> ApiResult<i32> {
+        super::summary::record_conduct(ctx, &class_id, &semester_id, entries).await
+    }
     /// Marks the caller's notifications read; returns how many were unread.
     async fn mark_notifications_read(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<i32> {
         super::notifications::mark_read(ctx, &ids).await

@@ -153,9 +153,14 @@ impl Student {
     ) -> ApiResult<Vec<super::disclosures::DisclosureEntry>> {
         super::disclosures::of_student(ctx, self.row.id, u64::try_from(first).unwrap_or(50)).await
     }
-    /// Roll-call entries other than present, between two dates (inclusive).
+    /// Roll-call entries recorded between two dates (inclusive): absences, late arrivals,
+    /// and entries corrected back to present.
     async fn attendance(&self, ctx: &Context<'_>, from: NaiveDate, to: NaiveDate) -> ApiResult<Vec<AttendanceRecord>> {
         records::attendance_of(ctx, self.row.id, from, to).await
+    }
+    /// Conduct levels (kết quả rèn luyện) by semester, as set by the homeroom teacher.
+    async fn conduct(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::summary::ConductRecord>> {
+        super::summary::conduct_of(ctx, self.row.id).await
     }
 }
 

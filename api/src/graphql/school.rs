@@ -121,6 +121,18 @@ impl Class {
             .collect())
     }
     /// The homeroom teacher, if the caller may see them.
+    /// The class summary sheet (bảng tổng hợp) of a semester (default: the current one) or,
+    /// with `year`, of the whole year: for the homeroom teacher and the principal; null for
+    /// anyone else.
+    async fn summary(
+        &self,
+        ctx: &Context<'_>,
+        semester_id: Option<ID>,
+        #[graphql(default = false)] year: bool,
+    ) -> ApiResult<Option<super::summary::ClassSummary>> {
+        let Some(period) = super::summary::period(ctx, semester_id.as_ref(), year).await? else { return Ok(None) };
+        super::summary::class_summary(ctx, self.0.id, period).await
+    }
     async fn homeroom_teacher(&self, ctx: &Context<'_>) -> ApiResult<Option<Staff>> {
         assigned_staff(ctx, teaching_assignment::Column::ClassId, self.0.id, "homeroom").await
     }

@@ -65,8 +65,8 @@ where
 pub mod shapes {
     use super::{Shape, col};
     use entity::{
-        attendance, change_request, enrollment, guardian, guardianship, homeroom_class, leave_request, notification,
-        org, record_change, result, section, staff, student,
+        attendance, change_request, conduct, enrollment, guardian, guardianship, homeroom_class, leave_request,
+        notification, org, record_change, result, section, staff, student,
     };
 
     pub fn student() -> Shape {
@@ -124,6 +124,16 @@ pub mod shapes {
             school: col(leave_request::Entity, leave_request::Column::SchoolId),
             section: None,
             class: Some(col(leave_request::Entity, leave_request::Column::ClassId)),
+        }
+    }
+
+    /// A student's conduct level, judged on the class it was set in.
+    pub fn conduct() -> Shape {
+        Shape::Personal {
+            student: col(conduct::Entity, conduct::Column::StudentId),
+            school: col(conduct::Entity, conduct::Column::SchoolId),
+            section: None,
+            class: Some(col(conduct::Entity, conduct::Column::ClassId)),
         }
     }
 

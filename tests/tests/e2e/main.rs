@@ -16,4 +16,5 @@ mod schema;
 mod sessions;
 mod startup;
 mod subscriptions;
+mod summary;
 mod traces;

@@ -1,0 +1,270 @@
+//! The class summary (bảng tổng hợp kết quả đánh giá): for the homeroom teacher and the
+//! principal (the policy's `class_summary`), one sheet per class and semester or year with
+//! every student's subject results, learning result, conduct, absences and, for the year,
+//! promotion and awards — computed by the rule set of the class's year and grade, never
+//! typed in. The sheet is read in a fixed number of statements, each restricted by the
+//! privacy layer for its kind of record, whatever the class's size; [`export`] writes it as
+//! CSV or XLSX.
+
+pub mod export;
+pub mod sheet;
+
+use crate::auth::principal::active_on;
+use crate::error::ApiError;
+use crate::privacy::{Access, Target, shapes};
+use chrono::Datelike as _;
+use emis_authz::{Action, Kind};
+use emis_rules::RuleSet;
+use emis_rules::secondary::{Level, Settings, regular_assessments};
+use entity::{
+    AssessmentMode, AttendanceStatus, ConductLevel, assessment, attendance, conduct, enrollment, homeroom_class,
+    result, school_year, section, semester, student, subject,
+};
+use sea_orm::{ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+use sheet::{Column, Line, Mark, Recorded, Span};
+use std::collections::HashMap;
+
+/// Which part of the year a sheet covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    /// One semester.
+    Semester(i64),
+    /// The whole school year (both semesters).
+    Year,
+}
+
+/// A class's summary sheet.
+#[derive(Debug)]
+pub struct Summary {
+    pub class: homeroom_class::Model,
+    pub year: school_year::Model,
+    pub period: Period,
+    /// The subject columns, in report order.
+    pub subjects: Vec<subject::Model>,
+    /// One line per student the caller may see, in roster order.
+    pub lines: Vec<(student::Model, Line)>,
+}
+
+/// The summary of class `class` for `period`, or `None` when the class does not exist or
+/// the caller may not read its summary (never told apart).
+pub async fn summary(
+    db: &DatabaseConnection,
+    access: &Access,
+    settings: &Settings,
+    class: i64,
+    period: Period,
+) -> Result<Option<Summary>, ApiError> {
+    let Some(class) = homeroom_class::Entity::find_by_id(class).one(db).await? else { return Ok(None) };
+    let target = Target::Class { class: class.id, school: class.school_id };
+    if !access.permits(Kind::ClassSummary, Action::Read, target).await? {
+        return Ok(None);
+    }
+    let year = school_year::Entity::find_by_id(class.school_year_id).one(db).await?.ok_or(ApiError::Internal)?;
+    let grade = u8::try_from(class.grade_level).unwrap_or(0);
+    if RuleSet::for_class(year.starts_on.year(), grade) != Some(RuleSet::Circular22) {
+        return Err(ApiError::bad_input(
+            "bảng tổng hợp này theo Thông tư 22 (lớp 6–12); lớp tiểu học theo Thông tư 27",
+            "this summary follows Circular 22 (grades 6–12); primary classes follow Circular 27",
+        ));
+    }
+    let semesters = semester::Entity::find()
+        .filter(semester::Column::SchoolYearId.eq(year.id))
+        .order_by_asc(semester::Column::Number)
+        .all(db)
+        .await?;
+    let span = match (period, semesters.as_slice()) {
+        (Period::Semester(id), _) if semesters.iter().any(|s| s.id == id) => Span::Semester(id),
+        (Period::Year, [first, second, ..]) => Span::Year { first: first.id, second: second.id },
+        _ => {
+            return Err(ApiError::bad_input(
+                "học kỳ không thuộc năm học của lớp",
+                "the semester is not in the class's year",
+            ));
+        }
+    };
+    let covered: Vec<&semester::Model> = semesters.iter().filter(|s| covers(span, s.id)).collect();
+    let students = students_of(db, access, &class).await?;
+    let ids: Vec<i64> = students.iter().map(|student| student.id).collect();
+    let (columns, subjects) = columns_of(db, &class).await?;
+    let recorded = recorded(db, access, &columns, &covered, &ids).await?;
+    let lines = students
+        .into_iter()
+        .map(|student| {
+            let line = sheet::line(settings, &columns, span, &recorded, student.id);
+            (student, line)
+        })
+        .collect();
+    Ok(Some(Summary { class, year, period, subjects, lines }))
+}
+
+fn covers(span: Span, semester: i64) -> bool {
+    match span {
+        Span::Semester(id) => id == semester,
+        Span::Year { first, second } => semester == first || semester == second,
+    }
+}
+
+/// The students enrolled in the class today whom the caller may see, in roster order.
+async fn students_of(
+    db: &DatabaseConnection,
+    access: &Access,
+    class: &homeroom_class::Model,
+) -> Result<Vec<student::Model>, DbErr> {
+    let enrolled = sea_orm::sea_query::Query::select()
+        .column(enrollment::Column::StudentId)
+        .from(enrollment::Entity)
+        .and_where(enrollment::Column::ClassId.eq(class.id))
+        .cond_where(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, access.principal().today))
+        .to_owned();
+    let rows = student::Entity::find()
+        .filter(student::Column::Id.in_subquery(enrolled))
+        .filter(access.filter(Kind::Student, Action::Read, &shapes::student()))
+        .order_by_asc(student::Column::SortName)
+        .order_by_asc(student::Column::Id)
+        .all(db)
+        .await?;
+    access.admit(Kind::Student, rows, |row| Target::student_in_class(row.id, row.school_id, class.id)).await
+}
+
+/// The class's sections as subject columns in report order, with their subjects.
+async fn columns_of(
+    db: &DatabaseConnection,
+    class: &homeroom_class::Model,
+) -> Result<(Vec<Column>, Vec<subject::Model>), DbErr> {
+    let sections = section::Entity::find()
+        .filter(section::Column::ClassId.eq(class.id))
+        .filter(section::Column::SchoolYearId.eq(class.school_year_id))
+        .all(db)
+        .await?;
+    let subjects: HashMap<i64, subject::Model> = subject::Entity::find()
+        .filter(subject::Column::Id.is_in(sections.iter().map(|section| section.subject_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|subject| (subject.id, subject))
+        .collect();
+    let mut ordered: Vec<(section::Model, subject::Model)> = sections
+        .into_iter()
+        .filter_map(|section| subjects.get(&section.subject_id).cloned().map(|subject| (section, subject)))
+        .collect();
+    ordered.sort_by_key(|(section, subject)| (subject.sort_order, subject.id, section.id));
+    let columns = ordered
+        .iter()
+        .map(|(section, subject)| Column {
+            section: section.id,
+            subject: subject.id,
+            scored: subject.assessment.parse::<AssessmentMode>().is_ok_and(|mode| mode == AssessmentMode::Scored),
+            required_regular: regular_assessments(u16::try_from(section.periods_per_year).unwrap_or(0)),
+        })
+        .collect();
+    Ok((columns, ordered.into_iter().map(|(_, subject)| subject).collect()))
+}
+
+/// The marks, conduct and absences of `students` in the covered semesters that the caller
+/// may read, each kind through its own privacy condition.
+async fn recorded(
+    db: &DatabaseConnection,
+    access: &Access,
+    columns: &[Column],
+    semesters: &[&semester::Model],
+    students: &[i64],
+) -> Result<Recorded, DbErr> {
+    let mut recorded = Recorded::default();
+    if students.is_empty() || semesters.is_empty() {
+        return Ok(recorded);
+    }
+    let semester_ids: Vec<i64> = semesters.iter().map(|s| s.id).collect();
+    let sections: Vec<i64> = columns.iter().map(|column| column.section).collect();
+    let assessments: HashMap<i64, assessment::Model> = assessment::Entity::find()
+        .filter(assessment::Column::SectionId.is_in(sections.iter().copied()))
+        .filter(assessment::Column::SemesterId.is_in(semester_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|column| (column.id, column))
+        .collect();
+    let results = result::Entity::find()
+        .filter(result::Column::SectionId.is_in(sections))
+        .filter(result::Column::SemesterId.is_in(semester_ids.iter().copied()))
+        .filter(result::Column::StudentId.is_in(students.iter().copied()))
+        .filter(access.filter(Kind::Result, Action::Read, &shapes::result()))
+        .all(db)
+        .await?;
+    let results = access
+        .admit(Kind::Result, results, |row| Target::Personal {
+            student: row.student_id,
+            school: row.school_id,
+            section: Some(row.section_id),
+            class: None,
+        })
+        .await?;
+    for row in results {
+        let Some(column) = assessments.get(&row.assessment_id) else { continue };
+        let mark = match (row.score_tenths.and_then(|tenths| u16::try_from(tenths).ok()), row.passed) {
+            (Some(tenths), _) => Mark::Score(tenths),
+            (None, Some(passed)) => Mark::Passed(passed),
+            (None, None) => continue,
+        };
+        let marks = recorded.marks.entry((row.student_id, row.section_id, row.semester_id)).or_default();
+        match column.kind.as_str() {
+            "midterm" => marks.midterm = Some(mark),
+            "final" => marks.final_exam = Some(mark),
+            _ => marks.regular.push((column.sequence, mark)),
+        }
+    }
+    for marks in recorded.marks.values_mut() {
+        marks.regular.sort_by_key(|(sequence, _)| *sequence);
+    }
+    let levels = conduct::Entity::find()
+        .filter(conduct::Column::StudentId.is_in(students.iter().copied()))
+        .filter(conduct::Column::SemesterId.is_in(semester_ids.iter().copied()))
+        .filter(access.filter(Kind::Conduct, Action::Read, &shapes::conduct()))
+        .all(db)
+        .await?;
+    let levels = access.admit(Kind::Conduct, levels, conduct_target).await?;
+    for row in levels {
+        if let Ok(level) = row.level.parse::<ConductLevel>() {
+            recorded.conduct.insert((row.student_id, row.semester_id), level_of(level));
+        }
+    }
+    let from = semesters.iter().map(|s| s.starts_on).min().unwrap_or_default();
+    let to = semesters.iter().map(|s| s.ends_on).max().unwrap_or_default();
+    let absences = attendance::Entity::find()
+        .filter(attendance::Column::StudentId.is_in(students.iter().copied()))
+        .filter(attendance::Column::Date.between(from, to))
+        .filter(attendance::Column::Period.is_null())
+        .filter(
+            attendance::Column::Status
+                .is_in([AttendanceStatus::Excused.as_str(), AttendanceStatus::Unexcused.as_str()]),
+        )
+        .filter(access.filter(Kind::Attendance, Action::Read, &shapes::attendance()))
+        .all(db)
+        .await?;
+    let absences = access
+        .admit(Kind::Attendance, absences, |row| Target::student_in_class(row.student_id, row.school_id, row.class_id))
+        .await?;
+    for row in absences {
+        let (excused, unexcused) = recorded.absences.entry(row.student_id).or_default();
+        if row.status == AttendanceStatus::Excused.as_str() {
+            *excused += 1;
+        } else {
+            *unexcused += 1;
+        }
+    }
+    Ok(recorded)
+}
+
+/// The record a conduct level concerns, for checks.
+pub fn conduct_target(row: &conduct::Model) -> Target {
+    Target::student_in_class(row.student_id, row.school_id, row.class_id)
+}
+
+/// The rules' level of a stored conduct level.
+pub fn level_of(level: ConductLevel) -> Level {
+    match level {
+        ConductLevel::Tot => Level::Tot,
+        ConductLevel::Kha => Level::Kha,
+        ConductLevel::Dat => Level::Dat,
+        ConductLevel::ChuaDat => Level::ChuaDat,
+    }
+}

@@ -1,0 +1,222 @@
+//! The class summary sheet computed from what was recorded, by the Circular 22 rule set
+//! (`emis_rules::secondary`): each subject's semester or year result, the learning result,
+//! conduct, absences and, for the year, promotion and awards. Pure: no database.
+
+use emis_rules::secondary::{
+    self, Award, Level, Promotion, SemesterScores, Settings, SubjectResult, comment_semester, comment_year,
+    learning_result, semester_average, year_average,
+};
+use std::collections::HashMap;
+
+/// A subject column of the sheet: one section of the class.
+#[derive(Clone, Debug)]
+pub struct Column {
+    pub section: i64,
+    pub subject: i64,
+    /// Scored 0–10 (else Đạt / Chưa đạt).
+    pub scored: bool,
+    /// Regular assessments per semester the subject requires.
+    pub required_regular: u8,
+}
+
+/// What one student has in one subject in one semester.
+#[derive(Clone, Debug, Default)]
+pub struct Marks {
+    /// Regular assessments by number: a score in tenths or Đạt / Chưa đạt.
+    pub regular: Vec<(i16, Mark)>,
+    pub midterm: Option<Mark>,
+    pub final_exam: Option<Mark>,
+}
+
+/// One recorded value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    Score(u16),
+    Passed(bool),
+}
+
+/// The semesters a sheet covers: one, or the year's two.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    Semester(i64),
+    Year { first: i64, second: i64 },
+}
+
+/// Everything recorded for the sheet's students, keyed by student.
+#[derive(Debug, Default)]
+pub struct Recorded {
+    /// (student, section, semester) → marks.
+    pub marks: HashMap<(i64, i64, i64), Marks>,
+    /// (student, semester) → conduct.
+    pub conduct: HashMap<(i64, i64), Level>,
+    /// Student → (excused, unexcused) absent sessions in the span.
+    pub absences: HashMap<i64, (u16, u16)>,
+}
+
+/// One student's line of the sheet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub student: i64,
+    /// Per column, in the sheet's order; `None` when the rules give no result yet.
+    pub subjects: Vec<Option<SubjectResult>>,
+    /// `None` while a subject has no result.
+    pub learning: Option<Level>,
+    pub conduct: Option<Level>,
+    pub excused: u16,
+    pub unexcused: u16,
+    /// The year's decision; `None` for a semester or while learning or conduct is missing.
+    pub promotion: Option<Promotion>,
+    pub award: Option<Award>,
+}
+
+/// The line of `student` over `columns` in `span`.
+pub fn line(settings: &Settings, columns: &[Column], span: Span, recorded: &Recorded, student: i64) -> Line {
+    let result_in = |column: &Column, semester: i64| {
+        let marks = recorded.marks.get(&(student, column.section, semester)).cloned().unwrap_or_default();
+        subject_result(settings, column, &marks)
+    };
+    let subjects: Vec<Option<SubjectResult>> = columns
+        .iter()
+        .map(|column| match span {
+            Span::Semester(semester) => result_in(column, semester),
+            Span::Year { first, second } => match (result_in(column, first), result_in(column, second)) {
+                (Some(SubjectResult::Score(one)), Some(SubjectResult::Score(two))) => {
+                    Some(SubjectResult::Score(year_average(one, two)))
+                }
+                (_, Some(SubjectResult::Comment(two))) if !column.scored => {
+                    Some(SubjectResult::Comment(comment_year(two)))
+                }
+                _ => None,
+            },
+        })
+        .collect();
+    let complete: Option<Vec<SubjectResult>> = subjects.iter().copied().collect();
+    let learning = complete.as_deref().filter(|results| !results.is_empty()).map(learning_result);
+    let conduct = match span {
+        Span::Semester(semester) => recorded.conduct.get(&(student, semester)).copied(),
+        Span::Year { first, second } => {
+            match (recorded.conduct.get(&(student, first)), recorded.conduct.get(&(student, second))) {
+                (Some(one), Some(two)) => Some(secondary::year_conduct(*one, *two)),
+                _ => None,
+            }
+        }
+    };
+    let (excused, unexcused) = recorded.absences.get(&student).copied().unwrap_or_default();
+    let year_decision = match (span, &complete, conduct) {
+        (Span::Year { .. }, Some(results), Some(conduct)) if !results.is_empty() => Some((results, conduct)),
+        _ => None,
+    };
+    Line {
+        student,
+        subjects,
+        learning,
+        conduct,
+        excused,
+        unexcused,
+        promotion: year_decision.map(|(results, conduct)| secondary::promotion(conduct, results, excused + unexcused)),
+        award: year_decision.and_then(|(results, conduct)| secondary::award(conduct, results)),
+    }
+}
+
+/// A subject's semester result from its marks.
+pub fn subject_result(settings: &Settings, column: &Column, marks: &Marks) -> Option<SubjectResult> {
+    let score = |mark: &Mark| match mark {
+        Mark::Score(tenths) => Some(*tenths),
+        Mark::Passed(_) => None,
+    };
+    if column.scored {
+        let scores = SemesterScores {
+            regular: marks.regular.iter().filter_map(|(_, mark)| score(mark)).collect(),
+            midterm: marks.midterm.as_ref().and_then(score),
+            final_exam: marks.final_exam.as_ref().and_then(score),
+        };
+        return semester_average(settings, &scores, column.required_regular).map(SubjectResult::Score);
+    }
+    let passed = |mark: Option<&Mark>| match mark {
+        Some(Mark::Passed(passed)) => Some(*passed),
+        _ => None,
+    };
+    let regular_count = marks.regular.len().max(usize::from(settings.comment_regular_assessments));
+    let mut assessments: Vec<Option<bool>> =
+        (0..regular_count).map(|index| passed(marks.regular.get(index).map(|(_, mark)| mark))).collect();
+    assessments.push(passed(marks.midterm.as_ref()));
+    assessments.push(passed(marks.final_exam.as_ref()));
+    comment_semester(settings, &assessments).map(SubjectResult::Comment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use emis_rules::secondary::Missing;
+
+    fn scored(section: i64) -> Column {
+        Column { section, subject: section, scored: true, required_regular: 3 }
+    }
+
+    fn marks(regular: &[u16], midterm: u16, final_exam: u16) -> Marks {
+        Marks {
+            regular: regular.iter().enumerate().map(|(i, s)| (i as i16 + 1, Mark::Score(*s))).collect(),
+            midterm: Some(Mark::Score(midterm)),
+            final_exam: Some(Mark::Score(final_exam)),
+        }
+    }
+
+    #[test]
+    fn a_semester_average_follows_the_circular_and_a_missing_column_counts_as_zero() {
+        let settings = Settings::default();
+        // (8 + 9 + 10 + 2·8 + 3·9) / 8 = 70 / 8 = 8.75 → 8.8
+        assert_eq!(
+            subject_result(&settings, &scored(1), &marks(&[80, 90, 100], 80, 90)),
+            Some(SubjectResult::Score(88))
+        );
+        // one regular missing counts 0: (8 + 9 + 0 + 16 + 27) / 8 = 7.5
+        assert_eq!(subject_result(&settings, &scored(1), &marks(&[80, 90], 80, 90)), Some(SubjectResult::Score(75)));
+        let waiting = Settings { missing: Missing::LeavesNoResult, ..settings };
+        assert_eq!(subject_result(&waiting, &scored(1), &marks(&[80, 90], 80, 90)), None);
+    }
+
+    #[test]
+    fn the_year_line_averages_both_semesters_and_decides_promotion_and_awards() {
+        let columns: Vec<Column> = (1..=8).map(scored).collect();
+        let mut recorded = Recorded::default();
+        for column in &columns {
+            recorded.marks.insert((7, column.section, 1), marks(&[90, 90, 90], 90, 90));
+            recorded.marks.insert((7, column.section, 2), marks(&[100, 90, 90], 90, 100));
+        }
+        recorded.conduct.insert((7, 1), Level::Tot);
+        recorded.conduct.insert((7, 2), Level::Tot);
+        recorded.absences.insert(7, (2, 1));
+        let line = line(&Settings::default(), &columns, Span::Year { first: 1, second: 2 }, &recorded, 7);
+        // semester II: (10 + 9 + 9 + 18 + 30) / 8 = 9.5; year: (9.0 + 2·9.5) / 3 = 9.33 → 9.3
+        assert!(line.subjects.iter().all(|subject| *subject == Some(SubjectResult::Score(93))));
+        assert_eq!((line.learning, line.conduct), (Some(Level::Tot), Some(Level::Tot)));
+        assert_eq!(line.award, Some(Award::XuatSac));
+        assert!(line.promotion.is_some_and(|promotion| promotion.promoted));
+        assert_eq!((line.excused, line.unexcused), (2, 1));
+    }
+
+    #[test]
+    fn a_line_with_a_subject_missing_has_no_learning_result_yet() {
+        let settings = Settings { missing: Missing::LeavesNoResult, ..Settings::default() };
+        let columns = [scored(1), scored(2)];
+        let mut recorded = Recorded::default();
+        recorded.marks.insert((3, 1, 1), marks(&[50, 60, 70], 60, 70));
+        let line = line(&settings, &columns, Span::Semester(1), &recorded, 3);
+        assert_eq!(line.subjects, [Some(SubjectResult::Score(64)), None]);
+        assert_eq!((line.learning, line.promotion), (None, None));
+    }
+
+    #[test]
+    fn a_comment_subject_passes_when_every_assessment_is_dat() {
+        let settings = Settings::default();
+        let column = Column { section: 1, subject: 1, scored: false, required_regular: 2 };
+        let all = Marks {
+            regular: vec![(1, Mark::Passed(true)), (2, Mark::Passed(true))],
+            midterm: Some(Mark::Passed(true)),
+            final_exam: Some(Mark::Passed(true)),
+        };
+        assert_eq!(subject_result(&settings, &column, &all), Some(SubjectResult::Comment(true)));
+        let one_short = Marks { regular: vec![(1, Mark::Passed(true))], ..all };
+        assert_eq!(subject_result(&settings, &column, &one_short), Some(SubjectResult::Comment(false)));
+    }
+}

@@ -1,0 +1,229 @@
+//! The class summary and conduct on the API: `Class.summary` (the sheet computed by
+//! [`crate::books::summary`]), the homeroom teacher's `recordConduct`, and each student's
+//! conduct levels, all through the privacy layer.
+
+use super::context::{access, signed_in, state};
+use super::ids;
+use super::read::visible;
+use super::school::Subject;
+use crate::books::conduct::{self, ConductEntry};
+use crate::books::summary::{self, Period, Summary};
+use crate::disclosure::Disclosures;
+use crate::error::{ApiError, ApiResult, EntryProblem};
+use crate::privacy::shapes;
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use emis_authz::Kind;
+use emis_rules::secondary::{Award, SubjectResult};
+use entity::ConductLevel;
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+use std::sync::Arc;
+
+/// A class's summary sheet for a semester or the year.
+pub struct ClassSummary(pub Summary);
+
+#[Object]
+impl ClassSummary {
+    /// The school year, e.g. 2026-2027.
+    async fn school_year(&self) -> &str {
+        &self.0.year.name
+    }
+    /// The semester; null for the whole year.
+    async fn semester_id(&self) -> Option<ID> {
+        match self.0.period {
+            Period::Semester(id) => Some(ids::encode("Semester", id)),
+            Period::Year => None,
+        }
+    }
+    /// The subject columns, in report order.
+    async fn subjects(&self) -> Vec<Subject> {
+        self.0.subjects.iter().cloned().map(Subject).collect()
+    }
+    /// One line per student, in roster order.
+    async fn lines(&self) -> Vec<SummaryLine> {
+        self.0.lines.iter().map(|(student, line)| SummaryLine::new(student, line, &self.0.subjects)).collect()
+    }
+}
+
+/// One student's line of the summary.
+#[derive(SimpleObject)]
+pub struct SummaryLine {
+    pub student_id: ID,
+    pub full_name: String,
+    /// Per subject column: the semester or year average, or Đạt / Chưa đạt.
+    pub subjects: Vec<SubjectOutcome>,
+    /// Tốt | Khá | Đạt | Chưa đạt; null while a subject has no result.
+    pub learning: Option<String>,
+    /// Tốt | Khá | Đạt | Chưa đạt; null until the homeroom teacher set it.
+    pub conduct: Option<String>,
+    pub excused_absences: i32,
+    pub unexcused_absences: i32,
+    /// For the year: promoted to the next grade.
+    pub promoted: Option<bool>,
+    /// For the year: the subjects to re-test.
+    pub retest_subjects: Vec<ID>,
+    /// For the year: conduct training over the summer.
+    pub conduct_training: Option<bool>,
+    /// For the year: Học sinh Xuất sắc | Học sinh Giỏi.
+    pub award: Option<String>,
+}
+
+/// One subject's computed result.
+#[derive(SimpleObject)]
+pub struct SubjectOutcome {
+    pub subject_id: ID,
+    /// 0–10, one decimal, for a scored subject.
+    pub average: Option<f64>,
+    /// Đạt (true) or Chưa đạt, for a comment-only subject.
+    pub passed: Option<bool>,
+}
+
+impl SummaryLine {
+    fn new(student: &entity::student::Model, line: &summary::sheet::Line, subjects: &[entity::subject::Model]) -> Self {
+        let outcomes = subjects
+            .iter()
+            .zip(&line.subjects)
+            .map(|(subject, result)| SubjectOutcome {
+                subject_id: ids::encode("Subject", subject.id),
+                average: match result {
+                    Some(SubjectResult::Score(tenths)) => Some(f64::from(*tenths) / 10.0),
+                    _ => None,
+                },
+                passed: match result {
+                    Some(SubjectResult::Comment(passed)) => Some(*passed),
+                    _ => None,
+                },
+            })
+            .collect();
+        let retests = line.promotion.as_ref().map(|p| p.retests.clone()).unwrap_or_default();
+        Self {
+            student_id: ids::encode("Student", student.id),
+            full_name: student.full_name.clone(),
+            subjects: outcomes,
+            learning: line.learning.map(|level| level.vietnamese().to_owned()),
+            conduct: line.conduct.map(|level| level.vietnamese().to_owned()),
+            excused_absences: i32::from(line.excused),
+            unexcused_absences: i32::from(line.unexcused),
+            promoted: line.promotion.as_ref().map(|p| p.promoted),
+            retest_subjects: retests
+                .iter()
+                .filter_map(|i| subjects.get(*i))
+                .map(|s| ids::encode("Subject", s.id))
+                .collect(),
+            conduct_training: line.promotion.as_ref().map(|p| p.conduct_training),
+            award: line.award.map(|award| match award {
+                Award::XuatSac => "Học sinh Xuất sắc".to_owned(),
+                Award::Gioi => "Học sinh Giỏi".to_owned(),
+            }),
+        }
+    }
+}
+
+/// The period a summary is asked for: the semester given (default: the current one) or the
+/// whole year.
+pub async fn period(ctx: &Context<'_>, semester_id: Option<&ID>, year: bool) -> ApiResult<Option<Period>> {
+    if year {
+        return Ok(Some(Period::Year));
+    }
+    let semester = super::records::semester_or_current(ctx, semester_id.map(|id| id.as_str())).await?;
+    Ok(semester.map(Period::Semester))
+}
+
+/// The summary of `class`, if the caller may read it; its grades are noted as disclosed.
+pub async fn class_summary(ctx: &Context<'_>, class: i64, period: Period) -> ApiResult<Option<ClassSummary>> {
+    let access = signed_in(ctx)?;
+    let state = state(ctx)?;
+    let settings = state.config.assessment_settings();
+    let Some(sheet) = summary::summary(&state.db, access, &settings, class, period).await? else { return Ok(None) };
+    if let Ok(disclosures) = ctx.data::<Arc<Disclosures>>() {
+        note_shown(disclosures, access.principal(), &sheet);
+    }
+    Ok(Some(ClassSummary(sheet)))
+}
+
+/// Notes the grades of every student on `sheet` as shown to `principal`.
+pub fn note_shown(disclosures: &Disclosures, principal: &crate::auth::Principal, sheet: &Summary) {
+    for (student, _) in &sheet.lines {
+        disclosures.note(principal, student.id, student.school_id, Kind::ClassSummary.as_str());
+    }
+}
+
+/// One student's conduct entry.
+#[derive(InputObject)]
+pub struct ConductInput {
+    pub student_id: ID,
+    /// tot | kha | dat | chua_dat
+    pub level: String,
+    pub comment: Option<String>,
+    /// The `version` the client last read; null when it had none.
+    pub version: Option<i32>,
+}
+
+/// Records the class's conduct levels for a semester; how many changed.
+pub async fn record_conduct(
+    ctx: &Context<'_>,
+    class_id: &ID,
+    semester_id: &ID,
+    entries: Vec<ConductInput>,
+) -> ApiResult<i32> {
+    let access = signed_in(ctx)?;
+    let class = ids::decode_as("Class", class_id).ok_or(ApiError::NotPermitted)?;
+    let semester = ids::decode_as("Semester", semester_id)
+        .ok_or_else(|| ApiError::bad_input("không phải mã học kỳ", "not a semester id"))?;
+    let mut problems = Vec::new();
+    let mut decoded = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let student = ids::decode_as("Student", &entry.student_id);
+        match (student, entry.level.parse::<ConductLevel>()) {
+            (Some(student), Ok(level)) => {
+                decoded.push(ConductEntry { student, level, comment: entry.comment, expected_version: entry.version })
+            }
+            (None, _) => problems.push(EntryProblem::not_a_student(entry.student_id, "studentId")),
+            (_, Err(_)) => problems.push(EntryProblem::new(
+                entry.student_id,
+                "level",
+                "mức phải là tot, kha, dat hoặc chua_dat",
+                "the level must be tot, kha, dat or chua_dat",
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::InvalidEntries(problems));
+    }
+    let changed = conduct::record(&state(ctx)?.db, access, class, semester, &decoded, Utc::now()).await?;
+    Ok(i32::try_from(changed).unwrap_or(i32::MAX))
+}
+
+/// A student's conduct in one semester.
+pub struct ConductRecord(pub entity::conduct::Model);
+
+#[Object]
+impl ConductRecord {
+    async fn semester_id(&self) -> ID {
+        ids::encode("Semester", self.0.semester_id)
+    }
+    /// tot | kha | dat | chua_dat
+    async fn level(&self) -> &str {
+        &self.0.level
+    }
+    async fn comment(&self) -> Option<&str> {
+        self.0.comment.as_deref()
+    }
+    /// Raised by every change; `recordConduct` takes the version the client read.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// The conduct levels of `student` the caller may read, by semester.
+pub async fn conduct_of(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<ConductRecord>> {
+    access(ctx)?;
+    let select = entity::conduct::Entity::find()
+        .filter(entity::conduct::Column::StudentId.eq(student))
+        .order_by_asc(entity::conduct::Column::SemesterId);
+    let rows = visible(ctx, Kind::Conduct, &shapes::conduct(), select, summary::conduct_target).await?;
+    Ok(rows.into_iter().map(ConductRecord).collect())
+}
