@@ -10,6 +10,7 @@
 //! the privacy layer's cost is read within one run. Traffic goes to 127.0.0.1 only.
 
 mod baseline;
+mod books;
 mod cpu;
 mod scenarios;
 
@@ -37,7 +38,7 @@ struct Args {
     /// Concurrent connections to measure.
     #[arg(long, value_delimiter = ',', default_value = "1,16")]
     concurrency: Vec<usize>,
-    /// Only the scenarios whose name starts with one of these letters (a, b, c, d); all when empty.
+    /// Only the scenarios whose name starts with one of these letters (a–g); all when empty.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Database pool size of the server.
@@ -79,7 +80,7 @@ fn main() -> anyhow::Result<()> {
             server.block_on(settle(&state));
             let row = client.block_on(measure(&address, scenario, connections, duration, &emis_counters))?;
             println!("| {} {row}", scenario.name);
-            if let Some((reference_address, counters)) = &reference {
+            if let Some((reference_address, counters)) = reference.as_ref().filter(|_| scenario.has_baseline) {
                 server.block_on(settle(&state));
                 let counters = || counters.snapshot();
                 let row = client.block_on(measure(reference_address, scenario, connections, duration, &counters))?;
@@ -151,9 +152,17 @@ async fn measure(
     sql_counters: &dyn Fn() -> (u64, u64),
 ) -> anyhow::Result<String> {
     let client = reqwest::Client::builder().pool_max_idle_per_host(connections).build()?;
-    // Warm-up: every user once, so keys and caches are as in steady state.
-    for request in &scenario.requests {
-        scenarios::send(&client, address, request).await?;
+    let writing = scenario.requests.iter().any(|request| request.writes.is_some());
+    anyhow::ensure!(
+        !writing || scenario.requests.len() >= connections,
+        "{}: {} writers for {connections} connections",
+        scenario.name,
+        scenario.requests.len()
+    );
+    // Warm-up: every read once, so keys and caches are as in steady state (writers warm up
+    // in their own first calls).
+    for request in scenario.requests.iter().filter(|request| request.writes.is_none()) {
+        scenarios::send(&client, address, &request.token, &request.body).await?;
     }
     let (statements_before, micros_before) = sql_counters();
     let cpu_before = cpu::sample();
@@ -163,16 +172,24 @@ async fn measure(
     for worker in 0..connections {
         let client = client.clone();
         let address = address.to_owned();
-        let requests = scenario.requests.clone();
+        let mut requests = scenario.requests.clone();
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut index = worker;
+            let mut round = 0;
             while Instant::now() < deadline {
-                let request = &requests[index % requests.len()];
+                // A writer keeps to its own request; reads go round the users.
+                let at = if writing { worker } else { index % requests.len() };
+                let request = &mut requests[at];
+                let body = request.writes.as_ref().map_or_else(|| request.body.clone(), |writes| writes.body(round));
                 let sent = Instant::now();
-                scenarios::send(&client, &address, request).await?;
+                let answer = scenarios::send(&client, &address, &request.token, &body).await?;
                 latencies.push(sent.elapsed());
+                if let Some(writes) = request.writes.as_mut() {
+                    writes.answered(&answer)?;
+                }
                 index += connections;
+                round += 1;
             }
             Ok::<_, anyhow::Error>(latencies)
         }));

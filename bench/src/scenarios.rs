@@ -1,7 +1,7 @@
-//! The four request shapes of the benchmark and the users that send them: (a) a guardian's
+//! The request shapes of the benchmark and the users that send them: (a) a guardian's
 //! children with this semester's results, (b) a subject teacher's section grade sheet, (c) a
 //! homeroom teacher's roster with guardians' phone numbers, (d) a principal's name search
-//! with `totalCount`, first page of 50.
+//! with `totalCount`, first page of 50; and the school books' (e)–(g) from [`crate::books`].
 
 use anyhow::Context as _;
 use emis::auth::session;
@@ -20,12 +20,17 @@ const PASSWORD: &str = "emis-demo";
 pub struct Request {
     pub token: String,
     pub body: Value,
+    /// For a request that writes: what it sends next. Such a request is sent by one
+    /// connection only.
+    pub writes: Option<crate::books::Writes>,
 }
 
 /// A named set of requests, sent round-robin.
 pub struct Scenario {
     pub name: &'static str,
     pub requests: Vec<Request>,
+    /// Whether the reference server without a privacy layer answers it too.
+    pub has_baseline: bool,
 }
 
 const GUARDIAN: &str = "{ me { children { fullName results { subjectId kind sequence score passed } } } }";
@@ -36,7 +41,7 @@ const SEARCH: &str =
     "query($s: String) { students(search: $s, first: 50) { totalCount nodes { id fullName birthDate } } }";
 const NAMES: [&str; 8] = ["nguyen", "tran", "anh", "minh", "thi", "ngoc", "le", "hoang"];
 
-async fn token(state: &AppState, username: &str) -> anyhow::Result<String> {
+pub async fn token(state: &AppState, username: &str) -> anyhow::Result<String> {
     let tokens = session::sign_in(&state.db, &state.vault, username, PASSWORD, state.token_lifetimes())
         .await
         .with_context(|| format!("signing in {username}"))?;
@@ -69,7 +74,7 @@ pub async fn prepare(state: &AppState) -> anyhow::Result<Prepared> {
         let Some(username) = username else { continue };
         let token = token(state, &username).await?;
         callers.insert(token.clone(), id);
-        a.push(Request { token, body: json!({ "query": GUARDIAN }) });
+        a.push(Request { token, body: json!({ "query": GUARDIAN }), writes: None });
     }
     let b = assignments(state, "subject", GRADE_SHEET, "Section").await?;
     let c = assignments(state, "homeroom", ROSTER, "Class").await?;
@@ -86,14 +91,30 @@ pub async fn prepare(state: &AppState) -> anyhow::Result<Prepared> {
         let token = token(state, &principal.username.context("principal has a username")?).await?;
         callers.insert(token.clone(), principal.school_id);
         for name in NAMES.iter().skip(n % 2).step_by(2) {
-            d.push(Request { token: token.clone(), body: json!({ "query": SEARCH, "variables": { "s": name } }) });
+            let body = json!({ "query": SEARCH, "variables": { "s": name } });
+            d.push(Request { token: token.clone(), body, writes: None });
         }
     }
     let scenarios = vec![
-        Scenario { name: "(a) guardian: children + results", requests: a },
-        Scenario { name: "(b) subject teacher: grade sheet", requests: b },
-        Scenario { name: "(c) homeroom: roster + guardian phones", requests: c },
-        Scenario { name: "(d) principal: search + totalCount", requests: d },
+        Scenario { name: "(a) guardian: children + results", requests: a, has_baseline: true },
+        Scenario { name: "(b) subject teacher: grade sheet", requests: b, has_baseline: true },
+        Scenario { name: "(c) homeroom: roster + guardian phones", requests: c, has_baseline: true },
+        Scenario { name: "(d) principal: search + totalCount", requests: d, has_baseline: true },
+        Scenario {
+            name: "(e) subject teacher: whole-column score entry",
+            requests: crate::books::columns(state).await?,
+            has_baseline: false,
+        },
+        Scenario {
+            name: "(f) homeroom: class roll call",
+            requests: crate::books::roll_calls(state).await?,
+            has_baseline: false,
+        },
+        Scenario {
+            name: "(g) homeroom: class summary sheet",
+            requests: crate::books::summaries(state).await?,
+            has_baseline: false,
+        },
     ];
     Ok(Prepared { scenarios, callers })
 }
@@ -122,7 +143,7 @@ async fn assignments(state: &AppState, kind: &str, query: &str, id_kind: &str) -
         };
         let token = token(state, &username).await?;
         let variables = json!({ "id": ids::encode(id_kind, target) });
-        requests.push(Request { token, body: json!({ "query": query, "variables": variables }) });
+        requests.push(Request { token, body: json!({ "query": query, "variables": variables }), writes: None });
     }
     Ok(requests)
 }
@@ -130,12 +151,12 @@ async fn assignments(state: &AppState, kind: &str, query: &str, id_kind: &str) -
 /// Sends one request; fails on HTTP or GraphQL errors. The body is read in full but not
 /// parsed (a GraphQL error always has a top-level `"errors"` member), so the load generator
 /// takes little of the machine's CPU.
-pub async fn send(client: &reqwest::Client, address: &str, request: &Request) -> anyhow::Result<()> {
-    let response = client.post(address).bearer_auth(&request.token).json(&request.body).send().await?;
+pub async fn send(client: &reqwest::Client, address: &str, token: &str, body: &Value) -> anyhow::Result<Vec<u8>> {
+    let response = client.post(address).bearer_auth(token).json(body).send().await?;
     let status = response.status();
     let body = response.bytes().await?;
     if !status.is_success() || body.windows(9).any(|window| window == b"\"errors\":") {
         anyhow::bail!("request failed: {}", String::from_utf8_lossy(&body));
     }
-    Ok(())
+    Ok(body.to_vec())
 }

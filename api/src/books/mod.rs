@@ -3,6 +3,7 @@
 //! `write`, `approve` and `lock` actions) and kept in the books' history (`record_change`).
 
 pub mod changes;
+pub mod columns;
 pub mod conduct;
 pub mod leave;
 pub mod locks;

@@ -79,6 +79,20 @@ impl MutationRoot {
     ) -> ApiResult<super::book_locks::BookLock> {
         super::book_locks::lock(ctx, &semester_id, section_id.as_ref(), school_id.as_ref()).await
     }
+    /// Sets the number of regular assessment columns (ĐĐGtx) of a section in a semester,
+    /// within the circular's limits (at least what its periods per year require — 2, 3 or 4,
+    /// or the school's setting for comment-only subjects — and at most two more), with its
+    /// mid-term and end-of-term columns. A column holding results is not removed. For the
+    /// principal (the policy's `section`/`write`).
+    async fn set_assessment_columns(
+        &self,
+        ctx: &Context<'_>,
+        section_id: ID,
+        semester_id: ID,
+        #[graphql(validator(minimum = 1, maximum = 12))] regular: i32,
+    ) -> ApiResult<Vec<super::school::AssessmentColumn>> {
+        super::school::set_assessment_columns(ctx, &section_id, &semester_id, regular).await
+    }
     /// Lifts a lock; it stays on record with who lifted it and when.
     async fn unlock_book(&self, ctx: &Context<'_>, lock_id: ID) -> ApiResult<super::book_locks::BookLock> {
         super::book_locks::unlock(ctx, &lock_id).await

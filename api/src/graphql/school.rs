@@ -223,14 +223,38 @@ impl Section {
             .filter(assessment::Column::SemesterId.eq(semester))
             .all(&super::context::state(ctx)?.db)
             .await?;
-        let order = |kind: &str| match kind {
-            "regular" => 0,
-            "midterm" => 1,
-            _ => 2,
-        };
-        columns.sort_by_key(|column| (order(&column.kind), column.sequence));
+        sort_columns(&mut columns);
         Ok(columns.into_iter().map(AssessmentColumn).collect())
     }
+}
+
+/// Sets the section's regular columns in a semester; its columns in book order.
+pub async fn set_assessment_columns(
+    ctx: &Context<'_>,
+    section_id: &ID,
+    semester_id: &ID,
+    regular: i32,
+) -> ApiResult<Vec<AssessmentColumn>> {
+    let access = super::context::signed_in(ctx)?;
+    let section = ids::decode_as("Section", section_id).ok_or(crate::error::ApiError::NotPermitted)?;
+    let semester = ids::decode_as("Semester", semester_id)
+        .ok_or_else(|| crate::error::ApiError::bad_input("không phải mã học kỳ", "not a semester id"))?;
+    let state = super::context::state(ctx)?;
+    let settings = state.config.assessment_settings();
+    let regular = u8::try_from(regular).unwrap_or(u8::MAX);
+    let mut columns = crate::books::columns::set(&state.db, access, &settings, section, semester, regular).await?;
+    sort_columns(&mut columns);
+    Ok(columns.into_iter().map(AssessmentColumn).collect())
+}
+
+/// Book order: regular assessments by number, then the mid-term and the end-of-term.
+fn sort_columns(columns: &mut [assessment::Model]) {
+    let order = |kind: &str| match kind {
+        "regular" => 0,
+        "midterm" => 1,
+        _ => 2,
+    };
+    columns.sort_by_key(|column| (order(&column.kind), column.sequence));
 }
 
 /// An assessment column of a section's grade book.

@@ -4,6 +4,7 @@
 mod agreement;
 mod attacks;
 mod book_locks;
+mod columns;
 mod disclosures;
 mod grade_entry;
 mod instances;

@@ -1,0 +1,121 @@
+//! The assessment columns of a section's semester, set by the school (the policy's
+//! `section`/`write`, the principal): how many regular assessments (ĐĐGtx) a section has,
+//! within the circular's limits — at least the number its periods per year require (2 up to
+//! 35 periods, 3 up to 70, 4 above; comment-only subjects: the school's setting), and at most
+//! [`MAX_EXTRA_REGULAR`] more — with one mid-term and one end-of-term column. A column that
+//! holds results (or a change request, or came from another system) is never removed, and a
+//! locked book's columns do not change.
+
+use crate::error::ApiError;
+use crate::privacy::{Access, Target};
+use emis_authz::{Action, Kind};
+use emis_rules::secondary::{Settings, regular_assessments};
+use entity::{AssessmentKind, AssessmentMode, assessment, change_request, result, section, semester, subject};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
+};
+
+/// Regular assessments a school may add above the circular's number.
+pub const MAX_EXTRA_REGULAR: u8 = 2;
+
+/// The regular assessments `section` must have per semester, and may have at most.
+pub fn regular_range(settings: &Settings, mode: AssessmentMode, periods_per_year: i32) -> (u8, u8) {
+    let required = match mode {
+        AssessmentMode::Scored => regular_assessments(u16::try_from(periods_per_year).unwrap_or(0)),
+        AssessmentMode::Comment => settings.comment_regular_assessments,
+    };
+    (required, required + MAX_EXTRA_REGULAR)
+}
+
+/// Gives `section` exactly `regular` regular columns in `semester` (and its mid-term and
+/// end-of-term); the columns as they now are.
+pub async fn set(
+    db: &DatabaseConnection,
+    access: &Access,
+    settings: &Settings,
+    section_id: i64,
+    semester_id: i64,
+    regular: u8,
+) -> Result<Vec<assessment::Model>, ApiError> {
+    let Some(section) = section::Entity::find_by_id(section_id).one(db).await? else {
+        return Err(ApiError::NotPermitted);
+    };
+    let target = Target::Section { section: section.id, class: section.class_id, school: section.school_id };
+    if !access.permits(Kind::Section, Action::Write, target).await? {
+        return Err(ApiError::NotPermitted);
+    }
+    let in_year = semester::Entity::find_by_id(semester_id).one(db).await?;
+    if in_year.is_none_or(|row| row.school_year_id != section.school_year_id) {
+        return Err(ApiError::bad_input(
+            "học kỳ không thuộc năm học của lớp",
+            "the semester is not in the section's year",
+        ));
+    }
+    if super::locks::in_force(db, section.school_id, section.id, semester_id).await?.is_some() {
+        return Err(ApiError::Locked);
+    }
+    let mode = subject::Entity::find_by_id(section.subject_id)
+        .one(db)
+        .await?
+        .and_then(|subject| subject.assessment.parse().ok())
+        .unwrap_or(AssessmentMode::Scored);
+    let (least, most) = regular_range(settings, mode, section.periods_per_year);
+    if !(least..=most).contains(&regular) {
+        return Err(ApiError::bad_input(
+            format!("môn này có từ {least} đến {most} lần đánh giá thường xuyên mỗi học kỳ"),
+            format!("this subject has from {least} to {most} regular assessments per semester"),
+        ));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let existing = assessment::Entity::find()
+        .filter(assessment::Column::SectionId.eq(section.id))
+        .filter(assessment::Column::SemesterId.eq(semester_id))
+        .all(&txn)
+        .await?;
+    let has = |kind: AssessmentKind, sequence: i16| {
+        existing.iter().any(|column| column.kind == kind.as_str() && column.sequence == sequence)
+    };
+    let mut wanted: Vec<(AssessmentKind, i16)> =
+        (1..=i16::from(regular)).map(|sequence| (AssessmentKind::Regular, sequence)).collect();
+    wanted.extend([(AssessmentKind::Midterm, 1), (AssessmentKind::Final, 1)]);
+    for (kind, sequence) in wanted.iter().filter(|(kind, sequence)| !has(*kind, *sequence)) {
+        let column = assessment::ActiveModel {
+            external_id: Set(None),
+            title: Set(None),
+            category_id: Set(None),
+            school_id: Set(section.school_id),
+            section_id: Set(section.id),
+            semester_id: Set(semester_id),
+            kind: Set(kind.as_str().to_owned()),
+            sequence: Set(*sequence),
+            ..Default::default()
+        };
+        assessment::Entity::insert(column).exec(&txn).await?;
+    }
+    let surplus: Vec<&assessment::Model> = existing
+        .iter()
+        .filter(|column| column.kind == AssessmentKind::Regular.as_str() && column.sequence > i16::from(regular))
+        .collect();
+    for column in surplus {
+        let results = result::Entity::find().filter(result::Column::AssessmentId.eq(column.id)).count(&txn).await?;
+        let requests = change_request::Entity::find()
+            .filter(change_request::Column::AssessmentId.eq(column.id))
+            .count(&txn)
+            .await?;
+        // A column another system knows (an exchange identifier) stays too.
+        if results > 0 || requests > 0 || column.external_id.is_some() {
+            return Err(ApiError::bad_input(
+                format!("cột đánh giá thường xuyên {} đã có điểm, không bỏ được", column.sequence),
+                format!("regular assessment {} holds results and cannot be removed", column.sequence),
+            ));
+        }
+        assessment::Entity::delete_by_id(column.id).exec(&txn).await?;
+    }
+    let columns = assessment::Entity::find()
+        .filter(assessment::Column::SectionId.eq(section.id))
+        .filter(assessment::Column::SemesterId.eq(semester_id))
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(columns)
+}
