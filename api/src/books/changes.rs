@@ -4,17 +4,16 @@
 //! version, and the change enters the history with its reason and approver — or rejects it,
 //! changing nothing. A request is decided once.
 
-use super::scores::{Applied, MAX_COMMENT, Mark, Provenance, apply};
+use super::scores::{Applied, MAX_COMMENT, Mark, Provenance, apply, stored};
 use crate::auth::principal::Account;
 use crate::error::ApiError;
 use crate::graphql::ids;
 use crate::privacy::{Access, Target};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
-use entity::{assessment, change_request, result, section};
+use entity::{assessment, change_request, section};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
-use std::collections::HashMap;
 
 /// The status of a request waiting for a decision.
 pub const PENDING: &str = "pending";
@@ -53,14 +52,7 @@ pub async fn request(
 ) -> Result<Vec<i64>, ApiError> {
     let Account::Staff(requester) = account else { return Err(ApiError::NotPermitted) };
     let txn = crate::db::begin_write(db).await?;
-    let stored: HashMap<i64, result::Model> = result::Entity::find()
-        .filter(result::Column::AssessmentId.eq(column.id))
-        .filter(result::Column::StudentId.is_in(proposals.iter().map(|proposal| proposal.student)))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|row| (row.student_id, row))
-        .collect();
+    let stored = stored(&txn, column.id, proposals.iter().map(|proposal| proposal.student)).await?;
     let mut conflicts = Vec::new();
     let mut requests = Vec::new();
     for proposal in proposals {
@@ -150,7 +142,10 @@ pub async fn decide(
             reason: Some(request.reason.clone()),
             now,
         };
-        let applied = apply(&txn, &column, &section, request.student_id, &mark, request.expected_version, &provenance);
+        let old = stored(&txn, column.id, [request.student_id]).await?;
+        let old = old.get(&request.student_id);
+        let applied =
+            apply(&txn, &column, &section, request.student_id, old, &mark, request.expected_version, &provenance);
         if matches!(applied.await?, Applied::Conflict | Applied::Raced) {
             txn.rollback().await?;
             return Err(ApiError::Conflict { records: vec![ids::encode("Student", request.student_id)] });

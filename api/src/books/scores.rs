@@ -28,7 +28,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait as _,
     QueryFilter as _, QuerySelect as _,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Longest comment kept with a score, or reason given for a change, in characters.
 pub const MAX_COMMENT: usize = 500;
@@ -244,29 +244,41 @@ pub enum Applied {
     Raced,
 }
 
-/// Writes `mark` as `student`'s result in `column`, only if the stored result is at
-/// `expected` (`None`: there is none yet), and keeps the change in `record_change`.
+/// The stored results of `students` in `column`, by student.
+pub async fn stored(
+    txn: &DatabaseTransaction,
+    column: i64,
+    students: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, result::Model>, DbErr> {
+    let rows = result::Entity::find()
+        .filter(result::Column::AssessmentId.eq(column))
+        .filter(result::Column::StudentId.is_in(students))
+        .all(txn)
+        .await?;
+    Ok(rows.into_iter().map(|row| (row.student_id, row)).collect())
+}
+
+/// Writes `mark` as `student`'s result in `column` over `old` (read in this transaction),
+/// only if that is at `expected` (`None`: there is none yet), and keeps the change in
+/// `record_change`.
+#[allow(clippy::too_many_arguments)]
 pub async fn apply(
     txn: &DatabaseTransaction,
     column: &assessment::Model,
     section: &section::Model,
     student: i64,
+    old: Option<&result::Model>,
     mark: &Mark,
     expected: Option<i32>,
     provenance: &Provenance,
 ) -> Result<Applied, DbErr> {
-    let old = result::Entity::find()
-        .filter(result::Column::AssessmentId.eq(column.id))
-        .filter(result::Column::StudentId.eq(student))
-        .one(txn)
-        .await?;
-    if old.as_ref().map(|old| old.version) != expected {
+    if old.map(|old| old.version) != expected {
         return Ok(Applied::Conflict);
     }
-    if old.as_ref().is_some_and(|old| Mark::of(old) == *mark) {
+    if old.is_some_and(|old| Mark::of(old) == *mark) {
         return Ok(Applied::Unchanged);
     }
-    let record_id = match &old {
+    let record_id = match old {
         Some(old) => {
             // Changed only at the version read: a concurrent change makes this miss.
             let updated = result::Entity::update_many()
@@ -314,7 +326,7 @@ pub async fn apply(
         record_id: Set(record_id),
         section_id: Set(Some(section.id)),
         class_id: Set(Some(section.class_id)),
-        old_value: Set(old.as_ref().map(|old| Mark::of(old).shown())),
+        old_value: Set(old.map(|old| Mark::of(old).shown())),
         new_value: Set(Some(mark.shown())),
         reason: Set(provenance.reason.clone()),
         changed_by_kind: Set(provenance.changed_by.kind().to_owned()),
@@ -336,11 +348,13 @@ async fn write(
     provenance: &Provenance,
 ) -> Result<Recorded, ApiError> {
     let txn = crate::db::begin_write(db).await?;
+    let stored = stored(&txn, column.id, checked.iter().map(|entry| entry.entry.student)).await?;
     let mut conflicts = Vec::new();
     let mut recorded = Recorded::default();
     for entry in checked {
         let student = entry.entry.student;
-        match apply(&txn, column, section, student, &entry.mark, entry.entry.expected_version, provenance).await? {
+        let old = stored.get(&student);
+        match apply(&txn, column, section, student, old, &entry.mark, entry.entry.expected_version, provenance).await? {
             Applied::Unchanged => {}
             Applied::Changed => recorded.changed += 1,
             Applied::Conflict => conflicts.push(ids::encode("Student", student)),

@@ -33,7 +33,8 @@ pub struct RecordAttendancePayload {
     pub changed: i32,
     /// Guardians told of an absence.
     pub notified: i32,
-    /// The roll call's entries that are not plain presence, as the caller may read them.
+    /// The roll call's entries (of its session, or its period) that are not plain presence,
+    /// as the caller may read them.
     pub entries: Vec<AttendanceRecord>,
 }
 
@@ -74,6 +75,10 @@ pub async fn record(
         .filter(attendance::Column::ClassId.eq(class))
         .filter(attendance::Column::Date.eq(date))
         .filter(attendance::Column::Session.eq(session.as_str()))
+        .filter(match period {
+            Some(period) => attendance::Column::Period.eq(period),
+            None => attendance::Column::Period.is_null(),
+        })
         .filter(attendance::Column::Status.ne(AttendanceStatus::Present.as_str()))
         .order_by_asc(attendance::Column::StudentId);
     let rows = visible(ctx, Kind::Attendance, &shapes::attendance(), select, |row| {
