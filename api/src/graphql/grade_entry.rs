@@ -68,10 +68,16 @@ pub async fn record_scores(
     let recorded = scores::record(db, access, column_id, &decoded, reason, chrono::Utc::now()).await?;
     let column = assessment::Entity::find_by_id(column_id).one(db).await?.ok_or(ApiError::NotPermitted)?;
     let loader = ctx.data::<Batcher<ResultsKey, ResultsOfStudent>>().map_err(|_| ApiError::Internal)?;
+    // Every student's results in one look-up, through the same privacy layer as reads.
+    let keys = decoded.iter().map(|entry| ResultsKey {
+        student: entry.student,
+        semester: column.semester_id,
+        section: Some(column.section_id),
+    });
+    let loaded = futures::future::join_all(keys.map(|key| loader.load_one(key))).await;
     let mut results = Vec::new();
-    for entry in &decoded {
-        let key = ResultsKey { student: entry.student, semester: column.semester_id, section: Some(column.section_id) };
-        let rows = loader.load_one(key).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
+    for rows in loaded {
+        let rows = rows.map_err(|_| ApiError::Internal)?.unwrap_or_default();
         results.extend(rows.into_iter().filter(|row| row.line.assessment_id == column_id).map(ResultRecord));
     }
     let requests = match recorded.requests.is_empty() {

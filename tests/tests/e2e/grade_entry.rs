@@ -320,3 +320,29 @@ async fn two_devices_creating_one_result_at_once_give_one_result_and_one_conflic
     assert_eq!((row.1, row.2), (Some(winner), 1), "the winner's score is kept, once");
     app.stop().await.unwrap();
 }
+
+/// The SQL statements one `recordScores` call costs, with the disclosure log written.
+async fn statements_of(app: &TestApp, token: &str, column: &Column, score: impl Fn(usize) -> Value) -> u64 {
+    app.state.disclosures.flush().await;
+    let before = app.sql_statements().await.unwrap();
+    let body = json!({ "column": column.id, "entries": entries(column, score) });
+    app.data(Some(token), RECORD, body).await.unwrap();
+    app.state.disclosures.flush().await;
+    app.sql_statements().await.unwrap() - before
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_column_costs_two_statements_per_changed_entry_and_a_fixed_number_besides() {
+    let app = TestApp::spawn().await.unwrap();
+    let token = app.sign_in("gvbm").await.unwrap();
+    let column = scored_column(&app, &token).await;
+    let count = column.students.len() as u64;
+    let all = statements_of(&app, &token, &column, |_| json!(0.2)).await;
+    let fresh = scored_column(&app, &token).await;
+    let one = statements_of(&app, &token, &fresh, |index| if index == 0 { json!(0.3) } else { json!(0.2) }).await;
+    assert_eq!(all - one, 2 * (count - 1), "each changed entry: its update and its history row");
+    // Checks, the transaction and the read-back of every student's result: no statement per
+    // entry (this data set's sections have 8 students).
+    assert!(one <= 13, "{one} statements for a column with one change");
+    app.stop().await.unwrap();
+}
