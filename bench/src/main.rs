@@ -63,7 +63,7 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let (address, state) = server.block_on(start(&args))?;
-    let prepared = server.block_on(scenarios::prepare(&state))?;
+    let mut prepared = server.block_on(scenarios::prepare(&state))?;
     let reference =
         if args.baseline { Some(server.block_on(baseline::start(&state, prepared.callers.clone()))?) } else { None };
     let emis_counters = || state.sql_metrics.snapshot();
@@ -75,7 +75,7 @@ fn main() -> anyhow::Result<()> {
         args.only.is_empty() || args.only.iter().any(|only| scenario.name[1..].starts_with(only.as_str()))
     };
     let duration = Duration::from_secs(args.seconds);
-    for scenario in prepared.scenarios.iter().filter(|scenario| chosen(scenario)) {
+    for scenario in prepared.scenarios.iter_mut().filter(|scenario| chosen(scenario)) {
         for &connections in &args.concurrency {
             server.block_on(settle(&state));
             let row = client.block_on(measure(&address, scenario, connections, duration, &emis_counters))?;
@@ -146,7 +146,7 @@ async fn seed_if_empty(state: &emis::state::AppState) -> anyhow::Result<()> {
 
 async fn measure(
     address: &str,
-    scenario: &Scenario,
+    scenario: &mut Scenario,
     connections: usize,
     duration: Duration,
     sql_counters: &dyn Fn() -> (u64, u64),
@@ -191,12 +191,18 @@ async fn measure(
                 index += connections;
                 round += 1;
             }
-            Ok::<_, anyhow::Error>(latencies)
+            // A writer hands its request back, with the versions it was last answered.
+            let written = writing.then(|| requests.swap_remove(worker));
+            Ok::<_, anyhow::Error>((latencies, written))
         }));
     }
     let mut latencies = Vec::new();
-    for worker in workers {
-        latencies.extend(worker.await.context("worker panicked")??);
+    for (worker, handle) in workers.into_iter().enumerate() {
+        let (times, written) = handle.await.context("worker panicked")??;
+        latencies.extend(times);
+        if let Some(request) = written {
+            scenario.requests[worker] = request;
+        }
     }
     let elapsed = started.elapsed().as_secs_f64();
     let (statements_after, micros_after) = sql_counters();

@@ -4,7 +4,7 @@
 //! version, and the change enters the history with its reason and approver — or rejects it,
 //! changing nothing. A request is decided once.
 
-use super::scores::{Applied, MAX_COMMENT, Mark, Provenance, apply, stored};
+use super::scores::{Applied, MAX_COMMENT, Mark, Provenance, apply, keep, stored};
 use crate::auth::principal::Account;
 use crate::error::ApiError;
 use crate::graphql::ids;
@@ -146,9 +146,13 @@ pub async fn decide(
         let old = old.get(&request.student_id);
         let applied =
             apply(&txn, &column, &section, request.student_id, old, &mark, request.expected_version, &provenance);
-        if matches!(applied.await?, Applied::Conflict | Applied::Raced) {
-            txn.rollback().await?;
-            return Err(ApiError::Conflict { records: vec![ids::encode("Student", request.student_id)] });
+        match applied.await? {
+            Applied::Changed(change) => keep(&txn, vec![*change]).await?,
+            Applied::Unchanged => {}
+            Applied::Conflict | Applied::Raced => {
+                txn.rollback().await?;
+                return Err(ApiError::Conflict { records: vec![ids::encode("Student", request.student_id)] });
+            }
         }
     }
     let decided = change_request::Entity::update_many()

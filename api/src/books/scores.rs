@@ -231,12 +231,12 @@ pub struct Provenance {
 }
 
 /// How applying one mark ended.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Applied {
     /// The stored result already holds the mark.
     Unchanged,
-    /// Created or changed, and kept in the history.
-    Changed,
+    /// Created or changed: the history row to keep for it (see [`keep`]).
+    Changed(Box<record_change::ActiveModel>),
     /// The stored result is not at the version the client read.
     Conflict,
     /// Another writer created the result first; on PostgreSQL the transaction is aborted, so
@@ -259,8 +259,8 @@ pub async fn stored(
 }
 
 /// Writes `mark` as `student`'s result in `column` over `old` (read in this transaction),
-/// only if that is at `expected` (`None`: there is none yet), and keeps the change in
-/// `record_change`.
+/// only if that is at `expected` (`None`: there is none yet); the change's history row is
+/// returned, for the caller to [`keep`] with the others of its transaction.
 #[allow(clippy::too_many_arguments)]
 pub async fn apply(
     txn: &DatabaseTransaction,
@@ -319,7 +319,7 @@ pub async fn apply(
             }
         }
     };
-    let change = record_change::ActiveModel {
+    Ok(Applied::Changed(Box::new(record_change::ActiveModel {
         school_id: Set(section.school_id),
         student_id: Set(student),
         kind: Set("result".to_owned()),
@@ -334,9 +334,15 @@ pub async fn apply(
         changed_at: Set(provenance.now),
         approved_by_id: Set(provenance.approved_by),
         ..Default::default()
-    };
-    record_change::Entity::insert(change).exec(txn).await?;
-    Ok(Applied::Changed)
+    })))
+}
+
+/// Keeps the history rows of one transaction's changes, in one statement.
+pub async fn keep(txn: &DatabaseTransaction, changes: Vec<record_change::ActiveModel>) -> Result<(), DbErr> {
+    if !changes.is_empty() {
+        record_change::Entity::insert_many(changes).exec(txn).await?;
+    }
+    Ok(())
 }
 
 /// Writes the checked entries in one transaction, each at the version its client read.
@@ -351,12 +357,16 @@ async fn write(
     let stored = stored(&txn, column.id, checked.iter().map(|entry| entry.entry.student)).await?;
     let mut conflicts = Vec::new();
     let mut recorded = Recorded::default();
+    let mut changes = Vec::new();
     for entry in checked {
         let student = entry.entry.student;
         let old = stored.get(&student);
         match apply(&txn, column, section, student, old, &entry.mark, entry.entry.expected_version, provenance).await? {
             Applied::Unchanged => {}
-            Applied::Changed => recorded.changed += 1,
+            Applied::Changed(change) => {
+                recorded.changed += 1;
+                changes.push(*change);
+            }
             Applied::Conflict => conflicts.push(ids::encode("Student", student)),
             Applied::Raced => {
                 conflicts.push(ids::encode("Student", student));
@@ -368,6 +378,7 @@ async fn write(
         txn.rollback().await?;
         return Err(ApiError::Conflict { records: conflicts });
     }
+    keep(&txn, changes).await?;
     txn.commit().await?;
     Ok(recorded)
 }
