@@ -37,7 +37,8 @@ impl Kind {
             | Kind::RecordChange
             | Kind::ChangeRequest
             | Kind::LeaveRequest
-            | Kind::Conduct => PERSONAL,
+            | Kind::Conduct
+            | Kind::Exemption => PERSONAL,
         }
     }
 

@@ -177,6 +177,8 @@ vocabulary! {
         /// A class's summary sheet (bảng tổng hợp): every student's subject results, learning
         /// result, conduct, absences, promotion and awards.
         ClassSummary => "class_summary",
+        /// A student's exemption (miễn) from a subject's assessments.
+        Exemption => "exemption",
         /// The log of who was shown what.
         Disclosure => "disclosure",
     }
@@ -229,7 +231,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 28, 5));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 29, 5));
         assert_eq!(Relationship::ALL.len(), 7);
     }
 

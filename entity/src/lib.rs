@@ -18,6 +18,7 @@ pub mod disclosure_log;
 pub mod enrollment;
 pub mod enums;
 pub mod exchange_log;
+pub mod exemption;
 pub mod guardian;
 pub mod guardianship;
 pub mod homeroom_class;
@@ -60,6 +61,7 @@ pub mod prelude {
     pub use super::enrollment::Entity as Enrollment;
     pub use super::enums::*;
     pub use super::exchange_log::Entity as ExchangeLog;
+    pub use super::exemption::Entity as Exemption;
     pub use super::guardian::Entity as Guardian;
     pub use super::guardianship::Entity as Guardianship;
     pub use super::homeroom_class::Entity as HomeroomClass;

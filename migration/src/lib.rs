@@ -22,6 +22,7 @@ mod m20261129_000008_record_change;
 mod m20261201_000009_book_locks;
 mod m20261201_000010_roll_call;
 mod m20261201_000011_conduct;
+mod m20261201_000012_exemption;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_book_locks::Migration),
             Box::new(m20261201_000010_roll_call::Migration),
             Box::new(m20261201_000011_conduct::Migration),
+            Box::new(m20261201_000012_exemption::Migration),
         ]
     }
 }

@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::privacy::{Access, Target};
 use emis_authz::{Action, Kind};
 use emis_rules::secondary::{Settings, regular_assessments};
-use entity::{AssessmentKind, AssessmentMode, assessment, change_request, result, section, semester, subject};
+use entity::{AssessmentKind, AssessmentMode, assessment, change_request, result, section, subject};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
 };
@@ -44,13 +44,7 @@ pub async fn set(
     if !access.permits(Kind::Section, Action::Write, target).await? {
         return Err(ApiError::NotPermitted);
     }
-    let in_year = semester::Entity::find_by_id(semester_id).one(db).await?;
-    if in_year.is_none_or(|row| row.school_year_id != section.school_year_id) {
-        return Err(ApiError::bad_input(
-            "học kỳ không thuộc năm học của lớp",
-            "the semester is not in the section's year",
-        ));
-    }
+    super::semester_in_year(db, semester_id, section.school_year_id).await?;
     if super::locks::in_force(db, section.school_id, section.id, semester_id).await?.is_some() {
         return Err(ApiError::Locked);
     }

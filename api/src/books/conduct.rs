@@ -10,7 +10,7 @@ use crate::graphql::ids;
 use crate::privacy::{Access, Target};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
-use entity::{ConductLevel, conduct, enrollment, homeroom_class, record_change, semester};
+use entity::{ConductLevel, conduct, enrollment, homeroom_class, record_change};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QuerySelect as _,
@@ -44,13 +44,7 @@ pub async fn record(
     if !access.permits(Kind::Conduct, Action::Write, target).await? {
         return Err(ApiError::NotPermitted);
     }
-    let in_year = semester::Entity::find_by_id(semester).one(db).await?;
-    if in_year.is_none_or(|row| row.school_year_id != class.school_year_id) {
-        return Err(ApiError::bad_input(
-            "học kỳ không thuộc năm học của lớp",
-            "the semester is not in the class's year",
-        ));
-    }
+    super::semester_in_year(db, semester, class.school_year_id).await?;
     if super::locks::school_in_force(db, class.school_id, semester).await?.is_some() {
         return Err(ApiError::Locked);
     }

@@ -96,7 +96,17 @@ pub async fn record(
         .and_then(|subject| subject.assessment.parse().ok())
         .unwrap_or(AssessmentMode::Scored);
     let in_class = students_in_class(db, section.class_id, entries, access.principal().today).await?;
-    let (checked, problems) = check(entries, mode, &in_class);
+    let (checked, mut problems) = check(entries, mode, &in_class);
+    let students: Vec<i64> = entries.iter().map(|entry| entry.student).collect();
+    let exempt = super::exemptions::exempt(db, &[section.id], &[column.semester_id], &students).await?;
+    for (student, _) in &exempt {
+        problems.push(EntryProblem::new(
+            ids::encode("Student", *student),
+            "studentId",
+            "học sinh được miễn đánh giá môn này",
+            "the student is exempt from this subject's assessments",
+        ));
+    }
     if !problems.is_empty() {
         return Err(ApiError::InvalidEntries(problems));
     }

@@ -7,6 +7,7 @@ pub mod book_locks;
 pub mod context;
 pub mod disclosures;
 pub mod documents;
+pub mod exemptions;
 pub mod grade_entry;
 pub mod ids;
 pub mod loaders;

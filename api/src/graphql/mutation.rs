@@ -164,6 +164,20 @@ impl MutationRoot {
     ) -> ApiResult<i32> {
         super::summary::record_conduct(ctx, &class_id, &semester_id, entries).await
     }
+    /// The principal exempts a student from a section's assessments (`exempt: true`) — for
+    /// one semester, or the whole year when `semesterId` is null — or lifts the exemption.
+    /// An exempt student's scores are refused in that section, and the subject is left out
+    /// of their learning result. Returns the exemption as it now stands.
+    async fn set_exemption(
+        &self,
+        ctx: &Context<'_>,
+        student_id: ID,
+        section_id: ID,
+        semester_id: Option<ID>,
+        exempt: bool,
+    ) -> ApiResult<Option<super::exemptions::Exemption>> {
+        super::exemptions::set(ctx, &student_id, &section_id, semester_id.as_ref(), exempt).await
+    }
     /// Marks the caller's notifications read; returns how many were unread.
     async fn mark_notifications_read(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<i32> {
         super::notifications::mark_read(ctx, &ids).await

@@ -158,6 +158,10 @@ impl Student {
     async fn attendance(&self, ctx: &Context<'_>, from: NaiveDate, to: NaiveDate) -> ApiResult<Vec<AttendanceRecord>> {
         records::attendance_of(ctx, self.row.id, from, to).await
     }
+    /// Exemptions (miễn) from subjects' assessments, in force or lifted.
+    async fn exemptions(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::exemptions::Exemption>> {
+        super::exemptions::of_student(ctx, self.row.id).await
+    }
     /// Conduct levels (kết quả rèn luyện) by semester, as set by the homeroom teacher.
     async fn conduct(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::summary::ConductRecord>> {
         super::summary::conduct_of(ctx, self.row.id).await

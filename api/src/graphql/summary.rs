@@ -76,14 +76,17 @@ pub struct SubjectOutcome {
     pub average: Option<f64>,
     /// Đạt (true) or Chưa đạt, for a comment-only subject.
     pub passed: Option<bool>,
+    /// Exempt (miễn): no result, and left out of the learning result.
+    pub exempt: bool,
 }
 
 impl SummaryLine {
     fn new(student: &entity::student::Model, line: &summary::sheet::Line, subjects: &[entity::subject::Model]) -> Self {
         let outcomes = subjects
             .iter()
-            .zip(&line.subjects)
-            .map(|(subject, result)| SubjectOutcome {
+            .zip(line.subjects.iter().zip(&line.exempt))
+            .map(|(subject, (result, exempt))| SubjectOutcome {
+                exempt: *exempt,
                 subject_id: ids::encode("Subject", subject.id),
                 average: match result {
                     Some(SubjectResult::Score(tenths)) => Some(f64::from(*tenths) / 10.0),

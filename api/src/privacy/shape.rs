@@ -65,8 +65,8 @@ where
 pub mod shapes {
     use super::{Shape, col};
     use entity::{
-        attendance, change_request, conduct, enrollment, guardian, guardianship, homeroom_class, leave_request,
-        notification, org, record_change, result, section, staff, student,
+        attendance, change_request, conduct, enrollment, exemption, guardian, guardianship, homeroom_class,
+        leave_request, notification, org, record_change, result, section, staff, student,
     };
 
     pub fn student() -> Shape {
@@ -134,6 +134,16 @@ pub mod shapes {
             school: col(conduct::Entity, conduct::Column::SchoolId),
             section: None,
             class: Some(col(conduct::Entity, conduct::Column::ClassId)),
+        }
+    }
+
+    /// An exemption, judged on the section it excuses from.
+    pub fn exemption() -> Shape {
+        Shape::Personal {
+            student: col(exemption::Entity, exemption::Column::StudentId),
+            school: col(exemption::Entity, exemption::Column::SchoolId),
+            section: Some(col(exemption::Entity, exemption::Column::SectionId)),
+            class: None,
         }
     }
 

@@ -2,7 +2,8 @@
 //! the version read) and reads the class's summary sheet, computed from the grade book by
 //! the Circular 22 rules, with the roll call's absences; the principal reads it too; a
 //! subject teacher, a guardian, the clerk and another school's principal read nothing. The
-//! same sheet downloads as CSV and XLSX under the same rules.
+//! same sheet downloads as CSV and XLSX under the same rules. An exempt student takes no
+//! scores in the subject, and the sheet shows the subject as exempt.
 
 use super::grade_entry::decode;
 use super::roll_call::roll_call;
@@ -14,7 +15,7 @@ use std::io::Read as _;
 
 const SUMMARY: &str = "query($id: ID!) { class(id: $id) { summary { semesterId subjects { id assessment }
     lines { studentId fullName learning conduct excusedAbsences unexcusedAbsences
-            subjects { subjectId average passed } } } } }";
+            subjects { subjectId average passed exempt } } } } }";
 const CONDUCT: &str = "mutation($class: ID!, $semester: ID!, $entries: [ConductInput!]!) {
     recordConduct(classId: $class, semesterId: $semester, entries: $entries) }";
 
@@ -220,5 +221,75 @@ async fn the_summary_downloads_as_csv_and_xlsx_for_those_who_may_read_it_only() 
     assert_eq!(download(&app, Some(&teacher), &unknown, "csv").await.status(), 404);
     assert_eq!(download(&app, None, &class.id, "csv").await.status(), 401);
     assert_eq!(download(&app, Some(&teacher), &class.id, "pdf").await.status(), 400);
+    app.stop().await.unwrap();
+}
+
+const EXEMPT: &str = "mutation($student: ID!, $section: ID!, $exempt: Boolean!) {
+    setExemption(studentId: $student, sectionId: $section, exempt: $exempt) { sectionId semesterId liftedAt } }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exempt_student_takes_no_scores_in_the_subject_and_shows_exempt_on_the_summary() {
+    use super::grade_entry::{RECORD, scored_column};
+    let app = TestApp::spawn().await.unwrap();
+    let teacher = app.sign_in("gvbm").await.unwrap();
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let column = scored_column(&app, &teacher).await;
+    let (student, version) = column.students[0].clone();
+    let exempt = json!({ "student": student, "section": column.section, "exempt": true });
+    for username in ["gvbm", "gvcn", "phuhuynh", "vanthu"] {
+        let token = app.sign_in(username).await.unwrap();
+        assert_eq!(
+            error_code(&app.graphql(Some(&token), EXEMPT, exempt.clone()).await.unwrap()),
+            Some("FORBIDDEN"),
+            "{username}"
+        );
+    }
+    let granted = app.data(Some(&principal), EXEMPT, exempt).await.unwrap();
+    assert!(granted["setExemption"]["semesterId"].is_null(), "the whole year");
+    assert!(granted["setExemption"]["liftedAt"].is_null());
+    let read = app
+        .data(
+            Some(&teacher),
+            "query($id: ID!) { student(id: $id) { exemptions { sectionId } } }",
+            json!({ "id": student }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(read["student"]["exemptions"][0]["sectionId"], column.section.as_str(), "the teacher knows");
+
+    // No score is taken for the exempt student.
+    let entries = json!([{ "studentId": student, "score": 9.0, "version": version }]);
+    let refused =
+        app.graphql(Some(&teacher), RECORD, json!({ "column": column.id, "entries": entries })).await.unwrap();
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+    assert_eq!(refused["errors"][0]["extensions"]["problems"][0]["record"], student.as_str());
+
+    // On the class summary the subject shows as exempt, with no result.
+    let section = entity::section::Entity::find_by_id(decode("Section", &column.section))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let class = emis::graphql::ids::encode("Class", section.class_id).0;
+    let sheet = summary(&app, &principal, &class).await;
+    let subject = emis::graphql::ids::encode("Subject", section.subject_id);
+    let cell = line(&sheet, &student)["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["subjectId"] == subject.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!((cell["exempt"].as_bool(), cell["average"].as_f64()), (Some(true), None));
+
+    // Lifted: scores are taken again.
+    let lifted = app
+        .data(Some(&principal), EXEMPT, json!({ "student": student, "section": column.section, "exempt": false }))
+        .await
+        .unwrap();
+    assert!(lifted["setExemption"]["liftedAt"].is_string());
+    let written =
+        app.graphql(Some(&teacher), RECORD, json!({ "column": column.id, "entries": entries })).await.unwrap();
+    assert!(written.get("errors").is_none(), "{written}");
     app.stop().await.unwrap();
 }

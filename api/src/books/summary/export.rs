@@ -37,7 +37,8 @@ pub fn table(summary: &Summary) -> (Vec<String>, Vec<Vec<Cell>>) {
         .enumerate()
         .map(|(index, (student, line))| {
             let mut row = vec![Cell::Number((index + 1) as f64), Cell::Text(student.full_name.clone())];
-            row.extend(line.subjects.iter().map(|result| match result {
+            row.extend(line.subjects.iter().zip(&line.exempt).map(|(result, exempt)| match result {
+                _ if *exempt => Cell::Text("Miễn".to_owned()),
                 Some(SubjectResult::Score(tenths)) => Cell::Number(f64::from(*tenths) / 10.0),
                 Some(SubjectResult::Comment(true)) => Cell::Text("Đ".to_owned()),
                 Some(SubjectResult::Comment(false)) => Cell::Text("CĐ".to_owned()),

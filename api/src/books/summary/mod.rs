@@ -174,7 +174,7 @@ async fn recorded(
         return Ok(recorded);
     }
     let semester_ids: Vec<i64> = semesters.iter().map(|s| s.id).collect();
-    let sections: Vec<i64> = columns.iter().map(|column| column.section).collect();
+    let sections = sections_of(columns);
     let assessments: HashMap<i64, assessment::Model> = assessment::Entity::find()
         .filter(assessment::Column::SectionId.is_in(sections.iter().copied()))
         .filter(assessment::Column::SemesterId.is_in(semester_ids.iter().copied()))
@@ -243,6 +243,7 @@ async fn recorded(
     let absences = access
         .admit(Kind::Attendance, absences, |row| Target::student_in_class(row.student_id, row.school_id, row.class_id))
         .await?;
+    recorded.exempt = super::exemptions::exempt(db, &sections_of(columns), &semester_ids, students).await?;
     for row in absences {
         let (excused, unexcused) = recorded.absences.entry(row.student_id).or_default();
         if row.status == AttendanceStatus::Excused.as_str() {
@@ -252,6 +253,10 @@ async fn recorded(
         }
     }
     Ok(recorded)
+}
+
+fn sections_of(columns: &[Column]) -> Vec<i64> {
+    columns.iter().map(|column| column.section).collect()
 }
 
 /// The record a conduct level concerns, for checks.

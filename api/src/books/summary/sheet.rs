@@ -6,7 +6,7 @@ use emis_rules::secondary::{
     self, Award, Level, Promotion, SemesterScores, Settings, SubjectResult, comment_semester, comment_year,
     learning_result, semester_average, year_average,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A subject column of the sheet: one section of the class.
 #[derive(Clone, Debug)]
@@ -51,14 +51,19 @@ pub struct Recorded {
     pub conduct: HashMap<(i64, i64), Level>,
     /// Student → (excused, unexcused) absent sessions in the span.
     pub absences: HashMap<i64, (u16, u16)>,
+    /// (student, section) pairs exempt (miễn) in the span.
+    pub exempt: HashSet<(i64, i64)>,
 }
 
 /// One student's line of the sheet.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
     pub student: i64,
-    /// Per column, in the sheet's order; `None` when the rules give no result yet.
+    /// Per column, in the sheet's order; `None` when the rules give no result yet, or the
+    /// student is exempt.
     pub subjects: Vec<Option<SubjectResult>>,
+    /// Per column: exempt from the subject, which is then left out of the learning result.
+    pub exempt: Vec<bool>,
     /// `None` while a subject has no result.
     pub learning: Option<Level>,
     pub conduct: Option<Level>,
@@ -90,7 +95,11 @@ pub fn line(settings: &Settings, columns: &[Column], span: Span, recorded: &Reco
             },
         })
         .collect();
-    let complete: Option<Vec<SubjectResult>> = subjects.iter().copied().collect();
+    let exempt: Vec<bool> = columns.iter().map(|column| recorded.exempt.contains(&(student, column.section))).collect();
+    let subjects: Vec<Option<SubjectResult>> =
+        subjects.into_iter().zip(&exempt).map(|(result, exempt)| if *exempt { None } else { result }).collect();
+    let complete: Option<Vec<SubjectResult>> =
+        subjects.iter().zip(&exempt).filter(|(_, exempt)| !**exempt).map(|(result, _)| *result).collect();
     let learning = complete.as_deref().filter(|results| !results.is_empty()).map(learning_result);
     let conduct = match span {
         Span::Semester(semester) => recorded.conduct.get(&(student, semester)).copied(),
@@ -109,6 +118,7 @@ pub fn line(settings: &Settings, columns: &[Column], span: Span, recorded: &Reco
     Line {
         student,
         subjects,
+        exempt,
         learning,
         conduct,
         excused,
@@ -204,6 +214,25 @@ mod tests {
         let line = line(&settings, &columns, Span::Semester(1), &recorded, 3);
         assert_eq!(line.subjects, [Some(SubjectResult::Score(64)), None]);
         assert_eq!((line.learning, line.promotion), (None, None));
+    }
+
+    #[test]
+    fn an_exempt_subject_is_left_out_of_the_learning_result() {
+        let columns: Vec<Column> = (1..=7).map(scored).collect();
+        let mut recorded = Recorded::default();
+        for column in &columns {
+            recorded.marks.insert((5, column.section, 1), marks(&[90, 90, 90], 90, 90));
+        }
+        // Without marks, subject 7 counts 0: Chưa đạt, raised one level by the one-subject
+        // adjustment.
+        recorded.marks.remove(&(5, 7, 1));
+        let failing = line(&Settings::default(), &columns, Span::Semester(1), &recorded, 5);
+        assert_eq!(failing.learning, Some(Level::Dat));
+        recorded.exempt.insert((5, 7));
+        let exempt = line(&Settings::default(), &columns, Span::Semester(1), &recorded, 5);
+        assert_eq!(exempt.subjects[6], None);
+        assert_eq!(exempt.exempt, [false, false, false, false, false, false, true]);
+        assert_eq!(exempt.learning, Some(Level::Tot), "six subjects at 9.0, the seventh exempt");
     }
 
     #[test]

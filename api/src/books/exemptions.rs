@@ -1,0 +1,140 @@
+//! Exemptions (miễn giảm): the principal excuses a student from a section's assessments for
+//! a semester or the whole year (the policy's `exemption`/`write`). An exempt student's
+//! scores are not taken in that section, and the subject is left out of their learning
+//! result on the class summary. Lifting an exemption keeps it on record.
+
+use crate::auth::principal::active_on;
+use crate::error::ApiError;
+use crate::privacy::{Access, Target};
+use chrono::{DateTime, Utc};
+use emis_authz::{Action, Kind};
+use entity::{enrollment, exemption, section};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _,
+    PaginatorTrait as _, QueryFilter as _, QuerySelect as _,
+};
+use std::collections::HashSet;
+
+/// What the principal decides for one student and section.
+#[derive(Clone, Copy, Debug)]
+pub struct Decision {
+    pub student: i64,
+    pub section: i64,
+    /// `None`: the whole school year.
+    pub semester: Option<i64>,
+    /// Grant (true) or lift (false).
+    pub exempt: bool,
+}
+
+/// Grants or lifts an exemption; the exemption as it now stands, if any was ever granted.
+pub async fn decide(
+    db: &DatabaseConnection,
+    access: &Access,
+    decision: Decision,
+    now: DateTime<Utc>,
+) -> Result<Option<exemption::Model>, ApiError> {
+    let decider = super::locks::staff_account(access)?;
+    let Some(section) = section::Entity::find_by_id(decision.section).one(db).await? else {
+        return Err(ApiError::NotPermitted);
+    };
+    let target = Target::Personal {
+        student: decision.student,
+        school: section.school_id,
+        section: Some(section.id),
+        class: Some(section.class_id),
+    };
+    if !access.permits(Kind::Exemption, Action::Write, target).await? {
+        return Err(ApiError::NotPermitted);
+    }
+    let enrolled = enrollment::Entity::find()
+        .filter(enrollment::Column::StudentId.eq(decision.student))
+        .filter(enrollment::Column::ClassId.eq(section.class_id))
+        .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, access.principal().today))
+        .count(db)
+        .await?;
+    if enrolled == 0 {
+        return Err(ApiError::bad_input("học sinh không học lớp này", "the student is not in this class"));
+    }
+    if let Some(semester) = decision.semester {
+        super::semester_in_year(db, semester, section.school_year_id).await?;
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let existing = exemption::Entity::find()
+        .filter(exemption::Column::StudentId.eq(decision.student))
+        .filter(exemption::Column::SectionId.eq(section.id))
+        .filter(match decision.semester {
+            Some(semester) => exemption::Column::SemesterId.eq(semester),
+            None => exemption::Column::SemesterId.is_null(),
+        })
+        .filter(exemption::Column::LiftedAt.is_null())
+        .one(&txn)
+        .await?;
+    let id = match (existing, decision.exempt) {
+        (Some(existing), true) => existing.id,
+        (Some(existing), false) => {
+            exemption::Entity::update_many()
+                .col_expr(exemption::Column::LiftedById, Expr::value(decider))
+                .col_expr(exemption::Column::LiftedAt, Expr::value(now))
+                .filter(exemption::Column::Id.eq(existing.id))
+                .exec(&txn)
+                .await?;
+            existing.id
+        }
+        (None, true) => {
+            let row = exemption::ActiveModel {
+                school_id: Set(section.school_id),
+                student_id: Set(decision.student),
+                section_id: Set(section.id),
+                class_id: Set(section.class_id),
+                semester_id: Set(decision.semester),
+                granted_by_id: Set(decider),
+                granted_at: Set(now),
+                lifted_by_id: Set(None),
+                lifted_at: Set(None),
+                ..Default::default()
+            };
+            exemption::Entity::insert(row).exec(&txn).await?.last_insert_id
+        }
+        (None, false) => {
+            txn.commit().await?;
+            return Ok(None);
+        }
+    };
+    let row = exemption::Entity::find_by_id(id).one(&txn).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The (student, section) pairs of `students` exempt, in force, for any of `semesters`
+/// (a whole-year exemption covers each of its year's semesters).
+pub async fn exempt(
+    db: &impl ConnectionTrait,
+    sections: &[i64],
+    semesters: &[i64],
+    students: &[i64],
+) -> Result<HashSet<(i64, i64)>, DbErr> {
+    if sections.is_empty() || students.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let covering = Condition::any()
+        .add(exemption::Column::SemesterId.is_null())
+        .add(exemption::Column::SemesterId.is_in(semesters.iter().copied()));
+    let rows: Vec<(i64, i64)> = exemption::Entity::find()
+        .select_only()
+        .column(exemption::Column::StudentId)
+        .column(exemption::Column::SectionId)
+        .filter(exemption::Column::SectionId.is_in(sections.iter().copied()))
+        .filter(exemption::Column::StudentId.is_in(students.iter().copied()))
+        .filter(exemption::Column::LiftedAt.is_null())
+        .filter(covering)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The record an exemption concerns, for checks.
+pub fn target(row: &exemption::Model) -> Target {
+    Target::Personal { student: row.student_id, school: row.school_id, section: Some(row.section_id), class: None }
+}
