@@ -23,7 +23,7 @@ use crate::privacy::{Access, Target};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use entity::{AssessmentMode, assessment, enrollment, record_change, result, section, subject};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait as _};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait as _,
     QueryFilter as _, QuerySelect as _,
@@ -254,7 +254,9 @@ pub enum Applied {
     Raced,
 }
 
-/// The stored results of `students` in `column`, by student.
+/// The stored results of `students` in `column`, by student, locked until the transaction
+/// ends (PostgreSQL `FOR UPDATE`; a SQLite write transaction holds the whole database), so
+/// the versions read stay the versions written over.
 pub async fn stored(
     txn: &DatabaseTransaction,
     column: i64,
@@ -263,6 +265,7 @@ pub async fn stored(
     let rows = result::Entity::find()
         .filter(result::Column::AssessmentId.eq(column))
         .filter(result::Column::StudentId.is_in(students))
+        .lock_exclusive()
         .all(txn)
         .await?;
     Ok(rows.into_iter().map(|row| (row.student_id, row)).collect())
@@ -329,7 +332,19 @@ pub async fn apply(
             }
         }
     };
-    Ok(Applied::Changed(Box::new(record_change::ActiveModel {
+    Ok(Applied::Changed(Box::new(change_row(section, student, record_id, old, mark, provenance))))
+}
+
+/// The history row of `student`'s result `record_id` changing from `old` to `mark`.
+fn change_row(
+    section: &section::Model,
+    student: i64,
+    record_id: i64,
+    old: Option<&result::Model>,
+    mark: &Mark,
+    provenance: &Provenance,
+) -> record_change::ActiveModel {
+    record_change::ActiveModel {
         school_id: Set(section.school_id),
         student_id: Set(student),
         kind: Set("result".to_owned()),
@@ -344,7 +359,38 @@ pub async fn apply(
         changed_at: Set(provenance.now),
         approved_by_id: Set(provenance.approved_by),
         ..Default::default()
-    })))
+    }
+}
+
+/// Writes the new marks of stored results (locked by [`stored`]) in one statement: each
+/// row's values chosen by its id, its version raised by one.
+async fn update_stored(
+    txn: &DatabaseTransaction,
+    rows: &[(&result::Model, &Mark)],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let by_id = |value: fn(&Mark) -> sea_orm::Value, column: result::Column| {
+        let case = rows.iter().fold(CaseStatement::new(), |case, (old, mark)| {
+            case.case(result::Column::Id.eq(old.id), Expr::value(value(mark)))
+        });
+        case.finally(Expr::col(column))
+    };
+    result::Entity::update_many()
+        .col_expr(
+            result::Column::ScoreTenths,
+            by_id(|mark| mark.score_tenths.into(), result::Column::ScoreTenths).into(),
+        )
+        .col_expr(result::Column::Passed, by_id(|mark| mark.passed.into(), result::Column::Passed).into())
+        .col_expr(result::Column::Comment, by_id(|mark| mark.comment.clone().into(), result::Column::Comment).into())
+        .col_expr(result::Column::Version, Expr::col(result::Column::Version).add(1))
+        .col_expr(result::Column::UpdatedAt, Expr::value(now))
+        .filter(result::Column::Id.is_in(rows.iter().map(|(old, _)| old.id)))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// Keeps the history rows of one transaction's changes, in one statement.
@@ -368,9 +414,18 @@ async fn write(
     let mut conflicts = Vec::new();
     let mut recorded = Recorded::default();
     let mut changes = Vec::new();
+    let mut updates = Vec::new();
     for entry in checked {
         let student = entry.entry.student;
         let old = stored.get(&student);
+        if let Some(old) = old.filter(|old| Some(old.version) == entry.entry.expected_version) {
+            // A stored result, at the version read: changed with the others in one statement.
+            if Mark::of(old) != entry.mark {
+                updates.push((old, &entry.mark));
+                changes.push(change_row(section, student, old.id, Some(old), &entry.mark, provenance));
+            }
+            continue;
+        }
         match apply(&txn, column, section, student, old, &entry.mark, entry.entry.expected_version, provenance).await? {
             Applied::Unchanged => {}
             Applied::Changed(change) => {
@@ -388,6 +443,8 @@ async fn write(
         txn.rollback().await?;
         return Err(ApiError::Conflict { records: conflicts });
     }
+    update_stored(&txn, &updates, provenance.now).await?;
+    recorded.changed += updates.len();
     keep(&txn, changes).await?;
     txn.commit().await?;
     Ok(recorded)
