@@ -20,7 +20,9 @@ use entity::{
     AssessmentMode, AttendanceStatus, ConductLevel, assessment, attendance, conduct, enrollment, homeroom_class,
     result, school_year, section, semester, student, subject,
 };
-use sea_orm::{ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+use sea_orm::{
+    ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+};
 use sheet::{Column, Line, Mark, Recorded, Span};
 use std::collections::HashMap;
 
@@ -160,6 +162,10 @@ async fn columns_of(
     Ok((columns, ordered.into_iter().map(|(_, subject)| subject).collect()))
 }
 
+/// One result as the rules read it: student, school, section, semester, assessment column,
+/// score in tenths, Đạt / Chưa đạt.
+type MarkRow = (i64, i64, i64, i64, i64, Option<i16>, Option<bool>);
+
 /// The marks, conduct and absences of `students` in the covered semesters that the caller
 /// may read, each kind through its own privacy condition.
 async fn recorded(
@@ -183,29 +189,41 @@ async fn recorded(
         .into_iter()
         .map(|column| (column.id, column))
         .collect();
-    let results = result::Entity::find()
+    // Only the columns the rules use (no comments, identifiers or timestamps).
+    let results: Vec<MarkRow> = result::Entity::find()
+        .select_only()
+        .columns([
+            result::Column::StudentId,
+            result::Column::SchoolId,
+            result::Column::SectionId,
+            result::Column::SemesterId,
+            result::Column::AssessmentId,
+            result::Column::ScoreTenths,
+            result::Column::Passed,
+        ])
         .filter(result::Column::SectionId.is_in(sections))
         .filter(result::Column::SemesterId.is_in(semester_ids.iter().copied()))
         .filter(result::Column::StudentId.is_in(students.iter().copied()))
         .filter(access.filter(Kind::Result, Action::Read, &shapes::result()))
+        .into_tuple()
         .all(db)
         .await?;
     let results = access
-        .admit(Kind::Result, results, |row| Target::Personal {
-            student: row.student_id,
-            school: row.school_id,
-            section: Some(row.section_id),
+        .admit(Kind::Result, results, |&(student, school, section, ..)| Target::Personal {
+            student,
+            school,
+            section: Some(section),
             class: None,
         })
         .await?;
-    for row in results {
-        let Some(column) = assessments.get(&row.assessment_id) else { continue };
-        let mark = match (row.score_tenths.and_then(|tenths| u16::try_from(tenths).ok()), row.passed) {
+    for (student, _, section, semester, assessment, score_tenths, passed) in results {
+        let Some(column) = assessments.get(&assessment) else { continue };
+        let mark = match (score_tenths.and_then(|tenths| u16::try_from(tenths).ok()), passed) {
             (Some(tenths), _) => Mark::Score(tenths),
             (None, Some(passed)) => Mark::Passed(passed),
             (None, None) => continue,
         };
-        let marks = recorded.marks.entry((row.student_id, row.section_id, row.semester_id)).or_default();
+        let marks = recorded.marks.entry((student, section, semester)).or_default();
         match column.kind.as_str() {
             "midterm" => marks.midterm = Some(mark),
             "final" => marks.final_exam = Some(mark),
