@@ -4,17 +4,15 @@
 //! all, each entry at the version its client read; every change kept in `record_change`. In
 //! a semester the principal locked for the whole school, conduct is not changed.
 
-use crate::auth::principal::{Account, active_on};
+use crate::auth::principal::Account;
 use crate::error::{ApiError, EntryProblem};
 use crate::graphql::ids;
 use crate::privacy::{Access, Target};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
-use entity::{ConductLevel, conduct, enrollment, homeroom_class, record_change};
+use entity::{ConductLevel, conduct, homeroom_class, record_change};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QuerySelect as _,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
 use std::collections::{BTreeSet, HashMap};
 
 /// One student's conduct for the semester.
@@ -48,16 +46,8 @@ pub async fn record(
     if super::locks::school_in_force(db, class.school_id, semester).await?.is_some() {
         return Err(ApiError::Locked);
     }
-    let students: BTreeSet<i64> = enrollment::Entity::find()
-        .select_only()
-        .column(enrollment::Column::StudentId)
-        .filter(enrollment::Column::ClassId.eq(class.id))
-        .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, access.principal().today))
-        .into_tuple::<i64>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let named: Vec<i64> = entries.iter().map(|entry| entry.student).collect();
+    let students = super::enrolled(db, class.id, access.principal().today, Some(&named)).await?;
     check(entries, &students)?;
     let txn = crate::db::begin_write(db).await?;
     let stored: HashMap<i64, conduct::Model> = conduct::Entity::find()

@@ -3,16 +3,15 @@
 //! scores are not taken in that section, and the subject is left out of their learning
 //! result on the class summary. Lifting an exemption keeps it on record.
 
-use crate::auth::principal::active_on;
 use crate::error::ApiError;
 use crate::privacy::{Access, Target};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
-use entity::{enrollment, exemption, section};
+use entity::{exemption, section};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _,
-    PaginatorTrait as _, QueryFilter as _, QuerySelect as _,
+    QueryFilter as _, QuerySelect as _,
 };
 use std::collections::HashSet;
 
@@ -47,13 +46,9 @@ pub async fn decide(
     if !access.permits(Kind::Exemption, Action::Write, target).await? {
         return Err(ApiError::NotPermitted);
     }
-    let enrolled = enrollment::Entity::find()
-        .filter(enrollment::Column::StudentId.eq(decision.student))
-        .filter(enrollment::Column::ClassId.eq(section.class_id))
-        .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, access.principal().today))
-        .count(db)
-        .await?;
-    if enrolled == 0 {
+    let today = access.principal().today;
+    let enrolled = super::enrolled(db, section.class_id, today, Some(&[decision.student])).await?;
+    if enrolled.is_empty() {
         return Err(ApiError::bad_input("học sinh không học lớp này", "the student is not in this class"));
     }
     if let Some(semester) = decision.semester {

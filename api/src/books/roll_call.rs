@@ -14,8 +14,7 @@ use crate::privacy::{Access, Target};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
 use entity::{
-    AccessStatus, AttendanceStatus, DaySession, attendance, enrollment, guardianship, homeroom_class, notification,
-    record_change,
+    AccessStatus, AttendanceStatus, DaySession, attendance, guardianship, homeroom_class, notification, record_change,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -77,7 +76,7 @@ pub async fn record(
     if call.period.is_some_and(|period| !(1..=10).contains(&period)) {
         return Err(ApiError::bad_input("tiết phải từ 1 đến 10", "the period must be from 1 to 10"));
     }
-    let enrolled = enrolled_on(db, class.id, call.date).await?;
+    let enrolled = super::enrolled(db, class.id, call.date, None).await?;
     check(&call.marks, &enrolled)?;
     let txn = crate::db::begin_write(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
@@ -250,19 +249,6 @@ async fn notify(txn: &DatabaseTransaction, row: &attendance::Model, now: DateTim
         notification::Entity::insert_many(rows).exec(txn).await?;
     }
     Ok(guardians.len())
-}
-
-/// Students enrolled in `class` on `date`.
-async fn enrolled_on(db: &DatabaseConnection, class: i64, date: NaiveDate) -> Result<BTreeSet<i64>, DbErr> {
-    let students: Vec<i64> = enrollment::Entity::find()
-        .select_only()
-        .column(enrollment::Column::StudentId)
-        .filter(enrollment::Column::ClassId.eq(class))
-        .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, date))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(students.into_iter().collect())
 }
 
 /// Every wrong mark, naming the student and the field; nothing is written when any is found.

@@ -16,13 +16,13 @@
 
 use super::changes::{self, Proposal};
 use super::locks;
-use crate::auth::principal::{Account, active_on};
+use crate::auth::principal::Account;
 use crate::error::{ApiError, EntryProblem};
 use crate::graphql::ids;
 use crate::privacy::{Access, Target};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
-use entity::{AssessmentMode, assessment, enrollment, record_change, result, section, subject};
+use entity::{AssessmentMode, assessment, record_change, result, section, subject};
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait as _};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait as _,
@@ -95,9 +95,9 @@ pub async fn record(
         .await?
         .and_then(|subject| subject.assessment.parse().ok())
         .unwrap_or(AssessmentMode::Scored);
-    let in_class = students_in_class(db, section.class_id, entries, access.principal().today).await?;
-    let (checked, mut problems) = check(entries, mode, &in_class);
     let students: Vec<i64> = entries.iter().map(|entry| entry.student).collect();
+    let in_class = super::enrolled(db, section.class_id, access.principal().today, Some(&students)).await?;
+    let (checked, mut problems) = check(entries, mode, &in_class);
     let exempt = super::exemptions::exempt(db, &[section.id], &[column.semester_id], &students).await?;
     for (student, _) in &exempt {
         problems.push(EntryProblem::new(
@@ -126,25 +126,6 @@ pub async fn record(
     }
     let provenance = Provenance { changed_by: account, approved_by: None, reason, now };
     write(db, &column, &section, &checked, &provenance).await
-}
-
-/// The students of `entries` enrolled in class `class` on `today`.
-async fn students_in_class(
-    db: &DatabaseConnection,
-    class: i64,
-    entries: &[ScoreEntry],
-    today: chrono::NaiveDate,
-) -> Result<BTreeSet<i64>, DbErr> {
-    let students: Vec<i64> = enrollment::Entity::find()
-        .select_only()
-        .column(enrollment::Column::StudentId)
-        .filter(enrollment::Column::ClassId.eq(class))
-        .filter(enrollment::Column::StudentId.is_in(entries.iter().map(|entry| entry.student)))
-        .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(students.into_iter().collect())
 }
 
 /// Every entry checked on its own: the values to store, and every problem found.
