@@ -8,6 +8,7 @@ use crate::books::summary::{self, Period, export};
 use crate::disclosure::Disclosures;
 use crate::error::ApiError;
 use crate::graphql::ids;
+use crate::graphql::records::semester_named_or_running;
 use crate::http::{caller, recipient};
 use crate::privacy::Access;
 use crate::state::AppState;
@@ -58,12 +59,10 @@ async fn class_summary(
     let period = if query.year {
         Some(Period::Year)
     } else {
-        match &query.semester_id {
-            Some(id) => ids::decode_as("Semester", id).map(Period::Semester),
-            None => match state.reference.get().await {
-                Ok(reference) => reference.semester_on(principal.today).map(Period::Semester),
-                Err(error) => return refused(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::internal(error)),
-            },
+        let named = query.semester_id.as_deref();
+        match semester_named_or_running(&state.reference, named, principal.today).await {
+            Ok(semester) => semester.map(Period::Semester),
+            Err(error) => return refused(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::internal(error)),
         }
     };
     let Some(period) = period else { return not_found() };

@@ -192,11 +192,20 @@ pub async fn attendance_of(
 /// The semester `id` names, or the one running on the principal's date (else the last one
 /// begun). Semesters are calendar structure, not personal data.
 pub async fn semester_or_current(ctx: &Context<'_>, id: Option<&str>) -> ApiResult<Option<i64>> {
+    let today = access(ctx)?.principal().today;
+    Ok(semester_named_or_running(&state(ctx)?.reference, id, today).await?)
+}
+
+/// The semester `id` names, else the one running on `today` (or the last one begun).
+pub async fn semester_named_or_running(
+    reference: &crate::reference::Reference,
+    id: Option<&str>,
+    today: NaiveDate,
+) -> Result<Option<i64>, sea_orm::DbErr> {
     if let Some(id) = id {
         return Ok(ids::decode_as("Semester", id));
     }
-    let today = access(ctx)?.principal().today;
-    Ok(state(ctx)?.reference.get().await?.semester_on(today))
+    Ok(reference.get().await?.semester_on(today))
 }
 
 /// The subject with this id. Subjects are the national curriculum's list, not personal data.
