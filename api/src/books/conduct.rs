@@ -163,16 +163,11 @@ pub fn vietnamese(level: ConductLevel) -> &'static str {
 /// Every wrong entry, naming the student and the field.
 fn check(entries: &[ConductEntry], students: &BTreeSet<i64>) -> Result<(), ApiError> {
     let mut problems = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut membership = super::Membership::new(students);
     for entry in entries {
         let problem =
             |field, vi: &str, en: &str| EntryProblem::new(ids::encode("Student", entry.student), field, vi, en);
-        if !seen.insert(entry.student) {
-            problems.push(problem("studentId", "học sinh có mặt hai lần", "the student is listed twice"));
-        }
-        if !students.contains(&entry.student) {
-            problems.push(problem("studentId", "học sinh không học lớp này", "the student is not in this class"));
-        }
+        membership.check(entry.student, &mut problems);
         if entry.comment.as_ref().is_some_and(|comment| comment.chars().count() > super::scores::MAX_COMMENT) {
             problems.push(problem("comment", "nhận xét quá dài", "the comment is too long"));
         }

@@ -38,6 +38,43 @@ pub(crate) async fn enrolled(
     Ok(students.into_iter().collect())
 }
 
+/// Checks each student a batch names: named once, and one of the class's `members`.
+pub(crate) struct Membership<'m> {
+    members: &'m BTreeSet<i64>,
+    seen: BTreeSet<i64>,
+    /// Why a student who is not a member is refused, in Vietnamese and English.
+    not_member: (&'static str, &'static str),
+}
+
+impl<'m> Membership<'m> {
+    /// Students not in the class are refused as "not in this class".
+    pub(crate) fn new(members: &'m BTreeSet<i64>) -> Self {
+        Self::refusing(members, ("học sinh không học lớp này", "the student is not in this class"))
+    }
+
+    /// Students not in the class are refused with `not_member`.
+    pub(crate) fn refusing(members: &'m BTreeSet<i64>, not_member: (&'static str, &'static str)) -> Self {
+        Self { members, seen: BTreeSet::new(), not_member }
+    }
+
+    /// The problems of naming `student`, added to `problems`.
+    pub(crate) fn check(&mut self, student: i64, problems: &mut Vec<crate::error::EntryProblem>) {
+        let record = || crate::graphql::ids::encode("Student", student);
+        if !self.seen.insert(student) {
+            problems.push(crate::error::EntryProblem::new(
+                record(),
+                "studentId",
+                "học sinh có mặt hai lần",
+                "the student is listed twice",
+            ));
+        }
+        if !self.members.contains(&student) {
+            let (vi, en) = self.not_member;
+            problems.push(crate::error::EntryProblem::new(record(), "studentId", vi, en));
+        }
+    }
+}
+
 /// Refuses a semester that is not one of school year `year`'s.
 pub(crate) async fn semester_in_year(db: &DatabaseConnection, semester: i64, year: i64) -> Result<(), ApiError> {
     let found = entity::semester::Entity::find_by_id(semester).one(db).await?;

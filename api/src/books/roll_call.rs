@@ -254,20 +254,14 @@ async fn notify(txn: &DatabaseTransaction, row: &attendance::Model, now: DateTim
 /// Every wrong mark, naming the student and the field; nothing is written when any is found.
 fn check(marks: &[Mark], enrolled: &BTreeSet<i64>) -> Result<(), ApiError> {
     let mut problems = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut membership = super::Membership::refusing(
+        enrolled,
+        ("học sinh không học lớp này ngày đó", "the student is not in this class that day"),
+    );
     for mark in marks {
         let problem =
             |field, vi: &str, en: &str| EntryProblem::new(ids::encode("Student", mark.student), field, vi, en);
-        if !seen.insert(mark.student) {
-            problems.push(problem("studentId", "học sinh có mặt hai lần", "the student is listed twice"));
-        }
-        if !enrolled.contains(&mark.student) {
-            problems.push(problem(
-                "studentId",
-                "học sinh không học lớp này ngày đó",
-                "the student is not in this class that day",
-            ));
-        }
+        membership.check(mark.student, &mut problems);
         if mark.note.as_ref().is_some_and(|note| note.chars().count() > MAX_NOTE) {
             problems.push(problem("note", "ghi chú quá dài", "the note is too long"));
         }

@@ -136,17 +136,12 @@ fn check<'e>(
 ) -> (Vec<Checked<'e>>, Vec<EntryProblem>) {
     let mut problems = Vec::new();
     let mut checked = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut membership = super::Membership::new(in_class);
     for entry in entries {
         let problem =
             |field, vi: &str, en: &str| EntryProblem::new(ids::encode("Student", entry.student), field, vi, en);
         let before = problems.len();
-        if !seen.insert(entry.student) {
-            problems.push(problem("studentId", "học sinh có mặt hai lần", "the student is listed twice"));
-        }
-        if !in_class.contains(&entry.student) {
-            problems.push(problem("studentId", "học sinh không học lớp này", "the student is not in this class"));
-        }
+        membership.check(entry.student, &mut problems);
         let score_tenths = match (mode, entry.score, entry.passed) {
             (AssessmentMode::Scored, Some(score), None) => {
                 let tenths = score * 10.0;
