@@ -6,7 +6,6 @@ use super::context::access;
 use super::ids;
 use super::people::{Staff, Student, staff_where};
 use super::read::visible;
-use super::records::enrollment_active;
 use crate::auth::principal::active_on;
 use crate::error::ApiResult;
 use crate::privacy::{Target, shapes};
@@ -140,23 +139,34 @@ impl Class {
 
 /// Students enrolled today in `class` whom the caller may see.
 pub async fn roster(ctx: &Context<'_>, class: i64) -> ApiResult<Vec<Student>> {
+    let rows = roster_rows(&super::context::state(ctx)?.db, access(ctx)?, class).await?;
+    Ok(rows.into_iter().map(|row| Student { row, listed_in: Some(class) }).collect())
+}
+
+/// The rows of the students enrolled today in `class` whom the caller of `access` may see,
+/// in roster order, through the privacy layer.
+pub async fn roster_rows(
+    db: &sea_orm::DatabaseConnection,
+    access: &crate::privacy::Access,
+    class: i64,
+) -> Result<Vec<student::Model>, sea_orm::DbErr> {
+    let today = access.principal().today;
     let enrolled = sea_orm::sea_query::Query::select()
         .column(enrollment::Column::StudentId)
         .from(enrollment::Entity)
         .and_where(enrollment::Column::ClassId.eq(class))
-        .cond_where(enrollment_active(ctx)?)
+        .cond_where(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
         .to_owned();
-    let select = student::Entity::find()
+    let rows = student::Entity::find()
         .filter(student::Column::Id.in_subquery(enrolled))
+        .filter(access.filter(Kind::Student, emis_authz::Action::Read, &shapes::student()))
         .order_by_asc(student::Column::SortName)
-        .order_by_asc(student::Column::Id);
+        .order_by_asc(student::Column::Id)
+        .all(db)
+        .await?;
     // Every row was selected as a member of `class` today, so the check judges teacher
     // relationships on that class (no per-request set of students to load).
-    let rows = visible(ctx, Kind::Student, &shapes::student(), select, |row| {
-        Target::student_in_class(row.id, row.school_id, class)
-    })
-    .await?;
-    Ok(rows.into_iter().map(|row| Student { row, listed_in: Some(class) }).collect())
+    access.admit(Kind::Student, rows, |row| Target::student_in_class(row.id, row.school_id, class)).await
 }
 
 /// The staff member assigned today as `kind` to the section or class `id`.

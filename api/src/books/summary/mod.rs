@@ -9,7 +9,6 @@
 pub mod export;
 pub mod sheet;
 
-use crate::auth::principal::active_on;
 use crate::error::ApiError;
 use crate::privacy::{Access, Target, shapes};
 use chrono::Datelike as _;
@@ -17,8 +16,8 @@ use emis_authz::{Action, Kind};
 use emis_rules::RuleSet;
 use emis_rules::secondary::{Level, Settings, regular_assessments};
 use entity::{
-    AssessmentMode, AttendanceStatus, ConductLevel, assessment, attendance, conduct, enrollment, homeroom_class,
-    result, school_year, section, semester, student, subject,
+    AssessmentMode, AttendanceStatus, ConductLevel, assessment, attendance, conduct, homeroom_class, result,
+    school_year, section, semester, student, subject,
 };
 use sea_orm::{
     ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
@@ -85,7 +84,7 @@ pub async fn summary(
         }
     };
     let covered: Vec<&semester::Model> = semesters.iter().filter(|s| covers(span, s.id)).collect();
-    let students = students_of(db, access, &class).await?;
+    let students = crate::graphql::school::roster_rows(db, access, class.id).await?;
     let ids: Vec<i64> = students.iter().map(|student| student.id).collect();
     let (columns, subjects) = columns_of(db, &class).await?;
     let recorded = recorded(db, access, &columns, &covered, &ids).await?;
@@ -104,28 +103,6 @@ fn covers(span: Span, semester: i64) -> bool {
         Span::Semester(id) => id == semester,
         Span::Year { first, second } => semester == first || semester == second,
     }
-}
-
-/// The students enrolled in the class today whom the caller may see, in roster order.
-async fn students_of(
-    db: &DatabaseConnection,
-    access: &Access,
-    class: &homeroom_class::Model,
-) -> Result<Vec<student::Model>, DbErr> {
-    let enrolled = sea_orm::sea_query::Query::select()
-        .column(enrollment::Column::StudentId)
-        .from(enrollment::Entity)
-        .and_where(enrollment::Column::ClassId.eq(class.id))
-        .cond_where(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, access.principal().today))
-        .to_owned();
-    let rows = student::Entity::find()
-        .filter(student::Column::Id.in_subquery(enrolled))
-        .filter(access.filter(Kind::Student, Action::Read, &shapes::student()))
-        .order_by_asc(student::Column::SortName)
-        .order_by_asc(student::Column::Id)
-        .all(db)
-        .await?;
-    access.admit(Kind::Student, rows, |row| Target::student_in_class(row.id, row.school_id, class.id)).await
 }
 
 /// The class's sections as subject columns in report order, with their subjects.
