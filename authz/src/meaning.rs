@@ -10,6 +10,20 @@ const CLASS_LIKE: &[Relationship] = &[R::InSchool, R::Oversees, R::GuardianOf, R
 const STAFF_LIKE: &[Relationship] = &[R::SelfRecord, R::InSchool, R::Oversees];
 const PERSONAL: &[Relationship] =
     &[R::SelfRecord, R::GuardianOf, R::HomeroomOf, R::TeachesSection, R::InSchool, R::Oversees];
+/// Records kept about a student in a class or school: their history follows the student.
+const RECORDS: &[Relationship] =
+    &[R::SelfRecord, R::GuardianOf, R::HomeroomOf, R::TeachesSection, R::InSchool, R::Oversees, R::CurrentStudent];
+/// The student record itself: also reachable by those the student has left.
+const STUDENT: &[Relationship] = &[
+    R::SelfRecord,
+    R::GuardianOf,
+    R::HomeroomOf,
+    R::TeachesSection,
+    R::InSchool,
+    R::Oversees,
+    R::CurrentStudent,
+    R::FormerStudent,
+];
 const DISCLOSURE: &[Relationship] = &[R::GuardianOf, R::InSchool, R::Oversees, R::Any];
 
 impl Kind {
@@ -21,8 +35,14 @@ impl Kind {
             Kind::Class | Kind::Section | Kind::ClassSummary => CLASS_LIKE,
             Kind::Staff | Kind::StaffContact | Kind::StaffIdentity | Kind::StaffAddress => STAFF_LIKE,
             Kind::Disclosure => DISCLOSURE,
-            Kind::Student
-            | Kind::StudentIdentity
+            Kind::Student => STUDENT,
+            Kind::Enrollment
+            | Kind::Result
+            | Kind::Attendance
+            | Kind::RecordChange
+            | Kind::Conduct
+            | Kind::Exemption => RECORDS,
+            Kind::StudentIdentity
             | Kind::StudentAddress
             | Kind::StudentHealth
             | Kind::StudentBackground
@@ -31,14 +51,9 @@ impl Kind {
             | Kind::GuardianIdentity
             | Kind::GuardianAddress
             | Kind::Guardianship
-            | Kind::Enrollment
-            | Kind::Result
-            | Kind::Attendance
-            | Kind::RecordChange
             | Kind::ChangeRequest
             | Kind::LeaveRequest
-            | Kind::Conduct
-            | Kind::Exemption => PERSONAL,
+            | Kind::Transfer => PERSONAL,
         }
     }
 
@@ -58,5 +73,17 @@ mod tests {
         assert!(!Kind::StaffContact.allows_relationship(Relationship::GuardianOf));
         assert!(!Kind::Result.allows_relationship(Relationship::Any));
         assert!(Kind::Disclosure.allows_relationship(Relationship::Any));
+    }
+
+    #[test]
+    fn a_former_student_is_reachable_by_name_only_and_records_follow_the_current_one() {
+        assert!(Kind::Student.allows_relationship(Relationship::FormerStudent));
+        for kind in [Kind::StudentHealth, Kind::Guardianship, Kind::Result, Kind::Attendance] {
+            assert!(!kind.allows_relationship(Relationship::FormerStudent), "{kind}");
+        }
+        for kind in [Kind::Result, Kind::Attendance, Kind::Conduct, Kind::RecordChange, Kind::Enrollment] {
+            assert!(kind.allows_relationship(Relationship::CurrentStudent), "{kind}");
+        }
+        assert!(!Kind::StudentIdentity.allows_relationship(Relationship::CurrentStudent));
     }
 }

@@ -179,6 +179,9 @@ vocabulary! {
         ClassSummary => "class_summary",
         /// A student's exemption (miễn) from a subject's assessments.
         Exemption => "exemption",
+        /// A student's move to another school (chuyển trường): the sending school's release
+        /// and the receiving school's admission.
+        Transfer => "transfer",
         /// The log of who was shown what.
         Disclosure => "disclosure",
     }
@@ -207,6 +210,16 @@ vocabulary! {
         TeachesSection => "teaches_section",
         InSchool => "in_school",
         Oversees => "oversees",
+        /// The record is about a student enrolled today in one of the caller's classes (the
+        /// homeroom class of a homeroom teacher, the classes a subject teacher teaches) or,
+        /// for any other role, in one of the caller's schools for that role, wherever the
+        /// record was made: a student's history follows them to a new class or school.
+        CurrentStudent => "current_student",
+        /// The student was enrolled in one of the caller's classes (or schools, as for
+        /// `current_student`) and that enrollment has ended: they moved to another class or
+        /// school. Meaningful for the student record only, so what was recorded before the
+        /// move stays reachable without what concerns the student now.
+        FormerStudent => "former_student",
     }
 }
 
@@ -231,8 +244,8 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 29, 5));
-        assert_eq!(Relationship::ALL.len(), 7);
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 30, 5));
+        assert_eq!(Relationship::ALL.len(), 9);
     }
 
     #[test]

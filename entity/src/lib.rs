@@ -38,6 +38,7 @@ pub mod staff_status_history;
 pub mod student;
 pub mod subject;
 pub mod teaching_assignment;
+pub mod transfer;
 
 pub use enums::{
     AccessStatus, AccountKind, AssessmentKind, AssessmentMode, AttendanceStatus, ConductLevel, DaySession, Gender,
@@ -81,4 +82,5 @@ pub mod prelude {
     pub use super::student::Entity as Student;
     pub use super::subject::Entity as Subject;
     pub use super::teaching_assignment::Entity as TeachingAssignment;
+    pub use super::transfer::Entity as Transfer;
 }

@@ -23,6 +23,7 @@ mod m20261201_000009_book_locks;
 mod m20261201_000010_roll_call;
 mod m20261201_000011_conduct;
 mod m20261201_000012_exemption;
+mod m20261202_000013_transfer;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_roll_call::Migration),
             Box::new(m20261201_000011_conduct::Migration),
             Box::new(m20261201_000012_exemption::Migration),
+            Box::new(m20261202_000013_transfer::Migration),
         ]
     }
 }

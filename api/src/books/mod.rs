@@ -15,6 +15,7 @@ pub mod conduct;
 pub mod exemptions;
 pub mod leave;
 pub mod locks;
+pub mod movements;
 pub mod roll_call;
 pub mod scores;
 pub mod summary;

@@ -11,6 +11,7 @@ pub mod exemptions;
 pub mod grade_entry;
 pub mod ids;
 pub mod loaders;
+pub mod movements;
 pub mod mutation;
 pub mod notifications;
 pub mod people;

@@ -4,7 +4,7 @@ use super::context::{access, state};
 use crate::auth::session;
 use crate::error::{ApiError, ApiResult};
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// Tokens handed to a client after signing in or refreshing.
 #[derive(SimpleObject)]
@@ -120,7 +120,7 @@ impl MutationRoot {
         &self,
         ctx: &Context<'_>,
         class_id: ID,
-        date: chrono::NaiveDate,
+        date: NaiveDate,
         session: String,
         period: Option<i32>,
         #[graphql(validator(max_items = 200))] marks: Vec<super::roll_call::AttendanceMarkInput>,
@@ -133,8 +133,8 @@ impl MutationRoot {
         &self,
         ctx: &Context<'_>,
         student_id: ID,
-        from: chrono::NaiveDate,
-        to: chrono::NaiveDate,
+        from: NaiveDate,
+        to: NaiveDate,
         session: Option<String>,
         reason: String,
     ) -> ApiResult<super::roll_call::LeaveRequest> {
@@ -177,6 +177,44 @@ impl MutationRoot {
         exempt: bool,
     ) -> ApiResult<Option<super::exemptions::Exemption>> {
         super::exemptions::set(ctx, &student_id, &section_id, semester_id.as_ref(), exempt).await
+    }
+    /// Moves a student to another class of the same school and year (chuyển lớp) from `on`:
+    /// their enrollment ends the day before and a new one starts that day. The records made
+    /// in the old class stay there — its teachers keep them and see nothing after the move —
+    /// and follow the student to the new class's homeroom teacher and the principal. For the
+    /// principal (the policy's `enrollment`/`write`). Returns the new enrollment.
+    async fn move_student(
+        &self,
+        ctx: &Context<'_>,
+        student_id: ID,
+        class_id: ID,
+        on: NaiveDate,
+    ) -> ApiResult<super::records::EnrollmentRecord> {
+        super::movements::move_class(ctx, &student_id, &class_id, on).await
+    }
+    /// The sending school's principal releases a student to another school (chuyển
+    /// trường), `on` being their first day there: the enrollment ends the day before, and the
+    /// transfer waits for the receiving school to admit the student (`admitStudent`).
+    async fn transfer_student(
+        &self,
+        ctx: &Context<'_>,
+        student_id: ID,
+        school_id: ID,
+        on: NaiveDate,
+        reason: String,
+    ) -> ApiResult<super::movements::Transfer> {
+        super::movements::release(ctx, &student_id, &school_id, on, &reason).await
+    }
+    /// The receiving school's principal admits a released student into one of its classes
+    /// from the transfer's day: the student now belongs to that school, which reads their
+    /// history as its policy allows (`current_student`). A transfer is admitted once.
+    async fn admit_student(
+        &self,
+        ctx: &Context<'_>,
+        transfer_id: ID,
+        class_id: ID,
+    ) -> ApiResult<super::movements::Transfer> {
+        super::movements::admit(ctx, &transfer_id, &class_id).await
     }
     /// Marks the caller's notifications read; returns how many were unread.
     async fn mark_notifications_read(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<i32> {

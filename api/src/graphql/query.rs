@@ -206,6 +206,17 @@ impl QueryRoot {
     ) -> ApiResult<Vec<super::roll_call::LeaveRequest>> {
         super::roll_call::leave_requests(ctx, status.as_deref(), u64::try_from(first).unwrap_or(50)).await
     }
+    /// Transfers to and from the caller's schools (a guardian: their children's), newest
+    /// first. `status`: pending (default: released, waiting to be admitted), admitted, or
+    /// null for all.
+    async fn transfers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "Some(\"pending\".to_owned())")] status: Option<String>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+    ) -> ApiResult<Vec<super::movements::Transfer>> {
+        super::movements::transfers(ctx, status.as_deref(), u64::try_from(first).unwrap_or(50)).await
+    }
     /// Any record by global id; null when it does not exist or may not be seen.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
         let Some((kind, row)) = ids::decode(&id) else {

@@ -109,6 +109,37 @@ impl Class {
     async fn students(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {
         roster(ctx, self.0.id).await
     }
+    /// Students who have left the class (moved to another class or school) whom the caller
+    /// may see, in roster order: their teachers keep what they recorded here, and see
+    /// nothing of the student's new class or school.
+    async fn former_students(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {
+        let access = access(ctx)?;
+        let today = access.principal().today;
+        let enrolled = |when: sea_orm::Condition| {
+            sea_orm::sea_query::Query::select()
+                .column(enrollment::Column::StudentId)
+                .from(enrollment::Entity)
+                .and_where(enrollment::Column::ClassId.eq(self.0.id))
+                .cond_where(when)
+                .to_owned()
+        };
+        let left = sea_orm::Condition::all().add(enrollment::Column::EndsOn.lt(today));
+        let rows = student::Entity::find()
+            .filter(student::Column::Id.in_subquery(enrolled(left)))
+            .filter(student::Column::Id.not_in_subquery(enrolled(active_on(
+                enrollment::Column::StartsOn,
+                enrollment::Column::EndsOn,
+                today,
+            ))))
+            .filter(access.filter(Kind::Student, emis_authz::Action::Read, &shapes::student()))
+            .order_by_asc(student::Column::SortName)
+            .order_by_asc(student::Column::Id)
+            .all(&super::context::state(ctx)?.db)
+            .await?;
+        // Not listed by today's roster: each is checked on today's relationships alone.
+        let rows = access.admit(Kind::Student, rows, |row| Target::student(row.id, row.school_id)).await?;
+        Ok(rows.into_iter().map(Student::from).collect())
+    }
     /// Sections (subjects) of the class the caller may see.
     async fn sections(&self, ctx: &Context<'_>) -> ApiResult<Vec<Section>> {
         let select =

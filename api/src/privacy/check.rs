@@ -2,20 +2,22 @@
 //! computed in Rust from the principal and a few sets loaded once per request (lazily, one
 //! query each), independently of the SQL in `sql.rs`.
 
+use super::enrolment::{Enrolled, enrolled};
 use super::shape::Target;
 use crate::auth::Principal;
 use crate::auth::principal::active_on;
 use emis_authz::{Relationship, Role};
 use entity::enrollment;
 use sea_orm::{ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
-use std::collections::BTreeSet;
-use tokio::sync::OnceCell;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use tokio::sync::{Mutex, OnceCell};
 
 /// Sets derived from the principal, loaded at most once per request.
 #[derive(Default)]
 pub struct DerivedSets {
-    homeroom_students: OnceCell<BTreeSet<i64>>,
-    taught_students: OnceCell<BTreeSet<i64>>,
+    /// Students reached through enrollments, per form of enrollment (`enrolment.rs`).
+    enrolled: Mutex<HashMap<Enrolled, Arc<BTreeSet<i64>>>>,
     child_classes: OnceCell<BTreeSet<i64>>,
     child_schools: OnceCell<BTreeSet<i64>>,
 }
@@ -35,17 +37,16 @@ pub async fn holds(
             Relationship::HomeroomOf => match (section, class) {
                 (Some(section), _) => principal.homeroom_sections.contains(&section),
                 (None, Some(class)) => principal.homeroom_classes.contains(&class),
-                (None, None) => enrolled(db, principal, &sets.homeroom_students, &principal.homeroom_classes)
-                    .await?
-                    .contains(&student),
+                (None, None) => reached(db, principal, sets, role, rel, student).await?,
             },
             Relationship::TeachesSection => match (section, class) {
                 (Some(section), _) => principal.taught_sections.contains(&section),
                 (None, Some(class)) => principal.taught_classes.contains(&class),
-                (None, None) => {
-                    enrolled(db, principal, &sets.taught_students, &principal.taught_classes).await?.contains(&student)
-                }
+                (None, None) => reached(db, principal, sets, role, rel, student).await?,
             },
+            Relationship::CurrentStudent | Relationship::FormerStudent => {
+                reached(db, principal, sets, role, rel, student).await?
+            }
             _ => place(principal, role, rel, school),
         },
         Target::Guardian { guardian } => rel == Relationship::SelfRecord && principal.guardian_id() == Some(guardian),
@@ -97,27 +98,35 @@ fn place(principal: &Principal, role: Role, rel: Relationship, school: i64) -> b
     }
 }
 
-async fn enrolled<'a>(
+/// Whether `student` is among the students `rel` reaches through enrollments for `role`;
+/// each form of enrollment is loaded once per request.
+async fn reached(
     db: &DatabaseConnection,
     principal: &Principal,
-    cell: &'a OnceCell<BTreeSet<i64>>,
-    classes: &BTreeSet<i64>,
-) -> Result<&'a BTreeSet<i64>, DbErr> {
-    cell.get_or_try_init(|| async {
-        if classes.is_empty() {
-            return Ok(BTreeSet::new());
-        }
-        let students: Vec<i64> = enrollment::Entity::find()
-            .select_only()
-            .column(enrollment::Column::StudentId)
-            .filter(enrollment::Column::ClassId.is_in(classes.iter().copied()))
-            .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, principal.today))
-            .into_tuple()
-            .all(db)
-            .await?;
-        Ok(students.into_iter().collect())
-    })
-    .await
+    sets: &DerivedSets,
+    role: Role,
+    rel: Relationship,
+    student: i64,
+) -> Result<bool, DbErr> {
+    let Some(form) = enrolled(principal, role, rel) else { return Ok(false) };
+    if form.places.is_empty() {
+        return Ok(false);
+    }
+    let mut cache = sets.enrolled.lock().await;
+    if let Some(students) = cache.get(&form) {
+        return Ok(students.contains(&student));
+    }
+    let students: Vec<i64> = enrollment::Entity::find()
+        .select_only()
+        .column(enrollment::Column::StudentId)
+        .filter(form.condition(principal.today))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let students: Arc<BTreeSet<i64>> = Arc::new(students.into_iter().collect());
+    let found = students.contains(&student);
+    cache.insert(form, students);
+    Ok(found)
 }
 
 /// Classes (or schools) of the caller's children's enrollments active today.

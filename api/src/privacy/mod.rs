@@ -13,6 +13,7 @@
 //!    field reads as null, and its ciphertext is never opened.
 
 mod check;
+mod enrolment;
 pub mod shape;
 mod sql;
 
@@ -40,6 +41,12 @@ pub struct Access {
     db: DatabaseConnection,
     sets: DerivedSets,
     grants: Mutex<HashMap<(Kind, Action), Grants>>,
+}
+
+/// Counts and logs a record of `kind` the SQL let through that the per-record check refused.
+pub fn inconsistency(kind: Kind) {
+    INCONSISTENCIES.fetch_add(1, Ordering::Relaxed);
+    tracing::error!(kind = kind.as_str(), "privacy inconsistency: SQL admitted a record the policy check denies");
 }
 
 impl Access {
@@ -97,11 +104,7 @@ impl Access {
             if self.permits(kind, Action::Read, target(&row)).await? {
                 kept.push(row);
             } else {
-                INCONSISTENCIES.fetch_add(1, Ordering::Relaxed);
-                tracing::error!(
-                    kind = kind.as_str(),
-                    "privacy inconsistency: SQL admitted a record the policy check denies"
-                );
+                inconsistency(kind);
             }
         }
         Ok(kept)

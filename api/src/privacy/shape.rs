@@ -66,7 +66,7 @@ pub mod shapes {
     use super::{Shape, col};
     use entity::{
         attendance, change_request, conduct, enrollment, exemption, guardian, guardianship, homeroom_class,
-        leave_request, notification, org, record_change, result, section, staff, student,
+        leave_request, notification, org, record_change, result, section, staff, student, transfer,
     };
 
     pub fn student() -> Shape {
@@ -144,6 +144,26 @@ pub mod shapes {
             school: col(exemption::Entity, exemption::Column::SchoolId),
             section: Some(col(exemption::Entity, exemption::Column::SectionId)),
             class: None,
+        }
+    }
+
+    /// A transfer as a record of the school the student left.
+    pub fn transfer_sending() -> Shape {
+        Shape::Personal {
+            student: col(transfer::Entity, transfer::Column::StudentId),
+            school: col(transfer::Entity, transfer::Column::FromSchoolId),
+            section: None,
+            class: Some(col(transfer::Entity, transfer::Column::FromClassId)),
+        }
+    }
+
+    /// A transfer as a record of the receiving school (no class until it admits the student).
+    pub fn transfer_receiving() -> Shape {
+        Shape::Personal {
+            student: col(transfer::Entity, transfer::Column::StudentId),
+            school: col(transfer::Entity, transfer::Column::ToSchoolId),
+            section: None,
+            class: Some(col(transfer::Entity, transfer::Column::ToClassId)),
         }
     }
 

@@ -7,6 +7,7 @@
 //! schools of those children) is derived here in SQL, and separately in Rust by the
 //! per-record check in `check.rs`. The agreement test compares the two over whole tables.
 
+use super::enrolment::{Enrolled, enrolled};
 use super::shape::Shape;
 use crate::auth::Principal;
 use crate::auth::principal::active_on;
@@ -30,8 +31,8 @@ enum Clause {
     Everything,
     /// `column IN ids`.
     Among(Expr, BTreeSet<i64>),
-    /// `column IN (students enrolled today in one of the classes)`.
-    EnrolledIn(Expr, BTreeSet<i64>),
+    /// `column IN (students with an enrollment of the given form)`.
+    Enrolled(Expr, Enrolled),
     /// Any other condition.
     Other(Expr),
 }
@@ -40,11 +41,14 @@ impl Clause {
     /// Folds `other` into `self` when both have the same form and column.
     fn absorb(&mut self, other: &Clause) -> bool {
         match (self, other) {
-            (Clause::Among(column, ids), Clause::Among(other_column, other_ids))
-            | (Clause::EnrolledIn(column, ids), Clause::EnrolledIn(other_column, other_ids))
-                if column == other_column =>
-            {
+            (Clause::Among(column, ids), Clause::Among(other_column, other_ids)) if column == other_column => {
                 ids.extend(other_ids);
+                true
+            }
+            (Clause::Enrolled(column, set), Clause::Enrolled(other_column, other))
+                if column == other_column && set.same_form(other) =>
+            {
+                set.places.extend(&other.places);
                 true
             }
             (this, other) => this == other,
@@ -55,7 +59,7 @@ impl Clause {
         match self {
             Clause::Everything => ExprTrait::eq(Expr::val(1), 1),
             Clause::Among(column, ids) => column.is_in(ids),
-            Clause::EnrolledIn(column, classes) => column.in_subquery(enrolled_in(principal, &classes)),
+            Clause::Enrolled(column, set) => column.in_subquery(set.students(principal.today)),
             Clause::Other(expr) => expr,
         }
     }
@@ -74,7 +78,11 @@ pub fn granted(principal: &Principal, grants: &[(Role, Relationship)], shape: &S
     if clauses.contains(&Clause::Everything) {
         return Condition::all().add(Clause::Everything.render(principal));
     }
-    clauses.retain(|clause| !matches!(clause, Clause::Among(_, ids) | Clause::EnrolledIn(_, ids) if ids.is_empty()));
+    clauses.retain(|clause| match clause {
+        Clause::Among(_, ids) => !ids.is_empty(),
+        Clause::Enrolled(_, set) => !set.places.is_empty(),
+        _ => true,
+    });
     if clauses.is_empty() {
         return never();
     }
@@ -128,6 +136,10 @@ fn personal(
 ) -> Option<Clause> {
     let (sections, classes) = match rel {
         Relationship::GuardianOf => return Some(among(student, principal.children.iter().copied())),
+        // Wherever the record was made: by the student's enrollments alone.
+        Relationship::CurrentStudent | Relationship::FormerStudent => {
+            return enrolled(principal, role, rel).map(|set| Clause::Enrolled(student.clone(), set));
+        }
         Relationship::HomeroomOf => (&principal.homeroom_sections, &principal.homeroom_classes),
         Relationship::TeachesSection => (&principal.taught_sections, &principal.taught_classes),
         _ => return place(principal, role, rel, school),
@@ -135,7 +147,7 @@ fn personal(
     Some(match (section, class) {
         (Some(section), _) => among(section, sections.iter().copied()),
         (None, Some(class)) => among(class, classes.iter().copied()),
-        (None, None) => Clause::EnrolledIn(student.clone(), classes.clone()),
+        (None, None) => Clause::Enrolled(student.clone(), enrolled(principal, role, rel)?),
     })
 }
 
@@ -162,16 +174,6 @@ fn place(principal: &Principal, role: Role, rel: Relationship, school: &Expr) ->
 
 fn ids(set: &BTreeSet<i64>) -> Vec<i64> {
     set.iter().copied().collect()
-}
-
-/// Students with an enrollment active today in one of `classes`.
-fn enrolled_in(principal: &Principal, classes: &BTreeSet<i64>) -> SelectStatement {
-    Query::select()
-        .column(enrollment::Column::StudentId)
-        .from(enrollment::Entity)
-        .and_where(enrollment::Column::ClassId.is_in(ids(classes)))
-        .cond_where(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, principal.today))
-        .to_owned()
 }
 
 /// `column` of the caller's children's enrollments active today.

@@ -128,11 +128,45 @@ async fn check_all(db: &DatabaseConnection, access: &Access) -> usize {
     seen
 }
 
+/// Moves one student of the first class with two students to another class of its school
+/// and another to a class of another school, from `today`, so that the relationships that
+/// hold through enrollments (`current_student`, `former_student`) are compared too.
+async fn moves(db: &DatabaseConnection, today: sea_orm::prelude::Date) {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ActiveValue::Set, ColumnTrait as _};
+    let classes = homeroom_class::Entity::find().all(db).await.unwrap();
+    let from = &classes[classes.len() - 1];
+    let same_school = classes.iter().find(|c| c.school_id == from.school_id && c.id != from.id).unwrap();
+    let other_school = classes.iter().find(|c| c.school_id != from.school_id).unwrap();
+    let members = enrollment::Entity::find().filter(enrollment::Column::ClassId.eq(from.id)).all(db).await.unwrap();
+    for (member, to) in members.iter().zip([same_school, other_school]) {
+        enrollment::Entity::update_many()
+            .col_expr(enrollment::Column::EndsOn, Expr::value(today.pred_opt().unwrap()))
+            .filter(enrollment::Column::Id.eq(member.id))
+            .exec(db)
+            .await
+            .unwrap();
+        let moved = enrollment::ActiveModel {
+            school_id: Set(to.school_id),
+            student_id: Set(member.student_id),
+            class_id: Set(to.id),
+            starts_on: Set(today),
+            ..Default::default()
+        };
+        enrollment::Entity::insert(moved).exec(db).await.unwrap();
+        for (table, column) in [("student", "id"), ("guardianship", "student_id")] {
+            let sql = format!("UPDATE {table} SET school_id = {} WHERE {column} = {}", to.school_id, member.student_id);
+            sea_orm::ConnectionTrait::execute_unprepared(db, &sql).await.unwrap();
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_role() {
     let app = TestApp::spawn().await.unwrap();
     let db = &app.state.db;
     let today = emis::clock::today();
+    moves(db, today).await;
     let policy = app.state.policy.current();
     let mut accounts: Vec<Account> =
         staff::Entity::find().all(db).await.unwrap().iter().map(|s| Account::Staff(s.id)).collect();

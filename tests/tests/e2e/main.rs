@@ -9,6 +9,7 @@ mod disclosures;
 mod grade_entry;
 mod instances;
 mod killed_import;
+mod movements;
 mod oneroster;
 mod policy_reload;
 mod roles;

@@ -54,7 +54,7 @@ pub async fn guardian_of(app: &TestApp, student: &str) -> String {
 }
 
 /// The username of the homeroom teacher of class `class`.
-async fn homeroom_teacher_of(app: &TestApp, class: i64) -> String {
+pub async fn homeroom_teacher_of(app: &TestApp, class: i64) -> String {
     let assignment = teaching_assignment::Entity::find()
         .filter(teaching_assignment::Column::ClassId.eq(class))
         .filter(teaching_assignment::Column::Kind.eq("homeroom"))

@@ -87,7 +87,7 @@ pub async fn summary(
     let students = crate::graphql::school::roster_rows(db, access, class.id).await?;
     let ids: Vec<i64> = students.iter().map(|student| student.id).collect();
     let (columns, subjects) = columns_of(db, &class).await?;
-    let recorded = recorded(db, access, &columns, &covered, &ids).await?;
+    let recorded = recorded(db, access, &columns, &class, &covered, &ids).await?;
     let lines = students
         .into_iter()
         .map(|student| {
@@ -144,11 +144,15 @@ async fn columns_of(
 type MarkRow = (i64, i64, i64, i64, i64, Option<i16>, Option<bool>);
 
 /// The marks, conduct and absences of `students` in the covered semesters that the caller
-/// may read, each kind through its own privacy condition.
+/// may read, each kind through its own privacy condition. A student who moved into the class
+/// brings what other classes recorded that year: their marks in the same subject count in
+/// the class's column (after the earlier class's, the class's own mid-term and end-of-term
+/// winning), and their conduct and absences wherever recorded.
 async fn recorded(
     db: &DatabaseConnection,
     access: &Access,
     columns: &[Column],
+    class: &homeroom_class::Model,
     semesters: &[&semester::Model],
     students: &[i64],
 ) -> Result<Recorded, DbErr> {
@@ -158,7 +162,7 @@ async fn recorded(
     }
     let semester_ids: Vec<i64> = semesters.iter().map(|s| s.id).collect();
     let sections = sections_of(columns);
-    let assessments: HashMap<i64, assessment::Model> = assessment::Entity::find()
+    let mut assessments: HashMap<i64, assessment::Model> = assessment::Entity::find()
         .filter(assessment::Column::SectionId.is_in(sections.iter().copied()))
         .filter(assessment::Column::SemesterId.is_in(semester_ids.iter().copied()))
         .all(db)
@@ -166,6 +170,13 @@ async fn recorded(
         .into_iter()
         .map(|column| (column.id, column))
         .collect();
+    let column_of_subject: HashMap<i64, i64> = columns.iter().map(|column| (column.subject, column.section)).collect();
+    let same_subjects = sea_orm::sea_query::Query::select()
+        .column(section::Column::Id)
+        .from(section::Entity)
+        .and_where(section::Column::SubjectId.is_in(column_of_subject.keys().copied()))
+        .and_where(section::Column::SchoolYearId.eq(class.school_year_id))
+        .to_owned();
     // Only the columns the rules use (no comments, identifiers or timestamps).
     let results: Vec<MarkRow> = result::Entity::find()
         .select_only()
@@ -178,7 +189,7 @@ async fn recorded(
             result::Column::ScoreTenths,
             result::Column::Passed,
         ])
-        .filter(result::Column::SectionId.is_in(sections))
+        .filter(result::Column::SectionId.in_subquery(same_subjects))
         .filter(result::Column::SemesterId.is_in(semester_ids.iter().copied()))
         .filter(result::Column::StudentId.is_in(students.iter().copied()))
         .filter(access.filter(Kind::Result, Action::Read, &shapes::result()))
@@ -193,8 +204,37 @@ async fn recorded(
             class: None,
         })
         .await?;
+    // Results made in other classes' sections (students who moved in): which column each
+    // section's subject is, and the assessment columns they were recorded in.
+    let own: std::collections::HashSet<i64> = sections.iter().copied().collect();
+    let foreign: Vec<i64> = results.iter().map(|row| row.2).filter(|section| !own.contains(section)).collect();
+    let mut column_of_section: HashMap<i64, i64> = sections.iter().map(|&section| (section, section)).collect();
+    if !foreign.is_empty() {
+        let subjects: Vec<(i64, i64)> = section::Entity::find()
+            .select_only()
+            .columns([section::Column::Id, section::Column::SubjectId])
+            .filter(section::Column::Id.is_in(foreign.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (section, subject) in subjects {
+            if let Some(&column) = column_of_subject.get(&subject) {
+                column_of_section.insert(section, column);
+            }
+        }
+        let elsewhere = assessment::Entity::find()
+            .filter(assessment::Column::SectionId.is_in(foreign.iter().copied()))
+            .filter(assessment::Column::SemesterId.is_in(semester_ids.iter().copied()))
+            .all(db)
+            .await?;
+        assessments.extend(elsewhere.into_iter().map(|column| (column.id, column)));
+    }
+    // The earlier classes' marks first, so the class's own mid-term and end-of-term win.
+    let mut results = results;
+    results.sort_by_key(|row| own.contains(&row.2));
     for (student, _, section, semester, assessment, score_tenths, passed) in results {
         let Some(column) = assessments.get(&assessment) else { continue };
+        let Some(&section) = column_of_section.get(&section) else { continue };
         let mark = match (score_tenths.and_then(|tenths| u16::try_from(tenths).ok()), passed) {
             (Some(tenths), _) => Mark::Score(tenths),
             (None, Some(passed)) => Mark::Passed(passed),
@@ -207,16 +247,16 @@ async fn recorded(
             _ => marks.regular.push((column.sequence, mark)),
         }
     }
-    for marks in recorded.marks.values_mut() {
-        marks.regular.sort_by_key(|(sequence, _)| *sequence);
-    }
+
     let levels = conduct::Entity::find()
         .filter(conduct::Column::StudentId.is_in(students.iter().copied()))
         .filter(conduct::Column::SemesterId.is_in(semester_ids.iter().copied()))
         .filter(access.filter(Kind::Conduct, Action::Read, &shapes::conduct()))
         .all(db)
         .await?;
-    let levels = access.admit(Kind::Conduct, levels, conduct_target).await?;
+    let mut levels = access.admit(Kind::Conduct, levels, conduct_target).await?;
+    // A level set in this class wins over one brought from an earlier class.
+    levels.sort_by_key(|row| row.class_id == class.id);
     for row in levels {
         if let Ok(level) = row.level.parse::<ConductLevel>() {
             recorded.conduct.insert((row.student_id, row.semester_id), level_of(level));

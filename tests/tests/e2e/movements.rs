@@ -1,0 +1,301 @@
+//! Movements: the principal moves a student to another class (chuyển lớp), or releases them
+//! to another school whose principal admits them (chuyển trường). The student's records
+//! follow them — the receiving class and school read the student's history, and the sheet
+//! of the new class counts the marks brought along — while the teachers and the school they
+//! left keep the student's name and what they recorded before, and see nothing after: not
+//! the new class's results or roll calls, not the guardians, not the sensitive fields. No
+//! one else may move a student; a transfer is admitted once, by the receiving school.
+
+use super::grade_entry::decode;
+use super::roll_call::{homeroom_class, homeroom_teacher_of, today};
+use emis::graphql::ids::encode;
+use emis_tests::{TestApp, error_code};
+use entity::{homeroom_class as class, result, section, staff, staff_role, teaching_assignment};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+const MOVE: &str = "mutation($s: ID!, $c: ID!, $on: NaiveDate!) {
+    moveStudent(studentId: $s, classId: $c, on: $on) { startsOn endsOn class { id } } }";
+const TRANSFER: &str = "mutation($s: ID!, $school: ID!, $on: NaiveDate!, $reason: String!) {
+    transferStudent(studentId: $s, schoolId: $school, on: $on, reason: $reason) {
+        id status studentName arrivesOn toSchoolId } }";
+const ADMIT: &str = "mutation($t: ID!, $c: ID!) {
+    admitStudent(transferId: $t, classId: $c) { id status toClass { id } student { id } } }";
+const STUDENT: &str = "query($id: ID!) { student(id: $id) {
+    id fullName healthNotes identityNumber status school { id }
+    guardians { fullName phone }
+    enrollments { startsOn endsOn class { id } }
+    results { sectionId score } } }";
+
+/// The student as `token` reads them (null when hidden).
+async fn student(app: &TestApp, token: &str, id: &str) -> Value {
+    app.data(Some(token), STUDENT, json!({ "id": id })).await.unwrap()["student"].clone()
+}
+
+/// The sections of the student's results as `token` reads them.
+fn sections_of(student: &Value) -> BTreeSet<i64> {
+    student["results"].as_array().unwrap().iter().map(|r| decode("Section", r["sectionId"].as_str().unwrap())).collect()
+}
+
+/// The sections of class `class`.
+async fn sections_in(app: &TestApp, class: i64) -> BTreeSet<i64> {
+    let rows = section::Entity::find().filter(section::Column::ClassId.eq(class)).all(&app.state.db).await.unwrap();
+    rows.into_iter().map(|row| row.id).collect()
+}
+
+/// Another class of `class`'s school and year.
+async fn other_class(app: &TestApp, class: i64) -> class::Model {
+    let row = class::Entity::find_by_id(class).one(&app.state.db).await.unwrap().unwrap();
+    class::Entity::find()
+        .filter(class::Column::SchoolId.eq(row.school_id))
+        .filter(class::Column::SchoolYearId.eq(row.school_year_id))
+        .filter(class::Column::Id.ne(class))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("the school has a second class")
+}
+
+/// The username of a subject teacher of one of `class`'s sections (none of `except`), and
+/// that section.
+async fn subject_teacher_of(app: &TestApp, class: i64, except: &[&str]) -> (String, i64) {
+    let sections = sections_in(app, class).await;
+    let assignments = teaching_assignment::Entity::find()
+        .filter(teaching_assignment::Column::SectionId.is_in(sections))
+        .filter(teaching_assignment::Column::Kind.eq("subject"))
+        .filter(teaching_assignment::Column::EndsOn.is_null())
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    for assignment in assignments {
+        let person = staff::Entity::find_by_id(assignment.staff_id).one(&app.state.db).await.unwrap().unwrap();
+        let username = person.username.unwrap();
+        if !except.contains(&username.as_str()) {
+            return (username, assignment.section_id.unwrap());
+        }
+    }
+    panic!("class {class} has a subject teacher besides {except:?}");
+}
+
+/// Ends every assignment of `username` to a section of class `class` yesterday.
+async fn stop_teaching(app: &TestApp, username: &str, class: i64) {
+    let person =
+        staff::Entity::find().filter(staff::Column::Username.eq(username)).one(&app.state.db).await.unwrap().unwrap();
+    let sections = sections_in(app, class).await;
+    let yesterday = emis::clock::today().pred_opt().unwrap();
+    teaching_assignment::Entity::update_many()
+        .col_expr(teaching_assignment::Column::EndsOn, sea_orm::sea_query::Expr::value(yesterday))
+        .filter(teaching_assignment::Column::StaffId.eq(person.id))
+        .filter(teaching_assignment::Column::SectionId.is_in(sections))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+/// Records a score for `student` in the first column of `section`, as `token`.
+async fn score_in(app: &TestApp, token: &str, section: i64, student: &str) -> Value {
+    let column = entity::assessment::Entity::find()
+        .filter(entity::assessment::Column::SectionId.eq(section))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let current = result::Entity::find()
+        .filter(result::Column::AssessmentId.eq(column.id))
+        .filter(result::Column::StudentId.eq(decode("Student", student)))
+        .one(&app.state.db)
+        .await
+        .unwrap();
+    let version = current.map(|row| row.version);
+    let subject = section::Entity::find_by_id(section).one(&app.state.db).await.unwrap().unwrap().subject_id;
+    let subject = entity::subject::Entity::find_by_id(subject).one(&app.state.db).await.unwrap().unwrap();
+    let entries = if subject.assessment == "scored" {
+        json!([{ "studentId": student, "score": 4.5, "version": version }])
+    } else {
+        json!([{ "studentId": student, "passed": false, "version": version }])
+    };
+    let variables = json!({ "column": encode("Assessment", column.id), "entries": entries });
+    app.graphql(Some(token), super::grade_entry::RECORD, variables).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_student_moved_to_another_class_takes_their_records_and_leaves_the_old_class_only_its_own() {
+    let app = TestApp::spawn().await.unwrap();
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let old_homeroom = app.sign_in("gvcn").await.unwrap();
+    let old = homeroom_class(&app, &old_homeroom).await;
+    let old_id = decode("Class", &old.id);
+    let moved = old.students[0].clone();
+    let new = other_class(&app, old_id).await;
+    let new_homeroom_name = homeroom_teacher_of(&app, new.id).await;
+    let new_homeroom = app.sign_in(&new_homeroom_name).await.unwrap();
+    let (old_teacher_name, old_section) = subject_teacher_of(&app, old_id, &["gvcn", &new_homeroom_name]).await;
+    let old_teacher = app.sign_in(&old_teacher_name).await.unwrap();
+    // The old class's people teach nothing in the new class (the tiny seed shares teachers).
+    for username in ["gvcn", old_teacher_name.as_str()] {
+        stop_teaching(&app, username, new.id).await;
+    }
+    let old_sections = sections_in(&app, old_id).await;
+    let before = student(&app, &principal, &moved).await;
+    assert!(!sections_of(&before).is_empty(), "the seed gave the student results in the old class");
+    assert!(sections_of(&before).is_subset(&old_sections));
+    let vars = json!({ "s": moved, "c": encode("Class", new.id), "on": today() });
+
+    // Only the principal moves a student.
+    for username in ["gvcn", "gvbm", "vanthu", "phuhuynh"] {
+        let token = app.sign_in(username).await.unwrap();
+        let body = app.graphql(Some(&token), MOVE, vars.clone()).await.unwrap();
+        assert_eq!(error_code(&body), Some("FORBIDDEN"), "{username}: {body}");
+    }
+    let done = app.data(Some(&principal), MOVE, vars.clone()).await.unwrap();
+    assert_eq!(done["moveStudent"]["startsOn"], today());
+    assert_eq!(done["moveStudent"]["class"]["id"], encode("Class", new.id).0);
+    let again = app.graphql(Some(&principal), MOVE, vars).await.unwrap();
+    assert_eq!(error_code(&again), Some("BAD_USER_INPUT"), "already in that class: {again}");
+
+    // The new class: on the roster, with the history from the old class.
+    let roster = app
+        .data(
+            Some(&new_homeroom),
+            "query($id: ID!) { class(id: $id) { students { id } } }",
+            json!({ "id": encode("Class", new.id) }),
+        )
+        .await
+        .unwrap();
+    assert!(roster["class"]["students"].as_array().unwrap().iter().any(|s| s["id"] == moved));
+    let seen_by_new = student(&app, &new_homeroom, &moved).await;
+    assert_eq!(sections_of(&seen_by_new), sections_of(&before), "the old class's results follow the student");
+    assert!(!seen_by_new["guardians"].as_array().unwrap().is_empty(), "the new homeroom teacher reaches the family");
+    let summary = app
+        .data(
+            Some(&new_homeroom),
+            "query($id: ID!) { class(id: $id) { summary { lines { studentId subjects { average passed } } } } }",
+            json!({ "id": encode("Class", new.id) }),
+        )
+        .await
+        .unwrap();
+    let line =
+        summary["class"]["summary"]["lines"].as_array().unwrap().iter().find(|l| l["studentId"] == moved).unwrap();
+    assert!(
+        line["subjects"].as_array().unwrap().iter().any(|s| !s["average"].is_null() || !s["passed"].is_null()),
+        "the sheet of the new class counts the marks brought along: {line}"
+    );
+
+    // The old class: the name and its own records stay; nothing current, nothing after.
+    let roster = app
+        .data(
+            Some(&old_homeroom),
+            "query($id: ID!) { class(id: $id) { students { id } formerStudents { id } } }",
+            json!({ "id": old.id }),
+        )
+        .await
+        .unwrap();
+    assert!(!roster["class"]["students"].as_array().unwrap().iter().any(|s| s["id"] == moved));
+    assert!(roster["class"]["formerStudents"].as_array().unwrap().iter().any(|s| s["id"] == moved));
+    for token in [&old_homeroom, &old_teacher] {
+        let seen = student(&app, token, &moved).await;
+        assert_eq!(seen["id"], moved.as_str(), "the student stays reachable by name");
+        assert!(seen["guardians"].as_array().unwrap().is_empty(), "no guardians after the move: {seen}");
+        assert!(seen["healthNotes"].is_null());
+        let classes: Vec<&Value> = seen["enrollments"].as_array().unwrap().iter().map(|e| &e["class"]["id"]).collect();
+        assert!(!classes.contains(&&json!(encode("Class", new.id).0)), "the new class stays hidden: {seen}");
+        assert!(sections_of(&seen).is_subset(&old_sections));
+    }
+    let refused = score_in(&app, &old_teacher, old_section, &moved).await;
+    assert!(error_code(&refused).is_some(), "the old class's teacher no longer writes the student's scores: {refused}");
+
+    // A result recorded in the new class reaches the new class's teachers and not the old.
+    let (new_teacher_name, new_section) = subject_teacher_of(&app, new.id, &["gvcn", &old_teacher_name]).await;
+    let new_teacher = app.sign_in(&new_teacher_name).await.unwrap();
+    let recorded = score_in(&app, &new_teacher, new_section, &moved).await;
+    assert!(recorded.get("errors").is_none(), "{recorded}");
+    assert!(sections_of(&student(&app, &new_homeroom, &moved).await).contains(&new_section));
+    assert!(!sections_of(&student(&app, &old_homeroom, &moved).await).contains(&new_section));
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_is_released_by_one_school_admitted_by_the_other_and_each_sees_what_is_theirs() {
+    let app = TestApp::spawn().await.unwrap();
+    let db = &app.state.db;
+    let sending = app.sign_in("hieutruong").await.unwrap();
+    let homeroom = app.sign_in("gvcn").await.unwrap();
+    let class = homeroom_class(&app, &homeroom).await;
+    let moved = class.students[1].clone();
+    let from = class::Entity::find_by_id(decode("Class", &class.id)).one(db).await.unwrap().unwrap();
+    let role = staff_role::Entity::find()
+        .filter(staff_role::Column::Role.eq("principal"))
+        .filter(staff_role::Column::OrgId.ne(from.school_id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let to_school = role.org_id;
+    let receiving_name = staff::Entity::find_by_id(role.staff_id).one(db).await.unwrap().unwrap().username.unwrap();
+    let receiving = app.sign_in(&receiving_name).await.unwrap();
+    let to_class = class::Entity::find().filter(class::Column::SchoolId.eq(to_school)).one(db).await.unwrap().unwrap();
+    let before = student(&app, &sending, &moved).await;
+    assert!(!before["identityNumber"].is_null(), "the sending principal reads the identity number today");
+    assert!(student(&app, &receiving, &moved).await.is_null(), "the receiving school sees nothing before");
+    let vars =
+        json!({ "s": moved, "school": encode("School", to_school), "on": today(), "reason": "Gia đình chuyển nhà" });
+
+    // Only the sending school's principal releases; only the receiving one admits.
+    for token in [&homeroom, &receiving] {
+        let body = app.graphql(Some(token), TRANSFER, vars.clone()).await.unwrap();
+        assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+    }
+    let released = app.data(Some(&sending), TRANSFER, vars.clone()).await.unwrap()["transferStudent"].clone();
+    assert_eq!(released["status"], "pending");
+    let transfer = released["id"].as_str().unwrap().to_owned();
+    let twice = app.graphql(Some(&sending), TRANSFER, vars).await.unwrap();
+    assert_eq!(error_code(&twice), Some("FORBIDDEN"), "no longer enrolled at the school: {twice}");
+    let waiting =
+        app.data(Some(&receiving), "{ transfers { id studentName student { id } } }", json!({})).await.unwrap();
+    let listed = &waiting["transfers"][0];
+    assert_eq!(listed["id"], transfer.as_str());
+    assert_eq!(listed["studentName"], before["fullName"]);
+    assert!(listed["student"].is_null(), "the record itself waits for the admission");
+    let guardian = app.sign_in(&super::roll_call::guardian_of(&app, &moved).await).await.unwrap();
+    let followed = app.data(Some(&guardian), "{ transfers { id } }", json!({})).await.unwrap();
+    assert_eq!(followed["transfers"][0]["id"], transfer.as_str(), "the family follows the transfer");
+    let outsider =
+        app.data(Some(&app.sign_in("gvbm").await.unwrap()), "{ transfers { id } }", json!({})).await.unwrap();
+    assert_eq!(outsider["transfers"], json!([]));
+
+    let admit = json!({ "t": transfer, "c": encode("Class", to_class.id) });
+    let wrong = app.graphql(Some(&sending), ADMIT, admit.clone()).await.unwrap();
+    assert_eq!(error_code(&wrong), Some("FORBIDDEN"), "{wrong}");
+    let admitted = app.data(Some(&receiving), ADMIT, admit.clone()).await.unwrap()["admitStudent"].clone();
+    assert_eq!(admitted["status"], "admitted");
+    assert_eq!(admitted["student"]["id"], moved.as_str());
+    let twice = app.graphql(Some(&receiving), ADMIT, admit).await.unwrap();
+    assert_eq!(error_code(&twice), Some("BAD_USER_INPUT"), "admitted once: {twice}");
+
+    // The receiving school: the student in full, with the sending school's records.
+    let now_theirs = student(&app, &receiving, &moved).await;
+    assert_eq!(now_theirs["school"]["id"], encode("School", to_school).0);
+    assert!(!now_theirs["identityNumber"].is_null());
+    assert_eq!(sections_of(&now_theirs), sections_of(&before), "the history follows the student");
+
+    // The sending school: the name and its own records; nothing current.
+    let left = student(&app, &sending, &moved).await;
+    assert_eq!(left["id"], moved.as_str());
+    assert!(left["identityNumber"].is_null() && left["healthNotes"].is_null(), "{left}");
+    assert!(left["guardians"].as_array().unwrap().is_empty());
+    assert!(left["school"].is_null(), "the new school stays hidden");
+    assert_eq!(sections_of(&left), sections_of(&before), "its own results stay");
+    let receiving_homeroom = app.sign_in(&homeroom_teacher_of(&app, to_class.id).await).await.unwrap();
+    let marks = json!([{ "studentId": moved, "status": "unexcused" }]);
+    let body =
+        super::roll_call::roll_call(&app, &receiving_homeroom, &encode("Class", to_class.id).0, "morning", marks).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let query = "query($id: ID!, $d: NaiveDate!) { student(id: $id) { attendance(from: $d, to: $d) { status } } }";
+    let vars = json!({ "id": moved, "d": today() });
+    let theirs = app.data(Some(&receiving), query, vars.clone()).await.unwrap();
+    assert_eq!(theirs["student"]["attendance"][0]["status"], "unexcused");
+    let ours = app.data(Some(&sending), query, vars).await.unwrap();
+    assert_eq!(ours["student"]["attendance"], json!([]), "a roll call after the move stays with the new school");
+    app.stop().await.unwrap();
+}
