@@ -26,6 +26,7 @@ pub mod leave_request;
 pub mod notification;
 pub mod org;
 pub mod org_parent;
+pub mod primary_evaluation;
 pub mod record_change;
 pub mod result;
 pub mod school_year;
@@ -70,6 +71,7 @@ pub mod prelude {
     pub use super::notification::Entity as Notification;
     pub use super::org::Entity as Org;
     pub use super::org_parent::Entity as OrgParent;
+    pub use super::primary_evaluation::Entity as PrimaryEvaluation;
     pub use super::record_change::Entity as RecordChange;
     pub use super::result::Entity as AssessmentResult;
     pub use super::school_year::Entity as SchoolYear;

@@ -24,6 +24,7 @@ mod m20261201_000010_roll_call;
 mod m20261201_000011_conduct;
 mod m20261201_000012_exemption;
 mod m20261202_000013_transfer;
+mod m20261202_000014_primary_book;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_conduct::Migration),
             Box::new(m20261201_000012_exemption::Migration),
             Box::new(m20261202_000013_transfer::Migration),
+            Box::new(m20261202_000014_primary_book::Migration),
         ]
     }
 }

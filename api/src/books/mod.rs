@@ -16,6 +16,7 @@ pub mod exemptions;
 pub mod leave;
 pub mod locks;
 pub mod movements;
+pub mod primary;
 pub mod roll_call;
 pub mod scores;
 pub mod summary;

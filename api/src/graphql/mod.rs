@@ -15,6 +15,7 @@ pub mod movements;
 pub mod mutation;
 pub mod notifications;
 pub mod people;
+pub mod primary;
 pub mod query;
 pub mod read;
 pub mod records;

@@ -216,6 +216,35 @@ impl MutationRoot {
     ) -> ApiResult<super::movements::Transfer> {
         super::movements::admit(ctx, &transfer_id, &class_id).await
     }
+    /// The primary summary book (Circular 27): a subject teacher rates the section's students
+    /// at a `checkpoint` (mid_1 | end_1 | mid_2 | end_year) T, H or C, with the periodic
+    /// test's whole-number score where the subject has a test then (Tiếng Việt, Toán, …: at
+    /// end_1 and end_year; in grades 4–5 Tiếng Việt and Toán at mid_1 and mid_2 too). Each
+    /// entry at the `version` read (`CONFLICT` otherwise); checked whole, written whole or
+    /// not at all; refused as `LOCKED` in a locked semester. Returns how many changed.
+    async fn record_primary_subject(
+        &self,
+        ctx: &Context<'_>,
+        section_id: ID,
+        checkpoint: String,
+        entries: Vec<super::primary::PrimaryEntryInput>,
+    ) -> ApiResult<i32> {
+        let section = super::ids::decode_as("Section", &section_id).ok_or(ApiError::NotPermitted)?;
+        super::primary::record(ctx, crate::books::primary::Scope::Section(section), &checkpoint, entries).await
+    }
+    /// The homeroom teacher of a primary class rates the five qualities and ten
+    /// competencies (`area`: pc.* / nl.*, see `PrimaryBook.areas`) Tốt, Đạt or Cần cố gắng
+    /// (tot | dat | can_co_gang) at a checkpoint, like `recordPrimarySubject`.
+    async fn record_primary_ratings(
+        &self,
+        ctx: &Context<'_>,
+        class_id: ID,
+        checkpoint: String,
+        entries: Vec<super::primary::PrimaryEntryInput>,
+    ) -> ApiResult<i32> {
+        let class = super::ids::decode_as("Class", &class_id).ok_or(ApiError::NotPermitted)?;
+        super::primary::record(ctx, crate::books::primary::Scope::Class(class), &checkpoint, entries).await
+    }
     /// Marks the caller's notifications read; returns how many were unread.
     async fn mark_notifications_read(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<i32> {
         super::notifications::mark_read(ctx, &ids).await

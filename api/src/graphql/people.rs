@@ -110,6 +110,15 @@ impl Student {
     async fn enrollments(&self, ctx: &Context<'_>) -> ApiResult<Vec<EnrollmentRecord>> {
         records::enrollments_of(ctx, self.row.id).await
     }
+    /// The student's line in their primary class's summary book at a `checkpoint` (see
+    /// `Class.primaryBook`); null for a secondary class.
+    async fn primary_book(
+        &self,
+        ctx: &Context<'_>,
+        checkpoint: String,
+    ) -> ApiResult<Option<super::primary::PrimaryBook>> {
+        super::primary::line_of(ctx, self.row.id, &checkpoint).await
+    }
     /// Results of a semester (default: the semester running today, or the last one begun).
     /// Only the results of one section (a teacher's grade sheet), when given.
     async fn results(

@@ -163,6 +163,18 @@ impl Class {
         let Some(period) = super::summary::period(ctx, semester_id.as_ref(), year).await? else { return Ok(None) };
         super::summary::class_summary(ctx, self.0.id, period).await
     }
+    /// The primary summary book (Circular 27) of the class at a `checkpoint` (mid_1 | end_1
+    /// | mid_2 | end_year): each student's subject levels and test scores, qualities and
+    /// competencies and, at the end of the year, the year result, grade (and programme)
+    /// completion and award — each item as far as the caller may read it (a subject teacher
+    /// their subject; the homeroom teacher and the principal all; a guardian their child).
+    async fn primary_book(
+        &self,
+        ctx: &Context<'_>,
+        checkpoint: String,
+    ) -> ApiResult<Option<super::primary::PrimaryBook>> {
+        super::primary::book(ctx, self.0.id, &checkpoint, None).await
+    }
     async fn homeroom_teacher(&self, ctx: &Context<'_>) -> ApiResult<Option<Staff>> {
         assigned_staff(ctx, teaching_assignment::Column::ClassId, self.0.id, "homeroom").await
     }

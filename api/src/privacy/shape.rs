@@ -66,7 +66,7 @@ pub mod shapes {
     use super::{Shape, col};
     use entity::{
         attendance, change_request, conduct, enrollment, exemption, guardian, guardianship, homeroom_class,
-        leave_request, notification, org, record_change, result, section, staff, student, transfer,
+        leave_request, notification, org, primary_evaluation, record_change, result, section, staff, student, transfer,
     };
 
     pub fn student() -> Shape {
@@ -144,6 +144,26 @@ pub mod shapes {
             school: col(exemption::Entity, exemption::Column::SchoolId),
             section: Some(col(exemption::Entity, exemption::Column::SectionId)),
             class: None,
+        }
+    }
+
+    /// A subject's level in the primary summary book, a result of its section.
+    pub fn primary_subject() -> Shape {
+        Shape::Personal {
+            student: col(primary_evaluation::Entity, primary_evaluation::Column::StudentId),
+            school: col(primary_evaluation::Entity, primary_evaluation::Column::SchoolId),
+            section: Some(col(primary_evaluation::Entity, primary_evaluation::Column::SectionId)),
+            class: Some(col(primary_evaluation::Entity, primary_evaluation::Column::ClassId)),
+        }
+    }
+
+    /// A quality's or competency's rating in the primary summary book, kept like conduct.
+    pub fn primary_rating() -> Shape {
+        Shape::Personal {
+            student: col(primary_evaluation::Entity, primary_evaluation::Column::StudentId),
+            school: col(primary_evaluation::Entity, primary_evaluation::Column::SchoolId),
+            section: None,
+            class: Some(col(primary_evaluation::Entity, primary_evaluation::Column::ClassId)),
         }
     }
 

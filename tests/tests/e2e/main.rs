@@ -12,6 +12,7 @@ mod killed_import;
 mod movements;
 mod oneroster;
 mod policy_reload;
+mod primary_book;
 mod roles;
 mod roll_call;
 mod schema;

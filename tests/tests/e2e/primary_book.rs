@@ -1,0 +1,214 @@
+//! The primary summary book (Circular 27): each subject's teacher rates the section's
+//! students T/H/C with the periodic test's whole-number score where the subject has a test
+//! then, the homeroom teacher rates the qualities and competencies, and the end-of-year book
+//! works out the year result, completion and award. A wrong entry names the student and
+//! field and writes nothing; a stale version is a conflict; no one else writes; each reader
+//! sees only what the policy lets them (a guardian their own child, a subject teacher their
+//! subject).
+
+use super::grade_entry::decode;
+use super::roll_call::{guardian_of, homeroom_teacher_of};
+use emis::graphql::ids::encode;
+use emis_tests::{TestApp, error_code};
+use entity::{enrollment, homeroom_class, section, staff, subject, teaching_assignment};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use serde_json::{Value, json};
+
+const SUBJECT: &str = "mutation($s: ID!, $c: String!, $e: [PrimaryEntryInput!]!) {
+    recordPrimarySubject(sectionId: $s, checkpoint: $c, entries: $e) }";
+const RATINGS: &str = "mutation($k: ID!, $c: String!, $e: [PrimaryEntryInput!]!) {
+    recordPrimaryRatings(classId: $k, checkpoint: $c, entries: $e) }";
+const BOOK: &str = "query($id: ID!) { class(id: $id) { primaryBook(checkpoint: \"end_year\") {
+    checkpoint subjectIds areas lines { studentId yearResult completesGrade completesPrimary award
+        subjects { item level testScore version } ratings { item name level } } } } }";
+const AREAS: [&str; 15] = [
+    "pc.yeu_nuoc",
+    "pc.nhan_ai",
+    "pc.cham_chi",
+    "pc.trung_thuc",
+    "pc.trach_nhiem",
+    "nl.tu_chu_tu_hoc",
+    "nl.giao_tiep_hop_tac",
+    "nl.giai_quyet_van_de_sang_tao",
+    "nl.ngon_ngu",
+    "nl.tinh_toan",
+    "nl.khoa_hoc",
+    "nl.cong_nghe",
+    "nl.tin_hoc",
+    "nl.tham_mi",
+    "nl.the_chat",
+];
+
+/// A section of the primary class, its subject's code and its teacher's username.
+struct Taught {
+    id: String,
+    code: String,
+    teacher: String,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_primary_book_is_rated_by_its_teachers_and_works_out_the_year_result() {
+    let app = TestApp::spawn().await.unwrap();
+    let db = &app.state.db;
+    let class =
+        homeroom_class::Entity::find().filter(homeroom_class::Column::GradeLevel.eq(1)).one(db).await.unwrap().unwrap();
+    let class_id = encode("Class", class.id).0;
+    let homeroom = app.sign_in(&homeroom_teacher_of(&app, class.id).await).await.unwrap();
+    let today = emis::clock::today();
+    let mut students: Vec<i64> = enrollment::Entity::find()
+        .filter(enrollment::Column::ClassId.eq(class.id))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.starts_on <= today && e.ends_on.is_none_or(|end| end >= today))
+        .map(|e| e.student_id)
+        .collect();
+    students.sort();
+    let (first, second) = (encode("Student", students[0]).0, encode("Student", students[1]).0);
+    let mut taught = Vec::new();
+    for row in section::Entity::find().filter(section::Column::ClassId.eq(class.id)).all(db).await.unwrap() {
+        let code = subject::Entity::find_by_id(row.subject_id).one(db).await.unwrap().unwrap().code;
+        let assignment = teaching_assignment::Entity::find()
+            .filter(teaching_assignment::Column::SectionId.eq(row.id))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        let teacher = staff::Entity::find_by_id(assignment.staff_id).one(db).await.unwrap().unwrap().username.unwrap();
+        taught.push(Taught { id: encode("Section", row.id).0, code, teacher });
+    }
+    let tested = |code: &str| matches!(code, "tieng_viet" | "toan" | "tieng_anh");
+    let entry = |student: &str, code: &str| json!({ "studentId": student, "level": "T", "testScore": if tested(code) { json!(10) } else { Value::Null } });
+
+    // Wrong entries name the student and field, and nothing is written.
+    let section = &taught[0];
+    let token = app.sign_in(&section.teacher).await.unwrap();
+    let untested = taught.iter().find(|t| !tested(&t.code)).expect("a subject without a test");
+    let untested_token = app.sign_in(&untested.teacher).await.unwrap();
+    let wrong = [
+        (untested, &untested_token, json!([{ "studentId": first, "level": "T", "testScore": 9 }]), "testScore"),
+        (section, &token, json!([entry(&first, &section.code), { "studentId": second, "level": "X" }]), "level"),
+    ];
+    for (section, token, entries, field) in wrong {
+        let body =
+            app.graphql(Some(token), SUBJECT, json!({ "s": section.id, "c": "end_year", "e": entries })).await.unwrap();
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+        assert!(body.to_string().contains(field), "names the field: {body}");
+    }
+    if tested(&section.code) {
+        let body = app
+            .graphql(Some(&token), SUBJECT, json!({ "s": section.id, "c": "end_year", "e": [{ "studentId": first, "level": "T", "testScore": 11 }] }))
+            .await
+            .unwrap();
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+    }
+    assert_eq!(entity::primary_evaluation::Entity::find().all(db).await.unwrap().len(), 0, "nothing written");
+
+    // Only the section's teacher writes its levels; only the homeroom teacher the ratings.
+    let guardian = app.sign_in(&guardian_of(&app, &first).await).await.unwrap();
+    let other = taught.iter().find(|t| t.teacher != section.teacher);
+    let mut outsiders = vec![guardian.clone(), app.sign_in("hieutruong").await.unwrap()];
+    if let Some(other) = other {
+        outsiders.push(app.sign_in(&other.teacher).await.unwrap());
+    }
+    for outsider in &outsiders {
+        let body = app
+            .graphql(
+                Some(outsider),
+                SUBJECT,
+                json!({ "s": section.id, "c": "end_year", "e": [entry(&first, &section.code)] }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+    }
+    let ratings = |student: &str, last: &str| -> Value {
+        AREAS
+            .iter()
+            .enumerate()
+            .map(|(i, area)| json!({ "studentId": student, "area": area, "level": if i == 14 { last } else { "tot" } }))
+            .collect()
+    };
+    let homeroom_name = homeroom_teacher_of(&app, class.id).await;
+    let mut raters = vec![guardian.clone()];
+    if let Some(other) = taught.iter().find(|t| t.teacher != homeroom_name) {
+        raters.push(app.sign_in(&other.teacher).await.unwrap());
+    }
+    for rater in &raters {
+        let vars = json!({ "k": class_id, "c": "end_year", "e": ratings(&first, "tot") });
+        let body = app.graphql(Some(rater), RATINGS, vars).await.unwrap();
+        assert_eq!(error_code(&body), Some("FORBIDDEN"), "only the homeroom teacher rates qualities: {body}");
+    }
+
+    // The teachers rate: every subject T with full marks; the first student Tốt everywhere,
+    // the second Đạt in one competency.
+    for section in &taught {
+        let token = app.sign_in(&section.teacher).await.unwrap();
+        let entries = json!([entry(&first, &section.code), entry(&second, &section.code)]);
+        let changed =
+            app.data(Some(&token), SUBJECT, json!({ "s": section.id, "c": "end_year", "e": entries })).await.unwrap();
+        assert_eq!(changed["recordPrimarySubject"], 2);
+    }
+    let mut both = ratings(&first, "tot").as_array().unwrap().clone();
+    both.extend(ratings(&second, "dat").as_array().unwrap().iter().cloned());
+    let changed =
+        app.data(Some(&homeroom), RATINGS, json!({ "k": class_id, "c": "end_year", "e": both })).await.unwrap();
+    assert_eq!(changed["recordPrimaryRatings"], 30);
+    let stale = app
+        .graphql(Some(&homeroom), RATINGS, json!({ "k": class_id, "c": "end_year", "e": ratings(&first, "dat") }))
+        .await
+        .unwrap();
+    assert_eq!(error_code(&stale), Some("CONFLICT"), "written at version 1, asked at none: {stale}");
+
+    let book = app.data(Some(&homeroom), BOOK, json!({ "id": class_id })).await.unwrap();
+    let lines = book["class"]["primaryBook"]["lines"].as_array().unwrap().clone();
+    let line = |student: &str| lines.iter().find(|l| l["studentId"] == student).unwrap().clone();
+    assert_eq!(line(&first)["yearResult"], "Hoàn thành xuất sắc");
+    assert_eq!(line(&first)["award"], "Học sinh Xuất sắc");
+    assert_eq!(line(&first)["completesGrade"], true);
+    assert_eq!(line(&first)["completesPrimary"], false, "grade 1 does not finish primary school");
+    assert_eq!(line(&second)["yearResult"], "Hoàn thành", "one competency Đạt");
+    assert!(line(&second)["award"].is_null());
+    let unrated = lines.iter().find(|l| l["studentId"] != first && l["studentId"] != second).unwrap();
+    assert!(unrated["yearResult"].is_null(), "nothing is decided before everything is rated");
+    assert_eq!(line(&first)["ratings"][14]["name"], "Thể chất");
+
+    // A guardian reads their own child's line only; a subject teacher only their subject.
+    let own = app.data(Some(&guardian), BOOK, json!({ "id": class_id })).await.unwrap();
+    let own_lines = own["class"]["primaryBook"]["lines"].as_array().unwrap();
+    assert!(own_lines.iter().all(|l| l["studentId"] == first), "{own}");
+    let through_child = app
+        .data(
+            Some(&guardian),
+            "query($id: ID!) { student(id: $id) { primaryBook(checkpoint: \"end_year\") { lines { yearResult } } } }",
+            json!({ "id": first }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(through_child["student"]["primaryBook"]["lines"][0]["yearResult"], "Hoàn thành xuất sắc");
+    let teacher_view = app.data(Some(&untested_token), BOOK, json!({ "id": class_id })).await.unwrap();
+    let teacher_line = teacher_view["class"]["primaryBook"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["studentId"] == first)
+        .unwrap()
+        .clone();
+    let seen: Vec<&Value> = teacher_line["subjects"].as_array().unwrap().iter().filter(|s| !s.is_null()).collect();
+    if untested.teacher != homeroom_teacher_of(&app, class.id).await {
+        assert!(teacher_line["ratings"].as_array().unwrap().iter().all(Value::is_null), "{teacher_line}");
+        assert!(
+            seen.iter().all(|s| taught.iter().any(|t| t.teacher == untested.teacher && t.code == s["item"])),
+            "{teacher_line}"
+        );
+    }
+    let secondary =
+        homeroom_class::Entity::find().filter(homeroom_class::Column::GradeLevel.eq(6)).one(db).await.unwrap().unwrap();
+    let body = app
+        .graphql(Some(&app.sign_in("gvcn").await.unwrap()), BOOK, json!({ "id": encode("Class", secondary.id) }))
+        .await
+        .unwrap();
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "secondary classes keep the Circular 22 book: {body}");
+    app.stop().await.unwrap();
+}
