@@ -40,6 +40,33 @@ pub(crate) async fn enrolled(
     Ok(students.into_iter().collect())
 }
 
+/// The sections of `class` in its school year with their subjects, in report order (the
+/// subjects' order, then id).
+pub(crate) async fn subjects_of(
+    db: &DatabaseConnection,
+    class: &entity::homeroom_class::Model,
+) -> Result<Vec<(entity::section::Model, entity::subject::Model)>, DbErr> {
+    use entity::{section, subject};
+    let sections = section::Entity::find()
+        .filter(section::Column::ClassId.eq(class.id))
+        .filter(section::Column::SchoolYearId.eq(class.school_year_id))
+        .all(db)
+        .await?;
+    let subjects: std::collections::HashMap<i64, subject::Model> = subject::Entity::find()
+        .filter(subject::Column::Id.is_in(sections.iter().map(|section| section.subject_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|subject| (subject.id, subject))
+        .collect();
+    let mut ordered: Vec<(section::Model, subject::Model)> = sections
+        .into_iter()
+        .filter_map(|section| subjects.get(&section.subject_id).cloned().map(|subject| (section, subject)))
+        .collect();
+    ordered.sort_by_key(|(section, subject)| (subject.sort_order, subject.id, section.id));
+    Ok(ordered)
+}
+
 /// Checks each student a batch names: named once, and one of the class's `members`.
 pub(crate) struct Membership<'m> {
     members: &'m BTreeSet<i64>,

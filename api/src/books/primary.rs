@@ -18,10 +18,7 @@ use entity::{
     homeroom_class, primary_evaluation as evaluation, record_change, school_year, section, semester, subject,
 };
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, QueryFilter as _};
 use std::collections::{BTreeSet, HashMap};
 
 /// The qualities' (`pc.*`) and competencies' (`nl.*`) codes, in the order of
@@ -421,23 +418,7 @@ pub async fn book(
     if let Some(only) = only {
         students.retain(|student| student.id == only);
     }
-    let sections = section::Entity::find()
-        .filter(section::Column::ClassId.eq(class.id))
-        .order_by_asc(section::Column::Id)
-        .all(db)
-        .await?;
-    let subjects: HashMap<i64, subject::Model> = subject::Entity::find()
-        .filter(subject::Column::Id.is_in(sections.iter().map(|section| section.subject_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|subject| (subject.id, subject))
-        .collect();
-    let mut ordered: Vec<(section::Model, subject::Model)> = sections
-        .into_iter()
-        .filter_map(|section| subjects.get(&section.subject_id).cloned().map(|subject| (section, subject)))
-        .collect();
-    ordered.sort_by_key(|(section, subject)| (subject.sort_order, subject.id, section.id));
+    let ordered = super::subjects_of(db, &class).await?;
     let rows = evaluation::Entity::find()
         .filter(evaluation::Column::ClassId.eq(class.id))
         .filter(evaluation::Column::Checkpoint.eq(checkpoint_code(checkpoint)))

@@ -110,23 +110,7 @@ async fn columns_of(
     db: &DatabaseConnection,
     class: &homeroom_class::Model,
 ) -> Result<(Vec<Column>, Vec<subject::Model>), DbErr> {
-    let sections = section::Entity::find()
-        .filter(section::Column::ClassId.eq(class.id))
-        .filter(section::Column::SchoolYearId.eq(class.school_year_id))
-        .all(db)
-        .await?;
-    let subjects: HashMap<i64, subject::Model> = subject::Entity::find()
-        .filter(subject::Column::Id.is_in(sections.iter().map(|section| section.subject_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|subject| (subject.id, subject))
-        .collect();
-    let mut ordered: Vec<(section::Model, subject::Model)> = sections
-        .into_iter()
-        .filter_map(|section| subjects.get(&section.subject_id).cloned().map(|subject| (section, subject)))
-        .collect();
-    ordered.sort_by_key(|(section, subject)| (subject.sort_order, subject.id, section.id));
+    let ordered = super::subjects_of(db, class).await?;
     let columns = ordered
         .iter()
         .map(|(section, subject)| Column {
