@@ -6,7 +6,6 @@
 //! sees only what the policy lets them (a guardian their own child, a subject teacher their
 //! subject).
 
-use super::grade_entry::decode;
 use super::roll_call::{guardian_of, homeroom_teacher_of};
 use emis::graphql::ids::encode;
 use emis_tests::{TestApp, error_code};
