@@ -204,6 +204,9 @@ vocabulary! {
         Midterm => "midterm",
         /// ĐĐGck.
         Final => "final",
+        /// Thi lại: the summer re-test of a subject failed in the year, kept in the year's
+        /// last semester; it replaces the year result when the student must re-test.
+        Retest => "retest",
     }
 }
 

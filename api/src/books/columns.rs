@@ -4,7 +4,8 @@
 //! 35 periods, 3 up to 70, 4 above; comment-only subjects: the school's setting), and at most
 //! [`MAX_EXTRA_REGULAR`] more — with one mid-term and one end-of-term column. A column that
 //! holds results (or a change request, or came from another system) is never removed, and a
-//! locked book's columns do not change.
+//! locked book's columns do not change. The principal also opens a section's re-test column
+//! (thi lại) in the year's last semester, for the students the year's sheet sends to re-test.
 
 use crate::error::ApiError;
 use crate::privacy::{Access, Target};
@@ -112,4 +113,53 @@ pub async fn set(
         .await?;
     txn.commit().await?;
     Ok(columns)
+}
+
+/// Opens the re-test column (thi lại) of `section` in its year's last semester — once: an
+/// open one is returned as it is. For the policy's `section`/`write` (the principal).
+pub async fn open_retest(
+    db: &DatabaseConnection,
+    access: &Access,
+    section_id: i64,
+) -> Result<assessment::Model, ApiError> {
+    let Some(section) = section::Entity::find_by_id(section_id).one(db).await? else {
+        return Err(ApiError::NotPermitted);
+    };
+    let target = Target::Section { section: section.id, class: section.class_id, school: section.school_id };
+    if !access.permits(Kind::Section, Action::Write, target).await? {
+        return Err(ApiError::NotPermitted);
+    }
+    use sea_orm::QueryOrder as _;
+    let last = entity::semester::Entity::find()
+        .filter(entity::semester::Column::SchoolYearId.eq(section.school_year_id))
+        .order_by_desc(entity::semester::Column::Number)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::bad_input("năm học chưa có học kỳ", "the school year has no semesters"))?;
+    let txn = crate::db::begin_write(db).await?;
+    let open = assessment::Entity::find()
+        .filter(assessment::Column::SectionId.eq(section.id))
+        .filter(assessment::Column::Kind.eq(AssessmentKind::Retest.as_str()))
+        .one(&txn)
+        .await?;
+    let column = match open {
+        Some(column) => column,
+        None => {
+            let column = assessment::ActiveModel {
+                external_id: Set(None),
+                title: Set(Some("Kiểm tra lại".to_owned())),
+                category_id: Set(None),
+                school_id: Set(section.school_id),
+                section_id: Set(section.id),
+                semester_id: Set(last.id),
+                kind: Set(AssessmentKind::Retest.as_str().to_owned()),
+                sequence: Set(1),
+                ..Default::default()
+            };
+            let id = assessment::Entity::insert(column).exec(&txn).await?.last_insert_id;
+            assessment::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?
+        }
+    };
+    txn.commit().await?;
+    Ok(column)
 }

@@ -786,6 +786,7 @@ async fn books(
                 let (title, weight) = match column.kind.parse::<AssessmentKind>() {
                     Ok(AssessmentKind::Midterm) => ("Đánh giá giữa kỳ", "2"),
                     Ok(AssessmentKind::Final) => ("Đánh giá cuối kỳ", "3"),
+                    Ok(AssessmentKind::Retest) => ("Kiểm tra lại", "0"),
                     _ => ("Đánh giá thường xuyên", "1"),
                 };
                 let id = format!("emis-category-{}", column.kind);

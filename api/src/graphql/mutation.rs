@@ -93,6 +93,14 @@ impl MutationRoot {
     ) -> ApiResult<Vec<super::school::AssessmentColumn>> {
         super::school::set_assessment_columns(ctx, &section_id, &semester_id, regular).await
     }
+    /// Opens a section's re-test column (thi lại, kind `retest`) in its year's last semester,
+    /// or returns the one open. Its teacher records the re-test with `recordScores`; on the
+    /// year's summary sheet a student sent to re-test has each re-tested subject's result
+    /// replaced by the re-test's, and learning, promotion and award recomputed, once every
+    /// subject they must re-test has its re-test. For the principal (`section`/`write`).
+    async fn open_retest(&self, ctx: &Context<'_>, section_id: ID) -> ApiResult<super::school::AssessmentColumn> {
+        super::school::open_retest(ctx, &section_id).await
+    }
     /// Lifts a lock; it stays on record with who lifted it and when.
     async fn unlock_book(&self, ctx: &Context<'_>, lock_id: ID) -> ApiResult<super::book_locks::BookLock> {
         super::book_locks::unlock(ctx, &lock_id).await

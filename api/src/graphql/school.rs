@@ -300,12 +300,22 @@ pub async fn set_assessment_columns(
     Ok(columns.into_iter().map(AssessmentColumn).collect())
 }
 
-/// Book order: regular assessments by number, then the mid-term and the end-of-term.
+/// Opens the section's re-test column (thi lại) in the year's last semester.
+pub async fn open_retest(ctx: &Context<'_>, section_id: &ID) -> ApiResult<AssessmentColumn> {
+    let access = super::context::signed_in(ctx)?;
+    let section = ids::decode_as("Section", section_id).ok_or(crate::error::ApiError::NotPermitted)?;
+    let column = crate::books::columns::open_retest(&super::context::state(ctx)?.db, access, section).await?;
+    Ok(AssessmentColumn(column))
+}
+
+/// Book order: regular assessments by number, then the mid-term, the end-of-term and the
+/// re-test.
 fn sort_columns(columns: &mut [assessment::Model]) {
     let order = |kind: &str| match kind {
         "regular" => 0,
         "midterm" => 1,
-        _ => 2,
+        "final" => 2,
+        _ => 3,
     };
     columns.sort_by_key(|column| (order(&column.kind), column.sequence));
 }

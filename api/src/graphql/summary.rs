@@ -60,7 +60,8 @@ pub struct SummaryLine {
     pub unexcused_absences: i32,
     /// For the year: promoted to the next grade.
     pub promoted: Option<bool>,
-    /// For the year: the subjects to re-test.
+    /// For the year: the subjects still to re-test (thi lại); empty once every one has its
+    /// re-test, when learning and promotion are worked out again with the re-tests' results.
     pub retest_subjects: Vec<ID>,
     /// For the year: conduct training over the summer.
     pub conduct_training: Option<bool>,
@@ -78,27 +79,26 @@ pub struct SubjectOutcome {
     pub passed: Option<bool>,
     /// Exempt (miễn): no result, and left out of the learning result.
     pub exempt: bool,
+    /// The re-test's score (thi lại), where one was recorded.
+    pub retest_score: Option<f64>,
+    /// The re-test's Đạt / Chưa đạt, for a comment-only subject.
+    pub retest_passed: Option<bool>,
 }
 
 impl SummaryLine {
     fn new(student: &entity::student::Model, line: &summary::sheet::Line, subjects: &[entity::subject::Model]) -> Self {
         let outcomes = subjects
             .iter()
-            .zip(line.subjects.iter().zip(&line.exempt))
-            .map(|(subject, (result, exempt))| SubjectOutcome {
+            .zip(line.subjects.iter().zip(&line.exempt).zip(&line.retests))
+            .map(|(subject, ((result, exempt), retest))| SubjectOutcome {
                 exempt: *exempt,
                 subject_id: ids::encode("Subject", subject.id),
-                average: match result {
-                    Some(SubjectResult::Score(tenths)) => Some(f64::from(*tenths) / 10.0),
-                    _ => None,
-                },
-                passed: match result {
-                    Some(SubjectResult::Comment(passed)) => Some(*passed),
-                    _ => None,
-                },
+                average: score(result),
+                passed: passed(result),
+                retest_score: score(retest),
+                retest_passed: passed(retest),
             })
             .collect();
-        let retests = line.promotion.as_ref().map(|p| p.retests.clone()).unwrap_or_default();
         Self {
             student_id: ids::encode("Student", student.id),
             full_name: student.full_name.clone(),
@@ -108,7 +108,8 @@ impl SummaryLine {
             excused_absences: i32::from(line.excused),
             unexcused_absences: i32::from(line.unexcused),
             promoted: line.promotion.as_ref().map(|p| p.promoted),
-            retest_subjects: retests
+            retest_subjects: line
+                .to_retest
                 .iter()
                 .filter_map(|i| subjects.get(*i))
                 .map(|s| ids::encode("Subject", s.id))
@@ -119,6 +120,20 @@ impl SummaryLine {
                 Award::Gioi => "Học sinh Giỏi".to_owned(),
             }),
         }
+    }
+}
+
+fn score(result: &Option<SubjectResult>) -> Option<f64> {
+    match result {
+        Some(SubjectResult::Score(tenths)) => Some(f64::from(*tenths) / 10.0),
+        _ => None,
+    }
+}
+
+fn passed(result: &Option<SubjectResult>) -> Option<bool> {
+    match result {
+        Some(SubjectResult::Comment(passed)) => Some(*passed),
+        _ => None,
     }
 }
 

@@ -16,8 +16,8 @@ use emis_authz::{Action, Kind};
 use emis_rules::RuleSet;
 use emis_rules::secondary::{Level, Settings, regular_assessments};
 use entity::{
-    AssessmentMode, AttendanceStatus, ConductLevel, assessment, attendance, conduct, homeroom_class, result,
-    school_year, section, semester, student, subject,
+    AssessmentKind, AssessmentMode, AttendanceStatus, ConductLevel, assessment, attendance, conduct, homeroom_class,
+    result, school_year, section, semester, student, subject,
 };
 use sea_orm::{
     ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
@@ -224,6 +224,10 @@ async fn recorded(
             (None, Some(passed)) => Mark::Passed(passed),
             (None, None) => continue,
         };
+        if column.kind == AssessmentKind::Retest.as_str() {
+            recorded.retests.insert((student, section), mark);
+            continue;
+        }
         let marks = recorded.marks.entry((student, section, semester)).or_default();
         match column.kind.as_str() {
             "midterm" => marks.midterm = Some(mark),

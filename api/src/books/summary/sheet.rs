@@ -53,6 +53,8 @@ pub struct Recorded {
     pub absences: HashMap<i64, (u16, u16)>,
     /// (student, section) pairs exempt (miễn) in the span.
     pub exempt: HashSet<(i64, i64)>,
+    /// (student, section) → the re-test's mark (thi lại).
+    pub retests: HashMap<(i64, i64), Mark>,
 }
 
 /// One student's line of the sheet.
@@ -70,7 +72,13 @@ pub struct Line {
     pub excused: u16,
     pub unexcused: u16,
     /// The year's decision; `None` for a semester or while learning or conduct is missing.
+    /// Once every subject the student had to re-test has its re-test, the decision after
+    /// them (and no re-tests left to take).
     pub promotion: Option<Promotion>,
+    /// Per column: the re-test's result, where one was recorded.
+    pub retests: Vec<Option<SubjectResult>>,
+    /// The columns (indexes into the sheet's) still to re-test.
+    pub to_retest: Vec<usize>,
     pub award: Option<Award>,
 }
 
@@ -115,16 +123,40 @@ pub fn line(settings: &Settings, columns: &[Column], span: Span, recorded: &Reco
         (Span::Year { .. }, Some(results), Some(conduct)) if !results.is_empty() => Some((results, conduct)),
         _ => None,
     };
-    Line {
-        student,
-        subjects,
-        exempt,
-        learning,
-        conduct,
-        excused,
-        unexcused,
-        promotion: year_decision.map(|(results, conduct)| secondary::promotion(conduct, results, excused + unexcused)),
-        award: year_decision.and_then(|(results, conduct)| secondary::award(conduct, results)),
+    let absent = excused + unexcused;
+    let retests: Vec<Option<SubjectResult>> = columns
+        .iter()
+        .map(|column| recorded.retests.get(&(student, column.section)).and_then(|mark| mark_result(column, *mark)))
+        .collect();
+    // The year's results count only the subjects the student is not exempt from: which
+    // column each of them is.
+    let counted: Vec<usize> = exempt.iter().enumerate().filter(|(_, exempt)| !**exempt).map(|(i, _)| i).collect();
+    let mut learning = learning;
+    let mut promotion = year_decision.map(|(results, conduct)| secondary::promotion(conduct, results, absent));
+    let mut award = year_decision.and_then(|(results, conduct)| secondary::award(conduct, results));
+    let mut to_retest: Vec<usize> =
+        promotion.iter().flat_map(|decision| decision.retests.iter().map(|&i| counted[i])).collect();
+    if let (Some((results, conduct)), Some(decision)) = (year_decision, &promotion) {
+        let taken: Option<Vec<(usize, SubjectResult)>> =
+            decision.retests.iter().map(|&i| retests[counted[i]].map(|result| (i, result))).collect();
+        if let Some(taken) = taken.filter(|taken| !taken.is_empty()) {
+            let after = secondary::after_retests(results, &taken);
+            learning = Some(learning_result(&after));
+            let again = secondary::promotion(conduct, &after, absent);
+            promotion = Some(Promotion { retests: Vec::new(), ..again });
+            award = secondary::award(conduct, &after);
+            to_retest.clear();
+        }
+    }
+    Line { student, subjects, exempt, learning, conduct, excused, unexcused, promotion, award, retests, to_retest }
+}
+
+/// A recorded mark as a subject result of `column`'s kind; `None` for a mark of the other kind.
+fn mark_result(column: &Column, mark: Mark) -> Option<SubjectResult> {
+    match mark {
+        Mark::Score(tenths) if column.scored => Some(SubjectResult::Score(tenths)),
+        Mark::Passed(passed) if !column.scored => Some(SubjectResult::Comment(passed)),
+        _ => None,
     }
 }
 
@@ -233,6 +265,46 @@ mod tests {
         assert_eq!(exempt.subjects[6], None);
         assert_eq!(exempt.exempt, [false, false, false, false, false, false, true]);
         assert_eq!(exempt.learning, Some(Level::Tot), "six subjects at 9.0, the seventh exempt");
+    }
+
+    #[test]
+    fn re_tests_replace_the_failed_subjects_once_all_are_taken_and_the_year_is_decided_again() {
+        // Subject 1 exempt, 2–7 at 6.0, 8 and 9 at 2.0: learning Chưa đạt, re-test 8 and 9.
+        let columns: Vec<Column> = (1..=9).map(scored).collect();
+        let mut recorded = Recorded::default();
+        for column in &columns[1..] {
+            let score = if column.section >= 8 { 20 } else { 60 };
+            for semester in [1, 2] {
+                recorded.marks.insert((4, column.section, semester), marks(&[score; 3], score, score));
+            }
+        }
+        recorded.exempt.insert((4, 1));
+        recorded.conduct.insert((4, 1), Level::Tot);
+        recorded.conduct.insert((4, 2), Level::Tot);
+        let year = Span::Year { first: 1, second: 2 };
+        let before = line(&Settings::default(), &columns, year, &recorded, 4);
+        assert_eq!(before.learning, Some(Level::ChuaDat));
+        assert_eq!(before.to_retest, [7, 8], "the sheet's columns of subjects 8 and 9, past the exempt one");
+        assert!(before.promotion.as_ref().is_some_and(|p| !p.promoted));
+
+        recorded.retests.insert((4, 8), Mark::Score(55));
+        let one_taken = line(&Settings::default(), &columns, year, &recorded, 4);
+        assert_eq!(one_taken.to_retest, [7, 8], "nothing is decided again until every re-test is taken");
+        assert_eq!(one_taken.learning, Some(Level::ChuaDat));
+        assert_eq!(one_taken.retests[7], Some(SubjectResult::Score(55)));
+
+        recorded.retests.insert((4, 9), Mark::Score(70));
+        let passed = line(&Settings::default(), &columns, year, &recorded, 4);
+        assert_eq!(passed.learning, Some(Level::Dat));
+        assert!(passed.to_retest.is_empty());
+        assert!(passed.promotion.as_ref().is_some_and(|p| p.promoted && p.retests.is_empty()), "{passed:?}");
+        assert_eq!(passed.subjects[8], Some(SubjectResult::Score(20)), "the year result itself stays on record");
+
+        recorded.retests.insert((4, 9), Mark::Score(30));
+        let failed = line(&Settings::default(), &columns, year, &recorded, 4);
+        assert_eq!(failed.learning, Some(Level::ChuaDat));
+        assert!(failed.promotion.as_ref().is_some_and(|p| !p.promoted && p.retests.is_empty()), "stays in the grade");
+        assert!(failed.to_retest.is_empty());
     }
 
     #[test]
