@@ -11,7 +11,7 @@ pub struct Model {
     pub id: i64,
     pub school_id: i64,
     pub student_id: i64,
-    /// The kind of record: `result`.
+    /// The kind of record: `result` or `conduct`.
     pub kind: String,
     pub section_id: Option<i64>,
     pub class_id: Option<i64>,
@@ -22,6 +22,8 @@ pub struct Model {
     pub score_tenths: Option<i16>,
     pub passed: Option<bool>,
     pub comment: Option<String>,
+    /// For conduct: the level asked for (`tot`, `kha`, `dat`, `chua_dat`).
+    pub level: Option<String>,
     /// The values as the books show them.
     pub old_value: Option<String>,
     pub new_value: String,

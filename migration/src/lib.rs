@@ -25,6 +25,7 @@ mod m20261201_000011_conduct;
 mod m20261201_000012_exemption;
 mod m20261202_000013_transfer;
 mod m20261202_000014_primary_book;
+mod m20261202_000015_conduct_requests;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_exemption::Migration),
             Box::new(m20261202_000013_transfer::Migration),
             Box::new(m20261202_000014_primary_book::Migration),
+            Box::new(m20261202_000015_conduct_requests::Migration),
         ]
     }
 }

@@ -2,7 +2,8 @@
 //! with its reason and the version of the result it was made against; the principal (the
 //! policy's `result`/`approve`) approves it — the result is changed, if it is still at that
 //! version, and the change enters the history with its reason and approver — or rejects it,
-//! changing nothing. A request is decided once.
+//! changing nothing. A request is decided once. The homeroom teacher's conduct changes in a
+//! locked semester are requests too (`conduct::record`), approved through `conduct`/`approve`.
 
 use super::scores::{Applied, MAX_COMMENT, Mark, Provenance, apply, keep, stored};
 use crate::auth::principal::Account;
@@ -11,7 +12,7 @@ use crate::graphql::ids;
 use crate::privacy::{Access, Target};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
-use entity::{assessment, change_request, section};
+use entity::{ConductLevel, assessment, change_request, homeroom_class, section};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
 
@@ -98,6 +99,35 @@ pub async fn request(
     Ok(requests)
 }
 
+/// Applies an approved conduct request at the version it was asked against; `false` when the
+/// level changed meanwhile.
+async fn apply_conduct(
+    txn: &sea_orm::DatabaseTransaction,
+    request: &change_request::Model,
+    decider: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let class = match request.class_id {
+        Some(class) => homeroom_class::Entity::find_by_id(class).one(txn).await?,
+        None => None,
+    };
+    let level = request.level.as_deref().and_then(|level| level.parse::<ConductLevel>().ok());
+    let (Some(class), Some(level)) = (class, level) else { return Err(ApiError::Internal) };
+    let stored = super::conduct::stored(txn, request.semester_id, [request.student_id]).await?;
+    let old = stored.get(&request.student_id);
+    if old.map(|old| old.version) != request.expected_version {
+        return Ok(false);
+    }
+    let provenance = Provenance {
+        changed_by: Account::Staff(request.requested_by_id),
+        approved_by: Some(decider),
+        reason: Some(request.reason.clone()),
+        now,
+    };
+    let comment = request.comment.as_deref();
+    super::conduct::apply(txn, &class, request.semester_id, request.student_id, old, level, comment, &provenance).await
+}
+
 /// The record a request concerns, for checks.
 pub fn target(row: &change_request::Model) -> Target {
     Target::Personal { student: row.student_id, school: row.school_id, section: row.section_id, class: row.class_id }
@@ -116,7 +146,8 @@ pub async fn decide(
     let Some(request) = change_request::Entity::find_by_id(id).one(db).await? else {
         return Err(ApiError::NotPermitted);
     };
-    if !access.permits(Kind::Result, Action::Approve, target(&request)).await? {
+    let kind = if request.kind == super::conduct::KIND { Kind::Conduct } else { Kind::Result };
+    if !access.permits(kind, Action::Approve, target(&request)).await? {
         return Err(ApiError::NotPermitted);
     }
     if request.status != PENDING {
@@ -124,7 +155,12 @@ pub async fn decide(
     }
     let note = reason(note)?;
     let txn = crate::db::begin_write(db).await?;
-    if approve {
+    if approve && kind == Kind::Conduct {
+        if !apply_conduct(&txn, &request, decider, now).await? {
+            txn.rollback().await?;
+            return Err(ApiError::Conflict { records: vec![ids::encode("Student", request.student_id)] });
+        }
+    } else if approve {
         let column = match request.assessment_id {
             Some(column) => assessment::Entity::find_by_id(column).one(&txn).await?,
             None => None,

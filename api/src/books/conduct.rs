@@ -2,17 +2,22 @@
 //! — Tốt, Khá, Đạt or Chưa đạt, with a comment — for the whole class in one call (the
 //! policy's `conduct`/`write` through `homeroom_of`). Checked whole, written whole or not at
 //! all, each entry at the version its client read; every change kept in `record_change`. In
-//! a semester the principal locked for the whole school, conduct is not changed.
+//! a semester the principal locked for the whole school, a change needs a reason and becomes
+//! a request the principal approves (`changes::decide`), like a score.
 
+use super::scores::Provenance;
 use crate::auth::principal::Account;
 use crate::error::{ApiError, EntryProblem};
 use crate::graphql::ids;
 use crate::privacy::{Access, Target};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
-use entity::{ConductLevel, conduct, homeroom_class, record_change};
+use entity::{ConductLevel, change_request, conduct, homeroom_class, record_change};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait as _,
+    QueryFilter as _,
+};
 use std::collections::{BTreeSet, HashMap};
 
 /// One student's conduct for the semester.
@@ -25,15 +30,26 @@ pub struct ConductEntry {
     pub expected_version: Option<i32>,
 }
 
-/// Records `entries` for class `class` in `semester`; how many changed.
+/// What `record` did: levels changed, or — in a locked semester, with a reason — the change
+/// requests made.
+#[derive(Debug, Default)]
+pub struct Recorded {
+    pub changed: usize,
+    pub requests: Vec<i64>,
+}
+
+/// Records `entries` for class `class` in `semester`. Once the principal has locked the
+/// school's semester, nothing is written: with a `reason` each change becomes a request for
+/// the principal's approval, without one the call is refused as locked.
 pub async fn record(
     db: &DatabaseConnection,
     access: &Access,
     class: i64,
     semester: i64,
     entries: &[ConductEntry],
+    reason: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
+) -> Result<Recorded, ApiError> {
     let Some(Account::Staff(teacher)) = access.principal().account else { return Err(ApiError::NotPermitted) };
     let Some(class) = homeroom_class::Entity::find_by_id(class).one(db).await? else {
         return Err(ApiError::NotPermitted);
@@ -43,23 +59,19 @@ pub async fn record(
         return Err(ApiError::NotPermitted);
     }
     super::semester_in_year(db, semester, class.school_year_id).await?;
-    if super::locks::school_in_force(db, class.school_id, semester).await?.is_some() {
+    let reason = super::changes::reason(reason)?;
+    let locked = super::locks::school_in_force(db, class.school_id, semester).await?.is_some();
+    if locked && reason.is_none() {
         return Err(ApiError::Locked);
     }
     let named: Vec<i64> = entries.iter().map(|entry| entry.student).collect();
     let students = super::enrolled(db, class.id, access.principal().today, Some(&named)).await?;
     check(entries, &students)?;
+    let provenance = Provenance { changed_by: Account::Staff(teacher), approved_by: None, reason, now };
     let txn = crate::db::begin_write(db).await?;
-    let stored: HashMap<i64, conduct::Model> = conduct::Entity::find()
-        .filter(conduct::Column::SemesterId.eq(semester))
-        .filter(conduct::Column::StudentId.is_in(entries.iter().map(|entry| entry.student)))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|row| (row.student_id, row))
-        .collect();
+    let stored = stored(&txn, semester, named.iter().copied()).await?;
     let mut conflicts = Vec::new();
-    let mut changed = 0;
+    let mut recorded = Recorded::default();
     for entry in entries {
         let old = stored.get(&entry.student);
         if old.map(|old| old.version) != entry.expected_version {
@@ -70,72 +82,161 @@ pub async fn record(
         if old.is_some_and(|old| old.level == entry.level.as_str() && old.comment.as_deref() == comment) {
             continue;
         }
-        let record_id = match old {
-            Some(old) => {
-                let updated = conduct::Entity::update_many()
-                    .col_expr(conduct::Column::Level, Expr::value(entry.level.as_str()))
-                    .col_expr(conduct::Column::Comment, Expr::value(comment))
-                    .col_expr(conduct::Column::Version, Expr::value(old.version + 1))
-                    .col_expr(conduct::Column::UpdatedById, Expr::value(teacher))
-                    .col_expr(conduct::Column::UpdatedAt, Expr::value(now))
-                    .filter(conduct::Column::Id.eq(old.id))
-                    .filter(conduct::Column::Version.eq(old.version))
-                    .exec(&txn)
-                    .await?;
-                if updated.rows_affected != 1 {
-                    conflicts.push(ids::encode("Student", entry.student));
-                    continue;
-                }
-                old.id
-            }
-            None => {
-                let row = conduct::ActiveModel {
-                    school_id: Set(class.school_id),
-                    student_id: Set(entry.student),
-                    class_id: Set(class.id),
-                    semester_id: Set(semester),
-                    level: Set(entry.level.as_str().to_owned()),
-                    comment: Set(comment.map(str::to_owned)),
-                    version: Set(1),
-                    updated_by_id: Set(teacher),
-                    updated_at: Set(now),
-                    ..Default::default()
-                };
-                match conduct::Entity::insert(row).exec(&txn).await {
-                    Ok(inserted) => inserted.last_insert_id,
-                    Err(error) if matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-                        conflicts.push(ids::encode("Student", entry.student));
-                        break;
-                    }
-                    Err(error) => return Err(error.into()),
-                }
-            }
-        };
-        let change = record_change::ActiveModel {
-            school_id: Set(class.school_id),
-            student_id: Set(entry.student),
-            kind: Set("conduct".to_owned()),
-            record_id: Set(record_id),
-            section_id: Set(None),
-            class_id: Set(Some(class.id)),
-            old_value: Set(old.map(|old| shown(&old.level, old.comment.as_deref()))),
-            new_value: Set(Some(shown(entry.level.as_str(), comment))),
-            reason: Set(None),
-            changed_by_kind: Set("staff".to_owned()),
-            changed_by_id: Set(teacher),
-            changed_at: Set(now),
-            approved_by_id: Set(None),
-            ..Default::default()
-        };
-        record_change::Entity::insert(change).exec(&txn).await?;
-        changed += 1;
+        if locked {
+            let asked = Asked { student: entry.student, level: entry.level, comment, expected: entry.expected_version };
+            recorded.requests.push(request(&txn, &class, semester, old, &asked, &provenance).await?);
+            continue;
+        }
+        if apply(&txn, &class, semester, entry.student, old, entry.level, comment, &provenance).await? {
+            recorded.changed += 1;
+        } else {
+            conflicts.push(ids::encode("Student", entry.student));
+        }
     }
     if !conflicts.is_empty() {
         txn.rollback().await?;
         return Err(ApiError::Conflict { records: conflicts });
     }
     txn.commit().await?;
-    Ok(changed)
+    Ok(recorded)
+}
+
+/// The conduct stored in `semester` for `students`, by student.
+pub async fn stored(
+    txn: &DatabaseTransaction,
+    semester: i64,
+    students: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, conduct::Model>, DbErr> {
+    Ok(conduct::Entity::find()
+        .filter(conduct::Column::SemesterId.eq(semester))
+        .filter(conduct::Column::StudentId.is_in(students))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|row| (row.student_id, row))
+        .collect())
+}
+
+/// One student's level asked for under a lock.
+struct Asked<'a> {
+    student: i64,
+    level: ConductLevel,
+    comment: Option<&'a str>,
+    expected: Option<i32>,
+}
+
+/// Keeps a change asked for under a lock as a pending request; its id.
+async fn request(
+    txn: &DatabaseTransaction,
+    class: &homeroom_class::Model,
+    semester: i64,
+    old: Option<&conduct::Model>,
+    asked: &Asked<'_>,
+    provenance: &Provenance,
+) -> Result<i64, ApiError> {
+    let Account::Staff(requester) = provenance.changed_by else { return Err(ApiError::NotPermitted) };
+    let row = change_request::ActiveModel {
+        school_id: Set(class.school_id),
+        student_id: Set(asked.student),
+        kind: Set(KIND.to_owned()),
+        section_id: Set(None),
+        class_id: Set(Some(class.id)),
+        semester_id: Set(semester),
+        assessment_id: Set(None),
+        expected_version: Set(asked.expected),
+        score_tenths: Set(None),
+        passed: Set(None),
+        comment: Set(asked.comment.map(str::to_owned)),
+        level: Set(Some(asked.level.as_str().to_owned())),
+        old_value: Set(old.map(|old| shown(&old.level, old.comment.as_deref()))),
+        new_value: Set(shown(asked.level.as_str(), asked.comment)),
+        reason: Set(provenance.reason.clone().unwrap_or_default()),
+        status: Set(super::changes::PENDING.to_owned()),
+        requested_by_id: Set(requester),
+        requested_at: Set(provenance.now),
+        decided_by_id: Set(None),
+        decided_at: Set(None),
+        decision_note: Set(None),
+        ..Default::default()
+    };
+    Ok(change_request::Entity::insert(row).exec(txn).await?.last_insert_id)
+}
+
+/// `record_change.kind` and `change_request.kind` of conduct.
+pub const KIND: &str = "conduct";
+
+/// Writes `student`'s level in `semester` over `old` (the row read at the version the
+/// client asked against) and keeps the change in the history; `false` when the row changed
+/// meanwhile (nothing written). Used for direct writes and for approved requests.
+#[allow(clippy::too_many_arguments)]
+pub async fn apply(
+    txn: &DatabaseTransaction,
+    class: &homeroom_class::Model,
+    semester: i64,
+    student: i64,
+    old: Option<&conduct::Model>,
+    level: ConductLevel,
+    comment: Option<&str>,
+    provenance: &Provenance,
+) -> Result<bool, ApiError> {
+    let Account::Staff(teacher) = provenance.changed_by else { return Err(ApiError::NotPermitted) };
+    let record_id = match old {
+        Some(old) => {
+            let updated = conduct::Entity::update_many()
+                .col_expr(conduct::Column::Level, Expr::value(level.as_str()))
+                .col_expr(conduct::Column::Comment, Expr::value(comment))
+                .col_expr(conduct::Column::Version, Expr::value(old.version + 1))
+                .col_expr(conduct::Column::UpdatedById, Expr::value(teacher))
+                .col_expr(conduct::Column::UpdatedAt, Expr::value(provenance.now))
+                .filter(conduct::Column::Id.eq(old.id))
+                .filter(conduct::Column::Version.eq(old.version))
+                .exec(txn)
+                .await?;
+            if updated.rows_affected != 1 {
+                return Ok(false);
+            }
+            old.id
+        }
+        None => {
+            let row = conduct::ActiveModel {
+                school_id: Set(class.school_id),
+                student_id: Set(student),
+                class_id: Set(class.id),
+                semester_id: Set(semester),
+                level: Set(level.as_str().to_owned()),
+                comment: Set(comment.map(str::to_owned)),
+                version: Set(1),
+                updated_by_id: Set(teacher),
+                updated_at: Set(provenance.now),
+                ..Default::default()
+            };
+            match conduct::Entity::insert(row).exec(txn).await {
+                Ok(inserted) => inserted.last_insert_id,
+                Err(error) if matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+                    return Ok(false);
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+    };
+    let change = record_change::ActiveModel {
+        school_id: Set(class.school_id),
+        student_id: Set(student),
+        kind: Set(KIND.to_owned()),
+        record_id: Set(record_id),
+        section_id: Set(None),
+        class_id: Set(Some(class.id)),
+        old_value: Set(old.map(|old| shown(&old.level, old.comment.as_deref()))),
+        new_value: Set(Some(shown(level.as_str(), comment))),
+        reason: Set(provenance.reason.clone()),
+        changed_by_kind: Set("staff".to_owned()),
+        changed_by_id: Set(teacher),
+        changed_at: Set(provenance.now),
+        approved_by_id: Set(provenance.approved_by),
+        ..Default::default()
+    };
+    record_change::Entity::insert(change).exec(txn).await?;
+    Ok(true)
 }
 
 /// A conduct level as the books show it: `Tốt — comment`.

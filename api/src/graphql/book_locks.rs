@@ -6,7 +6,6 @@
 use super::context::{access, signed_in, state};
 use super::ids;
 use super::people::Student;
-use super::read::visible;
 use super::students::student_by_id;
 use crate::books::{changes, locks};
 use crate::disclosure::Disclosures;
@@ -14,9 +13,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::privacy::shapes;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use emis_authz::Kind;
+use emis_authz::{Action, Kind};
 use entity::{book_lock, change_request};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
+use sea_orm::{ColumnTrait as _, Condition, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
 use std::sync::Arc;
 
 /// A lock on a book: one section's semester, or every section of a school in a semester.
@@ -63,6 +62,14 @@ impl ChangeRequest {
     }
     async fn assessment_id(&self) -> Option<ID> {
         self.0.assessment_id.map(|column| ids::encode("Assessment", column))
+    }
+    /// result | conduct
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    /// For conduct: the class.
+    async fn class_id(&self) -> Option<ID> {
+        self.0.class_id.map(|class| ids::encode("Class", class))
     }
     async fn section_id(&self) -> Option<ID> {
         self.0.section_id.map(|section| ids::encode("Section", section))
@@ -159,7 +166,24 @@ pub async fn requests(
     if let Some(only) = only {
         select = select.filter(change_request::Column::Id.is_in(only.iter().copied()));
     }
-    let rows = visible(ctx, Kind::ChangeRequest, &shapes::change_request(), select, changes::target).await?;
+    // A score's request is its section's; a conduct request (no section) its class's, and
+    // shows only to those who may read the class's conduct.
+    let access = access(ctx)?;
+    let by_section = Condition::all().add(change_request::Column::SectionId.is_not_null()).add(access.filter(
+        Kind::ChangeRequest,
+        Action::Read,
+        &shapes::change_request(),
+    ));
+    let by_class = Condition::all()
+        .add(change_request::Column::SectionId.is_null())
+        .add(access.filter(Kind::ChangeRequest, Action::Read, &shapes::class_change_request()))
+        .add(access.filter(Kind::Conduct, Action::Read, &shapes::class_change_request()));
+    let rows = select.filter(Condition::any().add(by_section).add(by_class)).all(&state(ctx)?.db).await?;
+    let rows = access.admit(Kind::ChangeRequest, rows, changes::target).await?;
+    let (conduct, scores): (Vec<_>, Vec<_>) = rows.into_iter().partition(|row| row.section_id.is_none());
+    let mut rows = scores;
+    rows.extend(access.admit(Kind::Conduct, conduct, changes::target).await?);
+    rows.sort_by_key(|row| std::cmp::Reverse((row.requested_at, row.id)));
     note_disclosed(ctx, &rows)?;
     Ok(rows.into_iter().map(ChangeRequest).collect())
 }

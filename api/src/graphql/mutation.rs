@@ -161,16 +161,19 @@ impl MutationRoot {
     }
     /// The homeroom teacher sets conduct (tot | kha | dat | chua_dat) for students of the
     /// class in a semester, each entry at the `version` the client read (`CONFLICT` if it
-    /// changed meanwhile); checked whole and written whole or not at all. Returns how many
-    /// changed. Refused as `LOCKED` once the principal locked the school's semester.
+    /// changed meanwhile); checked whole and written whole or not at all. Once the principal
+    /// locked the school's semester nothing is written: with a `reason` the entries become
+    /// change requests for the principal's approval (`requests`), without one the call is
+    /// refused as `LOCKED`.
     async fn record_conduct(
         &self,
         ctx: &Context<'_>,
         class_id: ID,
         semester_id: ID,
         #[graphql(validator(min_items = 1, max_items = 200))] entries: Vec<super::summary::ConductInput>,
-    ) -> ApiResult<i32> {
-        super::summary::record_conduct(ctx, &class_id, &semester_id, entries).await
+        reason: Option<String>,
+    ) -> ApiResult<super::summary::RecordConductPayload> {
+        super::summary::record_conduct(ctx, &class_id, &semester_id, entries, reason.as_deref()).await
     }
     /// The principal exempts a student from a section's assessments (`exempt: true`) — for
     /// one semester, or the whole year when `semesterId` is null — or lifts the exemption.

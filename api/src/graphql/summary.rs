@@ -178,12 +178,22 @@ pub struct ConductInput {
 }
 
 /// Records the class's conduct levels for a semester; how many changed.
+/// What `recordConduct` did.
+#[derive(SimpleObject)]
+pub struct RecordConductPayload {
+    /// Levels set or changed (an entry equal to the stored level changes nothing).
+    pub changed: i32,
+    /// In a locked semester: the change requests made, waiting for the principal's approval.
+    pub requests: Vec<super::book_locks::ChangeRequest>,
+}
+
 pub async fn record_conduct(
     ctx: &Context<'_>,
     class_id: &ID,
     semester_id: &ID,
     entries: Vec<ConductInput>,
-) -> ApiResult<i32> {
+    reason: Option<&str>,
+) -> ApiResult<RecordConductPayload> {
     let access = signed_in(ctx)?;
     let class = ids::decode_as("Class", class_id).ok_or(ApiError::NotPermitted)?;
     let semester = ids::decode_as("Semester", semester_id)
@@ -208,8 +218,15 @@ pub async fn record_conduct(
     if !problems.is_empty() {
         return Err(ApiError::InvalidEntries(problems));
     }
-    let changed = conduct::record(&state(ctx)?.db, access, class, semester, &decoded, Utc::now()).await?;
-    Ok(i32::try_from(changed).unwrap_or(i32::MAX))
+    let recorded = conduct::record(&state(ctx)?.db, access, class, semester, &decoded, reason, Utc::now()).await?;
+    let requests = match recorded.requests.is_empty() {
+        true => Vec::new(),
+        false => {
+            let made = recorded.requests.len() as u64;
+            super::book_locks::requests(ctx, None, Some(&recorded.requests), made).await?
+        }
+    };
+    Ok(RecordConductPayload { changed: i32::try_from(recorded.changed).unwrap_or(i32::MAX), requests })
 }
 
 /// A student's conduct in one semester.

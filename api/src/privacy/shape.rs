@@ -108,6 +108,16 @@ pub mod shapes {
     }
 
     /// A notification to a guardian, judged as the roll-call entry it tells of.
+    /// A change request with no section (conduct): its class's.
+    pub fn class_change_request() -> Shape {
+        Shape::Personal {
+            student: col(change_request::Entity, change_request::Column::StudentId),
+            school: col(change_request::Entity, change_request::Column::SchoolId),
+            section: None,
+            class: Some(col(change_request::Entity, change_request::Column::ClassId)),
+        }
+    }
+
     pub fn notification() -> Shape {
         Shape::Personal {
             student: col(notification::Entity, notification::Column::StudentId),

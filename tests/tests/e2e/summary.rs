@@ -16,8 +16,9 @@ use std::io::Read as _;
 const SUMMARY: &str = "query($id: ID!) { class(id: $id) { summary { semesterId subjects { id assessment }
     lines { studentId fullName learning conduct excusedAbsences unexcusedAbsences
             subjects { subjectId average passed exempt } } } } }";
-const CONDUCT: &str = "mutation($class: ID!, $semester: ID!, $entries: [ConductInput!]!) {
-    recordConduct(classId: $class, semesterId: $semester, entries: $entries) }";
+const CONDUCT: &str = "mutation($class: ID!, $semester: ID!, $entries: [ConductInput!]!, $reason: String) {
+    recordConduct(classId: $class, semesterId: $semester, entries: $entries, reason: $reason) {
+        changed requests { id kind status newValue reason classId } } }";
 
 struct Class {
     id: String,
@@ -106,7 +107,7 @@ async fn the_homeroom_teacher_sets_conduct_and_reads_the_summary_computed_from_t
         .data(Some(&teacher), CONDUCT, json!({ "class": class.id, "semester": class.semester, "entries": entries }))
         .await
         .unwrap();
-    assert_eq!(set["recordConduct"], 1);
+    assert_eq!(set["recordConduct"]["changed"], 1);
     let stale = app
         .graphql(Some(&teacher), CONDUCT, json!({ "class": class.id, "semester": class.semester, "entries": entries }))
         .await
@@ -291,5 +292,70 @@ async fn an_exempt_student_takes_no_scores_in_the_subject_and_shows_exempt_on_th
     let written =
         app.graphql(Some(&teacher), RECORD, json!({ "column": column.id, "entries": entries })).await.unwrap();
     assert!(written.get("errors").is_none(), "{written}");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conduct_in_a_locked_semester_is_a_request_the_principal_approves_into_the_history() {
+    let app = TestApp::spawn().await.unwrap();
+    let teacher = app.sign_in("gvcn").await.unwrap();
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let class = homeroom_class(&app, &teacher).await;
+    let pupil = class.students[0].clone();
+    let vars = |level: &str, version: Value, reason: Value| {
+        json!({ "class": class.id, "semester": class.semester, "reason": reason,
+                "entries": [{ "studentId": pupil, "level": level, "version": version }] })
+    };
+    app.data(Some(&teacher), CONDUCT, vars("kha", Value::Null, Value::Null)).await.unwrap();
+    let row = entity::homeroom_class::Entity::find_by_id(decode("Class", &class.id))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let lock = "mutation($semester: ID!, $school: ID) { lockBook(semesterId: $semester, schoolId: $school) { id } }";
+    let school = emis::graphql::ids::encode("School", row.school_id);
+    app.data(Some(&principal), lock, json!({ "semester": class.semester, "school": school })).await.unwrap();
+
+    let refused = app.graphql(Some(&teacher), CONDUCT, vars("tot", json!(1), Value::Null)).await.unwrap();
+    assert_eq!(error_code(&refused), Some("LOCKED"), "no reason, no change: {refused}");
+    let asked = app.data(Some(&teacher), CONDUCT, vars("tot", json!(1), json!("Em tiến bộ rõ"))).await.unwrap();
+    assert_eq!(asked["recordConduct"]["changed"], 0, "nothing written under the lock");
+    let request = asked["recordConduct"]["requests"][0].clone();
+    assert_eq!((request["kind"].as_str(), request["status"].as_str()), (Some("conduct"), Some("pending")));
+    assert_eq!(request["classId"], class.id.as_str());
+    let conduct = "query($id: ID!) { student(id: $id) { conduct { level version } } }";
+    let before = app.data(Some(&teacher), conduct, json!({ "id": pupil })).await.unwrap();
+    assert_eq!(before["student"]["conduct"][0]["level"], "kha");
+    // The homeroom teacher follows the request; a subject teacher and a guardian do not see it.
+    let listed = "{ changeRequests { id kind } }";
+    let mine = app.data(Some(&teacher), listed, json!({})).await.unwrap();
+    assert!(mine["changeRequests"].as_array().unwrap().iter().any(|r| r["id"] == request["id"]), "{mine}");
+    for username in ["gvbm", "phuhuynh"] {
+        let token = app.sign_in(username).await.unwrap();
+        let seen = app.data(Some(&token), listed, json!({})).await.unwrap();
+        assert!(
+            !seen["changeRequests"].as_array().unwrap().iter().any(|r| r["id"] == request["id"]),
+            "{username}: {seen}"
+        );
+    }
+    let decide = "mutation($id: ID!) { decideChange(requestId: $id, approve: true) { status } }";
+    let by_teacher = app.graphql(Some(&teacher), decide, json!({ "id": request["id"] })).await.unwrap();
+    assert_eq!(error_code(&by_teacher), Some("FORBIDDEN"), "only the principal approves: {by_teacher}");
+    let approved = app.data(Some(&principal), decide, json!({ "id": request["id"] })).await.unwrap();
+    assert_eq!(approved["decideChange"]["status"], "approved");
+    let after = app.data(Some(&teacher), conduct, json!({ "id": pupil })).await.unwrap();
+    assert_eq!(after["student"]["conduct"][0], json!({ "level": "tot", "version": 2 }));
+    let history = app
+        .data(
+            Some(&principal),
+            "query($id: ID!) { student(id: $id) { history { newValue reason approvedBy } } }",
+            json!({ "id": pupil }),
+        )
+        .await
+        .unwrap();
+    let change = &history["student"]["history"][0];
+    assert_eq!(change["reason"], "Em tiến bộ rõ");
+    assert!(change["newValue"].as_str().unwrap().starts_with("Tốt"), "{change}");
+    assert!(!change["approvedBy"].is_null(), "the approver is kept: {change}");
     app.stop().await.unwrap();
 }
