@@ -1,5 +1,6 @@
-//! `exemption`: a student excused (miễn) from a section's assessments for one semester or, with
-//! no semester, the whole year. In force while `lifted_at` is unset; never deleted.
+//! `exemption`: a student excused (miễn) from a section's assessments — or, with `part`, from
+//! part of the subject — for one semester or, with no semester, the whole year. In force while
+//! `lifted_at` is unset; never deleted.
 
 use sea_orm::entity::prelude::*;
 
@@ -15,6 +16,8 @@ pub struct Model {
     pub class_id: i64,
     /// `None`: the whole school year.
     pub semester_id: Option<i64>,
+    /// The part of the subject exempted (miễn một phần); `None`: the whole subject.
+    pub part: Option<String>,
     pub granted_by_id: i64,
     pub granted_at: DateTimeUtc,
     pub lifted_by_id: Option<i64>,

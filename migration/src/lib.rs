@@ -26,6 +26,7 @@ mod m20261201_000012_exemption;
 mod m20261202_000013_transfer;
 mod m20261202_000014_primary_book;
 mod m20261202_000015_conduct_requests;
+mod m20261202_000016_partial_exemption;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_transfer::Migration),
             Box::new(m20261202_000014_primary_book::Migration),
             Box::new(m20261202_000015_conduct_requests::Migration),
+            Box::new(m20261202_000016_partial_exemption::Migration),
         ]
     }
 }

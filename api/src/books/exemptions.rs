@@ -1,7 +1,9 @@
 //! Exemptions (miễn giảm): the principal excuses a student from a section's assessments for
 //! a semester or the whole year (the policy's `exemption`/`write`). An exempt student's
 //! scores are not taken in that section, and the subject is left out of their learning
-//! result on the class summary. Lifting an exemption keeps it on record.
+//! result on the class summary. An exemption from part of a subject (`part`, e.g. the running
+//! in physical education) keeps the student assessed on the rest, and the subject counting.
+//! Lifting an exemption keeps it on record.
 
 use crate::error::ApiError;
 use crate::privacy::{Access, Target};
@@ -16,7 +18,7 @@ use sea_orm::{
 use std::collections::HashSet;
 
 /// What the principal decides for one student and section.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Decision {
     pub student: i64,
     pub section: i64,
@@ -24,6 +26,8 @@ pub struct Decision {
     pub semester: Option<i64>,
     /// Grant (true) or lift (false).
     pub exempt: bool,
+    /// The part of the subject exempted; `None`: the whole subject.
+    pub part: Option<String>,
 }
 
 /// Grants or lifts an exemption; the exemption as it now stands, if any was ever granted.
@@ -54,6 +58,13 @@ pub async fn decide(
     if let Some(semester) = decision.semester {
         super::semester_in_year(db, semester, section.school_year_id).await?;
     }
+    let part = decision.part.as_deref().map(str::trim).filter(|part| !part.is_empty());
+    if part.is_some_and(|part| part.chars().count() > super::scores::MAX_COMMENT) {
+        return Err(ApiError::bad_input(
+            "phần được miễn mô tả quá dài",
+            "the exempted part is described at too much length",
+        ));
+    }
     let txn = crate::db::begin_write(db).await?;
     let existing = exemption::Entity::find()
         .filter(exemption::Column::StudentId.eq(decision.student))
@@ -66,7 +77,15 @@ pub async fn decide(
         .one(&txn)
         .await?;
     let id = match (existing, decision.exempt) {
-        (Some(existing), true) => existing.id,
+        (Some(existing), true) if existing.part.as_deref() == part => existing.id,
+        (Some(existing), true) => {
+            exemption::Entity::update_many()
+                .col_expr(exemption::Column::Part, Expr::value(part))
+                .filter(exemption::Column::Id.eq(existing.id))
+                .exec(&txn)
+                .await?;
+            existing.id
+        }
         (Some(existing), false) => {
             exemption::Entity::update_many()
                 .col_expr(exemption::Column::LiftedById, Expr::value(decider))
@@ -83,6 +102,7 @@ pub async fn decide(
                 section_id: Set(section.id),
                 class_id: Set(section.class_id),
                 semester_id: Set(decision.semester),
+                part: Set(part.map(str::to_owned)),
                 granted_by_id: Set(decider),
                 granted_at: Set(now),
                 lifted_by_id: Set(None),
@@ -101,8 +121,9 @@ pub async fn decide(
     Ok(row)
 }
 
-/// The (student, section) pairs of `students` exempt, in force, for any of `semesters`
-/// (a whole-year exemption covers each of its year's semesters).
+/// The (student, section) pairs of `students` exempt from the whole subject, in force, for
+/// any of `semesters` (a whole-year exemption covers each of its year's semesters). A
+/// partial exemption is not among them: the student is assessed on the rest of the subject.
 pub async fn exempt(
     db: &impl ConnectionTrait,
     sections: &[i64],
@@ -122,6 +143,7 @@ pub async fn exempt(
         .filter(exemption::Column::SectionId.is_in(sections.iter().copied()))
         .filter(exemption::Column::StudentId.is_in(students.iter().copied()))
         .filter(exemption::Column::LiftedAt.is_null())
+        .filter(exemption::Column::Part.is_null())
         .filter(covering)
         .into_tuple()
         .all(db)

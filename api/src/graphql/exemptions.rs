@@ -28,6 +28,10 @@ impl Exemption {
     async fn granted_at(&self) -> DateTime<Utc> {
         self.0.granted_at
     }
+    /// The part of the subject exempted (miễn một phần); null: the whole subject.
+    async fn part(&self) -> Option<&str> {
+        self.0.part.as_deref()
+    }
     /// When it was lifted; null while it is in force.
     async fn lifted_at(&self) -> Option<DateTime<Utc>> {
         self.0.lifted_at
@@ -41,6 +45,7 @@ pub async fn set(
     section_id: &ID,
     semester_id: Option<&ID>,
     exempt: bool,
+    part: Option<String>,
 ) -> ApiResult<Option<Exemption>> {
     let access = signed_in(ctx)?;
     let student = ids::decode_as("Student", student_id).ok_or(ApiError::NotPermitted)?;
@@ -52,7 +57,7 @@ pub async fn set(
         ),
         None => None,
     };
-    let decision = Decision { student, section, semester, exempt };
+    let decision = Decision { student, section, semester, exempt, part };
     let row = exemptions::decide(&state(ctx)?.db, access, decision, Utc::now()).await?;
     Ok(row.map(Exemption))
 }

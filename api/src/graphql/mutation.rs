@@ -178,7 +178,9 @@ impl MutationRoot {
     /// The principal exempts a student from a section's assessments (`exempt: true`) — for
     /// one semester, or the whole year when `semesterId` is null — or lifts the exemption.
     /// An exempt student's scores are refused in that section, and the subject is left out
-    /// of their learning result. Returns the exemption as it now stands.
+    /// of their learning result. With `part` (e.g. "chạy bền"), only that part of the subject
+    /// is exempted (miễn một phần): the student is assessed on the rest and the subject
+    /// counts. Returns the exemption as it now stands.
     async fn set_exemption(
         &self,
         ctx: &Context<'_>,
@@ -186,8 +188,9 @@ impl MutationRoot {
         section_id: ID,
         semester_id: Option<ID>,
         exempt: bool,
+        part: Option<String>,
     ) -> ApiResult<Option<super::exemptions::Exemption>> {
-        super::exemptions::set(ctx, &student_id, &section_id, semester_id.as_ref(), exempt).await
+        super::exemptions::set(ctx, &student_id, &section_id, semester_id.as_ref(), exempt, part).await
     }
     /// Moves a student to another class of the same school and year (chuyển lớp) from `on`:
     /// their enrollment ends the day before and a new one starts that day. The records made

@@ -292,6 +292,27 @@ async fn an_exempt_student_takes_no_scores_in_the_subject_and_shows_exempt_on_th
     let written =
         app.graphql(Some(&teacher), RECORD, json!({ "column": column.id, "entries": entries })).await.unwrap();
     assert!(written.get("errors").is_none(), "{written}");
+
+    // Exempt from part of the subject only: still assessed, and the subject still counts.
+    let partial = "mutation($student: ID!, $section: ID!) {
+        setExemption(studentId: $student, sectionId: $section, exempt: true, part: \"chạy bền\") { part liftedAt } }";
+    let vars = json!({ "student": student, "section": column.section });
+    let granted = app.data(Some(&principal), partial, vars).await.unwrap();
+    assert_eq!(granted["setExemption"]["part"], "chạy bền");
+    let version = written["data"]["recordScores"]["results"][0]["version"].clone();
+    let entries = json!([{ "studentId": student, "score": 8.0, "version": version }]);
+    let taken = app.graphql(Some(&teacher), RECORD, json!({ "column": column.id, "entries": entries })).await.unwrap();
+    assert!(taken.get("errors").is_none(), "a partial exemption takes scores: {taken}");
+    let sheet = summary(&app, &principal, &class).await;
+    let cell = line(&sheet, &student)["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["subjectId"] == subject.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(cell["exempt"].as_bool(), Some(false), "the subject counts: {cell}");
+    assert!(cell["average"].is_number());
     app.stop().await.unwrap();
 }
 
