@@ -42,6 +42,8 @@ pub struct RollCall {
     pub session: DaySession,
     pub period: Option<i32>,
     pub marks: Vec<Mark>,
+    /// Why an earlier roll call is corrected, kept in the history of each entry changed.
+    pub reason: Option<String>,
 }
 
 /// What a roll call changed.
@@ -78,6 +80,7 @@ pub async fn record(
     }
     let enrolled = super::enrolled(db, class.id, call.date, None).await?;
     check(&call.marks, &enrolled)?;
+    let reason = super::changes::reason(call.reason.as_deref())?;
     let txn = crate::db::begin_write(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         // Two devices taking the same roll call wait for each other.
@@ -108,7 +111,8 @@ pub async fn record(
             status = AttendanceStatus::Excused;
         }
         let entry = Entry { student: *student, status, note };
-        if let Some(row) = write_entry(&txn, &class, call, stored.get(student), &entry, taker, now).await? {
+        let by = (taker, reason.clone());
+        if let Some(row) = write_entry(&txn, &class, call, stored.get(student), &entry, by, now).await? {
             taken.changed += 1;
             if status != AttendanceStatus::Present {
                 taken.notified += notify(&txn, &row, now).await?;
@@ -133,7 +137,7 @@ async fn write_entry(
     call: &RollCall,
     old: Option<&attendance::Model>,
     entry: &Entry,
-    taker: i64,
+    (taker, reason): (i64, Option<String>),
     now: DateTime<Utc>,
 ) -> Result<Option<attendance::Model>, DbErr> {
     let unchanged = match old {
@@ -173,7 +177,7 @@ async fn write_entry(
                 .ok_or_else(|| DbErr::RecordNotFound("attendance".into()))?
         }
     };
-    keep_change(txn, &row, old.map(shown), Account::Staff(taker), None, now).await?;
+    keep_change(txn, &row, old.map(shown), Account::Staff(taker), reason, now).await?;
     Ok(Some(row))
 }
 

@@ -123,7 +123,9 @@ impl MutationRoot {
     /// present again. Absences covered by an accepted leave request are stored excused. Each
     /// guardian of a child newly marked absent, late or gone from a period is notified. Only
     /// the class's homeroom teacher and its teachers may (the policy's `attendance`/`write`);
-    /// the call is checked whole and written whole or not at all.
+    /// the call is checked whole and written whole or not at all. A `reason` (correcting an
+    /// earlier roll call) is kept in the history of every entry the call changes.
+    #[allow(clippy::too_many_arguments)]
     async fn record_attendance(
         &self,
         ctx: &Context<'_>,
@@ -132,8 +134,9 @@ impl MutationRoot {
         session: String,
         period: Option<i32>,
         #[graphql(validator(max_items = 200))] marks: Vec<super::roll_call::AttendanceMarkInput>,
+        reason: Option<String>,
     ) -> ApiResult<super::roll_call::RecordAttendancePayload> {
-        super::roll_call::record(ctx, &class_id, date, &session, period, marks).await
+        super::roll_call::record(ctx, &class_id, date, &session, period, marks, reason).await
     }
     /// A guardian asks for their child to be excused from `from` to `to` (at most 30 days),
     /// for one `session` or, when it is null, whole days, giving a reason.

@@ -46,6 +46,7 @@ pub async fn record(
     session: &str,
     period: Option<i32>,
     marks: Vec<AttendanceMarkInput>,
+    reason: Option<String>,
 ) -> ApiResult<RecordAttendancePayload> {
     let access = signed_in(ctx)?;
     let class = ids::decode_as("Class", class_id).ok_or(ApiError::NotPermitted)?;
@@ -69,7 +70,7 @@ pub async fn record(
     if !problems.is_empty() {
         return Err(ApiError::InvalidEntries(problems));
     }
-    let call = RollCall { class, date, session, period, marks: decoded };
+    let call = RollCall { class, date, session, period, marks: decoded, reason };
     let taken = roll_call::record(&state(ctx)?.db, access, &call, Utc::now()).await?;
     let select = attendance::Entity::find()
         .filter(attendance::Column::ClassId.eq(class))

@@ -11,8 +11,8 @@ use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 
 pub const ROLL_CALL: &str =
-    "mutation($class: ID!, $date: NaiveDate!, $session: String!, $marks: [AttendanceMarkInput!]!) {
-    recordAttendance(classId: $class, date: $date, session: $session, marks: $marks) {
+    "mutation($class: ID!, $date: NaiveDate!, $session: String!, $marks: [AttendanceMarkInput!]!, $reason: String) {
+    recordAttendance(classId: $class, date: $date, session: $session, marks: $marks, reason: $reason) {
         changed notified entries { date session status note }
     }
 }";
@@ -109,15 +109,12 @@ async fn a_roll_call_marks_the_listed_students_tells_their_guardians_and_nothing
         "{told:?}"
     );
 
-    // The same roll call without the absent student: present again, and the change is kept.
-    let again = roll_call(
-        &app,
-        &teacher,
-        &class.id,
-        "morning",
-        json!([{ "studentId": late, "status": "late", "note": "xe hỏng" }]),
-    )
-    .await;
+    // The same roll call without the absent student: present again, and the change is kept
+    // with the reason of the correction.
+    let marks = json!([{ "studentId": late, "status": "late", "note": "xe hỏng" }]);
+    let vars = json!({ "class": class.id, "date": today(), "session": "morning", "marks": marks,
+                       "reason": "Em đến muộn, không vắng" });
+    let again = app.graphql(Some(&teacher), ROLL_CALL, vars).await.unwrap();
     assert_eq!(again["data"]["recordAttendance"]["changed"], 1, "{again}");
     let corrected = vec![("morning".to_owned(), "present".to_owned())];
     assert_eq!(attendance_today(&app, &teacher, absent).await, corrected, "the entry stays, corrected");
@@ -125,7 +122,7 @@ async fn a_roll_call_marks_the_listed_students_tells_their_guardians_and_nothing
     let history = app
         .data(
             Some(&principal),
-            "query($id: ID!) { student(id: $id) { history { kind oldValue newValue } } }",
+            "query($id: ID!) { student(id: $id) { history { kind oldValue newValue reason } } }",
             json!({ "id": absent }),
         )
         .await
@@ -133,6 +130,8 @@ async fn a_roll_call_marks_the_listed_students_tells_their_guardians_and_nothing
     let kinds: Vec<&str> =
         history["student"]["history"].as_array().unwrap().iter().map(|h| h["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["attendance", "attendance"], "both changes are kept");
+    assert_eq!(history["student"]["history"][0]["reason"], "Em đến muộn, không vắng", "newest first, with its reason");
+    assert!(history["student"]["history"][1]["reason"].is_null());
 
     // Refused whole: a student of another class, a status that does not exist, a day ahead.
     let outsider = app.data(Some(&principal), "{ students(first: 100) { nodes { id } } }", json!({})).await.unwrap();
