@@ -14,6 +14,7 @@ use emis_rules::secondary::{Settings, regular_assessments};
 use entity::{AssessmentKind, AssessmentMode, assessment, change_request, result, section, subject};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
+    QueryOrder as _,
 };
 
 /// Regular assessments a school may add above the circular's number.
@@ -129,7 +130,6 @@ pub async fn open_retest(
     if !access.permits(Kind::Section, Action::Write, target).await? {
         return Err(ApiError::NotPermitted);
     }
-    use sea_orm::QueryOrder as _;
     let last = entity::semester::Entity::find()
         .filter(entity::semester::Column::SchoolYearId.eq(section.school_year_id))
         .order_by_desc(entity::semester::Column::Number)

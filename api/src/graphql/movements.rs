@@ -17,41 +17,45 @@ use sea_orm::EntityTrait as _;
 
 /// A student's move to another school: released by the sending school, admitted by the
 /// receiving one.
-pub struct Transfer(pub transfer::Model);
+pub struct Transfer {
+    row: transfer::Model,
+    /// The student's row, read once for the name and the identifier.
+    student: tokio::sync::OnceCell<student::Model>,
+}
 
 #[Object]
 impl Transfer {
     async fn id(&self) -> ID {
-        ids::encode("Transfer", self.0.id)
+        ids::encode("Transfer", self.row.id)
     }
     /// The student, when the caller may see the student record (the receiving school may
     /// once it has admitted them).
     async fn student(&self, ctx: &Context<'_>) -> ApiResult<Option<Student>> {
-        student_by_id(ctx, self.0.student_id).await
+        student_by_id(ctx, self.row.student_id).await
     }
     /// The student's full name and sector-database identifier, part of the transfer: what
     /// the receiving school needs to admit the student.
     async fn student_name(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(self.student_row(ctx).await?.full_name)
+        Ok(self.student_row(ctx).await?.full_name.clone())
     }
     async fn student_external_id(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(self.student_row(ctx).await?.external_id)
+        Ok(self.student_row(ctx).await?.external_id.clone())
     }
     async fn from_school_id(&self) -> ID {
-        ids::encode("School", self.0.from_school_id)
+        ids::encode("School", self.row.from_school_id)
     }
     async fn from_school_name(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        school_name(ctx, self.0.from_school_id).await
+        school_name(ctx, self.row.from_school_id).await
     }
     async fn to_school_id(&self) -> ID {
-        ids::encode("School", self.0.to_school_id)
+        ids::encode("School", self.row.to_school_id)
     }
     async fn to_school_name(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        school_name(ctx, self.0.to_school_id).await
+        school_name(ctx, self.row.to_school_id).await
     }
     /// The class the receiving school admitted the student into, if the caller may see it.
     async fn to_class(&self, ctx: &Context<'_>) -> ApiResult<Option<Class>> {
-        match self.0.to_class_id {
+        match self.row.to_class_id {
             Some(class) => class_by_id(ctx, class).await,
             None => Ok(None),
         }
@@ -59,26 +63,34 @@ impl Transfer {
     /// The first day at the receiving school; the enrollment at the sending school ended
     /// the day before.
     async fn arrives_on(&self) -> NaiveDate {
-        self.0.arrives_on
+        self.row.arrives_on
     }
     async fn reason(&self) -> &str {
-        &self.0.reason
+        &self.row.reason
     }
     /// pending | admitted
     async fn status(&self) -> &str {
-        &self.0.status
+        &self.row.status
     }
     async fn released_at(&self) -> DateTime<Utc> {
-        self.0.released_at
+        self.row.released_at
     }
     async fn admitted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.admitted_at
+        self.row.admitted_at
     }
 }
 
 impl Transfer {
-    async fn student_row(&self, ctx: &Context<'_>) -> ApiResult<student::Model> {
-        student::Entity::find_by_id(self.0.student_id).one(&state(ctx)?.db).await?.ok_or(ApiError::Internal)
+    fn new(row: transfer::Model) -> Self {
+        Self { row, student: tokio::sync::OnceCell::new() }
+    }
+
+    async fn student_row(&self, ctx: &Context<'_>) -> ApiResult<&student::Model> {
+        self.student
+            .get_or_try_init(|| async {
+                student::Entity::find_by_id(self.row.student_id).one(&state(ctx)?.db).await?.ok_or(ApiError::Internal)
+            })
+            .await
     }
 }
 
@@ -116,7 +128,7 @@ pub async fn release(
     let student = decode("Student", student_id, "không phải mã học sinh", "not a student id")?;
     let school = decode("School", school_id, "không phải mã trường", "not a school id")?;
     let row = movements::release(&state(ctx)?.db, access, student, school, on, reason, Utc::now()).await?;
-    Ok(Transfer(row))
+    Ok(Transfer::new(row))
 }
 
 /// Admits a released student into a class of the receiving school.
@@ -125,12 +137,12 @@ pub async fn admit(ctx: &Context<'_>, transfer_id: &ID, class_id: &ID) -> ApiRes
     let transfer = ids::decode_as("Transfer", transfer_id).ok_or(ApiError::NotPermitted)?;
     let class = decode("Class", class_id, "không phải mã lớp", "not a class id")?;
     let row = movements::admit(&state(ctx)?.db, access, transfer, class, Utc::now()).await?;
-    Ok(Transfer(row))
+    Ok(Transfer::new(row))
 }
 
 /// The transfers the caller may read, newest first.
 pub async fn transfers(ctx: &Context<'_>, status: Option<&str>, first: u64) -> ApiResult<Vec<Transfer>> {
     let access = signed_in(ctx)?;
     let rows = movements::transfers(&state(ctx)?.db, access, status, first).await?;
-    Ok(rows.into_iter().map(Transfer).collect())
+    Ok(rows.into_iter().map(Transfer::new).collect())
 }

@@ -191,7 +191,8 @@ async fn recorded(
     // Results made in other classes' sections (students who moved in): which column each
     // section's subject is, and the assessment columns they were recorded in.
     let own: std::collections::HashSet<i64> = sections.iter().copied().collect();
-    let foreign: Vec<i64> = results.iter().map(|row| row.2).filter(|section| !own.contains(section)).collect();
+    let foreign: std::collections::BTreeSet<i64> =
+        results.iter().map(|row| row.2).filter(|section| !own.contains(section)).collect();
     let mut column_of_section: HashMap<i64, i64> = sections.iter().map(|&section| (section, section)).collect();
     if !foreign.is_empty() {
         let subjects: Vec<(i64, i64)> = section::Entity::find()
