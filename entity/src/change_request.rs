@@ -1,6 +1,7 @@
 //! `change_request`: a change to a locked book, asked for with a reason and waiting for the
 //! principal's decision. An approved request is applied to the record and kept in
 //! `record_change` with its approver; a rejected one changes nothing. Rows are never deleted.
+//! A request concerns a score, a conduct level or a roll-call entry.
 
 use sea_orm::entity::prelude::*;
 
@@ -11,7 +12,7 @@ pub struct Model {
     pub id: i64,
     pub school_id: i64,
     pub student_id: i64,
-    /// The kind of record: `result` or `conduct`.
+    /// The kind of record: `result`, `conduct` or `attendance`.
     pub kind: String,
     pub section_id: Option<i64>,
     pub class_id: Option<i64>,
@@ -24,6 +25,13 @@ pub struct Model {
     pub comment: Option<String>,
     /// For conduct: the level asked for (`tot`, `kha`, `dat`, `chua_dat`).
     pub level: Option<String>,
+    /// For a roll-call entry: its day, half-day session, period (when the roll call was per
+    /// period) and the status asked for (an [`crate::AttendanceStatus`] value); its note is
+    /// in `comment`.
+    pub attendance_date: Option<Date>,
+    pub attendance_session: Option<String>,
+    pub attendance_period: Option<i32>,
+    pub attendance_status: Option<String>,
     /// The values as the books show them.
     pub old_value: Option<String>,
     pub new_value: String,

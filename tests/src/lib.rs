@@ -116,15 +116,20 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], with a chance to change the configuration first.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> anyhow::Result<Self> {
-        Self::start(adjust, true).await
+        Self::start(adjust, Some(SeedOptions::tiny())).await
+    }
+
+    /// Starts the server on a fresh database seeded with `seed` instead of the tiny data set.
+    pub async fn spawn_seeded(seed: SeedOptions) -> anyhow::Result<Self> {
+        Self::start(|_| {}, Some(seed)).await
     }
 
     /// Starts the server on a fresh, migrated database with no data.
     pub async fn spawn_empty() -> anyhow::Result<Self> {
-        Self::start(|_| {}, false).await
+        Self::start(|_| {}, None).await
     }
 
-    async fn start(adjust: impl FnOnce(&mut Config), seeded: bool) -> anyhow::Result<Self> {
+    async fn start(adjust: impl FnOnce(&mut Config), seed: Option<SeedOptions>) -> anyhow::Result<Self> {
         let database = TestDatabase::create().await?;
         let identity = database.dir().join("identity.txt");
         emis_crypto_identity(&identity)?;
@@ -133,10 +138,9 @@ impl TestApp {
         adjust(&mut config);
         let app = Application::build(config).await?;
         let state = app.state();
-        let seed = if seeded {
-            emis::seed::seed(&state.db, state.vault.as_ref(), &SeedOptions::tiny()).await?
-        } else {
-            SeedReport::default()
+        let seed = match seed {
+            Some(options) => emis::seed::seed(&state.db, state.vault.as_ref(), &options).await?,
+            None => SeedReport::default(),
         };
         let address = format!("http://{}", app.local_addr()?);
         let (shutdown, signal) = oneshot::channel();

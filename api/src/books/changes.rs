@@ -2,8 +2,9 @@
 //! with its reason and the version of the result it was made against; the principal (the
 //! policy's `result`/`approve`) approves it — the result is changed, if it is still at that
 //! version, and the change enters the history with its reason and approver — or rejects it,
-//! changing nothing. A request is decided once. The homeroom teacher's conduct changes in a
-//! locked semester are requests too (`conduct::record`), approved through `conduct`/`approve`.
+//! changing nothing. A request is decided once. The homeroom teacher's conduct changes and
+//! the roll calls corrected in a locked semester are requests too (`conduct::record`,
+//! `roll_call::record`), approved through `conduct`/`approve` and `attendance`/`approve`.
 
 use super::scores::{Applied, MAX_COMMENT, Mark, Provenance, apply, keep, stored};
 use crate::auth::principal::Account;
@@ -104,8 +105,7 @@ pub async fn request(
 async fn apply_conduct(
     txn: &sea_orm::DatabaseTransaction,
     request: &change_request::Model,
-    decider: i64,
-    now: DateTime<Utc>,
+    provenance: &Provenance,
 ) -> Result<bool, ApiError> {
     let class = match request.class_id {
         Some(class) => homeroom_class::Entity::find_by_id(class).one(txn).await?,
@@ -118,14 +118,8 @@ async fn apply_conduct(
     if old.map(|old| old.version) != request.expected_version {
         return Ok(false);
     }
-    let provenance = Provenance {
-        changed_by: Account::Staff(request.requested_by_id),
-        approved_by: Some(decider),
-        reason: Some(request.reason.clone()),
-        now,
-    };
     let comment = request.comment.as_deref();
-    super::conduct::apply(txn, &class, request.semester_id, request.student_id, old, level, comment, &provenance).await
+    super::conduct::apply(txn, &class, request.semester_id, request.student_id, old, level, comment, provenance).await
 }
 
 /// The record a request concerns, for checks.
@@ -146,7 +140,11 @@ pub async fn decide(
     let Some(request) = change_request::Entity::find_by_id(id).one(db).await? else {
         return Err(ApiError::NotPermitted);
     };
-    let kind = if request.kind == super::conduct::KIND { Kind::Conduct } else { Kind::Result };
+    let kind = match request.kind.as_str() {
+        super::conduct::KIND => Kind::Conduct,
+        super::roll_call::KIND => Kind::Attendance,
+        _ => Kind::Result,
+    };
     if !access.permits(kind, Action::Approve, target(&request)).await? {
         return Err(ApiError::NotPermitted);
     }
@@ -155,12 +153,23 @@ pub async fn decide(
     }
     let note = reason(note)?;
     let txn = crate::db::begin_write(db).await?;
-    if approve && kind == Kind::Conduct {
-        if !apply_conduct(&txn, &request, decider, now).await? {
-            txn.rollback().await?;
-            return Err(ApiError::Conflict { records: vec![ids::encode("Student", request.student_id)] });
-        }
-    } else if approve {
+    let provenance = Provenance {
+        changed_by: Account::Staff(request.requested_by_id),
+        approved_by: Some(decider),
+        reason: Some(request.reason.clone()),
+        now,
+    };
+    let applied = match kind {
+        _ if !approve => true,
+        Kind::Conduct => apply_conduct(&txn, &request, &provenance).await?,
+        Kind::Attendance => super::roll_call::apply_request(&txn, &request, &provenance).await?,
+        _ => true,
+    };
+    if !applied {
+        txn.rollback().await?;
+        return Err(ApiError::Conflict { records: vec![ids::encode("Student", request.student_id)] });
+    }
+    if approve && kind == Kind::Result {
         let column = match request.assessment_id {
             Some(column) => assessment::Entity::find_by_id(column).one(&txn).await?,
             None => None,
@@ -172,12 +181,6 @@ pub async fn decide(
         let (Some(column), Some(section)) = (column, section) else { return Err(ApiError::Internal) };
         let mark =
             Mark { score_tenths: request.score_tenths, passed: request.passed, comment: request.comment.clone() };
-        let provenance = Provenance {
-            changed_by: Account::Staff(request.requested_by_id),
-            approved_by: Some(decider),
-            reason: Some(request.reason.clone()),
-            now,
-        };
         let old = stored(&txn, column.id, [request.student_id]).await?;
         let old = old.get(&request.student_id);
         let applied =

@@ -5,6 +5,7 @@
 //! the history, and a roll call taken later in that time stores them excused from the start.
 
 use super::roll_call::keep_change;
+use super::scores::Provenance;
 use crate::auth::principal::{Account, active_on};
 use crate::error::ApiError;
 use crate::privacy::{Access, Target};
@@ -146,7 +147,12 @@ pub async fn decide(
             .filter(sessions_condition(&request.sessions))
             .all(&txn)
             .await?;
-        let reason = Some(format!("đơn xin phép / leave request #{}", request.id));
+        let provenance = Provenance {
+            changed_by: Account::Staff(decider),
+            approved_by: None,
+            reason: Some(format!("đơn xin phép / leave request #{}", request.id)),
+            now,
+        };
         for absence in absences {
             attendance::Entity::update_many()
                 .col_expr(attendance::Column::Status, Expr::value(AttendanceStatus::Excused.as_str()))
@@ -156,7 +162,7 @@ pub async fn decide(
             let excused =
                 attendance::Model { status: AttendanceStatus::Excused.as_str().to_owned(), ..absence.clone() };
             let old = super::roll_call::shown(&absence);
-            keep_change(&txn, &excused, Some(old), Account::Staff(decider), reason.clone(), now).await?;
+            keep_change(&txn, &excused, Some(old), &provenance).await?;
         }
     }
     let row = leave_request::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?;

@@ -24,8 +24,9 @@ pub const PENDING: &str = "pending";
 /// `transfer.status` once the receiving school admitted the student.
 pub const ADMITTED: &str = "admitted";
 
-/// Moves `student` to class `to` of the same school from `on`: the enrollment in force that
-/// day ends the day before, a new one in `to` starts on `on`. Returns the new enrollment.
+/// Moves `student` to class `to` of the same school, year and grade from `on`: the
+/// enrollment in force that day ends the day before, a new one in `to` starts on `on`.
+/// Returns the new enrollment.
 pub async fn move_class(
     db: &DatabaseConnection,
     access: &Access,
@@ -48,6 +49,7 @@ pub async fn move_class(
     if old_class.school_year_id != class.school_year_id {
         return Err(ApiError::bad_input("lớp mới thuộc năm học khác", "the new class is in another school year"));
     }
+    same_grade(&old_class, &class)?;
     let txn = crate::db::begin_write(db).await?;
     end_before(&txn, &current, on).await?;
     let row = enrollment::ActiveModel {
@@ -157,6 +159,12 @@ pub async fn admit(
             "the day of arrival is not in the class's school year",
         ));
     }
+    // Within the school year the student left in, they go on in the same grade.
+    let left = homeroom_class::Entity::find_by_id(found.from_class_id).one(db).await?.ok_or(ApiError::Internal)?;
+    let left_year = school_year::Entity::find_by_id(left.school_year_id).one(db).await?.ok_or(ApiError::Internal)?;
+    if (left_year.starts_on..=left_year.ends_on).contains(&found.arrives_on) {
+        same_grade(&left, &class)?;
+    }
     let txn = crate::db::begin_write(db).await?;
     // Decided once: a second admission finds the transfer no longer pending.
     let decided = transfer::Entity::update_many()
@@ -196,6 +204,17 @@ pub async fn admit(
     let admitted = transfer::Entity::find_by_id(found.id).one(&txn).await?.ok_or(ApiError::Internal)?;
     txn.commit().await?;
     Ok(admitted)
+}
+
+/// Refuses a move during the year from class `from` to a class `to` of another grade.
+fn same_grade(from: &homeroom_class::Model, to: &homeroom_class::Model) -> Result<(), ApiError> {
+    if from.grade_level == to.grade_level {
+        return Ok(());
+    }
+    Err(ApiError::bad_input(
+        format!("lớp mới thuộc khối {}, học sinh đang học khối {}", to.grade_level, from.grade_level),
+        format!("the new class is in grade {}, the student is in grade {}", to.grade_level, from.grade_level),
+    ))
 }
 
 /// Transfers to or from the caller's schools that the caller may read, newest first;

@@ -4,9 +4,13 @@
 //! a teacher of the class), every student listed must be in the class on that day, and the
 //! day may not lie ahead. Absences covered by an accepted leave request are stored excused.
 //! Every change is kept in `record_change`, and each guardian of a child newly marked absent,
-//! late or gone from a period is notified in the same transaction.
+//! late or gone from a period is notified in the same transaction. Once the principal has
+//! locked the school's semester that holds the day, nothing is written: with a reason each
+//! change becomes a request the principal approves (`changes::decide`), without one the
+//! call is refused as locked.
 
 use super::leave;
+use super::scores::Provenance;
 use crate::auth::principal::{Account, active_on};
 use crate::error::{ApiError, EntryProblem};
 use crate::graphql::ids;
@@ -14,17 +18,21 @@ use crate::privacy::{Access, Target};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
 use entity::{
-    AccessStatus, AttendanceStatus, DaySession, attendance, guardianship, homeroom_class, notification, record_change,
+    AccessStatus, AttendanceStatus, DaySession, attendance, change_request, guardianship, homeroom_class, notification,
+    record_change, semester,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, ConnectionTrait as _, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _,
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    EntityTrait as _, QueryFilter as _, QuerySelect as _,
 };
 use std::collections::{BTreeSet, HashMap};
 
 /// Longest note kept with a roll-call entry, in characters.
 const MAX_NOTE: usize = 500;
+
+/// `record_change.kind` and `change_request.kind` of a roll-call entry.
+pub const KIND: &str = "attendance";
 
 /// One student who was not simply present.
 #[derive(Clone, Debug)]
@@ -34,15 +42,23 @@ pub struct Mark {
     pub note: Option<String>,
 }
 
-/// A roll call: a class, a day, a half-day session and, for one lesson's roll call, its period.
-#[derive(Clone, Debug)]
-pub struct RollCall {
-    pub class: i64,
+/// When a roll call was taken: a day, a half-day session and, for one lesson's roll call,
+/// its period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slot {
     pub date: NaiveDate,
     pub session: DaySession,
     pub period: Option<i32>,
+}
+
+/// A roll call: a class and its slot, with the students who were not simply present.
+#[derive(Clone, Debug)]
+pub struct RollCall {
+    pub class: i64,
+    pub slot: Slot,
     pub marks: Vec<Mark>,
-    /// Why an earlier roll call is corrected, kept in the history of each entry changed.
+    /// Why an earlier roll call is corrected, kept in the history of each entry changed (and
+    /// required once the semester is locked).
     pub reason: Option<String>,
 }
 
@@ -55,6 +71,8 @@ pub struct Taken {
     pub notified: usize,
     /// The school of the class.
     pub school: i64,
+    /// In a locked semester: the change requests made instead of changes.
+    pub requests: Vec<i64>,
 }
 
 /// Records `call` for the caller of `access`, whole or not at all.
@@ -72,34 +90,25 @@ pub async fn record(
     if !access.permits(Kind::Attendance, Action::Write, target).await? {
         return Err(ApiError::NotPermitted);
     }
-    if call.date > access.principal().today {
+    let slot = call.slot;
+    if slot.date > access.principal().today {
         return Err(ApiError::bad_input("không điểm danh trước cho ngày sau", "a roll call cannot be for a day ahead"));
     }
-    if call.period.is_some_and(|period| !(1..=10).contains(&period)) {
+    if slot.period.is_some_and(|period| !(1..=10).contains(&period)) {
         return Err(ApiError::bad_input("tiết phải từ 1 đến 10", "the period must be from 1 to 10"));
     }
-    let enrolled = super::enrolled(db, class.id, call.date, None).await?;
+    let enrolled = super::enrolled(db, class.id, slot.date, None).await?;
     check(&call.marks, &enrolled)?;
     let reason = super::changes::reason(call.reason.as_deref())?;
-    let txn = crate::db::begin_write(db).await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        // Two devices taking the same roll call wait for each other.
-        homeroom_class::Entity::find_by_id(class.id).lock_exclusive().one(&txn).await?;
+    let locked = locked_semester(db, &class, slot.date).await?;
+    if locked.is_some() && reason.is_none() {
+        return Err(ApiError::Locked);
     }
-    let excused = leave::excused_students(&txn, class.id, call.date, call.session).await?;
-    let stored: HashMap<i64, attendance::Model> = attendance::Entity::find()
-        .filter(attendance::Column::ClassId.eq(class.id))
-        .filter(attendance::Column::Date.eq(call.date))
-        .filter(attendance::Column::Session.eq(call.session.as_str()))
-        .filter(match call.period {
-            Some(period) => attendance::Column::Period.eq(period),
-            None => attendance::Column::Period.is_null(),
-        })
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|row| (row.student_id, row))
-        .collect();
+    let provenance = Provenance { changed_by: Account::Staff(taker), approved_by: None, reason, now };
+    let txn = crate::db::begin_write(db).await?;
+    hold_class(&txn, class.id).await?;
+    let excused = leave::excused_students(&txn, class.id, slot.date, slot.session).await?;
+    let stored = stored(&txn, class.id, slot, None).await?;
     let listed: HashMap<i64, &Mark> = call.marks.iter().map(|mark| (mark.student, mark)).collect();
     let mut taken = Taken { school: class.school_id, ..Taken::default() };
     for student in &enrolled {
@@ -111,16 +120,70 @@ pub async fn record(
             status = AttendanceStatus::Excused;
         }
         let entry = Entry { student: *student, status, note };
-        let by = (taker, reason.clone());
-        if let Some(row) = write_entry(&txn, &class, call, stored.get(student), &entry, by, now).await? {
-            taken.changed += 1;
-            if status != AttendanceStatus::Present {
-                taken.notified += notify(&txn, &row, now).await?;
-            }
+        let old = stored.get(student);
+        if entry.unchanged(old) {
+            continue;
+        }
+        if let Some(semester) = locked {
+            taken.requests.push(request(&txn, &class, slot, semester, old, &entry, &provenance).await?);
+            continue;
+        }
+        let row = write_entry(&txn, &class, slot, old, &entry, &provenance).await?;
+        taken.changed += 1;
+        if status != AttendanceStatus::Present {
+            taken.notified += notify(&txn, &row, now).await?;
         }
     }
     txn.commit().await?;
     Ok(taken)
+}
+
+/// The semester of `class`'s year holding `date`, when the principal has locked it for the
+/// whole school.
+async fn locked_semester(
+    db: &DatabaseConnection,
+    class: &homeroom_class::Model,
+    date: NaiveDate,
+) -> Result<Option<i64>, DbErr> {
+    let holding = semester::Entity::find()
+        .filter(semester::Column::SchoolYearId.eq(class.school_year_id))
+        .filter(semester::Column::StartsOn.lte(date))
+        .filter(semester::Column::EndsOn.gte(date))
+        .one(db)
+        .await?;
+    let Some(semester) = holding else { return Ok(None) };
+    let lock = super::locks::school_in_force(db, class.school_id, semester.id).await?;
+    Ok(lock.map(|_| semester.id))
+}
+
+/// On PostgreSQL, makes two writers of one class's roll call (two devices, or a roll call
+/// and an approval) wait for each other.
+async fn hold_class(txn: &DatabaseTransaction, class: i64) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        homeroom_class::Entity::find_by_id(class).lock_exclusive().one(txn).await?;
+    }
+    Ok(())
+}
+
+/// The entries stored for `class` at `slot` (of `among` only, when given), by student.
+async fn stored(
+    txn: &impl ConnectionTrait,
+    class: i64,
+    slot: Slot,
+    among: Option<i64>,
+) -> Result<HashMap<i64, attendance::Model>, DbErr> {
+    let mut select = attendance::Entity::find()
+        .filter(attendance::Column::ClassId.eq(class))
+        .filter(attendance::Column::Date.eq(slot.date))
+        .filter(attendance::Column::Session.eq(slot.session.as_str()))
+        .filter(match slot.period {
+            Some(period) => attendance::Column::Period.eq(period),
+            None => attendance::Column::Period.is_null(),
+        });
+    if let Some(student) = among {
+        select = select.filter(attendance::Column::StudentId.eq(student));
+    }
+    Ok(select.all(txn).await?.into_iter().map(|row| (row.student_id, row)).collect())
 }
 
 /// A student's new entry in the roll call.
@@ -130,23 +193,115 @@ struct Entry {
     note: Option<String>,
 }
 
-/// Stores `entry` over `old` and keeps the change; the stored row when anything changed.
+impl Entry {
+    /// Whether `old` (none: plain presence) already holds this entry.
+    fn unchanged(&self, old: Option<&attendance::Model>) -> bool {
+        match old {
+            Some(old) => old.status == self.status.as_str() && old.note == self.note,
+            None => self.status == AttendanceStatus::Present,
+        }
+    }
+}
+
+/// Keeps a change asked for under a lock as a pending request; its id.
+async fn request(
+    txn: &DatabaseTransaction,
+    class: &homeroom_class::Model,
+    slot: Slot,
+    semester: i64,
+    old: Option<&attendance::Model>,
+    entry: &Entry,
+    provenance: &Provenance,
+) -> Result<i64, ApiError> {
+    let Account::Staff(requester) = provenance.changed_by else { return Err(ApiError::NotPermitted) };
+    let asked = attendance::Model {
+        id: 0,
+        external_id: None,
+        school_id: class.school_id,
+        student_id: entry.student,
+        class_id: class.id,
+        date: slot.date,
+        session: slot.session.as_str().to_owned(),
+        period: slot.period,
+        status: entry.status.as_str().to_owned(),
+        note: entry.note.clone(),
+    };
+    let row = change_request::ActiveModel {
+        school_id: Set(class.school_id),
+        student_id: Set(entry.student),
+        kind: Set(KIND.to_owned()),
+        section_id: Set(None),
+        class_id: Set(Some(class.id)),
+        semester_id: Set(semester),
+        assessment_id: Set(None),
+        expected_version: Set(None),
+        score_tenths: Set(None),
+        passed: Set(None),
+        comment: Set(entry.note.clone()),
+        level: Set(None),
+        attendance_date: Set(Some(slot.date)),
+        attendance_session: Set(Some(slot.session.as_str().to_owned())),
+        attendance_period: Set(slot.period),
+        attendance_status: Set(Some(entry.status.as_str().to_owned())),
+        old_value: Set(old.map(shown)),
+        new_value: Set(shown(&asked)),
+        reason: Set(provenance.reason.clone().unwrap_or_default()),
+        status: Set(super::changes::PENDING.to_owned()),
+        requested_by_id: Set(requester),
+        requested_at: Set(provenance.now),
+        decided_by_id: Set(None),
+        decided_at: Set(None),
+        decision_note: Set(None),
+        ..Default::default()
+    };
+    Ok(change_request::Entity::insert(row).exec(txn).await?.last_insert_id)
+}
+
+/// Applies an approved roll-call request, if the entry still reads as it did when the change
+/// was asked for (`false` otherwise: nothing written); the guardians of a child it marks
+/// absent, late or gone from a period are told.
+pub async fn apply_request(
+    txn: &DatabaseTransaction,
+    request: &change_request::Model,
+    provenance: &Provenance,
+) -> Result<bool, ApiError> {
+    let session = request.attendance_session.as_deref().and_then(|session| session.parse::<DaySession>().ok());
+    let status = request.attendance_status.as_deref().and_then(|status| status.parse::<AttendanceStatus>().ok());
+    let class = match request.class_id {
+        Some(class) => homeroom_class::Entity::find_by_id(class).one(txn).await?,
+        None => None,
+    };
+    let (Some(class), Some(date), Some(session), Some(status)) = (class, request.attendance_date, session, status)
+    else {
+        return Err(ApiError::Internal);
+    };
+    let slot = Slot { date, session, period: request.attendance_period };
+    hold_class(txn, class.id).await?;
+    let stored = stored(txn, class.id, slot, Some(request.student_id)).await?;
+    let old = stored.get(&request.student_id);
+    if old.map(shown) != request.old_value {
+        return Ok(false);
+    }
+    let entry = Entry { student: request.student_id, status, note: request.comment.clone() };
+    if entry.unchanged(old) {
+        return Ok(true);
+    }
+    let row = write_entry(txn, &class, slot, old, &entry, provenance).await?;
+    if status != AttendanceStatus::Present {
+        notify(txn, &row, provenance.now).await?;
+    }
+    Ok(true)
+}
+
+/// Stores `entry` over `old` and keeps the change; the stored row.
 async fn write_entry(
     txn: &DatabaseTransaction,
     class: &homeroom_class::Model,
-    call: &RollCall,
+    slot: Slot,
     old: Option<&attendance::Model>,
     entry: &Entry,
-    (taker, reason): (i64, Option<String>),
-    now: DateTime<Utc>,
-) -> Result<Option<attendance::Model>, DbErr> {
-    let unchanged = match old {
-        Some(old) => old.status == entry.status.as_str() && old.note == entry.note,
-        None => entry.status == AttendanceStatus::Present,
-    };
-    if unchanged {
-        return Ok(None);
-    }
+    provenance: &Provenance,
+) -> Result<attendance::Model, DbErr> {
     let row = match old {
         Some(old) => {
             attendance::Entity::update_many()
@@ -163,9 +318,9 @@ async fn write_entry(
                 school_id: Set(class.school_id),
                 student_id: Set(entry.student),
                 class_id: Set(class.id),
-                date: Set(call.date),
-                session: Set(call.session.as_str().to_owned()),
-                period: Set(call.period),
+                date: Set(slot.date),
+                session: Set(slot.session.as_str().to_owned()),
+                period: Set(slot.period),
                 status: Set(entry.status.as_str().to_owned()),
                 note: Set(entry.note.clone()),
                 ..Default::default()
@@ -177,8 +332,8 @@ async fn write_entry(
                 .ok_or_else(|| DbErr::RecordNotFound("attendance".into()))?
         }
     };
-    keep_change(txn, &row, old.map(shown), Account::Staff(taker), reason, now).await?;
-    Ok(Some(row))
+    keep_change(txn, &row, old.map(shown), provenance).await?;
+    Ok(row)
 }
 
 /// Keeps a change to roll-call entry `row` in the books' history.
@@ -186,24 +341,22 @@ pub async fn keep_change(
     txn: &DatabaseTransaction,
     row: &attendance::Model,
     old_value: Option<String>,
-    by: Account,
-    reason: Option<String>,
-    now: DateTime<Utc>,
+    provenance: &Provenance,
 ) -> Result<(), DbErr> {
     let change = record_change::ActiveModel {
         school_id: Set(row.school_id),
         student_id: Set(row.student_id),
-        kind: Set("attendance".to_owned()),
+        kind: Set(KIND.to_owned()),
         record_id: Set(row.id),
         section_id: Set(None),
         class_id: Set(Some(row.class_id)),
         old_value: Set(old_value),
         new_value: Set(Some(shown(row))),
-        reason: Set(reason),
-        changed_by_kind: Set(by.kind().to_owned()),
-        changed_by_id: Set(by.id()),
-        changed_at: Set(now),
-        approved_by_id: Set(None),
+        reason: Set(provenance.reason.clone()),
+        changed_by_kind: Set(provenance.changed_by.kind().to_owned()),
+        changed_by_id: Set(provenance.changed_by.id()),
+        changed_at: Set(provenance.now),
+        approved_by_id: Set(provenance.approved_by),
         ..Default::default()
     };
     record_change::Entity::insert(change).exec(txn).await?;

@@ -7,7 +7,7 @@ use super::context::{access, signed_in, state};
 use super::ids;
 use super::people::Student;
 use super::students::student_by_id;
-use crate::books::{changes, locks};
+use crate::books::{changes, conduct, locks, roll_call};
 use crate::disclosure::Disclosures;
 use crate::error::{ApiError, ApiResult};
 use crate::privacy::shapes;
@@ -63,11 +63,11 @@ impl ChangeRequest {
     async fn assessment_id(&self) -> Option<ID> {
         self.0.assessment_id.map(|column| ids::encode("Assessment", column))
     }
-    /// result | conduct
+    /// result | conduct | attendance
     async fn kind(&self) -> &str {
         &self.0.kind
     }
-    /// For conduct: the class.
+    /// For conduct and roll-call entries: the class.
     async fn class_id(&self) -> Option<ID> {
         self.0.class_id.map(|class| ids::encode("Class", class))
     }
@@ -166,26 +166,43 @@ pub async fn requests(
     if let Some(only) = only {
         select = select.filter(change_request::Column::Id.is_in(only.iter().copied()));
     }
-    // A score's request is its section's; a conduct request (no section) its class's, and
-    // shows only to those who may read the class's conduct.
+    // A score's request is its section's; a conduct or roll-call request (no section) its
+    // class's, and shows only to those who may read the class's conduct or attendance.
     let access = access(ctx)?;
     let by_section = Condition::all().add(change_request::Column::SectionId.is_not_null()).add(access.filter(
         Kind::ChangeRequest,
         Action::Read,
         &shapes::change_request(),
     ));
-    let by_class = Condition::all()
-        .add(change_request::Column::SectionId.is_null())
-        .add(access.filter(Kind::ChangeRequest, Action::Read, &shapes::class_change_request()))
-        .add(access.filter(Kind::Conduct, Action::Read, &shapes::class_change_request()));
-    let rows = select.filter(Condition::any().add(by_section).add(by_class)).all(&state(ctx)?.db).await?;
+    let by_class = |kind: Kind, name: &str| {
+        Condition::all()
+            .add(change_request::Column::SectionId.is_null())
+            .add(change_request::Column::Kind.eq(name))
+            .add(access.filter(Kind::ChangeRequest, Action::Read, &shapes::class_change_request()))
+            .add(access.filter(kind, Action::Read, &shapes::class_change_request()))
+    };
+    let visible = Condition::any()
+        .add(by_section)
+        .add(by_class(Kind::Conduct, conduct::KIND))
+        .add(by_class(Kind::Attendance, roll_call::KIND));
+    let rows = select.filter(visible).all(&state(ctx)?.db).await?;
     let rows = access.admit(Kind::ChangeRequest, rows, changes::target).await?;
-    let (conduct, scores): (Vec<_>, Vec<_>) = rows.into_iter().partition(|row| row.section_id.is_none());
-    let mut rows = scores;
+    let (by_class, mut rows): (Vec<_>, Vec<_>) = rows.into_iter().partition(|row| row.section_id.is_none());
+    let (conduct, attendance): (Vec<_>, Vec<_>) = by_class.into_iter().partition(|row| row.kind == conduct::KIND);
     rows.extend(access.admit(Kind::Conduct, conduct, changes::target).await?);
+    rows.extend(access.admit(Kind::Attendance, attendance, changes::target).await?);
     rows.sort_by_key(|row| std::cmp::Reverse((row.requested_at, row.id)));
     note_disclosed(ctx, &rows)?;
     Ok(rows.into_iter().map(ChangeRequest).collect())
+}
+
+/// The requests a write just made (`made`), as the caller may read them; none without asking
+/// when none were made.
+pub async fn made(ctx: &Context<'_>, made: &[i64]) -> ApiResult<Vec<ChangeRequest>> {
+    if made.is_empty() {
+        return Ok(Vec::new());
+    }
+    requests(ctx, None, Some(made), made.len() as u64).await
 }
 
 /// Requests hold grades: showing them is noted in the disclosure log like results.

@@ -3,7 +3,7 @@
 //! layer) as every other read of results.
 
 use super::batch::Batcher;
-use super::book_locks::{ChangeRequest, requests};
+use super::book_locks::{ChangeRequest, made};
 use super::context::{signed_in, state};
 use super::ids;
 use super::loaders::{ResultsKey, ResultsOfStudent};
@@ -80,9 +80,6 @@ pub async fn record_scores(
         let rows = rows.map_err(|_| ApiError::Internal)?.unwrap_or_default();
         results.extend(rows.into_iter().filter(|row| row.line.assessment_id == column_id).map(ResultRecord));
     }
-    let requests = match recorded.requests.is_empty() {
-        true => Vec::new(),
-        false => requests(ctx, None, Some(&recorded.requests), recorded.requests.len() as u64).await?,
-    };
+    let requests = made(ctx, &recorded.requests).await?;
     Ok(RecordScoresPayload { changed: i32::try_from(recorded.changed).unwrap_or(i32::MAX), results, requests })
 }

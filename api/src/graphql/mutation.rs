@@ -124,7 +124,10 @@ impl MutationRoot {
     /// guardian of a child newly marked absent, late or gone from a period is notified. Only
     /// the class's homeroom teacher and its teachers may (the policy's `attendance`/`write`);
     /// the call is checked whole and written whole or not at all. A `reason` (correcting an
-    /// earlier roll call) is kept in the history of every entry the call changes.
+    /// earlier roll call) is kept in the history of every entry the call changes. Once the
+    /// principal has locked the school's semester holding `date`, nothing is written: with a
+    /// `reason` each change becomes a change request (kind `attendance`) the principal decides
+    /// with `decideChange`, without one the call is refused with `LOCKED`.
     #[allow(clippy::too_many_arguments)]
     async fn record_attendance(
         &self,

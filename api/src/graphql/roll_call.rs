@@ -8,7 +8,7 @@ use super::ids;
 use super::read::visible;
 use super::records::AttendanceRecord;
 use crate::books::leave::{self, Asked};
-use crate::books::roll_call::{self, Mark, RollCall};
+use crate::books::roll_call::{self, Mark, RollCall, Slot};
 use crate::error::{ApiError, ApiResult, EntryProblem};
 use crate::privacy::{Target, shapes};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
@@ -36,6 +36,9 @@ pub struct RecordAttendancePayload {
     /// The roll call's entries (of its session, or its period) that are not plain presence,
     /// as the caller may read them.
     pub entries: Vec<AttendanceRecord>,
+    /// In a locked semester: the change requests made instead, waiting for the principal's
+    /// approval.
+    pub requests: Vec<super::book_locks::ChangeRequest>,
 }
 
 /// Takes a roll call: everyone in the class present, unless listed in `marks`.
@@ -70,7 +73,8 @@ pub async fn record(
     if !problems.is_empty() {
         return Err(ApiError::InvalidEntries(problems));
     }
-    let call = RollCall { class, date, session, period, marks: decoded, reason };
+    let slot = Slot { date, session, period };
+    let call = RollCall { class, slot, marks: decoded, reason };
     let taken = roll_call::record(&state(ctx)?.db, access, &call, Utc::now()).await?;
     let select = attendance::Entity::find()
         .filter(attendance::Column::ClassId.eq(class))
@@ -90,6 +94,7 @@ pub async fn record(
         changed: i32::try_from(taken.changed).unwrap_or(i32::MAX),
         notified: i32::try_from(taken.notified).unwrap_or(i32::MAX),
         entries: rows.into_iter().map(AttendanceRecord).collect(),
+        requests: super::book_locks::made(ctx, &taken.requests).await?,
     })
 }
 

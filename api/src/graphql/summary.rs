@@ -219,13 +219,7 @@ pub async fn record_conduct(
         return Err(ApiError::InvalidEntries(problems));
     }
     let recorded = conduct::record(&state(ctx)?.db, access, class, semester, &decoded, reason, Utc::now()).await?;
-    let requests = match recorded.requests.is_empty() {
-        true => Vec::new(),
-        false => {
-            let made = recorded.requests.len() as u64;
-            super::book_locks::requests(ctx, None, Some(&recorded.requests), made).await?
-        }
-    };
+    let requests = super::book_locks::made(ctx, &recorded.requests).await?;
     Ok(RecordConductPayload { changed: i32::try_from(recorded.changed).unwrap_or(i32::MAX), requests })
 }
 

@@ -56,15 +56,12 @@ impl Enrolled {
         };
         Condition::all().add(place.is_in(self.places.iter().copied())).add(when)
     }
+}
 
-    /// `student_id` of the enrollments this set counts.
-    pub fn students(&self, today: chrono::NaiveDate) -> SelectStatement {
-        Query::select()
-            .column(enrollment::Column::StudentId)
-            .from(enrollment::Entity)
-            .cond_where(self.condition(today))
-            .to_owned()
-    }
+/// `student_id` of the enrollments any of `sets` counts, in one sub-select.
+pub fn students_of(sets: &[Enrolled], today: chrono::NaiveDate) -> SelectStatement {
+    let any = sets.iter().fold(Condition::any(), |any, set| any.add(set.condition(today)));
+    Query::select().column(enrollment::Column::StudentId).from(enrollment::Entity).cond_where(any).to_owned()
 }
 
 /// The students whose student record (with no class or section to judge by) `rel` relates

@@ -7,7 +7,7 @@
 //! schools of those children) is derived here in SQL, and separately in Rust by the
 //! per-record check in `check.rs`. The agreement test compares the two over whole tables.
 
-use super::enrolment::{Enrolled, enrolled};
+use super::enrolment::{Enrolled, enrolled, students_of};
 use super::shape::Shape;
 use crate::auth::Principal;
 use crate::auth::principal::active_on;
@@ -23,16 +23,18 @@ pub fn never() -> Condition {
 }
 
 /// One relationship's condition before it is rendered. Clauses of the same form on the
-/// same column merge into one (`x IN a OR x IN b` becomes `x IN a∪b`), so the database
-/// gets one index walk or one semi-join per column instead of an OR it cannot plan well.
+/// same column merge into one (`x IN a OR x IN b` becomes `x IN a∪b`, and every
+/// enrollment sub-select on one column becomes one sub-select whose condition is the OR of
+/// theirs), so the database gets one index walk or one semi-join per column instead of an
+/// OR it cannot plan well (an OR of two sub-selects makes PostgreSQL scan the whole table).
 #[derive(Debug, Clone, PartialEq)]
 enum Clause {
     /// Every row.
     Everything,
     /// `column IN ids`.
     Among(Expr, BTreeSet<i64>),
-    /// `column IN (students with an enrollment of the given form)`.
-    Enrolled(Expr, Enrolled),
+    /// `column IN (students with an enrollment of any of the given forms)`.
+    Enrolled(Expr, Vec<Enrolled>),
     /// Any other condition.
     Other(Expr),
 }
@@ -45,10 +47,13 @@ impl Clause {
                 ids.extend(other_ids);
                 true
             }
-            (Clause::Enrolled(column, set), Clause::Enrolled(other_column, other))
-                if column == other_column && set.same_form(other) =>
-            {
-                set.places.extend(&other.places);
+            (Clause::Enrolled(column, sets), Clause::Enrolled(other_column, others)) if column == other_column => {
+                for other in others {
+                    match sets.iter_mut().find(|set| set.same_form(other)) {
+                        Some(set) => set.places.extend(&other.places),
+                        None => sets.push(other.clone()),
+                    }
+                }
                 true
             }
             (this, other) => this == other,
@@ -59,7 +64,7 @@ impl Clause {
         match self {
             Clause::Everything => ExprTrait::eq(Expr::val(1), 1),
             Clause::Among(column, ids) => column.is_in(ids),
-            Clause::Enrolled(column, set) => column.in_subquery(set.students(principal.today)),
+            Clause::Enrolled(column, sets) => column.in_subquery(students_of(&sets, principal.today)),
             Clause::Other(expr) => expr,
         }
     }
@@ -78,9 +83,12 @@ pub fn granted(principal: &Principal, grants: &[(Role, Relationship)], shape: &S
     if clauses.contains(&Clause::Everything) {
         return Condition::all().add(Clause::Everything.render(principal));
     }
-    clauses.retain(|clause| match clause {
+    clauses.retain_mut(|clause| match clause {
         Clause::Among(_, ids) => !ids.is_empty(),
-        Clause::Enrolled(_, set) => !set.places.is_empty(),
+        Clause::Enrolled(_, sets) => {
+            sets.retain(|set| !set.places.is_empty());
+            !sets.is_empty()
+        }
         _ => true,
     });
     if clauses.is_empty() {
@@ -138,7 +146,7 @@ fn personal(
         Relationship::GuardianOf => return Some(among(student, principal.children.iter().copied())),
         // Wherever the record was made: by the student's enrollments alone.
         Relationship::CurrentStudent | Relationship::FormerStudent => {
-            return enrolled(principal, role, rel).map(|set| Clause::Enrolled(student.clone(), set));
+            return enrolled(principal, role, rel).map(|set| Clause::Enrolled(student.clone(), vec![set]));
         }
         Relationship::HomeroomOf => (&principal.homeroom_sections, &principal.homeroom_classes),
         Relationship::TeachesSection => (&principal.taught_sections, &principal.taught_classes),
@@ -147,7 +155,7 @@ fn personal(
     Some(match (section, class) {
         (Some(section), _) => among(section, sections.iter().copied()),
         (None, Some(class)) => among(class, classes.iter().copied()),
-        (None, None) => Clause::Enrolled(student.clone(), enrolled(principal, role, rel)?),
+        (None, None) => Clause::Enrolled(student.clone(), vec![enrolled(principal, role, rel)?]),
     })
 }
 
@@ -218,6 +226,24 @@ mod tests {
         assert_eq!(rendered.matches("IN (SELECT").count(), 1, "{rendered}");
         assert!(rendered.contains(r#""class_id" IN (11, 12)"#), "{rendered}");
         assert_eq!(rendered.matches(r#""school_id" IN (7)"#).count(), 1, "{rendered}");
+    }
+
+    #[test]
+    fn enrollments_of_every_form_on_one_column_become_one_sub_select() {
+        let mut principal = teacher();
+        principal.roles.insert(Role::Principal, BTreeSet::from([7]));
+        let grants = [
+            (Role::HomeroomTeacher, Relationship::HomeroomOf),
+            (Role::HomeroomTeacher, Relationship::CurrentStudent),
+            (Role::HomeroomTeacher, Relationship::FormerStudent),
+            (Role::Principal, Relationship::CurrentStudent),
+            (Role::Principal, Relationship::FormerStudent),
+        ];
+        let rendered = sql(granted(&principal, &grants, &shapes::student()));
+        assert_eq!(rendered.matches("IN (SELECT").count(), 1, "{rendered}");
+        assert_eq!(rendered.matches(r#""class_id" IN (11)"#).count(), 2, "today and ended: {rendered}");
+        assert_eq!(rendered.matches(r#""school_id" IN (7)"#).count(), 2, "today and ended: {rendered}");
+        assert_eq!(rendered.matches(r#""ends_on" < "#).count(), 2, "{rendered}");
     }
 
     #[test]

@@ -4,11 +4,13 @@
 //! of the new class counts the marks brought along — while the teachers and the school they
 //! left keep the student's name and what they recorded before, and see nothing after: not
 //! the new class's results or roll calls, not the guardians, not the sensitive fields. No
-//! one else may move a student; a transfer is admitted once, by the receiving school.
+//! one else may move a student; a transfer is admitted once, by the receiving school, and
+//! during the year a student moves only within their grade.
 
 use super::grade_entry::decode;
 use super::roll_call::{homeroom_class, homeroom_teacher_of, today};
 use emis::graphql::ids::encode;
+use emis::seed::SeedOptions;
 use emis_tests::{TestApp, error_code};
 use entity::{homeroom_class as class, result, section, staff, staff_role, teaching_assignment};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
@@ -44,17 +46,30 @@ async fn sections_in(app: &TestApp, class: i64) -> BTreeSet<i64> {
     rows.into_iter().map(|row| row.id).collect()
 }
 
-/// Another class of `class`'s school and year.
-async fn other_class(app: &TestApp, class: i64) -> class::Model {
+/// Movements need a second class of a grade, and a second school of each level: the tiny
+/// data set with two classes a grade and four schools.
+async fn spawn() -> TestApp {
+    let seed = SeedOptions { schools: 4, classes_per_grade: 2, ..SeedOptions::tiny() };
+    TestApp::spawn_seeded(seed).await.unwrap()
+}
+
+/// Another class of `class`'s school and year, of the same grade or (`same_grade` false) of
+/// another.
+async fn other_class(app: &TestApp, class: i64, same_grade: bool) -> class::Model {
     let row = class::Entity::find_by_id(class).one(&app.state.db).await.unwrap().unwrap();
+    let grade = match same_grade {
+        true => class::Column::GradeLevel.eq(row.grade_level),
+        false => class::Column::GradeLevel.ne(row.grade_level),
+    };
     class::Entity::find()
         .filter(class::Column::SchoolId.eq(row.school_id))
         .filter(class::Column::SchoolYearId.eq(row.school_year_id))
         .filter(class::Column::Id.ne(class))
+        .filter(grade)
         .one(&app.state.db)
         .await
         .unwrap()
-        .expect("the school has a second class")
+        .expect("the school has such a class")
 }
 
 /// The username of a subject teacher of one of `class`'s sections (none of `except`), and
@@ -121,13 +136,13 @@ async fn score_in(app: &TestApp, token: &str, section: i64, student: &str) -> Va
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_student_moved_to_another_class_takes_their_records_and_leaves_the_old_class_only_its_own() {
-    let app = TestApp::spawn().await.unwrap();
+    let app = spawn().await;
     let principal = app.sign_in("hieutruong").await.unwrap();
     let old_homeroom = app.sign_in("gvcn").await.unwrap();
     let old = homeroom_class(&app, &old_homeroom).await;
     let old_id = decode("Class", &old.id);
     let moved = old.students[0].clone();
-    let new = other_class(&app, old_id).await;
+    let new = other_class(&app, old_id, true).await;
     let new_homeroom_name = homeroom_teacher_of(&app, new.id).await;
     let new_homeroom = app.sign_in(&new_homeroom_name).await.unwrap();
     let (old_teacher_name, old_section) = subject_teacher_of(&app, old_id, &["gvcn", &new_homeroom_name]).await;
@@ -148,6 +163,11 @@ async fn a_student_moved_to_another_class_takes_their_records_and_leaves_the_old
         let body = app.graphql(Some(&token), MOVE, vars.clone()).await.unwrap();
         assert_eq!(error_code(&body), Some("FORBIDDEN"), "{username}: {body}");
     }
+    let other_grade = other_class(&app, old_id, false).await;
+    let across = json!({ "s": moved, "c": encode("Class", other_grade.id), "on": today() });
+    let refused = app.graphql(Some(&principal), MOVE, across).await.unwrap();
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "a move stays within the grade: {refused}");
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("grade"), "{refused}");
     let done = app.data(Some(&principal), MOVE, vars.clone()).await.unwrap();
     assert_eq!(done["moveStudent"]["startsOn"], today());
     assert_eq!(done["moveStudent"]["class"]["id"], encode("Class", new.id).0);
@@ -217,24 +237,30 @@ async fn a_student_moved_to_another_class_takes_their_records_and_leaves_the_old
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_transfer_is_released_by_one_school_admitted_by_the_other_and_each_sees_what_is_theirs() {
-    let app = TestApp::spawn().await.unwrap();
+    let app = spawn().await;
     let db = &app.state.db;
     let sending = app.sign_in("hieutruong").await.unwrap();
     let homeroom = app.sign_in("gvcn").await.unwrap();
     let class = homeroom_class(&app, &homeroom).await;
     let moved = class.students[1].clone();
     let from = class::Entity::find_by_id(decode("Class", &class.id)).one(db).await.unwrap().unwrap();
+    let to_class = class::Entity::find()
+        .filter(class::Column::SchoolId.ne(from.school_id))
+        .filter(class::Column::GradeLevel.eq(from.grade_level))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("another school teaches the grade");
+    let to_school = to_class.school_id;
     let role = staff_role::Entity::find()
         .filter(staff_role::Column::Role.eq("principal"))
-        .filter(staff_role::Column::OrgId.ne(from.school_id))
+        .filter(staff_role::Column::OrgId.eq(to_school))
         .one(db)
         .await
         .unwrap()
         .unwrap();
-    let to_school = role.org_id;
     let receiving_name = staff::Entity::find_by_id(role.staff_id).one(db).await.unwrap().unwrap().username.unwrap();
     let receiving = app.sign_in(&receiving_name).await.unwrap();
-    let to_class = class::Entity::find().filter(class::Column::SchoolId.eq(to_school)).one(db).await.unwrap().unwrap();
     let before = student(&app, &sending, &moved).await;
     assert!(!before["identityNumber"].is_null(), "the sending principal reads the identity number today");
     assert!(student(&app, &receiving, &moved).await.is_null(), "the receiving school sees nothing before");
@@ -267,6 +293,10 @@ async fn a_transfer_is_released_by_one_school_admitted_by_the_other_and_each_see
     let admit = json!({ "t": transfer, "c": encode("Class", to_class.id) });
     let wrong = app.graphql(Some(&sending), ADMIT, admit.clone()).await.unwrap();
     assert_eq!(error_code(&wrong), Some("FORBIDDEN"), "{wrong}");
+    let other_grade = other_class(&app, to_class.id, false).await;
+    let into_other_grade = json!({ "t": transfer, "c": encode("Class", other_grade.id) });
+    let refused = app.graphql(Some(&receiving), ADMIT, into_other_grade).await.unwrap();
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "admitted into the grade they left: {refused}");
     let admitted = app.data(Some(&receiving), ADMIT, admit.clone()).await.unwrap()["admitStudent"].clone();
     assert_eq!(admitted["status"], "admitted");
     assert_eq!(admitted["student"]["id"], moved.as_str());

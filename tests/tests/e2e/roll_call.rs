@@ -254,3 +254,97 @@ async fn an_accepted_leave_request_excuses_the_absences_it_covers() {
     assert_eq!(error_code(&again), Some("BAD_USER_INPUT"), "a request is decided once");
     app.stop().await.unwrap();
 }
+
+/// The principal locks, for the whole school, the semester of `class` that holds today.
+async fn lock_todays_semester(app: &TestApp, principal: &str, class: &str) {
+    use entity::{homeroom_class, semester};
+    let class = homeroom_class::Entity::find_by_id(decode("Class", class)).one(&app.state.db).await.unwrap().unwrap();
+    let today = emis::clock::today();
+    let semester = semester::Entity::find()
+        .filter(semester::Column::SchoolYearId.eq(class.school_year_id))
+        .filter(semester::Column::StartsOn.lte(today))
+        .filter(semester::Column::EndsOn.gte(today))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("the seed's year runs today");
+    let lock = "mutation($semester: ID!, $school: ID) { lockBook(semesterId: $semester, schoolId: $school) { id } }";
+    let ids = |kind, id| emis::graphql::ids::encode(kind, id);
+    let variables = json!({ "semester": ids("Semester", semester.id), "school": ids("School", class.school_id) });
+    app.data(Some(principal), lock, variables).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_roll_call_in_a_locked_semester_waits_for_the_principal_and_a_stale_request_is_refused() {
+    let app = TestApp::spawn().await.unwrap();
+    let teacher = app.sign_in("gvcn").await.unwrap();
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let class = homeroom_class(&app, &teacher).await;
+    let pupil = class.students[0].clone();
+    let parent = app.sign_in(&guardian_of(&app, &pupil).await).await.unwrap();
+    lock_todays_semester(&app, &principal, &class.id).await;
+    let call = |status: &str, reason: Value| {
+        json!({ "class": class.id, "date": today(), "session": "morning", "reason": reason,
+                "marks": [{ "studentId": pupil, "status": status, "note": "ốm" }] })
+    };
+    let with_requests = ROLL_CALL.replace("changed notified", "changed notified requests { id kind status newValue }");
+
+    // Without a reason: refused, nothing written, no one told.
+    let refused = app.graphql(Some(&teacher), &with_requests, call("unexcused", Value::Null)).await.unwrap();
+    assert_eq!(error_code(&refused), Some("LOCKED"), "{refused}");
+    // With one: a request per change, still nothing written and no one told.
+    let asked = app.data(Some(&teacher), &with_requests, call("unexcused", json!("Bổ sung điểm danh"))).await.unwrap();
+    let payload = &asked["recordAttendance"];
+    assert_eq!((payload["changed"].as_i64(), payload["notified"].as_i64()), (Some(0), Some(0)), "{asked}");
+    assert_eq!(payload["entries"], json!([]), "nothing is marked under the lock");
+    let requests = payload["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 1, "one request for the one change: {asked}");
+    assert_eq!((requests[0]["kind"].as_str(), requests[0]["status"].as_str()), (Some("attendance"), Some("pending")));
+    assert_eq!(requests[0]["newValue"], format!("{} morning: unexcused — ốm", today()));
+    let request = requests[0]["id"].clone();
+    assert!(attendance_today(&app, &teacher, &pupil).await.is_empty());
+    let notices = "{ me { notifications { studentId } } }";
+    let told = app.data(Some(&parent), notices, json!({})).await.unwrap();
+    assert_eq!(told["me"]["notifications"], json!([]), "no absence is told before it is approved");
+
+    // The homeroom teacher follows the request; the guardian and another class's teacher do not
+    // see it; only the principal decides it.
+    let listed = "{ changeRequests { id kind } }";
+    let has = |data: &Value| data["changeRequests"].as_array().unwrap().iter().any(|r| r["id"] == request);
+    assert!(has(&app.data(Some(&teacher), listed, json!({})).await.unwrap()));
+    assert!(has(&app.data(Some(&principal), listed, json!({})).await.unwrap()));
+    let stranger = app.sign_in(&guardian_not_of(&app, &pupil).await).await.unwrap();
+    for token in [&parent, &stranger] {
+        assert!(!has(&app.data(Some(token), listed, json!({})).await.unwrap()), "guardians never read requests");
+    }
+    let decide = "mutation($id: ID!) { decideChange(requestId: $id, approve: true) { status } }";
+    for token in [&teacher, &parent] {
+        let body = app.graphql(Some(token), decide, json!({ "id": request })).await.unwrap();
+        assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+    }
+    assert!(attendance_today(&app, &teacher, &pupil).await.is_empty(), "a refused decision changes nothing");
+
+    // A second request made against the same entry before the first is approved goes stale.
+    let again = app.data(Some(&teacher), &with_requests, call("excused", json!("Có đơn"))).await.unwrap();
+    let stale = again["recordAttendance"]["requests"][0]["id"].clone();
+    let approved = app.data(Some(&principal), decide, json!({ "id": request })).await.unwrap();
+    assert_eq!(approved["decideChange"]["status"], "approved");
+    assert_eq!(attendance_today(&app, &teacher, &pupil).await, [("morning".to_owned(), "unexcused".to_owned())]);
+    let told = app.data(Some(&parent), notices, json!({})).await.unwrap();
+    assert_eq!(told["me"]["notifications"][0]["studentId"], pupil.as_str(), "told once approved: {told}");
+    let history = app
+        .data(
+            Some(&principal),
+            "query($id: ID!) { student(id: $id) { history { kind newValue reason approvedBy } } }",
+            json!({ "id": pupil }),
+        )
+        .await
+        .unwrap();
+    let change = &history["student"]["history"][0];
+    assert_eq!((change["kind"].as_str(), change["reason"].as_str()), (Some("attendance"), Some("Bổ sung điểm danh")));
+    assert!(!change["approvedBy"].is_null(), "the approver is kept: {change}");
+    let body = app.graphql(Some(&principal), decide, json!({ "id": stale })).await.unwrap();
+    assert_eq!(error_code(&body), Some("CONFLICT"), "made against an entry that has changed since: {body}");
+    assert_eq!(attendance_today(&app, &teacher, &pupil).await, [("morning".to_owned(), "unexcused".to_owned())]);
+    app.stop().await.unwrap();
+}

@@ -155,13 +155,10 @@ async fn recorded(
         .map(|column| (column.id, column))
         .collect();
     let column_of_subject: HashMap<i64, i64> = columns.iter().map(|column| (column.subject, column.section)).collect();
-    let same_subjects = sea_orm::sea_query::Query::select()
-        .column(section::Column::Id)
-        .from(section::Entity)
-        .and_where(section::Column::SubjectId.is_in(column_of_subject.keys().copied()))
-        .and_where(section::Column::SchoolYearId.eq(class.school_year_id))
-        .to_owned();
-    // Only the columns the rules use (no comments, identifiers or timestamps).
+    // Every result of the students in the covered semesters (one walk of the student index):
+    // those made in another class's section of one of the sheet's subjects count too, the
+    // rest are left below. Only the columns the rules use (no comments, identifiers or
+    // timestamps).
     let results: Vec<MarkRow> = result::Entity::find()
         .select_only()
         .columns([
@@ -173,7 +170,6 @@ async fn recorded(
             result::Column::ScoreTenths,
             result::Column::Passed,
         ])
-        .filter(result::Column::SectionId.in_subquery(same_subjects))
         .filter(result::Column::SemesterId.is_in(semester_ids.iter().copied()))
         .filter(result::Column::StudentId.is_in(students.iter().copied()))
         .filter(access.filter(Kind::Result, Action::Read, &shapes::result()))
@@ -202,13 +198,15 @@ async fn recorded(
             .into_tuple()
             .all(db)
             .await?;
+        let mut counted = Vec::new();
         for (section, subject) in subjects {
             if let Some(&column) = column_of_subject.get(&subject) {
                 column_of_section.insert(section, column);
+                counted.push(section);
             }
         }
         let elsewhere = assessment::Entity::find()
-            .filter(assessment::Column::SectionId.is_in(foreign.iter().copied()))
+            .filter(assessment::Column::SectionId.is_in(counted))
             .filter(assessment::Column::SemesterId.is_in(semester_ids.iter().copied()))
             .all(db)
             .await?;
