@@ -21,9 +21,11 @@ pub mod locks;
 pub mod movements;
 pub mod nomination;
 pub mod primary;
+pub mod primary_sheet;
 pub mod roll_call;
 pub mod scores;
 pub mod summary;
+pub mod table;
 
 /// A staff member's change to one student's record, made without a lock, as the books'
 /// history (`record_change`) keeps it.

@@ -2,15 +2,19 @@
 //! (an outstanding subject or clear progress, with a note) and may withdraw the nomination;
 //! the award follows only a Hoàn thành tốt year (Hoàn thành xuất sắc stays Xuất sắc); a
 //! subject teacher and a guardian are refused the write, a locked second semester refuses
-//! it, and only those who may read the class's qualities see the nomination.
+//! it, and only those who may read the class's qualities see the nomination. The book
+//! downloads as CSV and XLSX exactly as its reader sees it, and a class the caller may not
+//! read answers 404 like one that does not exist.
 
+use super::grade_entry::decode;
 use super::primary_book::{PrimaryClass, primary_class, rate_year};
 use super::roll_call::{guardian_of, homeroom_teacher_of};
 use emis::graphql::ids::encode;
 use emis_tests::{TestApp, error_code};
-use entity::{homeroom_class, section, semester, staff, staff_role, teaching_assignment};
+use entity::{disclosure_log, homeroom_class, section, semester, staff, staff_role, teaching_assignment};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
+use std::io::Read as _;
 
 const NOMINATE: &str = "mutation($k: ID!, $s: ID!, $g: String!, $subject: ID, $note: String, $v: Int) {
     nominatePrimaryStudent(classId: $k, studentId: $s, ground: $g, subjectId: $subject, note: $note, version: $v) {
@@ -222,5 +226,96 @@ async fn a_nomination_is_refused_while_the_second_semester_is_locked() {
     let stored = entity::primary_nomination::Entity::find().all(&app.state.db).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!((stored[0].version, stored[0].withdrawn_at), (1, None), "nothing changed under the lock");
+    app.stop().await.unwrap();
+}
+
+async fn download(app: &TestApp, token: &str, class: &str, format: &str) -> reqwest::Response {
+    let url = format!("{}/exports/primary-book?classId={class}&checkpoint=end_year&format={format}", app.address);
+    reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap()
+}
+
+/// The rows of a CSV download, after its byte-order mark: the header and the records.
+async fn csv_rows(response: reqwest::Response) -> (Vec<String>, Vec<csv::StringRecord>) {
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a byte-order mark for spreadsheet software");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let header = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    (header, reader.records().map(Result::unwrap).collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_primary_book_downloads_as_csv_and_xlsx_exactly_as_its_reader_sees_it() {
+    let app = TestApp::spawn().await.unwrap();
+    let class = primary_class(&app).await;
+    let homeroom = app.sign_in(&homeroom_teacher_of(&app, class.row.id).await).await.unwrap();
+    let student = class.students[0].clone();
+    rate_year(&app, &class, &[(&student, 8, "tot")]).await;
+    app.data(Some(&homeroom), NOMINATE, nomination(&class.id, &student, "progress", None, None)).await.unwrap();
+    let name = entity::student::Entity::find_by_id(decode("Student", &student))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .full_name;
+
+    let (header, rows) = csv_rows(download(&app, &homeroom, &class.id, "csv").await).await;
+    assert_eq!(&header[..2], ["STT / No.", "Họ và tên / Full name"]);
+    let column = |title: &str| header.iter().position(|h| h == title).unwrap_or_else(|| panic!("{title}: {header:?}"));
+    assert_eq!(rows.len(), class.students.len(), "one row per student");
+    let row = rows.iter().find(|row| row[1] == *name).expect("the student's row");
+    assert_eq!(&row[column("Yêu nước")], "Tốt");
+    assert_eq!(&row[column("Thể chất")], "Tốt");
+    assert_eq!(&row[column("Kết quả năm học / Year result")], "Hoàn thành tốt");
+    assert_eq!(&row[column("Hoàn thành chương trình lớp học / Grade completed")], "Có");
+    assert_eq!(&row[column("Đề cử Học sinh Tiêu biểu / Nomination")], "Tiến bộ rõ rệt — Đọc diễn cảm");
+    assert_eq!(&row[column("Khen thưởng / Award")], "Học sinh Tiêu biểu");
+    let tests: Vec<usize> =
+        header.iter().enumerate().filter(|(_, h)| h.ends_with("KTĐK / test")).map(|(i, _)| i).collect();
+    assert!(!tests.is_empty(), "{header:?}");
+    for test in tests {
+        assert_eq!((&row[test - 1], &row[test]), ("T", "8"), "{}", header[test]);
+    }
+    let unrated = rows.iter().find(|row| row[1] != *name).unwrap();
+    assert_eq!(&unrated[column("Khen thưởng / Award")], "");
+
+    let xlsx = download(&app, &homeroom, &class.id, "xlsx").await;
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut strings = String::new();
+    archive.by_name("xl/sharedStrings.xml").unwrap().read_to_string(&mut strings).unwrap();
+    for expected in [name.as_str(), "Kết quả năm học / Year result", "Học sinh Tiêu biểu"] {
+        assert!(strings.contains(expected), "{expected} is in the workbook");
+    }
+
+    // The guardian's download holds their child only; staff downloads are disclosed.
+    let guardian = app.sign_in(&guardian_of(&app, &student).await).await.unwrap();
+    let (_, own) = csv_rows(download(&app, &guardian, &class.id, "csv").await).await;
+    assert!(own.iter().all(|row| row[1] == *name) && !own.is_empty(), "{own:?}");
+    app.state.disclosures.flush().await;
+    let logged = disclosure_log::Entity::find()
+        .filter(disclosure_log::Column::StudentId.eq(decode("Student", &student)))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(
+        logged.iter().any(|entry| entry.fields.contains("result") && entry.fields.contains("conduct")),
+        "{logged:?}"
+    );
+
+    // Hidden or missing, it is the same 404; a wrong checkpoint or format is a 400.
+    let missing = download(&app, &homeroom, &encode("Class", 999_999), "csv").await;
+    let (missing_status, missing_body) = (missing.status(), missing.bytes().await.unwrap());
+    assert_eq!(missing_status, 404);
+    let stranger = app.sign_in(&teacher_of_another_class(&app, &class.row).await).await.unwrap();
+    for outsider in [&stranger, &app.sign_in("phuhuynh").await.unwrap()] {
+        let hidden = download(&app, outsider, &class.id, "csv").await;
+        assert_eq!((hidden.status(), hidden.bytes().await.unwrap()), (missing_status, missing_body.clone()));
+    }
+    assert_eq!(download(&app, &homeroom, &class.id, "pdf").await.status(), 400);
+    let url = format!("{}/exports/primary-book?classId={}&checkpoint=end_term", app.address, class.id);
+    assert_eq!(reqwest::Client::new().get(url).bearer_auth(&homeroom).send().await.unwrap().status(), 400);
     app.stop().await.unwrap();
 }
