@@ -1,11 +1,18 @@
-//! Downloads of the books over plain HTTP, for spreadsheet software:
-//! `GET /exports/class-summary?classId=…&semesterId=…&year=true&format=csv|xlsx` with the
-//! same bearer token as the API. The sheet is the one `Class.summary` returns — the same
-//! privacy layer decides it, its grades are noted in the disclosure log — and a class the
-//! caller may not read answers 404 exactly like one that does not exist.
+//! Downloads of the books over plain HTTP, for spreadsheet software, with the same bearer
+//! token as the API, as CSV (UTF-8 with a byte-order mark) or XLSX (`format=csv|xlsx`):
+//!
+//! - `GET /exports/class-summary?classId=…&semesterId=…&year=true` — the sheet
+//!   `Class.summary` returns;
+//! - `GET /exports/primary-book?classId=…&checkpoint=end_year` — the book
+//!   `Class.primaryBook(checkpoint:)` returns.
+//!
+//! The same privacy layer decides each sheet, what it shows is noted in the disclosure log,
+//! and a class the caller may not read answers 404 exactly like one that does not exist.
 
+use crate::books::primary::{self, parse_checkpoint};
 use crate::books::summary::{self, Period, export};
-use crate::disclosure::Disclosures;
+use crate::books::{primary_sheet, table};
+use crate::disclosure::{Disclosures, Recipient};
 use crate::error::ApiError;
 use crate::graphql::ids;
 use crate::graphql::records::semester_named_or_running;
@@ -22,7 +29,10 @@ use std::sync::Arc;
 
 /// The export routes.
 pub fn routes<S: Clone + Send + Sync + 'static>(state: Arc<AppState>) -> Router<S> {
-    Router::new().route("/exports/class-summary", get(class_summary)).with_state(state)
+    Router::new()
+        .route("/exports/class-summary", get(class_summary))
+        .route("/exports/primary-book", get(primary_book))
+        .with_state(state)
 }
 
 /// What a class summary download names.
@@ -37,61 +47,140 @@ struct SummaryQuery {
     format: Option<String>,
 }
 
+/// What a primary book download names.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PrimaryBookQuery {
+    class_id: String,
+    /// `mid_1`, `end_1`, `mid_2` or `end_year`.
+    checkpoint: Option<String>,
+    /// `csv` (default) or `xlsx`.
+    format: Option<String>,
+}
+
+/// A download under way: the signed-in caller's access, whom the disclosure log names, and
+/// the format asked for.
+struct Download {
+    access: Access,
+    recipient: Option<Recipient>,
+    xlsx: bool,
+}
+
+impl Download {
+    /// The caller, who must be signed in, asking for `format`.
+    async fn start(state: &AppState, headers: &HeaderMap, format: Option<&str>) -> Result<Self, Response> {
+        let principal = match caller(state, headers).await {
+            Ok(principal) if principal.account.is_some() => principal,
+            Ok(_) => return Err(refused(StatusCode::UNAUTHORIZED, &ApiError::Unauthenticated)),
+            Err(error) => return Err(refused(StatusCode::UNAUTHORIZED, &error)),
+        };
+        let xlsx = match format {
+            None | Some("csv") => false,
+            Some("xlsx") => true,
+            Some(_) => {
+                let error = ApiError::bad_input("định dạng phải là csv hoặc xlsx", "the format must be csv or xlsx");
+                return Err(refused(StatusCode::BAD_REQUEST, &error));
+            }
+        };
+        let recipient = recipient(&principal, headers);
+        let access = Access::new(Arc::new(principal), state.policy.current(), state.db.clone());
+        Ok(Self { access, recipient, xlsx })
+    }
+
+    /// The file `name` holding `sheet` (the worksheet named after `class`), with what it
+    /// showed (`disclosures`) handed to the disclosure log.
+    fn finish(
+        self,
+        state: &AppState,
+        disclosures: &Disclosures,
+        sheet: &table::Sheet,
+        (name, class): (&str, &str),
+    ) -> Response {
+        let written = if self.xlsx { table::xlsx(sheet, class) } else { table::csv(sheet) };
+        let body = match written {
+            Ok(body) => body,
+            Err(error) => return refused(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::internal(error)),
+        };
+        if let Some(recipient) = self.recipient {
+            state.disclosures.append(recipient, disclosures.take());
+        }
+        let (content_type, extension) = if self.xlsx {
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        } else {
+            ("text/csv; charset=utf-8", "csv")
+        };
+        let file = format!("attachment; filename=\"{name}.{extension}\"");
+        ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, file)], body).into_response()
+    }
+}
+
 async fn class_summary(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(query): Query<SummaryQuery>,
 ) -> Response {
-    let principal = match caller(&state, &headers).await {
-        Ok(principal) if principal.account.is_some() => principal,
-        Ok(_) => return refused(StatusCode::UNAUTHORIZED, &ApiError::Unauthenticated),
-        Err(error) => return refused(StatusCode::UNAUTHORIZED, &error),
-    };
-    let xlsx = match query.format.as_deref() {
-        None | Some("csv") => false,
-        Some("xlsx") => true,
-        Some(_) => {
-            let error = ApiError::bad_input("định dạng phải là csv hoặc xlsx", "the format must be csv or xlsx");
-            return refused(StatusCode::BAD_REQUEST, &error);
-        }
+    let download = match Download::start(&state, &headers, query.format.as_deref()).await {
+        Ok(download) => download,
+        Err(response) => return response,
     };
     let Some(class) = ids::decode_as("Class", &query.class_id) else { return not_found() };
     let period = if query.year {
         Some(Period::Year)
     } else {
         let named = query.semester_id.as_deref();
-        match semester_named_or_running(&state.reference, named, principal.today).await {
+        match semester_named_or_running(&state.reference, named, download.access.principal().today).await {
             Ok(semester) => semester.map(Period::Semester),
             Err(error) => return refused(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::internal(error)),
         }
     };
     let Some(period) = period else { return not_found() };
-    let recipient = recipient(&principal, &headers);
-    let access = Access::new(Arc::new(principal), state.policy.current(), state.db.clone());
     let settings = state.config.assessment_settings();
-    let sheet = match summary::summary(&state.db, &access, &settings, class, period).await {
+    let sheet = match summary::summary(&state.db, &download.access, &settings, class, period).await {
         Ok(Some(sheet)) => sheet,
         Ok(None) => return not_found(),
-        Err(error @ ApiError::BadInput { .. }) => return refused(StatusCode::BAD_REQUEST, &error),
-        Err(error) => return refused(StatusCode::INTERNAL_SERVER_ERROR, &error),
-    };
-    let written = if xlsx { export::xlsx(&sheet) } else { export::csv(&sheet) };
-    let body = match written {
-        Ok(body) => body,
-        Err(error) => return refused(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::internal(error)),
+        Err(error) => return failed(&error),
     };
     let disclosures = Disclosures::default();
-    crate::graphql::summary::note_shown(&disclosures, access.principal(), &sheet);
-    if let Some(recipient) = recipient {
-        state.disclosures.append(recipient, disclosures.take());
-    }
-    let (content_type, extension) = if xlsx {
-        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
-    } else {
-        ("text/csv; charset=utf-8", "csv")
+    crate::graphql::summary::note_shown(&disclosures, download.access.principal(), &sheet);
+    let name = format!("class-summary-{}", sheet.class.id);
+    download.finish(&state, &disclosures, &export::sheet(&sheet), (&name, &sheet.class.name))
+}
+
+async fn primary_book(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<PrimaryBookQuery>,
+) -> Response {
+    let download = match Download::start(&state, &headers, query.format.as_deref()).await {
+        Ok(download) => download,
+        Err(response) => return response,
     };
-    let file = format!("attachment; filename=\"class-summary-{}.{extension}\"", sheet.class.id);
-    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, file)], body).into_response()
+    let Some(class) = ids::decode_as("Class", &query.class_id) else { return not_found() };
+    let checkpoint = match query.checkpoint.as_deref().map(parse_checkpoint) {
+        Some(Ok(checkpoint)) => checkpoint,
+        Some(Err(error)) => return refused(StatusCode::BAD_REQUEST, &error),
+        None => {
+            let error = ApiError::bad_input("thiếu thời điểm (checkpoint)", "the checkpoint is missing");
+            return refused(StatusCode::BAD_REQUEST, &error);
+        }
+    };
+    let book = match primary::book(&state.db, &download.access, class, checkpoint, None).await {
+        Ok(Some(book)) => book,
+        Ok(None) => return not_found(),
+        Err(error) => return failed(&error),
+    };
+    let disclosures = Disclosures::default();
+    crate::graphql::primary::note_shown(&disclosures, download.access.principal(), &book);
+    let name = format!("primary-book-{}-{}", book.class.id, primary::checkpoint_code(checkpoint));
+    download.finish(&state, &disclosures, &primary_sheet::sheet(&book), (&name, &book.class.name))
+}
+
+/// A request the books refused: 400 for what the caller asked wrongly, 500 otherwise.
+fn failed(error: &ApiError) -> Response {
+    match error {
+        ApiError::BadInput { .. } => refused(StatusCode::BAD_REQUEST, error),
+        _ => refused(StatusCode::INTERNAL_SERVER_ERROR, error),
+    }
 }
 
 fn refused(status: StatusCode, error: &ApiError) -> Response {

@@ -27,6 +27,7 @@ pub mod notification;
 pub mod org;
 pub mod org_parent;
 pub mod primary_evaluation;
+pub mod primary_nomination;
 pub mod record_change;
 pub mod result;
 pub mod school_year;
@@ -72,6 +73,7 @@ pub mod prelude {
     pub use super::org::Entity as Org;
     pub use super::org_parent::Entity as OrgParent;
     pub use super::primary_evaluation::Entity as PrimaryEvaluation;
+    pub use super::primary_nomination::Entity as PrimaryNomination;
     pub use super::record_change::Entity as RecordChange;
     pub use super::result::Entity as AssessmentResult;
     pub use super::school_year::Entity as SchoolYear;

@@ -28,6 +28,7 @@ mod m20261202_000014_primary_book;
 mod m20261202_000015_conduct_requests;
 mod m20261202_000016_partial_exemption;
 mod m20261205_000017_attendance_requests;
+mod m20261205_000018_primary_nomination;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_conduct_requests::Migration),
             Box::new(m20261202_000016_partial_exemption::Migration),
             Box::new(m20261205_000017_attendance_requests::Migration),
+            Box::new(m20261205_000018_primary_nomination::Migration),
         ]
     }
 }

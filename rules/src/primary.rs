@@ -28,6 +28,17 @@ pub enum Rating {
     Tot,
 }
 
+impl Rating {
+    /// The rating's name in the book.
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            Self::CanCoGang => "Cần cố gắng",
+            Self::Dat => "Đạt",
+            Self::Tot => "Tốt",
+        }
+    }
+}
+
 /// The five qualities (phẩm chất).
 pub const QUALITIES: [&str; 5] = ["Yêu nước", "Nhân ái", "Chăm chỉ", "Trung thực", "Trách nhiệm"];
 
@@ -146,7 +157,38 @@ pub enum Award {
     TieuBieu,
 }
 
-/// The award of a year with `result`, `nominated` when the class put the student forward.
+impl Award {
+    /// The award's name in the book.
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            Self::XuatSac => "Học sinh Xuất sắc",
+            Self::TieuBieu => "Học sinh Tiêu biểu",
+        }
+    }
+}
+
+/// Why the class nominates a student for Học sinh Tiêu biểu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ground {
+    /// An outstanding subject (môn học nổi bật).
+    OutstandingSubject,
+    /// Clear progress over the year (tiến bộ rõ rệt).
+    ClearProgress,
+}
+
+impl Ground {
+    /// The ground's name in the book.
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            Self::OutstandingSubject => "Môn học nổi bật",
+            Self::ClearProgress => "Tiến bộ rõ rệt",
+        }
+    }
+}
+
+/// The award of a year with `result`, `nominated` when a nomination of the class stands:
+/// Học sinh Xuất sắc for Hoàn thành xuất sắc (nominated or not); Học sinh Tiêu biểu for
+/// Hoàn thành tốt with the nomination; none otherwise.
 pub fn award(result: YearResult, nominated: bool) -> Option<Award> {
     match result {
         YearResult::HoanThanhXuatSac => Some(Award::XuatSac),
@@ -213,6 +255,17 @@ mod tests {
         assert_eq!(award(YearResult::HoanThanhTot, true), Some(Award::TieuBieu));
         assert_eq!(award(YearResult::HoanThanhTot, false), None, "Tiêu biểu needs the class's nomination");
         assert_eq!(award(YearResult::HoanThanh, true), None);
+    }
+
+    #[test]
+    fn tieu_bieu_goes_to_a_nominated_student_who_completed_the_year_well_and_no_one_else() {
+        assert_eq!(award(YearResult::HoanThanhTot, true), Some(Award::TieuBieu), "nominated, Hoàn thành tốt");
+        assert_eq!(award(YearResult::HoanThanh, true), None, "nominated, only Hoàn thành");
+        assert_eq!(award(YearResult::ChuaHoanThanh, true), None, "nominated, not completed");
+        assert_eq!(award(YearResult::HoanThanhXuatSac, true), Some(Award::XuatSac), "Xuất sắc, not Tiêu biểu");
+        assert_eq!(award(YearResult::HoanThanhTot, false), None, "Hoàn thành tốt without a nomination");
+        assert_eq!(Award::TieuBieu.vietnamese(), "Học sinh Tiêu biểu");
+        assert_eq!(Ground::ClearProgress.vietnamese(), "Tiến bộ rõ rệt");
     }
 
     #[test]

@@ -4,9 +4,12 @@
 
 use crate::auth::principal::active_on;
 use crate::error::ApiError;
-use chrono::NaiveDate;
-use entity::enrollment;
-use sea_orm::{ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{enrollment, record_change};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _,
+    QuerySelect as _,
+};
 use std::collections::BTreeSet;
 
 pub mod changes;
@@ -16,10 +19,54 @@ pub mod exemptions;
 pub mod leave;
 pub mod locks;
 pub mod movements;
+pub mod nomination;
 pub mod primary;
+pub mod primary_sheet;
 pub mod roll_call;
 pub mod scores;
 pub mod summary;
+pub mod table;
+
+/// A staff member's change to one student's record, made without a lock, as the books'
+/// history (`record_change`) keeps it.
+pub(crate) struct StaffChange {
+    /// The kind of record changed, e.g. `primary_rating`.
+    pub kind: &'static str,
+    pub school: i64,
+    pub student: i64,
+    /// The changed row of that kind's table.
+    pub record: i64,
+    pub section: Option<i64>,
+    pub class: Option<i64>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub by: i64,
+    pub at: DateTime<Utc>,
+}
+
+impl StaffChange {
+    /// Keeps the change in the history.
+    pub(crate) async fn keep(self, txn: &impl ConnectionTrait) -> Result<(), DbErr> {
+        let change = record_change::ActiveModel {
+            school_id: Set(self.school),
+            student_id: Set(self.student),
+            kind: Set(self.kind.to_owned()),
+            record_id: Set(self.record),
+            section_id: Set(self.section),
+            class_id: Set(self.class),
+            old_value: Set(self.old_value),
+            new_value: Set(self.new_value),
+            reason: Set(None),
+            changed_by_kind: Set("staff".to_owned()),
+            changed_by_id: Set(self.by),
+            changed_at: Set(self.at),
+            approved_by_id: Set(None),
+            ..Default::default()
+        };
+        record_change::Entity::insert(change).exec(txn).await?;
+        Ok(())
+    }
+}
 
 /// The students enrolled in `class` on `date` — of `among` only, when given.
 pub(crate) async fn enrolled(

@@ -15,7 +15,7 @@ use emis_authz::{Action, Kind};
 use emis_rules::RuleSet;
 use emis_rules::primary::{self as rules, Checkpoint, Rating, SubjectLevel, TestedSubject, YearRecord};
 use entity::{
-    homeroom_class, primary_evaluation as evaluation, record_change, school_year, section, semester, subject,
+    homeroom_class, primary_evaluation as evaluation, primary_nomination, school_year, section, semester, subject,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, QueryFilter as _};
@@ -83,6 +83,11 @@ fn tested(code: &str) -> Option<TestedSubject> {
     })
 }
 
+/// Whether the subject `code` has a periodic test at `checkpoint` in `grade`.
+pub fn has_test(code: &str, grade: u8, checkpoint: Checkpoint) -> bool {
+    tested(code).is_some_and(|tested| rules::has_periodic_test(tested, grade, checkpoint))
+}
+
 fn subject_level(code: &str) -> Option<SubjectLevel> {
     Some(match code {
         "T" => SubjectLevel::T,
@@ -90,6 +95,11 @@ fn subject_level(code: &str) -> Option<SubjectLevel> {
         "C" => SubjectLevel::C,
         _ => return None,
     })
+}
+
+/// A rating's code as the book writes it: Tốt, Đạt, Cần cố gắng.
+pub fn rating_name(code: &str) -> Option<&'static str> {
+    rating(code).map(Rating::vietnamese)
 }
 
 fn rating(code: &str) -> Option<Rating> {
@@ -124,6 +134,12 @@ pub struct Entry {
 /// The class of a primary book, refusing classes the Circular 27 rule set does not cover.
 async fn primary_class(db: &DatabaseConnection, class: i64) -> Result<(homeroom_class::Model, u8), ApiError> {
     let class = homeroom_class::Entity::find_by_id(class).one(db).await?.ok_or(ApiError::NotPermitted)?;
+    let grade = primary_rules(db, &class).await?;
+    Ok((class, grade))
+}
+
+/// The grade of `class`, refusing classes the Circular 27 rule set does not cover.
+pub(super) async fn primary_rules(db: &DatabaseConnection, class: &homeroom_class::Model) -> Result<u8, ApiError> {
     let year = school_year::Entity::find_by_id(class.school_year_id).one(db).await?.ok_or(ApiError::Internal)?;
     let grade = u8::try_from(class.grade_level).unwrap_or(0);
     if RuleSet::for_class(year.starts_on.year(), grade) != Some(RuleSet::Circular27) {
@@ -132,11 +148,15 @@ async fn primary_class(db: &DatabaseConnection, class: i64) -> Result<(homeroom_
             "this book is for primary classes (Circular 27)",
         ));
     }
-    Ok((class, grade))
+    Ok(grade)
 }
 
 /// The semester a checkpoint falls in, for locks.
-async fn semester_of(db: &DatabaseConnection, year: i64, checkpoint: Checkpoint) -> Result<Option<i64>, ApiError> {
+pub(super) async fn semester_of(
+    db: &DatabaseConnection,
+    year: i64,
+    checkpoint: Checkpoint,
+) -> Result<Option<i64>, ApiError> {
     let number = if checkpoint <= Checkpoint::EndSemesterOne { 1 } else { 2 };
     Ok(semester::Entity::find()
         .filter(semester::Column::SchoolYearId.eq(year))
@@ -196,10 +216,7 @@ pub async fn record(
         Some(section) => subject::Entity::find_by_id(section.subject_id).one(db).await?,
         None => None,
     };
-    let test_expected = subject
-        .as_ref()
-        .and_then(|subject| tested(&subject.code))
-        .is_some_and(|subject| rules::has_periodic_test(subject, grade, checkpoint));
+    let test_expected = subject.as_ref().is_some_and(|subject| has_test(&subject.code, grade, checkpoint));
     let named: Vec<i64> = entries.iter().map(|entry| entry.student).collect();
     let students = super::enrolled(db, class.id, access.principal().today, Some(&named)).await?;
     let items: Vec<String> = entries
@@ -281,23 +298,19 @@ pub async fn record(
                 }
             }
         };
-        let change = record_change::ActiveModel {
-            school_id: Set(class.school_id),
-            student_id: Set(entry.student),
-            kind: Set(if section.is_some() { "primary_subject" } else { "primary_rating" }.to_owned()),
-            record_id: Set(record_id),
-            section_id: Set(section.as_ref().map(|section| section.id)),
-            class_id: Set(Some(class.id)),
-            old_value: Set(old.map(|old| shown(code, &old.item, &old.level, old.test_score, old.comment.as_deref()))),
-            new_value: Set(Some(shown(code, item, &entry.level, entry.test_score, comment))),
-            reason: Set(None),
-            changed_by_kind: Set("staff".to_owned()),
-            changed_by_id: Set(teacher),
-            changed_at: Set(now),
-            approved_by_id: Set(None),
-            ..Default::default()
+        let change = super::StaffChange {
+            kind: if section.is_some() { "primary_subject" } else { "primary_rating" },
+            school: class.school_id,
+            student: entry.student,
+            record: record_id,
+            section: section.as_ref().map(|section| section.id),
+            class: Some(class.id),
+            old_value: old.map(|old| shown(code, &old.item, &old.level, old.test_score, old.comment.as_deref())),
+            new_value: Some(shown(code, item, &entry.level, entry.test_score, comment)),
+            by: teacher,
+            at: now,
         };
-        record_change::Entity::insert(change).exec(&txn).await?;
+        change.keep(&txn).await?;
         changed += 1;
     }
     if !conflicts.is_empty() {
@@ -381,6 +394,7 @@ fn check(
 /// A class's book at one checkpoint.
 #[derive(Debug)]
 pub struct Book {
+    pub class: homeroom_class::Model,
     pub checkpoint: Checkpoint,
     pub grade: u8,
     /// The class's subjects, in report order, with their sections.
@@ -398,11 +412,16 @@ pub struct Line {
     pub areas: Vec<Option<evaluation::Model>>,
     /// At the end of the year, once every item is rated and every test taken.
     pub year: Option<rules::YearResult>,
+    /// At the end of the year: the class's standing nomination for Học sinh Tiêu biểu, if
+    /// the caller may read it.
+    pub nomination: Option<primary_nomination::Model>,
+    /// At the end of the year: the award of the year result (and the nomination).
+    pub award: Option<rules::Award>,
 }
 
 /// The book of class `class` at `checkpoint` for the students of the class the caller may
 /// see (all of them, or only `only`), each item through its kind's privacy condition; `None`
-/// when the class does not exist or the caller may read none of it.
+/// when the class does not exist or the caller may not read it (never told apart).
 pub async fn book(
     db: &DatabaseConnection,
     access: &Access,
@@ -410,11 +429,12 @@ pub async fn book(
     checkpoint: Checkpoint,
     only: Option<i64>,
 ) -> Result<Option<Book>, ApiError> {
-    let (class, grade) = match primary_class(db, class).await {
-        // No such class: nothing to show, as for one the caller may not read.
-        Err(ApiError::NotPermitted) => return Ok(None),
-        found => found?,
-    };
+    let Some(class) = homeroom_class::Entity::find_by_id(class).one(db).await? else { return Ok(None) };
+    let seen = Target::Class { class: class.id, school: class.school_id };
+    if !access.permits(Kind::Class, Action::Read, seen).await? {
+        return Ok(None);
+    }
+    let grade = primary_rules(db, &class).await?;
     let mut students = crate::graphql::school::roster_rows(db, access, class.id).await?;
     if let Some(only) = only {
         students.retain(|student| student.id == only);
@@ -448,6 +468,12 @@ pub async fn book(
             crate::privacy::inconsistency(kind);
         }
     }
+    let mut nominations = if checkpoint == Checkpoint::EndOfYear {
+        let ids: Vec<i64> = students.iter().map(|student| student.id).collect();
+        super::nomination::standing(db, access, &class, &ids).await?
+    } else {
+        HashMap::new()
+    };
     let lines = students
         .into_iter()
         .map(|student| {
@@ -459,10 +485,12 @@ pub async fn book(
                 .then(|| year_record(grade, &ordered, &subjects, &areas))
                 .flatten()
                 .map(|record| rules::year_result(&record));
-            Line { student, subjects, areas, year }
+            let nomination = nominations.remove(&student.id);
+            let award = year.and_then(|year| rules::award(year, nomination.is_some()));
+            Line { student, subjects, areas, year, nomination, award }
         })
         .collect();
-    Ok(Some(Book { checkpoint, grade, subjects: ordered, lines }))
+    Ok(Some(Book { class, checkpoint, grade, subjects: ordered, lines }))
 }
 
 /// What the year result is worked out from, once every subject and area is rated and every
@@ -477,9 +505,7 @@ fn year_record(
     for ((_, subject), mark) in subjects.iter().zip(marks) {
         let mark = mark.as_ref()?;
         record.subjects.push(subject_level(&mark.level)?);
-        let tested =
-            tested(&subject.code).is_some_and(|tested| rules::has_periodic_test(tested, grade, Checkpoint::EndOfYear));
-        if tested {
+        if has_test(&subject.code, grade, Checkpoint::EndOfYear) {
             record.tests.push(u8::try_from(mark.test_score?).ok()?);
         }
     }

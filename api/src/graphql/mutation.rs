@@ -265,6 +265,44 @@ impl MutationRoot {
         let class = super::ids::decode_as("Class", &class_id).ok_or(ApiError::NotPermitted)?;
         super::primary::record(ctx, crate::books::primary::Scope::Class(class), &checkpoint, entries).await
     }
+    /// The homeroom teacher of a primary class nominates a student of the class for Học sinh
+    /// Tiêu biểu in the school year (end of year): on the `ground` of an outstanding subject
+    /// (`subject`, naming `subjectId`) or of clear progress (`progress`), with a short
+    /// `note`; called again it changes the standing nomination. At the `version` read (null
+    /// when none stands; `CONFLICT` otherwise); refused as `LOCKED` while the second
+    /// semester is locked. The award follows only a Hoàn thành tốt year result.
+    #[allow(clippy::too_many_arguments)]
+    async fn nominate_primary_student(
+        &self,
+        ctx: &Context<'_>,
+        class_id: ID,
+        student_id: ID,
+        ground: String,
+        subject_id: Option<ID>,
+        note: Option<String>,
+        version: Option<i32>,
+    ) -> ApiResult<super::primary::PrimaryNomination> {
+        let input = super::primary::NominationInput {
+            class_id: &class_id,
+            student_id: &student_id,
+            ground: &ground,
+            subject_id: subject_id.as_ref(),
+            note,
+            version,
+        };
+        super::primary::nominate(ctx, input).await
+    }
+    /// The homeroom teacher withdraws the class's standing nomination of a student for Học
+    /// sinh Tiêu biểu, read at `version`; kept in the history like any change.
+    async fn withdraw_primary_nomination(
+        &self,
+        ctx: &Context<'_>,
+        class_id: ID,
+        student_id: ID,
+        version: i32,
+    ) -> ApiResult<bool> {
+        super::primary::withdraw(ctx, &class_id, &student_id, version).await
+    }
     /// Marks the caller's notifications read; returns how many were unread.
     async fn mark_notifications_read(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<i32> {
         super::notifications::mark_read(ctx, &ids).await

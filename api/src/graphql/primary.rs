@@ -1,17 +1,23 @@
 //! The primary summary book on the API: `recordPrimarySubject` (a subject teacher's levels
 //! and test scores), `recordPrimaryRatings` (the homeroom teacher's qualities and
-//! competencies) and `Class.primaryBook` / `Student.primaryBook`, read through the privacy
-//! layer item by item ([`crate::books::primary`]).
+//! competencies), `nominatePrimaryStudent` / `withdrawPrimaryNomination` (the class's
+//! nomination for Học sinh Tiêu biểu) and `Class.primaryBook` / `Student.primaryBook`, read
+//! through the privacy layer item by item ([`crate::books::primary`]) and noted in the
+//! disclosure log.
 
 use super::context::{signed_in, state};
 use super::ids;
+use crate::books::nomination::{self, Nomination, parse_ground};
 use crate::books::primary::{self, Book, Entry, Scope, area_name, checkpoint_code, parse_checkpoint};
+use crate::disclosure::Disclosures;
 use crate::error::{ApiError, ApiResult};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::Utc;
-use emis_rules::primary::{award, completes_grade, completes_primary};
-use entity::{enrollment, primary_evaluation};
+use chrono::{DateTime, Utc};
+use emis_authz::Kind;
+use emis_rules::primary::{completes_grade, completes_primary};
+use entity::{enrollment, primary_evaluation, primary_nomination};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use std::sync::Arc;
 
 /// One student's entry at a checkpoint.
 #[derive(InputObject)]
@@ -69,8 +75,41 @@ pub struct PrimaryLine {
     pub completes_grade: Option<bool>,
     /// Grade 5: Hoàn thành chương trình tiểu học.
     pub completes_primary: Option<bool>,
-    /// Học sinh Xuất sắc (Học sinh Tiêu biểu is the class's nomination, not computed).
+    /// At the end of the year, the class's standing nomination for Học sinh Tiêu biểu.
+    pub nomination: Option<PrimaryNomination>,
+    /// At the end of the year: Học sinh Xuất sắc (Hoàn thành xuất sắc) | Học sinh Tiêu biểu
+    /// (Hoàn thành tốt and nominated by the class).
     pub award: Option<String>,
+}
+
+/// The class's nomination of a student for Học sinh Tiêu biểu in a school year.
+#[derive(SimpleObject)]
+pub struct PrimaryNomination {
+    pub student_id: ID,
+    /// subject (an outstanding subject) | progress (clear progress)
+    pub ground: String,
+    /// Môn học nổi bật | Tiến bộ rõ rệt
+    pub ground_name: String,
+    /// The outstanding subject, for the ground `subject`.
+    pub subject_id: Option<ID>,
+    pub note: Option<String>,
+    pub version: i32,
+    /// When it was made or last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<primary_nomination::Model> for PrimaryNomination {
+    fn from(row: primary_nomination::Model) -> Self {
+        Self {
+            student_id: ids::encode("Student", row.student_id),
+            ground_name: parse_ground(&row.ground).map(|ground| ground.vietnamese().to_owned()).unwrap_or_default(),
+            ground: row.ground,
+            subject_id: row.subject_id.map(|subject| ids::encode("Subject", subject)),
+            note: row.note,
+            version: row.version,
+            updated_at: row.updated_at,
+        }
+    }
 }
 
 /// A primary class's summary book at a checkpoint.
@@ -103,7 +142,8 @@ impl PrimaryBook {
                 year_result: line.year.map(|result| result.vietnamese().to_owned()),
                 completes_grade: line.year.map(completes_grade),
                 completes_primary: line.year.map(|result| completes_primary(grade, result)),
-                award: line.year.and_then(|result| award(result, false)).map(|_| "Học sinh Xuất sắc".to_owned()),
+                nomination: line.nomination.clone().map(PrimaryNomination::from),
+                award: line.award.map(|award| award.vietnamese().to_owned()),
             })
             .collect()
     }
@@ -113,8 +153,7 @@ fn entries(input: Vec<PrimaryEntryInput>) -> ApiResult<Vec<Entry>> {
     input
         .into_iter()
         .map(|entry| {
-            let student = ids::decode_as("Student", &entry.student_id)
-                .ok_or_else(|| ApiError::bad_input("không phải mã học sinh", "not a student id"))?;
+            let student = student_id(&entry.student_id)?;
             let test_score = entry.test_score.map(|score| i16::try_from(score).unwrap_or(i16::MAX));
             Ok(Entry {
                 student,
@@ -144,7 +183,7 @@ pub async fn record(
 }
 
 /// The book of `class` at `checkpoint`, as far as the caller may read it (of `only`, when
-/// given).
+/// given); what it shows is noted as disclosed.
 pub async fn book(
     ctx: &Context<'_>,
     class: i64,
@@ -153,7 +192,72 @@ pub async fn book(
 ) -> ApiResult<Option<PrimaryBook>> {
     let access = signed_in(ctx)?;
     let checkpoint = parse_checkpoint(checkpoint)?;
-    Ok(primary::book(&state(ctx)?.db, access, class, checkpoint, only).await?.map(PrimaryBook))
+    let Some(book) = primary::book(&state(ctx)?.db, access, class, checkpoint, only).await? else { return Ok(None) };
+    if let Ok(disclosures) = ctx.data::<Arc<Disclosures>>() {
+        note_shown(disclosures, access.principal(), &book);
+    }
+    Ok(Some(PrimaryBook(book)))
+}
+
+/// Notes, per student of `book`, the kinds of its items shown to `principal`: `result` for
+/// subject levels and test scores, `conduct` for qualities, competencies and the nomination.
+pub fn note_shown(disclosures: &Disclosures, principal: &crate::auth::Principal, book: &Book) {
+    for line in &book.lines {
+        let (student, school) = (line.student.id, line.student.school_id);
+        if line.subjects.iter().any(Option::is_some) {
+            disclosures.note(principal, student, school, Kind::Result.as_str());
+        }
+        if line.areas.iter().any(Option::is_some) || line.nomination.is_some() {
+            disclosures.note(principal, student, school, Kind::Conduct.as_str());
+        }
+    }
+}
+
+/// What `nominatePrimaryStudent` names.
+pub struct NominationInput<'a> {
+    pub class_id: &'a ID,
+    pub student_id: &'a ID,
+    pub ground: &'a str,
+    pub subject_id: Option<&'a ID>,
+    pub note: Option<String>,
+    pub version: Option<i32>,
+}
+
+/// Nominates a student of a primary class for Học sinh Tiêu biểu, or changes the standing
+/// nomination.
+pub async fn nominate(ctx: &Context<'_>, input: NominationInput<'_>) -> ApiResult<PrimaryNomination> {
+    let access = signed_in(ctx)?;
+    let class = ids::decode_as("Class", input.class_id).ok_or(ApiError::NotPermitted)?;
+    let student = student_id(input.student_id)?;
+    let subject = match input.subject_id {
+        Some(id) => Some(
+            ids::decode_as("Subject", id)
+                .ok_or_else(|| ApiError::bad_input("không phải mã môn học", "not a subject id"))?,
+        ),
+        None => None,
+    };
+    let entry = Nomination {
+        student,
+        ground: parse_ground(input.ground)?,
+        subject,
+        note: input.note,
+        expected_version: input.version,
+    };
+    let row = nomination::nominate(&state(ctx)?.db, access, class, &entry, Utc::now()).await?;
+    Ok(PrimaryNomination::from(row))
+}
+
+/// Withdraws the class's standing nomination of a student, read at `version`.
+pub async fn withdraw(ctx: &Context<'_>, class_id: &ID, student_id: &ID, version: i32) -> ApiResult<bool> {
+    let access = signed_in(ctx)?;
+    let class = ids::decode_as("Class", class_id).ok_or(ApiError::NotPermitted)?;
+    let student = self::student_id(student_id)?;
+    nomination::withdraw(&state(ctx)?.db, access, class, student, version, Utc::now()).await?;
+    Ok(true)
+}
+
+fn student_id(id: &ID) -> ApiResult<i64> {
+    ids::decode_as("Student", id).ok_or_else(|| ApiError::bad_input("không phải mã học sinh", "not a student id"))
 }
 
 /// The student's line in the book of their class today at `checkpoint`.

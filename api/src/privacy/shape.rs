@@ -66,7 +66,8 @@ pub mod shapes {
     use super::{Shape, col};
     use entity::{
         attendance, change_request, conduct, enrollment, exemption, guardian, guardianship, homeroom_class,
-        leave_request, notification, org, primary_evaluation, record_change, result, section, staff, student, transfer,
+        leave_request, notification, org, primary_evaluation, primary_nomination, record_change, result, section,
+        staff, student, transfer,
     };
 
     pub fn student() -> Shape {
@@ -174,6 +175,17 @@ pub mod shapes {
             school: col(primary_evaluation::Entity, primary_evaluation::Column::SchoolId),
             section: None,
             class: Some(col(primary_evaluation::Entity, primary_evaluation::Column::ClassId)),
+        }
+    }
+
+    /// The class's nomination for Học sinh Tiêu biểu in the primary summary book, kept like
+    /// conduct and judged on the class that nominated.
+    pub fn primary_nomination() -> Shape {
+        Shape::Personal {
+            student: col(primary_nomination::Entity, primary_nomination::Column::StudentId),
+            school: col(primary_nomination::Entity, primary_nomination::Column::SchoolId),
+            section: None,
+            class: Some(col(primary_nomination::Entity, primary_nomination::Column::ClassId)),
         }
     }
 

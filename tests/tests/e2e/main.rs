@@ -13,6 +13,7 @@ mod movements;
 mod oneroster;
 mod policy_reload;
 mod primary_book;
+mod primary_nomination;
 mod roles;
 mod roll_call;
 mod schema;

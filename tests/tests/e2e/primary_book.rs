@@ -39,23 +39,32 @@ const AREAS: [&str; 15] = [
 ];
 
 /// A section of the primary class, its subject's code and its teacher's username.
-struct Taught {
-    id: String,
-    code: String,
-    teacher: String,
+pub(super) struct Taught {
+    pub id: String,
+    pub code: String,
+    pub teacher: String,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_primary_book_is_rated_by_its_teachers_and_works_out_the_year_result() {
-    let app = TestApp::spawn().await.unwrap();
+/// The seed's grade-1 class: its row and id, its students today (by id) and its sections.
+pub(super) struct PrimaryClass {
+    pub row: homeroom_class::Model,
+    pub id: String,
+    pub students: Vec<String>,
+    pub taught: Vec<Taught>,
+}
+
+/// Whether the subject `code` has a periodic test at the end of grade 1.
+pub(super) fn tested(code: &str) -> bool {
+    matches!(code, "tieng_viet" | "toan" | "tieng_anh")
+}
+
+pub(super) async fn primary_class(app: &TestApp) -> PrimaryClass {
     let db = &app.state.db;
-    let class =
+    let row =
         homeroom_class::Entity::find().filter(homeroom_class::Column::GradeLevel.eq(1)).one(db).await.unwrap().unwrap();
-    let class_id = encode("Class", class.id).0;
-    let homeroom = app.sign_in(&homeroom_teacher_of(&app, class.id).await).await.unwrap();
     let today = emis::clock::today();
     let mut students: Vec<i64> = enrollment::Entity::find()
-        .filter(enrollment::Column::ClassId.eq(class.id))
+        .filter(enrollment::Column::ClassId.eq(row.id))
         .all(db)
         .await
         .unwrap()
@@ -64,20 +73,62 @@ async fn the_primary_book_is_rated_by_its_teachers_and_works_out_the_year_result
         .map(|e| e.student_id)
         .collect();
     students.sort();
-    let (first, second) = (encode("Student", students[0]).0, encode("Student", students[1]).0);
     let mut taught = Vec::new();
-    for row in section::Entity::find().filter(section::Column::ClassId.eq(class.id)).all(db).await.unwrap() {
-        let code = subject::Entity::find_by_id(row.subject_id).one(db).await.unwrap().unwrap().code;
+    for section in section::Entity::find().filter(section::Column::ClassId.eq(row.id)).all(db).await.unwrap() {
+        let code = subject::Entity::find_by_id(section.subject_id).one(db).await.unwrap().unwrap().code;
         let assignment = teaching_assignment::Entity::find()
-            .filter(teaching_assignment::Column::SectionId.eq(row.id))
+            .filter(teaching_assignment::Column::SectionId.eq(section.id))
             .one(db)
             .await
             .unwrap()
             .unwrap();
         let teacher = staff::Entity::find_by_id(assignment.staff_id).one(db).await.unwrap().unwrap().username.unwrap();
-        taught.push(Taught { id: encode("Section", row.id).0, code, teacher });
+        taught.push(Taught { id: encode("Section", section.id).0, code, teacher });
     }
-    let tested = |code: &str| matches!(code, "tieng_viet" | "toan" | "tieng_anh");
+    let students = students.into_iter().map(|id| encode("Student", id).0).collect();
+    PrimaryClass { id: encode("Class", row.id).0, row, students, taught }
+}
+
+/// Every quality and competency of `student` rated Tốt, the last one `last`.
+pub(super) fn ratings(student: &str, last: &str) -> Vec<Value> {
+    AREAS
+        .iter()
+        .enumerate()
+        .map(|(i, area)| json!({ "studentId": student, "area": area, "level": if i == 14 { last } else { "tot" } }))
+        .collect()
+}
+
+/// Rates the year of each `(student, test score, last rating)`: every subject T with that
+/// score in every end-of-year test, every quality and competency Tốt but the last one.
+pub(super) async fn rate_year(app: &TestApp, class: &PrimaryClass, plan: &[(&str, i64, &str)]) {
+    for section in &class.taught {
+        let token = app.sign_in(&section.teacher).await.unwrap();
+        let entries: Vec<Value> = plan
+            .iter()
+            .map(|(student, score, _)| {
+                let score = if tested(&section.code) { json!(score) } else { Value::Null };
+                json!({ "studentId": student, "level": "T", "testScore": score })
+            })
+            .collect();
+        let changed =
+            app.data(Some(&token), SUBJECT, json!({ "s": section.id, "c": "end_year", "e": entries })).await.unwrap();
+        assert_eq!(changed["recordPrimarySubject"], plan.len());
+    }
+    let homeroom = app.sign_in(&homeroom_teacher_of(app, class.row.id).await).await.unwrap();
+    let entries: Vec<Value> = plan.iter().flat_map(|(student, _, last)| ratings(student, last)).collect();
+    let changed =
+        app.data(Some(&homeroom), RATINGS, json!({ "k": class.id, "c": "end_year", "e": entries })).await.unwrap();
+    assert_eq!(changed["recordPrimaryRatings"], 15 * plan.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_primary_book_is_rated_by_its_teachers_and_works_out_the_year_result() {
+    let app = TestApp::spawn().await.unwrap();
+    let db = &app.state.db;
+    let primary = primary_class(&app).await;
+    let (class, class_id, taught) = (&primary.row, primary.id.clone(), &primary.taught);
+    let homeroom = app.sign_in(&homeroom_teacher_of(&app, class.id).await).await.unwrap();
+    let (first, second) = (primary.students[0].clone(), primary.students[1].clone());
     let entry = |student: &str, code: &str| json!({ "studentId": student, "level": "T", "testScore": if tested(code) { json!(10) } else { Value::Null } });
 
     // Wrong entries name the student and field, and nothing is written.
@@ -122,13 +173,6 @@ async fn the_primary_book_is_rated_by_its_teachers_and_works_out_the_year_result
             .unwrap();
         assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
     }
-    let ratings = |student: &str, last: &str| -> Value {
-        AREAS
-            .iter()
-            .enumerate()
-            .map(|(i, area)| json!({ "studentId": student, "area": area, "level": if i == 14 { last } else { "tot" } }))
-            .collect()
-    };
     let homeroom_name = homeroom_teacher_of(&app, class.id).await;
     let mut raters = vec![guardian.clone()];
     if let Some(other) = taught.iter().find(|t| t.teacher != homeroom_name) {
@@ -142,18 +186,7 @@ async fn the_primary_book_is_rated_by_its_teachers_and_works_out_the_year_result
 
     // The teachers rate: every subject T with full marks; the first student Tốt everywhere,
     // the second Đạt in one competency.
-    for section in &taught {
-        let token = app.sign_in(&section.teacher).await.unwrap();
-        let entries = json!([entry(&first, &section.code), entry(&second, &section.code)]);
-        let changed =
-            app.data(Some(&token), SUBJECT, json!({ "s": section.id, "c": "end_year", "e": entries })).await.unwrap();
-        assert_eq!(changed["recordPrimarySubject"], 2);
-    }
-    let mut both = ratings(&first, "tot").as_array().unwrap().clone();
-    both.extend(ratings(&second, "dat").as_array().unwrap().iter().cloned());
-    let changed =
-        app.data(Some(&homeroom), RATINGS, json!({ "k": class_id, "c": "end_year", "e": both })).await.unwrap();
-    assert_eq!(changed["recordPrimaryRatings"], 30);
+    rate_year(&app, &primary, &[(&first, 10, "tot"), (&second, 10, "dat")]).await;
     let stale = app
         .graphql(Some(&homeroom), RATINGS, json!({ "k": class_id, "c": "end_year", "e": ratings(&first, "dat") }))
         .await

@@ -1,21 +1,13 @@
 //! The class summary as a table — headers in Vietnamese and English, one row per student —
-//! and that table written as CSV (UTF-8 with a byte-order mark, so spreadsheet software
-//! reads the diacritics) or as an XLSX workbook, scores as numbers with one decimal.
+//! and that table written as CSV or XLSX by [`crate::books::table`], scores as numbers with
+//! one decimal.
 
 use super::{Period, Summary};
+use crate::books::table::{Cell, Sheet};
 use emis_rules::secondary::{Award, Level, SubjectResult};
 
-/// One cell of the table.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
-    Text(String),
-    /// A score or a count.
-    Number(f64),
-    Empty,
-}
-
 /// The summary as a header row and one row per student.
-pub fn table(summary: &Summary) -> (Vec<String>, Vec<Vec<Cell>>) {
+pub fn sheet(summary: &Summary) -> Sheet {
     let year = summary.period == Period::Year;
     let mut header = vec!["STT / No.".to_owned(), "Họ và tên / Full name".to_owned()];
     header.extend(summary.subjects.iter().map(|subject| subject.name.clone()));
@@ -59,7 +51,7 @@ pub fn table(summary: &Summary) -> (Vec<String>, Vec<Vec<Cell>>) {
             row
         })
         .collect();
-    (header, rows)
+    Sheet { header, rows }
 }
 
 fn level(level: Option<Level>) -> Cell {
@@ -81,55 +73,4 @@ fn promotion(line: &super::sheet::Line) -> Cell {
         "Rèn luyện hè"
     };
     Cell::Text(text.to_owned())
-}
-
-/// The table as CSV, UTF-8 with a byte-order mark.
-pub fn csv(summary: &Summary) -> anyhow::Result<Vec<u8>> {
-    let (header, rows) = table(summary);
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(&header)?;
-    for row in rows {
-        writer.write_record(row.iter().map(|cell| match cell {
-            Cell::Text(text) => text.clone(),
-            Cell::Number(number) if number.fract() == 0.0 => format!("{number:.0}"),
-            Cell::Number(number) => format!("{number:.1}"),
-            Cell::Empty => String::new(),
-        }))?;
-    }
-    Ok(writer.into_inner()?)
-}
-
-/// The table as an XLSX workbook with one sheet named after the class.
-pub fn xlsx(summary: &Summary) -> anyhow::Result<Vec<u8>> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let (header, rows) = table(summary);
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_name(&summary.class.name))?;
-    let bold = Format::new().set_bold();
-    let tenths = Format::new().set_num_format("0.0");
-    for (col, title) in header.iter().enumerate() {
-        sheet.write_string_with_format(0, u16::try_from(col)?, title, &bold)?;
-    }
-    for (index, row) in rows.iter().enumerate() {
-        let at = u32::try_from(index + 1)?;
-        for (col, cell) in row.iter().enumerate() {
-            let col = u16::try_from(col)?;
-            match cell {
-                Cell::Text(text) => sheet.write_string(at, col, text)?,
-                Cell::Number(number) if number.fract() == 0.0 => sheet.write_number(at, col, *number)?,
-                Cell::Number(number) => sheet.write_number_with_format(at, col, *number, &tenths)?,
-                Cell::Empty => sheet,
-            };
-        }
-    }
-    sheet.set_column_width(1, 28)?;
-    sheet.set_freeze_panes(1, 2)?;
-    Ok(workbook.save_to_buffer()?)
-}
-
-/// A worksheet name from a class name: at most 31 characters, none of `[]:*?/\`.
-fn sheet_name(class: &str) -> String {
-    let name: String = class.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
-    if name.is_empty() { "Lop".to_owned() } else { name }
 }

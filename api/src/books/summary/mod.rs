@@ -3,8 +3,8 @@
 //! every student's subject results, learning result, conduct, absences and, for the year,
 //! promotion and awards — computed by the rule set of the class's year and grade, never
 //! typed in. The sheet is read in a fixed number of statements, each restricted by the
-//! privacy layer for its kind of record, whatever the class's size; [`export`] writes it as
-//! CSV or XLSX.
+//! privacy layer for its kind of record, whatever the class's size; [`export`] lays it out
+//! as a sheet for CSV or XLSX.
 
 pub mod export;
 pub mod sheet;
