@@ -12,7 +12,7 @@ use crate::graphql::ids;
 use crate::privacy::{Access, Target};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
-use entity::{ConductLevel, change_request, conduct, homeroom_class, record_change};
+use entity::{ConductLevel, change_request, conduct, homeroom_class};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait as _,
@@ -219,23 +219,17 @@ pub async fn apply(
             }
         }
     };
-    let change = record_change::ActiveModel {
-        school_id: Set(class.school_id),
-        student_id: Set(student),
-        kind: Set(KIND.to_owned()),
-        record_id: Set(record_id),
-        section_id: Set(None),
-        class_id: Set(Some(class.id)),
-        old_value: Set(old.map(|old| shown(&old.level, old.comment.as_deref()))),
-        new_value: Set(Some(shown(level.as_str(), comment))),
-        reason: Set(provenance.reason.clone()),
-        changed_by_kind: Set("staff".to_owned()),
-        changed_by_id: Set(teacher),
-        changed_at: Set(provenance.now),
-        approved_by_id: Set(provenance.approved_by),
-        ..Default::default()
+    let change = super::Change {
+        kind: KIND,
+        school: class.school_id,
+        student,
+        record: record_id,
+        section: None,
+        class: Some(class.id),
+        old_value: old.map(|old| shown(&old.level, old.comment.as_deref())),
+        new_value: Some(shown(level.as_str(), comment)),
     };
-    record_change::Entity::insert(change).exec(txn).await?;
+    change.keep(txn, provenance).await?;
     Ok(true)
 }
 

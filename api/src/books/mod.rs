@@ -4,7 +4,7 @@
 
 use crate::auth::principal::active_on;
 use crate::error::ApiError;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::{enrollment, record_change};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _,
@@ -27,10 +27,10 @@ pub mod scores;
 pub mod summary;
 pub mod table;
 
-/// A staff member's change to one student's record, made without a lock, as the books'
-/// history (`record_change`) keeps it.
-pub(crate) struct StaffChange {
-    /// The kind of record changed, e.g. `primary_rating`.
+/// A change to one student's record as the books' history (`record_change`) keeps it; who
+/// made it, on what authority and why come with its [`scores::Provenance`].
+pub(crate) struct Change {
+    /// The kind of record changed, e.g. `result`, `attendance`, `primary_rating`.
     pub kind: &'static str,
     pub school: i64,
     pub student: i64,
@@ -40,14 +40,12 @@ pub(crate) struct StaffChange {
     pub class: Option<i64>,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
-    pub by: i64,
-    pub at: DateTime<Utc>,
 }
 
-impl StaffChange {
-    /// Keeps the change in the history.
-    pub(crate) async fn keep(self, txn: &impl ConnectionTrait) -> Result<(), DbErr> {
-        let change = record_change::ActiveModel {
+impl Change {
+    /// The history row of this change.
+    pub(crate) fn row(self, provenance: &scores::Provenance) -> record_change::ActiveModel {
+        record_change::ActiveModel {
             school_id: Set(self.school),
             student_id: Set(self.student),
             kind: Set(self.kind.to_owned()),
@@ -56,14 +54,18 @@ impl StaffChange {
             class_id: Set(self.class),
             old_value: Set(self.old_value),
             new_value: Set(self.new_value),
-            reason: Set(None),
-            changed_by_kind: Set("staff".to_owned()),
-            changed_by_id: Set(self.by),
-            changed_at: Set(self.at),
-            approved_by_id: Set(None),
+            reason: Set(provenance.reason.clone()),
+            changed_by_kind: Set(provenance.changed_by.kind().to_owned()),
+            changed_by_id: Set(provenance.changed_by.id()),
+            changed_at: Set(provenance.now),
+            approved_by_id: Set(provenance.approved_by),
             ..Default::default()
-        };
-        record_change::Entity::insert(change).exec(txn).await?;
+        }
+    }
+
+    /// Keeps the change in the history.
+    pub(crate) async fn keep(self, txn: &impl ConnectionTrait, provenance: &scores::Provenance) -> Result<(), DbErr> {
+        record_change::Entity::insert(self.row(provenance)).exec(txn).await?;
         Ok(())
     }
 }

@@ -8,6 +8,8 @@
 //! `conduct`.
 
 use super::primary::{primary_rules, semester_of};
+use super::scores::Provenance;
+use crate::auth::principal::Account;
 use crate::error::ApiError;
 use crate::graphql::ids;
 use crate::privacy::{Access, Target, shapes};
@@ -226,7 +228,7 @@ async fn history(
     new_value: String,
     (teacher, now): (i64, DateTime<Utc>),
 ) -> Result<(), ApiError> {
-    let change = super::StaffChange {
+    let change = super::Change {
         kind: "primary_nomination",
         school: row.school_id,
         student: row.student_id,
@@ -235,10 +237,9 @@ async fn history(
         class: Some(row.class_id),
         old_value,
         new_value: Some(new_value),
-        by: teacher,
-        at: now,
     };
-    Ok(change.keep(txn).await?)
+    let provenance = Provenance { changed_by: Account::Staff(teacher), approved_by: None, reason: None, now };
+    Ok(change.keep(txn, &provenance).await?)
 }
 
 /// A nomination as the books write it: `Môn học nổi bật: Toán — note`, `Tiến bộ rõ rệt`.

@@ -7,6 +7,8 @@
 //! privacy condition of its kind, and works out the year result, grade and programme
 //! completion and the award with the Circular 27 rule set.
 
+use super::scores::Provenance;
+use crate::auth::principal::Account;
 use crate::error::{ApiError, EntryProblem};
 use crate::graphql::ids;
 use crate::privacy::{Access, Target, shapes};
@@ -176,6 +178,7 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
     let teacher = super::locks::staff_account(access)?;
+    let provenance = Provenance { changed_by: Account::Staff(teacher), approved_by: None, reason: None, now };
     let (section, class_id) = match scope {
         Scope::Section(id) => {
             let section = section::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotPermitted)?;
@@ -298,7 +301,7 @@ pub async fn record(
                 }
             }
         };
-        let change = super::StaffChange {
+        let change = super::Change {
             kind: if section.is_some() { "primary_subject" } else { "primary_rating" },
             school: class.school_id,
             student: entry.student,
@@ -307,10 +310,8 @@ pub async fn record(
             class: Some(class.id),
             old_value: old.map(|old| shown(code, &old.item, &old.level, old.test_score, old.comment.as_deref())),
             new_value: Some(shown(code, item, &entry.level, entry.test_score, comment)),
-            by: teacher,
-            at: now,
         };
-        change.keep(&txn).await?;
+        change.keep(&txn, &provenance).await?;
         changed += 1;
     }
     if !conflicts.is_empty() {

@@ -19,7 +19,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
 use entity::{
     AccessStatus, AttendanceStatus, DaySession, attendance, change_request, guardianship, homeroom_class, notification,
-    record_change, semester,
+    semester,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -343,24 +343,17 @@ pub async fn keep_change(
     old_value: Option<String>,
     provenance: &Provenance,
 ) -> Result<(), DbErr> {
-    let change = record_change::ActiveModel {
-        school_id: Set(row.school_id),
-        student_id: Set(row.student_id),
-        kind: Set(KIND.to_owned()),
-        record_id: Set(row.id),
-        section_id: Set(None),
-        class_id: Set(Some(row.class_id)),
-        old_value: Set(old_value),
-        new_value: Set(Some(shown(row))),
-        reason: Set(provenance.reason.clone()),
-        changed_by_kind: Set(provenance.changed_by.kind().to_owned()),
-        changed_by_id: Set(provenance.changed_by.id()),
-        changed_at: Set(provenance.now),
-        approved_by_id: Set(provenance.approved_by),
-        ..Default::default()
+    let change = super::Change {
+        kind: KIND,
+        school: row.school_id,
+        student: row.student_id,
+        record: row.id,
+        section: None,
+        class: Some(row.class_id),
+        old_value,
+        new_value: Some(shown(row)),
     };
-    record_change::Entity::insert(change).exec(txn).await?;
-    Ok(())
+    change.keep(txn, provenance).await
 }
 
 /// A roll-call entry as the history shows it: `2026-11-30 morning: unexcused — note`.

@@ -320,22 +320,17 @@ fn change_row(
     mark: &Mark,
     provenance: &Provenance,
 ) -> record_change::ActiveModel {
-    record_change::ActiveModel {
-        school_id: Set(section.school_id),
-        student_id: Set(student),
-        kind: Set("result".to_owned()),
-        record_id: Set(record_id),
-        section_id: Set(Some(section.id)),
-        class_id: Set(Some(section.class_id)),
-        old_value: Set(old.map(|old| Mark::of(old).shown())),
-        new_value: Set(Some(mark.shown())),
-        reason: Set(provenance.reason.clone()),
-        changed_by_kind: Set(provenance.changed_by.kind().to_owned()),
-        changed_by_id: Set(provenance.changed_by.id()),
-        changed_at: Set(provenance.now),
-        approved_by_id: Set(provenance.approved_by),
-        ..Default::default()
+    super::Change {
+        kind: "result",
+        school: section.school_id,
+        student,
+        record: record_id,
+        section: Some(section.id),
+        class: Some(section.class_id),
+        old_value: old.map(|old| Mark::of(old).shown()),
+        new_value: Some(mark.shown()),
     }
+    .row(provenance)
 }
 
 /// Writes the new marks of stored results (locked by [`stored`]) in one statement: each
