@@ -29,6 +29,7 @@ mod m20261202_000015_conduct_requests;
 mod m20261202_000016_partial_exemption;
 mod m20261205_000017_attendance_requests;
 mod m20261205_000018_primary_nomination;
+mod m20261205_000019_enrollment_by_school;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_partial_exemption::Migration),
             Box::new(m20261205_000017_attendance_requests::Migration),
             Box::new(m20261205_000018_primary_nomination::Migration),
+            Box::new(m20261205_000019_enrollment_by_school::Migration),
         ]
     }
 }

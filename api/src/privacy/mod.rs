@@ -82,7 +82,7 @@ impl Access {
 
     /// The SQL condition selecting the records of `shape` the caller may `action` as `kind`.
     pub fn filter(&self, kind: Kind, action: Action, shape: &Shape) -> Condition {
-        sql::granted(&self.principal, &self.grants(kind, action), shape)
+        sql::granted(&self.principal, self.db.get_database_backend(), &self.grants(kind, action), shape)
     }
 
     /// Whether the caller may `action` the record `target` as `kind`, by the per-record

@@ -14,7 +14,7 @@ use crate::auth::principal::active_on;
 use emis_authz::{Relationship, Role};
 use entity::enrollment;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ColumnTrait as _, Condition};
+use sea_orm::{ColumnTrait as _, Condition, DbBackend};
 use std::collections::BTreeSet;
 
 /// A condition that holds for no row.
@@ -60,11 +60,23 @@ impl Clause {
         }
     }
 
-    fn render(self, principal: &Principal) -> Expr {
+    fn render(self, principal: &Principal, backend: DbBackend) -> Expr {
         match self {
             Clause::Everything => ExprTrait::eq(Expr::val(1), 1),
             Clause::Among(column, ids) => column.is_in(ids),
-            Clause::Enrolled(column, sets) => column.in_subquery(students_of(&sets, principal.today)),
+            Clause::Enrolled(column, sets) => {
+                let students = students_of(&sets, principal.today);
+                match backend {
+                    // `= ANY(ARRAY(…))` is an index condition evaluated once per statement,
+                    // so an OR with another column's condition becomes two index scans
+                    // (a BitmapOr) instead of a filter over the whole table.
+                    DbBackend::Postgres => Expr::cust_with_exprs(
+                        "$1 = ANY(ARRAY($2))",
+                        [column, Expr::SubQuery(None, Box::new(students.into()))],
+                    ),
+                    _ => column.in_subquery(students),
+                }
+            }
             Clause::Other(expr) => expr,
         }
     }
@@ -72,7 +84,7 @@ impl Clause {
 
 /// The rows of `shape` that any of the `grants` relates to the caller: the OR of each
 /// (role, relationship)'s condition, with like conditions merged.
-pub fn granted(principal: &Principal, grants: &[(Role, Relationship)], shape: &Shape) -> Condition {
+pub fn granted(principal: &Principal, backend: DbBackend, grants: &[(Role, Relationship)], shape: &Shape) -> Condition {
     let mut clauses: Vec<Clause> = Vec::new();
     for &(role, rel) in grants {
         let Some(clause) = relationship(principal, role, rel, shape) else { continue };
@@ -81,7 +93,7 @@ pub fn granted(principal: &Principal, grants: &[(Role, Relationship)], shape: &S
         }
     }
     if clauses.contains(&Clause::Everything) {
-        return Condition::all().add(Clause::Everything.render(principal));
+        return Condition::all().add(Clause::Everything.render(principal, backend));
     }
     clauses.retain_mut(|clause| match clause {
         Clause::Among(_, ids) => !ids.is_empty(),
@@ -94,7 +106,7 @@ pub fn granted(principal: &Principal, grants: &[(Role, Relationship)], shape: &S
     if clauses.is_empty() {
         return never();
     }
-    clauses.into_iter().fold(Condition::any(), |any, clause| any.add(clause.render(principal)))
+    clauses.into_iter().fold(Condition::any(), |any, clause| any.add(clause.render(principal, backend)))
 }
 
 /// The rows of `shape` that `rel` relates to the caller acting as `role`; `None` when
@@ -199,7 +211,7 @@ mod tests {
     use super::*;
     use crate::privacy::shapes;
     use chrono::NaiveDate;
-    use sea_orm::sea_query::{PostgresQueryBuilder, Query};
+    use sea_orm::sea_query::{PostgresQueryBuilder, Query, SqliteQueryBuilder};
 
     fn teacher() -> Principal {
         let mut principal = Principal::anonymous(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
@@ -222,8 +234,8 @@ mod tests {
             (Role::HomeroomTeacher, Relationship::InSchool),
             (Role::SubjectTeacher, Relationship::InSchool),
         ];
-        let rendered = sql(granted(&teacher(), &grants, &shapes::student()));
-        assert_eq!(rendered.matches("IN (SELECT").count(), 1, "{rendered}");
+        let rendered = sql(granted(&teacher(), DbBackend::Postgres, &grants, &shapes::student()));
+        assert_eq!(rendered.matches("= ANY(ARRAY((SELECT").count(), 1, "{rendered}");
         assert!(rendered.contains(r#""class_id" IN (11, 12)"#), "{rendered}");
         assert_eq!(rendered.matches(r#""school_id" IN (7)"#).count(), 1, "{rendered}");
     }
@@ -239,20 +251,35 @@ mod tests {
             (Role::Principal, Relationship::CurrentStudent),
             (Role::Principal, Relationship::FormerStudent),
         ];
-        let rendered = sql(granted(&principal, &grants, &shapes::student()));
-        assert_eq!(rendered.matches("IN (SELECT").count(), 1, "{rendered}");
+        let rendered = sql(granted(&principal, DbBackend::Postgres, &grants, &shapes::student()));
+        assert_eq!(rendered.matches("= ANY(ARRAY((SELECT").count(), 1, "{rendered}");
         assert_eq!(rendered.matches(r#""class_id" IN (11)"#).count(), 2, "today and ended: {rendered}");
         assert_eq!(rendered.matches(r#""school_id" IN (7)"#).count(), 2, "today and ended: {rendered}");
         assert_eq!(rendered.matches(r#""ends_on" < "#).count(), 2, "{rendered}");
     }
 
     #[test]
+    fn enrollment_sub_selects_are_arrays_on_postgresql_and_sub_selects_elsewhere() {
+        let grants =
+            [(Role::HomeroomTeacher, Relationship::HomeroomOf), (Role::HomeroomTeacher, Relationship::InSchool)];
+        let condition = granted(&teacher(), DbBackend::Postgres, &grants, &shapes::student());
+        let (text, values) =
+            Query::select().expr(Expr::val(1)).cond_where(condition).to_owned().build(PostgresQueryBuilder);
+        assert!(text.contains(r#""student"."id" = ANY(ARRAY((SELECT "student_id" FROM "enrollment" WHERE"#), "{text}");
+        let placeholders = (1..=values.0.len()).filter(|n| text.contains(&format!("${n}"))).count();
+        assert_eq!(placeholders, values.0.len(), "every value bound once, in order: {text}");
+        let sqlite = granted(&teacher(), DbBackend::Sqlite, &grants, &shapes::student());
+        let text = Query::select().expr(Expr::val(1)).cond_where(sqlite).to_owned().to_string(SqliteQueryBuilder);
+        assert!(text.contains(r#""student"."id" IN (SELECT "student_id" FROM "enrollment" WHERE"#), "{text}");
+    }
+
+    #[test]
     fn no_grant_or_only_empty_sets_select_nothing_and_any_selects_everything() {
         let principal = Principal::anonymous(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
-        assert_eq!(granted(&principal, &[], &shapes::student()), never());
+        assert_eq!(granted(&principal, DbBackend::Sqlite, &[], &shapes::student()), never());
         let empty = [(Role::Guardian, Relationship::GuardianOf), (Role::Principal, Relationship::InSchool)];
-        assert_eq!(granted(&principal, &empty, &shapes::student()), never());
+        assert_eq!(granted(&principal, DbBackend::Sqlite, &empty, &shapes::student()), never());
         let any = [(Role::Guardian, Relationship::Any)];
-        assert!(sql(granted(&principal, &any, &shapes::org())).contains("1 = 1"));
+        assert!(sql(granted(&principal, DbBackend::Sqlite, &any, &shapes::org())).contains("1 = 1"));
     }
 }
