@@ -2,9 +2,10 @@
 //! days and sessions (the policy's `leave_request`/`write` through `guardian_of`); the
 //! homeroom teacher accepts or rejects it (`leave_request`/`approve` through `homeroom_of`).
 //! Accepting turns the child's unexcused absences in that time excused, each change kept in
-//! the history, and a roll call taken later in that time stores them excused from the start.
+//! the history (in a semester the principal has locked, each becomes a change request for
+//! the principal instead), and a roll call taken later in that time stores them excused from
+//! the start.
 
-use super::roll_call::keep_change;
 use super::scores::Provenance;
 use crate::auth::principal::{Account, active_on};
 use crate::error::ApiError;
@@ -154,15 +155,7 @@ pub async fn decide(
             now,
         };
         for absence in absences {
-            attendance::Entity::update_many()
-                .col_expr(attendance::Column::Status, Expr::value(AttendanceStatus::Excused.as_str()))
-                .filter(attendance::Column::Id.eq(absence.id))
-                .exec(&txn)
-                .await?;
-            let excused =
-                attendance::Model { status: AttendanceStatus::Excused.as_str().to_owned(), ..absence.clone() };
-            let old = super::roll_call::shown(&absence);
-            keep_change(&txn, &excused, Some(old), &provenance).await?;
+            super::roll_call::excuse(&txn, &absence, &provenance).await?;
         }
     }
     let row = leave_request::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?;

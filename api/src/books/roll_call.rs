@@ -141,7 +141,7 @@ pub async fn record(
 /// The semester of `class`'s year holding `date`, when the principal has locked it for the
 /// whole school.
 async fn locked_semester(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     class: &homeroom_class::Model,
     date: NaiveDate,
 ) -> Result<Option<i64>, DbErr> {
@@ -255,6 +255,25 @@ async fn request(
         ..Default::default()
     };
     Ok(change_request::Entity::insert(row).exec(txn).await?.last_insert_id)
+}
+
+/// Excuses `absence` for an accepted leave request: at once, or — in a semester the
+/// principal has locked since — as a change request for the principal's approval, whose id
+/// is returned.
+pub async fn excuse(
+    txn: &DatabaseTransaction,
+    absence: &attendance::Model,
+    provenance: &Provenance,
+) -> Result<Option<i64>, ApiError> {
+    let class = homeroom_class::Entity::find_by_id(absence.class_id).one(txn).await?.ok_or(ApiError::Internal)?;
+    let session = absence.session.parse::<DaySession>().map_err(|_| ApiError::Internal)?;
+    let slot = Slot { date: absence.date, session, period: absence.period };
+    let entry = Entry { student: absence.student_id, status: AttendanceStatus::Excused, note: absence.note.clone() };
+    if let Some(semester) = locked_semester(txn, &class, absence.date).await? {
+        return Ok(Some(request(txn, &class, slot, semester, Some(absence), &entry, provenance).await?));
+    }
+    write_entry(txn, &class, slot, Some(absence), &entry, provenance).await?;
+    Ok(None)
 }
 
 /// Applies an approved roll-call request, if the entry still reads as it did when the change

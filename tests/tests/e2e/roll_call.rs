@@ -348,3 +348,35 @@ async fn a_roll_call_in_a_locked_semester_waits_for_the_principal_and_a_stale_re
     assert_eq!(attendance_today(&app, &teacher, &pupil).await, [("morning".to_owned(), "unexcused".to_owned())]);
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leave_accepted_after_the_lock_excuses_an_absence_only_with_the_principals_approval() {
+    let app = TestApp::spawn().await.unwrap();
+    let teacher = app.sign_in("gvcn").await.unwrap();
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let class = homeroom_class(&app, &teacher).await;
+    let pupil = class.students[0].clone();
+    let parent = app.sign_in(&guardian_of(&app, &pupil).await).await.unwrap();
+    let absent =
+        roll_call(&app, &teacher, &class.id, "morning", json!([{ "studentId": pupil, "status": "unexcused" }])).await;
+    assert!(absent.get("errors").is_none(), "{absent}");
+    let asked = app.data(Some(&parent), REQUEST_LEAVE, json!({ "student": pupil, "d": today() })).await.unwrap();
+    lock_todays_semester(&app, &principal, &class.id).await;
+
+    let request = asked["requestLeave"]["id"].clone();
+    let accepted = app.data(Some(&teacher), DECIDE_LEAVE, json!({ "id": request, "accept": true })).await.unwrap();
+    assert_eq!(accepted["decideLeave"]["status"], "accepted");
+    let morning = [("morning".to_owned(), "unexcused".to_owned())];
+    assert_eq!(attendance_today(&app, &teacher, &pupil).await, morning, "the locked book is not changed");
+    let listed = app.data(Some(&principal), "{ changeRequests { id kind newValue reason } }", json!({})).await.unwrap();
+    let requests = listed["changeRequests"].as_array().unwrap();
+    assert_eq!(requests.len(), 1, "{listed}");
+    assert_eq!(requests[0]["kind"], "attendance");
+    assert_eq!(requests[0]["newValue"], format!("{} morning: excused", today()));
+    assert!(requests[0]["reason"].as_str().unwrap().contains("leave request"), "{listed}");
+    let decide = "mutation($id: ID!) { decideChange(requestId: $id, approve: true) { status } }";
+    app.data(Some(&principal), decide, json!({ "id": requests[0]["id"] })).await.unwrap();
+    let excused = [("morning".to_owned(), "excused".to_owned())];
+    assert_eq!(attendance_today(&app, &teacher, &pupil).await, excused, "excused once approved");
+    app.stop().await.unwrap();
+}
