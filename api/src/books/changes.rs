@@ -41,6 +41,45 @@ pub fn reason(reason: Option<&str>) -> Result<Option<String>, ApiError> {
     Ok(reason.map(str::to_owned))
 }
 
+/// What a request concerns: the kind of record, its student, school, section or class, and
+/// the semester it falls in.
+#[derive(Clone, Copy)]
+pub(crate) struct Concerning {
+    pub kind: &'static str,
+    pub school: i64,
+    pub student: i64,
+    pub section: Option<i64>,
+    pub class: Option<i64>,
+    pub semester: i64,
+}
+
+/// A pending request about `about`, from the value shown as `old_value` to `new_value`, asked
+/// for by the staff member of `provenance` with its reason; the caller adds what its kind
+/// needs to apply it.
+pub(crate) fn pending(
+    about: Concerning,
+    old_value: Option<String>,
+    new_value: String,
+    provenance: &Provenance,
+) -> Result<change_request::ActiveModel, ApiError> {
+    let Account::Staff(requester) = provenance.changed_by else { return Err(ApiError::NotPermitted) };
+    Ok(change_request::ActiveModel {
+        school_id: Set(about.school),
+        student_id: Set(about.student),
+        kind: Set(about.kind.to_owned()),
+        section_id: Set(about.section),
+        class_id: Set(about.class),
+        semester_id: Set(about.semester),
+        old_value: Set(old_value),
+        new_value: Set(new_value),
+        reason: Set(provenance.reason.clone().unwrap_or_default()),
+        status: Set(PENDING.to_owned()),
+        requested_by_id: Set(requester),
+        requested_at: Set(provenance.now),
+        ..Default::default()
+    })
+}
+
 /// Stores a pending request for each proposal that differs from the stored result, all or
 /// none: a proposal made against an older version than the stored one refuses the call.
 pub async fn request(
@@ -52,7 +91,7 @@ pub async fn request(
     account: Account,
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, ApiError> {
-    let Account::Staff(requester) = account else { return Err(ApiError::NotPermitted) };
+    let provenance = Provenance { changed_by: account, approved_by: None, reason: Some(reason.to_owned()), now };
     let txn = crate::db::begin_write(db).await?;
     let stored = stored(&txn, column.id, proposals.iter().map(|proposal| proposal.student)).await?;
     let mut conflicts = Vec::new();
@@ -67,29 +106,20 @@ pub async fn request(
         if old_mark.as_ref() == Some(&proposal.mark) {
             continue;
         }
-        let row = change_request::ActiveModel {
-            school_id: Set(section.school_id),
-            student_id: Set(proposal.student),
-            kind: Set("result".to_owned()),
-            section_id: Set(Some(section.id)),
-            class_id: Set(Some(section.class_id)),
-            semester_id: Set(column.semester_id),
-            assessment_id: Set(Some(column.id)),
-            expected_version: Set(proposal.expected),
-            score_tenths: Set(proposal.mark.score_tenths),
-            passed: Set(proposal.mark.passed),
-            comment: Set(proposal.mark.comment.clone()),
-            old_value: Set(old_mark.map(|mark| mark.shown())),
-            new_value: Set(proposal.mark.shown()),
-            reason: Set(reason.to_owned()),
-            status: Set(PENDING.to_owned()),
-            requested_by_id: Set(requester),
-            requested_at: Set(now),
-            decided_by_id: Set(None),
-            decided_at: Set(None),
-            decision_note: Set(None),
-            ..Default::default()
+        let about = Concerning {
+            kind: "result",
+            school: section.school_id,
+            student: proposal.student,
+            section: Some(section.id),
+            class: Some(section.class_id),
+            semester: column.semester_id,
         };
+        let mut row = pending(about, old_mark.map(|mark| mark.shown()), proposal.mark.shown(), &provenance)?;
+        row.assessment_id = Set(Some(column.id));
+        row.expected_version = Set(proposal.expected);
+        row.score_tenths = Set(proposal.mark.score_tenths);
+        row.passed = Set(proposal.mark.passed);
+        row.comment = Set(proposal.mark.comment.clone());
         requests.push(change_request::Entity::insert(row).exec(&txn).await?.last_insert_id);
     }
     if !conflicts.is_empty() {

@@ -134,31 +134,19 @@ async fn request(
     asked: &Asked<'_>,
     provenance: &Provenance,
 ) -> Result<i64, ApiError> {
-    let Account::Staff(requester) = provenance.changed_by else { return Err(ApiError::NotPermitted) };
-    let row = change_request::ActiveModel {
-        school_id: Set(class.school_id),
-        student_id: Set(asked.student),
-        kind: Set(KIND.to_owned()),
-        section_id: Set(None),
-        class_id: Set(Some(class.id)),
-        semester_id: Set(semester),
-        assessment_id: Set(None),
-        expected_version: Set(asked.expected),
-        score_tenths: Set(None),
-        passed: Set(None),
-        comment: Set(asked.comment.map(str::to_owned)),
-        level: Set(Some(asked.level.as_str().to_owned())),
-        old_value: Set(old.map(|old| shown(&old.level, old.comment.as_deref()))),
-        new_value: Set(shown(asked.level.as_str(), asked.comment)),
-        reason: Set(provenance.reason.clone().unwrap_or_default()),
-        status: Set(super::changes::PENDING.to_owned()),
-        requested_by_id: Set(requester),
-        requested_at: Set(provenance.now),
-        decided_by_id: Set(None),
-        decided_at: Set(None),
-        decision_note: Set(None),
-        ..Default::default()
+    let about = super::changes::Concerning {
+        kind: KIND,
+        school: class.school_id,
+        student: asked.student,
+        section: None,
+        class: Some(class.id),
+        semester,
     };
+    let old_value = old.map(|old| shown(&old.level, old.comment.as_deref()));
+    let mut row = super::changes::pending(about, old_value, shown(asked.level.as_str(), asked.comment), provenance)?;
+    row.expected_version = Set(asked.expected);
+    row.comment = Set(asked.comment.map(str::to_owned));
+    row.level = Set(Some(asked.level.as_str().to_owned()));
     Ok(change_request::Entity::insert(row).exec(txn).await?.last_insert_id)
 }
 

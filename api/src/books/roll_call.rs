@@ -213,7 +213,6 @@ async fn request(
     entry: &Entry,
     provenance: &Provenance,
 ) -> Result<i64, ApiError> {
-    let Account::Staff(requester) = provenance.changed_by else { return Err(ApiError::NotPermitted) };
     let asked = attendance::Model {
         id: 0,
         external_id: None,
@@ -226,34 +225,20 @@ async fn request(
         status: entry.status.as_str().to_owned(),
         note: entry.note.clone(),
     };
-    let row = change_request::ActiveModel {
-        school_id: Set(class.school_id),
-        student_id: Set(entry.student),
-        kind: Set(KIND.to_owned()),
-        section_id: Set(None),
-        class_id: Set(Some(class.id)),
-        semester_id: Set(semester),
-        assessment_id: Set(None),
-        expected_version: Set(None),
-        score_tenths: Set(None),
-        passed: Set(None),
-        comment: Set(entry.note.clone()),
-        level: Set(None),
-        attendance_date: Set(Some(slot.date)),
-        attendance_session: Set(Some(slot.session.as_str().to_owned())),
-        attendance_period: Set(slot.period),
-        attendance_status: Set(Some(entry.status.as_str().to_owned())),
-        old_value: Set(old.map(shown)),
-        new_value: Set(shown(&asked)),
-        reason: Set(provenance.reason.clone().unwrap_or_default()),
-        status: Set(super::changes::PENDING.to_owned()),
-        requested_by_id: Set(requester),
-        requested_at: Set(provenance.now),
-        decided_by_id: Set(None),
-        decided_at: Set(None),
-        decision_note: Set(None),
-        ..Default::default()
+    let about = super::changes::Concerning {
+        kind: KIND,
+        school: class.school_id,
+        student: entry.student,
+        section: None,
+        class: Some(class.id),
+        semester,
     };
+    let mut row = super::changes::pending(about, old.map(shown), shown(&asked), provenance)?;
+    row.comment = Set(entry.note.clone());
+    row.attendance_date = Set(Some(slot.date));
+    row.attendance_session = Set(Some(slot.session.as_str().to_owned()));
+    row.attendance_period = Set(slot.period);
+    row.attendance_status = Set(Some(entry.status.as_str().to_owned()));
     Ok(change_request::Entity::insert(row).exec(txn).await?.last_insert_id)
 }
 

@@ -255,6 +255,29 @@ async fn an_accepted_leave_request_excuses_the_absences_it_covers() {
     app.stop().await.unwrap();
 }
 
+/// The homeroom teacher `gvcn` and the principal `hieutruong` signed in, the class, its first
+/// student and one of that student's guardians.
+struct School {
+    app: TestApp,
+    teacher: String,
+    principal: String,
+    class: Class,
+    pupil: String,
+    parent: String,
+}
+
+impl School {
+    async fn open() -> Self {
+        let app = TestApp::spawn().await.unwrap();
+        let teacher = app.sign_in("gvcn").await.unwrap();
+        let principal = app.sign_in("hieutruong").await.unwrap();
+        let class = homeroom_class(&app, &teacher).await;
+        let pupil = class.students[0].clone();
+        let parent = app.sign_in(&guardian_of(&app, &pupil).await).await.unwrap();
+        Self { app, teacher, principal, class, pupil, parent }
+    }
+}
+
 /// The principal locks, for the whole school, the semester of `class` that holds today.
 async fn lock_todays_semester(app: &TestApp, principal: &str, class: &str) {
     use entity::{homeroom_class, semester};
@@ -276,12 +299,7 @@ async fn lock_todays_semester(app: &TestApp, principal: &str, class: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_roll_call_in_a_locked_semester_waits_for_the_principal_and_a_stale_request_is_refused() {
-    let app = TestApp::spawn().await.unwrap();
-    let teacher = app.sign_in("gvcn").await.unwrap();
-    let principal = app.sign_in("hieutruong").await.unwrap();
-    let class = homeroom_class(&app, &teacher).await;
-    let pupil = class.students[0].clone();
-    let parent = app.sign_in(&guardian_of(&app, &pupil).await).await.unwrap();
+    let School { app, teacher, principal, class, pupil, parent } = School::open().await;
     lock_todays_semester(&app, &principal, &class.id).await;
     let call = |status: &str, reason: Value| {
         json!({ "class": class.id, "date": today(), "session": "morning", "reason": reason,
@@ -351,12 +369,7 @@ async fn a_roll_call_in_a_locked_semester_waits_for_the_principal_and_a_stale_re
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leave_accepted_after_the_lock_excuses_an_absence_only_with_the_principals_approval() {
-    let app = TestApp::spawn().await.unwrap();
-    let teacher = app.sign_in("gvcn").await.unwrap();
-    let principal = app.sign_in("hieutruong").await.unwrap();
-    let class = homeroom_class(&app, &teacher).await;
-    let pupil = class.students[0].clone();
-    let parent = app.sign_in(&guardian_of(&app, &pupil).await).await.unwrap();
+    let School { app, teacher, principal, class, pupil, parent } = School::open().await;
     let absent =
         roll_call(&app, &teacher, &class.id, "morning", json!([{ "studentId": pupil, "status": "unexcused" }])).await;
     assert!(absent.get("errors").is_none(), "{absent}");
