@@ -341,7 +341,7 @@ async fn write_entry(
 }
 
 /// Keeps a change to roll-call entry `row` in the books' history.
-pub async fn keep_change(
+async fn keep_change(
     txn: &DatabaseTransaction,
     row: &attendance::Model,
     old_value: Option<String>,
