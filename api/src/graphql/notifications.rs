@@ -4,7 +4,9 @@
 //! its token and reloads the caller's relationships at each poll, and ends as soon as the
 //! session is revoked or the guardian has no child they may follow. The poll reads the
 //! database, so a notification written through any instance reaches a subscriber on any
-//! other.
+//! other. Ids are not commit order (a transaction that took a smaller id may commit after
+//! one that took a larger), so the poll reads by time: everything written in the last
+//! [`LATE_COMMIT`] that it has not sent yet.
 
 use super::context::{access, state};
 use super::ids;
@@ -22,6 +24,7 @@ use sea_orm::{
 };
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Something a guardian is told about their child.
 #[derive(SimpleObject)]
@@ -56,11 +59,17 @@ impl From<notification::Model> for Notification {
     }
 }
 
+/// How long after it was written a notification may still become visible to a poll (its
+/// transaction committing late, or another instance's clock running behind).
+pub const LATE_COMMIT: Duration = Duration::from_secs(60);
+
 /// Which of a guardian's notifications to read.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Wanted {
-    /// Only those after this id, oldest first (else newest first).
-    pub after: Option<i64>,
+#[derive(Clone, Debug, Default)]
+pub struct Wanted<'a> {
+    /// Only those written at or after this time and not among `except`, oldest first (else
+    /// all, newest first).
+    pub since: Option<DateTime<Utc>>,
+    pub except: &'a [i64],
     pub unread_only: bool,
     pub limit: u64,
 }
@@ -69,15 +78,19 @@ pub struct Wanted {
 pub async fn readable(
     db: &DatabaseConnection,
     access: &Access,
-    wanted: Wanted,
+    wanted: Wanted<'_>,
 ) -> Result<Vec<notification::Model>, DbErr> {
     let Some(Account::Guardian(guardian)) = access.principal().account else { return Ok(Vec::new()) };
     let mut select = notification::Entity::find()
         .filter(notification::Column::GuardianId.eq(guardian))
         .filter(access.filter(Kind::Attendance, Action::Read, &shapes::notification()))
         .limit(wanted.limit);
-    select = match wanted.after {
-        Some(after) => select.filter(notification::Column::Id.gt(after)).order_by_asc(notification::Column::Id),
+    select = match wanted.since {
+        Some(since) => select
+            .filter(notification::Column::CreatedAt.gte(since))
+            .filter(notification::Column::Id.is_not_in(wanted.except.iter().copied()))
+            .order_by_asc(notification::Column::CreatedAt)
+            .order_by_asc(notification::Column::Id),
         None => select.order_by_desc(notification::Column::Id),
     };
     if wanted.unread_only {
@@ -93,7 +106,7 @@ fn target(row: &notification::Model) -> Target {
 
 /// `me.notifications`: the newest first.
 pub async fn list(ctx: &Context<'_>, first: u64, unread_only: bool) -> ApiResult<Vec<Notification>> {
-    let wanted = Wanted { after: None, unread_only, limit: first };
+    let wanted = Wanted { unread_only, limit: first, ..Wanted::default() };
     let rows = readable(&state(ctx)?.db, access(ctx)?, wanted).await?;
     Ok(rows.into_iter().map(Notification::from).collect())
 }
@@ -130,8 +143,10 @@ impl SubscriptionRoot {
         let state = Arc::clone(state(ctx)?);
         let token = Arc::clone(&ctx.data::<ConnectionToken>().map_err(|_| ApiError::Unauthenticated)?.0);
         let first = follow(&state, &token).await?.ok_or(ApiError::Unauthenticated)?;
-        let start = readable(&state.db, &first, Wanted { after: None, unread_only: false, limit: 1 }).await?;
-        let poller = Poller { after: start.first().map_or(0, |row| row.id), state, token, queue: VecDeque::new() };
+        let mut poller =
+            Poller { state, token, since: Utc::now() - LATE_COMMIT, seen: Vec::new(), queue: VecDeque::new() };
+        // What is visible already was written before the subscription: not sent.
+        poller.seen = poller.poll(&first).await?.into_iter().map(|row| (row.id, row.created_at)).collect();
         Ok(futures::stream::unfold(poller, Poller::next))
     }
 }
@@ -140,8 +155,11 @@ impl SubscriptionRoot {
 struct Poller {
     state: Arc<crate::state::AppState>,
     token: Arc<str>,
-    /// The last notification sent.
-    after: i64,
+    /// Notifications written before this time were all visible to an earlier poll.
+    since: DateTime<Utc>,
+    /// The notifications written since `since` that were sent (or were there before the
+    /// subscription), with when they were written.
+    seen: Vec<(i64, DateTime<Utc>)>,
     queue: VecDeque<notification::Model>,
 }
 
@@ -151,14 +169,25 @@ impl Poller {
     async fn next(mut self) -> Option<(Notification, Self)> {
         loop {
             if let Some(row) = self.queue.pop_front() {
-                self.after = row.id;
+                self.seen.push((row.id, row.created_at));
                 return Some((Notification::from(row), self));
             }
             tokio::time::sleep(self.state.config.subscription_poll()).await;
             let access = follow(&self.state, &self.token).await.ok().flatten()?;
-            let wanted = Wanted { after: Some(self.after), unread_only: false, limit: 100 };
-            self.queue = readable(&self.state.db, &access, wanted).await.ok()?.into();
+            let started = Utc::now();
+            self.queue = self.poll(&access).await.ok()?.into();
+            // A later poll need not look further back than the late-commit window.
+            self.since = self.since.max(started - LATE_COMMIT);
+            let since = self.since;
+            self.seen.retain(|&(_, written)| written >= since);
         }
+    }
+
+    /// The notifications written since `since` that are visible now and not yet seen.
+    async fn poll(&self, access: &Access) -> Result<Vec<notification::Model>, DbErr> {
+        let except: Vec<i64> = self.seen.iter().map(|&(id, _)| id).collect();
+        let wanted = Wanted { since: Some(self.since), except: &except, unread_only: false, limit: 100 };
+        readable(&self.state.db, access, wanted).await
     }
 }
 

@@ -1,14 +1,15 @@
 //! Subscriptions over WebSocket (graphql-transport-ws): a guardian's open subscription
 //! receives the absence of their child as it is recorded, and is completed by the server
-//! once their guardianships end — with the connection's token still unrevoked. A connection
+//! once their guardianships end — with the connection's token still unrevoked; a
+//! notification that commits after one with a larger id still arrives. A connection
 //! without a valid token is refused.
 
 use super::grade_entry::decode;
 use super::roll_call::{homeroom_class, roll_call};
 use emis_tests::TestApp;
-use entity::{guardian, guardianship};
+use entity::{guardian, guardianship, notification};
 use futures::{SinkExt as _, StreamExt as _};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 use serde_json::{Value, json};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
@@ -79,6 +80,27 @@ async fn a_guardians_subscription_receives_an_absence_and_is_completed_when_the_
     assert_eq!(event["type"], "next", "{event}");
     let told = &event["payload"]["data"]["notifications"];
     assert_eq!((told["studentId"].as_str(), told["status"].as_str()), (Some(child.as_str()), Some("unexcused")));
+
+    // Ids are not commit order: a notification that took a smaller id but committed after
+    // one already sent still arrives.
+    let sent = notification::Entity::find()
+        .filter(notification::Column::GuardianId.eq(parent.id))
+        .order_by_desc(notification::Column::Id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    for (offset, status) in [(10, "late"), (5, "excused")] {
+        let row = notification::Model {
+            id: sent.id + offset,
+            status: Some(status.to_owned()),
+            created_at: chrono::Utc::now(),
+            ..sent.clone()
+        };
+        notification::Entity::insert(notification::ActiveModel::from(row)).exec(&app.state.db).await.unwrap();
+        let event = next(&mut socket).await.expect("an event");
+        assert_eq!(event["payload"]["data"]["notifications"]["status"], status, "{event}");
+    }
 
     // Every guardianship of the guardian ends: the server completes the subscription.
     guardianship::Entity::update_many()
