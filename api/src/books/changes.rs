@@ -152,6 +152,33 @@ async fn apply_conduct(
     super::conduct::apply(txn, &class, request.semester_id, request.student_id, old, level, comment, provenance).await
 }
 
+/// Applies an approved score request at the version it was asked against; `false` when the
+/// result changed meanwhile.
+async fn apply_result(
+    txn: &sea_orm::DatabaseTransaction,
+    request: &change_request::Model,
+    provenance: &Provenance,
+) -> Result<bool, ApiError> {
+    let column = match request.assessment_id {
+        Some(column) => assessment::Entity::find_by_id(column).one(txn).await?,
+        None => None,
+    };
+    let section = match request.section_id {
+        Some(section) => section::Entity::find_by_id(section).one(txn).await?,
+        None => None,
+    };
+    let (Some(column), Some(section)) = (column, section) else { return Err(ApiError::Internal) };
+    let mark = Mark { score_tenths: request.score_tenths, passed: request.passed, comment: request.comment.clone() };
+    let old = stored(txn, column.id, [request.student_id]).await?;
+    let old = old.get(&request.student_id);
+    match apply(txn, &column, &section, request.student_id, old, &mark, request.expected_version, provenance).await? {
+        Applied::Changed(change) => keep(txn, vec![*change]).await?,
+        Applied::Unchanged => {}
+        Applied::Conflict | Applied::Raced => return Ok(false),
+    }
+    Ok(true)
+}
+
 /// The record a request concerns, for checks.
 pub fn target(row: &change_request::Model) -> Target {
     Target::Personal { student: row.student_id, school: row.school_id, section: row.section_id, class: row.class_id }
@@ -189,39 +216,15 @@ pub async fn decide(
         reason: Some(request.reason.clone()),
         now,
     };
-    let applied = match kind {
-        _ if !approve => true,
-        Kind::Conduct => apply_conduct(&txn, &request, &provenance).await?,
-        Kind::Attendance => super::roll_call::apply_request(&txn, &request, &provenance).await?,
-        _ => true,
-    };
-    if !applied {
-        txn.rollback().await?;
-        return Err(ApiError::Conflict { records: vec![ids::encode("Student", request.student_id)] });
-    }
-    if approve && kind == Kind::Result {
-        let column = match request.assessment_id {
-            Some(column) => assessment::Entity::find_by_id(column).one(&txn).await?,
-            None => None,
+    if approve {
+        let applied = match kind {
+            Kind::Conduct => apply_conduct(&txn, &request, &provenance).await?,
+            Kind::Attendance => super::roll_call::apply_request(&txn, &request, &provenance).await?,
+            _ => apply_result(&txn, &request, &provenance).await?,
         };
-        let section = match request.section_id {
-            Some(section) => section::Entity::find_by_id(section).one(&txn).await?,
-            None => None,
-        };
-        let (Some(column), Some(section)) = (column, section) else { return Err(ApiError::Internal) };
-        let mark =
-            Mark { score_tenths: request.score_tenths, passed: request.passed, comment: request.comment.clone() };
-        let old = stored(&txn, column.id, [request.student_id]).await?;
-        let old = old.get(&request.student_id);
-        let applied =
-            apply(&txn, &column, &section, request.student_id, old, &mark, request.expected_version, &provenance);
-        match applied.await? {
-            Applied::Changed(change) => keep(&txn, vec![*change]).await?,
-            Applied::Unchanged => {}
-            Applied::Conflict | Applied::Raced => {
-                txn.rollback().await?;
-                return Err(ApiError::Conflict { records: vec![ids::encode("Student", request.student_id)] });
-            }
+        if !applied {
+            txn.rollback().await?;
+            return Err(ApiError::Conflict { records: vec![ids::encode("Student", request.student_id)] });
         }
     }
     let decided = change_request::Entity::update_many()
