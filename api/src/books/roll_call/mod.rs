@@ -7,7 +7,11 @@
 //! late or gone from a period is notified in the same transaction. Once the principal has
 //! locked the school's semester that holds the day, nothing is written: with a reason each
 //! change becomes a request the principal approves (`changes::decide`), without one the
-//! call is refused as locked.
+//! call is refused as locked (the submodule `locked`).
+
+mod locked;
+
+pub use locked::{apply_request, excuse};
 
 use super::leave;
 use super::scores::Provenance;
@@ -17,10 +21,7 @@ use crate::graphql::ids;
 use crate::privacy::{Access, Target};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
-use entity::{
-    AccessStatus, AttendanceStatus, DaySession, attendance, change_request, guardianship, homeroom_class, notification,
-    semester,
-};
+use entity::{AccessStatus, AttendanceStatus, DaySession, attendance, guardianship, homeroom_class, notification};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
@@ -100,7 +101,7 @@ pub async fn record(
     let enrolled = super::enrolled(db, class.id, slot.date, None).await?;
     check(&call.marks, &enrolled)?;
     let reason = super::changes::reason(call.reason.as_deref())?;
-    let locked = locked_semester(db, &class, slot.date).await?;
+    let locked = locked::locked_semester(db, &class, slot.date).await?;
     if locked.is_some() && reason.is_none() {
         return Err(ApiError::Locked);
     }
@@ -125,7 +126,7 @@ pub async fn record(
             continue;
         }
         if let Some(semester) = locked {
-            taken.requests.push(request(&txn, &class, slot, semester, old, &entry, &provenance).await?);
+            taken.requests.push(locked::request(&txn, &class, slot, semester, old, &entry, &provenance).await?);
             continue;
         }
         let row = write_entry(&txn, &class, slot, old, &entry, &provenance).await?;
@@ -138,27 +139,9 @@ pub async fn record(
     Ok(taken)
 }
 
-/// The semester of `class`'s year holding `date`, when the principal has locked it for the
-/// whole school.
-async fn locked_semester(
-    db: &impl ConnectionTrait,
-    class: &homeroom_class::Model,
-    date: NaiveDate,
-) -> Result<Option<i64>, DbErr> {
-    let holding = semester::Entity::find()
-        .filter(semester::Column::SchoolYearId.eq(class.school_year_id))
-        .filter(semester::Column::StartsOn.lte(date))
-        .filter(semester::Column::EndsOn.gte(date))
-        .one(db)
-        .await?;
-    let Some(semester) = holding else { return Ok(None) };
-    let lock = super::locks::school_in_force(db, class.school_id, semester.id).await?;
-    Ok(lock.map(|_| semester.id))
-}
-
 /// On PostgreSQL, makes two writers of one class's roll call (two devices, or a roll call
 /// and an approval) wait for each other.
-async fn hold_class(txn: &DatabaseTransaction, class: i64) -> Result<(), DbErr> {
+pub(super) async fn hold_class(txn: &DatabaseTransaction, class: i64) -> Result<(), DbErr> {
     if txn.get_database_backend() == DbBackend::Postgres {
         homeroom_class::Entity::find_by_id(class).lock_exclusive().one(txn).await?;
     }
@@ -166,7 +149,7 @@ async fn hold_class(txn: &DatabaseTransaction, class: i64) -> Result<(), DbErr> 
 }
 
 /// The entries stored for `class` at `slot` (of `among` only, when given), by student.
-async fn stored(
+pub(super) async fn stored(
     txn: &impl ConnectionTrait,
     class: i64,
     slot: Slot,
@@ -187,15 +170,15 @@ async fn stored(
 }
 
 /// A student's new entry in the roll call.
-struct Entry {
-    student: i64,
-    status: AttendanceStatus,
-    note: Option<String>,
+pub(super) struct Entry {
+    pub student: i64,
+    pub status: AttendanceStatus,
+    pub note: Option<String>,
 }
 
 impl Entry {
     /// Whether `old` (none: plain presence) already holds this entry.
-    fn unchanged(&self, old: Option<&attendance::Model>) -> bool {
+    pub(super) fn unchanged(&self, old: Option<&attendance::Model>) -> bool {
         match old {
             Some(old) => old.status == self.status.as_str() && old.note == self.note,
             None => self.status == AttendanceStatus::Present,
@@ -203,102 +186,8 @@ impl Entry {
     }
 }
 
-/// Keeps a change asked for under a lock as a pending request; its id.
-async fn request(
-    txn: &DatabaseTransaction,
-    class: &homeroom_class::Model,
-    slot: Slot,
-    semester: i64,
-    old: Option<&attendance::Model>,
-    entry: &Entry,
-    provenance: &Provenance,
-) -> Result<i64, ApiError> {
-    let asked = attendance::Model {
-        id: 0,
-        external_id: None,
-        school_id: class.school_id,
-        student_id: entry.student,
-        class_id: class.id,
-        date: slot.date,
-        session: slot.session.as_str().to_owned(),
-        period: slot.period,
-        status: entry.status.as_str().to_owned(),
-        note: entry.note.clone(),
-    };
-    let about = super::changes::Concerning {
-        kind: KIND,
-        school: class.school_id,
-        student: entry.student,
-        section: None,
-        class: Some(class.id),
-        semester,
-    };
-    let mut row = super::changes::pending(about, old.map(shown), shown(&asked), provenance)?;
-    row.comment = Set(entry.note.clone());
-    row.attendance_date = Set(Some(slot.date));
-    row.attendance_session = Set(Some(slot.session.as_str().to_owned()));
-    row.attendance_period = Set(slot.period);
-    row.attendance_status = Set(Some(entry.status.as_str().to_owned()));
-    Ok(change_request::Entity::insert(row).exec(txn).await?.last_insert_id)
-}
-
-/// Excuses `absence` for an accepted leave request: at once, or — in a semester the
-/// principal has locked since — as a change request for the principal's approval, whose id
-/// is returned.
-pub async fn excuse(
-    txn: &DatabaseTransaction,
-    absence: &attendance::Model,
-    provenance: &Provenance,
-) -> Result<Option<i64>, ApiError> {
-    let class = homeroom_class::Entity::find_by_id(absence.class_id).one(txn).await?.ok_or(ApiError::Internal)?;
-    let session = absence.session.parse::<DaySession>().map_err(|_| ApiError::Internal)?;
-    let slot = Slot { date: absence.date, session, period: absence.period };
-    let entry = Entry { student: absence.student_id, status: AttendanceStatus::Excused, note: absence.note.clone() };
-    if let Some(semester) = locked_semester(txn, &class, absence.date).await? {
-        return Ok(Some(request(txn, &class, slot, semester, Some(absence), &entry, provenance).await?));
-    }
-    write_entry(txn, &class, slot, Some(absence), &entry, provenance).await?;
-    Ok(None)
-}
-
-/// Applies an approved roll-call request, if the entry still reads as it did when the change
-/// was asked for (`false` otherwise: nothing written); the guardians of a child it marks
-/// absent, late or gone from a period are told.
-pub async fn apply_request(
-    txn: &DatabaseTransaction,
-    request: &change_request::Model,
-    provenance: &Provenance,
-) -> Result<bool, ApiError> {
-    let session = request.attendance_session.as_deref().and_then(|session| session.parse::<DaySession>().ok());
-    let status = request.attendance_status.as_deref().and_then(|status| status.parse::<AttendanceStatus>().ok());
-    let class = match request.class_id {
-        Some(class) => homeroom_class::Entity::find_by_id(class).one(txn).await?,
-        None => None,
-    };
-    let (Some(class), Some(date), Some(session), Some(status)) = (class, request.attendance_date, session, status)
-    else {
-        return Err(ApiError::Internal);
-    };
-    let slot = Slot { date, session, period: request.attendance_period };
-    hold_class(txn, class.id).await?;
-    let stored = stored(txn, class.id, slot, Some(request.student_id)).await?;
-    let old = stored.get(&request.student_id);
-    if old.map(shown) != request.old_value {
-        return Ok(false);
-    }
-    let entry = Entry { student: request.student_id, status, note: request.comment.clone() };
-    if entry.unchanged(old) {
-        return Ok(true);
-    }
-    let row = write_entry(txn, &class, slot, old, &entry, provenance).await?;
-    if status != AttendanceStatus::Present {
-        notify(txn, &row, provenance.now).await?;
-    }
-    Ok(true)
-}
-
 /// Stores `entry` over `old` and keeps the change; the stored row.
-async fn write_entry(
+pub(super) async fn write_entry(
     txn: &DatabaseTransaction,
     class: &homeroom_class::Model,
     slot: Slot,
@@ -371,7 +260,11 @@ pub fn shown(row: &attendance::Model) -> String {
 }
 
 /// Tells each active, unrestricted guardian of the entry's student; how many were told.
-async fn notify(txn: &DatabaseTransaction, row: &attendance::Model, now: DateTime<Utc>) -> Result<usize, DbErr> {
+pub(super) async fn notify(
+    txn: &DatabaseTransaction,
+    row: &attendance::Model,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
     let guardians: Vec<i64> = guardianship::Entity::find()
         .select_only()
         .column(guardianship::Column::GuardianId)
