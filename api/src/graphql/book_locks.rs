@@ -174,18 +174,20 @@ pub async fn requests(
         Action::Read,
         &shapes::change_request(),
     ));
-    let by_class = |kind: Kind, name: &str| {
-        Condition::all()
-            .add(change_request::Column::SectionId.is_null())
-            .add(change_request::Column::Kind.eq(name))
-            .add(access.filter(Kind::ChangeRequest, Action::Read, &shapes::class_change_request()))
-            .add(access.filter(kind, Action::Read, &shapes::class_change_request()))
+    let of_kind = |kind: Kind, name: &str| {
+        Condition::all().add(change_request::Column::Kind.eq(name)).add(access.filter(
+            kind,
+            Action::Read,
+            &shapes::class_change_request(),
+        ))
     };
-    let visible = Condition::any()
-        .add(by_section)
-        .add(by_class(Kind::Conduct, conduct::KIND))
-        .add(by_class(Kind::Attendance, roll_call::KIND));
-    let rows = select.filter(visible).all(&state(ctx)?.db).await?;
+    let by_class = Condition::all()
+        .add(change_request::Column::SectionId.is_null())
+        .add(access.filter(Kind::ChangeRequest, Action::Read, &shapes::class_change_request()))
+        .add(
+            Condition::any().add(of_kind(Kind::Conduct, conduct::KIND)).add(of_kind(Kind::Attendance, roll_call::KIND)),
+        );
+    let rows = select.filter(Condition::any().add(by_section).add(by_class)).all(&state(ctx)?.db).await?;
     let rows = access.admit(Kind::ChangeRequest, rows, changes::target).await?;
     let (by_class, mut rows): (Vec<_>, Vec<_>) = rows.into_iter().partition(|row| row.section_id.is_none());
     let (conduct, attendance): (Vec<_>, Vec<_>) = by_class.into_iter().partition(|row| row.kind == conduct::KIND);
