@@ -1,10 +1,11 @@
 //! `disclosure_log`: the append-only, hash-chained log of who was shown which fields of which
-//! student, and why.
+//! students, and why.
 
 use sea_orm::entity::prelude::*;
 
-/// One disclosure. `actor_kind` is an [`crate::AccountKind`] value with `actor_id` the
-/// account; `hash` chains over the previous entry's `prev_hash`.
+/// One disclosure: what one request showed of some students of one school. `actor_kind` is
+/// an [`crate::AccountKind`] value with `actor_id` the account; `hash` chains over the
+/// previous entry's `prev_hash`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "disclosure_log")]
 pub struct Model {
@@ -14,13 +15,21 @@ pub struct Model {
     pub actor_kind: String,
     pub actor_id: i64,
     pub session_id: Option<i64>,
-    pub student_id: i64,
     pub school_id: i64,
     /// Space-separated field groups, e.g. `result student.identity`.
     pub fields: String,
     pub purpose: String,
     pub prev_hash: Option<String>,
     pub hash: String,
+    /// The students shown: ids in ascending order, space-separated, e.g. `12 40 41`.
+    pub students: String,
+}
+
+impl Model {
+    /// The ids in `students`.
+    pub fn student_ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.students.split(' ').filter_map(|id| id.parse().ok())
+    }
 }
 
 /// Plain id references only: the log must outlive any row it names.

@@ -30,6 +30,11 @@ mod m20261202_000016_partial_exemption;
 mod m20261205_000017_attendance_requests;
 mod m20261205_000018_primary_nomination;
 mod m20261205_000019_enrollment_by_school;
+mod m20261205_000020_disclosure_per_request;
+
+/// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
+/// use it verbatim for the index to serve it.
+pub use m20261205_000020_disclosure_per_request::STUDENTS_ARRAY as DISCLOSURE_STUDENTS_ARRAY;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -57,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000017_attendance_requests::Migration),
             Box::new(m20261205_000018_primary_nomination::Migration),
             Box::new(m20261205_000019_enrollment_by_school::Migration),
+            Box::new(m20261205_000020_disclosure_per_request::Migration),
         ]
     }
 }

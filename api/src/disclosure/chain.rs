@@ -7,7 +7,8 @@ use sha2::{Digest as _, Sha256};
 use std::io::Write as _;
 
 /// The hash of an entry: SHA-256 over the previous hash and every field of the entry,
-/// `|`-separated, as lowercase hex.
+/// `|`-separated, as lowercase hex (the student list in its stored form, so an entry of one
+/// student hashes as entries did when each named one student).
 pub fn entry_hash(prev_hash: Option<&str>, row: &disclosure_log::Model) -> String {
     let mut hasher = Sha256::new();
     let session = row.session_id.map(|id| id.to_string()).unwrap_or_default();
@@ -20,7 +21,7 @@ pub fn entry_hash(prev_hash: Option<&str>, row: &disclosure_log::Model) -> Strin
         row.actor_kind,
         row.actor_id,
         session,
-        row.student_id,
+        row.students,
         row.school_id,
         row.fields,
         row.purpose,
@@ -62,8 +63,8 @@ mod tests {
             actor_kind: "staff".into(),
             actor_id: 12,
             session_id: None,
-            student_id: 345,
             school_id: 6,
+            students: "345".into(),
             fields: "guardian.contact result".into(),
             purpose: "education".into(),
             prev_hash: None,
@@ -73,5 +74,9 @@ mod tests {
         let expected: String = Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
         assert_eq!(entry_hash(Some("abc"), &row), expected);
         assert_ne!(entry_hash(None, &row), expected);
+        let several = disclosure_log::Model { students: "345 346".into(), ..row };
+        let text = "abc|2026-11-29T03:04:05.000000Z|staff|12||345 346|6|guardian.contact result|education";
+        let expected: String = Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
+        assert_eq!(entry_hash(Some("abc"), &several), expected);
     }
 }

@@ -6,7 +6,8 @@
 //! (`Student.disclosures`), as the policy's `disclosure` kind allows.
 //!
 //! Resolvers note disclosures in a per-request [`Disclosures`]; when the response is ready
-//! the request hands them to the [`DisclosureWriter`], a background task that appends them
+//! the request hands them over as one entry per school and set of field groups, listing the
+//! students, to the [`DisclosureWriter`], a background task that appends them
 //! in batches, one transaction each, so the log costs a request no database round trip.
 
 mod chain;
@@ -37,27 +38,34 @@ impl Disclosures {
         }
     }
 
-    /// Takes the notes, leaving none.
+    /// Takes the notes, leaving none: one [`Disclosed`] per school and set of field groups.
     pub fn take(&self) -> Vec<Disclosed> {
         let notes = self.notes.lock().map(|mut notes| std::mem::take(&mut *notes)).unwrap_or_default();
-        notes
-            .into_iter()
-            .map(|(student, (school, fields))| Disclosed {
-                student,
-                school,
-                fields: fields.into_iter().collect::<Vec<_>>().join(" "),
-            })
-            .collect()
+        let mut grouped: BTreeMap<(i64, String), Vec<i64>> = BTreeMap::new();
+        // Students come in ascending order, so each list is ascending too.
+        for (student, (school, fields)) in notes {
+            let fields = fields.into_iter().collect::<Vec<_>>().join(" ");
+            grouped.entry((school, fields)).or_default().push(student);
+        }
+        grouped.into_iter().map(|((school, fields), students)| Disclosed { school, fields, students }).collect()
     }
 }
 
-/// One student's disclosed field groups in one request.
+/// What one request showed of some students of one school: the same field groups of each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Disclosed {
-    pub student: i64,
     pub school: i64,
     /// Space-separated field groups, e.g. `result student.identity`.
     pub fields: String,
+    /// Ascending student ids.
+    pub students: Vec<i64>,
+}
+
+impl Disclosed {
+    /// The students as the log stores them: ascending ids, space-separated.
+    pub fn students_text(&self) -> String {
+        self.students.iter().map(i64::to_string).collect::<Vec<_>>().join(" ")
+    }
 }
 
 /// Who was shown the data, and why: the request's side of an entry.

@@ -182,7 +182,7 @@ impl QueryRoot {
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
     ) -> ApiResult<Vec<super::disclosures::DisclosureEntry>> {
         signed_in(ctx)?;
-        super::disclosures::entries(ctx, sea_orm::Condition::all(), u64::try_from(first).unwrap_or(50)).await
+        super::disclosures::entries(ctx, u64::try_from(first).unwrap_or(50)).await
     }
     /// Changes asked for in locked books that the caller may read, newest first: the
     /// principal's school's, a teacher's sections'. `status`: pending (default), approved,

@@ -1,13 +1,20 @@
 //! The disclosure log: staff reads of a child's grades and sensitive fields are recorded and
 //! shown to the child's guardian; the guardian's own reads are not; the chain detects edits.
 
-use emis::disclosure::{Disclosed, Recipient, verify_chain};
-use emis_tests::TestApp;
+use chrono::{TimeZone as _, Utc};
+use emis::disclosure::{Disclosed, Recipient, entry_hash, verify_chain};
+use emis_tests::{TestApp, TestDatabase};
 use entity::disclosure_log;
-use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, EntityTrait as _, PaginatorTrait as _};
+use migration::{Migrator, MigratorTrait as _};
+use sea_orm::{
+    ActiveModelTrait as _, ActiveValue::Set, ConnectionTrait as _, Database, EntityTrait as _, PaginatorTrait as _,
+    QueryOrder as _, Statement,
+};
 use serde_json::json;
+use std::collections::BTreeSet;
 
 const CHILDREN: &str = "{ me { children { id fullName identityNumber results { score } } } }";
+const OWN_LOG: &str = "{ me { children { id disclosures { studentId fields } } } disclosureLog { studentId } }";
 const LOG: &str = "query($id: ID!) { student(id: $id) { disclosures { actorKind actorName fields purpose } } }";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -67,7 +74,10 @@ async fn editing_an_entry_breaks_the_chain() {
     let principal = app.sign_in("hieutruong").await.unwrap();
     app.data(Some(&principal), "{ students(first: 3) { nodes { identityNumber } } }", json!({})).await.unwrap();
     app.state.disclosures.flush().await;
-    assert_eq!(verify_chain(&app.state.db).await.unwrap(), Ok(3));
+    assert_eq!(verify_chain(&app.state.db).await.unwrap(), Ok(1), "one entry for the request's three students");
+    app.data(Some(&principal), "{ students(first: 2) { nodes { address } } }", json!({})).await.unwrap();
+    app.state.disclosures.flush().await;
+    assert_eq!(verify_chain(&app.state.db).await.unwrap(), Ok(2));
     let first = disclosure_log::Entity::find().one(&app.state.db).await.unwrap().unwrap();
     let mut edited: disclosure_log::ActiveModel = first.clone().into();
     edited.fields = Set("result".to_owned());
@@ -84,11 +94,100 @@ async fn a_batch_larger_than_one_insert_statement_is_written_whole_and_chained()
         .iter()
         .cycle()
         .take(150)
-        .map(|row| Disclosed { student: row.id, school: row.school_id, fields: "result".to_owned() })
+        .map(|row| Disclosed { school: row.school_id, fields: "result".to_owned(), students: vec![row.id] })
         .collect();
     let recipient = Recipient { actor_kind: "staff", actor_id: 1, session_id: None, purpose: "education".to_owned() };
     app.state.disclosures.append(recipient, disclosed);
     app.state.disclosures.flush().await;
     assert_eq!(verify_chain(&app.state.db).await.unwrap(), Ok(150));
     app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_entry_lists_every_student_a_request_showed_and_each_reader_sees_only_their_students() {
+    let app = TestApp::spawn().await.unwrap();
+    let guardian = app.sign_in("phuhuynh").await.unwrap();
+    let children = app.data(Some(&guardian), CHILDREN, json!({})).await.unwrap();
+    let child = children["me"]["children"][0]["id"].as_str().unwrap().to_owned();
+
+    // The principal is shown ten students and the child in one request.
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let shown = app
+        .data(
+            Some(&principal),
+            "query($id: ID!) { students(first: 10) { nodes { id identityNumber } } student(id: $id) { identityNumber } }",
+            json!({ "id": child }),
+        )
+        .await
+        .unwrap();
+    let mut expected: BTreeSet<String> =
+        shown["students"]["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap().to_owned()).collect();
+    expected.insert(child.clone());
+    app.state.disclosures.flush().await;
+    let stored = disclosure_log::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(stored.len(), 1, "one entry for the whole request: {stored:?}");
+    assert_eq!(stored[0].student_ids().count(), expected.len());
+
+    // The school's privacy officer sees one entry per student shown.
+    let officer = app.sign_in("baomat").await.unwrap();
+    let log = app.data(Some(&officer), "{ disclosureLog(first: 200) { studentId fields } }", json!({})).await.unwrap();
+    let seen: BTreeSet<String> =
+        log["disclosureLog"].as_array().unwrap().iter().map(|e| e["studentId"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(seen, expected);
+
+    // The guardian sees the entry as their child's alone, never the other students in it.
+    let own = app.data(Some(&guardian), OWN_LOG, json!({})).await.unwrap();
+    let mine: Vec<&str> = own["me"]["children"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let child_log = own["me"]["children"].as_array().unwrap().iter().find(|c| c["id"] == child.as_str()).unwrap();
+    assert_eq!(child_log["disclosures"].as_array().unwrap().len(), 1, "{own}");
+    assert_eq!(child_log["disclosures"][0]["studentId"], child.as_str());
+    let listed = own["disclosureLog"].as_array().unwrap();
+    assert!(!listed.is_empty() && listed.iter().all(|e| mine.contains(&e["studentId"].as_str().unwrap())), "{own}");
+
+    // Another student's log is not the guardian's to read, though the same entry lists them.
+    let other = expected.iter().find(|id| !mine.contains(&id.as_str())).unwrap();
+    let body = app.graphql(Some(&guardian), LOG, json!({ "id": other })).await.unwrap();
+    assert!(body["data"]["student"].is_null(), "{body}");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_written_one_per_student_keep_their_chain_through_the_upgrade() {
+    let mut database = TestDatabase::create().await.unwrap();
+    let db = Database::connect(database.url.clone()).await.unwrap();
+    Migrator::up(&db, Some(19)).await.unwrap();
+    // Entries as they were written before a request's students shared one entry.
+    let at = Utc.with_ymd_and_hms(2026, 12, 1, 7, 30, 0).unwrap();
+    let mut prev: Option<String> = None;
+    for (id, student) in [(1_i64, 345_i64), (2, 346)] {
+        let row = disclosure_log::Model {
+            id,
+            at,
+            actor_kind: "staff".into(),
+            actor_id: 12,
+            session_id: None,
+            school_id: 6,
+            fields: "result".into(),
+            purpose: "education".into(),
+            prev_hash: prev.clone(),
+            hash: String::new(),
+            students: student.to_string(),
+        };
+        let hash = entry_hash(prev.as_deref(), &row);
+        let insert = Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "INSERT INTO disclosure_log (id, at, actor_kind, actor_id, student_id, school_id, fields, purpose, \
+             prev_hash, hash) VALUES ($1, $2, 'staff', 12, $3, 6, 'result', 'education', $4, $5)",
+            [id.into(), at.into(), student.into(), prev.clone().into(), hash.clone().into()],
+        );
+        db.execute_raw(insert).await.unwrap();
+        prev = Some(hash);
+    }
+    Migrator::up(&db, None).await.unwrap();
+    assert_eq!(verify_chain(&db).await.unwrap(), Ok(2));
+    let rows = disclosure_log::Entity::find().order_by_asc(disclosure_log::Column::Id).all(&db).await.unwrap();
+    let students: Vec<&str> = rows.iter().map(|row| row.students.as_str()).collect();
+    assert_eq!(students, ["345", "346"]);
+    db.close().await.unwrap();
+    database.drop_database().await.unwrap();
 }
