@@ -436,7 +436,7 @@ pub async fn book(
         return Ok(None);
     }
     let grade = primary_rules(db, &class).await?;
-    let mut students = crate::graphql::school::roster_rows(db, access, class.id).await?;
+    let mut students = crate::graphql::school::roster_rows(db, access, class.id, false).await?;
     if let Some(only) = only {
         students.retain(|student| student.id == only);
     }

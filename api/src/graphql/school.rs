@@ -182,16 +182,19 @@ impl Class {
 
 /// Students enrolled today in `class` whom the caller may see.
 pub async fn roster(ctx: &Context<'_>, class: i64) -> ApiResult<Vec<Student>> {
-    let rows = roster_rows(&super::context::state(ctx)?.db, access(ctx)?, class).await?;
+    let sealed = super::students::asks_for_sealed_fields(&[ctx.look_ahead()]);
+    let rows = roster_rows(&super::context::state(ctx)?.db, access(ctx)?, class, sealed).await?;
     Ok(rows.into_iter().map(|row| Student { row, listed_in: Some(class) }).collect())
 }
 
 /// The rows of the students enrolled today in `class` whom the caller of `access` may see,
-/// in roster order, through the privacy layer.
+/// in roster order, through the privacy layer; with their sealed columns only when `sealed`
+/// (else they read as NULL).
 pub async fn roster_rows(
     db: &sea_orm::DatabaseConnection,
     access: &crate::privacy::Access,
     class: i64,
+    sealed: bool,
 ) -> Result<Vec<student::Model>, sea_orm::DbErr> {
     let today = access.principal().today;
     let enrolled = sea_orm::sea_query::Query::select()
@@ -200,13 +203,15 @@ pub async fn roster_rows(
         .and_where(enrollment::Column::ClassId.eq(class))
         .cond_where(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
         .to_owned();
-    let rows = student::Entity::find()
+    let mut select = student::Entity::find()
         .filter(student::Column::Id.in_subquery(enrolled))
         .filter(access.filter(Kind::Student, emis_authz::Action::Read, &shapes::student()))
         .order_by_asc(student::Column::SortName)
-        .order_by_asc(student::Column::Id)
-        .all(db)
-        .await?;
+        .order_by_asc(student::Column::Id);
+    if !sealed {
+        select = super::students::without_sealed_columns(select);
+    }
+    let rows = select.all(db).await?;
     // Every row was selected as a member of `class` today, so the check judges teacher
     // relationships on that class (no per-request set of students to load).
     access.admit(Kind::Student, rows, |row| Target::student_in_class(row.id, row.school_id, class)).await

@@ -9,7 +9,7 @@ use super::people::Student;
 use super::read::visible;
 use crate::error::{ApiError, ApiResult};
 use crate::privacy::{Target, shapes};
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::{Context, Enum, ID, Lookahead, Object};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use emis_authz::{Action, Kind};
@@ -198,7 +198,8 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
     } else {
         select = select.filter(student::Column::Id.in_subquery(page_ids));
     }
-    if !asks_for_sealed_fields(ctx) {
+    let page = ctx.look_ahead();
+    if !asks_for_sealed_fields(&[page.field("nodes"), page.field("edges").field("node")]) {
         select = without_sealed_columns(select);
     }
     let db = &state(ctx)?.db;
@@ -243,16 +244,15 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
 /// The fields of a student that are sealed at rest.
 const SEALED_FIELDS: [&str; 5] = ["identityNumber", "address", "ethnicity", "religion", "healthNotes"];
 
-/// Whether the page's students are asked for any sealed field (through `nodes` or `edges`).
-fn asks_for_sealed_fields(ctx: &Context<'_>) -> bool {
-    let page = ctx.look_ahead();
-    let (nodes, edges) = (page.field("nodes"), page.field("edges").field("node"));
-    SEALED_FIELDS.iter().any(|field| nodes.field(field).exists() || edges.field(field).exists())
+/// Whether any of `students` (the selections of student objects a list returns) asks for
+/// a sealed field.
+pub fn asks_for_sealed_fields(students: &[Lookahead<'_>]) -> bool {
+    SEALED_FIELDS.iter().any(|field| students.iter().any(|student| student.field(field).exists()))
 }
 
-/// `select` reading the sealed columns and the blind index as NULL: a page that shows none
+/// `select` reading the sealed columns and the blind index as NULL: a list that shows none
 /// of them need not carry their ciphertexts from the database.
-fn without_sealed_columns(select: Select<student::Entity>) -> Select<student::Entity> {
+pub fn without_sealed_columns(select: Select<student::Entity>) -> Select<student::Entity> {
     use student::Column as C;
     let mut select = select.select_only();
     for column in C::iter() {

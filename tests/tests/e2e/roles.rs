@@ -106,6 +106,37 @@ async fn a_homeroom_teacher_reads_guardian_phones_and_health_of_their_class_but_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_roster_reads_sealed_fields_when_asked_for_directly_or_through_a_fragment() {
+    let app = TestApp::spawn().await.unwrap();
+    let teacher = app.sign_in("gvcn").await.unwrap();
+    let classes = app.data(Some(&teacher), "{ me { homeroomClasses { id } } }", json!({})).await.unwrap();
+    let class = classes["me"]["homeroomClasses"][0]["id"].as_str().unwrap().to_owned();
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let direct = "query($id: ID!) { class(id: $id) { students { id identityNumber } } }";
+    let fragment = "query($id: ID!) { class(id: $id) { students { id ...Identity } } } \
+                    fragment Identity on Student { identityNumber }";
+    let mut read = Vec::new();
+    for query in [direct, fragment] {
+        let data = app.data(Some(&principal), query, json!({ "id": class })).await.unwrap();
+        let students = data["class"]["students"].as_array().unwrap().clone();
+        assert!(!students.is_empty() && students.iter().all(|s| s["identityNumber"].is_string()), "{data}");
+        read.push(students);
+    }
+    assert_eq!(read[0], read[1]);
+    let without = app
+        .data(
+            Some(&principal),
+            "query($id: ID!) { class(id: $id) { students { id fullName } } }",
+            json!({ "id": class }),
+        )
+        .await
+        .unwrap();
+    let ids = |list: &[Value]| list.iter().map(|s| s["id"].clone()).collect::<Vec<_>>();
+    assert_eq!(ids(without["class"]["students"].as_array().unwrap()), ids(&read[0]));
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_principal_counts_exactly_their_schools_students_and_reads_identity_numbers() {
     let app = TestApp::spawn().await.unwrap();
     let school = school_of(&app, "hieutruong").await;
