@@ -40,6 +40,11 @@ where
         Self { loader, open: Mutex::new(None) }
     }
 
+    /// The loader the batches are loaded with.
+    pub fn loader(&self) -> &L {
+        &self.loader
+    }
+
     /// The value for `key`, loaded together with every key asked for in the same pass.
     pub async fn load_one(&self, key: K) -> Result<Option<L::Value>, L::Error> {
         let batch = {

@@ -11,12 +11,14 @@ use crate::vault::Vault;
 use async_graphql::dataloader::Loader;
 use emis_authz::{Action, Kind};
 use entity::{guardian, guardianship, result};
+use sea_orm::sea_query::{Expr, Value};
 use sea_orm::{
     ColumnTrait as _, DatabaseConnection, EntityTrait as _, FromQueryResult, JoinType, QueryFilter as _,
     QuerySelect as _, RelationTrait as _,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Loader error: details are logged where they happen, the client sees an internal error.
 pub type LoadError = Arc<crate::error::ApiError>;
@@ -104,6 +106,46 @@ impl GuardianLink {
 pub struct GuardiansOfStudent {
     pub access: Arc<Access>,
     pub db: DatabaseConnection,
+    /// The sealed columns asked for so far in this response; the others are read as NULL.
+    pub sealed: SealedGuardianColumns,
+}
+
+/// The sealed columns of a guardian that the fields of one response ask for: each
+/// `Student.guardians` field adds its own before it loads, so a batch reads the union.
+#[derive(Default)]
+pub struct SealedGuardianColumns(AtomicU8);
+
+impl SealedGuardianColumns {
+    /// The columns, with the GraphQL field of `Guardian` that shows each.
+    const COLUMNS: [(guardian::Column, &'static str); 4] = [
+        (guardian::Column::PhoneEnc, "phone"),
+        (guardian::Column::EmailEnc, "email"),
+        (guardian::Column::IdentityNoEnc, "identityNumber"),
+        (guardian::Column::AddressEnc, "address"),
+    ];
+
+    /// Adds the columns that the guardians selected by `guardians` show.
+    pub fn ask_for(&self, guardians: &async_graphql::Lookahead<'_>) {
+        let bits = Self::COLUMNS
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, field))| guardians.field(field).exists())
+            .fold(0_u8, |bits, (index, _)| bits | 1 << index);
+        self.0.fetch_or(bits, Ordering::Relaxed);
+    }
+
+    /// Adds every sealed column to `select`, as NULL when no field asked for it.
+    fn select<E: sea_orm::EntityTrait>(&self, mut select: sea_orm::Select<E>) -> sea_orm::Select<E> {
+        let bits = self.0.load(Ordering::Relaxed);
+        for (index, (column, _)) in Self::COLUMNS.iter().enumerate() {
+            select = if bits & (1 << index) != 0 {
+                select.column(*column)
+            } else {
+                select.column_as(Expr::value(Value::Bytes(None)), sea_orm::IdenStatic::as_str(column))
+            };
+        }
+        select
+    }
 }
 
 /// Whose guardians a field asks for: a student, and the class whose roster of today listed
@@ -128,7 +170,7 @@ impl Loader<GuardiansKey> for GuardiansOfStudent {
         let today = self.access.principal().today;
         let links_allowed = self.access.filter(Kind::Guardianship, Action::Read, &shape);
         let guardians_allowed = self.access.filter(Kind::Guardian, Action::Read, &shape);
-        let mut select = guardianship::Entity::find()
+        let select = guardianship::Entity::find()
             .select_only()
             .columns([
                 guardianship::Column::StudentId,
@@ -136,13 +178,10 @@ impl Loader<GuardiansKey> for GuardiansOfStudent {
                 guardianship::Column::Relationship,
                 guardianship::Column::GuardianId,
             ])
-            .columns([
-                guardian::Column::FullName,
-                guardian::Column::PhoneEnc,
-                guardian::Column::EmailEnc,
-                guardian::Column::IdentityNoEnc,
-                guardian::Column::AddressEnc,
-            ])
+            .column(guardian::Column::FullName);
+        let mut select = self
+            .sealed
+            .select(select)
             .join(JoinType::InnerJoin, guardianship::Relation::Guardian.def())
             .filter(guardianship::Column::StudentId.is_in(class_of.keys().copied()))
             .filter(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, today));

@@ -64,7 +64,8 @@ pub fn request_data(
 ) -> async_graphql::Request {
     let db = state.db.clone();
     let keys = loaders::KeyLoader { db: db.clone(), vault: Arc::clone(&state.vault) };
-    let guardians = loaders::GuardiansOfStudent { access: Arc::clone(&access), db: db.clone() };
+    let guardians =
+        loaders::GuardiansOfStudent { access: Arc::clone(&access), db: db.clone(), sealed: Default::default() };
     let results = loaders::ResultsOfStudent {
         access: Arc::clone(&access),
         db,

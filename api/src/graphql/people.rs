@@ -102,6 +102,8 @@ impl Student {
     /// Guardians of the student, as the caller may see them.
     async fn guardians(&self, ctx: &Context<'_>) -> ApiResult<Vec<Guardian>> {
         let loader = ctx.data::<Batcher<GuardiansKey, GuardiansOfStudent>>().map_err(|_| ApiError::Internal)?;
+        // Only the sealed columns some guardian field of this response shows are read.
+        loader.loader().sealed.ask_for(&ctx.look_ahead());
         let key = GuardiansKey { student: self.row.id, class: self.listed_in };
         let links = loader.load_one(key).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
         Ok(links.into_iter().map(Guardian::Linked).collect())

@@ -106,6 +106,44 @@ async fn a_homeroom_teacher_reads_guardian_phones_and_health_of_their_class_but_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guardians_read_each_sealed_field_asked_for_anywhere_in_the_document() {
+    let app = TestApp::spawn().await.unwrap();
+    let teacher = app.sign_in("gvcn").await.unwrap();
+    let classes = app.data(Some(&teacher), "{ me { homeroomClasses { id } } }", json!({})).await.unwrap();
+    let class = classes["me"]["homeroomClasses"][0]["id"].as_str().unwrap().to_owned();
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let all = "query($id: ID!) { class(id: $id) { students { guardians { id phone email identityNumber address } } } }";
+    let everything = app.data(Some(&principal), all, json!({ "id": class })).await.unwrap();
+    let guardians = |data: &Value| -> Vec<Value> {
+        data["class"]["students"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["guardians"].as_array().unwrap().clone())
+            .collect()
+    };
+    let expected = guardians(&everything);
+    assert!(!expected.is_empty() && expected.iter().all(|g| g["phone"].is_string() && g["identityNumber"].is_string()));
+    // Phone asked for by one field, the others through a fragment by an alias of it, both
+    // in the same batch: every guardian still shows each of them.
+    let split = "query($id: ID!) { class(id: $id) { students { guardians { id phone } \
+                 again: guardians { id ...Rest } } } } \
+                 fragment Rest on Guardian { email identityNumber address }";
+    let data = app.data(Some(&principal), split, json!({ "id": class })).await.unwrap();
+    let students = data["class"]["students"].as_array().unwrap();
+    let first: Vec<Value> = students.iter().flat_map(|s| s["guardians"].as_array().unwrap().clone()).collect();
+    let again: Vec<Value> = students.iter().flat_map(|s| s["again"].as_array().unwrap().clone()).collect();
+    assert_eq!(first.len(), expected.len());
+    for ((first, second), whole) in first.iter().zip(&again).zip(&expected) {
+        assert_eq!(first["phone"], whole["phone"]);
+        for field in ["email", "identityNumber", "address"] {
+            assert_eq!(second[field], whole[field], "{field}");
+        }
+    }
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_roster_reads_sealed_fields_when_asked_for_directly_or_through_a_fragment() {
     let app = TestApp::spawn().await.unwrap();
     let teacher = app.sign_in("gvcn").await.unwrap();
