@@ -105,13 +105,18 @@ async fn a_homeroom_teacher_reads_guardian_phones_and_health_of_their_class_but_
     app.stop().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn guardians_read_each_sealed_field_asked_for_anywhere_in_the_document() {
-    let app = TestApp::spawn().await.unwrap();
+/// The homeroom teacher's (`gvcn`) class, and a token of the principal of its school.
+async fn homeroom_class_and_principal(app: &TestApp) -> (String, String) {
     let teacher = app.sign_in("gvcn").await.unwrap();
     let classes = app.data(Some(&teacher), "{ me { homeroomClasses { id } } }", json!({})).await.unwrap();
     let class = classes["me"]["homeroomClasses"][0]["id"].as_str().unwrap().to_owned();
-    let principal = app.sign_in("hieutruong").await.unwrap();
+    (class, app.sign_in("hieutruong").await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guardians_read_each_sealed_field_asked_for_anywhere_in_the_document() {
+    let app = TestApp::spawn().await.unwrap();
+    let (class, principal) = homeroom_class_and_principal(&app).await;
     let all = "query($id: ID!) { class(id: $id) { students { guardians { id phone email identityNumber address } } } }";
     let everything = app.data(Some(&principal), all, json!({ "id": class })).await.unwrap();
     let guardians = |data: &Value| -> Vec<Value> {
@@ -146,10 +151,7 @@ async fn guardians_read_each_sealed_field_asked_for_anywhere_in_the_document() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_roster_reads_sealed_fields_when_asked_for_directly_or_through_a_fragment() {
     let app = TestApp::spawn().await.unwrap();
-    let teacher = app.sign_in("gvcn").await.unwrap();
-    let classes = app.data(Some(&teacher), "{ me { homeroomClasses { id } } }", json!({})).await.unwrap();
-    let class = classes["me"]["homeroomClasses"][0]["id"].as_str().unwrap().to_owned();
-    let principal = app.sign_in("hieutruong").await.unwrap();
+    let (class, principal) = homeroom_class_and_principal(&app).await;
     let direct = "query($id: ID!) { class(id: $id) { students { id identityNumber } } }";
     let fragment = "query($id: ID!) { class(id: $id) { students { id ...Identity } } } \
                     fragment Identity on Student { identityNumber }";
