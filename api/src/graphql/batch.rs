@@ -28,6 +28,8 @@ where
     loader: L,
     /// The batch still taking keys, if any.
     open: Mutex<Option<BatchOf<K, L>>>,
+    /// Values read together with their parents ([`Self::prime`]), answered without a load.
+    primed: Mutex<HashMap<K, L::Value>>,
 }
 
 impl<K, L> Batcher<K, L>
@@ -37,7 +39,13 @@ where
 {
     /// A batcher over `loader`.
     pub fn new(loader: L) -> Self {
-        Self { loader, open: Mutex::new(None) }
+        Self { loader, open: Mutex::new(None), primed: Mutex::default() }
+    }
+
+    /// Values a parent's statement already read (checked as the loader would check them):
+    /// `load_one` answers these keys without a load.
+    pub fn prime(&self, values: impl IntoIterator<Item = (K, L::Value)>) {
+        self.primed.lock().unwrap_or_else(PoisonError::into_inner).extend(values);
     }
 
     /// The loader the batches are loaded with.
@@ -47,6 +55,9 @@ where
 
     /// The value for `key`, loaded together with every key asked for in the same pass.
     pub async fn load_one(&self, key: K) -> Result<Option<L::Value>, L::Error> {
+        if let Some(value) = self.primed.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return Ok(Some(value.clone()));
+        }
         let batch = {
             let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
             let batch = Arc::clone(
@@ -124,5 +135,14 @@ mod tests {
         let results = futures::future::join_all([12, 13].map(|key| batcher.load_one(key))).await;
         assert!(results.iter().all(|result| result.as_ref().is_err_and(|error| error == "unlucky")));
         assert_eq!(batcher.load_one(12).await, Ok(Some(144)), "the next batch loads afresh");
+    }
+
+    #[tokio::test]
+    async fn primed_keys_are_answered_without_a_load() {
+        let batcher = Batcher::new(Squares::default());
+        batcher.prime([(4, 99)]);
+        let values = futures::future::join_all([4, 5].map(|key| batcher.load_one(key))).await;
+        assert_eq!(values, [Ok(Some(99)), Ok(Some(25))]);
+        assert_eq!(batcher.loader.calls.lock().unwrap().clone(), vec![vec![5]]);
     }
 }

@@ -13,8 +13,8 @@ use emis_authz::{Action, Kind};
 use entity::{guardian, guardianship, result};
 use sea_orm::sea_query::{Expr, Value};
 use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, EntityTrait as _, FromQueryResult, JoinType, QueryFilter as _,
-    QuerySelect as _, RelationTrait as _,
+    ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, FromQueryResult, JoinType, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, RelationTrait as _,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -134,14 +134,16 @@ impl SealedGuardianColumns {
         self.0.fetch_or(bits, Ordering::Relaxed);
     }
 
-    /// Adds every sealed column to `select`, as NULL when no field asked for it.
-    fn select<E: sea_orm::EntityTrait>(&self, mut select: sea_orm::Select<E>) -> sea_orm::Select<E> {
+    /// Adds every sealed column to `select`, named with `prefix`, as NULL when no field asked
+    /// for it.
+    pub fn select<E: sea_orm::EntityTrait>(&self, mut select: sea_orm::Select<E>, prefix: &str) -> sea_orm::Select<E> {
         let bits = self.0.load(Ordering::Relaxed);
         for (index, (column, _)) in Self::COLUMNS.iter().enumerate() {
+            let name = format!("{prefix}{}", sea_orm::IdenStatic::as_str(column));
             select = if bits & (1 << index) != 0 {
-                select.column(*column)
+                select.column_as(*column, name)
             } else {
-                select.column_as(Expr::value(Value::Bytes(None)), sea_orm::IdenStatic::as_str(column))
+                select.column_as(Expr::value(Value::Bytes(None)), name)
             };
         }
         select
@@ -166,31 +168,23 @@ impl Loader<GuardiansKey> for GuardiansOfStudent {
         for key in keys {
             class_of.entry(key.student).and_modify(|class| *class = class.and(key.class)).or_insert(key.class);
         }
-        let shape = shapes::guardianship();
-        let today = self.access.principal().today;
-        let links_allowed = self.access.filter(Kind::Guardianship, Action::Read, &shape);
-        let guardians_allowed = self.access.filter(Kind::Guardian, Action::Read, &shape);
-        let select = guardianship::Entity::find()
-            .select_only()
-            .columns([
-                guardianship::Column::StudentId,
-                guardianship::Column::SchoolId,
-                guardianship::Column::Relationship,
-                guardianship::Column::GuardianId,
-            ])
-            .column(guardian::Column::FullName);
-        let mut select = self
+        let select = guardianship::Entity::find().select_only().columns([
+            guardianship::Column::StudentId,
+            guardianship::Column::SchoolId,
+            guardianship::Column::Relationship,
+            guardianship::Column::GuardianId,
+        ]);
+        let rows = self
             .sealed
-            .select(select)
+            .select(select.column(guardian::Column::FullName), "")
             .join(JoinType::InnerJoin, guardianship::Relation::Guardian.def())
             .filter(guardianship::Column::StudentId.is_in(class_of.keys().copied()))
-            .filter(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, today));
-        // Most roles reach a student's links and guardians alike; the database need not
-        // evaluate the same condition twice.
-        if guardians_allowed != links_allowed {
-            select = select.filter(guardians_allowed);
-        }
-        let rows = select.filter(links_allowed).into_model::<LinkRow>().all(&self.db).await.map_err(internal)?;
+            .filter(self.readable())
+            .order_by_asc(guardianship::Column::GuardianId)
+            .into_model::<LinkRow>()
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
         let links: Vec<GuardianLink> = rows
             .into_iter()
             .map(|row| GuardianLink {
@@ -201,13 +195,39 @@ impl Loader<GuardiansKey> for GuardiansOfStudent {
                 guardian: row.guardian,
             })
             .collect();
-        let links = self.access.admit(Kind::Guardianship, links, GuardianLink::target).await.map_err(internal)?;
-        let links = self.access.admit(Kind::Guardian, links, GuardianLink::target).await.map_err(internal)?;
+        let by_student = self.admit(links).await.map_err(internal)?;
+        Ok(keys.iter().filter_map(|key| Some((*key, by_student.get(&key.student)?.clone()))).collect())
+    }
+}
+
+impl GuardiansOfStudent {
+    /// The condition on `guardianship` (joined to its guardian) selecting the links, active
+    /// today, that the caller may read together with their guardians.
+    pub fn readable(&self) -> Condition {
+        let shape = shapes::guardianship();
+        let links_allowed = self.access.filter(Kind::Guardianship, Action::Read, &shape);
+        let guardians_allowed = self.access.filter(Kind::Guardian, Action::Read, &shape);
+        let today = self.access.principal().today;
+        let mut readable = Condition::all()
+            .add(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, today))
+            .add(links_allowed.clone());
+        // Most roles reach a student's links and guardians alike; the database need not
+        // evaluate the same condition twice.
+        if guardians_allowed != links_allowed {
+            readable = readable.add(guardians_allowed);
+        }
+        readable
+    }
+
+    /// The links both checks (the link, the guardian) permit, by student.
+    pub async fn admit(&self, links: Vec<GuardianLink>) -> Result<HashMap<i64, Vec<GuardianLink>>, sea_orm::DbErr> {
+        let links = self.access.admit(Kind::Guardianship, links, GuardianLink::target).await?;
+        let links = self.access.admit(Kind::Guardian, links, GuardianLink::target).await?;
         let mut by_student: HashMap<i64, Vec<GuardianLink>> = HashMap::new();
         for link in links {
             by_student.entry(link.student_id).or_default().push(link);
         }
-        Ok(keys.iter().filter_map(|key| Some((*key, by_student.get(&key.student)?.clone()))).collect())
+        Ok(by_student)
     }
 }
 

@@ -20,6 +20,7 @@ pub mod query;
 pub mod read;
 pub mod records;
 pub mod roll_call;
+pub mod roster;
 pub mod school;
 pub mod sensitive;
 pub mod students;

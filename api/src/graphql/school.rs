@@ -180,10 +180,16 @@ impl Class {
     }
 }
 
-/// Students enrolled today in `class` whom the caller may see.
+/// Students enrolled today in `class` whom the caller may see; read with their guardians
+/// in one statement when the response asks for them (`roster::with_guardians`).
 pub async fn roster(ctx: &Context<'_>, class: i64) -> ApiResult<Vec<Student>> {
+    let with_guardians = ctx.look_ahead().field("guardians").exists();
     let sealed = super::students::asks_for_sealed_fields(&[ctx.look_ahead()]);
-    let rows = roster_rows(&super::context::state(ctx)?.db, access(ctx)?, class, sealed).await?;
+    let rows = if with_guardians {
+        super::roster::with_guardians(ctx, class, sealed).await?
+    } else {
+        roster_rows(&super::context::state(ctx)?.db, access(ctx)?, class, sealed).await?
+    };
     Ok(rows.into_iter().map(|row| Student { row, listed_in: Some(class) }).collect())
 }
 
@@ -196,6 +202,12 @@ pub async fn roster_rows(
     class: i64,
     sealed: bool,
 ) -> Result<Vec<student::Model>, sea_orm::DbErr> {
+    let rows = roster_select(access, class, sealed).all(db).await?;
+    access.admit(Kind::Student, rows, listed_in(class)).await
+}
+
+/// The statement of [`roster_rows`], before its rows are checked with [`listed_in`].
+pub fn roster_select(access: &crate::privacy::Access, class: i64, sealed: bool) -> sea_orm::Select<student::Entity> {
     let today = access.principal().today;
     let enrolled = sea_orm::sea_query::Query::select()
         .column(enrollment::Column::StudentId)
@@ -203,18 +215,18 @@ pub async fn roster_rows(
         .and_where(enrollment::Column::ClassId.eq(class))
         .cond_where(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
         .to_owned();
-    let mut select = student::Entity::find()
+    let select = student::Entity::find()
         .filter(student::Column::Id.in_subquery(enrolled))
         .filter(access.filter(Kind::Student, emis_authz::Action::Read, &shapes::student()))
         .order_by_asc(student::Column::SortName)
         .order_by_asc(student::Column::Id);
-    if !sealed {
-        select = super::students::without_sealed_columns(select);
-    }
-    let rows = select.all(db).await?;
-    // Every row was selected as a member of `class` today, so the check judges teacher
-    // relationships on that class (no per-request set of students to load).
-    access.admit(Kind::Student, rows, |row| Target::student_in_class(row.id, row.school_id, class)).await
+    if sealed { select } else { super::students::without_sealed_columns(select) }
+}
+
+/// How a roster row is checked: every row was selected as a member of `class` today, so the
+/// check judges teacher relationships on that class (no per-request set of students to load).
+pub fn listed_in(class: i64) -> impl Fn(&student::Model) -> Target {
+    move |row| Target::student_in_class(row.id, row.school_id, class)
 }
 
 /// The staff member assigned today as `kind` to the section or class `id`.

@@ -16,6 +16,7 @@ mod primary_book;
 mod primary_nomination;
 mod roles;
 mod roll_call;
+mod rosters;
 mod schema;
 mod sessions;
 mod startup;

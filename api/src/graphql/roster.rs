@@ -1,0 +1,94 @@
+//! A class roster read together with its students' guardians in one statement, for a
+//! response that asks for both (a homeroom teacher's class list with the parents' phones).
+//! The guardianships join the roster under the same conditions the guardians loader adds to
+//! its own statement, the rows are checked as the loader checks them, and the result is
+//! handed to the loader's batcher, so the students' `guardians` fields cost no statement.
+
+use super::batch::Batcher;
+use super::context::{access, state};
+use super::loaders::{GuardianCard, GuardianLink, GuardiansKey, GuardiansOfStudent};
+use super::school::{listed_in, roster_select};
+use crate::error::{ApiError, ApiResult};
+use emis_authz::Kind;
+use entity::{guardian, guardianship, student};
+use sea_orm::{FromQueryResult, JoinType, QueryOrder as _, QuerySelect as _, RelationTrait as _};
+
+/// A roster row: the student, and one of their guardianships with its guardian (all NULL
+/// for a student with none the caller may read). Guardian columns are prefixed so they do
+/// not meet the student's own.
+#[derive(FromQueryResult)]
+struct RosterRow {
+    #[sea_orm(nested)]
+    student: student::Model,
+    link_school_id: Option<i64>,
+    link_relationship: Option<String>,
+    guardian_id: Option<i64>,
+    guardian_full_name: Option<String>,
+    guardian_phone_enc: Option<Vec<u8>>,
+    guardian_email_enc: Option<Vec<u8>>,
+    guardian_identity_no_enc: Option<Vec<u8>>,
+    guardian_address_enc: Option<Vec<u8>>,
+}
+
+impl RosterRow {
+    /// The guardianship of the row, if it has one.
+    fn link(self, class: i64) -> Option<GuardianLink> {
+        Some(GuardianLink {
+            student_id: self.student.id,
+            school_id: self.link_school_id?,
+            relationship: self.link_relationship?,
+            guardian: GuardianCard {
+                id: self.guardian_id?,
+                full_name: self.guardian_full_name?,
+                phone_enc: self.guardian_phone_enc,
+                email_enc: self.guardian_email_enc,
+                identity_no_enc: self.guardian_identity_no_enc,
+                address_enc: self.guardian_address_enc,
+            },
+            class: Some(class),
+        })
+    }
+}
+
+/// The students of `class`'s roster the caller may see, as [`super::school::roster_rows`]
+/// reads them, with their guardians read in the same statement and primed in the batcher.
+pub async fn with_guardians(
+    ctx: &async_graphql::Context<'_>,
+    class: i64,
+    sealed: bool,
+) -> ApiResult<Vec<student::Model>> {
+    let access = access(ctx)?;
+    let batcher = ctx.data::<Batcher<GuardiansKey, GuardiansOfStudent>>().map_err(|_| ApiError::Internal)?;
+    let guardians = batcher.loader();
+    guardians.sealed.ask_for(&ctx.look_ahead().field("guardians"));
+    let readable = guardians.readable();
+    let select = roster_select(access, class, sealed)
+        .join(JoinType::LeftJoin, student::Relation::Guardianship.def().on_condition(move |_, _| readable.clone()))
+        .join(JoinType::LeftJoin, guardianship::Relation::Guardian.def())
+        .column_as(guardianship::Column::SchoolId, "link_school_id")
+        .column_as(guardianship::Column::Relationship, "link_relationship")
+        .column_as(guardian::Column::Id, "guardian_id")
+        .column_as(guardian::Column::FullName, "guardian_full_name");
+    let rows = guardians
+        .sealed
+        .select(select, "guardian_")
+        .order_by_asc(guardian::Column::Id)
+        .into_model::<RosterRow>()
+        .all(&state(ctx)?.db)
+        .await?;
+
+    let mut students: Vec<student::Model> = Vec::new();
+    let mut links = Vec::new();
+    for row in rows {
+        if students.last().is_none_or(|last| last.id != row.student.id) {
+            students.push(row.student.clone());
+        }
+        links.extend(row.link(class));
+    }
+    let students = access.admit(Kind::Student, students, listed_in(class)).await?;
+    let mut by_student = guardians.admit(links).await?;
+    batcher.prime(students.iter().map(|student| {
+        (GuardiansKey { student: student.id, class: Some(class) }, by_student.remove(&student.id).unwrap_or_default())
+    }));
+    Ok(students)
+}
