@@ -70,8 +70,6 @@ pub struct Taken {
     pub changed: usize,
     /// Notifications sent to guardians.
     pub notified: usize,
-    /// The school of the class.
-    pub school: i64,
     /// In a locked semester: the change requests made instead of changes.
     pub requests: Vec<i64>,
 }
@@ -111,7 +109,7 @@ pub async fn record(
     let excused = leave::excused_students(&txn, class.id, slot.date, slot.session).await?;
     let stored = stored(&txn, class.id, slot, None).await?;
     let listed: HashMap<i64, &Mark> = call.marks.iter().map(|mark| (mark.student, mark)).collect();
-    let mut taken = Taken { school: class.school_id, ..Taken::default() };
+    let mut taken = Taken::default();
     for student in &enrolled {
         let (mut status, note) = match listed.get(student) {
             Some(mark) => (mark.status, mark.note.clone()),
