@@ -14,7 +14,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use emis_authz::{Action, Kind};
 use entity::{enrollment, student};
-use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Query, SimpleExpr, Value};
+use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Query, SelectStatement, SimpleExpr, UnionType, Value};
 use sea_orm::{
     ColumnTrait as _, Condition, EntityTrait as _, FromQueryResult, IdenStatic as _, Iterable as _,
     PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait, Select,
@@ -117,10 +117,11 @@ fn parse_cursor(cursor: &str) -> ApiResult<(String, i64)> {
     Ok((name.to_owned(), id.parse().map_err(|_| invalid())?))
 }
 
-/// The filters of `query`, inside the caller's privacy condition.
-fn conditions(ctx: &Context<'_>, query: &StudentQuery) -> ApiResult<Condition> {
+/// The query's own filters (search, school, class, identity number); the caller's privacy
+/// condition comes on top of them.
+fn filters(ctx: &Context<'_>, query: &StudentQuery) -> ApiResult<Condition> {
     let access = access(ctx)?;
-    let mut condition = Condition::all().add(access.filter(Kind::Student, Action::Read, &shapes::student()));
+    let mut condition = Condition::all();
     if let Some(search) = query.search.as_deref().map(crate::text::fold).filter(|s| !s.is_empty()) {
         let backend = state(ctx)?.db.get_database_backend();
         condition =
@@ -152,12 +153,50 @@ fn conditions(ctx: &Context<'_>, query: &StudentQuery) -> ApiResult<Condition> {
     Ok(condition)
 }
 
+/// The ids of a page, in order: the students the caller may see that pass `filters`, at
+/// most `limit`, read from the roster index (it holds the search name). When the privacy
+/// condition has several branches (a principal's school and its former students, say),
+/// each is read on its own and the results appended: an OR across columns would make the
+/// database visit every candidate row instead. A single branch is the plain index walk
+/// (the database flattens the derived table).
+fn page_ids(
+    access: &crate::privacy::Access,
+    filters: &Condition,
+    order: &sea_orm::Order,
+    limit: u64,
+) -> SelectStatement {
+    use student::Column as C;
+    let mut branches = access.disjoint_filters(Kind::Student, Action::Read, &shapes::student()).into_iter();
+    let read = |branch: Condition| {
+        Query::select()
+            .columns([C::Id, C::SortName])
+            .from(student::Entity)
+            .cond_where(Condition::all().add(branch).add(filters.clone()))
+            .to_owned()
+    };
+    let mut matched = read(branches.next().unwrap_or_else(crate::privacy::never));
+    for branch in branches {
+        matched.union(UnionType::All, read(branch));
+    }
+    let alias = Alias::new("matched");
+    Query::select()
+        .column((alias.clone(), C::Id))
+        .from_subquery(matched, alias.clone())
+        .order_by((alias.clone(), C::SortName), order.clone())
+        .order_by((alias, C::Id), order.clone())
+        .limit(limit)
+        .to_owned()
+}
+
 /// Runs `students`.
 pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<StudentConnection> {
-    let condition = conditions(ctx, &query)?;
+    let access = access(ctx)?;
+    let filters = filters(ctx, &query)?;
+    let condition =
+        Condition::all().add(access.filter(Kind::Student, Action::Read, &shapes::student())).add(filters.clone());
     let first = u64::try_from(query.first.unwrap_or(20)).unwrap_or(0).min(MAX_PAGE);
     let descending = query.order_by == Some(StudentOrder::NameDesc);
-    let mut page = Condition::all().add(condition.clone());
+    let mut page = Condition::all().add(filters);
     if let Some(after) = &query.after {
         let (name, id) = parse_cursor(after)?;
         page = page.add(if descending {
@@ -175,16 +214,9 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
     // On a first page the total comes from the same scan as the page (a window count over
     // every match, taken before the limit).
     let windowed = wants_total && query.after.is_none();
-    // The page's ids first, from the roster index alone (it holds the search name), then
-    // those rows: a search reads only the rows it returns.
-    let mut page_ids = Query::select()
-        .column(student::Column::Id)
-        .from(student::Entity)
-        .cond_where(page)
-        .order_by(student::Column::SortName, order.clone())
-        .order_by(student::Column::Id, order.clone())
-        .limit(first + 1)
-        .to_owned();
+    // The page's ids first, from the roster index alone, then those rows: a search reads
+    // only the rows it returns.
+    let mut page_ids = page_ids(access, &page, &order, first + 1);
     let mut select =
         student::Entity::find().order_by(student::Column::SortName, order.clone()).order_by(student::Column::Id, order);
     let page_alias = Alias::new("page");
@@ -231,7 +263,7 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
     }
     let has_next_page = rows.len() as u64 > first;
     rows.truncate(usize::try_from(first).unwrap_or(0));
-    let rows = access(ctx)?.admit(Kind::Student, rows, student_target).await?;
+    let rows = access.admit(Kind::Student, rows, student_target).await?;
     Ok(StudentConnection {
         condition,
         nodes: rows.into_iter().map(|row| (cursor_of(&row), Student::from(row))).collect(),

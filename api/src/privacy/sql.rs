@@ -85,6 +85,48 @@ impl Clause {
 /// The rows of `shape` that any of the `grants` relates to the caller: the OR of each
 /// (role, relationship)'s condition, with like conditions merged.
 pub fn granted(principal: &Principal, backend: DbBackend, grants: &[(Role, Relationship)], shape: &Shape) -> Condition {
+    let branches = branches(principal, backend, grants, shape);
+    if branches.is_empty() {
+        return never();
+    }
+    branches.into_iter().fold(Condition::any(), |any, branch| any.add(branch))
+}
+
+/// The conditions whose OR is [`granted`], one per merged clause, made disjoint: each
+/// also requires that no earlier one holds. A list can read each from its own index and
+/// append the results (`UNION ALL`) instead of handing the database an OR across columns,
+/// which no single index serves. Empty when nothing is granted.
+pub fn disjoint_branches(
+    principal: &Principal,
+    backend: DbBackend,
+    grants: &[(Role, Relationship)],
+    shape: &Shape,
+) -> Vec<Condition> {
+    let branches = branches(principal, backend, grants, shape);
+    let mut disjoint = Vec::with_capacity(branches.len());
+    for (index, branch) in branches.iter().enumerate() {
+        let earlier = branches[..index].iter().map(|earlier| is_not_true(backend, earlier.clone()));
+        disjoint.push(earlier.fold(Condition::all().add(branch.clone()), |all, not_earlier| all.add(not_earlier)));
+    }
+    disjoint
+}
+
+/// `condition` is false or unknown: the complement that keeps rows where it is NULL.
+fn is_not_true(backend: DbBackend, condition: Condition) -> Expr {
+    let template = match backend {
+        DbBackend::Postgres => "($1) IS NOT TRUE",
+        _ => "(?) IS NOT TRUE",
+    };
+    Expr::cust_with_exprs(template, [Expr::from(condition)])
+}
+
+/// The merged clauses of `grants` for `shape`, each rendered as a condition of its own.
+fn branches(
+    principal: &Principal,
+    backend: DbBackend,
+    grants: &[(Role, Relationship)],
+    shape: &Shape,
+) -> Vec<Condition> {
     let mut clauses: Vec<Clause> = Vec::new();
     for &(role, rel) in grants {
         let Some(clause) = relationship(principal, role, rel, shape) else { continue };
@@ -93,7 +135,7 @@ pub fn granted(principal: &Principal, backend: DbBackend, grants: &[(Role, Relat
         }
     }
     if clauses.contains(&Clause::Everything) {
-        return Condition::all().add(Clause::Everything.render(principal, backend));
+        return vec![Condition::all().add(Clause::Everything.render(principal, backend))];
     }
     clauses.retain_mut(|clause| match clause {
         Clause::Among(_, ids) => !ids.is_empty(),
@@ -103,10 +145,7 @@ pub fn granted(principal: &Principal, backend: DbBackend, grants: &[(Role, Relat
         }
         _ => true,
     });
-    if clauses.is_empty() {
-        return never();
-    }
-    clauses.into_iter().fold(Condition::any(), |any, clause| any.add(clause.render(principal, backend)))
+    clauses.into_iter().map(|clause| Condition::all().add(clause.render(principal, backend))).collect()
 }
 
 /// The rows of `shape` that `rel` relates to the caller acting as `role`; `None` when

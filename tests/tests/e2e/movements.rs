@@ -46,6 +46,37 @@ async fn sections_in(app: &TestApp, class: i64) -> BTreeSet<i64> {
     rows.into_iter().map(|row| row.id).collect()
 }
 
+const LIST: &str = "query($first: Int, $after: String) {
+    students(first: $first, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }";
+
+/// The whole student list as `token` reads it, in pages of `first`; each page's
+/// `totalCount` is checked against the whole.
+async fn listed(app: &TestApp, token: &str, first: usize) -> Vec<String> {
+    let (mut ids, mut totals, mut after) = (Vec::new(), Vec::new(), Value::Null);
+    loop {
+        let vars = json!({ "first": first, "after": after });
+        let page = app.data(Some(token), LIST, vars).await.unwrap()["students"].clone();
+        totals.push(page["totalCount"].as_u64().unwrap());
+        ids.extend(page["nodes"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_owned()));
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert!(totals.iter().all(|total| *total == ids.len() as u64), "totals {totals:?} of {} listed", ids.len());
+    ids
+}
+
+/// A principal's list holds `student` once, the same in small pages as in large ones: the
+/// school's students and its former students are read apart and appended, and the list
+/// must neither lose nor repeat a student who is both.
+async fn listed_once(app: &TestApp, token: &str, student: &str) {
+    let small = listed(app, token, 7).await;
+    assert_eq!(small.iter().filter(|id| *id == student).count(), 1, "listed once: {small:?}");
+    assert_eq!(small.iter().collect::<BTreeSet<_>>().len(), small.len(), "no student listed twice");
+    assert_eq!(small, listed(app, token, 100).await, "the same list in any page size");
+}
+
 /// Movements need a second class of a grade, and a second school of each level: the tiny
 /// data set with two classes a grade and four schools.
 async fn spawn() -> TestApp {
@@ -173,6 +204,8 @@ async fn a_student_moved_to_another_class_takes_their_records_and_leaves_the_old
     assert_eq!(done["moveStudent"]["class"]["id"], encode("Class", new.id).0);
     let again = app.graphql(Some(&principal), MOVE, vars).await.unwrap();
     assert_eq!(error_code(&again), Some("BAD_USER_INPUT"), "already in that class: {again}");
+    // Both a student of the school and, by the class left, one of its former students.
+    listed_once(&app, &principal, &moved).await;
 
     // The new class: on the roster, with the history from the old class.
     let roster = app
@@ -309,7 +342,10 @@ async fn a_transfer_is_released_by_one_school_admitted_by_the_other_and_each_see
     assert!(!now_theirs["identityNumber"].is_null());
     assert_eq!(sections_of(&now_theirs), sections_of(&before), "the history follows the student");
 
-    // The sending school: the name and its own records; nothing current.
+    // The sending school: the name and its own records; nothing current. Its list keeps
+    // the student among its former students; the receiving school's lists them as its own.
+    listed_once(&app, &sending, &moved).await;
+    listed_once(&app, &receiving, &moved).await;
     let left = student(&app, &sending, &moved).await;
     assert_eq!(left["id"], moved.as_str());
     assert!(left["identityNumber"].is_null() && left["healthNotes"].is_null(), "{left}");
