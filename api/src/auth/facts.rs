@@ -6,70 +6,72 @@
 use super::principal::active_on;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{auth_session, guardian, guardianship, section, staff, staff_role, teaching_assignment};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait as _, Func, Query, SelectStatement, UnionType};
+use sea_orm::sea_query::{
+    Alias, CommonTableExpression, Expr, ExprTrait as _, Func, Query, SelectStatement, UnionType, WithClause, WithQuery,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, QueryResult, Statement, Value};
 use std::sync::{Arc, Mutex};
 
 /// Whose facts to load: a known account, or the account behind a live session.
 #[derive(Debug, Clone, Copy)]
-pub enum Who<'a> {
+pub enum Who {
     /// The account with this id.
     Account(i64),
-    /// The account of the unrevoked, unexpired session whose access token hashes to this.
-    Session { access_hash: &'a str, now: DateTime<Utc> },
+    /// The account of the live session that [`token_query`] reads once, as the common
+    /// table [`ME`], for all the facts it unions.
+    Session,
 }
 
-impl Who<'_> {
+/// The common table holding the live session of the token (none when the token is
+/// unknown, revoked or expired).
+const ME: &str = "me";
+
+impl Who {
     /// `column` names this account, of kind `kind` (`staff` or `guardian`).
     fn matches(&self, column: impl ColumnTrait, kind: &str) -> Expr {
         match self {
             Self::Account(id) => column.eq(*id),
-            Self::Session { access_hash, now } => column.in_subquery(
+            Self::Session => column.in_subquery(
                 Query::select()
                     .column(auth_session::Column::AccountId)
-                    .from(auth_session::Entity)
-                    .and_where(auth_session::Column::AccountKind.eq(kind))
-                    .cond_where(live_session(access_hash, *now))
+                    .from(Alias::new(ME))
+                    .and_where(Expr::col(auth_session::Column::AccountKind).eq(kind))
                     .to_owned(),
             ),
         }
     }
 }
 
-fn live_session(access_hash: &str, now: DateTime<Utc>) -> sea_orm::Condition {
-    sea_orm::Condition::all()
-        .add(auth_session::Column::AccessHash.eq(access_hash))
-        .add(auth_session::Column::RevokedAt.is_null())
-        .add(auth_session::Column::AccessExpiresAt.gt(now))
-}
-
-/// The session row: `fact = session`, `name` the account kind, `a` the session id, `b` the
-/// account id.
-pub fn session_query(access_hash: &str, now: DateTime<Utc>) -> SelectStatement {
-    let mut session = row(
+/// Everything a request's principal is made of, from its access token, in one statement:
+/// the session, and the facts of whichever account it belongs to — of `kind` only (`staff`
+/// or `guardian`) when the token names its kind, which spares the database the other half.
+/// The session is looked up once, as the common table [`ME`] that the facts read.
+pub fn token_query(access_hash: &str, now: DateTime<Utc>, today: NaiveDate, kind: Option<&str>) -> WithQuery {
+    let live = Query::select()
+        .columns([auth_session::Column::Id, auth_session::Column::AccountKind, auth_session::Column::AccountId])
+        .from(auth_session::Entity)
+        .and_where(auth_session::Column::AccessHash.eq(access_hash))
+        .and_where(auth_session::Column::RevokedAt.is_null())
+        .and_where(auth_session::Column::AccessExpiresAt.gt(now))
+        .to_owned();
+    // The session row: `fact = session`, `name` the account kind, `a` the session id, `b`
+    // the account id.
+    let mut query = row(
         literal("session"),
         Expr::col(auth_session::Column::AccountKind),
         Expr::col(auth_session::Column::Id),
         Expr::col(auth_session::Column::AccountId),
         no_id(),
     );
-    session.from(auth_session::Entity).cond_where(live_session(access_hash, now));
-    session
-}
-
-/// Everything a request's principal is made of, from its access token, in one statement:
-/// the session, and the facts of whichever account it belongs to — of `kind` only (`staff`
-/// or `guardian`) when the token names its kind, which spares the database the other half.
-pub fn token_query(access_hash: &str, now: DateTime<Utc>, today: NaiveDate, kind: Option<&str>) -> SelectStatement {
-    let who = Who::Session { access_hash, now };
-    let mut query = session_query(access_hash, now);
+    query.from(Alias::new(ME));
     if kind != Some("guardian") {
-        query.union(UnionType::All, staff_query(who, today));
+        query.union(UnionType::All, staff_query(Who::Session, today));
     }
     if kind != Some("staff") {
-        query.union(UnionType::All, guardian_query(who, today));
+        query.union(UnionType::All, guardian_query(Who::Session, today));
     }
-    query
+    let me = CommonTableExpression::new().query(live).table_name(Alias::new(ME)).to_owned();
+    query.with(WithClause::new().cte(me).to_owned())
 }
 
 /// One row of the fact query.
@@ -108,7 +110,7 @@ fn row(fact: Expr, name: Expr, a: Expr, b: Expr, c: Expr) -> SelectStatement {
 }
 
 /// Facts of the staff member `who` names, on `today`.
-pub fn staff_query(who: Who<'_>, today: NaiveDate) -> SelectStatement {
+pub fn staff_query(who: Who, today: NaiveDate) -> SelectStatement {
     let mut status =
         row(literal("status"), Expr::col(staff::Column::Status), Expr::col(staff::Column::Id), no_id(), no_id());
     status.from(staff::Entity).and_where(who.matches(staff::Column::Id, "staff"));
@@ -169,7 +171,7 @@ pub fn staff_query(who: Who<'_>, today: NaiveDate) -> SelectStatement {
 }
 
 /// Facts of the guardian `who` names, on `today`.
-pub fn guardian_query(who: Who<'_>, today: NaiveDate) -> SelectStatement {
+pub fn guardian_query(who: Who, today: NaiveDate) -> SelectStatement {
     let mut status =
         row(literal("status"), Expr::col(guardian::Column::Status), Expr::col(guardian::Column::Id), no_id(), no_id());
     status.from(guardian::Entity).and_where(who.matches(guardian::Column::Id, "guardian"));
