@@ -8,7 +8,7 @@ use super::ids;
 use super::people::Student;
 use super::read::visible;
 use crate::error::{ApiError, ApiResult};
-use crate::privacy::{Target, shapes};
+use crate::privacy::{Branches, Target, shapes};
 use async_graphql::{Context, Enum, ID, Lookahead, Object};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -159,14 +159,9 @@ fn filters(ctx: &Context<'_>, query: &StudentQuery) -> ApiResult<Condition> {
 /// each is read on its own and the results appended: an OR across columns would make the
 /// database visit every candidate row instead. A single branch is the plain index walk
 /// (the database flattens the derived table).
-fn page_ids(
-    access: &crate::privacy::Access,
-    filters: &Condition,
-    order: &sea_orm::Order,
-    limit: u64,
-) -> SelectStatement {
+fn page_ids(privacy: &Branches, filters: &Condition, order: &sea_orm::Order, limit: u64) -> SelectStatement {
     use student::Column as C;
-    let mut branches = access.disjoint_filters(Kind::Student, Action::Read, &shapes::student()).into_iter();
+    let mut branches = privacy.disjoint().into_iter();
     let read = |branch: Condition| {
         Query::select()
             .columns([C::Id, C::SortName])
@@ -192,8 +187,8 @@ fn page_ids(
 pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<StudentConnection> {
     let access = access(ctx)?;
     let filters = filters(ctx, &query)?;
-    let condition =
-        Condition::all().add(access.filter(Kind::Student, Action::Read, &shapes::student())).add(filters.clone());
+    let privacy = access.filter_branches(Kind::Student, Action::Read, &shapes::student());
+    let condition = Condition::all().add(privacy.any()).add(filters.clone());
     let first = u64::try_from(query.first.unwrap_or(20)).unwrap_or(0).min(MAX_PAGE);
     let descending = query.order_by == Some(StudentOrder::NameDesc);
     let mut page = Condition::all().add(filters);
@@ -216,7 +211,7 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
     let windowed = wants_total && query.after.is_none();
     // The page's ids first, from the roster index alone, then those rows: a search reads
     // only the rows it returns.
-    let mut page_ids = page_ids(access, &page, &order, first + 1);
+    let mut page_ids = page_ids(&privacy, &page, &order, first + 1);
     let mut select =
         student::Entity::find().order_by(student::Column::SortName, order.clone()).order_by(student::Column::Id, order);
     let page_alias = Alias::new("page");

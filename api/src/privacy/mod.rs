@@ -5,7 +5,7 @@
 //!    kind and action, of each relationship's condition (`sql.rs`, which merges like
 //!    conditions on the same column). Lists, look-ups, counts,
 //!    searches and nested relations all add it, so pagination and totals only ever see
-//!    permitted rows. [`Access::disjoint_filters`] gives the same condition as disjoint
+//!    permitted rows. [`Access::filter_branches`] gives the same condition as its
 //!    branches, for a list that reads each branch from its own index.
 //! 2. [`Access::admit`] checks every record before it leaves: it computes in Rust which
 //!    relationships hold (`check.rs`) and asks the cached casbin enforcer. A record the SQL
@@ -20,7 +20,7 @@ mod sql;
 
 pub use check::DerivedSets;
 pub use shape::{Shape, Target, shapes};
-pub use sql::never;
+pub use sql::{Branches, never};
 
 use crate::auth::Principal;
 use emis_authz::{Action, Kind, Policy, Relationship, Role};
@@ -87,10 +87,10 @@ impl Access {
         sql::granted(&self.principal, self.db.get_database_backend(), &self.grants(kind, action), shape)
     }
 
-    /// [`Access::filter`] split into disjoint conditions whose OR it is, for lists that read
-    /// each from its own index and append the results; empty when nothing is granted.
-    pub fn disjoint_filters(&self, kind: Kind, action: Action, shape: &Shape) -> Vec<Condition> {
-        sql::disjoint_branches(&self.principal, self.db.get_database_backend(), &self.grants(kind, action), shape)
+    /// [`Access::filter`] kept as its branches, for a list that reads each from its own
+    /// index ([`Branches::disjoint`]) and also needs the whole condition ([`Branches::any`]).
+    pub fn filter_branches(&self, kind: Kind, action: Action, shape: &Shape) -> Branches {
+        sql::branches(&self.principal, self.db.get_database_backend(), &self.grants(kind, action), shape)
     }
 
     /// Whether the caller may `action` the record `target` as `kind`, by the per-record

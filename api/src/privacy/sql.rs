@@ -85,30 +85,37 @@ impl Clause {
 /// The rows of `shape` that any of the `grants` relates to the caller: the OR of each
 /// (role, relationship)'s condition, with like conditions merged.
 pub fn granted(principal: &Principal, backend: DbBackend, grants: &[(Role, Relationship)], shape: &Shape) -> Condition {
-    let branches = branches(principal, backend, grants, shape);
-    if branches.is_empty() {
-        return never();
-    }
-    branches.into_iter().fold(Condition::any(), |any, branch| any.add(branch))
+    branches(principal, backend, grants, shape).any()
 }
 
-/// The conditions whose OR is [`granted`], one per merged clause, made disjoint: each
-/// also requires that no earlier one holds. A list can read each from its own index and
-/// append the results (`UNION ALL`) instead of handing the database an OR across columns,
-/// which no single index serves. Empty when nothing is granted.
-pub fn disjoint_branches(
-    principal: &Principal,
+/// A compiled privacy condition kept as its branches, one per merged clause; empty when
+/// nothing is granted.
+pub struct Branches {
     backend: DbBackend,
-    grants: &[(Role, Relationship)],
-    shape: &Shape,
-) -> Vec<Condition> {
-    let branches = branches(principal, backend, grants, shape);
-    let mut disjoint = Vec::with_capacity(branches.len());
-    for (index, branch) in branches.iter().enumerate() {
-        let earlier = branches[..index].iter().map(|earlier| is_not_true(backend, earlier.clone()));
-        disjoint.push(earlier.fold(Condition::all().add(branch.clone()), |all, not_earlier| all.add(not_earlier)));
+    branches: Vec<Condition>,
+}
+
+impl Branches {
+    /// The condition itself: the OR of the branches.
+    pub fn any(&self) -> Condition {
+        if self.branches.is_empty() {
+            return never();
+        }
+        self.branches.iter().cloned().fold(Condition::any(), |any, branch| any.add(branch))
     }
-    disjoint
+
+    /// The branches made disjoint, each also requiring that no earlier one holds; their OR
+    /// is [`Branches::any`]. A list can read each from its own index and append the results
+    /// (`UNION ALL`) instead of handing the database an OR across columns, which no single
+    /// index serves. Empty when nothing is granted.
+    pub fn disjoint(&self) -> Vec<Condition> {
+        let mut disjoint = Vec::with_capacity(self.branches.len());
+        for (index, branch) in self.branches.iter().enumerate() {
+            let earlier = self.branches[..index].iter().map(|earlier| is_not_true(self.backend, earlier.clone()));
+            disjoint.push(earlier.fold(Condition::all().add(branch.clone()), |all, not_earlier| all.add(not_earlier)));
+        }
+        disjoint
+    }
 }
 
 /// `condition` is false or unknown: the complement that keeps rows where it is NULL.
@@ -121,12 +128,7 @@ fn is_not_true(backend: DbBackend, condition: Condition) -> Expr {
 }
 
 /// The merged clauses of `grants` for `shape`, each rendered as a condition of its own.
-fn branches(
-    principal: &Principal,
-    backend: DbBackend,
-    grants: &[(Role, Relationship)],
-    shape: &Shape,
-) -> Vec<Condition> {
+pub fn branches(principal: &Principal, backend: DbBackend, grants: &[(Role, Relationship)], shape: &Shape) -> Branches {
     let mut clauses: Vec<Clause> = Vec::new();
     for &(role, rel) in grants {
         let Some(clause) = relationship(principal, role, rel, shape) else { continue };
@@ -135,7 +137,10 @@ fn branches(
         }
     }
     if clauses.contains(&Clause::Everything) {
-        return vec![Condition::all().add(Clause::Everything.render(principal, backend))];
+        return Branches {
+            backend,
+            branches: vec![Condition::all().add(Clause::Everything.render(principal, backend))],
+        };
     }
     clauses.retain_mut(|clause| match clause {
         Clause::Among(_, ids) => !ids.is_empty(),
@@ -145,7 +150,8 @@ fn branches(
         }
         _ => true,
     });
-    clauses.into_iter().map(|clause| Condition::all().add(clause.render(principal, backend))).collect()
+    let branches = clauses.into_iter().map(|clause| Condition::all().add(clause.render(principal, backend))).collect();
+    Branches { backend, branches }
 }
 
 /// The rows of `shape` that `rel` relates to the caller acting as `role`; `None` when
