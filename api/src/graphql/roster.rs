@@ -31,22 +31,30 @@ struct RosterRow {
 }
 
 impl RosterRow {
-    /// The guardianship of the row, if it has one.
-    fn link(self, class: i64) -> Option<GuardianLink> {
-        Some(GuardianLink {
-            student_id: self.student.id,
-            school_id: self.link_school_id?,
-            relationship: self.link_relationship?,
-            guardian: GuardianCard {
-                id: self.guardian_id?,
-                full_name: self.guardian_full_name?,
-                phone_enc: self.guardian_phone_enc,
-                email_enc: self.guardian_email_enc,
-                identity_no_enc: self.guardian_identity_no_enc,
-                address_enc: self.guardian_address_enc,
-            },
-            class: Some(class),
-        })
+    /// The student of the row, and its guardianship if it has one.
+    fn into_parts(self, class: i64) -> (student::Model, Option<GuardianLink>) {
+        let RosterRow {
+            student,
+            link_school_id,
+            link_relationship,
+            guardian_id,
+            guardian_full_name,
+            guardian_phone_enc: phone_enc,
+            guardian_email_enc: email_enc,
+            guardian_identity_no_enc: identity_no_enc,
+            guardian_address_enc: address_enc,
+        } = self;
+        let link = match (link_school_id, link_relationship, guardian_id, guardian_full_name) {
+            (Some(school_id), Some(relationship), Some(id), Some(full_name)) => Some(GuardianLink {
+                student_id: student.id,
+                school_id,
+                relationship,
+                guardian: GuardianCard { id, full_name, phone_enc, email_enc, identity_no_enc, address_enc },
+                class: Some(class),
+            }),
+            _ => None,
+        };
+        (student, link)
     }
 }
 
@@ -80,10 +88,11 @@ pub async fn with_guardians(
     let mut students: Vec<student::Model> = Vec::new();
     let mut links = Vec::new();
     for row in rows {
-        if students.last().is_none_or(|last| last.id != row.student.id) {
-            students.push(row.student.clone());
+        let (student, link) = row.into_parts(class);
+        if students.last().is_none_or(|last| last.id != student.id) {
+            students.push(student);
         }
-        links.extend(row.link(class));
+        links.extend(link);
     }
     let students = access.admit(Kind::Student, students, listed_in(class)).await?;
     let mut by_student = guardians.admit(links).await?;
