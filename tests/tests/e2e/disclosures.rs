@@ -17,12 +17,18 @@ const CHILDREN: &str = "{ me { children { id fullName identityNumber results { s
 const OWN_LOG: &str = "{ me { children { id disclosures { studentId fields } } } disclosureLog { studentId } }";
 const LOG: &str = "query($id: ID!) { student(id: $id) { disclosures { actorKind actorName fields purpose } } }";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_guardian_sees_which_staff_member_was_shown_their_childs_records() {
-    let app = TestApp::spawn().await.unwrap();
+/// The demo guardian's token and their first child's id, read as the guardian reads them.
+async fn guardian_and_child(app: &TestApp) -> (String, String) {
     let guardian = app.sign_in("phuhuynh").await.unwrap();
     let children = app.data(Some(&guardian), CHILDREN, json!({})).await.unwrap();
     let child = children["me"]["children"][0]["id"].as_str().unwrap().to_owned();
+    (guardian, child)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guardian_sees_which_staff_member_was_shown_their_childs_records() {
+    let app = TestApp::spawn().await.unwrap();
+    let (guardian, child) = guardian_and_child(&app).await;
     app.state.disclosures.flush().await;
     let own_reads = disclosure_log::Entity::find().count(&app.state.db).await.unwrap();
     assert_eq!(own_reads, 0, "a guardian's own reads are not disclosures");
@@ -106,9 +112,7 @@ async fn a_batch_larger_than_one_insert_statement_is_written_whole_and_chained()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_entry_lists_every_student_a_request_showed_and_each_reader_sees_only_their_students() {
     let app = TestApp::spawn().await.unwrap();
-    let guardian = app.sign_in("phuhuynh").await.unwrap();
-    let children = app.data(Some(&guardian), CHILDREN, json!({})).await.unwrap();
-    let child = children["me"]["children"][0]["id"].as_str().unwrap().to_owned();
+    let (guardian, child) = guardian_and_child(&app).await;
 
     // The principal is shown ten students and the child in one request.
     let principal = app.sign_in("hieutruong").await.unwrap();
