@@ -9,6 +9,7 @@ use crate::auth::{Principal, session};
 use crate::disclosure::{Disclosures, Recipient, purpose_from_header};
 use crate::error::ApiError;
 use crate::graphql::documents::DocumentCache;
+use crate::graphql::field_order::{InOrder, ResultOrder};
 use crate::graphql::notifications::ConnectionToken;
 use crate::graphql::{EmisSchema, request_data};
 use crate::privacy::{Access, INCONSISTENCIES};
@@ -89,12 +90,16 @@ async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLR
     let recipient = recipient(&principal, &headers);
     let access = Arc::new(Access::new(Arc::new(principal), http.state.policy.current(), http.state.db.clone()));
     let disclosures = Arc::new(Disclosures::default());
-    let request = http.documents.prepare(request.into_inner());
+    let mut request = http.documents.prepare(request.into_inner());
+    let order = ResultOrder::of(&mut request).ok();
     let request = request_data(request, &http.state, access, Arc::clone(&disclosures));
     let span = tracing::info_span!("graphql.request", operation = request.operation_name.as_deref().unwrap_or(""));
-    let response = http.schema.execute(request).instrument(span).await;
+    let mut response = http.schema.execute(request).instrument(span).await;
     if let Some(recipient) = recipient {
         http.state.disclosures.append(recipient, disclosures.take());
+    }
+    if let Some(order) = order {
+        order.apply(&mut response.data);
     }
     GraphQLResponse::from(response).into_response()
 }
@@ -106,7 +111,7 @@ async fn subscriptions(State(http): State<Http>, protocol: GraphQLProtocol, upgr
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {
-            GraphQLWebSocket::new(stream, schema, protocol)
+            GraphQLWebSocket::new(stream, InOrder(schema), protocol)
                 .on_connection_init(move |payload| connection_init(state, payload))
                 .serve()
         })

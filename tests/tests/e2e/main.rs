@@ -7,6 +7,7 @@ mod book_locks;
 mod columns;
 mod disclosures;
 mod grade_entry;
+mod http_spec;
 mod instances;
 mod killed_import;
 mod movements;
