@@ -29,6 +29,19 @@ pub enum ApiError {
     /// The record does not exist or the caller may not change it (never told apart).
     NotPermitted,
     Internal,
+    /// The HTTP request is no well-formed GraphQL request (its body or parameters); nothing ran.
+    BadRequest {
+        vi: String,
+        en: String,
+    },
+    /// A GraphQL request over GET that is not a query, or a method `/graphql` does not serve.
+    MethodNotAllowed,
+    /// A POST body that is not `application/json` in UTF-8.
+    UnsupportedMediaType,
+    /// A client that accepts neither GraphQL media type.
+    NotAcceptable,
+    /// A body longer than the server reads.
+    PayloadTooLarge,
 }
 
 /// One wrong entry of a batch: the record it names (a global id), the input field, and why,
@@ -65,6 +78,11 @@ impl ApiError {
             Self::Locked => "LOCKED",
             Self::NotPermitted => "FORBIDDEN",
             Self::Internal => "INTERNAL",
+            Self::BadRequest { .. } => "BAD_REQUEST",
+            Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            Self::NotAcceptable => "NOT_ACCEPTABLE",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
         }
     }
 
@@ -107,6 +125,19 @@ impl ApiError {
                                    does not exist, or you may not change it"
                 .to_owned(),
             Self::Internal => "Lỗi hệ thống, vui lòng thử lại / internal error, please try again".to_owned(),
+            Self::BadRequest { vi, en } => format!("Yêu cầu không hợp lệ: {vi} / bad request: {en}"),
+            Self::MethodNotAllowed => "Phương thức không được phép: GET chỉ dùng cho truy vấn (query), mọi yêu cầu \
+                                       khác gửi bằng POST / method not allowed: GET is for queries only, send \
+                                       everything else with POST"
+                .to_owned(),
+            Self::UnsupportedMediaType => "Nội dung yêu cầu phải là JSON (Content-Type: application/json, UTF-8) / \
+                                           the request body must be JSON (Content-Type: application/json, UTF-8)"
+                .to_owned(),
+            Self::NotAcceptable => "Máy chủ chỉ trả lời bằng application/graphql-response+json hoặc \
+                                    application/json / the server answers only in \
+                                    application/graphql-response+json or application/json"
+                .to_owned(),
+            Self::PayloadTooLarge => "Yêu cầu quá lớn / the request is too large".to_owned(),
         }
     }
 
@@ -119,6 +150,15 @@ impl ApiError {
     /// Bad input, described in both languages.
     pub fn bad_input(vi: impl Into<String>, en: impl Into<String>) -> Self {
         Self::BadInput { vi: vi.into(), en: en.into() }
+    }
+
+    /// This error as a client receives it when it is tied to no place in the document: no
+    /// `locations` (they count from line 1, and there is no line to name).
+    pub fn without_location(self) -> async_graphql::ServerError {
+        let error = async_graphql::Error::from(self);
+        let mut server_error = async_graphql::ServerError::new(error.message, None);
+        server_error.extensions = error.extensions;
+        server_error
     }
 }
 

@@ -4,22 +4,35 @@
 //! offline from embedded assets), `/healthz` (the process
 //! runs), `/readyz` (the database answers), `/metrics` (counters, no personal data). This
 //! layer only authenticates the bearer token and hands the request to the schema.
+//!
+//! `/graphql` follows the GraphQL over HTTP specification: [`request`] takes a request apart
+//! (methods, media types, parameters), [`checked`] refuses what may not run (a mutation over
+//! GET), [`reply`] answers with the statuses and media types of [`media`].
+
+mod checked;
+mod media;
+mod reply;
+mod request;
 
 use crate::auth::{Principal, session};
 use crate::disclosure::{Disclosures, Recipient, purpose_from_header};
 use crate::error::ApiError;
 use crate::graphql::documents::DocumentCache;
-use crate::graphql::field_order::{InOrder, ResultOrder};
+use crate::graphql::field_order::InOrder;
 use crate::graphql::notifications::ConnectionToken;
 use crate::graphql::{EmisSchema, request_data};
 use crate::privacy::{Access, INCONSISTENCIES};
 use crate::state::AppState;
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Router;
 use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use checked::Checked;
+use media::ResponseMedia;
+use reply::{Refusal, RequestError};
+use request::GraphqlHttpRequest;
 use sea_orm::ConnectionTrait as _;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -36,14 +49,19 @@ struct Http {
 /// The router of the whole API.
 pub fn router(state: Arc<AppState>, schema: EmisSchema) -> Router {
     Router::new()
-        .route("/graphql", get(graphql).post(graphql))
+        .route(
+            "/graphql",
+            get(graphql)
+                .post(graphql)
+                .fallback(async || reply::refused(StatusCode::METHOD_NOT_ALLOWED, ApiError::MethodNotAllowed)),
+        )
         .route("/graphql/ws", get(subscriptions))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .merge(crate::graphiql::routes())
         .merge(crate::exports::routes(Arc::clone(&state)))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(request::MAX_BODY))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(Http { state, schema, documents: Arc::default() })
 }
@@ -82,26 +100,27 @@ pub(crate) fn recipient(principal: &Principal, headers: &HeaderMap) -> Option<Re
     })
 }
 
-async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphqlHttpRequest) -> Response {
+    let GraphqlHttpRequest { media, safe_method, request } = request;
+    let Checked { request, order } = match checked::check(http.documents.prepare(request), safe_method) {
+        Ok(checked) => checked,
+        Err(refusal) => return refusal.answer(media),
+    };
     let principal = match caller(&http.state, &headers).await {
         Ok(principal) => principal,
-        Err(error) => return error_response(error),
+        Err(error) => return error_response(media, error),
     };
     let recipient = recipient(&principal, &headers);
     let access = Arc::new(Access::new(Arc::new(principal), http.state.policy.current(), http.state.db.clone()));
     let disclosures = Arc::new(Disclosures::default());
-    let mut request = http.documents.prepare(request.into_inner());
-    let order = ResultOrder::of(&mut request).ok();
     let request = request_data(request, &http.state, access, Arc::clone(&disclosures));
     let span = tracing::info_span!("graphql.request", operation = request.operation_name.as_deref().unwrap_or(""));
     let mut response = http.schema.execute(request).instrument(span).await;
     if let Some(recipient) = recipient {
         http.state.disclosures.append(recipient, disclosures.take());
     }
-    if let Some(order) = order {
-        order.apply(&mut response.data);
-    }
-    GraphQLResponse::from(response).into_response()
+    order.apply(&mut response.data);
+    reply::result(media, response)
 }
 
 /// A WebSocket for subscriptions: it opens only for a token that signs in, and each
@@ -136,11 +155,13 @@ async fn connection_init(
     Ok(data)
 }
 
-fn error_response(error: ApiError) -> Response {
-    let body = async_graphql::Response::from_errors(vec![
-        async_graphql::Error::from(error).into_server_error(async_graphql::Pos::default()),
-    ]);
-    GraphQLResponse::from(body).into_response()
+/// A request whose caller could not be found: a token that does not sign in, or a failure.
+fn error_response(media: ResponseMedia, error: ApiError) -> Response {
+    let kind = match error {
+        ApiError::Unauthenticated => RequestError::Unauthenticated,
+        _ => RequestError::Failed,
+    };
+    Refusal::new(kind, error.without_location()).answer(media)
 }
 
 async fn ready(State(http): State<Http>) -> Response {
