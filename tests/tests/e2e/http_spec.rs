@@ -1,10 +1,11 @@
 //! GraphQL over HTTP as the specification (graphql/graphql-over-http, the working draft) says:
 //! only queries over GET, `application/json` bodies, `Accept` negotiation between
 //! `application/graphql-response+json` and `application/json`, the status codes of each, the
-//! coded bilingual error shape for malformed requests, and fields in the order asked for. The
-//! requests are written byte for byte over a socket, so that a header can be left out (an
-//! HTTP client library adds `Accept` on its own).
+//! coded bilingual error shape for malformed requests, fields in the order asked for, and the
+//! graphql-http audit suite. The requests are written byte for byte over a socket, so that a
+//! header can be left out (an HTTP client library adds `Accept` on its own).
 
+mod audit;
 mod bodies;
 mod media;
 mod methods;
