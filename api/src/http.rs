@@ -115,12 +115,11 @@ async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphqlH
     let disclosures = Arc::new(Disclosures::default());
     let request = request_data(request, &http.state, access, Arc::clone(&disclosures));
     let span = tracing::info_span!("graphql.request", operation = request.operation_name.as_deref().unwrap_or(""));
-    let mut response = http.schema.execute(request).instrument(span).await;
+    let response = http.schema.execute(request).instrument(span).await;
     if let Some(recipient) = recipient {
         http.state.disclosures.append(recipient, disclosures.take());
     }
-    order.apply(&mut response.data);
-    reply::result(media, response)
+    reply::result(media, response, &order)
 }
 
 /// A WebSocket for subscriptions: it opens only for a token that signs in, and each

@@ -18,6 +18,7 @@
 
 use super::media::{JSON_UTF8, ResponseMedia};
 use crate::error::ApiError;
+use crate::graphql::field_order::ResultOrder;
 use async_graphql::{ServerError, Value};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -43,19 +44,18 @@ pub enum RequestError {
 /// The body of a GraphQL response: `errors` first (they are the first thing to read when
 /// present), then `data` when the operation ran, then `extensions`.
 #[derive(Serialize)]
-struct Body<'a> {
+struct Body<'a, Data: Serialize> {
     #[serde(skip_serializing_if = "<[ServerError]>::is_empty")]
     errors: &'a [ServerError],
     #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<&'a Value>,
+    data: Option<Data>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     extensions: &'a BTreeMap<String, Value>,
 }
 
 /// A request that is not well-formed, refused with `status` in `application/json`.
 pub fn refused(status: StatusCode, error: ApiError) -> Response {
-    let errors = [error.without_location()];
-    let mut response = json(status, JSON_UTF8, &Body { errors: &errors, data: None, extensions: &BTreeMap::new() });
+    let mut response = errors_only(status, JSON_UTF8, &[error.without_location()]);
     if status == StatusCode::METHOD_NOT_ALLOWED {
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(METHODS));
     }
@@ -100,8 +100,7 @@ fn request_error(media: ResponseMedia, kind: RequestError, errors: &[ServerError
         (RequestError::Unauthenticated, ResponseMedia::GraphqlResponse) => StatusCode::UNAUTHORIZED,
         (RequestError::Failed, ResponseMedia::GraphqlResponse) => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    let body = Body { errors, data: None, extensions: &BTreeMap::new() };
-    let mut response = json(status, media.content_type(), &body);
+    let mut response = errors_only(status, media.content_type(), errors);
     let headers = response.headers_mut();
     match status {
         StatusCode::METHOD_NOT_ALLOWED => {
@@ -116,10 +115,12 @@ fn request_error(media: ResponseMedia, kind: RequestError, errors: &[ServerError
 }
 
 /// The answer to an executed request: a request error when the schema refused it before it
-/// ran (validation, limits, the operation's choice), otherwise 200 with its `data`.
-pub fn result(media: ResponseMedia, mut response: async_graphql::Response) -> Response {
+/// ran (validation, limits, the operation's choice), otherwise 200 with its `data`, its
+/// fields in the order the query asks for them.
+pub fn result(media: ResponseMedia, mut response: async_graphql::Response, order: &ResultOrder) -> Response {
     if ran(&response) {
-        let body = Body { errors: &response.errors, data: Some(&response.data), extensions: &response.extensions };
+        let data = order.ordered(&response.data);
+        let body = Body { errors: &response.errors, data: Some(data), extensions: &response.extensions };
         let mut answer = json(StatusCode::OK, media.content_type(), &body);
         let cache_control = response.cache_control.value().and_then(|value| HeaderValue::from_str(&value).ok());
         if let Some(value) = cache_control.filter(|_| response.errors.is_empty()) {
@@ -153,7 +154,12 @@ fn coded(error: &mut ServerError, code: &str, vi: &str, en: &str) {
     }
 }
 
-fn json(status: StatusCode, content_type: &'static str, body: &Body<'_>) -> Response {
+/// A body of `errors` alone.
+fn errors_only(status: StatusCode, content_type: &'static str, errors: &[ServerError]) -> Response {
+    json(status, content_type, &Body::<&Value> { errors, data: None, extensions: &BTreeMap::new() })
+}
+
+fn json(status: StatusCode, content_type: &'static str, body: &impl Serialize) -> Response {
     match serde_json::to_vec(body) {
         Ok(bytes) => (status, [(header::CONTENT_TYPE, content_type)], bytes).into_response(),
         Err(error) => {
