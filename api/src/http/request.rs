@@ -38,22 +38,17 @@ impl<S: Send + Sync> FromRequest<S> for GraphqlHttpRequest {
         let media = ResponseMedia::negotiate(request.headers())
             .ok_or_else(|| refused(StatusCode::NOT_ACCEPTABLE, ApiError::NotAcceptable))?;
         let safe_method = matches!(*request.method(), Method::GET | Method::HEAD);
-        let parameters = if safe_method {
-            from_query_string(request.uri().query().unwrap_or_default())
+        let request = if safe_method {
+            from_query_string(request.uri().query().unwrap_or_default()).map_err(bad_request)?
         } else {
-            from_body(request, state).await?
+            from_json_body(&read_body(request, state).await?).map_err(bad_request)?
         };
-        let request = parameters.map_err(|error| refused(StatusCode::BAD_REQUEST, error))?;
         Ok(Self { media, safe_method, request })
     }
 }
 
-/// The parameters of a POST body; a refusal for a body that is not JSON in UTF-8, too long,
-/// or malformed.
-async fn from_body<S: Send + Sync>(
-    request: Request,
-    state: &S,
-) -> Result<Result<async_graphql::Request, ApiError>, Response> {
+/// The body of a POST; a refusal for one that is not JSON in UTF-8, or too long.
+async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, Response> {
     if !is_json_utf8(request.headers()) {
         return Err(refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, ApiError::UnsupportedMediaType));
     }
@@ -61,18 +56,22 @@ async fn from_body<S: Send + Sync>(
     if declared.and_then(|length| length.parse::<usize>().ok()).is_some_and(|length| length > MAX_BODY) {
         return Err(refused(StatusCode::PAYLOAD_TOO_LARGE, ApiError::PayloadTooLarge));
     }
-    let body = Bytes::from_request(request, state).await.map_err(|rejection| {
+    Bytes::from_request(request, state).await.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             refused(StatusCode::PAYLOAD_TOO_LARGE, ApiError::PayloadTooLarge)
         } else {
-            refused(StatusCode::BAD_REQUEST, malformed("không đọc được nội dung", "the body could not be read"))
+            bad_request(malformed("không đọc được nội dung", "the body could not be read"))
         }
-    })?;
-    Ok(match serde_json::from_slice::<Value>(&body) {
+    })
+}
+
+/// The parameters of a JSON body.
+fn from_json_body(body: &[u8]) -> Result<async_graphql::Request, ApiError> {
+    match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(parameters)) => from_json_object(parameters),
         Ok(_) => Err(malformed("nội dung phải là một đối tượng JSON", "the body must be a JSON object")),
         Err(_) => Err(malformed("nội dung không phải JSON (UTF-8)", "the body is not JSON (UTF-8)")),
-    })
+    }
 }
 
 /// The parameters of a JSON body's object.
@@ -175,6 +174,10 @@ fn wrong_type(name: &str, expected: Expected) -> ApiError {
 
 fn missing_query() -> ApiError {
     malformed("thiếu tham số query (văn bản GraphQL)", "the query parameter (the GraphQL text) is missing")
+}
+
+fn bad_request(error: ApiError) -> Response {
+    refused(StatusCode::BAD_REQUEST, error)
 }
 
 fn malformed(vi: impl Into<String>, en: impl Into<String>) -> ApiError {
