@@ -3,11 +3,14 @@
 //! token comes in `connection_init` as `{"Authorization": "Bearer …"}`), `/graphiql` (served
 //! offline from embedded assets), `/healthz` (the process
 //! runs), `/readyz` (the database answers), `/metrics` (counters, no personal data). This
-//! layer only authenticates the bearer token and hands the request to the schema.
+//! layer weighs the request (before anything else), authenticates the bearer token and
+//! hands the request to the schema.
 
 use crate::auth::{Principal, session};
 use crate::disclosure::{Disclosures, Recipient, purpose_from_header};
 use crate::error::ApiError;
+use crate::graphql::cost::Weigher;
+use crate::graphql::cost::weighed::Weighed;
 use crate::graphql::documents::DocumentCache;
 use crate::graphql::notifications::ConnectionToken;
 use crate::graphql::{EmisSchema, request_data};
@@ -30,10 +33,12 @@ struct Http {
     state: Arc<AppState>,
     schema: EmisSchema,
     documents: Arc<DocumentCache>,
+    weigher: Arc<Weigher>,
 }
 
 /// The router of the whole API.
 pub fn router(state: Arc<AppState>, schema: EmisSchema) -> Router {
+    let weigher = Arc::new(Weigher::new(&state.config));
     Router::new()
         .route("/graphql", get(graphql).post(graphql))
         .route("/graphql/ws", get(subscriptions))
@@ -44,7 +49,7 @@ pub fn router(state: Arc<AppState>, schema: EmisSchema) -> Router {
         .merge(crate::exports::routes(Arc::clone(&state)))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
-        .with_state(Http { state, schema, documents: Arc::default() })
+        .with_state(Http { state, schema, documents: Arc::default(), weigher })
 }
 
 /// The span of an HTTP request: method and path only. The query string is left out, since a
@@ -82,6 +87,10 @@ pub(crate) fn recipient(principal: &Principal, headers: &HeaderMap) -> Option<Re
 }
 
 async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+    let mut request = http.documents.prepare(request.into_inner());
+    if let Err(error) = http.weigher.check(&mut request, bearer(&headers).is_some()) {
+        return GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])).into_response();
+    }
     let principal = match caller(&http.state, &headers).await {
         Ok(principal) => principal,
         Err(error) => return error_response(error),
@@ -89,7 +98,6 @@ async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLR
     let recipient = recipient(&principal, &headers);
     let access = Arc::new(Access::new(Arc::new(principal), http.state.policy.current(), http.state.db.clone()));
     let disclosures = Arc::new(Disclosures::default());
-    let request = http.documents.prepare(request.into_inner());
     let request = request_data(request, &http.state, access, Arc::clone(&disclosures));
     let span = tracing::info_span!("graphql.request", operation = request.operation_name.as_deref().unwrap_or(""));
     let response = http.schema.execute(request).instrument(span).await;
@@ -102,11 +110,12 @@ async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLR
 /// A WebSocket for subscriptions: it opens only for a token that signs in, and each
 /// subscription checks the token and the caller's access again as it runs.
 async fn subscriptions(State(http): State<Http>, protocol: GraphQLProtocol, upgrade: WebSocketUpgrade) -> Response {
-    let Http { state, schema, .. } = http;
+    let Http { state, schema, weigher, .. } = http;
+    let executor = Weighed { schema, weigher };
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {
-            GraphQLWebSocket::new(stream, schema, protocol)
+            GraphQLWebSocket::new(stream, executor, protocol)
                 .on_connection_init(move |payload| connection_init(state, payload))
                 .serve()
         })
