@@ -34,7 +34,9 @@ async fn main() {
         let response = schema.execute(query.as_str()).await;
         response.errors.first().map_or_else(|| "answered".to_owned(), |error| error.message.clone())
     } else {
-        let weigher = Weigher::new(&Config::for_database("sqlite::memory:", std::path::PathBuf::new()));
+        let mut config = Config::for_database("sqlite::memory:", std::path::PathBuf::new());
+        config.max_complexity = emis::config::DEFAULT_MAX_COMPLEXITY;
+        let weigher = Weigher::new(&config);
         let Ok(document) = async_graphql::parser::parse_query(&query) else { return eprintln!("does not parse") };
         match weigher.weigh(&document, &Variables::default()).and_then(|weight| weigher.judge(weight, false)) {
             Ok(()) => "accepted".to_owned(),

@@ -3,6 +3,7 @@
 //! without a token, one `signIn` per request, Int literals out of range refused, and the
 //! documents the apps and GraphiQL really send still answered.
 
+use emis::config::DEFAULT_MAX_COMPLEXITY;
 use emis_tests::{TestApp, error_code};
 use entity::sign_in_throttle;
 use sea_orm::{EntityTrait as _, PaginatorTrait as _};
@@ -21,6 +22,11 @@ fn nested_fragments(levels: usize) -> String {
     query
 }
 
+/// A server with the default ceilings.
+async fn spawn() -> TestApp {
+    TestApp::spawn_with(|config| config.max_complexity = DEFAULT_MAX_COMPLEXITY).await.unwrap()
+}
+
 fn aliases(count: usize, one: impl Fn(usize) -> String) -> String {
     (0..count).map(one).collect::<Vec<_>>().join(" ")
 }
@@ -31,7 +37,7 @@ fn refused_as(body: &Value, code: &str) {
 }
 
 async fn nested_fragments_without_a_token_are_refused(levels: usize) {
-    let app = TestApp::spawn().await.unwrap();
+    let app = spawn().await;
     let query = nested_fragments(levels);
     assert!(query.len() < 1_500, "a small document: {} bytes", query.len());
     let body = app.graphql(None, &query, json!({})).await.unwrap();
@@ -52,7 +58,7 @@ async fn twenty_four_levels_of_nested_fragments_are_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_aliases_of_the_roster_are_refused() {
-    let app = TestApp::spawn().await.unwrap();
+    let app = spawn().await;
     let token = app.sign_in("hieutruong").await.unwrap();
     let roster = aliases(1000, |i| format!("r{i}: schools {{ classes {{ students {{ fullName identityNumber }} }} }}"));
     let body = app.graphql(Some(&token), &format!("{{ {roster} }}"), json!({})).await.unwrap();
@@ -62,7 +68,7 @@ async fn a_thousand_aliases_of_the_roster_are_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_list_weighs_its_page_size() {
-    let app = TestApp::spawn().await.unwrap();
+    let app = spawn().await;
     let token = app.sign_in("hieutruong").await.unwrap();
     let pages = |first: u32| {
         aliases(70, |i| format!("p{i}: students(first: {first}) {{ nodes {{ fullName identityNumber }} }}"))
@@ -73,7 +79,7 @@ async fn a_list_weighs_its_page_size() {
     refused_as(&large, "TOO_COSTLY");
     let body = &large["errors"][0]["extensions"];
     assert_eq!(body["cost"], 70 * (1 + 100 * 3), "{large}");
-    assert_eq!(body["ceiling"], 20_000, "{large}");
+    assert_eq!(body["ceiling"], DEFAULT_MAX_COMPLEXITY, "{large}");
     let by_variable = app
         .graphql(Some(&token), "query($n: Int) { a: disclosureLog(first: $n) { studentId fields } b: disclosureLog(first: $n) { studentId fields } c: disclosureLog(first: $n) { studentId fields } }", json!({ "n": 200 }))
         .await
@@ -84,20 +90,20 @@ async fn a_list_weighs_its_page_size() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_token_the_ceiling_is_much_lower() {
-    let app = TestApp::spawn().await.unwrap();
-    let body = app.graphql(None, "{ schools { id name } }", json!({})).await.unwrap();
-    refused_as(&body, "TOO_COSTLY");
-    assert_eq!(body["errors"][0]["extensions"]["ceiling"], 50, "{body}");
-    let typename = app.data(None, "{ __typename }", json!({})).await.unwrap();
-    assert_eq!(typename["__typename"], "QueryRoot");
+    let app = spawn().await;
+    let typenames = |n: usize| format!("{{ {} }}", aliases(n, |i| format!("t{i}: __typename")));
+    let fifty = app.data(None, &typenames(50), json!({})).await.unwrap();
+    assert_eq!(fifty["t49"], "QueryRoot");
+    let body = app.graphql(None, &typenames(51), json!({})).await.unwrap();
+    refused_as(&body, "UNAUTHENTICATED");
     let token = app.sign_in("hieutruong").await.unwrap();
-    app.data(Some(&token), "{ schools { id name } }", json!({})).await.unwrap();
+    app.data(Some(&token), &typenames(51), json!({})).await.unwrap();
     app.stop().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forty_sign_ins_in_one_request_are_refused_and_none_is_tried() {
-    let app = TestApp::spawn().await.unwrap();
+    let app = spawn().await;
     let db = &app.state.db;
     let before = sign_in_throttle::Entity::find().count(db).await.unwrap();
     let tries =
@@ -116,7 +122,7 @@ async fn forty_sign_ins_in_one_request_are_refused_and_none_is_tried() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_int_literal_out_of_range_fails_before_anything_runs() {
-    let app = TestApp::spawn().await.unwrap();
+    let app = spawn().await;
     let token = app.sign_in("hieutruong").await.unwrap();
     for query in [
         "{ students(first: 2147483648) { totalCount } }",
@@ -132,7 +138,7 @@ async fn an_int_literal_out_of_range_fails_before_anything_runs() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graphiql_loads_its_schema_without_a_token_when_introspection_is_on() {
-    let app = TestApp::spawn().await.unwrap();
+    let app = spawn().await;
     let body = app.graphql(None, GRAPHIQL_INTROSPECTION, json!({})).await.unwrap();
     assert!(body.get("errors").is_none(), "{}", body["errors"]);
     let types = body["data"]["__schema"]["types"].as_array().unwrap();
@@ -147,7 +153,7 @@ async fn graphiql_loads_its_schema_without_a_token_when_introspection_is_on() {
 /// The benchmark's request shapes, each for the role that sends it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_benchmark_shapes_pass_for_their_roles() {
-    let app = TestApp::spawn().await.unwrap();
+    let app = spawn().await;
     let guardian = app.sign_in("phuhuynh").await.unwrap();
     app.data(
         Some(&guardian),

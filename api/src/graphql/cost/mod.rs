@@ -2,8 +2,9 @@
 //! will execute ([`walk`]): fragments expanded without materialising the expansion, each
 //! list field multiplied by its page size or its known bound ([`bounds`]), aliases counted.
 //! The weight is about the number of values the answer can hold. A request is refused,
-//! before authentication, validation or execution, when it weighs more than its caller's
-//! ceiling (a much lower one without a bearer token: signing in needs little), nests data
+//! before authentication, validation or execution, when it weighs more than the ceiling
+//! (`TOO_COSTLY`) or, without a bearer token, more than the much lower ceiling of what
+//! needs no sign-in (`UNAUTHENTICATED`: signing in weighs 5), nests data
 //! deeper than the depth ceiling, asks introspection for more than twice (or deeper than)
 //! what GraphiQL's own schema query asks, holds a fragment cycle or an Int literal out of
 //! range, or signs in (or refreshes a session) more than once. The time and memory this
@@ -29,9 +30,17 @@ pub const GRAPHIQL_INTROSPECTION: &str = include_str!("../../../../tests/fixture
 /// Why a request was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
-    TooCostly { cost: u64, ceiling: u64 },
-    TooDeep { depth: u64, ceiling: u64 },
+    TooCostly {
+        cost: u64,
+        ceiling: u64,
+    },
+    TooDeep {
+        depth: u64,
+        ceiling: u64,
+    },
     TooManySignIns,
+    /// Over the ceiling without a token, within it once signed in.
+    SignInNeeded,
     FragmentCycle(String),
     IntOutOfRange(String),
 }
@@ -43,6 +52,7 @@ impl Refusal {
             Self::TooCostly { .. } => "TOO_COSTLY",
             Self::TooDeep { .. } => "TOO_DEEP",
             Self::TooManySignIns => "TOO_MANY_SIGN_INS",
+            Self::SignInNeeded => crate::error::ApiError::Unauthenticated.code(),
             Self::FragmentCycle(_) | Self::IntOutOfRange(_) => "BAD_USER_INPUT",
         }
     }
@@ -61,6 +71,7 @@ impl Refusal {
                                      one signIn and one refreshSession per request at most"
                     .to_owned()
             }
+            Self::SignInNeeded => crate::error::ApiError::Unauthenticated.message(),
             Self::FragmentCycle(name) => format!(
                 "Dữ liệu không hợp lệ: fragment {name} tự lồng vào chính nó / invalid input: fragment {name} spreads itself"
             ),
@@ -140,9 +151,11 @@ impl Weigher {
         if weight.sign_ins > 1 || weight.refreshes > 1 {
             return Err(Refusal::TooManySignIns);
         }
-        let ceiling = if signed_in { ceilings.signed_in } else { ceilings.anonymous };
-        if weight.cost > ceiling {
-            return Err(Refusal::TooCostly { cost: weight.cost, ceiling });
+        if weight.cost > ceilings.signed_in {
+            return Err(Refusal::TooCostly { cost: weight.cost, ceiling: ceilings.signed_in });
+        }
+        if !signed_in && weight.cost > ceilings.anonymous {
+            return Err(Refusal::SignInNeeded);
         }
         if weight.introspection > ceilings.introspection {
             return Err(Refusal::TooCostly { cost: weight.introspection, ceiling: ceilings.introspection });

@@ -7,8 +7,11 @@ use crate::config::Config;
 use async_graphql::Variables;
 use std::path::PathBuf;
 
+/// The weigher of a server with the default ceilings.
 fn weigher() -> Weigher {
-    Weigher::new(&Config::for_database("sqlite::memory:", PathBuf::new()))
+    let mut config = Config::for_database("sqlite::memory:", PathBuf::new());
+    config.max_complexity = crate::config::DEFAULT_MAX_COMPLEXITY;
+    Weigher::new(&config)
 }
 
 fn weigh(query: &str) -> Result<Weight, Refusal> {
@@ -26,7 +29,7 @@ fn judged(query: &str, signed_in: bool) -> Result<Weight, Refusal> {
 }
 
 /// Fragments nesting `levels` deep, each spreading the one below twice.
-pub fn nested_fragments(levels: usize) -> String {
+fn nested_fragments(levels: usize) -> String {
     let mut query = String::from("query { ...F0 } fragment F0 on QueryRoot { a0: __typename }");
     for level in 1..=levels {
         let below = level - 1;
@@ -36,7 +39,7 @@ pub fn nested_fragments(levels: usize) -> String {
 }
 
 /// `count` aliases of the roster with identity numbers.
-pub fn roster_aliases(count: usize) -> String {
+fn roster_aliases(count: usize) -> String {
     let one = |i: usize| format!("r{i}: schools {{ classes {{ students {{ fullName identityNumber }} }} }}");
     format!("{{ {} }}", (0..count).map(one).collect::<Vec<_>>().join(" "))
 }
@@ -54,6 +57,7 @@ fn nested_fragments_are_weighed_without_their_expansion() {
         assert_eq!(walk.visits, 3 * levels as u64 + 2, "each selection of the document is visited once");
         let refused = weigher().judge(weight, false).unwrap_err();
         assert_eq!(refused.code(), "TOO_COSTLY");
+        assert_eq!(weigher().judge(weight, true).unwrap_err().code(), "TOO_COSTLY");
     }
 }
 
@@ -124,15 +128,14 @@ fn graphiql_introspection_passes_before_sign_in_and_recursion_through_references
     let weight = judged(super::GRAPHIQL_INTROSPECTION, false).unwrap();
     assert_eq!(weight.cost, 0, "introspection is weighed on its own");
     assert_eq!(weight.introspection_depth, 15);
-    let mut recursing = String::from(
+    let recursing = String::from(
         "{ __schema { types { fields { type { ofType { fields { type { ofType { fields { type { ofType { fields { name } } } } } } } } } } } } }",
     );
     assert!(matches!(judged(&recursing, true), Err(Refusal::TooCostly { .. })), "{:?}", weigh(&recursing));
-    recursing = format!(
-        "{{ a: __schema {{ types {{ name }} }} {} }}",
-        (0..2000).map(|i| format!("b{i}: __typename")).collect::<Vec<_>>().join(" ")
-    );
-    assert!(matches!(judged(&recursing, false), Err(Refusal::TooCostly { .. })));
+    let typenames = |n: usize| (0..n).map(|i| format!("b{i}: __typename")).collect::<Vec<_>>().join(" ");
+    let beside = format!("{{ a: __schema {{ types {{ name }} }} {} }}", typenames(51));
+    assert_eq!(judged(&beside, false), Err(Refusal::SignInNeeded), "data beside introspection is weighed as data");
+    assert!(judged(&beside, true).is_ok());
 }
 
 #[test]
