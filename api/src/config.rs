@@ -6,6 +6,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The heaviest request a signed-in caller may send, by default (see [`Config::max_complexity`]).
+pub const DEFAULT_MAX_COMPLEXITY: usize = 20_000;
+
 /// Settings of a running server.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -45,13 +48,21 @@ pub struct Config {
     #[arg(long, env = "EMIS_INTROSPECTION", default_value_t = false)]
     pub introspection: bool,
 
-    /// Deepest query nesting accepted.
+    /// Deepest nesting of data fields accepted (introspection has its own bound: as deep as
+    /// GraphiQL's schema query).
     #[arg(long, env = "EMIS_MAX_DEPTH", default_value_t = 12)]
     pub max_depth: usize,
 
-    /// Largest query complexity accepted (one per field, list fields times their page size).
-    #[arg(long, env = "EMIS_MAX_COMPLEXITY", default_value_t = 5000)]
+    /// Heaviest request a signed-in caller may send: one per field, each list field's
+    /// selection times its page size or known bound, fragments expanded, aliases counted
+    /// (about the number of values the answer can hold).
+    #[arg(long, env = "EMIS_MAX_COMPLEXITY", default_value_t = DEFAULT_MAX_COMPLEXITY)]
     pub max_complexity: usize,
+
+    /// Heaviest request accepted without a bearer token (signing in weighs 5).
+    #[arg(long, env = "EMIS_MAX_COMPLEXITY_ANONYMOUS", default_value_t = 50,
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub max_complexity_anonymous: u64,
 
     /// OTLP/gRPC endpoint for traces, e.g. `http://127.0.0.1:4317`; unset: no export.
     #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
@@ -90,7 +101,10 @@ impl Config {
             refresh_token_days: 30,
             introspection: true,
             max_depth: 12,
-            max_complexity: 5000,
+            // Tests read whole rosters with every result in one request; the weighing's own
+            // tests set the served default.
+            max_complexity: 10_000_000,
+            max_complexity_anonymous: 50,
             otlp_endpoint: None,
             log_format: "text".to_owned(),
             subscription_poll_ms: 1000,

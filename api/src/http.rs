@@ -3,7 +3,8 @@
 //! token comes in `connection_init` as `{"Authorization": "Bearer …"}`), `/graphiql` (served
 //! offline from embedded assets), `/healthz` (the process
 //! runs), `/readyz` (the database answers), `/metrics` (counters, no personal data). This
-//! layer only authenticates the bearer token and hands the request to the schema.
+//! layer weighs the request (before anything else), authenticates the bearer token and
+//! hands the request to the schema.
 //!
 //! `/graphql` follows the GraphQL over HTTP specification: [`request`] takes a request apart
 //! (methods, media types, parameters), [`checked`] refuses what may not run (a mutation over
@@ -17,6 +18,8 @@ mod request;
 use crate::auth::{Principal, session};
 use crate::disclosure::{Disclosures, Recipient, purpose_from_header};
 use crate::error::ApiError;
+use crate::graphql::cost::Weigher;
+use crate::graphql::cost::weighed::Weighed;
 use crate::graphql::documents::DocumentCache;
 use crate::graphql::field_order::InOrder;
 use crate::graphql::notifications::ConnectionToken;
@@ -44,10 +47,12 @@ struct Http {
     state: Arc<AppState>,
     schema: EmisSchema,
     documents: Arc<DocumentCache>,
+    weigher: Arc<Weigher>,
 }
 
 /// The router of the whole API.
 pub fn router(state: Arc<AppState>, schema: EmisSchema) -> Router {
+    let weigher = Arc::new(Weigher::new(&state.config));
     Router::new()
         .route(
             "/graphql",
@@ -63,7 +68,7 @@ pub fn router(state: Arc<AppState>, schema: EmisSchema) -> Router {
         .merge(crate::exports::routes(Arc::clone(&state)))
         .layer(axum::extract::DefaultBodyLimit::max(request::MAX_BODY))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
-        .with_state(Http { state, schema, documents: Arc::default() })
+        .with_state(Http { state, schema, documents: Arc::default(), weigher })
 }
 
 /// The span of an HTTP request: method and path only. The query string is left out, since a
@@ -102,7 +107,11 @@ pub(crate) fn recipient(principal: &Principal, headers: &HeaderMap) -> Option<Re
 
 async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphqlHttpRequest) -> Response {
     let GraphqlHttpRequest { media, safe_method, request } = request;
-    let Checked { request, order } = match checked::check(http.documents.prepare(request), safe_method) {
+    let mut request = http.documents.prepare(request);
+    if let Err(error) = http.weigher.check(&mut request, bearer(&headers).is_some()) {
+        return Refusal::weighed(error).answer(media);
+    }
+    let Checked { request, order } = match checked::check(request, safe_method) {
         Ok(checked) => checked,
         Err(refusal) => return refusal.answer(media),
     };
@@ -125,11 +134,12 @@ async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphqlH
 /// A WebSocket for subscriptions: it opens only for a token that signs in, and each
 /// subscription checks the token and the caller's access again as it runs.
 async fn subscriptions(State(http): State<Http>, protocol: GraphQLProtocol, upgrade: WebSocketUpgrade) -> Response {
-    let Http { state, schema, .. } = http;
+    let Http { state, schema, weigher, .. } = http;
+    let executor = Weighed { schema, weigher };
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {
-            GraphQLWebSocket::new(stream, InOrder(schema), protocol)
+            GraphQLWebSocket::new(stream, InOrder(executor), protocol)
                 .on_connection_init(move |payload| connection_init(state, payload))
                 .serve()
         })

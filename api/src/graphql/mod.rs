@@ -1,10 +1,12 @@
 //! The GraphQL schema, independent of HTTP: built once from the [`AppState`], executed per
 //! request with that request's [`Access`] and fresh batchers of look-ups (never shared
-//! between callers). Depth and complexity are limited; introspection is a per-deployment setting.
+//! between callers). Every request is weighed before any other work ([`cost`]): its cost,
+//! depth and sign-ins are limited there; introspection is a per-deployment setting.
 
 pub mod batch;
 pub mod book_locks;
 pub mod context;
+pub mod cost;
 pub mod disclosures;
 pub mod documents;
 pub mod exemptions;
@@ -41,9 +43,7 @@ pub type EmisSchema = Schema<query::QueryRoot, mutation::MutationRoot, notificat
 
 /// Builds the schema over `state`.
 pub fn build_schema(state: Arc<AppState>) -> EmisSchema {
-    let mut builder = Schema::build(query::QueryRoot, mutation::MutationRoot, notifications::SubscriptionRoot)
-        .limit_depth(state.config.max_depth)
-        .limit_complexity(state.config.max_complexity);
+    let mut builder = Schema::build(query::QueryRoot, mutation::MutationRoot, notifications::SubscriptionRoot);
     if tracing::wanted() {
         builder = builder.extension(tracing::SafeTracing);
     }

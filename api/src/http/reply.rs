@@ -85,6 +85,17 @@ impl Refusal {
         Self::new(RequestError::Invalid, error)
     }
 
+    /// A request refused by its weight: 401 when it needs a signed-in caller's ceiling,
+    /// 400 otherwise.
+    pub fn weighed(error: ServerError) -> Self {
+        let code = error.extensions.as_ref().and_then(|extensions| extensions.get("code"));
+        let kind = match code {
+            Some(Value::String(code)) if code == ApiError::Unauthenticated.code() => RequestError::Unauthenticated,
+            _ => RequestError::Invalid,
+        };
+        Self::new(kind, error)
+    }
+
     /// The answer, in `media`.
     pub fn answer(&self, media: ResponseMedia) -> Response {
         request_error(media, self.kind, &self.errors)

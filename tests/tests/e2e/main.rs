@@ -5,6 +5,7 @@ mod agreement;
 mod attacks;
 mod book_locks;
 mod columns;
+mod cost;
 mod disclosures;
 mod grade_entry;
 mod http_spec;
