@@ -113,7 +113,7 @@ pub async fn end(db: &impl ConnectionTrait, session_id: i64, why: SessionEnd) ->
     Ok(ended.rows_affected > 0)
 }
 
-/// Ends every live session of `account` (signing out everywhere); how many there were.
+/// Ends every session of `account` not ended yet (signing out everywhere); how many.
 pub async fn end_all(db: &impl ConnectionTrait, account: Account) -> Result<u64, DbErr> {
     let of_account = Condition::all()
         .add(auth_session::Column::AccountKind.eq(account.kind()))
@@ -122,6 +122,7 @@ pub async fn end_all(db: &impl ConnectionTrait, account: Account) -> Result<u64,
     Ok(ended.rows_affected)
 }
 
+/// The update that ends the sessions `which` not ended yet, for `why`.
 fn end_where(
     which: impl sea_orm::sea_query::IntoCondition,
     why: SessionEnd,
@@ -133,6 +134,7 @@ fn end_where(
         .filter(auth_session::Column::RevokedAt.is_null())
 }
 
+/// The account a session belongs to.
 pub(super) fn account_of(session: &auth_session::Model) -> Option<Account> {
     match session.account_kind.as_str() {
         "staff" => Some(Account::Staff(session.account_id)),
