@@ -44,6 +44,15 @@ pub struct Config {
     #[arg(long, env = "EMIS_REFRESH_TOKEN_DAYS", default_value_t = 30)]
     pub refresh_token_days: i64,
 
+    /// Days a session lasts at most from sign-in, however often it is refreshed (1–3650).
+    #[arg(long, env = "EMIS_SESSION_MAX_DAYS", default_value_t = 90,
+          value_parser = clap::value_parser!(i64).range(1..=3650))]
+    pub session_max_days: i64,
+
+    /// Limits of sign-in attempts.
+    #[command(flatten)]
+    pub sign_in: crate::auth::throttle::Settings,
+
     /// Serve GraphQL introspection (and so GraphiQL's documentation pane).
     #[arg(long, env = "EMIS_INTROSPECTION", default_value_t = false)]
     pub introspection: bool,
@@ -99,6 +108,8 @@ impl Config {
             policy_reload_secs: 0,
             access_token_minutes: 15,
             refresh_token_days: 30,
+            session_max_days: 90,
+            sign_in: crate::auth::throttle::Settings::default(),
             introspection: true,
             max_depth: 12,
             // Tests read whole rosters with every result in one request; the weighing's own
@@ -138,5 +149,28 @@ impl Config {
         }
         let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../policy");
         if shipped.exists() { shipped } else { self.policy_dir.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn a_session_lifetime_out_of_range_refuses_to_start() {
+        let parsed = Cli::try_parse_from(["emis", "--session-max-days", "120"]).map(|cli| cli.config.session_max_days);
+        assert_eq!(parsed.ok(), Some(120));
+        assert_eq!(Cli::try_parse_from(["emis"]).map(|cli| cli.config.session_max_days).ok(), Some(90));
+        for refused in ["0", "-1", "3651", "many"] {
+            assert!(Cli::try_parse_from(["emis", "--session-max-days", refused]).is_err(), "{refused}");
+        }
+        assert!(Cli::try_parse_from(["emis", "--sign-in-per-account-address", "0"]).is_err());
     }
 }

@@ -11,8 +11,12 @@ use async_graphql::ErrorExtensions as _;
 #[derive(Debug, Clone)]
 pub enum ApiError {
     Unauthenticated,
+    /// The session was ended because one of its refresh tokens was used twice.
+    SessionEndedByReuse,
     InvalidCredentials,
     Throttled,
+    /// Too many sign-ins are waiting for a password check.
+    Busy,
     BadInput {
         vi: String,
         en: String,
@@ -70,9 +74,9 @@ impl ApiError {
     /// The stable code clients switch on.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Unauthenticated | Self::SessionEndedByReuse => "UNAUTHENTICATED",
             Self::InvalidCredentials => "INVALID_CREDENTIALS",
-            Self::Throttled => "THROTTLED",
+            Self::Throttled | Self::Busy => "THROTTLED",
             Self::BadInput { .. } | Self::InvalidEntries(_) => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
             Self::Locked => "LOCKED",
@@ -86,15 +90,36 @@ impl ApiError {
         }
     }
 
+    /// Why, more precisely than the code, for the codes that have several causes
+    /// (`extensions.reason`).
+    pub fn reason(&self) -> Option<&'static str> {
+        match self {
+            Self::SessionEndedByReuse => Some("REFRESH_TOKEN_REUSED"),
+            Self::Busy => Some("BUSY"),
+            _ => None,
+        }
+    }
+
     /// The message shown to the client, in Vietnamese and English.
     pub fn message(&self) -> String {
         match self {
             Self::Unauthenticated => {
                 "Chưa đăng nhập hoặc phiên đã hết hạn / not signed in, or the session has expired".to_owned()
             }
+            Self::SessionEndedByReuse => {
+                "Phiên đăng nhập đã bị kết thúc vì mã làm mới phiên được dùng hai lần (có thể \
+                                          đã bị đánh cắp), hãy đăng nhập lại / the session was ended because its \
+                                          refresh token was used twice (it may have been stolen), sign in again"
+                    .to_owned()
+            }
             Self::InvalidCredentials => "Sai tên đăng nhập hoặc mật khẩu / wrong username or password".to_owned(),
             Self::Throttled => {
                 "Đăng nhập sai quá nhiều lần, hãy thử lại sau / too many failed sign-ins, try again later".to_owned()
+            }
+            Self::Busy => {
+                "Máy chủ đang bận, hãy thử đăng nhập lại sau giây lát / the server is busy, try signing in again in a \
+                 moment"
+                    .to_owned()
             }
             Self::BadInput { vi, en } => format!("Dữ liệu không hợp lệ: {vi} / invalid input: {en}"),
             Self::InvalidEntries(problems) => {
@@ -170,6 +195,9 @@ impl From<ApiError> for async_graphql::Error {
         let message = error.message();
         async_graphql::Error::new(message).extend_with(|_, extensions| {
             extensions.set("code", code);
+            if let Some(reason) = error.reason() {
+                extensions.set("reason", reason);
+            }
             match &error {
                 ApiError::InvalidEntries(problems) => {
                     let problems: Vec<async_graphql::Value> = problems
@@ -212,7 +240,11 @@ impl From<crate::auth::AuthError> for ApiError {
         match error {
             crate::auth::AuthError::InvalidCredentials => Self::InvalidCredentials,
             crate::auth::AuthError::Throttled => Self::Throttled,
+            crate::auth::AuthError::Busy => Self::Busy,
+            crate::auth::AuthError::Unauthenticated => Self::Unauthenticated,
+            crate::auth::AuthError::RefreshReused => Self::SessionEndedByReuse,
             crate::auth::AuthError::Database(error) => Self::internal(error),
+            crate::auth::AuthError::Hashing(error) => Self::internal(error),
         }
     }
 }

@@ -3,8 +3,9 @@
 //! token comes in `connection_init` as `{"Authorization": "Bearer …"}`), `/graphiql` (served
 //! offline from embedded assets), `/healthz` (the process
 //! runs), `/readyz` (the database answers), `/metrics` (counters, no personal data). This
-//! layer weighs the request (before anything else), authenticates the bearer token and
-//! hands the request to the schema.
+//! layer weighs the request (before anything else), authenticates the bearer token, notes
+//! the client's address (the TCP peer, which sign-in throttling counts by) and hands the
+//! request to the schema.
 //!
 //! `/graphql` follows the GraphQL over HTTP specification: [`request`] takes a request apart
 //! (methods, media types, parameters), [`checked`] refuses what may not run (a mutation over
@@ -15,7 +16,7 @@ mod media;
 mod reply;
 mod request;
 
-use crate::auth::{Principal, session};
+use crate::auth::{ClientAddress, Principal, session};
 use crate::disclosure::{Disclosures, Recipient, purpose_from_header};
 use crate::error::ApiError;
 use crate::graphql::cost::Weigher;
@@ -89,10 +90,21 @@ pub(crate) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Prin
         None => Ok(Principal::anonymous(crate::clock::today())),
         Some(token) => match session::authenticate(&state.db, token).await {
             Ok(Some(principal)) => Ok(principal),
-            Ok(None) => Err(ApiError::Unauthenticated),
+            Ok(None) => Err(refusal(state, token).await),
             Err(error) => Err(ApiError::internal(error)),
         },
     }
+}
+
+/// Why `token` does not sign in, as the client is told.
+async fn refusal(state: &AppState, token: &str) -> ApiError {
+    session::refusal(&state.db, token).await.map_or_else(ApiError::internal, ApiError::from)
+}
+
+/// The client's address: the TCP peer (`ClientAddress::UNKNOWN` when served without one).
+fn client_address(extensions: &axum::http::Extensions) -> ClientAddress {
+    let peer = extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+    peer.map_or(ClientAddress::UNKNOWN, |info| ClientAddress(info.0.ip()))
 }
 
 /// Whom the disclosure log names for what this request is shown (signed-in callers).
@@ -105,7 +117,12 @@ pub(crate) fn recipient(principal: &Principal, headers: &HeaderMap) -> Option<Re
     })
 }
 
-async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphqlHttpRequest) -> Response {
+async fn graphql(
+    State(http): State<Http>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+    request: GraphqlHttpRequest,
+) -> Response {
     let GraphqlHttpRequest { media, safe_method, request } = request;
     let mut request = http.documents.prepare(request);
     if let Err(error) = http.weigher.check(&mut request, bearer(&headers).is_some()) {
@@ -122,7 +139,8 @@ async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphqlH
     let recipient = recipient(&principal, &headers);
     let access = Arc::new(Access::new(Arc::new(principal), http.state.policy.current(), http.state.db.clone()));
     let disclosures = Arc::new(Disclosures::default());
-    let request = request_data(request, &http.state, access, Arc::clone(&disclosures));
+    let request =
+        request_data(request, &http.state, access, Arc::clone(&disclosures)).data(client_address(&extensions));
     let span = tracing::info_span!("graphql.request", operation = request.operation_name.as_deref().unwrap_or(""));
     let response = http.schema.execute(request).instrument(span).await;
     if let Some(recipient) = recipient {
@@ -156,7 +174,7 @@ async fn connection_init(
     let Some(token) = token else { return Err(ApiError::Unauthenticated.into()) };
     match session::authenticate(&state.db, token).await {
         Ok(Some(_)) => {}
-        Ok(None) => return Err(ApiError::Unauthenticated.into()),
+        Ok(None) => return Err(refusal(&state, token).await.into()),
         Err(error) => return Err(ApiError::internal(error).into()),
     }
     let mut data = async_graphql::Data::default();
@@ -167,7 +185,7 @@ async fn connection_init(
 /// A request whose caller could not be found: a token that does not sign in, or a failure.
 fn error_response(media: ResponseMedia, error: ApiError) -> Response {
     let kind = match error {
-        ApiError::Unauthenticated => RequestError::Unauthenticated,
+        ApiError::Unauthenticated | ApiError::SessionEndedByReuse => RequestError::Unauthenticated,
         _ => RequestError::Failed,
     };
     Refusal::new(kind, error.without_location()).answer(media)
@@ -187,7 +205,8 @@ async fn metrics(State(http): State<Http>) -> String {
     let (statements, micros) = http.state.sql_metrics.snapshot();
     let failures = http.state.sql_metrics.failures.load(Ordering::Relaxed);
     let inconsistencies = INCONSISTENCIES.load(Ordering::Relaxed);
+    let verifications = http.state.passwords.checked();
     format!(
-        "emis_sql_statements_total {statements}\nemis_sql_failures_total {failures}\nemis_sql_micros_total {micros}\nemis_privacy_inconsistencies_total {inconsistencies}\n"
+        "emis_sql_statements_total {statements}\nemis_sql_failures_total {failures}\nemis_sql_micros_total {micros}\nemis_privacy_inconsistencies_total {inconsistencies}\nemis_password_verifications_total {verifications}\n"
     )
 }

@@ -30,7 +30,18 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
     let (disclosures, _) = crate::disclosure::DisclosureWriter::spawn(db.clone());
     let reference = crate::reference::Reference::new(db.clone(), crate::reference::Reference::TTL);
     let assessment_columns = Arc::new(crate::reference::AssessmentColumns::new(db.clone()));
-    Ok(Arc::new(AppState { config, db, sql_metrics, policy, vault, disclosures, reference, assessment_columns }))
+    let passwords = crate::auth::password::Verifier::new(usize::from(config.sign_in.queue));
+    Ok(Arc::new(AppState {
+        config,
+        db,
+        sql_metrics,
+        policy,
+        vault,
+        disclosures,
+        reference,
+        assessment_columns,
+        passwords,
+    }))
 }
 
 /// A server bound to its address, ready to run.
@@ -63,6 +74,7 @@ impl Application {
         let watcher = self.state.config.policy_reload_interval().map(|every| self.state.policy.spawn_watcher(every));
         let schema = crate::graphql::build_schema(Arc::clone(&self.state));
         let app = crate::http::router(Arc::clone(&self.state), schema);
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await?;
         self.state.disclosures.flush().await;
         if let Some(watcher) = watcher {

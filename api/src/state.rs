@@ -25,6 +25,8 @@ pub struct AppState {
     pub reference: crate::reference::Reference,
     /// Assessment columns, cached for the life of the process.
     pub assessment_columns: Arc<crate::reference::AssessmentColumns>,
+    /// Checks sign-in passwords off the async workers, a bounded number at once.
+    pub passwords: crate::auth::password::Verifier,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
         crate::auth::TokenLifetimes {
             access: chrono::Duration::minutes(self.config.access_token_minutes),
             refresh: chrono::Duration::days(self.config.refresh_token_days),
+            session: chrono::Duration::days(self.config.session_max_days),
         }
     }
 }

@@ -4,7 +4,6 @@
 //! with `totalCount`, first page of 50; and the school books' (e)–(g) from [`crate::books`].
 
 use anyhow::Context as _;
-use emis::auth::session;
 use emis::graphql::ids;
 use emis::state::AppState;
 use entity::{guardian, staff, staff_role, teaching_assignment};
@@ -42,7 +41,7 @@ const SEARCH: &str =
 const NAMES: [&str; 8] = ["nguyen", "tran", "anh", "minh", "thi", "ngoc", "le", "hoang"];
 
 pub async fn token(state: &AppState, username: &str) -> anyhow::Result<String> {
-    let tokens = session::sign_in(&state.db, &state.vault, username, PASSWORD, state.token_lifetimes())
+    let tokens = emis::auth::sign_in::sign_in(state, username, PASSWORD, emis::auth::ClientAddress::UNKNOWN)
         .await
         .with_context(|| format!("signing in {username}"))?;
     Ok(tokens.access_token)

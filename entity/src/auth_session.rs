@@ -20,6 +20,8 @@ pub struct Model {
     pub access_expires_at: DateTimeUtc,
     pub refresh_expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    /// Why the session was ended: a [`crate::SessionEnd`] value.
+    pub revoked_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -250,6 +250,18 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// `auth_session.revoked_reason`: why a session was ended.
+    SessionEnd {
+        /// Its owner signed out of it.
+        SignOut => "sign_out",
+        /// Its owner signed out of all their sessions.
+        SignOutEverywhere => "sign_out_everywhere",
+        /// A refresh token it had rotated out was used again: taken as theft.
+        RefreshReuse => "refresh_reuse",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod assessment_category;
 pub mod attendance;
 pub mod auth_session;
+pub mod auth_session_retired;
 pub mod book_lock;
 pub mod change_request;
 pub mod conduct;
@@ -33,6 +34,7 @@ pub mod result;
 pub mod school_year;
 pub mod section;
 pub mod semester;
+pub mod sign_in_known_address;
 pub mod sign_in_throttle;
 pub mod staff;
 pub mod staff_role;
@@ -44,7 +46,7 @@ pub mod transfer;
 
 pub use enums::{
     AccessStatus, AccountKind, AssessmentKind, AssessmentMode, AttendanceStatus, ConductLevel, DaySession, Gender,
-    GuardianStatus, OrgKind, Relationship, RoleKind, SchoolLevel, StaffStatus, StudentStatus, TeachingKind,
+    GuardianStatus, OrgKind, Relationship, RoleKind, SchoolLevel, SessionEnd, StaffStatus, StudentStatus, TeachingKind,
     UnknownValue,
 };
 
@@ -55,6 +57,7 @@ pub mod prelude {
     pub use super::assessment_category::Entity as AssessmentCategory;
     pub use super::attendance::Entity as Attendance;
     pub use super::auth_session::Entity as AuthSession;
+    pub use super::auth_session_retired::Entity as AuthSessionRetired;
     pub use super::book_lock::Entity as BookLock;
     pub use super::change_request::Entity as ChangeRequest;
     pub use super::conduct::Entity as Conduct;
@@ -79,6 +82,7 @@ pub mod prelude {
     pub use super::school_year::Entity as SchoolYear;
     pub use super::section::Entity as Section;
     pub use super::semester::Entity as Semester;
+    pub use super::sign_in_known_address::Entity as SignInKnownAddress;
     pub use super::sign_in_throttle::Entity as SignInThrottle;
     pub use super::staff::Entity as Staff;
     pub use super::staff_role::Entity as StaffRole;

@@ -1,10 +1,64 @@
-//! Password hashing with argon2id (PHC strings), and a verification that costs the same
-//! whether or not the account exists.
+//! Password hashing with argon2id (PHC strings), a verification that costs the same
+//! whether or not the account exists, and the [`Verifier`] that runs verifications of
+//! requests on blocking threads, as many at once as there are cores, with a bounded queue.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use rand::rngs::OsRng;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// Runs password verifications off the async workers: each on a blocking thread, at most
+/// one per core at once, so that sign-ins never hold up other requests; a sign-in that
+/// would wait behind more than the queue allows is turned away instead of piling up.
+#[derive(Debug)]
+pub struct Verifier {
+    /// One permit per verification that may run at once.
+    running: Semaphore,
+    /// One permit per sign-in admitted: those running and those queued.
+    admitted: Semaphore,
+    /// Verifications run so far (for `/metrics`).
+    checked: AtomicU64,
+}
+
+/// A sign-in's place in the [`Verifier`]'s queue, held until its verification ends.
+#[derive(Debug)]
+pub struct Admission<'a> {
+    verifier: &'a Verifier,
+    _place: SemaphorePermit<'a>,
+}
+
+impl Verifier {
+    /// A verifier running as many verifications at once as this machine has cores, with at
+    /// most `queue` more waiting.
+    pub fn new(queue: usize) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Self { running: Semaphore::new(cores), admitted: Semaphore::new(cores + queue), checked: AtomicU64::new(0) }
+    }
+
+    /// A place in the queue, or `None` when the queue is full (the server is busy).
+    pub fn admit(&self) -> Option<Admission<'_>> {
+        let place = self.admitted.try_acquire().ok()?;
+        Some(Admission { verifier: self, _place: place })
+    }
+
+    /// How many verifications have run.
+    pub fn checked(&self) -> u64 {
+        self.checked.load(Ordering::Relaxed)
+    }
+}
+
+impl Admission<'_> {
+    /// Whether `password` matches `stored` (see [`verify`]), checked on a blocking thread
+    /// once a core is free.
+    pub async fn verify(self, password: &str, stored: Option<String>) -> Result<bool, tokio::task::JoinError> {
+        let _running = self.verifier.running.acquire().await;
+        self.verifier.checked.fetch_add(1, Ordering::Relaxed);
+        let password = emis_crypto::Zeroizing::new(password.to_owned());
+        tokio::task::spawn_blocking(move || verify(&password, stored.as_deref())).await
+    }
+}
 
 /// Hashes `password` with argon2id and a random salt.
 pub fn hash(password: &str) -> anyhow::Result<String> {
@@ -37,7 +91,20 @@ fn dummy_hash() -> &'static String {
 
 #[cfg(test)]
 mod tests {
-    use super::{hash, verify};
+    use super::{Verifier, hash, verify};
+
+    #[tokio::test]
+    async fn the_verifier_turns_away_what_its_queue_cannot_hold() {
+        let verifier = Verifier::new(0);
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let held: Vec<_> = (0..cores).map(|_| verifier.admit().expect("a place per core")).collect();
+        assert!(verifier.admit().is_none(), "no queue: busy");
+        drop(held);
+        let stored = hash("mật khẩu").unwrap();
+        let admitted = verifier.admit().expect("a place again");
+        assert!(admitted.verify("mật khẩu", Some(stored)).await.unwrap());
+        assert_eq!(verifier.checked(), 1);
+    }
 
     #[test]
     fn a_hashed_password_verifies_and_another_does_not() {

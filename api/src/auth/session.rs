@@ -1,5 +1,8 @@
-//! Sessions: sign-in with username or phone and password, token refresh with rotation,
-//! logout, and turning a bearer token into a [`Principal`] on every request.
+//! Sessions: starting one (after [`super::sign_in`]), ending one or all of an account's
+//! (saying why), and turning a bearer token into a [`Principal`] on every request — or
+//! saying why it does not, when its session was ended because a refresh token was used
+//! twice. Refreshing is [`super::refresh`]'s. No token outlives its session's absolute
+//! lifetime, counted from sign-in.
 //!
 //! Tokens are opaque and stored hashed; all state is in the database, so any instance can
 //! serve any request and a revocation counts everywhere at once. An access token's prefix
@@ -8,20 +11,22 @@
 //! session row it hashes to must be of that kind.
 
 use super::principal::{Account, Principal};
-use super::{password, throttle, token};
-use crate::vault::Vault;
+use super::token;
 use chrono::{DateTime, Duration, Utc};
-use entity::{auth_session, guardian, staff};
+use entity::{SessionEnd, auth_session};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _,
-    QueryFilter as _, QuerySelect as _,
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DbErr, EntityTrait as _,
+    QueryFilter as _,
 };
 
-/// Lifetimes of the two tokens.
+/// Lifetimes of the two tokens, and of a session however often it is refreshed.
 #[derive(Debug, Clone, Copy)]
 pub struct TokenLifetimes {
     pub access: Duration,
     pub refresh: Duration,
+    /// From sign-in to the session's end: no token of it outlives this.
+    pub session: Duration,
 }
 
 /// What a successful sign-in or refresh returns.
@@ -33,85 +38,34 @@ pub struct IssuedTokens {
     pub refresh_expires_at: DateTime<Utc>,
 }
 
-/// Why a sign-in or refresh was refused. Unknown accounts and wrong passwords are one case.
+/// Why a sign-in, refresh or request was refused. Unknown accounts and wrong passwords are
+/// one case.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     #[error("invalid credentials")]
     InvalidCredentials,
     #[error("too many failed attempts")]
     Throttled,
+    #[error("too many sign-ins waiting for a password check")]
+    Busy,
+    #[error("no live session")]
+    Unauthenticated,
+    #[error("the session was ended because a refresh token was used twice")]
+    RefreshReused,
     #[error(transparent)]
     Database(#[from] DbErr),
+    #[error("a password check failed: {0}")]
+    Hashing(#[from] tokio::task::JoinError),
 }
 
-/// Signs in with a username or phone number and a password.
-#[tracing::instrument(skip_all)]
-pub async fn sign_in(
-    db: &impl ConnectionTrait,
-    vault: &Vault,
-    identifier: &str,
-    secret: &str,
-    lifetimes: TokenLifetimes,
-) -> Result<IssuedTokens, AuthError> {
-    let now = Utc::now();
-    if throttle::is_locked(db, identifier, now).await? {
-        return Err(AuthError::Throttled);
-    }
-    let found = find_account(db, vault, identifier).await?;
-    let stored_hash = found.as_ref().and_then(|(_, hash)| hash.as_deref());
-    let verified = password::verify(secret, stored_hash);
-    let account = match (verified, found) {
-        (true, Some((account, _))) => account,
-        _ => {
-            throttle::record_failure(db, identifier, now).await?;
-            return Err(AuthError::InvalidCredentials);
-        }
-    };
-    throttle::clear(db, identifier).await?;
-    create_session(db, account, lifetimes, now).await
-}
-
-/// The account that `identifier` names, with its password hash, if it may sign in.
-async fn find_account(
-    db: &impl ConnectionTrait,
-    vault: &Vault,
-    identifier: &str,
-) -> Result<Option<(Account, Option<String>)>, DbErr> {
-    let username = identifier.trim().to_lowercase();
-    let staff_row: Option<(i64, Option<String>)> = staff::Entity::find()
-        .select_only()
-        .columns([staff::Column::Id, staff::Column::PasswordHash])
-        .filter(staff::Column::Username.eq(&username))
-        .filter(staff::Column::Status.eq("active"))
-        .into_tuple()
-        .one(db)
-        .await?;
-    if let Some((id, hash)) = staff_row {
-        return Ok(Some((Account::Staff(id), hash)));
-    }
-    let mut by_name = guardian::Entity::find()
-        .select_only()
-        .columns([guardian::Column::Id, guardian::Column::PasswordHash])
-        .filter(guardian::Column::Status.eq("active"));
-    by_name = match vault.blind("guardian.phone", identifier) {
-        Some(phone) => by_name.filter(
-            sea_orm::Condition::any()
-                .add(guardian::Column::Username.eq(&username))
-                .add(guardian::Column::PhoneBlind.eq(phone)),
-        ),
-        None => by_name.filter(guardian::Column::Username.eq(&username)),
-    };
-    let guardian_row: Option<(i64, Option<String>)> = by_name.into_tuple().one(db).await?;
-    Ok(guardian_row.map(|(id, hash)| (Account::Guardian(id), hash)))
-}
-
-async fn create_session(
+/// Starts a session of `account` at `now`.
+pub(super) async fn create_session(
     db: &impl ConnectionTrait,
     account: Account,
     lifetimes: TokenLifetimes,
     now: DateTime<Utc>,
 ) -> Result<IssuedTokens, AuthError> {
-    let issued = new_tokens(account, lifetimes, now);
+    let issued = new_tokens(account, lifetimes, now, now + lifetimes.session);
     auth_session::ActiveModel {
         access_hash: Set(token::digest(&issued.access_token)),
         refresh_hash: Set(token::digest(&issued.refresh_token)),
@@ -121,6 +75,7 @@ async fn create_session(
         access_expires_at: Set(issued.access_expires_at),
         refresh_expires_at: Set(issued.refresh_expires_at),
         revoked_at: Set(None),
+        revoked_reason: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -136,55 +91,51 @@ fn access_prefix(account: Account) -> &'static str {
     }
 }
 
-fn new_tokens(account: Account, lifetimes: TokenLifetimes, now: DateTime<Utc>) -> IssuedTokens {
+/// New tokens for `account` at `now`, neither outliving the session's end `ends`.
+pub(super) fn new_tokens(
+    account: Account,
+    lifetimes: TokenLifetimes,
+    now: DateTime<Utc>,
+    ends: DateTime<Utc>,
+) -> IssuedTokens {
     IssuedTokens {
         access_token: token::generate(access_prefix(account)),
         refresh_token: token::generate("emis_rt"),
-        access_expires_at: now + lifetimes.access,
-        refresh_expires_at: now + lifetimes.refresh,
+        access_expires_at: (now + lifetimes.access).min(ends),
+        refresh_expires_at: (now + lifetimes.refresh).min(ends),
     }
 }
 
-/// Exchanges a refresh token for new tokens; the old pair stops working (rotation).
-#[tracing::instrument(skip_all)]
-pub async fn refresh(
-    db: &impl ConnectionTrait,
-    refresh_token: &str,
-    lifetimes: TokenLifetimes,
-) -> Result<IssuedTokens, AuthError> {
-    let now = Utc::now();
-    let session = auth_session::Entity::find()
-        .filter(auth_session::Column::RefreshHash.eq(token::digest(refresh_token)))
-        .filter(auth_session::Column::RevokedAt.is_null())
-        .filter(auth_session::Column::RefreshExpiresAt.gt(now))
-        .one(db)
-        .await?
-        .ok_or(AuthError::InvalidCredentials)?;
-    let account = account_of(&session).ok_or(AuthError::InvalidCredentials)?;
-    if Principal::load(db, account, Some(session.id), crate::clock::date_in_vietnam(now)).await?.is_none() {
-        return Err(AuthError::InvalidCredentials);
-    }
-    let issued = new_tokens(account, lifetimes, now);
-    let mut active: auth_session::ActiveModel = session.into();
-    active.access_hash = Set(token::digest(&issued.access_token));
-    active.refresh_hash = Set(token::digest(&issued.refresh_token));
-    active.access_expires_at = Set(issued.access_expires_at);
-    active.refresh_expires_at = Set(issued.refresh_expires_at);
-    active.update(db).await?;
-    Ok(issued)
+/// Ends a session, saying why: both of its tokens stop working at once. Whether it was
+/// still live.
+pub async fn end(db: &impl ConnectionTrait, session_id: i64, why: SessionEnd) -> Result<bool, DbErr> {
+    let ended = end_where(auth_session::Column::Id.eq(session_id), why).exec(db).await?;
+    Ok(ended.rows_affected > 0)
 }
 
-/// Revokes a session: both of its tokens stop working at once.
-pub async fn revoke(db: &impl ConnectionTrait, session_id: i64) -> Result<(), DbErr> {
+/// Ends every session of `account` not ended yet (signing out everywhere); how many.
+pub async fn end_all(db: &impl ConnectionTrait, account: Account) -> Result<u64, DbErr> {
+    let of_account = Condition::all()
+        .add(auth_session::Column::AccountKind.eq(account.kind()))
+        .add(auth_session::Column::AccountId.eq(account.id()));
+    let ended = end_where(of_account, SessionEnd::SignOutEverywhere).exec(db).await?;
+    Ok(ended.rows_affected)
+}
+
+/// The update that ends the sessions `which` not ended yet, for `why`.
+fn end_where(
+    which: impl sea_orm::sea_query::IntoCondition,
+    why: SessionEnd,
+) -> sea_orm::UpdateMany<auth_session::Entity> {
     auth_session::Entity::update_many()
-        .col_expr(auth_session::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
-        .filter(auth_session::Column::Id.eq(session_id))
-        .exec(db)
-        .await?;
-    Ok(())
+        .col_expr(auth_session::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(auth_session::Column::RevokedReason, Expr::value(why.as_str()))
+        .filter(which)
+        .filter(auth_session::Column::RevokedAt.is_null())
 }
 
-fn account_of(session: &auth_session::Model) -> Option<Account> {
+/// The account a session belongs to.
+pub(super) fn account_of(session: &auth_session::Model) -> Option<Account> {
     match session.account_kind.as_str() {
         "staff" => Some(Account::Staff(session.account_id)),
         "guardian" => Some(Account::Guardian(session.account_id)),
@@ -197,6 +148,17 @@ fn account_of(session: &auth_session::Model) -> Option<Account> {
 #[tracing::instrument(skip_all)]
 pub async fn authenticate(db: &impl ConnectionTrait, access_token: &str) -> Result<Option<Principal>, DbErr> {
     Principal::from_token(db, &token::digest(access_token), Utc::now(), kind_named_by(access_token)).await
+}
+
+/// Why `access_token` does not sign in: its session was ended because a refresh token was
+/// used twice, or it is simply unknown, expired or revoked.
+pub async fn refusal(db: &impl ConnectionTrait, access_token: &str) -> Result<AuthError, DbErr> {
+    let ended_by_reuse = auth_session::Entity::find()
+        .filter(auth_session::Column::AccessHash.eq(token::digest(access_token)))
+        .filter(auth_session::Column::RevokedReason.eq(SessionEnd::RefreshReuse.as_str()))
+        .one(db)
+        .await?;
+    Ok(if ended_by_reuse.is_some() { AuthError::RefreshReused } else { AuthError::Unauthenticated })
 }
 
 /// The account kind an access token's prefix names, if any.
@@ -212,11 +174,24 @@ mod tests {
     use super::{Account, TokenLifetimes, kind_named_by, new_tokens};
     use chrono::{Duration, Utc};
 
+    const LIFETIMES: TokenLifetimes =
+        TokenLifetimes { access: Duration::minutes(15), refresh: Duration::days(30), session: Duration::days(90) };
+
+    #[test]
+    fn no_token_outlives_the_session() {
+        let now = Utc::now();
+        let ends = now + Duration::minutes(5);
+        let tokens = new_tokens(Account::Staff(1), LIFETIMES, now, ends);
+        assert_eq!((tokens.access_expires_at, tokens.refresh_expires_at), (ends, ends));
+        let early = new_tokens(Account::Staff(1), LIFETIMES, now, now + LIFETIMES.session);
+        assert_eq!(early.refresh_expires_at, now + LIFETIMES.refresh);
+    }
+
     #[test]
     fn an_access_token_names_the_kind_of_account_it_was_issued_to() {
-        let lifetimes = TokenLifetimes { access: Duration::minutes(15), refresh: Duration::days(30) };
-        let staff = new_tokens(Account::Staff(1), lifetimes, Utc::now());
-        let guardian = new_tokens(Account::Guardian(1), lifetimes, Utc::now());
+        let lifetimes = LIFETIMES;
+        let staff = new_tokens(Account::Staff(1), lifetimes, Utc::now(), Utc::now() + lifetimes.session);
+        let guardian = new_tokens(Account::Guardian(1), lifetimes, Utc::now(), Utc::now() + lifetimes.session);
         assert_eq!(kind_named_by(&staff.access_token), Some("staff"));
         assert_eq!(kind_named_by(&guardian.access_token), Some("guardian"));
         assert_eq!(kind_named_by(&staff.refresh_token), None, "a refresh token is no access token");

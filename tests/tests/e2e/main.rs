@@ -21,6 +21,7 @@ mod roll_call;
 mod rosters;
 mod schema;
 mod sessions;
+mod sign_in;
 mod startup;
 mod subscriptions;
 mod summary;

@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(app: &TestApp, token: &str) -> Socket {
+pub(crate) async fn connect(app: &TestApp, token: &str) -> Socket {
     let url = format!("{}/graphql/ws", app.address.replacen("http://", "ws://", 1));
     let mut request = url.into_client_request().unwrap();
     request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
@@ -29,7 +29,7 @@ async fn connect(app: &TestApp, token: &str) -> Socket {
 
 /// The next protocol message (pings answered), or `None` when the socket closed; fails the
 /// test after 10 s.
-async fn next(socket: &mut Socket) -> Option<Value> {
+pub(crate) async fn next(socket: &mut Socket) -> Option<Value> {
     let wait = async {
         while let Some(message) = socket.next().await {
             match message {
@@ -48,6 +48,18 @@ async fn next(socket: &mut Socket) -> Option<Value> {
         None
     };
     tokio::time::timeout(Duration::from_secs(10), wait).await.expect("the server answered in time")
+}
+
+/// Reads past events until the server completes the subscription or closes the socket;
+/// fails the test when it does neither.
+pub(crate) async fn assert_ends(socket: &mut Socket) {
+    let ended = loop {
+        match next(socket).await {
+            Some(message) if message["type"] == "next" => continue,
+            other => break other,
+        }
+    };
+    assert!(ended.as_ref().is_none_or(|message| message["type"] == "complete"), "{ended:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,13 +124,7 @@ async fn a_guardians_subscription_receives_an_absence_and_is_completed_when_the_
         .exec(&app.state.db)
         .await
         .unwrap();
-    let ended = loop {
-        match next(&mut socket).await {
-            Some(message) if message["type"] == "next" => continue,
-            other => break other,
-        }
-    };
-    assert!(ended.as_ref().is_none_or(|message| message["type"] == "complete"), "{ended:?}");
+    assert_ends(&mut socket).await;
     app.stop().await.unwrap();
 }
 
