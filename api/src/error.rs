@@ -28,6 +28,9 @@ pub enum ApiError {
     Locked,
     /// The record does not exist or the caller may not change it (never told apart).
     NotPermitted,
+    /// What the response would show could not be recorded in the disclosure log, so it is
+    /// not shown.
+    Unrecorded,
     Internal,
 }
 
@@ -64,6 +67,7 @@ impl ApiError {
             Self::Conflict { .. } => "CONFLICT",
             Self::Locked => "LOCKED",
             Self::NotPermitted => "FORBIDDEN",
+            Self::Unrecorded => "UNAVAILABLE",
             Self::Internal => "INTERNAL",
         }
     }
@@ -106,6 +110,12 @@ impl ApiError {
             Self::NotPermitted => "Không tồn tại hoặc bạn không có quyền thay đổi / \
                                    does not exist, or you may not change it"
                 .to_owned(),
+            Self::Unrecorded => {
+                "Không ghi được nhật ký truy cập nên dữ liệu không được hiển thị; thay đổi bạn gửi (nếu \
+                                 có) có thể đã được lưu, hãy tải lại / the disclosure log could not be written, so the \
+                                 data is withheld; a change you sent may have been saved, reload before trying again"
+                    .to_owned()
+            }
             Self::Internal => "Lỗi hệ thống, vui lòng thử lại / internal error, please try again".to_owned(),
         }
     }

@@ -6,8 +6,9 @@
 //! - `GET /exports/primary-book?classId=…&checkpoint=end_year` — the book
 //!   `Class.primaryBook(checkpoint:)` returns.
 //!
-//! The same privacy layer decides each sheet, what it shows is noted in the disclosure log,
-//! and a class the caller may not read answers 404 exactly like one that does not exist.
+//! The same privacy layer decides each sheet, what it shows is recorded in the disclosure log
+//! before the file is sent (503 and no file when it cannot be), and a class the caller may
+//! not read answers 404 exactly like one that does not exist.
 
 use crate::books::primary::{self, parse_checkpoint};
 use crate::books::summary::{self, Period, export};
@@ -87,9 +88,9 @@ impl Download {
         Ok(Self { access, recipient, xlsx })
     }
 
-    /// The file `name` holding `sheet` (the worksheet named after `class`), with what it
-    /// showed (`disclosures`) handed to the disclosure log.
-    fn finish(
+    /// The file `name` holding `sheet` (the worksheet named after `class`), once what it
+    /// shows (`disclosures`) is recorded in the disclosure log.
+    async fn finish(
         self,
         state: &AppState,
         disclosures: &Disclosures,
@@ -101,8 +102,10 @@ impl Download {
             Ok(body) => body,
             Err(error) => return refused(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::internal(error)),
         };
-        if let Some(recipient) = self.recipient {
-            state.disclosures.append(recipient, disclosures.take());
+        if let Some(recipient) = self.recipient
+            && state.disclosures.append(recipient, disclosures.take()).await.is_err()
+        {
+            return refused(StatusCode::SERVICE_UNAVAILABLE, &ApiError::Unrecorded);
         }
         let (content_type, extension) = if self.xlsx {
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
@@ -143,7 +146,7 @@ async fn class_summary(
     let disclosures = Disclosures::default();
     crate::graphql::summary::note_shown(&disclosures, download.access.principal(), &sheet);
     let name = format!("class-summary-{}", sheet.class.id);
-    download.finish(&state, &disclosures, &export::sheet(&sheet), (&name, &sheet.class.name))
+    download.finish(&state, &disclosures, &export::sheet(&sheet), (&name, &sheet.class.name)).await
 }
 
 async fn primary_book(
@@ -172,7 +175,7 @@ async fn primary_book(
     let disclosures = Disclosures::default();
     crate::graphql::primary::note_shown(&disclosures, download.access.principal(), &book);
     let name = format!("primary-book-{}-{}", book.class.id, primary::checkpoint_code(checkpoint));
-    download.finish(&state, &disclosures, &primary_sheet::sheet(&book), (&name, &book.class.name))
+    download.finish(&state, &disclosures, &primary_sheet::sheet(&book), (&name, &book.class.name)).await
 }
 
 /// A request the books refused: 400 for what the caller asked wrongly, 500 otherwise.

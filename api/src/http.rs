@@ -3,7 +3,9 @@
 //! token comes in `connection_init` as `{"Authorization": "Bearer …"}`), `/graphiql` (served
 //! offline from embedded assets), `/healthz` (the process
 //! runs), `/readyz` (the database answers), `/metrics` (counters, no personal data). This
-//! layer only authenticates the bearer token and hands the request to the schema.
+//! layer only authenticates the bearer token and hands the request to the schema; a
+//! response that discloses leaves only once the disclosure log holds its entries, and one
+//! whose error says the service is unavailable answers HTTP 503.
 
 use crate::auth::{Principal, session};
 use crate::disclosure::{Disclosures, Recipient, purpose_from_header};
@@ -93,10 +95,12 @@ async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLR
     let request = request_data(request, &http.state, access, Arc::clone(&disclosures));
     let span = tracing::info_span!("graphql.request", operation = request.operation_name.as_deref().unwrap_or(""));
     let response = http.schema.execute(request).instrument(span).await;
-    if let Some(recipient) = recipient {
-        http.state.disclosures.append(recipient, disclosures.take());
+    if let Some(recipient) = recipient
+        && http.state.disclosures.append(recipient, disclosures.take()).await.is_err()
+    {
+        return error_response(ApiError::Unrecorded);
     }
-    GraphQLResponse::from(response).into_response()
+    respond(response)
 }
 
 /// A WebSocket for subscriptions: it opens only for a token that signs in, and each
@@ -132,10 +136,23 @@ async fn connection_init(
 }
 
 fn error_response(error: ApiError) -> Response {
-    let body = async_graphql::Response::from_errors(vec![
+    respond(async_graphql::Response::from_errors(vec![
         async_graphql::Error::from(error).into_server_error(async_graphql::Pos::default()),
-    ]);
-    GraphQLResponse::from(body).into_response()
+    ]))
+}
+
+/// The HTTP response of a GraphQL response: 503 when an error says the service is
+/// unavailable (so that clients and load balancers may try again later), else 200.
+fn respond(response: async_graphql::Response) -> Response {
+    let unavailable = response.errors.iter().any(|error| {
+        let code = error.extensions.as_ref().and_then(|extensions| extensions.get("code"));
+        code == Some(&async_graphql::Value::from(ApiError::Unrecorded.code()))
+    });
+    let mut response = GraphQLResponse::from(response).into_response();
+    if unavailable {
+        *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    }
+    response
 }
 
 async fn ready(State(http): State<Http>) -> Response {

@@ -7,14 +7,17 @@
 //!
 //! Resolvers note disclosures in a per-request [`Disclosures`]; when the response is ready
 //! the request hands them over as one entry per school and set of field groups, listing the
-//! students, to the [`DisclosureWriter`], a background task that appends them
-//! in batches, one transaction each, so the log costs a request no database round trip.
+//! students, to the [`DisclosureWriter`], and sends the response only once they are
+//! committed: nothing is shown without its record, even if the server is killed a moment
+//! later. The writer commits the entries of all requests waiting at once in one transaction
+//! (group commit); a request whose entries cannot be written answers an error instead of
+//! the data.
 
 mod chain;
 mod writer;
 
 pub use chain::{entry_hash, verify_chain};
-pub use writer::DisclosureWriter;
+pub use writer::{DisclosureWriter, NotLogged};
 
 use crate::auth::Principal;
 use std::collections::{BTreeMap, BTreeSet};
