@@ -22,6 +22,13 @@ pub struct Config {
           value_parser = within::<u32>("EMIS_DB_MAX_CONNECTIONS", 1, 1_000))]
     pub db_max_connections: u32,
 
+    /// Longest wait of a statement for a database connection (connecting included), in
+    /// milliseconds (50–60000): past it, a request answers UNAVAILABLE instead of waiting for
+    /// a database that is down.
+    #[arg(long, env = "EMIS_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 800,
+          value_parser = within::<u64>("EMIS_DB_ACQUIRE_TIMEOUT_MS", 50, 60_000))]
+    pub db_acquire_timeout_ms: u64,
+
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "EMIS_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
@@ -94,6 +101,7 @@ impl Config {
         Self {
             database_url: database_url.into(),
             db_max_connections: 8,
+            db_acquire_timeout_ms: 800,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             identity_file: None,
             policy_dir,
@@ -121,6 +129,11 @@ impl Config {
     /// How often an open subscription polls.
     pub fn subscription_poll(&self) -> Duration {
         Duration::from_millis(self.subscription_poll_ms.max(10))
+    }
+
+    /// Longest wait of a statement for a database connection.
+    pub fn db_acquire_timeout(&self) -> Duration {
+        Duration::from_millis(self.db_acquire_timeout_ms)
     }
 
     /// How often to check the policy files, if at all.

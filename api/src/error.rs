@@ -28,6 +28,9 @@ pub enum ApiError {
     Locked,
     /// The record does not exist or the caller may not change it (never told apart).
     NotPermitted,
+    /// The database does not answer (down, unreachable, or refusing connections): worth
+    /// trying again later.
+    Unavailable,
     /// What the response would show could not be recorded in the disclosure log, so it is
     /// not shown.
     Unrecorded,
@@ -67,7 +70,7 @@ impl ApiError {
             Self::Conflict { .. } => "CONFLICT",
             Self::Locked => "LOCKED",
             Self::NotPermitted => "FORBIDDEN",
-            Self::Unrecorded => "UNAVAILABLE",
+            Self::Unavailable | Self::Unrecorded => "UNAVAILABLE",
             Self::Internal => "INTERNAL",
         }
     }
@@ -110,6 +113,12 @@ impl ApiError {
             Self::NotPermitted => "Không tồn tại hoặc bạn không có quyền thay đổi / \
                                    does not exist, or you may not change it"
                 .to_owned(),
+            Self::Unavailable => {
+                "Dịch vụ tạm thời không sẵn sàng (cơ sở dữ liệu không trả lời), vui lòng thử lại sau / \
+                                  the service is temporarily unavailable (the database does not answer), please try \
+                                  again later"
+                    .to_owned()
+            }
             Self::Unrecorded => {
                 "Không ghi được nhật ký truy cập nên dữ liệu không được hiển thị; thay đổi bạn gửi (nếu \
                                  có) có thể đã được lưu, hãy tải lại / the disclosure log could not be written, so the \
@@ -172,8 +181,15 @@ impl From<ApiError> for async_graphql::Error {
 }
 
 impl From<sea_orm::DbErr> for ApiError {
+    /// A database that does not answer is [`ApiError::Unavailable`] (logged as a warning);
+    /// any other database error is internal.
     fn from(error: sea_orm::DbErr) -> Self {
-        Self::internal(error)
+        if crate::db::is_unavailable(&error) {
+            tracing::warn!(%error, "the database is unavailable");
+            Self::Unavailable
+        } else {
+            Self::internal(error)
+        }
     }
 }
 
@@ -182,7 +198,7 @@ impl From<crate::auth::AuthError> for ApiError {
         match error {
             crate::auth::AuthError::InvalidCredentials => Self::InvalidCredentials,
             crate::auth::AuthError::Throttled => Self::Throttled,
-            crate::auth::AuthError::Database(error) => Self::internal(error),
+            crate::auth::AuthError::Database(error) => Self::from(error),
         }
     }
 }

@@ -72,8 +72,10 @@ impl Download {
     async fn start(state: &AppState, headers: &HeaderMap, format: Option<&str>) -> Result<Self, Response> {
         let principal = match caller(state, headers).await {
             Ok(principal) if principal.account.is_some() => principal,
-            Ok(_) => return Err(refused(StatusCode::UNAUTHORIZED, &ApiError::Unauthenticated)),
-            Err(error) => return Err(refused(StatusCode::UNAUTHORIZED, &error)),
+            Ok(_) | Err(ApiError::Unauthenticated) => {
+                return Err(refused(StatusCode::UNAUTHORIZED, &ApiError::Unauthenticated));
+            }
+            Err(error) => return Err(failed(&error)),
         };
         let xlsx = match format {
             None | Some("csv") => false,
@@ -83,7 +85,7 @@ impl Download {
                 return Err(refused(StatusCode::BAD_REQUEST, &error));
             }
         };
-        let recipient = recipient(&principal, headers);
+        let recipient = recipient(&principal, headers).map_err(|error| refused(StatusCode::BAD_REQUEST, &error))?;
         let access = Access::new(Arc::new(principal), state.policy.current(), state.db.clone());
         Ok(Self { access, recipient, xlsx })
     }
@@ -133,7 +135,7 @@ async fn class_summary(
         let named = query.semester_id.as_deref();
         match semester_named_or_running(&state.reference, named, download.access.principal().today).await {
             Ok(semester) => semester.map(Period::Semester),
-            Err(error) => return refused(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::internal(error)),
+            Err(error) => return failed(&ApiError::from(error)),
         }
     };
     let Some(period) = period else { return not_found() };
@@ -178,10 +180,12 @@ async fn primary_book(
     download.finish(&state, &disclosures, &primary_sheet::sheet(&book), (&name, &book.class.name)).await
 }
 
-/// A request the books refused: 400 for what the caller asked wrongly, 500 otherwise.
+/// A request the books refused: 400 for what the caller asked wrongly, 503 while the
+/// database does not answer, 500 otherwise.
 fn failed(error: &ApiError) -> Response {
     match error {
         ApiError::BadInput { .. } => refused(StatusCode::BAD_REQUEST, error),
+        ApiError::Unavailable => refused(StatusCode::SERVICE_UNAVAILABLE, error),
         _ => refused(StatusCode::INTERNAL_SERVER_ERROR, error),
     }
 }

@@ -68,19 +68,21 @@ pub(crate) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Prin
         Some(token) => match session::authenticate(&state.db, token).await {
             Ok(Some(principal)) => Ok(principal),
             Ok(None) => Err(ApiError::Unauthenticated),
-            Err(error) => Err(ApiError::internal(error)),
+            Err(error) => Err(ApiError::from(error)),
         },
     }
 }
 
-/// Whom the disclosure log names for what this request is shown (signed-in callers).
-pub(crate) fn recipient(principal: &Principal, headers: &HeaderMap) -> Option<Recipient> {
-    principal.account.map(|account| Recipient {
+/// Whom the disclosure log names for what this request is shown (signed-in callers); an
+/// error for a purpose header that cannot be recorded as given, whoever asks.
+pub(crate) fn recipient(principal: &Principal, headers: &HeaderMap) -> Result<Option<Recipient>, ApiError> {
+    let purpose = purpose_from_header(headers.get("x-emis-purpose").map(|value| value.as_bytes()))?;
+    Ok(principal.account.map(|account| Recipient {
         actor_kind: account.kind(),
         actor_id: account.id(),
         session_id: principal.session_id,
-        purpose: purpose_from_header(headers.get("x-emis-purpose").and_then(|v| v.to_str().ok())),
-    })
+        purpose,
+    }))
 }
 
 async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLRequest) -> Response {
@@ -88,10 +90,16 @@ async fn graphql(State(http): State<Http>, headers: HeaderMap, request: GraphQLR
         Ok(principal) => principal,
         Err(error) => return error_response(error),
     };
-    let recipient = recipient(&principal, &headers);
+    let recipient = match recipient(&principal, &headers) {
+        Ok(recipient) => recipient,
+        Err(error) => return error_response(error),
+    };
     let access = Arc::new(Access::new(Arc::new(principal), http.state.policy.current(), http.state.db.clone()));
     let disclosures = Arc::new(Disclosures::default());
-    let request = http.documents.prepare(request.into_inner());
+    let mut request = http.documents.prepare(request.into_inner());
+    if let Err(error) = crate::graphql::nul_bytes::refuse(&mut request) {
+        return error_response(error);
+    }
     let request = request_data(request, &http.state, access, Arc::clone(&disclosures));
     let span = tracing::info_span!("graphql.request", operation = request.operation_name.as_deref().unwrap_or(""));
     let response = http.schema.execute(request).instrument(span).await;
@@ -128,7 +136,7 @@ async fn connection_init(
     match session::authenticate(&state.db, token).await {
         Ok(Some(_)) => {}
         Ok(None) => return Err(ApiError::Unauthenticated.into()),
-        Err(error) => return Err(ApiError::internal(error).into()),
+        Err(error) => return Err(ApiError::from(error).into()),
     }
     let mut data = async_graphql::Data::default();
     data.insert(ConnectionToken(Arc::from(token)));
@@ -146,7 +154,7 @@ fn error_response(error: ApiError) -> Response {
 fn respond(response: async_graphql::Response) -> Response {
     let unavailable = response.errors.iter().any(|error| {
         let code = error.extensions.as_ref().and_then(|extensions| extensions.get("code"));
-        code == Some(&async_graphql::Value::from(ApiError::Unrecorded.code()))
+        code == Some(&async_graphql::Value::from(ApiError::Unavailable.code()))
     });
     let mut response = GraphQLResponse::from(response).into_response();
     if unavailable {

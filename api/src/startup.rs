@@ -16,7 +16,8 @@ use tokio::net::TcpListener;
 /// Opens everything the server needs: database (migrated), policy, vault.
 pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
     let files = PolicyFiles::in_dir(config.checked_policy_dir()?);
-    let (db, sql_metrics) = crate::db::connect(&config.database_url, config.db_max_connections).await?;
+    let (db, sql_metrics) =
+        crate::db::connect(&config.database_url, config.db_max_connections, config.db_acquire_timeout()).await?;
     crate::db::migrate(&db).await?;
     let policy = Arc::new(PolicyStore::open(files).await.map_err(|error| anyhow::anyhow!("{error}"))?);
     let identity = match &config.identity_file {

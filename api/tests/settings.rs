@@ -58,6 +58,7 @@ fn a_setting_out_of_range_stops_the_server_naming_the_variable_and_the_range() {
         ("EMIS_POLICY_RELOAD_SECS", "100000"),
         ("EMIS_COMMENT_REGULAR_ASSESSMENTS", "0"),
         ("EMIS_SUBSCRIPTION_POLL_MS", "0"),
+        ("EMIS_DB_ACQUIRE_TIMEOUT_MS", "0"),
     ];
     for (name, value) in out_of_range {
         let dir = tempfile::tempdir().unwrap();

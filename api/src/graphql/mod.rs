@@ -14,6 +14,7 @@ pub mod loaders;
 pub mod movements;
 pub mod mutation;
 pub mod notifications;
+pub mod nul_bytes;
 pub mod people;
 pub mod primary;
 pub mod query;
