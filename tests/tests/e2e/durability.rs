@@ -153,6 +153,7 @@ async fn load_and_kill(app: &TestApp, load: &Arc<Load>, tokens: &[String; 3], co
         tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     }
     server.kill();
+    process::until_its_connections_are_gone(app).await;
     load.stop.store(true, Ordering::Relaxed);
     for worker in workers {
         worker.await.unwrap();

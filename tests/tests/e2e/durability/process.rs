@@ -1,7 +1,9 @@
 //! The server as a child process (this test binary again, running the ignored helper below)
-//! over a test's database, so that a test can kill it with SIGKILL and read what it logged.
+//! over a test's database, so that a test can kill it with SIGKILL, read what it logged, and
+//! wait until the database has let go of its connections.
 
 use emis_tests::TestApp;
+use sea_orm::{ConnectionTrait as _, DbBackend, Statement};
 use std::io::{BufRead as _, Read as _, Write as _};
 use std::process::{Child, Command, Stdio};
 
@@ -9,6 +11,8 @@ use std::process::{Child, Command, Stdio};
 const LISTENING: &str = "child server listening on ";
 const DATABASE_URL: &str = "EMIS_CHILD_SERVER_DATABASE_URL";
 const IDENTITY_FILE: &str = "EMIS_CHILD_SERVER_IDENTITY_FILE";
+/// The name the child's PostgreSQL connections go by.
+const APPLICATION_NAME: &str = "emis_child_server";
 
 /// A server running in a child process.
 pub struct ServerProcess {
@@ -23,7 +27,7 @@ impl ServerProcess {
     pub async fn start(app: &TestApp) -> Self {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args(["durability::process::child_server", "--exact", "--ignored", "--nocapture"])
-            .env(DATABASE_URL, &app.database.url)
+            .env(DATABASE_URL, named(&app.database.url))
             .env(IDENTITY_FILE, app.database.dir().join("identity.txt"))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -53,6 +57,31 @@ impl ServerProcess {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
         self.log.take().and_then(|log| log.join().ok()).unwrap_or_default()
+    }
+}
+
+/// The database URL with the child's connections named, on PostgreSQL.
+fn named(url: &str) -> String {
+    if !url.starts_with("postgres") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}application_name={APPLICATION_NAME}")
+}
+
+/// Waits until no connection of a killed child is left on the database: PostgreSQL may
+/// still commit a transaction whose COMMIT the child sent just before it was killed.
+pub async fn until_its_connections_are_gone(app: &TestApp) {
+    if app.state.db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    let count = format!("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = '{APPLICATION_NAME}'");
+    loop {
+        let row = app.state.db.query_one_raw(Statement::from_string(DbBackend::Postgres, count.clone())).await.unwrap();
+        if row.unwrap().try_get::<i64>("", "n").unwrap() == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
 }
 
