@@ -160,7 +160,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve { config, demo } => serve(config, demo).await,
         Command::Migrate { config } => {
-            let (db, _) = crate::db::connect(&config.database_url, 1).await?;
+            let (db, _) = crate::db::connect(&config.database_url, 1, config.db_acquire_timeout()).await?;
             crate::db::migrate(&db).await?;
             println!("Đã cập nhật cơ sở dữ liệu / database migrated");
             Ok(ExitCode::SUCCESS)

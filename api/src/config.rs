@@ -1,9 +1,13 @@
 //! The one typed configuration of the server, read once at start from flags and environment
-//! variables (every flag has an `EMIS_*` variable). Nothing else reads the environment.
+//! variables (every flag has an `EMIS_*` variable). Nothing else reads the environment. A
+//! number out of its range stops the command with a message naming the variable and the
+//! range ([`within`]).
 
 use clap::Args;
+use std::fmt::Display;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
 /// The heaviest request a signed-in caller may send, by default (see [`Config::max_complexity`]).
@@ -16,9 +20,17 @@ pub struct Config {
     #[arg(long, env = "EMIS_DATABASE_URL", default_value = "sqlite://emis.db?mode=rwc")]
     pub database_url: String,
 
-    /// Largest number of pooled database connections.
-    #[arg(long, env = "EMIS_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    /// Largest number of pooled database connections (1–1000).
+    #[arg(long, env = "EMIS_DB_MAX_CONNECTIONS", default_value_t = 16,
+          value_parser = within::<u32>("EMIS_DB_MAX_CONNECTIONS", 1, 1_000))]
     pub db_max_connections: u32,
+
+    /// Longest wait of a statement for a database connection (connecting included), in
+    /// milliseconds (50–60000): past it, a request answers UNAVAILABLE instead of waiting for
+    /// a database that is down.
+    #[arg(long, env = "EMIS_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 800,
+          value_parser = within::<u64>("EMIS_DB_ACQUIRE_TIMEOUT_MS", 50, 60_000))]
+    pub db_acquire_timeout_ms: u64,
 
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "EMIS_BIND", default_value = "127.0.0.1:8080")]
@@ -32,21 +44,24 @@ pub struct Config {
     #[arg(long, env = "EMIS_POLICY_DIR", default_value = "policy")]
     pub policy_dir: PathBuf,
 
-    /// Seconds between checks of the policy files for changes; 0 turns reloading off.
-    #[arg(long, env = "EMIS_POLICY_RELOAD_SECS", default_value_t = 5)]
+    /// Seconds between checks of the policy files for changes (0–86400); 0 turns reloading off.
+    #[arg(long, env = "EMIS_POLICY_RELOAD_SECS", default_value_t = 5,
+          value_parser = within::<u64>("EMIS_POLICY_RELOAD_SECS", 0, 86_400))]
     pub policy_reload_secs: u64,
 
-    /// Minutes an access token lives.
-    #[arg(long, env = "EMIS_ACCESS_TOKEN_MINUTES", default_value_t = 15)]
+    /// Minutes an access token lives (1–1440).
+    #[arg(long, env = "EMIS_ACCESS_TOKEN_MINUTES", default_value_t = 15,
+          value_parser = within::<i64>("EMIS_ACCESS_TOKEN_MINUTES", 1, 1_440))]
     pub access_token_minutes: i64,
 
-    /// Days a refresh token lives.
-    #[arg(long, env = "EMIS_REFRESH_TOKEN_DAYS", default_value_t = 30)]
+    /// Days a refresh token lives (1–365).
+    #[arg(long, env = "EMIS_REFRESH_TOKEN_DAYS", default_value_t = 30,
+          value_parser = within::<i64>("EMIS_REFRESH_TOKEN_DAYS", 1, 365))]
     pub refresh_token_days: i64,
 
     /// Days a session lasts at most from sign-in, however often it is refreshed (1–3650).
     #[arg(long, env = "EMIS_SESSION_MAX_DAYS", default_value_t = 90,
-          value_parser = clap::value_parser!(i64).range(1..=3650))]
+          value_parser = within::<i64>("EMIS_SESSION_MAX_DAYS", 1, 3_650))]
     pub session_max_days: i64,
 
     /// Limits of sign-in attempts.
@@ -57,20 +72,21 @@ pub struct Config {
     #[arg(long, env = "EMIS_INTROSPECTION", default_value_t = false)]
     pub introspection: bool,
 
-    /// Deepest nesting of data fields accepted (introspection has its own bound: as deep as
-    /// GraphiQL's schema query).
-    #[arg(long, env = "EMIS_MAX_DEPTH", default_value_t = 12)]
+    /// Deepest nesting of data fields accepted (2–64; introspection has its own bound: as
+    /// deep as GraphiQL's schema query).
+    #[arg(long, env = "EMIS_MAX_DEPTH", default_value_t = 12, value_parser = within::<usize>("EMIS_MAX_DEPTH", 2, 64))]
     pub max_depth: usize,
 
     /// Heaviest request a signed-in caller may send: one per field, each list field's
     /// selection times its page size or known bound, fragments expanded, aliases counted
-    /// (about the number of values the answer can hold).
-    #[arg(long, env = "EMIS_MAX_COMPLEXITY", default_value_t = DEFAULT_MAX_COMPLEXITY)]
+    /// (about the number of values the answer can hold; 1–100000000).
+    #[arg(long, env = "EMIS_MAX_COMPLEXITY", default_value_t = DEFAULT_MAX_COMPLEXITY,
+          value_parser = within::<usize>("EMIS_MAX_COMPLEXITY", 1, 100_000_000))]
     pub max_complexity: usize,
 
     /// Heaviest request accepted without a bearer token (signing in weighs 5).
     #[arg(long, env = "EMIS_MAX_COMPLEXITY_ANONYMOUS", default_value_t = 50,
-          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+          value_parser = within::<u64>("EMIS_MAX_COMPLEXITY_ANONYMOUS", 1, 10_000))]
     pub max_complexity_anonymous: u64,
 
     /// OTLP/gRPC endpoint for traces, e.g. `http://127.0.0.1:4317`; unset: no export.
@@ -86,13 +102,15 @@ pub struct Config {
     #[arg(long, env = "EMIS_MISSING_ASSESSMENT", default_value = "zero", value_parser = ["zero", "none"])]
     pub missing_assessment: String,
 
-    /// Regular assessments per semester of a comment-only subject.
-    #[arg(long, env = "EMIS_COMMENT_REGULAR_ASSESSMENTS", default_value_t = 2)]
+    /// Regular assessments per semester of a comment-only subject (1–4).
+    #[arg(long, env = "EMIS_COMMENT_REGULAR_ASSESSMENTS", default_value_t = 2,
+          value_parser = within::<u8>("EMIS_COMMENT_REGULAR_ASSESSMENTS", 1, 4))]
     pub comment_regular_assessments: u8,
 
     /// How often an open subscription looks for new notifications and checks that its
-    /// caller's access still holds, in milliseconds.
-    #[arg(long, env = "EMIS_SUBSCRIPTION_POLL_MS", default_value_t = 1000)]
+    /// caller's access still holds, in milliseconds (10–60000).
+    #[arg(long, env = "EMIS_SUBSCRIPTION_POLL_MS", default_value_t = 1000,
+          value_parser = within::<u64>("EMIS_SUBSCRIPTION_POLL_MS", 10, 60_000))]
     pub subscription_poll_ms: u64,
 }
 
@@ -102,6 +120,7 @@ impl Config {
         Self {
             database_url: database_url.into(),
             db_max_connections: 8,
+            db_acquire_timeout_ms: 800,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             identity_file: None,
             policy_dir,
@@ -136,24 +155,72 @@ impl Config {
         Duration::from_millis(self.subscription_poll_ms.max(10))
     }
 
+    /// Longest wait of a statement for a database connection.
+    pub fn db_acquire_timeout(&self) -> Duration {
+        Duration::from_millis(self.db_acquire_timeout_ms)
+    }
+
     /// How often to check the policy files, if at all.
     pub fn policy_reload_interval(&self) -> Option<Duration> {
         (self.policy_reload_secs > 0).then(|| Duration::from_secs(self.policy_reload_secs))
     }
 
-    /// The policy folder: the configured one, or the repository's `policy/` when the
-    /// configured relative default does not exist (running from another directory).
-    pub fn resolved_policy_dir(&self) -> PathBuf {
-        if self.policy_dir.exists() || self.policy_dir.is_absolute() {
-            return self.policy_dir.clone();
+    /// The policy folder, which must exist: no other folder is ever read in its place.
+    pub fn checked_policy_dir(&self) -> anyhow::Result<&std::path::Path> {
+        if self.policy_dir.is_dir() {
+            return Ok(&self.policy_dir);
         }
-        let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../policy");
-        if shipped.exists() { shipped } else { self.policy_dir.clone() }
+        let dir = self.policy_dir.display();
+        let (vi, en) = match std::env::current_dir() {
+            Ok(here) if self.policy_dir.is_relative() => (
+                format!("; đường dẫn tương đối tính từ {}", here.display()),
+                format!("; a relative path is taken from {}", here.display()),
+            ),
+            _ => (String::new(), String::new()),
+        };
+        anyhow::bail!(
+            "thư mục chính sách \"{dir}\" không tồn tại (EMIS_POLICY_DIR, --policy-dir{vi}) / the policy folder \"{dir}\" \
+             does not exist (EMIS_POLICY_DIR, --policy-dir{en})"
+        )
+    }
+}
+
+/// A value parser for a number setting that must lie in `min..=max`: anything else is refused
+/// with a message naming the variable and the range, in Vietnamese and English.
+pub(crate) fn within<T>(
+    variable: &'static str,
+    min: T,
+    max: T,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync
+where
+    T: FromStr + PartialOrd + Display + Copy + Send + Sync + 'static,
+{
+    move |text: &str| match text.trim().parse::<T>() {
+        Ok(value) if min <= value && value <= max => Ok(value),
+        _ => Err(format!(
+            "{variable} phải là số nguyên từ {min} đến {max} / {variable} must be a whole number from {min} to {max}"
+        )),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::within;
+
+    #[test]
+    fn a_number_out_of_range_is_refused_naming_the_variable() {
+        let minutes = within::<i64>("EMIS_ACCESS_TOKEN_MINUTES", 1, 1_440);
+        assert_eq!(minutes("15"), Ok(15));
+        assert_eq!(minutes("1440"), Ok(1_440));
+        for wrong in ["-5", "0", "1441", "fifteen", ""] {
+            let message = minutes(wrong).unwrap_err();
+            assert!(message.contains("EMIS_ACCESS_TOKEN_MINUTES") && message.contains("1 đến 1440"), "{message}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod parsing {
     use super::Config;
     use clap::Parser;
 

@@ -1,10 +1,11 @@
 //! The database connection: pool settings per backend (SQLite in WAL mode with a real pool;
-//! PostgreSQL), migrations, and the SQL statement counters that `/metrics` and the
-//! benchmarks read.
+//! PostgreSQL), migrations, the SQL statement counters that `/metrics` and the benchmarks
+//! read, and telling a database that does not answer ([`is_unavailable`]) from a failed
+//! statement.
 
 use anyhow::Context as _;
 use migration::{Migrator, MigratorTrait as _};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -28,13 +29,19 @@ impl SqlMetrics {
 }
 
 /// Opens the pool for `url` with settings fit for the backend, and counts every statement.
+/// A statement waits at most `acquire_timeout` for a connection, connecting included: a
+/// database that is down fails a request within that time instead of holding it.
 #[tracing::instrument(skip(url))]
-pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<(DatabaseConnection, Arc<SqlMetrics>)> {
+pub async fn connect(
+    url: &str,
+    max_connections: u32,
+    acquire_timeout: Duration,
+) -> anyhow::Result<(DatabaseConnection, Arc<SqlMetrics>)> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections.max(1))
         .min_connections(1)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(acquire_timeout)
         .sqlx_logging(false)
         // Spans carry the SQL text with placeholders, never the bound values.
         .record_stmt_in_spans(true)
@@ -70,6 +77,41 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("migrating the database failed")
 }
 
+/// Whether `error` says the database does not answer — down, unreachable, refusing or
+/// dropping connections, out of resources, busy past the busy timeout — rather than that a
+/// statement failed.
+pub fn is_unavailable(error: &DbErr) -> bool {
+    use sea_orm::sqlx::Error;
+    let sqlx = match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => error,
+        _ => return false,
+    };
+    match sqlx.as_ref() {
+        Error::Io(_)
+        | Error::Tls(_)
+        | Error::Protocol(_)
+        | Error::PoolTimedOut
+        | Error::PoolClosed
+        | Error::WorkerCrashed => true,
+        Error::Database(error) => {
+            let code = error.code().unwrap_or_default();
+            if error.try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>().is_some() {
+                // Connection exceptions, insufficient resources, the server shutting down or
+                // starting, the database dropped, a read-only standby.
+                code.starts_with("08")
+                    || code.starts_with("53")
+                    || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "3D000" | "25006")
+            } else {
+                // SQLite's primary result code (the low byte): busy or locked past the busy
+                // timeout, an I/O error, the disk full, the file that cannot be opened.
+                code.parse::<i32>().is_ok_and(|code| matches!(code & 0xff, 5 | 6 | 10 | 13 | 14))
+            }
+        }
+        _ => false,
+    }
+}
+
 /// The URL without its password, for messages.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -86,7 +128,7 @@ pub fn redact_url(url: &str) -> String {
 /// to the busy timeout for another writer), so that a read at its start cannot later fail to
 /// become a write because someone wrote meanwhile (SQLite would refuse at once, "database is
 /// locked"); on PostgreSQL it is an ordinary transaction.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
     use sea_orm::TransactionTrait as _;
     let options = sea_orm::TransactionOptions {
         sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),

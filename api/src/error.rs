@@ -32,6 +32,12 @@ pub enum ApiError {
     Locked,
     /// The record does not exist or the caller may not change it (never told apart).
     NotPermitted,
+    /// The database does not answer (down, unreachable, or refusing connections): worth
+    /// trying again later.
+    Unavailable,
+    /// What the response would show could not be recorded in the disclosure log, so it is
+    /// not shown.
+    Unrecorded,
     Internal,
     /// The HTTP request is no well-formed GraphQL request (its body or parameters); nothing ran.
     BadRequest {
@@ -81,6 +87,7 @@ impl ApiError {
             Self::Conflict { .. } => "CONFLICT",
             Self::Locked => "LOCKED",
             Self::NotPermitted => "FORBIDDEN",
+            Self::Unavailable | Self::Unrecorded => "UNAVAILABLE",
             Self::Internal => "INTERNAL",
             Self::BadRequest { .. } => "BAD_REQUEST",
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
@@ -149,6 +156,18 @@ impl ApiError {
             Self::NotPermitted => "Không tồn tại hoặc bạn không có quyền thay đổi / \
                                    does not exist, or you may not change it"
                 .to_owned(),
+            Self::Unavailable => {
+                "Dịch vụ tạm thời không sẵn sàng (cơ sở dữ liệu không trả lời), vui lòng thử lại sau / \
+                                  the service is temporarily unavailable (the database does not answer), please try \
+                                  again later"
+                    .to_owned()
+            }
+            Self::Unrecorded => {
+                "Không ghi được nhật ký truy cập nên dữ liệu không được hiển thị; thay đổi bạn gửi (nếu \
+                                 có) có thể đã được lưu, hãy tải lại / the disclosure log could not be written, so the \
+                                 data is withheld; a change you sent may have been saved, reload before trying again"
+                    .to_owned()
+            }
             Self::Internal => "Lỗi hệ thống, vui lòng thử lại / internal error, please try again".to_owned(),
             Self::BadRequest { vi, en } => format!("Yêu cầu không hợp lệ: {vi} / bad request: {en}"),
             Self::MethodNotAllowed => "Phương thức không được phép: GET chỉ dùng cho truy vấn (query), mọi yêu cầu \
@@ -230,8 +249,15 @@ impl From<ApiError> for async_graphql::Error {
 }
 
 impl From<sea_orm::DbErr> for ApiError {
+    /// A database that does not answer is [`ApiError::Unavailable`] (logged as a warning);
+    /// any other database error is internal.
     fn from(error: sea_orm::DbErr) -> Self {
-        Self::internal(error)
+        if crate::db::is_unavailable(&error) {
+            tracing::warn!(%error, "the database is unavailable");
+            Self::Unavailable
+        } else {
+            Self::internal(error)
+        }
     }
 }
 
@@ -243,7 +269,7 @@ impl From<crate::auth::AuthError> for ApiError {
             crate::auth::AuthError::Busy => Self::Busy,
             crate::auth::AuthError::Unauthenticated => Self::Unauthenticated,
             crate::auth::AuthError::RefreshReused => Self::SessionEndedByReuse,
-            crate::auth::AuthError::Database(error) => Self::internal(error),
+            crate::auth::AuthError::Database(error) => Self::from(error),
             crate::auth::AuthError::Hashing(error) => Self::internal(error),
         }
     }

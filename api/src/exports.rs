@@ -6,8 +6,9 @@
 //! - `GET /exports/primary-book?classId=…&checkpoint=end_year` — the book
 //!   `Class.primaryBook(checkpoint:)` returns.
 //!
-//! The same privacy layer decides each sheet, what it shows is noted in the disclosure log,
-//! and a class the caller may not read answers 404 exactly like one that does not exist.
+//! The same privacy layer decides each sheet, what it shows is recorded in the disclosure log
+//! before the file is sent (503 and no file when it cannot be), and a class the caller may
+//! not read answers 404 exactly like one that does not exist.
 
 use crate::books::primary::{self, parse_checkpoint};
 use crate::books::summary::{self, Period, export};
@@ -71,8 +72,10 @@ impl Download {
     async fn start(state: &AppState, headers: &HeaderMap, format: Option<&str>) -> Result<Self, Response> {
         let principal = match caller(state, headers).await {
             Ok(principal) if principal.account.is_some() => principal,
-            Ok(_) => return Err(refused(StatusCode::UNAUTHORIZED, &ApiError::Unauthenticated)),
-            Err(error) => return Err(refused(StatusCode::UNAUTHORIZED, &error)),
+            Ok(_) | Err(ApiError::Unauthenticated) => {
+                return Err(refused(StatusCode::UNAUTHORIZED, &ApiError::Unauthenticated));
+            }
+            Err(error) => return Err(failed(&error)),
         };
         let xlsx = match format {
             None | Some("csv") => false,
@@ -82,14 +85,14 @@ impl Download {
                 return Err(refused(StatusCode::BAD_REQUEST, &error));
             }
         };
-        let recipient = recipient(&principal, headers);
+        let recipient = recipient(&principal, headers).map_err(|error| refused(StatusCode::BAD_REQUEST, &error))?;
         let access = Access::new(Arc::new(principal), state.policy.current(), state.db.clone());
         Ok(Self { access, recipient, xlsx })
     }
 
-    /// The file `name` holding `sheet` (the worksheet named after `class`), with what it
-    /// showed (`disclosures`) handed to the disclosure log.
-    fn finish(
+    /// The file `name` holding `sheet` (the worksheet named after `class`), once what it
+    /// shows (`disclosures`) is recorded in the disclosure log.
+    async fn finish(
         self,
         state: &AppState,
         disclosures: &Disclosures,
@@ -101,8 +104,10 @@ impl Download {
             Ok(body) => body,
             Err(error) => return refused(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::internal(error)),
         };
-        if let Some(recipient) = self.recipient {
-            state.disclosures.append(recipient, disclosures.take());
+        if let Some(recipient) = self.recipient
+            && state.disclosures.append(recipient, disclosures.take()).await.is_err()
+        {
+            return refused(StatusCode::SERVICE_UNAVAILABLE, &ApiError::Unrecorded);
         }
         let (content_type, extension) = if self.xlsx {
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
@@ -130,7 +135,7 @@ async fn class_summary(
         let named = query.semester_id.as_deref();
         match semester_named_or_running(&state.reference, named, download.access.principal().today).await {
             Ok(semester) => semester.map(Period::Semester),
-            Err(error) => return refused(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::internal(error)),
+            Err(error) => return failed(&ApiError::from(error)),
         }
     };
     let Some(period) = period else { return not_found() };
@@ -143,7 +148,7 @@ async fn class_summary(
     let disclosures = Disclosures::default();
     crate::graphql::summary::note_shown(&disclosures, download.access.principal(), &sheet);
     let name = format!("class-summary-{}", sheet.class.id);
-    download.finish(&state, &disclosures, &export::sheet(&sheet), (&name, &sheet.class.name))
+    download.finish(&state, &disclosures, &export::sheet(&sheet), (&name, &sheet.class.name)).await
 }
 
 async fn primary_book(
@@ -172,13 +177,15 @@ async fn primary_book(
     let disclosures = Disclosures::default();
     crate::graphql::primary::note_shown(&disclosures, download.access.principal(), &book);
     let name = format!("primary-book-{}-{}", book.class.id, primary::checkpoint_code(checkpoint));
-    download.finish(&state, &disclosures, &primary_sheet::sheet(&book), (&name, &book.class.name))
+    download.finish(&state, &disclosures, &primary_sheet::sheet(&book), (&name, &book.class.name)).await
 }
 
-/// A request the books refused: 400 for what the caller asked wrongly, 500 otherwise.
+/// A request the books refused: 400 for what the caller asked wrongly, 503 while the
+/// database does not answer, 500 otherwise.
 fn failed(error: &ApiError) -> Response {
     match error {
         ApiError::BadInput { .. } => refused(StatusCode::BAD_REQUEST, error),
+        ApiError::Unavailable => refused(StatusCode::SERVICE_UNAVAILABLE, error),
         _ => refused(StatusCode::INTERNAL_SERVER_ERROR, error),
     }
 }

@@ -5,11 +5,13 @@
 //! runs), `/readyz` (the database answers), `/metrics` (counters, no personal data). This
 //! layer weighs the request (before anything else), authenticates the bearer token, notes
 //! the client's address (the TCP peer, which sign-in throttling counts by) and hands the
-//! request to the schema.
+//! request to the schema; a response that discloses leaves only once the disclosure log holds
+//! its entries.
 //!
 //! `/graphql` follows the GraphQL over HTTP specification: [`request`] takes a request apart
 //! (methods, media types, parameters), [`checked`] refuses what may not run (a mutation over
-//! GET), [`reply`] answers with the statuses and media types of [`media`].
+//! GET), [`reply`] answers with the statuses and media types of [`media`] (503 when the
+//! service is unavailable).
 
 mod checked;
 mod media;
@@ -91,14 +93,14 @@ pub(crate) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Prin
         Some(token) => match session::authenticate(&state.db, token).await {
             Ok(Some(principal)) => Ok(principal),
             Ok(None) => Err(refusal(state, token).await),
-            Err(error) => Err(ApiError::internal(error)),
+            Err(error) => Err(ApiError::from(error)),
         },
     }
 }
 
 /// Why `token` does not sign in, as the client is told.
 async fn refusal(state: &AppState, token: &str) -> ApiError {
-    session::refusal(&state.db, token).await.map_or_else(ApiError::internal, ApiError::from)
+    session::refusal(&state.db, token).await.map_or_else(ApiError::from, ApiError::from)
 }
 
 /// The client's address: the TCP peer (`ClientAddress::UNKNOWN` when served without one).
@@ -107,14 +109,16 @@ fn client_address(extensions: &axum::http::Extensions) -> ClientAddress {
     peer.map_or(ClientAddress::UNKNOWN, |info| ClientAddress(info.0.ip()))
 }
 
-/// Whom the disclosure log names for what this request is shown (signed-in callers).
-pub(crate) fn recipient(principal: &Principal, headers: &HeaderMap) -> Option<Recipient> {
-    principal.account.map(|account| Recipient {
+/// Whom the disclosure log names for what this request is shown (signed-in callers); an
+/// error for a purpose header that cannot be recorded as given, whoever asks.
+pub(crate) fn recipient(principal: &Principal, headers: &HeaderMap) -> Result<Option<Recipient>, ApiError> {
+    let purpose = purpose_from_header(headers.get("x-emis-purpose").map(|value| value.as_bytes()))?;
+    Ok(principal.account.map(|account| Recipient {
         actor_kind: account.kind(),
         actor_id: account.id(),
         session_id: principal.session_id,
-        purpose: purpose_from_header(headers.get("x-emis-purpose").and_then(|v| v.to_str().ok())),
-    })
+        purpose,
+    }))
 }
 
 async fn graphql(
@@ -128,6 +132,9 @@ async fn graphql(
     if let Err(error) = http.weigher.check(&mut request, bearer(&headers).is_some()) {
         return Refusal::weighed(error).answer(media);
     }
+    if let Err(error) = crate::graphql::nul_bytes::refuse(&mut request) {
+        return error_response(media, error);
+    }
     let Checked { request, order } = match checked::check(request, safe_method) {
         Ok(checked) => checked,
         Err(refusal) => return refusal.answer(media),
@@ -136,15 +143,20 @@ async fn graphql(
         Ok(principal) => principal,
         Err(error) => return error_response(media, error),
     };
-    let recipient = recipient(&principal, &headers);
+    let recipient = match recipient(&principal, &headers) {
+        Ok(recipient) => recipient,
+        Err(error) => return error_response(media, error),
+    };
     let access = Arc::new(Access::new(Arc::new(principal), http.state.policy.current(), http.state.db.clone()));
     let disclosures = Arc::new(Disclosures::default());
     let request =
         request_data(request, &http.state, access, Arc::clone(&disclosures)).data(client_address(&extensions));
     let span = tracing::info_span!("graphql.request", operation = request.operation_name.as_deref().unwrap_or(""));
     let response = http.schema.execute(request).instrument(span).await;
-    if let Some(recipient) = recipient {
-        http.state.disclosures.append(recipient, disclosures.take());
+    if let Some(recipient) = recipient
+        && http.state.disclosures.append(recipient, disclosures.take()).await.is_err()
+    {
+        return error_response(media, ApiError::Unrecorded);
     }
     reply::result(media, response, &order)
 }
@@ -175,17 +187,21 @@ async fn connection_init(
     match session::authenticate(&state.db, token).await {
         Ok(Some(_)) => {}
         Ok(None) => return Err(refusal(&state, token).await.into()),
-        Err(error) => return Err(ApiError::internal(error).into()),
+        Err(error) => return Err(ApiError::from(error).into()),
     }
     let mut data = async_graphql::Data::default();
     data.insert(ConnectionToken(Arc::from(token)));
     Ok(data)
 }
 
-/// A request whose caller could not be found: a token that does not sign in, or a failure.
+/// A request that did not run: its caller could not be found (a token that does not sign
+/// in, a database that does not answer), its input is refused, or what it showed could not
+/// be recorded.
 fn error_response(media: ResponseMedia, error: ApiError) -> Response {
     let kind = match error {
         ApiError::Unauthenticated | ApiError::SessionEndedByReuse => RequestError::Unauthenticated,
+        ApiError::Unavailable | ApiError::Unrecorded => RequestError::Unavailable,
+        ApiError::BadInput { .. } => RequestError::Invalid,
         _ => RequestError::Failed,
     };
     Refusal::new(kind, error.without_location()).answer(media)

@@ -1,6 +1,6 @@
-//! Building and running the server: connect, migrate, open the vault and the policy, bind
-//! the listener (port 0 picks a free one, which tests use), serve until SIGINT/SIGTERM and
-//! drain requests in flight.
+//! Building and running the server: check that the policy folder exists, connect, migrate,
+//! open the vault and the policy, bind the listener (port 0 picks a free one, which tests
+//! use), serve until SIGINT/SIGTERM and drain requests in flight.
 
 use crate::config::Config;
 use crate::state::AppState;
@@ -15,9 +15,10 @@ use tokio::net::TcpListener;
 
 /// Opens everything the server needs: database (migrated), policy, vault.
 pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
-    let (db, sql_metrics) = crate::db::connect(&config.database_url, config.db_max_connections).await?;
+    let files = PolicyFiles::in_dir(config.checked_policy_dir()?);
+    let (db, sql_metrics) =
+        crate::db::connect(&config.database_url, config.db_max_connections, config.db_acquire_timeout()).await?;
     crate::db::migrate(&db).await?;
-    let files = PolicyFiles::in_dir(&config.resolved_policy_dir());
     let policy = Arc::new(PolicyStore::open(files).await.map_err(|error| anyhow::anyhow!("{error}"))?);
     let identity = match &config.identity_file {
         Some(path) => Some(

@@ -114,7 +114,9 @@ pub(crate) fn parse_cases(file: &Path, text: &str) -> Result<Vec<Case>, PolicyEr
 
 /// Reads and validates a cases file.
 pub fn read_cases(path: &Path) -> Result<Vec<Case>, PolicyError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io { file: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path)
+        .map(crate::files::without_bom)
+        .map_err(|source| PolicyError::Io { file: path.to_path_buf(), source })?;
     parse_cases(path, &text)
 }
 

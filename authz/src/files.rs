@@ -1,6 +1,8 @@
 //! Where the three policy files are ([`PolicyFiles`]) and reading them:
 //! one text at a time, or all three at once as a [`Snapshot`] whose
-//! fingerprint tells the watcher whether anything changed.
+//! fingerprint tells the watcher whether anything changed. A UTF-8
+//! byte-order mark at the start of a file (as spreadsheet editors save
+//! them) is not part of its text.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -26,7 +28,20 @@ impl PolicyFiles {
 
 /// Reads one file as text, naming the file on failure.
 pub(crate) async fn read_text(path: &Path) -> Result<String, PolicyError> {
-    tokio::fs::read_to_string(path).await.map_err(|source| PolicyError::Io { file: path.to_path_buf(), source })
+    read(path).await.map_err(|source| PolicyError::Io { file: path.to_path_buf(), source })
+}
+
+/// The text of a file, without a byte-order mark.
+async fn read(path: &Path) -> io::Result<String> {
+    tokio::fs::read_to_string(path).await.map(without_bom)
+}
+
+/// `text` without the UTF-8 byte-order mark it may start with.
+pub(crate) fn without_bom(mut text: String) -> String {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    text
 }
 
 /// The three files as read at one moment (each may have failed to read).
@@ -58,11 +73,7 @@ fn named(path: &Path, read: io::Result<String>) -> Result<String, PolicyError> {
 impl Snapshot {
     /// Reads all three files.
     pub(crate) async fn read(files: &PolicyFiles) -> Self {
-        Self {
-            model: tokio::fs::read_to_string(&files.model).await,
-            policy: tokio::fs::read_to_string(&files.policy).await,
-            cases: tokio::fs::read_to_string(&files.cases).await,
-        }
+        Self { model: read(&files.model).await, policy: read(&files.policy).await, cases: read(&files.cases).await }
     }
 
     /// A hash of the contents (or of the read errors); equal fingerprints

@@ -37,29 +37,29 @@ pub struct Settings {
     /// Sign-in attempts allowed per account from one client address in a window; past
     /// them that address may not try that account until the next window.
     #[arg(long = "sign-in-per-account-address", env = "EMIS_SIGN_IN_PER_ACCOUNT_ADDRESS", default_value_t = 5,
-          value_parser = clap::value_parser!(i32).range(1..=1000))]
+          value_parser = crate::config::within::<i32>("EMIS_SIGN_IN_PER_ACCOUNT_ADDRESS", 1, 1000))]
     pub per_account_address: i32,
 
     /// Sign-in attempts allowed per account from all addresses in a window; past them only
     /// addresses the account has signed in from before may try it.
     #[arg(long = "sign-in-per-account", env = "EMIS_SIGN_IN_PER_ACCOUNT", default_value_t = 10,
-          value_parser = clap::value_parser!(i32).range(1..=100_000))]
+          value_parser = crate::config::within::<i32>("EMIS_SIGN_IN_PER_ACCOUNT", 1, 100_000))]
     pub per_account: i32,
 
     /// Failed sign-in attempts allowed per client address, across accounts, in a window.
     #[arg(long = "sign-in-per-address", env = "EMIS_SIGN_IN_PER_ADDRESS", default_value_t = 20,
-          value_parser = clap::value_parser!(i32).range(1..=100_000))]
+          value_parser = crate::config::within::<i32>("EMIS_SIGN_IN_PER_ADDRESS", 1, 100_000))]
     pub per_address: i32,
 
     /// Length of a counting window, in minutes.
     #[arg(long = "sign-in-window-minutes", env = "EMIS_SIGN_IN_WINDOW_MINUTES", default_value_t = 15,
-          value_parser = clap::value_parser!(i64).range(1..=1440))]
+          value_parser = crate::config::within::<i64>("EMIS_SIGN_IN_WINDOW_MINUTES", 1, 1440))]
     pub window_minutes: i64,
 
     /// Sign-ins that may wait for a password check beyond one per core; past them a
     /// sign-in is turned away as busy (`THROTTLED`).
     #[arg(long = "sign-in-queue", env = "EMIS_SIGN_IN_QUEUE", default_value_t = 32,
-          value_parser = clap::value_parser!(u16).range(0..=10_000))]
+          value_parser = crate::config::within::<u16>("EMIS_SIGN_IN_QUEUE", 0, 10_000))]
     pub queue: u16,
 }
 

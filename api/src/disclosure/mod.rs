@@ -7,16 +7,20 @@
 //!
 //! Resolvers note disclosures in a per-request [`Disclosures`]; when the response is ready
 //! the request hands them over as one entry per school and set of field groups, listing the
-//! students, to the [`DisclosureWriter`], a background task that appends them
-//! in batches, one transaction each, so the log costs a request no database round trip.
+//! students, to the [`DisclosureWriter`], and sends the response only once they are
+//! committed: nothing is shown without its record, even if the server is killed a moment
+//! later. The writer commits the entries of all requests waiting at once in one transaction
+//! (group commit); a request whose entries cannot be written answers an error instead of
+//! the data.
 
 mod chain;
 mod writer;
 
 pub use chain::{entry_hash, verify_chain};
-pub use writer::DisclosureWriter;
+pub use writer::{DisclosureWriter, NotLogged};
 
 use crate::auth::Principal;
+use crate::error::ApiError;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
@@ -77,13 +81,41 @@ pub struct Recipient {
     pub purpose: String,
 }
 
-/// The purpose a request declares in `X-EMIS-Purpose` (letters, digits, `_`, `-`, `.`; at
-/// most 64), or `education` when it declares none or an unusable one.
-pub fn purpose_from_header(value: Option<&str>) -> String {
-    value
-        .map(str::trim)
-        .filter(|v| !v.is_empty() && v.len() <= 64)
-        .filter(|v| v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
-        .unwrap_or("education")
-        .to_owned()
+/// Longest purpose recorded, in characters.
+const PURPOSE_CHARS: usize = 64;
+
+/// The purpose a request declares in `X-EMIS-Purpose`, recorded as given (trimmed): any
+/// UTF-8 text of at most 64 characters without control characters, such as `giáo dục`;
+/// `education` when the request declares none. Anything else is refused, so that no request
+/// is recorded under a purpose it did not declare.
+pub fn purpose_from_header(value: Option<&[u8]>) -> Result<String, ApiError> {
+    let Some(value) = value else { return Ok("education".to_owned()) };
+    let text = std::str::from_utf8(value).map(str::trim).ok();
+    match text {
+        Some("") => Ok("education".to_owned()),
+        Some(text) if text.chars().count() <= PURPOSE_CHARS && !text.chars().any(char::is_control) => {
+            Ok(text.to_owned())
+        }
+        _ => Err(ApiError::bad_input(
+            "tiêu đề X-EMIS-Purpose phải là văn bản UTF-8 tối đa 64 ký tự, không có ký tự điều khiển",
+            "the X-EMIS-Purpose header must be UTF-8 text of at most 64 characters, without control characters",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::purpose_from_header;
+
+    #[test]
+    fn a_declared_purpose_is_kept_as_given_and_an_unusable_one_refused() {
+        assert_eq!(purpose_from_header(None).unwrap(), "education");
+        assert_eq!(purpose_from_header(Some(b"  ")).unwrap(), "education");
+        assert_eq!(purpose_from_header(Some(" giáo dục ".as_bytes())).unwrap(), "giáo dục");
+        assert_eq!(purpose_from_header(Some(b"audit review")).unwrap(), "audit review");
+        assert_eq!(purpose_from_header(Some("đ".repeat(64).as_bytes())).unwrap(), "đ".repeat(64));
+        for refused in [&b"gi\xe1o"[..], "đ".repeat(65).as_bytes(), b"a\tb", b"a\x7fb"] {
+            assert!(purpose_from_header(Some(refused)).is_err(), "{refused:?}");
+        }
+    }
 }

@@ -1,9 +1,12 @@
-//! The background writer of the disclosure log: requests hand over their disclosures and
-//! return at once; the writer appends them in batches, one transaction per batch, extending
-//! the hash chain from the last entry in the database (under a table lock on PostgreSQL, so
-//! several server instances extend one chain). A batch gathers what arrives within
-//! [`LINGER`] of its first entry, so under load one transaction carries many requests'
-//! entries instead of each request paying for its own.
+//! The writer of the disclosure log, by group commit. A request hands over its disclosures
+//! and waits until they are committed ([`DisclosureWriter::append`]); only then may its
+//! response leave. One background task writes: it takes everything queued, appends it in
+//! one transaction (extending the hash chain from the last entry in the database, under a
+//! table lock on PostgreSQL, so several server instances extend one chain), acknowledges
+//! each request, and takes the next batch. Under load one commit carries the entries of
+//! every request that arrived while the previous one was written; a request alone waits for
+//! its own commit and nothing more. A request whose entries could not be written is told
+//! so, and must not show the data.
 
 use super::chain::entry_hash;
 use super::{Disclosed, Recipient};
@@ -11,21 +14,22 @@ use chrono::{DateTime, Utc};
 use entity::disclosure_log;
 use sea_orm::{
     ActiveValue::Set, ConnectionTrait as _, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait as _,
-    QueryOrder as _, TransactionTrait as _,
+    QueryOrder as _,
 };
-use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::{Instant, timeout_at};
 
-/// Largest number of entries written in one transaction.
+/// Most entries written in one transaction.
 const BATCH: usize = 2_000;
-/// How long a batch waits for more entries after its first one.
-const LINGER: Duration = Duration::from_millis(10);
 /// Rows per insert statement.
 const INSERT_ROWS: usize = 64;
 
+/// The disclosure log could not be written: the data it was to record must not be shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotLogged;
+
 enum Message {
-    Append(Recipient, DateTime<Utc>, Vec<Disclosed>),
+    /// A request's entries, and where to tell it they are committed.
+    Append(Vec<disclosure_log::Model>, oneshot::Sender<Result<(), NotLogged>>),
     Flush(oneshot::Sender<()>),
 }
 
@@ -44,14 +48,19 @@ impl DisclosureWriter {
         (Self { sender }, task)
     }
 
-    /// Queues the disclosures of one request.
-    pub fn append(&self, recipient: Recipient, disclosed: Vec<Disclosed>) {
+    /// Records the disclosures of one request, returning once they are committed; an error
+    /// when they could not be (the request must then not show the data).
+    pub async fn append(&self, recipient: Recipient, disclosed: Vec<Disclosed>) -> Result<(), NotLogged> {
         if disclosed.is_empty() {
-            return;
+            return Ok(());
         }
-        if self.sender.send(Message::Append(recipient, Utc::now(), disclosed)).is_err() {
-            tracing::error!("the disclosure log writer has stopped; entries were lost");
+        let (done, committed) = oneshot::channel();
+        let rows = entries(&recipient, Utc::now(), disclosed);
+        if self.sender.send(Message::Append(rows, done)).is_err() {
+            tracing::error!("the disclosure log writer has stopped");
+            return Err(NotLogged);
         }
+        committed.await.unwrap_or(Err(NotLogged))
     }
 
     /// Waits until everything queued so far is written.
@@ -63,58 +72,78 @@ impl DisclosureWriter {
     }
 }
 
+/// The log entries of one request's disclosures, at `at` (to the microsecond both databases
+/// keep), not yet chained.
+fn entries(recipient: &Recipient, at: DateTime<Utc>, disclosed: Vec<Disclosed>) -> Vec<disclosure_log::Model> {
+    let at = DateTime::from_timestamp_micros(at.timestamp_micros()).unwrap_or(at);
+    disclosed
+        .into_iter()
+        .map(|entry| disclosure_log::Model {
+            id: 0,
+            at,
+            actor_kind: recipient.actor_kind.to_owned(),
+            actor_id: recipient.actor_id,
+            session_id: recipient.session_id,
+            school_id: entry.school,
+            students: entry.students_text(),
+            fields: entry.fields,
+            purpose: recipient.purpose.clone(),
+            prev_hash: None,
+            hash: String::new(),
+        })
+        .collect()
+}
+
+/// One batch: the entries, who waits for them, and who waits for everything before.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<disclosure_log::Model>,
+    waiting: Vec<oneshot::Sender<Result<(), NotLogged>>>,
+    flushes: Vec<oneshot::Sender<()>>,
+}
+
+impl Batch {
+    fn take(&mut self, message: Message) {
+        match message {
+            Message::Append(rows, done) => {
+                self.rows.extend(rows);
+                self.waiting.push(done);
+            }
+            Message::Flush(done) => self.flushes.push(done),
+        }
+    }
+}
+
 async fn run(db: DatabaseConnection, mut receiver: mpsc::UnboundedReceiver<Message>) {
-    let mut pending: Vec<disclosure_log::Model> = Vec::new();
     while let Some(message) = receiver.recv().await {
-        let mut flushes = Vec::new();
-        collect(message, &mut pending, &mut flushes);
-        // Gather until the batch is full, its time is up, someone waits for it, or every
-        // sender is gone.
-        let deadline = Instant::now() + LINGER;
-        while pending.len() < BATCH && flushes.is_empty() {
-            match timeout_at(deadline, receiver.recv()).await {
-                Ok(Some(message)) => collect(message, &mut pending, &mut flushes),
-                Ok(None) | Err(_) => break,
+        let mut batch = Batch::default();
+        batch.take(message);
+        // Whatever else is queued already goes into the same transaction; nothing waits
+        // for more to arrive.
+        while batch.rows.len() < BATCH {
+            match receiver.try_recv() {
+                Ok(message) => batch.take(message),
+                Err(_) => break,
             }
         }
-        if !pending.is_empty() {
-            if let Err(error) = append(&db, &mut pending).await {
-                tracing::error!(%error, entries = pending.len(), "writing the disclosure log failed; retrying with the next batch");
-            } else {
-                pending.clear();
-            }
+        let outcome = if batch.rows.is_empty() { Ok(()) } else { append(&db, &mut batch.rows).await };
+        if let Err(error) = &outcome {
+            tracing::error!(%error, entries = batch.rows.len(), "writing the disclosure log failed; the requests are refused");
         }
-        for done in flushes {
+        for done in batch.waiting {
+            let _ = done.send(outcome.as_ref().map(|_| ()).map_err(|_| NotLogged));
+        }
+        for done in batch.flushes {
             let _ = done.send(());
         }
     }
 }
 
-fn collect(message: Message, pending: &mut Vec<disclosure_log::Model>, flushes: &mut Vec<oneshot::Sender<()>>) {
-    match message {
-        Message::Append(recipient, at, disclosed) => {
-            let at = DateTime::from_timestamp_micros(at.timestamp_micros()).unwrap_or(at);
-            pending.extend(disclosed.into_iter().map(|entry| disclosure_log::Model {
-                id: 0,
-                at,
-                actor_kind: recipient.actor_kind.to_owned(),
-                actor_id: recipient.actor_id,
-                session_id: recipient.session_id,
-                school_id: entry.school,
-                students: entry.students_text(),
-                fields: entry.fields,
-                purpose: recipient.purpose.clone(),
-                prev_hash: None,
-                hash: String::new(),
-            }));
-        }
-        Message::Flush(done) => flushes.push(done),
-    }
-}
-
 /// Appends `rows` in one transaction, chaining them after the last stored entry.
 async fn append(db: &DatabaseConnection, rows: &mut [disclosure_log::Model]) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    // On SQLite the write lock is taken at the start, so the read of the chain's end cannot
+    // be overtaken by another writer.
+    let txn = crate::db::begin_write(db).await?;
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         txn.execute_unprepared("LOCK TABLE disclosure_log IN EXCLUSIVE MODE").await?;
     }

@@ -77,7 +77,7 @@ pub async fn record_scores(
     let loaded = futures::future::join_all(keys.map(|key| loader.load_one(key))).await;
     let mut results = Vec::new();
     for rows in loaded {
-        let rows = rows.map_err(|_| ApiError::Internal)?.unwrap_or_default();
+        let rows = rows.map_err(|error| ApiError::clone(&error))?.unwrap_or_default();
         results.extend(rows.into_iter().filter(|row| row.line.assessment_id == column_id).map(ResultRecord));
     }
     let requests = made(ctx, &recorded.requests).await?;

@@ -20,11 +20,12 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-/// Loader error: details are logged where they happen, the client sees an internal error.
+/// Loader error: details are logged where they happen, the client sees an internal error
+/// (or that the service is unavailable, when the database does not answer).
 pub type LoadError = Arc<crate::error::ApiError>;
 
 fn internal(error: sea_orm::DbErr) -> LoadError {
-    Arc::new(crate::error::ApiError::internal(error))
+    Arc::new(crate::error::ApiError::from(error))
 }
 
 /// Makes sure data keys are cached before fields are opened (one query per batch).

@@ -17,6 +17,7 @@ pub mod loaders;
 pub mod movements;
 pub mod mutation;
 pub mod notifications;
+pub mod nul_bytes;
 pub mod operation;
 pub mod people;
 pub mod primary;

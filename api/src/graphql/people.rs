@@ -105,7 +105,7 @@ impl Student {
         // Only the sealed columns some guardian field of this response shows are read.
         loader.loader().sealed.ask_for(&ctx.look_ahead());
         let key = GuardiansKey { student: self.row.id, class: self.listed_in };
-        let links = loader.load_one(key).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
+        let links = loader.load_one(key).await.map_err(|error| ApiError::clone(&error))?.unwrap_or_default();
         Ok(links.into_iter().map(Guardian::Linked).collect())
     }
     /// Enrollments in classes, current and past.
@@ -142,7 +142,7 @@ impl Student {
             None => None,
         };
         let key = ResultsKey { student: self.row.id, semester, section };
-        let rows = loader.load_one(key).await.map_err(|_| ApiError::Internal)?.unwrap_or_default();
+        let rows = loader.load_one(key).await.map_err(|error| ApiError::clone(&error))?.unwrap_or_default();
         Ok(rows.into_iter().map(ResultRecord).collect())
     }
     /// The history of the student's records, newest first: who changed a score, when, from

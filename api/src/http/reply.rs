@@ -39,6 +39,10 @@ pub enum RequestError {
     NotSafe,
     /// The server failed before the operation could run: 500.
     Failed,
+    /// The service cannot answer now (the database does not answer, or what the response
+    /// would show cannot be recorded): 503 under either media type, so that clients and load
+    /// balancers try again later.
+    Unavailable,
 }
 
 /// The body of a GraphQL response: `errors` first (they are the first thing to read when
@@ -106,6 +110,7 @@ impl Refusal {
 fn request_error(media: ResponseMedia, kind: RequestError, errors: &[ServerError]) -> Response {
     let status = match (kind, media) {
         (RequestError::NotSafe, _) => StatusCode::METHOD_NOT_ALLOWED,
+        (RequestError::Unavailable, _) => StatusCode::SERVICE_UNAVAILABLE,
         (_, ResponseMedia::Json) => StatusCode::OK,
         (RequestError::Invalid, ResponseMedia::GraphqlResponse) => StatusCode::BAD_REQUEST,
         (RequestError::Unauthenticated, ResponseMedia::GraphqlResponse) => StatusCode::UNAUTHORIZED,
@@ -126,13 +131,15 @@ fn request_error(media: ResponseMedia, kind: RequestError, errors: &[ServerError
 }
 
 /// The answer to an executed request: a request error when the schema refused it before it
-/// ran (validation, limits, the operation's choice), otherwise 200 with its `data`, its
-/// fields in the order the query asks for them.
+/// ran (validation, limits, the operation's choice), otherwise its `data`, its fields in the
+/// order the query asks for them: 503 when an error says the service is unavailable (the
+/// database stopped answering as it ran), else 200.
 pub fn result(media: ResponseMedia, mut response: async_graphql::Response, order: &ResultOrder) -> Response {
     if ran(&response) {
         let data = order.ordered(&response.data);
         let body = Body { errors: &response.errors, data: Some(data), extensions: &response.extensions };
-        let mut answer = json(StatusCode::OK, media.content_type(), &body);
+        let status = if unavailable(&response.errors) { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
+        let mut answer = json(status, media.content_type(), &body);
         let cache_control = response.cache_control.value().and_then(|value| HeaderValue::from_str(&value).ok());
         if let Some(value) = cache_control.filter(|_| response.errors.is_empty()) {
             answer.headers_mut().insert(header::CACHE_CONTROL, value);
@@ -144,6 +151,12 @@ pub fn result(media: ResponseMedia, mut response: async_graphql::Response, order
         coded(error, "GRAPHQL_VALIDATION_FAILED", "Truy vấn GraphQL không hợp lệ", "the GraphQL document is not valid");
     }
     request_error(media, RequestError::Invalid, &response.errors)
+}
+
+/// Whether one of `errors` says the service is unavailable.
+fn unavailable(errors: &[ServerError]) -> bool {
+    let code = Value::from(ApiError::Unavailable.code());
+    errors.iter().any(|error| error.extensions.as_ref().and_then(|extensions| extensions.get("code")) == Some(&code))
 }
 
 /// Whether the operation ran: errors from before execution (parsing, validation, limits,

@@ -103,7 +103,7 @@ async fn a_batch_larger_than_one_insert_statement_is_written_whole_and_chained()
         .map(|row| Disclosed { school: row.school_id, fields: "result".to_owned(), students: vec![row.id] })
         .collect();
     let recipient = Recipient { actor_kind: "staff", actor_id: 1, session_id: None, purpose: "education".to_owned() };
-    app.state.disclosures.append(recipient, disclosed);
+    app.state.disclosures.append(recipient, disclosed).await.unwrap();
     app.state.disclosures.flush().await;
     assert_eq!(verify_chain(&app.state.db).await.unwrap(), Ok(150));
     app.stop().await.unwrap();

@@ -7,6 +7,8 @@ mod book_locks;
 mod columns;
 mod cost;
 mod disclosures;
+mod durability;
+mod errors;
 mod grade_entry;
 mod http_spec;
 mod instances;
