@@ -241,7 +241,9 @@ impl MutationRoot {
     /// test's whole-number score where the subject has a test then (Tiếng Việt, Toán, …: at
     /// end_1 and end_year; in grades 4–5 Tiếng Việt and Toán at mid_1 and mid_2 too). Each
     /// entry at the `version` read (`CONFLICT` otherwise); checked whole, written whole or
-    /// not at all; refused as `LOCKED` in a locked semester. Returns how many changed.
+    /// not at all; refused as `LOCKED` in a locked semester. A section the caller may not
+    /// write is `FORBIDDEN` like a missing one, before its kind, its lock or an empty
+    /// `entries` (`BAD_USER_INPUT`) is looked at. Returns how many changed.
     async fn record_primary_subject(
         &self,
         ctx: &Context<'_>,

@@ -6,6 +6,7 @@ mod attacks;
 mod book_locks;
 mod columns;
 mod disclosures;
+mod edges;
 mod grade_entry;
 mod instances;
 mod killed_import;
