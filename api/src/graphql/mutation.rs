@@ -141,8 +141,9 @@ impl MutationRoot {
     ) -> ApiResult<super::roll_call::RecordAttendancePayload> {
         super::roll_call::record(ctx, &class_id, date, &session, period, marks, reason).await
     }
-    /// A guardian asks for their child to be excused from `from` to `to` (at most 30 days),
-    /// for one `session` or, when it is null, whole days, giving a reason.
+    /// A guardian asks for their child to be excused from `from` to `to` (at most 30 days,
+    /// beginning at most 14 days back, all within the child's enrollment in one class), for
+    /// one `session` or, when it is null, whole days, giving a reason.
     async fn request_leave(
         &self,
         ctx: &Context<'_>,
@@ -154,8 +155,9 @@ impl MutationRoot {
     ) -> ApiResult<super::roll_call::LeaveRequest> {
         super::roll_call::request_leave(ctx, &student_id, from, to, session.as_deref(), reason).await
     }
-    /// The homeroom teacher accepts a leave request — the child's unexcused absences in its
-    /// time become excused — or rejects it. A request is decided once.
+    /// The homeroom teacher accepts a leave request — the unexcused absences its class
+    /// recorded in its time while the child was enrolled there, as far as the decider may
+    /// write attendance, become excused — or rejects it. A request is decided once.
     async fn decide_leave(
         &self,
         ctx: &Context<'_>,

@@ -1,7 +1,10 @@
 //! Privacy at the edges: what filters, refusals and side effects could tell a caller about
-//! records out of their reach. Each attack compares the answer for a record out of reach
-//! with the answer for one that does not exist; they must be the same.
+//! records out of their reach, or do to them. An attack on what a caller learns compares the
+//! answer for a record out of reach with the answer for one that does not exist (they must be
+//! the same); an attack on what a call does checks that records out of the caller's reach
+//! stay as they were.
 
 mod filters;
+mod leave;
 mod policy_first;
 mod world;

@@ -5,9 +5,7 @@
 
 use super::world::principal_of;
 use crate::grade_entry::decode;
-use crate::movements::{
-    ADMIT, MOVE, TRANSFER, class_elsewhere, other_class, spawn, stop_teaching, subject_teacher_of,
-};
+use crate::movements::{ADMIT, MOVE, TRANSFER, class_elsewhere, other_class, spawn, stop_teaching, subject_teacher_of};
 use crate::roll_call::{guardian_of, homeroom_class, homeroom_teacher_of, today};
 use emis::graphql::ids::encode;
 use emis_tests::TestApp;
