@@ -4,6 +4,7 @@
 //! the same); an attack on what a call does checks that records out of the caller's reach
 //! stay as they were.
 
+mod exemptions;
 mod filters;
 mod leave;
 mod policy_first;
