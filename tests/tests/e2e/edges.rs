@@ -8,4 +8,5 @@ mod exemptions;
 mod filters;
 mod leave;
 mod policy_first;
+mod policy_words;
 mod world;
