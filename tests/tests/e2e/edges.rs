@@ -6,6 +6,7 @@
 
 mod exemptions;
 mod filters;
+mod import;
 mod leave;
 mod policy_first;
 mod policy_words;
