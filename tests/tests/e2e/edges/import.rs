@@ -1,8 +1,9 @@
 //! A OneRoster bulk file is not a removal or reset list: what a row does not say stays as it
 //! is. A package that carries a student's row but not their guardians' leaves the
 //! guardianships' relationship alone; one without sensitive values (as an export without
-//! them is), without demographics or without a username leaves the stored ones; one without
-//! end dates does not reopen an enrollment, an assignment or a role that has ended.
+//! them is), without demographics, a username, a result's comment, a roll-call note or a
+//! school's code leaves the stored ones; one without end dates does not reopen an
+//! enrollment, an assignment or a role that has ended.
 
 use crate::oneroster::{counts, export_to, fixture, run};
 use emis_tests::TestApp;
@@ -188,5 +189,34 @@ async fn a_bulk_file_without_end_or_begin_dates_does_not_reopen_or_move_what_is_
         counts(&run(&app, Path::new(&package)).await);
         assert_eq!(dates(&app).await, before, "an empty date is not a new one");
     }
+    app.stop().await.unwrap();
+}
+
+/// A result's comment, an attendance entry's note, and a school's level and sector code.
+async fn kept(app: &TestApp) -> (Option<String>, Option<String>, Option<String>, Option<String>) {
+    let db = &app.state.db;
+    let result = entity::result::Entity::find().filter(entity::result::Column::ExternalId.eq("kq-02")).one(db).await;
+    let result = result.unwrap().unwrap();
+    let entry = entity::attendance::Entity::find().filter(entity::attendance::Column::ExternalId.eq("dd-01"));
+    let entry = entry.one(db).await.unwrap().unwrap();
+    let school = entity::org::Entity::find().filter(entity::org::Column::ExternalId.eq("thcs-le-loi")).one(db).await;
+    let school = school.unwrap().unwrap();
+    (result.comment, entry.note, school.school_level, school.sector_code)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_file_without_a_comment_a_note_or_a_schools_code_keeps_the_stored_ones() {
+    let app = TestApp::spawn_empty().await.unwrap();
+    counts(&run(&app, &fixture()).await);
+    let before = kept(&app).await;
+    assert_eq!(before.0.as_deref(), Some("Tiến bộ tốt"));
+    let edits = [
+        ("results.csv", "fully graded,9,2026-09-20,Tiến bộ tốt,", "fully graded,9,2026-09-20,,"),
+        ("attendance.csv", "morning,excused,Ốm,", "morning,excused,,"),
+        ("orgs.csv", "school,79000801,", "school,,"),
+    ];
+    let reduced = copy(&[], &edits);
+    counts(&run(&app, reduced.path()).await);
+    assert_eq!(kept(&app).await, before, "an empty cell is not a removal");
     app.stop().await.unwrap();
 }
