@@ -266,6 +266,9 @@ async fn policy(action: PolicyAction) -> anyhow::Result<ExitCode> {
         }
     };
     println!("Chính sách hợp lệ / policy valid: {} lines", policy.line_count());
+    for notice in policy.notices() {
+        println!("{notice}");
+    }
     if !run_cases {
         return Ok(ExitCode::SUCCESS);
     }

@@ -8,7 +8,8 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::cases::CaseFailure;
-use crate::vocab::{Kind, Relationship, UnknownName};
+use crate::meaning::Unused;
+use crate::vocab::{Kind, Relationship, Role, UnknownName, Vocabulary};
 
 /// Why one line of a policy or cases file is invalid.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,6 +26,8 @@ pub enum Reason {
     WrongFieldCount { line_type: &'static str, expected: usize, found: usize },
     /// The first field of a policy line is neither `p` nor `g`.
     UnknownLineType(String),
+    /// A word of the vocabulary that the server does not use: the line would do nothing.
+    NotUsed { vocabulary: Vocabulary, word: &'static str, why: Unused },
 }
 
 impl fmt::Display for Reason {
@@ -54,6 +57,14 @@ impl fmt::Display for Reason {
                 "dòng {line_type} cần {expected} trường, nhưng có {found} \
                  / a {line_type} line needs {expected} fields, found {found}"
             ),
+            Reason::NotUsed { vocabulary, word, why } => {
+                let (vi, en) = vocabulary.names();
+                write!(
+                    f,
+                    "{vi} \"{word}\" không được máy chủ dùng ({}) / {en} \"{word}\" is not used by the server ({})",
+                    why.vietnamese, why.english
+                )
+            }
             Reason::UnknownLineType(first) => write!(
                 f,
                 "loại dòng không xác định {first:?} (chỉ dùng p hoặc g) \
@@ -74,6 +85,28 @@ pub struct Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: {}", self.file.display(), self.line, self.reason)
+    }
+}
+
+/// A line the policy keeps but that takes effect only later: a line of a role no account
+/// can hold yet. Shown by `emis policy check` and logged when the server loads the policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub file: PathBuf,
+    pub line: usize,
+    pub role: Role,
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: vai trò \"{role}\" chưa có tài khoản nào: dòng này chỉ có hiệu lực khi có tài khoản {role} \
+             / role \"{role}\" has no accounts yet: the line takes effect once {role} accounts exist",
+            self.file.display(),
+            self.line,
+            role = self.role
+        )
     }
 }
 

@@ -17,7 +17,9 @@
 //! * [`Role`]: who asks (`guardian`, `subject_teacher`, `principal`, …).
 //! * [`Kind`]: a kind of record or a group of fields (`student`,
 //!   `student.health`, `guardian.contact`, `result`, …).
-//! * [`Action`]: `read`, `write`, `approve`, `lock`, `export`.
+//! * [`Action`]: `read`, `write`, `approve`, `lock` (`export`, like the
+//!   kinds `org` and `subject`, is a word the server does not use: a line
+//!   naming it is refused, see [`Unused`]).
 //! * [`Relationship`]: how the caller relates to the record concerned
 //!   (`self`, `guardian_of`, `homeroom_of`, `teaches_section`, `in_school`,
 //!   `oversees`, `any`). Which relationships actually hold is looked up in
@@ -28,7 +30,9 @@
 //! A policy line `p, role, kind, action, relationship, allow|deny` grants
 //! (or, with `deny`, takes away) one such request; `g, role, parent` gives a
 //! role every permission of another. Anything not allowed is denied, and a
-//! `deny` line beats any `allow`.
+//! `deny` line beats any `allow` of its role and of the roles inheriting
+//! from it. Lines of roles no account can hold yet are kept and listed as
+//! [`Notice`]s.
 //!
 //! ## Use
 //!
@@ -51,8 +55,9 @@ mod store;
 mod vocab;
 
 pub use cases::{Case, CaseFailure, CaseReport, read_cases};
-pub use error::{PolicyError, Problem, Reason};
+pub use error::{Notice, PolicyError, Problem, Reason};
 pub use files::PolicyFiles;
+pub use meaning::Unused;
 pub use policy::Policy;
 pub use store::PolicyStore;
 pub use vocab::{Action, Kind, Relationship, Role, UnknownName, Vocabulary};

@@ -1,12 +1,14 @@
 //! Reading and validating the lines of `policy.csv` ourselves, before casbin
 //! sees them (casbin silently accepts unknown names and ignores unknown line
-//! types). Also owns the comma-splitting shared with `cases.csv`.
+//! types, and would accept words the server does not use). Also owns the
+//! comma-splitting shared with `cases.csv`, and finds the lines of roles no
+//! account can hold yet.
 
 use std::path::Path;
 use std::str::FromStr;
 
-use crate::error::{Problem, Reason};
-use crate::vocab::{Action, Kind, Relationship, Role, UnknownName};
+use crate::error::{Notice, Problem, Reason};
+use crate::vocab::{Action, Kind, Relationship, Role, UnknownName, Vocabulary};
 
 /// A `p` line has the line type and `sub, obj, act, rel, eft`.
 pub(crate) const P_FIELDS: usize = 6;
@@ -58,7 +60,35 @@ pub(crate) fn request(fields: &[&str], reasons: &mut Vec<Reason>) -> Option<Requ
         reasons.push(Reason::RelationshipNotMeaningful { kind, rel });
         return None;
     }
-    Some((role, kind, action, rel))
+    let unused = [
+        kind.unused().map(|why| (Vocabulary::Kind, kind.as_str(), why)),
+        action.unused().map(|why| (Vocabulary::Action, action.as_str(), why)),
+    ];
+    let before = reasons.len();
+    reasons.extend(unused.into_iter().flatten().map(|(vocabulary, word, why)| Reason::NotUsed {
+        vocabulary,
+        word,
+        why,
+    }));
+    (reasons.len() == before).then_some((role, kind, action, rel))
+}
+
+/// The lines of a policy text that name a role no account can hold yet, as notices.
+pub(crate) fn without_accounts(file: &Path, text: &str) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    for (line, fields) in records(text) {
+        let roles = match fields.as_slice() {
+            ["p", role, ..] => vec![*role],
+            ["g", role, parent] => vec![*role, *parent],
+            _ => Vec::new(),
+        };
+        let dormant =
+            roles.into_iter().filter_map(|role| role.parse::<Role>().ok()).find(|role| role.without_accounts());
+        if let Some(role) = dormant {
+            notices.push(Notice { file: file.to_path_buf(), line, role });
+        }
+    }
+    notices
 }
 
 /// Parses `allow` or `deny`.

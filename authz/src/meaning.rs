@@ -1,7 +1,8 @@
 //! Which relationships are meaningful for which kind of record: the table
-//! that policy lines and cases are validated against.
+//! that policy lines and cases are validated against; the words the server does not use
+//! (refused in a line or case); and the roles no account can hold yet (noted).
 
-use crate::vocab::{Kind, Relationship};
+use crate::vocab::{Action, Kind, Relationship, Role};
 
 use Relationship as R;
 
@@ -60,6 +61,54 @@ impl Kind {
     /// Whether `rel` is meaningful for this kind.
     pub fn allows_relationship(self, rel: Relationship) -> bool {
         self.relationships().contains(&rel)
+    }
+}
+
+/// Why the server does not use a word of the vocabulary, in Vietnamese and English: a line
+/// naming it would do nothing, so it is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unused {
+    pub vietnamese: &'static str,
+    pub english: &'static str,
+}
+
+impl Kind {
+    /// Why the server does not use this kind, if it does not.
+    pub const fn unused(self) -> Option<Unused> {
+        match self {
+            Kind::Org => Some(Unused {
+                vietnamese: "máy chủ không cho xem tổ chức nào ngoài trường học; hãy dùng \"school\"",
+                english: "the server shows no organisation other than schools; use \"school\"",
+            }),
+            Kind::Subject => Some(Unused {
+                vietnamese: "danh sách môn học của chương trình là dữ liệu tham chiếu, hiện ra cùng lớp học \
+                             phần hay kết quả với ai được xem chúng",
+                english: "the curriculum's subjects are reference data, shown with the section or result \
+                          they belong to to whoever may see that",
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl Action {
+    /// Why the server does not use this action, if it does not.
+    pub const fn unused(self) -> Option<Unused> {
+        match self {
+            Action::Export => Some(Unused {
+                vietnamese: "tải xuống (CSV, XLSX) theo quyền đọc những gì được tải",
+                english: "downloads (CSV, XLSX) follow the read permissions of what they show",
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl Role {
+    /// Whether no account can hold this role yet: its lines are kept and take effect once
+    /// such accounts exist, and the policy notes each of them.
+    pub const fn without_accounts(self) -> bool {
+        matches!(self, Role::Student | Role::Vendor)
     }
 }
 

@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use casbin::{CoreApi, Enforcer};
 
-use crate::error::PolicyError;
+use crate::error::{Notice, PolicyError};
 use crate::files::{PolicyFiles, read_text};
-use crate::lines::{Rule, parse_policy};
+use crate::lines::{Rule, parse_policy, without_accounts};
 use crate::model::{Sources, build_enforcer};
 use crate::vocab::{Action, Kind, Relationship, Role};
 
@@ -35,6 +35,7 @@ fn slot(role: Role, kind: Kind, action: Action, rel: Relationship) -> usize {
 pub struct Policy {
     enforcer: Enforcer,
     line_count: usize,
+    notices: Vec<Notice>,
     decisions: Box<[AtomicU8]>,
 }
 
@@ -75,6 +76,7 @@ impl Policy {
         Ok(Self {
             enforcer,
             line_count: rules.len(),
+            notices: without_accounts(&files.policy, policy_text),
             decisions: (0..TABLE_SIZE).map(|_| AtomicU8::new(UNKNOWN)).collect(),
         })
     }
@@ -125,6 +127,12 @@ impl Policy {
     /// The number of `p` and `g` lines in the policy file.
     pub fn line_count(&self) -> usize {
         self.line_count
+    }
+
+    /// The lines that take effect only later (of roles no account can hold yet), each with
+    /// its file and line.
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
     }
 }
 

@@ -54,12 +54,20 @@ async fn build(files: &PolicyFiles, snapshot: Snapshot) -> Result<(Policy, usize
     Ok((policy, passed))
 }
 
+/// Logs the lines of `policy` that take effect only later.
+fn note(policy: &Policy) {
+    for notice in policy.notices() {
+        tracing::warn!("{notice}");
+    }
+}
+
 impl PolicyStore {
     /// Loads the policy and requires every case in the cases file to pass.
     pub async fn open(files: PolicyFiles) -> Result<Self, PolicyError> {
         let snapshot = Snapshot::read(&files).await;
         let seen = snapshot.fingerprint();
         let (policy, passed) = build(&files, snapshot).await?;
+        note(&policy);
         tracing::info!(
             lines = policy.line_count(),
             cases = passed,
@@ -92,6 +100,7 @@ impl PolicyStore {
         let snapshot = Snapshot::read(&self.files).await;
         self.seen.store(snapshot.fingerprint(), Ordering::Relaxed);
         let (policy, passed) = build(&self.files, snapshot).await?;
+        note(&policy);
         let lines = policy.line_count();
         self.current.store(Arc::new(policy));
         tracing::info!(

@@ -24,7 +24,7 @@ pub enum Vocabulary {
 
 impl Vocabulary {
     /// The Vietnamese and English names of this vocabulary.
-    const fn names(self) -> (&'static str, &'static str) {
+    pub(crate) const fn names(self) -> (&'static str, &'static str) {
         match self {
             Vocabulary::Role => ("vai trò", "role"),
             Vocabulary::Kind => ("loại dữ liệu", "kind"),

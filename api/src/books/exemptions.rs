@@ -3,17 +3,19 @@
 //! scores are not taken in that section, and the subject is left out of their learning
 //! result on the class summary. An exemption from part of a subject (`part`, e.g. the running
 //! in physical education) keeps the student assessed on the rest, and the subject counting.
-//! Lifting an exemption keeps it on record.
+//! Lifting an exemption keeps it on record. Who may know of an exemption is the policy's
+//! `exemption`/`read`: the summary shows only those the caller may read, and a write the
+//! exemption refuses names it only to a caller who may read it.
 
 use crate::error::ApiError;
-use crate::privacy::{Access, Target};
+use crate::privacy::{Access, Target, shapes};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use entity::{exemption, section};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _,
-    QueryFilter as _, QuerySelect as _,
+    QueryFilter as _,
 };
 use std::collections::HashSet;
 
@@ -124,8 +126,11 @@ pub async fn decide(
 /// The (student, section) pairs of `students` exempt from the whole subject, in force, for
 /// any of `semesters` (a whole-year exemption covers each of its year's semesters). A
 /// partial exemption is not among them: the student is assessed on the rest of the subject.
+/// With a `reader`, only the exemptions its caller may read (`exemption`/`read`): what a
+/// caller is shown; without one, every exemption: what decides a write.
 pub async fn exempt(
     db: &impl ConnectionTrait,
+    reader: Option<&Access>,
     sections: &[i64],
     semesters: &[i64],
     students: &[i64],
@@ -133,22 +138,28 @@ pub async fn exempt(
     if sections.is_empty() || students.is_empty() {
         return Ok(HashSet::new());
     }
+    let mut select = in_force(sections, semesters, students);
+    if let Some(access) = reader {
+        select = select.filter(access.filter(Kind::Exemption, Action::Read, &shapes::exemption()));
+    }
+    let mut rows = select.all(db).await?;
+    if let Some(access) = reader {
+        rows = access.admit(Kind::Exemption, rows, target).await?;
+    }
+    Ok(rows.into_iter().map(|row| (row.student_id, row.section_id)).collect())
+}
+
+/// The whole-subject exemptions in force of `students` from `sections` in any of `semesters`.
+fn in_force(sections: &[i64], semesters: &[i64], students: &[i64]) -> sea_orm::Select<exemption::Entity> {
     let covering = Condition::any()
         .add(exemption::Column::SemesterId.is_null())
         .add(exemption::Column::SemesterId.is_in(semesters.iter().copied()));
-    let rows: Vec<(i64, i64)> = exemption::Entity::find()
-        .select_only()
-        .column(exemption::Column::StudentId)
-        .column(exemption::Column::SectionId)
+    exemption::Entity::find()
         .filter(exemption::Column::SectionId.is_in(sections.iter().copied()))
         .filter(exemption::Column::StudentId.is_in(students.iter().copied()))
         .filter(exemption::Column::LiftedAt.is_null())
         .filter(exemption::Column::Part.is_null())
         .filter(covering)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
 }
 
 /// The record an exemption concerns, for checks.

@@ -1,22 +1,24 @@
 //! Leave requests (đơn xin phép): a guardian asks for their own child to be excused for some
 //! days and sessions (the policy's `leave_request`/`write` through `guardian_of`); the
 //! homeroom teacher accepts or rejects it (`leave_request`/`approve` through `homeroom_of`).
-//! Accepting turns the child's unexcused absences in that time excused, each change kept in
-//! the history (in a semester the principal has locked, each becomes a change request for
-//! the principal instead), and a roll call taken later in that time stores them excused from
-//! the start.
+//! A request names days of one enrollment of the child, in one class, beginning at most two
+//! weeks back and lasting at most 30 days. Accepting turns the child's unexcused absences
+//! that class recorded in that time (while the child was enrolled there, and as far as the
+//! decider may write attendance) excused, each change kept in the history (in a semester
+//! the principal has locked, each becomes a change request for the principal instead), and
+//! a roll call taken later in that time stores them excused from the start.
 
 use super::scores::Provenance;
 use crate::auth::principal::{Account, active_on};
 use crate::error::ApiError;
-use crate::privacy::{Access, Target};
+use crate::privacy::{Access, Target, shapes};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
 use entity::{AttendanceStatus, DaySession, attendance, enrollment, leave_request, student};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _,
-    QueryFilter as _, QuerySelect as _,
+    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait as _, QueryFilter as _, QuerySelect as _,
 };
 use std::collections::BTreeSet;
 
@@ -28,6 +30,8 @@ pub const ALL_DAY: &str = "all";
 
 /// Longest request, in days.
 const MAX_DAYS: i64 = 30;
+/// How many days back a request may begin: a guardian explains an absence within two weeks.
+const MAX_DAYS_BACK: i64 = 14;
 
 /// What a guardian asks for.
 #[derive(Clone, Debug)]
@@ -60,27 +64,15 @@ pub async fn submit(
             format!("the first day must come before the last, at most {MAX_DAYS} days"),
         ));
     }
+    if (access.principal().today - asked.from).num_days() > MAX_DAYS_BACK {
+        return Err(ApiError::bad_input(
+            format!("chỉ xin phép được từ {MAX_DAYS_BACK} ngày trước trở lại"),
+            format!("leave can be asked for at most {MAX_DAYS_BACK} days back"),
+        ));
+    }
     let reason = super::changes::reason(Some(&asked.reason))?
         .ok_or_else(|| ApiError::bad_input("cần ghi lý do", "a reason is needed"))?;
-    let class: Option<(i64, i64)> = enrollment::Entity::find()
-        .select_only()
-        .column(enrollment::Column::ClassId)
-        .column(enrollment::Column::SchoolId)
-        .filter(enrollment::Column::StudentId.eq(child.id))
-        .filter(active_on(
-            enrollment::Column::StartsOn,
-            enrollment::Column::EndsOn,
-            asked.from.max(access.principal().today),
-        ))
-        .into_tuple()
-        .one(db)
-        .await?;
-    let Some((class, school)) = class else {
-        return Err(ApiError::bad_input(
-            "học sinh không học lớp nào vào những ngày đó",
-            "the student is in no class then",
-        ));
-    };
+    let (class, school) = enrolled_throughout(db, child.id, asked.from, asked.to).await?;
     let row = leave_request::ActiveModel {
         school_id: Set(school),
         student_id: Set(child.id),
@@ -99,6 +91,28 @@ pub async fn submit(
     };
     let id = leave_request::Entity::insert(row).exec(db).await?.last_insert_id;
     leave_request::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::Internal)
+}
+
+/// The class (and its school) `student` is enrolled in on every day from `from` to `to`:
+/// a request names the days of one enrollment.
+async fn enrolled_throughout(
+    db: &DatabaseConnection,
+    student: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(i64, i64), ApiError> {
+    let found = enrollment::Entity::find()
+        .filter(enrollment::Column::StudentId.eq(student))
+        .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, from))
+        .one(db)
+        .await?;
+    match found {
+        Some(found) if found.ends_on.is_none_or(|last| last >= to) => Ok((found.class_id, found.school_id)),
+        _ => Err(ApiError::bad_input(
+            "những ngày xin nghỉ phải cùng trong thời gian học sinh học một lớp",
+            "the days asked for must all fall within the student's enrollment in one class",
+        )),
+    }
 }
 
 /// The record a request concerns, for checks: the student in the class it was made for.
@@ -141,13 +155,7 @@ pub async fn decide(
         return Err(ApiError::Conflict { records: vec![crate::graphql::ids::encode("LeaveRequest", id)] });
     }
     if accept {
-        let absences = attendance::Entity::find()
-            .filter(attendance::Column::StudentId.eq(request.student_id))
-            .filter(attendance::Column::Date.between(request.from_date, request.to_date))
-            .filter(attendance::Column::Status.eq(AttendanceStatus::Unexcused.as_str()))
-            .filter(sessions_condition(&request.sessions))
-            .all(&txn)
-            .await?;
+        let absences = covered_absences(&txn, access, &request).await?;
         let provenance = Provenance {
             changed_by: Account::Staff(decider),
             approved_by: None,
@@ -161,6 +169,43 @@ pub async fn decide(
     let row = leave_request::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// The unexcused absences an accepted `request` excuses: those its class recorded in its
+/// days and sessions while the student was enrolled there, and that the decider may write
+/// (`attendance`/`write`). An absence recorded in another class or school stays as it is.
+async fn covered_absences(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    request: &leave_request::Model,
+) -> Result<Vec<attendance::Model>, ApiError> {
+    let stays: Vec<enrollment::Model> = enrollment::Entity::find()
+        .filter(enrollment::Column::StudentId.eq(request.student_id))
+        .filter(enrollment::Column::ClassId.eq(request.class_id))
+        .all(txn)
+        .await?;
+    let enrolled_on = |date: NaiveDate| {
+        stays.iter().any(|stay| stay.starts_on <= date && stay.ends_on.is_none_or(|last| last >= date))
+    };
+    let rows = attendance::Entity::find()
+        .filter(attendance::Column::StudentId.eq(request.student_id))
+        .filter(attendance::Column::ClassId.eq(request.class_id))
+        .filter(attendance::Column::Date.between(request.from_date, request.to_date))
+        .filter(attendance::Column::Status.eq(AttendanceStatus::Unexcused.as_str()))
+        .filter(sessions_condition(&request.sessions))
+        .filter(access.filter(Kind::Attendance, Action::Write, &shapes::attendance()))
+        .all(txn)
+        .await?;
+    let mut covered = Vec::with_capacity(rows.len());
+    for row in rows.into_iter().filter(|row| enrolled_on(row.date)) {
+        let target = Target::student_in_class(row.student_id, row.school_id, row.class_id);
+        if access.permits(Kind::Attendance, Action::Write, target).await? {
+            covered.push(row);
+        } else {
+            crate::privacy::inconsistency(Kind::Attendance);
+        }
+    }
+    Ok(covered)
 }
 
 /// The students of `class` with an accepted request covering `date` and `session`.

@@ -78,11 +78,11 @@ pub async fn release(
     now: DateTime<Utc>,
 ) -> Result<transfer::Model, ApiError> {
     let releaser = super::locks::staff_account(access)?;
+    let current = permitted_enrollment(db, access, student, on).await?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(ApiError::bad_input("cần nêu lý do chuyển trường", "a transfer needs a reason"));
     }
-    let current = permitted_enrollment(db, access, student, on).await?;
     let school = org::Entity::find_by_id(to).one(db).await?;
     if school.is_none_or(|school| school.kind != OrgKind::School.as_str()) {
         return Err(ApiError::bad_input("trường nhận không tồn tại", "no such receiving school"));

@@ -1,8 +1,9 @@
 //! The primary summary book (Circular 27/2020): at each checkpoint the subject teacher rates
 //! the section's students T/H/C, with the periodic test's whole-number score where the
 //! subject has a test then (the policy's `result`/`write`), and the homeroom teacher rates
-//! the five qualities and ten competencies Tốt/Đạt/Cần cố gắng (`conduct`/`write`). Each
-//! call is checked whole and written whole or not at all, each entry at the version its
+//! the five qualities and ten competencies Tốt/Đạt/Cần cố gắng (`conduct`/`write`). The
+//! policy decides first, before the class's kind, its lock or an empty call are looked at;
+//! each call is checked whole and written whole or not at all, each entry at the version its
 //! client read; every change kept in `record_change`. The book reads each item through the
 //! privacy condition of its kind, and works out the year result, grade and programme
 //! completion and the award with the Circular 27 rule set.
@@ -133,11 +134,34 @@ pub struct Entry {
     pub expected_version: Option<i32>,
 }
 
-/// The class of a primary book, refusing classes the Circular 27 rule set does not cover.
-async fn primary_class(db: &DatabaseConnection, class: i64) -> Result<(homeroom_class::Model, u8), ApiError> {
+/// The section (for a subject) and the class `scope` writes in, once the policy lets the
+/// caller write there at all (`result`/`write` on the section, `conduct`/`write` on the
+/// class) — decided before anything else, so a scope that does not exist and one out of
+/// reach, of whatever kind or state, are refused alike.
+async fn scope_permitted(
+    db: &DatabaseConnection,
+    access: &Access,
+    scope: Scope,
+) -> Result<(Option<section::Model>, homeroom_class::Model), ApiError> {
+    let (section, class) = match scope {
+        Scope::Section(id) => {
+            let section = section::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotPermitted)?;
+            let class = section.class_id;
+            (Some(section), class)
+        }
+        Scope::Class(id) => (None, id),
+    };
     let class = homeroom_class::Entity::find_by_id(class).one(db).await?.ok_or(ApiError::NotPermitted)?;
-    let grade = primary_rules(db, &class).await?;
-    Ok((class, grade))
+    let (kind, target) = match &section {
+        Some(section) => {
+            (Kind::Result, Target::Section { section: section.id, class: section.class_id, school: section.school_id })
+        }
+        None => (Kind::Conduct, Target::Class { class: class.id, school: class.school_id }),
+    };
+    if !access.permits(kind, Action::Write, target).await? {
+        return Err(ApiError::NotPermitted);
+    }
+    Ok((section, class))
 }
 
 /// The grade of `class`, refusing classes the Circular 27 rule set does not cover.
@@ -179,15 +203,7 @@ pub async fn record(
 ) -> Result<usize, ApiError> {
     let teacher = super::locks::staff_account(access)?;
     let provenance = Provenance { changed_by: Account::Staff(teacher), approved_by: None, reason: None, now };
-    let (section, class_id) = match scope {
-        Scope::Section(id) => {
-            let section = section::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotPermitted)?;
-            let class = section.class_id;
-            (Some(section), class)
-        }
-        Scope::Class(id) => (None, id),
-    };
-    let (class, grade) = primary_class(db, class_id).await?;
+    let (section, class) = scope_permitted(db, access, scope).await?;
     // Writing needs the policy's leave for every student named.
     for entry in entries {
         let (kind, target) = match &section {
@@ -206,6 +222,10 @@ pub async fn record(
             return Err(ApiError::NotPermitted);
         }
     }
+    if entries.is_empty() {
+        return Err(ApiError::bad_input("cần ít nhất một mục", "at least one entry is needed"));
+    }
+    let grade = primary_rules(db, &class).await?;
     if let Some(semester) = semester_of(db, class.school_year_id, checkpoint).await? {
         let locked = match &section {
             Some(section) => super::locks::in_force(db, class.school_id, section.id, semester).await?,

@@ -13,6 +13,10 @@
 //! Once the principal has locked the column's book ([`super::locks`]), a call changes
 //! nothing directly: with a reason its entries become requests for the principal's approval
 //! ([`super::changes`]), without one it is refused as locked.
+//!
+//! A student exempt from the subject takes no score: the entry is refused naming the
+//! exemption to a caller who may read it (`exemption`/`read`), and the whole call is refused
+//! as not permitted to anyone else, so the refusal tells them nothing of an exemption.
 
 use super::changes::{self, Proposal};
 use super::locks;
@@ -98,8 +102,15 @@ pub async fn record(
     let students: Vec<i64> = entries.iter().map(|entry| entry.student).collect();
     let in_class = super::enrolled(db, section.class_id, access.principal().today, Some(&students)).await?;
     let (checked, mut problems) = check(entries, mode, &in_class);
-    let exempt = super::exemptions::exempt(db, &[section.id], &[column.semester_id], &students).await?;
+    let exempt = super::exemptions::exempt(db, None, &[section.id], &[column.semester_id], &students).await?;
     for (student, _) in &exempt {
+        // The exemption is named only to a caller who may read it; to anyone else the write
+        // is refused as any write they may not make.
+        let about =
+            Target::Personal { student: *student, school: section.school_id, section: Some(section.id), class: None };
+        if !access.permits(Kind::Exemption, Action::Read, about).await? {
+            return Err(ApiError::NotPermitted);
+        }
         problems.push(EntryProblem::new(
             ids::encode("Student", *student),
             "studentId",

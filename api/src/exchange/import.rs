@@ -180,7 +180,7 @@ pub async fn import(
     let roster = Roster::import(&mut ctx, &package).await?;
     let people = People::import(&mut ctx, &package, &roster).await?;
     super::records::import(&mut ctx, &package, &roster, &people).await?;
-    super::people::write_wrapped_keys(&mut ctx).await?;
+    super::person::write_wrapped_keys(&mut ctx).await?;
     let Ctx { store, mut problems, .. } = ctx;
     sort(&mut problems);
     let counts = store.counts;

@@ -6,12 +6,14 @@
 //!
 //! Records are matched by their exchange identifier (`sourcedId`), so importing the same
 //! package twice changes nothing; a delta package's `tobedeleted` rows end what they name
-//! (an enrollment, a role, a guardianship), dated, and never delete a person. Sensitive
+//! (an enrollment, a role, a guardianship), dated, and never delete a person; a bulk
+//! package is no removal or reset list: what a row does not say stays as it is. Sensitive
 //! values are sealed as they are written; an unchanged value keeps its ciphertext.
 
 mod export;
 mod import;
 mod people;
+mod person;
 mod progress;
 mod records;
 mod results;

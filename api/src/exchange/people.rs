@@ -7,24 +7,26 @@
 //! class and is not stored).
 //!
 //! Sensitive values (identity number, address, phone, e-mail, ethnicity, religion, health)
-//! are sealed under the person's data key as they are written; a value that did not change
-//! keeps its ciphertext, so importing a package twice changes nothing. A delta
+//! are sealed under the person's data key as they are written (`person.rs`); a value that
+//! did not change keeps its ciphertext, so importing a package twice changes nothing. A bulk
+//! file is not a removal or reset list: what a row does not say — a value, a username, a
+//! begin or end date, a guardian's relationship to the child when the guardian's row is not
+//! in the package — stays as it is. A delta
 //! `tobedeleted` row ends what it names: a role, an enrollment, a teaching assignment, a
 //! guardian's links, or — for a user — all of the person's links; a person is never
 //! deleted.
 
 use super::import::{Ctx, rule, skipped, unknown};
+use super::person::{Sealing, Stored, person_columns, wrapped};
 use super::roster::Roster;
-use crate::text;
 use crate::vault::Vault;
 use anyhow::Context as _;
 use chrono::NaiveDate;
-use emis_oneroster::records::{Demographics, Enrollment, EnrollmentRole, Role, RoleName, Sex, User};
+use emis_oneroster::records::{Demographics, Enrollment, EnrollmentRole, Role, RoleName, User};
 use emis_oneroster::{FileKind, Location, Package, Problem, Reason, Row, Status};
 use entity::{
-    AccessStatus, Gender, GuardianStatus, OrgKind, Relationship, RoleKind, StaffStatus, StudentStatus, TeachingKind,
-    data_key, enrollment, guardian, guardianship, staff, staff_role, staff_status_history, student,
-    teaching_assignment,
+    AccessStatus, GuardianStatus, OrgKind, Relationship, RoleKind, StaffStatus, StudentStatus, TeachingKind,
+    enrollment, guardian, guardianship, staff, staff_role, staff_status_history, student, teaching_assignment,
 };
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use std::collections::{BTreeSet, HashMap};
@@ -73,14 +75,6 @@ struct NewPeople {
     guardians: Vec<guardian::Model>,
     staff: Vec<staff::Model>,
     history: Vec<staff_status_history::Model>,
-}
-
-/// Sealing a person's values: their table and row, and their data key once known (from a
-/// stored value, or created for the first value sealed).
-struct Sealing {
-    table: &'static str,
-    row_id: i64,
-    key_id: Option<u64>,
 }
 
 impl People {
@@ -319,13 +313,7 @@ impl People {
             None => ctx.store.next_id("student").await?,
         };
         let old = existing.as_ref();
-        let stored = Stored {
-            birth_date: old.and_then(|o| o.birth_date),
-            identity_no: old.and_then(|o| o.identity_no_enc.as_deref()),
-            address: old.and_then(|o| o.address_enc.as_deref()),
-            phone: None,
-            email: None,
-        };
+        let stored = old.map(Stored::from).unwrap_or_default();
         let mut sealing = Sealing::new("student", id, [stored.identity_no, stored.address]);
         let person = person_columns(ctx, &mut sealing, &row.record, demographics, &stored).await?;
         let background = |value: fn(&Demographics) -> Option<String>| demographics.and_then(value);
@@ -390,13 +378,7 @@ impl People {
             None => ctx.store.next_id("guardian").await?,
         };
         let old = existing.as_ref();
-        let stored = Stored {
-            birth_date: old.and_then(|o| o.birth_date),
-            identity_no: old.and_then(|o| o.identity_no_enc.as_deref()),
-            address: old.and_then(|o| o.address_enc.as_deref()),
-            phone: old.and_then(|o| o.phone_enc.as_deref()),
-            email: old.and_then(|o| o.email_enc.as_deref()),
-        };
+        let stored = old.map(Stored::from).unwrap_or_default();
         let mut sealing = Sealing::new("guardian", id, [stored.identity_no, stored.phone]);
         let person = person_columns(ctx, &mut sealing, &row.record, demographics, &stored).await?;
         let model = guardian::Model {
@@ -412,7 +394,7 @@ impl People {
             identity_no_enc: person.identity_no_enc,
             identity_no_blind: person.identity_no_blind,
             address_enc: person.address_enc,
-            username: row.record.username.clone(),
+            username: row.record.username.clone().or_else(|| old.and_then(|o| o.username.clone())),
             password_hash: old.and_then(|o| o.password_hash.clone()),
             phone_enc: person.phone_enc,
             phone_blind: person.phone_blind,
@@ -447,13 +429,7 @@ impl People {
             None => ctx.store.next_id("staff").await?,
         };
         let old = existing.as_ref();
-        let stored = Stored {
-            birth_date: old.and_then(|o| o.birth_date),
-            identity_no: old.and_then(|o| o.identity_no_enc.as_deref()),
-            address: old.and_then(|o| o.address_enc.as_deref()),
-            phone: old.and_then(|o| o.phone_enc.as_deref()),
-            email: old.and_then(|o| o.email_enc.as_deref()),
-        };
+        let stored = old.map(Stored::from).unwrap_or_default();
         let mut sealing = Sealing::new("staff", id, [stored.identity_no, stored.phone]);
         let person = person_columns(ctx, &mut sealing, &row.record, demographics, &stored).await?;
         let status = row.record.employment_status.unwrap_or(if row.record.enabled {
@@ -475,7 +451,7 @@ impl People {
             identity_no_blind: person.identity_no_blind,
             address_enc: person.address_enc,
             school_id: school,
-            username: row.record.username.clone(),
+            username: row.record.username.clone().or_else(|| old.and_then(|o| o.username.clone())),
             password_hash: old.and_then(|o| o.password_hash.clone()),
             phone_enc: person.phone_enc,
             phone_blind: person.phone_blind,
@@ -528,7 +504,7 @@ impl People {
                 org_id: org.id,
                 role: role.as_str().to_owned(),
                 starts_on: row.record.begin.or(old.map(|old| old.starts_on)).unwrap_or(ctx.today),
-                ends_on: row.record.end,
+                ends_on: row.record.end.or(old.and_then(|old| old.ends_on)),
             };
             ctx.store.write::<staff_role::Entity>(old, &model).await?;
         }
@@ -580,14 +556,12 @@ impl People {
             if !done.insert((guardian.id, student.id)) {
                 continue;
             }
-            let guardian_row = users_by_id.get(guardian.external_id.as_str());
-            let relationship = guardian_row
-                .and_then(|user| user.record.relationship)
-                .unwrap_or(Relationship::Guardian)
-                .as_str()
-                .to_owned();
+            // Only the guardian's own row says what they are to the child; without it (or
+            // without a value there) the link keeps what it is.
+            let given = users_by_id.get(guardian.external_id.as_str()).and_then(|user| user.record.relationship);
             let guardian_roles = roles_of.get(guardian.external_id.as_str()).map(Vec::as_slice).unwrap_or_default();
             if let Some(link) = current.get(&(guardian.id, student.id)) {
+                let relationship = given.map_or_else(|| link.relationship.clone(), |given| given.as_str().to_owned());
                 if link.relationship != relationship || link.school_id != student.school_id {
                     let mut link = link.clone();
                     link.relationship = relationship;
@@ -601,7 +575,7 @@ impl People {
                 guardian_id: guardian.id,
                 student_id: student.id,
                 school_id: student.school_id,
-                relationship,
+                relationship: given.unwrap_or(Relationship::Guardian).as_str().to_owned(),
                 access_status: AccessStatus::Active.as_str().to_owned(),
                 starts_on: primary_org(guardian_roles).and_then(|role| role.record.begin).unwrap_or(ctx.today),
                 ends_on: None,
@@ -698,8 +672,8 @@ impl People {
                         school_id: class.school_id,
                         student_id: student.id,
                         class_id: class.id,
-                        starts_on: starts,
-                        ends_on: record.end,
+                        starts_on: record.begin.or(old.map(|old| old.starts_on)).unwrap_or(starts),
+                        ends_on: record.end.or(old.and_then(|old| old.ends_on)),
                     };
                     ctx.store.write_or_queue::<enrollment::Entity>(old, &model, &mut new_enrollments).await?;
                 }
@@ -730,8 +704,8 @@ impl People {
                         kind: kind.as_str().to_owned(),
                         section_id,
                         class_id,
-                        starts_on: starts,
-                        ends_on: record.end,
+                        starts_on: record.begin.or(old.map(|old| old.starts_on)).unwrap_or(starts),
+                        ends_on: record.end.or(old.and_then(|old| old.ends_on)),
                     };
                     ctx.store.write_or_queue::<teaching_assignment::Entity>(old, &model, &mut new_assignments).await?;
                 }
@@ -774,63 +748,6 @@ impl People {
     }
 }
 
-/// What is stored of a person already: their birth date and sealed values.
-struct Stored<'a> {
-    birth_date: Option<NaiveDate>,
-    identity_no: Option<&'a [u8]>,
-    address: Option<&'a [u8]>,
-    phone: Option<&'a [u8]>,
-    email: Option<&'a [u8]>,
-}
-
-/// The columns students, guardians and staff share, from a user row.
-struct PersonColumns {
-    family_name: String,
-    given_name: String,
-    full_name: String,
-    search_name: String,
-    sort_name: String,
-    gender: Option<String>,
-    birth_date: Option<NaiveDate>,
-    identity_no_enc: Option<Vec<u8>>,
-    identity_no_blind: Option<String>,
-    address_enc: Option<Vec<u8>>,
-    phone_enc: Option<Vec<u8>>,
-    phone_blind: Option<String>,
-    email_enc: Option<Vec<u8>>,
-}
-
-/// Names, gender and birth date, and the identity number, address, phone and e-mail sealed
-/// (or kept, when unchanged) with their blind indexes in `sealing`'s table's domains.
-async fn person_columns(
-    ctx: &mut Ctx<'_>,
-    sealing: &mut Sealing,
-    user: &User,
-    demographics: Option<&Demographics>,
-    stored: &Stored<'_>,
-) -> anyhow::Result<PersonColumns> {
-    let names = Names::of(user);
-    let table = sealing.table;
-    let blind = |ctx: &Ctx<'_>, field: &str, value: &Option<String>| {
-        value.as_deref().and_then(|value| ctx.vault.blind(&format!("{table}.{field}"), value))
-    };
-    Ok(PersonColumns {
-        full_name: names.full(),
-        search_name: text::fold(&names.full()),
-        sort_name: text::sort_name(&names.family, &names.given),
-        gender: gender(demographics),
-        birth_date: demographics.and_then(|d| d.birth_date).or(stored.birth_date),
-        identity_no_enc: sealing.keep_or_seal(ctx, stored.identity_no, "identity_no_enc", &user.national_id).await?,
-        identity_no_blind: blind(ctx, "identity_no", &user.national_id),
-        address_enc: sealing.keep_or_seal(ctx, stored.address, "address_enc", &user.address).await?,
-        phone_enc: sealing.keep_or_seal(ctx, stored.phone, "phone_enc", &user.phone).await?,
-        phone_blind: blind(ctx, "phone", &user.phone),
-        email_enc: sealing.keep_or_seal(ctx, stored.email, "email_enc", &user.email).await?,
-        family_name: names.family,
-        given_name: names.given,
-    })
-}
-
 /// The role of a user that names their main organisation: a primary role, else the first.
 fn primary_org<'r>(roles: &[&'r Row<Role>]) -> Option<&'r Row<Role>> {
     roles
@@ -838,14 +755,6 @@ fn primary_org<'r>(roles: &[&'r Row<Role>]) -> Option<&'r Row<Role>> {
         .find(|role| role.record.role_type == emis_oneroster::records::RoleType::Primary)
         .or(roles.first())
         .copied()
-}
-
-fn gender(demographics: Option<&Demographics>) -> Option<String> {
-    match demographics.and_then(|d| d.sex) {
-        Some(Sex::Male) => Some(Gender::Male.as_str().to_owned()),
-        Some(Sex::Female) => Some(Gender::Female.as_str().to_owned()),
-        _ => None,
-    }
 }
 
 /// A dated link: an enrollment, a teaching assignment, a role, a guardianship.
@@ -899,94 +808,4 @@ where
     }
     *row.ends_on() = Some(end.unwrap_or(ctx.today.pred_opt().unwrap_or(ctx.today)));
     ctx.store.end::<M::Entity>(row).await
-}
-
-/// A person's names as EMIS keeps them: family and middle names together, then the given name.
-struct Names {
-    family: String,
-    given: String,
-}
-
-impl Names {
-    fn of(user: &User) -> Names {
-        let family = match &user.middle_name {
-            Some(middle) => format!("{} {middle}", user.family_name),
-            None => user.family_name.clone(),
-        };
-        Names { family, given: user.given_name.clone() }
-    }
-
-    fn full(&self) -> String {
-        format!("{} {}", self.family, self.given).trim().to_owned()
-    }
-}
-
-impl Sealing {
-    /// Sealing for row `row_id` of `table`, whose stored sealed values are `stored`.
-    fn new<const N: usize>(table: &'static str, row_id: i64, stored: [Option<&[u8]>; N]) -> Self {
-        let key_id = stored.into_iter().flatten().find_map(Vault::key_id_of);
-        Sealing { table, row_id, key_id }
-    }
-
-    /// The ciphertext to store for `new` in `column`: the old one when it opens to the same
-    /// text, otherwise `new` sealed under the person's key (created on first use).
-    async fn keep_or_seal(
-        &mut self,
-        ctx: &mut Ctx<'_>,
-        old: Option<&[u8]>,
-        column: &str,
-        new: &Option<String>,
-    ) -> anyhow::Result<Option<Vec<u8>>> {
-        let Some(new) = new else { return Ok(None) };
-        if let Some(old) = old {
-            if let Some(key) = Vault::key_id_of(old) {
-                ctx.vault.preload(ctx.store.txn, [key]).await.context("loading a data key")?;
-            }
-            if ctx.vault.open_field(self.table, column, self.row_id, old).as_deref() == Some(new.as_str()) {
-                return Ok(Some(old.to_vec()));
-            }
-        }
-        let key_id = match self.key_id {
-            Some(key_id) => {
-                ctx.vault.preload(ctx.store.txn, [key_id]).await.context("loading a data key")?;
-                key_id
-            }
-            None => {
-                let id = ctx.store.next_id("data_key").await?;
-                let key_id = u64::try_from(id).context("negative key id")?;
-                ctx.vault.new_cached_key(key_id).context("creating a data key")?;
-                ctx.new_keys.push(data_key::Model {
-                    id,
-                    scope: format!("{}:{}", self.table, self.row_id),
-                    // Wrapped with the other new keys, before they are written.
-                    wrapped: Vec::new(),
-                    created_at: chrono::Utc::now(),
-                    destroyed_at: None,
-                });
-                self.key_id = Some(key_id);
-                key_id
-            }
-        };
-        Ok(Some(ctx.vault.seal_with(key_id, self.table, column, self.row_id, new).context("sealing")?))
-    }
-}
-
-/// `keys` with their wrapped form filled in.
-fn wrapped(vault: &Vault, mut keys: Vec<data_key::Model>) -> anyhow::Result<Vec<data_key::Model>> {
-    let ids = keys.iter().map(|key| u64::try_from(key.id)).collect::<Result<Vec<_>, _>>()?;
-    let wrapped = vault.wrap_keys(&ids).context("wrapping the new data keys")?;
-    for (key, wrapped) in keys.iter_mut().zip(wrapped) {
-        key.wrapped = wrapped;
-    }
-    Ok(keys)
-}
-
-/// Writes the new data keys once their wrapping has ended (the sealed values name their key
-/// by id; the key rows only need to be there when the transaction commits).
-pub async fn write_wrapped_keys(ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    for wrapping in std::mem::take(&mut ctx.wrapping) {
-        let keys = wrapping.await.context("the key-wrapping task stopped")??;
-        ctx.store.insert::<data_key::Entity>(keys).await?;
-    }
-    Ok(())
 }

@@ -261,7 +261,8 @@ async fn attendance_records(
                 session: row.record.session.as_str().to_owned(),
                 period,
                 status: row.record.status.as_str().to_owned(),
-                note: row.record.note.clone(),
+                // A row without a note does not remove the stored one.
+                note: row.record.note.clone().or_else(|| old.and_then(|old| old.note.clone())),
             };
             ctx.store.write_or_queue::<attendance::Entity>(old, &model, &mut inserts).await?;
         }

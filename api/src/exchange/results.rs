@@ -231,7 +231,7 @@ pub async fn import(
 }
 
 /// Writes the results of columns stored before the import: an update where a stored result
-/// differs, an insert where there is none.
+/// differs (a comment the row leaves empty stays), an insert where there is none.
 async fn compare_with_stored(ctx: &mut Ctx<'_>, wanted: Vec<result::Model>) -> anyhow::Result<()> {
     if wanted.is_empty() {
         return Ok(());
@@ -255,6 +255,8 @@ async fn compare_with_stored(ctx: &mut Ctx<'_>, wanted: Vec<result::Model>) -> a
             new.push(row);
             continue;
         };
+        // A row without a comment does not remove the stored one.
+        row.comment = row.comment.or_else(|| old.comment.clone());
         let unchanged = (old.score_tenths, old.passed, old.comment.as_deref(), old.external_id.as_deref())
             == (row.score_tenths, row.passed, row.comment.as_deref(), row.external_id.as_deref());
         if !unchanged {

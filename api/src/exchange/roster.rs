@@ -111,7 +111,8 @@ impl Roster {
                 kind: kind.as_str().to_owned(),
                 name: row.record.name.clone(),
                 school_level: row.record.school_level.map(|level| level.as_str().to_owned()),
-                sector_code: row.record.identifier.clone(),
+                // A row without an identifier does not remove the stored one.
+                sector_code: row.record.identifier.clone().or_else(|| existing.and_then(|old| old.sector_code.clone())),
             };
             ctx.store.write::<org::Entity>(existing, &model).await?;
             self.orgs.insert(row.sourced_id.clone(), model);

@@ -153,8 +153,9 @@ impl MutationRoot {
     ) -> ApiResult<super::roll_call::RecordAttendancePayload> {
         super::roll_call::record(ctx, &class_id, date, &session, period, marks, reason).await
     }
-    /// A guardian asks for their child to be excused from `from` to `to` (at most 30 days),
-    /// for one `session` or, when it is null, whole days, giving a reason.
+    /// A guardian asks for their child to be excused from `from` to `to` (at most 30 days,
+    /// beginning at most 14 days back, all within the child's enrollment in one class), for
+    /// one `session` or, when it is null, whole days, giving a reason.
     async fn request_leave(
         &self,
         ctx: &Context<'_>,
@@ -166,8 +167,9 @@ impl MutationRoot {
     ) -> ApiResult<super::roll_call::LeaveRequest> {
         super::roll_call::request_leave(ctx, &student_id, from, to, session.as_deref(), reason).await
     }
-    /// The homeroom teacher accepts a leave request — the child's unexcused absences in its
-    /// time become excused — or rejects it. A request is decided once.
+    /// The homeroom teacher accepts a leave request — the unexcused absences its class
+    /// recorded in its time while the child was enrolled there, as far as the decider may
+    /// write attendance, become excused — or rejects it. A request is decided once.
     async fn decide_leave(
         &self,
         ctx: &Context<'_>,
@@ -253,7 +255,9 @@ impl MutationRoot {
     /// test's whole-number score where the subject has a test then (Tiếng Việt, Toán, …: at
     /// end_1 and end_year; in grades 4–5 Tiếng Việt and Toán at mid_1 and mid_2 too). Each
     /// entry at the `version` read (`CONFLICT` otherwise); checked whole, written whole or
-    /// not at all; refused as `LOCKED` in a locked semester. Returns how many changed.
+    /// not at all; refused as `LOCKED` in a locked semester. A section the caller may not
+    /// write is `FORBIDDEN` like a missing one, before its kind, its lock or an empty
+    /// `entries` (`BAD_USER_INPUT`) is looked at. Returns how many changed.
     async fn record_primary_subject(
         &self,
         ctx: &Context<'_>,

@@ -74,8 +74,9 @@ impl Student {
     async fn status(&self) -> &str {
         &self.row.status
     }
+    /// The student's school, where the caller may read where the student is (`enrollment`).
     async fn school(&self, ctx: &Context<'_>) -> ApiResult<Option<School>> {
-        super::school::school_by_id(ctx, self.row.school_id).await
+        super::students::school_of(ctx, self).await
     }
     /// Citizen identity number (field group `student.identity`).
     async fn identity_number(&self, ctx: &Context<'_>) -> Option<String> {

@@ -133,7 +133,10 @@ impl QueryRoot {
         }
     }
     /// Students the caller may see: search by name, filter by school, class or exact
-    /// identity number, in roster order.
+    /// identity number, in roster order. The school and class filters hold only where the
+    /// caller may read where the student is (`enrollment`), and the identity number only
+    /// where they may read it: a filter on a class or school out of reach answers as one on a
+    /// class or school that does not exist.
     #[allow(clippy::too_many_arguments)]
     async fn students(
         &self,

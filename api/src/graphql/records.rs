@@ -6,7 +6,6 @@ use super::ids;
 use super::loaders::ResultRow;
 use super::read::visible;
 use super::school::{Class, Subject, class_by_id};
-use crate::auth::principal::active_on;
 use crate::disclosure::Disclosures;
 use crate::error::ApiResult;
 use crate::privacy::{Target, shapes};
@@ -211,10 +210,4 @@ pub async fn semester_named_or_running(
 /// The subject with this id. Subjects are the national curriculum's list, not personal data.
 pub async fn subject_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Subject>> {
     Ok(state(ctx)?.reference.get().await?.subject(id).cloned().map(Subject))
-}
-
-/// Enrollment condition: active on the caller's date.
-pub fn enrollment_active(ctx: &Context<'_>) -> ApiResult<sea_orm::Condition> {
-    let today = access(ctx)?.principal().today;
-    Ok(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
 }

@@ -8,7 +8,7 @@ use super::people::{Staff, Student, staff_where};
 use super::read::visible;
 use crate::auth::principal::active_on;
 use crate::error::ApiResult;
-use crate::privacy::{Target, shapes};
+use crate::privacy::{Target, When, shapes};
 use async_graphql::{Context, ID, Object};
 use emis_authz::Kind;
 use entity::{assessment, enrollment, homeroom_class, org, section, staff, student, subject, teaching_assignment};
@@ -114,23 +114,15 @@ impl Class {
     /// nothing of the student's new class or school.
     async fn former_students(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {
         let access = access(ctx)?;
-        let today = access.principal().today;
-        let enrolled = |when: sea_orm::Condition| {
-            sea_orm::sea_query::Query::select()
-                .column(enrollment::Column::StudentId)
-                .from(enrollment::Entity)
-                .and_where(enrollment::Column::ClassId.eq(self.0.id))
-                .cond_where(when)
-                .to_owned()
-        };
-        let left = sea_orm::Condition::all().add(enrollment::Column::EndsOn.lt(today));
+        let enrolled_today = sea_orm::sea_query::Query::select()
+            .column(enrollment::Column::StudentId)
+            .from(enrollment::Entity)
+            .and_where(enrollment::Column::ClassId.eq(self.0.id))
+            .cond_where(When::Today.condition(access.principal().today))
+            .to_owned();
         let rows = student::Entity::find()
-            .filter(student::Column::Id.in_subquery(enrolled(left)))
-            .filter(student::Column::Id.not_in_subquery(enrolled(active_on(
-                enrollment::Column::StartsOn,
-                enrollment::Column::EndsOn,
-                today,
-            ))))
+            .filter(access.enrolled_in_class(self.0.id, When::Ended))
+            .filter(student::Column::Id.not_in_subquery(enrolled_today))
             .filter(access.filter(Kind::Student, emis_authz::Action::Read, &shapes::student()))
             .order_by_asc(student::Column::SortName)
             .order_by_asc(student::Column::Id)

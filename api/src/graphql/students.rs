@@ -1,19 +1,20 @@
 //! The student list as a Relay connection: search by name (diacritics-insensitive), filters
-//! by school and class, exact look-up by identity number, keyset pagination by roster order,
-//! and `totalCount` — all inside the privacy condition, so counts, pages and cursors only
-//! ever reflect students the caller may see.
+//! by school and class (holding only where the caller may read the student's enrollment),
+//! exact look-up by identity number, keyset pagination by roster order, and `totalCount` —
+//! all inside the privacy condition, so counts, pages and cursors only ever reflect
+//! students the caller may see.
 
 use super::context::{access, state};
 use super::ids;
 use super::people::Student;
 use super::read::visible;
 use crate::error::{ApiError, ApiResult};
-use crate::privacy::{Branches, Target, shapes};
+use crate::privacy::{Branches, Target, When, shapes};
 use async_graphql::{Context, Enum, ID, Lookahead, Object};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use emis_authz::{Action, Kind};
-use entity::{enrollment, student};
+use entity::student;
 use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Query, SelectStatement, SimpleExpr, UnionType, Value};
 use sea_orm::{
     ColumnTrait as _, Condition, EntityTrait as _, FromQueryResult, IdenStatic as _, Iterable as _,
@@ -127,18 +128,12 @@ fn filters(ctx: &Context<'_>, query: &StudentQuery) -> ApiResult<Condition> {
         condition =
             condition.add(crate::text::contains(backend, (student::Entity, student::Column::SearchName), search));
     }
+    // Where a student is can only be filtered on where the caller may read it.
     if let Some(school) = &query.school_id {
-        condition = condition.add(student::Column::SchoolId.eq(ids::decode_as("School", school).unwrap_or(-1)));
+        condition = condition.add(access.at_school(ids::decode_as("School", school).unwrap_or(-1)));
     }
     if let Some(class) = &query.class_id {
-        let class = ids::decode_as("Class", class).unwrap_or(-1);
-        let enrolled = Query::select()
-            .column(enrollment::Column::StudentId)
-            .from(enrollment::Entity)
-            .and_where(enrollment::Column::ClassId.eq(class))
-            .cond_where(super::records::enrollment_active(ctx)?)
-            .to_owned();
-        condition = condition.add(student::Column::Id.in_subquery(enrolled));
+        condition = condition.add(access.enrolled_in_class(ids::decode_as("Class", class).unwrap_or(-1), When::Today));
     }
     if let Some(number) = &query.identity_number {
         // Searching by a field is reading it: only students whose identity the caller may
@@ -308,6 +303,15 @@ struct CountedStudent {
 /// The record a student row is, for checks.
 pub fn student_target(row: &student::Model) -> Target {
     Target::student(row.id, row.school_id)
+}
+
+/// The school of `student`, when the caller may read where the student is (the `enrollment`
+/// kind, which the `schoolId` filter needs too) and the school itself.
+pub async fn school_of(ctx: &Context<'_>, student: &Student) -> ApiResult<Option<super::school::School>> {
+    if !access(ctx)?.field(Kind::Enrollment, student.target()).await {
+        return Ok(None);
+    }
+    super::school::school_by_id(ctx, student.row.school_id).await
 }
 
 /// The student `id`, if the caller may see it.

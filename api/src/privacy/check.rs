@@ -33,6 +33,7 @@ pub async fn holds(
 ) -> Result<bool, DbErr> {
     Ok(match target {
         Target::Personal { student, school, section, class } => match rel {
+            Relationship::Any => true,
             Relationship::GuardianOf => principal.children.contains(&student),
             Relationship::HomeroomOf => match (section, class) {
                 (Some(section), _) => principal.homeroom_sections.contains(&section),

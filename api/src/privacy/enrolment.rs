@@ -50,11 +50,17 @@ impl Enrolled {
             By::Class => enrollment::Column::ClassId,
             By::School => enrollment::Column::SchoolId,
         };
-        let when = match self.when {
+        Condition::all().add(place.is_in(self.places.iter().copied())).add(self.when.condition(today))
+    }
+}
+
+impl When {
+    /// The enrollments this counts on `today`.
+    pub fn condition(self, today: chrono::NaiveDate) -> Condition {
+        match self {
             When::Today => active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today),
             When::Ended => Condition::all().add(enrollment::Column::EndsOn.lt(today)),
-        };
-        Condition::all().add(place.is_in(self.places.iter().copied())).add(when)
+        }
     }
 }
 

@@ -12,13 +12,19 @@
 //!    let through but the check denies is dropped and counted as an inconsistency (a bug).
 //! 3. [`Access::field`] decides a sensitive field group for a record the same way; a denied
 //!    field reads as null, and its ciphertext is never opened.
+//!
+//! A list filtered by where a student is (a class, a school) filters through
+//! [`Access::enrolled_in_class`] and [`Access::at_school`] (`place.rs`), which hold only
+//! through enrollments the caller may read.
 
 mod check;
 mod enrolment;
+mod place;
 pub mod shape;
 mod sql;
 
 pub use check::DerivedSets;
+pub use enrolment::When;
 pub use shape::{Shape, Target, shapes};
 pub use sql::{Branches, never};
 

@@ -200,6 +200,9 @@ fn personal(
     class: Option<&Expr>,
 ) -> Option<Clause> {
     let (sections, classes) = match rel {
+        // Meaningful for a personal kind only where the policy's vocabulary allows it (the
+        // disclosure log): every record.
+        Relationship::Any => return Some(Clause::Everything),
         Relationship::GuardianOf => return Some(among(student, principal.children.iter().copied())),
         // Wherever the record was made: by the student's enrollments alone.
         Relationship::CurrentStudent | Relationship::FormerStudent => {
@@ -326,5 +329,8 @@ mod tests {
         assert_eq!(granted(&principal, DbBackend::Sqlite, &empty, &shapes::student()), never());
         let any = [(Role::Guardian, Relationship::Any)];
         assert!(sql(granted(&principal, DbBackend::Sqlite, &any, &shapes::org())).contains("1 = 1"));
+        let everyone = [(Role::PrivacyOfficer, Relationship::Any), (Role::PrivacyOfficer, Relationship::InSchool)];
+        let personal = sql(granted(&principal, DbBackend::Sqlite, &everyone, &shapes::student()));
+        assert!(personal.contains("1 = 1"), "any record about anyone: {personal}");
     }
 }

@@ -8,6 +8,7 @@ mod columns;
 mod cost;
 mod disclosures;
 mod durability;
+mod edges;
 mod errors;
 mod grade_entry;
 mod http_spec;

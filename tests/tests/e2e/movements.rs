@@ -17,12 +17,12 @@ use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
-const MOVE: &str = "mutation($s: ID!, $c: ID!, $on: NaiveDate!) {
+pub(crate) const MOVE: &str = "mutation($s: ID!, $c: ID!, $on: NaiveDate!) {
     moveStudent(studentId: $s, classId: $c, on: $on) { startsOn endsOn class { id } } }";
-const TRANSFER: &str = "mutation($s: ID!, $school: ID!, $on: NaiveDate!, $reason: String!) {
+pub(crate) const TRANSFER: &str = "mutation($s: ID!, $school: ID!, $on: NaiveDate!, $reason: String!) {
     transferStudent(studentId: $s, schoolId: $school, on: $on, reason: $reason) {
         id status studentName arrivesOn toSchoolId } }";
-const ADMIT: &str = "mutation($t: ID!, $c: ID!) {
+pub(crate) const ADMIT: &str = "mutation($t: ID!, $c: ID!) {
     admitStudent(transferId: $t, classId: $c) { id status toClass { id } student { id } } }";
 const STUDENT: &str = "query($id: ID!) { student(id: $id) {
     id fullName healthNotes identityNumber status school { id }
@@ -79,14 +79,14 @@ async fn listed_once(app: &TestApp, token: &str, student: &str) {
 
 /// Movements need a second class of a grade, and a second school of each level: the tiny
 /// data set with two classes a grade and four schools.
-async fn spawn() -> TestApp {
+pub(crate) async fn spawn() -> TestApp {
     let seed = SeedOptions { schools: 4, classes_per_grade: 2, ..SeedOptions::tiny() };
     TestApp::spawn_seeded(seed).await.unwrap()
 }
 
 /// Another class of `class`'s school and year, of the same grade or (`same_grade` false) of
 /// another.
-async fn other_class(app: &TestApp, class: i64, same_grade: bool) -> class::Model {
+pub(crate) async fn other_class(app: &TestApp, class: i64, same_grade: bool) -> class::Model {
     let row = class::Entity::find_by_id(class).one(&app.state.db).await.unwrap().unwrap();
     let grade = match same_grade {
         true => class::Column::GradeLevel.eq(row.grade_level),
@@ -103,9 +103,21 @@ async fn other_class(app: &TestApp, class: i64, same_grade: bool) -> class::Mode
         .expect("the school has such a class")
 }
 
+/// A class of another school of the same grade as `class`.
+pub(crate) async fn class_elsewhere(app: &TestApp, class: i64) -> class::Model {
+    let from = class::Entity::find_by_id(class).one(&app.state.db).await.unwrap().unwrap();
+    class::Entity::find()
+        .filter(class::Column::SchoolId.ne(from.school_id))
+        .filter(class::Column::GradeLevel.eq(from.grade_level))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("another school teaches the grade")
+}
+
 /// The username of a subject teacher of one of `class`'s sections (none of `except`), and
 /// that section.
-async fn subject_teacher_of(app: &TestApp, class: i64, except: &[&str]) -> (String, i64) {
+pub(crate) async fn subject_teacher_of(app: &TestApp, class: i64, except: &[&str]) -> (String, i64) {
     let sections = sections_in(app, class).await;
     let assignments = teaching_assignment::Entity::find()
         .filter(teaching_assignment::Column::SectionId.is_in(sections))
@@ -125,7 +137,7 @@ async fn subject_teacher_of(app: &TestApp, class: i64, except: &[&str]) -> (Stri
 }
 
 /// Ends every assignment of `username` to a section of class `class` yesterday.
-async fn stop_teaching(app: &TestApp, username: &str, class: i64) {
+pub(crate) async fn stop_teaching(app: &TestApp, username: &str, class: i64) {
     let person =
         staff::Entity::find().filter(staff::Column::Username.eq(username)).one(&app.state.db).await.unwrap().unwrap();
     let sections = sections_in(app, class).await;
@@ -276,14 +288,7 @@ async fn a_transfer_is_released_by_one_school_admitted_by_the_other_and_each_see
     let homeroom = app.sign_in("gvcn").await.unwrap();
     let class = homeroom_class(&app, &homeroom).await;
     let moved = class.students[1].clone();
-    let from = class::Entity::find_by_id(decode("Class", &class.id)).one(db).await.unwrap().unwrap();
-    let to_class = class::Entity::find()
-        .filter(class::Column::SchoolId.ne(from.school_id))
-        .filter(class::Column::GradeLevel.eq(from.grade_level))
-        .one(db)
-        .await
-        .unwrap()
-        .expect("another school teaches the grade");
+    let to_class = class_elsewhere(&app, decode("Class", &class.id)).await;
     let to_school = to_class.school_id;
     let role = staff_role::Entity::find()
         .filter(staff_role::Column::Role.eq("principal"))

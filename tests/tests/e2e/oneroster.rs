@@ -331,7 +331,7 @@ fn export_options(sensitive: bool) -> emis::exchange::ExportOptions {
     emis::exchange::ExportOptions { actor: "test".into(), school: None, sensitive }
 }
 
-async fn export_to(app: &TestApp, dir: &Path, sensitive: bool) {
+pub(crate) async fn export_to(app: &TestApp, dir: &Path, sensitive: bool) {
     emis::exchange::export(&app.state.db, &app.state.vault, dir, &export_options(sensitive)).await.unwrap();
 }
 

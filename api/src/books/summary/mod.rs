@@ -265,7 +265,8 @@ async fn recorded(
     let absences = access
         .admit(Kind::Attendance, absences, |row| Target::student_in_class(row.student_id, row.school_id, row.class_id))
         .await?;
-    recorded.exempt = super::exemptions::exempt(db, &sections_of(columns), &semester_ids, students).await?;
+    recorded.exempt =
+        super::exemptions::exempt(db, Some(access), &sections_of(columns), &semester_ids, students).await?;
     for row in absences {
         let (excused, unexcused) = recorded.absences.entry(row.student_id).or_default();
         if row.status == AttendanceStatus::Excused.as_str() {
