@@ -70,9 +70,12 @@ impl Student {
     async fn birth_date(&self) -> Option<NaiveDate> {
         self.row.birth_date
     }
-    /// studying | transferred | graduated | dropped_out
-    async fn status(&self) -> &str {
-        &self.row.status
+    /// studying | transferred | graduated | dropped_out — where the caller may read where the
+    /// student is (`enrollment`), like `school`: the teachers and the school a student left
+    /// keep the name, not whether the student was admitted somewhere since.
+    async fn status(&self, ctx: &Context<'_>) -> ApiResult<Option<&str>> {
+        let shown = super::students::placed(ctx, self).await?;
+        Ok(shown.then_some(self.row.status.as_str()))
     }
     /// The student's school, where the caller may read where the student is (`enrollment`).
     async fn school(&self, ctx: &Context<'_>) -> ApiResult<Option<School>> {

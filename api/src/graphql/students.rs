@@ -308,10 +308,16 @@ pub fn student_target(row: &student::Model) -> Target {
 /// The school of `student`, when the caller may read where the student is (the `enrollment`
 /// kind, which the `schoolId` filter needs too) and the school itself.
 pub async fn school_of(ctx: &Context<'_>, student: &Student) -> ApiResult<Option<super::school::School>> {
-    if !access(ctx)?.field(Kind::Enrollment, student.target()).await {
+    if !placed(ctx, student).await? {
         return Ok(None);
     }
     super::school::school_by_id(ctx, student.row.school_id).await
+}
+
+/// Whether the caller may read where `student` is now (the `enrollment` kind): their school
+/// and whether they still study there.
+pub async fn placed(ctx: &Context<'_>, student: &Student) -> ApiResult<bool> {
+    Ok(access(ctx)?.field(Kind::Enrollment, student.target()).await)
 }
 
 /// The student `id`, if the caller may see it.

@@ -45,9 +45,9 @@ async fn lists(app: &TestApp, token: &str, filter: Value, student: &str) -> bool
     ids(&filtered(app, token, filter).await).contains(&student)
 }
 
-/// The student's name and school as `token` reads them.
+/// The student's name, status and school as `token` reads them.
 async fn seen(app: &TestApp, token: &str, student: &str) -> Value {
-    let query = "query($id: ID!) { student(id: $id) { fullName school { id } } }";
+    let query = "query($id: ID!) { student(id: $id) { fullName status school { id } } }";
     app.data(Some(token), query, json!({ "id": student })).await.unwrap()["student"].clone()
 }
 
@@ -103,13 +103,16 @@ async fn the_school_a_student_left_cannot_find_them_by_the_school_or_class_that_
     app.data(Some(&receiving), ADMIT, json!({ "t": transfer, "c": new_class })).await.unwrap();
 
     for token in [&sending, &homeroom] {
-        assert_eq!(seen(&app, token, &moved).await["fullName"], name.as_str(), "the name stays reachable");
+        let student = seen(&app, token, &moved).await;
+        assert_eq!(student["fullName"], name.as_str(), "the name stays reachable");
+        assert!(student["status"].is_null(), "whether the student was admitted somewhere is not told: {student}");
         reads_as_missing(&app, token, "school", "School", &school, &name).await;
         reads_as_missing(&app, token, "class", "Class", &new_class, &name).await;
     }
     // The receiving school and the family find the student by where they are now.
     let guardian = app.sign_in(&guardian_of(&app, &moved).await).await.unwrap();
     for token in [&receiving, &guardian] {
+        assert_eq!(seen(&app, token, &moved).await["status"], "studying");
         for filter in [json!({ "school": school }), json!({ "class": new_class, "search": name })] {
             assert!(lists(&app, token, filter.clone(), &moved).await, "{filter}");
         }
