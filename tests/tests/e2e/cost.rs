@@ -181,3 +181,31 @@ async fn the_benchmark_shapes_pass_for_their_roles() {
     app.data(Some(&principal), search, json!({ "s": "nguyen" })).await.unwrap();
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_over_the_websocket_is_weighed_too() {
+    use futures::SinkExt as _;
+    use tokio_tungstenite::tungstenite::Message;
+    let app = spawn().await;
+    let token = app.sign_in("hieutruong").await.unwrap();
+    let mut socket = super::subscriptions::connect(&app, &token).await;
+    let ack = super::subscriptions::next(&mut socket).await.unwrap();
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    let heavy = json!({ "id": "1", "type": "subscribe", "payload": { "query": nested_fragments(21) } });
+    socket.send(Message::text(heavy.to_string())).await.unwrap();
+    let refused = super::subscriptions::next(&mut socket).await.unwrap();
+    assert_eq!(refused["type"], "next", "{refused}");
+    let code = &refused["payload"]["errors"][0]["extensions"]["code"];
+    assert_eq!(code, "TOO_COSTLY", "{refused}");
+    assert!(refused["payload"].get("data").is_none_or(Value::is_null), "nothing ran: {refused}");
+    let light = json!({ "id": "2", "type": "subscribe", "payload": { "query": nested_fragments(3) } });
+    socket.send(Message::text(light.to_string())).await.unwrap();
+    let answered = loop {
+        let message = super::subscriptions::next(&mut socket).await.unwrap();
+        if message["id"] == "2" && message["type"] == "next" {
+            break message;
+        }
+    };
+    assert_eq!(answered["payload"]["data"]["a3"], "QueryRoot", "{answered}");
+    app.stop().await.unwrap();
+}
