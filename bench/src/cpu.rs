@@ -30,16 +30,19 @@ impl CpuSplit {
 /// Reads the current totals; zero where `/proc` is not available.
 pub fn sample() -> CpuSplit {
     let mut split = CpuSplit::default();
+    // The process's own total counts threads that have exited too (a blocking-pool thread
+    // that ends after idling would otherwise take its CPU time out of the sum); the load
+    // generator's threads live as long as the benchmark.
+    let process = stat(std::path::Path::new("/proc/self/stat")).map_or(0.0, |(_, seconds)| seconds);
     if let Ok(tasks) = fs::read_dir("/proc/self/task") {
         for task in tasks.flatten() {
             let Some((name, seconds)) = stat(&task.path().join("stat")) else { continue };
             if name.starts_with(LOAD_THREAD_PREFIX) {
                 split.load += seconds;
-            } else {
-                split.server += seconds;
             }
         }
     }
+    split.server = process - split.load;
     if let Ok(processes) = fs::read_dir("/proc") {
         for process in processes.flatten() {
             if let Some((name, seconds)) = stat(&process.path().join("stat"))
