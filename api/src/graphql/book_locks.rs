@@ -23,12 +23,15 @@ pub struct BookLock(pub book_lock::Model);
 
 #[Object]
 impl BookLock {
+    /// The lock's global id.
     async fn id(&self) -> ID {
         ids::encode("BookLock", self.0.id)
     }
+    /// The school whose books are locked.
     async fn school_id(&self) -> ID {
         ids::encode("School", self.0.school_id)
     }
+    /// The semester the lock covers.
     async fn semester_id(&self) -> ID {
         ids::encode("Semester", self.0.semester_id)
     }
@@ -36,9 +39,11 @@ impl BookLock {
     async fn section_id(&self) -> Option<ID> {
         self.0.section_id.map(|section| ids::encode("Section", section))
     }
+    /// When the principal locked the books.
     async fn locked_at(&self) -> DateTime<Utc> {
         self.0.locked_at
     }
+    /// The staff member (a principal) who locked the books.
     async fn locked_by(&self) -> ID {
         ids::encode("Staff", self.0.locked_by_id)
     }
@@ -53,6 +58,7 @@ pub struct ChangeRequest(pub change_request::Model);
 
 #[Object]
 impl ChangeRequest {
+    /// The request's global id (what `decideChange` takes).
     async fn id(&self) -> ID {
         ids::encode("ChangeRequest", self.0.id)
     }
@@ -60,6 +66,7 @@ impl ChangeRequest {
     async fn student(&self, ctx: &Context<'_>) -> ApiResult<Option<Student>> {
         student_by_id(ctx, self.0.student_id).await
     }
+    /// The assessment column whose result the change concerns; null for conduct and attendance.
     async fn assessment_id(&self) -> Option<ID> {
         self.0.assessment_id.map(|column| ids::encode("Assessment", column))
     }
@@ -71,6 +78,7 @@ impl ChangeRequest {
     async fn class_id(&self) -> Option<ID> {
         self.0.class_id.map(|class| ids::encode("Class", class))
     }
+    /// For a result: its section; null for conduct and roll-call entries.
     async fn section_id(&self) -> Option<ID> {
         self.0.section_id.map(|section| ids::encode("Section", section))
     }
@@ -78,9 +86,11 @@ impl ChangeRequest {
     async fn old_value(&self) -> Option<&str> {
         self.0.old_value.as_deref()
     }
+    /// The value asked for, as the books show it.
     async fn new_value(&self) -> &str {
         &self.0.new_value
     }
+    /// Why the change is asked for, as the teacher wrote it.
     async fn reason(&self) -> &str {
         &self.0.reason
     }
@@ -88,18 +98,23 @@ impl ChangeRequest {
     async fn status(&self) -> &str {
         &self.0.status
     }
+    /// The staff member who asked for the change.
     async fn requested_by(&self) -> ID {
         ids::encode("Staff", self.0.requested_by_id)
     }
+    /// When the change was asked for.
     async fn requested_at(&self) -> DateTime<Utc> {
         self.0.requested_at
     }
+    /// The principal who approved or rejected it; null while pending.
     async fn decided_by(&self) -> Option<ID> {
         self.0.decided_by_id.map(|staff| ids::encode("Staff", staff))
     }
+    /// When it was approved or rejected; null while pending.
     async fn decided_at(&self) -> Option<DateTime<Utc>> {
         self.0.decided_at
     }
+    /// The principal's note on the decision, if any.
     async fn decision_note(&self) -> Option<&str> {
         self.0.decision_note.as_deref()
     }

@@ -25,9 +25,11 @@ pub struct DisclosureEntry {
 
 #[Object]
 impl DisclosureEntry {
+    /// When the data was shown.
     async fn at(&self) -> DateTime<Utc> {
         self.entry.at
     }
+    /// The student whose data was shown.
     async fn student_id(&self) -> ID {
         ids::encode("Student", self.student)
     }
@@ -52,6 +54,7 @@ impl DisclosureEntry {
     async fn fields(&self) -> Vec<&str> {
         self.entry.fields.split(' ').filter(|f| !f.is_empty()).collect()
     }
+    /// Why it was shown, as the caller declared it (`X-EMIS-Purpose`; `education` by default).
     async fn purpose(&self) -> &str {
         &self.entry.purpose
     }

@@ -18,6 +18,7 @@ pub struct Exemption(pub exemption::Model);
 
 #[Object]
 impl Exemption {
+    /// The section of the exempted subject.
     async fn section_id(&self) -> ID {
         ids::encode("Section", self.0.section_id)
     }
@@ -25,6 +26,7 @@ impl Exemption {
     async fn semester_id(&self) -> Option<ID> {
         self.0.semester_id.map(|semester| ids::encode("Semester", semester))
     }
+    /// When the exemption was recorded.
     async fn granted_at(&self) -> DateTime<Utc> {
         self.0.granted_at
     }

@@ -17,11 +17,13 @@ use sea_orm::EntityTrait as _;
 /// One student's entry in an assessment column.
 #[derive(InputObject)]
 pub struct ScoreInput {
+    /// The student whose result this is.
     pub student_id: ID,
     /// 0–10 with at most one decimal, for a scored subject.
     pub score: Option<f64>,
     /// Đạt (true) or Chưa đạt (false), for a comment-only subject.
     pub passed: Option<bool>,
+    /// The teacher's comment on the result; null or blank: none (an entry replaces the stored one).
     pub comment: Option<String>,
     /// The `version` of the student's result the client last read; null when it had none.
     pub version: Option<i32>,

@@ -25,6 +25,7 @@ pub struct Transfer {
 
 #[Object]
 impl Transfer {
+    /// The transfer's global id (what `admitStudent` takes).
     async fn id(&self) -> ID {
         ids::encode("Transfer", self.row.id)
     }
@@ -38,18 +39,23 @@ impl Transfer {
     async fn student_name(&self, ctx: &Context<'_>) -> ApiResult<String> {
         Ok(self.student_row(ctx).await?.full_name.clone())
     }
+    /// The student's identifier in the sector's database and in exchanges, part of the transfer like the name.
     async fn student_external_id(&self, ctx: &Context<'_>) -> ApiResult<String> {
         Ok(self.student_row(ctx).await?.external_id.clone())
     }
+    /// The school the student leaves.
     async fn from_school_id(&self) -> ID {
         ids::encode("School", self.row.from_school_id)
     }
+    /// The name of the school the student leaves.
     async fn from_school_name(&self, ctx: &Context<'_>) -> ApiResult<String> {
         school_name(ctx, self.row.from_school_id).await
     }
+    /// The school the student goes to.
     async fn to_school_id(&self) -> ID {
         ids::encode("School", self.row.to_school_id)
     }
+    /// The name of the school the student goes to.
     async fn to_school_name(&self, ctx: &Context<'_>) -> ApiResult<String> {
         school_name(ctx, self.row.to_school_id).await
     }
@@ -65,6 +71,7 @@ impl Transfer {
     async fn arrives_on(&self) -> NaiveDate {
         self.row.arrives_on
     }
+    /// Why the student moves, as the sending school wrote it.
     async fn reason(&self) -> &str {
         &self.row.reason
     }
@@ -72,9 +79,11 @@ impl Transfer {
     async fn status(&self) -> &str {
         &self.row.status
     }
+    /// When the sending school released the student.
     async fn released_at(&self) -> DateTime<Utc> {
         self.row.released_at
     }
+    /// When the receiving school admitted the student; null while pending.
     async fn admitted_at(&self) -> Option<DateTime<Utc>> {
         self.row.admitted_at
     }

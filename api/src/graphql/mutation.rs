@@ -13,7 +13,9 @@ pub struct AuthPayload {
     pub access_token: String,
     /// Exchanged for new tokens with `refreshSession`; each use rotates it.
     pub refresh_token: String,
+    /// When the access token stops working; refresh before then.
     pub access_expires_at: DateTime<Utc>,
+    /// When the refresh token stops working; after that, sign in again.
     pub refresh_expires_at: DateTime<Utc>,
 }
 

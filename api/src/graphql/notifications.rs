@@ -29,17 +29,23 @@ use std::time::Duration;
 /// Something a guardian is told about their child.
 #[derive(SimpleObject)]
 pub struct Notification {
+    /// The notification's global id (what `markNotificationsRead` takes).
     pub id: ID,
     /// absence
     pub kind: String,
+    /// The child the notification is about.
     pub student_id: ID,
+    /// The day the notification is about.
     pub date: NaiveDate,
     /// morning | afternoon
     pub session: Option<String>,
+    /// The lesson period, for a mark on one period; null for a whole session.
     pub period: Option<i32>,
     /// The attendance status told: excused | unexcused | late | left_period
     pub status: Option<String>,
+    /// When the notification was made.
     pub created_at: DateTime<Utc>,
+    /// When the guardian marked it read; null while unread.
     pub read_at: Option<DateTime<Utc>>,
 }
 

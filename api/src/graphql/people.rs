@@ -48,6 +48,7 @@ impl Student {
 
 #[Object]
 impl Student {
+    /// The student's global id.
     pub async fn id(&self) -> ID {
         ids::encode("Student", self.row.id)
     }
@@ -55,18 +56,23 @@ impl Student {
     async fn external_id(&self) -> &str {
         &self.row.external_id
     }
+    /// The student's full name, family name first.
     async fn full_name(&self) -> &str {
         &self.row.full_name
     }
+    /// The family name with any middle names (họ và tên đệm).
     async fn family_name(&self) -> &str {
         &self.row.family_name
     }
+    /// The given name (tên), by which rosters are sorted.
     async fn given_name(&self) -> &str {
         &self.row.given_name
     }
+    /// male | female, if recorded.
     async fn gender(&self) -> Option<&str> {
         self.row.gender.as_deref()
     }
+    /// The date of birth, if recorded.
     async fn birth_date(&self) -> Option<NaiveDate> {
         self.row.birth_date
     }
@@ -214,9 +220,11 @@ impl Guardian {
 
 #[Object]
 impl Guardian {
+    /// The guardian's global id.
     pub async fn id(&self) -> ID {
         ids::encode("Guardian", self.row().id)
     }
+    /// The guardian's full name.
     async fn full_name(&self) -> &str {
         &self.row().full_name
     }
@@ -266,12 +274,15 @@ impl Staff {
 
 #[Object]
 impl Staff {
+    /// The staff member's global id.
     pub async fn id(&self) -> ID {
         ids::encode("Staff", self.0.id)
     }
+    /// The staff member's identifier in exchanges (OneRoster `sourcedId`).
     async fn external_id(&self) -> &str {
         &self.0.external_id
     }
+    /// The staff member's full name.
     async fn full_name(&self) -> &str {
         &self.0.full_name
     }
@@ -295,6 +306,7 @@ impl Staff {
     async fn address(&self, ctx: &Context<'_>) -> Option<String> {
         reveal(ctx, Kind::StaffAddress, &self.targets(), self.sealed("address_enc", &self.0.address_enc)).await
     }
+    /// The staff member's school, if the caller may see it.
     async fn school(&self, ctx: &Context<'_>) -> ApiResult<Option<School>> {
         super::school::school_by_id(ctx, self.0.school_id).await
     }

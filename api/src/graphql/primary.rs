@@ -22,6 +22,7 @@ use std::sync::Arc;
 /// One student's entry at a checkpoint.
 #[derive(InputObject)]
 pub struct PrimaryEntryInput {
+    /// The student rated.
     pub student_id: ID,
     /// For `recordPrimaryRatings`: the quality or competency (`pc.*`, `nl.*`).
     pub area: Option<String>,
@@ -29,6 +30,7 @@ pub struct PrimaryEntryInput {
     pub level: String,
     /// The periodic test's score, a whole number 0–10, where the subject has a test then.
     pub test_score: Option<i32>,
+    /// The teacher's comment; null or blank: none (an entry replaces the stored one).
     pub comment: Option<String>,
     /// The `version` the client last read; null when it had none.
     pub version: Option<i32>,
@@ -41,9 +43,13 @@ pub struct PrimaryItem {
     pub item: String,
     /// The quality's or competency's name; null for a subject.
     pub name: Option<String>,
+    /// T | H | C for a subject (Hoàn thành tốt, Hoàn thành, Chưa hoàn thành); tot | dat | can_co_gang for a quality or competency.
     pub level: String,
+    /// The periodic test's score, a whole number 0–10, where the subject has a test at this checkpoint.
     pub test_score: Option<i32>,
+    /// The teacher's comment, if any.
     pub comment: Option<String>,
+    /// Raised by every change: the recording mutations take the version the client read.
     pub version: i32,
 }
 
@@ -63,7 +69,9 @@ impl From<primary_evaluation::Model> for PrimaryItem {
 /// One student's line of the book at a checkpoint.
 #[derive(SimpleObject)]
 pub struct PrimaryLine {
+    /// The student of the line.
     pub student_id: ID,
+    /// The student's full name.
     pub full_name: String,
     /// Per subject of the book, in order; null where nothing is recorded (or may be read).
     pub subjects: Vec<Option<PrimaryItem>>,
@@ -72,6 +80,7 @@ pub struct PrimaryLine {
     /// At the end of the year, once everything is rated: Hoàn thành xuất sắc | Hoàn thành
     /// tốt | Hoàn thành | Chưa hoàn thành.
     pub year_result: Option<String>,
+    /// At the end of the year: the student completes the grade's programme (Hoàn thành chương trình lớp học).
     pub completes_grade: Option<bool>,
     /// Grade 5: Hoàn thành chương trình tiểu học.
     pub completes_primary: Option<bool>,
@@ -85,6 +94,7 @@ pub struct PrimaryLine {
 /// The class's nomination of a student for Học sinh Tiêu biểu in a school year.
 #[derive(SimpleObject)]
 pub struct PrimaryNomination {
+    /// The student nominated.
     pub student_id: ID,
     /// subject (an outstanding subject) | progress (clear progress)
     pub ground: String,
@@ -92,7 +102,9 @@ pub struct PrimaryNomination {
     pub ground_name: String,
     /// The outstanding subject, for the ground `subject`.
     pub subject_id: Option<ID>,
+    /// The homeroom teacher's note on the nomination, if any.
     pub note: Option<String>,
+    /// Raised by every change: `nominatePrimaryStudent` takes the version the client read.
     pub version: i32,
     /// When it was made or last changed.
     pub updated_at: DateTime<Utc>,
@@ -129,6 +141,7 @@ impl PrimaryBook {
     async fn areas(&self) -> Vec<&'static str> {
         primary::AREAS.to_vec()
     }
+    /// One line per student enrolled in the class, in roster order.
     async fn lines(&self) -> Vec<PrimaryLine> {
         let grade = self.0.grade;
         self.0

@@ -17,7 +17,7 @@ use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder a
 
 /// Anything with a global id.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID"))]
+#[graphql(field(name = "id", ty = "ID", desc = "The record's global id, for `node(id:)`."))]
 pub enum Node {
     School(School),
     Class(Class),
@@ -85,7 +85,6 @@ impl Me {
         }
         Ok(sections)
     }
-    /// Schools the caller may see.
     /// What the guardian has been told about their children, newest first (empty for staff).
     async fn notifications(
         &self,
@@ -95,6 +94,7 @@ impl Me {
     ) -> ApiResult<Vec<super::notifications::Notification>> {
         super::notifications::list(ctx, u64::try_from(first).unwrap_or(50), unread_only).await
     }
+    /// Schools the caller may see.
     async fn schools(&self, ctx: &Context<'_>) -> ApiResult<Vec<School>> {
         school::schools(ctx).await
     }
@@ -114,18 +114,21 @@ impl QueryRoot {
         signed_in(ctx)?;
         school::schools(ctx).await
     }
+    /// The school with this id, if the caller may see it.
     async fn school(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<School>> {
         match ids::decode_as("School", &id) {
             Some(id) => school::school_by_id(ctx, id).await,
             None => Ok(None),
         }
     }
+    /// The class with this id, if the caller may see it.
     async fn class(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Class>> {
         match ids::decode_as("Class", &id) {
             Some(id) => school::class_by_id(ctx, id).await,
             None => Ok(None),
         }
     }
+    /// The section with this id, if the caller may see it.
     async fn section(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Section>> {
         match ids::decode_as("Section", &id) {
             Some(id) => school::section_by_id(ctx, id).await,
@@ -153,6 +156,7 @@ impl QueryRoot {
         let query = StudentQuery { first, after, search, school_id, class_id, identity_number, order_by };
         students::students(ctx, query).await
     }
+    /// The student with this id, if the caller may see them.
     async fn student(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Student>> {
         match ids::decode_as("Student", &id) {
             Some(id) => students::student_by_id(ctx, id).await,

@@ -21,12 +21,15 @@ pub struct EnrollmentRecord(pub enrollment::Model);
 
 #[Object]
 impl EnrollmentRecord {
+    /// The first day of the enrollment.
     async fn starts_on(&self) -> NaiveDate {
         self.0.starts_on
     }
+    /// The last day of the enrollment; null while it lasts.
     async fn ends_on(&self) -> Option<NaiveDate> {
         self.0.ends_on
     }
+    /// The class, if the caller may see it.
     async fn class(&self, ctx: &Context<'_>) -> ApiResult<Option<Class>> {
         class_by_id(ctx, self.0.class_id).await
     }
@@ -49,6 +52,7 @@ pub struct ResultRecord(pub ResultRow);
 
 #[Object]
 impl ResultRecord {
+    /// The subject of the result's section.
     async fn subject_id(&self) -> ID {
         ids::encode("Subject", self.0.column.subject_id)
     }
@@ -56,6 +60,7 @@ impl ResultRecord {
     async fn subject(&self, ctx: &Context<'_>) -> ApiResult<Option<Subject>> {
         subject_by_id(ctx, self.0.column.subject_id).await
     }
+    /// The section (a subject taught to a class) the result belongs to.
     async fn section_id(&self) -> ID {
         ids::encode("Section", self.0.line.section_id)
     }
@@ -84,6 +89,7 @@ impl ResultRecord {
     async fn passed(&self) -> Option<bool> {
         self.0.line.passed
     }
+    /// The teacher's comment on the result, if any.
     async fn comment(&self) -> Option<&str> {
         self.0.line.comment.as_deref()
     }
@@ -98,6 +104,7 @@ impl RecordChangeEntry {
     async fn kind(&self) -> &str {
         &self.0.kind
     }
+    /// When the change was made.
     async fn at(&self) -> DateTime<Utc> {
         self.0.changed_at
     }
@@ -106,12 +113,15 @@ impl RecordChangeEntry {
     async fn old_value(&self) -> Option<&str> {
         self.0.old_value.as_deref()
     }
+    /// The value after, as the books show it; null when the change removed it.
     async fn new_value(&self) -> Option<&str> {
         self.0.new_value.as_deref()
     }
+    /// Why it was changed, as given (required once the book is locked).
     async fn reason(&self) -> Option<&str> {
         self.0.reason.as_deref()
     }
+    /// The section whose book holds the record; null for a class's record.
     async fn section_id(&self) -> Option<ID> {
         self.0.section_id.map(|section| ids::encode("Section", section))
     }
@@ -151,6 +161,7 @@ pub struct AttendanceRecord(pub attendance::Model);
 
 #[Object]
 impl AttendanceRecord {
+    /// The day of the roll call.
     async fn date(&self) -> NaiveDate {
         self.0.date
     }
@@ -158,6 +169,7 @@ impl AttendanceRecord {
     async fn session(&self) -> &str {
         &self.0.session
     }
+    /// The lesson period the entry is for; null when it covers the whole session.
     async fn period(&self) -> Option<i32> {
         self.0.period
     }
@@ -165,6 +177,7 @@ impl AttendanceRecord {
     async fn status(&self) -> &str {
         &self.0.status
     }
+    /// The teacher's note on the entry, if any.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }

@@ -20,9 +20,11 @@ use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder a
 /// A student who was not simply present.
 #[derive(InputObject)]
 pub struct AttendanceMarkInput {
+    /// The student marked.
     pub student_id: ID,
     /// excused | unexcused | late | left_period (present clears an earlier mark)
     pub status: String,
+    /// The teacher's note on the entry, if any.
     pub note: Option<String>,
 }
 
@@ -109,18 +111,23 @@ pub struct LeaveRequest(pub leave_request::Model);
 
 #[Object]
 impl LeaveRequest {
+    /// The request's global id (what `decideLeave` takes).
     async fn id(&self) -> ID {
         ids::encode("LeaveRequest", self.0.id)
     }
+    /// The child the request is for.
     async fn student_id(&self) -> ID {
         ids::encode("Student", self.0.student_id)
     }
+    /// The class whose roll calls the request concerns.
     async fn class_id(&self) -> ID {
         ids::encode("Class", self.0.class_id)
     }
+    /// The first day of the leave.
     async fn from(&self) -> NaiveDate {
         self.0.from_date
     }
+    /// The last day of the leave.
     async fn to(&self) -> NaiveDate {
         self.0.to_date
     }
@@ -128,6 +135,7 @@ impl LeaveRequest {
     async fn sessions(&self) -> &str {
         &self.0.sessions
     }
+    /// Why the child is away, as the guardian wrote it.
     async fn reason(&self) -> &str {
         &self.0.reason
     }
@@ -135,12 +143,15 @@ impl LeaveRequest {
     async fn status(&self) -> &str {
         &self.0.status
     }
+    /// When the guardian sent the request.
     async fn submitted_at(&self) -> DateTime<Utc> {
         self.0.submitted_at
     }
+    /// When the request was accepted or rejected; null while pending.
     async fn decided_at(&self) -> Option<DateTime<Utc>> {
         self.0.decided_at
     }
+    /// The note of whoever decided, if any.
     async fn decision_note(&self) -> Option<&str> {
         self.0.decision_note.as_deref()
     }

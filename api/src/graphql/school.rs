@@ -66,12 +66,15 @@ pub struct School(pub org::Model);
 
 #[Object]
 impl School {
+    /// The school's global id.
     pub async fn id(&self) -> ID {
         ids::encode("School", self.0.id)
     }
+    /// The school's identifier in exchanges (OneRoster `sourcedId`).
     async fn external_id(&self) -> &str {
         &self.0.external_id
     }
+    /// The school's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -79,6 +82,7 @@ impl School {
     async fn level(&self) -> Option<&str> {
         self.0.school_level.as_deref()
     }
+    /// The school's code in the education sector's database, if known.
     async fn sector_code(&self) -> Option<&str> {
         self.0.sector_code.as_deref()
     }
@@ -93,15 +97,19 @@ pub struct Class(pub homeroom_class::Model);
 
 #[Object]
 impl Class {
+    /// The class's global id.
     pub async fn id(&self) -> ID {
         ids::encode("Class", self.0.id)
     }
+    /// The class's name, e.g. "6A1".
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// The grade, 1–12.
     async fn grade_level(&self) -> i16 {
         self.0.grade_level
     }
+    /// The class's school, if the caller may see it.
     async fn school(&self, ctx: &Context<'_>) -> ApiResult<Option<School>> {
         school_by_id(ctx, self.0.school_id).await
     }
@@ -142,7 +150,6 @@ impl Class {
             .map(Section)
             .collect())
     }
-    /// The homeroom teacher, if the caller may see them.
     /// The class summary sheet (bảng tổng hợp) of a semester (default: the current one) or,
     /// with `year`, of the whole year: for the homeroom teacher and the principal; null for
     /// anyone else.
@@ -167,6 +174,7 @@ impl Class {
     ) -> ApiResult<Option<super::primary::PrimaryBook>> {
         super::primary::book(ctx, self.0.id, &checkpoint, None).await
     }
+    /// The homeroom teacher, if the caller may see them.
     async fn homeroom_teacher(&self, ctx: &Context<'_>) -> ApiResult<Option<Staff>> {
         assigned_staff(ctx, teaching_assignment::Column::ClassId, self.0.id, "homeroom").await
     }
@@ -245,15 +253,19 @@ pub struct Section(pub section::Model);
 
 #[Object]
 impl Section {
+    /// The section's global id.
     pub async fn id(&self) -> ID {
         ids::encode("Section", self.0.id)
     }
+    /// Lesson periods of the subject in the school year.
     async fn periods_per_year(&self) -> i32 {
         self.0.periods_per_year
     }
+    /// The subject taught.
     async fn subject(&self, ctx: &Context<'_>) -> ApiResult<Option<Subject>> {
         super::records::subject_by_id(ctx, self.0.subject_id).await
     }
+    /// The class taught, if the caller may see it.
     async fn class(&self, ctx: &Context<'_>) -> ApiResult<Option<Class>> {
         class_by_id(ctx, self.0.class_id).await
     }
@@ -334,6 +346,7 @@ pub struct AssessmentColumn(pub assessment::Model);
 
 #[Object]
 impl AssessmentColumn {
+    /// The column's global id (what `recordScores` takes).
     async fn id(&self) -> ID {
         ids::encode("Assessment", self.0.id)
     }
@@ -345,9 +358,11 @@ impl AssessmentColumn {
     async fn sequence(&self) -> i16 {
         self.0.sequence
     }
+    /// The title the teacher gave the column, if any (e.g. "Kiểm tra 15 phút").
     async fn title(&self) -> Option<&str> {
         self.0.title.as_deref()
     }
+    /// The semester the column belongs to.
     async fn semester_id(&self) -> ID {
         ids::encode("Semester", self.0.semester_id)
     }
@@ -358,12 +373,15 @@ pub struct Subject(pub subject::Model);
 
 #[Object]
 impl Subject {
+    /// The subject's global id.
     pub async fn id(&self) -> ID {
         ids::encode("Subject", self.0.id)
     }
+    /// The subject's code in the national curriculum, e.g. `toan`.
     async fn code(&self) -> &str {
         &self.0.code
     }
+    /// The subject's name in Vietnamese, e.g. "Toán".
     async fn name(&self) -> &str {
         &self.0.name
     }

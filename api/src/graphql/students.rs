@@ -61,9 +61,11 @@ pub struct StudentEdge {
 
 #[Object]
 impl StudentEdge {
+    /// Pass as `after` to read the records after this one.
     async fn cursor(&self) -> &str {
         &self.cursor
     }
+    /// The student.
     async fn node(&self) -> &Student {
         &self.node
     }
@@ -72,23 +74,31 @@ impl StudentEdge {
 /// Relay page information.
 #[derive(async_graphql::SimpleObject)]
 pub struct PageInfo {
+    /// Whether more records follow this page.
     pub has_next_page: bool,
+    /// Whether records come before this page.
     pub has_previous_page: bool,
+    /// The cursor of the page's first record; null for an empty page.
     pub start_cursor: Option<String>,
+    /// The cursor of the page's last record (pass it as `after` for the next page); null
+    /// for an empty page.
     pub end_cursor: Option<String>,
 }
 
 #[Object]
 impl StudentConnection {
+    /// The page's students, each with its cursor.
     async fn edges(&self) -> Vec<StudentEdge> {
         self.nodes
             .iter()
             .map(|(cursor, node)| StudentEdge { cursor: cursor.clone(), node: Student::from(node.row.clone()) })
             .collect()
     }
+    /// The page's students.
     async fn nodes(&self) -> Vec<&Student> {
         self.nodes.iter().map(|(_, node)| node).collect()
     }
+    /// Where the page stands in the whole list.
     async fn page_info(&self) -> PageInfo {
         PageInfo {
             has_next_page: self.has_next_page,

@@ -48,7 +48,9 @@ impl ClassSummary {
 /// One student's line of the summary.
 #[derive(SimpleObject)]
 pub struct SummaryLine {
+    /// The student of the line.
     pub student_id: ID,
+    /// The student's full name.
     pub full_name: String,
     /// Per subject column: the semester or year average, or Đạt / Chưa đạt.
     pub subjects: Vec<SubjectOutcome>,
@@ -56,7 +58,9 @@ pub struct SummaryLine {
     pub learning: Option<String>,
     /// Tốt | Khá | Đạt | Chưa đạt; null until the homeroom teacher set it.
     pub conduct: Option<String>,
+    /// Sessions absent with leave (có phép) in the period.
     pub excused_absences: i32,
+    /// Sessions absent without leave (không phép) in the period.
     pub unexcused_absences: i32,
     /// For the year: promoted to the next grade.
     pub promoted: Option<bool>,
@@ -72,6 +76,7 @@ pub struct SummaryLine {
 /// One subject's computed result.
 #[derive(SimpleObject)]
 pub struct SubjectOutcome {
+    /// The subject of the column.
     pub subject_id: ID,
     /// 0–10, one decimal, for a scored subject.
     pub average: Option<f64>,
@@ -169,15 +174,16 @@ pub fn note_shown(disclosures: &Disclosures, principal: &crate::auth::Principal,
 /// One student's conduct entry.
 #[derive(InputObject)]
 pub struct ConductInput {
+    /// The student rated.
     pub student_id: ID,
     /// tot | kha | dat | chua_dat
     pub level: String,
+    /// The homeroom teacher's comment; null or blank: none (an entry replaces the stored one).
     pub comment: Option<String>,
     /// The `version` the client last read; null when it had none.
     pub version: Option<i32>,
 }
 
-/// Records the class's conduct levels for a semester; how many changed.
 /// What `recordConduct` did.
 #[derive(SimpleObject)]
 pub struct RecordConductPayload {
@@ -187,6 +193,7 @@ pub struct RecordConductPayload {
     pub requests: Vec<super::book_locks::ChangeRequest>,
 }
 
+/// Records the class's conduct levels for a semester.
 pub async fn record_conduct(
     ctx: &Context<'_>,
     class_id: &ID,
@@ -228,6 +235,7 @@ pub struct ConductRecord(pub entity::conduct::Model);
 
 #[Object]
 impl ConductRecord {
+    /// The semester the rating is for.
     async fn semester_id(&self) -> ID {
         ids::encode("Semester", self.0.semester_id)
     }
@@ -235,6 +243,7 @@ impl ConductRecord {
     async fn level(&self) -> &str {
         &self.0.level
     }
+    /// The homeroom teacher's comment, if any.
     async fn comment(&self) -> Option<&str> {
         self.0.comment.as_deref()
     }
@@ -242,6 +251,7 @@ impl ConductRecord {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the rating was made or last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
