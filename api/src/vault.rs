@@ -229,20 +229,6 @@ impl crate::seed::Sealer for Vault {
         Ok((key, wrapped))
     }
 
-    fn seal(
-        &self,
-        key: &DataKey,
-        key_id: i64,
-        table: &str,
-        column: &str,
-        row_id: i64,
-        plaintext: &str,
-    ) -> anyhow::Result<Vec<u8>> {
-        let key_id = u64::try_from(key_id)?;
-        let ctx = FieldContext { table, column, row_id };
-        Ok(emis_crypto::seal(key, key_id, &ctx, plaintext.as_bytes())?)
-    }
-
     fn blind(&self, domain: &str, value: &str) -> String {
         self.keys.as_ref().map(|keys| keys.blind.index(domain, value)).unwrap_or_default()
     }

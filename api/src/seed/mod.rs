@@ -42,7 +42,8 @@ pub trait Sealer: Send + Sync {
     /// "guardian:<id>" or "staff:<id>"); returns the key and its wrapped (binary age) bytes.
     /// The seed inserts the `data_key` row itself with that explicit id.
     fn new_key(&self, key_id: i64) -> anyhow::Result<(emis_crypto::DataKey, Vec<u8>)>;
-    /// Seals `plaintext` for `table.column` of row `row_id` (column: the `*_enc` column name).
+    /// Seals `plaintext` for `table.column` of row `row_id` (column: the `*_enc` column name)
+    /// under `key`, the data key numbered `key_id`.
     fn seal(
         &self,
         key: &emis_crypto::DataKey,
@@ -51,7 +52,10 @@ pub trait Sealer: Send + Sync {
         column: &str,
         row_id: i64,
         plaintext: &str,
-    ) -> anyhow::Result<Vec<u8>>;
+    ) -> anyhow::Result<Vec<u8>> {
+        let context = emis_crypto::FieldContext { table, column, row_id };
+        Ok(emis_crypto::seal(key, u64::try_from(key_id)?, &context, plaintext.as_bytes())?)
+    }
     /// The blind index of `value`; domains: "student.identity_no", "staff.identity_no",
     /// "guardian.identity_no", "staff.phone", "guardian.phone".
     fn blind(&self, domain: &str, value: &str) -> String;

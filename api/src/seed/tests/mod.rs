@@ -8,7 +8,7 @@ mod sealed;
 use super::families::DEMO_PHONE;
 use super::{Sealer, SeedOptions, SeedReport, seed};
 use chrono::NaiveDate;
-use emis_crypto::{BlindIndexer, DataKey, FieldContext, ServerIdentity};
+use emis_crypto::{BlindIndexer, DataKey, ServerIdentity};
 use entity::prelude::*;
 use entity::{guardian, student};
 use migration::{Migrator, MigratorTrait as _};
@@ -31,19 +31,6 @@ impl Sealer for TestSealer {
         let key = DataKey::generate();
         let wrapped = key.wrap(&self.identity)?;
         Ok((key, wrapped))
-    }
-
-    fn seal(
-        &self,
-        key: &DataKey,
-        key_id: i64,
-        table: &str,
-        column: &str,
-        row_id: i64,
-        plaintext: &str,
-    ) -> anyhow::Result<Vec<u8>> {
-        let ctx = FieldContext { table, column, row_id };
-        Ok(emis_crypto::seal(key, u64::try_from(key_id)?, &ctx, plaintext.as_bytes())?)
     }
 
     fn blind(&self, domain: &str, value: &str) -> String {
@@ -145,18 +132,6 @@ impl Sealer for FailingSealer {
     fn new_key(&self, key_id: i64) -> anyhow::Result<(DataKey, Vec<u8>)> {
         anyhow::ensure!(key_id < 40, "the vault is gone");
         self.0.new_key(key_id)
-    }
-
-    fn seal(
-        &self,
-        key: &DataKey,
-        key_id: i64,
-        table: &str,
-        column: &str,
-        row_id: i64,
-        plaintext: &str,
-    ) -> anyhow::Result<Vec<u8>> {
-        self.0.seal(key, key_id, table, column, row_id, plaintext)
     }
 
     fn blind(&self, domain: &str, value: &str) -> String {
