@@ -10,8 +10,7 @@
 
 use super::scores::Provenance;
 use crate::auth::principal::Account;
-use crate::error::{ApiError, EntryProblem};
-use crate::graphql::ids;
+use crate::error::{ApiError, EntryProblem, RecordRef};
 use crate::privacy::{Access, Target, shapes};
 use chrono::{DateTime, Datelike as _, Utc};
 use emis_authz::{Action, Kind};
@@ -267,7 +266,7 @@ pub async fn record(
     for (entry, item) in entries.iter().zip(&items) {
         let old = stored.get(&(entry.student, item.clone()));
         if old.map(|old| old.version) != entry.expected_version {
-            conflicts.push(ids::encode("Student", entry.student));
+            conflicts.push(RecordRef::student(entry.student));
             continue;
         }
         let comment = entry.comment.as_deref().map(str::trim).filter(|comment| !comment.is_empty());
@@ -290,7 +289,7 @@ pub async fn record(
                     .exec(&txn)
                     .await?;
                 if updated.rows_affected != 1 {
-                    conflicts.push(ids::encode("Student", entry.student));
+                    conflicts.push(RecordRef::student(entry.student));
                     continue;
                 }
                 old.id
@@ -314,7 +313,7 @@ pub async fn record(
                 match evaluation::Entity::insert(row).exec(&txn).await {
                     Ok(inserted) => inserted.last_insert_id,
                     Err(error) if matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-                        conflicts.push(ids::encode("Student", entry.student));
+                        conflicts.push(RecordRef::student(entry.student));
                         break;
                     }
                     Err(error) => return Err(error.into()),
@@ -365,8 +364,7 @@ fn check(
     let mut problems = Vec::new();
     let mut seen = BTreeSet::new();
     for (entry, item) in entries.iter().zip(items) {
-        let problem =
-            |field, vi: &str, en: &str| EntryProblem::new(ids::encode("Student", entry.student), field, vi, en);
+        let problem = |field, vi: &str, en: &str| EntryProblem::new(RecordRef::student(entry.student), field, vi, en);
         if !students.contains(&entry.student) {
             problems.push(problem("studentId", "học sinh không học lớp này", "the student is not in this class"));
         }

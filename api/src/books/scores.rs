@@ -21,8 +21,7 @@
 use super::changes::{self, Proposal};
 use super::locks;
 use crate::auth::principal::Account;
-use crate::error::{ApiError, EntryProblem};
-use crate::graphql::ids;
+use crate::error::{ApiError, EntryProblem, RecordRef};
 use crate::privacy::{Access, Target};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
@@ -112,7 +111,7 @@ pub async fn record(
             return Err(ApiError::NotPermitted);
         }
         problems.push(EntryProblem::new(
-            ids::encode("Student", *student),
+            RecordRef::student(*student),
             "studentId",
             "học sinh được miễn đánh giá môn này",
             "the student is exempt from this subject's assessments",
@@ -149,8 +148,7 @@ fn check<'e>(
     let mut checked = Vec::new();
     let mut membership = super::Membership::new(in_class);
     for entry in entries {
-        let problem =
-            |field, vi: &str, en: &str| EntryProblem::new(ids::encode("Student", entry.student), field, vi, en);
+        let problem = |field, vi: &str, en: &str| EntryProblem::new(RecordRef::student(entry.student), field, vi, en);
         let before = problems.len();
         membership.check(entry.student, &mut problems);
         let score_tenths = match (mode, entry.score, entry.passed) {
@@ -414,9 +412,9 @@ async fn write(
                 recorded.changed += 1;
                 changes.push(*change);
             }
-            Applied::Conflict => conflicts.push(ids::encode("Student", student)),
+            Applied::Conflict => conflicts.push(RecordRef::student(student)),
             Applied::Raced => {
-                conflicts.push(ids::encode("Student", student));
+                conflicts.push(RecordRef::student(student));
                 break;
             }
         }
@@ -454,6 +452,7 @@ fn is_unique_violation(error: &DbErr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{ScoreEntry, check, shown};
+    use crate::error::RecordRef;
     use entity::AssessmentMode;
     use std::collections::BTreeSet;
 
@@ -475,11 +474,10 @@ mod tests {
         let (checked, problems) = check(&entries, AssessmentMode::Scored, &in_class);
         assert_eq!(checked.len(), 1);
         assert_eq!(checked[0].mark.score_tenths, Some(85));
-        let named: Vec<(i64, &str)> = problems
-            .iter()
-            .map(|problem| (crate::graphql::ids::decode_as("Student", &problem.record).unwrap(), problem.field))
-            .collect();
-        assert_eq!(named, [(2, "score"), (3, "score"), (4, "score"), (9, "studentId"), (1, "studentId")]);
+        let named: Vec<(RecordRef, &str)> =
+            problems.iter().map(|problem| (problem.record.clone(), problem.field)).collect();
+        let expected = [(2, "score"), (3, "score"), (4, "score"), (9, "studentId"), (1, "studentId")];
+        assert_eq!(named, expected.map(|(student, field)| (RecordRef::student(student), field)));
     }
 
     #[test]
