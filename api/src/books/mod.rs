@@ -23,6 +23,7 @@ pub mod nomination;
 pub mod primary;
 pub mod primary_sheet;
 pub mod roll_call;
+pub mod roster;
 pub mod scores;
 pub mod summary;
 pub mod table;

@@ -454,7 +454,7 @@ pub async fn book(
         return Ok(None);
     }
     let grade = primary_rules(db, &class).await?;
-    let mut students = crate::graphql::school::roster_rows(db, access, class.id, false).await?;
+    let mut students = super::roster::roster_rows(db, access, class.id, false).await?;
     if let Some(only) = only {
         students.retain(|student| student.id == only);
     }
