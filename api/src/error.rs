@@ -2,12 +2,14 @@
 //! `extensions.code` and a message in Vietnamese and English; details of internal failures
 //! are logged, never sent. "Forbidden" and "does not exist" are never told apart: a record
 //! the caller may not see is simply absent (null, or not in the list).
-
-use async_graphql::ErrorExtensions as _;
+//!
+//! What errors mean is said here, independent of GraphQL: errors name records by their kind
+//! and database id ([`RecordRef`]); the GraphQL layer turns them into what clients receive,
+//! at its edge.
 
 /// An error returned to a client. It deliberately has no `Display`: the only way to a
-/// client-facing error is [`From<ApiError> for async_graphql::Error`], which adds the code,
-/// and no other error type (a database error, say) can slip through `?` with its text.
+/// client-facing error is through the GraphQL layer's conversion, which adds the code, and
+/// no other error type (a database error, say) can slip through `?` with its text.
 #[derive(Debug, Clone)]
 pub enum ApiError {
     Unauthenticated,
@@ -26,7 +28,7 @@ pub enum ApiError {
     InvalidEntries(Vec<EntryProblem>),
     /// Records changed by someone else since the client read them; nothing was written.
     Conflict {
-        records: Vec<async_graphql::ID>,
+        records: Vec<RecordRef>,
     },
     /// The book is locked: a change needs a reason, and waits for the principal's approval.
     Locked,
@@ -54,11 +56,36 @@ pub enum ApiError {
     PayloadTooLarge,
 }
 
-/// One wrong entry of a batch: the record it names (a global id), the input field, and why,
-/// in both languages.
+/// The kinds of record an error can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    Student,
+    LeaveRequest,
+    ChangeRequest,
+}
+
+/// A record an error names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordRef {
+    /// Row `id` of the table of `kind`.
+    Row { kind: RecordKind, id: i64 },
+    /// An id exactly as the client sent it, named back when it names no record the server
+    /// could read (malformed, or of another kind).
+    AsSent(String),
+}
+
+impl RecordRef {
+    /// The student `id`.
+    pub fn student(id: i64) -> Self {
+        Self::Row { kind: RecordKind::Student, id }
+    }
+}
+
+/// One wrong entry of a batch: the record it names, the input field, and why, in both
+/// languages.
 #[derive(Debug, Clone)]
 pub struct EntryProblem {
-    pub record: async_graphql::ID,
+    pub record: RecordRef,
     pub field: &'static str,
     pub vi: String,
     pub en: String,
@@ -66,12 +93,12 @@ pub struct EntryProblem {
 
 impl EntryProblem {
     /// A problem with `field` of the entry for `record`, in both languages.
-    pub fn new(record: async_graphql::ID, field: &'static str, vi: &str, en: &str) -> Self {
-        Self { record, field, vi: vi.to_owned(), en: en.to_owned() }
+    pub fn new(record: impl Into<RecordRef>, field: &'static str, vi: &str, en: &str) -> Self {
+        Self { record: record.into(), field, vi: vi.to_owned(), en: en.to_owned() }
     }
 
     /// An entry whose `field` does not hold a student's id.
-    pub fn not_a_student(record: async_graphql::ID, field: &'static str) -> Self {
+    pub fn not_a_student(record: impl Into<RecordRef>, field: &'static str) -> Self {
         Self::new(record, field, "không phải mã học sinh", "not a student id")
     }
 }
@@ -194,57 +221,6 @@ impl ApiError {
     /// Bad input, described in both languages.
     pub fn bad_input(vi: impl Into<String>, en: impl Into<String>) -> Self {
         Self::BadInput { vi: vi.into(), en: en.into() }
-    }
-
-    /// This error as a client receives it when it is tied to no place in the document: no
-    /// `locations` (they count from line 1, and there is no line to name).
-    pub fn without_location(self) -> async_graphql::ServerError {
-        let error = async_graphql::Error::from(self);
-        let mut server_error = async_graphql::ServerError::new(error.message, None);
-        server_error.extensions = error.extensions;
-        server_error
-    }
-}
-
-impl From<ApiError> for async_graphql::Error {
-    /// The message, the code, and for a batch the records concerned: `extensions.problems`
-    /// (`record`, `field`, `message`) for invalid entries, `extensions.records` for conflicts.
-    fn from(error: ApiError) -> Self {
-        let code = error.code();
-        let message = error.message();
-        async_graphql::Error::new(message).extend_with(|_, extensions| {
-            extensions.set("code", code);
-            if let Some(reason) = error.reason() {
-                extensions.set("reason", reason);
-            }
-            match &error {
-                ApiError::InvalidEntries(problems) => {
-                    let problems: Vec<async_graphql::Value> = problems
-                        .iter()
-                        .map(|problem| {
-                            let mut entry = async_graphql::indexmap::IndexMap::new();
-                            entry.insert(
-                                async_graphql::Name::new("record"),
-                                async_graphql::Value::from(problem.record.0.clone()),
-                            );
-                            entry.insert(async_graphql::Name::new("field"), async_graphql::Value::from(problem.field));
-                            entry.insert(
-                                async_graphql::Name::new("message"),
-                                async_graphql::Value::from(format!("{} / {}", problem.vi, problem.en)),
-                            );
-                            async_graphql::Value::Object(entry)
-                        })
-                        .collect();
-                    extensions.set("problems", problems);
-                }
-                ApiError::Conflict { records } => {
-                    let records: Vec<async_graphql::Value> =
-                        records.iter().map(|id| async_graphql::Value::from(id.0.clone())).collect();
-                    extensions.set("records", records);
-                }
-                _ => {}
-            }
-        })
     }
 }
 

@@ -8,8 +8,7 @@
 
 use super::scores::{Applied, MAX_COMMENT, Mark, Provenance, apply, keep, stored};
 use crate::auth::principal::Account;
-use crate::error::ApiError;
-use crate::graphql::ids;
+use crate::error::{ApiError, RecordKind, RecordRef};
 use crate::privacy::{Access, Target};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
@@ -99,7 +98,7 @@ pub async fn request(
     for proposal in proposals {
         let old = stored.get(&proposal.student);
         if old.map(|old| old.version) != proposal.expected {
-            conflicts.push(ids::encode("Student", proposal.student));
+            conflicts.push(RecordRef::student(proposal.student));
             continue;
         }
         let old_mark = old.map(Mark::of);
@@ -224,7 +223,7 @@ pub async fn decide(
         };
         if !applied {
             txn.rollback().await?;
-            return Err(ApiError::Conflict { records: vec![ids::encode("Student", request.student_id)] });
+            return Err(ApiError::Conflict { records: vec![RecordRef::student(request.student_id)] });
         }
     }
     let decided = change_request::Entity::update_many()
@@ -239,7 +238,7 @@ pub async fn decide(
     if decided.rows_affected != 1 {
         // Decided meanwhile by someone else.
         txn.rollback().await?;
-        return Err(ApiError::Conflict { records: vec![ids::encode("ChangeRequest", id)] });
+        return Err(ApiError::Conflict { records: vec![RecordRef::Row { kind: RecordKind::ChangeRequest, id }] });
     }
     let row = change_request::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?;
     txn.commit().await?;

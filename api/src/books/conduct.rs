@@ -7,8 +7,7 @@
 
 use super::scores::Provenance;
 use crate::auth::principal::Account;
-use crate::error::{ApiError, EntryProblem};
-use crate::graphql::ids;
+use crate::error::{ApiError, EntryProblem, RecordRef};
 use crate::privacy::{Access, Target};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
@@ -75,7 +74,7 @@ pub async fn record(
     for entry in entries {
         let old = stored.get(&entry.student);
         if old.map(|old| old.version) != entry.expected_version {
-            conflicts.push(ids::encode("Student", entry.student));
+            conflicts.push(RecordRef::student(entry.student));
             continue;
         }
         let comment = entry.comment.as_deref().map(str::trim).filter(|comment| !comment.is_empty());
@@ -90,7 +89,7 @@ pub async fn record(
         if apply(&txn, &class, semester, entry.student, old, entry.level, comment, &provenance).await? {
             recorded.changed += 1;
         } else {
-            conflicts.push(ids::encode("Student", entry.student));
+            conflicts.push(RecordRef::student(entry.student));
         }
     }
     if !conflicts.is_empty() {
@@ -248,8 +247,7 @@ fn check(entries: &[ConductEntry], students: &BTreeSet<i64>) -> Result<(), ApiEr
     let mut problems = Vec::new();
     let mut membership = super::Membership::new(students);
     for entry in entries {
-        let problem =
-            |field, vi: &str, en: &str| EntryProblem::new(ids::encode("Student", entry.student), field, vi, en);
+        let problem = |field, vi: &str, en: &str| EntryProblem::new(RecordRef::student(entry.student), field, vi, en);
         membership.check(entry.student, &mut problems);
         if entry.comment.as_ref().is_some_and(|comment| comment.chars().count() > super::scores::MAX_COMMENT) {
             problems.push(problem("comment", "nhận xét quá dài", "the comment is too long"));

@@ -10,7 +10,7 @@
 
 use super::scores::Provenance;
 use crate::auth::principal::{Account, active_on};
-use crate::error::ApiError;
+use crate::error::{ApiError, RecordKind, RecordRef};
 use crate::privacy::{Access, Target, shapes};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
@@ -152,7 +152,7 @@ pub async fn decide(
         .await?;
     if decided.rows_affected != 1 {
         txn.rollback().await?;
-        return Err(ApiError::Conflict { records: vec![crate::graphql::ids::encode("LeaveRequest", id)] });
+        return Err(ApiError::Conflict { records: vec![RecordRef::Row { kind: RecordKind::LeaveRequest, id }] });
     }
     if accept {
         let absences = covered_absences(&txn, access, &request).await?;

@@ -3,7 +3,7 @@
 //! `write`, `approve` and `lock` actions) and kept in the books' history (`record_change`).
 
 use crate::auth::principal::active_on;
-use crate::error::ApiError;
+use crate::error::{ApiError, RecordRef};
 use chrono::NaiveDate;
 use entity::{enrollment, record_change};
 use sea_orm::{
@@ -23,6 +23,7 @@ pub mod nomination;
 pub mod primary;
 pub mod primary_sheet;
 pub mod roll_call;
+pub mod roster;
 pub mod scores;
 pub mod summary;
 pub mod table;
@@ -137,7 +138,7 @@ impl<'m> Membership<'m> {
 
     /// The problems of naming `student`, added to `problems`.
     pub(crate) fn check(&mut self, student: i64, problems: &mut Vec<crate::error::EntryProblem>) {
-        let record = || crate::graphql::ids::encode("Student", student);
+        let record = || RecordRef::student(student);
         if !self.seen.insert(student) {
             problems.push(crate::error::EntryProblem::new(
                 record(),

@@ -10,8 +10,7 @@
 use super::primary::{primary_rules, semester_of};
 use super::scores::Provenance;
 use crate::auth::principal::Account;
-use crate::error::ApiError;
-use crate::graphql::ids;
+use crate::error::{ApiError, RecordRef};
 use crate::privacy::{Access, Target, shapes};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
@@ -198,7 +197,7 @@ pub async fn withdraw(
 
 /// A stale version of `student`'s nomination.
 fn conflict(student: i64) -> ApiError {
-    ApiError::Conflict { records: vec![ids::encode("Student", student)] }
+    ApiError::Conflict { records: vec![RecordRef::student(student)] }
 }
 
 /// Applies `changes` to `old` at the version read, with the next version, its author and

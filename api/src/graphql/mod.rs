@@ -9,6 +9,7 @@ pub mod context;
 pub mod cost;
 pub mod disclosures;
 pub mod documents;
+pub mod errors;
 pub mod exemptions;
 pub mod field_order;
 pub mod grade_entry;

@@ -7,7 +7,7 @@
 use super::batch::Batcher;
 use super::context::{access, state};
 use super::loaders::{GuardianCard, GuardianLink, GuardiansKey, GuardiansOfStudent};
-use super::school::{listed_in, roster_select};
+use crate::books::roster::{listed_in, roster_select};
 use crate::error::{ApiError, ApiResult};
 use emis_authz::Kind;
 use entity::{guardian, guardianship, student};
@@ -58,7 +58,7 @@ impl RosterRow {
     }
 }
 
-/// The students of `class`'s roster the caller may see, as [`super::school::roster_rows`]
+/// The students of `class`'s roster the caller may see, as [`crate::books::roster::roster_rows`]
 /// reads them, with their guardians read in the same statement and primed in the batcher.
 pub async fn with_guardians(
     ctx: &async_graphql::Context<'_>,

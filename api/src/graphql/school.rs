@@ -7,6 +7,7 @@ use super::ids;
 use super::people::{Staff, Student, staff_where};
 use super::read::visible;
 use crate::auth::principal::active_on;
+use crate::books::roster::roster_rows;
 use crate::error::ApiResult;
 use crate::privacy::{Target, When, shapes};
 use async_graphql::{Context, ID, Object};
@@ -191,42 +192,6 @@ pub async fn roster(ctx: &Context<'_>, class: i64) -> ApiResult<Vec<Student>> {
         roster_rows(&super::context::state(ctx)?.db, access(ctx)?, class, sealed).await?
     };
     Ok(rows.into_iter().map(|row| Student { row, listed_in: Some(class) }).collect())
-}
-
-/// The rows of the students enrolled today in `class` whom the caller of `access` may see,
-/// in roster order, through the privacy layer; with their sealed columns only when `sealed`
-/// (else they read as NULL).
-pub async fn roster_rows(
-    db: &sea_orm::DatabaseConnection,
-    access: &crate::privacy::Access,
-    class: i64,
-    sealed: bool,
-) -> Result<Vec<student::Model>, sea_orm::DbErr> {
-    let rows = roster_select(access, class, sealed).all(db).await?;
-    access.admit(Kind::Student, rows, listed_in(class)).await
-}
-
-/// The statement of [`roster_rows`], before its rows are checked with [`listed_in`].
-pub fn roster_select(access: &crate::privacy::Access, class: i64, sealed: bool) -> sea_orm::Select<student::Entity> {
-    let today = access.principal().today;
-    let enrolled = sea_orm::sea_query::Query::select()
-        .column(enrollment::Column::StudentId)
-        .from(enrollment::Entity)
-        .and_where(enrollment::Column::ClassId.eq(class))
-        .cond_where(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
-        .to_owned();
-    let select = student::Entity::find()
-        .filter(student::Column::Id.in_subquery(enrolled))
-        .filter(access.filter(Kind::Student, emis_authz::Action::Read, &shapes::student()))
-        .order_by_asc(student::Column::SortName)
-        .order_by_asc(student::Column::Id);
-    if sealed { select } else { super::students::without_sealed_columns(select) }
-}
-
-/// How a roster row is checked: every row was selected as a member of `class` today, so the
-/// check judges teacher relationships on that class (no per-request set of students to load).
-pub fn listed_in(class: i64) -> impl Fn(&student::Model) -> Target {
-    move |row| Target::student_in_class(row.id, row.school_id, class)
 }
 
 /// The staff member assigned today as `kind` to the section or class `id`.

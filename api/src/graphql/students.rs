@@ -8,6 +8,7 @@ use super::context::{access, state};
 use super::ids;
 use super::people::Student;
 use super::read::visible;
+use crate::books::roster::without_sealed_columns;
 use crate::error::{ApiError, ApiResult};
 use crate::privacy::{Branches, Target, When, shapes};
 use async_graphql::{Context, Enum, ID, Lookahead, Object};
@@ -15,10 +16,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use emis_authz::{Action, Kind};
 use entity::student;
-use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Query, SelectStatement, SimpleExpr, UnionType, Value};
+use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Query, SelectStatement, SimpleExpr, UnionType};
 use sea_orm::{
-    ColumnTrait as _, Condition, EntityTrait as _, FromQueryResult, IdenStatic as _, Iterable as _,
-    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait, Select,
+    ColumnTrait as _, Condition, EntityTrait as _, FromQueryResult, PaginatorTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, QueryTrait,
 };
 
 /// Largest page.
@@ -280,23 +281,6 @@ const SEALED_FIELDS: [&str; 5] = ["identityNumber", "address", "ethnicity", "rel
 /// a sealed field.
 pub fn asks_for_sealed_fields(students: &[Lookahead<'_>]) -> bool {
     SEALED_FIELDS.iter().any(|field| students.iter().any(|student| student.field(field).exists()))
-}
-
-/// `select` reading the sealed columns and the blind index as NULL: a list that shows none
-/// of them need not carry their ciphertexts from the database.
-pub fn without_sealed_columns(select: Select<student::Entity>) -> Select<student::Entity> {
-    use student::Column as C;
-    let mut select = select.select_only();
-    for column in C::iter() {
-        select = match column {
-            C::IdentityNoEnc | C::AddressEnc | C::EthnicityEnc | C::ReligionEnc | C::HealthEnc => {
-                select.column_as(Expr::value(Value::Bytes(None)), column.as_str())
-            }
-            C::IdentityNoBlind => select.column_as(Expr::value(Value::String(None)), column.as_str()),
-            _ => select.column(column),
-        };
-    }
-    select
 }
 
 /// The name of the column that carries the total on a page's rows.

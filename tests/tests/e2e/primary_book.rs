@@ -7,6 +7,7 @@
 //! subject).
 
 use super::roll_call::{guardian_of, homeroom_teacher_of};
+use emis::books::primary::AREAS;
 use emis::graphql::ids::encode;
 use emis_tests::{TestApp, error_code};
 use entity::{enrollment, homeroom_class, section, staff, subject, teaching_assignment};
@@ -20,23 +21,6 @@ const RATINGS: &str = "mutation($k: ID!, $c: String!, $e: [PrimaryEntryInput!]!)
 const BOOK: &str = "query($id: ID!) { class(id: $id) { primaryBook(checkpoint: \"end_year\") {
     checkpoint subjectIds areas lines { studentId yearResult completesGrade completesPrimary award
         subjects { item level testScore version } ratings { item name level } } } } }";
-const AREAS: [&str; 15] = [
-    "pc.yeu_nuoc",
-    "pc.nhan_ai",
-    "pc.cham_chi",
-    "pc.trung_thuc",
-    "pc.trach_nhiem",
-    "nl.tu_chu_tu_hoc",
-    "nl.giao_tiep_hop_tac",
-    "nl.giai_quyet_van_de_sang_tao",
-    "nl.ngon_ngu",
-    "nl.tinh_toan",
-    "nl.khoa_hoc",
-    "nl.cong_nghe",
-    "nl.tin_hoc",
-    "nl.tham_mi",
-    "nl.the_chat",
-];
 
 /// A section of the primary class, its subject's code and its teacher's username.
 pub(super) struct Taught {

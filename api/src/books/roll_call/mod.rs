@@ -16,8 +16,7 @@ pub use locked::{apply_request, excuse};
 use super::leave;
 use super::scores::Provenance;
 use crate::auth::principal::{Account, active_on};
-use crate::error::{ApiError, EntryProblem};
-use crate::graphql::ids;
+use crate::error::{ApiError, EntryProblem, RecordRef};
 use crate::privacy::{Access, Target};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
@@ -304,8 +303,7 @@ fn check(marks: &[Mark], enrolled: &BTreeSet<i64>) -> Result<(), ApiError> {
         ("học sinh không học lớp này ngày đó", "the student is not in this class that day"),
     );
     for mark in marks {
-        let problem =
-            |field, vi: &str, en: &str| EntryProblem::new(ids::encode("Student", mark.student), field, vi, en);
+        let problem = |field, vi: &str, en: &str| EntryProblem::new(RecordRef::student(mark.student), field, vi, en);
         membership.check(mark.student, &mut problems);
         if mark.note.as_ref().is_some_and(|note| note.chars().count() > MAX_NOTE) {
             problems.push(problem("note", "ghi chú quá dài", "the note is too long"));

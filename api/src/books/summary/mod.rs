@@ -84,7 +84,7 @@ pub async fn summary(
         }
     };
     let covered: Vec<&semester::Model> = semesters.iter().filter(|s| covers(span, s.id)).collect();
-    let students = crate::graphql::school::roster_rows(db, access, class.id, false).await?;
+    let students = super::roster::roster_rows(db, access, class.id, false).await?;
     let ids: Vec<i64> = students.iter().map(|student| student.id).collect();
     let (columns, subjects) = columns_of(db, &class).await?;
     let recorded = recorded(db, access, &columns, &class, &covered, &ids).await?;

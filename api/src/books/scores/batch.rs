@@ -1,0 +1,92 @@
+//! Writing a whole checked call in one transaction: each entry at the version its client
+//! read, stored results changed together in one statement, and nothing at all when any
+//! entry conflicts.
+
+use super::apply::{change_row, keep, stored};
+use super::entries::Checked;
+use super::{Applied, Mark, Provenance, Recorded, apply};
+use crate::error::{ApiError, RecordRef};
+use chrono::{DateTime, Utc};
+use entity::{assessment, result, section};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait as _};
+use sea_orm::{ColumnTrait as _, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait as _, QueryFilter as _};
+
+/// Writes the new marks of stored results (locked by [`stored`]) in one statement: each
+/// row's values chosen by its id, its version raised by one.
+async fn update_stored(
+    txn: &DatabaseTransaction,
+    rows: &[(&result::Model, &Mark)],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let by_id = |value: fn(&Mark) -> sea_orm::Value, column: result::Column| {
+        let case = rows.iter().fold(CaseStatement::new(), |case, (old, mark)| {
+            case.case(result::Column::Id.eq(old.id), Expr::value(value(mark)))
+        });
+        case.finally(Expr::col(column))
+    };
+    result::Entity::update_many()
+        .col_expr(
+            result::Column::ScoreTenths,
+            by_id(|mark| mark.score_tenths.into(), result::Column::ScoreTenths).into(),
+        )
+        .col_expr(result::Column::Passed, by_id(|mark| mark.passed.into(), result::Column::Passed).into())
+        .col_expr(result::Column::Comment, by_id(|mark| mark.comment.clone().into(), result::Column::Comment).into())
+        .col_expr(result::Column::Version, Expr::col(result::Column::Version).add(1))
+        .col_expr(result::Column::UpdatedAt, Expr::value(now))
+        .filter(result::Column::Id.is_in(rows.iter().map(|(old, _)| old.id)))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Writes the checked entries in one transaction, each at the version its client read.
+pub(super) async fn write(
+    db: &DatabaseConnection,
+    column: &assessment::Model,
+    section: &section::Model,
+    checked: &[Checked<'_>],
+    provenance: &Provenance,
+) -> Result<Recorded, ApiError> {
+    let txn = crate::db::begin_write(db).await?;
+    let stored = stored(&txn, column.id, checked.iter().map(|entry| entry.entry.student)).await?;
+    let mut conflicts = Vec::new();
+    let mut recorded = Recorded::default();
+    let mut changes = Vec::new();
+    let mut updates = Vec::new();
+    for entry in checked {
+        let student = entry.entry.student;
+        let old = stored.get(&student);
+        if let Some(old) = old.filter(|old| Some(old.version) == entry.entry.expected_version) {
+            // A stored result, at the version read: changed with the others in one statement.
+            if Mark::of(old) != entry.mark {
+                updates.push((old, &entry.mark));
+                changes.push(change_row(section, student, old.id, Some(old), &entry.mark, provenance));
+            }
+            continue;
+        }
+        match apply(&txn, column, section, student, old, &entry.mark, entry.entry.expected_version, provenance).await? {
+            Applied::Unchanged => {}
+            Applied::Changed(change) => {
+                recorded.changed += 1;
+                changes.push(*change);
+            }
+            Applied::Conflict => conflicts.push(RecordRef::student(student)),
+            Applied::Raced => {
+                conflicts.push(RecordRef::student(student));
+                break;
+            }
+        }
+    }
+    if !conflicts.is_empty() {
+        txn.rollback().await?;
+        return Err(ApiError::Conflict { records: conflicts });
+    }
+    update_stored(&txn, &updates, provenance.now).await?;
+    recorded.changed += updates.len();
+    keep(&txn, changes).await?;
+    txn.commit().await?;
+    Ok(recorded)
+}
