@@ -22,6 +22,8 @@
 mod check;
 mod enrolment;
 mod pages;
+#[cfg(test)]
+mod paths;
 mod place;
 mod reach;
 pub mod readers;
