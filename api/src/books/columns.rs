@@ -8,10 +8,10 @@
 //! (thi lại) in the year's last semester, for the students the year's sheet sends to re-test.
 
 use crate::error::ApiError;
-use crate::privacy::{Access, Target};
+use crate::privacy::{Access, readers};
 use emis_authz::{Action, Kind};
 use emis_rules::secondary::{Settings, regular_assessments};
-use entity::{AssessmentKind, AssessmentMode, assessment, change_request, result, section, subject};
+use entity::{AssessmentKind, AssessmentMode, assessment, change_request, result, subject};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
     QueryOrder as _,
@@ -39,13 +39,7 @@ pub async fn set(
     semester_id: i64,
     regular: u8,
 ) -> Result<Vec<assessment::Model>, ApiError> {
-    let Some(section) = section::Entity::find_by_id(section_id).one(db).await? else {
-        return Err(ApiError::NotPermitted);
-    };
-    let target = Target::Section { section: section.id, class: section.class_id, school: section.school_id };
-    if !access.permits(Kind::Section, Action::Write, target).await? {
-        return Err(ApiError::NotPermitted);
-    }
+    let section = access.reach(db, &readers::SECTION, Kind::Section, Action::Write, section_id).await?;
     super::semester_in_year(db, semester_id, section.school_year_id).await?;
     if super::locks::in_force(db, section.school_id, section.id, semester_id).await?.is_some() {
         return Err(ApiError::Locked);
@@ -123,13 +117,7 @@ pub async fn open_retest(
     access: &Access,
     section_id: i64,
 ) -> Result<assessment::Model, ApiError> {
-    let Some(section) = section::Entity::find_by_id(section_id).one(db).await? else {
-        return Err(ApiError::NotPermitted);
-    };
-    let target = Target::Section { section: section.id, class: section.class_id, school: section.school_id };
-    if !access.permits(Kind::Section, Action::Write, target).await? {
-        return Err(ApiError::NotPermitted);
-    }
+    let section = access.reach(db, &readers::SECTION, Kind::Section, Action::Write, section_id).await?;
     let last = entity::semester::Entity::find()
         .filter(entity::semester::Column::SchoolYearId.eq(section.school_year_id))
         .order_by_desc(entity::semester::Column::Number)

@@ -8,7 +8,7 @@
 use super::scores::Provenance;
 use crate::auth::principal::Account;
 use crate::error::{ApiError, EntryProblem, RecordRef};
-use crate::privacy::{Access, Target};
+use crate::privacy::{Access, readers};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use entity::{ConductLevel, change_request, conduct, homeroom_class};
@@ -50,13 +50,7 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> Result<Recorded, ApiError> {
     let Some(Account::Staff(teacher)) = access.principal().account else { return Err(ApiError::NotPermitted) };
-    let Some(class) = homeroom_class::Entity::find_by_id(class).one(db).await? else {
-        return Err(ApiError::NotPermitted);
-    };
-    let target = Target::Class { class: class.id, school: class.school_id };
-    if !access.permits(Kind::Conduct, Action::Write, target).await? {
-        return Err(ApiError::NotPermitted);
-    }
+    let class = access.reach(db, &readers::CLASS, Kind::Conduct, Action::Write, class).await?;
     super::semester_in_year(db, semester, class.school_year_id).await?;
     let reason = super::changes::reason(reason)?;
     let locked = super::locks::school_in_force(db, class.school_id, semester).await?.is_some();

@@ -11,10 +11,10 @@
 use super::scores::Provenance;
 use crate::auth::principal::{Account, active_on};
 use crate::error::{ApiError, RecordKind, RecordRef};
-use crate::privacy::{Access, Target, shapes};
+use crate::privacy::{Access, Target, readers, shapes};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
-use entity::{AttendanceStatus, DaySession, attendance, enrollment, leave_request, student};
+use entity::{AttendanceStatus, DaySession, attendance, enrollment, leave_request};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
@@ -52,12 +52,7 @@ pub async fn submit(
     now: DateTime<Utc>,
 ) -> Result<leave_request::Model, ApiError> {
     let Some(Account::Guardian(guardian)) = access.principal().account else { return Err(ApiError::NotPermitted) };
-    let Some(child) = student::Entity::find_by_id(asked.student).one(db).await? else {
-        return Err(ApiError::NotPermitted);
-    };
-    if !access.permits(Kind::LeaveRequest, Action::Write, Target::student(child.id, child.school_id)).await? {
-        return Err(ApiError::NotPermitted);
-    }
+    let child = access.reach(db, &readers::STUDENT, Kind::LeaveRequest, Action::Write, asked.student).await?;
     if asked.to < asked.from || (asked.to - asked.from).num_days() >= MAX_DAYS {
         return Err(ApiError::bad_input(
             format!("từ ngày phải trước đến ngày, nhiều nhất {MAX_DAYS} ngày"),
@@ -130,12 +125,7 @@ pub async fn decide(
     now: DateTime<Utc>,
 ) -> Result<leave_request::Model, ApiError> {
     let decider = super::locks::staff_account(access)?;
-    let Some(request) = leave_request::Entity::find_by_id(id).one(db).await? else {
-        return Err(ApiError::NotPermitted);
-    };
-    if !access.permits(Kind::LeaveRequest, Action::Approve, target(&request)).await? {
-        return Err(ApiError::NotPermitted);
-    }
+    let request = access.reach(db, &readers::LEAVE_REQUEST, Kind::LeaveRequest, Action::Approve, id).await?;
     if request.status != PENDING {
         return Err(ApiError::bad_input("đơn đã được quyết định", "the request has already been decided"));
     }

@@ -5,7 +5,7 @@
 
 use crate::auth::principal::Account;
 use crate::error::ApiError;
-use crate::privacy::{Access, Target};
+use crate::privacy::{Access, readers};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use entity::{OrgKind, book_lock, org, section, semester};
@@ -130,24 +130,19 @@ async fn permitted(
     access: &Access,
     scope: Scope,
 ) -> Result<Option<(i64, Option<i64>)>, DbErr> {
-    let (school, section, target) = match scope {
+    Ok(match scope {
         Scope::Section(id) => {
-            let Some(row) = section::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
-            (
-                row.school_id,
-                Some(row.id),
-                Target::Section { section: row.id, class: row.class_id, school: row.school_id },
-            )
+            let which = Condition::all().add(section::Column::Id.eq(id));
+            let section = access.reachable(db, &readers::SECTION, Kind::Result, Action::Lock, which).await?;
+            section.map(|row| (row.school_id, Some(row.id)))
         }
         Scope::School(id) => {
-            let school = org::Entity::find_by_id(id).one(db).await?;
-            if school.is_none_or(|school| school.kind != OrgKind::School.as_str()) {
-                return Ok(None);
-            }
-            (id, None, Target::Org { org: id })
+            let which =
+                Condition::all().add(org::Column::Id.eq(id)).add(org::Column::Kind.eq(OrgKind::School.as_str()));
+            let school = access.reachable(db, &readers::SCHOOL, Kind::Result, Action::Lock, which).await?;
+            school.map(|_| (id, None))
         }
-    };
-    Ok(access.permits(Kind::Result, Action::Lock, target).await?.then_some((school, section)))
+    })
 }
 
 /// The caller's staff id: only staff lock, unlock and approve.

@@ -9,7 +9,7 @@
 
 use crate::auth::principal::active_on;
 use crate::error::ApiError;
-use crate::privacy::{Access, Target, shapes};
+use crate::privacy::{Access, Target, readers, shapes};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
 use entity::{OrgKind, StudentStatus, enrollment, guardianship, homeroom_class, org, school_year, student, transfer};
@@ -142,12 +142,7 @@ pub async fn admit(
     now: DateTime<Utc>,
 ) -> Result<transfer::Model, ApiError> {
     let admitter = super::locks::staff_account(access)?;
-    let Some(found) = transfer::Entity::find_by_id(transfer_id).one(db).await? else {
-        return Err(ApiError::NotPermitted);
-    };
-    if !access.permits(Kind::Transfer, Action::Read, receiving(&found)).await? {
-        return Err(ApiError::NotPermitted);
-    }
+    let found = access.reach(db, &readers::TRANSFER_RECEIVING, Kind::Transfer, Action::Read, transfer_id).await?;
     let class = class_permitted(db, access, found.student_id, class).await?;
     if class.school_id != found.to_school_id {
         return Err(ApiError::bad_input("lớp không thuộc trường nhận", "the class is not in the receiving school"));
@@ -273,18 +268,12 @@ async fn permitted_enrollment(
     student: i64,
     on: NaiveDate,
 ) -> Result<enrollment::Model, ApiError> {
-    let current = enrollment::Entity::find()
-        .filter(enrollment::Column::StudentId.eq(student))
-        .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, on))
-        .one(db)
-        .await?;
-    let Some(current) = current else {
-        return Err(ApiError::NotPermitted);
-    };
-    let target = Target::Personal { student, school: current.school_id, section: None, class: Some(current.class_id) };
-    if !access.permits(Kind::Enrollment, Action::Write, target).await? {
-        return Err(ApiError::NotPermitted);
-    }
+    let which = Condition::all().add(enrollment::Column::StudentId.eq(student)).add(active_on(
+        enrollment::Column::StartsOn,
+        enrollment::Column::EndsOn,
+        on,
+    ));
+    let current = access.reach_where(db, &readers::ENROLLMENT, Kind::Enrollment, Action::Write, which).await?;
     if on <= current.starts_on {
         return Err(ApiError::bad_input(
             "ngày chuyển phải sau ngày học sinh vào lớp",

@@ -1,17 +1,15 @@
 //! Exemptions on the API: the principal's `setExemption` (written by
 //! [`crate::books::exemptions`]) and each student's exemptions, read through the privacy layer.
 
-use super::context::{signed_in, state};
+use super::context::{access, signed_in, state};
 use super::ids;
-use super::read::visible;
 use crate::books::exemptions::{self, Decision};
 use crate::error::{ApiError, ApiResult};
-use crate::privacy::shapes;
+use crate::privacy::readers;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use emis_authz::Kind;
 use entity::exemption;
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+use sea_orm::ColumnTrait as _;
 
 /// A student's exemption (miễn) from a section's assessments.
 pub struct Exemption(pub exemption::Model);
@@ -66,9 +64,11 @@ pub async fn set(
 
 /// The exemptions of `student` the caller may read, in force or lifted.
 pub async fn of_student(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<Exemption>> {
-    let select = exemption::Entity::find()
-        .filter(exemption::Column::StudentId.eq(student))
-        .order_by_asc(exemption::Column::GrantedAt);
-    let rows = visible(ctx, Kind::Exemption, &shapes::exemption(), select, exemptions::target).await?;
+    let rows = access(ctx)?
+        .read(&readers::EXEMPTION)
+        .narrow(exemption::Column::StudentId, |column| column.eq(student))
+        .order_by(exemption::Column::GrantedAt, sea_orm::Order::Asc)
+        .all(&state(ctx)?.db)
+        .await?;
     Ok(rows.into_iter().map(Exemption).collect())
 }

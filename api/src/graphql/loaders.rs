@@ -5,7 +5,7 @@
 
 use crate::auth::principal::active_on;
 use crate::disclosure::Disclosures;
-use crate::privacy::{Access, Target, shapes};
+use crate::privacy::{Access, Target, readers, shapes};
 use crate::reference::{AssessmentColumn, AssessmentColumns};
 use crate::vault::Vault;
 use async_graphql::dataloader::Loader;
@@ -278,31 +278,30 @@ impl Loader<ResultsKey> for ResultsOfStudent {
         let students: BTreeSet<i64> = keys.iter().map(|key| key.student).collect();
         let semesters: BTreeSet<i64> = keys.iter().map(|key| key.semester).collect();
         let sections: Option<BTreeSet<i64>> = keys.iter().map(|key| key.section).collect();
-        let mut select = result::Entity::find()
-            .select_only()
-            .columns([
-                result::Column::SchoolId,
-                result::Column::SectionId,
-                result::Column::AssessmentId,
-                result::Column::SemesterId,
-                result::Column::StudentId,
-                result::Column::ScoreTenths,
-                result::Column::Passed,
-                result::Column::Comment,
-                result::Column::Version,
-            ])
-            .filter(result::Column::StudentId.is_in(students))
-            .filter(result::Column::SemesterId.is_in(semesters));
+        let mut results = self
+            .access
+            .read(&readers::RESULT)
+            .columns(|select| {
+                select.select_only().columns([
+                    result::Column::SchoolId,
+                    result::Column::SectionId,
+                    result::Column::AssessmentId,
+                    result::Column::SemesterId,
+                    result::Column::StudentId,
+                    result::Column::ScoreTenths,
+                    result::Column::Passed,
+                    result::Column::Comment,
+                    result::Column::Version,
+                ])
+            })
+            .narrow(result::Column::StudentId, |column| column.is_in(students))
+            .narrow(result::Column::SemesterId, |column| column.is_in(semesters));
         if let Some(sections) = sections {
-            select = select.filter(result::Column::SectionId.is_in(sections));
+            results = results.narrow(result::Column::SectionId, |column| column.is_in(sections));
         }
-        let lines = select
-            .filter(self.access.filter(Kind::Result, Action::Read, &shapes::result()))
-            .into_model::<ResultLine>()
-            .all(&self.db)
-            .await
-            .map_err(internal)?;
-        let lines = self.access.admit(Kind::Result, lines, result_target).await.map_err(internal)?;
+        let (select, checker) = results.into_statement();
+        let lines = select.into_model::<ResultLine>().all(&self.db).await.map_err(internal)?;
+        let lines = checker.admit_with(lines, result_target).await.map_err(internal)?;
         let column_ids: BTreeSet<i64> = lines.iter().map(|line| line.assessment_id).collect();
         let columns = self.columns.get(&column_ids).await.map_err(internal)?;
         let wanted: HashSet<ResultsKey> = keys.iter().copied().collect();

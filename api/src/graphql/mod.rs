@@ -23,7 +23,6 @@ pub mod operation;
 pub mod people;
 pub mod primary;
 pub mod query;
-pub mod read;
 pub mod records;
 pub mod roll_call;
 pub mod roster;

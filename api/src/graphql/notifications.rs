@@ -12,16 +12,13 @@ use super::context::{access, state};
 use super::ids;
 use crate::auth::{Account, session};
 use crate::error::{ApiError, ApiResult};
-use crate::privacy::{Access, Target, shapes};
+use crate::privacy::{Access, readers};
 use async_graphql::{Context, ID, SimpleObject, Subscription};
 use chrono::{DateTime, NaiveDate, Utc};
-use emis_authz::{Action, Kind};
 use entity::notification;
 use futures::Stream;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
-};
+use sea_orm::{ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, Order, QueryFilter as _};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
@@ -87,27 +84,21 @@ pub async fn readable(
     wanted: Wanted<'_>,
 ) -> Result<Vec<notification::Model>, DbErr> {
     let Some(Account::Guardian(guardian)) = access.principal().account else { return Ok(Vec::new()) };
-    let mut select = notification::Entity::find()
-        .filter(notification::Column::GuardianId.eq(guardian))
-        .filter(access.filter(Kind::Attendance, Action::Read, &shapes::notification()))
-        .limit(wanted.limit);
-    select = match wanted.since {
-        Some(since) => select
-            .filter(notification::Column::CreatedAt.gte(since))
-            .filter(notification::Column::Id.is_not_in(wanted.except.iter().copied()))
-            .order_by_asc(notification::Column::CreatedAt)
-            .order_by_asc(notification::Column::Id),
-        None => select.order_by_desc(notification::Column::Id),
+    use notification::Column as C;
+    let mut notifications =
+        access.read(&readers::NOTIFICATION).narrow(C::GuardianId, |column| column.eq(guardian)).limit(wanted.limit);
+    notifications = match wanted.since {
+        Some(since) => notifications
+            .narrow(C::CreatedAt, |column| column.gte(since))
+            .narrow(C::Id, |column| column.is_not_in(wanted.except.iter().copied()))
+            .order_by(C::CreatedAt, Order::Asc)
+            .order_by(C::Id, Order::Asc),
+        None => notifications.order_by(C::Id, Order::Desc),
     };
     if wanted.unread_only {
-        select = select.filter(notification::Column::ReadAt.is_null());
+        notifications = notifications.narrow(C::ReadAt, |column| column.is_null());
     }
-    let rows = select.all(db).await?;
-    access.admit(Kind::Attendance, rows, target).await
-}
-
-fn target(row: &notification::Model) -> Target {
-    Target::student_in_class(row.student_id, row.school_id, row.class_id)
+    notifications.all(db).await
 }
 
 /// `me.notifications`: the newest first.

@@ -5,12 +5,11 @@
 use super::batch::Batcher;
 use super::ids;
 use super::loaders::{GuardianCard, GuardianLink, GuardiansKey, GuardiansOfStudent, ResultsKey, ResultsOfStudent};
-use super::read::visible;
 use super::records::{self, AttendanceRecord, EnrollmentRecord, ResultRecord};
 use super::school::School;
 use super::sensitive::{Sealed, reveal};
 use crate::error::{ApiError, ApiResult};
-use crate::privacy::{Target, shapes};
+use crate::privacy::{Target, Visible};
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use emis_authz::Kind;
@@ -313,11 +312,7 @@ impl Staff {
 }
 
 /// The staff rows of `select` the caller may see.
-pub async fn staff_where(ctx: &Context<'_>, select: sea_orm::Select<staff::Entity>) -> ApiResult<Vec<Staff>> {
-    let rows = visible(ctx, Kind::Staff, &shapes::staff(), select, |row| Target::Staff {
-        staff: row.id,
-        school: row.school_id,
-    })
-    .await?;
+pub async fn staff_where(ctx: &Context<'_>, staff: Visible<'_, staff::Entity>) -> ApiResult<Vec<Staff>> {
+    let rows = staff.all(&super::context::state(ctx)?.db).await?;
     Ok(rows.into_iter().map(Staff).collect())
 }

@@ -5,15 +5,13 @@
 use super::context::{access, signed_in, state};
 use super::ids;
 use super::people::{Guardian, Staff, Student, staff_where};
-use super::read::visible;
 use super::school::{self, Class, School, Section};
 use super::students::{self, StudentConnection, StudentOrder, StudentQuery};
 use crate::error::ApiResult;
-use crate::privacy::{Target, shapes};
+use crate::privacy::readers;
 use async_graphql::{Context, ID, Interface, Object};
-use emis_authz::Kind;
-use entity::{guardian, staff, student};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
+use entity::{staff, student};
+use sea_orm::{ColumnTrait as _, Order};
 
 /// Anything with a global id.
 #[derive(Interface)]
@@ -46,25 +44,25 @@ impl Me {
         let Some(id) = access(ctx)?.principal().staff_id() else {
             return Ok(None);
         };
-        Ok(staff_where(ctx, staff::Entity::find_by_id(id)).await?.pop())
+        Ok(staff_where(ctx, access(ctx)?.read(&readers::STAFF).by_id(id)).await?.pop())
     }
     /// The caller's own guardian record.
     async fn guardian(&self, ctx: &Context<'_>) -> ApiResult<Option<Guardian>> {
         let Some(id) = access(ctx)?.principal().guardian_id() else {
             return Ok(None);
         };
-        let select = guardian::Entity::find_by_id(id);
-        let rows =
-            visible(ctx, Kind::Guardian, &shapes::guardian(), select, |row| Target::Guardian { guardian: row.id })
-                .await?;
+        let rows = access(ctx)?.read(&readers::GUARDIAN).by_id(id).all(&state(ctx)?.db).await?;
         Ok(rows.into_iter().next().map(|row| Guardian::Myself(row.into())))
     }
     /// A guardian's children (active, unrestricted guardianships).
     async fn children(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {
         let children: Vec<i64> = access(ctx)?.principal().children.iter().copied().collect();
-        let select =
-            student::Entity::find().filter(student::Column::Id.is_in(children)).order_by_asc(student::Column::SortName);
-        let rows = visible(ctx, Kind::Student, &shapes::student(), select, students::student_target).await?;
+        let rows = access(ctx)?
+            .read(&readers::STUDENT)
+            .narrow(student::Column::Id, |id| id.is_in(children))
+            .order_by(student::Column::SortName, Order::Asc)
+            .all(&state(ctx)?.db)
+            .await?;
         Ok(rows.into_iter().map(Student::from).collect())
     }
     /// Classes the caller is homeroom teacher of.
@@ -171,15 +169,18 @@ impl QueryRoot {
         search: Option<String>,
     ) -> ApiResult<Vec<Staff>> {
         signed_in(ctx)?;
-        let mut select = staff::Entity::find().order_by_asc(staff::Column::SortName).limit(500);
+        let mut staff = access(ctx)?.read(&readers::STAFF).order_by(staff::Column::SortName, Order::Asc).limit(500);
         if let Some(school) = school_id {
-            select = select.filter(staff::Column::SchoolId.eq(ids::decode_as("School", &school).unwrap_or(-1)));
+            let school = ids::decode_as("School", &school).unwrap_or(-1);
+            staff = staff.narrow(staff::Column::SchoolId, |column| column.eq(school));
         }
         if let Some(search) = search.as_deref().map(crate::text::fold).filter(|s| !s.is_empty()) {
             let backend = state(ctx)?.db.get_database_backend();
-            select = select.filter(crate::text::contains(backend, (staff::Entity, staff::Column::SearchName), search));
+            staff = staff.narrow(staff::Column::SearchName, |column| {
+                crate::text::contains(backend, (staff::Entity, column), search)
+            });
         }
-        staff_where(ctx, select).await
+        staff_where(ctx, staff).await
     }
     /// The disclosure log, newest first, as far as the caller may read it (privacy officers
     /// and principals: their school's).
@@ -234,7 +235,10 @@ impl QueryRoot {
             "Class" => school::class_by_id(ctx, row).await?.map(Node::Class),
             "Section" => school::section_by_id(ctx, row).await?.map(Node::Section),
             "Student" => students::student_by_id(ctx, row).await?.map(Node::Student),
-            "Staff" => staff_where(ctx, staff::Entity::find_by_id(row)).await?.pop().map(Node::Staff),
+            "Staff" => {
+                let staff = access(ctx)?.read(&readers::STAFF).by_id(row);
+                staff_where(ctx, staff).await?.pop().map(Node::Staff)
+            }
             _ => None,
         })
     }

@@ -4,16 +4,15 @@
 use super::context::{access, state};
 use super::ids;
 use super::loaders::ResultRow;
-use super::read::visible;
 use super::school::{Class, Subject, class_by_id};
 use crate::disclosure::Disclosures;
 use crate::error::ApiResult;
-use crate::privacy::{Target, shapes};
+use crate::privacy::readers;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::Kind;
 use entity::{attendance, enrollment, record_change};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
+use sea_orm::{ColumnTrait as _, Order};
 use std::sync::Arc;
 
 /// A student's enrollment in a class.
@@ -37,13 +36,12 @@ impl EnrollmentRecord {
 
 /// Enrollments of `student` the caller may see.
 pub async fn enrollments_of(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<EnrollmentRecord>> {
-    let select = enrollment::Entity::find()
-        .filter(enrollment::Column::StudentId.eq(student))
-        .order_by_asc(enrollment::Column::StartsOn);
-    let rows = visible(ctx, Kind::Enrollment, &shapes::enrollment(), select, |row| {
-        Target::student_in_class(row.student_id, row.school_id, row.class_id)
-    })
-    .await?;
+    let rows = access(ctx)?
+        .read(&readers::ENROLLMENT)
+        .narrow(enrollment::Column::StudentId, |column| column.eq(student))
+        .order_by(enrollment::Column::StartsOn, Order::Asc)
+        .all(&state(ctx)?.db)
+        .await?;
     Ok(rows.into_iter().map(EnrollmentRecord).collect())
 }
 
@@ -139,12 +137,14 @@ impl RecordChangeEntry {
 /// The newest `first` changes to `student`'s records the caller may read (the history holds
 /// grades, so reading it is noted in the disclosure log like reading results).
 pub async fn history_of(ctx: &Context<'_>, student: i64, first: u64) -> ApiResult<Vec<RecordChangeEntry>> {
-    let select = record_change::Entity::find()
-        .filter(record_change::Column::StudentId.eq(student))
-        .order_by_desc(record_change::Column::ChangedAt)
-        .order_by_desc(record_change::Column::Id)
-        .limit(first);
-    let rows = visible(ctx, Kind::RecordChange, &shapes::record_change(), select, change_target).await?;
+    let rows = access(ctx)?
+        .read(&readers::RECORD_CHANGE)
+        .narrow(record_change::Column::StudentId, |column| column.eq(student))
+        .order_by(record_change::Column::ChangedAt, Order::Desc)
+        .order_by(record_change::Column::Id, Order::Desc)
+        .limit(first)
+        .all(&state(ctx)?.db)
+        .await?;
     if let (Some(row), Ok(disclosures)) = (rows.first(), ctx.data::<Arc<Disclosures>>()) {
         disclosures.note(access(ctx)?.principal(), row.student_id, row.school_id, Kind::RecordChange.as_str());
     }
@@ -152,10 +152,6 @@ pub async fn history_of(ctx: &Context<'_>, student: i64, first: u64) -> ApiResul
 }
 
 /// The record a change concerns, for checks.
-fn change_target(row: &record_change::Model) -> Target {
-    Target::Personal { student: row.student_id, school: row.school_id, section: row.section_id, class: row.class_id }
-}
-
 /// One roll-call entry.
 pub struct AttendanceRecord(pub attendance::Model);
 
@@ -190,14 +186,13 @@ pub async fn attendance_of(
     from: NaiveDate,
     to: NaiveDate,
 ) -> ApiResult<Vec<AttendanceRecord>> {
-    let select = attendance::Entity::find()
-        .filter(attendance::Column::StudentId.eq(student))
-        .filter(attendance::Column::Date.between(from, to))
-        .order_by_asc(attendance::Column::Date);
-    let rows = visible(ctx, Kind::Attendance, &shapes::attendance(), select, |row| {
-        Target::student_in_class(row.student_id, row.school_id, row.class_id)
-    })
-    .await?;
+    let rows = access(ctx)?
+        .read(&readers::ATTENDANCE)
+        .narrow(attendance::Column::StudentId, |column| column.eq(student))
+        .narrow(attendance::Column::Date, |column| column.between(from, to))
+        .order_by(attendance::Column::Date, Order::Asc)
+        .all(&state(ctx)?.db)
+        .await?;
     Ok(rows.into_iter().map(AttendanceRecord).collect())
 }
 

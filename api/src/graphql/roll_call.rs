@@ -3,19 +3,17 @@
 //! [`crate::books::roll_call`] and [`crate::books::leave`]; what they return is read back
 //! through the privacy layer like every other read.
 
-use super::context::{signed_in, state};
+use super::context::{access, signed_in, state};
 use super::ids;
-use super::read::visible;
 use super::records::AttendanceRecord;
 use crate::books::leave::{self, Asked};
 use crate::books::roll_call::{self, Mark, RollCall, Slot};
 use crate::error::{ApiError, ApiResult, EntryProblem};
-use crate::privacy::{Target, shapes};
+use crate::privacy::readers;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use emis_authz::Kind;
 use entity::{AttendanceStatus, DaySession, attendance, leave_request};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
+use sea_orm::{ColumnTrait as _, Order};
 
 /// A student who was not simply present.
 #[derive(InputObject)]
@@ -78,20 +76,20 @@ pub async fn record(
     let slot = Slot { date, session, period };
     let call = RollCall { class, slot, marks: decoded, reason };
     let taken = roll_call::record(&state(ctx)?.db, access, &call, Utc::now()).await?;
-    let select = attendance::Entity::find()
-        .filter(attendance::Column::ClassId.eq(class))
-        .filter(attendance::Column::Date.eq(date))
-        .filter(attendance::Column::Session.eq(session.as_str()))
-        .filter(match period {
-            Some(period) => attendance::Column::Period.eq(period),
-            None => attendance::Column::Period.is_null(),
+    use attendance::Column as C;
+    let rows = access
+        .read(&readers::ATTENDANCE)
+        .narrow(C::ClassId, |column| column.eq(class))
+        .narrow(C::Date, |column| column.eq(date))
+        .narrow(C::Session, |column| column.eq(session.as_str()))
+        .narrow(C::Period, |column| match period {
+            Some(period) => column.eq(period),
+            None => column.is_null(),
         })
-        .filter(attendance::Column::Status.ne(AttendanceStatus::Present.as_str()))
-        .order_by_asc(attendance::Column::StudentId);
-    let rows = visible(ctx, Kind::Attendance, &shapes::attendance(), select, |row| {
-        Target::student_in_class(row.student_id, row.school_id, row.class_id)
-    })
-    .await?;
+        .narrow(C::Status, |column| column.ne(AttendanceStatus::Present.as_str()))
+        .order_by(C::StudentId, Order::Asc)
+        .all(&state(ctx)?.db)
+        .await?;
     Ok(RecordAttendancePayload {
         changed: i32::try_from(taken.changed).unwrap_or(i32::MAX),
         notified: i32::try_from(taken.notified).unwrap_or(i32::MAX),
@@ -188,13 +186,14 @@ pub async fn decide_leave(
 /// The leave requests the caller may read, newest first, with `status` (all when null).
 pub async fn leave_requests(ctx: &Context<'_>, status: Option<&str>, first: u64) -> ApiResult<Vec<LeaveRequest>> {
     signed_in(ctx)?;
-    let mut select = leave_request::Entity::find()
-        .order_by_desc(leave_request::Column::SubmittedAt)
-        .order_by_desc(leave_request::Column::Id)
+    let mut requests = access(ctx)?
+        .read(&readers::LEAVE_REQUEST)
+        .order_by(leave_request::Column::SubmittedAt, Order::Desc)
+        .order_by(leave_request::Column::Id, Order::Desc)
         .limit(first);
     if let Some(status) = status {
-        select = select.filter(leave_request::Column::Status.eq(status));
+        requests = requests.narrow(leave_request::Column::Status, |column| column.eq(status));
     }
-    let rows = visible(ctx, Kind::LeaveRequest, &shapes::leave_request(), select, leave::target).await?;
+    let rows = requests.all(&state(ctx)?.db).await?;
     Ok(rows.into_iter().map(LeaveRequest).collect())
 }

@@ -7,9 +7,8 @@
 use super::batch::Batcher;
 use super::context::{access, state};
 use super::loaders::{GuardianCard, GuardianLink, GuardiansKey, GuardiansOfStudent};
-use crate::books::roster::{listed_in, roster_select};
+use crate::books::roster::roster_select;
 use crate::error::{ApiError, ApiResult};
-use emis_authz::Kind;
 use entity::{guardian, guardianship, student};
 use sea_orm::{FromQueryResult, JoinType, QueryOrder as _, QuerySelect as _, RelationTrait as _};
 
@@ -70,7 +69,8 @@ pub async fn with_guardians(
     let guardians = batcher.loader();
     guardians.sealed.ask_for(&ctx.look_ahead().field("guardians"));
     let readable = guardians.readable();
-    let select = roster_select(access, class, sealed)
+    let (select, checker) = roster_select(access, class, sealed).into_statement();
+    let select = select
         .join(JoinType::LeftJoin, student::Relation::Guardianship.def().on_condition(move |_, _| readable.clone()))
         .join(JoinType::LeftJoin, guardianship::Relation::Guardian.def())
         .column_as(guardianship::Column::SchoolId, "link_school_id")
@@ -94,7 +94,7 @@ pub async fn with_guardians(
         }
         links.extend(link);
     }
-    let students = access.admit(Kind::Student, students, listed_in(class)).await?;
+    let students = checker.admit(students).await?;
     let mut by_student = guardians.admit(links).await?;
     batcher.prime(students.iter().map(|student| {
         (GuardiansKey { student: student.id, class: Some(class) }, by_student.remove(&student.id).unwrap_or_default())

@@ -2,64 +2,54 @@
 //! as the policy allows (a guardian sees their children's classes, a teacher the classes they
 //! teach, a principal their school).
 
-use super::context::access;
+use super::context::{access, state};
 use super::ids;
 use super::people::{Staff, Student, staff_where};
-use super::read::visible;
 use crate::auth::principal::active_on;
 use crate::books::roster::roster_rows;
 use crate::error::ApiResult;
-use crate::privacy::{Target, When, shapes};
+use crate::privacy::{When, readers};
 use async_graphql::{Context, ID, Object};
-use emis_authz::Kind;
-use entity::{assessment, enrollment, homeroom_class, org, section, staff, student, subject, teaching_assignment};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
-
-fn org_target(row: &org::Model) -> Target {
-    Target::Org { org: row.id }
-}
-
-fn class_target(row: &homeroom_class::Model) -> Target {
-    Target::Class { class: row.id, school: row.school_id }
-}
-
-fn section_target(row: &section::Model) -> Target {
-    Target::Section { section: row.id, class: row.class_id, school: row.school_id }
-}
+use entity::{assessment, enrollment, homeroom_class, org, section, student, subject, teaching_assignment};
+use sea_orm::{ColumnTrait as _, Condition, EntityTrait as _, Order, QueryFilter as _};
 
 /// The school `id`, if the caller may see it.
 pub async fn school_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<School>> {
-    let select = org::Entity::find_by_id(id).filter(org::Column::Kind.eq("school"));
-    Ok(visible(ctx, Kind::School, &shapes::org(), select, org_target).await?.pop().map(School))
+    let school = access(ctx)?.read(&readers::SCHOOL).by_id(id).narrow(org::Column::Kind, |kind| kind.eq("school"));
+    Ok(school.all(&state(ctx)?.db).await?.pop().map(School))
 }
 
 /// The schools the caller may see, by name.
 pub async fn schools(ctx: &Context<'_>) -> ApiResult<Vec<School>> {
-    let select = org::Entity::find().filter(org::Column::Kind.eq("school")).order_by_asc(org::Column::Name);
-    Ok(visible(ctx, Kind::School, &shapes::org(), select, org_target).await?.into_iter().map(School).collect())
+    let schools = access(ctx)?
+        .read(&readers::SCHOOL)
+        .narrow(org::Column::Kind, |kind| kind.eq("school"))
+        .order_by(org::Column::Name, Order::Asc);
+    Ok(schools.all(&state(ctx)?.db).await?.into_iter().map(School).collect())
 }
 
 /// The class `id`, if the caller may see it.
 pub async fn class_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Class>> {
-    let select = homeroom_class::Entity::find_by_id(id);
-    Ok(visible(ctx, Kind::Class, &shapes::class(), select, class_target).await?.pop().map(Class))
+    let class = access(ctx)?.read(&readers::CLASS).by_id(id);
+    Ok(class.all(&state(ctx)?.db).await?.pop().map(Class))
 }
 
 /// The section `id`, if the caller may see it.
 pub async fn section_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Section>> {
-    let select = section::Entity::find_by_id(id);
-    Ok(visible(ctx, Kind::Section, &shapes::section(), select, section_target).await?.pop().map(Section))
+    let section = access(ctx)?.read(&readers::SECTION).by_id(id);
+    Ok(section.all(&state(ctx)?.db).await?.pop().map(Section))
 }
 
 /// The classes of `school` the caller may see (all years), by grade and name.
 pub async fn classes_of(ctx: &Context<'_>, school: Option<i64>) -> ApiResult<Vec<Class>> {
-    let mut select = homeroom_class::Entity::find()
-        .order_by_asc(homeroom_class::Column::GradeLevel)
-        .order_by_asc(homeroom_class::Column::Name);
+    let mut classes = access(ctx)?
+        .read(&readers::CLASS)
+        .order_by(homeroom_class::Column::GradeLevel, Order::Asc)
+        .order_by(homeroom_class::Column::Name, Order::Asc);
     if let Some(school) = school {
-        select = select.filter(homeroom_class::Column::SchoolId.eq(school));
+        classes = classes.narrow(homeroom_class::Column::SchoolId, |column| column.eq(school));
     }
-    Ok(visible(ctx, Kind::Class, &shapes::class(), select, class_target).await?.into_iter().map(Class).collect())
+    Ok(classes.all(&state(ctx)?.db).await?.into_iter().map(Class).collect())
 }
 
 /// A school.
@@ -129,27 +119,24 @@ impl Class {
             .and_where(enrollment::Column::ClassId.eq(self.0.id))
             .cond_where(When::Today.condition(access.principal().today))
             .to_owned();
-        let rows = student::Entity::find()
-            .filter(access.enrolled_in_class(self.0.id, When::Ended))
-            .filter(student::Column::Id.not_in_subquery(enrolled_today))
-            .filter(access.filter(Kind::Student, emis_authz::Action::Read, &shapes::student()))
-            .order_by_asc(student::Column::SortName)
-            .order_by_asc(student::Column::Id)
-            .all(&super::context::state(ctx)?.db)
-            .await?;
         // Not listed by today's roster: each is checked on today's relationships alone.
-        let rows = access.admit(Kind::Student, rows, |row| Target::student(row.id, row.school_id)).await?;
+        let rows = access
+            .read(&readers::STUDENT)
+            .enrolled_in_class(self.0.id, When::Ended)
+            .through(Condition::all().add(student::Column::Id.not_in_subquery(enrolled_today)))
+            .order_by(student::Column::SortName, Order::Asc)
+            .order_by(student::Column::Id, Order::Asc)
+            .all(&state(ctx)?.db)
+            .await?;
         Ok(rows.into_iter().map(Student::from).collect())
     }
     /// Sections (subjects) of the class the caller may see.
     async fn sections(&self, ctx: &Context<'_>) -> ApiResult<Vec<Section>> {
-        let select =
-            section::Entity::find().filter(section::Column::ClassId.eq(self.0.id)).order_by_asc(section::Column::Id);
-        Ok(visible(ctx, Kind::Section, &shapes::section(), select, section_target)
-            .await?
-            .into_iter()
-            .map(Section)
-            .collect())
+        let sections = access(ctx)?
+            .read(&readers::SECTION)
+            .narrow(section::Column::ClassId, |class| class.eq(self.0.id))
+            .order_by(section::Column::Id, Order::Asc);
+        Ok(sections.all(&state(ctx)?.db).await?.into_iter().map(Section).collect())
     }
     /// The class summary sheet (bảng tổng hợp) of a semester (default: the current one) or,
     /// with `year`, of the whole year: for the homeroom teacher and the principal; null for
@@ -189,7 +176,7 @@ pub async fn roster(ctx: &Context<'_>, class: i64) -> ApiResult<Vec<Student>> {
     let rows = if with_guardians {
         super::roster::with_guardians(ctx, class, sealed).await?
     } else {
-        roster_rows(&super::context::state(ctx)?.db, access(ctx)?, class, sealed).await?
+        roster_rows(&state(ctx)?.db, access(ctx)?, class, sealed).await?
     };
     Ok(rows.into_iter().map(|row| Student { row, listed_in: Some(class) }).collect())
 }
@@ -209,8 +196,8 @@ async fn assigned_staff(
         .and_where(teaching_assignment::Column::Kind.eq(kind))
         .cond_where(active_on(teaching_assignment::Column::StartsOn, teaching_assignment::Column::EndsOn, today))
         .to_owned();
-    let select = staff::Entity::find().filter(staff::Column::Id.in_subquery(assigned)).limit(1);
-    Ok(staff_where(ctx, select).await?.pop())
+    let staff = access(ctx)?.read(&readers::STAFF).narrow(entity::staff::Column::Id, |id| id.in_subquery(assigned));
+    Ok(staff_where(ctx, staff.limit(1)).await?.pop())
 }
 
 /// A section: one subject taught to one class in one school year.
@@ -247,7 +234,7 @@ impl Section {
     async fn lock(&self, ctx: &Context<'_>, semester_id: Option<ID>) -> ApiResult<Option<super::book_locks::BookLock>> {
         let semester = super::records::semester_or_current(ctx, semester_id.as_ref().map(|id| id.as_str())).await?;
         let Some(semester) = semester else { return Ok(None) };
-        let db = &super::context::state(ctx)?.db;
+        let db = &state(ctx)?.db;
         let lock = crate::books::locks::in_force(db, self.0.school_id, self.0.id, semester).await?;
         Ok(lock.map(super::book_locks::BookLock))
     }
@@ -260,7 +247,7 @@ impl Section {
         let mut columns = assessment::Entity::find()
             .filter(assessment::Column::SectionId.eq(self.0.id))
             .filter(assessment::Column::SemesterId.eq(semester))
-            .all(&super::context::state(ctx)?.db)
+            .all(&state(ctx)?.db)
             .await?;
         sort_columns(&mut columns);
         Ok(columns.into_iter().map(AssessmentColumn).collect())
@@ -278,7 +265,7 @@ pub async fn set_assessment_columns(
     let section = ids::decode_as("Section", section_id).ok_or(crate::error::ApiError::NotPermitted)?;
     let semester = ids::decode_as("Semester", semester_id)
         .ok_or_else(|| crate::error::ApiError::bad_input("không phải mã học kỳ", "not a semester id"))?;
-    let state = super::context::state(ctx)?;
+    let state = state(ctx)?;
     let settings = state.config.assessment_settings();
     let regular = u8::try_from(regular).unwrap_or(u8::MAX);
     let mut columns = crate::books::columns::set(&state.db, access, &settings, section, semester, regular).await?;
@@ -290,7 +277,7 @@ pub async fn set_assessment_columns(
 pub async fn open_retest(ctx: &Context<'_>, section_id: &ID) -> ApiResult<AssessmentColumn> {
     let access = super::context::signed_in(ctx)?;
     let section = ids::decode_as("Section", section_id).ok_or(crate::error::ApiError::NotPermitted)?;
-    let column = crate::books::columns::open_retest(&super::context::state(ctx)?.db, access, section).await?;
+    let column = crate::books::columns::open_retest(&state(ctx)?.db, access, section).await?;
     Ok(AssessmentColumn(column))
 }
 

@@ -7,20 +7,16 @@
 use super::context::{access, state};
 use super::ids;
 use super::people::Student;
-use super::read::visible;
 use crate::books::roster::without_sealed_columns;
 use crate::error::{ApiError, ApiResult};
-use crate::privacy::{Branches, Target, When, shapes};
+use crate::privacy::{Matching, TOTAL, Target, Visible, When, readers};
 use async_graphql::{Context, Enum, ID, Lookahead, Object};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use emis_authz::{Action, Kind};
+use emis_authz::Kind;
 use entity::student;
-use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Query, SelectStatement, SimpleExpr, UnionType};
-use sea_orm::{
-    ColumnTrait as _, Condition, EntityTrait as _, FromQueryResult, PaginatorTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _, QueryTrait,
-};
+use sea_orm::sea_query::SimpleExpr;
+use sea_orm::{ColumnTrait as _, Condition, FromQueryResult, QuerySelect as _};
 
 /// Largest page.
 pub const MAX_PAGE: u64 = 100;
@@ -46,7 +42,7 @@ pub struct StudentQuery {
 
 /// A page of students.
 pub struct StudentConnection {
-    condition: Condition,
+    matching: Matching<student::Entity>,
     nodes: Vec<(String, Student)>,
     has_next_page: bool,
     has_previous_page: bool,
@@ -113,7 +109,7 @@ impl StudentConnection {
         if let Some(total) = self.total {
             return Ok(total);
         }
-        Ok(student::Entity::find().filter(self.condition.clone()).count(&state(ctx)?.db).await?)
+        Ok(self.matching.count(&state(ctx)?.db).await?)
     }
 }
 
@@ -129,85 +125,56 @@ fn parse_cursor(cursor: &str) -> ApiResult<(String, i64)> {
     Ok((name.to_owned(), id.parse().map_err(|_| invalid())?))
 }
 
-/// The query's own filters (search, school, class, identity number); the caller's privacy
-/// condition comes on top of them.
-fn filters(ctx: &Context<'_>, query: &StudentQuery) -> ApiResult<Condition> {
-    let access = access(ctx)?;
-    let mut condition = Condition::all();
+/// `students` narrowed by the query's own filters (search, school, class, identity
+/// number); the reader lets a filter on where a student is or on their identity number
+/// match only students whose enrollment or identity the caller may read, so no filter is
+/// an oracle for a hidden fact.
+fn filtered<'a>(
+    ctx: &Context<'_>,
+    query: &StudentQuery,
+    mut students: Visible<'a, student::Entity>,
+) -> ApiResult<Visible<'a, student::Entity>> {
     if let Some(search) = query.search.as_deref().map(crate::text::fold).filter(|s| !s.is_empty()) {
         let backend = state(ctx)?.db.get_database_backend();
-        condition =
-            condition.add(crate::text::contains(backend, (student::Entity, student::Column::SearchName), search));
+        students = students.narrow(student::Column::SearchName, |column| {
+            crate::text::contains(backend, (student::Entity, column), search)
+        });
     }
-    // Where a student is can only be filtered on where the caller may read it.
     if let Some(school) = &query.school_id {
-        condition = condition.add(access.at_school(ids::decode_as("School", school).unwrap_or(-1)));
+        let school = ids::decode_as("School", school).unwrap_or(-1);
+        students = students.narrow(student::Column::SchoolId, |column| column.eq(school));
     }
     if let Some(class) = &query.class_id {
-        condition = condition.add(access.enrolled_in_class(ids::decode_as("Class", class).unwrap_or(-1), When::Today));
+        students = students.enrolled_in_class(ids::decode_as("Class", class).unwrap_or(-1), When::Today);
     }
     if let Some(number) = &query.identity_number {
-        // Searching by a field is reading it: only students whose identity the caller may
-        // read can match, so the filter is no oracle for hidden numbers.
         let blind = state(ctx)?.vault.blind("student.identity_no", number).unwrap_or_default();
-        condition = condition.add(student::Column::IdentityNoBlind.eq(blind)).add(access.filter(
-            Kind::StudentIdentity,
-            Action::Read,
-            &shapes::student(),
-        ));
+        students = students.narrow(student::Column::IdentityNoBlind, |column| column.eq(blind));
     }
-    Ok(condition)
-}
-
-/// The ids of a page, in order: the students the caller may see that pass `filters`, at
-/// most `limit`, read from the roster index (it holds the search name). When the privacy
-/// condition has several branches (a principal's school and its former students, say),
-/// each is read on its own and the results appended: an OR across columns would make the
-/// database visit every candidate row instead. A single branch is the plain index walk
-/// (the database flattens the derived table).
-fn page_ids(privacy: &Branches, filters: &Condition, order: &sea_orm::Order, limit: u64) -> SelectStatement {
-    use student::Column as C;
-    let mut branches = privacy.disjoint().into_iter();
-    let read = |branch: Condition| {
-        Query::select()
-            .columns([C::Id, C::SortName])
-            .from(student::Entity)
-            .cond_where(Condition::all().add(branch).add(filters.clone()))
-            .to_owned()
-    };
-    let mut matched = read(branches.next().unwrap_or_else(crate::privacy::never));
-    for branch in branches {
-        matched.union(UnionType::All, read(branch));
-    }
-    let alias = Alias::new("matched");
-    Query::select()
-        .column((alias.clone(), C::Id))
-        .from_subquery(matched, alias.clone())
-        .order_by((alias.clone(), C::SortName), order.clone())
-        .order_by((alias, C::Id), order.clone())
-        .limit(limit)
-        .to_owned()
+    Ok(students)
 }
 
 /// Runs `students`.
 pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<StudentConnection> {
-    let access = access(ctx)?;
-    let filters = filters(ctx, &query)?;
-    let privacy = access.filter_branches(Kind::Student, Action::Read, &shapes::student());
-    let condition = Condition::all().add(privacy.any()).add(filters.clone());
+    let students = filtered(ctx, &query, access(ctx)?.read(&readers::STUDENT))?;
+    let matching = students.matching();
     let first = u64::try_from(query.first.unwrap_or(20)).unwrap_or(0).min(MAX_PAGE);
     let descending = query.order_by == Some(StudentOrder::NameDesc);
-    let mut page = Condition::all().add(filters);
+    let mut page = students;
     if let Some(after) = &query.after {
         let (name, id) = parse_cursor(after)?;
-        page = page.add(if descending {
-            Condition::any()
-                .add(student::Column::SortName.lt(name.clone()))
-                .add(Condition::all().add(student::Column::SortName.eq(name)).add(student::Column::Id.lt(id)))
-        } else {
-            Condition::any()
-                .add(student::Column::SortName.gt(name.clone()))
-                .add(Condition::all().add(student::Column::SortName.eq(name)).add(student::Column::Id.gt(id)))
+        page = page.narrow(student::Column::SortName, |sort_name| {
+            if descending {
+                Condition::any()
+                    .add(sort_name.lt(name.clone()))
+                    .add(Condition::all().add(sort_name.eq(name)).add(student::Column::Id.lt(id)))
+                    .into()
+            } else {
+                Condition::any()
+                    .add(sort_name.gt(name.clone()))
+                    .add(Condition::all().add(sort_name.eq(name)).add(student::Column::Id.gt(id)))
+                    .into()
+            }
         });
     }
     let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
@@ -215,44 +182,24 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
     // On a first page the total comes from the same scan as the page (a window count over
     // every match, taken before the limit).
     let windowed = wants_total && query.after.is_none();
-    // The page's ids first, from the roster index alone, then those rows: a search reads
-    // only the rows it returns.
-    let mut page_ids = page_ids(&privacy, &page, &order, first + 1);
-    let mut select =
-        student::Entity::find().order_by(student::Column::SortName, order.clone()).order_by(student::Column::Id, order);
-    let page_alias = Alias::new("page");
-    if windowed {
-        page_ids.expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new(TOTAL));
-        let on = {
-            use sea_orm::sea_query::ExprTrait as _;
-            Expr::col((page_alias.clone(), student::Column::Id)).equals((student::Entity, student::Column::Id))
-        };
-        QueryTrait::query(&mut select).join_subquery(JoinType::InnerJoin, page_ids, page_alias.clone(), on);
-    } else {
-        select = select.filter(student::Column::Id.in_subquery(page_ids));
-    }
-    let page = ctx.look_ahead();
-    if !asks_for_sealed_fields(&[page.field("nodes"), page.field("edges").field("node")]) {
-        select = without_sealed_columns(select);
-    }
+    let look = ctx.look_ahead();
+    let sealed = asks_for_sealed_fields(&[look.field("nodes"), look.field("edges").field("node")]);
+    let (select, checker) =
+        page.page(order, first + 1, windowed, |select| if sealed { select } else { without_sealed_columns(select) });
     let db = &state(ctx)?.db;
     // When the total is asked for too, it comes on every row of the page (one statement):
     // the count over the same condition, without the cursor.
-    let total_column = if windowed {
-        Some(Expr::col((page_alias, Alias::new(TOTAL))))
+    let counted = if windowed {
+        Some(select.clone())
     } else if wants_total {
-        let count = Query::select()
-            .expr(Func::count(Expr::col((student::Entity, student::Column::Id))))
-            .from(student::Entity)
-            .cond_where(condition.clone())
-            .to_owned();
-        Some(SimpleExpr::SubQuery(None, Box::new(count.into())))
+        let count = matching.count_statement((student::Entity, student::Column::Id));
+        Some(select.clone().column_as(SimpleExpr::SubQuery(None, Box::new(count.into())), TOTAL))
     } else {
         None
     };
-    let (mut rows, mut total) = match total_column {
-        Some(total_column) => {
-            let rows = select.column_as(total_column, TOTAL).into_model::<CountedStudent>().all(db).await?;
+    let (mut rows, mut total) = match counted {
+        Some(counted) => {
+            let rows = counted.into_model::<CountedStudent>().all(db).await?;
             let total = rows.first().map(|row| u64::try_from(row.total_count).unwrap_or(0));
             (rows.into_iter().map(|row| row.student).collect(), total)
         }
@@ -264,9 +211,9 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
     }
     let has_next_page = rows.len() as u64 > first;
     rows.truncate(usize::try_from(first).unwrap_or(0));
-    let rows = access.admit(Kind::Student, rows, student_target).await?;
+    let rows = checker.admit(rows).await?;
     Ok(StudentConnection {
-        condition,
+        matching,
         nodes: rows.into_iter().map(|row| (cursor_of(&row), Student::from(row))).collect(),
         has_next_page,
         has_previous_page: query.after.is_some(),
@@ -282,9 +229,6 @@ const SEALED_FIELDS: [&str; 5] = ["identityNumber", "address", "ethnicity", "rel
 pub fn asks_for_sealed_fields(students: &[Lookahead<'_>]) -> bool {
     SEALED_FIELDS.iter().any(|field| students.iter().any(|student| student.field(field).exists()))
 }
-
-/// The name of the column that carries the total on a page's rows.
-const TOTAL: &str = "total_count";
 
 /// A row of a page that carries the total.
 #[derive(FromQueryResult)]
@@ -316,6 +260,6 @@ pub async fn placed(ctx: &Context<'_>, student: &Student) -> ApiResult<bool> {
 
 /// The student `id`, if the caller may see it.
 pub async fn student_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Student>> {
-    let select = student::Entity::find_by_id(id);
-    Ok(visible(ctx, Kind::Student, &shapes::student(), select, student_target).await?.pop().map(Student::from))
+    let student = access(ctx)?.read(&readers::STUDENT).by_id(id);
+    Ok(student.one(&state(ctx)?.db).await?.map(Student::from))
 }

@@ -4,19 +4,18 @@
 
 use super::context::{access, signed_in, state};
 use super::ids;
-use super::read::visible;
 use super::school::Subject;
 use crate::books::conduct::{self, ConductEntry};
 use crate::books::summary::{self, Period, Summary};
 use crate::disclosure::Disclosures;
 use crate::error::{ApiError, ApiResult, EntryProblem};
-use crate::privacy::shapes;
+use crate::privacy::readers;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use emis_authz::Kind;
 use emis_rules::secondary::{Award, SubjectResult};
 use entity::ConductLevel;
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+use sea_orm::ColumnTrait as _;
 use std::sync::Arc;
 
 /// A class's summary sheet for a semester or the year.
@@ -260,9 +259,11 @@ impl ConductRecord {
 /// The conduct levels of `student` the caller may read, by semester.
 pub async fn conduct_of(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<ConductRecord>> {
     access(ctx)?;
-    let select = entity::conduct::Entity::find()
-        .filter(entity::conduct::Column::StudentId.eq(student))
-        .order_by_asc(entity::conduct::Column::SemesterId);
-    let rows = visible(ctx, Kind::Conduct, &shapes::conduct(), select, summary::conduct_target).await?;
+    let rows = access(ctx)?
+        .read(&readers::CONDUCT)
+        .narrow(entity::conduct::Column::StudentId, |column| column.eq(student))
+        .order_by(entity::conduct::Column::SemesterId, sea_orm::Order::Asc)
+        .all(&state(ctx)?.db)
+        .await?;
     Ok(rows.into_iter().map(ConductRecord).collect())
 }

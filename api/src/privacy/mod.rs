@@ -13,20 +13,30 @@
 //! 3. [`Access::field`] decides a sensitive field group for a record the same way; a denied
 //!    field reads as null, and its ciphertext is never opened.
 //!
-//! A list filtered by where a student is (a class, a school) filters through
-//! [`Access::enrolled_in_class`] and [`Access::at_school`] (`place.rs`), which hold only
-//! through enrollments the caller may read.
+//! Resolvers and the books reach these three only through a [`Visible`] read made from a
+//! registered [`Reader`] (`visible.rs`, `readers.rs`): it carries the condition from the
+//! start, lets filters narrow only by what the caller may read, and hands rows out only
+//! through the check. A list filtered by where a student is (a class, a school) keeps only
+//! students whose enrollment there the caller may read (`place.rs`).
 
 mod check;
 mod enrolment;
+mod pages;
+#[cfg(test)]
+mod paths;
 mod place;
+mod reach;
+pub mod readers;
 pub mod shape;
 mod sql;
+mod visible;
 
 pub use check::DerivedSets;
 pub use enrolment::When;
+pub use pages::{Matching, TOTAL};
 pub use shape::{Shape, Target, shapes};
 pub use sql::{Branches, never};
+pub use visible::{Checker, Reader, Registered, Visible};
 
 use crate::auth::Principal;
 use emis_authz::{Action, Kind, Policy, Relationship, Role};
@@ -89,13 +99,13 @@ impl Access {
     }
 
     /// The SQL condition selecting the records of `shape` the caller may `action` as `kind`.
-    pub fn filter(&self, kind: Kind, action: Action, shape: &Shape) -> Condition {
+    pub(crate) fn filter(&self, kind: Kind, action: Action, shape: &Shape) -> Condition {
         sql::granted(&self.principal, self.db.get_database_backend(), &self.grants(kind, action), shape)
     }
 
     /// [`Access::filter`] kept as its branches, for a list that reads each from its own
     /// index ([`Branches::disjoint`]) and also needs the whole condition ([`Branches::any`]).
-    pub fn filter_branches(&self, kind: Kind, action: Action, shape: &Shape) -> Branches {
+    pub(crate) fn filter_branches(&self, kind: Kind, action: Action, shape: &Shape) -> Branches {
         sql::branches(&self.principal, self.db.get_database_backend(), &self.grants(kind, action), shape)
     }
 

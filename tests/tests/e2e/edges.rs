@@ -5,6 +5,7 @@
 //! stay as they were.
 
 mod exemptions;
+mod filter_rule;
 mod filters;
 mod import;
 mod leave;

@@ -17,7 +17,7 @@ use super::leave;
 use super::scores::Provenance;
 use crate::auth::principal::{Account, active_on};
 use crate::error::{ApiError, EntryProblem, RecordRef};
-use crate::privacy::{Access, Target};
+use crate::privacy::{Access, readers};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
 use entity::{AccessStatus, AttendanceStatus, DaySession, attendance, guardianship, homeroom_class, notification};
@@ -81,13 +81,7 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> Result<Taken, ApiError> {
     let Some(Account::Staff(taker)) = access.principal().account else { return Err(ApiError::NotPermitted) };
-    let Some(class) = homeroom_class::Entity::find_by_id(call.class).one(db).await? else {
-        return Err(ApiError::NotPermitted);
-    };
-    let target = Target::Class { class: class.id, school: class.school_id };
-    if !access.permits(Kind::Attendance, Action::Write, target).await? {
-        return Err(ApiError::NotPermitted);
-    }
+    let class = access.reach(db, &readers::CLASS, Kind::Attendance, Action::Write, call.class).await?;
     let slot = call.slot;
     if slot.date > access.principal().today {
         return Err(ApiError::bad_input("không điểm danh trước cho ngày sau", "a roll call cannot be for a day ahead"));

@@ -10,7 +10,7 @@ pub mod export;
 pub mod sheet;
 
 use crate::error::ApiError;
-use crate::privacy::{Access, Target, shapes};
+use crate::privacy::{Access, Target, readers};
 use chrono::Datelike as _;
 use emis_authz::{Action, Kind};
 use emis_rules::RuleSet;
@@ -20,7 +20,8 @@ use entity::{
     result, school_year, section, semester, student, subject,
 };
 use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    ColumnTrait as _, Condition, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _,
 };
 use sheet::{Column, Line, Mark, Recorded, Span};
 use std::collections::HashMap;
@@ -55,11 +56,10 @@ pub async fn summary(
     class: i64,
     period: Period,
 ) -> Result<Option<Summary>, ApiError> {
-    let Some(class) = homeroom_class::Entity::find_by_id(class).one(db).await? else { return Ok(None) };
-    let target = Target::Class { class: class.id, school: class.school_id };
-    if !access.permits(Kind::ClassSummary, Action::Read, target).await? {
+    let which = Condition::all().add(homeroom_class::Column::Id.eq(class));
+    let Some(class) = access.reachable(db, &readers::CLASS, Kind::ClassSummary, Action::Read, which).await? else {
         return Ok(None);
-    }
+    };
     let year = school_year::Entity::find_by_id(class.school_year_id).one(db).await?.ok_or(ApiError::Internal)?;
     let grade = u8::try_from(class.grade_level).unwrap_or(0);
     if RuleSet::for_class(year.starts_on.year(), grade) != Some(RuleSet::Circular22) {
@@ -159,25 +159,25 @@ async fn recorded(
     // those made in another class's section of one of the sheet's subjects count too, the
     // rest are left below. Only the columns the rules use (no comments, identifiers or
     // timestamps).
-    let results: Vec<MarkRow> = result::Entity::find()
-        .select_only()
-        .columns([
-            result::Column::StudentId,
-            result::Column::SchoolId,
-            result::Column::SectionId,
-            result::Column::SemesterId,
-            result::Column::AssessmentId,
-            result::Column::ScoreTenths,
-            result::Column::Passed,
-        ])
-        .filter(result::Column::SemesterId.is_in(semester_ids.iter().copied()))
-        .filter(result::Column::StudentId.is_in(students.iter().copied()))
-        .filter(access.filter(Kind::Result, Action::Read, &shapes::result()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let results = access
-        .admit(Kind::Result, results, |&(student, school, section, ..)| Target::Personal {
+    let (select, checker) = access
+        .read(&readers::RESULT)
+        .columns(|select| {
+            select.select_only().columns([
+                result::Column::StudentId,
+                result::Column::SchoolId,
+                result::Column::SectionId,
+                result::Column::SemesterId,
+                result::Column::AssessmentId,
+                result::Column::ScoreTenths,
+                result::Column::Passed,
+            ])
+        })
+        .narrow(result::Column::SemesterId, |column| column.is_in(semester_ids.iter().copied()))
+        .narrow(result::Column::StudentId, |column| column.is_in(students.iter().copied()))
+        .into_statement();
+    let results: Vec<MarkRow> = select.into_tuple().all(db).await?;
+    let results = checker
+        .admit_with(results, |&(student, school, section, ..)| Target::Personal {
             student,
             school,
             section: Some(section),
@@ -235,13 +235,12 @@ async fn recorded(
         }
     }
 
-    let levels = conduct::Entity::find()
-        .filter(conduct::Column::StudentId.is_in(students.iter().copied()))
-        .filter(conduct::Column::SemesterId.is_in(semester_ids.iter().copied()))
-        .filter(access.filter(Kind::Conduct, Action::Read, &shapes::conduct()))
+    let mut levels = access
+        .read(&readers::CONDUCT)
+        .narrow(conduct::Column::StudentId, |column| column.is_in(students.iter().copied()))
+        .narrow(conduct::Column::SemesterId, |column| column.is_in(semester_ids.iter().copied()))
         .all(db)
         .await?;
-    let mut levels = access.admit(Kind::Conduct, levels, conduct_target).await?;
     // A level set in this class wins over one brought from an earlier class.
     levels.sort_by_key(|row| row.class_id == class.id);
     for row in levels {
@@ -251,19 +250,15 @@ async fn recorded(
     }
     let from = semesters.iter().map(|s| s.starts_on).min().unwrap_or_default();
     let to = semesters.iter().map(|s| s.ends_on).max().unwrap_or_default();
-    let absences = attendance::Entity::find()
-        .filter(attendance::Column::StudentId.is_in(students.iter().copied()))
-        .filter(attendance::Column::Date.between(from, to))
-        .filter(attendance::Column::Period.is_null())
-        .filter(
-            attendance::Column::Status
-                .is_in([AttendanceStatus::Excused.as_str(), AttendanceStatus::Unexcused.as_str()]),
-        )
-        .filter(access.filter(Kind::Attendance, Action::Read, &shapes::attendance()))
-        .all(db)
-        .await?;
     let absences = access
-        .admit(Kind::Attendance, absences, |row| Target::student_in_class(row.student_id, row.school_id, row.class_id))
+        .read(&readers::ATTENDANCE)
+        .narrow(attendance::Column::StudentId, |column| column.is_in(students.iter().copied()))
+        .narrow(attendance::Column::Date, |column| column.between(from, to))
+        .narrow(attendance::Column::Period, |column| column.is_null())
+        .narrow(attendance::Column::Status, |column| {
+            column.is_in([AttendanceStatus::Excused.as_str(), AttendanceStatus::Unexcused.as_str()])
+        })
+        .all(db)
         .await?;
     recorded.exempt =
         super::exemptions::exempt(db, Some(access), &sections_of(columns), &semester_ids, students).await?;

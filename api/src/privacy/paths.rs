@@ -1,0 +1,230 @@
+//! The rule that the GraphQL layer and the books read a personal table only through a
+//! registered reader ([`super::Visible`], [`Access::reach`](super::Access::reach)): a test
+//! scans their sources for direct reads of the tables in [`PERSONAL_TABLES`] — an entity's
+//! `find…`, a `find_related`, a sub-select `from` it, a join through its relations — and
+//! fails on any not in [`ALLOWED`], where each exception says why it stands. An exception
+//! that no longer matches fails too, so the list only shrinks.
+
+use super::readers::PERSONAL_TABLES;
+
+/// Direct reads of personal tables that stand, by file (under `api/src/`) and table, each
+/// with its reason.
+const ALLOWED: &[(&str, &str, &str)] = &[
+    (
+        "books/primary/book.rs",
+        "primary_evaluation",
+        "the book as read: a subject's rows under the section's condition and the ratings under the class's, \
+         each row checked as its kind; not yet a reader (two kinds in one statement)",
+    ),
+    (
+        "books/primary/write.rs",
+        "primary_evaluation",
+        "the write path's own stored rows, read in its transaction after the write check on the section or class",
+    ),
+    (
+        "books/scores/apply.rs",
+        "result",
+        "the column's stored results, locked in the write's transaction after the write check on the section",
+    ),
+    (
+        "books/roster.rs",
+        "enrollment",
+        "who is on a class's roster today, a sub-select narrowing a student reader on a class the caller sees",
+    ),
+    (
+        "books/changes.rs",
+        "change_request",
+        "a request is decided as its section's or class's result, conduct or attendance, which its row names; \
+         the look-up is followed by the approve check, answering NotPermitted alike",
+    ),
+    (
+        "books/columns.rs",
+        "change_request",
+        "counts a column's results and requests to refuse its removal, after `reach` allowed writing the section",
+    ),
+    (
+        "books/columns.rs",
+        "result",
+        "counts a column's results to refuse its removal, after `reach` allowed writing the section",
+    ),
+    ("books/conduct.rs", "conduct", "the write path's own rows, after `reach` allowed writing the class's conduct"),
+    (
+        "books/exemptions.rs",
+        "exemption",
+        "the write path's own rows after the write check, and the in-force read that decides a write \
+         (read through the policy when a reader is given)",
+    ),
+    ("books/leave.rs", "attendance", "the absences a decision excuses, under the attendance/write condition"),
+    (
+        "books/leave.rs",
+        "enrollment",
+        "the enrollment a request names and the days it covers, after `reach` allowed the request",
+    ),
+    ("books/leave.rs", "leave_request", "the request written, re-read after `reach`; roll-call excuses by class"),
+    ("books/mod.rs", "enrollment", "the students enrolled in a class the caller's write was allowed for"),
+    (
+        "books/movements.rs",
+        "enrollment",
+        "the move's own rows, after `reach_where` allowed writing the student's enrollment",
+    ),
+    (
+        "books/movements.rs",
+        "transfer",
+        "the transfer written, re-read in its transaction; the list is read at either school, each row checked",
+    ),
+    (
+        "books/nomination.rs",
+        "primary_nomination",
+        "the write path's rows after the conduct/write check; the standing list under the conduct/read condition",
+    ),
+    (
+        "books/roll_call/mod.rs",
+        "attendance",
+        "the roll call's own entries, after `reach` allowed writing the class's attendance",
+    ),
+    ("books/roll_call/mod.rs", "guardianship", "the guardians a written absence notifies"),
+    (
+        "graphql/book_locks.rs",
+        "change_request",
+        "a request reads as its section's (change_request) or its class's conduct or attendance: three \
+         conditions, each row checked as the kind it is",
+    ),
+    (
+        "graphql/disclosures.rs",
+        "disclosure_log",
+        "one entry lists many students, so the shape names the student asked about; each student is checked",
+    ),
+    ("graphql/disclosures.rs", "staff", "the name of the staff member an entry the caller may read was shown to"),
+    (
+        "graphql/loaders.rs",
+        "guardian",
+        "guardianships joined to their guardians under both kinds' conditions; each link checked as both",
+    ),
+    (
+        "graphql/loaders.rs",
+        "guardianship",
+        "guardianships joined to their guardians under both kinds' conditions; each link checked as both",
+    ),
+    (
+        "graphql/movements.rs",
+        "student",
+        "the name of the student of a transfer the caller may read (at the receiving school before admission)",
+    ),
+    (
+        "graphql/primary.rs",
+        "enrollment",
+        "the class whose primary book holds a student the caller may read; the book asks the policy for it",
+    ),
+    ("graphql/roster.rs", "guardian", "the roster joined to the guardianships the guardians loader may read"),
+    ("graphql/roster.rs", "guardianship", "the roster joined to the guardianships the guardians loader may read"),
+    ("graphql/roster.rs", "student", "the join from the roster's students (a student reader) to their guardians"),
+    (
+        "graphql/school.rs",
+        "enrollment",
+        "who is on a class's roster today, a sub-select that keeps today's students out of its former students",
+    ),
+];
+
+/// The direct reads of personal tables in `source`.
+fn direct_reads(source: &str) -> std::collections::BTreeSet<&'static str> {
+    let code: String =
+        source.lines().filter(|line| !line.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+    let mut found = std::collections::BTreeSet::new();
+    for table in PERSONAL_TABLES {
+        let mut names = vec![table.to_owned()];
+        let alias = format!("{table} as ");
+        for (at, _) in code.match_indices(&alias) {
+            let rest = &code[at + alias.len()..];
+            let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            names.push(rest[..end].to_owned());
+        }
+        let camel: String = table.split('_').map(|part| part[..1].to_uppercase() + &part[1..]).collect();
+        let starting: Vec<String> =
+            names.iter().flat_map(|name| [format!("{name}::Entity::find"), format!("{name}::Relation::")]).collect();
+        let mut within: Vec<String> =
+            names.iter().flat_map(|name| [format!("related({name}::Entity"), format!("from({name}::Entity")]).collect();
+        within.push(format!("Relation::{camel}.def()"));
+        if starting.iter().any(|needle| occurs(&code, needle)) || within.iter().any(|needle| code.contains(needle)) {
+            found.insert(table);
+        }
+    }
+    found
+}
+
+/// Whether `needle` occurs in `code` as the start of a path (not the tail of a longer name).
+fn occurs(code: &str, needle: &str) -> bool {
+    code.match_indices(needle)
+        .any(|(at, _)| code[..at].chars().next_back().is_none_or(|before| !(before.is_alphanumeric() || before == '_')))
+}
+
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+    use std::path::{Path, PathBuf};
+
+    fn sources(dir: &Path, into: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("a source folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                sources(&path, into);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                into.push(path);
+            }
+        }
+    }
+
+    /// The sources scanned: `api/src` of this crate, or of the checkout
+    /// `EMIS_PRIVACY_SCAN_ROOT` names (to show the rule on another tree).
+    fn root() -> PathBuf {
+        match std::env::var_os("EMIS_PRIVACY_SCAN_ROOT") {
+            Some(root) => PathBuf::from(root),
+            None => Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        }
+    }
+
+    #[test]
+    fn resolvers_and_books_read_personal_tables_only_through_readers() {
+        let root = root();
+        let mut files = Vec::new();
+        for dir in ["graphql", "books"] {
+            sources(&root.join(dir), &mut files);
+        }
+        let allowed: BTreeSet<(&'static str, &'static str)> =
+            ALLOWED.iter().map(|&(file, table, _)| (file, table)).collect();
+        let mut unexpected = Vec::new();
+        let mut used = BTreeSet::new();
+        for file in &files {
+            let name = file.strip_prefix(&root).expect("under the root").to_string_lossy().replace('\\', "/");
+            let source = std::fs::read_to_string(file).expect("a readable source");
+            for table in direct_reads(&source) {
+                match allowed.iter().find(|&&(file, read)| file == name && read == table) {
+                    Some(&entry) => {
+                        used.insert(entry);
+                    }
+                    None => unexpected.push(format!("{name} reads `{table}` directly")),
+                }
+            }
+        }
+        assert!(unexpected.is_empty(), "read these through a reader (privacy/readers.rs):\n{}", unexpected.join("\n"));
+        let stale: Vec<_> = allowed.difference(&used).collect();
+        assert!(stale.is_empty(), "exceptions that no longer match, to remove: {stale:?}");
+    }
+
+    #[test]
+    fn the_scan_finds_each_form_of_direct_read() {
+        let forms = [
+            ("student::Entity::find_by_id(1)", "student"),
+            ("entity::conduct::Entity::find()", "conduct"),
+            ("row.find_related(guardian::Entity)", "guardian"),
+            ("Query::select().from(enrollment::Entity)", "enrollment"),
+            ("use entity::primary_nomination as nomination;\nnomination::Entity::find()", "primary_nomination"),
+            ("student::Relation::Guardianship.def()", "guardianship"),
+        ];
+        for (source, table) in forms {
+            assert!(direct_reads(source).contains(table), "{source}");
+        }
+        assert!(direct_reads("access.read(&readers::STUDENT)").is_empty());
+        assert!(direct_reads("// student::Entity::find()").is_empty());
+        assert!(!direct_reads("org_student::Entity::find()").contains("student"));
+    }
+}

@@ -1,0 +1,72 @@
+//! How a mutation obtains its target: [`Access::reach`] asks the policy before anything
+//! else is looked up or validated — the SQL condition for the action is part of the
+//! look-up itself, then the per-record check — and answers a missing record and a
+//! forbidden one with the same [`ApiError::NotPermitted`]. Nothing a mutation says after it
+//! (a validation message, a conflict) can then tell the two apart.
+
+use super::Access;
+use super::visible::Reader;
+use crate::error::ApiError;
+use emis_authz::{Action, Kind};
+use sea_orm::{ColumnTrait as _, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter as _};
+
+impl Access {
+    /// The row `id` of `reader`'s table, when the caller may `action` it as `kind` (judged
+    /// on the reader's shape and target); [`ApiError::NotPermitted`] when it is missing or
+    /// forbidden alike.
+    pub async fn reach<E>(
+        &self,
+        db: &impl ConnectionTrait,
+        reader: &'static Reader<E>,
+        kind: Kind,
+        action: Action,
+        id: i64,
+    ) -> Result<E::Model, ApiError>
+    where
+        E: EntityTrait,
+        E::Model: Send + Sync,
+    {
+        self.reach_where(db, reader, kind, action, Condition::all().add(reader.key.eq(id))).await
+    }
+
+    /// [`Access::reach`] for the one row that `which` (a condition on the row's own
+    /// columns, such as a student and a day) names.
+    pub async fn reach_where<E>(
+        &self,
+        db: &impl ConnectionTrait,
+        reader: &'static Reader<E>,
+        kind: Kind,
+        action: Action,
+        which: Condition,
+    ) -> Result<E::Model, ApiError>
+    where
+        E: EntityTrait,
+        E::Model: Send + Sync,
+    {
+        self.reachable(db, reader, kind, action, which).await?.ok_or(ApiError::NotPermitted)
+    }
+
+    /// The row of [`Access::reach_where`], or `None` when it is missing or forbidden (for a
+    /// read that answers both with nothing).
+    pub async fn reachable<E>(
+        &self,
+        db: &impl ConnectionTrait,
+        reader: &'static Reader<E>,
+        kind: Kind,
+        action: Action,
+        which: Condition,
+    ) -> Result<Option<E::Model>, DbErr>
+    where
+        E: EntityTrait,
+        E::Model: Send + Sync,
+    {
+        let found = E::find().filter(which).filter(self.filter(kind, action, &(reader.shape)())).one(db).await?;
+        let Some(found) = found else { return Ok(None) };
+        if self.permits(kind, action, (reader.target)(&found)).await? {
+            Ok(Some(found))
+        } else {
+            super::inconsistency(kind);
+            Ok(None)
+        }
+    }
+}
