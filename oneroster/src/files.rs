@@ -94,6 +94,8 @@ impl FileKind {
     }
 
     /// The file's columns: the specification's, in its order, then EMIS's extension columns.
+    /// Long on purpose: it is the table of every file's columns, one line a column, which reads
+    /// best whole and beside the specification.
     pub fn columns(self) -> &'static [Column] {
         match self {
             FileKind::Orgs => columns![

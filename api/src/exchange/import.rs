@@ -11,8 +11,10 @@ use anyhow::Context as _;
 use chrono::{NaiveDate, Utc};
 use emis_oneroster::{FileKind, Package, Problem, Reason, Record, Row, read_file};
 use entity::exchange_log;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait as _, QueryFilter as _, TransactionTrait as _};
-use std::collections::BTreeMap;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait, QueryFilter as _, TransactionTrait as _,
+};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -128,6 +130,21 @@ where
     (receiver, reader)
 }
 
+/// The stored rows of `E` that have an exchange identifier (in column `external_id`, read by
+/// `key`), by it.
+pub async fn by_external_id<E: EntityTrait>(
+    ctx: &Ctx<'_>,
+    external_id: E::Column,
+    key: impl Fn(&E::Model) -> Option<&str>,
+) -> anyhow::Result<HashMap<String, E::Model>> {
+    let rows = E::find()
+        .filter(external_id.is_not_null())
+        .all(ctx.store.txn)
+        .await
+        .with_context(|| format!("reading {}", E::default().table_name()))?;
+    Ok(rows.into_iter().filter_map(|row| Some((key(&row)?.to_owned(), row))).collect())
+}
+
 /// A reference that resolves neither in the package nor in the database.
 pub fn unknown<T: Record>(row: &Row<T>, column: &str, target: FileKind, value: &str) -> Problem {
     row.problem(column, Reason::UnknownReference { file: target.file_name(), value: value.to_owned() })
@@ -191,7 +208,7 @@ pub async fn import(
     let summary = summary(&counts);
     exchange_log::Entity::update_many()
         .col_expr(exchange_log::Column::Summary, sea_orm::sea_query::Expr::value(summary))
-        .filter(sea_orm::ColumnTrait::eq(&exchange_log::Column::Id, log_id))
+        .filter(exchange_log::Column::Id.eq(log_id))
         .exec(&txn)
         .await
         .context("logging the import's counts")?;

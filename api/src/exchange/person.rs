@@ -14,6 +14,9 @@ use chrono::NaiveDate;
 use emis_oneroster::records::{Demographics, Sex, User};
 use entity::{Gender, data_key, guardian, staff, student};
 
+/// A sensitive value of a person: its column, its stored ciphertext and the value the row gives.
+pub(super) type Value<'a> = (&'a str, Option<&'a [u8]>, &'a Option<String>);
+
 /// Sealing a person's values: their table and row, and their data key once known (from a
 /// stored value, or created for the first value sealed).
 pub(super) struct Sealing {
@@ -101,18 +104,29 @@ pub(super) async fn person_columns(
         Some(value) => ctx.vault.blind(&format!("{table}.{field}"), value),
         None => stored.map(str::to_owned),
     };
+    let [identity_no_enc, address_enc, phone_enc, email_enc] = sealing
+        .seal(
+            ctx,
+            [
+                ("identity_no_enc", stored.identity_no, &user.national_id),
+                ("address_enc", stored.address, &user.address),
+                ("phone_enc", stored.phone, &user.phone),
+                ("email_enc", stored.email, &user.email),
+            ],
+        )
+        .await?;
     Ok(PersonColumns {
         full_name: names.full(),
         search_name: text::fold(&names.full()),
         sort_name: text::sort_name(&names.family, &names.given),
         gender: gender(demographics).or(stored.gender.map(str::to_owned)),
         birth_date: demographics.and_then(|d| d.birth_date).or(stored.birth_date),
-        identity_no_enc: sealing.keep_or_seal(ctx, stored.identity_no, "identity_no_enc", &user.national_id).await?,
+        identity_no_enc,
         identity_no_blind: blind(ctx, "identity_no", &user.national_id, stored.identity_no_blind),
-        address_enc: sealing.keep_or_seal(ctx, stored.address, "address_enc", &user.address).await?,
-        phone_enc: sealing.keep_or_seal(ctx, stored.phone, "phone_enc", &user.phone).await?,
+        address_enc,
+        phone_enc,
         phone_blind: blind(ctx, "phone", &user.phone, stored.phone_blind),
-        email_enc: sealing.keep_or_seal(ctx, stored.email, "email_enc", &user.email).await?,
+        email_enc,
         family_name: names.family,
         given_name: names.given,
     })
@@ -153,10 +167,24 @@ impl Sealing {
         Sealing { table, row_id, key_id }
     }
 
+    /// The ciphertexts to store for a person's sensitive values, each given as (column, the
+    /// stored ciphertext, the value the row gives), in order: see [`Sealing::keep_or_seal`].
+    pub(super) async fn seal<const N: usize>(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        values: [Value<'_>; N],
+    ) -> anyhow::Result<[Option<Vec<u8>>; N]> {
+        let mut sealed = Vec::with_capacity(N);
+        for (column, old, new) in values {
+            sealed.push(self.keep_or_seal(ctx, old, column, new).await?);
+        }
+        sealed.try_into().map_err(|_| anyhow::anyhow!("a sealed value went missing"))
+    }
+
     /// The ciphertext to store for `new` in `column`: the old one when it opens to the same
     /// text or no value is given, otherwise `new` sealed under the person's key (created on
     /// first use).
-    pub(super) async fn keep_or_seal(
+    async fn keep_or_seal(
         &mut self,
         ctx: &mut Ctx<'_>,
         old: Option<&[u8]>,

@@ -8,13 +8,16 @@
 //! `sourcedId`), so memory stays flat. An existing column keeps its section, semester, kind
 //! and number: servers cache them.
 
-use super::import::{Ctx, rule, skipped, stream, unknown};
+use super::import::{Ctx, by_external_id, rule, skipped, stream, unknown};
 use super::people::People;
 use super::roster::Roster;
 use anyhow::Context as _;
 use emis_oneroster::records::{Attendance, Category, LineItem};
-use emis_oneroster::{FileKind, Package, Status};
-use entity::{AssessmentKind, AssessmentMode, assessment, assessment_category, attendance, subject};
+use emis_oneroster::{FileKind, Package, Row, Status};
+use entity::{
+    AssessmentKind, AssessmentMode, assessment, assessment_category, attendance, homeroom_class, section, semester,
+    subject,
+};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -84,82 +87,65 @@ pub struct Column {
     pub created: bool,
 }
 
+/// The assessment mode of each section's subject.
+struct Modes {
+    modes: HashMap<i64, AssessmentMode>,
+    subject_of: HashMap<i64, i64>,
+}
+
+impl Modes {
+    async fn read(ctx: &Ctx<'_>, roster: &Roster) -> anyhow::Result<Modes> {
+        let modes = subject::Entity::find()
+            .all(ctx.store.txn)
+            .await
+            .context("reading subject")?
+            .into_iter()
+            .map(|subject| (subject.id, subject.assessment.parse().unwrap_or(AssessmentMode::Scored)))
+            .collect();
+        let subject_of = roster.sections.values().map(|section| (section.id, section.subject_id)).collect();
+        Ok(Modes { modes, subject_of })
+    }
+
+    /// The mode of the results of section `section` (scored, when unknown).
+    fn of(&self, section: i64) -> AssessmentMode {
+        self.subject_of
+            .get(&section)
+            .and_then(|subject| self.modes.get(subject))
+            .copied()
+            .unwrap_or(AssessmentMode::Scored)
+    }
+}
+
+/// Where a line item belongs: its section, category, semester, kind and number.
+struct Place<'r> {
+    section: &'r section::Model,
+    category: &'r assessment_category::Model,
+    semester: &'r semester::Model,
+    kind: AssessmentKind,
+    sequence: i16,
+}
+
 async fn line_items(
     ctx: &mut Ctx<'_>,
     package: &Package,
     roster: &Roster,
     categories: &HashMap<String, assessment_category::Model>,
 ) -> anyhow::Result<HashMap<String, Column>> {
-    let modes: HashMap<i64, AssessmentMode> = subject::Entity::find()
-        .all(ctx.store.txn)
-        .await
-        .context("reading subject")?
-        .into_iter()
-        .map(|subject| (subject.id, subject.assessment.parse().unwrap_or(AssessmentMode::Scored)))
-        .collect();
-    let existing: HashMap<String, assessment::Model> = assessment::Entity::find()
-        .filter(assessment::Column::ExternalId.is_not_null())
-        .all(ctx.store.txn)
-        .await
-        .context("reading assessment")?
-        .into_iter()
-        .filter_map(|row| Some((row.external_id.clone()?, row)))
-        .collect();
-    let subject_of: HashMap<i64, i64> =
-        roster.sections.values().map(|section| (section.id, section.subject_id)).collect();
-    let mode_of = |section: i64| {
-        subject_of.get(&section).and_then(|subject| modes.get(subject)).copied().unwrap_or(AssessmentMode::Scored)
-    };
+    let modes = Modes::read(ctx, roster).await?;
+    let existing =
+        by_external_id::<assessment::Entity>(ctx, assessment::Column::ExternalId, |row| row.external_id.as_deref())
+            .await?;
     let mut columns: HashMap<String, Column> = existing
         .iter()
         .map(|(external_id, model)| {
-            (external_id.clone(), Column { model: model.clone(), mode: mode_of(model.section_id), created: false })
+            (external_id.clone(), Column { model: model.clone(), mode: modes.of(model.section_id), created: false })
         })
         .collect();
     let mut regular_numbers: HashMap<(i64, i64), i16> = HashMap::new();
     let mut new_columns = Vec::new();
     for row in ctx.rows::<LineItem>(package)? {
-        let record = &row.record;
-        let Some(section) = roster.sections.get(&record.class) else {
-            ctx.problem(if roster.classes.contains_key(&record.class) {
-                rule(
-                    &row,
-                    "classSourcedId",
-                    "cột điểm thuộc lớp học phần, không thuộc lớp chủ nhiệm",
-                    "a line item belongs to a scheduled class, not a homeroom class",
-                )
-            } else {
-                unknown(&row, "classSourcedId", FileKind::Classes, &record.class)
-            });
-            continue;
-        };
-        let Some(category) = categories.get(&record.category) else {
-            ctx.problem(unknown(&row, "categorySourcedId", FileKind::Categories, &record.category));
-            continue;
-        };
-        let Some(semester) = roster.semesters.get(&record.academic_session) else {
-            ctx.problem(unknown(
-                &row,
-                "academicSessionSourcedId",
-                FileKind::AcademicSessions,
-                &record.academic_session,
-            ));
-            continue;
-        };
-        let kind: AssessmentKind = category.kind.parse().unwrap_or(AssessmentKind::Regular);
-        let sequence = match record.sequence.map(i16::try_from) {
-            Some(Ok(sequence)) if sequence >= 1 => sequence,
-            Some(_) => {
-                ctx.problem(rule(&row, "metadata.vn.sequence", "số thứ tự phải từ 1", "the number must be 1 or more"));
-                continue;
-            }
-            None if kind == AssessmentKind::Regular => {
-                let counter = regular_numbers.entry((section.id, semester.id)).or_default();
-                *counter += 1;
-                *counter
-            }
-            None => 1,
-        };
+        let Some(place) = place_of(ctx, roster, categories, &row, &mut regular_numbers) else { continue };
+        let Place { section, category, semester, kind, sequence } = place;
         let old = existing.get(&row.sourced_id);
         if old.is_some_and(|old| {
             (old.section_id, old.semester_id, old.kind.as_str(), old.sequence)
@@ -180,7 +166,7 @@ async fn line_items(
         let model = assessment::Model {
             id,
             external_id: Some(row.sourced_id.clone()),
-            title: Some(record.title.clone()),
+            title: Some(row.record.title.clone()),
             category_id: Some(category.id),
             school_id: section.school_id,
             section_id: section.id,
@@ -189,11 +175,61 @@ async fn line_items(
             sequence,
         };
         ctx.store.write_or_queue::<assessment::Entity>(old, &model, &mut new_columns).await?;
-        let column = Column { mode: mode_of(model.section_id), created: old.is_none(), model };
+        let column = Column { mode: modes.of(model.section_id), created: old.is_none(), model };
         columns.insert(row.sourced_id.clone(), column);
     }
     ctx.store.insert::<assessment::Entity>(new_columns).await?;
     Ok(columns)
+}
+
+/// Where a line item belongs; `None` (problem recorded) when a reference does not resolve or
+/// its number is wrong. Regular columns without a number are numbered in file order per
+/// section and semester (`regular_numbers`).
+fn place_of<'r>(
+    ctx: &mut Ctx<'_>,
+    roster: &'r Roster,
+    categories: &'r HashMap<String, assessment_category::Model>,
+    row: &Row<LineItem>,
+    regular_numbers: &mut HashMap<(i64, i64), i16>,
+) -> Option<Place<'r>> {
+    let record = &row.record;
+    let Some(section) = roster.sections.get(&record.class) else {
+        ctx.problem(if roster.classes.contains_key(&record.class) {
+            rule(
+                row,
+                "classSourcedId",
+                "cột điểm thuộc lớp học phần, không thuộc lớp chủ nhiệm",
+                "a line item belongs to a scheduled class, not a homeroom class",
+            )
+        } else {
+            unknown(row, "classSourcedId", FileKind::Classes, &record.class)
+        });
+        return None;
+    };
+    let Some(category) = categories.get(&record.category) else {
+        ctx.problem(unknown(row, "categorySourcedId", FileKind::Categories, &record.category));
+        return None;
+    };
+    let Some(semester) = roster.semesters.get(&record.academic_session) else {
+        let session = &record.academic_session;
+        ctx.problem(unknown(row, "academicSessionSourcedId", FileKind::AcademicSessions, session));
+        return None;
+    };
+    let kind: AssessmentKind = category.kind.parse().unwrap_or(AssessmentKind::Regular);
+    let sequence = match record.sequence.map(i16::try_from) {
+        Some(Ok(sequence)) if sequence >= 1 => sequence,
+        Some(_) => {
+            ctx.problem(rule(row, "metadata.vn.sequence", "số thứ tự phải từ 1", "the number must be 1 or more"));
+            return None;
+        }
+        None if kind == AssessmentKind::Regular => {
+            let counter = regular_numbers.entry((section.id, semester.id)).or_default();
+            *counter += 1;
+            *counter
+        }
+        None => 1,
+    };
+    Some(Place { section, category, semester, kind, sequence })
 }
 
 async fn attendance_records(
@@ -226,27 +262,7 @@ async fn attendance_records(
                 ));
                 continue;
             }
-            let Some(class) = roster.classes.get(&row.record.class) else {
-                ctx.problem(unknown(row, "classSourcedId", FileKind::Classes, &row.record.class));
-                continue;
-            };
-            let Some(student) = people.student(&row.record.student) else {
-                ctx.problem(unknown(row, "studentSourcedId", FileKind::Users, &row.record.student));
-                continue;
-            };
-            let period = match row.record.period.map(i32::try_from) {
-                Some(Ok(period)) if (1..=10).contains(&period) => Some(period),
-                Some(_) => {
-                    ctx.problem(rule(
-                        row,
-                        "metadata.vn.period",
-                        "tiết học phải từ 1 đến 10",
-                        "the period must be from 1 to 10",
-                    ));
-                    continue;
-                }
-                None => None,
-            };
+            let Some((class, student, period)) = attendance_place(ctx, roster, people, row) else { continue };
             let old = existing.get(&row.sourced_id);
             let model = attendance::Model {
                 id: match old {
@@ -255,7 +271,7 @@ async fn attendance_records(
                 },
                 external_id: Some(row.sourced_id.clone()),
                 school_id: class.school_id,
-                student_id: student.id,
+                student_id: student,
                 class_id: class.id,
                 date: row.record.date,
                 session: row.record.session.as_str().to_owned(),
@@ -272,4 +288,36 @@ async fn attendance_records(
     let problems = reader.await.context("the attendance reader stopped")?.context("reading attendance.csv")?;
     ctx.problems.extend(problems);
     Ok(())
+}
+
+/// An attendance row's homeroom class, student and period; `None` (problem recorded) when a
+/// reference does not resolve or the period is not 1–10.
+fn attendance_place<'r>(
+    ctx: &mut Ctx<'_>,
+    roster: &'r Roster,
+    people: &People,
+    row: &Row<Attendance>,
+) -> Option<(&'r homeroom_class::Model, i64, Option<i32>)> {
+    let Some(class) = roster.classes.get(&row.record.class) else {
+        ctx.problem(unknown(row, "classSourcedId", FileKind::Classes, &row.record.class));
+        return None;
+    };
+    let Some(student) = people.student(&row.record.student) else {
+        ctx.problem(unknown(row, "studentSourcedId", FileKind::Users, &row.record.student));
+        return None;
+    };
+    let period = match row.record.period.map(i32::try_from) {
+        Some(Ok(period)) if (1..=10).contains(&period) => Some(period),
+        Some(_) => {
+            ctx.problem(rule(
+                row,
+                "metadata.vn.period",
+                "tiết học phải từ 1 đến 10",
+                "the period must be from 1 to 10",
+            ));
+            return None;
+        }
+        None => None,
+    };
+    Some((class, student.id, period))
 }

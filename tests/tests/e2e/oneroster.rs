@@ -5,11 +5,11 @@
 
 use emis::exchange::{ImportOptions, ImportOutcome, import};
 use emis_tests::TestApp;
-use entity::{assessment, exchange_log, guardian, homeroom_class, org, result, section, staff, student};
+use entity::{assessment, exchange_log, guardian, guardianship, homeroom_class, org, result, section, staff, student};
 use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _};
-use sea_orm::{IntoActiveModel as _, PaginatorTrait as _};
+use sea_orm::{IntoActiveModel as _, PaginatorTrait as _, QueryOrder as _};
 use serde_json::json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub(crate) fn fixture() -> PathBuf {
@@ -438,6 +438,108 @@ async fn an_export_writes_sensitive_values_only_when_asked_and_is_recorded() {
     let unknown = emis::exchange::ExportOptions { school: Some("no-such-school".into()), ..options };
     let refused = emis::exchange::export(&app.state.db, &app.state.vault, school.path(), &unknown).await;
     assert!(refused.unwrap_err().to_string().contains("no school"));
+    app.stop().await.unwrap();
+}
+
+/// The rows of a package's file, none when the export left the file out.
+fn rows_of(dir: &Path, file: &str) -> Vec<BTreeMap<String, String>> {
+    let path = dir.join(file);
+    if path.exists() { read_csv(&path) } else { Vec::new() }
+}
+
+/// The values of `column` in `rows`.
+fn column_of<'r>(rows: &'r [BTreeMap<String, String>], column: &str) -> BTreeSet<&'r str> {
+    rows.iter().map(|row| row[column].as_str()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_school_export_holds_no_guardian_student_enrollment_or_result_of_another_school() {
+    let app = TestApp::spawn().await.unwrap();
+    let db = &app.state.db;
+    let students = student::Entity::find().order_by_asc(student::Column::Id).all(db).await.unwrap();
+    let exported = students[0].school_id;
+    let other = students.iter().find(|row| row.school_id != exported).expect("a second school with students");
+    let school_ext = |id: i64| async move { org::Entity::find_by_id(id).one(db).await.unwrap().unwrap().external_id };
+    let exported_ext = school_ext(exported).await;
+    let ext_of = |school: i64| -> BTreeSet<String> {
+        students.iter().filter(|row| row.school_id == school).map(|row| row.external_id.clone()).collect()
+    };
+    let (ours, theirs) = (ext_of(exported), ext_of(other.school_id));
+
+    // A guardian of a child of the exported school takes on a child of the other school too.
+    let links = guardianship::Entity::find().filter(guardianship::Column::EndsOn.is_null()).all(db).await.unwrap();
+    let school_of = |student_id: i64| students.iter().find(|row| row.id == student_id).unwrap().school_id;
+    let shared = links.iter().find(|link| school_of(link.student_id) == exported).expect("a guardian in the school");
+    guardianship::ActiveModel {
+        guardian_id: Set(shared.guardian_id),
+        student_id: Set(other.id),
+        school_id: Set(other.school_id),
+        relationship: Set(entity::Relationship::Guardian.as_str().to_owned()),
+        access_status: Set(entity::AccessStatus::Active.as_str().to_owned()),
+        starts_on: Set(emis::clock::today()),
+        ends_on: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let guardian_ext =
+        |id: i64| async move { guardian::Entity::find_by_id(id).one(db).await.unwrap().unwrap().external_id };
+    let shared_ext = guardian_ext(shared.guardian_id).await;
+    let mut only_theirs = BTreeSet::new();
+    for link in links.iter().filter(|link| school_of(link.student_id) != exported) {
+        if !links.iter().any(|own| own.guardian_id == link.guardian_id && school_of(own.student_id) == exported) {
+            only_theirs.insert(guardian_ext(link.guardian_id).await);
+        }
+    }
+    assert!(!only_theirs.is_empty(), "the other school has guardians of its own");
+    let their_staff: BTreeSet<String> = staff::Entity::find()
+        .filter(staff::Column::SchoolId.eq(other.school_id))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.external_id)
+        .collect();
+
+    let dir = tempfile::tempdir().unwrap();
+    let options =
+        emis::exchange::ExportOptions { actor: "test".into(), school: Some(exported_ext.clone()), sensitive: true };
+    emis::exchange::export(db, &app.state.vault, dir.path(), &options).await.unwrap();
+
+    let users = rows_of(dir.path(), "users.csv");
+    let user_ids: BTreeSet<String> = column_of(&users, "sourcedId").into_iter().map(str::to_owned).collect();
+    assert!(ours.is_subset(&user_ids), "every student of the school is exported");
+    for foreign in theirs.iter().chain(&only_theirs).chain(&their_staff) {
+        assert!(!user_ids.contains(foreign), "{foreign} of another school was exported");
+    }
+    let guardian = users.iter().find(|row| row["sourcedId"] == shared_ext).expect("the shared guardian");
+    let agents: BTreeSet<&str> = guardian["agentSourcedIds"].split(',').collect();
+    let expected: BTreeSet<&str> = links
+        .iter()
+        .filter(|link| link.guardian_id == shared.guardian_id && school_of(link.student_id) == exported)
+        .map(|link| students.iter().find(|row| row.id == link.student_id).unwrap().external_id.as_str())
+        .collect();
+    assert_eq!(agents, expected, "the shared guardian is linked only to the exported school's children");
+    assert_eq!(guardian["primaryOrgSourcedId"], exported_ext);
+    for file in ["roles.csv", "demographics.csv"] {
+        let column = if file == "roles.csv" { "userSourcedId" } else { "sourcedId" };
+        for id in column_of(&rows_of(dir.path(), file), column) {
+            assert!(user_ids.contains(id), "{file} names {id}, who is not among the exported users");
+        }
+    }
+    let enrollments = rows_of(dir.path(), "enrollments.csv");
+    assert!(!enrollments.is_empty());
+    assert_eq!(column_of(&enrollments, "schoolSourcedId"), BTreeSet::from([exported_ext.as_str()]));
+    assert!(column_of(&enrollments, "userSourcedId").iter().all(|id| user_ids.contains(*id)));
+    for (file, column) in [("results.csv", "studentSourcedId"), ("attendance.csv", "studentSourcedId")] {
+        for id in column_of(&rows_of(dir.path(), file), column) {
+            assert!(ours.contains(id), "{file} holds {id}, not a student of the exported school");
+        }
+    }
+    let results = result::Entity::find().filter(result::Column::SchoolId.eq(exported)).count(db).await.unwrap();
+    assert!(results > 0, "the school has results to export");
+    assert_eq!(rows_of(dir.path(), "results.csv").len() as u64, results);
     app.stop().await.unwrap();
 }
 

@@ -8,7 +8,9 @@
 //! database checks the indexes and foreign keys of a million rows far faster in one
 //! statement than in thousands. Results of columns stored before are compared with the stored
 //! ones batch by batch (by student and column) and written only when they differ. New results
-//! take their ids from the database.
+//! take their ids from the database (`staging.rs`).
+
+mod staging;
 
 use super::import::{Ctx, rule, stream_mapped, unknown};
 use super::people::People;
@@ -18,10 +20,8 @@ use chrono::Utc;
 use emis_oneroster::records::{AssessmentResult, ScoreStatus};
 use emis_oneroster::{FileKind, Location, Package, Problem, Reason, Row, Status};
 use entity::{AssessmentMode, result};
-use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait as _, ConnectionTrait as _, DatabaseTransaction, DbBackend, EntityTrait as _,
-    IdenStatic as _, IntoActiveModel as _, ModelTrait as _, QueryFilter as _, QueryTrait as _, Statement, sea_query,
-};
+use sea_orm::{ColumnTrait as _, ConnectionTrait as _, DbBackend, EntityTrait as _, QueryFilter as _, Statement};
+use staging::{create_staging, inserts, staged_inserts, write_staged};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -131,56 +131,6 @@ impl Mapper {
         mapped.staged = staged_inserts(self.backend, &new);
         mapped
     }
-}
-
-/// Multi-row inserts of new results into the staging table.
-fn staged_inserts(backend: DbBackend, rows: &[result::Model]) -> Vec<Statement> {
-    rows.chunks(crate::db::INSERT_BATCH_ROWS)
-        .map(|chunk| {
-            let mut insert = sea_query::Query::insert();
-            insert.into_table(STAGING).columns(COLUMNS);
-            for row in chunk {
-                let values = COLUMNS.map(|column| row.get(column).into());
-                insert.values_panic(values);
-            }
-            backend.build(&insert)
-        })
-        .collect()
-}
-
-/// Multi-row inserts of new results into `result`, their ids left to the database.
-fn inserts(backend: DbBackend, rows: Vec<result::Model>) -> Vec<Statement> {
-    let mut rows = rows.into_iter().peekable();
-    let mut statements = Vec::new();
-    while rows.peek().is_some() {
-        let chunk = rows.by_ref().take(crate::db::INSERT_BATCH_ROWS).map(|row| {
-            let mut row = row.into_active_model();
-            row.id = NotSet;
-            row
-        });
-        statements.push(result::Entity::insert_many(chunk.collect::<Vec<_>>()).build(backend));
-    }
-    statements
-}
-
-/// Creates the staging table, the columns of `result` a new result is given, no index.
-async fn create_staging(txn: &DatabaseTransaction) -> anyhow::Result<()> {
-    let sql = format!(
-        "CREATE TEMPORARY TABLE {STAGING} (external_id TEXT, school_id BIGINT, section_id BIGINT, \
-         assessment_id BIGINT, semester_id BIGINT, student_id BIGINT, score_tenths SMALLINT, passed BOOLEAN, \
-         comment TEXT, version INTEGER, updated_at TIMESTAMPTZ)"
-    );
-    txn.execute_unprepared(&sql).await.context("creating the results' staging table")?;
-    Ok(())
-}
-
-/// Writes the staged results into `result` in one statement and drops the staging table.
-async fn write_staged(txn: &DatabaseTransaction) -> anyhow::Result<()> {
-    let columns = COLUMNS.map(|column| column.as_str()).join(", ");
-    let sql = format!("INSERT INTO result ({columns}) SELECT {columns} FROM {STAGING}");
-    txn.execute_unprepared(&sql).await.context("inserting into result")?;
-    txn.execute_unprepared(&format!("DROP TABLE {STAGING}")).await.context("dropping the results' staging table")?;
-    Ok(())
 }
 
 /// Imports `results.csv` onto `columns` (the package's line items and the stored ones).

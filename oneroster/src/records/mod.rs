@@ -1,0 +1,133 @@
+//! The rows of each file as typed records, holding the columns EMIS keeps: the structure
+//! (`structure.rs`), people and their places (`people.rs`) and the books (`books.rs`), with
+//! the vocabularies their columns take, here. Values of the Vietnamese extension columns use
+//! EMIS's own vocabularies (school level, relationship, employment status, role, assessment
+//! kind, attendance session and status).
+
+mod books;
+mod people;
+mod structure;
+
+pub use books::{AssessmentResult, Attendance, Category, LineItem};
+pub use people::{Demographics, Enrollment, Role, User};
+pub use structure::{AcademicSession, Class, Course, Org};
+
+use crate::reader::Vocabulary;
+use crate::vocabulary;
+use entity::{
+    AssessmentKind, AssessmentMode, AttendanceStatus, DaySession, Relationship, RoleKind, SchoolLevel, StaffStatus,
+};
+
+/// EMIS's vocabularies, as the extension columns take them.
+macro_rules! emis_vocabulary {
+    ($($name:ty),*) => {$(
+        impl Vocabulary for $name {
+            const ALL: &'static [Self] = <$name>::ALL;
+            const TOKENS: &'static [&'static str] = <$name>::TOKENS;
+            fn parse(token: &str) -> Option<Self> {
+                token.parse().ok()
+            }
+            fn token(self) -> &'static str {
+                self.as_str()
+            }
+        }
+    )*};
+}
+
+emis_vocabulary!(
+    AssessmentKind,
+    AssessmentMode,
+    AttendanceStatus,
+    DaySession,
+    RoleKind,
+    SchoolLevel,
+    StaffStatus,
+    Relationship
+);
+
+vocabulary! {
+    /// `orgs.type`.
+    OrgType {
+        Department => "department",
+        School => "school",
+        District => "district",
+        Local => "local",
+        State => "state",
+        National => "national",
+    }
+}
+
+vocabulary! {
+    /// `academicSessions.type`.
+    SessionType {
+        GradingPeriod => "gradingPeriod",
+        Semester => "semester",
+        SchoolYear => "schoolYear",
+        Term => "term",
+    }
+}
+
+vocabulary! {
+    /// `classes.classType`.
+    ClassType {
+        Homeroom => "homeroom",
+        Scheduled => "scheduled",
+    }
+}
+
+vocabulary! {
+    /// `roles.roleType`.
+    RoleType {
+        Primary => "primary",
+        Secondary => "secondary",
+    }
+}
+
+vocabulary! {
+    /// `roles.role`.
+    RoleName {
+        Aide => "aide",
+        Counselor => "counselor",
+        DistrictAdministrator => "districtAdministrator",
+        Guardian => "guardian",
+        Parent => "parent",
+        Principal => "principal",
+        Proctor => "proctor",
+        Relative => "relative",
+        SiteAdministrator => "siteAdministrator",
+        Student => "student",
+        SystemAdministrator => "systemAdministrator",
+        Teacher => "teacher",
+    }
+}
+
+vocabulary! {
+    /// `enrollments.role`.
+    EnrollmentRole {
+        Administrator => "administrator",
+        Proctor => "proctor",
+        Student => "student",
+        Teacher => "teacher",
+    }
+}
+
+vocabulary! {
+    /// `results.scoreStatus`.
+    ScoreStatus {
+        Exempt => "exempt",
+        FullyGraded => "fully graded",
+        NotSubmitted => "not submitted",
+        PartiallyGraded => "partially graded",
+        Submitted => "submitted",
+    }
+}
+
+vocabulary! {
+    /// `demographics.sex`.
+    Sex {
+        Male => "male",
+        Female => "female",
+        Unspecified => "unspecified",
+        Other => "other",
+    }
+}
