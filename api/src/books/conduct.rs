@@ -5,6 +5,7 @@
 //! a semester the principal locked for the whole school, a change needs a reason and becomes
 //! a request the principal approves (`changes::decide`), like a score.
 
+use super::Recorded;
 use super::scores::Provenance;
 use crate::auth::principal::Account;
 use crate::error::{ApiError, EntryProblem, RecordRef};
@@ -27,14 +28,6 @@ pub struct ConductEntry {
     pub comment: Option<String>,
     /// The version the client last read; `None` when it read none.
     pub expected_version: Option<i32>,
-}
-
-/// What `record` did: levels changed, or — in a locked semester, with a reason — the change
-/// requests made.
-#[derive(Debug, Default)]
-pub struct Recorded {
-    pub changed: usize,
-    pub requests: Vec<i64>,
 }
 
 /// Records `entries` for class `class` in `semester`. Once the principal has locked the
