@@ -1,7 +1,7 @@
 //! The database connection: pool settings per backend (SQLite in WAL mode with a real pool;
 //! PostgreSQL), migrations, the SQL statement counters that `/metrics` and the benchmarks
-//! read, and telling a database that does not answer ([`is_unavailable`]) from a failed
-//! statement.
+//! read, telling a database that does not answer ([`is_unavailable`]) from a failed
+//! statement, and a unique key already taken ([`is_unique_violation`]).
 
 use anyhow::Context as _;
 use migration::{Migrator, MigratorTrait as _};
@@ -75,6 +75,12 @@ pub async fn connect(
 #[tracing::instrument(skip(db))]
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("migrating the database failed")
+}
+
+/// Whether `error` is a unique-constraint violation (both backends): another writer stored
+/// the same key first.
+pub fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 
 /// Whether `error` says the database does not answer — down, unreachable, refusing or

@@ -135,6 +135,8 @@ impl ApiError {
     }
 
     /// The message shown to the client, in Vietnamese and English.
+    // Long on purpose: one table with an arm per error, each holding its two sentences, read
+    // and reviewed side by side; splitting it would only scatter the wording.
     pub fn message(&self) -> String {
         match self {
             Self::Unauthenticated => {
@@ -156,21 +158,7 @@ impl ApiError {
                     .to_owned()
             }
             Self::BadInput { vi, en } => format!("Dữ liệu không hợp lệ: {vi} / invalid input: {en}"),
-            Self::InvalidEntries(problems) => {
-                let (vi, en): (Vec<String>, Vec<String>) = problems
-                    .iter()
-                    .map(|problem| {
-                        (format!("{}: {}", problem.field, problem.vi), format!("{}: {}", problem.field, problem.en))
-                    })
-                    .unzip();
-                format!(
-                    "{} mục không hợp lệ, không có gì được lưu: {} / {} invalid entries, nothing was saved: {}",
-                    problems.len(),
-                    vi.join("; "),
-                    problems.len(),
-                    en.join("; ")
-                )
-            }
+            Self::InvalidEntries(problems) => invalid_entries(problems),
             Self::Conflict { records } => format!(
                 "{n} mục đã bị người khác sửa sau khi bạn tải, không có gì được lưu; hãy tải lại / \
                  {n} entries were changed by someone else since you loaded them, nothing was saved; reload them",
@@ -222,6 +210,22 @@ impl ApiError {
     pub fn bad_input(vi: impl Into<String>, en: impl Into<String>) -> Self {
         Self::BadInput { vi: vi.into(), en: en.into() }
     }
+}
+
+/// The message of a refused batch: how many entries were wrong and, for each, its field and
+/// problem, in Vietnamese and English.
+fn invalid_entries(problems: &[EntryProblem]) -> String {
+    let (vi, en): (Vec<String>, Vec<String>) = problems
+        .iter()
+        .map(|problem| (format!("{}: {}", problem.field, problem.vi), format!("{}: {}", problem.field, problem.en)))
+        .unzip();
+    format!(
+        "{} mục không hợp lệ, không có gì được lưu: {} / {} invalid entries, nothing was saved: {}",
+        problems.len(),
+        vi.join("; "),
+        problems.len(),
+        en.join("; ")
+    )
 }
 
 impl From<sea_orm::DbErr> for ApiError {

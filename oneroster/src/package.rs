@@ -47,6 +47,22 @@ pub struct Manifest {
     pub source_system_code: Option<String>,
 }
 
+/// What is wrong with the manifest's header line, if anything: it must be exactly
+/// `propertyName,value`.
+fn header_problem(headers: csv::Result<&csv::StringRecord>) -> Option<Problem> {
+    match headers {
+        Ok(headers) if headers.iter().eq(["propertyName", "value"]) => None,
+        Ok(_) => Some(Problem::new(
+            Location::line(MANIFEST, 1),
+            Reason::Model {
+                vietnamese: "dòng tiêu đề phải là propertyName,value".into(),
+                english: "the header must be propertyName,value".into(),
+            },
+        )),
+        Err(error) => Some(Problem::new(Location::file(MANIFEST), Reason::MalformedCsv(error.to_string()))),
+    }
+}
+
 /// The manifest's version, and the binding's.
 pub const MANIFEST_VERSION: &str = "1.0";
 pub const ONEROSTER_VERSION: &str = "1.2";
@@ -61,66 +77,54 @@ impl Manifest {
     pub fn read(input: impl Read, problems: &mut Vec<Problem>) -> Manifest {
         let mut manifest = Manifest::default();
         let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(input);
-        match reader.headers() {
-            Ok(headers) if headers.iter().eq(["propertyName", "value"]) => {}
-            Ok(_) => {
-                problems.push(Problem::new(
-                    Location::line(MANIFEST, 1),
-                    Reason::Model {
-                        vietnamese: "dòng tiêu đề phải là propertyName,value".into(),
-                        english: "the header must be propertyName,value".into(),
-                    },
-                ));
-                return manifest;
-            }
-            Err(error) => {
-                problems.push(Problem::new(Location::file(MANIFEST), Reason::MalformedCsv(error.to_string())));
-                return manifest;
-            }
+        if let Some(problem) = header_problem(reader.headers()) {
+            problems.push(problem);
+            return manifest;
         }
         for record in reader.records() {
-            let record = match record {
-                Ok(record) => record,
+            match record {
+                Ok(record) => manifest.read_property(&record, problems),
                 Err(error) => {
                     let line = error.position().map_or(0, csv::Position::line);
                     problems
                         .push(Problem::new(Location::line(MANIFEST, line), Reason::MalformedCsv(error.to_string())));
-                    continue;
-                }
-            };
-            let line = record.position().map_or(0, csv::Position::line);
-            let (property, value) = (record.get(0).unwrap_or("").trim(), record.get(1).unwrap_or("").trim());
-            let bad = |property: &str| {
-                Problem::new(
-                    Location::cell(MANIFEST, line, 2, "value"),
-                    Reason::BadManifestValue { property: property.to_owned(), value: value.to_owned() },
-                )
-            };
-            match property {
-                "manifest.version" if value != MANIFEST_VERSION => problems.push(bad(property)),
-                "oneroster.version" if value != ONEROSTER_VERSION => problems.push(bad(property)),
-                "manifest.version" | "oneroster.version" => {}
-                "source.systemName" => manifest.source_system_name = Some(value.to_owned()),
-                "source.systemCode" => manifest.source_system_code = Some(value.to_owned()),
-                _ => {
-                    let Some(file) = property.strip_prefix("file.") else {
-                        problems.push(Problem::new(
-                            Location::cell(MANIFEST, line, 1, "propertyName"),
-                            Reason::UnknownColumn,
-                        ));
-                        continue;
-                    };
-                    let Some(mode) = Mode::parse(value) else {
-                        problems.push(bad(property));
-                        continue;
-                    };
-                    if let Some(kind) = FileKind::named(&format!("{file}.csv")) {
-                        manifest.modes.insert(kind, mode);
-                    }
                 }
             }
         }
         manifest
+    }
+
+    /// Takes in one `propertyName,value` line, adding what is wrong with it to `problems`.
+    fn read_property(&mut self, record: &csv::StringRecord, problems: &mut Vec<Problem>) {
+        let line = record.position().map_or(0, csv::Position::line);
+        let (property, value) = (record.get(0).unwrap_or("").trim(), record.get(1).unwrap_or("").trim());
+        let bad = |property: &str| {
+            Problem::new(
+                Location::cell(MANIFEST, line, 2, "value"),
+                Reason::BadManifestValue { property: property.to_owned(), value: value.to_owned() },
+            )
+        };
+        match property {
+            "manifest.version" if value != MANIFEST_VERSION => problems.push(bad(property)),
+            "oneroster.version" if value != ONEROSTER_VERSION => problems.push(bad(property)),
+            "manifest.version" | "oneroster.version" => {}
+            "source.systemName" => self.source_system_name = Some(value.to_owned()),
+            "source.systemCode" => self.source_system_code = Some(value.to_owned()),
+            _ => {
+                let Some(file) = property.strip_prefix("file.") else {
+                    problems
+                        .push(Problem::new(Location::cell(MANIFEST, line, 1, "propertyName"), Reason::UnknownColumn));
+                    return;
+                };
+                let Some(mode) = Mode::parse(value) else {
+                    problems.push(bad(property));
+                    return;
+                };
+                if let Some(kind) = FileKind::named(&format!("{file}.csv")) {
+                    self.modes.insert(kind, mode);
+                }
+            }
+        }
     }
 
     /// Writes the manifest with every file EMIS writes, and the producing system.

@@ -11,10 +11,10 @@ use crate::error::ApiError;
 use crate::privacy::{Access, readers};
 use emis_authz::{Action, Kind};
 use emis_rules::secondary::{Settings, regular_assessments};
-use entity::{AssessmentKind, AssessmentMode, assessment, change_request, result, subject};
+use entity::{AssessmentKind, AssessmentMode, assessment, change_request, result, section, subject};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
-    QueryOrder as _,
+    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _, PaginatorTrait as _,
+    QueryFilter as _, QueryOrder as _,
 };
 
 /// Regular assessments a school may add above the circular's number.
@@ -44,6 +44,23 @@ pub async fn set(
     if super::locks::in_force(db, section.school_id, section.id, semester_id).await?.is_some() {
         return Err(ApiError::Locked);
     }
+    check_regular_count(db, settings, &section, regular).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let existing = columns_in(&txn, section.id, semester_id).await?;
+    add_missing(&txn, &section, semester_id, &existing, regular).await?;
+    remove_surplus(&txn, &existing, regular).await?;
+    let columns = columns_in(&txn, section.id, semester_id).await?;
+    txn.commit().await?;
+    Ok(columns)
+}
+
+/// Refuses a number of regular columns outside the range the section's subject allows.
+async fn check_regular_count(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    section: &section::Model,
+    regular: u8,
+) -> Result<(), ApiError> {
     let mode = subject::Entity::find_by_id(section.subject_id)
         .one(db)
         .await?
@@ -56,41 +73,59 @@ pub async fn set(
             format!("this subject has from {least} to {most} regular assessments per semester"),
         ));
     }
-    let txn = crate::db::begin_write(db).await?;
-    let existing = assessment::Entity::find()
-        .filter(assessment::Column::SectionId.eq(section.id))
-        .filter(assessment::Column::SemesterId.eq(semester_id))
-        .all(&txn)
-        .await?;
+    Ok(())
+}
+
+/// The assessment columns of section `section` in semester `semester`.
+async fn columns_in(
+    txn: &DatabaseTransaction,
+    section: i64,
+    semester: i64,
+) -> Result<Vec<assessment::Model>, ApiError> {
+    Ok(assessment::Entity::find()
+        .filter(assessment::Column::SectionId.eq(section))
+        .filter(assessment::Column::SemesterId.eq(semester))
+        .all(txn)
+        .await?)
+}
+
+/// Inserts the regular columns 1 to `regular`, the mid-term and the end-of-term that
+/// `existing` lacks.
+async fn add_missing(
+    txn: &DatabaseTransaction,
+    section: &section::Model,
+    semester: i64,
+    existing: &[assessment::Model],
+    regular: u8,
+) -> Result<(), ApiError> {
     let has = |kind: AssessmentKind, sequence: i16| {
         existing.iter().any(|column| column.kind == kind.as_str() && column.sequence == sequence)
     };
     let mut wanted: Vec<(AssessmentKind, i16)> =
         (1..=i16::from(regular)).map(|sequence| (AssessmentKind::Regular, sequence)).collect();
     wanted.extend([(AssessmentKind::Midterm, 1), (AssessmentKind::Final, 1)]);
-    for (kind, sequence) in wanted.iter().filter(|(kind, sequence)| !has(*kind, *sequence)) {
-        let column = assessment::ActiveModel {
-            external_id: Set(None),
-            title: Set(None),
-            category_id: Set(None),
-            school_id: Set(section.school_id),
-            section_id: Set(section.id),
-            semester_id: Set(semester_id),
-            kind: Set(kind.as_str().to_owned()),
-            sequence: Set(*sequence),
-            ..Default::default()
-        };
-        assessment::Entity::insert(column).exec(&txn).await?;
+    for (kind, sequence) in wanted.into_iter().filter(|(kind, sequence)| !has(*kind, *sequence)) {
+        let column = new_column(section, semester, kind, sequence, None);
+        assessment::Entity::insert(column).exec(txn).await?;
     }
-    let surplus: Vec<&assessment::Model> = existing
+    Ok(())
+}
+
+/// Deletes the regular columns of `existing` past `regular`, refusing when one holds
+/// results or change requests, or is known to another system.
+async fn remove_surplus(
+    txn: &DatabaseTransaction,
+    existing: &[assessment::Model],
+    regular: u8,
+) -> Result<(), ApiError> {
+    let surplus = existing
         .iter()
-        .filter(|column| column.kind == AssessmentKind::Regular.as_str() && column.sequence > i16::from(regular))
-        .collect();
+        .filter(|column| column.kind == AssessmentKind::Regular.as_str() && column.sequence > i16::from(regular));
     for column in surplus {
-        let results = result::Entity::find().filter(result::Column::AssessmentId.eq(column.id)).count(&txn).await?;
+        let results = result::Entity::find().filter(result::Column::AssessmentId.eq(column.id)).count(txn).await?;
         let requests = change_request::Entity::find()
             .filter(change_request::Column::AssessmentId.eq(column.id))
-            .count(&txn)
+            .count(txn)
             .await?;
         // A column another system knows (an exchange identifier) stays too.
         if results > 0 || requests > 0 || column.external_id.is_some() {
@@ -99,15 +134,30 @@ pub async fn set(
                 format!("regular assessment {} holds results and cannot be removed", column.sequence),
             ));
         }
-        assessment::Entity::delete_by_id(column.id).exec(&txn).await?;
+        assessment::Entity::delete_by_id(column.id).exec(txn).await?;
     }
-    let columns = assessment::Entity::find()
-        .filter(assessment::Column::SectionId.eq(section.id))
-        .filter(assessment::Column::SemesterId.eq(semester_id))
-        .all(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(columns)
+    Ok(())
+}
+
+/// A new assessment column of `section` in `semester`, known to no other system.
+fn new_column(
+    section: &section::Model,
+    semester: i64,
+    kind: AssessmentKind,
+    sequence: i16,
+    title: Option<String>,
+) -> assessment::ActiveModel {
+    assessment::ActiveModel {
+        external_id: Set(None),
+        title: Set(title),
+        category_id: Set(None),
+        school_id: Set(section.school_id),
+        section_id: Set(section.id),
+        semester_id: Set(semester),
+        kind: Set(kind.as_str().to_owned()),
+        sequence: Set(sequence),
+        ..Default::default()
+    }
 }
 
 /// Opens the re-test column (thi lại) of `section` in its year's last semester — once: an
@@ -133,17 +183,7 @@ pub async fn open_retest(
     let column = match open {
         Some(column) => column,
         None => {
-            let column = assessment::ActiveModel {
-                external_id: Set(None),
-                title: Set(Some("Kiểm tra lại".to_owned())),
-                category_id: Set(None),
-                school_id: Set(section.school_id),
-                section_id: Set(section.id),
-                semester_id: Set(last.id),
-                kind: Set(AssessmentKind::Retest.as_str().to_owned()),
-                sequence: Set(1),
-                ..Default::default()
-            };
+            let column = new_column(&section, last.id, AssessmentKind::Retest, 1, Some("Kiểm tra lại".to_owned()));
             let id = assessment::Entity::insert(column).exec(&txn).await?.last_insert_id;
             assessment::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?
         }

@@ -5,6 +5,7 @@
 //! a semester the principal locked for the whole school, a change needs a reason and becomes
 //! a request the principal approves (`changes::decide`), like a score.
 
+use super::Recorded;
 use super::scores::Provenance;
 use crate::auth::principal::Account;
 use crate::error::{ApiError, EntryProblem, RecordRef};
@@ -27,14 +28,6 @@ pub struct ConductEntry {
     pub comment: Option<String>,
     /// The version the client last read; `None` when it read none.
     pub expected_version: Option<i32>,
-}
-
-/// What `record` did: levels changed, or — in a locked semester, with a reason — the change
-/// requests made.
-#[derive(Debug, Default)]
-pub struct Recorded {
-    pub changed: usize,
-    pub requests: Vec<i64>,
 }
 
 /// Records `entries` for class `class` in `semester`. Once the principal has locked the
@@ -161,45 +154,14 @@ pub async fn apply(
     provenance: &Provenance,
 ) -> Result<bool, ApiError> {
     let Account::Staff(teacher) = provenance.changed_by else { return Err(ApiError::NotPermitted) };
-    let record_id = match old {
-        Some(old) => {
-            let updated = conduct::Entity::update_many()
-                .col_expr(conduct::Column::Level, Expr::value(level.as_str()))
-                .col_expr(conduct::Column::Comment, Expr::value(comment))
-                .col_expr(conduct::Column::Version, Expr::value(old.version + 1))
-                .col_expr(conduct::Column::UpdatedById, Expr::value(teacher))
-                .col_expr(conduct::Column::UpdatedAt, Expr::value(provenance.now))
-                .filter(conduct::Column::Id.eq(old.id))
-                .filter(conduct::Column::Version.eq(old.version))
-                .exec(txn)
-                .await?;
-            if updated.rows_affected != 1 {
-                return Ok(false);
-            }
-            old.id
-        }
+    let written = match old {
+        Some(old) => update(txn, old, level, comment, teacher, provenance.now).await?,
         None => {
-            let row = conduct::ActiveModel {
-                school_id: Set(class.school_id),
-                student_id: Set(student),
-                class_id: Set(class.id),
-                semester_id: Set(semester),
-                level: Set(level.as_str().to_owned()),
-                comment: Set(comment.map(str::to_owned)),
-                version: Set(1),
-                updated_by_id: Set(teacher),
-                updated_at: Set(provenance.now),
-                ..Default::default()
-            };
-            match conduct::Entity::insert(row).exec(txn).await {
-                Ok(inserted) => inserted.last_insert_id,
-                Err(error) if matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-                    return Ok(false);
-                }
-                Err(error) => return Err(error.into()),
-            }
+            let place = Place { class, semester, student, teacher };
+            insert(txn, &place, level, comment, provenance.now).await?
         }
     };
+    let Some(record_id) = written else { return Ok(false) };
     let change = super::Change {
         kind: KIND,
         school: class.school_id,
@@ -212,6 +174,65 @@ pub async fn apply(
     };
     change.keep(txn, provenance).await?;
     Ok(true)
+}
+
+/// Changes the stored level `old` at the version read; its id, or `None` when the row
+/// changed meanwhile.
+async fn update(
+    txn: &DatabaseTransaction,
+    old: &conduct::Model,
+    level: ConductLevel,
+    comment: Option<&str>,
+    teacher: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, DbErr> {
+    let updated = conduct::Entity::update_many()
+        .col_expr(conduct::Column::Level, Expr::value(level.as_str()))
+        .col_expr(conduct::Column::Comment, Expr::value(comment))
+        .col_expr(conduct::Column::Version, Expr::value(old.version + 1))
+        .col_expr(conduct::Column::UpdatedById, Expr::value(teacher))
+        .col_expr(conduct::Column::UpdatedAt, Expr::value(now))
+        .filter(conduct::Column::Id.eq(old.id))
+        .filter(conduct::Column::Version.eq(old.version))
+        .exec(txn)
+        .await?;
+    Ok((updated.rows_affected == 1).then_some(old.id))
+}
+
+/// Whose level a first write stores, and who writes it.
+struct Place<'a> {
+    class: &'a homeroom_class::Model,
+    semester: i64,
+    student: i64,
+    teacher: i64,
+}
+
+/// Stores a first level for the place; its id, or `None` when another writer stored one
+/// first.
+async fn insert(
+    txn: &DatabaseTransaction,
+    place: &Place<'_>,
+    level: ConductLevel,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, DbErr> {
+    let row = conduct::ActiveModel {
+        school_id: Set(place.class.school_id),
+        student_id: Set(place.student),
+        class_id: Set(place.class.id),
+        semester_id: Set(place.semester),
+        level: Set(level.as_str().to_owned()),
+        comment: Set(comment.map(str::to_owned)),
+        version: Set(1),
+        updated_by_id: Set(place.teacher),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    match conduct::Entity::insert(row).exec(txn).await {
+        Ok(inserted) => Ok(Some(inserted.last_insert_id)),
+        Err(error) if crate::db::is_unique_violation(&error) => Ok(None),
+        Err(error) => Err(error),
+    }
 }
 
 /// A conduct level as the books show it: `Tốt — comment`.

@@ -28,6 +28,16 @@ pub mod scores;
 pub mod summary;
 pub mod table;
 
+/// What a batch of scores or conduct levels did: records created or changed, or — in a
+/// locked book, with a reason — the change requests made instead.
+#[derive(Debug, Default)]
+pub struct Recorded {
+    /// Records created or changed.
+    pub changed: usize,
+    /// Change requests made instead, because the book is locked.
+    pub requests: Vec<i64>,
+}
+
 /// A change to one student's record as the books' history (`record_change`) keeps it; who
 /// made it, on what authority and why come with its [`scores::Provenance`].
 pub(crate) struct Change {

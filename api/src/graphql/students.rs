@@ -16,7 +16,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use emis_authz::Kind;
 use entity::student;
 use sea_orm::sea_query::SimpleExpr;
-use sea_orm::{ColumnTrait as _, Condition, FromQueryResult, QuerySelect as _};
+use sea_orm::{ColumnTrait as _, Condition, DatabaseConnection, FromQueryResult, QuerySelect as _, Select};
 
 /// Largest page.
 pub const MAX_PAGE: u64 = 100;
@@ -160,23 +160,10 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
     let matching = students.matching();
     let first = u64::try_from(query.first.unwrap_or(20)).unwrap_or(0).min(MAX_PAGE);
     let descending = query.order_by == Some(StudentOrder::NameDesc);
-    let mut page = students;
-    if let Some(after) = &query.after {
-        let (name, id) = parse_cursor(after)?;
-        page = page.narrow(student::Column::SortName, |sort_name| {
-            if descending {
-                Condition::any()
-                    .add(sort_name.lt(name.clone()))
-                    .add(Condition::all().add(sort_name.eq(name)).add(student::Column::Id.lt(id)))
-                    .into()
-            } else {
-                Condition::any()
-                    .add(sort_name.gt(name.clone()))
-                    .add(Condition::all().add(sort_name.eq(name)).add(student::Column::Id.gt(id)))
-                    .into()
-            }
-        });
-    }
+    let page = match &query.after {
+        Some(after) => after_cursor(students, after, descending)?,
+        None => students,
+    };
     let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
     let wants_total = ctx.look_ahead().field("totalCount").exists();
     // On a first page the total comes from the same scan as the page (a window count over
@@ -186,25 +173,14 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
     let sealed = asks_for_sealed_fields(&[look.field("nodes"), look.field("edges").field("node")]);
     let (select, checker) =
         page.page(order, first + 1, windowed, |select| if sealed { select } else { without_sealed_columns(select) });
-    let db = &state(ctx)?.db;
-    // When the total is asked for too, it comes on every row of the page (one statement):
-    // the count over the same condition, without the cursor.
-    let counted = if windowed {
-        Some(select.clone())
+    let total = if windowed {
+        Total::OnEveryRow
     } else if wants_total {
-        let count = matching.count_statement((student::Entity, student::Column::Id));
-        Some(select.clone().column_as(SimpleExpr::SubQuery(None, Box::new(count.into())), TOTAL))
+        Total::CountedBeside(&matching)
     } else {
-        None
+        Total::NotAsked
     };
-    let (mut rows, mut total) = match counted {
-        Some(counted) => {
-            let rows = counted.into_model::<CountedStudent>().all(db).await?;
-            let total = rows.first().map(|row| u64::try_from(row.total_count).unwrap_or(0));
-            (rows.into_iter().map(|row| row.student).collect(), total)
-        }
-        None => (select.all(db).await?, None),
-    };
+    let (mut rows, mut total) = page_rows(&state(ctx)?.db, select, total).await?;
     if rows.is_empty() && query.after.is_none() {
         // No page and no cursor: nothing matches at all.
         total = total.or(Some(0));
@@ -219,6 +195,58 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
         has_previous_page: query.after.is_some(),
         total,
     })
+}
+
+/// `students` narrowed to those after the cursor `after` in the list's order.
+fn after_cursor<'a>(
+    students: Visible<'a, student::Entity>,
+    after: &str,
+    descending: bool,
+) -> ApiResult<Visible<'a, student::Entity>> {
+    let (name, id) = parse_cursor(after)?;
+    Ok(students.narrow(student::Column::SortName, |sort_name| {
+        if descending {
+            Condition::any()
+                .add(sort_name.lt(name.clone()))
+                .add(Condition::all().add(sort_name.eq(name)).add(student::Column::Id.lt(id)))
+                .into()
+        } else {
+            Condition::any()
+                .add(sort_name.gt(name.clone()))
+                .add(Condition::all().add(sort_name.eq(name)).add(student::Column::Id.gt(id)))
+                .into()
+        }
+    }))
+}
+
+/// How a page reads the list's total.
+enum Total<'m> {
+    /// Not asked for.
+    NotAsked,
+    /// A window count the page's statement already carries on every row.
+    OnEveryRow,
+    /// Asked for past the first page: the count over the same condition without the cursor,
+    /// a sub-select beside every row of the page (one statement).
+    CountedBeside(&'m Matching<student::Entity>),
+}
+
+/// The rows of the page `select`, and the list's total when asked for.
+async fn page_rows(
+    db: &DatabaseConnection,
+    select: Select<student::Entity>,
+    total: Total<'_>,
+) -> ApiResult<(Vec<student::Model>, Option<u64>)> {
+    let counted = match total {
+        Total::NotAsked => return Ok((select.all(db).await?, None)),
+        Total::OnEveryRow => select,
+        Total::CountedBeside(matching) => {
+            let count = matching.count_statement((student::Entity, student::Column::Id));
+            select.column_as(SimpleExpr::SubQuery(None, Box::new(count.into())), TOTAL)
+        }
+    };
+    let rows = counted.into_model::<CountedStudent>().all(db).await?;
+    let total = rows.first().map(|row| u64::try_from(row.total_count).unwrap_or(0));
+    Ok((rows.into_iter().map(|row| row.student).collect(), total))
 }
 
 /// The fields of a student that are sealed at rest.

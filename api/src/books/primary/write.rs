@@ -181,7 +181,7 @@ async fn insert(
     };
     match evaluation::Entity::insert(row).exec(txn).await {
         Ok(inserted) => Ok(Some(inserted.last_insert_id)),
-        Err(error) if matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Ok(None),
+        Err(error) if crate::db::is_unique_violation(&error) => Ok(None),
         Err(error) => Err(error),
     }
 }

@@ -109,7 +109,7 @@ pub async fn apply(
             match result::Entity::insert(row).exec(txn).await {
                 Ok(inserted) => inserted.last_insert_id,
                 // Another device created it first (one result per student and column).
-                Err(error) if is_unique_violation(&error) => return Ok(Applied::Raced),
+                Err(error) if crate::db::is_unique_violation(&error) => return Ok(Applied::Raced),
                 Err(error) => return Err(error),
             }
         }
@@ -145,9 +145,4 @@ pub async fn keep(txn: &DatabaseTransaction, changes: Vec<record_change::ActiveM
         record_change::Entity::insert_many(changes).exec(txn).await?;
     }
     Ok(())
-}
-
-/// Whether `error` is a unique-constraint violation (both backends).
-fn is_unique_violation(error: &DbErr) -> bool {
-    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }

@@ -28,6 +28,7 @@ mod batch;
 mod entries;
 mod mark;
 
+pub use super::Recorded;
 pub use apply::{Applied, Provenance, apply, keep, stored};
 pub use mark::Mark;
 
@@ -54,15 +55,6 @@ pub struct ScoreEntry {
     pub comment: Option<String>,
     /// The version of the stored result the client last read; `None` when it read none.
     pub expected_version: Option<i32>,
-}
-
-/// What a call wrote.
-#[derive(Debug, Default)]
-pub struct Recorded {
-    /// Results created or changed.
-    pub changed: usize,
-    /// Change requests made instead, because the book is locked.
-    pub requests: Vec<i64>,
 }
 
 /// Records `entries` in assessment column `assessment_id` for the caller of `access`; in a

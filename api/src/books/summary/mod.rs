@@ -24,7 +24,7 @@ use sea_orm::{
     QuerySelect as _,
 };
 use sheet::{Column, Line, Mark, Recorded, Span};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Which part of the year a sheet covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,19 +146,49 @@ async fn recorded(
     }
     let semester_ids: Vec<i64> = semesters.iter().map(|s| s.id).collect();
     let sections = sections_of(columns);
-    let mut assessments: HashMap<i64, assessment::Model> = assessment::Entity::find()
-        .filter(assessment::Column::SectionId.is_in(sections.iter().copied()))
-        .filter(assessment::Column::SemesterId.is_in(semester_ids.iter().copied()))
+    let mut assessments = assessments_of(db, sections.iter().copied(), &semester_ids).await?;
+    let results = readable_results(db, access, &semester_ids, students).await?;
+    let own: HashSet<i64> = sections.iter().copied().collect();
+    let foreign: BTreeSet<i64> = results.iter().map(|row| row.2).filter(|section| !own.contains(section)).collect();
+    let mut column_of_section: HashMap<i64, i64> = sections.iter().map(|&section| (section, section)).collect();
+    if !foreign.is_empty() {
+        let counted = count_foreign_sections(db, columns, &foreign, &mut column_of_section).await?;
+        assessments.extend(assessments_of(db, counted, &semester_ids).await?);
+    }
+    place_marks(&mut recorded, results, &own, &assessments, &column_of_section);
+    recorded.conduct = conduct_levels(db, access, class, &semester_ids, students).await?;
+    let absences = absences(db, access, semesters, students).await?;
+    recorded.exempt =
+        super::exemptions::exempt(db, Some(access), &sections_of(columns), &semester_ids, students).await?;
+    recorded.absences = absences;
+    Ok(recorded)
+}
+
+/// The assessment columns of `sections` in `semesters`, by id.
+async fn assessments_of(
+    db: &DatabaseConnection,
+    sections: impl IntoIterator<Item = i64>,
+    semesters: &[i64],
+) -> Result<HashMap<i64, assessment::Model>, DbErr> {
+    Ok(assessment::Entity::find()
+        .filter(assessment::Column::SectionId.is_in(sections))
+        .filter(assessment::Column::SemesterId.is_in(semesters.iter().copied()))
         .all(db)
         .await?
         .into_iter()
         .map(|column| (column.id, column))
-        .collect();
-    let column_of_subject: HashMap<i64, i64> = columns.iter().map(|column| (column.subject, column.section)).collect();
-    // Every result of the students in the covered semesters (one walk of the student index):
-    // those made in another class's section of one of the sheet's subjects count too, the
-    // rest are left below. Only the columns the rules use (no comments, identifiers or
-    // timestamps).
+        .collect())
+}
+
+/// Every result of `students` in `semesters` the caller may read (one walk of the student
+/// index): those made in another class's section count too, sorted out by the caller. Only
+/// the columns the rules use (no comments, identifiers or timestamps).
+async fn readable_results(
+    db: &DatabaseConnection,
+    access: &Access,
+    semesters: &[i64],
+    students: &[i64],
+) -> Result<Vec<MarkRow>, DbErr> {
     let (select, checker) = access
         .read(&readers::RESULT)
         .columns(|select| {
@@ -172,48 +202,57 @@ async fn recorded(
                 result::Column::Passed,
             ])
         })
-        .narrow(result::Column::SemesterId, |column| column.is_in(semester_ids.iter().copied()))
+        .narrow(result::Column::SemesterId, |column| column.is_in(semesters.iter().copied()))
         .narrow(result::Column::StudentId, |column| column.is_in(students.iter().copied()))
         .into_statement();
     let results: Vec<MarkRow> = select.into_tuple().all(db).await?;
-    let results = checker
+    checker
         .admit_with(results, |&(student, school, section, ..)| Target::Personal {
             student,
             school,
             section: Some(section),
             class: None,
         })
+        .await
+}
+
+/// Maps each of the `foreign` sections (other classes' sections that hold results of
+/// students who moved in) whose subject is one of the sheet's onto that subject's column;
+/// the sections so counted.
+async fn count_foreign_sections(
+    db: &DatabaseConnection,
+    columns: &[Column],
+    foreign: &BTreeSet<i64>,
+    column_of_section: &mut HashMap<i64, i64>,
+) -> Result<Vec<i64>, DbErr> {
+    let column_of_subject: HashMap<i64, i64> = columns.iter().map(|column| (column.subject, column.section)).collect();
+    let subjects: Vec<(i64, i64)> = section::Entity::find()
+        .select_only()
+        .columns([section::Column::Id, section::Column::SubjectId])
+        .filter(section::Column::Id.is_in(foreign.iter().copied()))
+        .into_tuple()
+        .all(db)
         .await?;
-    // Results made in other classes' sections (students who moved in): which column each
-    // section's subject is, and the assessment columns they were recorded in.
-    let own: std::collections::HashSet<i64> = sections.iter().copied().collect();
-    let foreign: std::collections::BTreeSet<i64> =
-        results.iter().map(|row| row.2).filter(|section| !own.contains(section)).collect();
-    let mut column_of_section: HashMap<i64, i64> = sections.iter().map(|&section| (section, section)).collect();
-    if !foreign.is_empty() {
-        let subjects: Vec<(i64, i64)> = section::Entity::find()
-            .select_only()
-            .columns([section::Column::Id, section::Column::SubjectId])
-            .filter(section::Column::Id.is_in(foreign.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        let mut counted = Vec::new();
-        for (section, subject) in subjects {
-            if let Some(&column) = column_of_subject.get(&subject) {
-                column_of_section.insert(section, column);
-                counted.push(section);
-            }
+    let mut counted = Vec::new();
+    for (section, subject) in subjects {
+        if let Some(&column) = column_of_subject.get(&subject) {
+            column_of_section.insert(section, column);
+            counted.push(section);
         }
-        let elsewhere = assessment::Entity::find()
-            .filter(assessment::Column::SectionId.is_in(counted))
-            .filter(assessment::Column::SemesterId.is_in(semester_ids.iter().copied()))
-            .all(db)
-            .await?;
-        assessments.extend(elsewhere.into_iter().map(|column| (column.id, column)));
     }
-    // The earlier classes' marks first, so the class's own mid-term and end-of-term win.
-    let mut results = results;
+    Ok(counted)
+}
+
+/// Files each result under its student, column and semester (re-tests apart): the earlier
+/// classes' marks first, so the class's own mid-term and end-of-term win. Results in a
+/// section or assessment column the sheet does not count are left out.
+fn place_marks(
+    recorded: &mut Recorded,
+    mut results: Vec<MarkRow>,
+    own: &HashSet<i64>,
+    assessments: &HashMap<i64, assessment::Model>,
+    column_of_section: &HashMap<i64, i64>,
+) {
     results.sort_by_key(|row| own.contains(&row.2));
     for (student, _, section, semester, assessment, score_tenths, passed) in results {
         let Some(column) = assessments.get(&assessment) else { continue };
@@ -234,23 +273,44 @@ async fn recorded(
             _ => marks.regular.push((column.sequence, mark)),
         }
     }
+}
 
+/// The conduct levels of `students` in `semesters` the caller may read, by student and
+/// semester; a level set in `class` wins over one brought from an earlier class.
+async fn conduct_levels(
+    db: &DatabaseConnection,
+    access: &Access,
+    class: &homeroom_class::Model,
+    semesters: &[i64],
+    students: &[i64],
+) -> Result<HashMap<(i64, i64), Level>, DbErr> {
     let mut levels = access
         .read(&readers::CONDUCT)
         .narrow(conduct::Column::StudentId, |column| column.is_in(students.iter().copied()))
-        .narrow(conduct::Column::SemesterId, |column| column.is_in(semester_ids.iter().copied()))
+        .narrow(conduct::Column::SemesterId, |column| column.is_in(semesters.iter().copied()))
         .all(db)
         .await?;
-    // A level set in this class wins over one brought from an earlier class.
     levels.sort_by_key(|row| row.class_id == class.id);
+    let mut conduct = HashMap::new();
     for row in levels {
         if let Ok(level) = row.level.parse::<ConductLevel>() {
-            recorded.conduct.insert((row.student_id, row.semester_id), level_of(level));
+            conduct.insert((row.student_id, row.semester_id), level_of(level));
         }
     }
+    Ok(conduct)
+}
+
+/// The (excused, unexcused) whole-day absences of `students` within `semesters` the caller
+/// may read, by student.
+async fn absences(
+    db: &DatabaseConnection,
+    access: &Access,
+    semesters: &[&semester::Model],
+    students: &[i64],
+) -> Result<HashMap<i64, (u16, u16)>, DbErr> {
     let from = semesters.iter().map(|s| s.starts_on).min().unwrap_or_default();
     let to = semesters.iter().map(|s| s.ends_on).max().unwrap_or_default();
-    let absences = access
+    let rows = access
         .read(&readers::ATTENDANCE)
         .narrow(attendance::Column::StudentId, |column| column.is_in(students.iter().copied()))
         .narrow(attendance::Column::Date, |column| column.between(from, to))
@@ -260,17 +320,16 @@ async fn recorded(
         })
         .all(db)
         .await?;
-    recorded.exempt =
-        super::exemptions::exempt(db, Some(access), &sections_of(columns), &semester_ids, students).await?;
-    for row in absences {
-        let (excused, unexcused) = recorded.absences.entry(row.student_id).or_default();
+    let mut absences: HashMap<i64, (u16, u16)> = HashMap::new();
+    for row in rows {
+        let (excused, unexcused) = absences.entry(row.student_id).or_default();
         if row.status == AttendanceStatus::Excused.as_str() {
             *excused += 1;
         } else {
             *unexcused += 1;
         }
     }
-    Ok(recorded)
+    Ok(absences)
 }
 
 fn sections_of(columns: &[Column]) -> Vec<i64> {

@@ -84,32 +84,69 @@ pub struct Line {
 
 /// The line of `student` over `columns` in `span`.
 pub fn line(settings: &Settings, columns: &[Column], span: Span, recorded: &Recorded, student: i64) -> Line {
-    let result_in = |column: &Column, semester: i64| {
-        let marks = recorded.marks.get(&(student, column.section, semester)).cloned().unwrap_or_default();
-        subject_result(settings, column, &marks)
-    };
+    let exempt: Vec<bool> = columns.iter().map(|column| recorded.exempt.contains(&(student, column.section))).collect();
     let subjects: Vec<Option<SubjectResult>> = columns
         .iter()
-        .map(|column| match span {
-            Span::Semester(semester) => result_in(column, semester),
-            Span::Year { first, second } => match (result_in(column, first), result_in(column, second)) {
-                (Some(SubjectResult::Score(one)), Some(SubjectResult::Score(two))) => {
-                    Some(SubjectResult::Score(year_average(one, two)))
-                }
-                (_, Some(SubjectResult::Comment(two))) if !column.scored => {
-                    Some(SubjectResult::Comment(comment_year(two)))
-                }
-                _ => None,
-            },
-        })
+        .zip(&exempt)
+        .map(|(column, exempt)| if *exempt { None } else { span_result(settings, column, span, recorded, student) })
         .collect();
-    let exempt: Vec<bool> = columns.iter().map(|column| recorded.exempt.contains(&(student, column.section))).collect();
-    let subjects: Vec<Option<SubjectResult>> =
-        subjects.into_iter().zip(&exempt).map(|(result, exempt)| if *exempt { None } else { result }).collect();
     let complete: Option<Vec<SubjectResult>> =
         subjects.iter().zip(&exempt).filter(|(_, exempt)| !**exempt).map(|(result, _)| *result).collect();
     let learning = complete.as_deref().filter(|results| !results.is_empty()).map(learning_result);
-    let conduct = match span {
+    let conduct = span_conduct(span, recorded, student);
+    let (excused, unexcused) = recorded.absences.get(&student).copied().unwrap_or_default();
+    let retests: Vec<Option<SubjectResult>> = columns
+        .iter()
+        .map(|column| recorded.retests.get(&(student, column.section)).and_then(|mark| mark_result(column, *mark)))
+        .collect();
+    let mut line = Line {
+        student,
+        subjects,
+        exempt,
+        learning,
+        conduct,
+        excused,
+        unexcused,
+        promotion: None,
+        award: None,
+        retests,
+        to_retest: Vec::new(),
+    };
+    if let (Span::Year { .. }, Some(results), Some(conduct)) = (span, &complete, conduct)
+        && !results.is_empty()
+    {
+        decide_year(&mut line, results, conduct);
+    }
+    line
+}
+
+/// `column`'s result for `student` over `span`: the semester's, or the year's from both.
+fn span_result(
+    settings: &Settings,
+    column: &Column,
+    span: Span,
+    recorded: &Recorded,
+    student: i64,
+) -> Option<SubjectResult> {
+    let result_in = |semester: i64| {
+        let marks = recorded.marks.get(&(student, column.section, semester)).cloned().unwrap_or_default();
+        subject_result(settings, column, &marks)
+    };
+    match span {
+        Span::Semester(semester) => result_in(semester),
+        Span::Year { first, second } => match (result_in(first), result_in(second)) {
+            (Some(SubjectResult::Score(one)), Some(SubjectResult::Score(two))) => {
+                Some(SubjectResult::Score(year_average(one, two)))
+            }
+            (_, Some(SubjectResult::Comment(two))) if !column.scored => Some(SubjectResult::Comment(comment_year(two))),
+            _ => None,
+        },
+    }
+}
+
+/// `student`'s conduct over `span`: the semester's, or the year's once both are set.
+fn span_conduct(span: Span, recorded: &Recorded, student: i64) -> Option<Level> {
+    match span {
         Span::Semester(semester) => recorded.conduct.get(&(student, semester)).copied(),
         Span::Year { first, second } => {
             match (recorded.conduct.get(&(student, first)), recorded.conduct.get(&(student, second))) {
@@ -117,38 +154,32 @@ pub fn line(settings: &Settings, columns: &[Column], span: Span, recorded: &Reco
                 _ => None,
             }
         }
-    };
-    let (excused, unexcused) = recorded.absences.get(&student).copied().unwrap_or_default();
-    let year_decision = match (span, &complete, conduct) {
-        (Span::Year { .. }, Some(results), Some(conduct)) if !results.is_empty() => Some((results, conduct)),
-        _ => None,
-    };
-    let absent = excused + unexcused;
-    let retests: Vec<Option<SubjectResult>> = columns
-        .iter()
-        .map(|column| recorded.retests.get(&(student, column.section)).and_then(|mark| mark_result(column, *mark)))
-        .collect();
+    }
+}
+
+/// Decides the year on `line` from the results of the subjects it counts (`results`, the
+/// non-exempt ones in order) and the year's conduct: promotion, award and the subjects to
+/// re-test — then, once every one of those has its re-test, the learning result, promotion
+/// and award again after them, with nothing left to re-test.
+fn decide_year(line: &mut Line, results: &[SubjectResult], conduct: Level) {
+    let absent = line.excused + line.unexcused;
     // The year's results count only the subjects the student is not exempt from: which
     // column each of them is.
-    let counted: Vec<usize> = exempt.iter().enumerate().filter(|(_, exempt)| !**exempt).map(|(i, _)| i).collect();
-    let mut learning = learning;
-    let mut promotion = year_decision.map(|(results, conduct)| secondary::promotion(conduct, results, absent));
-    let mut award = year_decision.and_then(|(results, conduct)| secondary::award(conduct, results));
-    let mut to_retest: Vec<usize> =
-        promotion.iter().flat_map(|decision| decision.retests.iter().map(|&i| counted[i])).collect();
-    if let (Some((results, conduct)), Some(decision)) = (year_decision, &promotion) {
-        let taken: Option<Vec<(usize, SubjectResult)>> =
-            decision.retests.iter().map(|&i| retests[counted[i]].map(|result| (i, result))).collect();
-        if let Some(taken) = taken.filter(|taken| !taken.is_empty()) {
-            let after = secondary::after_retests(results, &taken);
-            learning = Some(learning_result(&after));
-            let again = secondary::promotion(conduct, &after, absent);
-            promotion = Some(Promotion { retests: Vec::new(), ..again });
-            award = secondary::award(conduct, &after);
-            to_retest.clear();
-        }
+    let counted: Vec<usize> = line.exempt.iter().enumerate().filter(|(_, exempt)| !**exempt).map(|(i, _)| i).collect();
+    let decision = secondary::promotion(conduct, results, absent);
+    line.award = secondary::award(conduct, results);
+    line.to_retest = decision.retests.iter().map(|&i| counted[i]).collect();
+    let taken: Option<Vec<(usize, SubjectResult)>> =
+        decision.retests.iter().map(|&i| line.retests[counted[i]].map(|result| (i, result))).collect();
+    line.promotion = Some(decision);
+    if let Some(taken) = taken.filter(|taken| !taken.is_empty()) {
+        let after = secondary::after_retests(results, &taken);
+        line.learning = Some(learning_result(&after));
+        let again = secondary::promotion(conduct, &after, absent);
+        line.promotion = Some(Promotion { retests: Vec::new(), ..again });
+        line.award = secondary::award(conduct, &after);
+        line.to_retest.clear();
     }
-    Line { student, subjects, exempt, learning, conduct, excused, unexcused, promotion, award, retests, to_retest }
 }
 
 /// A recorded mark as a subject result of `column`'s kind; `None` for a mark of the other kind.
