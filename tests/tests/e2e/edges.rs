@@ -9,6 +9,7 @@ mod filter_rule;
 mod filters;
 mod import;
 mod leave;
+mod movers;
 mod policy_first;
 mod policy_words;
 mod world;
