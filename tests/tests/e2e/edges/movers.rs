@@ -17,8 +17,9 @@ pub(crate) struct Cast {
     pub principal: String,
     /// The homeroom teacher of the class the students leave.
     pub homeroom: String,
-    /// A subject teacher of that class.
+    /// A subject teacher of that class, and the section they teach there.
     pub subject_teacher: String,
+    pub section: i64,
     /// A guardian of the student who moves class.
     pub guardian: String,
     /// The class the students leave, with its students before anyone moves.
@@ -39,12 +40,12 @@ impl Cast {
         let old = homeroom_class(app, &homeroom).await;
         let old_class = decode("Class", &old.id);
         let (moved, transferred) = (old.students[0].clone(), old.students[1].clone());
-        let (subject_teacher, _) = subject_teacher_of(app, old_class, &["gvcn"]).await;
+        let (subject_teacher, section) = subject_teacher_of(app, old_class, &["gvcn"]).await;
         let subject_teacher = app.sign_in(&subject_teacher).await.unwrap();
         let guardian = app.sign_in(&guardian_of(app, &moved).await).await.unwrap();
         let new_class = other_class(app, old_class, true).await;
         let elsewhere = class_elsewhere(app, old_class).await;
-        Cast { principal, homeroom, subject_teacher, guardian, old, moved, transferred, new_class, elsewhere }
+        Cast { principal, homeroom, subject_teacher, section, guardian, old, moved, transferred, new_class, elsewhere }
     }
 
     /// The school that admits the transferred student, by API id.
