@@ -1,10 +1,12 @@
 //! The filter rule for the lists on a student and a class: a student's attendance by `from`
-//! and `to`, history and disclosures by `first`, results by `semesterId` and `sectionId`,
-//! and a class's former students. For the former homeroom teacher (after one student moved
-//! class and one changed school), a subject teacher and the guardians of both students, each
-//! filtered answer about the student who moved, the one who changed school, one who stayed
-//! and one released to another school is exactly the unfiltered answer's items that pass
-//! the filter as the caller reads them (see `narrowing`).
+//! and `to`, history and disclosures by `first`, results by `semesterId` and `sectionId`; a
+//! class's summary by `semesterId` and `year`, its primary book by `checkpoint` (each line a
+//! student the caller reads), and its former students. For the former homeroom teacher
+//! (after one student moved class and one changed school), a subject teacher and the
+//! guardians of both students, each filtered answer about the student who moved, the one
+//! who changed school, one who stayed and one released to another school is exactly the
+//! unfiltered answer's items that pass the filter as the caller reads them (see
+//! `narrowing`).
 
 use super::leave::days_ago;
 use super::lived_in::{Lived, lived_in};
@@ -88,8 +90,55 @@ async fn former_students(app: &TestApp, token: &str, class: &str) -> BTreeSet<St
     former.iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect()
 }
 
+/// `who`'s class summary of `class` by semester or year, and its primary book at each
+/// checkpoint, list only students `who` reads (`readable`), and the semester running today
+/// answers as the default does (a secondary class refuses the primary book); how many lines
+/// it read.
+async fn books_of(
+    app: &TestApp,
+    token: &str,
+    who: &str,
+    class: &str,
+    semester: &str,
+    readable: &BTreeSet<String>,
+) -> usize {
+    let summaries = ["", "(year: false)", "(year: true)"].into_iter().map(str::to_owned);
+    let summaries =
+        summaries.chain([format!("(semesterId: \"{semester}\")"), format!("(semesterId: \"{semester}\", year: true)")]);
+    let books = ["mid_1", "end_1", "mid_2", "end_year"].map(|at| format!("primaryBook(checkpoint: \"{at}\")"));
+    let asked: Vec<String> = summaries.map(|args| format!("summary{args}")).chain(books).collect();
+    let fields: String = asked
+        .iter()
+        .enumerate()
+        .map(|(index, field)| format!("a{index}: {field} {{ lines {{ studentId fullName }} }} "))
+        .collect();
+    let query = format!("query($id: ID!) {{ class(id: $id) {{ {fields} }} }}");
+    let body = app.graphql(Some(token), &query, json!({ "id": class })).await.unwrap();
+    let errors = body["errors"].as_array().cloned().unwrap_or_default();
+    let secondary = |error: &Value| error["message"].as_str().is_some_and(|m| m.contains("for primary classes"));
+    assert!(errors.iter().all(secondary), "{who}: only a secondary class refuses the primary book: {errors:?}");
+    let data = &body["data"];
+    let mut lines = 0;
+    for (index, field) in asked.iter().enumerate() {
+        let listed = data["class"][format!("a{index}")]["lines"].as_array().cloned().unwrap_or_default();
+        for line in &listed {
+            let student = line["studentId"].as_str().unwrap();
+            assert!(
+                readable.contains(student),
+                "{who}: {field} of {class} lists {student}, whom the caller cannot read"
+            );
+        }
+        lines += listed.len();
+    }
+    assert_eq!(
+        data["class"]["a0"], data["class"]["a3"],
+        "{who}: the summary of the semester running today is the default"
+    );
+    lines
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_filter_and_limit_of_a_students_records_and_a_class_s_former_students_narrows_only_by_what_the_caller_reads()
+async fn every_filter_and_limit_of_a_students_records_and_a_class_s_books_and_former_students_narrows_only_by_what_the_caller_reads()
  {
     let app = spawn().await;
     let lived = lived_in(&app).await;
@@ -107,6 +156,9 @@ async fn every_filter_and_limit_of_a_students_records_and_a_class_s_former_stude
         }
         // A former student is one the caller reads, and one the principal reads as former.
         let readable = listed(&app, token).await;
+        for class in [cast.old.id.clone(), encode("Class", cast.new_class.id).0, encode("Class", cast.elsewhere.id).0] {
+            read += books_of(&app, token, who, &class, &lived.semester, &readable).await;
+        }
         let former = former_students(&app, token, &cast.old.id).await;
         let expected: BTreeSet<String> = everyone_former.intersection(&readable).cloned().collect();
         assert!(former.is_subset(&expected), "{who}: former students {former:?} beyond {expected:?}");
