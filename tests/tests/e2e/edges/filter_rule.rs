@@ -6,10 +6,9 @@
 //! number by `identityNumber`, the search by the name — and either order lists the same
 //! students, one the reverse of the other.
 
-use super::world::principal_of;
-use crate::grade_entry::decode;
-use crate::movements::{ADMIT, MOVE, TRANSFER, class_elsewhere, other_class, spawn, subject_teacher_of};
-use crate::roll_call::{guardian_of, homeroom_class, today};
+use super::movers::Cast;
+use crate::movements::spawn;
+use crate::roll_call::today;
 use emis::graphql::ids::encode;
 use emis_tests::TestApp;
 use serde_json::{Value, json};
@@ -92,39 +91,23 @@ async fn narrows_by_what_is_read(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_filter_and_sort_of_the_student_list_narrows_only_by_what_the_caller_reads() {
     let app = spawn().await;
-    let principal = app.sign_in("hieutruong").await.unwrap();
-    let homeroom = app.sign_in("gvcn").await.unwrap();
-    let old = homeroom_class(&app, &homeroom).await;
-    let old_class = decode("Class", &old.id);
-    let (moved, transferred) = (old.students[0].clone(), old.students[1].clone());
-    let (subject_teacher, _) = subject_teacher_of(&app, old_class, &["gvcn"]).await;
-    let subject_teacher = app.sign_in(&subject_teacher).await.unwrap();
-    let guardian = app.sign_in(&guardian_of(&app, &moved).await).await.unwrap();
+    let cast = Cast::gather(&app).await;
+    let (old, moved, transferred) = (&cast.old, &cast.moved, &cast.transferred);
     // Identity numbers and names as the principal reads them, before anyone moves.
-    let (before, _) = list(&app, &principal, &json!({})).await;
+    let (before, _) = list(&app, &cast.principal, &json!({})).await;
+    cast.move_and_transfer(&app).await;
 
-    let new_class = other_class(&app, old_class, true).await;
-    app.data(Some(&principal), MOVE, json!({ "s": moved, "c": encode("Class", new_class.id), "on": today() }))
-        .await
-        .unwrap();
-    let elsewhere = class_elsewhere(&app, old_class).await;
-    let receiving = app.sign_in(&principal_of(&app, elsewhere.school_id).await).await.unwrap();
-    let school = encode("School", elsewhere.school_id).0;
-    let release = json!({ "s": transferred, "school": school, "on": today(), "reason": "Gia đình chuyển nhà" });
-    let transfer = app.data(Some(&principal), TRANSFER, release).await.unwrap()["transferStudent"]["id"].clone();
-    app.data(Some(&receiving), ADMIT, json!({ "t": transfer, "c": encode("Class", elsewhere.id) })).await.unwrap();
-
+    let (new_class, elsewhere) = (&cast.new_class, &cast.elsewhere);
+    let school = cast.receiving_school();
     let schools = [encode("School", new_class.school_id).0, school, encode("School", 987_654).0];
     let classes = [old.id.clone(), encode("Class", new_class.id).0, encode("Class", elsewhere.id).0];
     let named = |id: &str| before.iter().find(|s| s.id == id).unwrap().clone();
     let identities: Vec<String> =
-        [named(&moved), named(&transferred), named(&old.students[2])].into_iter().filter_map(|s| s.identity).collect();
+        [named(moved), named(transferred), named(&old.students[2])].into_iter().filter_map(|s| s.identity).collect();
     assert!(!identities.is_empty(), "the seed gives students identity numbers");
-    let searches = [named(&moved).name, named(&transferred).name, "Nguyễn".to_owned()];
+    let searches = [named(moved).name, named(transferred).name, "Nguyễn".to_owned()];
 
-    for (who, token) in
-        [("the former homeroom teacher", &homeroom), ("a subject teacher", &subject_teacher), ("a guardian", &guardian)]
-    {
+    for (who, token) in cast.callers() {
         let (everyone, total) = list(&app, token, &json!({})).await;
         assert_eq!(total, everyone.len() as u64, "{who}: totalCount");
         for school in &schools {

@@ -18,7 +18,8 @@ const REQUEST: &str = "mutation($s: ID!, $from: NaiveDate!, $to: NaiveDate!) {
     requestLeave(studentId: $s, from: $from, to: $to, reason: \"Ốm\") { id } }";
 const DECIDE: &str = "mutation($id: ID!) { decideLeave(requestId: $id, accept: true) { status } }";
 
-fn days_ago(days: i64) -> chrono::NaiveDate {
+/// The day `days` before today.
+pub(crate) fn days_ago(days: i64) -> chrono::NaiveDate {
     emis::clock::today() - chrono::Duration::days(days)
 }
 
