@@ -11,7 +11,7 @@ use super::primary::{primary_rules, semester_of};
 use super::scores::Provenance;
 use crate::auth::principal::Account;
 use crate::error::{ApiError, RecordRef};
-use crate::privacy::{Access, Target, shapes};
+use crate::privacy::{Access, Target, readers, shapes};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use emis_rules::primary::{Checkpoint, Ground};
@@ -62,11 +62,7 @@ async fn writable(
     student: i64,
 ) -> Result<(i64, homeroom_class::Model), ApiError> {
     let teacher = super::locks::staff_account(access)?;
-    let class = homeroom_class::Entity::find_by_id(class).one(db).await?.ok_or(ApiError::NotPermitted)?;
-    let target = Target::student_in_class(student, class.school_id, class.id);
-    if !access.permits(Kind::Conduct, Action::Write, target).await? {
-        return Err(ApiError::NotPermitted);
-    }
+    let class = access.reach_about(db, &readers::CLASS, student, Kind::Conduct, Action::Write, class).await?;
     primary_rules(db, &class).await?;
     if let Some(semester) = semester_of(db, class.school_year_id, Checkpoint::EndOfYear).await?
         && super::locks::school_in_force(db, class.school_id, semester).await?.is_some()

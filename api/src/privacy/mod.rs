@@ -21,6 +21,7 @@
 
 mod check;
 mod enrolment;
+mod mixed;
 mod pages;
 #[cfg(test)]
 mod paths;
@@ -33,6 +34,7 @@ mod visible;
 
 pub use check::DerivedSets;
 pub use enrolment::When;
+pub use mixed::{As, Mixed, MixedRead, Part};
 pub use pages::{Matching, TOTAL};
 pub use shape::{Shape, Target, shapes};
 pub use sql::{Branches, never};

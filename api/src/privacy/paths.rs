@@ -32,12 +32,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "who is on a class's roster today, a sub-select narrowing a student reader on a class the caller sees",
     ),
     (
-        "books/changes.rs",
-        "change_request",
-        "a request is decided as its section's or class's result, conduct or attendance, which its row names; \
-         the look-up is followed by the approve check, answering NotPermitted alike",
-    ),
-    (
         "books/columns.rs",
         "change_request",
         "counts a column's results and requests to refuse its removal, after `reach` allowed writing the section",

@@ -3,6 +3,7 @@
 //! of each; and [`PERSONAL_TABLES`], the tables that hold personal data, which the GraphQL
 //! layer and the books read only through a reader (a test scans them for direct reads).
 
+use super::mixed::{As, Mixed, Part};
 use super::shape::{Target, shapes};
 use super::visible::{Reader, Registered, unguarded};
 use crate::books;
@@ -11,6 +12,7 @@ use entity::{
     attendance, change_request, conduct, enrollment, exemption, guardian, guardianship, homeroom_class, leave_request,
     notification, org, record_change, result, section, staff, student, transfer,
 };
+use sea_orm::{ColumnTrait as _, Condition};
 
 /// The tables that hold personal data: a child's record and everything about one child, a
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
@@ -264,6 +266,60 @@ pub static TRANSFER_RECEIVING: Reader<transfer::Entity> = Reader {
     id: |row| row.id,
     guarded: unguarded,
     facts: &[],
+};
+
+/// Transfers, read at either school: as a record of the school the student left or of
+/// the receiving one.
+pub static TRANSFER: Mixed<transfer::Entity> = Mixed {
+    name: "transfer",
+    key: transfer::Column::Id,
+    parts: &[
+        Part {
+            rows: Condition::all,
+            holds: |_| true,
+            kinds: &[As { kind: Kind::Transfer, shape: shapes::transfer_sending, target: books::movements::sending }],
+        },
+        Part {
+            rows: Condition::all,
+            holds: |_| true,
+            kinds: &[As {
+                kind: Kind::Transfer,
+                shape: shapes::transfer_receiving,
+                target: books::movements::receiving,
+            }],
+        },
+    ],
+};
+
+/// A change request decided as the record it changes: a conduct or roll-call request as
+/// its class's conduct or attendance, any other as its section's result.
+pub static CHANGE_DECISION: Mixed<change_request::Entity> = Mixed {
+    name: "change_decision",
+    key: change_request::Column::Id,
+    parts: &[
+        Part {
+            rows: || Condition::all().add(change_request::Column::Kind.eq(books::conduct::KIND)),
+            holds: |row| row.kind == books::conduct::KIND,
+            kinds: &[As { kind: Kind::Conduct, shape: shapes::class_change_request, target: books::changes::target }],
+        },
+        Part {
+            rows: || Condition::all().add(change_request::Column::Kind.eq(books::roll_call::KIND)),
+            holds: |row| row.kind == books::roll_call::KIND,
+            kinds: &[As {
+                kind: Kind::Attendance,
+                shape: shapes::class_change_request,
+                target: books::changes::target,
+            }],
+        },
+        Part {
+            rows: || {
+                Condition::all()
+                    .add(change_request::Column::Kind.is_not_in([books::conduct::KIND, books::roll_call::KIND]))
+            },
+            holds: |row| row.kind != books::conduct::KIND && row.kind != books::roll_call::KIND,
+            kinds: &[As { kind: Kind::Result, shape: shapes::change_request, target: books::changes::target }],
+        },
+    ],
 };
 
 /// Schools (not personal; read through the policy all the same).
