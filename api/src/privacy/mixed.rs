@@ -7,11 +7,13 @@
 
 use super::Access;
 use super::shape::{Shape, Target};
+use super::visible::{Registered, Selected};
 use crate::error::ApiError;
 use emis_authz::{Action, Kind};
+use futures::future::BoxFuture;
 use sea_orm::{
-    ColumnTrait as _, Condition, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter as _, QueryOrder as _,
-    QuerySelect as _, Select,
+    ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Order, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, Select,
 };
 
 /// One kind a part's rows are read as: its shape for SQL, its target for the check.
@@ -38,6 +40,8 @@ pub struct Mixed<E: EntityTrait + 'static> {
     pub name: &'static str,
     /// The primary-key column.
     pub key: E::Column,
+    /// The row's id, for the agreement test.
+    pub id: fn(&E::Model) -> i64,
     pub parts: &'static [Part<E>],
 }
 
@@ -84,7 +88,7 @@ impl Access {
 
     /// The rows of `mixed` the caller may `action`, read as its parts say.
     pub fn read_mixed<E: EntityTrait>(&self, mixed: &'static Mixed<E>, action: Action) -> MixedRead<'_, E> {
-        MixedRead { access: self, mixed, action, select: E::find().filter(self.mixed_condition(mixed, action)) }
+        MixedRead { access: self, mixed, action, select: E::find() }
     }
 
     /// The row `id` of `mixed`, when the caller may `action` it as its part says;
@@ -139,9 +143,9 @@ where
         self
     }
 
-    /// The rows, each checked before it leaves.
+    /// The rows, each checked before it leaves: the filters, then the privacy condition.
     pub async fn all(self, db: &impl ConnectionTrait) -> Result<Vec<E::Model>, DbErr> {
-        let rows = self.select.all(db).await?;
+        let rows = self.select.filter(self.access.mixed_condition(self.mixed, self.action)).all(db).await?;
         let mut kept = Vec::with_capacity(rows.len());
         for row in rows {
             if self.access.mixed_permits(self.mixed, self.action, &row).await? {
@@ -156,5 +160,40 @@ where
     /// The first row, checked.
     pub async fn one(self, db: &impl ConnectionTrait) -> Result<Option<E::Model>, DbErr> {
         Ok(self.limit(1).all(db).await?.pop())
+    }
+}
+
+impl<E> Registered for Mixed<E>
+where
+    E: EntityTrait + Sync,
+    E::Model: Send + Sync,
+    E::Column: Sync,
+{
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// One comparison, of the whole reader, named by its first kind.
+    fn kinds(&self) -> Vec<Kind> {
+        self.parts.first().and_then(|part| part.kinds.first()).map(|first| first.kind).into_iter().collect()
+    }
+
+    fn compare<'a>(
+        &'a self,
+        access: &'a Access,
+        db: &'a DatabaseConnection,
+        _kind: Kind,
+    ) -> BoxFuture<'a, Result<Selected, DbErr>> {
+        Box::pin(async move {
+            let by_sql = E::find().filter(access.mixed_condition(self, Action::Read)).all(db).await?;
+            let by_sql = by_sql.iter().map(self.id).collect();
+            let mut by_check = std::collections::BTreeSet::new();
+            for row in E::find().all(db).await? {
+                if access.mixed_permits(self, Action::Read, &row).await? {
+                    by_check.insert((self.id)(&row));
+                }
+            }
+            Ok((by_sql, by_check))
+        })
     }
 }

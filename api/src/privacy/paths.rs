@@ -11,12 +11,6 @@ use super::readers::PERSONAL_TABLES;
 /// with its reason.
 const ALLOWED: &[(&str, &str, &str)] = &[
     (
-        "books/primary/book.rs",
-        "primary_evaluation",
-        "the book as read: a subject's rows under the section's condition and the ratings under the class's, \
-         each row checked as its kind; not yet a reader (two kinds in one statement)",
-    ),
-    (
         "books/primary/write.rs",
         "primary_evaluation",
         "the write path's own stored rows, read in its transaction after the write check on the section or class",
@@ -77,12 +71,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "the roll call's own entries, after `reach` allowed writing the class's attendance",
     ),
     ("books/roll_call/mod.rs", "guardianship", "the guardians a written absence notifies"),
-    (
-        "graphql/book_locks.rs",
-        "change_request",
-        "a request reads as its section's (change_request) or its class's conduct or attendance: three \
-         conditions, each row checked as the kind it is",
-    ),
     (
         "graphql/disclosures.rs",
         "disclosure_log",

@@ -10,7 +10,7 @@ use crate::books;
 use emis_authz::Kind;
 use entity::{
     attendance, change_request, conduct, enrollment, exemption, guardian, guardianship, homeroom_class, leave_request,
-    notification, org, record_change, result, section, staff, student, transfer,
+    notification, org, primary_evaluation, record_change, result, section, staff, student, transfer,
 };
 use sea_orm::{ColumnTrait as _, Condition};
 
@@ -273,6 +273,7 @@ pub static TRANSFER_RECEIVING: Reader<transfer::Entity> = Reader {
 pub static TRANSFER: Mixed<transfer::Entity> = Mixed {
     name: "transfer",
     key: transfer::Column::Id,
+    id: |row| row.id,
     parts: &[
         Part {
             rows: Condition::all,
@@ -296,6 +297,7 @@ pub static TRANSFER: Mixed<transfer::Entity> = Mixed {
 pub static CHANGE_DECISION: Mixed<change_request::Entity> = Mixed {
     name: "change_decision",
     key: change_request::Column::Id,
+    id: |row| row.id,
     parts: &[
         Part {
             rows: || Condition::all().add(change_request::Column::Kind.eq(books::conduct::KIND)),
@@ -321,6 +323,63 @@ pub static CHANGE_DECISION: Mixed<change_request::Entity> = Mixed {
         },
     ],
 };
+
+/// The items of the primary summary book: a subject's level (with a section) read as a
+/// result of its section, a quality's or competency's rating (without) as its class's conduct.
+pub static PRIMARY_ITEM: Mixed<primary_evaluation::Entity> = Mixed {
+    name: "primary_item",
+    key: primary_evaluation::Column::Id,
+    id: |row| row.id,
+    parts: &[
+        Part {
+            rows: || Condition::all().add(primary_evaluation::Column::SectionId.is_not_null()),
+            holds: |row| row.section_id.is_some(),
+            kinds: &[As { kind: Kind::Result, shape: shapes::primary_subject, target: books::primary::target }],
+        },
+        Part {
+            rows: || Condition::all().add(primary_evaluation::Column::SectionId.is_null()),
+            holds: |row| row.section_id.is_none(),
+            kinds: &[As { kind: Kind::Conduct, shape: shapes::primary_rating, target: books::primary::target }],
+        },
+    ],
+};
+
+/// Change requests as their readers see them: a score's request as its section's; a
+/// conduct or roll-call request (no section) as its class's, and only to those who may
+/// read the class's conduct or attendance too.
+pub static CHANGE_REQUEST_READ: Mixed<change_request::Entity> = Mixed {
+    name: "change_request_read",
+    key: change_request::Column::Id,
+    id: |row| row.id,
+    parts: &[
+        Part {
+            rows: || Condition::all().add(change_request::Column::SectionId.is_not_null()),
+            holds: |row| row.section_id.is_some(),
+            kinds: &[As { kind: Kind::ChangeRequest, shape: shapes::change_request, target: books::changes::target }],
+        },
+        Part {
+            rows: || class_request(books::conduct::KIND),
+            holds: |row| row.section_id.is_none() && row.kind == books::conduct::KIND,
+            kinds: &[
+                As { kind: Kind::ChangeRequest, shape: shapes::class_change_request, target: books::changes::target },
+                As { kind: Kind::Conduct, shape: shapes::class_change_request, target: books::changes::target },
+            ],
+        },
+        Part {
+            rows: || class_request(books::roll_call::KIND),
+            holds: |row| row.section_id.is_none() && row.kind == books::roll_call::KIND,
+            kinds: &[
+                As { kind: Kind::ChangeRequest, shape: shapes::class_change_request, target: books::changes::target },
+                As { kind: Kind::Attendance, shape: shapes::class_change_request, target: books::changes::target },
+            ],
+        },
+    ],
+};
+
+/// The requests of `kind` asked of a class (with no section).
+fn class_request(kind: &'static str) -> Condition {
+    Condition::all().add(change_request::Column::SectionId.is_null()).add(change_request::Column::Kind.eq(kind))
+}
 
 /// Schools (not personal; read through the policy all the same).
 pub static SCHOOL: Reader<org::Entity> = Reader {
@@ -359,7 +418,7 @@ pub static SECTION: Reader<section::Entity> = Reader {
 };
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 18] {
+pub fn registered() -> [&'static dyn Registered; 22] {
     [
         &STUDENT,
         &STAFF,
@@ -379,5 +438,9 @@ pub fn registered() -> [&'static dyn Registered; 18] {
         &SCHOOL,
         &CLASS,
         &SECTION,
+        &TRANSFER,
+        &CHANGE_DECISION,
+        &CHANGE_REQUEST_READ,
+        &PRIMARY_ITEM,
     ]
 }
