@@ -21,6 +21,7 @@
 
 mod check;
 mod enrolment;
+mod links;
 mod mixed;
 mod pages;
 #[cfg(test)]
@@ -34,6 +35,7 @@ mod visible;
 
 pub use check::DerivedSets;
 pub use enrolment::When;
+pub use links::LinkChecker;
 pub use mixed::{As, Mixed, MixedRead, Part};
 pub use pages::{Matching, TOTAL};
 pub use shape::{Shape, Target, shapes};

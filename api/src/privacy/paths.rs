@@ -78,16 +78,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
     ),
     ("graphql/disclosures.rs", "staff", "the name of the staff member an entry the caller may read was shown to"),
     (
-        "graphql/loaders.rs",
-        "guardian",
-        "guardianships joined to their guardians under both kinds' conditions; each link checked as both",
-    ),
-    (
-        "graphql/loaders.rs",
-        "guardianship",
-        "guardianships joined to their guardians under both kinds' conditions; each link checked as both",
-    ),
-    (
         "graphql/movements.rs",
         "student",
         "the name of the student of a transfer the caller may read (at the receiving school before admission)",
@@ -97,9 +87,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "enrollment",
         "the class whose primary book holds a student the caller may read; the book asks the policy for it",
     ),
-    ("graphql/roster.rs", "guardian", "the roster joined to the guardianships the guardians loader may read"),
-    ("graphql/roster.rs", "guardianship", "the roster joined to the guardianships the guardians loader may read"),
-    ("graphql/roster.rs", "student", "the join from the roster's students (a student reader) to their guardians"),
     (
         "graphql/school.rs",
         "enrollment",
