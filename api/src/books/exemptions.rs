@@ -8,7 +8,7 @@
 //! exemption refuses names it only to a caller who may read it.
 
 use crate::error::ApiError;
-use crate::privacy::{Access, Target, readers, shapes};
+use crate::privacy::{Access, Target, readers};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use entity::{exemption, section};
@@ -160,28 +160,25 @@ pub async fn exempt(
     if sections.is_empty() || students.is_empty() {
         return Ok(HashSet::new());
     }
-    let mut select = in_force(sections, semesters, students);
-    if let Some(access) = reader {
-        select = select.filter(access.filter(Kind::Exemption, Action::Read, &shapes::exemption()));
-    }
-    let mut rows = select.all(db).await?;
-    if let Some(access) = reader {
-        rows = access.admit(Kind::Exemption, rows, target).await?;
-    }
+    let which = in_force(sections, semesters, students);
+    let rows = match reader {
+        Some(access) => access.read(&readers::EXEMPTION).through(which).all(db).await?,
+        None => exemption::Entity::find().filter(which).all(db).await?,
+    };
     Ok(rows.into_iter().map(|row| (row.student_id, row.section_id)).collect())
 }
 
 /// The whole-subject exemptions in force of `students` from `sections` in any of `semesters`.
-fn in_force(sections: &[i64], semesters: &[i64], students: &[i64]) -> sea_orm::Select<exemption::Entity> {
+fn in_force(sections: &[i64], semesters: &[i64], students: &[i64]) -> Condition {
     let covering = Condition::any()
         .add(exemption::Column::SemesterId.is_null())
         .add(exemption::Column::SemesterId.is_in(semesters.iter().copied()));
-    exemption::Entity::find()
-        .filter(exemption::Column::SectionId.is_in(sections.iter().copied()))
-        .filter(exemption::Column::StudentId.is_in(students.iter().copied()))
-        .filter(exemption::Column::LiftedAt.is_null())
-        .filter(exemption::Column::Part.is_null())
-        .filter(covering)
+    Condition::all()
+        .add(exemption::Column::SectionId.is_in(sections.iter().copied()))
+        .add(exemption::Column::StudentId.is_in(students.iter().copied()))
+        .add(exemption::Column::LiftedAt.is_null())
+        .add(exemption::Column::Part.is_null())
+        .add(covering)
 }
 
 /// The record an exemption concerns, for checks.

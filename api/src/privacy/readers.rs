@@ -10,7 +10,8 @@ use crate::books;
 use emis_authz::Kind;
 use entity::{
     attendance, change_request, conduct, enrollment, exemption, guardian, guardianship, homeroom_class, leave_request,
-    notification, org, primary_evaluation, record_change, result, section, staff, student, transfer,
+    notification, org, primary_evaluation, primary_nomination, record_change, result, section, staff, student,
+    transfer,
 };
 use sea_orm::{ColumnTrait as _, Condition};
 
@@ -203,6 +204,18 @@ pub static CONDUCT: Reader<conduct::Entity> = Reader {
     key: conduct::Column::Id,
     shape: shapes::conduct,
     target: books::summary::conduct_target,
+    id: |row| row.id,
+    guarded: unguarded,
+    facts: &[],
+};
+
+/// The class's nominations in the primary summary book, read like its conduct.
+pub static PRIMARY_NOMINATION: Reader<primary_nomination::Entity> = Reader {
+    name: "primary_nomination",
+    kind: Kind::Conduct,
+    key: primary_nomination::Column::Id,
+    shape: shapes::primary_nomination,
+    target: books::nomination::target,
     id: |row| row.id,
     guarded: unguarded,
     facts: &[],
@@ -418,7 +431,7 @@ pub static SECTION: Reader<section::Entity> = Reader {
 };
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 22] {
+pub fn registered() -> [&'static dyn Registered; 23] {
     [
         &STUDENT,
         &STAFF,
@@ -430,6 +443,7 @@ pub fn registered() -> [&'static dyn Registered; 22] {
         &RECORD_CHANGE,
         &EXEMPTION,
         &CONDUCT,
+        &PRIMARY_NOMINATION,
         &LEAVE_REQUEST,
         &NOTIFICATION,
         &CHANGE_REQUEST,
