@@ -9,7 +9,7 @@
 use super::scores::{Applied, MAX_COMMENT, Mark, Provenance, apply, keep, stored};
 use crate::auth::principal::Account;
 use crate::error::{ApiError, RecordKind, RecordRef};
-use crate::privacy::{Access, Target};
+use crate::privacy::{Access, Target, readers};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use entity::{ConductLevel, assessment, change_request, homeroom_class, section};
@@ -193,17 +193,12 @@ pub async fn decide(
     now: DateTime<Utc>,
 ) -> Result<change_request::Model, ApiError> {
     let decider = super::locks::staff_account(access)?;
-    let Some(request) = change_request::Entity::find_by_id(id).one(db).await? else {
-        return Err(ApiError::NotPermitted);
-    };
+    let request = access.reach_mixed(db, &readers::CHANGE_DECISION, Action::Approve, id).await?;
     let kind = match request.kind.as_str() {
         super::conduct::KIND => Kind::Conduct,
         super::roll_call::KIND => Kind::Attendance,
         _ => Kind::Result,
     };
-    if !access.permits(kind, Action::Approve, target(&request)).await? {
-        return Err(ApiError::NotPermitted);
-    }
     if request.status != PENDING {
         return Err(ApiError::bad_input("yêu cầu đã được quyết định", "the request has already been decided"));
     }
@@ -240,7 +235,10 @@ pub async fn decide(
         txn.rollback().await?;
         return Err(ApiError::Conflict { records: vec![RecordRef::Row { kind: RecordKind::ChangeRequest, id }] });
     }
-    let row = change_request::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?;
     txn.commit().await?;
-    Ok(row)
+    // Read again as decided, through the same policy that let the caller decide it.
+    access.reach_mixed(db, &readers::CHANGE_DECISION, Action::Approve, id).await.map_err(|error| match error {
+        ApiError::NotPermitted => ApiError::Internal,
+        other => other,
+    })
 }

@@ -8,14 +8,14 @@
 //! exemption refuses names it only to a caller who may read it.
 
 use crate::error::ApiError;
-use crate::privacy::{Access, Target, shapes};
+use crate::privacy::{Access, Target, readers};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use entity::{exemption, section};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _,
-    QueryFilter as _,
+    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait as _, QueryFilter as _,
 };
 use std::collections::HashSet;
 
@@ -40,44 +40,12 @@ pub async fn decide(
     now: DateTime<Utc>,
 ) -> Result<Option<exemption::Model>, ApiError> {
     let decider = super::locks::staff_account(access)?;
-    let Some(section) = section::Entity::find_by_id(decision.section).one(db).await? else {
-        return Err(ApiError::NotPermitted);
-    };
-    let target = Target::Personal {
-        student: decision.student,
-        school: section.school_id,
-        section: Some(section.id),
-        class: Some(section.class_id),
-    };
-    if !access.permits(Kind::Exemption, Action::Write, target).await? {
-        return Err(ApiError::NotPermitted);
-    }
-    let today = access.principal().today;
-    let enrolled = super::enrolled(db, section.class_id, today, Some(&[decision.student])).await?;
-    if enrolled.is_empty() {
-        return Err(ApiError::bad_input("học sinh không học lớp này", "the student is not in this class"));
-    }
-    if let Some(semester) = decision.semester {
-        super::semester_in_year(db, semester, section.school_year_id).await?;
-    }
-    let part = decision.part.as_deref().map(str::trim).filter(|part| !part.is_empty());
-    if part.is_some_and(|part| part.chars().count() > super::scores::MAX_COMMENT) {
-        return Err(ApiError::bad_input(
-            "phần được miễn mô tả quá dài",
-            "the exempted part is described at too much length",
-        ));
-    }
-    let txn = crate::db::begin_write(db).await?;
-    let existing = exemption::Entity::find()
-        .filter(exemption::Column::StudentId.eq(decision.student))
-        .filter(exemption::Column::SectionId.eq(section.id))
-        .filter(match decision.semester {
-            Some(semester) => exemption::Column::SemesterId.eq(semester),
-            None => exemption::Column::SemesterId.is_null(),
-        })
-        .filter(exemption::Column::LiftedAt.is_null())
-        .one(&txn)
+    let section = access
+        .reach_about(db, &readers::SECTION, decision.student, Kind::Exemption, Action::Write, decision.section)
         .await?;
+    let part = checked_part(db, access, &section, &decision).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let existing = standing(&txn, &section, &decision).await?;
     let id = match (existing, decision.exempt) {
         (Some(existing), true) if existing.part.as_deref() == part => existing.id,
         (Some(existing), true) => {
@@ -97,22 +65,7 @@ pub async fn decide(
                 .await?;
             existing.id
         }
-        (None, true) => {
-            let row = exemption::ActiveModel {
-                school_id: Set(section.school_id),
-                student_id: Set(decision.student),
-                section_id: Set(section.id),
-                class_id: Set(section.class_id),
-                semester_id: Set(decision.semester),
-                part: Set(part.map(str::to_owned)),
-                granted_by_id: Set(decider),
-                granted_at: Set(now),
-                lifted_by_id: Set(None),
-                lifted_at: Set(None),
-                ..Default::default()
-            };
-            exemption::Entity::insert(row).exec(&txn).await?.last_insert_id
-        }
+        (None, true) => grant(&txn, &section, &decision, part, decider, now).await?,
         (None, false) => {
             txn.commit().await?;
             return Ok(None);
@@ -121,6 +74,75 @@ pub async fn decide(
     let row = exemption::Entity::find_by_id(id).one(&txn).await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// The exempted part of `decision`, trimmed, once the student is found in the section's
+/// class and the semester in its year.
+async fn checked_part<'a>(
+    db: &DatabaseConnection,
+    access: &Access,
+    section: &section::Model,
+    decision: &'a Decision,
+) -> Result<Option<&'a str>, ApiError> {
+    let today = access.principal().today;
+    let enrolled = super::enrolled(db, section.class_id, today, Some(&[decision.student])).await?;
+    if enrolled.is_empty() {
+        return Err(ApiError::bad_input("học sinh không học lớp này", "the student is not in this class"));
+    }
+    if let Some(semester) = decision.semester {
+        super::semester_in_year(db, semester, section.school_year_id).await?;
+    }
+    let part = decision.part.as_deref().map(str::trim).filter(|part| !part.is_empty());
+    if part.is_some_and(|part| part.chars().count() > super::scores::MAX_COMMENT) {
+        return Err(ApiError::bad_input(
+            "phần được miễn mô tả quá dài",
+            "the exempted part is described at too much length",
+        ));
+    }
+    Ok(part)
+}
+
+/// The exemption in force that `decision` grants again or lifts, in the write's transaction.
+async fn standing(
+    txn: &DatabaseTransaction,
+    section: &section::Model,
+    decision: &Decision,
+) -> Result<Option<exemption::Model>, DbErr> {
+    exemption::Entity::find()
+        .filter(exemption::Column::StudentId.eq(decision.student))
+        .filter(exemption::Column::SectionId.eq(section.id))
+        .filter(match decision.semester {
+            Some(semester) => exemption::Column::SemesterId.eq(semester),
+            None => exemption::Column::SemesterId.is_null(),
+        })
+        .filter(exemption::Column::LiftedAt.is_null())
+        .one(txn)
+        .await
+}
+
+/// Grants a new exemption; its id.
+async fn grant(
+    txn: &DatabaseTransaction,
+    section: &section::Model,
+    decision: &Decision,
+    part: Option<&str>,
+    decider: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let row = exemption::ActiveModel {
+        school_id: Set(section.school_id),
+        student_id: Set(decision.student),
+        section_id: Set(section.id),
+        class_id: Set(section.class_id),
+        semester_id: Set(decision.semester),
+        part: Set(part.map(str::to_owned)),
+        granted_by_id: Set(decider),
+        granted_at: Set(now),
+        lifted_by_id: Set(None),
+        lifted_at: Set(None),
+        ..Default::default()
+    };
+    Ok(exemption::Entity::insert(row).exec(txn).await?.last_insert_id)
 }
 
 /// The (student, section) pairs of `students` exempt from the whole subject, in force, for
@@ -138,28 +160,25 @@ pub async fn exempt(
     if sections.is_empty() || students.is_empty() {
         return Ok(HashSet::new());
     }
-    let mut select = in_force(sections, semesters, students);
-    if let Some(access) = reader {
-        select = select.filter(access.filter(Kind::Exemption, Action::Read, &shapes::exemption()));
-    }
-    let mut rows = select.all(db).await?;
-    if let Some(access) = reader {
-        rows = access.admit(Kind::Exemption, rows, target).await?;
-    }
+    let which = in_force(sections, semesters, students);
+    let rows = match reader {
+        Some(access) => access.read(&readers::EXEMPTION).through(which).all(db).await?,
+        None => exemption::Entity::find().filter(which).all(db).await?,
+    };
     Ok(rows.into_iter().map(|row| (row.student_id, row.section_id)).collect())
 }
 
 /// The whole-subject exemptions in force of `students` from `sections` in any of `semesters`.
-fn in_force(sections: &[i64], semesters: &[i64], students: &[i64]) -> sea_orm::Select<exemption::Entity> {
+fn in_force(sections: &[i64], semesters: &[i64], students: &[i64]) -> Condition {
     let covering = Condition::any()
         .add(exemption::Column::SemesterId.is_null())
         .add(exemption::Column::SemesterId.is_in(semesters.iter().copied()));
-    exemption::Entity::find()
-        .filter(exemption::Column::SectionId.is_in(sections.iter().copied()))
-        .filter(exemption::Column::StudentId.is_in(students.iter().copied()))
-        .filter(exemption::Column::LiftedAt.is_null())
-        .filter(exemption::Column::Part.is_null())
-        .filter(covering)
+    Condition::all()
+        .add(exemption::Column::SectionId.is_in(sections.iter().copied()))
+        .add(exemption::Column::StudentId.is_in(students.iter().copied()))
+        .add(exemption::Column::LiftedAt.is_null())
+        .add(exemption::Column::Part.is_null())
+        .add(covering)
 }
 
 /// The record an exemption concerns, for checks.

@@ -9,14 +9,13 @@
 
 use crate::auth::principal::active_on;
 use crate::error::ApiError;
-use crate::privacy::{Access, Target, readers, shapes};
+use crate::privacy::{Access, Target, readers};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
 use entity::{OrgKind, StudentStatus, enrollment, guardianship, homeroom_class, org, school_year, student, transfer};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _,
+    ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, Order, QueryFilter as _,
 };
 
 /// `transfer.status` of a released student not yet admitted.
@@ -80,19 +79,7 @@ pub async fn release(
     let releaser = super::locks::staff_account(access)?;
     let current = permitted_enrollment(db, access, student, on).await?;
     let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(ApiError::bad_input("cần nêu lý do chuyển trường", "a transfer needs a reason"));
-    }
-    let school = org::Entity::find_by_id(to).one(db).await?;
-    if school.is_none_or(|school| school.kind != OrgKind::School.as_str()) {
-        return Err(ApiError::bad_input("trường nhận không tồn tại", "no such receiving school"));
-    }
-    if to == current.school_id {
-        return Err(ApiError::bad_input(
-            "trường nhận là trường hiện tại: hãy chuyển lớp",
-            "the receiving school is the current one: move the student to another class instead",
-        ));
-    }
+    releasable(db, &current, to, reason).await?;
     let txn = crate::db::begin_write(db).await?;
     let open = transfer::Entity::find()
         .filter(transfer::Column::StudentId.eq(student))
@@ -132,6 +119,30 @@ pub async fn release(
     Ok(created)
 }
 
+/// Refuses a release from `current` to school `to` with no reason, to no school, or to the
+/// school the student is in.
+async fn releasable(
+    db: &DatabaseConnection,
+    current: &enrollment::Model,
+    to: i64,
+    reason: &str,
+) -> Result<(), ApiError> {
+    if reason.is_empty() {
+        return Err(ApiError::bad_input("cần nêu lý do chuyển trường", "a transfer needs a reason"));
+    }
+    let school = org::Entity::find_by_id(to).one(db).await?;
+    if school.is_none_or(|school| school.kind != OrgKind::School.as_str()) {
+        return Err(ApiError::bad_input("trường nhận không tồn tại", "no such receiving school"));
+    }
+    if to == current.school_id {
+        return Err(ApiError::bad_input(
+            "trường nhận là trường hiện tại: hãy chuyển lớp",
+            "the receiving school is the current one: move the student to another class instead",
+        ));
+    }
+    Ok(())
+}
+
 /// The receiving school admits a released student into its class `class` from the
 /// transfer's date: a new enrollment starts, and the student now belongs to that school.
 pub async fn admit(
@@ -144,22 +155,7 @@ pub async fn admit(
     let admitter = super::locks::staff_account(access)?;
     let found = access.reach(db, &readers::TRANSFER_RECEIVING, Kind::Transfer, Action::Read, transfer_id).await?;
     let class = class_permitted(db, access, found.student_id, class).await?;
-    if class.school_id != found.to_school_id {
-        return Err(ApiError::bad_input("lớp không thuộc trường nhận", "the class is not in the receiving school"));
-    }
-    let year = school_year::Entity::find_by_id(class.school_year_id).one(db).await?.ok_or(ApiError::Internal)?;
-    if found.arrives_on < year.starts_on || found.arrives_on > year.ends_on {
-        return Err(ApiError::bad_input(
-            "ngày chuyển đến không thuộc năm học của lớp",
-            "the day of arrival is not in the class's school year",
-        ));
-    }
-    // Within the school year the student left in, they go on in the same grade.
-    let left = homeroom_class::Entity::find_by_id(found.from_class_id).one(db).await?.ok_or(ApiError::Internal)?;
-    let left_year = school_year::Entity::find_by_id(left.school_year_id).one(db).await?.ok_or(ApiError::Internal)?;
-    if (left_year.starts_on..=left_year.ends_on).contains(&found.arrives_on) {
-        same_grade(&left, &class)?;
-    }
+    admissible(db, &found, &class).await?;
     let txn = crate::db::begin_write(db).await?;
     // Decided once: a second admission finds the transfer no longer pending.
     let decided = transfer::Entity::update_many()
@@ -201,6 +197,32 @@ pub async fn admit(
     Ok(admitted)
 }
 
+/// Refuses to admit the student of `found` into `class` of another school, of a school year
+/// their day of arrival is not in, or, within the year they left in, of another grade.
+async fn admissible(
+    db: &DatabaseConnection,
+    found: &transfer::Model,
+    class: &homeroom_class::Model,
+) -> Result<(), ApiError> {
+    if class.school_id != found.to_school_id {
+        return Err(ApiError::bad_input("lớp không thuộc trường nhận", "the class is not in the receiving school"));
+    }
+    let year = school_year::Entity::find_by_id(class.school_year_id).one(db).await?.ok_or(ApiError::Internal)?;
+    if found.arrives_on < year.starts_on || found.arrives_on > year.ends_on {
+        return Err(ApiError::bad_input(
+            "ngày chuyển đến không thuộc năm học của lớp",
+            "the day of arrival is not in the class's school year",
+        ));
+    }
+    // Within the school year the student left in, they go on in the same grade.
+    let left = homeroom_class::Entity::find_by_id(found.from_class_id).one(db).await?.ok_or(ApiError::Internal)?;
+    let left_year = school_year::Entity::find_by_id(left.school_year_id).one(db).await?.ok_or(ApiError::Internal)?;
+    if (left_year.starts_on..=left_year.ends_on).contains(&found.arrives_on) {
+        same_grade(&left, class)?;
+    }
+    Ok(())
+}
+
 /// Refuses a move during the year from class `from` to a class `to` of another grade.
 fn same_grade(from: &homeroom_class::Model, to: &homeroom_class::Model) -> Result<(), ApiError> {
     if from.grade_level == to.grade_level {
@@ -220,29 +242,11 @@ pub async fn transfers(
     status: Option<&str>,
     first: u64,
 ) -> Result<Vec<transfer::Model>, ApiError> {
-    let either_school = Condition::any()
-        .add(access.filter(Kind::Transfer, Action::Read, &shapes::transfer_sending()))
-        .add(access.filter(Kind::Transfer, Action::Read, &shapes::transfer_receiving()));
-    let mut select = transfer::Entity::find().filter(either_school);
+    let mut read = access.read_mixed(&readers::TRANSFER, Action::Read);
     if let Some(status) = status {
-        select = select.filter(transfer::Column::Status.eq(status));
+        read = read.through(Condition::all().add(transfer::Column::Status.eq(status)));
     }
-    let rows = select.order_by_desc(transfer::Column::Id).limit(first.min(200)).all(db).await?;
-    let mut kept = Vec::with_capacity(rows.len());
-    for row in rows {
-        if readable(access, &row).await? {
-            kept.push(row);
-        } else {
-            crate::privacy::inconsistency(Kind::Transfer);
-        }
-    }
-    Ok(kept)
-}
-
-/// Whether the caller may read `row`: at the sending school or at the receiving one.
-pub async fn readable(access: &Access, row: &transfer::Model) -> Result<bool, ApiError> {
-    Ok(access.permits(Kind::Transfer, Action::Read, sending(row)).await?
-        || access.permits(Kind::Transfer, Action::Read, receiving(row)).await?)
+    Ok(read.order_by(transfer::Column::Id, Order::Desc).limit(first.min(200)).all(db).await?)
 }
 
 /// The transfer as a record of the sending school.
@@ -301,14 +305,7 @@ async fn class_permitted(
     student: i64,
     class: i64,
 ) -> Result<homeroom_class::Model, ApiError> {
-    let Some(found) = homeroom_class::Entity::find_by_id(class).one(db).await? else {
-        return Err(ApiError::NotPermitted);
-    };
-    let target = Target::Personal { student, school: found.school_id, section: None, class: Some(found.id) };
-    if !access.permits(Kind::Enrollment, Action::Write, target).await? {
-        return Err(ApiError::NotPermitted);
-    }
-    Ok(found)
+    access.reach_about(db, &readers::CLASS, student, Kind::Enrollment, Action::Write, class).await
 }
 
 /// Ends `current` the day before `on`.

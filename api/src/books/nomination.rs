@@ -11,15 +11,15 @@ use super::primary::{primary_rules, semester_of};
 use super::scores::Provenance;
 use crate::auth::principal::Account;
 use crate::error::{ApiError, RecordRef};
-use crate::privacy::{Access, Target, shapes};
+use crate::privacy::{Access, Target, readers};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use emis_rules::primary::{Checkpoint, Ground};
 use entity::{homeroom_class, primary_nomination as nomination, subject};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _, QueryFilter as _,
-    UpdateMany,
+    ActiveValue::NotSet, ColumnTrait as _, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
+    QueryFilter as _, UpdateMany,
 };
 use std::collections::HashMap;
 
@@ -62,11 +62,7 @@ async fn writable(
     student: i64,
 ) -> Result<(i64, homeroom_class::Model), ApiError> {
     let teacher = super::locks::staff_account(access)?;
-    let class = homeroom_class::Entity::find_by_id(class).one(db).await?.ok_or(ApiError::NotPermitted)?;
-    let target = Target::student_in_class(student, class.school_id, class.id);
-    if !access.permits(Kind::Conduct, Action::Write, target).await? {
-        return Err(ApiError::NotPermitted);
-    }
+    let class = access.reach_about(db, &readers::CLASS, student, Kind::Conduct, Action::Write, class).await?;
     primary_rules(db, &class).await?;
     if let Some(semester) = semester_of(db, class.school_year_id, Checkpoint::EndOfYear).await?
         && super::locks::school_in_force(db, class.school_id, semester).await?.is_some()
@@ -296,14 +292,11 @@ pub async fn standing(
     class: &homeroom_class::Model,
     students: &[i64],
 ) -> Result<HashMap<i64, nomination::Model>, ApiError> {
-    let rows = nomination::Entity::find()
-        .filter(nomination::Column::SchoolYearId.eq(class.school_year_id))
-        .filter(nomination::Column::StudentId.is_in(students.iter().copied()))
-        .filter(nomination::Column::WithdrawnAt.is_null())
-        .filter(access.filter(Kind::Conduct, Action::Read, &shapes::primary_nomination()))
-        .all(db)
-        .await?;
-    let rows = access.admit(Kind::Conduct, rows, target).await?;
+    let which = Condition::all()
+        .add(nomination::Column::SchoolYearId.eq(class.school_year_id))
+        .add(nomination::Column::StudentId.is_in(students.iter().copied()))
+        .add(nomination::Column::WithdrawnAt.is_null());
+    let rows = access.read(&readers::PRIMARY_NOMINATION).through(which).all(db).await?;
     Ok(rows.into_iter().map(|row| (row.student_id, row)).collect())
 }
 

@@ -7,15 +7,15 @@ use super::context::{access, signed_in, state};
 use super::ids;
 use super::people::Student;
 use super::students::student_by_id;
-use crate::books::{changes, conduct, locks, roll_call};
+use crate::books::{changes, locks};
 use crate::disclosure::Disclosures;
 use crate::error::{ApiError, ApiResult};
-use crate::privacy::shapes;
+use crate::privacy::readers;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use entity::{book_lock, change_request};
-use sea_orm::{ColumnTrait as _, Condition, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
+use sea_orm::{ColumnTrait as _, Condition, Order};
 use std::sync::Arc;
 
 /// A lock on a book: one section's semester, or every section of a school in a semester.
@@ -171,43 +171,18 @@ pub async fn requests(
     first: u64,
 ) -> ApiResult<Vec<ChangeRequest>> {
     signed_in(ctx)?;
-    let mut select = change_request::Entity::find()
-        .order_by_desc(change_request::Column::RequestedAt)
-        .order_by_desc(change_request::Column::Id)
+    let mut read = access(ctx)?
+        .read_mixed(&readers::CHANGE_REQUEST_READ, Action::Read)
+        .order_by(change_request::Column::RequestedAt, Order::Desc)
+        .order_by(change_request::Column::Id, Order::Desc)
         .limit(first);
     if let Some(status) = status {
-        select = select.filter(change_request::Column::Status.eq(status));
+        read = read.through(Condition::all().add(change_request::Column::Status.eq(status)));
     }
     if let Some(only) = only {
-        select = select.filter(change_request::Column::Id.is_in(only.iter().copied()));
+        read = read.through(Condition::all().add(change_request::Column::Id.is_in(only.iter().copied())));
     }
-    // A score's request is its section's; a conduct or roll-call request (no section) its
-    // class's, and shows only to those who may read the class's conduct or attendance.
-    let access = access(ctx)?;
-    let by_section = Condition::all().add(change_request::Column::SectionId.is_not_null()).add(access.filter(
-        Kind::ChangeRequest,
-        Action::Read,
-        &shapes::change_request(),
-    ));
-    let of_kind = |kind: Kind, name: &str| {
-        Condition::all().add(change_request::Column::Kind.eq(name)).add(access.filter(
-            kind,
-            Action::Read,
-            &shapes::class_change_request(),
-        ))
-    };
-    let by_class = Condition::all()
-        .add(change_request::Column::SectionId.is_null())
-        .add(access.filter(Kind::ChangeRequest, Action::Read, &shapes::class_change_request()))
-        .add(
-            Condition::any().add(of_kind(Kind::Conduct, conduct::KIND)).add(of_kind(Kind::Attendance, roll_call::KIND)),
-        );
-    let rows = select.filter(Condition::any().add(by_section).add(by_class)).all(&state(ctx)?.db).await?;
-    let rows = access.admit(Kind::ChangeRequest, rows, changes::target).await?;
-    let (by_class, mut rows): (Vec<_>, Vec<_>) = rows.into_iter().partition(|row| row.section_id.is_none());
-    let (conduct, attendance): (Vec<_>, Vec<_>) = by_class.into_iter().partition(|row| row.kind == conduct::KIND);
-    rows.extend(access.admit(Kind::Conduct, conduct, changes::target).await?);
-    rows.extend(access.admit(Kind::Attendance, attendance, changes::target).await?);
+    let mut rows = read.all(&state(ctx)?.db).await?;
     rows.sort_by_key(|row| std::cmp::Reverse((row.requested_at, row.id)));
     note_disclosed(ctx, &rows)?;
     Ok(rows.into_iter().map(ChangeRequest).collect())

@@ -3,19 +3,15 @@
 //! a fixed number of SQL statements. Each loader applies the privacy layer's SQL condition,
 //! then the per-record check.
 
-use crate::auth::principal::active_on;
 use crate::disclosure::Disclosures;
-use crate::privacy::{Access, Target, readers, shapes};
+use crate::privacy::{Access, Target, readers};
 use crate::reference::{AssessmentColumn, AssessmentColumns};
 use crate::vault::Vault;
 use async_graphql::dataloader::Loader;
-use emis_authz::{Action, Kind};
+use emis_authz::Kind;
 use entity::{guardian, guardianship, result};
 use sea_orm::sea_query::{Expr, Value};
-use sea_orm::{
-    ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, FromQueryResult, JoinType, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _, RelationTrait as _,
-};
+use sea_orm::{ColumnTrait as _, DatabaseConnection, FromQueryResult, QueryOrder as _, QuerySelect as _};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -169,18 +165,16 @@ impl Loader<GuardiansKey> for GuardiansOfStudent {
         for key in keys {
             class_of.entry(key.student).and_modify(|class| *class = class.and(key.class)).or_insert(key.class);
         }
-        let select = guardianship::Entity::find().select_only().columns([
-            guardianship::Column::StudentId,
-            guardianship::Column::SchoolId,
-            guardianship::Column::Relationship,
-            guardianship::Column::GuardianId,
-        ]);
-        let rows = self
-            .sealed
-            .select(select.column(guardian::Column::FullName), "")
-            .join(JoinType::InnerJoin, guardianship::Relation::Guardian.def())
-            .filter(guardianship::Column::StudentId.is_in(class_of.keys().copied()))
-            .filter(self.readable())
+        let (select, checker) = self.access.guardian_links(class_of.keys().copied(), |select| {
+            let select = select.columns([
+                guardianship::Column::StudentId,
+                guardianship::Column::SchoolId,
+                guardianship::Column::Relationship,
+                guardianship::Column::GuardianId,
+            ]);
+            self.sealed.select(select.column(guardian::Column::FullName), "")
+        });
+        let rows = select
             .order_by_asc(guardianship::Column::GuardianId)
             .into_model::<LinkRow>()
             .all(&self.db)
@@ -196,40 +190,18 @@ impl Loader<GuardiansKey> for GuardiansOfStudent {
                 guardian: row.guardian,
             })
             .collect();
-        let by_student = self.admit(links).await.map_err(internal)?;
+        let by_student = by_student(checker.admit(links, GuardianLink::target).await.map_err(internal)?);
         Ok(keys.iter().filter_map(|key| Some((*key, by_student.get(&key.student)?.clone()))).collect())
     }
 }
 
-impl GuardiansOfStudent {
-    /// The condition on `guardianship` (joined to its guardian) selecting the links, active
-    /// today, that the caller may read together with their guardians.
-    pub fn readable(&self) -> Condition {
-        let shape = shapes::guardianship();
-        let links_allowed = self.access.filter(Kind::Guardianship, Action::Read, &shape);
-        let guardians_allowed = self.access.filter(Kind::Guardian, Action::Read, &shape);
-        let today = self.access.principal().today;
-        let mut readable = Condition::all()
-            .add(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, today))
-            .add(links_allowed.clone());
-        // Most roles reach a student's links and guardians alike; the database need not
-        // evaluate the same condition twice.
-        if guardians_allowed != links_allowed {
-            readable = readable.add(guardians_allowed);
-        }
-        readable
+/// Links by student.
+pub fn by_student(links: Vec<GuardianLink>) -> HashMap<i64, Vec<GuardianLink>> {
+    let mut by_student: HashMap<i64, Vec<GuardianLink>> = HashMap::new();
+    for link in links {
+        by_student.entry(link.student_id).or_default().push(link);
     }
-
-    /// The links both checks (the link, the guardian) permit, by student.
-    pub async fn admit(&self, links: Vec<GuardianLink>) -> Result<HashMap<i64, Vec<GuardianLink>>, sea_orm::DbErr> {
-        let links = self.access.admit(Kind::Guardianship, links, GuardianLink::target).await?;
-        let links = self.access.admit(Kind::Guardian, links, GuardianLink::target).await?;
-        let mut by_student: HashMap<i64, Vec<GuardianLink>> = HashMap::new();
-        for link in links {
-            by_student.entry(link.student_id).or_default().push(link);
-        }
-        Ok(by_student)
-    }
+    by_student
 }
 
 /// The columns of a result the API shows.

@@ -6,11 +6,11 @@
 
 use super::batch::Batcher;
 use super::context::{access, state};
-use super::loaders::{GuardianCard, GuardianLink, GuardiansKey, GuardiansOfStudent};
+use super::loaders::{GuardianCard, GuardianLink, GuardiansKey, GuardiansOfStudent, by_student};
 use crate::books::roster::roster_select;
 use crate::error::{ApiError, ApiResult};
 use entity::{guardian, guardianship, student};
-use sea_orm::{FromQueryResult, JoinType, QueryOrder as _, QuerySelect as _, RelationTrait as _};
+use sea_orm::{FromQueryResult, QueryOrder as _, QuerySelect as _};
 
 /// A roster row: the student, and one of their guardianships with its guardian (all NULL
 /// for a student with none the caller may read). Guardian columns are prefixed so they do
@@ -68,11 +68,9 @@ pub async fn with_guardians(
     let batcher = ctx.data::<Batcher<GuardiansKey, GuardiansOfStudent>>().map_err(|_| ApiError::Internal)?;
     let guardians = batcher.loader();
     guardians.sealed.ask_for(&ctx.look_ahead().field("guardians"));
-    let readable = guardians.readable();
     let (select, checker) = roster_select(access, class, sealed).into_statement();
+    let (select, links_checker) = access.with_guardian_links(select);
     let select = select
-        .join(JoinType::LeftJoin, student::Relation::Guardianship.def().on_condition(move |_, _| readable.clone()))
-        .join(JoinType::LeftJoin, guardianship::Relation::Guardian.def())
         .column_as(guardianship::Column::SchoolId, "link_school_id")
         .column_as(guardianship::Column::Relationship, "link_relationship")
         .column_as(guardian::Column::Id, "guardian_id")
@@ -95,7 +93,7 @@ pub async fn with_guardians(
         links.extend(link);
     }
     let students = checker.admit(students).await?;
-    let mut by_student = guardians.admit(links).await?;
+    let mut by_student = by_student(links_checker.admit(links, GuardianLink::target).await?);
     batcher.prime(students.iter().map(|student| {
         (GuardiansKey { student: student.id, class: Some(class) }, by_student.remove(&student.id).unwrap_or_default())
     }));

@@ -21,6 +21,8 @@
 
 mod check;
 mod enrolment;
+mod links;
+mod mixed;
 mod pages;
 #[cfg(test)]
 mod paths;
@@ -33,6 +35,8 @@ mod visible;
 
 pub use check::DerivedSets;
 pub use enrolment::When;
+pub use links::LinkChecker;
+pub use mixed::{As, Mixed, MixedRead, Part};
 pub use pages::{Matching, TOTAL};
 pub use shape::{Shape, Target, shapes};
 pub use sql::{Branches, never};

@@ -11,12 +11,6 @@ use super::readers::PERSONAL_TABLES;
 /// with its reason.
 const ALLOWED: &[(&str, &str, &str)] = &[
     (
-        "books/primary/book.rs",
-        "primary_evaluation",
-        "the book as read: a subject's rows under the section's condition and the ratings under the class's, \
-         each row checked as its kind; not yet a reader (two kinds in one statement)",
-    ),
-    (
         "books/primary/write.rs",
         "primary_evaluation",
         "the write path's own stored rows, read in its transaction after the write check on the section or class",
@@ -30,12 +24,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "books/roster.rs",
         "enrollment",
         "who is on a class's roster today, a sub-select narrowing a student reader on a class the caller sees",
-    ),
-    (
-        "books/changes.rs",
-        "change_request",
-        "a request is decided as its section's or class's result, conduct or attendance, which its row names; \
-         the look-up is followed by the approve check, answering NotPermitted alike",
     ),
     (
         "books/columns.rs",
@@ -84,27 +72,11 @@ const ALLOWED: &[(&str, &str, &str)] = &[
     ),
     ("books/roll_call/mod.rs", "guardianship", "the guardians a written absence notifies"),
     (
-        "graphql/book_locks.rs",
-        "change_request",
-        "a request reads as its section's (change_request) or its class's conduct or attendance: three \
-         conditions, each row checked as the kind it is",
-    ),
-    (
         "graphql/disclosures.rs",
         "disclosure_log",
         "one entry lists many students, so the shape names the student asked about; each student is checked",
     ),
     ("graphql/disclosures.rs", "staff", "the name of the staff member an entry the caller may read was shown to"),
-    (
-        "graphql/loaders.rs",
-        "guardian",
-        "guardianships joined to their guardians under both kinds' conditions; each link checked as both",
-    ),
-    (
-        "graphql/loaders.rs",
-        "guardianship",
-        "guardianships joined to their guardians under both kinds' conditions; each link checked as both",
-    ),
     (
         "graphql/movements.rs",
         "student",
@@ -115,9 +87,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "enrollment",
         "the class whose primary book holds a student the caller may read; the book asks the policy for it",
     ),
-    ("graphql/roster.rs", "guardian", "the roster joined to the guardianships the guardians loader may read"),
-    ("graphql/roster.rs", "guardianship", "the roster joined to the guardianships the guardians loader may read"),
-    ("graphql/roster.rs", "student", "the join from the roster's students (a student reader) to their guardians"),
     (
         "graphql/school.rs",
         "enrollment",

@@ -69,4 +69,33 @@ impl Access {
             Ok(None)
         }
     }
+
+    /// The place (class or section) `id` of `reader`'s table, when the caller may `action`
+    /// a record of `kind` about `student` there — judged on the place's columns with the
+    /// student as given, by the SQL condition and then the per-record check;
+    /// [`ApiError::NotPermitted`] when the place is missing or forbidden alike.
+    pub async fn reach_about<E>(
+        &self,
+        db: &impl ConnectionTrait,
+        reader: &'static Reader<E>,
+        student: i64,
+        kind: Kind,
+        action: Action,
+        id: i64,
+    ) -> Result<E::Model, ApiError>
+    where
+        E: EntityTrait,
+        E::Model: Send + Sync,
+    {
+        let Some(shape) = (reader.shape)().about(student) else { return Err(ApiError::NotPermitted) };
+        let found = E::find().filter(reader.key.eq(id)).filter(self.filter(kind, action, &shape)).one(db).await?;
+        let Some(found) = found else { return Err(ApiError::NotPermitted) };
+        let target = (reader.target)(&found).about(student).ok_or(ApiError::NotPermitted)?;
+        if self.permits(kind, action, target).await? {
+            Ok(found)
+        } else {
+            super::inconsistency(kind);
+            Err(ApiError::NotPermitted)
+        }
+    }
 }

@@ -3,14 +3,17 @@
 //! of each; and [`PERSONAL_TABLES`], the tables that hold personal data, which the GraphQL
 //! layer and the books read only through a reader (a test scans them for direct reads).
 
+use super::mixed::{As, Mixed, Part};
 use super::shape::{Target, shapes};
 use super::visible::{Reader, Registered, unguarded};
 use crate::books;
 use emis_authz::Kind;
 use entity::{
     attendance, change_request, conduct, enrollment, exemption, guardian, guardianship, homeroom_class, leave_request,
-    notification, org, record_change, result, section, staff, student, transfer,
+    notification, org, primary_evaluation, primary_nomination, record_change, result, section, staff, student,
+    transfer,
 };
+use sea_orm::{ColumnTrait as _, Condition};
 
 /// The tables that hold personal data: a child's record and everything about one child, a
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
@@ -206,6 +209,18 @@ pub static CONDUCT: Reader<conduct::Entity> = Reader {
     facts: &[],
 };
 
+/// The class's nominations in the primary summary book, read like its conduct.
+pub static PRIMARY_NOMINATION: Reader<primary_nomination::Entity> = Reader {
+    name: "primary_nomination",
+    kind: Kind::Conduct,
+    key: primary_nomination::Column::Id,
+    shape: shapes::primary_nomination,
+    target: books::nomination::target,
+    id: |row| row.id,
+    guarded: unguarded,
+    facts: &[],
+};
+
 /// Leave requests, judged on their class.
 pub static LEAVE_REQUEST: Reader<leave_request::Entity> = Reader {
     name: "leave_request",
@@ -266,6 +281,119 @@ pub static TRANSFER_RECEIVING: Reader<transfer::Entity> = Reader {
     facts: &[],
 };
 
+/// Transfers, read at either school: as a record of the school the student left or of
+/// the receiving one.
+pub static TRANSFER: Mixed<transfer::Entity> = Mixed {
+    name: "transfer",
+    key: transfer::Column::Id,
+    id: |row| row.id,
+    parts: &[
+        Part {
+            rows: Condition::all,
+            holds: |_| true,
+            kinds: &[As { kind: Kind::Transfer, shape: shapes::transfer_sending, target: books::movements::sending }],
+        },
+        Part {
+            rows: Condition::all,
+            holds: |_| true,
+            kinds: &[As {
+                kind: Kind::Transfer,
+                shape: shapes::transfer_receiving,
+                target: books::movements::receiving,
+            }],
+        },
+    ],
+};
+
+/// A change request decided as the record it changes: a conduct or roll-call request as
+/// its class's conduct or attendance, any other as its section's result.
+pub static CHANGE_DECISION: Mixed<change_request::Entity> = Mixed {
+    name: "change_decision",
+    key: change_request::Column::Id,
+    id: |row| row.id,
+    parts: &[
+        Part {
+            rows: || Condition::all().add(change_request::Column::Kind.eq(books::conduct::KIND)),
+            holds: |row| row.kind == books::conduct::KIND,
+            kinds: &[As { kind: Kind::Conduct, shape: shapes::class_change_request, target: books::changes::target }],
+        },
+        Part {
+            rows: || Condition::all().add(change_request::Column::Kind.eq(books::roll_call::KIND)),
+            holds: |row| row.kind == books::roll_call::KIND,
+            kinds: &[As {
+                kind: Kind::Attendance,
+                shape: shapes::class_change_request,
+                target: books::changes::target,
+            }],
+        },
+        Part {
+            rows: || {
+                Condition::all()
+                    .add(change_request::Column::Kind.is_not_in([books::conduct::KIND, books::roll_call::KIND]))
+            },
+            holds: |row| row.kind != books::conduct::KIND && row.kind != books::roll_call::KIND,
+            kinds: &[As { kind: Kind::Result, shape: shapes::change_request, target: books::changes::target }],
+        },
+    ],
+};
+
+/// The items of the primary summary book: a subject's level (with a section) read as a
+/// result of its section, a quality's or competency's rating (without) as its class's conduct.
+pub static PRIMARY_ITEM: Mixed<primary_evaluation::Entity> = Mixed {
+    name: "primary_item",
+    key: primary_evaluation::Column::Id,
+    id: |row| row.id,
+    parts: &[
+        Part {
+            rows: || Condition::all().add(primary_evaluation::Column::SectionId.is_not_null()),
+            holds: |row| row.section_id.is_some(),
+            kinds: &[As { kind: Kind::Result, shape: shapes::primary_subject, target: books::primary::target }],
+        },
+        Part {
+            rows: || Condition::all().add(primary_evaluation::Column::SectionId.is_null()),
+            holds: |row| row.section_id.is_none(),
+            kinds: &[As { kind: Kind::Conduct, shape: shapes::primary_rating, target: books::primary::target }],
+        },
+    ],
+};
+
+/// Change requests as their readers see them: a score's request as its section's; a
+/// conduct or roll-call request (no section) as its class's, and only to those who may
+/// read the class's conduct or attendance too.
+pub static CHANGE_REQUEST_READ: Mixed<change_request::Entity> = Mixed {
+    name: "change_request_read",
+    key: change_request::Column::Id,
+    id: |row| row.id,
+    parts: &[
+        Part {
+            rows: || Condition::all().add(change_request::Column::SectionId.is_not_null()),
+            holds: |row| row.section_id.is_some(),
+            kinds: &[As { kind: Kind::ChangeRequest, shape: shapes::change_request, target: books::changes::target }],
+        },
+        Part {
+            rows: || class_request(books::conduct::KIND),
+            holds: |row| row.section_id.is_none() && row.kind == books::conduct::KIND,
+            kinds: &[
+                As { kind: Kind::ChangeRequest, shape: shapes::class_change_request, target: books::changes::target },
+                As { kind: Kind::Conduct, shape: shapes::class_change_request, target: books::changes::target },
+            ],
+        },
+        Part {
+            rows: || class_request(books::roll_call::KIND),
+            holds: |row| row.section_id.is_none() && row.kind == books::roll_call::KIND,
+            kinds: &[
+                As { kind: Kind::ChangeRequest, shape: shapes::class_change_request, target: books::changes::target },
+                As { kind: Kind::Attendance, shape: shapes::class_change_request, target: books::changes::target },
+            ],
+        },
+    ],
+};
+
+/// The requests of `kind` asked of a class (with no section).
+fn class_request(kind: &'static str) -> Condition {
+    Condition::all().add(change_request::Column::SectionId.is_null()).add(change_request::Column::Kind.eq(kind))
+}
+
 /// Schools (not personal; read through the policy all the same).
 pub static SCHOOL: Reader<org::Entity> = Reader {
     name: "school",
@@ -303,7 +431,7 @@ pub static SECTION: Reader<section::Entity> = Reader {
 };
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 18] {
+pub fn registered() -> [&'static dyn Registered; 23] {
     [
         &STUDENT,
         &STAFF,
@@ -315,6 +443,7 @@ pub fn registered() -> [&'static dyn Registered; 18] {
         &RECORD_CHANGE,
         &EXEMPTION,
         &CONDUCT,
+        &PRIMARY_NOMINATION,
         &LEAVE_REQUEST,
         &NOTIFICATION,
         &CHANGE_REQUEST,
@@ -323,5 +452,9 @@ pub fn registered() -> [&'static dyn Registered; 18] {
         &SCHOOL,
         &CLASS,
         &SECTION,
+        &TRANSFER,
+        &CHANGE_DECISION,
+        &CHANGE_REQUEST_READ,
+        &PRIMARY_ITEM,
     ]
 }

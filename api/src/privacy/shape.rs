@@ -22,6 +22,22 @@ pub enum Shape {
     Section { section: Expr, class: Expr, school: Expr },
 }
 
+impl Shape {
+    /// A class or section (or school) read as the place of a record about `student`, for a
+    /// write that creates such a record there; `None` for shapes that are no place.
+    pub fn about(&self, student: i64) -> Option<Shape> {
+        let student = Expr::val(student);
+        Some(match self.clone() {
+            Shape::Section { section, class, school } => {
+                Shape::Personal { student, school, section: Some(section), class: Some(class) }
+            }
+            Shape::Class { class, school } => Shape::Personal { student, school, section: None, class: Some(class) },
+            Shape::Org { org } => Shape::Personal { student, school: org, section: None, class: None },
+            Shape::Personal { .. } | Shape::Guardian { .. } | Shape::Staff { .. } => return None,
+        })
+    }
+}
+
 /// The same columns' values for one record, for the per-record check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -34,6 +50,18 @@ pub enum Target {
 }
 
 impl Target {
+    /// The values of [`Shape::about`] for one place.
+    pub fn about(self, student: i64) -> Option<Target> {
+        Some(match self {
+            Target::Section { section, class, school } => {
+                Target::Personal { student, school, section: Some(section), class: Some(class) }
+            }
+            Target::Class { class, school } => Target::Personal { student, school, section: None, class: Some(class) },
+            Target::Org { org } => Target::Personal { student, school: org, section: None, class: None },
+            Target::Personal { .. } | Target::Guardian { .. } | Target::Staff { .. } => return None,
+        })
+    }
+
     /// A record about one student, judged on the student and their school.
     pub fn student(student: i64, school: i64) -> Self {
         Self::Personal { student, school, section: None, class: None }

@@ -6,11 +6,11 @@ use super::areas::{AREAS, rating};
 use super::subjects::{has_test, subject_level};
 use super::{checkpoint_code, primary_rules};
 use crate::error::ApiError;
-use crate::privacy::{Access, Target, shapes};
+use crate::privacy::{Access, Target, readers};
 use emis_authz::{Action, Kind};
 use emis_rules::primary::{self as rules, Checkpoint, YearRecord};
 use entity::{homeroom_class, primary_evaluation as evaluation, primary_nomination, section, student, subject};
-use sea_orm::{ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, QueryFilter as _};
+use sea_orm::{ColumnTrait as _, Condition, DatabaseConnection};
 use std::collections::HashMap;
 
 /// A class's book at one checkpoint.
@@ -51,11 +51,10 @@ pub async fn book(
     checkpoint: Checkpoint,
     only: Option<i64>,
 ) -> Result<Option<Book>, ApiError> {
-    let Some(class) = homeroom_class::Entity::find_by_id(class).one(db).await? else { return Ok(None) };
-    let seen = Target::Class { class: class.id, school: class.school_id };
-    if !access.permits(Kind::Class, Action::Read, seen).await? {
+    let which = Condition::all().add(homeroom_class::Column::Id.eq(class));
+    let Some(class) = access.reachable(db, &readers::CLASS, Kind::Class, Action::Read, which).await? else {
         return Ok(None);
-    }
+    };
     let grade = primary_rules(db, &class).await?;
     let mut students = crate::books::roster::roster_rows(db, access, class.id, false).await?;
     if let Some(only) = only {
@@ -98,35 +97,12 @@ async fn readable_items(
     checkpoint: Checkpoint,
     students: &[student::Model],
 ) -> Result<HashMap<(i64, String), evaluation::Model>, ApiError> {
-    let rows = evaluation::Entity::find()
-        .filter(evaluation::Column::ClassId.eq(class.id))
-        .filter(evaluation::Column::Checkpoint.eq(checkpoint_code(checkpoint)))
-        .filter(evaluation::Column::StudentId.is_in(students.iter().map(|student| student.id)))
-        .filter(
-            Condition::any()
-                .add(Condition::all().add(evaluation::Column::SectionId.is_not_null()).add(access.filter(
-                    Kind::Result,
-                    Action::Read,
-                    &shapes::primary_subject(),
-                )))
-                .add(Condition::all().add(evaluation::Column::SectionId.is_null()).add(access.filter(
-                    Kind::Conduct,
-                    Action::Read,
-                    &shapes::primary_rating(),
-                ))),
-        )
-        .all(db)
-        .await?;
-    let mut kept: HashMap<(i64, String), evaluation::Model> = HashMap::new();
-    for row in rows {
-        let (kind, target) = target(&row);
-        if access.permits(kind, Action::Read, target).await? {
-            kept.insert((row.student_id, row.item.clone()), row);
-        } else {
-            crate::privacy::inconsistency(kind);
-        }
-    }
-    Ok(kept)
+    let through = Condition::all()
+        .add(evaluation::Column::ClassId.eq(class.id))
+        .add(evaluation::Column::Checkpoint.eq(checkpoint_code(checkpoint)))
+        .add(evaluation::Column::StudentId.is_in(students.iter().map(|student| student.id)));
+    let rows = access.read_mixed(&readers::PRIMARY_ITEM, Action::Read).through(through).all(db).await?;
+    Ok(rows.into_iter().map(|row| ((row.student_id, row.item.clone()), row)).collect())
 }
 
 /// What the year result is worked out from, once every subject and area is rated and every
@@ -151,16 +127,13 @@ fn year_record(
     Some(record)
 }
 
-/// The kind and record an item of the book is, for checks.
-pub fn target(row: &evaluation::Model) -> (Kind, Target) {
-    let target = Target::Personal {
+/// The record an item of the book is, for checks: a subject's level judged on its section,
+/// a rating on its class.
+pub fn target(row: &evaluation::Model) -> Target {
+    Target::Personal {
         student: row.student_id,
         school: row.school_id,
         section: row.section_id,
         class: Some(row.class_id),
-    };
-    match row.section_id {
-        Some(_) => (Kind::Result, target),
-        None => (Kind::Conduct, target),
     }
 }
