@@ -1,0 +1,73 @@
+//! Every reader of a table of records the API shows, declared once and registered in
+//! [`registered`] so the agreement test compares the SQL condition and the per-record check
+//! of each; and [`PERSONAL_TABLES`], the tables that hold personal data, which the GraphQL
+//! layer and the books read only through a reader (a test scans them for direct reads).
+
+mod mixed;
+mod people;
+mod places;
+mod records;
+
+pub use mixed::{CHANGE_DECISION, CHANGE_REQUEST_READ, PRIMARY_ITEM, TRANSFER};
+pub use people::{GUARDIAN, GUARDIANSHIP, STAFF, STUDENT};
+pub use places::{CLASS, SCHOOL, SECTION};
+pub use records::{
+    ATTENDANCE, CHANGE_REQUEST, CONDUCT, ENROLLMENT, EXEMPTION, LEAVE_REQUEST, NOTIFICATION, PRIMARY_NOMINATION,
+    RECORD_CHANGE, RESULT, TRANSFER_RECEIVING, TRANSFER_SENDING,
+};
+
+use super::visible::Registered;
+
+/// The tables that hold personal data: a child's record and everything about one child, a
+/// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
+/// classes, sections, subjects, assessments, semesters, teaching assignments) are not
+/// personal, though they are read through the policy too.
+pub const PERSONAL_TABLES: [&str; 18] = [
+    "student",
+    "guardian",
+    "guardianship",
+    "enrollment",
+    "attendance",
+    "result",
+    "exemption",
+    "conduct",
+    "primary_evaluation",
+    "primary_nomination",
+    "transfer",
+    "leave_request",
+    "notification",
+    "disclosure_log",
+    "change_request",
+    "record_change",
+    "staff",
+    "staff_role",
+];
+
+/// Every reader, for the agreement test.
+pub fn registered() -> [&'static dyn Registered; 23] {
+    [
+        &STUDENT,
+        &STAFF,
+        &GUARDIAN,
+        &GUARDIANSHIP,
+        &ENROLLMENT,
+        &ATTENDANCE,
+        &RESULT,
+        &RECORD_CHANGE,
+        &EXEMPTION,
+        &CONDUCT,
+        &PRIMARY_NOMINATION,
+        &LEAVE_REQUEST,
+        &NOTIFICATION,
+        &CHANGE_REQUEST,
+        &TRANSFER_SENDING,
+        &TRANSFER_RECEIVING,
+        &SCHOOL,
+        &CLASS,
+        &SECTION,
+        &TRANSFER,
+        &CHANGE_DECISION,
+        &CHANGE_REQUEST_READ,
+        &PRIMARY_ITEM,
+    ]
+}
