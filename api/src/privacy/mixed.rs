@@ -34,7 +34,7 @@ pub struct Part<E: EntityTrait> {
 }
 
 /// How the rows of one table are read when they are not all of one kind; declared once,
-/// in `readers.rs`.
+/// in `readers/`.
 pub struct Mixed<E: EntityTrait + 'static> {
     /// A name for reports.
     pub name: &'static str,

@@ -14,7 +14,7 @@
 //!    field reads as null, and its ciphertext is never opened.
 //!
 //! Resolvers and the books reach these three only through a [`Visible`] read made from a
-//! registered [`Reader`] (`visible.rs`, `readers.rs`): it carries the condition from the
+//! registered [`Reader`] (`visible.rs`, `readers/`): it carries the condition from the
 //! start, lets filters narrow only by what the caller may read, and hands rows out only
 //! through the check. A list filtered by where a student is (a class, a school) keeps only
 //! students whose enrollment there the caller may read (`place.rs`).

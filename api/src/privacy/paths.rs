@@ -174,7 +174,7 @@ mod tests {
                 }
             }
         }
-        assert!(unexpected.is_empty(), "read these through a reader (privacy/readers.rs):\n{}", unexpected.join("\n"));
+        assert!(unexpected.is_empty(), "read these through a reader (privacy/readers/):\n{}", unexpected.join("\n"));
         let stale: Vec<_> = allowed.difference(&used).collect();
         assert!(stale.is_empty(), "exceptions that no longer match, to remove: {stale:?}");
     }

@@ -22,7 +22,7 @@ use sea_orm::{
 use std::collections::BTreeSet;
 
 /// How the rows of one table are read as one kind of record. Declared once, in
-/// `readers.rs`, and registered there so the agreement test covers it.
+/// `readers/`, and registered there so the agreement test covers it.
 pub struct Reader<E: EntityTrait> {
     /// A name for reports.
     pub name: &'static str,
