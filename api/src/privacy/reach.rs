@@ -5,6 +5,7 @@
 //! (a validation message, a conflict) can then tell the two apart.
 
 use super::Access;
+use super::shape::{Shape, Target};
 use super::visible::Reader;
 use crate::error::ApiError;
 use emis_authz::{Action, Kind};
@@ -60,14 +61,7 @@ impl Access {
         E: EntityTrait,
         E::Model: Send + Sync,
     {
-        let found = E::find().filter(which).filter(self.filter(kind, action, &(reader.shape)())).one(db).await?;
-        let Some(found) = found else { return Ok(None) };
-        if self.permits(kind, action, (reader.target)(&found)).await? {
-            Ok(Some(found))
-        } else {
-            super::inconsistency(kind);
-            Ok(None)
-        }
+        self.checked_one::<E>(db, kind, action, which, &(reader.shape)(), |row| Some((reader.target)(row))).await
     }
 
     /// The place (class or section) `id` of `reader`'s table, when the caller may `action`
@@ -88,14 +82,35 @@ impl Access {
         E::Model: Send + Sync,
     {
         let Some(shape) = (reader.shape)().about(student) else { return Err(ApiError::NotPermitted) };
-        let found = E::find().filter(reader.key.eq(id)).filter(self.filter(kind, action, &shape)).one(db).await?;
-        let Some(found) = found else { return Err(ApiError::NotPermitted) };
-        let target = (reader.target)(&found).about(student).ok_or(ApiError::NotPermitted)?;
+        let which = Condition::all().add(reader.key.eq(id));
+        let about = |row: &E::Model| (reader.target)(row).about(student);
+        self.checked_one::<E>(db, kind, action, which, &shape, about).await?.ok_or(ApiError::NotPermitted)
+    }
+
+    /// The one row that `which` names, under the SQL condition for `action` on `kind` and
+    /// `shape`, then judged by the per-record check as `target` says; `None` when it is
+    /// missing, has no target, or is forbidden (the last also counted as an inconsistency).
+    async fn checked_one<E>(
+        &self,
+        db: &impl ConnectionTrait,
+        kind: Kind,
+        action: Action,
+        which: Condition,
+        shape: &Shape,
+        target: impl Fn(&E::Model) -> Option<Target>,
+    ) -> Result<Option<E::Model>, DbErr>
+    where
+        E: EntityTrait,
+        E::Model: Send + Sync,
+    {
+        let found = E::find().filter(which).filter(self.filter(kind, action, shape)).one(db).await?;
+        let Some(found) = found else { return Ok(None) };
+        let Some(target) = target(&found) else { return Ok(None) };
         if self.permits(kind, action, target).await? {
-            Ok(found)
+            Ok(Some(found))
         } else {
             super::inconsistency(kind);
-            Err(ApiError::NotPermitted)
+            Ok(None)
         }
     }
 }
