@@ -5,13 +5,15 @@
 //! concurrent connections for a fixed time each, reporting requests per second, p50/p99
 //! latency, the SQL statements and SQL time per request (from the server's counters) and
 //! the CPU time per request of the server, PostgreSQL and the load generator, as a
-//! Markdown table. With `--baseline` (PostgreSQL), each measurement is followed by the same
-//! one against a reference server with no privacy layer ([`baseline`]) on the same data, so
-//! the privacy layer's cost is read within one run. Traffic goes to 127.0.0.1 only.
+//! Markdown table. With `--baseline`, each measurement is followed by the same one against a
+//! reference server with no privacy layer ([`baseline`]) on the same data, so the privacy
+//! layer's cost is read within one run; with `--floor`, by the reference's statements run
+//! straight on the database ([`floor`]). Traffic goes to 127.0.0.1 only.
 
 mod baseline;
 mod books;
 mod cpu;
+mod floor;
 mod scenarios;
 
 use anyhow::Context as _;
@@ -44,10 +46,13 @@ struct Args {
     /// Database pool size of the server.
     #[arg(long, default_value_t = 16)]
     pool: u32,
-    /// Also measure the reference server with no privacy layer after each measurement
-    /// (PostgreSQL only).
+    /// Also measure the reference server with no privacy layer after each measurement.
     #[arg(long)]
     baseline: bool,
+    /// Also measure the SQL floor after each measurement: the reference's statements run
+    /// straight on the database at the same concurrency.
+    #[arg(long)]
+    floor: bool,
 }
 
 /// The same allocator as the `emis` binary.
@@ -67,6 +72,12 @@ fn main() -> anyhow::Result<()> {
     let reference =
         if args.baseline { Some(server.block_on(baseline::start(&state, prepared.callers.clone()))?) } else { None };
     let emis_counters = || state.sql_metrics.snapshot();
+    let reference_statements = server.block_on(baseline::statements::Statements::today(&state))?;
+    let mut floor_statements = std::collections::HashMap::new();
+    for scenario in &prepared.scenarios {
+        let found = floor::statements(scenario.name, &scenario.requests, &prepared.callers, &reference_statements)?;
+        floor_statements.extend(found.map(|statements| (scenario.name, statements)));
+    }
     println!(
         "| scenario | conns | req/s | p50 ms | p99 ms | SQL stmts/req | SQL ms/req | CPU ms/req: server | PostgreSQL | load |"
     );
@@ -85,6 +96,16 @@ fn main() -> anyhow::Result<()> {
                 let counters = || counters.snapshot();
                 let row = client.block_on(measure(reference_address, scenario, connections, duration, &counters))?;
                 println!("| {} — no privacy layer {row}", scenario.name);
+            }
+            if let Some(statements) = floor_statements.get(scenario.name).filter(|_| args.floor) {
+                server.block_on(settle(&state));
+                let cpu_before = cpu::sample();
+                let (latencies, elapsed) = server.block_on(floor::run(&state.db, statements, connections, duration))?;
+                let cpu = cpu::sample().since(cpu_before);
+                let micros = latencies.iter().map(|latency| latency.as_micros() as u64).sum();
+                let count = latencies.len() as u64;
+                let row = summary(connections, latencies, elapsed, (count, micros), &cpu);
+                println!("| {} — SQL floor {row}", scenario.name);
             }
         }
     }
@@ -207,19 +228,32 @@ async fn measure(
     let elapsed = started.elapsed().as_secs_f64();
     let (statements_after, micros_after) = sql_counters();
     let cpu = cpu::sample().since(cpu_before);
+    let sql = (statements_after - statements_before, micros_after - micros_before);
+    Ok(summary(connections, latencies, elapsed, sql, &cpu))
+}
+
+/// One row of the table: throughput, latency percentiles, and per request the SQL
+/// statements and time (`sql`: totals over the run) and the CPU time of each party.
+fn summary(
+    connections: usize,
+    mut latencies: Vec<Duration>,
+    elapsed: f64,
+    (statements, micros): (u64, u64),
+    cpu: &cpu::CpuSplit,
+) -> String {
     latencies.sort_unstable();
     let count = latencies.len().max(1);
     let percentile = |p: f64| latencies[((count as f64 * p) as usize).min(count - 1)].as_secs_f64() * 1000.0;
-    Ok(format!(
+    format!(
         "| {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} |",
         connections,
         latencies.len() as f64 / elapsed,
         percentile(0.50),
         percentile(0.99),
-        (statements_after - statements_before) as f64 / count as f64,
-        (micros_after - micros_before) as f64 / 1000.0 / count as f64,
+        statements as f64 / count as f64,
+        micros as f64 / 1000.0 / count as f64,
         cpu.server * 1000.0 / count as f64,
         cpu.postgres * 1000.0 / count as f64,
         cpu.load * 1000.0 / count as f64,
-    ))
+    )
 }
