@@ -209,9 +209,13 @@ async fn import_oneroster(config: Config, path: &std::path::Path, actor: String)
     let options = ImportOptions { actor, today: crate::clock::today() };
     let progress = crate::exchange::Bars::on_terminal();
     match import(&state.db, &state.vault, path, &options, &progress).await? {
-        ImportOutcome::Imported { counts, warnings } => {
+        ImportOutcome::Imported { counts, warnings, mappings } => {
             for warning in &warnings {
                 eprintln!("{warning}");
+            }
+            for (mapping, count) in &mappings {
+                let crate::exchange::Mapping { column, value, canonical } = mapping;
+                println!("Đã hiểu / mapped {column}: \"{value}\" → {canonical} ×{count}");
             }
             println!("Đã nhập / imported {}", path.display());
             println!("{:<24} {:>12} {:>14} {:>17}", "bảng / table", "thêm / new", "sửa / changed", "kết thúc / ended");

@@ -105,6 +105,7 @@ impl FileKind {
                 optional("parentSourcedId"),
                 optional("metadata.vn.schoolLevel"),
                 optional("metadata.vn.parentSince"),
+                optional("metadata.vn.level"),
             ],
             FileKind::AcademicSessions => columns![
                 required("title"),

@@ -15,6 +15,7 @@ pub mod package;
 pub mod problem;
 pub mod reader;
 pub mod records;
+pub mod vocabulary;
 pub mod writer;
 
 pub use files::FileKind;

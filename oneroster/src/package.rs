@@ -200,6 +200,12 @@ impl Package {
                 problems.push(Problem::new(Location::file(kind.file_name()), Reason::MissingFile));
             }
         }
+        // `attendance.csv` is EMIS's own file: many packages carry it without naming it.
+        let attendance = FileKind::Attendance;
+        if names.contains(attendance.file_name()) && !package.manifest.modes.contains_key(&attendance) {
+            package.manifest.modes.insert(attendance, Mode::Bulk);
+            problems.push(Problem::new(Location::file(attendance.file_name()), Reason::ReadUnlisted));
+        }
         for name in names.iter().filter(|name| name.as_str() != MANIFEST) {
             let reason = match FileKind::named(name) {
                 Some(kind) if package.manifest.mode(kind) == Mode::Absent => Reason::NotInManifest,

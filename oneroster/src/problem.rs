@@ -63,6 +63,8 @@ pub enum Reason {
     MissingManifest,
     /// A file is in the package but the manifest does not mark it bulk or delta.
     NotInManifest,
+    /// `attendance.csv` is in the package and the manifest does not name it: read as bulk.
+    ReadUnlisted,
     /// A file EMIS does not know.
     UnknownFile,
     /// A file of the binding that EMIS recognises but does not keep.
@@ -85,8 +87,10 @@ pub enum Reason {
     BadNumber(String),
     /// Not `true` or `false`.
     BadBoolean(String),
-    /// Not one of the allowed values.
-    BadValue { value: String, allowed: &'static [&'static str] },
+    /// Not one of the allowed values (nor a word the field's synonym table accepts).
+    BadValue { value: String, allowed: Vec<&'static str> },
+    /// A word of the field's synonym table, read as EMIS's value (a warning, counted).
+    Mapped { value: String, canonical: &'static str },
     /// Not a valid identifier (1–255 characters of letters, digits and `. - _ / @`).
     BadSourcedId(String),
     /// The same `sourcedId` is on an earlier line of the file.
@@ -110,8 +114,10 @@ impl Reason {
             Reason::UnknownFile
             | Reason::NotKept
             | Reason::NotInManifest
+            | Reason::ReadUnlisted
             | Reason::UnknownColumn
             | Reason::IgnoredInBulk
+            | Reason::Mapped { .. }
             | Reason::Skipped { .. } => Severity::Warning,
             _ => Severity::Error,
         }
@@ -126,6 +132,7 @@ impl Reason {
             Reason::NotInManifest => {
                 "the file is in the package but the manifest does not mark it bulk or delta; it was not read".into()
             }
+            Reason::ReadUnlisted => "the manifest does not name this file; it was read as bulk".into(),
             Reason::UnknownFile => "unknown file; it was not read".into(),
             Reason::NotKept => "a OneRoster file that EMIS does not keep; it was not read".into(),
             Reason::MalformedCsv(why) => format!("malformed CSV: {why}"),
@@ -140,6 +147,7 @@ impl Reason {
             Reason::BadValue { value, allowed } => {
                 format!("\"{value}\" is not allowed here; expected one of: {}", allowed.join(", "))
             }
+            Reason::Mapped { value, canonical } => format!("mapped \"{value}\" to {canonical}"),
             Reason::BadSourcedId(value) => {
                 format!("\"{value}\" is not a valid identifier (1–255 letters, digits or . - _ / @)")
             }
@@ -164,6 +172,7 @@ impl Reason {
             Reason::NotInManifest => {
                 "tệp có trong gói nhưng manifest không khai là bulk hay delta; tệp không được đọc".into()
             }
+            Reason::ReadUnlisted => "manifest không khai tệp này; tệp được đọc như bulk".into(),
             Reason::UnknownFile => "tệp không xác định; tệp không được đọc".into(),
             Reason::NotKept => "tệp OneRoster mà EMIS không lưu; tệp không được đọc".into(),
             Reason::MalformedCsv(why) => format!("CSV sai định dạng: {why}"),
@@ -178,6 +187,7 @@ impl Reason {
             Reason::BadValue { value, allowed } => {
                 format!("\"{value}\" không được phép ở đây; giá trị hợp lệ: {}", allowed.join(", "))
             }
+            Reason::Mapped { value, canonical } => format!("đã hiểu \"{value}\" là {canonical}"),
             Reason::BadSourcedId(value) => {
                 format!("\"{value}\" không phải là mã định danh hợp lệ (1–255 chữ cái, chữ số hoặc . - _ / @)")
             }

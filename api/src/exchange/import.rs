@@ -30,10 +30,32 @@ pub struct ImportOptions {
 /// How an import ended.
 #[derive(Debug)]
 pub enum ImportOutcome {
-    /// Written: what changed per table, and the warnings.
-    Imported { counts: BTreeMap<&'static str, Counts>, warnings: Vec<Problem> },
+    /// Written: what changed per table, the warnings, and how often each word of a synonym
+    /// table was read as EMIS's value.
+    Imported { counts: BTreeMap<&'static str, Counts>, warnings: Vec<Problem>, mappings: BTreeMap<Mapping, u64> },
     /// Nothing written: every problem, errors and warnings, in file order.
     Refused { problems: Vec<Problem> },
+}
+
+/// A word a package wrote for an enumerated value and the value EMIS read it as.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Mapping {
+    /// The file and column header, e.g. `users.csv metadata.vn.relationship`.
+    pub column: String,
+    pub value: String,
+    pub canonical: &'static str,
+}
+
+/// How often each mapping was made, from the warnings that report them.
+fn mappings(warnings: &[Problem]) -> BTreeMap<Mapping, u64> {
+    let mut counts = BTreeMap::new();
+    for problem in warnings {
+        let Reason::Mapped { value, canonical } = &problem.reason else { continue };
+        let header = problem.location.column.as_ref().map_or("", |(_, header)| header.as_str());
+        let column = format!("{} {header}", problem.location.file);
+        *counts.entry(Mapping { column, value: value.clone(), canonical }).or_insert(0) += 1;
+    }
+    counts
 }
 
 /// Where an import reports how far it is: a file started, rows done, the file finished.
@@ -213,7 +235,8 @@ pub async fn import(
         .await
         .context("logging the import's counts")?;
     txn.commit().await.context("committing the import")?;
-    Ok(ImportOutcome::Imported { counts, warnings: problems })
+    let mappings = mappings(&problems);
+    Ok(ImportOutcome::Imported { counts, warnings: problems, mappings })
 }
 
 /// Problems in the order of the files and lines they name (a stable sort: problems of one

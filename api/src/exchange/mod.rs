@@ -21,6 +21,6 @@ mod roster;
 mod store;
 
 pub use export::{ExportOptions, ExportReport, export};
-pub use import::{ImportOptions, ImportOutcome, Progress, Silent, import};
+pub use import::{ImportOptions, ImportOutcome, Mapping, Progress, Silent, import};
 pub use progress::Bars;
 pub use store::Counts;

@@ -3,6 +3,7 @@
 //! at its cell, which fails the row.
 
 use crate::problem::{Location, Problem, Reason};
+use crate::vocabulary::{Match, Table};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -178,14 +179,25 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// An optional value from a vocabulary.
+    /// An optional value from a vocabulary: a token, or a word of the vocabulary's synonym
+    /// table (mapped with a warning); anything else is an error listing the accepted words.
     pub fn choice<V: Vocabulary>(&mut self, name: &str) -> Option<V> {
         let value = self.text(name)?;
-        match V::parse(value) {
-            Some(choice) => Some(choice),
+        if let Some(choice) = V::parse(value) {
+            return Some(choice);
+        }
+        let Some(table) = V::SYNONYMS else {
+            let reason = Reason::BadValue { value: value.to_owned(), allowed: V::TOKENS.to_vec() };
+            self.problem(name, reason);
+            return None;
+        };
+        match table.lookup(value).map(Match::canonical).and_then(|canonical| Some((canonical, V::parse(canonical)?))) {
+            Some((canonical, choice)) => {
+                self.problem(name, Reason::Mapped { value: value.to_owned(), canonical });
+                Some(choice)
+            }
             None => {
-                let reason = Reason::BadValue { value: value.to_owned(), allowed: V::TOKENS };
-                self.problem(name, reason);
+                self.problem(name, Reason::BadValue { value: value.to_owned(), allowed: table.accepted() });
                 None
             }
         }
@@ -205,6 +217,8 @@ pub trait Vocabulary: Sized + Copy + 'static {
     /// Every value, the first standing in for a missing one in a row that failed.
     const ALL: &'static [Self];
     const TOKENS: &'static [&'static str];
+    /// The other words a package may write for the tokens, if the field takes any.
+    const SYNONYMS: Option<&'static Table> = None;
     fn parse(token: &str) -> Option<Self>;
     fn token(self) -> &'static str;
 }

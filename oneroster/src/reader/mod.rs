@@ -195,7 +195,7 @@ fn leading(fields: &mut Fields<'_>, mode: Mode) -> (Status, Option<DateTime<Utc>
         Some("active") => Status::Active,
         Some("tobedeleted") => Status::ToBeDeleted,
         Some(other) => {
-            let reason = Reason::BadValue { value: other.to_owned(), allowed: &["active", "tobedeleted"] };
+            let reason = Reason::BadValue { value: other.to_owned(), allowed: vec!["active", "tobedeleted"] };
             fields.problem("status", reason);
             Status::Active
         }

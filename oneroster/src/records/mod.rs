@@ -2,7 +2,8 @@
 //! (`structure.rs`), people and their places (`people.rs`) and the books (`books.rs`), with
 //! the vocabularies their columns take, here. Values of the Vietnamese extension columns use
 //! EMIS's own vocabularies (school level, relationship, employment status, role, assessment
-//! kind, attendance session and status).
+//! kind, attendance session and status), with the words of their synonym tables
+//! ([`crate::vocabulary::tables`]).
 
 mod books;
 mod people;
@@ -14,16 +15,18 @@ pub use structure::{AcademicSession, Class, Course, Org};
 
 use crate::reader::Vocabulary;
 use crate::vocabulary;
+use crate::vocabulary::{Table, tables};
 use entity::{
     AssessmentKind, AssessmentMode, AttendanceStatus, DaySession, Relationship, RoleKind, SchoolLevel, StaffStatus,
 };
 
 /// EMIS's vocabularies, as the extension columns take them.
 macro_rules! emis_vocabulary {
-    ($($name:ty),*) => {$(
+    ($($name:ty => $synonyms:expr),* $(,)?) => {$(
         impl Vocabulary for $name {
             const ALL: &'static [Self] = <$name>::ALL;
             const TOKENS: &'static [&'static str] = <$name>::TOKENS;
+            const SYNONYMS: Option<&'static Table> = $synonyms;
             fn parse(token: &str) -> Option<Self> {
                 token.parse().ok()
             }
@@ -35,14 +38,14 @@ macro_rules! emis_vocabulary {
 }
 
 emis_vocabulary!(
-    AssessmentKind,
-    AssessmentMode,
-    AttendanceStatus,
-    DaySession,
-    RoleKind,
-    SchoolLevel,
-    StaffStatus,
-    Relationship
+    AssessmentKind => Some(&tables::ASSESSMENT_KIND),
+    AssessmentMode => Some(&tables::ASSESSMENT_MODE),
+    AttendanceStatus => Some(&tables::ATTENDANCE_STATUS),
+    DaySession => Some(&tables::DAY_SESSION),
+    RoleKind => None,
+    SchoolLevel => Some(&tables::SCHOOL_LEVEL),
+    StaffStatus => Some(&tables::EMPLOYMENT_STATUS),
+    Relationship => Some(&tables::RELATIONSHIP),
 );
 
 vocabulary! {

@@ -14,7 +14,7 @@ pub struct Org {
     /// The sector code (mã trường / mã đơn vị).
     pub identifier: Option<String>,
     pub parent: Option<String>,
-    /// `metadata.vn.schoolLevel`: TH, THCS or THPT, for schools.
+    /// `metadata.vn.schoolLevel` (or `metadata.vn.level`): TH, THCS or THPT, for schools.
     pub school_level: Option<SchoolLevel>,
     /// `metadata.vn.parentSince`: since when the parent link holds.
     pub parent_since: Option<NaiveDate>,
@@ -28,7 +28,7 @@ impl Record for Org {
             kind: fields.required_choice("type"),
             identifier: fields.optional("identifier"),
             parent: fields.reference("parentSourcedId"),
-            school_level: fields.choice("metadata.vn.schoolLevel"),
+            school_level: fields.choice("metadata.vn.schoolLevel").or_else(|| fields.choice("metadata.vn.level")),
             parent_since: fields.date("metadata.vn.parentSince"),
         }
     }

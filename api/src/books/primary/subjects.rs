@@ -1,11 +1,13 @@
 //! The book's subjects as the subject teacher rates them: the levels T/H/C, and which
 //! subjects have a periodic test at which checkpoint.
 
+use emis_oneroster::vocabulary::subjects::identify;
 use emis_rules::primary::{self as rules, Checkpoint, SubjectLevel, TestedSubject};
 
-/// The subject with periodic tests that subject `code` is, if any.
+/// The subject with periodic tests that subject `code` is, if any: the code is identified
+/// through the Ministry's subject list, so `TOAN`, `Toán` and `toan` are one subject.
 fn tested(code: &str) -> Option<TestedSubject> {
-    Some(match code {
+    Some(match identify(code)?.code {
         "tieng_viet" => TestedSubject::TiengViet,
         "toan" => TestedSubject::Toan,
         "tieng_anh" | "ngoai_ngu" => TestedSubject::NgoaiNgu1,
@@ -29,4 +31,22 @@ pub(super) fn subject_level(code: &str) -> Option<SubjectLevel> {
         "C" => SubjectLevel::C,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Checkpoint, has_test};
+
+    #[test]
+    fn a_subject_has_its_periodic_tests_however_its_code_is_spelled() {
+        for code in ["khoa_hoc", "KHOAHOC", "Khoa học", "KH"] {
+            assert!(has_test(code, 4, Checkpoint::EndOfYear), "{code}");
+        }
+        for code in ["toan", "TOAN", "Toán"] {
+            assert!(has_test(code, 5, Checkpoint::MidSemesterTwo), "{code}");
+            assert!(!has_test(code, 3, Checkpoint::MidSemesterTwo), "{code}");
+        }
+        assert!(!has_test("dao_duc", 4, Checkpoint::EndOfYear));
+        assert!(!has_test("Vẽ", 4, Checkpoint::EndOfYear));
+    }
 }

@@ -18,6 +18,8 @@ use super::records::Column;
 use anyhow::Context as _;
 use chrono::Utc;
 use emis_oneroster::records::{AssessmentResult, ScoreStatus};
+use emis_oneroster::vocabulary::Match;
+use emis_oneroster::vocabulary::tables::COMMENT_RESULT;
 use emis_oneroster::{FileKind, Location, Package, Problem, Reason, Row, Status};
 use entity::{AssessmentMode, result};
 use sea_orm::{ColumnTrait as _, ConnectionTrait as _, DbBackend, EntityTrait as _, QueryFilter as _, Statement};
@@ -28,7 +30,7 @@ use std::sync::Arc;
 /// Rows read, mapped and written at a time.
 const BATCH: usize = 5_000;
 
-/// The texts of a comment-only result.
+/// The texts of a comment-only result (other words for them are in [`COMMENT_RESULT`]).
 pub const PASSED: &str = "Đạt";
 pub const NOT_PASSED: &str = "Chưa đạt";
 
@@ -244,17 +246,24 @@ fn given_value(problems: &mut Vec<Problem>, row: &Row<AssessmentResult>) -> Opti
     };
     let passed = match row.record.text_score.as_deref() {
         None => None,
-        Some(PASSED) => Some(true),
-        Some(NOT_PASSED) => Some(false),
-        Some(other) => {
-            problems.push(rule(
-                row,
-                "textScore",
-                &format!("kết quả môn nhận xét là \"{PASSED}\" hoặc \"{NOT_PASSED}\", không phải \"{other}\""),
-                &format!("a comment-only result is \"{PASSED}\" or \"{NOT_PASSED}\", not \"{other}\""),
-            ));
-            return None;
-        }
+        Some(text) => match COMMENT_RESULT.lookup(text) {
+            Some(found) => {
+                if let Match::Mapped(canonical) = found {
+                    problems.push(row.problem("textScore", Reason::Mapped { value: text.to_owned(), canonical }));
+                }
+                Some(found.canonical() == PASSED)
+            }
+            None => {
+                let accepted = COMMENT_RESULT.accepted().join(", ");
+                problems.push(rule(
+                    row,
+                    "textScore",
+                    &format!("kết quả môn nhận xét là một trong: {accepted}; không phải \"{text}\""),
+                    &format!("a comment-only result is one of: {accepted}; not \"{text}\""),
+                ));
+                return None;
+            }
+        },
     };
     Some((score, passed))
 }

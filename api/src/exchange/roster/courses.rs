@@ -1,11 +1,13 @@
 //! `courses.csv`: a course of an organisation and school year, for a grade, teaching the
-//! subject of its first subject code — created from the course when EMIS does not have it.
+//! subject of its first subject code, identified through the Ministry's subject list —
+//! created from the course when EMIS does not have it.
 
 use super::{Roster, grade};
 use crate::exchange::import::{Ctx, unknown};
 use anyhow::Context as _;
 use emis_oneroster::records::Course;
-use emis_oneroster::{FileKind, Package, Row};
+use emis_oneroster::vocabulary::subjects::identify;
+use emis_oneroster::{FileKind, Package, Reason, Row};
 use entity::{AssessmentMode, course, subject};
 use sea_orm::EntityTrait as _;
 use std::collections::HashMap;
@@ -62,21 +64,32 @@ impl Roster {
     }
 }
 
-/// The subject of code `code`, created from the course when EMIS does not have it yet.
+/// The subject a course's code `code` (or its subject name) names: identified through the
+/// Ministry's subject list, so `TOAN`, `toan` and `Toán` are EMIS's `toan` (mapped with a
+/// warning); a code the list does not know is a school's own subject, kept as written. Created
+/// from the course when EMIS does not have it yet.
 async fn subject_for(
     ctx: &mut Ctx<'_>,
     subjects: &mut HashMap<String, subject::Model>,
     row: &Row<Course>,
     code: &str,
 ) -> anyhow::Result<i64> {
-    if let Some(subject) = subjects.get(code) {
+    let ministry = identify(code).or_else(|| row.record.subjects.first().and_then(|name| identify(name)));
+    if let Some(ministry) = ministry.filter(|ministry| ministry.code != code) {
+        ctx.problem(row.problem("subjectCodes", Reason::Mapped { value: code.to_owned(), canonical: ministry.code }));
+    }
+    let canonical = ministry.map_or(code, |ministry| ministry.code);
+    if let Some(subject) = subjects.get(canonical).or_else(|| subjects.get(code)) {
         return Ok(subject.id);
     }
     let id = ctx.store.next_id("subject").await?;
-    let name = row.record.subjects.first().cloned().unwrap_or_else(|| row.record.title.clone());
+    let name = match ministry {
+        Some(ministry) => ministry.name.to_owned(),
+        None => row.record.subjects.first().cloned().unwrap_or_else(|| row.record.title.clone()),
+    };
     let model = subject::Model {
         id,
-        code: code.to_owned(),
+        code: canonical.to_owned(),
         name,
         assessment: row.record.assessment.unwrap_or(AssessmentMode::Scored).as_str().to_owned(),
         sort_order: row
@@ -86,6 +99,6 @@ async fn subject_for(
             .unwrap_or_else(|| i32::try_from(subjects.len() + 1).unwrap_or(i32::MAX)),
     };
     ctx.store.insert::<subject::Entity>(vec![model.clone()]).await?;
-    subjects.insert(code.to_owned(), model);
+    subjects.insert(canonical.to_owned(), model);
     Ok(id)
 }

@@ -1,5 +1,6 @@
 //! `orgs.csv`: state → department, district → district office, local → commune office,
-//! school → school; each organisation's dated parent link follows its row (a parent may come
+//! school → school (its level from `metadata.vn.schoolLevel`, `metadata.vn.level` or its
+//! name); each organisation's dated parent link follows its row (a parent may come
 //! after its children in the file).
 
 use super::Roster;
@@ -7,8 +8,9 @@ use crate::exchange::import::{Ctx, rule, skipped, unknown};
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use emis_oneroster::records::{Org, OrgType};
-use emis_oneroster::{FileKind, Package, Row, Status};
-use entity::{OrgKind, org, org_parent};
+use emis_oneroster::vocabulary::tables::school_level_in_name;
+use emis_oneroster::{FileKind, Package, Reason, Row, Status};
+use entity::{OrgKind, SchoolLevel, org, org_parent};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 
 impl Roster {
@@ -16,7 +18,7 @@ impl Roster {
         let rows = ctx.rows::<Org>(package)?;
         let mut mapped = Vec::new();
         for row in &rows {
-            let Some(kind) = org_kind(ctx, row) else { continue };
+            let Some((kind, school_level)) = org_kind(ctx, row) else { continue };
             let existing = self.orgs.get(&row.sourced_id);
             let id = match existing {
                 Some(existing) => existing.id,
@@ -27,7 +29,7 @@ impl Roster {
                 external_id: row.sourced_id.clone(),
                 kind: kind.as_str().to_owned(),
                 name: row.record.name.clone(),
-                school_level: row.record.school_level.map(|level| level.as_str().to_owned()),
+                school_level: school_level.map(|level| level.as_str().to_owned()),
                 // A row without an identifier does not remove the stored one.
                 sector_code: row.record.identifier.clone().or_else(|| existing.and_then(|old| old.sector_code.clone())),
             };
@@ -50,9 +52,9 @@ impl Roster {
     }
 }
 
-/// What an organisation row is in EMIS; `None` (problem recorded) for a row an import does
-/// not take.
-fn org_kind(ctx: &mut Ctx<'_>, row: &Row<Org>) -> Option<OrgKind> {
+/// What an organisation row is in EMIS, and a school's level (from its name when no column
+/// gives it, with a warning); `None` (problem recorded) for a row an import does not take.
+fn org_kind(ctx: &mut Ctx<'_>, row: &Row<Org>) -> Option<(OrgKind, Option<SchoolLevel>)> {
     if row.status == Status::ToBeDeleted {
         ctx.problem(skipped(
             row,
@@ -77,16 +79,24 @@ fn org_kind(ctx: &mut Ctx<'_>, row: &Row<Org>) -> Option<OrgKind> {
             return None;
         }
     };
-    if kind == OrgKind::School && row.record.school_level.is_none() {
+    if kind != OrgKind::School {
+        return Some((kind, row.record.school_level));
+    }
+    let level = row.record.school_level.or_else(|| {
+        let level = school_level_in_name(&row.record.name)?;
+        ctx.problem(row.problem("name", Reason::Mapped { value: row.record.name.clone(), canonical: level }));
+        level.parse().ok()
+    });
+    if level.is_none() {
         ctx.problem(rule(
             row,
             "metadata.vn.schoolLevel",
-            "trường cần cấp học (TH, THCS hoặc THPT)",
-            "a school needs its level (TH, THCS or THPT)",
+            "trường cần cấp học (TH, THCS hoặc THPT), ở metadata.vn.schoolLevel, metadata.vn.level hoặc trong tên",
+            "a school needs its level (TH, THCS or THPT), in metadata.vn.schoolLevel, metadata.vn.level or its name",
         ));
         return None;
     }
-    Some(kind)
+    Some((kind, level))
 }
 
 /// Makes `parent` the current parent of `child` from `since`, closing a different current link
