@@ -16,6 +16,7 @@ mod instances;
 mod killed_import;
 mod movements;
 mod oneroster;
+mod oneroster_words;
 mod policy_reload;
 mod primary_book;
 mod primary_nomination;

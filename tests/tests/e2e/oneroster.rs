@@ -37,7 +37,7 @@ pub(crate) fn counts(outcome: &ImportOutcome) -> BTreeMap<&'static str, (u64, u6
 }
 
 /// A copy of the fixture with `edits` (file, text, replacement) applied and `files` written.
-fn edited(edits: &[(&str, &str, &str)], files: &[(&str, &str)]) -> tempfile::TempDir {
+pub(crate) fn edited(edits: &[(&str, &str, &str)], files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(fixture()).unwrap() {
         let entry = entry.unwrap();

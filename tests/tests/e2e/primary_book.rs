@@ -11,6 +11,7 @@ use emis::books::primary::AREAS;
 use emis::graphql::ids::encode;
 use emis_tests::{TestApp, error_code};
 use entity::{enrollment, homeroom_class, section, staff, subject, teaching_assignment};
+use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, IntoActiveModel as _};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 
@@ -37,9 +38,10 @@ pub(super) struct PrimaryClass {
     pub taught: Vec<Taught>,
 }
 
-/// Whether the subject `code` has a periodic test at the end of grade 1.
+/// Whether the subject `code` has a periodic test at the end of grade 1 (codes as EMIS
+/// writes them, or as a package spelled them).
 pub(super) fn tested(code: &str) -> bool {
-    matches!(code, "tieng_viet" | "toan" | "tieng_anh")
+    matches!(code, "tieng_viet" | "toan" | "tieng_anh" | "TOAN" | "Tiếng Việt")
 }
 
 pub(super) async fn primary_class(app: &TestApp) -> PrimaryClass {
@@ -226,5 +228,32 @@ async fn the_primary_book_is_rated_by_its_teachers_and_works_out_the_year_result
         .await
         .unwrap();
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "secondary classes keep the Circular 22 book: {body}");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subject_coded_as_a_package_spells_it_keeps_its_periodic_test() {
+    let app = TestApp::spawn().await.unwrap();
+    let db = &app.state.db;
+    // Subjects as a school's package names them, instead of EMIS's codes.
+    for (code, spelled) in [("toan", "TOAN"), ("tieng_viet", "Tiếng Việt")] {
+        let row = subject::Entity::find().filter(subject::Column::Code.eq(code)).one(db).await.unwrap().unwrap();
+        let mut row = row.into_active_model();
+        row.code = Set(spelled.to_owned());
+        row.update(db).await.unwrap();
+    }
+    let primary = primary_class(&app).await;
+    assert!(primary.taught.iter().any(|t| t.code == "TOAN"), "the class is taught Toán");
+    let (first, second) = (primary.students[0].clone(), primary.students[1].clone());
+    // The tests are taken, not refused; a test of 4 keeps the second student from completing.
+    rate_year(&app, &primary, &[(&first, 10, "tot"), (&second, 4, "tot")]).await;
+    let homeroom = app.sign_in(&homeroom_teacher_of(&app, primary.row.id).await).await.unwrap();
+    let book = app.data(Some(&homeroom), BOOK, json!({ "id": primary.id })).await.unwrap();
+    let lines = book["class"]["primaryBook"]["lines"].as_array().unwrap().clone();
+    let line = |student: &str| lines.iter().find(|l| l["studentId"] == student).unwrap().clone();
+    assert_eq!(line(&first)["yearResult"], "Hoàn thành xuất sắc");
+    assert_eq!(line(&second)["yearResult"], "Chưa hoàn thành", "{}", line(&second));
+    let toan = line(&second)["subjects"].as_array().unwrap().iter().find(|s| s["item"] == "TOAN").cloned();
+    assert_eq!(toan.unwrap()["testScore"], 4);
     app.stop().await.unwrap();
 }
