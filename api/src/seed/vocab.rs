@@ -207,3 +207,17 @@ pub const FAIL_REMARKS: &[&str] = &["Chưa hoàn thành bài tập", "Cần tham
 /// Reasons given with excused absences.
 pub const ABSENCE_NOTES: &[&str] =
     &["Ốm, phụ huynh xin phép", "Việc gia đình, có đơn xin phép", "Khám bệnh theo lịch hẹn"];
+
+#[cfg(test)]
+mod tests {
+    use super::SUBJECTS;
+    use emis_oneroster::vocabulary::subjects::identify;
+
+    #[test]
+    fn every_seeded_subject_is_the_ministry_subject_of_its_code_and_name() {
+        for subject in SUBJECTS {
+            assert_eq!(identify(subject.code).map(|found| found.code), Some(subject.code), "{}", subject.code);
+            assert_eq!(identify(subject.name).map(|found| found.code), Some(subject.code), "{}", subject.name);
+        }
+    }
+}
