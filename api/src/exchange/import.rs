@@ -51,8 +51,10 @@ fn mappings(warnings: &[Problem]) -> BTreeMap<Mapping, u64> {
     let mut counts = BTreeMap::new();
     for problem in warnings {
         let Reason::Mapped { value, canonical } = &problem.reason else { continue };
-        let header = problem.location.column.as_ref().map_or("", |(_, header)| header.as_str());
-        let column = format!("{} {header}", problem.location.file);
+        let column = match &problem.location.column {
+            Some((_, header)) => format!("{} {header}", problem.location.file),
+            None => problem.location.file.clone(),
+        };
         *counts.entry(Mapping { column, value: value.clone(), canonical }).or_insert(0) += 1;
     }
     counts

@@ -89,7 +89,7 @@ pub const SCHOOL_LEVEL: Table = Table {
         entry("THCS", &["Trung học cơ sở", "Cấp 2", "lower secondary", "middle school"]),
         entry("THPT", &["Trung học phổ thông", "Cấp 3", "upper secondary", "high school"]),
     ],
-    note: "a school without a level takes it from its name (`Trường Tiểu học…`, `Trường THCS…`, `Trường THPT…`)",
+    note: "a school without a level takes it from its name (`Trường Tiểu học…`, `Trường THCS…`, `Trường THPT…`), else from the grades its courses and classes teach when they are all of one level",
 };
 
 /// `results.csv` `textScore` of a comment-only subject.

@@ -1,6 +1,6 @@
 //! Importing a package written in a school's own words: Vietnamese and regional values of
 //! the enumerated columns, `TOAN`-style subject codes, a school whose level is only in its
-//! name and an `attendance.csv` the manifest forgets. It lands with a warning per mapped
+//! name or its grades and an `attendance.csv` the manifest forgets. It lands with a warning per mapped
 //! value and the summary counts each mapping; a word no table knows refuses the package,
 //! naming its cell and the accepted words, with nothing written.
 
@@ -117,5 +117,30 @@ async fn a_word_no_table_knows_refuses_the_package_naming_its_cell_and_the_accep
     assert_eq!(org::Entity::find().count(&app.state.db).await.unwrap(), 0, "nothing was written");
     assert_eq!(student::Entity::find().count(&app.state.db).await.unwrap(), 0);
     assert_eq!(guardian::Entity::find().count(&app.state.db).await.unwrap(), 0);
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_school_whose_level_nothing_names_takes_it_from_the_grades_it_teaches() {
+    let app = TestApp::spawn_empty().await.unwrap();
+    let package = edited(
+        &[(
+            "orgs.csv",
+            "Trường THCS Lê Lợi,school,79000801,xa-tan-dinh,THCS,",
+            "Trường Lê Lợi,school,79000801,xa-tan-dinh,,",
+        )],
+        &[],
+    );
+    let outcome = run(&app, package.path()).await;
+    assert_eq!(counts(&outcome)["org"], (3, 0, 0));
+    let ImportOutcome::Imported { mappings, .. } = outcome else { unreachable!() };
+    let by_grades = Mapping {
+        column: "orgs.csv metadata.vn.schoolLevel".to_owned(),
+        value: "grades 6".to_owned(),
+        canonical: "THCS",
+    };
+    assert_eq!(mappings, BTreeMap::from([(by_grades, 1)]));
+    let school = org::Entity::find().filter(org::Column::ExternalId.eq("thcs-le-loi")).one(&app.state.db).await;
+    assert_eq!(school.unwrap().unwrap().school_level.as_deref(), Some("THCS"));
     app.stop().await.unwrap();
 }

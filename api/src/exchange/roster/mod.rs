@@ -10,6 +10,7 @@
 
 mod classes;
 mod courses;
+mod levels;
 mod orgs;
 mod sessions;
 

@@ -1,24 +1,26 @@
 //! `orgs.csv`: state → department, district → district office, local → commune office,
-//! school → school (its level from `metadata.vn.schoolLevel`, `metadata.vn.level` or its
-//! name); each organisation's dated parent link follows its row (a parent may come
+//! school → school (its level from `metadata.vn.schoolLevel`, `metadata.vn.level`, or else
+//! its name or grades: `levels.rs`); each organisation's dated parent link follows its row (a parent may come
 //! after its children in the file).
 
 use super::Roster;
+use super::levels::{grades_by_school, inferred_level};
 use crate::exchange::import::{Ctx, rule, skipped, unknown};
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use emis_oneroster::records::{Org, OrgType};
-use emis_oneroster::vocabulary::tables::school_level_in_name;
-use emis_oneroster::{FileKind, Package, Reason, Row, Status};
+use emis_oneroster::{FileKind, Package, Row, Status};
 use entity::{OrgKind, SchoolLevel, org, org_parent};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use std::collections::{BTreeSet, HashMap};
 
 impl Roster {
     pub(super) async fn orgs(&mut self, ctx: &mut Ctx<'_>, package: &Package) -> anyhow::Result<()> {
         let rows = ctx.rows::<Org>(package)?;
+        let grades = grades_by_school(package, &rows)?;
         let mut mapped = Vec::new();
         for row in &rows {
-            let Some((kind, school_level)) = org_kind(ctx, row) else { continue };
+            let Some((kind, school_level)) = org_kind(ctx, row, &grades) else { continue };
             let existing = self.orgs.get(&row.sourced_id);
             let id = match existing {
                 Some(existing) => existing.id,
@@ -52,9 +54,13 @@ impl Roster {
     }
 }
 
-/// What an organisation row is in EMIS, and a school's level (from its name when no column
-/// gives it, with a warning); `None` (problem recorded) for a row an import does not take.
-fn org_kind(ctx: &mut Ctx<'_>, row: &Row<Org>) -> Option<(OrgKind, Option<SchoolLevel>)> {
+/// What an organisation row is in EMIS, and a school's level (from its name or `grades` when
+/// no column gives it, with a warning); `None` (problem recorded) for a row an import does not take.
+fn org_kind(
+    ctx: &mut Ctx<'_>,
+    row: &Row<Org>,
+    grades: &HashMap<String, BTreeSet<i16>>,
+) -> Option<(OrgKind, Option<SchoolLevel>)> {
     if row.status == Status::ToBeDeleted {
         ctx.problem(skipped(
             row,
@@ -82,17 +88,13 @@ fn org_kind(ctx: &mut Ctx<'_>, row: &Row<Org>) -> Option<(OrgKind, Option<School
     if kind != OrgKind::School {
         return Some((kind, row.record.school_level));
     }
-    let level = row.record.school_level.or_else(|| {
-        let level = school_level_in_name(&row.record.name)?;
-        ctx.problem(row.problem("name", Reason::Mapped { value: row.record.name.clone(), canonical: level }));
-        level.parse().ok()
-    });
+    let level = row.record.school_level.or_else(|| inferred_level(ctx, row, grades));
     if level.is_none() {
         ctx.problem(rule(
             row,
             "metadata.vn.schoolLevel",
-            "trường cần cấp học (TH, THCS hoặc THPT), ở metadata.vn.schoolLevel, metadata.vn.level hoặc trong tên",
-            "a school needs its level (TH, THCS or THPT), in metadata.vn.schoolLevel, metadata.vn.level or its name",
+            "trường cần cấp học (TH, THCS hoặc THPT): metadata.vn.schoolLevel, metadata.vn.level, tên trường hoặc các khối lớp",
+            "a school needs its level (TH, THCS or THPT): metadata.vn.schoolLevel, metadata.vn.level, its name or its grades",
         ));
         return None;
     }
