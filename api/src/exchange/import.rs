@@ -229,7 +229,8 @@ pub async fn import(
         txn.rollback().await.context("rolling the import back")?;
         return Ok(ImportOutcome::Refused { problems });
     }
-    let summary = summary(&counts);
+    let mappings = mappings(&problems);
+    let summary = summary(&counts, &mappings);
     exchange_log::Entity::update_many()
         .col_expr(exchange_log::Column::Summary, sea_orm::sea_query::Expr::value(summary))
         .filter(exchange_log::Column::Id.eq(log_id))
@@ -237,7 +238,6 @@ pub async fn import(
         .await
         .context("logging the import's counts")?;
     txn.commit().await.context("committing the import")?;
-    let mappings = mappings(&problems);
     Ok(ImportOutcome::Imported { counts, warnings: problems, mappings })
 }
 
@@ -249,11 +249,15 @@ fn sort(problems: &mut [Problem]) {
     problems.sort_by_key(|problem| (file_order(&problem.location.file), problem.location.line));
 }
 
-/// `table=created+updated-ended …` for the exchange log.
-fn summary(counts: &BTreeMap<&'static str, Counts>) -> String {
-    counts
+/// `table=created+updated-ended …` for the exchange log, then each mapping as
+/// `file column "word"→value×count`, separated by `; `.
+fn summary(counts: &BTreeMap<&'static str, Counts>, mappings: &BTreeMap<Mapping, u64>) -> String {
+    let tables =
+        counts.iter().map(|(table, counts)| format!("{table}={}+{}-{}", counts.created, counts.updated, counts.ended));
+    let mapped = mappings
         .iter()
-        .map(|(table, counts)| format!("{table}={}+{}-{}", counts.created, counts.updated, counts.ended))
-        .collect::<Vec<_>>()
-        .join(" ")
+        .map(|(Mapping { column, value, canonical }, count)| format!("; {column} \"{value}\"→{canonical}×{count}"));
+    let mut summary = tables.collect::<Vec<_>>().join(" ");
+    summary.extend(mapped);
+    summary
 }

@@ -7,7 +7,7 @@
 use super::oneroster::{counts, edited, run};
 use emis::exchange::{ImportOutcome, Mapping};
 use emis_tests::TestApp;
-use entity::{guardian, guardianship, org, student, subject};
+use entity::{exchange_log, guardian, guardianship, org, student, subject};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -89,6 +89,9 @@ async fn a_package_in_schools_words_lands_with_warnings_and_counted_mappings() {
         guardianship::Entity::find().all(db).await.unwrap().into_iter().map(|link| link.relationship).collect();
     relationships.sort();
     assert_eq!(relationships, ["father", "father", "mother"]);
+
+    let log = exchange_log::Entity::find().one(db).await.unwrap().unwrap();
+    assert!(log.summary.contains("; users.csv metadata.vn.relationship \"Má\"→mother×1"), "{}", log.summary);
 
     // Imported again, nothing changes, and the same words are mapped again.
     let again = run(&app, package.path()).await;
