@@ -1,8 +1,9 @@
 //! Reading packages: a valid one (folder and zip), and each kind of malformed file or value,
 //! with every problem located at its file, line and column.
 
-use emis_oneroster::records::{Class, ClassType, Org, OrgType, User};
+use emis_oneroster::records::{Attendance, Class, ClassType, Org, OrgType, User};
 use emis_oneroster::{FileKind, Mode, Package, Problem, Reason, Record, Row, Status, read_file};
+use entity::{AttendanceStatus, DaySession};
 use std::io::Write as _;
 use std::path::Path;
 
@@ -218,4 +219,38 @@ fn a_package_without_manifest_is_refused() {
     let mut problems = Vec::new();
     assert!(Package::open(&dir.path().join("missing.zip"), &mut problems).is_none());
     assert!(matches!(problems[0].reason, Reason::Unreadable(_)));
+}
+
+#[test]
+fn attendance_csv_is_read_when_the_manifest_omits_it_but_not_when_it_says_absent() {
+    let dir = tempfile::tempdir().unwrap();
+    let attendance = "sourcedId,status,dateLastModified,classSourcedId,studentSourcedId,date,session,attendanceStatus\n\
+        dd-1,,,lop-1,hs-1,2026-10-05,Sáng,Có phép\n\
+        dd-2,,,lop-1,hs-2,2026-10-05,afternoon,đi muộn\n";
+    write_package(dir.path(), &[("manifest.csv", &manifest(&[])), ("attendance.csv", attendance)]);
+    let mut problems = Vec::new();
+    let package = Package::open(dir.path(), &mut problems).unwrap();
+    assert_eq!(problems.iter().map(|problem| problem.reason.clone()).collect::<Vec<_>>(), [Reason::ReadUnlisted]);
+    assert_eq!(package.manifest.mode(FileKind::Attendance), Mode::Bulk);
+    let (rows, problems) = read_all::<Attendance>(&package);
+    let read: Vec<_> = rows.iter().map(|row| (row.record.session, row.record.status)).collect();
+    assert_eq!(
+        read,
+        [(DaySession::Morning, AttendanceStatus::Excused), (DaySession::Afternoon, AttendanceStatus::Late)]
+    );
+    assert_eq!(
+        located(&problems),
+        [
+            "attendance.csv:2:7 (session)",
+            "attendance.csv:2:8 (attendanceStatus)",
+            "attendance.csv:3:8 (attendanceStatus)"
+        ]
+    );
+    assert!(problems.iter().all(|problem| matches!(problem.reason, Reason::Mapped { .. })));
+
+    write_package(dir.path(), &[("manifest.csv", &manifest(&[("attendance", "absent")]))]);
+    let mut problems = Vec::new();
+    let package = Package::open(dir.path(), &mut problems).unwrap();
+    assert_eq!(problems.iter().map(|problem| problem.reason.clone()).collect::<Vec<_>>(), [Reason::NotInManifest]);
+    assert_eq!(package.manifest.mode(FileKind::Attendance), Mode::Absent);
 }
