@@ -46,17 +46,24 @@ pub struct Mapping {
     pub canonical: &'static str,
 }
 
-/// How often each mapping was made, from the warnings that report them.
-fn mappings(warnings: &[Problem]) -> BTreeMap<Mapping, u64> {
+/// The warnings listed per mapping; the summary counts them all.
+const LISTED_PER_MAPPING: u64 = 10;
+
+/// How often each mapping was made, from the warnings that report them; only the first
+/// [`LISTED_PER_MAPPING`] warnings of each stay in `warnings`, so a file that writes one
+/// word on every row does not list every row.
+fn mappings(warnings: &mut Vec<Problem>) -> BTreeMap<Mapping, u64> {
     let mut counts = BTreeMap::new();
-    for problem in warnings {
-        let Reason::Mapped { value, canonical } = &problem.reason else { continue };
+    warnings.retain(|problem| {
+        let Reason::Mapped { value, canonical } = &problem.reason else { return true };
         let column = match &problem.location.column {
             Some((_, header)) => format!("{} {header}", problem.location.file),
             None => problem.location.file.clone(),
         };
-        *counts.entry(Mapping { column, value: value.clone(), canonical }).or_insert(0) += 1;
-    }
+        let count = counts.entry(Mapping { column, value: value.clone(), canonical }).or_insert(0);
+        *count += 1;
+        *count <= LISTED_PER_MAPPING
+    });
     counts
 }
 
@@ -229,7 +236,7 @@ pub async fn import(
         txn.rollback().await.context("rolling the import back")?;
         return Ok(ImportOutcome::Refused { problems });
     }
-    let mappings = mappings(&problems);
+    let mappings = mappings(&mut problems);
     let summary = summary(&counts, &mappings);
     exchange_log::Entity::update_many()
         .col_expr(exchange_log::Column::Summary, sea_orm::sea_query::Expr::value(summary))
@@ -260,4 +267,28 @@ fn summary(counts: &BTreeMap<&'static str, Counts>, mappings: &BTreeMap<Mapping,
     let mut summary = tables.collect::<Vec<_>>().join(" ");
     summary.extend(mapped);
     summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LISTED_PER_MAPPING, Mapping, mappings};
+    use emis_oneroster::{Location, Problem, Reason};
+
+    #[test]
+    fn every_mapping_is_counted_and_the_first_of_each_listed() {
+        let mapped = |line: u64, value: &str, canonical: &'static str| {
+            let location = Location::cell("users.csv", line, 25, "metadata.vn.relationship");
+            Problem::new(location, Reason::Mapped { value: value.to_owned(), canonical })
+        };
+        let mut warnings: Vec<Problem> = (2..30).map(|line| mapped(line, "Bố", "father")).collect();
+        warnings.push(mapped(30, "Má", "mother"));
+        warnings.push(Problem::new(Location::file("extra.csv"), Reason::UnknownFile));
+        let counts = mappings(&mut warnings);
+        let column = "users.csv metadata.vn.relationship".to_owned();
+        let key = |value: &str, canonical| Mapping { column: column.clone(), value: value.to_owned(), canonical };
+        assert_eq!(counts.into_iter().collect::<Vec<_>>(), [(key("Bố", "father"), 28), (key("Má", "mother"), 1)]);
+        let listed = usize::try_from(LISTED_PER_MAPPING).unwrap();
+        assert_eq!(warnings.len(), listed + 2);
+        assert_eq!(warnings[listed - 1].location.line, Some(u64::try_from(listed).unwrap() + 1));
+    }
 }

@@ -1,7 +1,7 @@
 //! `orgs.csv`: state → department, district → district office, local → commune office,
 //! school → school (its level from `metadata.vn.schoolLevel`, `metadata.vn.level`, or else
-//! its name or grades: `levels.rs`); each organisation's dated parent link follows its row (a parent may come
-//! after its children in the file).
+//! its name or grades: `levels.rs`); each organisation's dated parent link follows its row
+//! (a parent may come after its children in the file).
 
 use super::Roster;
 use super::levels::{grades_by_school, inferred_level};
@@ -55,7 +55,8 @@ impl Roster {
 }
 
 /// What an organisation row is in EMIS, and a school's level (from its name or `grades` when
-/// no column gives it, with a warning); `None` (problem recorded) for a row an import does not take.
+/// no column gives it, with a warning); `None` (problem recorded) for a row an import does
+/// not take.
 fn org_kind(
     ctx: &mut Ctx<'_>,
     row: &Row<Org>,
