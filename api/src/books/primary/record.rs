@@ -98,7 +98,7 @@ pub async fn record(
         .collect();
     super::entries::check(entries, &items, &students, subject.is_some(), test_expected)?;
     let place = Place { class: &class, section: section.as_ref(), checkpoint: checkpoint_code(checkpoint), teacher };
-    write(db, &place, entries, &items, &provenance).await
+    write(db, access, &place, entries, &items, &provenance).await
 }
 
 /// Refuses the call unless the policy lets the caller write each student's item: their

@@ -109,11 +109,11 @@ pub async fn record(
                 expected: entry.entry.expected_version,
             })
             .collect();
-        let requests = changes::request(db, &column, &section, &proposals, &reason, account, now).await?;
+        let requests = changes::request(db, access, &column, &section, &proposals, &reason, now).await?;
         return Ok(Recorded { changed: 0, requests });
     }
     let provenance = Provenance { changed_by: account, approved_by: None, reason, now };
-    batch::write(db, &column, &section, &checked, &provenance).await
+    batch::write(db, access, &column, &section, &checked, &provenance).await
 }
 
 /// Names each of `students` exempt from the subject of `column` in `problems` — to a caller
@@ -126,8 +126,8 @@ async fn refuse_exempt(
     students: &[i64],
     problems: &mut Vec<EntryProblem>,
 ) -> Result<(), ApiError> {
-    let exempt = super::exemptions::exempt(db, None, &[section.id], &[column.semester_id], students).await?;
-    for (student, _) in &exempt {
+    let exempt = crate::privacy::integrity::exempt_among(db, section.id, column.semester_id, students).await?;
+    for student in &exempt {
         // The exemption is named only to a caller who may read it; to anyone else the write
         // is refused as any write they may not make.
         let about =
