@@ -87,6 +87,28 @@ impl Access {
         self.checked_one::<E>(db, kind, action, which, &shape, about).await?.ok_or(ApiError::NotPermitted)
     }
 
+    /// Whether the caller may `action` a record of `kind` about each of `students` at
+    /// `place` (a row of `reader`'s table, reached), judged by the per-record check on the
+    /// place's values with each student: for a write that names many students at one
+    /// place. `false` when `reader`'s rows are no place.
+    pub async fn may_about_each<E: EntityTrait>(
+        &self,
+        reader: &'static Reader<E>,
+        place: &E::Model,
+        students: &[i64],
+        kind: Kind,
+        action: Action,
+    ) -> Result<bool, DbErr> {
+        let place = (reader.target)(place);
+        for &student in students {
+            let Some(target) = place.about(student) else { return Ok(false) };
+            if !self.permits(kind, action, target).await? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// The one row that `which` names, under the SQL condition for `action` on `kind` and
     /// `shape`, then judged by the per-record check as `target` says; `None` when it is
     /// missing, has no target, or is forbidden (the last also counted as an inconsistency).
