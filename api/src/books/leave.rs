@@ -167,6 +167,8 @@ pub async fn decide(
 /// The unexcused absences an accepted `request` excuses: those its class recorded in its
 /// days and sessions while the student was enrolled there, and that the decider may write
 /// (`attendance`/`write`). An absence recorded in another class or school stays as it is.
+/// The student's enrollments in the class are read as the decider may read them, all or
+/// none: one hidden refuses the decision rather than leave an absence silently unexcused.
 async fn covered_absences(
     txn: &DatabaseTransaction,
     access: &Access,

@@ -2,7 +2,8 @@
 //! else is looked up or validated — the SQL condition for the action is part of the
 //! look-up itself, then the per-record check — and answers a missing record and a
 //! forbidden one with the same [`ApiError::NotPermitted`]. Nothing a mutation says after it
-//! (a validation message, a conflict) can then tell the two apart.
+//! (a validation message, a conflict) can then tell the two apart. A write that names many
+//! students at the place it reached asks for each with [`Access::may_about_each`].
 
 use super::Access;
 use super::shape::{Shape, Target};
