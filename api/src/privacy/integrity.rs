@@ -1,10 +1,10 @@
 //! Integrity questions a write must ask of every row, not only of the rows the caller may
 //! read or write: whether a column still holds anything before it is removed, whether a
-//! student already has a later move or a transfer waiting. A condition would hide rows and
-//! let the write break what it cannot see, so these look at the whole table — and answer
-//! only yes or no (or which of the ids the caller named), never a row; what the write then
-//! says about it is its own to guard. Each is asked only after the policy allowed the
-//! write it serves.
+//! student already has a later move or a transfer waiting, which students a score names
+//! are exempt from the subject. A condition would hide rows and let the write break what
+//! it cannot see, so these look at the whole table — and answer only yes or no (or which
+//! of the ids the caller named), never a row; what the write then says about it is its own
+//! to guard. Each is asked only after the policy allowed the write it serves.
 
 use entity::{change_request, enrollment, exemption, result, transfer};
 use sea_orm::{
