@@ -18,9 +18,20 @@
 //! start, lets filters narrow only by what the caller may read, and hands rows out only
 //! through the check. A list filtered by where a student is (a class, a school) keeps only
 //! students whose enrollment there the caller may read (`place.rs`).
+//!
+//! A mutation gets its target from [`Access::reach`] and its kin (`reach.rs`), which ask the
+//! policy in the look-up itself, so a forbidden target answers like a missing one. The
+//! rows its write then touches (the stored entries it updates, the row it re-reads) come
+//! from [`Access::rows_for`] (`acting.rs`): a [`Visible`] whose condition and check are for
+//! the action the write was allowed (`write`, or `approve` for a decision), whose
+//! [`Visible::every`] refuses a write when the policy hides a row it would work on. What a
+//! write must ask of every row whoever may read it (whether a column still holds results,
+//! whether a later move exists) is asked in `integrity.rs`, which answers yes or no.
 
+mod acting;
 mod check;
 mod enrolment;
+pub mod integrity;
 mod links;
 mod mixed;
 mod pages;

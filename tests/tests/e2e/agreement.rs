@@ -1,31 +1,38 @@
 //! The two layers of the privacy guarantee agree: for every role, a sample of users and
 //! every registered reader (`emis::privacy::readers`), the records the SQL-compiled
 //! conditions select are exactly the records that the per-record check (relationships
-//! computed in Rust, decided by the casbin enforcer) allows over the whole table.
+//! computed in Rust, decided by the casbin enforcer) allows over the whole table, for
+//! reading and for every action a write path reads rows under.
 
 use emis::auth::{Account, Principal};
 use emis::privacy::{Access, readers};
+use emis_authz::Action;
 use emis_tests::TestApp;
 use entity::{enrollment, homeroom_class, staff};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter as _};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-/// Compares the two layers for every registered reader, for its kind and every kind its
-/// columns or shape are read as; returns how many rows the caller may see.
+/// Compares the two layers for every registered reader: for its own kind under every
+/// action (a write path reads the rows it touches under the write's or the decision's
+/// condition), and for every other kind its columns or shape are read as; returns how
+/// many rows the caller may see.
 async fn check_all(db: &DatabaseConnection, access: &Access) -> usize {
     let mut seen = 0;
     for reader in readers::registered() {
-        for kind in reader.kinds() {
-            let (by_sql, by_check) = reader.compare(access, db, kind).await.unwrap();
-            assert_eq!(
-                by_sql,
-                by_check,
-                "SQL and per-record check disagree on {kind} read by the {} reader for {:?}",
-                reader.name(),
-                access.principal().account
-            );
-            seen += by_sql.len();
+        for (at, kind) in reader.kinds().into_iter().enumerate() {
+            let actions: &[Action] = if at == 0 { Action::ALL } else { &[Action::Read] };
+            for &action in actions {
+                let (by_sql, by_check) = reader.compare(access, db, kind, action).await.unwrap();
+                assert_eq!(
+                    by_sql,
+                    by_check,
+                    "SQL and per-record check disagree on {kind}/{action} by the {} reader for {:?}",
+                    reader.name(),
+                    access.principal().account
+                );
+                seen += by_sql.len();
+            }
         }
     }
     seen
