@@ -2,7 +2,9 @@
 //! else is looked up or validated — the SQL condition for the action is part of the
 //! look-up itself, then the per-record check — and answers a missing record and a
 //! forbidden one with the same [`ApiError::NotPermitted`]. Nothing a mutation says after it
-//! (a validation message, a conflict) can then tell the two apart.
+//! (a validation message, a conflict) can then tell the two apart. A write that holds its
+//! rows already (read in its own statement) asks [`Access::may`] or [`Access::may_about`]
+//! of each, judged through a reader as the reads judge it.
 
 use super::Access;
 use super::shape::{Shape, Target};
@@ -85,6 +87,35 @@ impl Access {
         let which = Condition::all().add(reader.key.eq(id));
         let about = |row: &E::Model| (reader.target)(row).about(student);
         self.checked_one::<E>(db, kind, action, which, &shape, about).await?.ok_or(ApiError::NotPermitted)
+    }
+
+    /// Whether the caller may `action` `row` (held already, read in a write's own
+    /// statement) as `kind`, judged by the per-record check on `reader`'s target for it.
+    pub async fn may<E: EntityTrait>(
+        &self,
+        kind: Kind,
+        action: Action,
+        reader: &'static Reader<E>,
+        row: &E::Model,
+    ) -> Result<bool, DbErr> {
+        self.permits(kind, action, (reader.target)(row)).await
+    }
+
+    /// Whether the caller may `action` a record of `kind` about `student` at the place
+    /// `row` of `reader`'s table (a class or section; as in [`Access::reach_about`]), by the
+    /// per-record check; never for a row that is no place.
+    pub async fn may_about<E: EntityTrait>(
+        &self,
+        kind: Kind,
+        action: Action,
+        reader: &'static Reader<E>,
+        row: &E::Model,
+        student: i64,
+    ) -> Result<bool, DbErr> {
+        match (reader.target)(row).about(student) {
+            Some(target) => self.permits(kind, action, target).await,
+            None => Ok(false),
+        }
     }
 
     /// The one row that `which` names, under the SQL condition for `action` on `kind` and

@@ -2,7 +2,7 @@
 //! and kind of record, how its rows relate to the caller (the shape for SQL, the target for
 //! the per-record check) and which of its columns only another grant shows; a [`Visible`]
 //! is made only from an [`Access`] and a reader, carries the compiled privacy condition from
-//! the start, and hands rows out only through [`Access::admit`].
+//! the start, and hands rows out only through the per-record check.
 //!
 //! Filters and sorts go through the reader's columns: a filter on a column that a field
 //! group or another kind shows (a student's school and status are facts of the

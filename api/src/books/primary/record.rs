@@ -7,7 +7,7 @@ use super::{checkpoint_code, has_test, primary_rules, semester_of};
 use crate::auth::principal::Account;
 use crate::books::scores::Provenance;
 use crate::error::ApiError;
-use crate::privacy::{Access, Target};
+use crate::privacy::{Access, readers};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use emis_rules::primary::Checkpoint;
@@ -52,13 +52,11 @@ async fn scope_permitted(
         Scope::Class(id) => (None, id),
     };
     let class = homeroom_class::Entity::find_by_id(class).one(db).await?.ok_or(ApiError::NotPermitted)?;
-    let (kind, target) = match &section {
-        Some(section) => {
-            (Kind::Result, Target::Section { section: section.id, class: section.class_id, school: section.school_id })
-        }
-        None => (Kind::Conduct, Target::Class { class: class.id, school: class.school_id }),
+    let permitted = match &section {
+        Some(section) => access.may(Kind::Result, Action::Write, &readers::SECTION, section).await?,
+        None => access.may(Kind::Conduct, Action::Write, &readers::CLASS, &class).await?,
     };
-    if !access.permits(kind, Action::Write, target).await? {
+    if !permitted {
         return Err(ApiError::NotPermitted);
     }
     Ok((section, class))
@@ -112,19 +110,13 @@ async fn students_permitted(
 ) -> Result<(), ApiError> {
     // Writing needs the policy's leave for every student named.
     for entry in entries {
-        let (kind, target) = match section {
-            Some(section) => (
-                Kind::Result,
-                Target::Personal {
-                    student: entry.student,
-                    school: section.school_id,
-                    section: Some(section.id),
-                    class: Some(class.id),
-                },
-            ),
-            None => (Kind::Conduct, Target::student_in_class(entry.student, class.school_id, class.id)),
+        let permitted = match section {
+            Some(section) => {
+                access.may_about(Kind::Result, Action::Write, &readers::SECTION, section, entry.student).await?
+            }
+            None => access.may_about(Kind::Conduct, Action::Write, &readers::CLASS, class, entry.student).await?,
         };
-        if !access.permits(kind, Action::Write, target).await? {
+        if !permitted {
             return Err(ApiError::NotPermitted);
         }
     }

@@ -35,7 +35,7 @@ pub use mark::Mark;
 use super::changes::{self, Proposal};
 use super::locks;
 use crate::error::{ApiError, EntryProblem, RecordRef};
-use crate::privacy::{Access, Target};
+use crate::privacy::{Access, readers};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use entity::{AssessmentMode, assessment, section, subject};
@@ -76,13 +76,7 @@ pub async fn record(
     };
     // Writing needs the policy's leave for every student named, within this section.
     for entry in entries {
-        let target = Target::Personal {
-            student: entry.student,
-            school: section.school_id,
-            section: Some(section.id),
-            class: Some(section.class_id),
-        };
-        if !access.permits(Kind::Result, Action::Write, target).await? {
+        if !access.may_about(Kind::Result, Action::Write, &readers::SECTION, &section, entry.student).await? {
             return Err(ApiError::NotPermitted);
         }
     }
@@ -130,9 +124,7 @@ async fn refuse_exempt(
     for (student, _) in &exempt {
         // The exemption is named only to a caller who may read it; to anyone else the write
         // is refused as any write they may not make.
-        let about =
-            Target::Personal { student: *student, school: section.school_id, section: Some(section.id), class: None };
-        if !access.permits(Kind::Exemption, Action::Read, about).await? {
+        if !access.may_about(Kind::Exemption, Action::Read, &readers::SECTION, section, *student).await? {
             return Err(ApiError::NotPermitted);
         }
         problems.push(EntryProblem::new(
