@@ -18,7 +18,7 @@ pub struct DisclosureEntry(Shown);
 impl DisclosureEntry {
     /// When the data was shown.
     async fn at(&self) -> DateTime<Utc> {
-        self.0.entry().at
+        self.0.at()
     }
     /// The student whose data was shown.
     async fn student_id(&self) -> ID {
@@ -26,7 +26,7 @@ impl DisclosureEntry {
     }
     /// staff | guardian | vendor
     async fn actor_kind(&self) -> &str {
-        &self.0.entry().actor_kind
+        self.0.actor_kind()
     }
     /// The name of the staff member who was shown the data (null for other kinds).
     async fn actor_name(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
@@ -34,11 +34,11 @@ impl DisclosureEntry {
     }
     /// Field groups shown, e.g. `result`, `student.identity`, `guardian.contact`.
     async fn fields(&self) -> Vec<&str> {
-        self.0.entry().fields.split(' ').filter(|f| !f.is_empty()).collect()
+        self.0.fields().collect()
     }
     /// Why it was shown, as the caller declared it (`X-EMIS-Purpose`; `education` by default).
     async fn purpose(&self) -> &str {
-        &self.0.entry().purpose
+        self.0.purpose()
     }
 }
 

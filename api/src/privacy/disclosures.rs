@@ -6,8 +6,8 @@
 //! only as the [`Shown`] parts the check permits. The name of the staff member an entry was
 //! shown to is read only through a [`Shown`] part.
 //!
-//! [`super::readers::DISCLOSURE`] registers the read for the agreement test: the entries the SQL keeps are
-//! those with a listed student the per-record check permits.
+//! [`super::readers::DISCLOSURE`] registers the read for the agreement test: the entries
+//! the SQL keeps are those with a listed student the per-record check permits.
 
 use super::Access;
 use super::shape::{Shape, Target, col};
@@ -30,14 +30,29 @@ pub struct Shown {
 }
 
 impl Shown {
-    /// The stored entry (its students are not to be shown beyond [`Shown::student`]).
-    pub fn entry(&self) -> &disclosure_log::Model {
-        &self.entry
-    }
-
-    /// The student this part is about.
+    /// The student this part is about (never the entry's other students).
     pub fn student(&self) -> i64 {
         self.student
+    }
+
+    /// When the data was shown.
+    pub fn at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.entry.at
+    }
+
+    /// Who was shown it: `staff`, `guardian` or `vendor`.
+    pub fn actor_kind(&self) -> &str {
+        &self.entry.actor_kind
+    }
+
+    /// The field groups shown, e.g. `result`, `student.identity`.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.entry.fields.split(' ').filter(|field| !field.is_empty())
+    }
+
+    /// Why it was shown, as the caller declared it.
+    pub fn purpose(&self) -> &str {
+        &self.entry.purpose
     }
 
     /// The name of the staff member the entry was shown to: part of the entry (null when
