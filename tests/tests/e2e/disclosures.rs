@@ -257,3 +257,40 @@ async fn another_schools_entries_and_who_was_shown_them_stay_with_that_school() 
     assert!(all.iter().all(|part| part.student() != theirs.id), "only the students the officer may read");
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_students_log_holds_exactly_the_entries_listing_that_student() {
+    let app = TestApp::spawn().await.unwrap();
+    let db = &app.state.db;
+    let school = staff_named(&app, "hieutruong").await.school_id;
+    let students = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(school))
+        .order_by_asc(student::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    // One entry per student, each with its own purpose; and one listing the student whose
+    // id is the school's, wherever that student is.
+    let mut listed: Vec<i64> = students.iter().take(3).map(|row| row.id).collect();
+    listed.push(school);
+    listed.dedup();
+    for id in &listed {
+        let recipient = Recipient { actor_kind: "staff", actor_id: 1, session_id: None, purpose: format!("about {id}") };
+        let entry = Disclosed { school, fields: "result".to_owned(), students: vec![*id] };
+        app.state.disclosures.append(recipient, vec![entry]).await.unwrap();
+    }
+    app.state.disclosures.flush().await;
+
+    let token = app.sign_in("hieutruong").await.unwrap();
+    for row in students.iter().take(3) {
+        let log = app.data(Some(&token), LOG, json!({ "id": encode("Student", row.id) })).await.unwrap();
+        let purposes: Vec<&str> = log["student"]["disclosures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| entry["purpose"].as_str().unwrap())
+            .collect();
+        assert_eq!(purposes, [format!("about {}", row.id)], "{log}");
+    }
+    app.stop().await.unwrap();
+}
