@@ -159,8 +159,9 @@ impl Access {
 /// elsewhere by matching the space-separated text.
 fn lists(backend: DatabaseBackend, student: i64) -> Condition {
     let condition = match backend {
-        // The id is a number, written into the statement as one: a numbered placeholder in
-        // a custom expression is not renumbered among the statement's other values.
+        // The id is a number, written into the statement as one: sea-query reads `[…]` in a
+        // custom expression as a quoted name, so a placeholder inside `ARRAY[…]` would stay
+        // `$1` and take the statement's first value, whatever that is.
         DatabaseBackend::Postgres => {
             Expr::cust(format!("{} @> ARRAY[{student}]::bigint[]", migration::DISCLOSURE_STUDENTS_ARRAY))
         }
