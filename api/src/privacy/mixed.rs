@@ -65,7 +65,7 @@ impl Access {
     }
 
     /// Whether the caller may `action` `row` of `mixed`: as every kind of some part it is in.
-    async fn mixed_permits<E: EntityTrait>(
+    pub(super) async fn mixed_permits<E: EntityTrait>(
         &self,
         mixed: &Mixed<E>,
         action: Action,

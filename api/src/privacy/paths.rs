@@ -40,27 +40,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "guardianship",
         "the guardians a written absence notifies, ids only: every active guardian is told, whoever may read the link",
     ),
-    (
-        "graphql/disclosures.rs",
-        "disclosure_log",
-        "one entry lists many students, so the shape names the student asked about; each student is checked",
-    ),
-    ("graphql/disclosures.rs", "staff", "the name of the staff member an entry the caller may read was shown to"),
-    (
-        "graphql/movements.rs",
-        "student",
-        "the name of the student of a transfer the caller may read (at the receiving school before admission)",
-    ),
-    (
-        "graphql/primary.rs",
-        "enrollment",
-        "the class whose primary book holds a student the caller may read; the book asks the policy for it",
-    ),
-    (
-        "graphql/school.rs",
-        "enrollment",
-        "who is on a class's roster today, a sub-select that keeps today's students out of its former students",
-    ),
 ];
 
 /// The direct reads of personal tables in `source`.

@@ -254,6 +254,10 @@ pub trait Registered: Sync {
     fn name(&self) -> &'static str;
     /// The kinds compared: the reader's own and its facts.
     fn kinds(&self) -> Vec<Kind>;
+    /// The actions its own kind is read for, each compared (the others only for reading).
+    fn actions(&self) -> &'static [Action] {
+        Action::ALL
+    }
     /// The ids of the rows the SQL condition for `kind` and `action` selects and of those
     /// the per-record check permits that action, over the whole table.
     fn compare<'a>(
