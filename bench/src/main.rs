@@ -189,6 +189,26 @@ async fn measure(
     let cpu_before = cpu::sample();
     let deadline = Instant::now() + duration;
     let started = Instant::now();
+    let latencies = drive(&client, address, scenario, connections, deadline, writing).await?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let (statements_after, micros_after) = sql_counters();
+    let cpu = cpu::sample().since(cpu_before);
+    let sql = (statements_after - statements_before, micros_after - micros_before);
+    Ok(summary(connections, latencies, elapsed, sql, &cpu))
+}
+
+/// Sends `scenario`'s requests on `connections` concurrent connections until `deadline`:
+/// a writer keeps to its own request, reads go round the users. The latency of each
+/// request; each writer's request comes back to `scenario` with the versions it was last
+/// answered.
+async fn drive(
+    client: &reqwest::Client,
+    address: &str,
+    scenario: &mut Scenario,
+    connections: usize,
+    deadline: Instant,
+    writing: bool,
+) -> anyhow::Result<Vec<Duration>> {
     let mut workers = Vec::new();
     for worker in 0..connections {
         let client = client.clone();
@@ -225,11 +245,7 @@ async fn measure(
             scenario.requests[worker] = request;
         }
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let (statements_after, micros_after) = sql_counters();
-    let cpu = cpu::sample().since(cpu_before);
-    let sql = (statements_after - statements_before, micros_after - micros_before);
-    Ok(summary(connections, latencies, elapsed, sql, &cpu))
+    Ok(latencies)
 }
 
 /// One row of the table: throughput, latency percentiles, and per request the SQL

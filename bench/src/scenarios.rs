@@ -56,44 +56,11 @@ pub struct Prepared {
 
 /// Signs in the users and builds the scenarios.
 pub async fn prepare(state: &AppState) -> anyhow::Result<Prepared> {
-    let db = &state.db;
-    let guardians: Vec<(i64, Option<String>)> = guardian::Entity::find()
-        .select_only()
-        .column(guardian::Column::Id)
-        .column(guardian::Column::Username)
-        .filter(guardian::Column::Username.is_not_null())
-        .filter(guardian::Column::Status.eq("active"))
-        .limit(100)
-        .into_tuple()
-        .all(db)
-        .await?;
     let mut callers = HashMap::new();
-    let mut a = Vec::new();
-    for (id, username) in guardians {
-        let Some(username) = username else { continue };
-        let token = token(state, &username).await?;
-        callers.insert(token.clone(), id);
-        a.push(Request { token, body: json!({ "query": GUARDIAN }), writes: None });
-    }
+    let a = guardians(state, &mut callers).await?;
     let b = assignments(state, "subject", GRADE_SHEET, "Section").await?;
     let c = assignments(state, "homeroom", ROSTER, "Class").await?;
-    let principals: Vec<i64> = staff_role::Entity::find()
-        .select_only()
-        .column(staff_role::Column::StaffId)
-        .filter(staff_role::Column::Role.eq("principal"))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut d = Vec::new();
-    for (n, staff_id) in principals.iter().enumerate() {
-        let principal = staff::Entity::find_by_id(*staff_id).one(db).await?.context("principal exists")?;
-        let token = token(state, &principal.username.context("principal has a username")?).await?;
-        callers.insert(token.clone(), principal.school_id);
-        for name in NAMES.iter().skip(n % 2).step_by(2) {
-            let body = json!({ "query": SEARCH, "variables": { "s": name } });
-            d.push(Request { token: token.clone(), body, writes: None });
-        }
-    }
+    let d = searches(state, &mut callers).await?;
     let scenarios = vec![
         Scenario { name: "(a) guardian: children + results", requests: a, has_baseline: true },
         Scenario { name: "(b) subject teacher: grade sheet", requests: b, has_baseline: true },
@@ -116,6 +83,54 @@ pub async fn prepare(state: &AppState) -> anyhow::Result<Prepared> {
         },
     ];
     Ok(Prepared { scenarios, callers })
+}
+
+/// Up to 100 active guardians' requests for (a), each signed in; `callers` learns each
+/// token's guardian.
+async fn guardians(state: &AppState, callers: &mut HashMap<String, i64>) -> anyhow::Result<Vec<Request>> {
+    let db = &state.db;
+    let guardians: Vec<(i64, Option<String>)> = guardian::Entity::find()
+        .select_only()
+        .column(guardian::Column::Id)
+        .column(guardian::Column::Username)
+        .filter(guardian::Column::Username.is_not_null())
+        .filter(guardian::Column::Status.eq("active"))
+        .limit(100)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut a = Vec::new();
+    for (id, username) in guardians {
+        let Some(username) = username else { continue };
+        let token = token(state, &username).await?;
+        callers.insert(token.clone(), id);
+        a.push(Request { token, body: json!({ "query": GUARDIAN }), writes: None });
+    }
+    Ok(a)
+}
+
+/// Every principal's name searches for (d), each signed in; `callers` learns each token's
+/// school.
+async fn searches(state: &AppState, callers: &mut HashMap<String, i64>) -> anyhow::Result<Vec<Request>> {
+    let db = &state.db;
+    let principals: Vec<i64> = staff_role::Entity::find()
+        .select_only()
+        .column(staff_role::Column::StaffId)
+        .filter(staff_role::Column::Role.eq("principal"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut d = Vec::new();
+    for (n, staff_id) in principals.iter().enumerate() {
+        let principal = staff::Entity::find_by_id(*staff_id).one(db).await?.context("principal exists")?;
+        let token = token(state, &principal.username.context("principal has a username")?).await?;
+        callers.insert(token.clone(), principal.school_id);
+        for name in NAMES.iter().skip(n % 2).step_by(2) {
+            let body = json!({ "query": SEARCH, "variables": { "s": name } });
+            d.push(Request { token: token.clone(), body, writes: None });
+        }
+    }
+    Ok(d)
 }
 
 async fn username_of(state: &AppState, staff_id: i64) -> anyhow::Result<String> {

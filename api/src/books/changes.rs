@@ -83,16 +83,18 @@ pub(crate) fn pending(
 /// none: a proposal made against an older version than the stored one refuses the call.
 pub async fn request(
     db: &DatabaseConnection,
+    access: &Access,
     column: &assessment::Model,
     section: &section::Model,
     proposals: &[Proposal],
     reason: &str,
-    account: Account,
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, ApiError> {
+    let account = access.principal().account.ok_or(ApiError::Unauthenticated)?;
     let provenance = Provenance { changed_by: account, approved_by: None, reason: Some(reason.to_owned()), now };
     let txn = crate::db::begin_write(db).await?;
-    let stored = stored(&txn, column.id, proposals.iter().map(|proposal| proposal.student)).await?;
+    let students = proposals.iter().map(|proposal| proposal.student);
+    let stored = stored(&txn, access, Action::Write, column.id, students).await?;
     let mut conflicts = Vec::new();
     let mut requests = Vec::new();
     for proposal in proposals {
@@ -133,6 +135,7 @@ pub async fn request(
 /// level changed meanwhile.
 async fn apply_conduct(
     txn: &sea_orm::DatabaseTransaction,
+    access: &Access,
     request: &change_request::Model,
     provenance: &Provenance,
 ) -> Result<bool, ApiError> {
@@ -142,7 +145,8 @@ async fn apply_conduct(
     };
     let level = request.level.as_deref().and_then(|level| level.parse::<ConductLevel>().ok());
     let (Some(class), Some(level)) = (class, level) else { return Err(ApiError::Internal) };
-    let stored = super::conduct::stored(txn, request.semester_id, [request.student_id]).await?;
+    let stored =
+        super::conduct::stored(txn, access, Action::Approve, request.semester_id, [request.student_id]).await?;
     let old = stored.get(&request.student_id);
     if old.map(|old| old.version) != request.expected_version {
         return Ok(false);
@@ -155,6 +159,7 @@ async fn apply_conduct(
 /// result changed meanwhile.
 async fn apply_result(
     txn: &sea_orm::DatabaseTransaction,
+    access: &Access,
     request: &change_request::Model,
     provenance: &Provenance,
 ) -> Result<bool, ApiError> {
@@ -168,7 +173,7 @@ async fn apply_result(
     };
     let (Some(column), Some(section)) = (column, section) else { return Err(ApiError::Internal) };
     let mark = Mark { score_tenths: request.score_tenths, passed: request.passed, comment: request.comment.clone() };
-    let old = stored(txn, column.id, [request.student_id]).await?;
+    let old = stored(txn, access, Action::Approve, column.id, [request.student_id]).await?;
     let old = old.get(&request.student_id);
     match apply(txn, &column, &section, request.student_id, old, &mark, request.expected_version, provenance).await? {
         Applied::Changed(change) => keep(txn, vec![*change]).await?,
@@ -212,9 +217,9 @@ pub async fn decide(
     };
     if approve {
         let applied = match kind {
-            Kind::Conduct => apply_conduct(&txn, &request, &provenance).await?,
-            Kind::Attendance => super::roll_call::apply_request(&txn, &request, &provenance).await?,
-            _ => apply_result(&txn, &request, &provenance).await?,
+            Kind::Conduct => apply_conduct(&txn, access, &request, &provenance).await?,
+            Kind::Attendance => super::roll_call::apply_request(&txn, access, &request, &provenance).await?,
+            _ => apply_result(&txn, access, &request, &provenance).await?,
         };
         if !applied {
             txn.rollback().await?;

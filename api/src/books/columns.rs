@@ -11,10 +11,10 @@ use crate::error::ApiError;
 use crate::privacy::{Access, readers};
 use emis_authz::{Action, Kind};
 use emis_rules::secondary::{Settings, regular_assessments};
-use entity::{AssessmentKind, AssessmentMode, assessment, change_request, result, section, subject};
+use entity::{AssessmentKind, AssessmentMode, assessment, section, subject};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _, PaginatorTrait as _,
-    QueryFilter as _, QueryOrder as _,
+    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _,
 };
 
 /// Regular assessments a school may add above the circular's number.
@@ -122,13 +122,11 @@ async fn remove_surplus(
         .iter()
         .filter(|column| column.kind == AssessmentKind::Regular.as_str() && column.sequence > i16::from(regular));
     for column in surplus {
-        let results = result::Entity::find().filter(result::Column::AssessmentId.eq(column.id)).count(txn).await?;
-        let requests = change_request::Entity::find()
-            .filter(change_request::Column::AssessmentId.eq(column.id))
-            .count(txn)
-            .await?;
-        // A column another system knows (an exchange identifier) stays too.
-        if results > 0 || requests > 0 || column.external_id.is_some() {
+        // Every result and request counts, not only those the principal may read: the
+        // removal must not drop what they cannot see. A column another system knows (an
+        // exchange identifier) stays too.
+        let holds = crate::privacy::integrity::column_holds_records(txn, column.id).await?;
+        if holds || column.external_id.is_some() {
             return Err(ApiError::bad_input(
                 format!("cột đánh giá thường xuyên {} đã có điểm, không bỏ được", column.sequence),
                 format!("regular assessment {} holds results and cannot be removed", column.sequence),

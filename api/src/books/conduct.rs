@@ -55,7 +55,7 @@ pub async fn record(
     check(entries, &students)?;
     let provenance = Provenance { changed_by: Account::Staff(teacher), approved_by: None, reason, now };
     let txn = crate::db::begin_write(db).await?;
-    let stored = stored(&txn, semester, named.iter().copied()).await?;
+    let stored = stored(&txn, access, Action::Write, semester, named.iter().copied()).await?;
     let mut conflicts = Vec::new();
     let mut recorded = Recorded::default();
     for entry in entries {
@@ -87,20 +87,23 @@ pub async fn record(
     Ok(recorded)
 }
 
-/// The conduct stored in `semester` for `students`, by student.
+/// The conduct stored in `semester` for `students`, by student, each one the caller may
+/// `action` (write for a recorded call, approve for an approved request);
+/// [`ApiError::NotPermitted`] when the policy hides one (a level another class set).
 pub async fn stored(
     txn: &DatabaseTransaction,
+    access: &Access,
+    action: Action,
     semester: i64,
     students: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, conduct::Model>, DbErr> {
-    Ok(conduct::Entity::find()
-        .filter(conduct::Column::SemesterId.eq(semester))
-        .filter(conduct::Column::StudentId.is_in(students))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|row| (row.student_id, row))
-        .collect())
+) -> Result<HashMap<i64, conduct::Model>, ApiError> {
+    let rows = access
+        .rows_for(action, &readers::CONDUCT)
+        .narrow(conduct::Column::SemesterId, |stored| stored.eq(semester))
+        .narrow(conduct::Column::StudentId, |stored| stored.is_in(students))
+        .every(txn)
+        .await?;
+    Ok(rows.into_iter().map(|row| (row.student_id, row)).collect())
 }
 
 /// One student's level asked for under a lock.

@@ -45,7 +45,7 @@ pub async fn decide(
         .await?;
     let part = checked_part(db, access, &section, &decision).await?;
     let txn = crate::db::begin_write(db).await?;
-    let existing = standing(&txn, &section, &decision).await?;
+    let existing = standing(&txn, access, &section, &decision).await?;
     let id = match (existing, decision.exempt) {
         (Some(existing), true) if existing.part.as_deref() == part => existing.id,
         (Some(existing), true) => {
@@ -71,7 +71,7 @@ pub async fn decide(
             return Ok(None);
         }
     };
-    let row = exemption::Entity::find_by_id(id).one(&txn).await?;
+    let row = access.rows_for(Action::Write, &readers::EXEMPTION).by_id(id).one(&txn).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -102,22 +102,27 @@ async fn checked_part<'a>(
     Ok(part)
 }
 
-/// The exemption in force that `decision` grants again or lifts, in the write's transaction.
+/// The exemption in force that `decision` grants again or lifts, in the write's
+/// transaction, under the caller's `exemption`/`write` ([`ApiError::NotPermitted`] when
+/// the policy hides it: the write would otherwise grant a second one beside it).
 async fn standing(
     txn: &DatabaseTransaction,
+    access: &Access,
     section: &section::Model,
     decision: &Decision,
-) -> Result<Option<exemption::Model>, DbErr> {
-    exemption::Entity::find()
-        .filter(exemption::Column::StudentId.eq(decision.student))
-        .filter(exemption::Column::SectionId.eq(section.id))
-        .filter(match decision.semester {
-            Some(semester) => exemption::Column::SemesterId.eq(semester),
-            None => exemption::Column::SemesterId.is_null(),
+) -> Result<Option<exemption::Model>, ApiError> {
+    let standing = access
+        .rows_for(Action::Write, &readers::EXEMPTION)
+        .narrow(exemption::Column::StudentId, |column| column.eq(decision.student))
+        .narrow(exemption::Column::SectionId, |column| column.eq(section.id))
+        .narrow(exemption::Column::SemesterId, |column| match decision.semester {
+            Some(semester) => column.eq(semester),
+            None => column.is_null(),
         })
-        .filter(exemption::Column::LiftedAt.is_null())
-        .one(txn)
-        .await
+        .narrow(exemption::Column::LiftedAt, |column| column.is_null())
+        .every(txn)
+        .await?;
+    Ok(standing.into_iter().next())
 }
 
 /// Grants a new exemption; its id.
@@ -146,13 +151,13 @@ async fn grant(
 }
 
 /// The (student, section) pairs of `students` exempt from the whole subject, in force, for
-/// any of `semesters` (a whole-year exemption covers each of its year's semesters). A
-/// partial exemption is not among them: the student is assessed on the rest of the subject.
-/// With a `reader`, only the exemptions its caller may read (`exemption`/`read`): what a
-/// caller is shown; without one, every exemption: what decides a write.
+/// any of `semesters` (a whole-year exemption covers each of its year's semesters), as far
+/// as the caller may read them (`exemption`/`read`). A partial exemption is not among them:
+/// the student is assessed on the rest of the subject. What decides a write sees every
+/// exemption instead ([`crate::privacy::integrity::exempt_among`]).
 pub async fn exempt(
     db: &impl ConnectionTrait,
-    reader: Option<&Access>,
+    access: &Access,
     sections: &[i64],
     semesters: &[i64],
     students: &[i64],
@@ -161,15 +166,12 @@ pub async fn exempt(
         return Ok(HashSet::new());
     }
     let which = in_force(sections, semesters, students);
-    let rows = match reader {
-        Some(access) => access.read(&readers::EXEMPTION).through(which).all(db).await?,
-        None => exemption::Entity::find().filter(which).all(db).await?,
-    };
+    let rows = access.read(&readers::EXEMPTION).through(which).all(db).await?;
     Ok(rows.into_iter().map(|row| (row.student_id, row.section_id)).collect())
 }
 
 /// The whole-subject exemptions in force of `students` from `sections` in any of `semesters`.
-fn in_force(sections: &[i64], semesters: &[i64], students: &[i64]) -> Condition {
+pub(crate) fn in_force(sections: &[i64], semesters: &[i64], students: &[i64]) -> Condition {
     let covering = Condition::any()
         .add(exemption::Column::SemesterId.is_null())
         .add(exemption::Column::SemesterId.is_in(semesters.iter().copied()));

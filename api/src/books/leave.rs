@@ -9,16 +9,16 @@
 //! a roll call taken later in that time stores them excused from the start.
 
 use super::scores::Provenance;
-use crate::auth::principal::{Account, active_on};
+use crate::auth::principal::Account;
 use crate::error::{ApiError, RecordKind, RecordRef};
-use crate::privacy::{Access, Target, readers, shapes};
+use crate::privacy::{Access, Target, readers};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
 use entity::{AttendanceStatus, DaySession, attendance, enrollment, leave_request};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait as _, QueryFilter as _, QuerySelect as _,
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _,
 };
 use std::collections::BTreeSet;
 
@@ -67,7 +67,7 @@ pub async fn submit(
     }
     let reason = super::changes::reason(Some(&asked.reason))?
         .ok_or_else(|| ApiError::bad_input("cần ghi lý do", "a reason is needed"))?;
-    let (class, school) = enrolled_throughout(db, child.id, asked.from, asked.to).await?;
+    let (class, school) = enrolled_throughout(db, access, child.id, asked.from, asked.to).await?;
     let row = leave_request::ActiveModel {
         school_id: Set(school),
         student_id: Set(child.id),
@@ -84,21 +84,23 @@ pub async fn submit(
         decision_note: Set(None),
         ..Default::default()
     };
-    let id = leave_request::Entity::insert(row).exec(db).await?.last_insert_id;
-    leave_request::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::Internal)
+    Ok(row.insert(db).await?)
 }
 
-/// The class (and its school) `student` is enrolled in on every day from `from` to `to`:
-/// a request names the days of one enrollment.
+/// The class (and its school) `student` is enrolled in on every day from `from` to `to`,
+/// as the caller may read the enrollment: a request names the days of one enrollment.
 async fn enrolled_throughout(
     db: &DatabaseConnection,
+    access: &Access,
     student: i64,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<(i64, i64), ApiError> {
-    let found = enrollment::Entity::find()
-        .filter(enrollment::Column::StudentId.eq(student))
-        .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, from))
+    let found = access
+        .read(&readers::ENROLLMENT)
+        .narrow(enrollment::Column::StudentId, |column| column.eq(student))
+        .narrow(enrollment::Column::StartsOn, |column| column.lte(from))
+        .narrow(enrollment::Column::EndsOn, |column| column.is_null().or(column.gte(from)))
         .one(db)
         .await?;
     match found {
@@ -156,7 +158,8 @@ pub async fn decide(
             super::roll_call::excuse(&txn, &absence, &provenance).await?;
         }
     }
-    let row = leave_request::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?;
+    let decided = access.rows_for(Action::Approve, &readers::LEAVE_REQUEST).by_id(id).one(&txn).await?;
+    let row = decided.ok_or(ApiError::Internal)?;
     txn.commit().await?;
     Ok(row)
 }
@@ -164,37 +167,32 @@ pub async fn decide(
 /// The unexcused absences an accepted `request` excuses: those its class recorded in its
 /// days and sessions while the student was enrolled there, and that the decider may write
 /// (`attendance`/`write`). An absence recorded in another class or school stays as it is.
+/// The student's enrollments in the class are read as the decider may read them, all or
+/// none: one hidden refuses the decision rather than leave an absence silently unexcused.
 async fn covered_absences(
     txn: &DatabaseTransaction,
     access: &Access,
     request: &leave_request::Model,
 ) -> Result<Vec<attendance::Model>, ApiError> {
-    let stays: Vec<enrollment::Model> = enrollment::Entity::find()
-        .filter(enrollment::Column::StudentId.eq(request.student_id))
-        .filter(enrollment::Column::ClassId.eq(request.class_id))
-        .all(txn)
+    let stays = access
+        .read(&readers::ENROLLMENT)
+        .narrow(enrollment::Column::StudentId, |column| column.eq(request.student_id))
+        .narrow(enrollment::Column::ClassId, |column| column.eq(request.class_id))
+        .every(txn)
         .await?;
     let enrolled_on = |date: NaiveDate| {
         stays.iter().any(|stay| stay.starts_on <= date && stay.ends_on.is_none_or(|last| last >= date))
     };
-    let rows = attendance::Entity::find()
-        .filter(attendance::Column::StudentId.eq(request.student_id))
-        .filter(attendance::Column::ClassId.eq(request.class_id))
-        .filter(attendance::Column::Date.between(request.from_date, request.to_date))
-        .filter(attendance::Column::Status.eq(AttendanceStatus::Unexcused.as_str()))
-        .filter(sessions_condition(&request.sessions))
-        .filter(access.filter(Kind::Attendance, Action::Write, &shapes::attendance()))
-        .all(txn)
-        .await?;
-    let mut covered = Vec::with_capacity(rows.len());
-    for row in rows.into_iter().filter(|row| enrolled_on(row.date)) {
-        let target = Target::student_in_class(row.student_id, row.school_id, row.class_id);
-        if access.permits(Kind::Attendance, Action::Write, target).await? {
-            covered.push(row);
-        } else {
-            crate::privacy::inconsistency(Kind::Attendance);
-        }
+    let mut absences = access
+        .rows_for(Action::Write, &readers::ATTENDANCE)
+        .narrow(attendance::Column::StudentId, |column| column.eq(request.student_id))
+        .narrow(attendance::Column::ClassId, |column| column.eq(request.class_id))
+        .narrow(attendance::Column::Date, |column| column.between(request.from_date, request.to_date))
+        .narrow(attendance::Column::Status, |column| column.eq(AttendanceStatus::Unexcused.as_str()));
+    if request.sessions != ALL_DAY {
+        absences = absences.narrow(attendance::Column::Session, |column| column.eq(request.sessions.as_str()));
     }
+    let covered = absences.all(txn).await?.into_iter().filter(|row| enrolled_on(row.date)).collect();
     Ok(covered)
 }
 
@@ -217,12 +215,4 @@ pub async fn excused_students(
         .all(db)
         .await?;
     Ok(students.into_iter().collect())
-}
-
-/// The attendance rows of the sessions a request names.
-fn sessions_condition(sessions: &str) -> Condition {
-    match sessions {
-        ALL_DAY => Condition::all(),
-        session => Condition::all().add(attendance::Column::Session.eq(session)),
-    }
 }

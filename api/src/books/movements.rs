@@ -9,13 +9,14 @@
 
 use crate::auth::principal::active_on;
 use crate::error::ApiError;
-use crate::privacy::{Access, Target, readers};
+use crate::privacy::{Access, Target, integrity, readers};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
 use entity::{OrgKind, StudentStatus, enrollment, guardianship, homeroom_class, org, school_year, student, transfer};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, Order, QueryFilter as _,
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, Order,
+    QueryFilter as _,
 };
 
 /// `transfer.status` of a released student not yet admitted.
@@ -59,8 +60,7 @@ pub async fn move_class(
         ends_on: Set(current.ends_on),
         ..Default::default()
     };
-    let id = enrollment::Entity::insert(row).exec(&txn).await?.last_insert_id;
-    let created = enrollment::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?;
+    let created = row.insert(&txn).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -81,12 +81,8 @@ pub async fn release(
     let reason = reason.trim();
     releasable(db, &current, to, reason).await?;
     let txn = crate::db::begin_write(db).await?;
-    let open = transfer::Entity::find()
-        .filter(transfer::Column::StudentId.eq(student))
-        .filter(transfer::Column::Status.eq(PENDING))
-        .one(&txn)
-        .await?;
-    if open.is_some() {
+    // A transfer waiting at any school counts, not only one the caller may read.
+    if integrity::transfer_in(&txn, student, PENDING).await? {
         return Err(ApiError::bad_input(
             "học sinh đang chờ trường khác tiếp nhận",
             "the student is already waiting to be admitted by another school",
@@ -113,8 +109,7 @@ pub async fn release(
         admitted_at: Set(None),
         ..Default::default()
     };
-    let id = transfer::Entity::insert(row).exec(&txn).await?.last_insert_id;
-    let created = transfer::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?;
+    let created = row.insert(&txn).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -192,7 +187,8 @@ pub async fn admit(
         .filter(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, found.arrives_on))
         .exec(&txn)
         .await?;
-    let admitted = transfer::Entity::find_by_id(found.id).one(&txn).await?.ok_or(ApiError::Internal)?;
+    let admitted = access.read(&readers::TRANSFER_RECEIVING).by_id(found.id).one(&txn).await?;
+    let admitted = admitted.ok_or(ApiError::Internal)?;
     txn.commit().await?;
     Ok(admitted)
 }
@@ -284,12 +280,8 @@ async fn permitted_enrollment(
             "a move must take effect after the day the student joined the class",
         ));
     }
-    let later = enrollment::Entity::find()
-        .filter(enrollment::Column::StudentId.eq(student))
-        .filter(enrollment::Column::StartsOn.gt(on))
-        .one(db)
-        .await?;
-    if later.is_some() {
+    // A later enrollment at any school counts, not only one the caller may read.
+    if integrity::enrolled_after(db, student, on).await? {
         return Err(ApiError::bad_input(
             "học sinh đã có một lần chuyển sau ngày này",
             "the student already has a move after this day",

@@ -2,7 +2,7 @@
 //! (chuyển trường), and the `transfers` a school's principal follows — written by
 //! [`crate::books::movements`], read through the privacy layer.
 
-use super::context::{signed_in, state};
+use super::context::{access, signed_in, state};
 use super::ids;
 use super::people::Student;
 use super::records::EnrollmentRecord;
@@ -10,17 +10,18 @@ use super::school::{Class, class_by_id};
 use super::students::student_by_id;
 use crate::books::movements;
 use crate::error::{ApiError, ApiResult};
+use crate::privacy::TransferStudent;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{org, student, transfer};
+use entity::{org, transfer};
 use sea_orm::EntityTrait as _;
 
 /// A student's move to another school: released by the sending school, admitted by the
 /// receiving one.
 pub struct Transfer {
     row: transfer::Model,
-    /// The student's row, read once for the name and the identifier.
-    student: tokio::sync::OnceCell<student::Model>,
+    /// The student's name and identifier, read once through the privacy layer.
+    student: tokio::sync::OnceCell<TransferStudent>,
 }
 
 #[Object]
@@ -37,11 +38,11 @@ impl Transfer {
     /// The student's full name and sector-database identifier, part of the transfer: what
     /// the receiving school needs to admit the student.
     async fn student_name(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(self.student_row(ctx).await?.full_name.clone())
+        Ok(self.named_student(ctx).await?.full_name.clone())
     }
     /// The student's identifier in the sector's database and in exchanges, part of the transfer like the name.
     async fn student_external_id(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(self.student_row(ctx).await?.external_id.clone())
+        Ok(self.named_student(ctx).await?.external_id.clone())
     }
     /// The school the student leaves.
     async fn from_school_id(&self) -> ID {
@@ -94,10 +95,12 @@ impl Transfer {
         Self { row, student: tokio::sync::OnceCell::new() }
     }
 
-    async fn student_row(&self, ctx: &Context<'_>) -> ApiResult<&student::Model> {
+    /// The student the transfer names, when the caller may read the transfer.
+    async fn named_student(&self, ctx: &Context<'_>) -> ApiResult<&TransferStudent> {
         self.student
             .get_or_try_init(|| async {
-                student::Entity::find_by_id(self.row.student_id).one(&state(ctx)?.db).await?.ok_or(ApiError::Internal)
+                let named = access(ctx)?.transfer_student(&state(ctx)?.db, &self.row).await?;
+                named.ok_or(ApiError::NotPermitted)
             })
             .await
     }

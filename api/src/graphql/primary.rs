@@ -11,12 +11,13 @@ use crate::books::nomination::{self, Nomination, parse_ground};
 use crate::books::primary::{self, Book, Entry, Scope, area_name, checkpoint_code, parse_checkpoint};
 use crate::disclosure::Disclosures;
 use crate::error::{ApiError, ApiResult};
+use crate::privacy::{When, readers};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use emis_authz::Kind;
 use emis_rules::primary::{completes_grade, completes_primary};
 use entity::{enrollment, primary_evaluation, primary_nomination};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use sea_orm::ColumnTrait as _;
 use std::sync::Arc;
 
 /// One student's entry at a checkpoint.
@@ -273,13 +274,16 @@ fn student_id(id: &ID) -> ApiResult<i64> {
     ids::decode_as("Student", id).ok_or_else(|| ApiError::bad_input("không phải mã học sinh", "not a student id"))
 }
 
-/// The student's line in the book of their class today at `checkpoint`.
+/// The student's line in the book of their class today at `checkpoint`: the class is read
+/// from the student's enrollment of today, when the caller may read it.
 pub async fn line_of(ctx: &Context<'_>, student: i64, checkpoint: &str) -> ApiResult<Option<PrimaryBook>> {
-    let today = signed_in(ctx)?.principal().today;
+    let access = signed_in(ctx)?;
     parse_checkpoint(checkpoint)?;
-    let current = enrollment::Entity::find()
-        .filter(enrollment::Column::StudentId.eq(student))
-        .filter(crate::auth::principal::active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
+    let current = access
+        .read(&readers::ENROLLMENT)
+        .narrow(enrollment::Column::StudentId, |column| column.eq(student))
+        // The enrollment's own dates, which its read shows.
+        .through(When::Today.condition(access.principal().today))
         .one(&state(ctx)?.db)
         .await?;
     match current {

@@ -8,10 +8,10 @@ use super::people::{Staff, Student, staff_where};
 use crate::auth::principal::active_on;
 use crate::books::roster::roster_rows;
 use crate::error::ApiResult;
-use crate::privacy::{When, readers};
+use crate::privacy::readers;
 use async_graphql::{Context, ID, Object};
-use entity::{assessment, enrollment, homeroom_class, org, section, student, subject, teaching_assignment};
-use sea_orm::{ColumnTrait as _, Condition, EntityTrait as _, Order, QueryFilter as _};
+use entity::{assessment, homeroom_class, org, section, student, subject, teaching_assignment};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, Order, QueryFilter as _};
 
 /// The school `id`, if the caller may see it.
 pub async fn school_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<School>> {
@@ -112,18 +112,10 @@ impl Class {
     /// may see, in roster order: their teachers keep what they recorded here, and see
     /// nothing of the student's new class or school.
     async fn former_students(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {
-        let access = access(ctx)?;
-        let enrolled_today = sea_orm::sea_query::Query::select()
-            .column(enrollment::Column::StudentId)
-            .from(enrollment::Entity)
-            .and_where(enrollment::Column::ClassId.eq(self.0.id))
-            .cond_where(When::Today.condition(access.principal().today))
-            .to_owned();
         // Not listed by today's roster: each is checked on today's relationships alone.
-        let rows = access
+        let rows = access(ctx)?
             .read(&readers::STUDENT)
-            .enrolled_in_class(self.0.id, When::Ended)
-            .through(Condition::all().add(student::Column::Id.not_in_subquery(enrolled_today)))
+            .left_class(self.0.id)
             .order_by(student::Column::SortName, Order::Asc)
             .order_by(student::Column::Id, Order::Asc)
             .all(&state(ctx)?.db)

@@ -1,6 +1,7 @@
 //! Reading a sensitive field: the privacy layer decides the field group for the record
-//! first; only then is the data key made ready (batched) and the ciphertext opened. A
-//! denied, missing or unopenable value reads as null, with no error.
+//! first ([`crate::privacy::Access::shows`]); only then is the data key made ready
+//! (batched) and the ciphertext opened. A denied, missing or unopenable value reads as
+//! null, with no error.
 
 use super::batch::Batcher;
 use super::context::{access, state};
@@ -25,14 +26,7 @@ pub struct Sealed<'a> {
 pub async fn reveal(ctx: &Context<'_>, kind: Kind, targets: &[Target], sealed: Sealed<'_>) -> Option<String> {
     let value = sealed.value?;
     let access = access(ctx).ok()?;
-    let mut allowed = false;
-    for target in targets {
-        if access.field(kind, *target).await {
-            allowed = true;
-            break;
-        }
-    }
-    if !allowed {
+    if !access.shows(kind, targets).await {
         return None;
     }
     if let (Some(Target::Personal { student, school, .. }), Ok(disclosures)) =

@@ -283,7 +283,7 @@ pub async fn school_of(ctx: &Context<'_>, student: &Student) -> ApiResult<Option
 /// Whether the caller may read where `student` is now (the `enrollment` kind): their school
 /// and whether they still study there.
 pub async fn placed(ctx: &Context<'_>, student: &Student) -> ApiResult<bool> {
-    Ok(access(ctx)?.field(Kind::Enrollment, student.target()).await)
+    Ok(access(ctx)?.shows(Kind::Enrollment, &[student.target()]).await)
 }
 
 /// The student `id`, if the caller may see it.

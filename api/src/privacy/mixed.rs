@@ -65,7 +65,7 @@ impl Access {
     }
 
     /// Whether the caller may `action` `row` of `mixed`: as every kind of some part it is in.
-    async fn mixed_permits<E: EntityTrait>(
+    pub(super) async fn mixed_permits<E: EntityTrait>(
         &self,
         mixed: &Mixed<E>,
         action: Action,
@@ -145,7 +145,23 @@ where
 
     /// The rows, each checked before it leaves: the filters, then the privacy condition.
     pub async fn all(self, db: &impl ConnectionTrait) -> Result<Vec<E::Model>, DbErr> {
-        let rows = self.select.filter(self.access.mixed_condition(self.mixed, self.action)).all(db).await?;
+        let rows = self.select.clone().filter(self.access.mixed_condition(self.mixed, self.action)).all(db).await?;
+        self.admit(rows).await
+    }
+
+    /// Every row the filters select, when the caller may act on each of them (see
+    /// [`super::Visible::every`]); [`ApiError::NotPermitted`] when the condition or the
+    /// per-record check hides any.
+    pub async fn every(self, db: &impl ConnectionTrait) -> Result<Vec<E::Model>, ApiError> {
+        let privacy = self.access.mixed_condition(self.mixed, self.action);
+        let rows = super::acting::all_meeting(self.select.clone(), privacy, db).await?;
+        let selected = rows.len();
+        let kept = self.admit(rows).await?;
+        if kept.len() == selected { Ok(kept) } else { Err(ApiError::NotPermitted) }
+    }
+
+    /// Keeps the rows the per-record check permits.
+    async fn admit(&self, rows: Vec<E::Model>) -> Result<Vec<E::Model>, DbErr> {
         let mut kept = Vec::with_capacity(rows.len());
         for row in rows {
             if self.access.mixed_permits(self.mixed, self.action, &row).await? {
@@ -183,13 +199,14 @@ where
         access: &'a Access,
         db: &'a DatabaseConnection,
         _kind: Kind,
+        action: Action,
     ) -> BoxFuture<'a, Result<Selected, DbErr>> {
         Box::pin(async move {
-            let by_sql = E::find().filter(access.mixed_condition(self, Action::Read)).all(db).await?;
+            let by_sql = E::find().filter(access.mixed_condition(self, action)).all(db).await?;
             let by_sql = by_sql.iter().map(self.id).collect();
             let mut by_check = std::collections::BTreeSet::new();
             for row in E::find().all(db).await? {
-                if access.mixed_permits(self, Action::Read, &row).await? {
+                if access.mixed_permits(self, action, &row).await? {
                     by_check.insert((self.id)(&row));
                 }
             }

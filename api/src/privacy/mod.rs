@@ -1,26 +1,49 @@
 //! The one privacy layer. Every resolver that returns data goes through an [`Access`]:
 //!
-//! 1. [`Access::filter`] compiles the policy into a SQL condition for a kind of record: the
+//! 1. `Access::filter` compiles the policy into a SQL condition for a kind of record: the
 //!    OR, over the caller's roles and the relationships the policy grants each role for that
 //!    kind and action, of each relationship's condition (`sql.rs`, which merges like
 //!    conditions on the same column). Lists, look-ups, counts,
 //!    searches and nested relations all add it, so pagination and totals only ever see
-//!    permitted rows. [`Access::filter_branches`] gives the same condition as its
+//!    permitted rows. `Access::filter_branches` gives the same condition as its
 //!    branches, for a list that reads each branch from its own index.
-//! 2. [`Access::admit`] checks every record before it leaves: it computes in Rust which
-//!    relationships hold (`check.rs`) and asks the cached casbin enforcer. A record the SQL
-//!    let through but the check denies is dropped and counted as an inconsistency (a bug).
-//! 3. [`Access::field`] decides a sensitive field group for a record the same way; a denied
-//!    field reads as null, and its ciphertext is never opened.
+//! 2. The per-record check (`permits`, and `admit` over rows) decides every record before it
+//!    leaves: it computes in Rust which relationships hold (`check.rs`) and asks the cached
+//!    casbin enforcer. A record the SQL let through but the check denies is dropped and
+//!    counted as an inconsistency (a bug).
 //!
-//! Resolvers and the books reach these three only through a [`Visible`] read made from a
-//! registered [`Reader`] (`visible.rs`, `readers/`): it carries the condition from the
-//! start, lets filters narrow only by what the caller may read, and hands rows out only
-//! through the check. A list filtered by where a student is (a class, a school) keeps only
-//! students whose enrollment there the caller may read (`place.rs`).
+//! The check is private to this module: resolvers and the books reach it only through
+//! what is public here —
+//!
+//! - a [`Visible`] read made from a registered [`Reader`] (`visible.rs`, `readers/`), or a
+//!   [`MixedRead`] of a [`Mixed`] reader: it carries the condition from the start, lets
+//!   filters narrow only by what the caller may read, and hands rows out only through the
+//!   check ([`Checker`], [`LinkChecker`] for rows read by its statement);
+//! - [`Access::reach`] and its kin (`reach.rs`), the one look-up of a mutation's target, which
+//!   asks the policy in the look-up itself, so a forbidden target answers like a missing
+//!   one; [`Access::may`] / [`Access::may_about`] / [`Access::may_about_each`] for rows a
+//!   write holds, judged through a reader;
+//! - [`Access::rows_for`] (`acting.rs`), the rows a write then touches (the stored entries
+//!   it updates, the row it re-reads): a [`Visible`] whose condition and check are for the
+//!   action the write was allowed (`write`, or `approve` for a decision), whose
+//!   [`Visible::every`] refuses a write when the policy hides a row it would work on;
+//! - `integrity.rs`, what a write must ask of every row whoever may read it (whether a
+//!   column still holds results, whether a later move exists), answered yes or no or by
+//!   ids the caller named, never by rows;
+//! - [`Access::shows`] (`sealed.rs`), a field group of a record (a sealed column, or where a
+//!   student is);
+//! - the disclosure log's read ([`Access::disclosures`], `disclosures.rs`), whose entries
+//!   each list many students, and the student a transfer names
+//!   ([`Access::transfer_student`], `transfers.rs`).
+//!
+//! A list filtered by where a student is (a class, a school) keeps only students whose
+//! enrollment there the caller may read (`place.rs`).
 
+mod acting;
 mod check;
+mod disclosures;
 mod enrolment;
+pub mod integrity;
 mod links;
 mod mixed;
 mod pages;
@@ -29,17 +52,22 @@ mod paths;
 mod place;
 mod reach;
 pub mod readers;
+mod sealed;
 pub mod shape;
 mod sql;
+mod transfers;
 mod visible;
 
 pub use check::DerivedSets;
+pub use disclosures::{DisclosureLog, Shown};
 pub use enrolment::When;
 pub use links::LinkChecker;
 pub use mixed::{As, Mixed, MixedRead, Part};
 pub use pages::{Matching, TOTAL};
+pub use place::on_roster_today;
 pub use shape::{Shape, Target, shapes};
 pub use sql::{Branches, never};
+pub use transfers::TransferStudent;
 pub use visible::{Checker, Reader, Registered, Visible};
 
 use crate::auth::Principal;
@@ -115,7 +143,7 @@ impl Access {
 
     /// Whether the caller may `action` the record `target` as `kind`, by the per-record
     /// check and the cached enforcer.
-    pub async fn permits(&self, kind: Kind, action: Action, target: Target) -> Result<bool, DbErr> {
+    async fn permits(&self, kind: Kind, action: Action, target: Target) -> Result<bool, DbErr> {
         for &(role, rel) in self.grants(kind, action).iter() {
             if check::holds(&self.db, &self.principal, &self.sets, role, rel, target).await? {
                 return Ok(true);
@@ -124,28 +152,8 @@ impl Access {
         Ok(false)
     }
 
-    /// Keeps the records the per-record check permits; each one dropped is an inconsistency
-    /// between the SQL and the check, logged and counted.
-    pub async fn admit<T>(&self, kind: Kind, rows: Vec<T>, target: impl Fn(&T) -> Target) -> Result<Vec<T>, DbErr> {
-        let mut kept = Vec::with_capacity(rows.len());
-        for row in rows {
-            if self.permits(kind, Action::Read, target(&row)).await? {
-                kept.push(row);
-            } else {
-                inconsistency(kind);
-            }
-        }
-        Ok(kept)
-    }
-
-    /// Whether the caller may read the field group `kind` of the record `target`.
-    pub async fn field(&self, kind: Kind, target: Target) -> bool {
-        match self.permits(kind, Action::Read, target).await {
-            Ok(allowed) => allowed,
-            Err(error) => {
-                tracing::error!(%error, "checking a field failed; the field is withheld");
-                false
-            }
-        }
+    /// Keeps the records the per-record check permits to read ([`Access::admit_for`]).
+    async fn admit<T>(&self, kind: Kind, rows: Vec<T>, target: impl Fn(&T) -> Target) -> Result<Vec<T>, DbErr> {
+        self.admit_for(kind, Action::Read, rows, target).await
     }
 }

@@ -2,7 +2,8 @@
 //! else is looked up or validated — the SQL condition for the action is part of the
 //! look-up itself, then the per-record check — and answers a missing record and a
 //! forbidden one with the same [`ApiError::NotPermitted`]. Nothing a mutation says after it
-//! (a validation message, a conflict) can then tell the two apart.
+//! (a validation message, a conflict) can then tell the two apart. A write that names many
+//! students at the place it reached asks for each with [`Access::may_about_each`].
 
 use super::Access;
 use super::shape::{Shape, Target};
@@ -85,6 +86,28 @@ impl Access {
         let which = Condition::all().add(reader.key.eq(id));
         let about = |row: &E::Model| (reader.target)(row).about(student);
         self.checked_one::<E>(db, kind, action, which, &shape, about).await?.ok_or(ApiError::NotPermitted)
+    }
+
+    /// Whether the caller may `action` a record of `kind` about each of `students` at
+    /// `place` (a row of `reader`'s table, reached), judged by the per-record check on the
+    /// place's values with each student: for a write that names many students at one
+    /// place. `false` when `reader`'s rows are no place.
+    pub async fn may_about_each<E: EntityTrait>(
+        &self,
+        reader: &'static Reader<E>,
+        place: &E::Model,
+        students: &[i64],
+        kind: Kind,
+        action: Action,
+    ) -> Result<bool, DbErr> {
+        let place = (reader.target)(place);
+        for &student in students {
+            let Some(target) = place.about(student) else { return Ok(false) };
+            if !self.permits(kind, action, target).await? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// The one row that `which` names, under the SQL condition for `action` on `kind` and

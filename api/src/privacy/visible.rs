@@ -1,8 +1,10 @@
 //! The one way to read a table of personal records: a [`Reader`] declares, once per table
 //! and kind of record, how its rows relate to the caller (the shape for SQL, the target for
 //! the per-record check) and which of its columns only another grant shows; a [`Visible`]
-//! is made only from an [`Access`] and a reader, carries the compiled privacy condition from
-//! the start, and hands rows out only through [`Access::admit`].
+//! is made only from an [`Access`] and a reader, carries the privacy condition compiled for
+//! one action from the start, and hands rows out only through the per-record check for that
+//! action: [`Access::read`] for what the caller is shown, [`Access::rows_for`] for the rows a
+//! write (or an approval) touches, read under the condition of the action it was allowed.
 //!
 //! Filters and sorts go through the reader's columns: a filter on a column that a field
 //! group or another kind shows (a student's school and status are facts of the
@@ -58,28 +60,38 @@ impl Access {
     /// The records of `reader`'s table the caller may read: the privacy condition is part
     /// of the statement from here on.
     pub fn read<E: EntityTrait>(&self, reader: &'static Reader<E>) -> Visible<'_, E> {
-        Visible {
-            access: self,
-            reader,
-            narrowing: Vec::new(),
-            select: E::find(),
-            privacy: self.filter(reader.kind, Action::Read, &(reader.shape)()),
-            target: None,
-        }
+        Visible::under(self, reader, Action::Read)
     }
 }
 
-/// The rows of one reader's table the caller may read, narrowed by filters on the columns
-/// the caller may read; rows leave only through the per-record check.
+/// The rows of one reader's table the caller may read (or act on), narrowed by filters on
+/// the columns the caller may read; rows leave only through the per-record check.
 pub struct Visible<'a, E: EntityTrait> {
     access: &'a Access,
     reader: &'static Reader<E>,
+    /// The action the condition is compiled for and the check judges.
+    action: Action,
     /// The filters, in the order given.
     narrowing: Vec<Condition>,
     /// Orders, limit and columns; filters and privacy are added when it runs.
     select: Select<E>,
     privacy: Condition,
     target: Option<RowTarget<'a, E::Model>>,
+}
+
+impl<'a, E: EntityTrait> Visible<'a, E> {
+    /// The rows the caller may `action`, before any filter.
+    pub(super) fn under(access: &'a Access, reader: &'static Reader<E>, action: Action) -> Self {
+        Visible {
+            access,
+            reader,
+            action,
+            narrowing: Vec::new(),
+            select: E::find(),
+            privacy: access.filter(reader.kind, action, &(reader.shape)()),
+            target: None,
+        }
+    }
 }
 
 impl<'a, E> Visible<'a, E>
@@ -124,6 +136,13 @@ where
         self
     }
 
+    /// Locks the rows read until the transaction ends (PostgreSQL `FOR UPDATE`), for a
+    /// write that changes them at the versions read.
+    pub fn locked(mut self) -> Self {
+        self.select = self.select.lock_exclusive();
+        self
+    }
+
     /// At most `limit` rows.
     pub fn limit(mut self, limit: u64) -> Self {
         self.select = self.select.limit(limit);
@@ -146,9 +165,15 @@ where
 
     /// The statement: the filters, then the privacy condition.
     fn statement(self) -> (Select<E>, Checker<'a, E>) {
-        let Visible { access, reader, narrowing, select, privacy, target } = self;
+        let (select, privacy, checker) = self.split();
+        (select.filter(privacy), checker)
+    }
+
+    /// The statement with the filters only, the privacy condition apart, and the check.
+    pub(super) fn split(self) -> (Select<E>, Condition, Checker<'a, E>) {
+        let Visible { access, reader, action, narrowing, select, privacy, target } = self;
         let select = narrowing.into_iter().fold(select, |select, condition| select.filter(condition));
-        (select.filter(privacy), Checker { access, reader, target })
+        (select, privacy, Checker { access, reader, action, target })
     }
 
     /// The statement the rows come from, for a read that adds joins of its own and checks
@@ -193,6 +218,7 @@ where
 pub struct Checker<'a, E: EntityTrait> {
     access: &'a Access,
     reader: &'static Reader<E>,
+    action: Action,
     target: Option<RowTarget<'a, E::Model>>,
 }
 
@@ -209,15 +235,15 @@ where
     /// Keeps the rows read as `T` (a few of the table's columns) that the per-record check
     /// permits, each judged as `target` says.
     pub async fn admit_with<T>(&self, rows: Vec<T>, target: impl Fn(&T) -> Target) -> Result<Vec<T>, DbErr> {
-        self.access.admit(self.reader.kind, rows, target).await
+        self.access.admit_for(self.reader.kind, self.action, rows, target).await
     }
 
     /// Keeps the rows (read as `T`, holding the model) the per-record check permits.
     pub async fn admit_as<T>(&self, rows: Vec<T>, model: impl Fn(&T) -> &E::Model) -> Result<Vec<T>, DbErr> {
-        let kind = self.reader.kind;
+        let (kind, action) = (self.reader.kind, self.action);
         match &self.target {
-            Some(target) => self.access.admit(kind, rows, |row| target(model(row))).await,
-            None => self.access.admit(kind, rows, |row| (self.reader.target)(model(row))).await,
+            Some(target) => self.access.admit_for(kind, action, rows, |row| target(model(row))).await,
+            None => self.access.admit_for(kind, action, rows, |row| (self.reader.target)(model(row))).await,
         }
     }
 }
@@ -228,13 +254,18 @@ pub trait Registered: Sync {
     fn name(&self) -> &'static str;
     /// The kinds compared: the reader's own and its facts.
     fn kinds(&self) -> Vec<Kind>;
-    /// The ids of the rows the SQL condition for `kind` selects and of those the
-    /// per-record check permits, over the whole table.
+    /// The actions its own kind is read for, each compared (the others only for reading).
+    fn actions(&self) -> &'static [Action] {
+        Action::ALL
+    }
+    /// The ids of the rows the SQL condition for `kind` and `action` selects and of those
+    /// the per-record check permits that action, over the whole table.
     fn compare<'a>(
         &'a self,
         access: &'a Access,
         db: &'a DatabaseConnection,
         kind: Kind,
+        action: Action,
     ) -> BoxFuture<'a, Result<Selected, DbErr>>;
 }
 
@@ -257,13 +288,14 @@ where
         access: &'a Access,
         db: &'a DatabaseConnection,
         kind: Kind,
+        action: Action,
     ) -> BoxFuture<'a, Result<Selected, DbErr>> {
         Box::pin(async move {
-            let by_sql = E::find().filter(access.filter(kind, Action::Read, &(self.shape)())).all(db).await?;
+            let by_sql = E::find().filter(access.filter(kind, action, &(self.shape)())).all(db).await?;
             let by_sql = by_sql.iter().map(self.id).collect();
             let mut by_check = BTreeSet::new();
             for row in E::find().all(db).await? {
-                if access.permits(kind, Action::Read, (self.target)(&row)).await? {
+                if access.permits(kind, action, (self.target)(&row)).await? {
                     by_check.insert((self.id)(&row));
                 }
             }

@@ -1,34 +1,68 @@
 //! The two layers of the privacy guarantee agree: for every role, a sample of users and
 //! every registered reader (`emis::privacy::readers`), the records the SQL-compiled
 //! conditions select are exactly the records that the per-record check (relationships
-//! computed in Rust, decided by the casbin enforcer) allows over the whole table.
+//! computed in Rust, decided by the casbin enforcer) allows over the whole table, for
+//! reading and for every action a write path reads rows under.
 
 use emis::auth::{Account, Principal};
 use emis::privacy::{Access, readers};
+use emis_authz::Action;
 use emis_tests::TestApp;
 use entity::{enrollment, homeroom_class, staff};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter as _};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-/// Compares the two layers for every registered reader, for its kind and every kind its
-/// columns or shape are read as; returns how many rows the caller may see.
+/// Compares the two layers for every registered reader: for its own kind under every
+/// action it is read for (a write path reads the rows it touches under the write's or the decision's
+/// condition), and for every other kind its columns or shape are read as; returns how
+/// many rows the caller may see.
 async fn check_all(db: &DatabaseConnection, access: &Access) -> usize {
     let mut seen = 0;
     for reader in readers::registered() {
-        for kind in reader.kinds() {
-            let (by_sql, by_check) = reader.compare(access, db, kind).await.unwrap();
-            assert_eq!(
-                by_sql,
-                by_check,
-                "SQL and per-record check disagree on {kind} read by the {} reader for {:?}",
-                reader.name(),
-                access.principal().account
-            );
-            seen += by_sql.len();
+        for (at, kind) in reader.kinds().into_iter().enumerate() {
+            let actions: &[Action] = if at == 0 { reader.actions() } else { &[Action::Read] };
+            for &action in actions {
+                let (by_sql, by_check) = reader.compare(access, db, kind, action).await.unwrap();
+                assert_eq!(
+                    by_sql,
+                    by_check,
+                    "SQL and per-record check disagree on {kind}/{action} by the {} reader for {:?}",
+                    reader.name(),
+                    access.principal().account
+                );
+                seen += by_sql.len();
+            }
         }
     }
     seen
+}
+
+/// Writes one disclosure-log entry per school listing a few of its students and one student
+/// of another school, so the disclosure log's read is compared on entries listing students
+/// a caller may read and students they may not.
+async fn disclosed(app: &TestApp) {
+    use emis::disclosure::{Disclosed, Recipient};
+    use std::collections::BTreeMap;
+    let students = entity::student::Entity::find().all(&app.state.db).await.unwrap();
+    let mut by_school: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for student in &students {
+        by_school.entry(student.school_id).or_default().push(student.id);
+    }
+    let stranger = students.iter().map(|student| student.id).max().unwrap();
+    let disclosed = by_school
+        .into_iter()
+        .map(|(school, mut listed)| {
+            listed.truncate(5);
+            listed.push(stranger);
+            listed.sort_unstable();
+            listed.dedup();
+            Disclosed { school, fields: "result".to_owned(), students: listed }
+        })
+        .collect();
+    let recipient = Recipient { actor_kind: "staff", actor_id: 1, session_id: None, purpose: "education".to_owned() };
+    app.state.disclosures.append(recipient, disclosed).await.unwrap();
+    app.state.disclosures.flush().await;
 }
 
 /// Moves one student of the first class with two students to another class of its school
@@ -69,6 +103,7 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
     let app = TestApp::spawn().await.unwrap();
     let db = &app.state.db;
     let today = emis::clock::today();
+    disclosed(&app).await;
     moves(db, today).await;
     let policy = app.state.policy.current();
     let mut accounts: Vec<Account> =

@@ -2,20 +2,39 @@
 //! shown to the child's guardian; the guardian's own reads are not; the chain detects edits.
 
 use chrono::{TimeZone as _, Utc};
+use emis::auth::{Account, Principal};
 use emis::disclosure::{Disclosed, Recipient, entry_hash, verify_chain};
+use emis::graphql::ids::encode;
+use emis::privacy::Access;
 use emis_tests::{TestApp, TestDatabase};
-use entity::disclosure_log;
+use entity::{disclosure_log, staff, student};
 use migration::{Migrator, MigratorTrait as _};
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ConnectionTrait as _, Database, EntityTrait as _, PaginatorTrait as _,
-    QueryOrder as _, Statement,
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait as _, Database, EntityTrait as _,
+    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, Statement,
 };
 use serde_json::json;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 const CHILDREN: &str = "{ me { children { id fullName identityNumber results { score } } } }";
 const OWN_LOG: &str = "{ me { children { id disclosures { studentId fields } } } disclosureLog { studentId } }";
 const LOG: &str = "query($id: ID!) { student(id: $id) { disclosures { actorKind actorName fields purpose } } }";
+
+/// The staff member signing in as `username`.
+pub(crate) async fn staff_named(app: &TestApp, username: &str) -> staff::Model {
+    let found = staff::Entity::find().filter(staff::Column::Username.eq(username)).one(&app.state.db).await.unwrap();
+    found.expect("a staff member of the seed")
+}
+
+/// The privacy layer's access of the staff member signing in as `username`, as a request of
+/// theirs would have it today.
+pub(crate) async fn access_of(app: &TestApp, username: &str) -> Access {
+    let me = staff_named(app, username).await;
+    let today = emis::clock::today();
+    let principal = Principal::load(&app.state.db, Account::Staff(me.id), None, today).await.unwrap().unwrap();
+    Access::new(Arc::new(principal), app.state.policy.current(), app.state.db.clone())
+}
 
 /// The demo guardian's token and their first child's id, read as the guardian reads them.
 async fn guardian_and_child(app: &TestApp) -> (String, String) {
@@ -95,7 +114,7 @@ async fn editing_an_entry_breaks_the_chain() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_larger_than_one_insert_statement_is_written_whole_and_chained() {
     let app = TestApp::spawn().await.unwrap();
-    let students = entity::student::Entity::find().all(&app.state.db).await.unwrap();
+    let students = student::Entity::find().all(&app.state.db).await.unwrap();
     let disclosed: Vec<Disclosed> = students
         .iter()
         .cycle()
@@ -194,4 +213,86 @@ async fn entries_written_one_per_student_keep_their_chain_through_the_upgrade() 
     assert_eq!(students, ["345", "346"]);
     db.close().await.unwrap();
     database.drop_database().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_schools_entries_and_who_was_shown_them_stay_with_that_school() {
+    let app = TestApp::spawn().await.unwrap();
+    let db = &app.state.db;
+    let officer = staff_named(&app, "baomat").await;
+    let ours = student::Entity::find().filter(student::Column::SchoolId.eq(officer.school_id)).one(db).await.unwrap();
+    let ours = ours.expect("a student of the officer's school");
+    let theirs = student::Entity::find().filter(student::Column::SchoolId.ne(officer.school_id)).one(db).await.unwrap();
+    let theirs = theirs.expect("a student of another school");
+    let their_staff = staff::Entity::find().filter(staff::Column::SchoolId.eq(theirs.school_id)).one(db).await.unwrap();
+    let their_staff = their_staff.expect("a staff member of the other school");
+
+    // The other school's staff member was shown the other school's student, then ours.
+    let recipient =
+        Recipient { actor_kind: "staff", actor_id: their_staff.id, session_id: None, purpose: "education".to_owned() };
+    let shown = |row: &student::Model| Disclosed {
+        school: row.school_id,
+        fields: "student.health".to_owned(),
+        students: vec![row.id],
+    };
+    app.state.disclosures.append(recipient, vec![shown(&theirs), shown(&ours)]).await.unwrap();
+    app.state.disclosures.flush().await;
+
+    let token = app.sign_in("baomat").await.unwrap();
+    let log = app.data(Some(&token), "{ disclosureLog(first: 200) { studentId actorName } }", json!({})).await.unwrap();
+    let log = log["disclosureLog"].as_array().unwrap();
+    let (our_id, their_id) = (encode("Student", ours.id).0, encode("Student", theirs.id).0);
+    assert!(log.iter().any(|e| e["studentId"] == our_id.as_str() && e["actorName"] == their_staff.full_name.as_str()));
+    assert!(log.iter().all(|e| e["studentId"] != their_id.as_str()), "{log:?}");
+    let asked = app.graphql(Some(&token), LOG, json!({ "id": their_id })).await.unwrap();
+    assert!(asked["data"]["student"].is_null(), "{asked}");
+
+    // Asked of the privacy layer itself, by the other school's student's id: nothing.
+    let access = access_of(&app, "baomat").await;
+    assert!(access.disclosures_about(db, theirs.id, 200).await.unwrap().is_empty());
+    let about_ours = access.disclosures_about(db, ours.id, 200).await.unwrap();
+    assert_eq!(about_ours.len(), 1, "the officer reads their school's entry about its student");
+    assert_eq!(about_ours[0].recipient_name(db).await.unwrap().as_deref(), Some(their_staff.full_name.as_str()));
+    let all = access.disclosures(db, 200).await.unwrap();
+    assert!(all.iter().all(|part| part.student() != theirs.id), "only the students the officer may read");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_students_log_holds_exactly_the_entries_listing_that_student() {
+    let app = TestApp::spawn().await.unwrap();
+    let db = &app.state.db;
+    let school = staff_named(&app, "hieutruong").await.school_id;
+    let students = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(school))
+        .order_by_asc(student::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    // One entry per student, each with its own purpose; and one listing the student whose
+    // id is the school's, wherever that student is.
+    let mut listed: Vec<i64> = students.iter().take(3).map(|row| row.id).collect();
+    if !listed.contains(&school) {
+        listed.push(school);
+    }
+    for id in &listed {
+        let recipient =
+            Recipient { actor_kind: "staff", actor_id: 1, session_id: None, purpose: format!("about {id}") };
+        let entry = Disclosed { school, fields: "result".to_owned(), students: vec![*id] };
+        app.state.disclosures.append(recipient, vec![entry]).await.unwrap();
+    }
+    app.state.disclosures.flush().await;
+
+    let token = app.sign_in("hieutruong").await.unwrap();
+    for row in students.iter().take(3) {
+        let log = app.data(Some(&token), LOG, json!({ "id": encode("Student", row.id) })).await.unwrap();
+        let purposes: Vec<&str> = log["student"]["disclosures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| entry["purpose"].as_str().unwrap())
+            .collect();
+        assert_eq!(purposes, [format!("about {}", row.id)], "{log}");
+    }
+    app.stop().await.unwrap();
 }

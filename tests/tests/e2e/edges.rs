@@ -7,6 +7,7 @@
 mod exemptions;
 mod filter_rule;
 mod filters;
+mod hidden_rows;
 mod import;
 mod leave;
 mod list_filters;

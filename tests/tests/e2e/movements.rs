@@ -370,3 +370,49 @@ async fn a_transfer_is_released_by_one_school_admitted_by_the_other_and_each_see
     assert_eq!(ours["student"]["attendance"], json!([]), "a roll call after the move stays with the new school");
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfers_student_is_named_only_to_those_who_may_read_the_transfer() {
+    let app = spawn().await;
+    let db = &app.state.db;
+    let sending = app.sign_in("hieutruong").await.unwrap();
+    let homeroom = app.sign_in("gvcn").await.unwrap();
+    let class = homeroom_class(&app, &homeroom).await;
+    let moved = class.students[0].clone();
+    let to_school = class_elsewhere(&app, decode("Class", &class.id)).await.school_id;
+    let principals = staff_role::Entity::find().filter(staff_role::Column::Role.eq("principal")).all(db).await.unwrap();
+    let principal_of = |school: i64| {
+        let role = principals.iter().find(|role| role.org_id == school).expect("the school has a principal");
+        role.staff_id
+    };
+    let username =
+        |id: i64| async move { staff::Entity::find_by_id(id).one(db).await.unwrap().unwrap().username.unwrap() };
+    let receiving = username(principal_of(to_school)).await;
+    let name = student(&app, &sending, &moved).await["fullName"].as_str().unwrap().to_owned();
+    let vars = json!({ "s": moved, "school": encode("School", to_school), "on": today(), "reason": "Chuyển nhà" });
+    let released = app.data(Some(&sending), TRANSFER, vars).await.unwrap()["transferStudent"].clone();
+    assert_eq!(released["studentName"], name.as_str(), "the sending school names the student it released");
+    let row = entity::transfer::Entity::find_by_id(decode("Transfer", released["id"].as_str().unwrap()));
+    let row = row.one(db).await.unwrap().unwrap();
+
+    // The sending school, the receiving one before it admits the student, and the family
+    // read the transfer and the name in it; the class's teachers and another school do not.
+    let sending_school = row.from_school_id;
+    let third = principals.iter().map(|role| role.org_id).find(|school| ![sending_school, to_school].contains(school));
+    let mut readers = vec![("hieutruong".to_owned(), true), (receiving.clone(), true), ("gvcn".to_owned(), false)];
+    readers.push(("gvbm".to_owned(), false));
+    if let Some(third) = third {
+        readers.push((username(principal_of(third)).await, false));
+    }
+    for (reader, may) in readers {
+        let access = super::disclosures::access_of(&app, &reader).await;
+        let named = access.transfer_student(db, &row).await.unwrap();
+        assert_eq!(named.as_ref().map(|named| named.full_name.as_str()), may.then_some(name.as_str()), "{reader}");
+        let token = app.sign_in(&reader).await.unwrap();
+        let listed = app.data(Some(&token), "{ transfers { id studentName } }", json!({})).await.unwrap();
+        let listed = listed["transfers"].as_array().unwrap();
+        let shown = listed.iter().find(|transfer| transfer["id"] == released["id"]);
+        assert_eq!(shown.map(|transfer| transfer["studentName"].clone()), may.then(|| json!(name)), "{reader}");
+    }
+    app.stop().await.unwrap();
+}

@@ -257,3 +257,36 @@ async fn a_subject_coded_as_a_package_spells_it_keeps_its_periodic_test() {
     assert_eq!(toan.unwrap()["testScore"], 4);
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moved_students_line_is_read_in_their_new_class_and_hidden_from_the_class_they_left() {
+    use super::movements::{MOVE, other_class, spawn, stop_teaching};
+    let app = spawn().await;
+    let class = primary_class(&app).await;
+    let moved = class.students[0].clone();
+    let new = other_class(&app, class.row.id, true).await;
+    let old_homeroom = homeroom_teacher_of(&app, class.row.id).await;
+    stop_teaching(&app, &old_homeroom, new.id).await;
+    let role = entity::staff_role::Entity::find()
+        .filter(entity::staff_role::Column::Role.eq("principal"))
+        .filter(entity::staff_role::Column::OrgId.eq(class.row.school_id))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let principal = staff::Entity::find_by_id(role.staff_id).one(&app.state.db).await.unwrap().unwrap();
+    let principal = app.sign_in(&principal.username.unwrap()).await.unwrap();
+    let vars = json!({ "s": moved, "c": encode("Class", new.id), "on": super::roll_call::today() });
+    app.data(Some(&principal), MOVE, vars).await.unwrap();
+
+    let line =
+        "query($id: ID!) { student(id: $id) { id primaryBook(checkpoint: \"end_year\") { lines { studentId } } } }";
+    let theirs = app.data(Some(&principal), line, json!({ "id": moved })).await.unwrap();
+    assert_eq!(theirs["student"]["primaryBook"]["lines"], json!([{ "studentId": moved }]), "{theirs}");
+    // The class left keeps the student's name, and learns nothing of the class they went to.
+    let token = app.sign_in(&old_homeroom).await.unwrap();
+    let left = app.data(Some(&token), line, json!({ "id": moved })).await.unwrap();
+    assert_eq!(left["student"]["id"], moved.as_str(), "{left}");
+    assert!(left["student"]["primaryBook"].is_null(), "{left}");
+    app.stop().await.unwrap();
+}

@@ -141,3 +141,27 @@ async fn a_roster_with_guardians_costs_no_more_statements_than_the_roster_alone(
     assert_eq!(costs[0], costs[1], "guardians must come with the roster: {costs:?}");
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_field_group_is_decided_per_field_never_a_whole_record() {
+    use emis::privacy::Target;
+    use emis_authz::Kind;
+    use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+    let app = TestApp::spawn().await.unwrap();
+    let principal = super::disclosures::staff_named(&app, "hieutruong").await;
+    let student = entity::student::Entity::find()
+        .filter(entity::student::Column::SchoolId.eq(principal.school_id))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("a student of the principal's school");
+    let record = [Target::student(student.id, student.school_id)];
+    let access = super::disclosures::access_of(&app, "hieutruong").await;
+    assert!(access.shows(Kind::StudentIdentity, &record).await, "the principal reads the identity number");
+    assert!(access.shows(Kind::Enrollment, &record).await, "and where the student is");
+    // The principal reads the student and their results, but not through a field's check.
+    for kind in [Kind::Student, Kind::Result, Kind::Disclosure] {
+        assert!(!access.shows(kind, &record).await, "{kind} is no field group");
+    }
+    app.stop().await.unwrap();
+}

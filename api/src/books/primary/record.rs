@@ -7,7 +7,7 @@ use super::{checkpoint_code, has_test, primary_rules, semester_of};
 use crate::auth::principal::Account;
 use crate::books::scores::Provenance;
 use crate::error::ApiError;
-use crate::privacy::{Access, Target};
+use crate::privacy::{Access, readers};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use emis_rules::primary::Checkpoint;
@@ -43,25 +43,14 @@ async fn scope_permitted(
     access: &Access,
     scope: Scope,
 ) -> Result<(Option<section::Model>, homeroom_class::Model), ApiError> {
-    let (section, class) = match scope {
+    match scope {
         Scope::Section(id) => {
-            let section = section::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotPermitted)?;
-            let class = section.class_id;
-            (Some(section), class)
+            let section = access.reach(db, &readers::SECTION, Kind::Result, Action::Write, id).await?;
+            let class = homeroom_class::Entity::find_by_id(section.class_id).one(db).await?;
+            Ok((Some(section), class.ok_or(ApiError::Internal)?))
         }
-        Scope::Class(id) => (None, id),
-    };
-    let class = homeroom_class::Entity::find_by_id(class).one(db).await?.ok_or(ApiError::NotPermitted)?;
-    let (kind, target) = match &section {
-        Some(section) => {
-            (Kind::Result, Target::Section { section: section.id, class: section.class_id, school: section.school_id })
-        }
-        None => (Kind::Conduct, Target::Class { class: class.id, school: class.school_id }),
-    };
-    if !access.permits(kind, Action::Write, target).await? {
-        return Err(ApiError::NotPermitted);
+        Scope::Class(id) => Ok((None, access.reach(db, &readers::CLASS, Kind::Conduct, Action::Write, id).await?)),
     }
-    Ok((section, class))
 }
 
 /// Records `entries` at `checkpoint` for `scope`; how many changed.
@@ -98,7 +87,7 @@ pub async fn record(
         .collect();
     super::entries::check(entries, &items, &students, subject.is_some(), test_expected)?;
     let place = Place { class: &class, section: section.as_ref(), checkpoint: checkpoint_code(checkpoint), teacher };
-    write(db, &place, entries, &items, &provenance).await
+    write(db, access, &place, entries, &items, &provenance).await
 }
 
 /// Refuses the call unless the policy lets the caller write each student's item: their
@@ -111,24 +100,14 @@ async fn students_permitted(
     entries: &[Entry],
 ) -> Result<(), ApiError> {
     // Writing needs the policy's leave for every student named.
-    for entry in entries {
-        let (kind, target) = match section {
-            Some(section) => (
-                Kind::Result,
-                Target::Personal {
-                    student: entry.student,
-                    school: section.school_id,
-                    section: Some(section.id),
-                    class: Some(class.id),
-                },
-            ),
-            None => (Kind::Conduct, Target::student_in_class(entry.student, class.school_id, class.id)),
-        };
-        if !access.permits(kind, Action::Write, target).await? {
-            return Err(ApiError::NotPermitted);
+    let students: Vec<i64> = entries.iter().map(|entry| entry.student).collect();
+    let allowed = match section {
+        Some(section) => {
+            access.may_about_each(&readers::SECTION, section, &students, Kind::Result, Action::Write).await?
         }
-    }
-    Ok(())
+        None => access.may_about_each(&readers::CLASS, class, &students, Kind::Conduct, Action::Write).await?,
+    };
+    if allowed { Ok(()) } else { Err(ApiError::NotPermitted) }
 }
 
 /// Refuses the call when the book is locked in the semester `checkpoint` falls in: the

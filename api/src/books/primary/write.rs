@@ -5,10 +5,12 @@
 use super::record::Entry;
 use crate::books::scores::Provenance;
 use crate::error::{ApiError, RecordRef};
+use crate::privacy::{Access, readers};
+use emis_authz::Action;
 use entity::{homeroom_class, primary_evaluation as evaluation, section};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait as _,
+    ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait as _,
     QueryFilter as _,
 };
 use std::collections::HashMap;
@@ -36,13 +38,14 @@ enum Written {
 /// Writes `entries` (with their `items`) at `place` in one transaction; how many changed.
 pub(super) async fn write(
     db: &DatabaseConnection,
+    access: &Access,
     place: &Place<'_>,
     entries: &[Entry],
     items: &[String],
     provenance: &Provenance,
 ) -> Result<usize, ApiError> {
     let txn = crate::db::begin_write(db).await?;
-    let stored = stored(&txn, place, entries, items).await?;
+    let stored = stored(&txn, access, place, entries, items).await?;
     let mut conflicts = Vec::new();
     let mut changed = 0;
     for (entry, item) in entries.iter().zip(items) {
@@ -65,23 +68,24 @@ pub(super) async fn write(
     Ok(changed)
 }
 
-/// The stored items the entries name at `place`, by student and item.
+/// The stored items the entries name at `place`, by student and item, each one the caller
+/// may write (a subject's as a result of its section, a rating as its class's conduct);
+/// [`ApiError::NotPermitted`] when the policy hides one, which the call would otherwise
+/// take for a new item.
 async fn stored(
     txn: &DatabaseTransaction,
+    access: &Access,
     place: &Place<'_>,
     entries: &[Entry],
     items: &[String],
-) -> Result<HashMap<(i64, String), evaluation::Model>, DbErr> {
-    Ok(evaluation::Entity::find()
-        .filter(evaluation::Column::ClassId.eq(place.class.id))
-        .filter(evaluation::Column::Checkpoint.eq(place.checkpoint))
-        .filter(evaluation::Column::StudentId.is_in(entries.iter().map(|entry| entry.student)))
-        .filter(evaluation::Column::Item.is_in(items.iter().cloned()))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|row| ((row.student_id, row.item.clone()), row))
-        .collect())
+) -> Result<HashMap<(i64, String), evaluation::Model>, ApiError> {
+    let named = Condition::all()
+        .add(evaluation::Column::ClassId.eq(place.class.id))
+        .add(evaluation::Column::Checkpoint.eq(place.checkpoint))
+        .add(evaluation::Column::StudentId.is_in(entries.iter().map(|entry| entry.student)))
+        .add(evaluation::Column::Item.is_in(items.iter().cloned()));
+    let rows = access.read_mixed(&readers::PRIMARY_ITEM, Action::Write).through(named).every(txn).await?;
+    Ok(rows.into_iter().map(|row| ((row.student_id, row.item.clone()), row)).collect())
 }
 
 /// Writes `entry` as `item` over `old` (read in this transaction), only if that is at the

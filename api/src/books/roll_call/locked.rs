@@ -6,7 +6,9 @@
 use super::{Entry, KIND, Slot, hold_class, notify, shown, stored, write_entry};
 use crate::books::scores::Provenance;
 use crate::error::ApiError;
+use crate::privacy::Access;
 use chrono::NaiveDate;
+use emis_authz::Action;
 use entity::{AttendanceStatus, DaySession, attendance, change_request, homeroom_class, semester};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait as _, QueryFilter as _,
@@ -90,9 +92,11 @@ pub async fn excuse(
 
 /// Applies an approved roll-call request, if the entry still reads as it did when the change
 /// was asked for (`false` otherwise: nothing written); the guardians of a child it marks
-/// absent, late or gone from a period are told.
+/// absent, late or gone from a period are told. The entry is read under the approver's
+/// `attendance`/`approve`.
 pub async fn apply_request(
     txn: &DatabaseTransaction,
+    access: &Access,
     request: &change_request::Model,
     provenance: &Provenance,
 ) -> Result<bool, ApiError> {
@@ -108,7 +112,7 @@ pub async fn apply_request(
     };
     let slot = Slot { date, session, period: request.attendance_period };
     hold_class(txn, class.id).await?;
-    let stored = stored(txn, class.id, slot, Some(request.student_id)).await?;
+    let stored = stored(txn, access, Action::Approve, class.id, slot, Some(request.student_id)).await?;
     let old = stored.get(&request.student_id);
     if old.map(shown) != request.old_value {
         return Ok(false);

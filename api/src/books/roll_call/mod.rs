@@ -23,8 +23,8 @@ use emis_authz::{Action, Kind};
 use entity::{AccessStatus, AttendanceStatus, DaySession, attendance, guardianship, homeroom_class, notification};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    EntityTrait as _, QueryFilter as _, QuerySelect as _,
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _,
 };
 use std::collections::{BTreeSet, HashMap};
 
@@ -100,7 +100,7 @@ pub async fn record(
     let txn = crate::db::begin_write(db).await?;
     hold_class(&txn, class.id).await?;
     let excused = leave::excused_students(&txn, class.id, slot.date, slot.session).await?;
-    let stored = stored(&txn, class.id, slot, None).await?;
+    let stored = stored(&txn, access, Action::Write, class.id, slot, None).await?;
     let listed: HashMap<i64, &Mark> = call.marks.iter().map(|mark| (mark.student, mark)).collect();
     let mut taken = Taken::default();
     for student in &enrolled {
@@ -139,25 +139,31 @@ pub(super) async fn hold_class(txn: &DatabaseTransaction, class: i64) -> Result<
     Ok(())
 }
 
-/// The entries stored for `class` at `slot` (of `among` only, when given), by student.
+/// The entries stored for `class` at `slot` (of `among` only, when given), by student,
+/// each one the caller may `action` (write for a roll call, approve for an approved
+/// request); [`ApiError::NotPermitted`] when the policy hides one, which the roll call
+/// would otherwise take for plain presence and add a second entry beside.
 pub(super) async fn stored(
     txn: &impl ConnectionTrait,
+    access: &Access,
+    action: Action,
     class: i64,
     slot: Slot,
     among: Option<i64>,
-) -> Result<HashMap<i64, attendance::Model>, DbErr> {
-    let mut select = attendance::Entity::find()
-        .filter(attendance::Column::ClassId.eq(class))
-        .filter(attendance::Column::Date.eq(slot.date))
-        .filter(attendance::Column::Session.eq(slot.session.as_str()))
-        .filter(match slot.period {
-            Some(period) => attendance::Column::Period.eq(period),
-            None => attendance::Column::Period.is_null(),
+) -> Result<HashMap<i64, attendance::Model>, ApiError> {
+    let mut entries = access
+        .rows_for(action, &readers::ATTENDANCE)
+        .narrow(attendance::Column::ClassId, |column| column.eq(class))
+        .narrow(attendance::Column::Date, |column| column.eq(slot.date))
+        .narrow(attendance::Column::Session, |column| column.eq(slot.session.as_str()))
+        .narrow(attendance::Column::Period, |column| match slot.period {
+            Some(period) => column.eq(period),
+            None => column.is_null(),
         });
     if let Some(student) = among {
-        select = select.filter(attendance::Column::StudentId.eq(student));
+        entries = entries.narrow(attendance::Column::StudentId, |column| column.eq(student));
     }
-    Ok(select.all(txn).await?.into_iter().map(|row| (row.student_id, row)).collect())
+    Ok(entries.every(txn).await?.into_iter().map(|row| (row.student_id, row)).collect())
 }
 
 /// A student's new entry in the roll call.
@@ -209,11 +215,7 @@ pub(super) async fn write_entry(
                 note: Set(entry.note.clone()),
                 ..Default::default()
             };
-            let id = attendance::Entity::insert(row).exec(txn).await?.last_insert_id;
-            attendance::Entity::find_by_id(id)
-                .one(txn)
-                .await?
-                .ok_or_else(|| DbErr::RecordNotFound("attendance".into()))?
+            row.insert(txn).await?
         }
     };
     keep_change(txn, &row, old.map(shown), provenance).await?;

@@ -3,13 +3,13 @@
 
 use super::Mark;
 use crate::auth::principal::Account;
+use crate::error::ApiError;
+use crate::privacy::{Access, readers};
 use chrono::{DateTime, Utc};
+use emis_authz::Action;
 use entity::{assessment, record_change, result, section};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, DatabaseTransaction, DbErr, EntityTrait as _, QueryFilter as _,
-    QuerySelect as _,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait as _, DatabaseTransaction, DbErr, EntityTrait as _, QueryFilter as _};
 use std::collections::HashMap;
 
 /// Who a change is made by, and on what authority, for the history.
@@ -36,19 +36,24 @@ pub enum Applied {
     Raced,
 }
 
-/// The stored results of `students` in `column`, by student, locked until the transaction
-/// ends (PostgreSQL `FOR UPDATE`; a SQLite write transaction holds the whole database), so
-/// the versions read stay the versions written over.
+/// The stored results of `students` in `column`, by student, each one the caller may
+/// `action` (write for a recorded call or a request, approve for an approved request);
+/// [`ApiError::NotPermitted`] when the policy hides one. Locked until the transaction ends
+/// (PostgreSQL `FOR UPDATE`; a SQLite write transaction holds the whole database), so the
+/// versions read stay the versions written over.
 pub async fn stored(
     txn: &DatabaseTransaction,
+    access: &Access,
+    action: Action,
     column: i64,
     students: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, result::Model>, DbErr> {
-    let rows = result::Entity::find()
-        .filter(result::Column::AssessmentId.eq(column))
-        .filter(result::Column::StudentId.is_in(students))
-        .lock_exclusive()
-        .all(txn)
+) -> Result<HashMap<i64, result::Model>, ApiError> {
+    let rows = access
+        .rows_for(action, &readers::RESULT)
+        .narrow(result::Column::AssessmentId, |stored| stored.eq(column))
+        .narrow(result::Column::StudentId, |stored| stored.is_in(students))
+        .locked()
+        .every(txn)
         .await?;
     Ok(rows.into_iter().map(|row| (row.student_id, row)).collect())
 }

@@ -6,7 +6,9 @@ use super::apply::{change_row, keep, stored};
 use super::entries::Checked;
 use super::{Applied, Mark, Provenance, Recorded, apply};
 use crate::error::{ApiError, RecordRef};
+use crate::privacy::Access;
 use chrono::{DateTime, Utc};
+use emis_authz::Action;
 use entity::{assessment, result, section};
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait as _};
 use sea_orm::{ColumnTrait as _, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait as _, QueryFilter as _};
@@ -45,13 +47,15 @@ async fn update_stored(
 /// Writes the checked entries in one transaction, each at the version its client read.
 pub(super) async fn write(
     db: &DatabaseConnection,
+    access: &Access,
     column: &assessment::Model,
     section: &section::Model,
     checked: &[Checked<'_>],
     provenance: &Provenance,
 ) -> Result<Recorded, ApiError> {
     let txn = crate::db::begin_write(db).await?;
-    let stored = stored(&txn, column.id, checked.iter().map(|entry| entry.entry.student)).await?;
+    let students = checked.iter().map(|entry| entry.entry.student);
+    let stored = stored(&txn, access, Action::Write, column.id, students).await?;
     let mut conflicts = Vec::new();
     let mut recorded = Recorded::default();
     let mut changes = Vec::new();

@@ -35,7 +35,7 @@ pub use mark::Mark;
 use super::changes::{self, Proposal};
 use super::locks;
 use crate::error::{ApiError, EntryProblem, RecordRef};
-use crate::privacy::{Access, Target};
+use crate::privacy::{Access, readers};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use entity::{AssessmentMode, assessment, section, subject};
@@ -75,16 +75,9 @@ pub async fn record(
         return Err(ApiError::NotPermitted);
     };
     // Writing needs the policy's leave for every student named, within this section.
-    for entry in entries {
-        let target = Target::Personal {
-            student: entry.student,
-            school: section.school_id,
-            section: Some(section.id),
-            class: Some(section.class_id),
-        };
-        if !access.permits(Kind::Result, Action::Write, target).await? {
-            return Err(ApiError::NotPermitted);
-        }
+    let named: Vec<i64> = entries.iter().map(|entry| entry.student).collect();
+    if !access.may_about_each(&readers::SECTION, &section, &named, Kind::Result, Action::Write).await? {
+        return Err(ApiError::NotPermitted);
     }
     let mode = subject::Entity::find_by_id(section.subject_id)
         .one(db)
@@ -109,11 +102,11 @@ pub async fn record(
                 expected: entry.entry.expected_version,
             })
             .collect();
-        let requests = changes::request(db, &column, &section, &proposals, &reason, account, now).await?;
+        let requests = changes::request(db, access, &column, &section, &proposals, &reason, now).await?;
         return Ok(Recorded { changed: 0, requests });
     }
     let provenance = Provenance { changed_by: account, approved_by: None, reason, now };
-    batch::write(db, &column, &section, &checked, &provenance).await
+    batch::write(db, access, &column, &section, &checked, &provenance).await
 }
 
 /// Names each of `students` exempt from the subject of `column` in `problems` — to a caller
@@ -126,13 +119,11 @@ async fn refuse_exempt(
     students: &[i64],
     problems: &mut Vec<EntryProblem>,
 ) -> Result<(), ApiError> {
-    let exempt = super::exemptions::exempt(db, None, &[section.id], &[column.semester_id], students).await?;
-    for (student, _) in &exempt {
+    let exempt = crate::privacy::integrity::exempt_among(db, section.id, column.semester_id, students).await?;
+    for student in &exempt {
         // The exemption is named only to a caller who may read it; to anyone else the write
         // is refused as any write they may not make.
-        let about =
-            Target::Personal { student: *student, school: section.school_id, section: Some(section.id), class: None };
-        if !access.permits(Kind::Exemption, Action::Read, about).await? {
+        if !access.may_about_each(&readers::SECTION, section, &[*student], Kind::Exemption, Action::Read).await? {
             return Err(ApiError::NotPermitted);
         }
         problems.push(EntryProblem::new(

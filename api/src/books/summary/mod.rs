@@ -158,8 +158,7 @@ async fn recorded(
     place_marks(&mut recorded, results, &own, &assessments, &column_of_section);
     recorded.conduct = conduct_levels(db, access, class, &semester_ids, students).await?;
     let absences = absences(db, access, semesters, students).await?;
-    recorded.exempt =
-        super::exemptions::exempt(db, Some(access), &sections_of(columns), &semester_ids, students).await?;
+    recorded.exempt = super::exemptions::exempt(db, access, &sections_of(columns), &semester_ids, students).await?;
     recorded.absences = absences;
     Ok(recorded)
 }

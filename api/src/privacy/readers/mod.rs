@@ -12,8 +12,8 @@ pub use mixed::{CHANGE_DECISION, CHANGE_REQUEST_READ, PRIMARY_ITEM, TRANSFER};
 pub use people::{GUARDIAN, GUARDIANSHIP, STAFF, STUDENT};
 pub use places::{CLASS, SCHOOL, SECTION};
 pub use records::{
-    ATTENDANCE, CHANGE_REQUEST, CONDUCT, ENROLLMENT, EXEMPTION, LEAVE_REQUEST, NOTIFICATION, PRIMARY_NOMINATION,
-    RECORD_CHANGE, RESULT, TRANSFER_RECEIVING, TRANSFER_SENDING,
+    ATTENDANCE, CHANGE_REQUEST, CONDUCT, DISCLOSURE, ENROLLMENT, EXEMPTION, LEAVE_REQUEST, NOTIFICATION,
+    PRIMARY_NOMINATION, RECORD_CHANGE, RESULT, TRANSFER_RECEIVING, TRANSFER_SENDING,
 };
 
 use super::visible::Registered;
@@ -44,7 +44,7 @@ pub const PERSONAL_TABLES: [&str; 18] = [
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 23] {
+pub fn registered() -> [&'static dyn Registered; 24] {
     [
         &STUDENT,
         &STAFF,
@@ -69,5 +69,6 @@ pub fn registered() -> [&'static dyn Registered; 23] {
         &CHANGE_DECISION,
         &CHANGE_REQUEST_READ,
         &PRIMARY_ITEM,
+        &DISCLOSURE,
     ]
 }

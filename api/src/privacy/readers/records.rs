@@ -1,8 +1,10 @@
 //! The readers of the records kept about a child in the books: enrollments, roll calls,
 //! results and their history, exemptions, conduct, nominations, leave requests,
-//! notifications, change requests and transfers, each judged on its class, section or school.
+//! notifications, change requests and transfers, each judged on its class, section or school;
+//! and the disclosure log of who was shown what.
 
 use crate::books;
+use crate::privacy::disclosures::DisclosureLog;
 use crate::privacy::shape::{Target, shapes};
 use crate::privacy::visible::{Reader, unguarded};
 use emis_authz::Kind;
@@ -164,3 +166,7 @@ pub static TRANSFER_RECEIVING: Reader<transfer::Entity> = Reader {
     guarded: unguarded,
     facts: &[],
 };
+
+/// The disclosure log: each entry read as a record about every student it lists, on its
+/// school (`privacy/disclosures.rs`).
+pub static DISCLOSURE: DisclosureLog = DisclosureLog;

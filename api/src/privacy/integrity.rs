@@ -1,0 +1,66 @@
+//! Integrity questions a write must ask of every row, not only of the rows the caller may
+//! read or write: whether a column still holds anything before it is removed, whether a
+//! student already has a later move or a transfer waiting, which students a score names
+//! are exempt from the subject. A condition would hide rows and let the write break what
+//! it cannot see, so these look at the whole table — and answer only yes or no (or which
+//! of the ids the caller named), never a row; what the write then says about it is its own
+//! to guard. Each is asked only after the policy allowed the write it serves.
+
+use entity::{change_request, enrollment, exemption, result, transfer};
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QuerySelect as _,
+};
+use std::collections::BTreeSet;
+
+/// Whether any result or change request, whoever may read it, names assessment `column`.
+pub async fn column_holds_records(db: &impl ConnectionTrait, column: i64) -> Result<bool, DbErr> {
+    let results = result::Entity::find().filter(result::Column::AssessmentId.eq(column)).count(db).await?;
+    if results > 0 {
+        return Ok(true);
+    }
+    let requests =
+        change_request::Entity::find().filter(change_request::Column::AssessmentId.eq(column)).count(db).await?;
+    Ok(requests > 0)
+}
+
+/// Whether `student` has an enrollment, at any school, that begins after `on`.
+pub async fn enrolled_after(db: &impl ConnectionTrait, student: i64, on: chrono::NaiveDate) -> Result<bool, DbErr> {
+    let later = enrollment::Entity::find()
+        .filter(enrollment::Column::StudentId.eq(student))
+        .filter(enrollment::Column::StartsOn.gt(on))
+        .count(db)
+        .await?;
+    Ok(later > 0)
+}
+
+/// Whether a transfer of `student` in `status`, to any school, exists.
+pub async fn transfer_in(db: &impl ConnectionTrait, student: i64, status: &str) -> Result<bool, DbErr> {
+    let open = transfer::Entity::find()
+        .filter(transfer::Column::StudentId.eq(student))
+        .filter(transfer::Column::Status.eq(status))
+        .count(db)
+        .await?;
+    Ok(open > 0)
+}
+
+/// Which of `students` (ids the caller named) are exempt from the whole subject of
+/// `section` in `semester`, whoever may read the exemption: a score is never written for
+/// them. The caller says so only to whom may read the exemption.
+pub async fn exempt_among(
+    db: &impl ConnectionTrait,
+    section: i64,
+    semester: i64,
+    students: &[i64],
+) -> Result<BTreeSet<i64>, DbErr> {
+    if students.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let exempt: Vec<i64> = exemption::Entity::find()
+        .select_only()
+        .column(exemption::Column::StudentId)
+        .filter(crate::books::exemptions::in_force(&[section], &[semester], students))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(exempt.into_iter().collect())
+}
