@@ -4,7 +4,8 @@
 //! promotion and awards — computed by the rule set of the class's year and grade, never
 //! typed in. The sheet is read in a fixed number of statements, each restricted by the
 //! privacy layer for its kind of record, whatever the class's size; [`export`] lays it out
-//! as a sheet for CSV or XLSX.
+//! as a sheet for CSV or XLSX. A subject whose student owes a make-up is pending
+//! ([`super::missing`]).
 
 pub mod export;
 pub mod sheet;
@@ -14,7 +15,7 @@ use crate::privacy::{Access, Target, readers};
 use chrono::Datelike as _;
 use emis_authz::{Action, Kind};
 use emis_rules::RuleSet;
-use emis_rules::secondary::{Level, Settings, regular_assessments};
+use emis_rules::secondary::Level;
 use entity::{
     AssessmentKind, AssessmentMode, AttendanceStatus, ConductLevel, assessment, attendance, conduct, homeroom_class,
     result, school_year, section, semester, student, subject,
@@ -52,7 +53,6 @@ pub struct Summary {
 pub async fn summary(
     db: &DatabaseConnection,
     access: &Access,
-    settings: &Settings,
     class: i64,
     period: Period,
 ) -> Result<Option<Summary>, ApiError> {
@@ -91,7 +91,7 @@ pub async fn summary(
     let lines = students
         .into_iter()
         .map(|student| {
-            let line = sheet::line(settings, &columns, span, &recorded, student.id);
+            let line = sheet::line(&columns, span, &recorded, student.id);
             (student, line)
         })
         .collect();
@@ -117,15 +117,14 @@ async fn columns_of(
             section: section.id,
             subject: subject.id,
             scored: subject.assessment.parse::<AssessmentMode>().is_ok_and(|mode| mode == AssessmentMode::Scored),
-            required_regular: regular_assessments(u16::try_from(section.periods_per_year).unwrap_or(0)),
         })
         .collect();
     Ok((columns, ordered.into_iter().map(|(_, subject)| subject).collect()))
 }
 
 /// One result as the rules read it: student, school, section, semester, assessment column,
-/// score in tenths, Đạt / Chưa đạt.
-type MarkRow = (i64, i64, i64, i64, i64, Option<i16>, Option<bool>);
+/// score in tenths, Đạt / Chưa đạt, no make-up.
+type MarkRow = (i64, i64, i64, i64, i64, Option<i16>, Option<bool>, bool);
 
 /// The marks, conduct and absences of `students` in the covered semesters that the caller
 /// may read, each kind through its own privacy condition. A student who moved into the class
@@ -149,6 +148,13 @@ async fn recorded(
     let mut assessments = assessments_of(db, sections.iter().copied(), &semester_ids).await?;
     let results = readable_results(db, access, &semester_ids, students).await?;
     let own: HashSet<i64> = sections.iter().copied().collect();
+    // The class's own columns: held once they hold a result the caller may read.
+    let own_columns: Vec<&assessment::Model> =
+        assessments.values().filter(|column| own.contains(&column.section_id)).collect();
+    let with_results: HashSet<i64> =
+        results.iter().filter(|row| row.5.is_some() || row.6.is_some()).map(|row| row.4).collect();
+    let locked = super::missing::locked(db, own_columns.iter().copied()).await?;
+    recorded.books = super::missing::books(own_columns, &with_results, &locked);
     let foreign: BTreeSet<i64> = results.iter().map(|row| row.2).filter(|section| !own.contains(section)).collect();
     let mut column_of_section: HashMap<i64, i64> = sections.iter().map(|&section| (section, section)).collect();
     if !foreign.is_empty() {
@@ -200,6 +206,7 @@ async fn readable_results(
                 result::Column::AssessmentId,
                 result::Column::ScoreTenths,
                 result::Column::Passed,
+                result::Column::NoMakeUp,
             ])
         })
         .narrow(result::Column::SemesterId, |column| column.is_in(semesters.iter().copied()))
@@ -254,12 +261,13 @@ fn place_marks(
     column_of_section: &HashMap<i64, i64>,
 ) {
     results.sort_by_key(|row| own.contains(&row.2));
-    for (student, _, section, semester, assessment, score_tenths, passed) in results {
+    for (student, _, section, semester, assessment, score_tenths, passed, no_make_up) in results {
         let Some(column) = assessments.get(&assessment) else { continue };
         let Some(&section) = column_of_section.get(&section) else { continue };
         let mark = match (score_tenths.and_then(|tenths| u16::try_from(tenths).ok()), passed) {
             (Some(tenths), _) => Mark::Score(tenths),
             (None, Some(passed)) => Mark::Passed(passed),
+            (None, None) if no_make_up => Mark::NoMakeUp,
             (None, None) => continue,
         };
         if column.kind == AssessmentKind::Retest.as_str() {
