@@ -153,8 +153,8 @@ pub(crate) async fn stop_teaching(app: &TestApp, username: &str, class: i64) {
 
 /// Records a score for `student` in the first column of `section`, as `token`.
 async fn score_in(app: &TestApp, token: &str, section: i64, student: &str) -> Value {
-    let column = entity::assessment::Entity::find()
-        .filter(entity::assessment::Column::SectionId.eq(section))
+    let column = assessment::Entity::find()
+        .filter(assessment::Column::SectionId.eq(section))
         .one(&app.state.db)
         .await
         .unwrap()
