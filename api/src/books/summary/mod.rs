@@ -129,8 +129,9 @@ type MarkRow = (i64, i64, i64, i64, i64, Option<i16>, Option<bool>, bool);
 /// The marks, conduct and absences of `students` in the covered semesters that the caller
 /// may read, each kind through its own privacy condition. A student who moved into the class
 /// brings what other classes recorded that year: their marks in the same subject count in
-/// the class's column (after the earlier class's, the class's own mid-term and end-of-term
-/// winning), and their conduct and absences wherever recorded.
+/// the class's column of the same kind and number (the class's own mark winning over the
+/// earlier class's), and their conduct and absences wherever recorded. Which columns are held
+/// and whether the book is locked come from the class's own sections.
 async fn recorded(
     db: &DatabaseConnection,
     access: &Access,

@@ -252,28 +252,28 @@ pub fn subject_result(column: &Column, book: &Book, marks: &Marks) -> Outcome<Su
         Mark::NoMakeUp => Some(mark),
         other => mark_result(column, other).map(|_| other),
     };
-    let assessments: Vec<Assessment<Mark>> =
-        book.slots().map(|slot| book.assessment(slot, marks.at(slot).and_then(of_kind))).collect();
+    let assessments = book.slots().map(|slot| book.assessment(slot, marks.at(slot).and_then(of_kind)));
     if column.scored {
-        let score = |assessment: Assessment<Mark>| match assessment {
-            Assessment::Taken(Mark::Score(tenths)) => Assessment::Taken(tenths),
-            Assessment::Taken(_) | Assessment::Forfeited => Assessment::Forfeited,
-            Assessment::Owed => Assessment::Owed,
-            Assessment::NotHeld => Assessment::NotHeld,
-        };
-        let mut all: Vec<Assessment<u16>> = assessments.into_iter().map(score).collect();
+        let score = |mark| if let Mark::Score(tenths) = mark { Some(tenths) } else { None };
+        let mut all: Vec<Assessment<u16>> = assessments.map(|assessment| taken_as(assessment, score)).collect();
         let final_exam = all.pop().unwrap_or(Assessment::NotHeld);
         let midterm = all.pop().unwrap_or(Assessment::NotHeld);
         return semester_average(&SemesterScores { regular: all, midterm, final_exam }).map(SubjectResult::Score);
     }
-    let passed = |assessment: Assessment<Mark>| match assessment {
-        Assessment::Taken(Mark::Passed(passed)) => Assessment::Taken(passed),
-        Assessment::Taken(_) | Assessment::Forfeited => Assessment::Forfeited,
+    let passed = |mark| if let Mark::Passed(passed) = mark { Some(passed) } else { None };
+    let all: Vec<Assessment<bool>> = assessments.map(|assessment| taken_as(assessment, passed)).collect();
+    comment_semester(&all).map(SubjectResult::Comment)
+}
+
+/// `assessment` with its taken mark as the value `value` reads from it; a mark it reads
+/// nothing from counts as forfeited.
+fn taken_as<T>(assessment: Assessment<Mark>, value: impl Fn(Mark) -> Option<T>) -> Assessment<T> {
+    match assessment {
+        Assessment::Taken(mark) => value(mark).map_or(Assessment::Forfeited, Assessment::Taken),
+        Assessment::Forfeited => Assessment::Forfeited,
         Assessment::Owed => Assessment::Owed,
         Assessment::NotHeld => Assessment::NotHeld,
-    };
-    let all: Vec<Assessment<bool>> = assessments.into_iter().map(passed).collect();
-    comment_semester(&all).map(SubjectResult::Comment)
+    }
 }
 
 #[cfg(test)]
