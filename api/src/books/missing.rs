@@ -118,8 +118,9 @@ pub async fn mark_held(
 }
 
 /// The students who owe a make-up in `column`: enrolled in its section's class today and
-/// visible to the caller, without a result they may read in the column, not exempt, while
-/// the column is held and its book open. Empty for a caller who may not read the column's
+/// visible to the caller, without a result they may read in the column (nor one brought
+/// from an earlier class, see [`brought_along`]), not exempt, while the column is held and
+/// its book open. Empty for a caller who may not read the column's
 /// results.
 pub async fn owed(db: &DatabaseConnection, access: &Access, column: &assessment::Model) -> Result<Vec<i64>, ApiError> {
     let which = Condition::all().add(section::Column::Id.eq(column.section_id));
@@ -134,9 +135,54 @@ pub async fn owed(db: &DatabaseConnection, access: &Access, column: &assessment:
     if !column.held && !taken_by_someone {
         return Ok(Vec::new());
     }
-    let taken: HashSet<i64> = results.iter().map(|row| row.student_id).collect();
+    let mut taken: HashSet<i64> = results.iter().map(|row| row.student_id).collect();
     let students = super::roster::roster_rows(db, access, section.class_id, false).await?;
     let ids: Vec<i64> = students.iter().map(|student| student.id).filter(|id| !taken.contains(id)).collect();
+    taken.extend(brought_along(db, access, column, &section, &ids).await?);
     let exempt = super::exemptions::exempt(db, Some(access), &[section.id], &[column.semester_id], &ids).await?;
-    Ok(ids.into_iter().filter(|student| !exempt.contains(&(*student, section.id))).collect())
+    Ok(ids
+        .into_iter()
+        .filter(|student| !taken.contains(student) && !exempt.contains(&(*student, section.id)))
+        .collect())
+}
+
+/// Those of `students` who brought a result for `column` from an earlier class: one the
+/// caller may read, in the same semester, in another section of the same subject, in the
+/// column of the same kind and number — as the class summary counts it.
+async fn brought_along(
+    db: &DatabaseConnection,
+    access: &Access,
+    column: &assessment::Model,
+    section: &section::Model,
+    students: &[i64],
+) -> Result<HashSet<i64>, DbErr> {
+    if students.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let results = access
+        .read(&readers::RESULT)
+        .narrow(result::Column::StudentId, |id| id.is_in(students.iter().copied()))
+        .narrow(result::Column::SemesterId, |id| id.eq(column.semester_id))
+        .narrow(result::Column::SectionId, |id| id.ne(section.id))
+        .all(db)
+        .await?;
+    if results.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let same_subject = Query::select()
+        .column(section::Column::Id)
+        .from(section::Entity)
+        .and_where(section::Column::SubjectId.eq(section.subject_id))
+        .to_owned();
+    let matching: HashSet<i64> = assessment::Entity::find()
+        .filter(assessment::Column::Id.is_in(results.iter().map(|row| row.assessment_id)))
+        .filter(assessment::Column::Kind.eq(column.kind.as_str()))
+        .filter(assessment::Column::Sequence.eq(column.sequence))
+        .filter(assessment::Column::SectionId.in_subquery(same_subject))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|other| other.id)
+        .collect();
+    Ok(results.into_iter().filter(|row| matching.contains(&row.assessment_id)).map(|row| row.student_id).collect())
 }

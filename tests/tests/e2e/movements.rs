@@ -177,6 +177,27 @@ async fn score_in(app: &TestApp, token: &str, section: i64, student: &str) -> Va
     app.graphql(Some(token), super::grade_entry::RECORD, variables).await.unwrap()
 }
 
+/// The first regular column of `class`'s section of the subject of section `old`, in the
+/// same semester as `old`'s first regular column.
+async fn brought_column(app: &TestApp, old: i64, class: i64) -> assessment::Model {
+    let old = section::Entity::find_by_id(old).one(&app.state.db).await.unwrap().unwrap();
+    let new = section::Entity::find()
+        .filter(section::Column::ClassId.eq(class))
+        .filter(section::Column::SubjectId.eq(old.subject_id))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("the new class has a section of the subject");
+    assessment::Entity::find()
+        .filter(assessment::Column::SectionId.eq(new.id))
+        .filter(assessment::Column::Kind.eq("regular"))
+        .filter(assessment::Column::Sequence.eq(1))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("a first regular column")
+}
+
 /// Marks the end-of-term columns of `class`'s sections held (as their teachers would) and
 /// locks its school's semester as the principal; the lock's id.
 async fn hold_end_of_term_and_lock_school(app: &TestApp, principal: &str, class: i64) -> String {
@@ -260,6 +281,24 @@ async fn a_student_moved_to_another_class_takes_their_records_and_leaves_the_old
     let seen_by_new = student(&app, &new_homeroom, &moved).await;
     assert_eq!(sections_of(&seen_by_new), sections_of(&before), "the old class's results follow the student");
     assert!(!seen_by_new["guardians"].as_array().unwrap().is_empty(), "the new homeroom teacher reaches the family");
+    // A mark brought along fills the new class's column: the student owes no make-up there.
+    let brought = brought_column(&app, *sections_of(&before).first().unwrap(), new.id).await;
+    let owed = app
+        .data(
+            Some(&principal),
+            "query($k: ID!) { section(id: $k) { assessments { id makeUpsOwed } } }",
+            json!({ "k": encode("Section", brought.section_id) }),
+        )
+        .await
+        .unwrap();
+    let listed = owed["section"]["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|column| column["id"] == encode("Assessment", brought.id).0)
+        .unwrap()["makeUpsOwed"]
+        .clone();
+    assert!(!listed.as_array().unwrap().iter().any(|s| s == moved.as_str()), "{listed}");
     // The subjects have results once the new class's end-of-term is held and the book is
     // locked (a missing assessment then counts 0); the lock is lifted after the reading.
     let lock = hold_end_of_term_and_lock_school(&app, &principal, new.id).await;
