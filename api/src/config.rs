@@ -97,11 +97,6 @@ pub struct Config {
     #[arg(long, env = "EMIS_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
 
-    /// What an assessment that was never made up counts as in computed results: `zero` (0,
-    /// or Chưa đạt) or `none` (no result until it is made up).
-    #[arg(long, env = "EMIS_MISSING_ASSESSMENT", default_value = "zero", value_parser = ["zero", "none"])]
-    pub missing_assessment: String,
-
     /// Regular assessments per semester of a comment-only subject (1–4).
     #[arg(long, env = "EMIS_COMMENT_REGULAR_ASSESSMENTS", default_value_t = 2,
           value_parser = within::<u8>("EMIS_COMMENT_REGULAR_ASSESSMENTS", 1, 4))]
@@ -138,16 +133,13 @@ impl Config {
             otlp_endpoint: None,
             log_format: "text".to_owned(),
             subscription_poll_ms: 1000,
-            missing_assessment: "zero".to_owned(),
             comment_regular_assessments: 2,
         }
     }
 
     /// The choices of practice the computed results follow.
     pub fn assessment_settings(&self) -> emis_rules::secondary::Settings {
-        use emis_rules::secondary::{Missing, Settings};
-        let missing = if self.missing_assessment == "none" { Missing::LeavesNoResult } else { Missing::CountsAsFail };
-        Settings { comment_regular_assessments: self.comment_regular_assessments, missing }
+        emis_rules::secondary::Settings { comment_regular_assessments: self.comment_regular_assessments }
     }
 
     /// How often an open subscription polls.

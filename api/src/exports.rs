@@ -139,8 +139,7 @@ async fn class_summary(
         }
     };
     let Some(period) = period else { return not_found() };
-    let settings = state.config.assessment_settings();
-    let sheet = match summary::summary(&state.db, &download.access, &settings, class, period).await {
+    let sheet = match summary::summary(&state.db, &download.access, class, period).await {
         Ok(Some(sheet)) => sheet,
         Ok(None) => return not_found(),
         Err(error) => return failed(&error),

@@ -21,6 +21,9 @@ pub struct Model {
     pub semester_id: i64,
     pub kind: String,
     pub sequence: i16,
+    /// Marked held by its teacher: the column counts even before anyone has a result in it
+    /// (one with a result counts anyway).
+    pub held: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,23 +11,74 @@ use crate::rounding::half_up;
 pub struct Settings {
     /// Regular assessments per semester of a comment-only subject.
     pub comment_regular_assessments: u8,
-    /// What an assessment that was never made up counts as.
-    pub missing: Missing,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { comment_regular_assessments: 2, missing: Missing::CountsAsFail }
+        Self { comment_regular_assessments: 2 }
     }
 }
 
-/// What an assessment that was never made up counts as.
+/// One required assessment of one student in a semester, as the semester stands
+/// (Circular 22 art. 6–7): a column counts once it has been held; a student without a result
+/// in a held column owes a make-up until the book is locked or the teacher records that there
+/// is none, and from then on the assessment counts as 0 (Chưa đạt).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Missing {
-    /// 0 for a score, Chưa đạt for a comment-only subject.
-    CountsAsFail,
-    /// No result until it is made up.
-    LeavesNoResult,
+pub enum Assessment<T> {
+    /// The student's result.
+    Taken(T),
+    /// Held, no result yet: a make-up is owed.
+    Owed,
+    /// Held, no result and no make-up any more: counts as 0 (Chưa đạt).
+    Forfeited,
+    /// Not held yet: counts for no one and leaves no one anything to make up.
+    NotHeld,
+}
+
+/// A semester's result as it stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome<T> {
+    /// Every column is held and every assessment taken or forfeited.
+    Done(T),
+    /// A make-up is owed: no result until it is taken or forfeited.
+    Pending,
+    /// A column is not held yet: no result.
+    NotYet,
+}
+
+impl<T> Outcome<T> {
+    /// The result, once there is one.
+    pub fn done(self) -> Option<T> {
+        match self {
+            Self::Done(value) => Some(value),
+            Self::Pending | Self::NotYet => None,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        match self {
+            Self::Done(value) => Outcome::Done(f(value)),
+            Self::Pending => Outcome::Pending,
+            Self::NotYet => Outcome::NotYet,
+        }
+    }
+}
+
+/// The values of `assessments` with a forfeited one as `fail`: pending while one is owed,
+/// not yet while one is not held.
+fn counted<T: Copy>(assessments: &[Assessment<T>], fail: T) -> Outcome<Vec<T>> {
+    if assessments.iter().any(|assessment| matches!(assessment, Assessment::Owed)) {
+        return Outcome::Pending;
+    }
+    let values: Option<Vec<T>> = assessments
+        .iter()
+        .map(|assessment| match assessment {
+            Assessment::Taken(value) => Some(*value),
+            Assessment::Forfeited => Some(fail),
+            Assessment::Owed | Assessment::NotHeld => None,
+        })
+        .collect();
+    values.map_or(Outcome::NotYet, Outcome::Done)
 }
 
 /// Most sessions a student may miss in a year and still be promoted.
@@ -43,31 +94,28 @@ pub fn regular_assessments(periods_per_year: u16) -> u8 {
     }
 }
 
-/// A semester's scores of a scored subject, in tenths, as recorded.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A semester's assessments of a scored subject, in tenths: one per regular column the
+/// section has (its configured number, whoever took them), the mid-term and the end-of-term.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SemesterScores {
-    pub regular: Vec<u16>,
-    pub midterm: Option<u16>,
-    pub final_exam: Option<u16>,
+    pub regular: Vec<Assessment<u16>>,
+    pub midterm: Assessment<u16>,
+    pub final_exam: Assessment<u16>,
 }
 
 /// ĐTBmhk = (Σ regular + 2·midterm + 3·final) / (number of regular + 5), in tenths rounded
-/// half up, with `required_regular` regular assessments expected. `None` when an assessment
-/// is missing and [`Missing::LeavesNoResult`] applies.
-pub fn semester_average(settings: &Settings, scores: &SemesterScores, required_regular: u8) -> Option<u16> {
-    let required = usize::from(required_regular);
-    let complete = scores.regular.len() >= required && scores.midterm.is_some() && scores.final_exam.is_some();
-    if !complete && settings.missing == Missing::LeavesNoResult {
-        return None;
-    }
-    // Regular assessments beyond the required number still count: the divisor is how many
-    // were given, never fewer than required (the missing ones count as 0).
-    let regular_count = scores.regular.len().max(required);
-    let regular_sum: u32 = scores.regular.iter().map(|&score| u32::from(score)).sum();
-    let midterm = u32::from(scores.midterm.unwrap_or(0));
-    let final_exam = u32::from(scores.final_exam.unwrap_or(0));
-    let divisor = u32::try_from(regular_count).ok()? + 5;
-    u16::try_from(half_up(regular_sum + 2 * midterm + 3 * final_exam, divisor)).ok()
+/// half up. The number of regular assessments is the section's number of columns, never how
+/// many a student took; a forfeited assessment counts 0.
+pub fn semester_average(scores: &SemesterScores) -> Outcome<u16> {
+    let mut all = scores.regular.clone();
+    all.extend([scores.midterm, scores.final_exam]);
+    counted(&all, 0).map(|values| {
+        let regular_count = scores.regular.len();
+        let regular_sum: u32 = values[..regular_count].iter().map(|&score| u32::from(score)).sum();
+        let (midterm, final_exam) = (u32::from(values[regular_count]), u32::from(values[regular_count + 1]));
+        let divisor = u32::try_from(regular_count).unwrap_or(u32::MAX - 5) + 5;
+        u16::try_from(half_up(regular_sum + 2 * midterm + 3 * final_exam, divisor)).unwrap_or(u16::MAX)
+    })
 }
 
 /// ĐTBmcn = (ĐTBmhk I + 2·ĐTBmhk II) / 3, in tenths rounded half up.
@@ -76,16 +124,11 @@ pub fn year_average(semester_one: u16, semester_two: u16) -> u16 {
     u16::try_from(average).unwrap_or(u16::MAX)
 }
 
-/// A comment-only subject's semester: Đạt when every required assessment (the regular ones,
-/// the mid-term and the end-of-term) exists and all are Đạt. `None` when one is missing and
-/// [`Missing::LeavesNoResult`] applies.
-pub fn comment_semester(settings: &Settings, assessments: &[Option<bool>]) -> Option<bool> {
-    let required = usize::from(settings.comment_regular_assessments) + 2;
-    let missing = assessments.len() < required || assessments.iter().any(Option::is_none);
-    if missing && settings.missing == Missing::LeavesNoResult {
-        return None;
-    }
-    Some(!missing && assessments.iter().all(|passed| *passed == Some(true)))
+/// A comment-only subject's semester from its assessments (one per regular column the
+/// section has, the mid-term and the end-of-term): Đạt when all are Đạt, a forfeited one
+/// counting Chưa đạt.
+pub fn comment_semester(assessments: &[Assessment<bool>]) -> Outcome<bool> {
+    counted(assessments, false).map(|passed| passed.iter().all(|passed| *passed))
 }
 
 /// A comment-only subject's year: semester II's result.
@@ -272,8 +315,14 @@ mod tests {
     use super::SubjectResult::{Comment, Score};
     use super::*;
 
+    use super::Assessment::{Forfeited, NotHeld, Owed, Taken};
+
     fn scores(regular: &[u16], midterm: u16, final_exam: u16) -> SemesterScores {
-        SemesterScores { regular: regular.to_vec(), midterm: Some(midterm), final_exam: Some(final_exam) }
+        SemesterScores {
+            regular: regular.iter().map(|&score| Taken(score)).collect(),
+            midterm: Taken(midterm),
+            final_exam: Taken(final_exam),
+        }
     }
 
     /// Scored subjects, `count` of them at each `score`, then comment subjects `comments`.
@@ -291,31 +340,40 @@ mod tests {
 
     #[test]
     fn the_semester_average_weighs_midterm_twice_and_final_three_times() {
-        let settings = Settings::default();
+        let average = |scores: &SemesterScores| semester_average(scores).done();
         // (80 + 70 + 90 + 2·75 + 3·85) / 8 = 645 / 8 = 80.625 tenths → 8.1
-        assert_eq!(semester_average(&settings, &scores(&[80, 70, 90], 75, 85), 3), Some(81));
+        assert_eq!(average(&scores(&[80, 70, 90], 75, 85)), Some(81));
         // 644 / 8 = 80.5 tenths: 8.05 rounds half up to 8.1; 643 / 8 to 8.0.
-        assert_eq!(semester_average(&settings, &scores(&[80, 70, 89], 75, 85), 3), Some(81));
-        assert_eq!(semester_average(&settings, &scores(&[80, 70, 88], 75, 85), 3), Some(80));
+        assert_eq!(average(&scores(&[80, 70, 89], 75, 85)), Some(81));
+        assert_eq!(average(&scores(&[80, 70, 88], 75, 85)), Some(80));
         // Two regular assessments: divisor 7. (60 + 70 + 2·50 + 3·40) / 7 = 350 / 7 = 5.0
-        assert_eq!(semester_average(&settings, &scores(&[60, 70], 50, 40), 2), Some(50));
+        assert_eq!(average(&scores(&[60, 70], 50, 40)), Some(50));
         // All tens stay 10.0, all zeros 0.0.
-        assert_eq!(semester_average(&settings, &scores(&[100; 4], 100, 100), 4), Some(100));
-        assert_eq!(semester_average(&settings, &scores(&[0; 4], 0, 0), 4), Some(0));
+        assert_eq!(average(&scores(&[100; 4], 100, 100)), Some(100));
+        assert_eq!(average(&scores(&[0; 4], 0, 0)), Some(0));
     }
 
     #[test]
-    fn a_missing_assessment_counts_as_zero_or_leaves_no_result() {
-        let counted = Settings::default();
-        let waiting = Settings { missing: Missing::LeavesNoResult, ..Settings::default() };
-        // Three regular required, two given: (80 + 80 + 0 + 2·80 + 3·80) / 8 = 560 / 8 = 7.0
-        let short = scores(&[80, 80], 80, 80);
-        assert_eq!(semester_average(&counted, &short, 3), Some(70));
-        assert_eq!(semester_average(&waiting, &short, 3), None);
-        let no_final = SemesterScores { final_exam: None, ..scores(&[80, 80, 80], 80, 0) };
+    fn a_missed_assessment_is_pending_until_forfeited_then_counts_zero_over_every_column() {
+        // 7.4, –, 7.2, 8.1, ĐĐGgk 8.0, ĐĐGck 6.1 with the second column held.
+        let with = |second| SemesterScores {
+            regular: vec![Taken(74), second, Taken(72), Taken(81)],
+            midterm: Taken(80),
+            final_exam: Taken(61),
+        };
+        assert_eq!(semester_average(&with(Owed)), Outcome::Pending, "a make-up is owed: no average yet");
+        // (74 + 0 + 72 + 81 + 2·80 + 3·61) / (4 + 5) = 570 / 9 = 63.3 → 6.3, never 570 / 8 = 7.1.
+        assert_eq!(semester_average(&with(Forfeited)), Outcome::Done(63));
+        assert_eq!(semester_average(&with(Taken(70))), Outcome::Done(71), "(570 + 70) / 9 = 71.1");
+        // The second column not held yet: no result, and nothing owed.
+        assert_eq!(semester_average(&with(NotHeld)), Outcome::NotYet);
+        let no_final = SemesterScores { final_exam: Forfeited, ..scores(&[80, 80, 80], 80, 0) };
         // (240 + 160 + 0) / 8 = 5.0
-        assert_eq!(semester_average(&counted, &no_final, 3), Some(50));
-        assert_eq!(semester_average(&waiting, &no_final, 3), None);
+        assert_eq!(semester_average(&no_final), Outcome::Done(50));
+        let owed_and_unheld = SemesterScores { regular: vec![Taken(80), Owed, NotHeld], ..scores(&[], 80, 80) };
+        assert_eq!(semester_average(&owed_and_unheld), Outcome::Pending);
+        let nothing_held = SemesterScores { regular: vec![NotHeld; 3], midterm: NotHeld, final_exam: NotHeld };
+        assert_eq!(semester_average(&nothing_held), Outcome::NotYet);
     }
 
     #[test]
@@ -328,15 +386,14 @@ mod tests {
 
     #[test]
     fn a_comment_subject_passes_with_every_assessment_passed() {
-        let counted = Settings::default();
-        let waiting = Settings { missing: Missing::LeavesNoResult, ..Settings::default() };
-        let all = [Some(true); 4];
-        assert_eq!(comment_semester(&counted, &all), Some(true));
-        assert_eq!(comment_semester(&counted, &[Some(true), Some(false), Some(true), Some(true)]), Some(false));
-        let missing = [Some(true), None, Some(true), Some(true)];
-        assert_eq!(comment_semester(&counted, &missing), Some(false));
-        assert_eq!(comment_semester(&waiting, &missing), None);
-        assert_eq!(comment_semester(&counted, &all[..3]), Some(false), "one assessment short");
+        assert_eq!(comment_semester(&[Taken(true); 4]), Outcome::Done(true));
+        assert_eq!(comment_semester(&[Taken(true), Taken(false), Taken(true), Taken(true)]), Outcome::Done(false));
+        // Đ, Đ, Đ, –, Đ, Đ: pending while the make-up is owed, then Chưa đạt.
+        let with = |fourth| [Taken(true), Taken(true), Taken(true), fourth, Taken(true), Taken(true)];
+        assert_eq!(comment_semester(&with(Owed)), Outcome::Pending);
+        assert_eq!(comment_semester(&with(Forfeited)), Outcome::Done(false));
+        assert_eq!(comment_semester(&with(NotHeld)), Outcome::NotYet);
+        assert_eq!(comment_semester(&[NotHeld; 4]), Outcome::NotYet, "nothing held: no result, not Chưa đạt");
         assert!(!comment_year(false) && comment_year(true));
     }
 

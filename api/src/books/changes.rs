@@ -172,7 +172,12 @@ async fn apply_result(
         None => None,
     };
     let (Some(column), Some(section)) = (column, section) else { return Err(ApiError::Internal) };
-    let mark = Mark { score_tenths: request.score_tenths, passed: request.passed, comment: request.comment.clone() };
+    let mark = Mark {
+        score_tenths: request.score_tenths,
+        passed: request.passed,
+        no_make_up: false,
+        comment: request.comment.clone(),
+    };
     let old = stored(txn, access, Action::Approve, column.id, [request.student_id]).await?;
     let old = old.get(&request.student_id);
     match apply(txn, &column, &section, request.student_id, old, &mark, request.expected_version, provenance).await? {

@@ -18,6 +18,7 @@ pub mod conduct;
 pub mod exemptions;
 pub mod leave;
 pub mod locks;
+pub mod missing;
 pub mod movements;
 pub mod nomination;
 pub mod primary;

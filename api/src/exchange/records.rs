@@ -173,6 +173,8 @@ async fn line_items(
             semester_id: semester.id,
             kind: kind.as_str().to_owned(),
             sequence,
+            // Whether the teacher marked it held stays as it is.
+            held: old.is_some_and(|old| old.held),
         };
         ctx.store.write_or_queue::<assessment::Entity>(old, &model, &mut new_columns).await?;
         let column = Column { mode: modes.of(model.section_id), created: old.is_none(), model };

@@ -23,6 +23,11 @@ pub struct ScoreInput {
     pub score: Option<f64>,
     /// Đạt (true) or Chưa đạt (false), for a comment-only subject.
     pub passed: Option<bool>,
+    /// The student missed the (held) assessment and will not make it up: give no score and
+    /// no `passed`; it counts as 0 (Chưa đạt). Refused in a locked book, where every missing
+    /// assessment already counts so.
+    #[graphql(default)]
+    pub no_make_up: bool,
     /// The teacher's comment on the result; null or blank: none (an entry replaces the stored one).
     pub comment: Option<String>,
     /// The `version` of the student's result the client last read; null when it had none.
@@ -57,6 +62,7 @@ pub async fn record_scores(
                 student,
                 score: entry.score,
                 passed: entry.passed,
+                no_make_up: entry.no_make_up,
                 comment: entry.comment,
                 expected_version: entry.version,
             }),

@@ -214,6 +214,7 @@ pub struct ResultLine {
     pub student_id: i64,
     pub score_tenths: Option<i16>,
     pub passed: Option<bool>,
+    pub no_make_up: bool,
     pub comment: Option<String>,
     /// Raised by every change; a writer names the version it read.
     pub version: i32,
@@ -262,6 +263,7 @@ impl Loader<ResultsKey> for ResultsOfStudent {
                     result::Column::StudentId,
                     result::Column::ScoreTenths,
                     result::Column::Passed,
+                    result::Column::NoMakeUp,
                     result::Column::Comment,
                     result::Column::Version,
                 ])

@@ -104,16 +104,31 @@ impl MutationRoot {
         section_id: ID,
         semester_id: ID,
         #[graphql(validator(minimum = 1, maximum = 12))] regular: i32,
-    ) -> ApiResult<Vec<super::school::AssessmentColumn>> {
-        super::school::set_assessment_columns(ctx, &section_id, &semester_id, regular).await
+    ) -> ApiResult<Vec<super::columns::AssessmentColumn>> {
+        super::columns::set_assessment_columns(ctx, &section_id, &semester_id, regular).await
     }
     /// Opens a section's re-test column (thi lại, kind `retest`) in its year's last semester,
     /// or returns the one open. Its teacher records the re-test with `recordScores`; on the
     /// year's summary sheet a student sent to re-test has each re-tested subject's result
     /// replaced by the re-test's, and learning, promotion and award recomputed, once every
     /// subject they must re-test has its re-test. For the principal (`section`/`write`).
-    async fn open_retest(&self, ctx: &Context<'_>, section_id: ID) -> ApiResult<super::school::AssessmentColumn> {
-        super::school::open_retest(ctx, &section_id).await
+    async fn open_retest(&self, ctx: &Context<'_>, section_id: ID) -> ApiResult<super::columns::AssessmentColumn> {
+        super::columns::open_retest(ctx, &section_id).await
+    }
+    /// Marks an assessment column held (`held` false: no longer marked): from then on it
+    /// counts even before anyone has a result in it, and a student of the section without a
+    /// result owes a make-up (`makeUpsOwed`; the subject is pending on the class summary)
+    /// until the book is locked or the teacher records `noMakeUp` — then the missed
+    /// assessment counts as 0 (Chưa đạt). A column holding a result is held anyway. For the
+    /// section's teacher (the policy's `result`/`write`); a column that does not exist or
+    /// may not be marked gives `FORBIDDEN`, a locked book `LOCKED`.
+    async fn mark_assessment_held(
+        &self,
+        ctx: &Context<'_>,
+        assessment_id: ID,
+        #[graphql(default = true)] held: bool,
+    ) -> ApiResult<super::columns::AssessmentColumn> {
+        super::columns::mark_held(ctx, &assessment_id, held).await
     }
     /// Lifts a lock; it stays on record with who lifted it and when.
     async fn unlock_book(&self, ctx: &Context<'_>, lock_id: ID) -> ApiResult<super::book_locks::BookLock> {

@@ -87,6 +87,11 @@ impl ResultRecord {
     async fn passed(&self) -> Option<bool> {
         self.0.line.passed
     }
+    /// The student missed the assessment and will not make it up (no score, no Đạt): it
+    /// counts as 0 (Chưa đạt).
+    async fn no_make_up(&self) -> bool {
+        self.0.line.no_make_up
+    }
     /// The teacher's comment on the result, if any.
     async fn comment(&self) -> Option<&str> {
         self.0.line.comment.as_deref()

@@ -2,6 +2,7 @@
 //! as the policy allows (a guardian sees their children's classes, a teacher the classes they
 //! teach, a principal their school).
 
+use super::columns::AssessmentColumn;
 use super::context::{access, state};
 use super::ids;
 use super::people::{Staff, Student, staff_where};
@@ -241,74 +242,8 @@ impl Section {
             .filter(assessment::Column::SemesterId.eq(semester))
             .all(&state(ctx)?.db)
             .await?;
-        sort_columns(&mut columns);
+        super::columns::sort_columns(&mut columns);
         Ok(columns.into_iter().map(AssessmentColumn).collect())
-    }
-}
-
-/// Sets the section's regular columns in a semester; its columns in book order.
-pub async fn set_assessment_columns(
-    ctx: &Context<'_>,
-    section_id: &ID,
-    semester_id: &ID,
-    regular: i32,
-) -> ApiResult<Vec<AssessmentColumn>> {
-    let access = super::context::signed_in(ctx)?;
-    let section = ids::decode_as("Section", section_id).ok_or(crate::error::ApiError::NotPermitted)?;
-    let semester = ids::decode_as("Semester", semester_id)
-        .ok_or_else(|| crate::error::ApiError::bad_input("không phải mã học kỳ", "not a semester id"))?;
-    let state = state(ctx)?;
-    let settings = state.config.assessment_settings();
-    let regular = u8::try_from(regular).unwrap_or(u8::MAX);
-    let mut columns = crate::books::columns::set(&state.db, access, &settings, section, semester, regular).await?;
-    sort_columns(&mut columns);
-    Ok(columns.into_iter().map(AssessmentColumn).collect())
-}
-
-/// Opens the section's re-test column (thi lại) in the year's last semester.
-pub async fn open_retest(ctx: &Context<'_>, section_id: &ID) -> ApiResult<AssessmentColumn> {
-    let access = super::context::signed_in(ctx)?;
-    let section = ids::decode_as("Section", section_id).ok_or(crate::error::ApiError::NotPermitted)?;
-    let column = crate::books::columns::open_retest(&state(ctx)?.db, access, section).await?;
-    Ok(AssessmentColumn(column))
-}
-
-/// Book order: regular assessments by number, then the mid-term, the end-of-term and the
-/// re-test.
-fn sort_columns(columns: &mut [assessment::Model]) {
-    let order = |kind: &str| match kind {
-        "regular" => 0,
-        "midterm" => 1,
-        "final" => 2,
-        _ => 3,
-    };
-    columns.sort_by_key(|column| (order(&column.kind), column.sequence));
-}
-
-/// An assessment column of a section's grade book.
-pub struct AssessmentColumn(pub assessment::Model);
-
-#[Object]
-impl AssessmentColumn {
-    /// The column's global id (what `recordScores` takes).
-    async fn id(&self) -> ID {
-        ids::encode("Assessment", self.0.id)
-    }
-    /// regular | midterm | final
-    async fn kind(&self) -> &str {
-        &self.0.kind
-    }
-    /// Number within its kind (regular assessments are numbered).
-    async fn sequence(&self) -> i16 {
-        self.0.sequence
-    }
-    /// The title the teacher gave the column, if any (e.g. "Kiểm tra 15 phút").
-    async fn title(&self) -> Option<&str> {
-        self.0.title.as_deref()
-    }
-    /// The semester the column belongs to.
-    async fn semester_id(&self) -> ID {
-        ids::encode("Semester", self.0.semester_id)
     }
 }
 

@@ -83,6 +83,10 @@ pub struct SubjectOutcome {
     pub passed: Option<bool>,
     /// Exempt (miễn): no result, and left out of the learning result.
     pub exempt: bool,
+    /// The student missed a held assessment and owes a make-up: no result until they take
+    /// it, or the book is locked or their teacher records that there will be none (then the
+    /// missed assessment counts 0, Chưa đạt).
+    pub pending: bool,
     /// The re-test's score (thi lại), where one was recorded.
     pub retest_score: Option<f64>,
     /// The re-test's Đạt / Chưa đạt, for a comment-only subject.
@@ -93,9 +97,10 @@ impl SummaryLine {
     fn new(student: &entity::student::Model, line: &summary::sheet::Line, subjects: &[entity::subject::Model]) -> Self {
         let outcomes = subjects
             .iter()
-            .zip(line.subjects.iter().zip(&line.exempt).zip(&line.retests))
-            .map(|(subject, ((result, exempt), retest))| SubjectOutcome {
+            .zip(line.subjects.iter().zip(&line.exempt).zip(&line.retests).zip(&line.pending))
+            .map(|(subject, (((result, exempt), retest), pending))| SubjectOutcome {
                 exempt: *exempt,
+                pending: *pending,
                 subject_id: ids::encode("Subject", subject.id),
                 average: score(result),
                 passed: passed(result),
@@ -155,8 +160,7 @@ pub async fn period(ctx: &Context<'_>, semester_id: Option<&ID>, year: bool) -> 
 pub async fn class_summary(ctx: &Context<'_>, class: i64, period: Period) -> ApiResult<Option<ClassSummary>> {
     let access = signed_in(ctx)?;
     let state = state(ctx)?;
-    let settings = state.config.assessment_settings();
-    let Some(sheet) = summary::summary(&state.db, access, &settings, class, period).await? else { return Ok(None) };
+    let Some(sheet) = summary::summary(&state.db, access, class, period).await? else { return Ok(None) };
     if let Ok(disclosures) = ctx.data::<Arc<Disclosures>>() {
         note_shown(disclosures, access.principal(), &sheet);
     }

@@ -51,6 +51,7 @@ fn section_records(ctx: &mut Ctx, base: &Base, school: &School, section: &Sectio
             semester_id: base.semester_id,
             kind: kind.as_str().to_owned(),
             sequence,
+            held: false,
         });
         if let Some(day) = taken {
             results(ctx, school, section, (assessment_id, base.semester_id, day), pupils);
@@ -95,6 +96,7 @@ fn results(
             student_id: pupil.id,
             score_tenths,
             passed,
+            no_make_up: false,
             comment,
             version: 1,
             updated_at: at(day + TimeDelta::days(2), 16),

@@ -14,6 +14,7 @@ mod grade_entry;
 mod http_spec;
 mod instances;
 mod killed_import;
+mod missing;
 mod movements;
 mod oneroster;
 mod oneroster_words;

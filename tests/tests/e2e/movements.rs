@@ -12,7 +12,7 @@ use super::roll_call::{homeroom_class, homeroom_teacher_of, today};
 use emis::graphql::ids::encode;
 use emis::seed::SeedOptions;
 use emis_tests::{TestApp, error_code};
-use entity::{homeroom_class as class, result, section, staff, staff_role, teaching_assignment};
+use entity::{assessment, homeroom_class as class, result, section, staff, staff_role, teaching_assignment};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -153,8 +153,8 @@ pub(crate) async fn stop_teaching(app: &TestApp, username: &str, class: i64) {
 
 /// Records a score for `student` in the first column of `section`, as `token`.
 async fn score_in(app: &TestApp, token: &str, section: i64, student: &str) -> Value {
-    let column = entity::assessment::Entity::find()
-        .filter(entity::assessment::Column::SectionId.eq(section))
+    let column = assessment::Entity::find()
+        .filter(assessment::Column::SectionId.eq(section))
         .one(&app.state.db)
         .await
         .unwrap()
@@ -175,6 +175,55 @@ async fn score_in(app: &TestApp, token: &str, section: i64, student: &str) -> Va
     };
     let variables = json!({ "column": encode("Assessment", column.id), "entries": entries });
     app.graphql(Some(token), super::grade_entry::RECORD, variables).await.unwrap()
+}
+
+/// The first regular column of `class`'s section of the subject of section `old`, in the
+/// same semester as `old`'s first regular column.
+async fn brought_column(app: &TestApp, old: i64, class: i64) -> assessment::Model {
+    let old = section::Entity::find_by_id(old).one(&app.state.db).await.unwrap().unwrap();
+    let new = section::Entity::find()
+        .filter(section::Column::ClassId.eq(class))
+        .filter(section::Column::SubjectId.eq(old.subject_id))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("the new class has a section of the subject");
+    assessment::Entity::find()
+        .filter(assessment::Column::SectionId.eq(new.id))
+        .filter(assessment::Column::Kind.eq("regular"))
+        .filter(assessment::Column::Sequence.eq(1))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("a first regular column")
+}
+
+/// Marks the end-of-term columns of `class`'s sections held (as their teachers would) and
+/// locks its school's semester as the principal; the lock's id.
+async fn hold_end_of_term_and_lock_school(app: &TestApp, principal: &str, class: i64) -> String {
+    use sea_orm::sea_query::Expr;
+    let sections: Vec<i64> = section::Entity::find()
+        .filter(section::Column::ClassId.eq(class))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.id)
+        .collect();
+    let finals = assessment::Entity::find()
+        .filter(assessment::Column::SectionId.is_in(sections))
+        .filter(assessment::Column::Kind.eq("final"));
+    let any = finals.clone().one(&app.state.db).await.unwrap().expect("the class has end-of-term columns");
+    assessment::Entity::update_many()
+        .col_expr(assessment::Column::Held, Expr::value(true))
+        .filter(assessment::Column::Id.is_in(finals.all(&app.state.db).await.unwrap().into_iter().map(|c| c.id)))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let lock = "mutation($sem: ID!, $school: ID!) { lockBook(semesterId: $sem, schoolId: $school) { id } }";
+    let vars = json!({ "sem": encode("Semester", any.semester_id), "school": encode("School", any.school_id) });
+    let locked = app.data(Some(principal), lock, vars).await.unwrap();
+    locked["lockBook"]["id"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -232,6 +281,27 @@ async fn a_student_moved_to_another_class_takes_their_records_and_leaves_the_old
     let seen_by_new = student(&app, &new_homeroom, &moved).await;
     assert_eq!(sections_of(&seen_by_new), sections_of(&before), "the old class's results follow the student");
     assert!(!seen_by_new["guardians"].as_array().unwrap().is_empty(), "the new homeroom teacher reaches the family");
+    // A mark brought along fills the new class's column: the student owes no make-up there.
+    let brought = brought_column(&app, *sections_of(&before).first().unwrap(), new.id).await;
+    let owed = app
+        .data(
+            Some(&principal),
+            "query($k: ID!) { section(id: $k) { assessments { id makeUpsOwed } } }",
+            json!({ "k": encode("Section", brought.section_id) }),
+        )
+        .await
+        .unwrap();
+    let listed = owed["section"]["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|column| column["id"] == encode("Assessment", brought.id).0)
+        .unwrap()["makeUpsOwed"]
+        .clone();
+    assert!(!listed.as_array().unwrap().iter().any(|s| s == moved.as_str()), "{listed}");
+    // The subjects have results once the new class's end-of-term is held and the book is
+    // locked (a missing assessment then counts 0); the lock is lifted after the reading.
+    let lock = hold_end_of_term_and_lock_school(&app, &principal, new.id).await;
     let summary = app
         .data(
             Some(&new_homeroom),
@@ -243,9 +313,16 @@ async fn a_student_moved_to_another_class_takes_their_records_and_leaves_the_old
     let line =
         summary["class"]["summary"]["lines"].as_array().unwrap().iter().find(|l| l["studentId"] == moved).unwrap();
     assert!(
-        line["subjects"].as_array().unwrap().iter().any(|s| !s["average"].is_null() || !s["passed"].is_null()),
+        // Without them every assessment would count 0 (Chưa đạt) in the locked book.
+        line["subjects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["average"].as_f64().is_some_and(|average| average > 0.0) || s["passed"] == true),
         "the sheet of the new class counts the marks brought along: {line}"
     );
+    let unlock = "mutation($id: ID!) { unlockBook(lockId: $id) { unlockedAt } }";
+    app.data(Some(&principal), unlock, json!({ "id": lock })).await.unwrap();
 
     // The old class: the name and its own records stay; nothing current, nothing after.
     let roster = app

@@ -15,7 +15,7 @@ use std::io::Read as _;
 
 const SUMMARY: &str = "query($id: ID!) { class(id: $id) { summary { semesterId subjects { id assessment }
     lines { studentId fullName learning conduct excusedAbsences unexcusedAbsences
-            subjects { subjectId average passed exempt } } } } }";
+            subjects { subjectId average passed exempt pending } } } } }";
 const CONDUCT: &str = "mutation($class: ID!, $semester: ID!, $entries: [ConductInput!]!, $reason: String) {
     recordConduct(classId: $class, semesterId: $semester, entries: $entries, reason: $reason) {
         changed requests { id kind status newValue reason classId } } }";
@@ -35,19 +35,20 @@ async fn homeroom_class(app: &TestApp, token: &str) -> Class {
     Class { id: class["id"].as_str().unwrap().to_owned(), students, semester }
 }
 
-async fn summary(app: &TestApp, token: &str, class: &str) -> Value {
+pub async fn summary(app: &TestApp, token: &str, class: &str) -> Value {
     let data = app.data(Some(token), SUMMARY, json!({ "id": class })).await.unwrap();
     data["class"]["summary"].clone()
 }
 
 /// The line of `student` on a summary.
-fn line<'a>(summary: &'a Value, student: &str) -> &'a Value {
+pub fn line<'a>(summary: &'a Value, student: &str) -> &'a Value {
     summary["lines"].as_array().unwrap().iter().find(|line| line["studentId"] == student).unwrap()
 }
 
-/// ĐTBmhk of `student` in the first scored subject, from the stored results alone:
-/// (Σ regular + 2·midterm + 3·final) / (regular columns + 5), half up to one decimal.
-async fn semester_average_from_the_book(app: &TestApp, student: &str, subject: &str) -> f64 {
+/// ĐTBmhk of `student` in `subject`, from the stored results alone, a missing one as 0:
+/// (Σ regular + 2·midterm + 3·final) / (the section's regular columns + 5), half up to one
+/// decimal.
+pub async fn semester_average_from_the_book(app: &TestApp, student: &str, subject: &str) -> f64 {
     let section = entity::section::Entity::find()
         .filter(entity::section::Column::SubjectId.eq(decode("Subject", subject)))
         .filter(
@@ -79,15 +80,10 @@ async fn semester_average_from_the_book(app: &TestApp, student: &str, subject: &
     let score =
         |id: i64| results.iter().find(|r| r.assessment_id == id).and_then(|r| r.score_tenths).map_or(0, i64::from);
     let regular: Vec<&assessment::Model> = columns.iter().filter(|c| c.kind == "regular").collect();
-    let required = match section.periods_per_year {
-        0..=35 => 2,
-        36..=70 => 3,
-        _ => 4,
-    };
     let weighted: i64 = regular.iter().map(|c| score(c.id)).sum::<i64>()
         + columns.iter().filter(|c| c.kind == "midterm").map(|c| 2 * score(c.id)).sum::<i64>()
         + columns.iter().filter(|c| c.kind == "final").map(|c| 3 * score(c.id)).sum::<i64>();
-    let divisor = regular.len().max(required) as i64 + 5;
+    let divisor = regular.len() as i64 + 5;
     ((2 * weighted + divisor) / (2 * divisor)) as f64 / 10.0
 }
 
@@ -138,12 +134,13 @@ async fn the_homeroom_teacher_sets_conduct_and_reads_the_summary_computed_from_t
     assert_eq!(mine["conduct"], "Tốt");
     assert_eq!(mine["unexcusedAbsences"].as_i64(), line(&before, &pupil)["unexcusedAbsences"].as_i64().map(|n| n + 1));
 
-    // Each scored subject's average is the Circular 22 formula over the stored results.
+    // The end-of-term assessments are not held yet: no subject has a result, none is
+    // pending, and there is no learning result (the averages are tested in `missing`).
     let scored = after["subjects"].as_array().unwrap().iter().find(|s| s["assessment"] == "scored").unwrap();
     let subject = scored["id"].as_str().unwrap();
     let shown = mine["subjects"].as_array().unwrap().iter().find(|s| s["subjectId"] == subject).unwrap();
-    assert_eq!(shown["average"].as_f64(), Some(semester_average_from_the_book(&app, &pupil, subject).await));
-    assert!(mine["learning"].is_string(), "every subject has a result, so the learning result is set");
+    assert_eq!((shown["average"].as_f64(), shown["pending"].as_bool()), (None, Some(false)), "{shown}");
+    assert!(mine["learning"].is_null(), "no learning result while a subject has none");
 
     // The principal reads it; no one else does.
     let principal = app.sign_in("hieutruong").await.unwrap();
@@ -176,7 +173,7 @@ async fn principal_of_the_other_school(app: &TestApp, class: &str) -> String {
     staff::Entity::find_by_id(role.staff_id).one(&app.state.db).await.unwrap().unwrap().username.unwrap()
 }
 
-async fn download(app: &TestApp, token: Option<&str>, class: &str, format: &str) -> reqwest::Response {
+pub async fn download(app: &TestApp, token: Option<&str>, class: &str, format: &str) -> reqwest::Response {
     let client = reqwest::Client::new();
     let mut request = client.get(format!("{}/exports/class-summary?classId={class}&format={format}", app.address));
     if let Some(token) = token {
@@ -303,6 +300,8 @@ async fn an_exempt_student_takes_no_scores_in_the_subject_and_shows_exempt_on_th
     let entries = json!([{ "studentId": student, "score": 8.0, "version": version }]);
     let taken = app.graphql(Some(&teacher), RECORD, json!({ "column": column.id, "entries": entries })).await.unwrap();
     assert!(taken.get("errors").is_none(), "a partial exemption takes scores: {taken}");
+    // With the end-of-term held and the book locked, the subject has its average.
+    super::missing::hold_end_of_term_and_lock(&app, &teacher, &principal, &column).await;
     let sheet = summary(&app, &principal, &class).await;
     let cell = line(&sheet, &student)["subjects"]
         .as_array()

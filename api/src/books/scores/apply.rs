@@ -84,6 +84,7 @@ pub async fn apply(
             let updated = result::Entity::update_many()
                 .col_expr(result::Column::ScoreTenths, Expr::value(mark.score_tenths))
                 .col_expr(result::Column::Passed, Expr::value(mark.passed))
+                .col_expr(result::Column::NoMakeUp, Expr::value(mark.no_make_up))
                 .col_expr(result::Column::Comment, Expr::value(mark.comment.clone()))
                 .col_expr(result::Column::Version, Expr::value(old.version + 1))
                 .col_expr(result::Column::UpdatedAt, Expr::value(provenance.now))
@@ -106,6 +107,7 @@ pub async fn apply(
                 student_id: Set(student),
                 score_tenths: Set(mark.score_tenths),
                 passed: Set(mark.passed),
+                no_make_up: Set(mark.no_make_up),
                 comment: Set(mark.comment.clone()),
                 version: Set(1),
                 updated_at: Set(provenance.now),

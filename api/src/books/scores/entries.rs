@@ -27,6 +27,16 @@ pub(super) fn check<'e>(
         let before = problems.len();
         membership.check(entry.student, &mut problems);
         let score_tenths = match (mode, entry.score, entry.passed) {
+            // No make-up: no value of either kind.
+            (_, None, None) if entry.no_make_up => None,
+            (_, _, _) if entry.no_make_up => {
+                problems.push(problem(
+                    "noMakeUp",
+                    "ghi không kiểm tra bù thì không kèm điểm hay Đạt / Chưa đạt",
+                    "an entry of no make-up takes no score and no Đạt / Chưa đạt",
+                ));
+                None
+            }
             (AssessmentMode::Scored, Some(score), None) => {
                 let tenths = score * 10.0;
                 if (0.0..=10.0).contains(&score) && (tenths - tenths.round()).abs() < 1e-9 {
@@ -63,7 +73,8 @@ pub(super) fn check<'e>(
             ));
         }
         if problems.len() == before {
-            let mark = Mark { score_tenths, passed: entry.passed, comment: comment.map(str::to_owned) };
+            let no_make_up = entry.no_make_up;
+            let mark = Mark { score_tenths, passed: entry.passed, no_make_up, comment: comment.map(str::to_owned) };
             checked.push(Checked { entry, mark });
         }
     }
@@ -79,7 +90,20 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn entry(student: i64, score: Option<f64>, passed: Option<bool>) -> ScoreEntry {
-        ScoreEntry { student, score, passed, comment: None, expected_version: None }
+        ScoreEntry { student, score, passed, no_make_up: false, comment: None, expected_version: None }
+    }
+
+    #[test]
+    fn no_make_up_takes_no_value() {
+        let in_class = BTreeSet::from([1, 2]);
+        let entries = [
+            ScoreEntry { no_make_up: true, ..entry(1, None, None) },
+            ScoreEntry { no_make_up: true, ..entry(2, Some(5.0), None) },
+        ];
+        let (checked, problems) = check(&entries, AssessmentMode::Scored, &in_class);
+        assert_eq!(checked.len(), 1);
+        assert!(checked[0].mark.no_make_up && checked[0].mark.score_tenths.is_none());
+        assert_eq!((problems[0].record.clone(), problems[0].field), (RecordRef::student(2), "noMakeUp"));
     }
 
     #[test]

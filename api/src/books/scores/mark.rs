@@ -7,43 +7,64 @@ use entity::result;
 pub struct Mark {
     pub score_tenths: Option<i16>,
     pub passed: Option<bool>,
+    /// No make-up: the student will not make the missed assessment up (no value).
+    pub no_make_up: bool,
     pub comment: Option<String>,
 }
 
 impl Mark {
     /// The value as the books show it.
     pub fn shown(&self) -> String {
-        shown(self.score_tenths, self.passed, self.comment.as_deref())
+        let value = if self.no_make_up { NO_MAKE_UP } else { &shown_value(self.score_tenths, self.passed) };
+        with_comment(value, self.comment.as_deref())
     }
 
     /// The value a stored result holds.
     pub fn of(row: &result::Model) -> Self {
-        Self { score_tenths: row.score_tenths, passed: row.passed, comment: row.comment.clone() }
+        Self {
+            score_tenths: row.score_tenths,
+            passed: row.passed,
+            no_make_up: row.no_make_up,
+            comment: row.comment.clone(),
+        }
     }
 }
 
-/// A result as the books show it: `8.5`, `Đạt` or `Chưa đạt`, then ` — comment`.
-fn shown(score_tenths: Option<i16>, passed: Option<bool>, comment: Option<&str>) -> String {
-    let value = match (score_tenths, passed) {
+/// A missed assessment the student will not make up, as the books show it.
+pub const NO_MAKE_UP: &str = "Không kiểm tra bù";
+
+/// A value as the books show it: `8.5`, `Đạt` or `Chưa đạt`.
+fn shown_value(score_tenths: Option<i16>, passed: Option<bool>) -> String {
+    match (score_tenths, passed) {
         (Some(tenths), _) => format!("{}.{}", tenths / 10, tenths % 10),
         (None, Some(true)) => "Đạt".to_owned(),
         (None, Some(false)) => "Chưa đạt".to_owned(),
         (None, None) => String::new(),
-    };
+    }
+}
+
+/// `value`, then ` — comment`.
+fn with_comment(value: &str, comment: Option<&str>) -> String {
     match comment {
         Some(comment) => format!("{value} — {comment}"),
-        None => value,
+        None => value.to_owned(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::shown;
+    use super::Mark;
+
+    fn mark(score_tenths: Option<i16>, passed: Option<bool>, comment: Option<&str>) -> Mark {
+        Mark { score_tenths, passed, no_make_up: false, comment: comment.map(str::to_owned) }
+    }
 
     #[test]
     fn values_show_as_in_the_books() {
-        assert_eq!(shown(Some(85), None, None), "8.5");
-        assert_eq!(shown(Some(100), None, Some("Tốt")), "10.0 — Tốt");
-        assert_eq!(shown(None, Some(false), None), "Chưa đạt");
+        assert_eq!(mark(Some(85), None, None).shown(), "8.5");
+        assert_eq!(mark(Some(100), None, Some("Tốt")).shown(), "10.0 — Tốt");
+        assert_eq!(mark(None, Some(false), None).shown(), "Chưa đạt");
+        let forgone = Mark { no_make_up: true, ..mark(None, None, Some("chuyển trường")) };
+        assert_eq!(forgone.shown(), "Không kiểm tra bù — chuyển trường");
     }
 }

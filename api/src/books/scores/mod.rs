@@ -10,6 +10,10 @@
 //! client last read, a stored result is only changed at that version, and a mismatch refuses
 //! the whole call with the students concerned. Every change is kept in `record_change`.
 //!
+//! A student who missed a held assessment and will not make it up gets an entry of no make-up
+//! (`no_make_up`, no value), which counts as 0 (Chưa đạt) ([`super::missing`]); in a locked
+//! book every missing assessment already does, so such an entry is refused there.
+//!
 //! Once the principal has locked the column's book ([`super::locks`]), a call changes
 //! nothing directly: with a reason its entries become requests for the principal's approval
 //! ([`super::changes`]), without one it is refused as locked.
@@ -52,6 +56,9 @@ pub struct ScoreEntry {
     pub score: Option<f64>,
     /// Đạt (true) or Chưa đạt, for a comment-only subject.
     pub passed: Option<bool>,
+    /// The student missed the assessment and will not make it up: no value, and it counts
+    /// as 0 (Chưa đạt) — see [`super::missing`].
+    pub no_make_up: bool,
     pub comment: Option<String>,
     /// The version of the stored result the client last read; `None` when it read none.
     pub expected_version: Option<i32>,
@@ -93,6 +100,12 @@ pub async fn record(
     }
     let reason = changes::reason(reason)?;
     if locks::in_force(db, section.school_id, section.id, column.semester_id).await?.is_some() {
+        if entries.iter().any(|entry| entry.no_make_up) {
+            return Err(ApiError::bad_input(
+                "sổ đã khóa: bài đánh giá còn thiếu đã tính 0 (Chưa đạt)",
+                "the book is locked: a missing assessment already counts as 0 (Chưa đạt)",
+            ));
+        }
         let Some(reason) = reason else { return Err(ApiError::Locked) };
         let proposals: Vec<Proposal> = checked
             .into_iter()

@@ -1,10 +1,13 @@
 //! The class summary as a table — headers in Vietnamese and English, one row per student —
 //! and that table written as CSV or XLSX by [`crate::books::table`], scores as numbers with
-//! one decimal.
+//! one decimal; a subject whose student owes a make-up reads [`PENDING`].
 
 use super::{Period, Summary};
 use crate::books::table::{Cell, Sheet};
 use emis_rules::secondary::{Award, Level, SubjectResult};
+
+/// A subject whose student owes a make-up: no result yet.
+pub const PENDING: &str = "Chờ kiểm tra bù";
 
 /// The summary as a header row and one row per student.
 pub fn sheet(summary: &Summary) -> Sheet {
@@ -29,8 +32,10 @@ pub fn sheet(summary: &Summary) -> Sheet {
         .enumerate()
         .map(|(index, (student, line))| {
             let mut row = vec![Cell::Number((index + 1) as f64), Cell::Text(student.full_name.clone())];
-            row.extend(line.subjects.iter().zip(&line.exempt).map(|(result, exempt)| match result {
+            let marked = line.exempt.iter().zip(&line.pending);
+            row.extend(line.subjects.iter().zip(marked).map(|(result, (exempt, pending))| match result {
                 _ if *exempt => Cell::Text("Miễn".to_owned()),
+                _ if *pending => Cell::Text(PENDING.to_owned()),
                 Some(SubjectResult::Score(tenths)) => Cell::Number(f64::from(*tenths) / 10.0),
                 Some(SubjectResult::Comment(true)) => Cell::Text("Đ".to_owned()),
                 Some(SubjectResult::Comment(false)) => Cell::Text("CĐ".to_owned()),

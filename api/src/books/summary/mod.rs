@@ -4,9 +4,12 @@
 //! promotion and awards — computed by the rule set of the class's year and grade, never
 //! typed in. The sheet is read in a fixed number of statements, each restricted by the
 //! privacy layer for its kind of record, whatever the class's size; [`export`] lays it out
-//! as a sheet for CSV or XLSX.
+//! as a sheet for CSV or XLSX; `marks` files the results under the sheet's columns with the
+//! books of the class's sections, and [`sheet`] works the results out. A subject whose
+//! student owes a make-up is pending ([`super::missing`]).
 
 pub mod export;
+mod marks;
 pub mod sheet;
 
 use crate::error::ApiError;
@@ -14,17 +17,16 @@ use crate::privacy::{Access, Target, readers};
 use chrono::Datelike as _;
 use emis_authz::{Action, Kind};
 use emis_rules::RuleSet;
-use emis_rules::secondary::{Level, Settings, regular_assessments};
+use emis_rules::secondary::Level;
 use entity::{
-    AssessmentKind, AssessmentMode, AttendanceStatus, ConductLevel, assessment, attendance, conduct, homeroom_class,
-    result, school_year, section, semester, student, subject,
+    AssessmentMode, AttendanceStatus, ConductLevel, attendance, conduct, homeroom_class, school_year, semester,
+    student, subject,
 };
 use sea_orm::{
     ColumnTrait as _, Condition, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    QuerySelect as _,
 };
-use sheet::{Column, Line, Mark, Recorded, Span};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use sheet::{Column, Line, Recorded, Span};
+use std::collections::HashMap;
 
 /// Which part of the year a sheet covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +54,6 @@ pub struct Summary {
 pub async fn summary(
     db: &DatabaseConnection,
     access: &Access,
-    settings: &Settings,
     class: i64,
     period: Period,
 ) -> Result<Option<Summary>, ApiError> {
@@ -91,7 +92,7 @@ pub async fn summary(
     let lines = students
         .into_iter()
         .map(|student| {
-            let line = sheet::line(settings, &columns, span, &recorded, student.id);
+            let line = sheet::line(&columns, span, &recorded, student.id);
             (student, line)
         })
         .collect();
@@ -117,21 +118,17 @@ async fn columns_of(
             section: section.id,
             subject: subject.id,
             scored: subject.assessment.parse::<AssessmentMode>().is_ok_and(|mode| mode == AssessmentMode::Scored),
-            required_regular: regular_assessments(u16::try_from(section.periods_per_year).unwrap_or(0)),
         })
         .collect();
     Ok((columns, ordered.into_iter().map(|(_, subject)| subject).collect()))
 }
 
-/// One result as the rules read it: student, school, section, semester, assessment column,
-/// score in tenths, Đạt / Chưa đạt.
-type MarkRow = (i64, i64, i64, i64, i64, Option<i16>, Option<bool>);
-
 /// The marks, conduct and absences of `students` in the covered semesters that the caller
 /// may read, each kind through its own privacy condition. A student who moved into the class
 /// brings what other classes recorded that year: their marks in the same subject count in
-/// the class's column (after the earlier class's, the class's own mid-term and end-of-term
-/// winning), and their conduct and absences wherever recorded.
+/// the class's column of the same kind and number (the class's own mark winning over the
+/// earlier class's), and their conduct and absences wherever recorded. Which columns are held
+/// and whether the book is locked come from the class's own sections.
 async fn recorded(
     db: &DatabaseConnection,
     access: &Access,
@@ -145,133 +142,12 @@ async fn recorded(
         return Ok(recorded);
     }
     let semester_ids: Vec<i64> = semesters.iter().map(|s| s.id).collect();
-    let sections = sections_of(columns);
-    let mut assessments = assessments_of(db, sections.iter().copied(), &semester_ids).await?;
-    let results = readable_results(db, access, &semester_ids, students).await?;
-    let own: HashSet<i64> = sections.iter().copied().collect();
-    let foreign: BTreeSet<i64> = results.iter().map(|row| row.2).filter(|section| !own.contains(section)).collect();
-    let mut column_of_section: HashMap<i64, i64> = sections.iter().map(|&section| (section, section)).collect();
-    if !foreign.is_empty() {
-        let counted = count_foreign_sections(db, columns, &foreign, &mut column_of_section).await?;
-        assessments.extend(assessments_of(db, counted, &semester_ids).await?);
-    }
-    place_marks(&mut recorded, results, &own, &assessments, &column_of_section);
+    marks::file(db, access, columns, &semester_ids, students, &mut recorded).await?;
     recorded.conduct = conduct_levels(db, access, class, &semester_ids, students).await?;
     let absences = absences(db, access, semesters, students).await?;
     recorded.exempt = super::exemptions::exempt(db, access, &sections_of(columns), &semester_ids, students).await?;
     recorded.absences = absences;
     Ok(recorded)
-}
-
-/// The assessment columns of `sections` in `semesters`, by id.
-async fn assessments_of(
-    db: &DatabaseConnection,
-    sections: impl IntoIterator<Item = i64>,
-    semesters: &[i64],
-) -> Result<HashMap<i64, assessment::Model>, DbErr> {
-    Ok(assessment::Entity::find()
-        .filter(assessment::Column::SectionId.is_in(sections))
-        .filter(assessment::Column::SemesterId.is_in(semesters.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|column| (column.id, column))
-        .collect())
-}
-
-/// Every result of `students` in `semesters` the caller may read (one walk of the student
-/// index): those made in another class's section count too, sorted out by the caller. Only
-/// the columns the rules use (no comments, identifiers or timestamps).
-async fn readable_results(
-    db: &DatabaseConnection,
-    access: &Access,
-    semesters: &[i64],
-    students: &[i64],
-) -> Result<Vec<MarkRow>, DbErr> {
-    let (select, checker) = access
-        .read(&readers::RESULT)
-        .columns(|select| {
-            select.select_only().columns([
-                result::Column::StudentId,
-                result::Column::SchoolId,
-                result::Column::SectionId,
-                result::Column::SemesterId,
-                result::Column::AssessmentId,
-                result::Column::ScoreTenths,
-                result::Column::Passed,
-            ])
-        })
-        .narrow(result::Column::SemesterId, |column| column.is_in(semesters.iter().copied()))
-        .narrow(result::Column::StudentId, |column| column.is_in(students.iter().copied()))
-        .into_statement();
-    let results: Vec<MarkRow> = select.into_tuple().all(db).await?;
-    checker
-        .admit_with(results, |&(student, school, section, ..)| Target::Personal {
-            student,
-            school,
-            section: Some(section),
-            class: None,
-        })
-        .await
-}
-
-/// Maps each of the `foreign` sections (other classes' sections that hold results of
-/// students who moved in) whose subject is one of the sheet's onto that subject's column;
-/// the sections so counted.
-async fn count_foreign_sections(
-    db: &DatabaseConnection,
-    columns: &[Column],
-    foreign: &BTreeSet<i64>,
-    column_of_section: &mut HashMap<i64, i64>,
-) -> Result<Vec<i64>, DbErr> {
-    let column_of_subject: HashMap<i64, i64> = columns.iter().map(|column| (column.subject, column.section)).collect();
-    let subjects: Vec<(i64, i64)> = section::Entity::find()
-        .select_only()
-        .columns([section::Column::Id, section::Column::SubjectId])
-        .filter(section::Column::Id.is_in(foreign.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut counted = Vec::new();
-    for (section, subject) in subjects {
-        if let Some(&column) = column_of_subject.get(&subject) {
-            column_of_section.insert(section, column);
-            counted.push(section);
-        }
-    }
-    Ok(counted)
-}
-
-/// Files each result under its student, column and semester (re-tests apart): the earlier
-/// classes' marks first, so the class's own mid-term and end-of-term win. Results in a
-/// section or assessment column the sheet does not count are left out.
-fn place_marks(
-    recorded: &mut Recorded,
-    mut results: Vec<MarkRow>,
-    own: &HashSet<i64>,
-    assessments: &HashMap<i64, assessment::Model>,
-    column_of_section: &HashMap<i64, i64>,
-) {
-    results.sort_by_key(|row| own.contains(&row.2));
-    for (student, _, section, semester, assessment, score_tenths, passed) in results {
-        let Some(column) = assessments.get(&assessment) else { continue };
-        let Some(&section) = column_of_section.get(&section) else { continue };
-        let mark = match (score_tenths.and_then(|tenths| u16::try_from(tenths).ok()), passed) {
-            (Some(tenths), _) => Mark::Score(tenths),
-            (None, Some(passed)) => Mark::Passed(passed),
-            (None, None) => continue,
-        };
-        if column.kind == AssessmentKind::Retest.as_str() {
-            recorded.retests.insert((student, section), mark);
-            continue;
-        }
-        let marks = recorded.marks.entry((student, section, semester)).or_default();
-        match column.kind.as_str() {
-            "midterm" => marks.midterm = Some(mark),
-            "final" => marks.final_exam = Some(mark),
-            _ => marks.regular.push((column.sequence, mark)),
-        }
-    }
 }
 
 /// The conduct levels of `students` in `semesters` the caller may read, by student and

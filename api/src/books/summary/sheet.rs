@@ -3,7 +3,7 @@
 //! conduct, absences and, for the year, promotion and awards. Pure: no database.
 
 use emis_rules::secondary::{
-    self, Award, Level, Promotion, SemesterScores, Settings, SubjectResult, comment_semester, comment_year,
+    self, Assessment, Award, Level, Outcome, Promotion, SemesterScores, SubjectResult, comment_semester, comment_year,
     learning_result, semester_average, year_average,
 };
 use std::collections::{HashMap, HashSet};
@@ -15,8 +15,43 @@ pub struct Column {
     pub subject: i64,
     /// Scored 0–10 (else Đạt / Chưa đạt).
     pub scored: bool,
-    /// Regular assessments per semester the subject requires.
-    pub required_regular: u8,
+}
+
+/// Where an assessment sits in a section's semester.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Slot {
+    Regular(i16),
+    Midterm,
+    Final,
+}
+
+/// A section's assessment columns in one semester as they stand.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Book {
+    /// The regular columns the section has (its configured number): the divisor's count.
+    pub regular: u8,
+    /// The columns held: with any result, or marked held by their teacher.
+    pub held: HashSet<Slot>,
+    /// The semester's book is locked: a missing assessment can no longer be made up.
+    pub locked: bool,
+}
+
+impl Book {
+    /// The slots a student of the section is assessed in, in order.
+    pub fn slots(&self) -> impl Iterator<Item = Slot> {
+        (1..=i16::from(self.regular)).map(Slot::Regular).chain([Slot::Midterm, Slot::Final])
+    }
+
+    /// Where a student stands in `slot`, with `mark` recorded for them there.
+    pub fn assessment(&self, slot: Slot, mark: Option<Mark>) -> Assessment<Mark> {
+        match mark {
+            Some(Mark::NoMakeUp) => Assessment::Forfeited,
+            Some(mark) => Assessment::Taken(mark),
+            None if !self.held.contains(&slot) => Assessment::NotHeld,
+            None if self.locked => Assessment::Forfeited,
+            None => Assessment::Owed,
+        }
+    }
 }
 
 /// What one student has in one subject in one semester.
@@ -33,6 +68,19 @@ pub struct Marks {
 pub enum Mark {
     Score(u16),
     Passed(bool),
+    /// The teacher recorded that the student will not make the assessment up.
+    NoMakeUp,
+}
+
+impl Marks {
+    /// The mark in `slot`; of two regular marks with one number, the later filed.
+    pub fn at(&self, slot: Slot) -> Option<Mark> {
+        match slot {
+            Slot::Regular(sequence) => self.regular.iter().rev().find(|(at, _)| *at == sequence).map(|(_, mark)| *mark),
+            Slot::Midterm => self.midterm,
+            Slot::Final => self.final_exam,
+        }
+    }
 }
 
 /// The semesters a sheet covers: one, or the year's two.
@@ -47,6 +95,8 @@ pub enum Span {
 pub struct Recorded {
     /// (student, section, semester) → marks.
     pub marks: HashMap<(i64, i64, i64), Marks>,
+    /// (section, semester) → the section's columns in the semester.
+    pub books: HashMap<(i64, i64), Book>,
     /// (student, semester) → conduct.
     pub conduct: HashMap<(i64, i64), Level>,
     /// Student → (excused, unexcused) absent sessions in the span.
@@ -64,6 +114,8 @@ pub struct Line {
     /// Per column, in the sheet's order; `None` when the rules give no result yet, or the
     /// student is exempt.
     pub subjects: Vec<Option<SubjectResult>>,
+    /// Per column: no result because the student owes a make-up.
+    pub pending: Vec<bool>,
     /// Per column: exempt from the subject, which is then left out of the learning result.
     pub exempt: Vec<bool>,
     /// `None` while a subject has no result.
@@ -83,13 +135,15 @@ pub struct Line {
 }
 
 /// The line of `student` over `columns` in `span`.
-pub fn line(settings: &Settings, columns: &[Column], span: Span, recorded: &Recorded, student: i64) -> Line {
+pub fn line(columns: &[Column], span: Span, recorded: &Recorded, student: i64) -> Line {
     let exempt: Vec<bool> = columns.iter().map(|column| recorded.exempt.contains(&(student, column.section))).collect();
-    let subjects: Vec<Option<SubjectResult>> = columns
+    let outcomes: Vec<Outcome<SubjectResult>> = columns
         .iter()
         .zip(&exempt)
-        .map(|(column, exempt)| if *exempt { None } else { span_result(settings, column, span, recorded, student) })
+        .map(|(column, exempt)| if *exempt { Outcome::NotYet } else { span_result(column, span, recorded, student) })
         .collect();
+    let pending = outcomes.iter().map(|outcome| *outcome == Outcome::Pending).collect();
+    let subjects: Vec<Option<SubjectResult>> = outcomes.into_iter().map(Outcome::done).collect();
     let complete: Option<Vec<SubjectResult>> =
         subjects.iter().zip(&exempt).filter(|(_, exempt)| !**exempt).map(|(result, _)| *result).collect();
     let learning = complete.as_deref().filter(|results| !results.is_empty()).map(learning_result);
@@ -102,6 +156,7 @@ pub fn line(settings: &Settings, columns: &[Column], span: Span, recorded: &Reco
     let mut line = Line {
         student,
         subjects,
+        pending,
         exempt,
         learning,
         conduct,
@@ -121,25 +176,23 @@ pub fn line(settings: &Settings, columns: &[Column], span: Span, recorded: &Reco
 }
 
 /// `column`'s result for `student` over `span`: the semester's, or the year's from both.
-fn span_result(
-    settings: &Settings,
-    column: &Column,
-    span: Span,
-    recorded: &Recorded,
-    student: i64,
-) -> Option<SubjectResult> {
+fn span_result(column: &Column, span: Span, recorded: &Recorded, student: i64) -> Outcome<SubjectResult> {
     let result_in = |semester: i64| {
         let marks = recorded.marks.get(&(student, column.section, semester)).cloned().unwrap_or_default();
-        subject_result(settings, column, &marks)
+        let book = recorded.books.get(&(column.section, semester)).cloned().unwrap_or_default();
+        subject_result(column, &book, &marks)
     };
     match span {
         Span::Semester(semester) => result_in(semester),
         Span::Year { first, second } => match (result_in(first), result_in(second)) {
-            (Some(SubjectResult::Score(one)), Some(SubjectResult::Score(two))) => {
-                Some(SubjectResult::Score(year_average(one, two)))
+            (Outcome::Done(SubjectResult::Score(one)), Outcome::Done(SubjectResult::Score(two))) => {
+                Outcome::Done(SubjectResult::Score(year_average(one, two)))
             }
-            (_, Some(SubjectResult::Comment(two))) if !column.scored => Some(SubjectResult::Comment(comment_year(two))),
-            _ => None,
+            (_, Outcome::Done(SubjectResult::Comment(two))) if !column.scored => {
+                Outcome::Done(SubjectResult::Comment(comment_year(two)))
+            }
+            (Outcome::Pending, _) | (_, Outcome::Pending) => Outcome::Pending,
+            _ => Outcome::NotYet,
         },
     }
 }
@@ -191,164 +244,38 @@ fn mark_result(column: &Column, mark: Mark) -> Option<SubjectResult> {
     }
 }
 
-/// A subject's semester result from its marks.
-pub fn subject_result(settings: &Settings, column: &Column, marks: &Marks) -> Option<SubjectResult> {
-    let score = |mark: &Mark| match mark {
-        Mark::Score(tenths) => Some(*tenths),
-        Mark::Passed(_) => None,
+/// A subject's semester result from a student's marks in the section's `book`: every
+/// column the section has counts, a missing assessment as owed, forfeited or not held yet.
+/// A mark of the other kind (a score in a comment-only subject) counts as none.
+pub fn subject_result(column: &Column, book: &Book, marks: &Marks) -> Outcome<SubjectResult> {
+    let of_kind = |mark: Mark| match mark {
+        Mark::NoMakeUp => Some(mark),
+        other => mark_result(column, other).map(|_| other),
     };
+    let assessments = book.slots().map(|slot| book.assessment(slot, marks.at(slot).and_then(of_kind)));
     if column.scored {
-        let scores = SemesterScores {
-            regular: marks.regular.iter().filter_map(|(_, mark)| score(mark)).collect(),
-            midterm: marks.midterm.as_ref().and_then(score),
-            final_exam: marks.final_exam.as_ref().and_then(score),
-        };
-        return semester_average(settings, &scores, column.required_regular).map(SubjectResult::Score);
+        let score = |mark| if let Mark::Score(tenths) = mark { Some(tenths) } else { None };
+        let mut all: Vec<Assessment<u16>> = assessments.map(|assessment| taken_as(assessment, score)).collect();
+        let final_exam = all.pop().unwrap_or(Assessment::NotHeld);
+        let midterm = all.pop().unwrap_or(Assessment::NotHeld);
+        return semester_average(&SemesterScores { regular: all, midterm, final_exam }).map(SubjectResult::Score);
     }
-    let passed = |mark: Option<&Mark>| match mark {
-        Some(Mark::Passed(passed)) => Some(*passed),
-        _ => None,
-    };
-    let regular_count = marks.regular.len().max(usize::from(settings.comment_regular_assessments));
-    let mut assessments: Vec<Option<bool>> =
-        (0..regular_count).map(|index| passed(marks.regular.get(index).map(|(_, mark)| mark))).collect();
-    assessments.push(passed(marks.midterm.as_ref()));
-    assessments.push(passed(marks.final_exam.as_ref()));
-    comment_semester(settings, &assessments).map(SubjectResult::Comment)
+    let passed = |mark| if let Mark::Passed(passed) = mark { Some(passed) } else { None };
+    let all: Vec<Assessment<bool>> = assessments.map(|assessment| taken_as(assessment, passed)).collect();
+    comment_semester(&all).map(SubjectResult::Comment)
+}
+
+/// `assessment` with its taken mark as the value `value` reads from it; a mark it reads
+/// nothing from counts as forfeited.
+fn taken_as<T>(assessment: Assessment<Mark>, value: impl Fn(Mark) -> Option<T>) -> Assessment<T> {
+    match assessment {
+        Assessment::Taken(mark) => value(mark).map_or(Assessment::Forfeited, Assessment::Taken),
+        Assessment::Forfeited => Assessment::Forfeited,
+        Assessment::Owed => Assessment::Owed,
+        Assessment::NotHeld => Assessment::NotHeld,
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use emis_rules::secondary::Missing;
-
-    fn scored(section: i64) -> Column {
-        Column { section, subject: section, scored: true, required_regular: 3 }
-    }
-
-    fn marks(regular: &[u16], midterm: u16, final_exam: u16) -> Marks {
-        Marks {
-            regular: regular.iter().enumerate().map(|(i, s)| (i as i16 + 1, Mark::Score(*s))).collect(),
-            midterm: Some(Mark::Score(midterm)),
-            final_exam: Some(Mark::Score(final_exam)),
-        }
-    }
-
-    #[test]
-    fn a_semester_average_follows_the_circular_and_a_missing_column_counts_as_zero() {
-        let settings = Settings::default();
-        // (8 + 9 + 10 + 2·8 + 3·9) / 8 = 70 / 8 = 8.75 → 8.8
-        assert_eq!(
-            subject_result(&settings, &scored(1), &marks(&[80, 90, 100], 80, 90)),
-            Some(SubjectResult::Score(88))
-        );
-        // one regular missing counts 0: (8 + 9 + 0 + 16 + 27) / 8 = 7.5
-        assert_eq!(subject_result(&settings, &scored(1), &marks(&[80, 90], 80, 90)), Some(SubjectResult::Score(75)));
-        let waiting = Settings { missing: Missing::LeavesNoResult, ..settings };
-        assert_eq!(subject_result(&waiting, &scored(1), &marks(&[80, 90], 80, 90)), None);
-    }
-
-    #[test]
-    fn the_year_line_averages_both_semesters_and_decides_promotion_and_awards() {
-        let columns: Vec<Column> = (1..=8).map(scored).collect();
-        let mut recorded = Recorded::default();
-        for column in &columns {
-            recorded.marks.insert((7, column.section, 1), marks(&[90, 90, 90], 90, 90));
-            recorded.marks.insert((7, column.section, 2), marks(&[100, 90, 90], 90, 100));
-        }
-        recorded.conduct.insert((7, 1), Level::Tot);
-        recorded.conduct.insert((7, 2), Level::Tot);
-        recorded.absences.insert(7, (2, 1));
-        let line = line(&Settings::default(), &columns, Span::Year { first: 1, second: 2 }, &recorded, 7);
-        // semester II: (10 + 9 + 9 + 18 + 30) / 8 = 9.5; year: (9.0 + 2·9.5) / 3 = 9.33 → 9.3
-        assert!(line.subjects.iter().all(|subject| *subject == Some(SubjectResult::Score(93))));
-        assert_eq!((line.learning, line.conduct), (Some(Level::Tot), Some(Level::Tot)));
-        assert_eq!(line.award, Some(Award::XuatSac));
-        assert!(line.promotion.is_some_and(|promotion| promotion.promoted));
-        assert_eq!((line.excused, line.unexcused), (2, 1));
-    }
-
-    #[test]
-    fn a_line_with_a_subject_missing_has_no_learning_result_yet() {
-        let settings = Settings { missing: Missing::LeavesNoResult, ..Settings::default() };
-        let columns = [scored(1), scored(2)];
-        let mut recorded = Recorded::default();
-        recorded.marks.insert((3, 1, 1), marks(&[50, 60, 70], 60, 70));
-        let line = line(&settings, &columns, Span::Semester(1), &recorded, 3);
-        assert_eq!(line.subjects, [Some(SubjectResult::Score(64)), None]);
-        assert_eq!((line.learning, line.promotion), (None, None));
-    }
-
-    #[test]
-    fn an_exempt_subject_is_left_out_of_the_learning_result() {
-        let columns: Vec<Column> = (1..=7).map(scored).collect();
-        let mut recorded = Recorded::default();
-        for column in &columns {
-            recorded.marks.insert((5, column.section, 1), marks(&[90, 90, 90], 90, 90));
-        }
-        // Without marks, subject 7 counts 0: Chưa đạt, raised one level by the one-subject
-        // adjustment.
-        recorded.marks.remove(&(5, 7, 1));
-        let failing = line(&Settings::default(), &columns, Span::Semester(1), &recorded, 5);
-        assert_eq!(failing.learning, Some(Level::Dat));
-        recorded.exempt.insert((5, 7));
-        let exempt = line(&Settings::default(), &columns, Span::Semester(1), &recorded, 5);
-        assert_eq!(exempt.subjects[6], None);
-        assert_eq!(exempt.exempt, [false, false, false, false, false, false, true]);
-        assert_eq!(exempt.learning, Some(Level::Tot), "six subjects at 9.0, the seventh exempt");
-    }
-
-    #[test]
-    fn re_tests_replace_the_failed_subjects_once_all_are_taken_and_the_year_is_decided_again() {
-        // Subject 1 exempt, 2–7 at 6.0, 8 and 9 at 2.0: learning Chưa đạt, re-test 8 and 9.
-        let columns: Vec<Column> = (1..=9).map(scored).collect();
-        let mut recorded = Recorded::default();
-        for column in &columns[1..] {
-            let score = if column.section >= 8 { 20 } else { 60 };
-            for semester in [1, 2] {
-                recorded.marks.insert((4, column.section, semester), marks(&[score; 3], score, score));
-            }
-        }
-        recorded.exempt.insert((4, 1));
-        recorded.conduct.insert((4, 1), Level::Tot);
-        recorded.conduct.insert((4, 2), Level::Tot);
-        let year = Span::Year { first: 1, second: 2 };
-        let before = line(&Settings::default(), &columns, year, &recorded, 4);
-        assert_eq!(before.learning, Some(Level::ChuaDat));
-        assert_eq!(before.to_retest, [7, 8], "the sheet's columns of subjects 8 and 9, past the exempt one");
-        assert!(before.promotion.as_ref().is_some_and(|p| !p.promoted));
-
-        recorded.retests.insert((4, 8), Mark::Score(55));
-        let one_taken = line(&Settings::default(), &columns, year, &recorded, 4);
-        assert_eq!(one_taken.to_retest, [7, 8], "nothing is decided again until every re-test is taken");
-        assert_eq!(one_taken.learning, Some(Level::ChuaDat));
-        assert_eq!(one_taken.retests[7], Some(SubjectResult::Score(55)));
-
-        recorded.retests.insert((4, 9), Mark::Score(70));
-        let passed = line(&Settings::default(), &columns, year, &recorded, 4);
-        assert_eq!(passed.learning, Some(Level::Dat));
-        assert!(passed.to_retest.is_empty());
-        assert!(passed.promotion.as_ref().is_some_and(|p| p.promoted && p.retests.is_empty()), "{passed:?}");
-        assert_eq!(passed.subjects[8], Some(SubjectResult::Score(20)), "the year result itself stays on record");
-
-        recorded.retests.insert((4, 9), Mark::Score(30));
-        let failed = line(&Settings::default(), &columns, year, &recorded, 4);
-        assert_eq!(failed.learning, Some(Level::ChuaDat));
-        assert!(failed.promotion.as_ref().is_some_and(|p| !p.promoted && p.retests.is_empty()), "stays in the grade");
-        assert!(failed.to_retest.is_empty());
-    }
-
-    #[test]
-    fn a_comment_subject_passes_when_every_assessment_is_dat() {
-        let settings = Settings::default();
-        let column = Column { section: 1, subject: 1, scored: false, required_regular: 2 };
-        let all = Marks {
-            regular: vec![(1, Mark::Passed(true)), (2, Mark::Passed(true))],
-            midterm: Some(Mark::Passed(true)),
-            final_exam: Some(Mark::Passed(true)),
-        };
-        assert_eq!(subject_result(&settings, &column, &all), Some(SubjectResult::Comment(true)));
-        let one_short = Marks { regular: vec![(1, Mark::Passed(true))], ..all };
-        assert_eq!(subject_result(&settings, &column, &one_short), Some(SubjectResult::Comment(false)));
-    }
-}
+#[path = "sheet_tests.rs"]
+mod tests;

@@ -7,6 +7,8 @@ use super::out::{Out, date, ext, score};
 use super::scope::{Pages, Scope, student_ids};
 use crate::exchange::results::{NOT_PASSED, PASSED};
 use emis_oneroster::FileKind;
+use emis_oneroster::Vocabulary as _;
+use emis_oneroster::records::ScoreStatus::{FullyGraded, NotSubmitted};
 use entity::{attendance, result};
 use sea_orm::DatabaseConnection;
 
@@ -39,7 +41,8 @@ pub(super) async fn write_results(
                 ("sourcedId", ext("result", row.id, row.external_id.as_deref())),
                 ("lineItemSourcedId", column.clone()),
                 ("studentSourcedId", student.clone()),
-                ("scoreStatus", "fully graded".to_owned()),
+                // A missed assessment never to be made up goes out without a score.
+                ("scoreStatus", if row.no_make_up { NotSubmitted } else { FullyGraded }.token().to_owned()),
                 ("score", row.score_tenths.map(score).unwrap_or_default()),
                 ("scoreDate", date(row.updated_at.date_naive())),
                 ("comment", row.comment.clone().unwrap_or_default()),

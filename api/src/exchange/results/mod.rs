@@ -118,6 +118,7 @@ impl Mapper {
                 student_id: student,
                 score_tenths,
                 passed,
+                no_make_up: false,
                 comment: row.record.comment.clone(),
                 version: 1,
                 // When the score was given, as the package says; else now.

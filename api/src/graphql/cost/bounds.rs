@@ -72,6 +72,7 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         }
         ("PrimaryBook", "areas") | ("PrimaryLine", "ratings") => Items(AREAS),
         ("Section", "assessments") | ("MutationRoot", "setAssessmentColumns") => Items(COLUMNS),
+        ("AssessmentColumn", "makeUpsOwed") => Items(CLASS_SIZE),
         ("Student", "results") => Narrowed { by: "sectionId", narrowed: COLUMNS, whole: RESULTS },
         ("Student", "guardians") | ("Me", "children") => Items(FAMILY),
         ("School", "classes") => Items(CLASSES),

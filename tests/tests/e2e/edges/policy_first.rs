@@ -146,6 +146,7 @@ const EXEMPT: &str =
 const COLUMNS: &str =
     "mutation($k: ID!, $sem: ID!) { setAssessmentColumns(sectionId: $k, semesterId: $sem, regular: 3) { id } }";
 const RETEST: &str = "mutation($k: ID!) { openRetest(sectionId: $k) { id } }";
+const HELD: &str = "mutation($k: ID!) { markAssessmentHeld(assessmentId: $k) { id } }";
 const LOCK: &str = "mutation($k: ID!, $sem: ID!) { lockBook(semesterId: $sem, sectionId: $k) { id } }";
 const UNLOCK: &str = "mutation($k: ID!) { unlockBook(lockId: $k) { id } }";
 const REQUEST_LEAVE: &str =
@@ -203,6 +204,14 @@ fn book_rows(a: &School, b: &School) -> Vec<Row> {
             reach: section(a),
             out: vec![("another school's section", section(b))],
             missing: json!({ "k": missing("Section"), "sem": a.semester_id() }),
+        },
+        Row {
+            name: "markAssessmentHeld",
+            caller: a.teacher.clone(),
+            query: HELD,
+            reach: json!({ "k": column(a) }),
+            out: vec![("another school's column", json!({ "k": column(b) }))],
+            missing: json!({ "k": missing("Assessment") }),
         },
         Row {
             name: "openRetest",
