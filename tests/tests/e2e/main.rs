@@ -4,6 +4,7 @@
 mod agreement;
 mod attacks;
 mod book_locks;
+mod calendar;
 mod columns;
 mod cost;
 mod disclosures;
