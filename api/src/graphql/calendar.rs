@@ -1,5 +1,5 @@
 //! The school calendar as the API shows it: school years (năm học) and their semesters.
-//! The calendar is nobody's personal data, so anyone who may see a school reads it.
+//! The calendar is national and nobody's personal data, so every signed-in caller reads it.
 
 use super::context::state;
 use super::ids;

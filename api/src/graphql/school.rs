@@ -82,10 +82,6 @@ impl School {
     async fn classes(&self, ctx: &Context<'_>) -> ApiResult<Vec<Class>> {
         classes_of(ctx, Some(self.0.id)).await
     }
-    /// The school years (năm học) of the calendar, by start date, each with its semesters.
-    async fn years(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::calendar::SchoolYear>> {
-        super::calendar::years(ctx).await
-    }
 }
 
 /// A homeroom class (lớp) of one school year.

@@ -29,7 +29,7 @@ pub const HOMEROOM: u64 = 4;
 pub const ENROLLMENTS: u64 = 36;
 /// Semesters (and years) a student has conduct for over twelve school years.
 pub const SEMESTERS: u64 = 36;
-/// School years on the calendar a school keeps books for.
+/// School years on the calendar.
 pub const YEARS: u64 = 50;
 /// Semesters of one school year.
 pub const TERMS: u64 = 2;
@@ -80,7 +80,7 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("Student", "results") => Narrowed { by: "sectionId", narrowed: COLUMNS, whole: RESULTS },
         ("Student", "guardians") | ("Me", "children") => Items(FAMILY),
         ("School", "classes") => Items(CLASSES),
-        ("School", "years") => Items(YEARS),
+        ("QueryRoot", "schoolYears") => Items(YEARS),
         ("SchoolYear", "semesters") => Items(TERMS),
         ("QueryRoot" | "Me", "schools") => Items(SCHOOLS),
         ("Me", "sections") => Items(TEACHING),
