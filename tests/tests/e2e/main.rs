@@ -31,4 +31,5 @@ mod sign_in;
 mod startup;
 mod subscriptions;
 mod summary;
+mod tour;
 mod traces;
