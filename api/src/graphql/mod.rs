@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod book_locks;
+pub mod calendar;
 pub mod columns;
 pub mod context;
 pub mod cost;

@@ -112,6 +112,13 @@ impl QueryRoot {
         signed_in(ctx)?;
         school::schools(ctx).await
     }
+    /// The school calendar: the school years (năm học) by start date, each with its
+    /// semesters, whose ids are the `semesterId`s that columns, locks, conduct and summaries
+    /// take. The calendar is national and nobody's personal data: every signed-in caller reads it.
+    async fn school_years(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::calendar::SchoolYear>> {
+        signed_in(ctx)?;
+        super::calendar::years(ctx).await
+    }
     /// The school with this id, if the caller may see it.
     async fn school(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<School>> {
         match ids::decode_as("School", &id) {

@@ -4,6 +4,7 @@
 mod agreement;
 mod attacks;
 mod book_locks;
+mod calendar;
 mod columns;
 mod cost;
 mod disclosures;
@@ -30,4 +31,5 @@ mod sign_in;
 mod startup;
 mod subscriptions;
 mod summary;
+mod tour;
 mod traces;

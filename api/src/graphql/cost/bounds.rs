@@ -29,6 +29,10 @@ pub const HOMEROOM: u64 = 4;
 pub const ENROLLMENTS: u64 = 36;
 /// Semesters (and years) a student has conduct for over twelve school years.
 pub const SEMESTERS: u64 = 36;
+/// School years on the calendar.
+pub const YEARS: u64 = 50;
+/// Semesters of one school year.
+pub const TERMS: u64 = 2;
 /// Roll-call entries of one student in one day: two sessions and ten periods.
 pub const ATTENDANCE_PER_DAY: u64 = 12;
 /// Days weighed when a date range is not known before the request runs: a year.
@@ -76,6 +80,8 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("Student", "results") => Narrowed { by: "sectionId", narrowed: COLUMNS, whole: RESULTS },
         ("Student", "guardians") | ("Me", "children") => Items(FAMILY),
         ("School", "classes") => Items(CLASSES),
+        ("QueryRoot", "schoolYears") => Items(YEARS),
+        ("SchoolYear", "semesters") => Items(TERMS),
         ("QueryRoot" | "Me", "schools") => Items(SCHOOLS),
         ("Me", "sections") => Items(TEACHING),
         ("Me", "homeroomClasses") => Items(HOMEROOM),

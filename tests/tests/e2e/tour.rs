@@ -1,0 +1,79 @@
+//! The README's tour runs as written on the demo data: the documents of its "Recording scores"
+//! section are read from README.md itself, their `…` filled in order with ids the tour's
+//! earlier steps answered, and sent to a server seeded like `serve --demo`.
+
+use emis_tests::TestApp;
+use serde_json::{Value, json};
+
+const README: &str = include_str!("../../../README.md");
+
+/// The ```graphql documents of the README section whose heading is `heading`, in order.
+fn documents_of(heading: &str) -> Vec<&'static str> {
+    let section = README.split(heading).nth(1).expect("the README has the section");
+    let section = section.split("\n#").next().unwrap_or(section);
+    section.split("```graphql").skip(1).map(|block| block.split("```").next().unwrap_or_default()).collect()
+}
+
+/// `document` with each `…` replaced by the next of `ids`.
+fn filled(document: &str, ids: &[&Value]) -> String {
+    let mut parts = document.split('…');
+    let mut text = parts.next().unwrap_or_default().to_owned();
+    for (part, id) in parts.zip(ids.iter().cycle()) {
+        text.push_str(id.as_str().expect("an id"));
+        text.push_str(part);
+    }
+    text
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_recording_scores_tour_runs_as_written_on_the_demo() {
+    let app = TestApp::spawn().await.unwrap();
+    let teacher = app.sign_in("gvbm").await.unwrap();
+    let [sections, sheet, record] = documents_of("### Recording scores")[..] else { panic!("three documents") };
+
+    let listed = app.data(Some(&teacher), sections, json!({})).await.unwrap();
+    let section = listed["me"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|section| section["subject"]["name"] == "Toán")
+        .expect("gvbm teaches Toán")
+        .clone();
+    let columns = section["assessments"].as_array().unwrap();
+    let end_of_term = columns.iter().find(|column| column["kind"] == "final").expect("an end-of-term column");
+
+    let read = app.data(Some(&teacher), &filled(sheet, &[&section["id"]]), json!({})).await.unwrap();
+    let students = read["section"]["students"].as_array().unwrap();
+    assert!(students.len() >= 2, "{read}");
+    for student in &students[..2] {
+        let results = student["results"].as_array().unwrap();
+        assert!(results.iter().all(|result| result["assessmentId"] != end_of_term["id"]), "still empty: {student}");
+    }
+
+    let document = filled(record, &[&end_of_term["id"], &students[0]["id"], &students[1]["id"]]);
+    let recorded = app.data(Some(&teacher), &document, json!({})).await.unwrap();
+    assert_eq!(recorded["recordScores"]["changed"], 2, "{recorded}");
+    let versions: Vec<&Value> =
+        recorded["recordScores"]["results"].as_array().unwrap().iter().map(|r| &r["version"]).collect();
+    assert_eq!(versions, [1, 1]);
+    // The correction the README gives, at the version the call answered.
+    let correction = format!(
+        "mutation {{ recordScores(assessmentId: {}, entries: [{{ studentId: {}, score: 9, version: 1 }}]) {{ changed }} }}",
+        end_of_term["id"], students[0]["id"]
+    );
+    let corrected = app.data(Some(&teacher), &correction, json!({})).await.unwrap();
+    assert_eq!(corrected["recordScores"]["changed"], 1, "{corrected}");
+
+    // The principal finds the semester in the calendar and sets the columns as the README does.
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let calendar =
+        app.data(Some(&principal), "{ schoolYears { name semesters { id number } } }", json!({})).await.unwrap();
+    let year = calendar["schoolYears"].as_array().unwrap().iter().find(|year| year["name"] == "2026-2027").unwrap();
+    let set = format!(
+        "mutation {{ setAssessmentColumns(sectionId: {}, semesterId: {}, regular: 5) {{ kind sequence }} }}",
+        section["id"], year["semesters"][0]["id"]
+    );
+    let columns = app.data(Some(&principal), &set, json!({})).await.unwrap();
+    let regular = columns["setAssessmentColumns"].as_array().unwrap().iter().filter(|c| c["kind"] == "regular").count();
+    assert_eq!(regular, 5, "{columns}");
+}
