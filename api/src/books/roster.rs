@@ -2,9 +2,8 @@
 //! today whom the caller may see, in roster order, through the privacy layer — with their
 //! sealed columns only when they are to be shown.
 
-use crate::auth::principal::active_on;
-use crate::privacy::{Access, Target, Visible, readers};
-use entity::{enrollment, student};
+use crate::privacy::{Access, Target, Visible, on_roster_today, readers};
+use entity::student;
 use sea_orm::sea_query::{Expr, Value};
 use sea_orm::{ColumnTrait as _, Condition, IdenStatic as _, Iterable as _, Order, QuerySelect as _};
 
@@ -22,13 +21,7 @@ pub async fn roster_rows(
 
 /// The read of [`roster_rows`], its rows checked with [`listed_in`].
 pub fn roster_select(access: &Access, class: i64, sealed: bool) -> Visible<'_, student::Entity> {
-    let today = access.principal().today;
-    let enrolled = sea_orm::sea_query::Query::select()
-        .column(enrollment::Column::StudentId)
-        .from(enrollment::Entity)
-        .and_where(enrollment::Column::ClassId.eq(class))
-        .cond_where(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
-        .to_owned();
+    let enrolled = on_roster_today(class, access.principal().today);
     access
         .read(&readers::STUDENT)
         .through(Condition::all().add(student::Column::Id.in_subquery(enrolled)))

@@ -31,11 +31,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
          left, and moves it to the class the policy allowed",
     ),
     (
-        "books/roster.rs",
-        "enrollment",
-        "who is on a class's roster today, a sub-select narrowing a student reader on a class the caller sees",
-    ),
-    (
         "books/roll_call/mod.rs",
         "guardianship",
         "the guardians a written absence notifies, ids only: every active guardian is told, whoever may read the link",
