@@ -29,8 +29,10 @@ async fn main() {
     let query = document(shape, size.parse().unwrap_or(21));
     let started = Instant::now();
     let outcome = if when == "before" {
-        let schema =
-            Schema::build(QueryRoot, MutationRoot, SubscriptionRoot).limit_depth(12).limit_complexity(5000).finish();
+        let schema = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
+            .limit_depth(12)
+            .limit_complexity(5000)
+            .finish();
         let response = schema.execute(query.as_str()).await;
         response.errors.first().map_or_else(|| "answered".to_owned(), |error| error.message.clone())
     } else {

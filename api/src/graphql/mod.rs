@@ -46,7 +46,8 @@ pub type EmisSchema = Schema<query::QueryRoot, mutation::MutationRoot, notificat
 
 /// Builds the schema over `state`.
 pub fn build_schema(state: Arc<AppState>) -> EmisSchema {
-    let mut builder = Schema::build(query::QueryRoot, mutation::MutationRoot, notifications::SubscriptionRoot);
+    let mut builder =
+        Schema::build(query::QueryRoot, mutation::MutationRoot::default(), notifications::SubscriptionRoot);
     if tracing::wanted() {
         builder = builder.extension(tracing::SafeTracing);
     }
@@ -58,7 +59,7 @@ pub fn build_schema(state: Arc<AppState>) -> EmisSchema {
 
 /// The schema's SDL, as checked in at `api/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::QueryRoot, mutation::MutationRoot, notifications::SubscriptionRoot).finish().sdl()
+    Schema::build(query::QueryRoot, mutation::MutationRoot::default(), notifications::SubscriptionRoot).finish().sdl()
 }
 
 /// Attaches the per-request data: the caller's access and fresh loaders.

@@ -1,65 +1,16 @@
-//! The mutation root: signing in and out, and writing to the books.
+//! Mutations that write to the school books: scores, columns, locks, roll calls, leave,
+//! conduct, exemptions, movements and the primary book.
 
-use super::context::{access, state};
-use crate::auth::session;
 use crate::error::{ApiError, ApiResult};
-use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use async_graphql::{Context, ID, Object};
+use chrono::NaiveDate;
 
-/// Tokens handed to a client after signing in or refreshing.
-#[derive(SimpleObject)]
-pub struct AuthPayload {
-    /// Bearer token for `Authorization: Bearer …`; short-lived.
-    pub access_token: String,
-    /// Exchanged for new tokens with `refreshSession`; each use rotates it.
-    pub refresh_token: String,
-    /// When the access token stops working; refresh before then.
-    pub access_expires_at: DateTime<Utc>,
-    /// When the refresh token stops working; after that, sign in again.
-    pub refresh_expires_at: DateTime<Utc>,
-}
-
-impl From<crate::auth::IssuedTokens> for AuthPayload {
-    fn from(tokens: crate::auth::IssuedTokens) -> Self {
-        Self {
-            access_token: tokens.access_token,
-            refresh_token: tokens.refresh_token,
-            access_expires_at: tokens.access_expires_at,
-            refresh_expires_at: tokens.refresh_expires_at,
-        }
-    }
-}
-
-/// The mutation root.
-pub struct MutationRoot;
+/// Writing to the books.
+#[derive(Default)]
+pub struct BookMutations;
 
 #[Object]
-impl MutationRoot {
-    /// Signs in with a username (staff, guardians) or phone number (guardians) and password.
-    /// A username may be written in any case, a phone number with spaces, dots, dashes or
-    /// `+84`: every spelling of one account shares one budget of attempts. An unknown account
-    /// and a wrong password give the same error (`INVALID_CREDENTIALS`); too many attempts
-    /// for the account from this address, from this address across accounts, or for the
-    /// account from addresses it never signed in from give `THROTTLED`, alike whether the
-    /// account exists or not; too many sign-ins waiting at once give `THROTTLED` with
-    /// `extensions.reason` `BUSY`.
-    async fn sign_in(&self, ctx: &Context<'_>, identifier: String, password: String) -> ApiResult<AuthPayload> {
-        let state = state(ctx)?;
-        let address =
-            ctx.data_opt::<crate::auth::ClientAddress>().copied().unwrap_or(crate::auth::ClientAddress::UNKNOWN);
-        let tokens = crate::auth::sign_in::sign_in(state, &identifier, &password, address).await?;
-        Ok(tokens.into())
-    }
-    /// Exchanges a refresh token for new tokens; the old ones stop working. A refresh token
-    /// works once: using one again (even at the same time) is taken as theft and ends the
-    /// whole session — this call and every later one with any of its tokens answer
-    /// `UNAUTHENTICATED` with `extensions.reason` `REFRESH_TOKEN_REUSED`. No token outlives the
-    /// session's absolute lifetime from sign-in; past it, `INVALID_CREDENTIALS`.
-    async fn refresh_session(&self, ctx: &Context<'_>, refresh_token: String) -> ApiResult<AuthPayload> {
-        let state = state(ctx)?;
-        let tokens = crate::auth::refresh::refresh(&state.db, &refresh_token, state.token_lifetimes()).await?;
-        Ok(tokens.into())
-    }
+impl BookMutations {
     /// Records scores (or Đạt / Chưa đạt) and comments in one assessment column: one
     /// student, or the whole column after a test. Only the section's assigned teacher may.
     /// The call is checked whole and written whole or not at all: wrong entries come back as
@@ -75,10 +26,10 @@ impl MutationRoot {
         &self,
         ctx: &Context<'_>,
         assessment_id: ID,
-        #[graphql(validator(min_items = 1, max_items = 200))] entries: Vec<super::grade_entry::ScoreInput>,
+        #[graphql(validator(min_items = 1, max_items = 200))] entries: Vec<crate::graphql::grade_entry::ScoreInput>,
         reason: Option<String>,
-    ) -> ApiResult<super::grade_entry::RecordScoresPayload> {
-        super::grade_entry::record_scores(ctx, &assessment_id, entries, reason.as_deref()).await
+    ) -> ApiResult<crate::graphql::grade_entry::RecordScoresPayload> {
+        crate::graphql::grade_entry::record_scores(ctx, &assessment_id, entries, reason.as_deref()).await
     }
     /// Locks the scores of one section (`sectionId`) or of every section of a school
     /// (`schoolId`) in a semester: after that a change needs a reason and the principal's
@@ -90,8 +41,8 @@ impl MutationRoot {
         semester_id: ID,
         section_id: Option<ID>,
         school_id: Option<ID>,
-    ) -> ApiResult<super::book_locks::BookLock> {
-        super::book_locks::lock(ctx, &semester_id, section_id.as_ref(), school_id.as_ref()).await
+    ) -> ApiResult<crate::graphql::book_locks::BookLock> {
+        crate::graphql::book_locks::lock(ctx, &semester_id, section_id.as_ref(), school_id.as_ref()).await
     }
     /// Sets the number of regular assessment columns (ĐĐGtx) of a section in a semester,
     /// within the circular's limits (at least what its periods per year require — 2, 3 or 4,
@@ -104,16 +55,20 @@ impl MutationRoot {
         section_id: ID,
         semester_id: ID,
         #[graphql(validator(minimum = 1, maximum = 12))] regular: i32,
-    ) -> ApiResult<Vec<super::columns::AssessmentColumn>> {
-        super::columns::set_assessment_columns(ctx, &section_id, &semester_id, regular).await
+    ) -> ApiResult<Vec<crate::graphql::columns::AssessmentColumn>> {
+        crate::graphql::columns::set_assessment_columns(ctx, &section_id, &semester_id, regular).await
     }
     /// Opens a section's re-test column (thi lại, kind `retest`) in its year's last semester,
     /// or returns the one open. Its teacher records the re-test with `recordScores`; on the
     /// year's summary sheet a student sent to re-test has each re-tested subject's result
     /// replaced by the re-test's, and learning, promotion and award recomputed, once every
     /// subject they must re-test has its re-test. For the principal (`section`/`write`).
-    async fn open_retest(&self, ctx: &Context<'_>, section_id: ID) -> ApiResult<super::columns::AssessmentColumn> {
-        super::columns::open_retest(ctx, &section_id).await
+    async fn open_retest(
+        &self,
+        ctx: &Context<'_>,
+        section_id: ID,
+    ) -> ApiResult<crate::graphql::columns::AssessmentColumn> {
+        crate::graphql::columns::open_retest(ctx, &section_id).await
     }
     /// Marks an assessment column held (`held` false: no longer marked): from then on it
     /// counts even before anyone has a result in it, and a student of the section without a
@@ -127,12 +82,12 @@ impl MutationRoot {
         ctx: &Context<'_>,
         assessment_id: ID,
         #[graphql(default = true)] held: bool,
-    ) -> ApiResult<super::columns::AssessmentColumn> {
-        super::columns::mark_held(ctx, &assessment_id, held).await
+    ) -> ApiResult<crate::graphql::columns::AssessmentColumn> {
+        crate::graphql::columns::mark_held(ctx, &assessment_id, held).await
     }
     /// Lifts a lock; it stays on record with who lifted it and when.
-    async fn unlock_book(&self, ctx: &Context<'_>, lock_id: ID) -> ApiResult<super::book_locks::BookLock> {
-        super::book_locks::unlock(ctx, &lock_id).await
+    async fn unlock_book(&self, ctx: &Context<'_>, lock_id: ID) -> ApiResult<crate::graphql::book_locks::BookLock> {
+        crate::graphql::book_locks::unlock(ctx, &lock_id).await
     }
     /// Approves a change request — the result changes, if no one changed it since the
     /// request, and the change enters the history with its reason and approver — or rejects
@@ -143,8 +98,8 @@ impl MutationRoot {
         request_id: ID,
         approve: bool,
         note: Option<String>,
-    ) -> ApiResult<super::book_locks::ChangeRequest> {
-        super::book_locks::decide(ctx, &request_id, approve, note.as_deref()).await
+    ) -> ApiResult<crate::graphql::book_locks::ChangeRequest> {
+        crate::graphql::book_locks::decide(ctx, &request_id, approve, note.as_deref()).await
     }
     /// Takes a roll call for a class on `date` (today or earlier): one half-day `session`
     /// (morning | afternoon) or, with `period`, one lesson. Every student of the class is
@@ -165,10 +120,10 @@ impl MutationRoot {
         date: NaiveDate,
         session: String,
         period: Option<i32>,
-        #[graphql(validator(max_items = 200))] marks: Vec<super::roll_call::AttendanceMarkInput>,
+        #[graphql(validator(max_items = 200))] marks: Vec<crate::graphql::roll_call::AttendanceMarkInput>,
         reason: Option<String>,
-    ) -> ApiResult<super::roll_call::RecordAttendancePayload> {
-        super::roll_call::record(ctx, &class_id, date, &session, period, marks, reason).await
+    ) -> ApiResult<crate::graphql::roll_call::RecordAttendancePayload> {
+        crate::graphql::roll_call::record(ctx, &class_id, date, &session, period, marks, reason).await
     }
     /// A guardian asks for their child to be excused from `from` to `to` (at most 30 days,
     /// beginning at most 14 days back, all within the child's enrollment in one class), for
@@ -181,8 +136,8 @@ impl MutationRoot {
         to: NaiveDate,
         session: Option<String>,
         reason: String,
-    ) -> ApiResult<super::roll_call::LeaveRequest> {
-        super::roll_call::request_leave(ctx, &student_id, from, to, session.as_deref(), reason).await
+    ) -> ApiResult<crate::graphql::roll_call::LeaveRequest> {
+        crate::graphql::roll_call::request_leave(ctx, &student_id, from, to, session.as_deref(), reason).await
     }
     /// The homeroom teacher accepts a leave request — the unexcused absences its class
     /// recorded in its time while the child was enrolled there, as far as the decider may
@@ -193,8 +148,8 @@ impl MutationRoot {
         request_id: ID,
         accept: bool,
         note: Option<String>,
-    ) -> ApiResult<super::roll_call::LeaveRequest> {
-        super::roll_call::decide_leave(ctx, &request_id, accept, note.as_deref()).await
+    ) -> ApiResult<crate::graphql::roll_call::LeaveRequest> {
+        crate::graphql::roll_call::decide_leave(ctx, &request_id, accept, note.as_deref()).await
     }
     /// The homeroom teacher sets conduct (tot | kha | dat | chua_dat) for students of the
     /// class in a semester, each entry at the `version` the client read (`CONFLICT` if it
@@ -207,10 +162,10 @@ impl MutationRoot {
         ctx: &Context<'_>,
         class_id: ID,
         semester_id: ID,
-        #[graphql(validator(min_items = 1, max_items = 200))] entries: Vec<super::summary::ConductInput>,
+        #[graphql(validator(min_items = 1, max_items = 200))] entries: Vec<crate::graphql::summary::ConductInput>,
         reason: Option<String>,
-    ) -> ApiResult<super::summary::RecordConductPayload> {
-        super::summary::record_conduct(ctx, &class_id, &semester_id, entries, reason.as_deref()).await
+    ) -> ApiResult<crate::graphql::summary::RecordConductPayload> {
+        crate::graphql::summary::record_conduct(ctx, &class_id, &semester_id, entries, reason.as_deref()).await
     }
     /// The principal exempts a student from a section's assessments (`exempt: true`) — for
     /// one semester, or the whole year when `semesterId` is null — or lifts the exemption.
@@ -226,8 +181,8 @@ impl MutationRoot {
         semester_id: Option<ID>,
         exempt: bool,
         part: Option<String>,
-    ) -> ApiResult<Option<super::exemptions::Exemption>> {
-        super::exemptions::set(ctx, &student_id, &section_id, semester_id.as_ref(), exempt, part).await
+    ) -> ApiResult<Option<crate::graphql::exemptions::Exemption>> {
+        crate::graphql::exemptions::set(ctx, &student_id, &section_id, semester_id.as_ref(), exempt, part).await
     }
     /// Moves a student to another class of the same school and year (chuyển lớp) from `on`:
     /// their enrollment ends the day before and a new one starts that day. The records made
@@ -240,8 +195,8 @@ impl MutationRoot {
         student_id: ID,
         class_id: ID,
         on: NaiveDate,
-    ) -> ApiResult<super::records::EnrollmentRecord> {
-        super::movements::move_class(ctx, &student_id, &class_id, on).await
+    ) -> ApiResult<crate::graphql::records::EnrollmentRecord> {
+        crate::graphql::movements::move_class(ctx, &student_id, &class_id, on).await
     }
     /// The sending school's principal releases a student to another school (chuyển
     /// trường), `on` being their first day there: the enrollment ends the day before, and the
@@ -253,8 +208,8 @@ impl MutationRoot {
         school_id: ID,
         on: NaiveDate,
         reason: String,
-    ) -> ApiResult<super::movements::Transfer> {
-        super::movements::release(ctx, &student_id, &school_id, on, &reason).await
+    ) -> ApiResult<crate::graphql::movements::Transfer> {
+        crate::graphql::movements::release(ctx, &student_id, &school_id, on, &reason).await
     }
     /// The receiving school's principal admits a released student into one of its classes
     /// from the transfer's day: the student now belongs to that school, which reads their
@@ -264,8 +219,8 @@ impl MutationRoot {
         ctx: &Context<'_>,
         transfer_id: ID,
         class_id: ID,
-    ) -> ApiResult<super::movements::Transfer> {
-        super::movements::admit(ctx, &transfer_id, &class_id).await
+    ) -> ApiResult<crate::graphql::movements::Transfer> {
+        crate::graphql::movements::admit(ctx, &transfer_id, &class_id).await
     }
     /// The primary summary book (Circular 27): a subject teacher rates the section's students
     /// at a `checkpoint` (mid_1 | end_1 | mid_2 | end_year) T, H or C, with the periodic
@@ -280,10 +235,10 @@ impl MutationRoot {
         ctx: &Context<'_>,
         section_id: ID,
         checkpoint: String,
-        entries: Vec<super::primary::PrimaryEntryInput>,
+        entries: Vec<crate::graphql::primary::PrimaryEntryInput>,
     ) -> ApiResult<i32> {
-        let section = super::ids::decode_as("Section", &section_id).ok_or(ApiError::NotPermitted)?;
-        super::primary::record(ctx, crate::books::primary::Scope::Section(section), &checkpoint, entries).await
+        let section = crate::graphql::ids::decode_as("Section", &section_id).ok_or(ApiError::NotPermitted)?;
+        crate::graphql::primary::record(ctx, crate::books::primary::Scope::Section(section), &checkpoint, entries).await
     }
     /// The homeroom teacher of a primary class rates the five qualities and ten
     /// competencies (`area`: pc.* / nl.*, see `PrimaryBook.areas`) Tốt, Đạt or Cần cố gắng
@@ -293,10 +248,10 @@ impl MutationRoot {
         ctx: &Context<'_>,
         class_id: ID,
         checkpoint: String,
-        entries: Vec<super::primary::PrimaryEntryInput>,
+        entries: Vec<crate::graphql::primary::PrimaryEntryInput>,
     ) -> ApiResult<i32> {
-        let class = super::ids::decode_as("Class", &class_id).ok_or(ApiError::NotPermitted)?;
-        super::primary::record(ctx, crate::books::primary::Scope::Class(class), &checkpoint, entries).await
+        let class = crate::graphql::ids::decode_as("Class", &class_id).ok_or(ApiError::NotPermitted)?;
+        crate::graphql::primary::record(ctx, crate::books::primary::Scope::Class(class), &checkpoint, entries).await
     }
     /// The homeroom teacher of a primary class nominates a student of the class for Học sinh
     /// Tiêu biểu in the school year (end of year): on the `ground` of an outstanding subject
@@ -314,8 +269,8 @@ impl MutationRoot {
         subject_id: Option<ID>,
         note: Option<String>,
         version: Option<i32>,
-    ) -> ApiResult<super::primary::PrimaryNomination> {
-        let input = super::primary::NominationInput {
+    ) -> ApiResult<crate::graphql::primary::PrimaryNomination> {
+        let input = crate::graphql::primary::NominationInput {
             class_id: &class_id,
             student_id: &student_id,
             ground: &ground,
@@ -323,7 +278,7 @@ impl MutationRoot {
             note,
             version,
         };
-        super::primary::nominate(ctx, input).await
+        crate::graphql::primary::nominate(ctx, input).await
     }
     /// The homeroom teacher withdraws the class's standing nomination of a student for Học
     /// sinh Tiêu biểu, read at `version`; kept in the history like any change.
@@ -334,25 +289,10 @@ impl MutationRoot {
         student_id: ID,
         version: i32,
     ) -> ApiResult<bool> {
-        super::primary::withdraw(ctx, &class_id, &student_id, version).await
+        crate::graphql::primary::withdraw(ctx, &class_id, &student_id, version).await
     }
     /// Marks the caller's notifications read; returns how many were unread.
     async fn mark_notifications_read(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<i32> {
-        super::notifications::mark_read(ctx, &ids).await
-    }
-    /// Ends the current session: its access and refresh tokens stop working at once.
-    async fn sign_out(&self, ctx: &Context<'_>) -> ApiResult<bool> {
-        let session_id = access(ctx)?.principal().session_id.ok_or(ApiError::Unauthenticated)?;
-        session::end(&state(ctx)?.db, session_id, entity::SessionEnd::SignOut).await?;
-        Ok(true)
-    }
-    /// Ends every session of the caller's account, this one included (a lost phone, a
-    /// password changed): their tokens stop working at once and their subscriptions end at
-    /// their next poll. Returns how many sessions were ended.
-    async fn sign_out_everywhere(&self, ctx: &Context<'_>) -> ApiResult<i32> {
-        let principal = access(ctx)?.principal();
-        let account = principal.account.filter(|_| principal.session_id.is_some()).ok_or(ApiError::Unauthenticated)?;
-        let ended = session::end_all(&state(ctx)?.db, account).await?;
-        Ok(i32::try_from(ended).unwrap_or(i32::MAX))
+        crate::graphql::notifications::mark_read(ctx, &ids).await
     }
 }

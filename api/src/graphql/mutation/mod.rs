@@ -1,0 +1,11 @@
+//! The mutation root, merged from one part per area so that each area's mutations live
+//! beside each other: sessions, and the books.
+
+mod books;
+mod session;
+
+pub use session::AuthPayload;
+
+/// The mutation root.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct MutationRoot(session::SessionMutations, books::BookMutations);
