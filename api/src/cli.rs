@@ -59,6 +59,15 @@ enum Command {
         #[command(subcommand)]
         format: ImportFormat,
     },
+    /// Print an activation code for a staff member without a password (a school's first
+    /// principal), named by their exchange identifier; it works once, for 14 days.
+    ActivationCode {
+        #[command(flatten)]
+        config: Config,
+        /// The staff member's exchange identifier (OneRoster `sourcedId`).
+        #[arg(long)]
+        staff: String,
+    },
     /// Write data out for another system.
     Export {
         #[command(subcommand)]
@@ -186,6 +195,20 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Import { format: ImportFormat::Oneroster { config, path, actor } } => {
             import_oneroster(config, &path, actor).await
+        }
+        Command::ActivationCode { config, staff } => {
+            use crate::accounts::first::{FirstCode, staff_code};
+            let state = build_state(config).await?;
+            match staff_code(&state.db, &state.vault, &staff).await? {
+                FirstCode::Issued { code, sign_in_with, expires_at } => {
+                    println!("{sign_in_with}: {code} (hết hạn / expires {expires_at})");
+                    Ok(ExitCode::SUCCESS)
+                }
+                FirstCode::NoSuchStaff => anyhow::bail!("không có cán bộ {staff} / no staff member {staff}"),
+                FirstCode::NotNeeded => anyhow::bail!(
+                    "tài khoản đã có mật khẩu hoặc không được đăng nhập / the account has a password or may not sign in"
+                ),
+            }
         }
         Command::Export { format: ExportFormat::Oneroster { config, path, school, sensitive, actor } } => {
             let state = build_state(config).await?;

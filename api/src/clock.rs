@@ -15,6 +15,15 @@ pub fn date_in_vietnam(now: DateTime<Utc>) -> NaiveDate {
     }
 }
 
+/// The instant `now` as read on a clock in Vietnam, formatted by `format` (chrono's
+/// `strftime` form).
+pub fn format_in_vietnam(now: DateTime<Utc>, format: &str) -> String {
+    match FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS) {
+        Some(offset) => now.with_timezone(&offset).format(format).to_string(),
+        None => now.format(format).to_string(),
+    }
+}
+
 /// Today's date in Vietnam.
 pub fn today() -> NaiveDate {
     date_in_vietnam(Utc::now())

@@ -20,6 +20,7 @@
 //! - [`clock`]: the date in Vietnam that effective dates are judged on.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod accounts;
 pub mod auth;
 pub mod books;
 pub mod cli;

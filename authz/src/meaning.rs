@@ -26,6 +26,9 @@ const STUDENT: &[Relationship] = &[
     R::FormerStudent,
 ];
 const DISCLOSURE: &[Relationship] = &[R::GuardianOf, R::InSchool, R::Oversees, R::Any];
+/// An account is judged on where its holder belongs: a staff member's school, or the
+/// school of a guardian's child.
+const ACCOUNT: &[Relationship] = &[R::InSchool, R::Oversees];
 
 impl Kind {
     /// The relationships that are meaningful for this kind; a policy line or
@@ -36,6 +39,7 @@ impl Kind {
             Kind::Class | Kind::Section | Kind::ClassSummary => CLASS_LIKE,
             Kind::Staff | Kind::StaffContact | Kind::StaffIdentity | Kind::StaffAddress => STAFF_LIKE,
             Kind::Disclosure => DISCLOSURE,
+            Kind::Account => ACCOUNT,
             Kind::Student => STUDENT,
             Kind::Enrollment
             | Kind::Result

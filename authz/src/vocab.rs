@@ -184,6 +184,10 @@ vocabulary! {
         Transfer => "transfer",
         /// The log of who was shown what.
         Disclosure => "disclosure",
+        /// A staff member's or guardian's account: issuing activation codes, resetting
+        /// access. Judged on the staff member's school, or the school of the guardian's
+        /// child.
+        Account => "account",
     }
 }
 
@@ -244,7 +248,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 30, 5));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 31, 5));
         assert_eq!(Relationship::ALL.len(), 9);
     }
 

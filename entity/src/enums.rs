@@ -259,6 +259,10 @@ vocabulary! {
         SignOutEverywhere => "sign_out_everywhere",
         /// A refresh token it had rotated out was used again: taken as theft.
         RefreshReuse => "refresh_reuse",
+        /// Its owner changed or reset the password (the session that changed it lives on).
+        PasswordChanged => "password_changed",
+        /// The school reset the account's access (a guardian's lost phone, a new family).
+        AccessReset => "access_reset",
     }
 }
 

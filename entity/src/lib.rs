@@ -5,6 +5,8 @@
 //! the database stores and what the API shows stay separate. Columns ending in `_enc` hold
 //! ciphertext only; `_blind` columns hold keyed hashes.
 
+pub mod account_code;
+pub mod account_event;
 pub mod assessment;
 pub mod assessment_category;
 pub mod attendance;
@@ -53,6 +55,8 @@ pub use enums::{
 /// Every entity under its table's name in `PascalCase` (the `result` table is
 /// `AssessmentResult`, so a glob import does not shadow `std`'s `Result`), and the enums.
 pub mod prelude {
+    pub use super::account_code::Entity as AccountCode;
+    pub use super::account_event::Entity as AccountEvent;
     pub use super::assessment::Entity as Assessment;
     pub use super::assessment_category::Entity as AssessmentCategory;
     pub use super::attendance::Entity as Attendance;

@@ -58,6 +58,37 @@ impl Admission<'_> {
         let password = emis_crypto::Zeroizing::new(password.to_owned());
         tokio::task::spawn_blocking(move || verify(&password, stored.as_deref())).await
     }
+
+    /// Whether `password` matches `stored`, then — when it does and `new` is given — the
+    /// argon2id hash of `new`, both on one blocking thread once a core is free (changing a
+    /// password checks the current one and hashes the next at the cost of one sign-in).
+    pub async fn verify_then_hash(
+        self,
+        password: &str,
+        stored: Option<String>,
+        new: Option<&str>,
+    ) -> Result<(bool, Option<String>), tokio::task::JoinError> {
+        let _running = self.verifier.running.acquire().await;
+        self.verifier.checked.fetch_add(1, Ordering::Relaxed);
+        let password = emis_crypto::Zeroizing::new(password.to_owned());
+        let new = new.map(|new| emis_crypto::Zeroizing::new(new.to_owned()));
+        tokio::task::spawn_blocking(move || {
+            let matches = verify(&password, stored.as_deref());
+            let hashed = match (&new, matches) {
+                (Some(new), true) => hash(new).ok(),
+                _ => None,
+            };
+            (matches, hashed)
+        })
+        .await
+    }
+
+    /// The argon2id hash of `password`, made on a blocking thread once a core is free.
+    pub async fn hash(self, password: &str) -> Result<anyhow::Result<String>, tokio::task::JoinError> {
+        let _running = self.verifier.running.acquire().await;
+        let password = emis_crypto::Zeroizing::new(password.to_owned());
+        tokio::task::spawn_blocking(move || hash(&password)).await
+    }
 }
 
 /// Hashes `password` with argon2id and a random salt.

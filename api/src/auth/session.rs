@@ -59,7 +59,7 @@ pub enum AuthError {
 }
 
 /// Starts a session of `account` at `now`.
-pub(super) async fn create_session(
+pub(crate) async fn create_session(
     db: &impl ConnectionTrait,
     account: Account,
     lifetimes: TokenLifetimes,
@@ -115,10 +115,23 @@ pub async fn end(db: &impl ConnectionTrait, session_id: i64, why: SessionEnd) ->
 
 /// Ends every session of `account` not ended yet (signing out everywhere); how many.
 pub async fn end_all(db: &impl ConnectionTrait, account: Account) -> Result<u64, DbErr> {
-    let of_account = Condition::all()
+    end_all_but(db, account, None, SessionEnd::SignOutEverywhere).await
+}
+
+/// Ends every session of `account` not ended yet except `keep`, for `why`; how many.
+pub async fn end_all_but(
+    db: &impl ConnectionTrait,
+    account: Account,
+    keep: Option<i64>,
+    why: SessionEnd,
+) -> Result<u64, DbErr> {
+    let mut of_account = Condition::all()
         .add(auth_session::Column::AccountKind.eq(account.kind()))
         .add(auth_session::Column::AccountId.eq(account.id()));
-    let ended = end_where(of_account, SessionEnd::SignOutEverywhere).exec(db).await?;
+    if let Some(keep) = keep {
+        of_account = of_account.add(auth_session::Column::Id.ne(keep));
+    }
+    let ended = end_where(of_account, why).exec(db).await?;
     Ok(ended.rows_affected)
 }
 

@@ -52,7 +52,7 @@ fn username_form(identifier: &str) -> String {
 
 /// What an identifier no account matches is throttled as: the phone number it spells, or
 /// else the username form.
-fn unknown_subject(identifier: &str) -> String {
+pub(crate) fn unknown_subject(identifier: &str) -> String {
     let phone = emis_crypto::normalize_identifier(identifier);
     if !phone.is_empty() && phone.bytes().all(|byte| byte.is_ascii_digit()) {
         format!("phone:{phone}")
@@ -62,7 +62,7 @@ fn unknown_subject(identifier: &str) -> String {
 }
 
 /// The account that `identifier` names, with its password hash, if it may sign in.
-async fn find_account(
+pub(crate) async fn find_account(
     db: &impl ConnectionTrait,
     vault: &Vault,
     identifier: &str,

@@ -64,7 +64,7 @@ pub fn xlsx(sheet: &Sheet, class: &str) -> anyhow::Result<Vec<u8>> {
 }
 
 /// A worksheet name from a class name: at most 31 characters, none of `[]:*?/\`.
-fn sheet_name(class: &str) -> String {
+pub(crate) fn sheet_name(class: &str) -> String {
     let name: String = class.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
     if name.is_empty() { "Lop".to_owned() } else { name }
 }

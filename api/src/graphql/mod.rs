@@ -3,6 +3,7 @@
 //! between callers). Every request is weighed before any other work ([`cost`]): its cost,
 //! depth and sign-ins are limited there; introspection is a per-deployment setting.
 
+pub mod accounts;
 pub mod batch;
 pub mod book_locks;
 pub mod calendar;

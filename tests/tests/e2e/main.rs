@@ -1,6 +1,7 @@
 //! End-to-end tests of EMIS: the real server on a free loopback port over a fresh, seeded
 //! database per test (SQLite, or PostgreSQL when `EMIS_TEST_POSTGRES_URL` is set).
 
+mod activation;
 mod agreement;
 mod attacks;
 mod book_locks;

@@ -56,7 +56,7 @@ pub(crate) fn edited(edits: &[(&str, &str, &str)], files: &[(&str, &str)]) -> te
 }
 
 /// Gives an imported account the demo password, so the test can sign in as it.
-async fn give_password(app: &TestApp, external_id: &str) {
+pub(crate) async fn give_password(app: &TestApp, external_id: &str) {
     let hash = emis::auth::password::hash(emis_tests::DEMO_PASSWORD).unwrap();
     if let Some(row) =
         staff::Entity::find().filter(staff::Column::ExternalId.eq(external_id)).one(&app.state.db).await.unwrap()

@@ -44,6 +44,9 @@ pub const STAFF_DIRECTORY: u64 = 500;
 /// Items weighed for a list field the table does not know (none in this schema: a test
 /// sees to it).
 pub const UNKNOWN: u64 = 1_000;
+/// Accounts one call may issue activation codes to: the people it names (at most this many),
+/// or a class's guardians (two for each of at most [`CLASS_SIZE`] students).
+pub const ACTIVATION_BATCH: u64 = 100;
 /// The page of the student list when `first` is not given.
 pub const STUDENT_PAGE: u64 = 20;
 
@@ -90,6 +93,7 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("Student", "attendance") => PerDay(ATTENDANCE_PER_DAY),
         ("Me", "roles") | ("DisclosureEntry", "fields") => Items(SMALL),
         ("QueryRoot", "staffDirectory") => Items(STAFF_DIRECTORY),
+        ("ActivationCodes", "issued" | "passedOver") => Items(ACTIVATION_BATCH),
         ("StudentConnection", "nodes" | "edges") => ConnectionPage,
         ("Me", "notifications")
         | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers")

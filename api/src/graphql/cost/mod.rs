@@ -27,6 +27,11 @@ use walk::{Walk, Weight};
 /// `getIntrospectionQuery`), the measure of what introspection may ask.
 pub const GRAPHIQL_INTROSPECTION: &str = include_str!("../../../../tests/fixtures/graphiql-introspection.graphql");
 
+/// The mutations that check a password or a code against the sign-in throttle: one of
+/// them per request at most.
+pub const SIGN_IN_FIELDS: &[&str] =
+    &["signIn", "activateAccount", "resetPassword", "requestPasswordReset", "changePassword"];
+
 /// Why a request was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
@@ -67,8 +72,9 @@ impl Refusal {
                 "Yêu cầu lồng quá sâu: {depth} tầng, tối đa {ceiling} / the request is nested too deep: {depth} levels, the ceiling is {ceiling}"
             ),
             Self::TooManySignIns => {
-                "Mỗi yêu cầu chỉ được một lần đăng nhập (signIn) và một lần làm mới phiên (refreshSession) / \
-                                     one signIn and one refreshSession per request at most"
+                "Mỗi yêu cầu chỉ được một lần đăng nhập (signIn, hay kích hoạt, đặt lại, đổi mật khẩu) và một \
+                 lần làm mới phiên (refreshSession) / one signIn (or activation, password reset or change) and one \
+                 refreshSession per request at most"
                     .to_owned()
             }
             Self::SignInNeeded => crate::error::ApiError::Unauthenticated.message(),

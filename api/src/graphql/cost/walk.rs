@@ -38,7 +38,9 @@ pub struct Weight {
     /// The same two for the introspection part.
     pub introspection: u64,
     pub introspection_depth: u64,
-    /// `signIn` and `refreshSession` fields.
+    /// Fields that check a password or code against the sign-in throttle (`signIn`,
+    /// `activateAccount`, `resetPassword`, `requestPasswordReset`, `changePassword`), and
+    /// `refreshSession` fields.
     pub sign_ins: u64,
     pub refreshes: u64,
 }
@@ -151,7 +153,7 @@ impl<'a> Walk<'a> {
             weight.depth = inner.depth + 1;
         }
         if ty == "MutationRoot" {
-            weight.sign_ins += u64::from(name == "signIn");
+            weight.sign_ins += u64::from(crate::graphql::cost::SIGN_IN_FIELDS.contains(&name));
             weight.refreshes += u64::from(name == "refreshSession");
         }
         Ok(weight)
