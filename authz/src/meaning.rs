@@ -26,6 +26,8 @@ const STUDENT: &[Relationship] = &[
     R::FormerStudent,
 ];
 const DISCLOSURE: &[Relationship] = &[R::GuardianOf, R::InSchool, R::Oversees, R::Any];
+/// What a school sent: the school's business, so judged on the school only.
+const MESSAGE: &[Relationship] = &[R::InSchool, R::Oversees];
 
 impl Kind {
     /// The relationships that are meaningful for this kind; a policy line or
@@ -36,6 +38,7 @@ impl Kind {
             Kind::Class | Kind::Section | Kind::ClassSummary => CLASS_LIKE,
             Kind::Staff | Kind::StaffContact | Kind::StaffIdentity | Kind::StaffAddress => STAFF_LIKE,
             Kind::Disclosure => DISCLOSURE,
+            Kind::Message => MESSAGE,
             Kind::Student => STUDENT,
             Kind::Enrollment
             | Kind::Result

@@ -92,7 +92,7 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("QueryRoot", "staffDirectory") => Items(STAFF_DIRECTORY),
         ("StudentConnection", "nodes" | "edges") => ConnectionPage,
         ("Me", "notifications")
-        | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers")
+        | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox")
         | ("Student", "history" | "disclosures") => First,
         _ => return None,
     };
