@@ -68,6 +68,10 @@ pub struct Config {
     #[command(flatten)]
     pub sign_in: crate::auth::throttle::Settings,
 
+    /// Messages to people: the SMS gateway and the outbox worker.
+    #[command(flatten)]
+    pub outbox: crate::outbox::Settings,
+
     /// Serve GraphQL introspection (and so GraphiQL's documentation pane).
     #[arg(long, env = "EMIS_INTROSPECTION", default_value_t = false)]
     pub introspection: bool,
@@ -124,6 +128,9 @@ impl Config {
             refresh_token_days: 30,
             session_max_days: 90,
             sign_in: crate::auth::throttle::Settings::default(),
+            // No background worker: statement counts stay exact; tests deliver with
+            // `Outbox::deliver_due` or turn polling on.
+            outbox: crate::outbox::Settings { poll_ms: 0, ..crate::outbox::Settings::default() },
             introspection: true,
             max_depth: 12,
             // Tests read whole rosters with every result in one request; the weighing's own

@@ -13,6 +13,7 @@
 //! - [`disclosure`]: the append-only, hash-chained log of who was shown which records.
 //! - [`reference`]: subjects and semesters, cached briefly per process.
 //! - [`graphql`]: the schema (independent of HTTP), its types, loaders and resolvers.
+//! - [`outbox`]: messages to people (codes, absence notices), queued and sent with retries.
 //! - [`http`]: the axum router: `/graphql`, health checks, metrics.
 //! - [`graphiql`]: the GraphiQL page with its assets embedded (works offline).
 //! - [`seed`]: deterministic demo data.
@@ -34,6 +35,7 @@ pub mod exports;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;
+pub mod outbox;
 pub mod privacy;
 pub mod reference;
 pub mod seed;

@@ -1,6 +1,6 @@
 //! Building and running the server: check that the policy folder exists, connect, migrate,
 //! open the vault and the policy, bind the listener (port 0 picks a free one, which tests
-//! use), serve until SIGINT/SIGTERM and drain requests in flight.
+//! use), serve (with the outbox worker) until SIGINT/SIGTERM and drain requests in flight.
 
 use crate::config::Config;
 use crate::state::AppState;
@@ -32,6 +32,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
     let reference = crate::reference::Reference::new(db.clone(), crate::reference::Reference::TTL);
     let assessment_columns = Arc::new(crate::reference::AssessmentColumns::new(db.clone()));
     let passwords = crate::auth::password::Verifier::new(usize::from(config.sign_in.queue));
+    let outbox = Arc::new(crate::outbox::Outbox::from_settings(config.outbox.clone())?);
     Ok(Arc::new(AppState {
         config,
         db,
@@ -42,6 +43,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
         reference,
         assessment_columns,
         passwords,
+        outbox,
     }))
 }
 
@@ -76,7 +78,14 @@ impl Application {
         let schema = crate::graphql::build_schema(Arc::clone(&self.state));
         let app = crate::http::router(Arc::clone(&self.state), schema);
         let app = app.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await?;
+        let state = &self.state;
+        let outbox =
+            crate::outbox::Worker::spawn(Arc::clone(&state.outbox), state.db.clone(), Arc::clone(&state.vault));
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        if let Some(outbox) = outbox {
+            outbox.stop().await;
+        }
+        served?;
         self.state.disclosures.flush().await;
         if let Some(watcher) = watcher {
             watcher.abort();

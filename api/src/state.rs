@@ -27,6 +27,8 @@ pub struct AppState {
     pub assessment_columns: Arc<crate::reference::AssessmentColumns>,
     /// Checks sign-in passwords off the async workers, a bounded number at once.
     pub passwords: crate::auth::password::Verifier,
+    /// Sends messages to people (the gateway's sender, or the log's).
+    pub outbox: Arc<crate::outbox::Outbox>,
 }
 
 impl AppState {

@@ -15,7 +15,7 @@ use emis_crypto::{BlindIndexer, DataKey, FieldContext, Keyring, ServerIdentity};
 use entity::data_key;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
-    QuerySelect as _,
+    QueryOrder as _, QuerySelect as _,
 };
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -190,6 +190,30 @@ impl Vault {
         let id = u64::try_from(id).context("negative key id")?;
         keys.keyring.insert(id, key);
         Ok(id)
+    }
+
+    /// The id of the live data key of `scope` (e.g. `guardian:12`), loaded into the cache;
+    /// created and stored when the scope has none yet.
+    pub async fn key_of_scope(&self, db: &impl ConnectionTrait, scope: &str) -> Result<u64, VaultError> {
+        self.unlocked()?;
+        let stored: Option<i64> = data_key::Entity::find()
+            .select_only()
+            .column(data_key::Column::Id)
+            .filter(data_key::Column::Scope.eq(scope))
+            .filter(data_key::Column::DestroyedAt.is_null())
+            .order_by_asc(data_key::Column::Id)
+            .into_tuple()
+            .one(db)
+            .await
+            .context("finding a data key")?;
+        match stored {
+            Some(id) => {
+                let id = u64::try_from(id).context("negative key id")?;
+                self.preload(db, [id]).await?;
+                Ok(id)
+            }
+            None => self.create_key(db, scope).await,
+        }
     }
 
     /// Seals `plaintext` for `table.column` of row `row_id` with cached key `key_id`.

@@ -26,6 +26,8 @@ const STUDENT: &[Relationship] = &[
     R::FormerStudent,
 ];
 const DISCLOSURE: &[Relationship] = &[R::GuardianOf, R::InSchool, R::Oversees, R::Any];
+/// What a school sent: the school's business, so judged on the school only.
+const MESSAGE: &[Relationship] = &[R::InSchool, R::Oversees];
 /// An account is judged on where its holder belongs: a staff member's school, or the
 /// school of a guardian's child.
 const ACCOUNT: &[Relationship] = &[R::InSchool, R::Oversees];
@@ -39,6 +41,7 @@ impl Kind {
             Kind::Class | Kind::Section | Kind::ClassSummary => CLASS_LIKE,
             Kind::Staff | Kind::StaffContact | Kind::StaffIdentity | Kind::StaffAddress => STAFF_LIKE,
             Kind::Disclosure => DISCLOSURE,
+            Kind::Message => MESSAGE,
             Kind::Account => ACCOUNT,
             Kind::Student => STUDENT,
             Kind::Enrollment

@@ -184,6 +184,9 @@ vocabulary! {
         Transfer => "transfer",
         /// The log of who was shown what.
         Disclosure => "disclosure",
+        /// A message a school sent a person by SMS (an activation or reset code, an absence
+        /// notice): its purpose, recipient and delivery state, never its phone or text.
+        Message => "message",
         /// A staff member's or guardian's account: issuing activation codes, resetting
         /// access. Judged on the staff member's school, or the school of the guardian's
         /// child.
@@ -248,7 +251,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 31, 5));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 32, 5));
         assert_eq!(Relationship::ALL.len(), 9);
     }
 

@@ -29,6 +29,7 @@ pub mod leave_request;
 pub mod notification;
 pub mod org;
 pub mod org_parent;
+pub mod outbox_message;
 pub mod primary_evaluation;
 pub mod primary_nomination;
 pub mod record_change;
@@ -79,6 +80,7 @@ pub mod prelude {
     pub use super::notification::Entity as Notification;
     pub use super::org::Entity as Org;
     pub use super::org_parent::Entity as OrgParent;
+    pub use super::outbox_message::Entity as OutboxMessage;
     pub use super::primary_evaluation::Entity as PrimaryEvaluation;
     pub use super::primary_nomination::Entity as PrimaryNomination;
     pub use super::record_change::Entity as RecordChange;

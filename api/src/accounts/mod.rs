@@ -14,5 +14,7 @@ pub mod first;
 pub mod holders;
 pub mod issue;
 pub mod recovery;
+pub mod reset;
 pub mod rules;
 pub mod sheet;
+pub mod sms;

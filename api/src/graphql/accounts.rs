@@ -8,7 +8,7 @@
 
 use crate::accounts::families::{self, Family};
 use crate::accounts::issue::{self, Delivery, Issued, PassedOver, Slip};
-use crate::accounts::{codes, events, holders, sheet};
+use crate::accounts::{codes, events, holders, sheet, sms};
 use crate::auth::{Account, session};
 use crate::disclosure::Disclosures;
 use crate::error::{ApiError, ApiResult};
@@ -133,6 +133,9 @@ pub async fn issue_activation_codes(
     let txn = state.db.begin().await?;
     let issued =
         issue::activation_codes(&txn, &state.vault, people, &reached.families, (Some(by), delivery.into()), now).await?;
+    if delivery == DeliveryInput::Sms {
+        sms::queue_activation(&txn, &state.vault, reached.school, &issued.slips).await?;
+    }
     let school_name = org::Entity::find_by_id(reached.school).one(&txn).await?.map(|row| row.name).unwrap_or_default();
     let sheet = match delivery {
         DeliveryInput::Sheet => Some(activation_sheet(&school_name, reached.class.as_deref(), &issued.slips)?),
@@ -171,7 +174,11 @@ pub async fn reset_guardian_access(
     let issued = match delivery {
         Some(delivery) => {
             people.iter_mut().for_each(|holder| holder.has_password = false);
-            let issued = issue::activation_codes(&txn, &state.vault, people, &families, (Some(by), delivery.into()), now).await?;
+            let issued =
+                issue::activation_codes(&txn, &state.vault, people, &families, (Some(by), delivery.into()), now).await?;
+            if delivery == DeliveryInput::Sms {
+                sms::queue_activation(&txn, &state.vault, link.school_id, &issued.slips).await?;
+            }
             issued.slips.into_iter().next().map(|slip| (slip, delivery))
         }
         None => None,

@@ -23,6 +23,7 @@ pub mod mutation;
 pub mod notifications;
 pub mod nul_bytes;
 pub mod operation;
+pub mod outbox;
 pub mod people;
 pub mod primary;
 pub mod query;

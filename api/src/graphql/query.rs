@@ -232,6 +232,20 @@ impl QueryRoot {
     ) -> ApiResult<Vec<super::movements::Transfer>> {
         super::movements::transfers(ctx, status.as_deref(), u64::try_from(first).unwrap_or(50)).await
     }
+    /// The SMS messages school `schoolId` sent (codes, absence notices), newest first, with
+    /// their delivery state; `state`: pending, sending, sent, failed, or null for all. Null
+    /// when the school does not exist or the caller may not read its messages (its
+    /// principal and clerk may).
+    async fn outbox(
+        &self,
+        ctx: &Context<'_>,
+        school_id: ID,
+        state: Option<String>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+    ) -> ApiResult<Option<Vec<super::outbox::OutboxMessage>>> {
+        signed_in(ctx)?;
+        super::outbox::of_school(ctx, &school_id, state.as_deref(), u64::try_from(first).unwrap_or(50)).await
+    }
     /// Any record by global id; null when it does not exist or may not be seen.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
         let Some((kind, row)) = ids::decode(&id) else {

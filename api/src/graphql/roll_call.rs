@@ -75,7 +75,9 @@ pub async fn record(
     }
     let slot = Slot { date, session, period };
     let call = RollCall { class, slot, marks: decoded, reason };
-    let taken = roll_call::record(&state(ctx)?.db, access, &call, Utc::now()).await?;
+    let server = state(ctx)?;
+    let sms = server.config.outbox.absence_sms.then_some(server.vault.as_ref());
+    let taken = roll_call::record(&server.db, access, &call, Utc::now(), sms).await?;
     use attendance::Column as C;
     let rows = access
         .read(&readers::ATTENDANCE)

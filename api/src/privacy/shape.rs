@@ -94,8 +94,8 @@ pub mod shapes {
     use super::{Shape, col};
     use entity::{
         attendance, change_request, conduct, enrollment, exemption, guardian, guardianship, homeroom_class,
-        leave_request, notification, org, primary_evaluation, primary_nomination, record_change, result, section,
-        staff, student, transfer,
+        leave_request, notification, org, outbox_message, primary_evaluation, primary_nomination, record_change,
+        result, section, staff, student, transfer,
     };
 
     pub fn student() -> Shape {
@@ -278,6 +278,11 @@ pub mod shapes {
 
     pub fn org() -> Shape {
         Shape::Org { org: col(org::Entity, org::Column::Id) }
+    }
+
+    /// A message a school sent, judged on the sending school.
+    pub fn outbox_message() -> Shape {
+        Shape::Org { org: col(outbox_message::Entity, outbox_message::Column::SchoolId) }
     }
 
     pub fn class() -> Shape {

@@ -309,3 +309,66 @@ async fn a_password_change_checks_the_current_one_and_ends_the_other_sessions() 
     assert!(signed["data"]["signIn"]["accessToken"].is_string(), "{signed}");
     app.stop().await.unwrap();
 }
+
+/// The codes queued by SMS to `account_id`, newest last, read from the outbox.
+async fn texted_codes(app: &TestApp, account_id: i64) -> Vec<String> {
+    let rows = entity::outbox_message::Entity::find()
+        .filter(entity::outbox_message::Column::RecipientId.eq(account_id))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let keys = rows.iter().filter_map(|row| emis::vault::Vault::key_id_of(&row.body_enc));
+    app.state.vault.preload(&app.state.db, keys).await.unwrap();
+    rows.iter()
+        .map(|row| app.state.vault.open_field("outbox_message", "body_enc", row.id, &row.body_enc).unwrap())
+        .map(|body| body.split_whitespace().map(|word| word.trim_end_matches(',')).find(|word| is_code(word)).unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forgotten_password_is_reset_by_a_code_sent_to_the_phone_on_record() {
+    let app = district().await;
+    give_password(&app, "ph-002").await;
+    let (mother_id, _) = guardian_id(&app, "ph-002").await;
+    let before = app.sign_in("ph.lethi.hoa").await.unwrap();
+    let ask = "mutation($i: String!) { requestPasswordReset(identifier: $i) }";
+    let known = app.data(None, ask, json!({ "i": "0903 333 444" })).await.unwrap();
+    let unknown = app.data(None, ask, json!({ "i": "0909999999" })).await.unwrap();
+    assert_eq!(known, unknown, "the answer is the same whether the account exists");
+    let codes = texted_codes(&app, mother_id).await;
+    assert_eq!(codes.len(), 1, "one SMS to the phone on record");
+    let weak = app.graphql(None, RESET, json!({ "i": "ph.lethi.hoa", "c": codes[0], "p": "ph.lethi.hoa" })).await;
+    assert_eq!(error_code(&weak.unwrap()), Some("BAD_USER_INPUT"), "the username is refused");
+    let body = app.graphql(None, RESET, json!({ "i": "ph.lethi.hoa", "c": codes[0], "p": STRONG })).await.unwrap();
+    let after = token(&body, "resetPassword").await;
+    let old = app.graphql(Some(&before), "{ me { children { fullName } } }", json!({})).await.unwrap();
+    assert_eq!(error_code(&old), Some("UNAUTHENTICATED"), "a reset ends every other session");
+    app.data(Some(&after), "{ me { children { fullName } } }", json!({})).await.unwrap();
+    let twice = app.graphql(None, RESET, json!({ "i": "ph.lethi.hoa", "c": codes[0], "p": STRONGER })).await.unwrap();
+    assert_eq!(error_code(&twice), Some("INVALID_CREDENTIALS"), "a reset code works once");
+    let events = account_event::Entity::find()
+        .filter(account_event::Column::AccountId.eq(mother_id))
+        .filter(account_event::Column::AccountKind.eq("guardian"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = events.iter().map(|event| event.event.as_str()).collect();
+    assert_eq!(kinds, ["reset_requested", "reset_done", "refused"]);
+    assert!(!format!("{events:?}").contains(&codes[0]));
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_class_can_be_sent_its_codes_by_sms() {
+    let app = district().await;
+    give_password(&app, "ht-001").await;
+    let principal = app.sign_in("ht.vothi.lan").await.unwrap();
+    let data = app.data(Some(&principal), ISSUE, json!({ "c": class_id(&app).await, "d": "SMS" })).await.unwrap();
+    assert_eq!(data["issueActivationCodes"]["issued"].as_array().unwrap().len(), 2);
+    let (father_id, _) = guardian_id(&app, "ph-001").await;
+    let codes = texted_codes(&app, father_id).await;
+    assert_eq!(codes.len(), 1);
+    let father = token(&activate(&app, "ph.nguyenvan.hung", &codes[0], STRONG).await, "activateAccount").await;
+    app.data(Some(&father), "{ me { children { fullName } } }", json!({})).await.unwrap();
+    app.stop().await.unwrap();
+}

@@ -65,6 +65,24 @@ async fn disclosed(app: &TestApp) {
     app.state.disclosures.flush().await;
 }
 
+/// Queues one message from each school, so the outbox's read is compared on messages of the
+/// caller's school and of another.
+async fn messages(app: &TestApp) {
+    use emis::outbox::{OutgoingMessage, Purpose, enqueue};
+    let schools = entity::org::Entity::find().all(&app.state.db).await.unwrap();
+    let guardian = entity::guardian::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    for school in schools.iter().filter(|org| org.kind == "school") {
+        let message = OutgoingMessage {
+            school_id: school.id,
+            to: Account::Guardian(guardian.id),
+            phone: "0900000000".to_owned(),
+            purpose: Purpose::AbsenceNotice,
+            body: "EMIS".to_owned(),
+        };
+        enqueue(&app.state.db, &app.state.vault, message).await.unwrap();
+    }
+}
+
 /// Moves one student of the first class with two students to another class of its school
 /// and another to a class of another school, from `today`, so that the relationships that
 /// hold through enrollments (`current_student`, `former_student`) are compared too.
@@ -104,6 +122,7 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
     let db = &app.state.db;
     let today = emis::clock::today();
     disclosed(&app).await;
+    messages(&app).await;
     moves(db, today).await;
     let policy = app.state.policy.current();
     let mut accounts: Vec<Account> =

@@ -20,6 +20,7 @@ mod missing;
 mod movements;
 mod oneroster;
 mod oneroster_words;
+mod outbox;
 mod policy_reload;
 mod primary_book;
 mod primary_nomination;

@@ -53,13 +53,19 @@ fn push(text: &str) {
     }
 }
 
-fn install() {
+/// Captures every span and event of the test binary from now on (once for all its tests).
+pub fn install() {
     CAPTURED.get_or_init(|| {
         let filter = tracing_subscriber::filter::LevelFilter::DEBUG;
         let subscriber = Registry::default().with(Capture.with_filter(filter));
         let _ = tracing::subscriber::set_global_default(subscriber);
         Mutex::new(String::new())
     });
+}
+
+/// Everything captured so far, by every test of the binary.
+pub fn captured() -> String {
+    CAPTURED.get().and_then(|captured| captured.lock().ok().map(|all| all.clone())).unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -73,12 +73,15 @@ pub struct Taken {
     pub requests: Vec<i64>,
 }
 
-/// Records `call` for the caller of `access`, whole or not at all.
+/// Records `call` for the caller of `access`, whole or not at all. With `sms` (the vault, when
+/// the server sends absence notices by SMS), each guardian told of an unexcused absence who
+/// has a phone is also sent a text, queued in the same transaction.
 pub async fn record(
     db: &DatabaseConnection,
     access: &Access,
     call: &RollCall,
     now: DateTime<Utc>,
+    sms: Option<&crate::vault::Vault>,
 ) -> Result<Taken, ApiError> {
     let Some(Account::Staff(taker)) = access.principal().account else { return Err(ApiError::NotPermitted) };
     let class = access.reach(db, &readers::CLASS, Kind::Attendance, Action::Write, call.class).await?;
@@ -123,7 +126,7 @@ pub async fn record(
         let row = write_entry(&txn, &class, slot, old, &entry, &provenance).await?;
         taken.changed += 1;
         if status != AttendanceStatus::Present {
-            taken.notified += notify(&txn, &row, now).await?;
+            taken.notified += notify(&txn, &row, now, sms).await?;
         }
     }
     txn.commit().await?;
@@ -252,11 +255,13 @@ pub fn shown(row: &attendance::Model) -> String {
     }
 }
 
-/// Tells each active, unrestricted guardian of the entry's student; how many were told.
+/// Tells each active, unrestricted guardian of the entry's student; how many were told. With
+/// `sms`, an unexcused absence is also queued as an SMS to each of them with a phone.
 pub(super) async fn notify(
     txn: &DatabaseTransaction,
     row: &attendance::Model,
     now: DateTime<Utc>,
+    sms: Option<&crate::vault::Vault>,
 ) -> Result<usize, DbErr> {
     let guardians: Vec<i64> = guardianship::Entity::find()
         .select_only()
@@ -287,6 +292,11 @@ pub(super) async fn notify(
         .collect();
     if !rows.is_empty() {
         notification::Entity::insert_many(rows).exec(txn).await?;
+    }
+    if let Some(vault) = sms
+        && row.status == AttendanceStatus::Unexcused.as_str()
+    {
+        crate::outbox::queue_absence_notices(txn, vault, row, &guardians).await?;
     }
     Ok(guardians.len())
 }

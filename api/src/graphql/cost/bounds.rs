@@ -96,7 +96,7 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("ActivationCodes", "issued" | "passedOver") => Items(ACTIVATION_BATCH),
         ("StudentConnection", "nodes" | "edges") => ConnectionPage,
         ("Me", "notifications")
-        | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers")
+        | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox")
         | ("Student", "history" | "disclosures") => First,
         _ => return None,
     };

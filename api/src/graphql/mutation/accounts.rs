@@ -71,6 +71,14 @@ impl AccountMutations {
         Ok(recovery::redeem(state(ctx)?, Purpose::Activation, asked).await?.into())
     }
 
+    /// Asks for a code to reset a forgotten password, sent by SMS to the phone on record.
+    /// Answers `true` whether or not the account exists or has a phone; throttled like
+    /// `signIn`. The code works once, for 30 minutes, with `resetPassword`.
+    async fn request_password_reset(&self, ctx: &Context<'_>, identifier: String) -> ApiResult<bool> {
+        crate::accounts::reset::request(state(ctx)?, &identifier, address(ctx)).await?;
+        Ok(true)
+    }
+
     /// Sets a new password with a reset code and signs in; every other session of the
     /// account ends. Errors as for `activateAccount`.
     async fn reset_password(

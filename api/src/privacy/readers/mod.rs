@@ -3,11 +3,13 @@
 //! of each; and [`PERSONAL_TABLES`], the tables that hold personal data, which the GraphQL
 //! layer and the books read only through a reader (a test scans them for direct reads).
 
+mod messages;
 mod mixed;
 mod people;
 mod places;
 mod records;
 
+pub use messages::MESSAGE;
 pub use mixed::{CHANGE_DECISION, CHANGE_REQUEST_READ, PRIMARY_ITEM, TRANSFER};
 pub use people::{GUARDIAN, GUARDIANSHIP, STAFF, STUDENT};
 pub use places::{CLASS, SCHOOL, SECTION};
@@ -44,7 +46,7 @@ pub const PERSONAL_TABLES: [&str; 18] = [
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 24] {
+pub fn registered() -> [&'static dyn Registered; 25] {
     [
         &STUDENT,
         &STAFF,
@@ -70,5 +72,6 @@ pub fn registered() -> [&'static dyn Registered; 24] {
         &CHANGE_REQUEST_READ,
         &PRIMARY_ITEM,
         &DISCLOSURE,
+        &MESSAGE,
     ]
 }

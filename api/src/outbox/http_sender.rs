@@ -1,0 +1,100 @@
+//! The sender for an SMS gateway over HTTP: one JSON POST per message,
+//! `{"to": phone, "text": body, "reference": "<message id>"}`, with HTTP basic authentication.
+//! A 2xx answer is sent; 5xx, 408, 429, timeouts and connection failures are temporary; any
+//! other answer is permanent. Errors name the status or the kind of failure, never the message.
+
+use super::sender::{Delivery, SendError, Sender};
+use super::settings::Settings;
+use std::time::Duration;
+
+/// Posts messages to a gateway.
+pub struct HttpSender {
+    client: reqwest::Client,
+    url: String,
+    user: String,
+    password: String,
+}
+
+impl HttpSender {
+    /// A sender to `settings.gateway_url`; `None` when no gateway is configured.
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Option<Self>> {
+        let Some(url) = settings.gateway_url.as_deref().map(str::trim).filter(|url| !url.is_empty()) else {
+            return Ok(None);
+        };
+        let parsed = reqwest::Url::parse(url);
+        if !parsed.as_ref().is_ok_and(|url| url.scheme() == "http") {
+            anyhow::bail!(
+                "EMIS_SMS_GATEWAY_URL phải là một địa chỉ http:// (máy chủ không tự mã hóa TLS; hãy dùng một proxy \
+                 TLS cục bộ) / EMIS_SMS_GATEWAY_URL must be an http:// address (the server speaks no TLS to the \
+                 gateway; use a local TLS proxy)"
+            );
+        }
+        let url = url.to_owned();
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_millis(settings.gateway_timeout_ms))
+            .build()
+            .map_err(|error| anyhow::anyhow!("cannot build the SMS gateway client: {error}"))?;
+        let user = settings.gateway_user.clone();
+        Ok(Some(Self { client, url, user, password: settings.gateway_password.0.clone() }))
+    }
+}
+
+#[async_trait::async_trait]
+impl Sender for HttpSender {
+    async fn send(&self, delivery: &Delivery) -> Result<(), SendError> {
+        let payload = serde_json::json!({
+            "to": delivery.phone,
+            "text": delivery.body,
+            "reference": delivery.message_id.to_string(),
+        });
+        let mut request = self.client.post(&self.url).json(&payload);
+        if !self.user.is_empty() || !self.password.is_empty() {
+            request = request.basic_auth(&self.user, Some(&self.password));
+        }
+        let answer = request.send().await.map_err(|error| SendError::Temporary(classify(&error).to_owned()))?;
+        let status = answer.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let reason = format!("http_{}", status.as_u16());
+        if status.is_server_error()
+            || status == reqwest::StatusCode::REQUEST_TIMEOUT
+            || status == reqwest::StatusCode::TOO_MANY_REQUESTS
+        {
+            Err(SendError::Temporary(reason))
+        } else {
+            Err(SendError::Permanent(reason))
+        }
+    }
+}
+
+/// The kind of a failed request (reqwest's own message may quote the URL, so it is not kept).
+fn classify(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connect"
+    } else {
+        "request"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HttpSender;
+    use crate::outbox::Settings;
+
+    fn gateway(url: &str) -> anyhow::Result<Option<HttpSender>> {
+        HttpSender::from_settings(&Settings { gateway_url: Some(url.to_owned()), ..Settings::default() })
+    }
+
+    #[test]
+    fn a_gateway_is_an_http_address_and_an_empty_one_means_the_log() {
+        assert!(gateway("http://127.0.0.1:9000/sms").unwrap().is_some());
+        assert!(gateway("  ").unwrap().is_none());
+        for wrong in ["https://sms.example.invalid/send", "sms.example.invalid", "ftp://127.0.0.1/"] {
+            let refused = gateway(wrong).err().unwrap().to_string();
+            assert!(refused.contains("EMIS_SMS_GATEWAY_URL"), "{refused}");
+        }
+    }
+}

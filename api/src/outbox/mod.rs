@@ -1,0 +1,96 @@
+//! The outbox: messages to people (activation codes, reset codes, absence notices) are queued
+//! in the `outbox_message` table in the transaction of the change that causes them
+//! ([`enqueue`]), and a background worker sends them through a pluggable sender, retrying
+//! temporary failures with backoff. The phone and the body are sealed under the recipient's
+//! data key; logs name a message by id, purpose and recipient id only.
+
+mod absence;
+mod delivery;
+mod http_sender;
+mod log_sender;
+mod queue;
+mod sender;
+mod settings;
+mod worker;
+
+pub use absence::queue_absence_notices;
+pub use delivery::{BATCH, PassReport, deliver_due};
+pub use http_sender::HttpSender;
+pub use log_sender::LogSender;
+pub use queue::enqueue;
+pub use sender::{Delivery, SendError, Sender};
+pub use settings::{Hidden, Settings};
+pub use worker::{Outbox, Worker};
+
+use crate::auth::Account;
+
+/// Why a message is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A code to activate a new account.
+    ActivationCode,
+    /// A code to reset a forgotten password.
+    ResetCode,
+    /// A guardian told of a child's unexcused absence.
+    AbsenceNotice,
+}
+
+impl Purpose {
+    /// The value stored in `outbox_message.purpose`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ActivationCode => "activation_code",
+            Self::ResetCode => "reset_code",
+            Self::AbsenceNotice => "absence_notice",
+        }
+    }
+
+    /// The purpose stored as `value`, if it is one.
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::ActivationCode, Self::ResetCode, Self::AbsenceNotice].into_iter().find(|p| p.as_str() == value)
+    }
+}
+
+/// Where a message is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Waiting until `next_attempt_at`.
+    Pending,
+    /// Claimed by a worker until `next_attempt_at` (its lease).
+    Sending,
+    /// Accepted by the gateway.
+    Sent,
+    /// Given up on: refused by the gateway, or out of attempts.
+    Failed,
+}
+
+impl State {
+    /// The value stored in `outbox_message.state`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// The state stored as `value`, if it is one.
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Pending, Self::Sending, Self::Sent, Self::Failed].into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+/// A message to queue: who sends it, to whom, at which phone, why, and what it says.
+#[derive(Debug, Clone)]
+pub struct OutgoingMessage {
+    /// The sending school.
+    pub school_id: i64,
+    /// The recipient's account.
+    pub to: Account,
+    /// The destination phone number.
+    pub phone: String,
+    pub purpose: Purpose,
+    /// The text; it may carry a code, so it is sealed and never logged.
+    pub body: String,
+}
