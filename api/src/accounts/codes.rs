@@ -16,7 +16,9 @@ use chrono::{DateTime, Duration, Utc};
 use entity::account_code;
 use rand::Rng as _;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _,
+};
 
 /// The characters a code is made of: capitals and digits that cannot be mistaken for one
 /// another (no 0/O, 1/I/L).
@@ -55,8 +57,7 @@ impl Purpose {
 /// A new random code, shown as `ABCD-EFGH`.
 pub fn generate() -> String {
     let mut rng = rand::rngs::OsRng;
-    let chars: Vec<char> =
-        (0..LENGTH).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect();
+    let chars: Vec<char> = (0..LENGTH).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect();
     let (first, second) = chars.split_at(LENGTH / 2);
     format!("{}-{}", first.iter().collect::<String>(), second.iter().collect::<String>())
 }
@@ -139,12 +140,7 @@ pub async fn redeem(
 fn live((account, purpose): (Account, Purpose), vault: &Vault, code: &str, now: DateTime<Utc>) -> Option<Condition> {
     use account_code::Column as C;
     let code_hash = hashed(vault, account, purpose, code)?;
-    Some(
-        of(account, purpose)
-            .add(C::CodeHash.eq(code_hash))
-            .add(C::UsedAt.is_null())
-            .add(C::ExpiresAt.gt(now)),
-    )
+    Some(of(account, purpose).add(C::CodeHash.eq(code_hash)).add(C::UsedAt.is_null()).add(C::ExpiresAt.gt(now)))
 }
 
 /// The condition on `account_code` naming the code of `account` for `purpose`.

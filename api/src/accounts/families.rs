@@ -83,8 +83,9 @@ async fn assemble(
     let mut families: BTreeMap<i64, Family> = BTreeMap::new();
     for row in &rows {
         for link in links.iter().filter(|link| link.student_id == row.id) {
-            let family =
-                families.entry(link.guardian_id).or_insert_with(|| Family { guardian: link.guardian_id, children: vec![] });
+            let family = families
+                .entry(link.guardian_id)
+                .or_insert_with(|| Family { guardian: link.guardian_id, children: vec![] });
             family.children.push(Child {
                 student: row.id,
                 school: link.school_id,
@@ -94,7 +95,8 @@ async fn assemble(
         }
     }
     let mut families: Vec<Family> = families.into_values().collect();
-    let order = |family: &Family| rows.iter().position(|row| Some(row.id) == family.children.first().map(|c| c.student));
+    let order =
+        |family: &Family| rows.iter().position(|row| Some(row.id) == family.children.first().map(|c| c.student));
     families.sort_by_key(|family| (order(family), family.guardian));
     Ok(families)
 }

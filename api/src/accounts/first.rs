@@ -13,7 +13,11 @@ use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilte
 
 /// What the command prints: the code and when it expires, or why there is none.
 pub enum FirstCode {
-    Issued { code: String, sign_in_with: String, expires_at: DateTime<Utc> },
+    Issued {
+        code: String,
+        sign_in_with: String,
+        expires_at: DateTime<Utc>,
+    },
     NoSuchStaff,
     /// The account has a password, or may not sign in.
     NotNeeded,

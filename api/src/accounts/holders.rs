@@ -39,11 +39,15 @@ impl Holder {
 
 /// The holders of `accounts` that exist, in the order asked.
 pub async fn load(db: &impl ConnectionTrait, vault: &Vault, accounts: &[Account]) -> Result<Vec<Holder>, DbErr> {
-    let staff_ids: Vec<i64> = accounts.iter().filter_map(|a| matches!(a, Account::Staff(_)).then_some(a.id())).collect();
+    let staff_ids: Vec<i64> =
+        accounts.iter().filter_map(|a| matches!(a, Account::Staff(_)).then_some(a.id())).collect();
     let guardian_ids: Vec<i64> =
         accounts.iter().filter_map(|a| matches!(a, Account::Guardian(_)).then_some(a.id())).collect();
-    let staff_rows =
-        if staff_ids.is_empty() { Vec::new() } else { staff::Entity::find().filter(staff::Column::Id.is_in(staff_ids)).all(db).await? };
+    let staff_rows = if staff_ids.is_empty() {
+        Vec::new()
+    } else {
+        staff::Entity::find().filter(staff::Column::Id.is_in(staff_ids)).all(db).await?
+    };
     let guardian_rows = if guardian_ids.is_empty() {
         Vec::new()
     } else {
@@ -55,7 +59,8 @@ pub async fn load(db: &impl ConnectionTrait, vault: &Vault, accounts: &[Account]
     if vault.is_unlocked() && vault.preload(db, key_ids).await.is_err() {
         tracing::warn!("the data keys of phone numbers could not be loaded");
     }
-    let open = |table: &str, id: i64, sealed: Option<&[u8]>| sealed.and_then(|s| vault.open_field(table, "phone_enc", id, s));
+    let open =
+        |table: &str, id: i64, sealed: Option<&[u8]>| sealed.and_then(|s| vault.open_field(table, "phone_enc", id, s));
     let mut holders: Vec<Holder> = Vec::with_capacity(accounts.len());
     for row in staff_rows {
         holders.push(Holder {

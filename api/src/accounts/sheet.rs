@@ -39,9 +39,10 @@ pub fn xlsx(heading: &Heading<'_>, slips: &[Slip]) -> anyhow::Result<Vec<u8>> {
         if slip_number > 0 && slip_number % SLIPS_PER_PAGE == 0 {
             breaks.push(top);
         }
-        let children = slip.family.as_ref().map(|family| {
-            family.children.iter().map(|child| child.name.as_str()).collect::<Vec<_>>().join(", ")
-        });
+        let children = slip
+            .family
+            .as_ref()
+            .map(|family| family.children.iter().map(|child| child.name.as_str()).collect::<Vec<_>>().join(", "));
         let class = slip
             .family
             .as_ref()

@@ -9,7 +9,12 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 
 /// Queues the activation code of each of `slips` to its holder's phone, sent by `school`.
-pub async fn queue_activation(db: &impl ConnectionTrait, vault: &Vault, school: i64, slips: &[Slip]) -> Result<(), DbErr> {
+pub async fn queue_activation(
+    db: &impl ConnectionTrait,
+    vault: &Vault,
+    school: i64,
+    slips: &[Slip],
+) -> Result<(), DbErr> {
     for slip in slips {
         let Some(phone) = slip.holder.phone.clone() else { continue };
         let sign_in = slip.holder.sign_in_with().unwrap_or(phone.as_str()).to_owned();
@@ -18,7 +23,13 @@ pub async fn queue_activation(db: &impl ConnectionTrait, vault: &Vault, school: 
             slip.code,
             vietnam_time(slip.expires_at)
         );
-        let message = OutgoingMessage { school_id: school, to: slip.holder.account, phone, purpose: Purpose::ActivationCode, body };
+        let message = OutgoingMessage {
+            school_id: school,
+            to: slip.holder.account,
+            phone,
+            purpose: Purpose::ActivationCode,
+            body,
+        };
         outbox::enqueue(db, vault, message).await?;
     }
     Ok(())

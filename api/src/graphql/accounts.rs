@@ -132,7 +132,8 @@ pub async fn issue_activation_codes(
     let now = Utc::now();
     let txn = state.db.begin().await?;
     let issued =
-        issue::activation_codes(&txn, &state.vault, people, &reached.families, (Some(by), delivery.into()), now).await?;
+        issue::activation_codes(&txn, &state.vault, people, &reached.families, (Some(by), delivery.into()), now)
+            .await?;
     if delivery == DeliveryInput::Sms {
         sms::queue_activation(&txn, &state.vault, reached.school, &issued.slips).await?;
     }
@@ -175,7 +176,8 @@ pub async fn reset_guardian_access(
         Some(delivery) => {
             people.iter_mut().for_each(|holder| holder.has_password = false);
             let issued =
-                issue::activation_codes(&txn, &state.vault, people, &families, (Some(by), delivery.into()), now).await?;
+                issue::activation_codes(&txn, &state.vault, people, &families, (Some(by), delivery.into()), now)
+                    .await?;
             if delivery == DeliveryInput::Sms {
                 sms::queue_activation(&txn, &state.vault, link.school_id, &issued.slips).await?;
             }
@@ -296,5 +298,9 @@ fn passed_over(issued: &Issued) -> Vec<PassedOverAccount> {
         PassedOver::Inactive => PassedOverReason::Inactive,
         PassedOver::NoPhone => PassedOverReason::NoPhone,
     };
-    issued.passed_over.iter().map(|(account, why)| PassedOverAccount { account_id: account_id(*account), reason: reason(*why) }).collect()
+    issued
+        .passed_over
+        .iter()
+        .map(|(account, why)| PassedOverAccount { account_id: account_id(*account), reason: reason(*why) })
+        .collect()
 }

@@ -67,7 +67,8 @@ impl AccountMutations {
         code: String,
         new_password: String,
     ) -> ApiResult<AuthPayload> {
-        let asked = Redemption { identifier: &identifier, code: &code, new_password: &new_password, address: address(ctx) };
+        let asked =
+            Redemption { identifier: &identifier, code: &code, new_password: &new_password, address: address(ctx) };
         Ok(recovery::redeem(state(ctx)?, Purpose::Activation, asked).await?.into())
     }
 
@@ -88,7 +89,8 @@ impl AccountMutations {
         code: String,
         new_password: String,
     ) -> ApiResult<AuthPayload> {
-        let asked = Redemption { identifier: &identifier, code: &code, new_password: &new_password, address: address(ctx) };
+        let asked =
+            Redemption { identifier: &identifier, code: &code, new_password: &new_password, address: address(ctx) };
         Ok(recovery::redeem(state(ctx)?, Purpose::Reset, asked).await?.into())
     }
 
