@@ -36,6 +36,7 @@ pub mod http;
 pub mod privacy;
 pub mod reference;
 pub mod seed;
+pub mod staffing;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

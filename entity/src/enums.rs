@@ -259,6 +259,8 @@ vocabulary! {
         SignOutEverywhere => "sign_out_everywhere",
         /// A refresh token it had rotated out was used again: taken as theft.
         RefreshReuse => "refresh_reuse",
+        /// Its owner, a staff member, went on leave, was transferred or left.
+        StaffStatus => "staff_status",
     }
 }
 

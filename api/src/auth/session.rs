@@ -113,12 +113,13 @@ pub async fn end(db: &impl ConnectionTrait, session_id: i64, why: SessionEnd) ->
     Ok(ended.rows_affected > 0)
 }
 
-/// Ends every session of `account` not ended yet (signing out everywhere); how many.
-pub async fn end_all(db: &impl ConnectionTrait, account: Account) -> Result<u64, DbErr> {
+/// Ends every session of `account` not ended yet (signing out everywhere, or the staff
+/// member's access ended), saying why; how many.
+pub async fn end_all(db: &impl ConnectionTrait, account: Account, why: SessionEnd) -> Result<u64, DbErr> {
     let of_account = Condition::all()
         .add(auth_session::Column::AccountKind.eq(account.kind()))
         .add(auth_session::Column::AccountId.eq(account.id()));
-    let ended = end_where(of_account, SessionEnd::SignOutEverywhere).exec(db).await?;
+    let ended = end_where(of_account, why).exec(db).await?;
     Ok(ended.rows_affected)
 }
 
