@@ -39,6 +39,7 @@ pub mod outbox;
 pub mod privacy;
 pub mod reference;
 pub mod seed;
+pub mod staffing;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

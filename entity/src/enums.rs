@@ -263,6 +263,8 @@ vocabulary! {
         PasswordChanged => "password_changed",
         /// The school reset the account's access (a guardian's lost phone, a new family).
         AccessReset => "access_reset",
+        /// Its owner, a staff member, went on leave, was transferred or left.
+        StaffStatus => "staff_status",
     }
 }
 

@@ -40,6 +40,7 @@ pub mod semester;
 pub mod sign_in_known_address;
 pub mod sign_in_throttle;
 pub mod staff;
+pub mod staff_contact_history;
 pub mod staff_role;
 pub mod staff_status_history;
 pub mod student;

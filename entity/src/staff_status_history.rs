@@ -13,6 +13,13 @@ pub struct Model {
     pub status: String,
     pub effective_from: Date,
     pub recorded_at: DateTimeUtc,
+    /// Why, as the principal wrote it.
+    pub note: Option<String>,
+    /// The school a transferred staff member went to.
+    pub to_school_id: Option<i64>,
+    /// The staff member who recorded the change through the API; `None` for an import or
+    /// the seed.
+    pub recorded_by_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

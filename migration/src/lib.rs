@@ -35,6 +35,7 @@ mod m20261206_000021_sign_in_and_sessions;
 mod m20261206_000022_missing_assessments;
 mod m20261206_000023_outbox;
 mod m20261206_000024_account_activation;
+mod m20261206_000025_staff_lifecycle;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
 /// use it verbatim for the index to serve it.
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000022_missing_assessments::Migration),
             Box::new(m20261206_000023_outbox::Migration),
             Box::new(m20261206_000024_account_activation::Migration),
+            Box::new(m20261206_000025_staff_lifecycle::Migration),
         ]
     }
 }

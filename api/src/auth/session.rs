@@ -113,9 +113,10 @@ pub async fn end(db: &impl ConnectionTrait, session_id: i64, why: SessionEnd) ->
     Ok(ended.rows_affected > 0)
 }
 
-/// Ends every session of `account` not ended yet (signing out everywhere); how many.
-pub async fn end_all(db: &impl ConnectionTrait, account: Account) -> Result<u64, DbErr> {
-    end_all_but(db, account, None, SessionEnd::SignOutEverywhere).await
+/// Ends every session of `account` not ended yet (signing out everywhere, or the staff
+/// member's access ended), saying why; how many.
+pub async fn end_all(db: &impl ConnectionTrait, account: Account, why: SessionEnd) -> Result<u64, DbErr> {
+    end_all_but(db, account, None, why).await
 }
 
 /// Ends every session of `account` not ended yet except `keep`, for `why`; how many.

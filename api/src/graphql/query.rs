@@ -168,7 +168,9 @@ impl QueryRoot {
             None => Ok(None),
         }
     }
-    /// Staff the caller may see, by name; optionally of one school or matching a name.
+    /// Staff working now (status active) whom the caller may see, by name; optionally of one
+    /// school or matching a name. Staff on leave, transferred or gone are not listed; their
+    /// record stays reachable by id (`node`) for those who may read it.
     async fn staff_directory(
         &self,
         ctx: &Context<'_>,
@@ -176,7 +178,11 @@ impl QueryRoot {
         search: Option<String>,
     ) -> ApiResult<Vec<Staff>> {
         signed_in(ctx)?;
-        let mut staff = access(ctx)?.read(&readers::STAFF).order_by(staff::Column::SortName, Order::Asc).limit(500);
+        let mut staff = access(ctx)?
+            .read(&readers::STAFF)
+            .order_by(staff::Column::SortName, Order::Asc)
+            .limit(500)
+            .narrow(staff::Column::Status, |column| column.eq(entity::StaffStatus::Active.as_str()));
         if let Some(school) = school_id {
             let school = ids::decode_as("School", &school).unwrap_or(-1);
             staff = staff.narrow(staff::Column::SchoolId, |column| column.eq(school));

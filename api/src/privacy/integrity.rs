@@ -64,3 +64,24 @@ pub async fn exempt_among(
         .await?;
     Ok(exempt.into_iter().collect())
 }
+
+/// The staff member `role` (a `staff_role` id) belongs to, whoever may read it: only for a
+/// write to ask the policy about that staff member next, and to answer a role outside the
+/// caller's reach exactly like a missing one.
+pub async fn staff_of_role(db: &impl ConnectionTrait, role: i64) -> Result<Option<i64>, DbErr> {
+    entity::staff_role::Entity::find()
+        .select_only()
+        .column(entity::staff_role::Column::StaffId)
+        .filter(entity::staff_role::Column::Id.eq(role))
+        .into_tuple()
+        .one(db)
+        .await
+}
+
+/// Whether any account, staff or guardian, whoever may read it, already has `username`.
+pub async fn username_taken(db: &impl ConnectionTrait, username: &str) -> Result<bool, DbErr> {
+    let staff = entity::staff::Entity::find().filter(entity::staff::Column::Username.eq(username)).count(db).await?;
+    let guardians =
+        entity::guardian::Entity::find().filter(entity::guardian::Column::Username.eq(username)).count(db).await?;
+    Ok(staff + guardians > 0)
+}

@@ -1,4 +1,4 @@
-//! The rule that the GraphQL layer and the books read a personal table only through a
+//! The rule that the GraphQL layer, the books and the staffing writes read a personal table only through a
 //! registered reader ([`super::Visible`], [`Access::reach`](super::Access::reach), and for
 //! the rows a write touches [`Access::rows_for`](super::Access::rows_for)) or ask an
 //! integrity question of every row in `integrity.rs` (a yes or no, never a row): a test
@@ -98,7 +98,7 @@ mod tests {
     fn resolvers_and_books_read_personal_tables_only_through_readers() {
         let root = root();
         let mut files = Vec::new();
-        for dir in ["graphql", "books"] {
+        for dir in ["graphql", "books", "staffing"] {
             sources(&root.join(dir), &mut files);
         }
         let allowed: BTreeSet<(&'static str, &'static str)> =

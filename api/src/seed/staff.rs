@@ -86,6 +86,9 @@ fn history(ctx: &mut Ctx, staff_id: i64, school_id: i64, status: StaffStatus, fr
         status: status.as_str().to_owned(),
         effective_from: from,
         recorded_at: at(from, 9),
+        note: None,
+        to_school_id: None,
+        recorded_by_id: None,
     });
 }
 

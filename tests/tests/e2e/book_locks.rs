@@ -43,7 +43,7 @@ async fn readable_requests(app: &TestApp, token: &str) -> Vec<Value> {
 }
 
 /// The username of a principal of a school other than `school`.
-async fn principal_elsewhere(app: &TestApp, school: i64) -> String {
+pub(crate) async fn principal_elsewhere(app: &TestApp, school: i64) -> String {
     let role = staff_role::Entity::find()
         .filter(staff_role::Column::Role.eq("principal"))
         .filter(staff_role::Column::OrgId.ne(school))

@@ -30,6 +30,7 @@ mod rosters;
 mod schema;
 mod sessions;
 mod sign_in;
+mod staff_lifecycle;
 mod startup;
 mod subscriptions;
 mod summary;

@@ -213,6 +213,9 @@ impl People {
                 status: model.status.clone(),
                 effective_from: ctx.today,
                 recorded_at: chrono::Utc::now(),
+                note: None,
+                to_school_id: None,
+                recorded_by_id: None,
             });
         }
         ctx.store.write_or_queue::<staff::Entity>(existing.as_ref(), &model, &mut self.new.staff).await?;

@@ -1,12 +1,18 @@
 //! The mutation root, merged from one part per area so that each area's mutations live
-//! beside each other: sessions, accounts, and the books.
+//! beside each other: sessions, accounts, the books, and the staff.
 
 mod accounts;
 mod books;
 mod session;
+mod staff;
 
 pub use session::AuthPayload;
 
 /// The mutation root.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(session::SessionMutations, accounts::AccountMutations, books::BookMutations);
+pub struct MutationRoot(
+    session::SessionMutations,
+    accounts::AccountMutations,
+    books::BookMutations,
+    staff::StaffMutations,
+);

@@ -73,7 +73,7 @@ impl SessionMutations {
     async fn sign_out_everywhere(&self, ctx: &Context<'_>) -> ApiResult<i32> {
         let principal = access(ctx)?.principal();
         let account = principal.account.filter(|_| principal.session_id.is_some()).ok_or(ApiError::Unauthenticated)?;
-        let ended = session::end_all(&state(ctx)?.db, account).await?;
+        let ended = session::end_all(&state(ctx)?.db, account, entity::SessionEnd::SignOutEverywhere).await?;
         Ok(i32::try_from(ended).unwrap_or(i32::MAX))
     }
 }

@@ -24,7 +24,7 @@ use super::visible::Registered;
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
 /// classes, sections, subjects, assessments, semesters, teaching assignments) are not
 /// personal, though they are read through the policy too.
-pub const PERSONAL_TABLES: [&str; 18] = [
+pub const PERSONAL_TABLES: [&str; 19] = [
     "student",
     "guardian",
     "guardianship",
@@ -43,6 +43,7 @@ pub const PERSONAL_TABLES: [&str; 18] = [
     "record_change",
     "staff",
     "staff_role",
+    "staff_contact_history",
 ];
 
 /// Every reader, for the agreement test.
