@@ -26,6 +26,10 @@ const STUDENT: &[Relationship] = &[
     R::FormerStudent,
 ];
 const DISCLOSURE: &[Relationship] = &[R::GuardianOf, R::InSchool, R::Oversees, R::Any];
+/// Nobody's records, in no school: only a grant to every caller of a role means anything.
+const NATIONAL: &[Relationship] = &[R::Any];
+/// An operation on a whole school.
+const SCHOOL_WIDE: &[Relationship] = &[R::InSchool, R::Oversees];
 
 impl Kind {
     /// The relationships that are meaningful for this kind; a policy line or
@@ -36,6 +40,8 @@ impl Kind {
             Kind::Class | Kind::Section | Kind::ClassSummary => CLASS_LIKE,
             Kind::Staff | Kind::StaffContact | Kind::StaffIdentity | Kind::StaffAddress => STAFF_LIKE,
             Kind::Disclosure => DISCLOSURE,
+            Kind::SchoolYear => NATIONAL,
+            Kind::Rollover => SCHOOL_WIDE,
             Kind::Student => STUDENT,
             Kind::Enrollment
             | Kind::Result

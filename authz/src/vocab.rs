@@ -184,6 +184,11 @@ vocabulary! {
         Transfer => "transfer",
         /// The log of who was shown what.
         Disclosure => "disclosure",
+        /// The national school calendar: school years and their semesters (nobody's data).
+        SchoolYear => "school_year",
+        /// A school's year-end rollover: its preview (read) and the one operation that
+        /// promotes, keeps back and graduates the students and locks the year's books (write).
+        Rollover => "rollover",
     }
 }
 
@@ -244,7 +249,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 30, 5));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 32, 5));
         assert_eq!(Relationship::ALL.len(), 9);
     }
 

@@ -33,3 +33,4 @@ mod subscriptions;
 mod summary;
 mod tour;
 mod traces;
+mod years;
