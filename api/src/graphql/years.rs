@@ -280,7 +280,8 @@ pub async fn roll_over(
         })?;
         excluded.insert(student);
     }
-    let applied =
-        rollover::apply(&state(ctx)?.db, access, school, years, &map, expected, &excluded, Utc::now()).await?;
+    let which = rollover::Which { school, years, mapping: &map };
+    let decided = rollover::Decided { expected, exclude: &excluded };
+    let applied = rollover::apply(&state(ctx)?.db, access, which, &decided, Utc::now()).await?;
     Ok(RolloverPlan { plan: applied.plan, excluded: applied.excluded })
 }

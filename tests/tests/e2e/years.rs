@@ -80,7 +80,7 @@ async fn open_in(app: &TestApp, student: i64) -> Vec<String> {
 }
 
 /// The decision line of `student` in a plan.
-fn line<'a>(plan: &'a Value, student: i64) -> &'a Value {
+fn line(plan: &Value, student: i64) -> &Value {
     let id = encode("Student", student).0;
     plan["students"].as_array().unwrap().iter().find(|line| line["studentId"] == id.as_str()).expect("in the plan")
 }

@@ -3,7 +3,7 @@
 //! their new class on the new year's first day; graduates are marked so; every semester of
 //! the old year is locked school-wide, so its books stay readable and unchanged.
 
-use super::{ClassMap, Decision, Plan, plan};
+use super::{Decision, Plan, Which, plan};
 use crate::books::locks::{self, school_in_force, staff_account};
 use crate::error::ApiError;
 use crate::privacy::{Access, readers};
@@ -13,6 +13,14 @@ use entity::{StudentStatus, enrollment, semester, student};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
 use std::collections::{BTreeSet, HashMap};
+
+/// What the principal decided on a previewed plan: its digest, and the students to leave
+/// where they are.
+#[derive(Clone, Copy, Debug)]
+pub struct Decided<'a> {
+    pub expected: &'a str,
+    pub exclude: &'a BTreeSet<i64>,
+}
 
 /// What a rollover did.
 #[derive(Debug)]
@@ -25,21 +33,19 @@ pub struct Applied {
     pub locked: Vec<i64>,
 }
 
-/// Carries out the plan of rolling `school` over from `from` to `to` (the policy's
-/// `rollover`/`write`), when its digest is `expected`; students in `exclude` stay where they
-/// are, and any other pending student refuses the whole. Nothing is written on refusal.
+/// Carries out the plan of rollover `which` (the policy's `rollover`/`write`), when its
+/// digest is the one `decided` expects; the students it excludes stay where they are, and
+/// any other pending student refuses the whole. Nothing is written on refusal.
 pub async fn apply(
     db: &DatabaseConnection,
     access: &Access,
-    school: i64,
-    years: (i64, i64),
-    mapping: &ClassMap,
-    expected: &str,
-    exclude: &BTreeSet<i64>,
+    which: Which<'_>,
+    decided: &Decided<'_>,
     now: DateTime<Utc>,
 ) -> Result<Applied, ApiError> {
+    let Decided { expected, exclude } = *decided;
     let locker = staff_account(access)?;
-    let plan = plan(db, access, Action::Write, school, years, mapping).await?;
+    let plan = plan(db, access, Action::Write, which.school, which.years, which.mapping).await?;
     if plan.digest != expected.trim() {
         return Err(changed());
     }

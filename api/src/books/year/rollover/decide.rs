@@ -99,13 +99,13 @@ pub struct Targets<'a> {
 pub fn entry(
     class: &homeroom_class::Model,
     student: i64,
-    full_name: String,
+    full_name: &str,
     outcome: Outcome,
     targets: &Targets<'_>,
 ) -> Entry {
     let line = |decision, to_class, reason| Entry {
         student,
-        full_name: full_name.clone(),
+        full_name: full_name.to_owned(),
         from_class: class.clone(),
         decision,
         to_class,

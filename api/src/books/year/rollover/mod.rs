@@ -9,7 +9,7 @@
 mod apply;
 mod decide;
 
-pub use apply::{Applied, apply};
+pub use apply::{Applied, Decided, apply};
 
 use super::classes::{level_of, reach_school};
 use crate::error::ApiError;
@@ -81,6 +81,14 @@ pub struct Plan {
 /// instead of the class named after it (6A → 7A).
 pub type ClassMap = HashMap<i64, i64>;
 
+/// Which rollover: the school, the years (from, to) and the class mapping.
+#[derive(Clone, Copy, Debug)]
+pub struct Which<'a> {
+    pub school: i64,
+    pub years: (i64, i64),
+    pub mapping: &'a ClassMap,
+}
+
 /// The plan of rolling `school` over from year `from` to year `to` (the policy's
 /// `rollover`/`read` on the school).
 pub async fn preview(
@@ -128,7 +136,7 @@ async fn plan(
     for class in &old {
         for (student, full_name, outcome) in decide::outcomes(db, access, class).await? {
             let targets = decide::Targets { new: &new, mapping, final_grade };
-            entries.push(decide::entry(class, student, full_name, outcome, &targets));
+            entries.push(decide::entry(class, student, &full_name, outcome, &targets));
         }
     }
     let digest = digest(&school, &from_year, &to_year, &entries);
