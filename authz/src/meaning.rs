@@ -31,6 +31,10 @@ const MESSAGE: &[Relationship] = &[R::InSchool, R::Oversees];
 /// An account is judged on where its holder belongs: a staff member's school, or the
 /// school of a guardian's child.
 const ACCOUNT: &[Relationship] = &[R::InSchool, R::Oversees];
+/// Nobody's records, in no school: only a grant to every caller of a role means anything.
+const NATIONAL: &[Relationship] = &[R::Any];
+/// An operation on a whole school.
+const SCHOOL_WIDE: &[Relationship] = &[R::InSchool, R::Oversees];
 
 impl Kind {
     /// The relationships that are meaningful for this kind; a policy line or
@@ -43,6 +47,8 @@ impl Kind {
             Kind::Disclosure => DISCLOSURE,
             Kind::Message => MESSAGE,
             Kind::Account => ACCOUNT,
+            Kind::SchoolYear => NATIONAL,
+            Kind::Rollover => SCHOOL_WIDE,
             Kind::Student => STUDENT,
             Kind::Enrollment
             | Kind::Result

@@ -191,6 +191,11 @@ vocabulary! {
         /// access. Judged on the staff member's school, or the school of the guardian's
         /// child.
         Account => "account",
+        /// The national school calendar: school years and their semesters (nobody's data).
+        SchoolYear => "school_year",
+        /// A school's year-end rollover: its preview (read) and the one operation that
+        /// promotes, keeps back and graduates the students and locks the year's books (write).
+        Rollover => "rollover",
     }
 }
 
@@ -251,7 +256,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 32, 5));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 34, 5));
         assert_eq!(Relationship::ALL.len(), 9);
     }
 

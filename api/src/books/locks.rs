@@ -80,6 +80,21 @@ pub async fn lock(
         txn.commit().await?;
         return Ok(existing);
     }
+    let id = insert(&txn, (school, section), semester, locker, now).await?;
+    let locked = book_lock::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?;
+    txn.commit().await?;
+    Ok(locked)
+}
+
+/// Locks `section` of `school` (`None`: the whole school) in `semester` as staff member
+/// `locker` at `now`, after the caller was allowed to; returns the lock's id.
+pub(crate) async fn insert(
+    db: &impl ConnectionTrait,
+    (school, section): (i64, Option<i64>),
+    semester: i64,
+    locker: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
     let row = book_lock::ActiveModel {
         school_id: Set(school),
         semester_id: Set(semester),
@@ -90,10 +105,7 @@ pub async fn lock(
         unlocked_at: Set(None),
         ..Default::default()
     };
-    let id = book_lock::Entity::insert(row).exec(&txn).await?.last_insert_id;
-    let locked = book_lock::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::Internal)?;
-    txn.commit().await?;
-    Ok(locked)
+    Ok(book_lock::Entity::insert(row).exec(db).await?.last_insert_id)
 }
 
 /// Lifts lock `id`; the lock stays on record with who lifted it and when.

@@ -28,6 +28,7 @@ pub mod roster;
 pub mod scores;
 pub mod summary;
 pub mod table;
+pub mod year;
 
 /// What a batch of scores or conduct levels did: records created or changed, or — in a
 /// locked book, with a reason — the change requests made instead.

@@ -27,6 +27,14 @@ pub struct SchoolYear {
     semesters: Vec<semester::Model>,
 }
 
+impl SchoolYear {
+    /// A year of the calendar with its semesters (in order).
+    pub fn new(year: school_year::Model, mut semesters: Vec<semester::Model>) -> Self {
+        semesters.sort_by_key(|term| term.number);
+        Self { year, semesters }
+    }
+}
+
 #[Object]
 impl SchoolYear {
     /// The school year's global id.

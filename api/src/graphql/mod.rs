@@ -35,6 +35,7 @@ pub mod sensitive;
 pub mod students;
 pub mod summary;
 pub mod tracing;
+pub mod years;
 
 use crate::disclosure::Disclosures;
 use crate::privacy::Access;

@@ -119,6 +119,26 @@ impl QueryRoot {
         signed_in(ctx)?;
         super::calendar::years(ctx).await
     }
+    /// What rolling a school over from one school year to the next would do, per student of
+    /// its classes of the old year: PROMOTE to which class (the next grade's class of the
+    /// same name, 6A → 7A, or the one `classMap` names), KEEP_BACK in which class (the same
+    /// name), GRADUATE from the school's final grade, or PENDING with the reason (re-tests or
+    /// summer training not recorded, results missing, no class to go to) — from the class
+    /// summary's computed promotion and the primary book's year result. Nothing is written;
+    /// `rollOver` carries out the plan whose `digest` it is given. For the principal
+    /// (`rollover`/`read`, and reading the class summaries); another school answers like a
+    /// missing one.
+    async fn preview_rollover(
+        &self,
+        ctx: &Context<'_>,
+        school_id: ID,
+        from_year_id: ID,
+        to_year_id: ID,
+        #[graphql(validator(max_items = 80))] class_map: Option<Vec<super::years::ClassMapInput>>,
+    ) -> ApiResult<super::years::RolloverPlan> {
+        let class_map = class_map.unwrap_or_default();
+        super::years::preview(ctx, &school_id, (&from_year_id, &to_year_id), &class_map).await
+    }
     /// The school with this id, if the caller may see it.
     async fn school(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<School>> {
         match ids::decode_as("School", &id) {

@@ -9,7 +9,7 @@ use super::Access;
 use super::shape::{Shape, Target};
 use super::visible::Reader;
 use crate::error::ApiError;
-use emis_authz::{Action, Kind};
+use emis_authz::{Action, Kind, Relationship};
 use sea_orm::{ColumnTrait as _, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter as _};
 
 impl Access {
@@ -108,6 +108,12 @@ impl Access {
             }
         }
         Ok(true)
+    }
+
+    /// Whether the caller may `action` national records of `kind` — nobody's, in no school,
+    /// such as the school calendar: only a grant on the `any` relationship reaches them.
+    pub fn may_nationally(&self, kind: Kind, action: Action) -> bool {
+        self.grants(kind, action).iter().any(|(_, rel)| *rel == Relationship::Any)
     }
 
     /// The one row that `which` names, under the SQL condition for `action` on `kind` and

@@ -1,7 +1,7 @@
 //! The fixed Vietnamese content the demo data is drawn from: names, streets, schools,
 //! subjects with their yearly periods, and the free-text notes.
 
-use entity::{AssessmentMode, SchoolLevel};
+use entity::AssessmentMode;
 
 /// Family names, most common first (Nguyễn is about four in ten Vietnamese).
 pub const FAMILY_NAMES: &[(&str, u32)] = &[
@@ -163,35 +163,6 @@ pub const SUBJECTS: &[SubjectDef] = &[
     comment("tnxh", "Tự nhiên và Xã hội"),
     comment("dao_duc", "Đạo đức"),
 ];
-
-/// The subjects a class of `grade` takes, as (code, periods per year).
-pub fn curriculum(level: SchoolLevel, grade: i16) -> Vec<(&'static str, i32)> {
-    match level {
-        SchoolLevel::Th => {
-            let mut subjects =
-                vec![("tieng_viet", if grade == 1 { 420 } else { 350 }), ("toan", if grade == 1 { 105 } else { 175 })];
-            if grade >= 3 {
-                subjects.push(("tieng_anh", 140));
-            }
-            subjects.extend([("tnxh", 70), ("dao_duc", 35)]);
-            subjects
-        }
-        SchoolLevel::Thcs | SchoolLevel::Thpt => vec![
-            ("toan", 140),
-            ("ngu_van", 140),
-            ("tieng_anh", 105),
-            ("khtn", 140),
-            ("lsdl", 105),
-            ("gdcd", 35),
-            ("cong_nghe", if grade >= 8 { 52 } else { 35 }),
-            ("tin_hoc", 35),
-            ("gdtc", 70),
-            ("nghe_thuat", 70),
-            ("hdtn", 105),
-            ("gddp", 35),
-        ],
-    }
-}
 
 /// The subject a homeroom teacher of a secondary class teaches, rotating by class.
 pub const HOMEROOM_SUBJECTS: &[&str] =

@@ -36,3 +36,4 @@ mod subscriptions;
 mod summary;
 mod tour;
 mod traces;
+mod years;

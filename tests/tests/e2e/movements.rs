@@ -41,7 +41,7 @@ fn sections_of(student: &Value) -> BTreeSet<i64> {
 }
 
 /// The sections of class `class`.
-async fn sections_in(app: &TestApp, class: i64) -> BTreeSet<i64> {
+pub(crate) async fn sections_in(app: &TestApp, class: i64) -> BTreeSet<i64> {
     let rows = section::Entity::find().filter(section::Column::ClassId.eq(class)).all(&app.state.db).await.unwrap();
     rows.into_iter().map(|row| row.id).collect()
 }

@@ -1,10 +1,11 @@
 //! The mutation root, merged from one part per area so that each area's mutations live
-//! beside each other: sessions, accounts, the books, and the staff.
+//! beside each other: sessions, accounts, the books, the staff and the school year.
 
 mod accounts;
 mod books;
 mod session;
 mod staff;
+mod years;
 
 pub use session::AuthPayload;
 
@@ -15,4 +16,5 @@ pub struct MutationRoot(
     accounts::AccountMutations,
     books::BookMutations,
     staff::StaffMutations,
+    years::YearMutations,
 );
