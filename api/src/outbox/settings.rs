@@ -20,6 +20,7 @@ fn hidden(text: &str) -> Result<Hidden, String> {
 
 /// How messages are sent.
 #[derive(Debug, Clone, clap::Args)]
+#[group(id = "outbox")]
 pub struct Settings {
     /// URL the SMS gateway takes messages at (JSON POST, see README); unset: messages are
     /// written to the log instead of being sent.
