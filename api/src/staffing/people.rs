@@ -37,7 +37,7 @@ pub async fn add_staff(
     vault: &Vault,
     access: &Access,
     school: i64,
-    new: NewStaff,
+    new: &NewStaff,
     today: NaiveDate,
 ) -> Result<staff::Model, ApiError> {
     let school = access.reach(db, &readers::SCHOOL, Kind::Staff, Action::Write, school).await?;
@@ -45,10 +45,10 @@ pub async fn add_staff(
         return Err(ApiError::NotPermitted);
     }
     let checked = Checked::of(new)?;
-    if let Some(username) = &checked.username {
-        if integrity::username_taken(db, username).await? {
-            return Err(ApiError::bad_input("tên đăng nhập đã được dùng", "this username is already taken"));
-        }
+    if let Some(username) = &checked.username
+        && integrity::username_taken(db, username).await?
+    {
+        return Err(ApiError::bad_input("tên đăng nhập đã được dùng", "this username is already taken"));
     }
     let txn = crate::db::begin_write(db).await?;
     let full_name = format!("{} {}", checked.family_name, checked.given_name);
@@ -137,7 +137,7 @@ struct Checked {
 }
 
 impl Checked {
-    fn of(new: NewStaff) -> Result<Self, ApiError> {
+    fn of(new: &NewStaff) -> Result<Self, ApiError> {
         let name = |value: &str, vi: &str, en: &str| {
             let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
             if value.is_empty() || value.chars().count() > 100 {

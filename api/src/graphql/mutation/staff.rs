@@ -155,7 +155,7 @@ impl StaffMutations {
         };
         let state = state(ctx)?;
         let today = access.principal().today;
-        let row = staffing::add_staff(&state.db, &state.vault, access, school, new, today).await?;
+        let row = staffing::add_staff(&state.db, &state.vault, access, school, &new, today).await?;
         reread(ctx, row.id).await
     }
     /// Gives a staff member a school role (principal | vice_principal | clerk) at their school
