@@ -25,6 +25,8 @@ const STUDENT: &[Relationship] = &[
     R::CurrentStudent,
     R::FormerStudent,
 ];
+/// Accounts are given where the caller works: at the class's school.
+const ACCOUNT: &[Relationship] = &[R::InSchool];
 const DISCLOSURE: &[Relationship] = &[R::GuardianOf, R::InSchool, R::Oversees, R::Any];
 
 impl Kind {
@@ -36,6 +38,7 @@ impl Kind {
             Kind::Class | Kind::Section | Kind::ClassSummary => CLASS_LIKE,
             Kind::Staff | Kind::StaffContact | Kind::StaffIdentity | Kind::StaffAddress => STAFF_LIKE,
             Kind::Disclosure => DISCLOSURE,
+            Kind::Account => ACCOUNT,
             Kind::Student => STUDENT,
             Kind::Enrollment
             | Kind::Result
@@ -108,7 +111,7 @@ impl Role {
     /// Whether no account can hold this role yet: its lines are kept and take effect once
     /// such accounts exist, and the policy notes each of them.
     pub const fn without_accounts(self) -> bool {
-        matches!(self, Role::Student | Role::Vendor)
+        matches!(self, Role::Vendor)
     }
 }
 

@@ -184,6 +184,9 @@ vocabulary! {
         Transfer => "transfer",
         /// The log of who was shown what.
         Disclosure => "disclosure",
+        /// Sign-in accounts the school gives its students (`write`: give the students of a
+        /// class their usernames).
+        Account => "account",
     }
 }
 

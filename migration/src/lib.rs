@@ -33,6 +33,7 @@ mod m20261205_000019_enrollment_by_school;
 mod m20261205_000020_disclosure_per_request;
 mod m20261206_000021_sign_in_and_sessions;
 mod m20261206_000022_missing_assessments;
+mod m20261206_000027_student_accounts;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
 /// use it verbatim for the index to serve it.
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000020_disclosure_per_request::Migration),
             Box::new(m20261206_000021_sign_in_and_sessions::Migration),
             Box::new(m20261206_000022_missing_assessments::Migration),
+            Box::new(m20261206_000027_student_accounts::Migration),
         ]
     }
 }

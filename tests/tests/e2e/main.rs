@@ -29,6 +29,7 @@ mod schema;
 mod sessions;
 mod sign_in;
 mod startup;
+mod student_accounts;
 mod subscriptions;
 mod summary;
 mod tour;
