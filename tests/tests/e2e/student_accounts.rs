@@ -10,7 +10,7 @@ use entity::{attendance, conduct, enrollment, semester, staff, student};
 use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 
-const ME: &str = "query($from: Date!, $to: Date!) {
+const ME: &str = "query($from: NaiveDate!, $to: NaiveDate!) {
   me { accountKind roles
        student { id fullName healthNotes identityNumber
                  guardians { fullName phone identityNumber }
@@ -98,7 +98,7 @@ async fn a_student_reads_their_own_records_and_not_a_classmates() {
     assert_eq!(own["guardians"], json!([]), "the policy gives a student no guardian's record or contact");
 
     // a classmate: not by id, not by search, not through the class or its roster
-    let by_id = "query($id: ID!, $from: Date!, $to: Date!) { student(id: $id) { fullName healthNotes results { score } attendance(from: $from, to: $to) { date } conduct { level } } }";
+    let by_id = "query($id: ID!, $from: NaiveDate!, $to: NaiveDate!) { student(id: $id) { fullName healthNotes results { score } attendance(from: $from, to: $to) { date } conduct { level } } }";
     let vars = json!({ "id": ids::encode("Student", classmate.id).as_str(), "from": "2026-08-01", "to": "2027-07-31" });
     assert_eq!(app.data(Some(&token), by_id, vars).await.unwrap()["student"], Value::Null);
     let search = "query($s: String, $c: ID) { students(first: 100, search: $s, classId: $c) { totalCount nodes { id healthNotes } } }";

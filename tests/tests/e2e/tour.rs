@@ -78,12 +78,15 @@ async fn the_readme_recording_scores_tour_runs_as_written_on_the_demo() {
     assert_eq!(regular, 5, "{columns}");
 }
 
-/// The ids of the classes of the caller's first school, with their grade.
+/// The classes of the caller's school, with their grade and students.
 async fn classes_of(app: &TestApp, token: &str) -> Vec<Value> {
-    let data =
-        app.data(Some(token), "{ me { schools { id classes { id name gradeLevel students { id } } } } }", json!({}));
+    let data = app.data(
+        Some(token),
+        "{ me { staff { school { id classes { id name gradeLevel students { id } } } } } }",
+        json!({}),
+    );
     let data = data.await.unwrap();
-    data["me"]["schools"][0]["classes"].as_array().unwrap().clone()
+    data["me"]["staff"]["school"]["classes"].as_array().unwrap().clone()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -123,6 +126,7 @@ async fn the_readme_moving_tour_runs_as_written_between_the_demo_schools() {
     let receiving = app.sign_in("hieutruong2").await.unwrap();
     let theirs = app.data(Some(&receiving), "{ me { schools { id name } } }", json!({})).await.unwrap();
     let school = &theirs["me"]["schools"][0]["id"];
+    assert_eq!(theirs["me"]["schools"].as_array().unwrap().len(), 1, "{theirs}");
     let released = app.data(Some(&sending), &filled(transfer, &[leaving, school]), json!({})).await.unwrap();
     assert_eq!(released["transferStudent"]["status"], "pending", "{released}");
 
