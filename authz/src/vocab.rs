@@ -187,9 +187,9 @@ vocabulary! {
         /// A message a school sent a person by SMS (an activation or reset code, an absence
         /// notice): its purpose, recipient and delivery state, never its phone or text.
         Message => "message",
-        /// A staff member's or guardian's account: issuing activation codes, resetting
-        /// access. Judged on the staff member's school, or the school of the guardian's
-        /// child.
+        /// A staff member's, guardian's or student's account: issuing activation codes,
+        /// resetting access, giving a class's students their usernames. Judged on the staff
+        /// member's school, or the school of the guardian's child or of the student.
         Account => "account",
         /// The national school calendar: school years and their semesters (nobody's data).
         SchoolYear => "school_year",

@@ -247,6 +247,7 @@ vocabulary! {
     AccountKind {
         Staff => "staff",
         Guardian => "guardian",
+        Student => "student",
     }
 }
 

@@ -29,6 +29,11 @@ pub struct Model {
     pub religion_enc: Option<Vec<u8>>,
     pub health_enc: Option<Vec<u8>>,
     pub status: String,
+    /// The sign-in name of the student's account (lower case), once the school gave one.
+    #[sea_orm(unique)]
+    pub username: Option<String>,
+    /// Argon2id hash of the account's password; none until the account is activated.
+    pub password_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

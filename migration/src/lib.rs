@@ -36,6 +36,7 @@ mod m20261206_000022_missing_assessments;
 mod m20261206_000023_outbox;
 mod m20261206_000024_account_activation;
 mod m20261206_000025_staff_lifecycle;
+mod m20261206_000027_student_accounts;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
 /// use it verbatim for the index to serve it.
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000023_outbox::Migration),
             Box::new(m20261206_000024_account_activation::Migration),
             Box::new(m20261206_000025_staff_lifecycle::Migration),
+            Box::new(m20261206_000027_student_accounts::Migration),
         ]
     }
 }

@@ -1,12 +1,12 @@
 //! The holders of accounts as the account steps need them: whether a password is set, what
 //! the holder signs in with (username, else phone number), the phone number on record and
 //! the name — and setting or clearing the password. These are the credential columns of
-//! `staff` and `guardian`, read like sign-in reads them; which holders a caller may act on
+//! `staff`, `guardian` and `student`, read like sign-in reads them; which holders a caller may act on
 //! is decided beforehand by the privacy layer (`graphql/accounts.rs`).
 
 use crate::auth::Account;
 use crate::vault::Vault;
-use entity::{guardian, staff};
+use entity::{guardian, staff, student};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _};
 
@@ -21,7 +21,7 @@ pub struct Holder {
     pub has_password: bool,
     /// Whether the account may sign in (active).
     pub active: bool,
-    /// A staff member's school.
+    /// A staff member's or student's school.
     pub school: Option<i64>,
 }
 
@@ -47,6 +47,13 @@ pub async fn load(db: &impl ConnectionTrait, vault: &Vault, accounts: &[Account]
         Vec::new()
     } else {
         staff::Entity::find().filter(staff::Column::Id.is_in(staff_ids)).all(db).await?
+    };
+    let student_ids: Vec<i64> =
+        accounts.iter().filter_map(|a| matches!(a, Account::Student(_)).then_some(a.id())).collect();
+    let student_rows = if student_ids.is_empty() {
+        Vec::new()
+    } else {
+        student::Entity::find().filter(student::Column::Id.is_in(student_ids)).all(db).await?
     };
     let guardian_rows = if guardian_ids.is_empty() {
         Vec::new()
@@ -84,6 +91,17 @@ pub async fn load(db: &impl ConnectionTrait, vault: &Vault, accounts: &[Account]
             school: None,
         });
     }
+    for row in student_rows {
+        holders.push(Holder {
+            account: Account::Student(row.id),
+            phone: None,
+            full_name: row.full_name,
+            username: row.username,
+            has_password: row.password_hash.is_some(),
+            active: row.status == entity::StudentStatus::Studying.as_str(),
+            school: Some(row.school_id),
+        });
+    }
     holders.sort_by_key(|holder| accounts.iter().position(|a| *a == holder.account));
     Ok(holders)
 }
@@ -93,6 +111,7 @@ pub async fn password_hash(db: &impl ConnectionTrait, account: Account) -> Resul
     Ok(match account {
         Account::Staff(id) => staff::Entity::find_by_id(id).one(db).await?.and_then(|row| row.password_hash),
         Account::Guardian(id) => guardian::Entity::find_by_id(id).one(db).await?.and_then(|row| row.password_hash),
+        Account::Student(id) => student::Entity::find_by_id(id).one(db).await?.and_then(|row| row.password_hash),
     })
 }
 
@@ -110,6 +129,13 @@ pub async fn set_password(db: &impl ConnectionTrait, account: Account, hash: Opt
             guardian::Entity::update_many()
                 .col_expr(guardian::Column::PasswordHash, Expr::value(hash))
                 .filter(guardian::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+        }
+        Account::Student(id) => {
+            student::Entity::update_many()
+                .col_expr(student::Column::PasswordHash, Expr::value(hash))
+                .filter(student::Column::Id.eq(id))
                 .exec(db)
                 .await?;
         }

@@ -34,7 +34,7 @@ pub struct Redemption<'a> {
 pub async fn redeem(state: &AppState, purpose: Purpose, asked: Redemption<'_>) -> Result<IssuedTokens, ApiError> {
     let now = Utc::now();
     let admission = state.passwords.admit().ok_or(ApiError::Busy)?;
-    let found = find_account(&state.db, &state.vault, asked.identifier).await?;
+    let found = find_account(&state.db, &state.vault, asked.identifier, crate::clock::date_in_vietnam(now)).await?;
     let subject = match &found {
         Some((account, _)) => format!("account:{}:{}", account.kind(), account.id()),
         None => unknown_subject(asked.identifier),

@@ -19,7 +19,9 @@ use sea_orm::{ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryF
 /// Sends a reset code for the account `identifier` names, if any, from `address`.
 pub async fn request(state: &AppState, identifier: &str, address: ClientAddress) -> Result<(), ApiError> {
     let now = Utc::now();
-    let found = find_account(&state.db, &state.vault, identifier).await?.map(|(account, _)| account);
+    let found = find_account(&state.db, &state.vault, identifier, crate::clock::date_in_vietnam(now))
+        .await?
+        .map(|(account, _)| account);
     let subject = match found {
         Some(account) => format!("account:{}:{}", account.kind(), account.id()),
         None => unknown_subject(identifier),

@@ -1,11 +1,13 @@
 //! Loading the facts a principal is made of in one SQL statement: the account's status, and
-//! for staff their roles and teaching assignments, for guardians their children — all as of
-//! one date. One statement per request keeps authentication cheap; it runs on every request,
+//! for staff their roles and teaching assignments, for guardians their children, for students
+//! whether an enrollment of theirs is open — all as of one date. One statement per request keeps authentication cheap; it runs on every request,
 //! so revocations count at once.
 
 use super::principal::active_on;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{auth_session, guardian, guardianship, section, staff, staff_role, teaching_assignment};
+use entity::{
+    auth_session, enrollment, guardian, guardianship, section, staff, staff_role, student, teaching_assignment,
+};
 use sea_orm::sea_query::{
     Alias, CommonTableExpression, Expr, ExprTrait as _, Func, Query, SelectStatement, UnionType, WithClause, WithQuery,
 };
@@ -27,7 +29,7 @@ pub enum Who {
 const ME: &str = "me";
 
 impl Who {
-    /// `column` names this account, of kind `kind` (`staff` or `guardian`).
+    /// `column` names this account, of kind `kind` (`staff`, `guardian` or `student`).
     fn matches(&self, column: impl ColumnTrait, kind: &str) -> Expr {
         match self {
             Self::Account(id) => column.eq(*id),
@@ -43,8 +45,8 @@ impl Who {
 }
 
 /// Everything a request's principal is made of, from its access token, in one statement:
-/// the session, and the facts of whichever account it belongs to — of `kind` only (`staff`
-/// or `guardian`) when the token names its kind, which spares the database the other half.
+/// the session, and the facts of whichever account it belongs to — of `kind` only (`staff`,
+/// `guardian` or `student`) when the token names its kind, which spares the database the rest.
 /// The session is looked up once, as the common table [`ME`] that the facts read.
 pub fn token_query(access_hash: &str, now: DateTime<Utc>, today: NaiveDate, kind: Option<&str>) -> WithQuery {
     let live = Query::select()
@@ -64,11 +66,15 @@ pub fn token_query(access_hash: &str, now: DateTime<Utc>, today: NaiveDate, kind
         no_id(),
     );
     query.from(Alias::new(ME));
-    if kind != Some("guardian") {
+    let wanted = |name: &str| kind.is_none_or(|kind| kind == name);
+    if wanted("staff") {
         query.union(UnionType::All, staff_query(Who::Session, today));
     }
-    if kind != Some("staff") {
+    if wanted("guardian") {
         query.union(UnionType::All, guardian_query(Who::Session, today));
+    }
+    if wanted("student") {
+        query.union(UnionType::All, student_query(Who::Session, today));
     }
     let me = CommonTableExpression::new().query(live).table_name(Alias::new(ME)).to_owned();
     query.with(WithClause::new().cte(me).to_owned())
@@ -77,7 +83,7 @@ pub fn token_query(access_hash: &str, now: DateTime<Utc>, today: NaiveDate, kind
 /// One row of the fact query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fact {
-    /// `status`, `role`, `child`, a teaching kind (`subject`, `homeroom`), or
+    /// `status`, `role`, `child`, `enrolled`, a teaching kind (`subject`, `homeroom`), or
     /// `homeroom_section` (a section of a class the staff member is homeroom teacher of).
     pub fact: String,
     /// The status, or the role's name.
@@ -182,6 +188,26 @@ pub fn guardian_query(who: Who, today: NaiveDate) -> SelectStatement {
         .and_where(guardianship::Column::AccessStatus.eq("active"))
         .cond_where(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, today));
     status.union(UnionType::All, children).to_owned()
+}
+
+/// Facts of the student `who` names, on `today`: their status, and one `enrolled` row per
+/// enrollment of theirs open today.
+pub fn student_query(who: Who, today: NaiveDate) -> SelectStatement {
+    let mut status =
+        row(literal("status"), Expr::col(student::Column::Status), Expr::col(student::Column::Id), no_id(), no_id());
+    status.from(student::Entity).and_where(who.matches(student::Column::Id, "student"));
+    let mut enrolled = row(
+        literal("enrolled"),
+        literal(""),
+        Expr::col(enrollment::Column::SchoolId),
+        no_id(),
+        Expr::col(enrollment::Column::ClassId),
+    );
+    enrolled
+        .from(enrollment::Entity)
+        .and_where(who.matches(enrollment::Column::StudentId, "student"))
+        .cond_where(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today));
+    status.union(UnionType::All, enrolled).to_owned()
 }
 
 /// Runs a fact query.
@@ -299,7 +325,7 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let hash = "4ff8d27b1770eeafe0b246f2ca9a6a2595f7fd1dfa4f6bad9dbc9d9f2620b951";
         for backend in [DatabaseBackend::Postgres, DatabaseBackend::Sqlite] {
-            for kind in [None, Some("staff"), Some("guardian")] {
+            for kind in [None, Some("staff"), Some("guardian"), Some("student")] {
                 let fresh = backend.build(&token_query(hash, now, today, kind));
                 let cached = TokenStatement::cached(backend, kind).bind(hash, now, today);
                 assert_eq!(cached.sql, fresh.sql, "{backend:?} {kind:?}");

@@ -1,7 +1,7 @@
 //! The principal: who is asking, with the roles and relationships that the privacy layer
 //! turns into conditions. It is loaded from the database on every request, so a staff member
-//! who left, a guardianship that ended or a role that was withdrawn stops counting at the
-//! next request, whatever token the caller still holds.
+//! who left, a student whose enrollment ended, a guardianship that ended or a role that was
+//! withdrawn stops counting at the next request, whatever token the caller still holds.
 
 use super::facts;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,6 +15,8 @@ use std::collections::{BTreeSet, HashMap};
 pub enum Account {
     Staff(i64),
     Guardian(i64),
+    /// A student of a school that gave them an account.
+    Student(i64),
 }
 
 impl Account {
@@ -23,13 +25,14 @@ impl Account {
         match self {
             Self::Staff(_) => "staff",
             Self::Guardian(_) => "guardian",
+            Self::Student(_) => "student",
         }
     }
 
     /// The account's row id.
     pub fn id(self) -> i64 {
         match self {
-            Self::Staff(id) | Self::Guardian(id) => id,
+            Self::Staff(id) | Self::Guardian(id) | Self::Student(id) => id,
         }
     }
 }
@@ -96,13 +99,21 @@ impl Principal {
         }
     }
 
+    /// The student id, when the caller is a student.
+    pub fn student_id(&self) -> Option<i64> {
+        match self.account {
+            Some(Account::Student(id)) => Some(id),
+            _ => None,
+        }
+    }
+
     /// Organisations where the caller holds `role`.
     pub fn orgs_of(&self, role: Role) -> impl Iterator<Item = i64> + '_ {
         self.roles.get(&role).into_iter().flatten().copied()
     }
 
     /// Loads the principal of `account` as of `today`; `None` when the account may not act
-    /// (staff no longer active, guardian disabled).
+    /// (staff no longer active, guardian disabled, student no longer enrolled).
     pub async fn load(
         db: &impl ConnectionTrait,
         account: Account,
@@ -113,6 +124,7 @@ impl Principal {
         let query = match account {
             Account::Staff(_) => facts::staff_query(who, today),
             Account::Guardian(_) => facts::guardian_query(who, today),
+            Account::Student(_) => facts::student_query(who, today),
         };
         let found = facts::load(db, &query).await?;
         Self::from_facts(db, account, session_id, today, &found).await
@@ -133,6 +145,7 @@ impl Principal {
         let account = match session.map(|s| (s.name.as_str(), s.b)) {
             Some(("staff", Some(id))) => Account::Staff(id),
             Some(("guardian", Some(id))) => Account::Guardian(id),
+            Some(("student", Some(id))) => Account::Student(id),
             _ => return Ok(None),
         };
         let session_id = session.and_then(|s| s.a);
@@ -150,17 +163,25 @@ impl Principal {
         principal.account = Some(account);
         principal.session_id = session_id;
         let mut active = false;
+        let mut studying = false;
         for fact in found {
             match account {
                 Account::Staff(_) => principal.add_staff_fact(fact, &mut active),
                 Account::Guardian(_) => principal.add_guardian_fact(fact, &mut active),
+                Account::Student(_) => principal.add_student_fact(fact, &mut studying, &mut active),
             }
         }
-        if !active {
+        if !active || (matches!(account, Account::Student(_)) && !studying) {
             return Ok(None);
         }
-        if matches!(account, Account::Guardian(_)) {
-            principal.roles.insert(Role::Guardian, BTreeSet::new());
+        match account {
+            Account::Guardian(_) => {
+                principal.roles.insert(Role::Guardian, BTreeSet::new());
+            }
+            Account::Student(_) => {
+                principal.roles.insert(Role::Student, BTreeSet::new());
+            }
+            Account::Staff(_) => {}
         }
         if principal.roles.contains_key(&Role::DistrictOfficer) {
             let offices: Vec<i64> = principal.orgs_of(Role::DistrictOfficer).collect();
@@ -175,6 +196,16 @@ impl Principal {
             ("child", Some(student)) => {
                 self.children.insert(student);
             }
+            _ => {}
+        }
+    }
+
+    /// A student acts while their status is `studying` and an enrollment of theirs is open
+    /// today: one who left, graduated or whose enrollment ended no longer signs in.
+    fn add_student_fact(&mut self, fact: &facts::Fact, studying: &mut bool, enrolled: &mut bool) {
+        match fact.fact.as_str() {
+            "status" => *studying = fact.name == entity::StudentStatus::Studying.as_str(),
+            "enrolled" => *enrolled = true,
             _ => {}
         }
     }

@@ -6,9 +6,9 @@
 //!
 //! Tokens are opaque and stored hashed; all state is in the database, so any instance can
 //! serve any request and a revocation counts everywhere at once. An access token's prefix
-//! names the kind of account it was issued to (`emis_ats_` staff, `emis_atg_` guardian), so
-//! that authenticating it loads only that kind's facts; the prefix grants nothing, since the
-//! session row it hashes to must be of that kind.
+//! names the kind of account it was issued to (`emis_ats_` staff, `emis_atg_` guardian,
+//! `emis_atp_` student, a pupil), so that authenticating it loads only that kind's facts; the
+//! prefix grants nothing, since the session row it hashes to must be of that kind.
 
 use super::principal::{Account, Principal};
 use super::token;
@@ -88,6 +88,7 @@ fn access_prefix(account: Account) -> &'static str {
     match account {
         Account::Staff(_) => "emis_ats",
         Account::Guardian(_) => "emis_atg",
+        Account::Student(_) => "emis_atp",
     }
 }
 
@@ -153,6 +154,7 @@ pub(super) fn account_of(session: &auth_session::Model) -> Option<Account> {
     match session.account_kind.as_str() {
         "staff" => Some(Account::Staff(session.account_id)),
         "guardian" => Some(Account::Guardian(session.account_id)),
+        "student" => Some(Account::Student(session.account_id)),
         _ => None,
     }
 }
@@ -177,7 +179,7 @@ pub async fn refusal(db: &impl ConnectionTrait, access_token: &str) -> Result<Au
 
 /// The account kind an access token's prefix names, if any.
 fn kind_named_by(access_token: &str) -> Option<&'static str> {
-    [Account::Staff(0), Account::Guardian(0)]
+    [Account::Staff(0), Account::Guardian(0), Account::Student(0)]
         .into_iter()
         .find(|account| access_token.strip_prefix(access_prefix(*account)).is_some_and(|rest| rest.starts_with('_')))
         .map(Account::kind)
@@ -208,6 +210,8 @@ mod tests {
         let guardian = new_tokens(Account::Guardian(1), lifetimes, Utc::now(), Utc::now() + lifetimes.session);
         assert_eq!(kind_named_by(&staff.access_token), Some("staff"));
         assert_eq!(kind_named_by(&guardian.access_token), Some("guardian"));
+        let student = new_tokens(Account::Student(1), lifetimes, Utc::now(), Utc::now() + lifetimes.session);
+        assert_eq!(kind_named_by(&student.access_token), Some("student"));
         assert_eq!(kind_named_by(&staff.refresh_token), None, "a refresh token is no access token");
         assert_eq!(kind_named_by("emis_at_older-token"), None, "older tokens load both kinds' facts");
         assert_eq!(kind_named_by("emis_atsx_forged"), None);

@@ -1,4 +1,5 @@
-//! Signing in with a username or phone number and a password: the identifier is resolved to
+//! Signing in with a username or phone number and a password (students: a username only,
+//! while they are studying and enrolled today): the identifier is resolved to
 //! its account whatever way it is written (a username in any case or Unicode form, a phone
 //! number with spaces, dots, dashes, brackets or `+84`), the attempt is reserved in the
 //! [`super::throttle`] before the password is checked, and the password is checked by the
@@ -11,7 +12,7 @@ use super::throttle::{Attempt, ClientAddress, Throttle};
 use crate::state::AppState;
 use crate::vault::Vault;
 use chrono::Utc;
-use entity::{guardian, staff};
+use entity::{StudentStatus, enrollment, guardian, staff, student};
 use sea_orm::{ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
 use unicode_normalization::UnicodeNormalization as _;
 
@@ -25,7 +26,8 @@ pub async fn sign_in(
 ) -> Result<IssuedTokens, AuthError> {
     let now = Utc::now();
     let admission = state.passwords.admit().ok_or(AuthError::Busy)?;
-    let found = find_account(&state.db, &state.vault, identifier).await?;
+    let today = crate::clock::date_in_vietnam(now);
+    let found = find_account(&state.db, &state.vault, identifier, today).await?;
     let subject = match &found {
         Some((account, _)) => format!("account:{}:{}", account.kind(), account.id()),
         None => unknown_subject(identifier),
@@ -66,6 +68,7 @@ pub(crate) async fn find_account(
     db: &impl ConnectionTrait,
     vault: &Vault,
     identifier: &str,
+    today: chrono::NaiveDate,
 ) -> Result<Option<(Account, Option<String>)>, DbErr> {
     let username = username_form(identifier);
     let staff_row: Option<(i64, Option<String>)> = staff::Entity::find()
@@ -92,7 +95,24 @@ pub(crate) async fn find_account(
         None => by_name.filter(guardian::Column::Username.eq(&username)),
     };
     let guardian_row: Option<(i64, Option<String>)> = by_name.into_tuple().one(db).await?;
-    Ok(guardian_row.map(|(id, hash)| (Account::Guardian(id), hash)))
+    if let Some((id, hash)) = guardian_row {
+        return Ok(Some((Account::Guardian(id), hash)));
+    }
+    let enrolled_today = sea_orm::sea_query::Query::select()
+        .column(enrollment::Column::StudentId)
+        .from(enrollment::Entity)
+        .cond_where(super::principal::active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
+        .to_owned();
+    let student_row: Option<(i64, Option<String>)> = student::Entity::find()
+        .select_only()
+        .columns([student::Column::Id, student::Column::PasswordHash])
+        .filter(student::Column::Username.eq(&username))
+        .filter(student::Column::Status.eq(StudentStatus::Studying.as_str()))
+        .filter(student::Column::Id.in_subquery(enrolled_today))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(student_row.map(|(id, hash)| (Account::Student(id), hash)))
 }
 
 #[cfg(test)]

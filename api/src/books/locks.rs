@@ -161,7 +161,7 @@ async fn permitted(
 pub fn staff_account(access: &Access) -> Result<i64, ApiError> {
     match access.principal().account {
         Some(Account::Staff(id)) => Ok(id),
-        Some(Account::Guardian(_)) => Err(ApiError::NotPermitted),
+        Some(Account::Guardian(_) | Account::Student(_)) => Err(ApiError::NotPermitted),
         None => Err(ApiError::Unauthenticated),
     }
 }

@@ -26,6 +26,7 @@ pub mod primary_sheet;
 pub mod roll_call;
 pub mod roster;
 pub mod scores;
+pub mod student_accounts;
 pub mod summary;
 pub mod table;
 pub mod year;

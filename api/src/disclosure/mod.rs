@@ -32,9 +32,9 @@ pub struct Disclosures {
 
 impl Disclosures {
     /// Notes that `field` of `student` (of `school`) was shown to `principal`, unless the
-    /// principal is the student's own guardian.
+    /// principal is the student's own guardian or the student themselves.
     pub fn note(&self, principal: &Principal, student: i64, school: i64, field: &'static str) {
-        if principal.children.contains(&student) {
+        if principal.children.contains(&student) || principal.student_id() == Some(student) {
             return;
         }
         if let Ok(mut notes) = self.notes.lock() {

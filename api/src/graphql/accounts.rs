@@ -59,27 +59,33 @@ pub enum PassedOverReason {
 /// One account given a new activation code.
 #[derive(SimpleObject)]
 pub struct IssuedCode {
-    /// The `Guardian` or `Staff` id.
+    /// The `Guardian`, `Staff` or `Student` id.
     pub account_id: ID,
+    /// The holder's full name.
     pub name: String,
     /// What the holder signs in with: the username, else the phone number.
     pub sign_in_with: Option<String>,
     /// The code, only when asked to show it (`delivery: SHOW`); it is shown this once.
     pub code: Option<String>,
+    /// When the code stops working.
     pub expires_at: DateTime<Utc>,
 }
 
 /// One person named who got no code, and why.
 #[derive(SimpleObject)]
 pub struct PassedOverAccount {
+    /// The `Guardian`, `Staff` or `Student` id.
     pub account_id: ID,
+    /// Why no code was issued.
     pub reason: PassedOverReason,
 }
 
 /// A printable sheet of activation slips.
 #[derive(SimpleObject)]
 pub struct ActivationSheet {
+    /// A file name to save the sheet under.
     pub file_name: String,
+    /// The sheet's media type (XLSX).
     pub content_type: String,
     /// The XLSX file, base64-encoded.
     pub content_base64: String,
@@ -88,7 +94,9 @@ pub struct ActivationSheet {
 /// What `issueActivationCodes` did.
 #[derive(SimpleObject)]
 pub struct ActivationCodes {
+    /// The accounts given a new code.
     pub issued: Vec<IssuedCode>,
+    /// The people named who got no code, and why.
     pub passed_over: Vec<PassedOverAccount>,
     /// The sheet, with `delivery: SHEET`.
     pub sheet: Option<ActivationSheet>,
@@ -103,10 +111,11 @@ pub struct AccessReset {
     pub issued: Option<IssuedCode>,
 }
 
-/// Whom `issueActivationCodes` names: exactly one of the three.
+/// Whom `issueActivationCodes` names: exactly one of the four.
 pub struct Named {
     pub guardian_ids: Option<Vec<ID>>,
     pub staff_ids: Option<Vec<ID>>,
+    pub student_ids: Option<Vec<ID>>,
     pub class_id: Option<ID>,
 }
 
@@ -199,8 +208,8 @@ pub async fn reset_guardian_access(
 /// whole call.
 async fn reach_named(access: &Access, db: &impl ConnectionTrait, named: Named) -> Result<Reached, ApiError> {
     let today = access.principal().today;
-    match (named.guardian_ids, named.staff_ids, named.class_id) {
-        (Some(named), None, None) if !named.is_empty() => {
+    match (named.guardian_ids, named.staff_ids, named.student_ids, named.class_id) {
+        (Some(named), None, None, None) if !named.is_empty() => {
             let mut accounts = Vec::new();
             let mut families = Vec::new();
             let mut school = None;
@@ -213,7 +222,7 @@ async fn reach_named(access: &Access, db: &impl ConnectionTrait, named: Named) -
             }
             Ok(Reached { accounts, families, school: school.unwrap_or_default(), class: None })
         }
-        (None, Some(named), None) if !named.is_empty() => {
+        (None, Some(named), None, None) if !named.is_empty() => {
             let mut accounts = Vec::new();
             let mut school = None;
             for id in &named {
@@ -224,7 +233,18 @@ async fn reach_named(access: &Access, db: &impl ConnectionTrait, named: Named) -
             }
             Ok(Reached { accounts, families: Vec::new(), school: school.unwrap_or_default(), class: None })
         }
-        (None, None, Some(id)) => {
+        (None, None, Some(named), None) if !named.is_empty() => {
+            let mut accounts = Vec::new();
+            let mut school = None;
+            for id in &named {
+                let student = ids::decode_as("Student", id).ok_or(ApiError::NotPermitted)?;
+                let row = access.reach(db, &readers::STUDENT, Kind::Account, Action::Write, student).await?;
+                school.get_or_insert(row.school_id);
+                accounts.push(Account::Student(student));
+            }
+            Ok(Reached { accounts, families: Vec::new(), school: school.unwrap_or_default(), class: None })
+        }
+        (None, None, None, Some(id)) => {
             let class = ids::decode_as("Class", &id).ok_or(ApiError::NotPermitted)?;
             let class = access.reach(db, &readers::CLASS, Kind::Account, Action::Write, class).await?;
             let families = families::of_class(db, class.id, today).await?;
@@ -235,8 +255,8 @@ async fn reach_named(access: &Access, db: &impl ConnectionTrait, named: Named) -
             Ok(Reached { accounts, families, school: class.school_id, class: Some(class.name) })
         }
         _ => Err(ApiError::bad_input(
-            "hãy nêu đúng một trong guardianIds, staffIds hoặc classId",
-            "name exactly one of guardianIds, staffIds or classId",
+            "hãy nêu đúng một trong guardianIds, staffIds, studentIds hoặc classId",
+            "name exactly one of guardianIds, staffIds, studentIds or classId",
         )),
     }
 }
@@ -279,6 +299,7 @@ fn account_id(account: Account) -> ID {
     match account {
         Account::Staff(id) => ids::encode("Staff", id),
         Account::Guardian(id) => ids::encode("Guardian", id),
+        Account::Student(id) => ids::encode("Student", id),
     }
 }
 

@@ -17,6 +17,7 @@ use sea_orm::{ColumnTrait as _, Condition, Order};
 /// A message the school sent, as far as its delivery goes.
 #[derive(SimpleObject)]
 pub struct OutboxMessage {
+    /// The message's id.
     pub id: ID,
     /// activation_code | reset_code | absence_notice
     pub purpose: String,
@@ -28,6 +29,7 @@ pub struct OutboxMessage {
     pub state: String,
     /// Attempts made so far.
     pub attempts: i32,
+    /// When it was queued.
     pub created_at: DateTime<Utc>,
     /// When the gateway accepted it; null until then.
     pub sent_at: Option<DateTime<Utc>>,

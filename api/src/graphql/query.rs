@@ -29,7 +29,7 @@ pub struct Me;
 
 #[Object]
 impl Me {
-    /// staff | guardian
+    /// staff | guardian | student
     async fn account_kind(&self, ctx: &Context<'_>) -> ApiResult<Option<&'static str>> {
         Ok(access(ctx)?.principal().account.map(|account| account.kind()))
     }
@@ -53,6 +53,14 @@ impl Me {
         };
         let rows = access(ctx)?.read(&readers::GUARDIAN).by_id(id).all(&state(ctx)?.db).await?;
         Ok(rows.into_iter().next().map(|row| Guardian::Myself(row.into())))
+    }
+    /// The caller's own student record, when the caller is a student.
+    async fn student(&self, ctx: &Context<'_>) -> ApiResult<Option<Student>> {
+        let Some(id) = access(ctx)?.principal().student_id() else {
+            return Ok(None);
+        };
+        let rows = access(ctx)?.read(&readers::STUDENT).by_id(id).all(&state(ctx)?.db).await?;
+        Ok(rows.into_iter().next().map(Student::from))
     }
     /// A guardian's children (active, unrestricted guardianships).
     async fn children(&self, ctx: &Context<'_>) -> ApiResult<Vec<Student>> {

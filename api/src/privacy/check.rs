@@ -34,6 +34,7 @@ pub async fn holds(
     Ok(match target {
         Target::Personal { student, school, section, class } => match rel {
             Relationship::Any => true,
+            Relationship::SelfRecord => principal.student_id() == Some(student),
             Relationship::GuardianOf => principal.children.contains(&student),
             Relationship::HomeroomOf => match (section, class) {
                 (Some(section), _) => principal.homeroom_sections.contains(&section),

@@ -203,6 +203,7 @@ fn personal(
         // Meaningful for a personal kind only where the policy's vocabulary allows it (the
         // disclosure log): every record.
         Relationship::Any => return Some(Clause::Everything),
+        Relationship::SelfRecord => return principal.student_id().map(|me| among(student, [me])),
         Relationship::GuardianOf => return Some(among(student, principal.children.iter().copied())),
         // Wherever the record was made: by the student's enrollments alone.
         Relationship::CurrentStudent | Relationship::FormerStudent => {

@@ -89,9 +89,10 @@ impl SeedOptions {
         Self { schools: 16, classes_per_grade: 8, ..Self::default() }
     }
 
-    /// A small school system to click through: 2 schools, 2 classes of 30 per grade (540 students).
+    /// A small school system to click through: 4 schools (two TH, two THCS, so a student
+    /// can move between lower-secondary schools), 2 classes of 30 per grade (1,080 students).
     pub fn demo() -> Self {
-        Self { schools: 2, students_per_class: 30, ..Self::default() }
+        Self { schools: 4, students_per_class: 30, ..Self::default() }
     }
 
     /// For tests: one TH school (grades 1–2) and one THCS school (grades 6–7), one class of 8

@@ -33,6 +33,11 @@ pub struct School {
     pub sector_code: String,
     /// The first THCS school, where the demo accounts work.
     pub is_demo: bool,
+    /// The suffix of the few demo accounts of another school: `.th` for the first TH school
+    /// (its principal `hieutruong.th` and homeroom teacher `gvcn.th`), `2` for the second
+    /// THCS school (its principal `hieutruong2`, who admits a student the demo school
+    /// releases).
+    pub demo_suffix: Option<&'static str>,
 }
 
 /// The frame every school refers to.
@@ -126,7 +131,12 @@ fn schools(ctx: &mut Ctx, opts: &SeedOptions, district: i64, commune: i64) -> Ve
         let id = add_org(ctx, OrgKind::School, &name, &sector_code, Some(level));
         link(ctx, id, district, (date(2000, 1, 1), Some(REFORM_END)));
         link(ctx, id, commune, (REFORM_START, None));
-        schools.push(School { id, level, name, short, sector_code, is_demo: index == 1 });
+        let demo_suffix = match index {
+            0 => Some(".th"),
+            3 => Some("2"),
+            _ => None,
+        };
+        schools.push(School { id, level, name, short, sector_code, is_demo: index == 1, demo_suffix });
     }
     schools
 }

@@ -29,7 +29,10 @@ pub struct SeedReport {
 
 impl SeedReport {
     pub(super) fn new(counts: BTreeMap<&'static str, u64>, mut accounts: Vec<DemoAccount>) -> Self {
-        accounts.sort_by_key(|account| ROLE_ORDER.iter().position(|role| *role == account.role));
+        // By role; within a role the demo school's account (`hieutruong`) before the other
+        // schools' (`hieutruong.th`, `hieutruong2`), whose names extend it.
+        accounts
+            .sort_by_key(|account| (ROLE_ORDER.iter().position(|role| *role == account.role), account.username.len()));
         Self { counts, accounts }
     }
 
@@ -38,7 +41,7 @@ impl SeedReport {
         self.counts.get(table).copied().unwrap_or(0)
     }
 
-    /// The demo account of `role`.
+    /// The demo account of `role` in the demo school (the first of that role).
     pub fn account(&self, role: &str) -> Option<&DemoAccount> {
         self.accounts.iter().find(|account| account.role == role)
     }
@@ -54,6 +57,7 @@ const ROLE_ORDER: &[&str] = &[
     "privacy_officer",
     "operator",
     "guardian",
+    "student",
 ];
 
 impl fmt::Display for SeedReport {

@@ -138,7 +138,11 @@ const POSTS: [Post; 4] = [
 /// principal transferred away on 2026-07-01 and a new one took over.
 pub fn admins(ctx: &mut Ctx, school: &School, usernames: &mut Usernames) -> anyhow::Result<()> {
     for post in POSTS {
-        let username = usernames.next(Some(post.demo_name));
+        let suffixed = match (post.kind, school.demo_suffix) {
+            (RoleKind::Principal, Some(suffix)) => Some(format!("{}{suffix}", post.demo_name)),
+            _ => None,
+        };
+        let username = suffixed.clone().unwrap_or_else(|| usernames.next(Some(post.demo_name)));
         let hired = add(ctx, Hire::active(school.id, username.clone()))?;
         let mut since = post.since;
         if post.kind == RoleKind::VicePrincipal && !school.is_demo {
@@ -146,7 +150,7 @@ pub fn admins(ctx: &mut Ctx, school: &School, usernames: &mut Usernames) -> anyh
             transferred_vice_principal(ctx, school, usernames)?;
         }
         role(ctx, hired.id, school.id, post.kind, (since, None));
-        if school.is_demo {
+        if school.is_demo || suffixed.is_some() {
             ctx.add_account(DemoAccount {
                 role: post.kind.as_str(),
                 username,

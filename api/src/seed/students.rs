@@ -20,6 +20,9 @@ pub struct Pupil {
     pub ability: f64,
 }
 
+/// The demo student account: the demo guardian's first child, in grade 6.
+const DEMO_STUDENT: &str = "hocsinh";
+
 /// Creates the students of `class`, the `index`-th class of `school`. The first student of
 /// the demo school's first two classes are the children of the demo guardian.
 pub fn class(
@@ -56,7 +59,12 @@ fn student(
     let family = families.family_for(ctx, school.id, slot, birth_year)?;
     let mut person = ctx.person(Some(&family.surname), gender, birth_year, true)?;
     person.address.clone_from(&family.address);
-    let row = student_row(ctx, (id, school.id), &person, &family)?;
+    let mut row = student_row(ctx, (id, school.id), &person, &family)?;
+    if slot == Slot::DemoFirst {
+        row.username = Some(DEMO_STUDENT.to_owned());
+        row.password_hash = Some(ctx.password_hash.clone());
+        ctx.add_account(student_account(school, &person.full_name(), &class.name));
+    }
     ctx.rows.students.push(row);
     guardianships(ctx, (id, school.id), person.birth_date, &family.members);
     enroll(ctx, school.id, id, class.id);
@@ -98,6 +106,8 @@ fn student_row(
         religion_enc: Some(key.seal("religion_enc", family.religion)?),
         health_enc: health.map(|note| key.seal("health_enc", note)).transpose()?,
         status: StudentStatus::Studying.as_str().to_owned(),
+        username: None,
+        password_hash: None,
     })
 }
 
@@ -140,5 +150,16 @@ fn guardian_account(school: &School, children: &[String]) -> DemoAccount {
         password: DEMO_PASSWORD,
         description_en: format!("Mother of {children}, {}", school.name),
         description_vi: format!("Mẹ của {children}, {}", school.name),
+    }
+}
+
+fn student_account(school: &School, name: &str, class: &str) -> DemoAccount {
+    DemoAccount {
+        role: "student",
+        username: DEMO_STUDENT.to_owned(),
+        phone: None,
+        password: DEMO_PASSWORD,
+        description_en: format!("Student {name} ({class}), {}, child of phuhuynh", school.name),
+        description_vi: format!("Học sinh {name} ({class}), {}, con của phuhuynh", school.name),
     }
 }

@@ -107,12 +107,15 @@ fn hire_teachers(
     let demo_names = demo_names(school, loads)?;
     let replaced = loads.last().and_then(|load| load.sections.first().copied());
     for (index, load) in loads.iter().enumerate() {
-        let demo_name = demo_names.iter().find(|(at, _)| *at == index).map(|(_, name)| *name);
-        let username = usernames.next(demo_name);
+        let demo_name = demo_names.iter().find(|(at, _)| *at == index).map(|(_, name)| name.clone());
+        let username = match (&demo_name, school.is_demo) {
+            (Some(name), false) => name.clone(),
+            _ => usernames.next(demo_name.as_deref()),
+        };
         let hired = staff::add(ctx, Hire::active(school.id, username))?;
         assign_load(ctx, (school.id, hired.id), classes, load, replaced);
-        if let (true, Some(name)) = (school.is_demo, demo_name) {
-            let account = teacher_account(school, classes, load, name, &hired.full_name);
+        if let Some(name) = demo_name {
+            let account = teacher_account(school, classes, load, &name, &hired.full_name);
             ctx.add_account(account);
         }
     }
@@ -150,8 +153,13 @@ fn assign_load(
 }
 
 /// Which loads the demo accounts `gvcn` (homeroom of the first class) and `gvbm` (Toán in two
-/// classes, homeroom of none) take.
-fn demo_names(school: &School, loads: &[Load]) -> anyhow::Result<Vec<(usize, &'static str)>> {
+/// classes, homeroom of none) take; in the first TH school, `gvcn.th` (homeroom of the first
+/// class).
+fn demo_names(school: &School, loads: &[Load]) -> anyhow::Result<Vec<(usize, String)>> {
+    if school.demo_suffix == Some(".th") {
+        let gvcn = loads.iter().position(|load| load.homeroom == Some(0));
+        return Ok(gvcn.map(|at| (at, "gvcn.th".to_owned())).into_iter().collect());
+    }
     if !school.is_demo {
         return Ok(Vec::new());
     }
@@ -159,7 +167,7 @@ fn demo_names(school: &School, loads: &[Load]) -> anyhow::Result<Vec<(usize, &'s
     let gvbm =
         loads.iter().position(|load| load.homeroom.is_none() && load.subject == "toan" && load.sections.len() >= 2);
     match (gvcn, gvbm) {
-        (Some(gvcn), Some(gvbm)) => Ok(vec![(gvcn, "gvcn"), (gvbm, "gvbm")]),
+        (Some(gvcn), Some(gvbm)) => Ok(vec![(gvcn, "gvcn".to_owned()), (gvbm, "gvbm".to_owned())]),
         _ => anyhow::bail!("{} has no teacher for the gvcn or gvbm demo account", school.name),
     }
 }

@@ -129,6 +129,8 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
         staff::Entity::find().all(db).await.unwrap().iter().map(|s| Account::Staff(s.id)).collect();
     let guardians = entity::guardian::Entity::find().all(db).await.unwrap();
     accounts.extend(guardians.iter().step_by(3).map(|g| Account::Guardian(g.id)));
+    let students = entity::student::Entity::find().all(db).await.unwrap();
+    accounts.extend(students.iter().filter(|s| s.username.is_some()).map(|s| Account::Student(s.id)));
     let mut roles_seen = BTreeSet::new();
     let mut checked = 0;
     for account in accounts {
@@ -143,6 +145,7 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
     assert!(checked > 10, "a real sample was checked");
     for role in [
         emis_authz::Role::Guardian,
+        emis_authz::Role::Student,
         emis_authz::Role::SubjectTeacher,
         emis_authz::Role::HomeroomTeacher,
         emis_authz::Role::Principal,

@@ -32,6 +32,7 @@ mod sessions;
 mod sign_in;
 mod staff_lifecycle;
 mod startup;
+mod student_accounts;
 mod subscriptions;
 mod summary;
 mod tour;

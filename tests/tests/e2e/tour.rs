@@ -77,3 +77,65 @@ async fn the_readme_recording_scores_tour_runs_as_written_on_the_demo() {
     let regular = columns["setAssessmentColumns"].as_array().unwrap().iter().filter(|c| c["kind"] == "regular").count();
     assert_eq!(regular, 5, "{columns}");
 }
+
+/// The classes of the caller's school, with their grade and students.
+async fn classes_of(app: &TestApp, token: &str) -> Vec<Value> {
+    let data = app.data(
+        Some(token),
+        "{ me { staff { school { id classes { id name gradeLevel students { id } } } } } }",
+        json!({}),
+    );
+    let data = data.await.unwrap();
+    data["me"]["staff"]["school"]["classes"].as_array().unwrap().clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_student_accounts_tour_runs_as_written_on_the_demo() {
+    let app = TestApp::spawn().await.unwrap();
+    let [enable, read] = documents_of("### Student accounts")[..] else { panic!("two documents") };
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let classes = classes_of(&app, &principal).await;
+    let first = classes.iter().find(|class| class["name"] == "6A1").expect("the demo school's 6A1");
+    let given = app.data(Some(&principal), &filled(enable, &[&first["id"]]), json!({})).await.unwrap();
+    let accounts = given["enableStudentAccounts"]["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), first["students"].as_array().unwrap().len(), "{given}");
+    assert!(accounts.iter().any(|account| account["username"] == "hocsinh" && account["activated"] == true));
+
+    let student = app.sign_in("hocsinh").await.unwrap();
+    let mine = app.data(Some(&student), read, json!({})).await.unwrap();
+    assert_eq!(mine["me"]["accountKind"], "student");
+    assert!(!mine["me"]["student"]["results"].as_array().unwrap().is_empty(), "{mine}");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_moving_tour_runs_as_written_between_the_demo_schools() {
+    let seed = emis::seed::SeedOptions { schools: 4, classes_per_grade: 2, ..emis::seed::SeedOptions::tiny() };
+    let app = TestApp::spawn_seeded(seed).await.unwrap();
+    let [move_class, transfer, pending, admit] = documents_of("### Moving a student")[..] else {
+        panic!("four documents")
+    };
+    let sending = app.sign_in("hieutruong").await.unwrap();
+    let classes = classes_of(&app, &sending).await;
+    let (a1, a2) =
+        (&classes.iter().find(|c| c["name"] == "6A1").unwrap(), &classes.iter().find(|c| c["name"] == "6A2").unwrap());
+    let (moved, leaving) = (&a1["students"][1]["id"], &a1["students"][2]["id"]);
+    let done = app.data(Some(&sending), &filled(move_class, &[moved, &a2["id"]]), json!({})).await.unwrap();
+    assert_eq!(done["moveStudent"]["class"]["name"], "6A2", "{done}");
+
+    let receiving = app.sign_in("hieutruong2").await.unwrap();
+    let theirs = app.data(Some(&receiving), "{ me { schools { id name } } }", json!({})).await.unwrap();
+    let school = &theirs["me"]["schools"][0]["id"];
+    assert_eq!(theirs["me"]["schools"].as_array().unwrap().len(), 1, "{theirs}");
+    let released = app.data(Some(&sending), &filled(transfer, &[leaving, school]), json!({})).await.unwrap();
+    assert_eq!(released["transferStudent"]["status"], "pending", "{released}");
+
+    let listed = app.data(Some(&receiving), pending, json!({})).await.unwrap();
+    let found = &listed["transfers"][0];
+    assert_eq!(found["id"], released["transferStudent"]["id"], "{listed}");
+    let target = classes_of(&app, &receiving).await.into_iter().find(|c| c["gradeLevel"] == 6).unwrap();
+    let admitted = app.data(Some(&receiving), &filled(admit, &[&found["id"], &target["id"]]), json!({})).await.unwrap();
+    assert_eq!(admitted["admitStudent"]["status"], "admitted", "{admitted}");
+    assert_eq!(admitted["admitStudent"]["toClass"]["name"], target["name"]);
+    app.stop().await.unwrap();
+}

@@ -159,6 +159,9 @@ impl People {
                 (None, true) => StudentStatus::Studying.as_str().to_owned(),
                 (_, false) => StudentStatus::DroppedOut.as_str().to_owned(),
             },
+            // the account the school gave stays as it is: an import neither gives nor takes one
+            username: existing.as_ref().and_then(|old| old.username.clone()),
+            password_hash: existing.as_ref().and_then(|old| old.password_hash.clone()),
         });
         ctx.store.write_or_queue::<student::Entity>(existing.as_ref(), &model, &mut self.new.students).await?;
         self.students.insert(row.sourced_id.clone(), model);

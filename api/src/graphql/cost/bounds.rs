@@ -72,7 +72,7 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("Class" | "Section", "students") | ("Class", "formerStudents") => Items(CLASS_SIZE),
         ("ClassSummary" | "PrimaryBook", "lines") => Items(CLASS_SIZE),
         ("RecordAttendancePayload" | "RecordScoresPayload", "entries" | "results" | "requests") => Items(CLASS_SIZE),
-        ("RecordConductPayload", "requests") => Items(CLASS_SIZE),
+        ("RecordConductPayload", "requests") | ("EnableStudentAccountsPayload", "accounts") => Items(CLASS_SIZE),
         ("Class", "sections") | ("ClassSummary" | "PrimaryLine" | "SummaryLine", "subjects") => Items(SUBJECTS),
         ("PrimaryBook", "subjectIds") | ("SummaryLine", "retestSubjects") | ("Student", "exemptions") => {
             Items(SUBJECTS)

@@ -21,8 +21,9 @@ fn address(ctx: &Context<'_>) -> ClientAddress {
 
 #[Object]
 impl AccountMutations {
-    /// Issues activation codes to staff or guardians who have no password yet: name
-    /// `guardianIds`, `staffIds` or a `classId` (every guardian in force of the class's
+    /// Issues activation codes to staff, guardians or students who have no password yet:
+    /// name `guardianIds`, `staffIds`, `studentIds` (students given an account with
+    /// `enableStudentAccounts`) or a `classId` (every guardian in force of the class's
     /// students). A code has eight characters (`ABCD-EFGH`), works once, for 14 days, and
     /// replaces any earlier one. `delivery` `SHEET` returns a printable XLSX sheet with one
     /// slip per family for the homeroom teacher to hand out, `SMS` queues it to the phone on
@@ -35,10 +36,11 @@ impl AccountMutations {
         ctx: &Context<'_>,
         #[graphql(validator(max_items = 100))] guardian_ids: Option<Vec<ID>>,
         #[graphql(validator(max_items = 100))] staff_ids: Option<Vec<ID>>,
+        #[graphql(validator(max_items = 100))] student_ids: Option<Vec<ID>>,
         class_id: Option<ID>,
         delivery: DeliveryInput,
     ) -> ApiResult<ActivationCodes> {
-        work::issue_activation_codes(ctx, Named { guardian_ids, staff_ids, class_id }, delivery).await
+        work::issue_activation_codes(ctx, Named { guardian_ids, staff_ids, student_ids, class_id }, delivery).await
     }
 
     /// Resets a guardian's access (a lost phone, a family that changed): the password is

@@ -1,10 +1,11 @@
 //! The mutation root, merged from one part per area so that each area's mutations live
-//! beside each other: sessions, accounts, the books, the staff and the school year.
+//! beside each other: sessions, accounts (staff's, guardians', students'), the books, the staff and the school year.
 
 mod accounts;
 mod books;
 mod session;
 mod staff;
+mod student_accounts;
 mod years;
 
 pub use session::AuthPayload;
@@ -14,6 +15,7 @@ pub use session::AuthPayload;
 pub struct MutationRoot(
     session::SessionMutations,
     accounts::AccountMutations,
+    student_accounts::StudentAccountMutations,
     books::BookMutations,
     staff::StaffMutations,
     years::YearMutations,

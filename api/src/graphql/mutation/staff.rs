@@ -17,12 +17,15 @@ use entity::{StaffStatus, staff_role, teaching_assignment};
 /// A new staff member.
 #[derive(InputObject)]
 pub struct NewStaffInput {
+    /// Family name (họ), with any middle names.
     #[graphql(validator(max_length = 100))]
     pub family_name: String,
+    /// Given name (tên).
     #[graphql(validator(max_length = 100))]
     pub given_name: String,
     /// male | female
     pub gender: Option<String>,
+    /// Date of birth.
     pub birth_date: Option<NaiveDate>,
     /// Work phone (field group `staff.contact`, sealed).
     #[graphql(validator(max_length = 32))]
@@ -68,9 +71,11 @@ impl From<StaffStatusChoice> for StaffStatus {
 pub struct StaffRoleRecord {
     /// The role's id (what `endStaffRole` takes).
     pub id: ID,
+    /// The staff member holding it.
     pub staff_id: ID,
     /// principal | vice_principal | clerk
     pub role: String,
+    /// Its first day.
     pub starts_on: NaiveDate,
     /// Its last day; null while held.
     pub ends_on: Option<NaiveDate>,
@@ -94,6 +99,7 @@ impl From<staff_role::Model> for StaffRoleRecord {
 pub struct AssignmentRecord {
     /// The assignment's id (what `endAssignment` takes).
     pub id: ID,
+    /// The staff member assigned.
     pub staff_id: ID,
     /// homeroom | subject
     pub kind: String,
@@ -101,6 +107,7 @@ pub struct AssignmentRecord {
     pub class_id: Option<ID>,
     /// The section of a subject assignment.
     pub section_id: Option<ID>,
+    /// Its first day.
     pub starts_on: NaiveDate,
     /// Its last day; null while assigned.
     pub ends_on: Option<NaiveDate>,

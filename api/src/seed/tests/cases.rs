@@ -62,7 +62,8 @@ async fn schools_moved_from_the_district_office_to_the_commune_office() {
         Org::find().all(&db).await.unwrap().into_iter().map(|o: org::Model| (o.id, o.kind)).collect();
     let links = OrgParent::find().all(&db).await.unwrap();
     let school_links: Vec<&org_parent::Model> = links.iter().filter(|l| kind_of[&l.org_id] == "school").collect();
-    assert_eq!(school_links.len(), 2 * 2);
+    // each of the demo's schools: once under the district office, once under the commune office
+    assert_eq!(school_links.len(), 2 * SeedOptions::demo().schools);
     for link in school_links {
         match kind_of[&link.parent_id].as_str() {
             "district_office" => assert_eq!(link.valid_to.map(|d| d.to_string()).as_deref(), Some("2025-06-30")),
@@ -72,4 +73,44 @@ async fn schools_moved_from_the_district_office_to_the_commune_office() {
             other => panic!("a school under {other}"),
         }
     }
+}
+
+#[tokio::test]
+async fn the_demo_preset_has_the_accounts_the_readme_tour_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(&dir).await;
+    let report = seed(&db, &TestSealer::new(), &SeedOptions::demo()).await.unwrap();
+    let at = |username: &str| report.accounts.iter().find(|a| a.username == username).map(|a| a.role);
+    assert_eq!(at("hieutruong.th"), Some("principal"));
+    assert_eq!(at("gvcn.th"), Some("homeroom_teacher"));
+    assert_eq!(at("hieutruong2"), Some("principal"));
+    assert_eq!(at("hocsinh"), Some("student"));
+    let school_of = |username: &'static str| {
+        let db = db.clone();
+        async move {
+            let found = Staff::find().filter(staff::Column::Username.eq(username)).one(&db).await.unwrap().unwrap();
+            Org::find_by_id(found.school_id).one(&db).await.unwrap().unwrap()
+        }
+    };
+    let (main, primary, second) =
+        (school_of("hieutruong").await, school_of("hieutruong.th").await, school_of("hieutruong2").await);
+    assert_eq!(main.school_level.as_deref(), Some("THCS"));
+    assert_eq!(primary.school_level.as_deref(), Some("TH"));
+    assert_eq!(second.school_level.as_deref(), Some("THCS"));
+    assert_ne!(main.id, second.id);
+    assert_eq!(school_of("gvcn.th").await.id, primary.id);
+    // the demo student is the demo guardian's child, in grade 6 of the demo school
+    let pupil =
+        Student::find().filter(entity::student::Column::Username.eq("hocsinh")).one(&db).await.unwrap().unwrap();
+    assert_eq!(pupil.school_id, main.id);
+    assert!(pupil.password_hash.is_some());
+    let mother =
+        Guardian::find().filter(entity::guardian::Column::Username.eq("phuhuynh")).one(&db).await.unwrap().unwrap();
+    let link = Guardianship::find()
+        .filter(entity::guardianship::Column::GuardianId.eq(mother.id))
+        .filter(entity::guardianship::Column::StudentId.eq(pupil.id))
+        .one(&db)
+        .await
+        .unwrap();
+    assert!(link.is_some(), "hocsinh is a child of phuhuynh");
 }

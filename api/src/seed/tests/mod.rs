@@ -82,16 +82,22 @@ async fn tiny_has_the_expected_size_and_accounts() {
         roles,
         [
             "principal",
+            "principal",
             "vice_principal",
+            "homeroom_teacher",
             "homeroom_teacher",
             "subject_teacher",
             "clerk",
             "district_officer",
             "privacy_officer",
             "operator",
-            "guardian"
+            "guardian",
+            "student"
         ]
     );
+    let names: Vec<&str> = report.accounts.iter().map(|a| a.username.as_str()).collect();
+    assert_eq!(&names[..5], ["hieutruong", "hieutruong.th", "phohieutruong", "gvcn", "gvcn.th"]);
+    assert_eq!(report.account("student").map(|a| a.username.as_str()), Some("hocsinh"));
     let text = report.to_string();
     assert!(text.contains("hieutruong") && text.contains(DEMO_PHONE), "{text}");
     // the tables the seed leaves empty still match their entities
