@@ -121,7 +121,7 @@ impl Role {
     /// Whether no account can hold this role yet: its lines are kept and take effect once
     /// such accounts exist, and the policy notes each of them.
     pub const fn without_accounts(self) -> bool {
-        matches!(self, Role::Student | Role::Vendor)
+        matches!(self, Role::Vendor)
     }
 }
 
