@@ -4,11 +4,12 @@
 //! absence queues a short text to the guardian with a phone when the server sends them, and
 //! nothing when it does not.
 
+use super::super::book_locks::principal_elsewhere;
 use super::super::roll_call::{guardian_of, homeroom_class, roll_call};
 use super::{PHONE, code_message, school_and_guardian};
 use emis::outbox::enqueue;
 use emis_tests::TestApp;
-use entity::{guardian, outbox_message, staff, staff_role};
+use entity::{guardian, outbox_message};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 
@@ -26,19 +27,6 @@ async fn outbox(app: &TestApp, username: &str, school: &str, state: Option<&str>
     let token = app.sign_in(username).await.unwrap();
     let data = app.data(Some(&token), OUTBOX, json!({ "school": school, "state": state })).await.unwrap();
     data["outbox"].clone()
-}
-
-/// The username of a principal of a school other than `school`.
-async fn principal_elsewhere(app: &TestApp, school: i64) -> String {
-    let role = staff_role::Entity::find()
-        .filter(staff_role::Column::Role.eq("principal"))
-        .filter(staff_role::Column::OrgId.ne(school))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .expect("another school has a principal");
-    let person = staff::Entity::find_by_id(role.staff_id).one(&app.state.db).await.unwrap().unwrap();
-    person.username.unwrap()
 }
 
 #[tokio::test]
