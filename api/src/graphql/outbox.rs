@@ -19,7 +19,7 @@ use sea_orm::{ColumnTrait as _, Condition, Order};
 pub struct OutboxMessage {
     /// The message's id.
     pub id: ID,
-    /// activation_code | reset_code | absence_notice
+    /// activation_code | reset_code | absence_notice | child_linked
     pub purpose: String,
     /// staff | guardian | student
     pub recipient_kind: String,

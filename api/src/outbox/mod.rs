@@ -33,6 +33,8 @@ pub enum Purpose {
     ResetCode,
     /// A guardian told of a child's unexcused absence.
     AbsenceNotice,
+    /// A guardian told that a school linked a newly admitted child to their account.
+    ChildLinked,
 }
 
 impl Purpose {
@@ -42,12 +44,15 @@ impl Purpose {
             Self::ActivationCode => "activation_code",
             Self::ResetCode => "reset_code",
             Self::AbsenceNotice => "absence_notice",
+            Self::ChildLinked => "child_linked",
         }
     }
 
     /// The purpose stored as `value`, if it is one.
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::ActivationCode, Self::ResetCode, Self::AbsenceNotice].into_iter().find(|p| p.as_str() == value)
+        [Self::ActivationCode, Self::ResetCode, Self::AbsenceNotice, Self::ChildLinked]
+            .into_iter()
+            .find(|p| p.as_str() == value)
     }
 }
 

@@ -85,3 +85,38 @@ pub async fn username_taken(db: &impl ConnectionTrait, username: &str) -> Result
         entity::guardian::Entity::find().filter(entity::guardian::Column::Username.eq(username)).count(db).await?;
     Ok(staff + guardians > 0)
 }
+
+/// Who already signs in with a guardian's phone, as intake asks before giving it to a family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneHolder {
+    /// Nobody: the phone is free for a new account.
+    Nobody,
+    /// The guardian of that id, under the very name given: the same person.
+    Same(i64),
+    /// A guardian under another name.
+    Other,
+}
+
+/// Who holds the guardian phone whose blind index is `phone_blind`, whoever may read them,
+/// compared with the folded full name `search_name`: intake links a family to the account
+/// its phone already signs in to rather than open a second one the phone could not sign in
+/// to. Answers only with the id of a guardian whose phone and name the caller gave.
+pub async fn guardian_phone_holder(
+    db: &impl ConnectionTrait,
+    phone_blind: &str,
+    search_name: &str,
+) -> Result<PhoneHolder, DbErr> {
+    let holders: Vec<(i64, String)> = entity::guardian::Entity::find()
+        .select_only()
+        .column(entity::guardian::Column::Id)
+        .column(entity::guardian::Column::SearchName)
+        .filter(entity::guardian::Column::PhoneBlind.eq(phone_blind))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(match holders.iter().find(|(_, name)| name == search_name) {
+        Some((id, _)) => PhoneHolder::Same(*id),
+        None if holders.is_empty() => PhoneHolder::Nobody,
+        None => PhoneHolder::Other,
+    })
+}

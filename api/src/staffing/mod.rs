@@ -12,7 +12,6 @@ mod assignments;
 mod contact;
 mod people;
 mod roles;
-mod sealing;
 mod status;
 
 pub use assignments::{Term, assign_homeroom, assign_teaching, end_assignment};

@@ -2,14 +2,15 @@
 //! status from today with its history entry, and the school roles they start with. The
 //! account has no password yet; its owner gets one through activation.
 
-use super::sealing::{StaffKey, blind};
 use crate::error::ApiError;
+use crate::person_values::{checked_email, checked_gender, checked_name, checked_phone};
 use crate::privacy::{Access, integrity, readers};
+use crate::sealing::{RowKey, blind};
 use crate::text;
 use crate::vault::Vault;
 use chrono::{NaiveDate, Utc};
 use emis_authz::{Action, Kind};
-use entity::{Gender, OrgKind, RoleKind, StaffStatus, staff, staff_role, staff_status_history};
+use entity::{OrgKind, RoleKind, StaffStatus, staff, staff_role, staff_status_history};
 use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ConnectionTrait, DatabaseConnection, IntoActiveModel as _};
 
 /// The school roles a principal gives; teaching roles follow from assignments, and the
@@ -116,10 +117,10 @@ async fn seal_contact(
     if phone.is_none() && email.is_none() {
         return Ok(row);
     }
-    let key = StaffKey::of(db, vault, row.id, &[]).await?;
+    let key = RowKey::of(db, vault, "staff", row.id, &[]).await?;
     let mut active = row.into_active_model();
     active.phone_enc = Set(key.seal("phone_enc", phone)?);
-    active.phone_blind = Set(blind(vault, "phone", phone));
+    active.phone_blind = Set(blind(vault, "staff", "phone", phone));
     active.email_enc = Set(key.seal("email_enc", email)?);
     Ok(active.update(db).await?)
 }
@@ -138,25 +139,9 @@ struct Checked {
 
 impl Checked {
     fn of(new: &NewStaff) -> Result<Self, ApiError> {
-        let name = |value: &str, vi: &str, en: &str| {
-            let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
-            if value.is_empty() || value.chars().count() > 100 {
-                return Err(ApiError::bad_input(vi, en));
-            }
-            Ok(value)
-        };
-        let family_name = name(&new.family_name, "họ không hợp lệ", "the family name is empty or too long")?;
-        let given_name = name(&new.given_name, "tên không hợp lệ", "the given name is empty or too long")?;
-        let gender = match new.gender.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
-            None => None,
-            Some(gender) => Some(
-                gender
-                    .parse::<Gender>()
-                    .map_err(|_| ApiError::bad_input("giới tính là male hoặc female", "gender is male or female"))?
-                    .as_str()
-                    .to_owned(),
-            ),
-        };
+        let family_name = checked_name(&new.family_name, "họ không hợp lệ", "the family name is empty or too long")?;
+        let given_name = checked_name(&new.given_name, "tên không hợp lệ", "the given name is empty or too long")?;
+        let gender = checked_gender(new.gender.as_deref())?;
         let mut roles = Vec::new();
         for role in &new.roles {
             let role =
@@ -172,8 +157,8 @@ impl Checked {
             given_name,
             gender,
             birth_date: new.birth_date,
-            phone: super::contact::checked_phone(new.phone.as_deref())?,
-            email: super::contact::checked_email(new.email.as_deref())?,
+            phone: checked_phone(new.phone.as_deref())?,
+            email: checked_email(new.email.as_deref())?,
             username: checked_username(new.username.as_deref())?,
             roles,
         })

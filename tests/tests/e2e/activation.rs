@@ -83,12 +83,17 @@ async fn token(body: &Value, field: &str) -> String {
     body["data"][field]["accessToken"].as_str().unwrap_or_else(|| panic!("no token: {body}")).to_owned()
 }
 
-async fn activate(app: &TestApp, identifier: &str, code: &str, password: &str) -> Value {
+pub(crate) async fn activate(app: &TestApp, identifier: &str, code: &str, password: &str) -> Value {
     app.graphql(None, ACTIVATE, json!({ "i": identifier, "c": code, "p": password })).await.unwrap()
 }
 
 /// Shows a code for `guardians` or `staff` as `caller`.
-async fn shown_code(app: &TestApp, caller: &str, guardians: Option<Vec<&str>>, staff: Option<Vec<&str>>) -> String {
+pub(crate) async fn shown_code(
+    app: &TestApp,
+    caller: &str,
+    guardians: Option<Vec<&str>>,
+    staff: Option<Vec<&str>>,
+) -> String {
     let variables = json!({ "g": guardians, "s": staff, "d": "SHOW" });
     let data = app.data(Some(caller), ISSUE, variables).await.unwrap();
     data["issueActivationCodes"]["issued"][0]["code"].as_str().unwrap().to_owned()

@@ -15,6 +15,7 @@ mod errors;
 mod grade_entry;
 mod http_spec;
 mod instances;
+mod intake;
 mod killed_import;
 mod missing;
 mod movements;

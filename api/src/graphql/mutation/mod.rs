@@ -1,8 +1,10 @@
 //! The mutation root, merged from one part per area so that each area's mutations live
-//! beside each other: sessions, accounts (staff's, guardians', students'), the books, the staff and the school year.
+//! beside each other: sessions, accounts (staff's, guardians', students'), the books, the staff, the school year and
+//! the intake of new students.
 
 mod accounts;
 mod books;
+mod intake;
 mod session;
 mod staff;
 mod student_accounts;
@@ -19,4 +21,5 @@ pub struct MutationRoot(
     books::BookMutations,
     staff::StaffMutations,
     years::YearMutations,
+    intake::IntakeMutations,
 );
