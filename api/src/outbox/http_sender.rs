@@ -1,5 +1,8 @@
-//! The sender for an SMS gateway over HTTP: one JSON POST per message,
+//! The sender for an SMS gateway over HTTPS: one JSON POST per message,
 //! `{"to": phone, "text": body, "reference": "<message id>"}`, with HTTP basic authentication.
+//! Phone numbers, codes and credentials cross the network only under TLS (rustls, with the
+//! Mozilla root certificates built in): plain `http://` is accepted only to a loopback
+//! address, such as a TLS proxy or a test gateway on the same machine.
 //! A 2xx answer is sent; 5xx, 408, 429, timeouts and connection failures are temporary; any
 //! other answer is permanent. Errors name the status or the kind of failure, never the message.
 
@@ -21,12 +24,11 @@ impl HttpSender {
         let Some(url) = settings.gateway_url.as_deref().map(str::trim).filter(|url| !url.is_empty()) else {
             return Ok(None);
         };
-        let parsed = reqwest::Url::parse(url);
-        if !parsed.as_ref().is_ok_and(|url| url.scheme() == "http") {
+        if !reqwest::Url::parse(url).is_ok_and(|url| encrypted_or_local(&url)) {
             anyhow::bail!(
-                "EMIS_SMS_GATEWAY_URL phải là một địa chỉ http:// (máy chủ không tự mã hóa TLS; hãy dùng một proxy \
-                 TLS cục bộ) / EMIS_SMS_GATEWAY_URL must be an http:// address (the server speaks no TLS to the \
-                 gateway; use a local TLS proxy)"
+                "EMIS_SMS_GATEWAY_URL phải là một địa chỉ https:// (http:// chỉ dùng được với địa chỉ loopback như \
+                 127.0.0.1) / EMIS_SMS_GATEWAY_URL must be an https:// address (http:// only to a loopback address \
+                 such as 127.0.0.1)"
             );
         }
         let url = url.to_owned();
@@ -68,6 +70,20 @@ impl Sender for HttpSender {
     }
 }
 
+/// Whether `url` is HTTPS, or plain HTTP to a loopback address (nothing leaves the machine
+/// in clear).
+fn encrypted_or_local(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str().filter(|host| !host.is_empty()) else { return false };
+    match url.scheme() {
+        "https" => true,
+        "http" => {
+            let address = host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>();
+            address.is_ok_and(|address| address.is_loopback()) || host.eq_ignore_ascii_case("localhost")
+        }
+        _ => false,
+    }
+}
+
 /// The kind of a failed request (reqwest's own message may quote the URL, so it is not kept).
 fn classify(error: &reqwest::Error) -> &'static str {
     if error.is_timeout() {
@@ -89,10 +105,15 @@ mod tests {
     }
 
     #[test]
-    fn a_gateway_is_an_http_address_and_an_empty_one_means_the_log() {
-        assert!(gateway("http://127.0.0.1:9000/sms").unwrap().is_some());
+    fn a_gateway_is_https_or_local_http_and_an_empty_one_means_the_log() {
+        for right in
+            ["https://sms.example.invalid/send", "http://127.0.0.1:9000/sms", "http://[::1]:9000/", "http://localhost/"]
+        {
+            assert!(gateway(right).unwrap().is_some(), "{right}");
+        }
         assert!(gateway("  ").unwrap().is_none());
-        for wrong in ["https://sms.example.invalid/send", "sms.example.invalid", "ftp://127.0.0.1/"] {
+        let in_clear = ["http://sms.example.invalid/send", "http://10.0.0.5/sms", "http://[2001:db8::1]/"];
+        for wrong in in_clear.into_iter().chain(["sms.example.invalid", "ftp://127.0.0.1/", "https://"]) {
             let refused = gateway(wrong).err().unwrap().to_string();
             assert!(refused.contains("EMIS_SMS_GATEWAY_URL"), "{refused}");
         }

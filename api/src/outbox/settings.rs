@@ -22,8 +22,8 @@ fn hidden(text: &str) -> Result<Hidden, String> {
 #[derive(Debug, Clone, clap::Args)]
 #[group(id = "outbox")]
 pub struct Settings {
-    /// URL the SMS gateway takes messages at (JSON POST, see README); unset: messages are
-    /// written to the log instead of being sent.
+    /// URL the SMS gateway takes messages at (https, or http to a loopback address; JSON POST,
+    /// see README); unset: messages are written to the log instead of being sent.
     #[arg(long = "sms-gateway-url", env = "EMIS_SMS_GATEWAY_URL")]
     pub gateway_url: Option<String>,
 
