@@ -2,7 +2,8 @@
 //! identifier names an account, has a phone on record or may sign in. When it does, a new
 //! reset code (valid for 30 minutes, replacing any earlier one) is queued by SMS to the
 //! phone on record, from the staff member's school or a school of the guardian's children,
-//! and the request is recorded.
+//! and the request is recorded. That work runs after the answer, so the answer takes as long
+//! for an account as for none: its timing does not tell whether an account exists.
 
 use super::codes::{self, Purpose};
 use super::events::{self, Event};
@@ -12,12 +13,14 @@ use crate::auth::throttle::{Attempt, Throttle};
 use crate::auth::{Account, ClientAddress};
 use crate::error::ApiError;
 use crate::state::AppState;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::guardianship;
 use sea_orm::{ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, TransactionTrait as _};
+use std::sync::Arc;
 
-/// Sends a reset code for the account `identifier` names, if any, from `address`.
-pub async fn request(state: &AppState, identifier: &str, address: ClientAddress) -> Result<(), ApiError> {
+/// Sends a reset code for the account `identifier` names, if any, from `address`: answers
+/// once the request is counted by the throttle, and queues the code in the background.
+pub async fn request(state: &Arc<AppState>, identifier: &str, address: ClientAddress) -> Result<(), ApiError> {
     let now = Utc::now();
     let found = find_account(&state.db, &state.vault, identifier, crate::clock::date_in_vietnam(now))
         .await?
@@ -34,6 +37,23 @@ pub async fn request(state: &AppState, identifier: &str, address: ClientAddress)
         return Err(ApiError::Throttled);
     }
     let Some(account) = found else { return Ok(()) };
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        if let Err(error) = send_code(&state, account, now).await {
+            tracing::warn!(
+                account_kind = account.kind(),
+                account_id = account.id(),
+                ?error,
+                "no reset code was queued"
+            );
+        }
+    });
+    Ok(())
+}
+
+/// Queues a new reset code by SMS to `account`'s phone on record, from its school, and
+/// records the request; records a refusal when there is no phone or school to send from.
+async fn send_code(state: &AppState, account: Account, now: DateTime<Utc>) -> Result<(), ApiError> {
     let holder = holders::load(&state.db, &state.vault, &[account]).await?.into_iter().next();
     let school = match holder.as_ref().and_then(|holder| holder.school) {
         Some(school) => Some(school),

@@ -328,14 +328,22 @@ async fn a_password_change_checks_the_current_one_and_ends_the_other_sessions() 
     app.stop().await.unwrap();
 }
 
-/// The codes queued by SMS to `account_id`, newest last, read from the outbox.
+/// The codes queued by SMS to `account_id`, newest last, read from the outbox once there is
+/// one (a reset code is queued after the request is answered).
 async fn texted_codes(app: &TestApp, account_id: i64) -> Vec<String> {
-    let rows = entity::outbox_message::Entity::find()
-        .filter(entity::outbox_message::Column::RecipientKind.eq("guardian"))
-        .filter(entity::outbox_message::Column::RecipientId.eq(account_id))
-        .all(&app.state.db)
-        .await
-        .unwrap();
+    let mut rows = Vec::new();
+    for _ in 0..200 {
+        rows = entity::outbox_message::Entity::find()
+            .filter(entity::outbox_message::Column::RecipientKind.eq("guardian"))
+            .filter(entity::outbox_message::Column::RecipientId.eq(account_id))
+            .all(&app.state.db)
+            .await
+            .unwrap();
+        if !rows.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
     let keys = rows.iter().filter_map(|row| emis::vault::Vault::key_id_of(&row.body_enc));
     app.state.vault.preload(&app.state.db, keys).await.unwrap();
     rows.iter()
