@@ -309,6 +309,10 @@ impl Staff {
     async fn school(&self, ctx: &Context<'_>) -> ApiResult<Option<School>> {
         super::school::school_by_id(ctx, self.0.school_id).await
     }
+    /// What is kept about the staff member: roles, assignments, status and contact history.
+    async fn history(&self) -> super::staff_history::StaffHistory {
+        super::staff_history::StaffHistory(self.0.clone())
+    }
 }
 
 /// The staff rows of `select` the caller may see.

@@ -31,6 +31,7 @@ mod rosters;
 mod schema;
 mod sessions;
 mod sign_in;
+mod staff_history;
 mod staff_lifecycle;
 mod startup;
 mod student_accounts;

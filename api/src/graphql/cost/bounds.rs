@@ -47,6 +47,8 @@ pub const UNKNOWN: u64 = 1_000;
 /// Accounts one call may issue activation codes to: the people it names (at most this many),
 /// or a class's guardians (two for each of at most [`CLASS_SIZE`] students).
 pub const ACTIVATION_BATCH: u64 = 100;
+/// Students one intake takes in (`admitNewStudents` takes at most this many).
+pub const INTAKE: u64 = 60;
 /// The page of the student list when `first` is not given.
 pub const STUDENT_PAGE: u64 = 20;
 
@@ -95,10 +97,13 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("Me", "roles") | ("DisclosureEntry", "fields") => Items(SMALL),
         ("QueryRoot", "staffDirectory") => Items(STAFF_DIRECTORY),
         ("ActivationCodes", "issued" | "passedOver") => Items(ACTIVATION_BATCH),
+        ("IntakeResult", "students") => Items(INTAKE),
+        ("IntakeResult", "mapped") => Items(INTAKE * FAMILY),
         ("StudentConnection", "nodes" | "edges") => ConnectionPage,
         ("Me", "notifications")
         | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox")
-        | ("Student", "history" | "disclosures") => First,
+        | ("Student", "history" | "disclosures")
+        | ("StaffHistory", "roles" | "assignments" | "statuses" | "contactChanges") => First,
         _ => return None,
     };
     Some(bound)

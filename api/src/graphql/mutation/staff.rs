@@ -8,11 +8,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::{signed_in, state};
 use crate::graphql::ids;
 use crate::graphql::people::{Staff, staff_where};
+use crate::graphql::staff_history::{AssignmentRecord, StaffRoleRecord};
 use crate::privacy::readers;
 use crate::staffing::{self, ContactChange, NewStaff, StatusChange, Term};
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::NaiveDate;
-use entity::{StaffStatus, staff_role, teaching_assignment};
+use entity::StaffStatus;
 
 /// A new staff member.
 #[derive(InputObject)]
@@ -62,67 +63,6 @@ impl From<StaffStatusChoice> for StaffStatus {
             StaffStatusChoice::OnLeave => Self::OnLeave,
             StaffStatusChoice::Transferred => Self::Transferred,
             StaffStatusChoice::Left => Self::Left,
-        }
-    }
-}
-
-/// A school role a staff member holds, dated.
-#[derive(SimpleObject)]
-pub struct StaffRoleRecord {
-    /// The role's id (what `endStaffRole` takes).
-    pub id: ID,
-    /// The staff member holding it.
-    pub staff_id: ID,
-    /// principal | vice_principal | clerk
-    pub role: String,
-    /// Its first day.
-    pub starts_on: NaiveDate,
-    /// Its last day; null while held.
-    pub ends_on: Option<NaiveDate>,
-}
-
-impl From<staff_role::Model> for StaffRoleRecord {
-    fn from(row: staff_role::Model) -> Self {
-        Self {
-            id: ids::encode("StaffRole", row.id),
-            staff_id: ids::encode("Staff", row.staff_id),
-            role: row.role,
-            starts_on: row.starts_on,
-            ends_on: row.ends_on,
-        }
-    }
-}
-
-/// An assignment (phân công chuyên môn): homeroom teacher of a class, or teacher of a
-/// section, dated.
-#[derive(SimpleObject)]
-pub struct AssignmentRecord {
-    /// The assignment's id (what `endAssignment` takes).
-    pub id: ID,
-    /// The staff member assigned.
-    pub staff_id: ID,
-    /// homeroom | subject
-    pub kind: String,
-    /// The class of a homeroom assignment.
-    pub class_id: Option<ID>,
-    /// The section of a subject assignment.
-    pub section_id: Option<ID>,
-    /// Its first day.
-    pub starts_on: NaiveDate,
-    /// Its last day; null while assigned.
-    pub ends_on: Option<NaiveDate>,
-}
-
-impl From<teaching_assignment::Model> for AssignmentRecord {
-    fn from(row: teaching_assignment::Model) -> Self {
-        Self {
-            id: ids::encode("Assignment", row.id),
-            staff_id: ids::encode("Staff", row.staff_id),
-            kind: row.kind,
-            class_id: row.class_id.map(|id| ids::encode("Class", id)),
-            section_id: row.section_id.map(|id| ids::encode("Section", id)),
-            starts_on: row.starts_on,
-            ends_on: row.ends_on,
         }
     }
 }

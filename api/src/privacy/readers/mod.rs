@@ -8,6 +8,7 @@ mod mixed;
 mod people;
 mod places;
 mod records;
+mod staff_records;
 
 pub use messages::MESSAGE;
 pub use mixed::{CHANGE_DECISION, CHANGE_REQUEST_READ, PRIMARY_ITEM, TRANSFER};
@@ -17,6 +18,7 @@ pub use records::{
     ATTENDANCE, CHANGE_REQUEST, CONDUCT, DISCLOSURE, ENROLLMENT, EXEMPTION, LEAVE_REQUEST, NOTIFICATION,
     PRIMARY_NOMINATION, RECORD_CHANGE, RESULT, TRANSFER_RECEIVING, TRANSFER_SENDING,
 };
+pub use staff_records::{STAFF_CONTACT, STAFF_ROLE, STAFF_STATUS};
 
 use super::visible::Registered;
 
@@ -24,7 +26,7 @@ use super::visible::Registered;
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
 /// classes, sections, subjects, assessments, semesters, teaching assignments) are not
 /// personal, though they are read through the policy too.
-pub const PERSONAL_TABLES: [&str; 19] = [
+pub const PERSONAL_TABLES: [&str; 20] = [
     "student",
     "guardian",
     "guardianship",
@@ -44,10 +46,11 @@ pub const PERSONAL_TABLES: [&str; 19] = [
     "staff",
     "staff_role",
     "staff_contact_history",
+    "staff_status_history",
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 25] {
+pub fn registered() -> [&'static dyn Registered; 28] {
     [
         &STUDENT,
         &STAFF,
@@ -74,5 +77,8 @@ pub fn registered() -> [&'static dyn Registered; 25] {
         &PRIMARY_ITEM,
         &DISCLOSURE,
         &MESSAGE,
+        &STAFF_ROLE,
+        &STAFF_STATUS,
+        &STAFF_CONTACT,
     ]
 }
