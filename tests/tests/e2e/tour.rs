@@ -1,6 +1,7 @@
-//! The README's tour runs as written on the demo data: the documents of its "Recording scores"
-//! section are read from README.md itself, their `…` filled in order with ids the tour's
-//! earlier steps answered, and sent to a server seeded like `serve --demo`.
+//! The README's tour runs as written on the demo data: the documents of its sections
+//! (recording scores, student accounts, moving a student, the school year) are read from
+//! README.md itself, their `…` filled in order with ids the tour's earlier steps answered,
+//! and sent to a server seeded like `serve --demo`.
 
 use emis_tests::TestApp;
 use serde_json::{Value, json};
@@ -137,5 +138,39 @@ async fn the_readme_moving_tour_runs_as_written_between_the_demo_schools() {
     let admitted = app.data(Some(&receiving), &filled(admit, &[&found["id"], &target["id"]]), json!({})).await.unwrap();
     assert_eq!(admitted["admitStudent"]["status"], "admitted", "{admitted}");
     assert_eq!(admitted["admitStudent"]["toClass"]["name"], target["name"]);
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_school_year_tour_opens_the_next_year_and_takes_in_a_family() {
+    let app = TestApp::spawn().await.unwrap();
+    let documents = documents_of("### The school year");
+    let [open, create, admit, preview, ..] = documents[..] else { panic!("at least four documents") };
+    let operator = app.sign_in("vanhanh").await.unwrap();
+    let opened = app.data(Some(&operator), open, json!({})).await.unwrap();
+    let year = &opened["openSchoolYear"]["id"];
+
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let mine = app.data(Some(&principal), "{ me { staff { school { id } } } }", json!({})).await.unwrap();
+    let school = &mine["me"]["staff"]["school"]["id"];
+    let teacher = app.sign_in("gvcn").await.unwrap();
+    let homeroom = app.data(Some(&teacher), "{ me { staff { id } } }", json!({})).await.unwrap();
+    let created = filled(create, &[school, year, &homeroom["me"]["staff"]["id"]]);
+    let created = app.data(Some(&principal), &created, json!({})).await.unwrap();
+    let classes = created["createClasses"].as_array().unwrap();
+    assert_eq!(classes.len(), 2, "{created}");
+    let sixth = classes.iter().find(|class| class["name"] == "6A1").expect("6A1 of the next year");
+
+    let intake = app.data(Some(&principal), &filled(admit, &[&sixth["id"]]), json!({})).await.unwrap();
+    let intake = &intake["admitNewStudents"];
+    assert_eq!(intake["students"][0]["fullName"], "Trần Minh Khang", "{intake}");
+    assert_eq!((intake["guardiansCreated"].as_u64(), intake["guardiansLinked"].as_u64()), (Some(2), Some(0)));
+    assert_eq!(intake["mapped"].as_array().unwrap().len(), 2, "Bố and Mẹ are mapped: {intake}");
+
+    let current = app.data(Some(&principal), "{ schoolYears { id name } }", json!({})).await.unwrap();
+    let from = current["schoolYears"].as_array().unwrap().iter().find(|y| y["name"] == "2026-2027").unwrap();
+    let plan = app.data(Some(&principal), &filled(preview, &[school, &from["id"], year]), json!({})).await.unwrap();
+    let plan = &plan["previewRollover"];
+    assert!(plan["digest"].is_string() && !plan["students"].as_array().unwrap().is_empty(), "{plan}");
     app.stop().await.unwrap();
 }
