@@ -1,5 +1,6 @@
 //! The README's tour runs as written on the demo data: the documents of its sections
-//! (recording scores, student accounts, moving a student, the school year) are read from
+//! (recording scores and locking the book, student accounts, moving a student, the school
+//! year) are read from
 //! README.md itself, their `…` filled in order with ids the tour's earlier steps answered,
 //! and sent to a server seeded like `serve --demo`.
 
@@ -77,6 +78,24 @@ async fn the_readme_recording_scores_tour_runs_as_written_on_the_demo() {
     let columns = app.data(Some(&principal), &set, json!({})).await.unwrap();
     let regular = columns["setAssessmentColumns"].as_array().unwrap().iter().filter(|c| c["kind"] == "regular").count();
     assert_eq!(regular, 5, "{columns}");
+
+    // "Locking the grade book": the principal locks the section; the teacher's correction
+    // with a reason becomes a request; the principal finds it and approves it.
+    let [lock, request, waiting, decide] = documents_of("### Locking the grade book")[..] else {
+        panic!("four documents")
+    };
+    let first_term = &year["semesters"][0]["id"];
+    let locked = app.data(Some(&principal), &filled(lock, &[first_term, &section["id"]]), json!({})).await.unwrap();
+    assert!(locked["lockBook"]["lockedAt"].is_string(), "{locked}");
+    let asked = filled(request, &[&end_of_term["id"], &students[0]["id"]]);
+    let asked = app.data(Some(&teacher), &asked, json!({})).await.unwrap();
+    assert_eq!(asked["recordScores"]["changed"], 0, "{asked}");
+    assert_eq!(asked["recordScores"]["requests"][0]["status"], "pending", "{asked}");
+    let listed = app.data(Some(&principal), waiting, json!({})).await.unwrap();
+    let found = &listed["changeRequests"][0];
+    assert_eq!(found["id"], asked["recordScores"]["requests"][0]["id"], "{listed}");
+    let decided = app.data(Some(&principal), &filled(decide, &[&found["id"]]), json!({})).await.unwrap();
+    assert_eq!(decided["decideChange"]["status"], "approved", "{decided}");
 }
 
 /// The classes of the caller's school, with their grade and students.
