@@ -193,3 +193,56 @@ async fn the_readme_school_year_tour_opens_the_next_year_and_takes_in_a_family()
     assert!(plan["digest"].is_string() && !plan["students"].as_array().unwrap().is_empty(), "{plan}");
     app.stop().await.unwrap();
 }
+
+/// The first semester of the demo's school year 2026-2027, as `token` reads the calendar.
+async fn first_semester(app: &TestApp, token: &str) -> Value {
+    let calendar = app.data(Some(token), "{ schoolYears { name semesters { id number } } }", json!({})).await.unwrap();
+    let years = calendar["schoolYears"].as_array().unwrap();
+    let year = years.iter().find(|year| year["name"] == "2026-2027").expect("the demo's school year");
+    year["semesters"][0]["id"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_conduct_tour_runs_as_written_on_the_demo() {
+    let app = TestApp::spawn().await.unwrap();
+    let [record, summary] = documents_of("### Conduct and the class summary")[..] else { panic!("two documents") };
+    let teacher = app.sign_in("gvcn").await.unwrap();
+    let class = super::roll_call::homeroom_class(&app, &teacher).await;
+    let (id, student) = (json!(class.id), json!(class.students[0]));
+    let term = first_semester(&app, &teacher).await;
+    let recorded = app.data(Some(&teacher), &filled(record, &[&id, &term, &student]), json!({})).await.unwrap();
+    assert_eq!(recorded["recordConduct"]["changed"], 1, "{recorded}");
+    let sheet = app.data(Some(&teacher), &filled(summary, &[&id]), json!({})).await.unwrap();
+    let lines = sheet["class"]["summary"]["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), class.students.len(), "{sheet}");
+    assert!(!sheet["class"]["summary"]["subjects"].as_array().unwrap().is_empty());
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_primary_book_tour_runs_as_written_on_the_demo() {
+    let app = TestApp::spawn().await.unwrap();
+    let [rate, nominate, withdraw, book] = documents_of("### The primary summary book")[..] else {
+        panic!("four documents")
+    };
+    let teacher = app.sign_in("gvcn.th").await.unwrap();
+    let class = super::roll_call::homeroom_class(&app, &teacher).await;
+    let (id, student) = (json!(class.id), json!(class.students[0]));
+    let listed = app.data(Some(&teacher), "{ me { sections { id subject { id name } } } }", json!({})).await.unwrap();
+    let sections = listed["me"]["sections"].as_array().unwrap();
+    let reading = sections.iter().find(|s| s["subject"]["name"] == "Tiếng Việt").expect("gvcn.th teaches Tiếng Việt");
+    let rated = app.data(Some(&teacher), &filled(rate, &[&reading["id"], &student]), json!({})).await.unwrap();
+    assert!(rated["recordPrimarySubject"].is_number(), "{rated}");
+    let subject = &reading["subject"]["id"];
+    let named = app.data(Some(&teacher), &filled(nominate, &[&id, &student, subject]), json!({})).await.unwrap();
+    assert_eq!(named["nominatePrimaryStudent"]["version"], 1, "{named}");
+    let shown = app.data(Some(&teacher), &filled(book, &[&id]), json!({})).await.unwrap();
+    let lines = shown["class"]["primaryBook"]["lines"].as_array().unwrap();
+    assert!(lines.iter().any(|line| line["nomination"]["ground"] == "subject"), "{shown}");
+    let withdrawn = app.data(Some(&teacher), &filled(withdraw, &[&id, &student]), json!({})).await.unwrap();
+    assert!(withdrawn["withdrawPrimaryNomination"].as_bool().is_some(), "{withdrawn}");
+    let shown = app.data(Some(&teacher), &filled(book, &[&id]), json!({})).await.unwrap();
+    let lines = shown["class"]["primaryBook"]["lines"].as_array().unwrap();
+    assert!(lines.iter().all(|line| line["nomination"].is_null()), "{shown}");
+    app.stop().await.unwrap();
+}
