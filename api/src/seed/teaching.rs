@@ -212,6 +212,8 @@ fn teacher_account(
     let subject = SUBJECTS.iter().find(|def| def.code == load.subject).map_or(load.subject, |def| def.name);
     let mut taught: Vec<usize> = load.sections.iter().map(|(ci, _)| *ci).collect();
     taught.sort_unstable();
+    // A class is named once, however many of its sections the teacher has.
+    taught.dedup();
     let taught: Vec<&str> = taught.into_iter().map(|ci| classes[ci].name.as_str()).collect();
     let taught = taught.join(", ");
     let (role, en, vi) = match load.homeroom {
