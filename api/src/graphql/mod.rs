@@ -32,6 +32,7 @@ pub mod roll_call;
 pub mod roster;
 pub mod school;
 pub mod sensitive;
+pub mod staff;
 pub mod staff_history;
 pub mod students;
 pub mod summary;
