@@ -11,7 +11,7 @@ use emis::exchange::{ImportOutcome, Mapping};
 use emis_oneroster::Reason;
 use emis_rules::primary::Checkpoint;
 use emis_tests::TestApp;
-use entity::{homeroom_class, org, primary_evaluation as evaluation, section, student, subject};
+use entity::{exchange_log, homeroom_class, org, primary_evaluation as evaluation, section, student, subject};
 use sea_orm::{ActiveValue::Set, ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -169,6 +169,24 @@ async fn a_primary_book_exports_and_imports_back_with_its_levels_tests_and_words
     // Imported once more, nothing changes.
     let second = counts(&run(&fresh, exported.path()).await);
     assert!(!second.contains_key("primary_evaluation"), "{second:?}");
+    // A changed level and test update the stored evaluation; an empty comment keeps its own.
+    let changed = copy_of(exported.path());
+    rewrite(changed.path(), "results.csv", |row| {
+        if is_checkpoint(row) && row["textScore"] == "C" {
+            row.insert("textScore".to_owned(), "H".to_owned());
+            row.insert("score".to_owned(), "5".to_owned());
+            row.insert("comment".to_owned(), String::new());
+        }
+    });
+    assert_eq!(counts(&run(&fresh, changed.path()).await)["primary_evaluation"], (0, 1, 0));
+    let updated = evaluation::Entity::find()
+        .filter(evaluation::Column::Comment.eq("Cần luyện thêm phép trừ"))
+        .one(&fresh.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((updated.level.as_str(), updated.test_score, updated.version), ("H", Some(5), 2));
+    assert_eq!(evaluation::Entity::find().count(&fresh.state.db).await.unwrap(), 4);
 
     // The levels in words: mapped with a warning each, counted in the summary.
     let worded = copy_of(exported.path());
@@ -195,6 +213,8 @@ async fn a_primary_book_exports_and_imports_back_with_its_levels_tests_and_words
             .into_iter()
             .collect();
     assert_eq!(mappings, expected);
+    let log = exchange_log::Entity::find().one(&words_app.state.db).await.unwrap().unwrap();
+    assert!(log.summary.contains("; results.csv textScore \"CHT\"→C×1"), "{}", log.summary);
     assert_eq!(named(&words_app).await, named(&seeded).await, "the words land as T, H and C");
 
     for app in [seeded, fresh, words_app] {
