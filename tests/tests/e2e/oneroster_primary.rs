@@ -304,3 +304,22 @@ async fn an_unknown_level_a_test_the_checkpoint_has_not_and_a_student_outside_th
     seeded.stop().await.unwrap();
     empty.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checkpoint_on_a_lower_secondary_class_refuses_the_package_at_its_cell() {
+    let app = TestApp::spawn_empty().await.unwrap();
+    let fixture = std::fs::read_to_string(super::oneroster::fixture().join("lineItems.csv")).unwrap();
+    let mut lines: Vec<String> = fixture.lines().map(|line| format!("{line},")).collect();
+    lines[0] = lines[0].replace("metadata.vn.sequence,", "metadata.vn.sequence,metadata.vn.checkpoint");
+    lines.push(
+        "toan-chk1,,,Toán 6A1 — cuối học kỳ I,,,,lop-6a1-toan,dm-gk,hk1-2026,,,thcs-le-loi,,Cuối học kỳ I".to_owned(),
+    );
+    let package = super::oneroster::edited(&[], &[("lineItems.csv", &(lines.join("\n") + "\n"))]);
+    let errors = errors(run(&app, package.path()).await);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let (text, _) = &errors[0];
+    assert!(text.starts_with("lineItems.csv:6:15 (metadata.vn.checkpoint): lỗi / error: "), "{text}");
+    assert!(text.contains("primary classes (Circular 27) only"), "{text}");
+    assert_eq!(student::Entity::find().count(&app.state.db).await.unwrap(), 0, "nothing was written");
+    app.stop().await.unwrap();
+}
