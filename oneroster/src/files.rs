@@ -219,6 +219,7 @@ impl FileKind {
                 optional("resultValueMax"),
                 optional("schoolSourcedId"),
                 optional("metadata.vn.sequence"),
+                optional("metadata.vn.checkpoint"),
             ],
             FileKind::Results => columns![
                 required("lineItemSourcedId"),

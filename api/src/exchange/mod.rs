@@ -10,6 +10,7 @@
 //! package is no removal or reset list: what a row does not say stays as it is. Sensitive
 //! values are sealed as they are written; an unchanged value keeps its ciphertext.
 
+mod attendance;
 mod export;
 mod import;
 mod people;

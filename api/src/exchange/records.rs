@@ -2,35 +2,29 @@
 //! of column — from `metadata.vn.assessmentKind`, or from the Circular 22 weight 1, 2 or 3 —
 //! and its weight), assessment columns (`lineItems.csv`: a scheduled class's column in a
 //! semester), then the results (`results.csv`, in [`super::results`]) and attendance (the
-//! `attendance.csv` extension).
+//! `attendance.csv` extension). A line item with `metadata.vn.checkpoint` is a primary
+//! class's subject evaluation at that checkpoint, not a column ([`super::results`]).
 //!
-//! Attendance is streamed in batches and matched against the database batch by batch (by
-//! `sourcedId`), so memory stays flat. An existing column keeps its section, semester, kind
-//! and number: servers cache them.
+//! An existing column keeps its section, semester, kind and number: servers cache them.
 
-use super::import::{Ctx, by_external_id, rule, skipped, stream, unknown};
+use super::import::{Ctx, by_external_id, rule, unknown};
 use super::people::People;
+use super::results::{CheckpointColumn, checkpoint_column};
 use super::roster::Roster;
 use anyhow::Context as _;
-use emis_oneroster::records::{Attendance, Category, LineItem};
-use emis_oneroster::{FileKind, Package, Row, Status};
-use entity::{
-    AssessmentKind, AssessmentMode, assessment, assessment_category, attendance, homeroom_class, section, semester,
-    subject,
-};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use emis_oneroster::records::{Category, LineItem};
+use emis_oneroster::{FileKind, Package, Row};
+use entity::{AssessmentKind, AssessmentMode, assessment, assessment_category, section, semester, subject};
+use sea_orm::EntityTrait as _;
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// Rows mapped and written at a time from the long files.
-const BATCH: usize = 5_000;
 
 /// Imports categories, line items, results and attendance.
 pub async fn import(ctx: &mut Ctx<'_>, package: &Arc<Package>, roster: &Roster, people: &People) -> anyhow::Result<()> {
     let categories = categories(ctx, package).await?;
-    let columns = line_items(ctx, package, roster, &categories).await?;
-    super::results::import(ctx, package, people, columns).await?;
-    attendance_records(ctx, package, roster, people).await
+    let (columns, checkpoints) = line_items(ctx, package, roster, &categories).await?;
+    super::results::import(ctx, package, people, columns, checkpoints).await?;
+    super::attendance::import(ctx, package, roster, people).await
 }
 
 async fn categories(
@@ -89,21 +83,26 @@ pub struct Column {
 
 /// The assessment mode of each section's subject.
 struct Modes {
+    subjects: HashMap<i64, subject::Model>,
     modes: HashMap<i64, AssessmentMode>,
     subject_of: HashMap<i64, i64>,
 }
 
 impl Modes {
     async fn read(ctx: &Ctx<'_>, roster: &Roster) -> anyhow::Result<Modes> {
-        let modes = subject::Entity::find()
+        let subjects: HashMap<i64, subject::Model> = subject::Entity::find()
             .all(ctx.store.txn)
             .await
             .context("reading subject")?
             .into_iter()
+            .map(|subject| (subject.id, subject))
+            .collect();
+        let modes = subjects
+            .values()
             .map(|subject| (subject.id, subject.assessment.parse().unwrap_or(AssessmentMode::Scored)))
             .collect();
         let subject_of = roster.sections.values().map(|section| (section.id, section.subject_id)).collect();
-        Ok(Modes { modes, subject_of })
+        Ok(Modes { subjects, modes, subject_of })
     }
 
     /// The mode of the results of section `section` (scored, when unknown).
@@ -125,12 +124,14 @@ struct Place<'r> {
     sequence: i16,
 }
 
+/// The assessment columns (the package's line items and the stored ones), and the line
+/// items that are primary classes' checkpoints.
 async fn line_items(
     ctx: &mut Ctx<'_>,
     package: &Package,
     roster: &Roster,
     categories: &HashMap<String, assessment_category::Model>,
-) -> anyhow::Result<HashMap<String, Column>> {
+) -> anyhow::Result<(HashMap<String, Column>, HashMap<String, CheckpointColumn>)> {
     let modes = Modes::read(ctx, roster).await?;
     let existing =
         by_external_id::<assessment::Entity>(ctx, assessment::Column::ExternalId, |row| row.external_id.as_deref())
@@ -143,7 +144,13 @@ async fn line_items(
         .collect();
     let mut regular_numbers: HashMap<(i64, i64), i16> = HashMap::new();
     let mut new_columns = Vec::new();
+    let mut checkpoints = HashMap::new();
     for row in ctx.rows::<LineItem>(package)? {
+        if let Some(checkpoint) = row.record.checkpoint {
+            let column = checkpoint_column(ctx, roster, categories, &modes.subjects, &row, checkpoint);
+            checkpoints.extend(column.map(|column| (row.sourced_id.clone(), column)));
+            continue;
+        }
         let Some(place) = place_of(ctx, roster, categories, &row, &mut regular_numbers) else { continue };
         let Place { section, category, semester, kind, sequence } = place;
         let old = existing.get(&row.sourced_id);
@@ -181,7 +188,7 @@ async fn line_items(
         columns.insert(row.sourced_id.clone(), column);
     }
     ctx.store.insert::<assessment::Entity>(new_columns).await?;
-    Ok(columns)
+    Ok((columns, checkpoints))
 }
 
 /// Where a line item belongs; `None` (problem recorded) when a reference does not resolve or
@@ -232,94 +239,4 @@ fn place_of<'r>(
         None => 1,
     };
     Some(Place { section, category, semester, kind, sequence })
-}
-
-async fn attendance_records(
-    ctx: &mut Ctx<'_>,
-    package: &Arc<Package>,
-    roster: &Roster,
-    people: &People,
-) -> anyhow::Result<()> {
-    let (mut batches, reader) = stream::<Attendance>(Arc::clone(package), BATCH);
-    ctx.progress.start(FileKind::Attendance);
-    while let Some(batch) = batches.recv().await {
-        ctx.progress.advance(u64::try_from(batch.len()).unwrap_or(0));
-        let ids: Vec<String> = batch.iter().map(|row| row.sourced_id.clone()).collect();
-        let existing: HashMap<String, attendance::Model> = attendance::Entity::find()
-            .filter(attendance::Column::ExternalId.is_in(ids))
-            .all(ctx.store.txn)
-            .await
-            .context("reading attendance")?
-            .into_iter()
-            .filter_map(|row| Some((row.external_id.clone()?, row)))
-            .collect();
-        let mut inserts = Vec::new();
-        for row in &batch {
-            if row.status == Status::ToBeDeleted {
-                ctx.problem(skipped(
-                    row,
-                    "status",
-                    "điểm danh được sửa, không bị xoá; dòng được bỏ qua",
-                    "attendance is corrected, not deleted; the row was left out",
-                ));
-                continue;
-            }
-            let Some((class, student, period)) = attendance_place(ctx, roster, people, row) else { continue };
-            let old = existing.get(&row.sourced_id);
-            let model = attendance::Model {
-                id: match old {
-                    Some(old) => old.id,
-                    None => ctx.store.next_id("attendance").await?,
-                },
-                external_id: Some(row.sourced_id.clone()),
-                school_id: class.school_id,
-                student_id: student,
-                class_id: class.id,
-                date: row.record.date,
-                session: row.record.session.as_str().to_owned(),
-                period,
-                status: row.record.status.as_str().to_owned(),
-                // A row without a note does not remove the stored one.
-                note: row.record.note.clone().or_else(|| old.and_then(|old| old.note.clone())),
-            };
-            ctx.store.write_or_queue::<attendance::Entity>(old, &model, &mut inserts).await?;
-        }
-        ctx.store.insert::<attendance::Entity>(inserts).await?;
-    }
-    ctx.progress.finish();
-    let problems = reader.await.context("the attendance reader stopped")?.context("reading attendance.csv")?;
-    ctx.problems.extend(problems);
-    Ok(())
-}
-
-/// An attendance row's homeroom class, student and period; `None` (problem recorded) when a
-/// reference does not resolve or the period is not 1–10.
-fn attendance_place<'r>(
-    ctx: &mut Ctx<'_>,
-    roster: &'r Roster,
-    people: &People,
-    row: &Row<Attendance>,
-) -> Option<(&'r homeroom_class::Model, i64, Option<i32>)> {
-    let Some(class) = roster.classes.get(&row.record.class) else {
-        ctx.problem(unknown(row, "classSourcedId", FileKind::Classes, &row.record.class));
-        return None;
-    };
-    let Some(student) = people.student(&row.record.student) else {
-        ctx.problem(unknown(row, "studentSourcedId", FileKind::Users, &row.record.student));
-        return None;
-    };
-    let period = match row.record.period.map(i32::try_from) {
-        Some(Ok(period)) if (1..=10).contains(&period) => Some(period),
-        Some(_) => {
-            ctx.problem(rule(
-                row,
-                "metadata.vn.period",
-                "tiết học phải từ 1 đến 10",
-                "the period must be from 1 to 10",
-            ));
-            return None;
-        }
-        None => None,
-    };
-    Some((class, student.id, period))
 }

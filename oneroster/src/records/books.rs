@@ -1,6 +1,6 @@
 //! The books' records: assessment categories, line items, results and attendance.
 
-use super::ScoreStatus;
+use super::{PrimaryCheckpoint, ScoreStatus};
 use crate::files::FileKind;
 use crate::reader::{Fields, Record};
 use chrono::NaiveDate;
@@ -36,6 +36,9 @@ pub struct LineItem {
     pub school: Option<String>,
     /// `metadata.vn.sequence`: the number of a regular assessment within its semester.
     pub sequence: Option<i64>,
+    /// `metadata.vn.checkpoint`: set on a primary class's subject evaluation at a checkpoint
+    /// of the summary book, which is not an assessment column.
+    pub checkpoint: Option<PrimaryCheckpoint>,
 }
 
 impl Record for LineItem {
@@ -50,6 +53,7 @@ impl Record for LineItem {
             academic_session: fields.required_reference("academicSessionSourcedId"),
             school: fields.reference("schoolSourcedId"),
             sequence: fields.integer("metadata.vn.sequence"),
+            checkpoint: fields.choice("metadata.vn.checkpoint"),
         }
     }
 }
@@ -63,7 +67,8 @@ pub struct AssessmentResult {
     pub score: Option<f64>,
     pub score_date: Option<NaiveDate>,
     pub comment: Option<String>,
-    /// For comment-only subjects: `Đạt` or `Chưa đạt`.
+    /// For comment-only subjects: `Đạt` or `Chưa đạt`; for a primary checkpoint: `T`, `H`
+    /// or `C`.
     pub text_score: Option<String>,
 }
 

@@ -134,3 +134,27 @@ vocabulary! {
         Other => "other",
     }
 }
+
+/// `lineItems.csv` `metadata.vn.checkpoint`: the checkpoint of the primary summary book
+/// (Circular 27) whose subject evaluation a line item is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PrimaryCheckpoint {
+    MidSemesterOne,
+    EndSemesterOne,
+    MidSemesterTwo,
+    EndOfYear,
+}
+
+impl Vocabulary for PrimaryCheckpoint {
+    const ALL: &'static [Self] = &[Self::MidSemesterOne, Self::EndSemesterOne, Self::MidSemesterTwo, Self::EndOfYear];
+    const TOKENS: &'static [&'static str] = &["mid_1", "end_1", "mid_2", "end_year"];
+    const SYNONYMS: Option<&'static Table> = Some(&tables::PRIMARY_CHECKPOINT);
+    fn parse(token: &str) -> Option<Self> {
+        let position = Self::TOKENS.iter().position(|known| *known == token)?;
+        Some(Self::ALL[position])
+    }
+    fn token(self) -> &'static str {
+        let position = Self::ALL.iter().position(|known| *known == self).unwrap_or(0);
+        Self::TOKENS[position]
+    }
+}

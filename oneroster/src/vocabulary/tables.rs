@@ -102,6 +102,31 @@ pub const COMMENT_RESULT: Table = Table {
     note: "",
 };
 
+/// `results.csv` `textScore` of a primary checkpoint's subject evaluation (Circular 27): the
+/// level T, H or C.
+pub const PRIMARY_SUBJECT_LEVEL: Table = Table {
+    field: "`results.csv` `textScore` (primary checkpoint)",
+    entries: &[
+        entry("T", &["Hoàn thành tốt", "HTT", "completed well"]),
+        entry("H", &["Hoàn thành", "HT", "completed"]),
+        entry("C", &["Chưa hoàn thành", "CHT", "not completed"]),
+    ],
+    note: "the level of a primary subject at a checkpoint, on a line item with `metadata.vn.checkpoint`",
+};
+
+/// `lineItems.csv` `metadata.vn.checkpoint`: the checkpoint of the primary summary book a
+/// line item is the subject evaluation of.
+pub const PRIMARY_CHECKPOINT: Table = Table {
+    field: "`lineItems.csv` `metadata.vn.checkpoint`",
+    entries: &[
+        entry("mid_1", &["Giữa học kỳ I", "Giữa học kì I", "Giữa kỳ I", "GHKI", "GK1", "mid-semester 1"]),
+        entry("end_1", &["Cuối học kỳ I", "Cuối học kì I", "Cuối kỳ I", "CHKI", "CK1", "end of semester 1"]),
+        entry("mid_2", &["Giữa học kỳ II", "Giữa học kì II", "Giữa kỳ II", "GHKII", "GK2", "mid-semester 2"]),
+        entry("end_year", &["Cuối năm học", "Cuối năm", "CN", "end of year"]),
+    ],
+    note: "",
+};
+
 /// `attendance.csv` `session`.
 pub const DAY_SESSION: Table = Table {
     field: "`attendance.csv` `session`",
@@ -123,13 +148,15 @@ pub const ATTENDANCE_STATUS: Table = Table {
 };
 
 /// Every table, in the README's order.
-pub const ALL: [&Table; 8] = [
+pub const ALL: [&Table; 10] = [
     &RELATIONSHIP,
     &EMPLOYMENT_STATUS,
     &ASSESSMENT_MODE,
     &ASSESSMENT_KIND,
     &SCHOOL_LEVEL,
     &COMMENT_RESULT,
+    &PRIMARY_SUBJECT_LEVEL,
+    &PRIMARY_CHECKPOINT,
     &DAY_SESSION,
     &ATTENDANCE_STATUS,
 ];

@@ -52,6 +52,56 @@ fn case_diacritics_spaces_underscores_and_hyphens_are_ignored() {
 }
 
 #[test]
+fn a_primary_level_is_read_from_its_letter_its_name_or_english() {
+    let table = &tables::PRIMARY_SUBJECT_LEVEL;
+    assert_eq!(table.lookup("T"), Some(Match::Canonical("T")));
+    assert_eq!(table.lookup(" H "), Some(Match::Canonical("H")));
+    for (written, canonical) in [
+        ("t", "T"),
+        ("Hoàn thành tốt", "T"),
+        ("hoan thanh tot", "T"),
+        ("HOÀN THÀNH TỐT", "T"),
+        ("HTT", "T"),
+        ("htt", "T"),
+        ("completed well", "T"),
+        ("Completed-Well", "T"),
+        ("h", "H"),
+        ("Hoàn thành", "H"),
+        ("hoan thanh", "H"),
+        ("HT", "H"),
+        ("completed", "H"),
+        ("c", "C"),
+        ("Chưa hoàn thành", "C"),
+        ("chua hoan thanh", "C"),
+        ("CHT", "C"),
+        ("not completed", "C"),
+        ("Not Completed", "C"),
+    ] {
+        assert_eq!(table.lookup(written), Some(Match::Mapped(canonical)), "{written}");
+    }
+    for unknown in ["X", "Tốt", "Đạt", "hoàn thành xuất sắc", "10", ""] {
+        assert_eq!(table.lookup(unknown), None, "{unknown}");
+    }
+    assert_eq!(&table.accepted()[..3], ["T", "H", "C"]);
+}
+
+#[test]
+fn a_primary_checkpoint_is_read_from_its_vietnamese_name() {
+    let table = &tables::PRIMARY_CHECKPOINT;
+    assert_eq!(table.lookup("end_year"), Some(Match::Canonical("end_year")));
+    for (written, canonical) in [
+        ("giua hoc ky I", "mid_1"),
+        ("Cuối học kì I", "end_1"),
+        ("GIỮA HỌC KỲ II", "mid_2"),
+        ("cuoi nam", "end_year"),
+        ("End of year", "end_year"),
+    ] {
+        assert_eq!(table.lookup(written), Some(Match::Mapped(canonical)), "{written}");
+    }
+    assert_eq!(table.lookup("học kỳ III"), None);
+}
+
+#[test]
 fn a_folded_form_shared_by_two_values_matches_only_as_written() {
     // `Ba` is a southern father, `Bà` a grandmother: with diacritics they differ.
     assert_eq!(RELATIONSHIP.lookup("ba"), Some(Match::Mapped("father")));

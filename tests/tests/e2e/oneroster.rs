@@ -291,7 +291,7 @@ async fn a_broken_package_is_refused_whole_with_every_problem_located() {
 }
 
 /// The rows of a package's file as column → value maps, with the file's header.
-fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+pub(crate) fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
     let mut reader = csv::Reader::from_path(path).unwrap();
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
     reader
@@ -301,7 +301,7 @@ fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
 }
 
 /// Asserts two exports hold the same lines, file by file, naming the first differences.
-fn assert_same_export(left: &Path, right: &Path) {
+pub(crate) fn assert_same_export(left: &Path, right: &Path) {
     let (left, right) = (lines_of(left), lines_of(right));
     assert_eq!(left.keys().collect::<Vec<_>>(), right.keys().collect::<Vec<_>>());
     for (file, lines) in &left {

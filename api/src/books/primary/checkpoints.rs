@@ -29,13 +29,18 @@ pub fn parse_checkpoint(code: &str) -> Result<Checkpoint, ApiError> {
         })
 }
 
+/// The number of the semester (1 or 2) a checkpoint falls in.
+pub fn semester_number(checkpoint: Checkpoint) -> i16 {
+    if checkpoint <= Checkpoint::EndSemesterOne { 1 } else { 2 }
+}
+
 /// The semester a checkpoint falls in, for locks.
 pub(in crate::books) async fn semester_of(
     db: &DatabaseConnection,
     year: i64,
     checkpoint: Checkpoint,
 ) -> Result<Option<i64>, ApiError> {
-    let number = if checkpoint <= Checkpoint::EndSemesterOne { 1 } else { 2 };
+    let number = semester_number(checkpoint);
     Ok(semester::Entity::find()
         .filter(semester::Column::SchoolYearId.eq(year))
         .filter(semester::Column::Number.eq(number))

@@ -8,6 +8,42 @@ use crate::books::scores::MAX_COMMENT;
 use crate::error::{ApiError, EntryProblem, RecordRef};
 use std::collections::BTreeSet;
 
+/// A rule of the book a subject's entry breaks: the field (`level`, `testScore`) and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubjectProblem {
+    pub field: &'static str,
+    pub vietnamese: &'static str,
+    pub english: &'static str,
+}
+
+/// What is wrong with a subject's level `level` and test score `test_score` at a checkpoint
+/// where the subject has a periodic test (`test_expected`) or not: the checks every writer of
+/// the book shares (the API and an import).
+pub fn subject_problems(level: &str, test_score: Option<i16>, test_expected: bool) -> Vec<SubjectProblem> {
+    let mut problems = Vec::new();
+    if subject_level(level).is_none() {
+        problems.push(SubjectProblem {
+            field: "level",
+            vietnamese: "mức phải là T, H hoặc C",
+            english: "the level must be T, H or C",
+        });
+    }
+    match test_score {
+        Some(_) if !test_expected => problems.push(SubjectProblem {
+            field: "testScore",
+            vietnamese: "môn này không có bài kiểm tra định kỳ ở thời điểm này",
+            english: "this subject has no periodic test at this checkpoint",
+        }),
+        Some(score) if !(0..=10).contains(&score) => problems.push(SubjectProblem {
+            field: "testScore",
+            vietnamese: "điểm kiểm tra là số nguyên từ 0 đến 10",
+            english: "a test score is a whole number from 0 to 10",
+        }),
+        _ => {}
+    }
+    problems
+}
+
 /// Every wrong entry, naming the student and the field.
 pub(super) fn check(
     entries: &[Entry],
@@ -27,21 +63,8 @@ pub(super) fn check(
             problems.push(problem("studentId", "mục này có mặt hai lần", "the item is listed twice"));
         }
         if for_subject {
-            if subject_level(&entry.level).is_none() {
-                problems.push(problem("level", "mức phải là T, H hoặc C", "the level must be T, H or C"));
-            }
-            match entry.test_score {
-                Some(_) if !test_expected => problems.push(problem(
-                    "testScore",
-                    "môn này không có bài kiểm tra định kỳ ở thời điểm này",
-                    "this subject has no periodic test at this checkpoint",
-                )),
-                Some(score) if !(0..=10).contains(&score) => problems.push(problem(
-                    "testScore",
-                    "điểm kiểm tra là số nguyên từ 0 đến 10",
-                    "a test score is a whole number from 0 to 10",
-                )),
-                _ => {}
+            for broken in subject_problems(&entry.level, entry.test_score, test_expected) {
+                problems.push(problem(broken.field, broken.vietnamese, broken.english));
             }
         } else {
             if area_name(item).is_none() {

@@ -23,7 +23,8 @@ mod write;
 pub use areas::{AREAS, area_name, rating_name};
 pub use book::{Book, Line, book, target};
 pub(super) use checkpoints::semester_of;
-pub use checkpoints::{checkpoint_code, parse_checkpoint};
+pub use checkpoints::{checkpoint_code, parse_checkpoint, semester_number};
+pub use entries::{SubjectProblem, subject_problems};
 pub use record::{Entry, Scope, record};
 pub use subjects::has_test;
 

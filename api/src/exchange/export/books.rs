@@ -27,7 +27,8 @@ pub(super) async fn write(
     sessions: &Sessions,
 ) -> anyhow::Result<Columns> {
     let columns = read_columns(db, scope).await?;
-    let category_of = write_categories(db, out, &columns).await?;
+    let checkpoints = super::primary::CheckpointItems::read(db, scope).await?;
+    let category_of = write_categories(db, out, &columns, &checkpoints.category_kinds()).await?;
     let section_by_id = classes.section_by_id();
     let class_by_id = classes.class_by_id();
     let semester_ext: HashMap<i64, String> =
@@ -63,6 +64,7 @@ pub(super) async fn write(
         ])?;
         written.ext.insert(column.id, id);
     }
+    super::primary::write_line_items(&mut writer, scope, classes, sessions, &checkpoints)?;
     out.done(FileKind::LineItems, writer)?;
     Ok(written)
 }
@@ -87,11 +89,13 @@ async fn read_columns(db: &DatabaseConnection, scope: &Scope) -> anyhow::Result<
 }
 
 /// Writes `categories.csv`: every stored category, and one per kind for the columns without
-/// one; the category of each column.
+/// one and for the primary checkpoints' line items (`checkpoint_kinds`); the category of each
+/// column.
 async fn write_categories(
     db: &DatabaseConnection,
     out: &mut Out<'_>,
     columns: &[assessment::Model],
+    checkpoint_kinds: &[AssessmentKind],
 ) -> anyhow::Result<HashMap<i64, String>> {
     let stored: HashMap<i64, assessment_category::Model> =
         assessment_category::Entity::find().all(db).await?.into_iter().map(|row| (row.id, row)).collect();
@@ -110,25 +114,12 @@ async fn write_categories(
     for column in columns {
         let id = match column.category_id.and_then(|id| stored.get(&id)) {
             Some(category) => category.external_id.clone(),
-            None => {
-                let (title, weight) = match column.kind.parse::<AssessmentKind>() {
-                    Ok(AssessmentKind::Midterm) => ("Đánh giá giữa kỳ", "2"),
-                    Ok(AssessmentKind::Final) => ("Đánh giá cuối kỳ", "3"),
-                    Ok(AssessmentKind::Retest) => ("Kiểm tra lại", "0"),
-                    _ => ("Đánh giá thường xuyên", "1"),
-                };
-                let id = format!("emis-category-{}", column.kind);
-                categories.entry(id.clone()).or_insert_with(|| {
-                    vec![
-                        ("title", title.to_owned()),
-                        ("weight", weight.to_owned()),
-                        ("metadata.vn.assessmentKind", column.kind.clone()),
-                    ]
-                });
-                id
-            }
+            None => derived_category(&mut categories, column.kind.parse().unwrap_or(AssessmentKind::Regular)),
         };
         category_of.insert(column.id, id);
+    }
+    for kind in checkpoint_kinds {
+        derived_category(&mut categories, *kind);
     }
     let mut writer = out.file(FileKind::Categories)?;
     for (id, mut cells) in categories {
@@ -137,4 +128,24 @@ async fn write_categories(
     }
     out.done(FileKind::Categories, writer)?;
     Ok(category_of)
+}
+
+/// The name of the category EMIS derives for columns of `kind`, added to `categories` unless
+/// a stored one has it.
+fn derived_category(categories: &mut BTreeMap<String, Vec<(&str, String)>>, kind: AssessmentKind) -> String {
+    let (title, weight) = match kind {
+        AssessmentKind::Midterm => ("Đánh giá giữa kỳ", "2"),
+        AssessmentKind::Final => ("Đánh giá cuối kỳ", "3"),
+        AssessmentKind::Retest => ("Kiểm tra lại", "0"),
+        AssessmentKind::Regular => ("Đánh giá thường xuyên", "1"),
+    };
+    let id = format!("emis-category-{}", kind.as_str());
+    categories.entry(id.clone()).or_insert_with(|| {
+        vec![
+            ("title", title.to_owned()),
+            ("weight", weight.to_owned()),
+            ("metadata.vn.assessmentKind", kind.as_str().to_owned()),
+        ]
+    });
+    id
 }

@@ -1,5 +1,5 @@
-//! `results.csv` and `attendance.csv`: the results of the written columns and the attendance
-//! of the scope's homeroom classes, read page by page, each page's students looked up by id.
+//! `results.csv` and `attendance.csv`: the results of the written columns (then the primary
+//! subject evaluations, `primary.rs`) and the attendance of the scope's homeroom classes, read page by page, each page's students looked up by id.
 
 use super::books::Columns;
 use super::classes::Classes;
@@ -54,6 +54,7 @@ pub(super) async fn write_results(
             ])?;
         }
     }
+    super::primary::write_results(db, &mut writer, scope, classes).await?;
     out.done(FileKind::Results, writer)
 }
 

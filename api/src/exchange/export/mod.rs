@@ -12,7 +12,8 @@
 //! A one-school export reads only that school's rows, by SQL conditions ([`scope`]); the
 //! files are written in reference order: the structure (`structure.rs`, `classes.rs`), the
 //! people (`people.rs`, `staff.rs`), enrollments (`enrollments.rs`), then the books
-//! (`books.rs`, `marks.rs`).
+//! (`books.rs`, `marks.rs`, with the primary summary book's subject evaluations in
+//! `primary.rs`).
 
 mod books;
 mod classes;
@@ -20,6 +21,7 @@ mod enrollments;
 mod marks;
 mod out;
 mod people;
+mod primary;
 mod reveal;
 mod scope;
 mod staff;

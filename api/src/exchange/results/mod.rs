@@ -8,9 +8,14 @@
 //! database checks the indexes and foreign keys of a million rows far faster in one
 //! statement than in thousands. Results of columns stored before are compared with the stored
 //! ones batch by batch (by student and column) and written only when they differ. New results
-//! take their ids from the database (`staging.rs`).
+//! take their ids from the database (`staging.rs`). Rows on a primary class's checkpoint
+//! are the subject evaluations of its summary book (`primary.rs`).
 
+mod primary;
 mod staging;
+mod values;
+
+pub use primary::{CheckpointColumn, Checkpoints, checkpoint_column};
 
 use super::import::{Ctx, rule, stream_mapped, unknown};
 use super::people::People;
@@ -18,19 +23,19 @@ use super::records::Column;
 use anyhow::Context as _;
 use chrono::Utc;
 use emis_oneroster::records::{AssessmentResult, ScoreStatus};
-use emis_oneroster::vocabulary::Match;
-use emis_oneroster::vocabulary::tables::COMMENT_RESULT;
 use emis_oneroster::{FileKind, Location, Package, Problem, Reason, Row, Status};
-use entity::{AssessmentMode, result};
+use entity::result;
 use sea_orm::{ColumnTrait as _, ConnectionTrait as _, DbBackend, EntityTrait as _, QueryFilter as _, Statement};
 use staging::{create_staging, inserts, staged_inserts, write_staged};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
+use values::{given_value, value_for};
 
 /// Rows read, mapped and written at a time.
 const BATCH: usize = 5_000;
 
-/// The texts of a comment-only result (other words for them are in [`COMMENT_RESULT`]).
+/// The texts of a comment-only result (other words for them are in
+/// [`emis_oneroster::vocabulary::tables::COMMENT_RESULT`]).
 pub const PASSED: &str = "Đạt";
 pub const NOT_PASSED: &str = "Chưa đạt";
 
@@ -65,6 +70,8 @@ struct Mapped {
     problems: Vec<Problem>,
     /// Exempt, not submitted or `tobedeleted` results, which are not stored.
     skipped: u64,
+    /// Subject evaluations at primary checkpoints.
+    evaluations: Vec<entity::primary_evaluation::Model>,
 }
 
 /// What the reading thread maps rows with.
@@ -74,6 +81,7 @@ struct Mapper {
     students: HashMap<String, i64>,
     /// (student, column) of every result mapped so far: a second one is a problem.
     seen: HashSet<(i64, i64)>,
+    checkpoints: Checkpoints,
 }
 
 impl Mapper {
@@ -81,6 +89,11 @@ impl Mapper {
         let mut mapped = Mapped { rows: u64::try_from(batch.len()).unwrap_or(0), ..Mapped::default() };
         let mut new = Vec::new();
         for row in batch {
+            if self.checkpoints.columns.contains_key(&row.record.line_item) {
+                let evaluation = self.checkpoints.map(&mut mapped.problems, &mut mapped.skipped, &self.students, row);
+                mapped.evaluations.extend(evaluation);
+                continue;
+            }
             let Some(given) = given_value(&mut mapped.problems, row) else { continue };
             let Some(column) = self.columns.get(&row.record.line_item) else {
                 mapped.problems.push(unknown(row, "lineItemSourcedId", FileKind::LineItems, &row.record.line_item));
@@ -90,9 +103,7 @@ impl Mapper {
                 mapped.problems.push(unknown(row, "studentSourcedId", FileKind::Users, &row.record.student));
                 continue;
             };
-            if row.status == Status::ToBeDeleted
-                || matches!(row.record.score_status, ScoreStatus::Exempt | ScoreStatus::NotSubmitted)
-            {
+            if left_out(row) {
                 mapped.skipped += 1;
                 continue;
             }
@@ -121,12 +132,7 @@ impl Mapper {
                 no_make_up: false,
                 comment: row.record.comment.clone(),
                 version: 1,
-                // When the score was given, as the package says; else now.
-                updated_at: row
-                    .record
-                    .score_date
-                    .and_then(|day| day.and_hms_opt(0, 0, 0))
-                    .map_or_else(Utc::now, |at| at.and_utc()),
+                updated_at: given_at(row).unwrap_or_else(Utc::now),
             };
             if column.created { new.push(model) } else { mapped.of_stored_columns.push(model) }
         }
@@ -136,16 +142,35 @@ impl Mapper {
     }
 }
 
-/// Imports `results.csv` onto `columns` (the package's line items and the stored ones).
+/// Whether a row's result is not stored: exempt, not submitted or `tobedeleted`.
+fn left_out(row: &Row<AssessmentResult>) -> bool {
+    row.status == Status::ToBeDeleted
+        || matches!(row.record.score_status, ScoreStatus::Exempt | ScoreStatus::NotSubmitted)
+}
+
+/// When the score was given, as the package says.
+fn given_at(row: &Row<AssessmentResult>) -> Option<chrono::DateTime<Utc>> {
+    row.record.score_date.and_then(|day| day.and_hms_opt(0, 0, 0)).map(|at| at.and_utc())
+}
+
+/// Imports `results.csv` onto `columns` (the package's line items and the stored ones) and
+/// the primary classes' `checkpoints`.
 pub async fn import(
     ctx: &mut Ctx<'_>,
     package: &Arc<Package>,
     people: &People,
     columns: HashMap<String, Column>,
+    checkpoints: HashMap<String, CheckpointColumn>,
 ) -> anyhow::Result<()> {
     let txn = ctx.store.txn;
-    let mut mapper =
-        Mapper { backend: txn.get_database_backend(), columns, students: people.student_ids(), seen: HashSet::new() };
+    let checkpoints = Checkpoints::read(ctx, checkpoints).await?;
+    let mut mapper = Mapper {
+        backend: txn.get_database_backend(),
+        columns,
+        students: people.student_ids(),
+        seen: HashSet::new(),
+        checkpoints,
+    };
     let staging = mapper.columns.values().any(|column| column.created);
     if staging {
         create_staging(txn).await?;
@@ -164,6 +189,7 @@ pub async fn import(
             ctx.store.count("result").created += mapped.new;
         }
         compare_with_stored(ctx, mapped.of_stored_columns).await?;
+        primary::write(ctx, mapped.evaluations).await?;
     }
     if staging {
         write_staged(txn).await?;
@@ -224,74 +250,4 @@ async fn compare_with_stored(ctx: &mut Ctx<'_>, wanted: Vec<result::Model>) -> a
         ctx.store.txn.execute_raw(statement).await.context("inserting into result")?;
     }
     Ok(())
-}
-
-/// What a result row gives, checked on its own: a score 0–10 with at most one decimal (in
-/// tenths) and Đạt / Chưa đạt. `None` (problem recorded) when there was one.
-fn given_value(problems: &mut Vec<Problem>, row: &Row<AssessmentResult>) -> Option<(Option<i16>, Option<bool>)> {
-    let score = match row.record.score {
-        Some(score) => {
-            let tenths = score * 10.0;
-            if !(0.0..=10.0).contains(&score) || (tenths - tenths.round()).abs() > 1e-9 {
-                problems.push(rule(
-                    row,
-                    "score",
-                    &format!("điểm {score} phải từ 0 đến 10, nhiều nhất một chữ số thập phân"),
-                    &format!("the score {score} must be from 0 to 10 with at most one decimal"),
-                ));
-                return None;
-            }
-            Some(tenths.round() as i16)
-        }
-        None => None,
-    };
-    let passed = match row.record.text_score.as_deref() {
-        None => None,
-        Some(text) => match COMMENT_RESULT.lookup(text) {
-            Some(found) => {
-                if let Match::Mapped(canonical) = found {
-                    problems.push(row.problem("textScore", Reason::Mapped { value: text.to_owned(), canonical }));
-                }
-                Some(found.canonical() == PASSED)
-            }
-            None => {
-                let accepted = COMMENT_RESULT.accepted().join(", ");
-                problems.push(rule(
-                    row,
-                    "textScore",
-                    &format!("kết quả môn nhận xét là một trong: {accepted}; không phải \"{text}\""),
-                    &format!("a comment-only result is one of: {accepted}; not \"{text}\""),
-                ));
-                return None;
-            }
-        },
-    };
-    Some((score, passed))
-}
-
-/// The value a result of a column of `mode` stores; `None` (problem recorded) when the part
-/// the mode needs is missing.
-fn value_for(
-    problems: &mut Vec<Problem>,
-    row: &Row<AssessmentResult>,
-    mode: AssessmentMode,
-    (score, passed): (Option<i16>, Option<bool>),
-) -> Option<(Option<i16>, Option<bool>)> {
-    match (mode, score, passed) {
-        (AssessmentMode::Scored, Some(score), _) => Some((Some(score), None)),
-        (AssessmentMode::Comment, _, Some(passed)) => Some((None, Some(passed))),
-        (AssessmentMode::Scored, None, _) => {
-            problems.push(rule(row, "score", "môn tính điểm cần điểm số", "a scored subject needs a score"));
-            None
-        }
-        (AssessmentMode::Comment, _, None) => {
-            problems.push(rule(
-                row,
-                "textScore",
-                &format!("môn đánh giá bằng nhận xét cần \"{PASSED}\" hoặc \"{NOT_PASSED}\""),
-                &format!("a comment-only subject needs \"{PASSED}\" or \"{NOT_PASSED}\""),
-            ));
-            None
-        }
-    }
 }
