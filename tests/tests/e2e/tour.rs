@@ -246,3 +246,40 @@ async fn the_readme_primary_book_tour_runs_as_written_on_the_demo() {
     assert!(lines.iter().all(|line| line["nomination"].is_null()), "{shown}");
     app.stop().await.unwrap();
 }
+
+/// The last weekday on or before today: the README's roll call is dated, and a test run on
+/// another day takes it on a school day of its own.
+fn last_school_day() -> chrono::NaiveDate {
+    use chrono::Datelike as _;
+    let mut day = emis::clock::today();
+    while matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+        day = day.pred_opt().unwrap();
+    }
+    day
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_roll_call_tour_runs_on_the_demo_on_a_recent_school_day() {
+    let app = TestApp::spawn().await.unwrap();
+    let [roll_call, _subscription, leave] = documents_of("### The roll call and leave requests")[..] else {
+        panic!("three documents")
+    };
+    let (day, next) = (last_school_day(), last_school_day().succ_opt().unwrap());
+    let dated =
+        |document: &str| document.replace("2026-12-01", &day.to_string()).replace("2026-12-02", &next.to_string());
+    let teacher = app.sign_in("gvcn").await.unwrap();
+    let class = super::roll_call::homeroom_class(&app, &teacher).await;
+    let [absent, late] = [json!(class.students[0]), json!(class.students[1])];
+    let document = filled(&dated(roll_call), &[&json!(class.id), &absent, &late]);
+    let taken = app.data(Some(&teacher), &document, json!({})).await.unwrap();
+    assert_eq!(taken["recordAttendance"]["changed"], 2, "{taken}");
+    assert!(taken["recordAttendance"]["notified"].as_u64().unwrap() >= 1, "{taken}");
+
+    let guardian = app.sign_in(&super::roll_call::guardian_of(&app, class.students[0].as_str()).await).await.unwrap();
+    let asked = app.data(Some(&guardian), &filled(&dated(leave), &[&absent]), json!({})).await.unwrap();
+    assert_eq!(asked["requestLeave"]["status"], "pending", "{asked}");
+    let told = app.data(Some(&guardian), "{ me { notifications { kind studentId } } }", json!({})).await.unwrap();
+    let notes = told["me"]["notifications"].as_array().unwrap();
+    assert!(notes.iter().any(|note| note["studentId"] == absent), "{told}");
+    app.stop().await.unwrap();
+}
