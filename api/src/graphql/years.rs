@@ -225,51 +225,69 @@ pub async fn create_classes(
     Ok(created.into_iter().map(Class).collect())
 }
 
-/// The ids of a rollover's school and years, and its class mapping.
-fn rollover_ids(
-    school_id: &ID,
-    (from, to): (&ID, &ID),
-    mapping: &[ClassMapInput],
-) -> ApiResult<(i64, (i64, i64), ClassMap)> {
-    let school = ids::decode_as("School", school_id).ok_or(ApiError::NotPermitted)?;
+/// What a rollover's arguments name: the school, the years, the class mapping and the
+/// students the principal decided to keep back.
+pub struct RolloverArgs<'a> {
+    pub school_id: &'a ID,
+    pub years: (&'a ID, &'a ID),
+    pub class_map: &'a [ClassMapInput],
+    pub keep_back: &'a [ID],
+}
+
+/// A rollover's arguments as ids: the school, the years, the class mapping and the students
+/// kept back by decision.
+struct RolloverIds {
+    school: i64,
+    years: (i64, i64),
+    mapping: ClassMap,
+    keep_back: BTreeSet<i64>,
+}
+
+impl RolloverIds {
+    fn which(&self) -> rollover::Which<'_> {
+        rollover::Which { school: self.school, years: self.years, mapping: &self.mapping, keep_back: &self.keep_back }
+    }
+}
+
+/// The ids a rollover's arguments name.
+fn rollover_ids(args: &RolloverArgs<'_>) -> ApiResult<RolloverIds> {
+    let school = ids::decode_as("School", args.school_id).ok_or(ApiError::NotPermitted)?;
     let year = |id: &ID| {
         ids::decode_as("SchoolYear", id)
             .ok_or_else(|| ApiError::bad_input("không phải mã năm học", "not a school year id"))
     };
-    let years = (year(from)?, year(to)?);
+    let years = (year(args.years.0)?, year(args.years.1)?);
     let class =
         |id: &ID| ids::decode_as("Class", id).ok_or_else(|| ApiError::bad_input("không phải mã lớp", "not a class id"));
-    let mut map = ClassMap::new();
-    for pair in mapping {
-        map.insert(class(&pair.from_class_id)?, class(&pair.to_class_id)?);
+    let mut mapping = ClassMap::new();
+    for pair in args.class_map {
+        mapping.insert(class(&pair.from_class_id)?, class(&pair.to_class_id)?);
     }
-    Ok((school, years, map))
+    let keep_back = args
+        .keep_back
+        .iter()
+        .map(|id| ids::decode_as("Student", id).ok_or_else(rollover::not_for_decision))
+        .collect::<ApiResult<BTreeSet<i64>>>()?;
+    Ok(RolloverIds { school, years, mapping, keep_back })
 }
 
 /// The plan of a school's rollover.
-pub async fn preview(
-    ctx: &Context<'_>,
-    school_id: &ID,
-    years: (&ID, &ID),
-    mapping: &[ClassMapInput],
-) -> ApiResult<RolloverPlan> {
+pub async fn preview(ctx: &Context<'_>, args: &RolloverArgs<'_>) -> ApiResult<RolloverPlan> {
     let access = signed_in(ctx)?;
-    let (school, years, map) = rollover_ids(school_id, years, mapping)?;
-    let plan = rollover::preview(&state(ctx)?.db, access, school, years, &map).await?;
+    let ids = rollover_ids(args)?;
+    let plan = rollover::preview(&state(ctx)?.db, access, ids.which()).await?;
     Ok(RolloverPlan { plan, excluded: BTreeSet::new() })
 }
 
 /// Carries out a previewed plan.
 pub async fn roll_over(
     ctx: &Context<'_>,
-    school_id: &ID,
-    years: (&ID, &ID),
-    mapping: &[ClassMapInput],
+    args: &RolloverArgs<'_>,
     expected: &str,
     exclude: &[ID],
 ) -> ApiResult<RolloverPlan> {
     let access = signed_in(ctx)?;
-    let (school, years, map) = rollover_ids(school_id, years, mapping)?;
+    let ids = rollover_ids(args)?;
     let mut excluded = BTreeSet::new();
     for id in exclude {
         let student = ids::decode_as("Student", id).ok_or_else(|| {
@@ -280,8 +298,7 @@ pub async fn roll_over(
         })?;
         excluded.insert(student);
     }
-    let which = rollover::Which { school, years, mapping: &map };
     let decided = rollover::Decided { expected, exclude: &excluded };
-    let applied = rollover::apply(&state(ctx)?.db, access, which, &decided, Utc::now()).await?;
+    let applied = rollover::apply(&state(ctx)?.db, access, ids.which(), &decided, Utc::now()).await?;
     Ok(RolloverPlan { plan: applied.plan, excluded: applied.excluded })
 }
