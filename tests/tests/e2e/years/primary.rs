@@ -6,6 +6,7 @@
 //! second run once their result is recorded, and the second run touches no one else.
 //! Another school's principal is answered exactly as for a missing school.
 
+use super::super::book_locks::principal_elsewhere;
 use super::super::primary_book::{PrimaryClass, SUBJECT, primary_class_of, rate_year, tested};
 use super::{CREATE, OPEN, PREVIEW, ROLL, line, open_in, snapshot, spawn, terms};
 use emis::graphql::ids::encode;
@@ -114,7 +115,7 @@ async fn a_primary_school_rolls_over_by_the_year_result_and_again_for_the_studen
     let db = &app.state.db;
     let (school, username) = primary_school(&app).await;
     let principal = app.sign_in(&username).await.unwrap();
-    let elsewhere = app.sign_in("hieutruong").await.unwrap();
+    let elsewhere = app.sign_in(&principal_elsewhere(&app, school.id).await).await.unwrap();
     let operator = app.sign_in("vanhanh").await.unwrap();
     let old =
         school_year::Entity::find().filter(school_year::Column::Name.eq("2026-2027")).one(db).await.unwrap().unwrap();
