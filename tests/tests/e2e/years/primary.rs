@@ -6,19 +6,17 @@
 //! second run once their result is recorded, and the second run touches no one else.
 //! Another school's principal is answered exactly as for a missing school.
 
-use super::super::book_locks::principal_elsewhere;
+use super::super::book_locks::{behind, principal_elsewhere};
 use super::super::primary_book::{PrimaryClass, SUBJECT, primary_class_of, rate_year, tested};
 use super::{CREATE, OPEN, PREVIEW, ROLL, line, open_in, snapshot, spawn, terms};
 use emis::graphql::ids::encode;
 use emis_tests::{TestApp, error_code};
 use entity::{book_lock, enrollment, org, primary_evaluation, school_year, semester, staff, staff_role, student};
 use sea_orm::{
-    ColumnTrait as _, ConnectionTrait as _, DbBackend, EntityTrait as _, QueryFilter as _, Statement,
-    TransactionTrait as _,
+    ColumnTrait as _, ConnectionTrait as _, DbBackend, EntityTrait as _, QueryFilter as _, TransactionTrait as _,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 const UNLOCK: &str = "mutation($id: ID!) { unlockBook(lockId: $id) { id unlockedAt } }";
 
@@ -75,26 +73,8 @@ async fn refused_behind_a_writer(app: &TestApp, principal: &str, roll: &Value, s
     writer.execute_unprepared("LOCK TABLE book_lock IN ROW EXCLUSIVE MODE").await.unwrap();
     let change = format!("UPDATE primary_evaluation SET test_score = 3 WHERE id = {}", mark.id);
     writer.execute_unprepared(&change).await.unwrap();
-    let answered = AtomicBool::new(false);
-    let rolling = async {
-        let answer = app.graphql(Some(principal), ROLL, roll.clone()).await;
-        answered.store(true, Ordering::SeqCst);
-        answer
-    };
-    let release = async {
-        // Commits once the rollover waits for the writer's lock (or answered without waiting).
-        let waiting = "SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND relation = 'book_lock'::regclass";
-        while !answered.load(Ordering::SeqCst) {
-            let row = db.query_one_raw(Statement::from_string(DbBackend::Postgres, waiting)).await.unwrap().unwrap();
-            if row.try_get::<i64>("", "n").unwrap() > 0 {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        writer.commit().await.unwrap();
-    };
-    let (refused, ()) = tokio::join!(rolling, release);
-    let refused = refused.unwrap();
+    let asking = async { app.graphql(Some(principal), ROLL, roll.clone()).await.unwrap() };
+    let refused = behind(app, writer, "book_lock", asking).await;
     assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
     assert!(refused["errors"][0]["message"].as_str().unwrap().contains("changed since the preview"), "{refused}");
     let back =
