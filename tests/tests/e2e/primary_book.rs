@@ -52,8 +52,10 @@ pub(super) async fn primary_class(app: &TestApp) -> PrimaryClass {
     primary_class_of(app, 1).await
 }
 
-/// The seed's (first) class of primary grade `grade`.
-pub(super) async fn primary_class_of(app: &TestApp, grade: i16) -> PrimaryClass {
+/// The seed's (first) class of primary grade `grade` (an `i32`, as the other look-ups of a
+/// class by grade bind it: a statement PostgreSQL prepared for one parameter type refuses
+/// another).
+pub(super) async fn primary_class_of(app: &TestApp, grade: i32) -> PrimaryClass {
     let db = &app.state.db;
     let row = homeroom_class::Entity::find()
         .filter(homeroom_class::Column::GradeLevel.eq(grade))

@@ -178,3 +178,21 @@ fn missing(name: &str) -> Reason {
         en: format!("the new school year has no class {name} (or no class was mapped)"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Outcome, kept_back_by_decision, primary_outcome};
+    use emis_rules::primary::YearResult;
+
+    #[test]
+    fn a_primary_year_not_completed_waits_and_is_kept_back_only_by_decision() {
+        assert!(matches!(primary_outcome(Some(YearResult::HoanThanh)), Outcome::Completed));
+        assert!(matches!(primary_outcome(None), Outcome::Undecided(_)), "an incomplete book");
+        let unfinished = primary_outcome(Some(YearResult::ChuaHoanThanh));
+        assert!(matches!(unfinished, Outcome::Unfinished(_)), "Chưa hoàn thành waits for the re-assessment");
+        assert!(matches!(kept_back_by_decision(&unfinished), Ok(Outcome::NotCompleted)));
+        for other in [primary_outcome(Some(YearResult::HoanThanhTot)), primary_outcome(None)] {
+            assert!(kept_back_by_decision(&other).is_err(), "only a grade not completed is kept back by decision");
+        }
+    }
+}
