@@ -46,8 +46,8 @@ pub async fn record(
     let class = access.reach(db, &readers::CLASS, Kind::Conduct, Action::Write, class).await?;
     super::semester_in_year(db, semester, class.school_year_id).await?;
     let reason = super::changes::reason(reason)?;
-    let locked = super::locks::school_in_force(db, class.school_id, semester).await?.is_some();
-    if locked && reason.is_none() {
+    let unexplained = reason.is_none();
+    if unexplained && super::locks::school_in_force(db, class.school_id, semester).await?.is_some() {
         return Err(ApiError::Locked);
     }
     let named: Vec<i64> = entries.iter().map(|entry| entry.student).collect();
@@ -55,6 +55,11 @@ pub async fn record(
     check(entries, &students)?;
     let provenance = Provenance { changed_by: Account::Staff(teacher), approved_by: None, reason, now };
     let txn = crate::db::begin_write(db).await?;
+    // Checked again inside the transaction: a rollover may have locked the year meanwhile.
+    let locked = super::locks::in_force_for_write(&txn, class.school_id, None, semester).await?.is_some();
+    if locked && unexplained {
+        return Err(ApiError::Locked);
+    }
     let stored = stored(&txn, access, Action::Write, semester, named.iter().copied()).await?;
     let mut conflicts = Vec::new();
     let mut recorded = Recorded::default();

@@ -1,7 +1,9 @@
 //! Locking the books: the principal locks one section's semester, or every section of the
 //! school in a semester (the policy's `result`/`lock`, through the privacy layer). While a
 //! lock is in force, scores are not written directly: a change needs a reason and the
-//! principal's approval ([`super::changes`]). Lifting a lock keeps it on record.
+//! principal's approval ([`super::changes`]). Lifting a lock keeps it on record. A writer
+//! that found a book open checks again inside its write transaction
+//! ([`in_force_for_write`]), after any rollover holding the books has committed its locks.
 
 use crate::auth::principal::Account;
 use crate::error::ApiError;
@@ -11,8 +13,8 @@ use emis_authz::{Action, Kind};
 use entity::{OrgKind, book_lock, org, section, semester};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _,
-    QueryFilter as _,
+    ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, EntityTrait as _, QueryFilter as _,
 };
 
 /// What a lock covers.
@@ -51,6 +53,27 @@ pub async fn school_in_force(
     semester: i64,
 ) -> Result<Option<book_lock::Model>, DbErr> {
     open_locks(school, semester).filter(book_lock::Column::SectionId.is_null()).one(db).await
+}
+
+/// Inside a write transaction: the lock in force on `section` of `school` (`None`: the
+/// school-wide lock) in `semester`, read once a rollover that holds the books has ended. On
+/// PostgreSQL the transaction first takes `book_lock`'s `ROW EXCLUSIVE` lock, which waits
+/// for a rollover's `SHARE ROW EXCLUSIVE` one; on SQLite the write transaction already
+/// waited at `BEGIN`. So a mark found open before the rollover is not written into the
+/// books the rollover locked.
+pub async fn in_force_for_write(
+    txn: &DatabaseTransaction,
+    school: i64,
+    section: Option<i64>,
+    semester: i64,
+) -> Result<Option<book_lock::Model>, DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("LOCK TABLE book_lock IN ROW EXCLUSIVE MODE").await?;
+    }
+    match section {
+        Some(section) => in_force(txn, school, section, semester).await,
+        None => school_in_force(txn, school, semester).await,
+    }
 }
 
 /// Locks `scope` in `semester`; locking what is already locked returns the lock in force.

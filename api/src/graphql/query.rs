@@ -130,9 +130,11 @@ impl QueryRoot {
     /// What rolling a school over from one school year to the next would do, per student of
     /// its classes of the old year: PROMOTE to which class (the next grade's class of the
     /// same name, 6A → 7A, or the one `classMap` names), KEEP_BACK in which class (the same
-    /// name), GRADUATE from the school's final grade, or PENDING with the reason (re-tests or
-    /// summer training not recorded, results missing, no class to go to) — from the class
-    /// summary's computed promotion and the primary book's year result. Nothing is written;
+    /// name), GRADUATE from the school's final grade, or PENDING with the reason (re-tests,
+    /// summer training or a primary re-assessment not recorded, results missing, no class to
+    /// go to) — from the class summary's computed promotion and the primary book's year
+    /// result. Only students still enrolled in an old-year class with no end are in the plan:
+    /// run again after a rollover, it covers those the rollover left out. Nothing is written;
     /// `rollOver` carries out the plan whose `digest` it is given. For the principal
     /// (`rollover`/`read`, and reading the class summaries); another school answers like a
     /// missing one.
@@ -143,9 +145,13 @@ impl QueryRoot {
         from_year_id: ID,
         to_year_id: ID,
         #[graphql(validator(max_items = 80))] class_map: Option<Vec<super::years::ClassMapInput>>,
+        #[graphql(validator(max_items = 3600))] keep_back: Option<Vec<ID>>,
     ) -> ApiResult<super::years::RolloverPlan> {
-        let class_map = class_map.unwrap_or_default();
-        super::years::preview(ctx, &school_id, (&from_year_id, &to_year_id), &class_map).await
+        let (class_map, keep_back) = (class_map.unwrap_or_default(), keep_back.unwrap_or_default());
+        let years = (&from_year_id, &to_year_id);
+        let args =
+            super::years::RolloverArgs { school_id: &school_id, years, class_map: &class_map, keep_back: &keep_back };
+        super::years::preview(ctx, &args).await
     }
     /// The school with this id, if the caller may see it.
     async fn school(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<School>> {

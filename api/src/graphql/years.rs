@@ -1,17 +1,19 @@
 //! The school-year lifecycle on the API: opening a year of the calendar, a school's classes
-//! of a year, and the year-end rollover's preview and application — written by
-//! [`crate::books::year`].
+//! of a year, and the year-end rollover's preview and application ([`rollover`]) — written
+//! by [`crate::books::year`].
+
+mod rollover;
+
+pub use rollover::{ClassMapInput, RolloverArgs, RolloverDecision, RolloverLine, RolloverPlan, preview, roll_over};
 
 use super::calendar::SchoolYear;
 use super::context::{signed_in, state};
 use super::ids;
 use super::school::Class;
-use crate::books::year::rollover::{self, ClassMap, Decision, Entry, Plan};
 use crate::books::year::{calendar, classes};
 use crate::error::{ApiError, ApiResult};
-use async_graphql::{Context, Enum, ID, InputObject, Object};
-use chrono::{NaiveDate, Utc};
-use std::collections::BTreeSet;
+use async_graphql::{Context, ID, InputObject};
+use chrono::NaiveDate;
 
 /// A semester's dates, for `openSchoolYear`.
 #[derive(InputObject)]
@@ -31,155 +33,6 @@ pub struct ClassInput {
     pub grade_level: i16,
     /// The staff member who will be the class's homeroom teacher.
     pub homeroom_staff_id: Option<ID>,
-}
-
-/// An old class and the new year's class its promoted students go to, instead of the class
-/// named after it.
-#[derive(InputObject)]
-pub struct ClassMapInput {
-    /// A class of the old year.
-    pub from_class_id: ID,
-    /// The new year's class its promoted students go to.
-    pub to_class_id: ID,
-}
-
-/// What the rollover does with a student.
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum RolloverDecision {
-    /// Lên lớp: into the next grade's class.
-    Promote,
-    /// Ở lại lớp: stays in the grade.
-    KeepBack,
-    /// Completes the school's final grade (5 in primary, 9 in lower secondary).
-    Graduate,
-    /// Not decided yet, or no class to go to: see `reason`.
-    Pending,
-}
-
-impl From<Decision> for RolloverDecision {
-    fn from(decision: Decision) -> Self {
-        match decision {
-            Decision::Promote => Self::Promote,
-            Decision::KeepBack => Self::KeepBack,
-            Decision::Graduate => Self::Graduate,
-            Decision::Pending => Self::Pending,
-        }
-    }
-}
-
-/// A school's rollover plan: one line per student of its classes of the old year.
-pub struct RolloverPlan {
-    plan: Plan,
-    excluded: BTreeSet<i64>,
-}
-
-#[Object]
-impl RolloverPlan {
-    /// The plan's digest: `rollOver` takes it as `expectedPreview` and refuses a plan that
-    /// changed since.
-    async fn digest(&self) -> &str {
-        &self.plan.digest
-    }
-    /// The school rolled over.
-    async fn school_id(&self) -> ID {
-        ids::encode("School", self.plan.school.id)
-    }
-    /// The school year the students leave.
-    async fn from_year_id(&self) -> ID {
-        ids::encode("SchoolYear", self.plan.from_year.id)
-    }
-    /// The school year the promoted and kept-back students start.
-    async fn to_year_id(&self) -> ID {
-        ids::encode("SchoolYear", self.plan.to_year.id)
-    }
-    /// Every student's line, by class and roster order; only those of the old year's class
-    /// `classId` when given (a whole school's plan with many fields per line weighs more
-    /// than one request may).
-    async fn students(&self, class_id: Option<ID>) -> ApiResult<Vec<RolloverLine<'_>>> {
-        let class = match &class_id {
-            Some(id) => Some(
-                ids::decode_as("Class", id)
-                    .ok_or_else(|| ApiError::bad_input("không phải mã lớp", "not a class id"))?,
-            ),
-            None => None,
-        };
-        Ok(self
-            .plan
-            .entries
-            .iter()
-            .filter(|entry| class.is_none_or(|class| entry.from_class.id == class))
-            .map(|entry| RolloverLine { entry, excluded: self.excluded.contains(&entry.student) })
-            .collect())
-    }
-    /// How many students the plan promotes.
-    async fn promoted(&self) -> usize {
-        self.count(Decision::Promote)
-    }
-    /// How many it keeps back.
-    async fn kept_back(&self) -> usize {
-        self.count(Decision::KeepBack)
-    }
-    /// How many graduate.
-    async fn graduated(&self) -> usize {
-        self.count(Decision::Graduate)
-    }
-    /// How many are pending.
-    async fn pending(&self) -> usize {
-        self.count(Decision::Pending)
-    }
-}
-
-impl RolloverPlan {
-    fn count(&self, decision: Decision) -> usize {
-        let counted = |entry: &&Entry| entry.decision == decision && !self.excluded.contains(&entry.student);
-        self.plan.entries.iter().filter(counted).count()
-    }
-}
-
-/// One student's line of a rollover plan.
-pub struct RolloverLine<'a> {
-    entry: &'a Entry,
-    excluded: bool,
-}
-
-#[Object]
-impl RolloverLine<'_> {
-    /// The student's global id.
-    async fn student_id(&self) -> ID {
-        ids::encode("Student", self.entry.student)
-    }
-    /// The student's full name.
-    async fn full_name(&self) -> &str {
-        &self.entry.full_name
-    }
-    /// The old year's class the student is in.
-    async fn from_class_id(&self) -> ID {
-        ids::encode("Class", self.entry.from_class.id)
-    }
-    /// That class's name.
-    async fn from_class_name(&self) -> &str {
-        &self.entry.from_class.name
-    }
-    /// What the rollover does with the student.
-    async fn decision(&self) -> RolloverDecision {
-        self.entry.decision.into()
-    }
-    /// The new year's class (promoted and kept back).
-    async fn to_class_id(&self) -> Option<ID> {
-        self.entry.to_class.as_ref().map(|class| ids::encode("Class", class.id))
-    }
-    /// The new class's name.
-    async fn to_class_name(&self) -> Option<&str> {
-        self.entry.to_class.as_ref().map(|class| class.name.as_str())
-    }
-    /// Why the student is pending, in Vietnamese and English.
-    async fn reason(&self) -> Option<String> {
-        self.entry.reason.as_ref().map(|why| format!("{} / {}", why.vi, why.en))
-    }
-    /// Left where they are by `rollOver`'s `exclude`.
-    async fn excluded(&self) -> bool {
-        self.excluded
-    }
 }
 
 /// Opens a school year of the calendar.
@@ -223,65 +76,4 @@ pub async fn create_classes(
     }
     let created = classes::create(&state(ctx)?.db, access, school, year, &wanted).await?;
     Ok(created.into_iter().map(Class).collect())
-}
-
-/// The ids of a rollover's school and years, and its class mapping.
-fn rollover_ids(
-    school_id: &ID,
-    (from, to): (&ID, &ID),
-    mapping: &[ClassMapInput],
-) -> ApiResult<(i64, (i64, i64), ClassMap)> {
-    let school = ids::decode_as("School", school_id).ok_or(ApiError::NotPermitted)?;
-    let year = |id: &ID| {
-        ids::decode_as("SchoolYear", id)
-            .ok_or_else(|| ApiError::bad_input("không phải mã năm học", "not a school year id"))
-    };
-    let years = (year(from)?, year(to)?);
-    let class =
-        |id: &ID| ids::decode_as("Class", id).ok_or_else(|| ApiError::bad_input("không phải mã lớp", "not a class id"));
-    let mut map = ClassMap::new();
-    for pair in mapping {
-        map.insert(class(&pair.from_class_id)?, class(&pair.to_class_id)?);
-    }
-    Ok((school, years, map))
-}
-
-/// The plan of a school's rollover.
-pub async fn preview(
-    ctx: &Context<'_>,
-    school_id: &ID,
-    years: (&ID, &ID),
-    mapping: &[ClassMapInput],
-) -> ApiResult<RolloverPlan> {
-    let access = signed_in(ctx)?;
-    let (school, years, map) = rollover_ids(school_id, years, mapping)?;
-    let plan = rollover::preview(&state(ctx)?.db, access, school, years, &map).await?;
-    Ok(RolloverPlan { plan, excluded: BTreeSet::new() })
-}
-
-/// Carries out a previewed plan.
-pub async fn roll_over(
-    ctx: &Context<'_>,
-    school_id: &ID,
-    years: (&ID, &ID),
-    mapping: &[ClassMapInput],
-    expected: &str,
-    exclude: &[ID],
-) -> ApiResult<RolloverPlan> {
-    let access = signed_in(ctx)?;
-    let (school, years, map) = rollover_ids(school_id, years, mapping)?;
-    let mut excluded = BTreeSet::new();
-    for id in exclude {
-        let student = ids::decode_as("Student", id).ok_or_else(|| {
-            ApiError::bad_input(
-                "chỉ loại ra được học sinh có trong bản xem trước",
-                "only students of the preview can be left out",
-            )
-        })?;
-        excluded.insert(student);
-    }
-    let which = rollover::Which { school, years, mapping: &map };
-    let decided = rollover::Decided { expected, exclude: &excluded };
-    let applied = rollover::apply(&state(ctx)?.db, access, which, &decided, Utc::now()).await?;
-    Ok(RolloverPlan { plan: applied.plan, excluded: applied.excluded })
 }

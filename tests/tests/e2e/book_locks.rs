@@ -1,13 +1,20 @@
 //! Locking the books: only the principal locks a section's or a school's semester; after
 //! that a teacher's change is refused without a reason and, with one, waits as a request
 //! that only the principal of that school may read and decide; an approved change appears
-//! in the history with its reason and approver, a rejected or stale one changes nothing.
+//! in the history with its reason and approver, a rejected or stale one changes nothing. A
+//! mark submitted while its book is being locked (a rollover) waits and is refused once the
+//! lock has committed.
 
 use super::grade_entry::{Column, RECORD, decode, scored_column, stored};
+use chrono::Utc;
 use emis_tests::{TestApp, error_code};
-use entity::{staff, staff_role};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use entity::{book_lock, staff, staff_role};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait as _, DatabaseTransaction, DbBackend, EntityTrait as _,
+    QueryFilter as _, Statement, TransactionTrait as _,
+};
 use serde_json::{Value, json};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 const LOCK: &str = "mutation($semester: ID!, $section: ID, $school: ID) {
     lockBook(semesterId: $semester, sectionId: $section, schoolId: $school) { id sectionId schoolId unlockedAt }
@@ -53,6 +60,36 @@ pub(crate) async fn principal_elsewhere(app: &TestApp, school: i64) -> String {
         .expect("another school has a principal");
     let person = staff::Entity::find_by_id(role.staff_id).one(&app.state.db).await.unwrap().unwrap();
     person.username.unwrap()
+}
+
+/// On PostgreSQL: sends `request` while `holder` holds a lock on `table` that the request's
+/// transaction needs, and commits `holder` once the request waits for that lock (or has
+/// answered without waiting); the request's answer.
+pub(crate) async fn behind(
+    app: &TestApp,
+    holder: DatabaseTransaction,
+    table: &str,
+    request: impl Future<Output = Value>,
+) -> Value {
+    let answered = AtomicBool::new(false);
+    let asking = async {
+        let answer = request.await;
+        answered.store(true, Ordering::SeqCst);
+        answer
+    };
+    let waiting = format!("SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND relation = '{table}'::regclass");
+    let release = async {
+        while !answered.load(Ordering::SeqCst) {
+            let statement = Statement::from_string(DbBackend::Postgres, waiting.clone());
+            let row = app.state.db.query_one_raw(statement).await.unwrap().unwrap();
+            if row.try_get::<i64>("", "n").unwrap() > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        holder.commit().await.unwrap();
+    };
+    tokio::join!(asking, release).0
 }
 
 async fn school_of_section(app: &TestApp, section: &str) -> i64 {
@@ -204,5 +241,39 @@ async fn only_the_principal_locks_and_a_school_lock_covers_every_section_until_l
     assert!(lifted["unlockBook"]["unlockedAt"].is_string());
     let written = record(&app, &teacher, &fresh, one(&fresh, 0, 3.5), None).await;
     assert_eq!(written["data"]["recordScores"]["changed"], 1, "{written}");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mark_submitted_while_its_book_is_being_locked_is_refused_once_the_lock_commits() {
+    let app = TestApp::spawn().await.unwrap();
+    let db = &app.state.db;
+    // On SQLite a writer's transaction cannot begin while another writes: nothing to race.
+    if db.get_database_backend() == DbBackend::Postgres {
+        let teacher = app.sign_in("gvbm").await.unwrap();
+        let column = scored_column(&app, &teacher).await;
+        let school = school_of_section(&app, &column.section).await;
+        let principal = staff::Entity::find().filter(staff::Column::Username.eq("hieutruong")).one(db).await.unwrap();
+        let before = stored(&app, &column).await;
+        // A rollover under way: it holds the books and has written the school's lock of the
+        // semester, not yet committed; the teacher's mark finds the book open.
+        let locking = db.begin().await.unwrap();
+        locking.execute_unprepared("LOCK TABLE book_lock IN SHARE ROW EXCLUSIVE MODE").await.unwrap();
+        let lock = book_lock::ActiveModel {
+            school_id: Set(school),
+            semester_id: Set(decode("Semester", &column.semester)),
+            section_id: Set(None),
+            locked_by_id: Set(principal.unwrap().id),
+            locked_at: Set(Utc::now()),
+            unlocked_by_id: Set(None),
+            unlocked_at: Set(None),
+            ..Default::default()
+        };
+        book_lock::Entity::insert(lock).exec(&locking).await.unwrap();
+        let answer =
+            behind(&app, locking, "book_lock", record(&app, &teacher, &column, one(&column, 0, 7.5), None)).await;
+        assert_eq!(error_code(&answer), Some("LOCKED"), "{answer}");
+        assert_eq!(stored(&app, &column).await, before, "nothing written");
+    }
     app.stop().await.unwrap();
 }

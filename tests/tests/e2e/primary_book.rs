@@ -15,7 +15,7 @@ use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, IntoActiveModel as _};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 
-const SUBJECT: &str = "mutation($s: ID!, $c: String!, $e: [PrimaryEntryInput!]!) {
+pub(super) const SUBJECT: &str = "mutation($s: ID!, $c: String!, $e: [PrimaryEntryInput!]!) {
     recordPrimarySubject(sectionId: $s, checkpoint: $c, entries: $e) }";
 const RATINGS: &str = "mutation($k: ID!, $c: String!, $e: [PrimaryEntryInput!]!) {
     recordPrimaryRatings(classId: $k, checkpoint: $c, entries: $e) }";
@@ -30,7 +30,7 @@ pub(super) struct Taught {
     pub teacher: String,
 }
 
-/// The seed's grade-1 class: its row and id, its students today (by id) and its sections.
+/// A primary class of the seed: its row and id, its students today (by id) and its sections.
 pub(super) struct PrimaryClass {
     pub row: homeroom_class::Model,
     pub id: String,
@@ -38,16 +38,31 @@ pub(super) struct PrimaryClass {
     pub taught: Vec<Taught>,
 }
 
-/// Whether the subject `code` has a periodic test at the end of grade 1 (codes as EMIS
+/// Whether the subject `code` has a periodic test at the end of the year (codes as EMIS
 /// writes them, or as a package spelled them).
 pub(super) fn tested(code: &str) -> bool {
-    matches!(code, "tieng_viet" | "toan" | "tieng_anh" | "TOAN" | "Tiếng Việt")
+    matches!(
+        code,
+        "tieng_viet" | "toan" | "tieng_anh" | "lsdl" | "tin_hoc" | "cong_nghe" | "khoa_hoc" | "TOAN" | "Tiếng Việt"
+    )
 }
 
+/// The seed's grade-1 class.
 pub(super) async fn primary_class(app: &TestApp) -> PrimaryClass {
+    primary_class_of(app, 1).await
+}
+
+/// The seed's (first) class of primary grade `grade` (an `i32`, as the other look-ups of a
+/// class by grade bind it: a statement PostgreSQL prepared for one parameter type refuses
+/// another).
+pub(super) async fn primary_class_of(app: &TestApp, grade: i32) -> PrimaryClass {
     let db = &app.state.db;
-    let row =
-        homeroom_class::Entity::find().filter(homeroom_class::Column::GradeLevel.eq(1)).one(db).await.unwrap().unwrap();
+    let row = homeroom_class::Entity::find()
+        .filter(homeroom_class::Column::GradeLevel.eq(grade))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
     let today = emis::clock::today();
     let mut students: Vec<i64> = enrollment::Entity::find()
         .filter(enrollment::Column::ClassId.eq(row.id))

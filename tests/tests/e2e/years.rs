@@ -7,6 +7,7 @@
 //! school did not exist.
 
 mod books;
+mod primary;
 
 use super::grade_entry::decode;
 use super::roll_call::guardian_of;
@@ -22,13 +23,14 @@ const OPEN: &str = "mutation($name: String!, $from: NaiveDate!, $to: NaiveDate!,
     openSchoolYear(name: $name, startsOn: $from, endsOn: $to, semesters: $terms) { id name semesters { id number } } }";
 const CREATE: &str = "mutation($school: ID!, $year: ID!, $classes: [ClassInput!]!) {
     createClasses(schoolId: $school, schoolYearId: $year, classes: $classes) { id name gradeLevel sections { id } } }";
-const PREVIEW: &str = "query($school: ID!, $from: ID!, $to: ID!) {
-    previewRollover(schoolId: $school, fromYearId: $from, toYearId: $to) {
+const PREVIEW: &str = "query($school: ID!, $from: ID!, $to: ID!, $keepBack: [ID!]) {
+    previewRollover(schoolId: $school, fromYearId: $from, toYearId: $to, keepBack: $keepBack) {
         digest promoted keptBack graduated pending
         students { studentId fromClassName decision toClassId toClassName reason } } }";
-const ROLL: &str = "mutation($school: ID!, $from: ID!, $to: ID!, $digest: String!, $exclude: [ID!]) {
-    rollOver(schoolId: $school, fromYearId: $from, toYearId: $to, expectedPreview: $digest, exclude: $exclude) {
-        promoted keptBack graduated pending students { studentId decision excluded } } }";
+const ROLL: &str = "mutation($school: ID!, $from: ID!, $to: ID!, $digest: String!, $exclude: [ID!], $keepBack: [ID!]) {
+    rollOver(schoolId: $school, fromYearId: $from, toYearId: $to, expectedPreview: $digest, exclude: $exclude,
+        keepBack: $keepBack) {
+        promoted keptBack graduated pending students { studentId decision toClassId excluded } } }";
 const RESULTS: &str = "query($id: ID!) { student(id: $id) { id results { sectionId score } } }";
 
 /// The tiny data set with every grade of each school: grade 9 graduates.

@@ -70,7 +70,7 @@ pub async fn record(
         return Err(ApiError::bad_input("cần ít nhất một mục", "at least one entry is needed"));
     }
     let grade = primary_rules(db, &class).await?;
-    refuse_locked(db, &class, section.as_ref(), checkpoint).await?;
+    let semester = refuse_locked(db, &class, section.as_ref(), checkpoint).await?;
     let subject = match &section {
         Some(section) => subject::Entity::find_by_id(section.subject_id).one(db).await?,
         None => None,
@@ -86,7 +86,8 @@ pub async fn record(
         })
         .collect();
     super::entries::check(entries, &items, &students, subject.is_some(), test_expected)?;
-    let place = Place { class: &class, section: section.as_ref(), checkpoint: checkpoint_code(checkpoint), teacher };
+    let code = checkpoint_code(checkpoint);
+    let place = Place { class: &class, section: section.as_ref(), checkpoint: code, semester, teacher };
     write(db, access, &place, entries, &items, &provenance).await
 }
 
@@ -111,21 +112,21 @@ async fn students_permitted(
 }
 
 /// Refuses the call when the book is locked in the semester `checkpoint` falls in: the
-/// section's (or its school's) lock for a subject, the school's for the class's ratings.
+/// section's (or its school's) lock for a subject, the school's for the class's ratings;
+/// that semester.
 async fn refuse_locked(
     db: &DatabaseConnection,
     class: &homeroom_class::Model,
     section: Option<&section::Model>,
     checkpoint: Checkpoint,
-) -> Result<(), ApiError> {
-    if let Some(semester) = semester_of(db, class.school_year_id, checkpoint).await? {
-        let locked = match section {
-            Some(section) => crate::books::locks::in_force(db, class.school_id, section.id, semester).await?,
-            None => crate::books::locks::school_in_force(db, class.school_id, semester).await?,
-        };
-        if locked.is_some() {
-            return Err(ApiError::Locked);
-        }
+) -> Result<Option<i64>, ApiError> {
+    let Some(semester) = semester_of(db, class.school_year_id, checkpoint).await? else { return Ok(None) };
+    let locked = match section {
+        Some(section) => crate::books::locks::in_force(db, class.school_id, section.id, semester).await?,
+        None => crate::books::locks::school_in_force(db, class.school_id, semester).await?,
+    };
+    if locked.is_some() {
+        return Err(ApiError::Locked);
     }
-    Ok(())
+    Ok(Some(semester))
 }

@@ -16,11 +16,12 @@ use sea_orm::{
 use std::collections::HashMap;
 
 /// Where a call writes: the class, the section for a subject (none for the class's
-/// ratings), the checkpoint's code and the teacher writing.
+/// ratings), the checkpoint's code and the semester it falls in, and the teacher writing.
 pub(super) struct Place<'p> {
     pub class: &'p homeroom_class::Model,
     pub section: Option<&'p section::Model>,
     pub checkpoint: &'static str,
+    pub semester: Option<i64>,
     pub teacher: i64,
 }
 
@@ -45,6 +46,12 @@ pub(super) async fn write(
     provenance: &Provenance,
 ) -> Result<usize, ApiError> {
     let txn = crate::db::begin_write(db).await?;
+    if let Some(semester) = place.semester {
+        let section = place.section.map(|section| section.id);
+        if crate::books::locks::in_force_for_write(&txn, place.class.school_id, section, semester).await?.is_some() {
+            return Err(ApiError::Locked);
+        }
+    }
     let stored = stored(&txn, access, place, entries, items).await?;
     let mut conflicts = Vec::new();
     let mut changed = 0;

@@ -54,6 +54,12 @@ pub(super) async fn write(
     provenance: &Provenance,
 ) -> Result<Recorded, ApiError> {
     let txn = crate::db::begin_write(db).await?;
+    if crate::books::locks::in_force_for_write(&txn, section.school_id, Some(section.id), column.semester_id)
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::Locked);
+    }
     let students = checked.iter().map(|entry| entry.entry.student);
     let stored = stored(&txn, access, Action::Write, column.id, students).await?;
     let mut conflicts = Vec::new();

@@ -2,7 +2,7 @@
 //! classes, and the year-end rollover.
 
 use crate::error::ApiResult;
-use crate::graphql::years::{ClassInput, ClassMapInput, RolloverPlan, SemesterInput};
+use crate::graphql::years::{ClassInput, ClassMapInput, RolloverArgs, RolloverPlan, SemesterInput};
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 
@@ -38,12 +38,18 @@ impl YearMutations {
         crate::graphql::years::create_classes(ctx, &school_id, &school_year_id, classes).await
     }
     /// Rolls a school over from one school year to the next, carrying out exactly the plan
-    /// `previewRollover` showed (its `digest` as `expectedPreview`; a plan that changed since
-    /// is refused): old enrollments end on the old year's last day, promoted and kept-back
-    /// students start in their new class on the new year's first day, graduates are marked
-    /// graduated, and every semester of the old year is locked school-wide. Refused while a
-    /// student is pending, unless left out with `exclude` (they stay where they are). One
-    /// transaction: nothing is written on refusal. For the principal (`rollover`/`write`).
+    /// `previewRollover` showed (its `digest` as `expectedPreview`, with the same `classMap`
+    /// and `keepBack`; a plan that changed since is refused): old enrollments end on the old
+    /// year's last day, promoted and kept-back students start in their new class on the new
+    /// year's first day, graduates are marked graduated, and every semester of the old year is
+    /// locked school-wide. `keepBack` names primary students who have not completed the grade
+    /// whom the principal decided to keep back. Refused while a student is pending, unless
+    /// left out with `exclude` (they stay where they are). The plan is worked out again inside
+    /// the one transaction, with writers of marks, ratings, absences and enrollments held off
+    /// until it ends, so what is written is the plan the data shows at that moment; nothing is
+    /// written on refusal. Run again for the same years, it covers only the students still in
+    /// an old-year class (those left out before) and leaves the moved ones alone. For the
+    /// principal (`rollover`/`write`).
     #[allow(clippy::too_many_arguments)]
     async fn roll_over(
         &self,
@@ -54,9 +60,12 @@ impl YearMutations {
         expected_preview: String,
         #[graphql(validator(max_items = 80))] class_map: Option<Vec<ClassMapInput>>,
         #[graphql(validator(max_items = 3600))] exclude: Option<Vec<ID>>,
+        #[graphql(validator(max_items = 3600))] keep_back: Option<Vec<ID>>,
     ) -> ApiResult<RolloverPlan> {
         let years = (&from_year_id, &to_year_id);
         let (class_map, exclude) = (class_map.unwrap_or_default(), exclude.unwrap_or_default());
-        crate::graphql::years::roll_over(ctx, &school_id, years, &class_map, &expected_preview, &exclude).await
+        let keep_back = keep_back.unwrap_or_default();
+        let args = RolloverArgs { school_id: &school_id, years, class_map: &class_map, keep_back: &keep_back };
+        crate::graphql::years::roll_over(ctx, &args, &expected_preview, &exclude).await
     }
 }

@@ -2,17 +2,33 @@
 //! old year's class ends on the old year's last day; the promoted and the kept back start in
 //! their new class on the new year's first day; graduates are marked so; every semester of
 //! the old year is locked school-wide, so its books stay readable and unchanged.
+//!
+//! The plan is worked out again, and compared with the previewed digest, while the
+//! transaction holds off every writer of what the plan is made of (on SQLite the write lock
+//! taken at `BEGIN`; on PostgreSQL the tables' `SHARE ROW EXCLUSIVE` locks): a mark, rating,
+//! absence or enrollment written after the preview is either seen by the recomputation, and
+//! a changed decision refuses the rollover, or waits until the rollover has committed and
+//! the books are locked.
 
 use super::{Decision, Plan, Which, plan};
 use crate::books::locks::{self, school_in_force, staff_account};
+use crate::books::year::classes::reach_school;
 use crate::error::ApiError;
-use crate::privacy::{Access, readers};
+use crate::privacy::Access;
 use chrono::{DateTime, Utc};
-use emis_authz::Action;
+use emis_authz::{Action, Kind};
 use entity::{StudentStatus, enrollment, semester, student};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
-use std::collections::{BTreeSet, HashMap};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait as _, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, EntityTrait as _, QueryFilter as _,
+};
+use std::collections::BTreeSet;
+
+/// The tables a plan is worked out from (and the rollover writes): who is in which class,
+/// the books' columns, marks, ratings, conduct, absences and exemptions, and the locks.
+const PLAN_TABLES: &str = "book_lock, homeroom_class, section, enrollment, student, assessment, result, \
+                           primary_evaluation, conduct, attendance, exemption";
 
 /// What the principal decided on a previewed plan: its digest, and the students to leave
 /// where they are.
@@ -35,7 +51,8 @@ pub struct Applied {
 
 /// Carries out the plan of rollover `which` (the policy's `rollover`/`write`), when its
 /// digest is the one `decided` expects; the students it excludes stay where they are, and
-/// any other pending student refuses the whole. Nothing is written on refusal.
+/// any other pending student refuses the whole. Nothing is written on refusal. The plan is
+/// worked out inside the transaction, with the writers of its data held off until it ends.
 pub async fn apply(
     db: &DatabaseConnection,
     access: &Access,
@@ -45,7 +62,13 @@ pub async fn apply(
 ) -> Result<Applied, ApiError> {
     let Decided { expected, exclude } = *decided;
     let locker = staff_account(access)?;
-    let plan = plan(db, access, Action::Write, which.school, which.years, which.mapping).await?;
+    // The policy decides before anyone waits: a school out of reach never holds writers off.
+    reach_school(db, access, which.school, Kind::Rollover, Action::Write).await?;
+    let txn = crate::db::begin_write(db).await?;
+    hold_off_writers(&txn).await?;
+    // Read through the pool: no writer can commit while `txn` holds them off, so these reads
+    // see exactly the data the transaction writes over.
+    let plan = plan(db, access, Action::Write, which).await?;
     if plan.digest != expected.trim() {
         return Err(changed());
     }
@@ -67,14 +90,11 @@ pub async fn apply(
             format!("{pending} students are still pending: complete their results or leave them out"),
         ));
     }
-    let moving: Vec<&super::Entry> = plan.entries.iter().filter(|entry| !exclude.contains(&entry.student)).collect();
-    let current = current_enrollments(db, access, &moving).await?;
-    let txn = crate::db::begin_write(db).await?;
-    for entry in &moving {
-        let Some(&enrollment_id) = current.get(&entry.student) else { return Err(changed()) };
+    let moving = plan.entries.iter().filter(|entry| !exclude.contains(&entry.student));
+    for entry in moving {
         let ended = enrollment::Entity::update_many()
             .col_expr(enrollment::Column::EndsOn, Expr::value(plan.from_year.ends_on))
-            .filter(enrollment::Column::Id.eq(enrollment_id))
+            .filter(enrollment::Column::Id.eq(entry.enrollment))
             .filter(enrollment::Column::EndsOn.is_null())
             .exec(&txn)
             .await?;
@@ -114,27 +134,15 @@ pub async fn apply(
     Ok(Applied { plan, excluded: exclude.clone(), locked })
 }
 
-/// Each moving student's open enrollment in the old class, read through the privacy layer.
-async fn current_enrollments(
-    db: &DatabaseConnection,
-    access: &Access,
-    moving: &[&super::Entry],
-) -> Result<HashMap<i64, i64>, ApiError> {
-    let students: Vec<i64> = moving.iter().map(|entry| entry.student).collect();
-    let classes: BTreeSet<i64> = moving.iter().map(|entry| entry.from_class.id).collect();
-    let rows = access
-        .read(&readers::ENROLLMENT)
-        .narrow(enrollment::Column::StudentId, |column| column.is_in(students.iter().copied()))
-        .narrow(enrollment::Column::ClassId, |column| column.is_in(classes.iter().copied()))
-        .narrow(enrollment::Column::EndsOn, |column| column.is_null())
-        .all(db)
-        .await?;
-    let wanted: HashMap<i64, i64> = moving.iter().map(|entry| (entry.student, entry.from_class.id)).collect();
-    Ok(rows
-        .into_iter()
-        .filter(|row| wanted.get(&row.student_id) == Some(&row.class_id))
-        .map(|row| (row.student_id, row.id))
-        .collect())
+/// Holds off, until `txn` ends, every other writer of the tables a plan is worked out from.
+/// SQLite's `BEGIN IMMEDIATE` already holds the database's one write lock; PostgreSQL takes
+/// the tables' `SHARE ROW EXCLUSIVE` locks, which let reads through and make writers (and a
+/// second rollover) wait.
+async fn hold_off_writers(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!("LOCK TABLE {PLAN_TABLES} IN SHARE ROW EXCLUSIVE MODE")).await?;
+    }
+    Ok(())
 }
 
 fn changed() -> ApiError {

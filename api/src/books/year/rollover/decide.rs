@@ -1,7 +1,8 @@
 //! Each student's decision in a rollover plan: the year's outcome from the books — the class
 //! summary's computed promotion (lên lớp, ở lại, thi lại, rèn luyện hè; Circular 22) or the
 //! primary book's year result (hoàn thành chương trình lớp học; Circular 27) — and the new
-//! year's class it leads to.
+//! year's class it leads to. A primary student who has not completed the grade waits for the
+//! re-assessment (đánh giá bổ sung) and is kept back only by the principal's decision.
 
 use super::{ClassMap, Decision, Entry, Reason};
 use crate::books::primary;
@@ -20,6 +21,9 @@ pub enum Outcome {
     NotCompleted,
     /// Not decided yet.
     Undecided(Reason),
+    /// Has not completed the grade (primary, Chưa hoàn thành): waits for the re-assessment;
+    /// the principal may decide to keep the student back.
+    Unfinished(Reason),
 }
 
 fn reason(vi: &str, en: &str) -> Reason {
@@ -58,11 +62,29 @@ fn primary_outcome(year: Option<emis_rules::primary::YearResult>) -> Outcome {
             "the end-of-year result is not complete (a subject, quality, competency or test is missing)",
         )),
         Some(result) if completes_grade(result) => Outcome::Completed,
-        Some(_) => Outcome::Undecided(reason(
-            "chưa hoàn thành chương trình lớp học: chờ đánh giá lại và quyết định của hiệu trưởng",
-            "has not completed the grade: waiting for the re-assessment and the principal's decision",
+        Some(_) => Outcome::Unfinished(reason(
+            "chưa hoàn thành chương trình lớp học: chờ đánh giá bổ sung, hoặc hiệu trưởng quyết định cho ở lại lớp",
+            "has not completed the grade: waiting for the re-assessment, or the principal's decision to keep back",
         )),
     }
+}
+
+/// The outcome of a student the principal decided to keep back: only one who has not
+/// completed the grade.
+pub fn kept_back_by_decision(outcome: &Outcome) -> Result<Outcome, ApiError> {
+    match outcome {
+        Outcome::Unfinished(_) => Ok(Outcome::NotCompleted),
+        _ => Err(not_for_decision()),
+    }
+}
+
+/// Refuses a decision to keep back a student who is not in the plan or has not been found
+/// short of completing the grade.
+pub fn not_for_decision() -> ApiError {
+    ApiError::bad_input(
+        "chỉ cho ở lại lớp theo quyết định được học sinh trong bản xem trước chưa hoàn thành chương trình lớp học",
+        "only students of the plan who have not completed the grade can be kept back by decision",
+    )
 }
 
 /// The outcome of the class summary's year line.
@@ -95,9 +117,9 @@ pub struct Targets<'a> {
     pub final_grade: i16,
 }
 
-/// The plan's line for `student` of `class` with `outcome`.
+/// The plan's line for `student` of `class` (enrolled by `enrollment`) with `outcome`.
 pub fn entry(
-    class: &homeroom_class::Model,
+    (class, enrollment): (&homeroom_class::Model, i64),
     student: i64,
     full_name: &str,
     outcome: Outcome,
@@ -107,12 +129,13 @@ pub fn entry(
         student,
         full_name: full_name.to_owned(),
         from_class: class.clone(),
+        enrollment,
         decision,
         to_class,
         reason,
     };
     let (decision, wanted) = match outcome {
-        Outcome::Undecided(why) => return line(Decision::Pending, None, Some(why)),
+        Outcome::Undecided(why) | Outcome::Unfinished(why) => return line(Decision::Pending, None, Some(why)),
         Outcome::Completed if class.grade_level >= targets.final_grade => {
             return line(Decision::Graduate, None, None);
         }
@@ -153,5 +176,23 @@ fn missing(name: &str) -> Reason {
     Reason {
         vi: format!("năm học mới chưa có lớp {name} (hoặc chưa chỉ định lớp)"),
         en: format!("the new school year has no class {name} (or no class was mapped)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Outcome, kept_back_by_decision, primary_outcome};
+    use emis_rules::primary::YearResult;
+
+    #[test]
+    fn a_primary_year_not_completed_waits_and_is_kept_back_only_by_decision() {
+        assert!(matches!(primary_outcome(Some(YearResult::HoanThanh)), Outcome::Completed));
+        assert!(matches!(primary_outcome(None), Outcome::Undecided(_)), "an incomplete book");
+        let unfinished = primary_outcome(Some(YearResult::ChuaHoanThanh));
+        assert!(matches!(unfinished, Outcome::Unfinished(_)), "Chưa hoàn thành waits for the re-assessment");
+        assert!(matches!(kept_back_by_decision(&unfinished), Ok(Outcome::NotCompleted)));
+        for other in [primary_outcome(Some(YearResult::HoanThanhTot)), primary_outcome(None)] {
+            assert!(kept_back_by_decision(&other).is_err(), "only a grade not completed is kept back by decision");
+        }
     }
 }

@@ -4,21 +4,25 @@
 //! while their promotion is not decided — from the computed promotion of the class summary
 //! (Circular 22) or the primary book's year result (Circular 27); [`apply`] carries out
 //! exactly a previewed plan in one transaction. The plan's digest ties the two: a plan that
-//! changed since its preview is refused. For the principal (the policy's `rollover`).
+//! changed since its preview is refused. A plan covers only the students still enrolled in
+//! an old-year class with no end, so the rollover can be run again for the students an
+//! earlier run left out (excluded or pending) without touching those it moved. For the
+//! principal (the policy's `rollover`).
 
 mod apply;
 mod decide;
 
 pub use apply::{Applied, Decided, apply};
+pub use decide::not_for_decision;
 
 use super::classes::{level_of, reach_school};
 use crate::error::ApiError;
-use crate::privacy::Access;
+use crate::privacy::{Access, readers};
 use emis_authz::{Action, Kind};
-use entity::{homeroom_class, org, school_year};
+use entity::{enrollment, homeroom_class, org, school_year};
 use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 use sha2::{Digest as _, Sha256};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// What happens to one student.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +62,8 @@ pub struct Entry {
     pub student: i64,
     pub full_name: String,
     pub from_class: homeroom_class::Model,
+    /// The student's open enrollment in `from_class`, which the rollover ends.
+    pub enrollment: i64,
     pub decision: Decision,
     /// The new year's class (promoted and kept back).
     pub to_class: Option<homeroom_class::Model>,
@@ -81,35 +87,25 @@ pub struct Plan {
 /// instead of the class named after it (6A → 7A).
 pub type ClassMap = HashMap<i64, i64>;
 
-/// Which rollover: the school, the years (from, to) and the class mapping.
+/// Which rollover: the school, the years (from, to), the class mapping, and the students
+/// who have not completed their grade that the principal decided to keep back.
 #[derive(Clone, Copy, Debug)]
 pub struct Which<'a> {
     pub school: i64,
     pub years: (i64, i64),
     pub mapping: &'a ClassMap,
+    pub keep_back: &'a BTreeSet<i64>,
 }
 
-/// The plan of rolling `school` over from year `from` to year `to` (the policy's
-/// `rollover`/`read` on the school).
-pub async fn preview(
-    db: &DatabaseConnection,
-    access: &Access,
-    school: i64,
-    (from, to): (i64, i64),
-    mapping: &ClassMap,
-) -> Result<Plan, ApiError> {
-    plan(db, access, Action::Read, school, (from, to), mapping).await
+/// The plan of rollover `which` (the policy's `rollover`/`read` on the school).
+pub async fn preview(db: &DatabaseConnection, access: &Access, which: Which<'_>) -> Result<Plan, ApiError> {
+    plan(db, access, Action::Read, which).await
 }
 
-/// The plan as the caller may `action` the school's rollover.
-async fn plan(
-    db: &DatabaseConnection,
-    access: &Access,
-    action: Action,
-    school: i64,
-    (from, to): (i64, i64),
-    mapping: &ClassMap,
-) -> Result<Plan, ApiError> {
+/// The plan as the caller may `action` the school's rollover: every student still enrolled,
+/// with no end, in one of the school's classes of the old year.
+async fn plan(db: &DatabaseConnection, access: &Access, action: Action, which: Which<'_>) -> Result<Plan, ApiError> {
+    let Which { school, years: (from, to), mapping, keep_back } = which;
     let school = reach_school(db, access, school, Kind::Rollover, action).await?;
     let level = level_of(&school)?;
     let from_year = year(db, from).await?;
@@ -132,12 +128,24 @@ async fn plan(
         }
     }
     let final_grade = *level.grades().end();
+    let open = open_enrollments(db, access, &old).await?;
     let mut entries = Vec::new();
+    let mut decided = BTreeSet::new();
     for class in &old {
         for (student, full_name, outcome) in decide::outcomes(db, access, class).await? {
+            let Some(&enrollment) = open.get(&(student, class.id)) else { continue };
+            let outcome = if keep_back.contains(&student) {
+                decided.insert(student);
+                decide::kept_back_by_decision(&outcome)?
+            } else {
+                outcome
+            };
             let targets = decide::Targets { new: &new, mapping, final_grade };
-            entries.push(decide::entry(class, student, &full_name, outcome, &targets));
+            entries.push(decide::entry((class, enrollment), student, &full_name, outcome, &targets));
         }
+    }
+    if decided.len() != keep_back.len() {
+        return Err(not_for_decision());
     }
     let digest = digest(&school, &from_year, &to_year, &entries);
     Ok(Plan { school, from_year, to_year, entries, digest })
@@ -160,6 +168,22 @@ async fn classes(db: &DatabaseConnection, school: i64, year: i64) -> Result<Vec<
         .order_by_asc(homeroom_class::Column::Id)
         .all(db)
         .await?)
+}
+
+/// The open enrollment (no end) of each student in each of `classes`, by (student, class),
+/// read through the privacy layer: who the rollover still has to move.
+async fn open_enrollments(
+    db: &DatabaseConnection,
+    access: &Access,
+    classes: &[homeroom_class::Model],
+) -> Result<HashMap<(i64, i64), i64>, ApiError> {
+    let rows = access
+        .read(&readers::ENROLLMENT)
+        .narrow(enrollment::Column::ClassId, |column| column.is_in(classes.iter().map(|class| class.id)))
+        .narrow(enrollment::Column::EndsOn, |column| column.is_null())
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|row| ((row.student_id, row.class_id), row.id)).collect())
 }
 
 /// The digest of what the plan does: for every student, from which class, what, to which
