@@ -20,9 +20,10 @@ pub struct Config {
     #[arg(long, env = "EMIS_DATABASE_URL", default_value = "sqlite://emis.db?mode=rwc")]
     pub database_url: String,
 
-    /// Largest number of pooled database connections (1–1000).
+    /// Largest number of pooled database connections (2–1000: a year-end rollover reads its
+    /// plan through the pool while its own transaction holds a connection).
     #[arg(long, env = "EMIS_DB_MAX_CONNECTIONS", default_value_t = 16,
-          value_parser = within::<u32>("EMIS_DB_MAX_CONNECTIONS", 1, 1_000))]
+          value_parser = within::<u32>("EMIS_DB_MAX_CONNECTIONS", 2, 1_000))]
     pub db_max_connections: u32,
 
     /// Longest wait of a statement for a database connection (connecting included), in

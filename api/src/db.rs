@@ -39,7 +39,8 @@ pub async fn connect(
 ) -> anyhow::Result<(DatabaseConnection, Arc<SqlMetrics>)> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(max_connections.max(1))
+        // A rollover reads through the pool while its transaction holds a connection.
+        .max_connections(max_connections.max(2))
         .min_connections(1)
         .acquire_timeout(acquire_timeout)
         .sqlx_logging(false)

@@ -54,7 +54,7 @@ fn a_setting_out_of_range_stops_the_server_naming_the_variable_and_the_range() {
         ("EMIS_REFRESH_TOKEN_DAYS", "0"),
         ("EMIS_MAX_DEPTH", "0"),
         ("EMIS_MAX_COMPLEXITY", "0"),
-        ("EMIS_DB_MAX_CONNECTIONS", "0"),
+        ("EMIS_DB_MAX_CONNECTIONS", "1"),
         ("EMIS_POLICY_RELOAD_SECS", "100000"),
         ("EMIS_COMMENT_REGULAR_ASSESSMENTS", "0"),
         ("EMIS_SUBSCRIPTION_POLL_MS", "0"),
