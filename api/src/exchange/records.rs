@@ -219,11 +219,7 @@ fn place_of<'r>(
         ctx.problem(unknown(row, "categorySourcedId", FileKind::Categories, &record.category));
         return None;
     };
-    let Some(semester) = roster.semesters.get(&record.academic_session) else {
-        let session = &record.academic_session;
-        ctx.problem(unknown(row, "academicSessionSourcedId", FileKind::AcademicSessions, session));
-        return None;
-    };
+    let semester = semester_of(ctx, roster, row)?;
     let kind: AssessmentKind = category.kind.parse().unwrap_or(AssessmentKind::Regular);
     let sequence = match record.sequence.map(i16::try_from) {
         Some(Ok(sequence)) if sequence >= 1 => sequence,
@@ -239,4 +235,19 @@ fn place_of<'r>(
         None => 1,
     };
     Some(Place { section, category, semester, kind, sequence })
+}
+
+/// The semester of line item `row`; `None` (problem recorded) when its academic session is
+/// not one of the package's semesters.
+pub(super) fn semester_of<'r>(
+    ctx: &mut Ctx<'_>,
+    roster: &'r Roster,
+    row: &Row<LineItem>,
+) -> Option<&'r semester::Model> {
+    let session = &row.record.academic_session;
+    let found = roster.semesters.get(session);
+    if found.is_none() {
+        ctx.problem(unknown(row, "academicSessionSourcedId", FileKind::AcademicSessions, session));
+    }
+    found
 }

@@ -61,11 +61,7 @@ pub fn checkpoint_column(
         ctx.problem(unknown(row, "categorySourcedId", FileKind::Categories, &record.category));
         return None;
     }
-    let Some(semester) = roster.semesters.get(&record.academic_session) else {
-        let session = &record.academic_session;
-        ctx.problem(unknown(row, "academicSessionSourcedId", FileKind::AcademicSessions, session));
-        return None;
-    };
+    let semester = crate::exchange::records::semester_of(ctx, roster, row)?;
     let checkpoint = parse_checkpoint(checkpoint.token()).ok()?;
     let class = roster.classes.values().find(|class| class.id == section.class_id)?;
     let year = roster.years_by_id.get(&class.school_year_id)?;
