@@ -207,7 +207,7 @@ async fn a_nomination_is_refused_while_the_second_semester_is_locked() {
     app.data(Some(&homeroom), NOMINATE, nomination(&class.id, &student, "progress", None, None)).await.unwrap();
     let second = semester::Entity::find()
         .filter(semester::Column::SchoolYearId.eq(class.row.school_year_id))
-        .filter(semester::Column::Number.eq(2))
+        .filter(semester::Column::Number.eq(2_i16))
         .one(&app.state.db)
         .await
         .unwrap()

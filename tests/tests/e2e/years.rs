@@ -166,7 +166,7 @@ async fn a_rollover_moves_keeps_back_and_graduates_the_right_students_atomically
     books::absent_too_often(&app, kept, &by_grade[&6].0, old.starts_on).await;
     let second = semester::Entity::find()
         .filter(semester::Column::SchoolYearId.eq(old.id))
-        .filter(semester::Column::Number.eq(2))
+        .filter(semester::Column::Number.eq(2_i16))
         .one(db)
         .await
         .unwrap()
