@@ -175,3 +175,24 @@ async fn a_known_phone_links_the_child_to_its_guardian_who_is_told_and_a_phone_o
     assert_eq!(told, 1);
     app.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_empty_list_a_nul_byte_and_an_id_of_another_kind_are_refused_and_nothing_is_written() {
+    let app = TestApp::spawn().await.unwrap();
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let class = homeroom_class(&app, &app.sign_in("gvcn").await.unwrap()).await;
+    let before = counts(&app).await;
+    let empty = app.graphql(Some(&principal), ADMIT, json!({ "class": class.id, "students": [] })).await.unwrap();
+    assert!(empty["data"].is_null() && empty["errors"].is_array(), "{empty}");
+    let mut nul = siblings();
+    nul[0]["guardians"][0]["fullName"] = json!("Trần Văn\u{0}Hùng");
+    let refused = app.graphql(Some(&principal), ADMIT, json!({ "class": class.id, "students": nul })).await.unwrap();
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+    // A student's id where a class's goes answers like a class that does not exist.
+    let wrong_kind = json!({ "class": class.students[0], "students": siblings() });
+    let missing = json!({ "class": encode("Class", 999_999).0, "students": siblings() });
+    let as_student = app.graphql(Some(&principal), ADMIT, wrong_kind).await.unwrap();
+    assert_eq!(as_student["errors"], app.graphql(Some(&principal), ADMIT, missing).await.unwrap()["errors"]);
+    assert_eq!(counts(&app).await, before, "nothing is written");
+    app.stop().await.unwrap();
+}
