@@ -23,7 +23,7 @@ use checked::CheckedStudent;
 use chrono::NaiveDate;
 use emis_authz::{Action, Kind};
 use entity::{StudentStatus, homeroom_class, school_year, student};
-use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _};
+use sea_orm::{ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _};
 
 /// A student to take in, as the school's form gives them.
 #[derive(Clone, Debug, Default)]
@@ -86,17 +86,17 @@ pub async fn admit_new_students(
     }
     let mut mapped = Vec::new();
     let checked = checked::check(students, &mut mapped)?;
-    not_yet_studying(db, vault, access, &class, &checked).await?;
     let starts_on = today.max(year.starts_on);
-    let written = write::write(db, vault, &class, &checked, starts_on).await?;
+    let written = write::write(db, vault, access, &class, &checked, starts_on).await?;
     Ok(Intake { mapped, ..written })
 }
 
 /// Refuses a student already studying at the class's school under the same name and birth
 /// date, or with the same identity number (the caller reads the school's students), or
-/// given twice.
+/// given twice. Asked inside the intake's transaction, once intakes of the school are
+/// serialised, so two identical intakes at once cannot both pass.
 async fn not_yet_studying(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     vault: &Vault,
     access: &Access,
     class: &homeroom_class::Model,

@@ -7,6 +7,7 @@ use super::checked::{CheckedGuardian, CheckedStudent, in_row};
 use crate::auth::Account;
 use crate::error::ApiError;
 use crate::outbox::{self, OutgoingMessage, Purpose};
+use crate::privacy::Access;
 use crate::privacy::integrity::{self, PhoneHolder};
 use crate::sealing::{RowKey, blind};
 use crate::text;
@@ -16,20 +17,23 @@ use entity::{
     AccessStatus, GuardianStatus, StudentStatus, enrollment, guardian, guardianship, homeroom_class, org, student,
 };
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
-    IntoActiveModel as _,
+    ActiveModelTrait as _, ActiveValue::Set, ConnectionTrait as _, DatabaseConnection, DatabaseTransaction, DbBackend,
+    EntityTrait as _, IntoActiveModel as _, QuerySelect as _,
 };
 
 /// Writes `students` into `class` from `starts_on`; nothing when any row is refused.
 pub(super) async fn write(
     db: &DatabaseConnection,
     vault: &Vault,
+    access: &Access,
     class: &homeroom_class::Model,
     students: &[CheckedStudent],
     starts_on: NaiveDate,
 ) -> Result<Intake, ApiError> {
     let school = org::Entity::find_by_id(class.school_id).one(db).await?.ok_or(ApiError::Internal)?;
     let txn = crate::db::begin_write(db).await?;
+    serialise_intakes(&txn, school.id).await?;
+    super::not_yet_studying(&txn, vault, access, class, students).await?;
     let mut intake = Intake::default();
     // Brothers and sisters share their guardians: the second finds the account the first opened.
     let mut opened = Vec::new();
@@ -77,6 +81,16 @@ pub(super) async fn write(
     }
     txn.commit().await?;
     Ok(intake)
+}
+
+/// Holds other intakes of `school` until `txn` ends, so that a retried intake sent while
+/// the first is still running sees its students: SQLite's `BEGIN IMMEDIATE` already holds
+/// every writer off; PostgreSQL locks the school's row.
+async fn serialise_intakes(txn: &DatabaseTransaction, school: i64) -> Result<(), ApiError> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        org::Entity::find_by_id(school).lock_exclusive().one(txn).await?;
+    }
+    Ok(())
 }
 
 /// The student's row with their sealed values.
