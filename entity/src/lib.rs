@@ -36,6 +36,7 @@ pub mod record_change;
 pub mod result;
 pub mod school_year;
 pub mod section;
+pub mod section_enrollment;
 pub mod semester;
 pub mod sign_in_known_address;
 pub mod sign_in_throttle;
@@ -88,6 +89,7 @@ pub mod prelude {
     pub use super::result::Entity as AssessmentResult;
     pub use super::school_year::Entity as SchoolYear;
     pub use super::section::Entity as Section;
+    pub use super::section_enrollment::Entity as SectionEnrollment;
     pub use super::semester::Entity as Semester;
     pub use super::sign_in_known_address::Entity as SignInKnownAddress;
     pub use super::sign_in_throttle::Entity as SignInThrottle;

@@ -20,6 +20,8 @@ pub struct Model {
     pub class_id: Option<i64>,
     pub starts_on: Date,
     pub ends_on: Option<Date>,
+    /// OneRoster's `primary` flag, as an imported package gave it.
+    pub is_primary: Option<bool>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

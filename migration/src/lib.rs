@@ -37,6 +37,7 @@ mod m20261206_000023_outbox;
 mod m20261206_000024_account_activation;
 mod m20261206_000025_staff_lifecycle;
 mod m20261206_000027_student_accounts;
+mod m20261206_000028_section_enrollments;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
 /// use it verbatim for the index to serve it.
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_account_activation::Migration),
             Box::new(m20261206_000025_staff_lifecycle::Migration),
             Box::new(m20261206_000027_student_accounts::Migration),
+            Box::new(m20261206_000028_section_enrollments::Migration),
         ]
     }
 }

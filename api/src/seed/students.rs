@@ -138,6 +138,7 @@ fn enroll(ctx: &mut Ctx, school_id: i64, student_id: i64, class_id: i64) {
         class_id,
         starts_on: YEAR_START,
         ends_on: None,
+        is_primary: None,
     });
 }
 

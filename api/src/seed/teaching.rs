@@ -199,6 +199,7 @@ fn assign(
         class_id,
         starts_on,
         ends_on,
+        is_primary: None,
     });
 }
 

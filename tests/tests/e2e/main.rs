@@ -20,6 +20,7 @@ mod killed_import;
 mod missing;
 mod movements;
 mod oneroster;
+mod oneroster_fidelity;
 mod oneroster_primary;
 mod oneroster_words;
 mod outbox;

@@ -1,13 +1,14 @@
 //! `enrollments.csv`: the scope's students in their homeroom classes — and, derived from
-//! those, in each section of the class — then its teachers of classes and sections, read
-//! page by page.
+//! those, in each section of the class, under the identifier, dates and `primary` flag an
+//! imported package gave (`section_enrollment`), else `<enrollment>@<section>` — then its
+//! teachers of classes and sections, read page by page.
 
 use super::classes::Classes;
 use super::out::{Out, date, ext};
 use super::scope::{Pages, Scope, external_ids, student_ids};
 use emis_oneroster::FileKind;
-use entity::{enrollment, section, staff, teaching_assignment};
-use sea_orm::DatabaseConnection;
+use entity::{enrollment, section, section_enrollment, staff, teaching_assignment};
+use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
 use std::collections::HashMap;
 
 /// Writes `enrollments.csv`.
@@ -27,6 +28,7 @@ pub(super) async fn write(
     let mut pages = Pages::<enrollment::Entity>::new(enrollment::Column::Id, condition, |row| row.id);
     while let Some(rows) = pages.next(db).await? {
         let students = student_ids(db, rows.iter().map(|row| row.student_id)).await?;
+        let kept = kept_in_sections(db, &rows).await?;
         for row in rows {
             let (Some(class), Some(user)) = (class_by_id.get(&row.class_id), students.get(&row.student_id)) else {
                 continue;
@@ -38,16 +40,20 @@ pub(super) async fn write(
                 ("schoolSourcedId", scope.org_ext(row.school_id)),
                 ("userSourcedId", user.clone()),
                 ("role", "student".to_owned()),
+                ("primary", flag(row.is_primary)),
                 ("beginDate", date(row.starts_on)),
                 ("endDate", row.ends_on.map(date).unwrap_or_default()),
             ];
             writer.write(&cells)?;
             // Systems that roster by scheduled class (a vendor's course page) need the
-            // students of each; in EMIS they follow from the homeroom class, and an import
-            // skips them.
+            // students of each; in EMIS they follow from the homeroom class.
             for section in sections_of.get(&row.class_id).map(Vec::as_slice).unwrap_or_default() {
-                cells[0].1 = format!("{id}@{}", section.external_id);
+                let kept = kept.get(&(row.id, section.id));
+                cells[0].1 = kept.map_or_else(|| format!("{id}@{}", section.external_id), |k| k.external_id.clone());
                 cells[1].1.clone_from(&section.external_id);
+                cells[5].1 = flag(kept.and_then(|k| k.is_primary));
+                cells[6].1 = date(kept.and_then(|k| k.starts_on).unwrap_or(row.starts_on));
+                cells[7].1 = kept.and_then(|k| k.ends_on).or(row.ends_on).map(date).unwrap_or_default();
                 writer.write(&cells)?;
             }
         }
@@ -89,10 +95,29 @@ async fn write_teachers(
                 ("schoolSourcedId", scope.org_ext(row.school_id)),
                 ("userSourcedId", user.clone()),
                 ("role", "teacher".to_owned()),
+                ("primary", flag(row.is_primary)),
                 ("beginDate", date(row.starts_on)),
                 ("endDate", row.ends_on.map(date).unwrap_or_default()),
             ])?;
         }
     }
     Ok(())
+}
+
+/// What imported packages said of the enrollments in sections that follow from `rows`, by
+/// homeroom enrollment and section.
+async fn kept_in_sections(
+    db: &DatabaseConnection,
+    rows: &[enrollment::Model],
+) -> anyhow::Result<HashMap<(i64, i64), section_enrollment::Model>> {
+    let kept = section_enrollment::Entity::find()
+        .filter(section_enrollment::Column::EnrollmentId.is_in(rows.iter().map(|row| row.id)))
+        .all(db)
+        .await?;
+    Ok(kept.into_iter().map(|row| ((row.enrollment_id, row.section_id), row)).collect())
+}
+
+/// OneRoster's `primary` as a package gave it; empty when none did.
+fn flag(value: Option<bool>) -> String {
+    value.map(|value| value.to_string()).unwrap_or_default()
 }

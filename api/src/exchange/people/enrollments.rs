@@ -1,26 +1,29 @@
 //! `enrollments.csv`: a student in a homeroom class is enrolled (in a scheduled class, the
-//! enrollment follows from the homeroom class and is not stored); a teacher of a homeroom
-//! class is its homeroom teacher, of a scheduled class its subject teacher. Each row is
-//! matched to the stored row of its exchange identifier.
+//! enrollment follows from the homeroom class; what the row says of it is kept by
+//! `scheduled.rs`); a teacher of a homeroom class is its homeroom teacher, of a scheduled
+//! class its subject teacher. Each row is matched to the stored row of its exchange
+//! identifier.
 
 use super::dated::id_unless_ended;
+use super::scheduled::{self, InSection};
 use super::{Kind, People};
 use crate::exchange::import::{Ctx, by_external_id, rule, skipped, unknown};
 use crate::exchange::roster::Roster;
 use chrono::NaiveDate;
 use emis_oneroster::records::{Enrollment, EnrollmentRole};
-use emis_oneroster::{FileKind, Location, Package, Problem, Reason, Row};
+use emis_oneroster::{FileKind, Package, Problem, Row};
 use entity::{TeachingKind, enrollment, homeroom_class, section, teaching_assignment};
 use std::collections::HashMap;
 
 /// The stored enrollments and teaching assignments by exchange identifier, the new ones
-/// waiting for their batch insert, and the student enrollments in sections left out.
-struct Enrolling {
+/// waiting for their batch insert, and the student enrollments in sections, kept for after
+/// the homeroom enrollments are written.
+struct Enrolling<'r> {
     old_enrollments: HashMap<String, enrollment::Model>,
     old_assignments: HashMap<String, teaching_assignment::Model>,
     new_enrollments: Vec<enrollment::Model>,
     new_assignments: Vec<teaching_assignment::Model>,
-    implied: u64,
+    in_sections: Vec<InSection<'r>>,
 }
 
 /// Where an enrollment row places its user.
@@ -53,14 +56,17 @@ impl People {
             .await?,
             new_enrollments: Vec::new(),
             new_assignments: Vec::new(),
-            implied: 0,
+            in_sections: Vec::new(),
         };
         let rows = ctx.rows::<Enrollment>(package)?;
         for row in &rows {
             let Some(place) = place_of(ctx, roster, row) else { continue };
             match row.record.role {
                 EnrollmentRole::Student => match self.students.get(&row.record.user) {
-                    Some(student) => enrolling.student(ctx, row, &place, student.id).await?,
+                    Some(student) => match place.section.filter(|_| place.class.is_none()) {
+                        Some(section) => enrolling.in_sections.push(InSection { row, section, student: student.id }),
+                        None => enrolling.student(ctx, row, &place, student.id).await?,
+                    },
                     None => ctx.problem(self.not_a(row, Kind::Student)),
                 },
                 EnrollmentRole::Teacher => match self.staff.get(&row.record.user) {
@@ -77,21 +83,7 @@ impl People {
         }
         ctx.store.insert::<enrollment::Entity>(enrolling.new_enrollments).await?;
         ctx.store.insert::<teaching_assignment::Entity>(enrolling.new_assignments).await?;
-        let implied = enrolling.implied;
-        if implied > 0 {
-            ctx.problem(Problem::new(
-                Location::file(FileKind::Enrollments.file_name()),
-                Reason::Skipped {
-                    vietnamese: format!(
-                        "{implied} ghi danh học sinh vào lớp học phần suy ra từ lớp chủ nhiệm nên không lưu riêng"
-                    ),
-                    english: format!(
-                        "{implied} student enrollments in scheduled classes follow from the homeroom class and are not stored"
-                    ),
-                },
-            ));
-        }
-        Ok(())
+        scheduled::keep(ctx, enrolling.in_sections).await
     }
 
     /// The problem of an enrollment whose user is not of the kind its role needs.
@@ -107,9 +99,8 @@ impl People {
     }
 }
 
-impl Enrolling {
-    /// Student `student_id`'s enrollment in a homeroom class (in a section: counted as
-    /// implied).
+impl Enrolling<'_> {
+    /// Student `student_id`'s enrollment in a homeroom class.
     async fn student(
         &mut self,
         ctx: &mut Ctx<'_>,
@@ -118,10 +109,7 @@ impl Enrolling {
         student_id: i64,
     ) -> anyhow::Result<()> {
         let record = &row.record;
-        let Some(class) = place.class else {
-            self.implied += 1;
-            return Ok(());
-        };
+        let Some(class) = place.class else { return Ok(()) };
         let old = self.old_enrollments.get(&row.sourced_id);
         let Some(id) = id_unless_ended(ctx, "enrollment", (row.status, record.end), old).await? else { return Ok(()) };
         let model = enrollment::Model {
@@ -132,6 +120,7 @@ impl Enrolling {
             class_id: class.id,
             starts_on: record.begin.or(old.map(|old| old.starts_on)).unwrap_or(place.starts),
             ends_on: record.end.or(old.and_then(|old| old.ends_on)),
+            is_primary: record.primary.or(old.and_then(|old| old.is_primary)),
         };
         ctx.store.write_or_queue::<enrollment::Entity>(old, &model, &mut self.new_enrollments).await
     }
@@ -163,6 +152,7 @@ impl Enrolling {
             class_id,
             starts_on: record.begin.or(old.map(|old| old.starts_on)).unwrap_or(place.starts),
             ends_on: record.end.or(old.and_then(|old| old.ends_on)),
+            is_primary: record.primary.or(old.and_then(|old| old.is_primary)),
         };
         ctx.store.write_or_queue::<teaching_assignment::Entity>(old, &model, &mut self.new_assignments).await
     }

@@ -4,7 +4,7 @@
 //! guardianships from `agentSourcedIds`; `enrollments.csv` (a student in a homeroom class is
 //! enrolled; a teacher of a homeroom class is its homeroom teacher, of a scheduled class its
 //! subject teacher; a student's enrollment in a scheduled class follows from the homeroom
-//! class and is not stored).
+//! class, and only its identifier, dates and `primary` flag are kept).
 //!
 //! Sensitive values (identity number, address, phone, e-mail, ethnicity, religion, health)
 //! are sealed under the person's data key as they are written (`person.rs`); a value that
@@ -18,11 +18,13 @@
 //!
 //! Here: the people known, what kind of user each is, and the order of the steps; the
 //! people's rows are written in `users.rs`, their roles and guardianships in `links.rs`,
-//! enrollments in `enrollments.rs`, and links are ended as `dated.rs` says.
+//! enrollments in `enrollments.rs` (those in scheduled classes in `scheduled.rs`), and links
+//! are ended as `dated.rs` says.
 
 mod dated;
 mod enrollments;
 mod links;
+mod scheduled;
 mod users;
 
 use super::import::{Ctx, by_external_id, rule, unknown};
