@@ -26,6 +26,7 @@ pub mod guardian;
 pub mod guardianship;
 pub mod homeroom_class;
 pub mod leave_request;
+pub mod missed_assessment;
 pub mod notification;
 pub mod org;
 pub mod org_parent;
@@ -79,6 +80,7 @@ pub mod prelude {
     pub use super::guardianship::Entity as Guardianship;
     pub use super::homeroom_class::Entity as HomeroomClass;
     pub use super::leave_request::Entity as LeaveRequest;
+    pub use super::missed_assessment::Entity as MissedAssessment;
     pub use super::notification::Entity as Notification;
     pub use super::org::Entity as Org;
     pub use super::org_parent::Entity as OrgParent;

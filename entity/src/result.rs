@@ -4,7 +4,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One result. `score_tenths` is 0..=100 (7.5 is stored as 75); `passed` is set for
-/// comment-only subjects instead; neither when `no_make_up` is set.
+/// comment-only subjects instead; neither when `no_make_up` or `exempt` is set.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "result")]
 pub struct Model {
@@ -24,6 +24,9 @@ pub struct Model {
     /// The teacher recorded that the student will not make this assessment up: no value,
     /// and it counts as 0 (Chưa đạt).
     pub no_make_up: bool,
+    /// The student is excused from this one assessment (OneRoster `exempt`): no value, and
+    /// it counts for them neither way.
+    pub exempt: bool,
     pub comment: Option<String>,
     pub version: i32,
     pub updated_at: DateTimeUtc,

@@ -38,6 +38,7 @@ mod m20261206_000024_account_activation;
 mod m20261206_000025_staff_lifecycle;
 mod m20261206_000027_student_accounts;
 mod m20261206_000028_section_enrollments;
+mod m20261206_000029_missed_and_excused;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
 /// use it verbatim for the index to serve it.
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000025_staff_lifecycle::Migration),
             Box::new(m20261206_000027_student_accounts::Migration),
             Box::new(m20261206_000028_section_enrollments::Migration),
+            Box::new(m20261206_000029_missed_and_excused::Migration),
         ]
     }
 }

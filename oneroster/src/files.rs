@@ -234,6 +234,7 @@ impl FileKind {
                 optional("incomplete"),
                 optional("late"),
                 optional("missing"),
+                optional("metadata.vn.noMakeUp"),
             ],
             FileKind::Attendance => columns![
                 required("classSourcedId"),

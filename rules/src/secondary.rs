@@ -33,6 +33,9 @@ pub enum Assessment<T> {
     Forfeited,
     /// Not held yet: counts for no one and leaves no one anything to make up.
     NotHeld,
+    /// The student is excused from this one assessment (an exempt result): it counts for
+    /// them neither way, and their result is taken over the others.
+    Excused,
 }
 
 /// A semester's result as it stands.
@@ -64,21 +67,25 @@ impl<T> Outcome<T> {
     }
 }
 
-/// The values of `assessments` with a forfeited one as `fail`: pending while one is owed,
-/// not yet while one is not held.
-fn counted<T: Copy>(assessments: &[Assessment<T>], fail: T) -> Outcome<Vec<T>> {
+/// The values of `assessments` with a forfeited one as `fail` and an excused one as `None`:
+/// pending while one is owed, not yet while one is not held or every one is excused.
+fn counted<T: Copy>(assessments: &[Assessment<T>], fail: T) -> Outcome<Vec<Option<T>>> {
     if assessments.iter().any(|assessment| matches!(assessment, Assessment::Owed)) {
         return Outcome::Pending;
     }
-    let values: Option<Vec<T>> = assessments
+    let values: Option<Vec<Option<T>>> = assessments
         .iter()
         .map(|assessment| match assessment {
-            Assessment::Taken(value) => Some(*value),
-            Assessment::Forfeited => Some(fail),
+            Assessment::Taken(value) => Some(Some(*value)),
+            Assessment::Forfeited => Some(Some(fail)),
+            Assessment::Excused => Some(None),
             Assessment::Owed | Assessment::NotHeld => None,
         })
         .collect();
-    values.map_or(Outcome::NotYet, Outcome::Done)
+    match values {
+        Some(values) if values.iter().any(Option::is_some) => Outcome::Done(values),
+        _ => Outcome::NotYet,
+    }
 }
 
 /// Most sessions a student may miss in a year and still be promoted.
@@ -105,16 +112,19 @@ pub struct SemesterScores {
 
 /// ĐTBmhk = (Σ regular + 2·midterm + 3·final) / (number of regular + 5), in tenths rounded
 /// half up. The number of regular assessments is the section's number of columns, never how
-/// many a student took; a forfeited assessment counts 0.
+/// many a student took; a forfeited assessment counts 0. An assessment the student is
+/// excused from leaves the sum and its weight the divisor.
 pub fn semester_average(scores: &SemesterScores) -> Outcome<u16> {
     let mut all = scores.regular.clone();
     all.extend([scores.midterm, scores.final_exam]);
+    let weights = scores.regular.iter().map(|_| 1_u32).chain([2, 3]);
     counted(&all, 0).map(|values| {
-        let regular_count = scores.regular.len();
-        let regular_sum: u32 = values[..regular_count].iter().map(|&score| u32::from(score)).sum();
-        let (midterm, final_exam) = (u32::from(values[regular_count]), u32::from(values[regular_count + 1]));
-        let divisor = u32::try_from(regular_count).unwrap_or(u32::MAX - 5) + 5;
-        u16::try_from(half_up(regular_sum + 2 * midterm + 3 * final_exam, divisor)).unwrap_or(u16::MAX)
+        let (sum, divisor) = values
+            .iter()
+            .zip(weights)
+            .filter_map(|(value, weight)| value.map(|score| (u32::from(score) * weight, weight)))
+            .fold((0, 0), |(sum, divisor), (score, weight)| (sum + score, divisor + weight));
+        u16::try_from(half_up(sum, divisor)).unwrap_or(u16::MAX)
     })
 }
 
@@ -128,7 +138,7 @@ pub fn year_average(semester_one: u16, semester_two: u16) -> u16 {
 /// section has, the mid-term and the end-of-term): Đạt when all are Đạt, a forfeited one
 /// counting Chưa đạt.
 pub fn comment_semester(assessments: &[Assessment<bool>]) -> Outcome<bool> {
-    counted(assessments, false).map(|passed| passed.iter().all(|passed| *passed))
+    counted(assessments, false).map(|passed| passed.iter().flatten().all(|passed| *passed))
 }
 
 /// A comment-only subject's year: semester II's result.
@@ -315,7 +325,7 @@ mod tests {
     use super::SubjectResult::{Comment, Score};
     use super::*;
 
-    use super::Assessment::{Forfeited, NotHeld, Owed, Taken};
+    use super::Assessment::{Excused, Forfeited, NotHeld, Owed, Taken};
 
     fn scores(regular: &[u16], midterm: u16, final_exam: u16) -> SemesterScores {
         SemesterScores {
@@ -374,6 +384,23 @@ mod tests {
         assert_eq!(semester_average(&owed_and_unheld), Outcome::Pending);
         let nothing_held = SemesterScores { regular: vec![NotHeld; 3], midterm: NotHeld, final_exam: NotHeld };
         assert_eq!(semester_average(&nothing_held), Outcome::NotYet);
+    }
+
+    #[test]
+    fn an_excused_assessment_leaves_the_sum_and_its_weight_the_divisor() {
+        // (80 + 60 + 3·90) / (2 + 3) = 8.2 without the midterm.
+        let no_midterm = SemesterScores { midterm: Excused, ..scores(&[80, 60], 0, 90) };
+        assert_eq!(semester_average(&no_midterm), Outcome::Done(82));
+        // (70 + 2·50 + 3·60) / (1 + 5) = 5.8 without the second regular assessment.
+        let one_regular = SemesterScores { regular: vec![Taken(70), Excused], ..scores(&[], 50, 60) };
+        assert_eq!(semester_average(&one_regular), Outcome::Done(58));
+        // Excused does not stand in for a make-up still owed, nor for a column not held.
+        let owed = SemesterScores { regular: vec![Excused, Owed], ..scores(&[], 50, 60) };
+        assert_eq!(semester_average(&owed), Outcome::Pending);
+        let all_excused = SemesterScores { regular: vec![Excused; 2], midterm: Excused, final_exam: Excused };
+        assert_eq!(semester_average(&all_excused), Outcome::NotYet, "nothing to average");
+        assert_eq!(comment_semester(&[Taken(true), Excused, Taken(true), Taken(true)]), Outcome::Done(true));
+        assert_eq!(comment_semester(&[Taken(true), Excused, Forfeited, Taken(true)]), Outcome::Done(false));
     }
 
     #[test]

@@ -176,6 +176,7 @@ async fn apply_result(
         score_tenths: request.score_tenths,
         passed: request.passed,
         no_make_up: false,
+        exempt: false,
         comment: request.comment.clone(),
     };
     let old = stored(txn, access, Action::Approve, column.id, [request.student_id]).await?;

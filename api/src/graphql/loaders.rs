@@ -215,6 +215,7 @@ pub struct ResultLine {
     pub score_tenths: Option<i16>,
     pub passed: Option<bool>,
     pub no_make_up: bool,
+    pub exempt: bool,
     pub comment: Option<String>,
     /// Raised by every change; a writer names the version it read.
     pub version: i32,
@@ -264,6 +265,7 @@ impl Loader<ResultsKey> for ResultsOfStudent {
                     result::Column::ScoreTenths,
                     result::Column::Passed,
                     result::Column::NoMakeUp,
+                    result::Column::Exempt,
                     result::Column::Comment,
                     result::Column::Version,
                 ])

@@ -92,6 +92,11 @@ impl ResultRecord {
     async fn no_make_up(&self) -> bool {
         self.0.line.no_make_up
     }
+    /// The student is excused from this one assessment (no score, no Đạt): it counts for
+    /// them neither way, and their average is taken over the other assessments.
+    async fn exempt(&self) -> bool {
+        self.0.line.exempt
+    }
     /// The teacher's comment on the result, if any.
     async fn comment(&self) -> Option<&str> {
         self.0.line.comment.as_deref()

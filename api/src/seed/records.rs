@@ -97,6 +97,7 @@ fn results(
             score_tenths,
             passed,
             no_make_up: false,
+            exempt: false,
             comment,
             version: 1,
             updated_at: at(day + TimeDelta::days(2), 16),

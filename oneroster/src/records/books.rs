@@ -70,6 +70,12 @@ pub struct AssessmentResult {
     /// For comment-only subjects: `Đạt` or `Chưa đạt`; for a primary checkpoint: `T`, `H`
     /// or `C`.
     pub text_score: Option<String>,
+    /// `missing`: the student has not submitted the assessment.
+    pub missing: Option<bool>,
+    /// `metadata.vn.noMakeUp`: on a `not submitted` row, the teacher recorded that the
+    /// student will not make the assessment up (it counts as 0); without it the make-up is
+    /// still owed.
+    pub no_make_up: Option<bool>,
 }
 
 impl Record for AssessmentResult {
@@ -83,6 +89,8 @@ impl Record for AssessmentResult {
             score_date: fields.date("scoreDate"),
             comment: fields.optional("comment"),
             text_score: fields.optional("textScore"),
+            missing: fields.boolean("missing"),
+            no_make_up: fields.boolean("metadata.vn.noMakeUp"),
         }
     }
 }

@@ -1,13 +1,19 @@
 //! What a OneRoster package says comes back out of EMIS with the same identifiers and the
 //! same meaning: students' enrollments in scheduled classes keep their `sourcedId`, dates and
-//! `primary` flag; the ones EMIS makes itself are named stably; a row EMIS cannot follow is
-//! reported by its line, never dropped silently.
+//! `primary` flag (the ones EMIS makes itself are named stably; a row EMIS cannot follow is
+//! reported by its line, never dropped silently); a `not submitted` result is a make-up owed,
+//! one with `metadata.vn.noMakeUp` a missed assessment never to be made up, an `exempt` one an
+//! assessment the student is excused from — each shown where the books show it and exported
+//! as it came.
 
-use crate::oneroster::{counts, edited, export_to, read_csv, run};
+use crate::grade_entry::RECORD;
+use crate::oneroster::{assert_same_export, counts, edited, export_to, give_password, read_csv, run};
 use emis::exchange::ImportOutcome;
+use emis::graphql::ids;
 use emis_tests::TestApp;
-use entity::section_enrollment;
-use sea_orm::{EntityTrait as _, PaginatorTrait as _};
+use entity::{missed_assessment, section, section_enrollment, semester, student};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -116,5 +122,130 @@ async fn a_scheduled_class_row_emis_cannot_follow_is_reported_by_its_line() {
     assert!(warning.starts_with("enrollments.csv:9:4 (classSourcedId)"), "{warning}");
     assert!(warning.contains("not enrolled in this scheduled class's homeroom class"), "{warning}");
     assert_eq!(counts(&outcome)["section_enrollment"], (3, 0, 0), "the other three are kept");
+    app.stop().await.unwrap();
+}
+
+/// The fixture's results with a missed assessment whose make-up is owed (hs-003, the second
+/// regular assessment), one the teacher recorded will not be made up (hs-002, same column),
+/// and the fixture's own exempt row (hs-003, the mid-term).
+const RESULTS: &str = "sourcedId,status,dateLastModified,lineItemSourcedId,studentSourcedId,scoreStatus,score,scoreDate,comment,textScore,classSourcedId,inProgress,incomplete,late,missing,metadata.vn.noMakeUp
+kq-01,,,toan-tx1,hs-001,fully graded,8.5,2026-09-20,,,lop-6a1-toan,,,,,
+kq-02,,,toan-tx1,hs-002,fully graded,9,2026-09-20,Tiến bộ tốt,,lop-6a1-toan,,,,,
+kq-03,,,toan-tx1,hs-003,fully graded,7.5,2026-09-20,,,lop-6a1-toan,,,,,
+kq-04,,,toan-tx2,hs-001,fully graded,6,2026-10-15,,,lop-6a1-toan,,,,,
+kq-05,,,toan-tx2,hs-002,not submitted,,2026-10-15,Chuyển trường,,lop-6a1-toan,,,,true,true
+kq-06,,,toan-tx2,hs-003,not submitted,,2026-10-15,\"Vắng kiểm tra, chưa kiểm tra bù\",,lop-6a1-toan,,,,true,
+kq-07,,,toan-gk,hs-001,fully graded,7.8,2026-11-02,,,lop-6a1-toan,,,,,
+kq-08,,,toan-gk,hs-002,fully graded,9.3,2026-11-02,,,lop-6a1-toan,,,,,
+kq-09,,,toan-gk,hs-003,exempt,,2026-11-02,Ốm dài ngày,,lop-6a1-toan,,,,,
+kq-10,,,gdtc-tx1,hs-001,fully graded,,2026-10-01,,Đạt,lop-6a1-gdtc,,,,,
+kq-11,,,gdtc-tx1,hs-002,fully graded,,2026-10-01,,Đạt,lop-6a1-gdtc,,,,,
+kq-12,,,gdtc-tx1,hs-003,fully graded,,2026-10-01,Cần cố gắng hơn,Chưa đạt,lop-6a1-gdtc,,,,,
+";
+
+const COLUMNS: &str = "query($id: ID!, $semester: ID!) {
+    section(id: $id) { assessments(semesterId: $semester) { id sequence kind held makeUpsOwed } } }";
+const RESULTS_OF: &str = "query($id: ID!, $semester: ID!, $section: ID!) {
+    student(id: $id) { results(semesterId: $semester, sectionId: $section) {
+        kind sequence score noMakeUp exempt comment } } }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn not_submitted_and_exempt_results_are_kept_owed_and_exported_as_they_came() {
+    let package = edited(&[], &[("results.csv", RESULTS)]);
+    let app = TestApp::spawn_empty().await.unwrap();
+    let outcome = run(&app, package.path()).await;
+    let ImportOutcome::Imported { warnings, .. } = &outcome else { panic!("refused: {outcome:?}") };
+    assert!(warnings.is_empty(), "nothing is left out: {warnings:#?}");
+    let counted = counts(&outcome);
+    assert_eq!((counted["result"], counted["missed_assessment"]), ((11, 0, 0), (1, 0, 0)));
+    let missed = missed_assessment::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(
+        (missed.external_id.as_deref(), missed.comment.as_deref(), missed.missed_on.map(|d| d.to_string())),
+        (Some("kq-06"), Some("Vắng kiểm tra, chưa kiểm tra bù"), Some("2026-10-15".to_owned()))
+    );
+
+    // The teacher sees the make-up owed where make-ups show, and the other two as recorded.
+    give_password(&app, "gv-toan").await;
+    let teacher = app.sign_in("gv.phamthu.ha").await.unwrap();
+    let toan = section::Entity::find().filter(section::Column::ExternalId.eq("lop-6a1-toan")).one(&app.state.db);
+    let toan = ids::encode("Section", toan.await.unwrap().unwrap().id).to_string();
+    let student = |external: &'static str| {
+        let db = app.state.db.clone();
+        async move {
+            let row = student::Entity::find().filter(student::Column::ExternalId.eq(external)).one(&db).await;
+            ids::encode("Student", row.unwrap().unwrap().id).to_string()
+        }
+    };
+    let (thu, anh) = (student("hs-003").await, student("hs-002").await);
+    let semester = semester::Entity::find().filter(semester::Column::ExternalId.eq("hk1-2026")).one(&app.state.db);
+    let semester = ids::encode("Semester", semester.await.unwrap().unwrap().id).to_string();
+    let data = app.data(Some(&teacher), COLUMNS, json!({ "id": toan, "semester": semester })).await.unwrap();
+    let columns = data["section"]["assessments"].as_array().unwrap();
+    let second = columns.iter().find(|c| c["kind"] == "regular" && c["sequence"] == 2).unwrap().clone();
+    assert_eq!((&second["held"], &second["makeUpsOwed"]), (&json!(true), &json!([thu])), "{second}");
+    let midterm = columns.iter().find(|c| c["kind"] == "midterm").unwrap();
+    assert_eq!(midterm["makeUpsOwed"], json!([]), "an excused student owes nothing");
+    let results_of = |student: String| {
+        let variables = json!({ "id": student, "semester": semester, "section": toan });
+        let (app, teacher) = (&app, &teacher);
+        async move { app.data(Some(teacher), RESULTS_OF, variables).await.unwrap()["student"]["results"].clone() }
+    };
+    let of_anh = results_of(anh).await;
+    let forgone = of_anh.as_array().unwrap().iter().find(|r| r["kind"] == "regular" && r["sequence"] == 2);
+    let forgone = forgone.unwrap();
+    assert_eq!((&forgone["noMakeUp"], &forgone["score"]), (&json!(true), &Value::Null), "{forgone}");
+    let of_thu = results_of(thu.clone()).await;
+    let of_thu = of_thu.as_array().unwrap();
+    assert!(!of_thu.iter().any(|r| r["kind"] == "regular" && r["sequence"] == 2), "a missed assessment is no result");
+    let excused = of_thu.iter().find(|r| r["kind"] == "midterm").unwrap();
+    assert_eq!((&excused["exempt"], &excused["comment"]), (&json!(true), &json!("Ốm dài ngày")), "{excused}");
+    assert_eq!(excused["score"], Value::Null);
+
+    // Exported as they came, and the same again after a trip through another database.
+    let exported = tempfile::tempdir().unwrap();
+    export_to(&app, exported.path(), false).await;
+    let given = read_csv(&package.path().join("results.csv"));
+    let written = read_csv(&exported.path().join("results.csv"));
+    for id in ["kq-05", "kq-06", "kq-09"] {
+        let [given, written] = [&given, &written].map(|rows| rows.iter().find(|r| r["sourcedId"] == id).unwrap());
+        for column in ["scoreStatus", "score", "scoreDate", "comment", "textScore", "missing", "metadata.vn.noMakeUp"] {
+            assert_eq!(written[column], given[column], "{id} {column}");
+        }
+    }
+    assert!(counts(&run(&app, package.path()).await).is_empty(), "the same package again changes nothing");
+    let second_db = TestApp::spawn_empty().await.unwrap();
+    counts(&run(&second_db, exported.path()).await);
+    let again = tempfile::tempdir().unwrap();
+    export_to(&second_db, again.path(), false).await;
+    assert_same_export(exported.path(), again.path());
+    second_db.stop().await.unwrap();
+
+    // Once the make-up is taken, the result is what goes out.
+    let entries = json!([{ "studentId": thu, "score": 7.0, "version": null }]);
+    app.data(Some(&teacher), RECORD, json!({ "column": second["id"], "entries": entries })).await.unwrap();
+    let after = tempfile::tempdir().unwrap();
+    export_to(&app, after.path(), false).await;
+    let rows = read_csv(&after.path().join("results.csv"));
+    assert!(rows.iter().all(|row| row["sourcedId"] != "kq-06"), "the missed row is not written once made up");
+    let made_up =
+        rows.iter().filter(|row| row["lineItemSourcedId"] == "toan-tx2" && row["scoreStatus"] == "fully graded");
+    assert_eq!(made_up.map(|row| row["score"].clone()).collect::<Vec<_>>(), ["6", "7"]);
+    app.stop().await.unwrap();
+}
+
+/// Rows without a value that give one all the same refuse the package at their cell.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_not_submitted_or_exempt_row_with_a_score_is_refused_at_its_cell() {
+    let results = RESULTS
+        .replace("kq-05,,,toan-tx2,hs-002,not submitted,,", "kq-05,,,toan-tx2,hs-002,not submitted,4,")
+        .replace("kq-09,,,toan-gk,hs-003,exempt,,", "kq-09,,,toan-gk,hs-003,exempt,8,");
+    let package = edited(&[], &[("results.csv", &results)]);
+    let app = TestApp::spawn_empty().await.unwrap();
+    let ImportOutcome::Refused { problems } = run(&app, package.path()).await else { panic!("imported") };
+    let errors: Vec<String> = problems.iter().filter(|p| p.is_error()).map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors[0].starts_with("results.csv:6:7 (score)"), "{}", errors[0]);
+    assert!(errors[1].starts_with("results.csv:10:7 (score)"), "{}", errors[1]);
+    assert_eq!(missed_assessment::Entity::find().count(&app.state.db).await.unwrap(), 0, "nothing written");
     app.stop().await.unwrap();
 }

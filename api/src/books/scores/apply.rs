@@ -85,6 +85,7 @@ pub async fn apply(
                 .col_expr(result::Column::ScoreTenths, Expr::value(mark.score_tenths))
                 .col_expr(result::Column::Passed, Expr::value(mark.passed))
                 .col_expr(result::Column::NoMakeUp, Expr::value(mark.no_make_up))
+                .col_expr(result::Column::Exempt, Expr::value(mark.exempt))
                 .col_expr(result::Column::Comment, Expr::value(mark.comment.clone()))
                 .col_expr(result::Column::Version, Expr::value(old.version + 1))
                 .col_expr(result::Column::UpdatedAt, Expr::value(provenance.now))
@@ -108,6 +109,7 @@ pub async fn apply(
                 score_tenths: Set(mark.score_tenths),
                 passed: Set(mark.passed),
                 no_make_up: Set(mark.no_make_up),
+                exempt: Set(mark.exempt),
                 comment: Set(mark.comment.clone()),
                 version: Set(1),
                 updated_at: Set(provenance.now),

@@ -74,7 +74,13 @@ pub(super) fn check<'e>(
         }
         if problems.len() == before {
             let no_make_up = entry.no_make_up;
-            let mark = Mark { score_tenths, passed: entry.passed, no_make_up, comment: comment.map(str::to_owned) };
+            let mark = Mark {
+                score_tenths,
+                passed: entry.passed,
+                no_make_up,
+                exempt: false,
+                comment: comment.map(str::to_owned),
+            };
             checked.push(Checked { entry, mark });
         }
     }

@@ -9,13 +9,19 @@ pub struct Mark {
     pub passed: Option<bool>,
     /// No make-up: the student will not make the missed assessment up (no value).
     pub no_make_up: bool,
+    /// Excused from this one assessment (only an import says so; a value written lifts it).
+    pub exempt: bool,
     pub comment: Option<String>,
 }
 
 impl Mark {
     /// The value as the books show it.
     pub fn shown(&self) -> String {
-        let value = if self.no_make_up { NO_MAKE_UP } else { &shown_value(self.score_tenths, self.passed) };
+        let value = match (self.no_make_up, self.exempt) {
+            (true, _) => NO_MAKE_UP,
+            (false, true) => EXCUSED,
+            (false, false) => &shown_value(self.score_tenths, self.passed),
+        };
         with_comment(value, self.comment.as_deref())
     }
 
@@ -25,6 +31,7 @@ impl Mark {
             score_tenths: row.score_tenths,
             passed: row.passed,
             no_make_up: row.no_make_up,
+            exempt: row.exempt,
             comment: row.comment.clone(),
         }
     }
@@ -32,6 +39,9 @@ impl Mark {
 
 /// A missed assessment the student will not make up, as the books show it.
 pub const NO_MAKE_UP: &str = "Không kiểm tra bù";
+
+/// An assessment the student is excused from, as the books show it.
+pub const EXCUSED: &str = "Miễn";
 
 /// A value as the books show it: `8.5`, `Đạt` or `Chưa đạt`.
 fn shown_value(score_tenths: Option<i16>, passed: Option<bool>) -> String {
@@ -56,7 +66,7 @@ mod tests {
     use super::Mark;
 
     fn mark(score_tenths: Option<i16>, passed: Option<bool>, comment: Option<&str>) -> Mark {
-        Mark { score_tenths, passed, no_make_up: false, comment: comment.map(str::to_owned) }
+        Mark { score_tenths, passed, no_make_up: false, exempt: false, comment: comment.map(str::to_owned) }
     }
 
     #[test]

@@ -41,8 +41,8 @@ pub(super) async fn file(
 }
 
 /// One result as the rules read it: student, school, section, semester, assessment column,
-/// score in tenths, Đạt / Chưa đạt, no make-up.
-type MarkRow = (i64, i64, i64, i64, i64, Option<i16>, Option<bool>, bool);
+/// score in tenths, Đạt / Chưa đạt, no make-up, excused.
+type MarkRow = (i64, i64, i64, i64, i64, Option<i16>, Option<bool>, bool, bool);
 
 /// The assessment columns of `sections` in `semesters`, by id.
 async fn assessments_of(
@@ -81,6 +81,7 @@ async fn readable_results(
                 result::Column::ScoreTenths,
                 result::Column::Passed,
                 result::Column::NoMakeUp,
+                result::Column::Exempt,
             ])
         })
         .narrow(result::Column::SemesterId, |column| column.is_in(semesters.iter().copied()))
@@ -135,13 +136,14 @@ fn place_marks(
     column_of_section: &HashMap<i64, i64>,
 ) {
     results.sort_by_key(|row| own.contains(&row.2));
-    for (student, _, section, semester, assessment, score_tenths, passed, no_make_up) in results {
+    for (student, _, section, semester, assessment, score_tenths, passed, no_make_up, exempt) in results {
         let Some(column) = assessments.get(&assessment) else { continue };
         let Some(&section) = column_of_section.get(&section) else { continue };
         let mark = match (score_tenths.and_then(|tenths| u16::try_from(tenths).ok()), passed) {
             (Some(tenths), _) => Mark::Score(tenths),
             (None, Some(passed)) => Mark::Passed(passed),
             (None, None) if no_make_up => Mark::NoMakeUp,
+            (None, None) if exempt => Mark::Excused,
             (None, None) => continue,
         };
         if column.kind == AssessmentKind::Retest.as_str() {

@@ -46,6 +46,7 @@ impl Book {
     pub fn assessment(&self, slot: Slot, mark: Option<Mark>) -> Assessment<Mark> {
         match mark {
             Some(Mark::NoMakeUp) => Assessment::Forfeited,
+            Some(Mark::Excused) => Assessment::Excused,
             Some(mark) => Assessment::Taken(mark),
             None if !self.held.contains(&slot) => Assessment::NotHeld,
             None if self.locked => Assessment::Forfeited,
@@ -70,6 +71,8 @@ pub enum Mark {
     Passed(bool),
     /// The teacher recorded that the student will not make the assessment up.
     NoMakeUp,
+    /// The student is excused from this one assessment.
+    Excused,
 }
 
 impl Marks {
@@ -249,7 +252,7 @@ fn mark_result(column: &Column, mark: Mark) -> Option<SubjectResult> {
 /// A mark of the other kind (a score in a comment-only subject) counts as none.
 pub fn subject_result(column: &Column, book: &Book, marks: &Marks) -> Outcome<SubjectResult> {
     let of_kind = |mark: Mark| match mark {
-        Mark::NoMakeUp => Some(mark),
+        Mark::NoMakeUp | Mark::Excused => Some(mark),
         other => mark_result(column, other).map(|_| other),
     };
     let assessments = book.slots().map(|slot| book.assessment(slot, marks.at(slot).and_then(of_kind)));
@@ -273,6 +276,7 @@ fn taken_as<T>(assessment: Assessment<Mark>, value: impl Fn(Mark) -> Option<T>) 
         Assessment::Forfeited => Assessment::Forfeited,
         Assessment::Owed => Assessment::Owed,
         Assessment::NotHeld => Assessment::NotHeld,
+        Assessment::Excused => Assessment::Excused,
     }
 }
 

@@ -52,6 +52,19 @@ fn a_semester_average_follows_the_circular_over_every_column_of_the_section() {
 }
 
 #[test]
+fn an_excused_assessment_counts_neither_way_even_once_locked() {
+    // Excused from the second regular column: (8 + 10 + 16 + 27) / 7 = 8.7, not 7.6.
+    let mut excused = marks(&[80, 90, 100], 80, 90);
+    excused.regular[1] = (2, Mark::Excused);
+    let expected = Outcome::Done(SubjectResult::Score(87));
+    assert_eq!(subject_result(&scored(1), &held(3), &excused), expected);
+    assert_eq!(subject_result(&scored(1), &Book { locked: true, ..held(3) }, &excused), expected);
+    // Excused from the mid-term: (8 + 9 + 10 + 27) / 6 = 9.0.
+    let no_midterm = Marks { midterm: Some(Mark::Excused), ..marks(&[80, 90, 100], 0, 90) };
+    assert_eq!(subject_result(&scored(1), &held(3), &no_midterm), Outcome::Done(SubjectResult::Score(90)));
+}
+
+#[test]
 fn an_unheld_column_counts_for_no_one_even_once_locked() {
     let mut book = held(3);
     book.held.remove(&Slot::Regular(3));

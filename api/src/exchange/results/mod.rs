@@ -9,8 +9,10 @@
 //! statement than in thousands. Results of columns stored before are compared with the stored
 //! ones batch by batch (by student and column) and written only when they differ. New results
 //! take their ids from the database (`staging.rs`). Rows on a primary class's checkpoint
-//! are the subject evaluations of its summary book (`primary.rs`).
+//! are the subject evaluations of its summary book (`primary.rs`). Rows without a value —
+//! `not submitted` and `exempt` — are read as `missed.rs` says.
 
+mod missed;
 mod primary;
 mod staging;
 mod values;
@@ -25,6 +27,7 @@ use chrono::Utc;
 use emis_oneroster::records::{AssessmentResult, ScoreStatus};
 use emis_oneroster::{FileKind, Location, Package, Problem, Reason, Row, Status};
 use entity::result;
+use missed::Unscored;
 use sea_orm::{ColumnTrait as _, ConnectionTrait as _, DbBackend, EntityTrait as _, QueryFilter as _, Statement};
 use staging::{create_staging, inserts, staged_inserts, write_staged};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -43,7 +46,7 @@ pub const NOT_PASSED: &str = "Chưa đạt";
 const STAGING: &str = "result_staging";
 
 /// The columns of `result` a new result is given (its id comes from the database).
-const COLUMNS: [result::Column; 11] = [
+const COLUMNS: [result::Column; 13] = [
     result::Column::ExternalId,
     result::Column::SchoolId,
     result::Column::SectionId,
@@ -52,6 +55,8 @@ const COLUMNS: [result::Column; 11] = [
     result::Column::StudentId,
     result::Column::ScoreTenths,
     result::Column::Passed,
+    result::Column::NoMakeUp,
+    result::Column::Exempt,
     result::Column::Comment,
     result::Column::Version,
     result::Column::UpdatedAt,
@@ -68,8 +73,11 @@ struct Mapped {
     /// Results of columns stored before the import (ids not yet known).
     of_stored_columns: Vec<result::Model>,
     problems: Vec<Problem>,
-    /// Exempt, not submitted or `tobedeleted` results, which are not stored.
+    /// `tobedeleted` results, and exempt or not submitted ones on primary checkpoints,
+    /// which are not stored.
     skipped: u64,
+    /// Assessments missed, make-up owed.
+    missed: Vec<entity::missed_assessment::Model>,
     /// Subject evaluations at primary checkpoints.
     evaluations: Vec<entity::primary_evaluation::Model>,
 }
@@ -103,12 +111,17 @@ impl Mapper {
                 mapped.problems.push(unknown(row, "studentSourcedId", FileKind::Users, &row.record.student));
                 continue;
             };
-            if left_out(row) {
+            if row.status == Status::ToBeDeleted {
                 mapped.skipped += 1;
                 continue;
             }
-            let Some((score_tenths, passed)) = value_for(&mut mapped.problems, row, column.mode, given) else {
-                continue;
+            let Some(unscored) = missed::unscored(&mut mapped.problems, row) else { continue };
+            let (score_tenths, passed) = match unscored {
+                None => match value_for(&mut mapped.problems, row, column.mode, given) {
+                    Some(value) => value,
+                    None => continue,
+                },
+                Some(_) => (None, None),
             };
             if !self.seen.insert((student, column.model.id)) {
                 mapped.problems.push(rule(
@@ -117,6 +130,20 @@ impl Mapper {
                     "học sinh đã có kết quả của cột điểm này ở một dòng trước",
                     "the student already has a result in this line item on an earlier row",
                 ));
+                continue;
+            }
+            if unscored == Some(Unscored::Missed) {
+                mapped.missed.push(entity::missed_assessment::Model {
+                    id: 0,
+                    external_id: Some(row.sourced_id.clone()),
+                    school_id: column.model.school_id,
+                    section_id: column.model.section_id,
+                    assessment_id: column.model.id,
+                    semester_id: column.model.semester_id,
+                    student_id: student,
+                    comment: row.record.comment.clone(),
+                    missed_on: row.record.score_date,
+                });
                 continue;
             }
             let model = result::Model {
@@ -129,7 +156,8 @@ impl Mapper {
                 student_id: student,
                 score_tenths,
                 passed,
-                no_make_up: false,
+                no_make_up: unscored == Some(Unscored::NoMakeUp),
+                exempt: unscored == Some(Unscored::Exempt),
                 comment: row.record.comment.clone(),
                 version: 1,
                 updated_at: given_at(row).unwrap_or_else(Utc::now),
@@ -142,7 +170,7 @@ impl Mapper {
     }
 }
 
-/// Whether a row's result is not stored: exempt, not submitted or `tobedeleted`.
+/// Whether a primary checkpoint's row is not stored: exempt, not submitted or `tobedeleted`.
 fn left_out(row: &Row<AssessmentResult>) -> bool {
     row.status == Status::ToBeDeleted
         || matches!(row.record.score_status, ScoreStatus::Exempt | ScoreStatus::NotSubmitted)
@@ -189,6 +217,7 @@ pub async fn import(
             ctx.store.count("result").created += mapped.new;
         }
         compare_with_stored(ctx, mapped.of_stored_columns).await?;
+        missed::write(ctx, mapped.missed).await?;
         primary::write(ctx, mapped.evaluations).await?;
     }
     if staging {
@@ -201,8 +230,12 @@ pub async fn import(
         ctx.problem(Problem::new(
             Location::file(FileKind::Results.file_name()),
             Reason::Skipped {
-                vietnamese: format!("{skipped_rows} kết quả miễn, chưa nộp hoặc cần xoá không được lưu"),
-                english: format!("{skipped_rows} exempt, not submitted or deleted results were not stored"),
+                vietnamese: format!(
+                    "{skipped_rows} kết quả cần xoá, hoặc miễn hay chưa nộp ở mốc đánh giá tiểu học, không được lưu"
+                ),
+                english: format!(
+                    "{skipped_rows} results marked tobedeleted, or exempt or not submitted at a primary checkpoint, were not stored"
+                ),
             },
         ));
     }
@@ -236,8 +269,9 @@ async fn compare_with_stored(ctx: &mut Ctx<'_>, wanted: Vec<result::Model>) -> a
         };
         // A row without a comment does not remove the stored one.
         row.comment = row.comment.or_else(|| old.comment.clone());
-        let unchanged = (old.score_tenths, old.passed, old.comment.as_deref(), old.external_id.as_deref())
-            == (row.score_tenths, row.passed, row.comment.as_deref(), row.external_id.as_deref());
+        let unchanged = (old.score_tenths, old.passed, old.no_make_up, old.exempt, old.comment.as_deref())
+            == (row.score_tenths, row.passed, row.no_make_up, row.exempt, row.comment.as_deref())
+            && old.external_id == row.external_id;
         if !unchanged {
             (row.id, row.version) = (old.id, old.version + 1);
             ctx.store.update::<result::Entity>(row).await?;

@@ -45,7 +45,7 @@ pub(super) async fn create_staging(txn: &DatabaseTransaction) -> anyhow::Result<
     let sql = format!(
         "CREATE TEMPORARY TABLE {STAGING} (external_id TEXT, school_id BIGINT, section_id BIGINT, \
          assessment_id BIGINT, semester_id BIGINT, student_id BIGINT, score_tenths SMALLINT, passed BOOLEAN, \
-         comment TEXT, version INTEGER, updated_at TIMESTAMPTZ)"
+         no_make_up BOOLEAN, exempt BOOLEAN, comment TEXT, version INTEGER, updated_at TIMESTAMPTZ)"
     );
     txn.execute_unprepared(&sql).await.context("creating the results' staging table")?;
     Ok(())
