@@ -21,6 +21,7 @@ mod missing;
 mod movements;
 mod oneroster;
 mod oneroster_primary;
+mod oneroster_sensitive;
 mod oneroster_words;
 mod outbox;
 mod policy_reload;
