@@ -1,6 +1,6 @@
 //! Sensitive values are never dropped quietly: `users.csv` reads a student's ethnicity,
 //! religion and health in the columns of `demographics.csv`, sealed the same way, and the
-//! two files must agree; a sensitive value in a column a file does not read (a variant name
+//! two files must agree (for every user); a sensitive value in a column a file does not read (a variant name
 //! like `Dân tộc`, or `metadata.vn.health` on `enrollments.csv`) refuses the package at its
 //! cell with nothing written, and such a column left empty is only a warning.
 
@@ -134,6 +134,16 @@ async fn users_csv_and_demographics_csv_that_disagree_refuse_the_package_at_the_
     assert!(!errors[0].contains("Tày") && !errors[0].contains("Kinh"), "sensitive values are not quoted");
     assert_eq!(org::Entity::find().count(&app.state.db).await.unwrap(), 0, "nothing was written");
     assert_eq!(student::Entity::find().count(&app.state.db).await.unwrap(), 0);
+
+    // A staff member's too, though EMIS keeps a background for students only.
+    let staff = with_columns("users.csv", &BACKGROUND, &[("gv-toan", &["Kinh", "", ""])], &[]);
+    let demographics = staff.path().join("demographics.csv");
+    let text = std::fs::read_to_string(&demographics).unwrap();
+    std::fs::write(&demographics, format!("{text}gv-toan,{}Tày,,\n", ",".repeat(15))).unwrap();
+    let errors = refused(&app, staff.path()).await;
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].starts_with("users.csv:7:27 (metadata.vn.ethnicity): lỗi / error:"), "{errors:#?}");
+    assert_eq!(org::Entity::find().count(&app.state.db).await.unwrap(), 0, "nothing was written");
     app.stop().await.unwrap();
 }
 

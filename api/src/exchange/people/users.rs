@@ -97,10 +97,10 @@ fn school_of(ctx: &mut Ctx<'_>, roster: &Roster, roles: &[&Row<Role>], kind: Kin
     }
 }
 
-/// A student's ethnicity, religion and health: each from `demographics.csv` or from the same
-/// column of `users.csv`, whichever gives it. When both give it they must agree; two
-/// different values are an error at the `users.csv` cell (the values are not quoted: they
-/// are sensitive).
+/// A user's ethnicity, religion and health (kept for students): each from `demographics.csv`
+/// or from the same column of `users.csv`, whichever gives it. When both give it they must
+/// agree; two different values are an error at the `users.csv` cell (the values are not
+/// quoted: they are sensitive).
 fn background(ctx: &mut Ctx<'_>, row: &Row<User>, demographics: Option<&Demographics>) -> [Option<String>; 3] {
     let on_user = row.record.background.values();
     let on_demographics = demographics.map(|d| d.background.values());
@@ -131,6 +131,9 @@ impl People {
         roles: &[&Row<Role>],
         demographics: Option<&Demographics>,
     ) -> anyhow::Result<()> {
+        // Checked for every user: a package that contradicts itself is refused, though EMIS
+        // keeps a background for students only.
+        let background = background(ctx, row, demographics);
         let stored_school = match kind {
             Kind::Student => self.students.get(&row.sourced_id).map(|row| row.school_id),
             Kind::Guardian => None,
@@ -144,7 +147,7 @@ impl People {
             },
         };
         match (kind, school) {
-            (Kind::Student, Some(school)) => self.import_student(ctx, row, school, demographics).await,
+            (Kind::Student, Some(school)) => self.import_student(ctx, (row, school), demographics, background).await,
             (Kind::Staff, Some(school)) => self.import_staff(ctx, school, row, demographics).await,
             _ => self.import_guardian(ctx, row, demographics).await,
         }
@@ -154,16 +157,15 @@ impl People {
     async fn import_student(
         &mut self,
         ctx: &mut Ctx<'_>,
-        row: &Row<User>,
-        school: i64,
+        (row, school): (&Row<User>, i64),
         demographics: Option<&Demographics>,
+        [ethnicity, religion, health]: [Option<String>; 3],
     ) -> anyhow::Result<()> {
         let existing = self.students.get(&row.sourced_id).cloned();
         let old = existing.as_ref();
         let stored = old.map(Stored::from).unwrap_or_default();
         let PersonRow { id, mut sealing, person } =
             person_row(ctx, "student", old.map(|old| old.id), &stored, row, demographics).await?;
-        let [ethnicity, religion, health] = background(ctx, row, demographics);
         let [ethnicity_enc, religion_enc, health_enc] = sealing
             .seal(
                 ctx,
