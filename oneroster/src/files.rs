@@ -166,6 +166,9 @@ impl FileKind {
                 optional("metadata.vn.address"),
                 optional("metadata.vn.relationship"),
                 optional("metadata.vn.employmentStatus"),
+                optional("metadata.vn.ethnicity"),
+                optional("metadata.vn.religion"),
+                optional("metadata.vn.health"),
             ],
             FileKind::Roles => columns![
                 required("userSourcedId"),

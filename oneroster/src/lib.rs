@@ -1,8 +1,9 @@
 //! The OneRoster 1.2 CSV binding as EMIS exchanges it: the files and their columns in the
 //! specification's order ([`files`]), EMIS's Vietnamese extension columns (`metadata.vn.*`)
 //! and `attendance.csv` extension file, a package's manifest and contents ([`package`]),
-//! reading a file row by row into typed records ([`reader`], [`records`]), writing one
-//! ([`writer`]), and the problems
+//! reading a file row by row into typed records ([`reader`], [`records`]) — a sensitive
+//! value in a column EMIS does not read there refused, never skipped ([`sensitive`]) —
+//! writing one ([`writer`]), and the problems
 //! found on the way, each located at its file, line and column and explained in Vietnamese and
 //! English ([`problem`]).
 //!
@@ -15,6 +16,7 @@ pub mod package;
 pub mod problem;
 pub mod reader;
 pub mod records;
+pub mod sensitive;
 pub mod vocabulary;
 pub mod writer;
 

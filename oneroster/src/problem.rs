@@ -1,8 +1,10 @@
 //! What can be wrong with a package, where, and how to say it: every problem names its file,
 //! line and column (1-based, as a spreadsheet shows them) and reads in Vietnamese and English.
-//! Errors stop an import; warnings (unknown columns or files, values EMIS does not keep) are
-//! reported and the import goes on.
+//! Errors stop an import (a sensitive value in a column EMIS does not read there among them);
+//! warnings (unknown columns or files, values EMIS does not keep) are reported and the import
+//! goes on.
 
+use crate::sensitive::Sensitive;
 use std::fmt;
 
 /// Where a problem is: a file, and within it a line and a column when they apply.
@@ -77,6 +79,11 @@ pub enum Reason {
     DuplicateColumn,
     /// A column EMIS does not know.
     UnknownColumn,
+    /// A value in a column that names a sensitive value its file does not read there (an
+    /// error: the value would be lost).
+    SensitiveNotRead(&'static Sensitive),
+    /// A column that names a sensitive value its file does not read there, empty in every row.
+    SensitiveColumnEmpty(&'static Sensitive),
     /// A required value is blank.
     Required,
     /// Not a `YYYY-MM-DD` date.
@@ -116,6 +123,7 @@ impl Reason {
             | Reason::NotInManifest
             | Reason::ReadUnlisted
             | Reason::UnknownColumn
+            | Reason::SensitiveColumnEmpty(_)
             | Reason::IgnoredInBulk
             | Reason::Mapped { .. }
             | Reason::Skipped { .. } => Severity::Warning,
@@ -139,6 +147,16 @@ impl Reason {
             Reason::MissingColumn(name) => format!("the header lacks the required column {name}"),
             Reason::DuplicateColumn => "the header names this column twice".into(),
             Reason::UnknownColumn => "unknown column; its values were not read".into(),
+            Reason::SensitiveNotRead(sensitive) => format!(
+                "a sensitive value ({}) is not read in this column: refused rather than lost; EMIS reads it in {}",
+                sensitive.english,
+                sensitive.places_english()
+            ),
+            Reason::SensitiveColumnEmpty(sensitive) => format!(
+                "a column of sensitive values ({}) that is not read here; it is empty, so nothing was lost; EMIS reads it in {}",
+                sensitive.english,
+                sensitive.places_english()
+            ),
             Reason::Required => "a value is required".into(),
             Reason::BadDate(value) => format!("\"{value}\" is not a date (YYYY-MM-DD)"),
             Reason::BadDateTime(value) => format!("\"{value}\" is not a UTC date-time (YYYY-MM-DDTHH:MM:SS.sssZ)"),
@@ -179,6 +197,16 @@ impl Reason {
             Reason::MissingColumn(name) => format!("dòng tiêu đề thiếu cột bắt buộc {name}"),
             Reason::DuplicateColumn => "dòng tiêu đề có cột này hai lần".into(),
             Reason::UnknownColumn => "cột không xác định; giá trị của cột không được đọc".into(),
+            Reason::SensitiveNotRead(sensitive) => format!(
+                "giá trị nhạy cảm ({}) không được đọc ở cột này: bị từ chối thay vì bị mất; EMIS đọc giá trị này ở {}",
+                sensitive.vietnamese,
+                sensitive.places_vietnamese()
+            ),
+            Reason::SensitiveColumnEmpty(sensitive) => format!(
+                "cột chứa giá trị nhạy cảm ({}) không được đọc ở đây; cột trống nên không mất gì; EMIS đọc giá trị này ở {}",
+                sensitive.vietnamese,
+                sensitive.places_vietnamese()
+            ),
             Reason::Required => "bắt buộc phải có giá trị".into(),
             Reason::BadDate(value) => format!("\"{value}\" không phải là ngày (YYYY-MM-DD)"),
             Reason::BadDateTime(value) => format!("\"{value}\" không phải là thời điểm UTC (YYYY-MM-DDTHH:MM:SS.sssZ)"),

@@ -1,7 +1,9 @@
-//! Reading one file of a package, row by row: the header checked against the file's columns,
-//! the leading columns (`sourcedId`, `status`, `dateLastModified`) checked as the file's mode
-//! requires, duplicates found, and each row handed to its record type through [`Fields`],
-//! which parses values and records every problem at its cell (`fields.rs`).
+//! Reading one file of a package, row by row: the header checked against the file's columns
+//! (a column naming a sensitive value the file does not read is never skipped quietly:
+//! [`crate::sensitive`]), the leading columns (`sourcedId`, `status`, `dateLastModified`)
+//! checked as the file's mode requires, duplicates found, and each row handed to its record
+//! type through [`Fields`], which parses values and records every problem at its cell
+//! (`fields.rs`).
 
 mod fields;
 
@@ -10,6 +12,7 @@ pub use fields::{Fields, Vocabulary};
 use crate::files::{Column, FileKind};
 use crate::package::{Mode, Package};
 use crate::problem::{Location, Problem, Reason};
+use crate::sensitive::Strays;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::io::Read;
@@ -104,7 +107,8 @@ pub fn read_rows<T: Record>(
     let file = T::FILE.file_name();
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(false).from_reader(input);
     let mut record = csv::StringRecord::new();
-    let Some(positions) = read_header(file, T::FILE.columns(), &mut reader, &mut record, problems) else {
+    let mut strays = Strays::new(file);
+    let Some(positions) = read_header(file, T::FILE.columns(), &mut reader, &mut record, &mut strays, problems) else {
         return 0;
     };
     let positions = Arc::new(positions);
@@ -132,7 +136,7 @@ pub fn read_rows<T: Record>(
         let sourced_id = fields.required_reference("sourcedId");
         let (status, modified) = leading(&mut fields, mode);
         let parsed = T::parse(&mut fields);
-        let failed = fields.failed();
+        let failed = fields.failed() | strays.check(line, &record, problems);
         if !sourced_id.is_empty() {
             if let Some(first_line) = seen.get(&sourced_id) {
                 let location = Location::cell(file, line, positions["sourcedId"] + 1, "sourcedId");
@@ -145,6 +149,7 @@ pub fn read_rows<T: Record>(
             visit(Row { line, sourced_id, status, modified, record: parsed, positions: positions.clone() });
         }
     }
+    strays.finish(problems);
     rows
 }
 
@@ -155,6 +160,7 @@ fn read_header(
     columns: &'static [Column],
     reader: &mut csv::Reader<&mut dyn Read>,
     record: &mut csv::StringRecord,
+    strays: &mut Strays,
     problems: &mut Vec<Problem>,
 ) -> Option<HashMap<&'static str, usize>> {
     match reader.read_record(record) {
@@ -162,7 +168,7 @@ fn read_header(
             // A UTF-8 byte-order mark before the header is allowed.
             let header: Vec<String> =
                 record.iter().map(|name| name.trim_start_matches('\u{feff}').trim().to_owned()).collect();
-            header_positions(file, columns, &header, problems)
+            header_positions(file, columns, &header, strays, problems)
         }
         Ok(false) => {
             problems.push(Problem::new(
@@ -227,11 +233,13 @@ pub fn parse_date_time(value: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Where each known column is in the header; `None` (with problems) when a required column is
-/// missing or a column is named twice. Unknown columns are reported and skipped.
+/// missing or a column is named twice. Other columns naming a sensitive value go to `strays`;
+/// the remaining unknown columns are reported and skipped.
 fn header_positions(
     file: &'static str,
     columns: &'static [Column],
     header: &[String],
+    strays: &mut Strays,
     problems: &mut Vec<Problem>,
 ) -> Option<HashMap<&'static str, usize>> {
     let mut positions = HashMap::new();
@@ -245,6 +253,7 @@ fn header_positions(
                     usable = false;
                 }
             }
+            None if strays.take(position, name) => {}
             None => problems.push(Problem::new(location, Reason::UnknownColumn)),
         }
     }

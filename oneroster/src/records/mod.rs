@@ -10,7 +10,7 @@ mod people;
 mod structure;
 
 pub use books::{AssessmentResult, Attendance, Category, LineItem};
-pub use people::{Demographics, Enrollment, Role, User};
+pub use people::{Background, Demographics, Enrollment, Role, User};
 pub use structure::{AcademicSession, Class, Course, Org};
 
 use crate::reader::Vocabulary;

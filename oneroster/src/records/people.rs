@@ -28,6 +28,9 @@ pub struct User {
     pub relationship: Option<Relationship>,
     /// `metadata.vn.employmentStatus`: for staff.
     pub employment_status: Option<StaffStatus>,
+    /// `metadata.vn.ethnicity`, `metadata.vn.religion`, `metadata.vn.health`: a student's
+    /// background as `demographics.csv` gives it, read here too (sealed when stored).
+    pub background: Background,
 }
 
 impl Record for User {
@@ -53,6 +56,7 @@ impl Record for User {
             address: fields.optional("metadata.vn.address"),
             relationship: fields.choice("metadata.vn.relationship"),
             employment_status: fields.choice("metadata.vn.employmentStatus"),
+            background: Background::parse(fields),
         }
     }
 }
@@ -92,12 +96,7 @@ impl Record for Role {
 pub struct Demographics {
     pub birth_date: Option<NaiveDate>,
     pub sex: Option<Sex>,
-    /// `metadata.vn.ethnicity` (dân tộc), sealed when stored.
-    pub ethnicity: Option<String>,
-    /// `metadata.vn.religion` (tôn giáo), sealed when stored.
-    pub religion: Option<String>,
-    /// `metadata.vn.health`: health and disability notes, sealed when stored.
-    pub health: Option<String>,
+    pub background: Background,
 }
 
 impl Record for Demographics {
@@ -106,10 +105,34 @@ impl Record for Demographics {
         Demographics {
             birth_date: fields.date("birthDate"),
             sex: fields.choice("sex"),
-            ethnicity: fields.optional("metadata.vn.ethnicity"),
-            religion: fields.optional("metadata.vn.religion"),
-            health: fields.optional("metadata.vn.health"),
+            background: Background::parse(fields),
         }
+    }
+}
+
+/// A person's sensitive background, in the same columns of `demographics.csv` and `users.csv`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Background {
+    /// `metadata.vn.ethnicity` (dân tộc), sealed when stored.
+    pub ethnicity: Option<String>,
+    /// `metadata.vn.religion` (tôn giáo), sealed when stored.
+    pub religion: Option<String>,
+    /// `metadata.vn.health`: health and disability notes, sealed when stored.
+    pub health: Option<String>,
+}
+
+impl Background {
+    /// The columns it is read from, in the order of [`Self::values`].
+    pub const COLUMNS: [&'static str; 3] = ["metadata.vn.ethnicity", "metadata.vn.religion", "metadata.vn.health"];
+
+    fn parse(fields: &Fields<'_>) -> Self {
+        let [ethnicity, religion, health] = Self::COLUMNS.map(|column| fields.optional(column));
+        Background { ethnicity, religion, health }
+    }
+
+    /// The values, in the order of [`Self::COLUMNS`].
+    pub fn values(&self) -> [&Option<String>; 3] {
+        [&self.ethnicity, &self.religion, &self.health]
     }
 }
 

@@ -1,13 +1,14 @@
 //! The people's rows from `users.csv` and `demographics.csv`: a student placed in the school
-//! of their primary role, a guardian, a staff member (with a status history entry when their
-//! status changes); each keeps what the row does not give.
+//! of their primary role (their ethnicity, religion and health from either file, which must
+//! agree), a guardian, a staff member (with a status history entry when their status
+//! changes); each keeps what the row does not give.
 
 use super::{Kind, People, primary_org};
 use crate::exchange::import::{Ctx, rule};
 use crate::exchange::person::{PersonColumns, Sealing, Stored, person_columns};
 use crate::exchange::roster::Roster;
 use emis_oneroster::Row;
-use emis_oneroster::records::{Demographics, Role, User};
+use emis_oneroster::records::{Background, Demographics, Role, User};
 use entity::{GuardianStatus, OrgKind, StaffStatus, StudentStatus, guardian, staff, staff_status_history, student};
 
 /// The columns students, guardians and staff share, filled from `$person` into a model of
@@ -96,6 +97,30 @@ fn school_of(ctx: &mut Ctx<'_>, roster: &Roster, roles: &[&Row<Role>], kind: Kin
     }
 }
 
+/// A user's ethnicity, religion and health (kept for students): each from `demographics.csv`
+/// or from the same column of `users.csv`, whichever gives it. When both give it they must
+/// agree; two different values are an error at the `users.csv` cell (the values are not
+/// quoted: they are sensitive).
+fn background(ctx: &mut Ctx<'_>, row: &Row<User>, demographics: Option<&Demographics>) -> [Option<String>; 3] {
+    let on_user = row.record.background.values();
+    let on_demographics = demographics.map(|d| d.background.values());
+    std::array::from_fn(|i| {
+        let from_demographics = on_demographics.and_then(|values| values[i].clone());
+        match (on_user[i], from_demographics) {
+            (Some(given), Some(other)) if *given != other => {
+                ctx.problem(rule(
+                    row,
+                    Background::COLUMNS[i],
+                    "users.csv và demographics.csv ghi hai giá trị khác nhau cho cột này của cùng một người",
+                    "users.csv and demographics.csv give this person two different values in this column",
+                ));
+                Some(other)
+            }
+            (given, other) => other.or_else(|| given.clone()),
+        }
+    })
+}
+
 impl People {
     /// Writes the row of a user of `kind`.
     pub(super) async fn import_user(
@@ -106,6 +131,9 @@ impl People {
         roles: &[&Row<Role>],
         demographics: Option<&Demographics>,
     ) -> anyhow::Result<()> {
+        // Checked for every user: a package that contradicts itself is refused, though EMIS
+        // keeps a background for students only.
+        let background = background(ctx, row, demographics);
         let stored_school = match kind {
             Kind::Student => self.students.get(&row.sourced_id).map(|row| row.school_id),
             Kind::Guardian => None,
@@ -119,7 +147,7 @@ impl People {
             },
         };
         match (kind, school) {
-            (Kind::Student, Some(school)) => self.import_student(ctx, row, school, demographics).await,
+            (Kind::Student, Some(school)) => self.import_student(ctx, (row, school), demographics, background).await,
             (Kind::Staff, Some(school)) => self.import_staff(ctx, school, row, demographics).await,
             _ => self.import_guardian(ctx, row, demographics).await,
         }
@@ -129,23 +157,22 @@ impl People {
     async fn import_student(
         &mut self,
         ctx: &mut Ctx<'_>,
-        row: &Row<User>,
-        school: i64,
+        (row, school): (&Row<User>, i64),
         demographics: Option<&Demographics>,
+        [ethnicity, religion, health]: [Option<String>; 3],
     ) -> anyhow::Result<()> {
         let existing = self.students.get(&row.sourced_id).cloned();
         let old = existing.as_ref();
         let stored = old.map(Stored::from).unwrap_or_default();
         let PersonRow { id, mut sealing, person } =
             person_row(ctx, "student", old.map(|old| old.id), &stored, row, demographics).await?;
-        let background = |value: fn(&Demographics) -> &Option<String>| demographics.and_then(|d| value(d).clone());
         let [ethnicity_enc, religion_enc, health_enc] = sealing
             .seal(
                 ctx,
                 [
-                    ("ethnicity_enc", old.and_then(|o| o.ethnicity_enc.as_deref()), &background(|d| &d.ethnicity)),
-                    ("religion_enc", old.and_then(|o| o.religion_enc.as_deref()), &background(|d| &d.religion)),
-                    ("health_enc", old.and_then(|o| o.health_enc.as_deref()), &background(|d| &d.health)),
+                    ("ethnicity_enc", old.and_then(|o| o.ethnicity_enc.as_deref()), &ethnicity),
+                    ("religion_enc", old.and_then(|o| o.religion_enc.as_deref()), &religion),
+                    ("health_enc", old.and_then(|o| o.health_enc.as_deref()), &health),
                 ],
             )
             .await?;
