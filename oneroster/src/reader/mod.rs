@@ -111,6 +111,7 @@ pub fn read_rows<T: Record>(
     let Some(positions) = read_header(file, T::FILE.columns(), &mut reader, &mut record, &mut strays, problems) else {
         return 0;
     };
+    strays.watch_not_kept(T::FILE, &positions);
     let positions = Arc::new(positions);
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut rows = 0;

@@ -48,7 +48,7 @@ impl Record for User {
             middle_name: fields.optional("middleName"),
             identifier: fields.optional("identifier"),
             email: fields.optional("email"),
-            phone: fields.optional("phone"),
+            phone: phone(fields),
             agents: fields.references("agentSourcedIds"),
             grades: fields.list("grades"),
             primary_org: fields.reference("primaryOrgSourcedId"),
@@ -59,6 +59,24 @@ impl Record for User {
             background: Background::parse(fields),
         }
     }
+}
+
+/// `phone`, else `sms` (an SMS-capable number is a phone too). EMIS keeps one phone per
+/// person: an `sms` number other than `phone` is reported as not kept, never lost quietly.
+fn phone(fields: &mut Fields<'_>) -> Option<String> {
+    let (phone, sms) = (fields.optional("phone"), fields.optional("sms"));
+    if let (Some(phone), Some(sms)) = (&phone, &sms)
+        && phone != sms
+    {
+        fields.problem(
+            "sms",
+            crate::problem::Reason::Skipped {
+                vietnamese: "EMIS giữ một số điện thoại cho mỗi người (cột phone); số ở cột sms không được lưu".into(),
+                english: "EMIS keeps one phone per person (column phone); the number in sms was not kept".into(),
+            },
+        );
+    }
+    phone.or(sms)
 }
 
 /// `roles.csv`: a user's role in an organisation.

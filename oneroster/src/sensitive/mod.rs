@@ -135,6 +135,20 @@ pub const ALL: [Sensitive; 8] = [
     },
 ];
 
+/// The specification's columns of sensitive values EMIS does not keep: the United States'
+/// race and ethnicity flags (racial or ethnic origin is sensitive data under Law 91/2025). A
+/// value in one is reported once per column (how many were not kept), never dropped
+/// quietly.
+pub const NOT_KEPT: [(FileKind, &str); 7] = [
+    (FileKind::Demographics, "americanIndianOrAlaskaNative"),
+    (FileKind::Demographics, "asian"),
+    (FileKind::Demographics, "blackOrAfricanAmerican"),
+    (FileKind::Demographics, "nativeHawaiianOrOtherPacificIslander"),
+    (FileKind::Demographics, "white"),
+    (FileKind::Demographics, "demographicRaceTwoOrMoreRaces"),
+    (FileKind::Demographics, "hispanicOrLatinoEthnicity"),
+];
+
 /// The shortest folded word recognised inside a longer header.
 const INSIDE: usize = 5;
 

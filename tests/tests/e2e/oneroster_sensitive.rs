@@ -206,3 +206,46 @@ async fn an_empty_sensitive_column_where_it_is_not_read_is_a_warning_and_the_pac
     assert!(empty.contains("nothing was lost") && empty.contains("demographics.csv column metadata.vn.health"));
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sensitive_values_emis_does_not_keep_in_their_usual_place_are_reported_not_dropped() {
+    let gv_cn = format!("gv-cn,,,1985-01-01,male{}Kinh,,\n", ",".repeat(12));
+    let package = edited(
+        &[
+            // A second number for a guardian; a teacher's number only in `sms`.
+            (
+                "users.csv",
+                "ph-002,,,true,ph.lethi.hoa,,Hoa,Lê,Thị,,,,",
+                "ph-002,,,true,ph.lethi.hoa,,Hoa,Lê,Thị,,,0909999888,",
+            ),
+            (
+                "users.csv",
+                "gv-cn,,,true,gv.dovan.nam,,Nam,Đỗ,Văn,,,,0912000222,",
+                "gv-cn,,,true,gv.dovan.nam,,Nam,Đỗ,Văn,,,0912000222,,",
+            ),
+            // A race flag of the specification; a teacher's ethnicity.
+            ("demographics.csv", "hs-001,,,2014-03-12,male,,", "hs-001,,,2014-03-12,male,,true"),
+            ("demographics.csv", "hs-003,", &format!("{gv_cn}hs-003,")),
+        ],
+        &[],
+    );
+    let app = TestApp::spawn_empty().await.unwrap();
+    let outcome = run(&app, package.path()).await;
+    let ImportOutcome::Imported { warnings, .. } = &outcome else { panic!("refused: {outcome:?}") };
+    let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    for (start, says) in [
+        ("users.csv:6:12 (sms): cảnh báo / warning: ", "the number in sms was not kept"),
+        ("demographics.csv:1:7 (asian): cảnh báo / warning: 1 ", "not the specification's race columns"),
+        ("users.csv:8", "EMIS keeps ethnicity, religion and health for students only"),
+    ] {
+        let found = text.iter().find(|warning| warning.starts_with(start));
+        assert!(found.is_some_and(|warning| warning.contains(says)), "{start} … {says} missing from {text:#?}");
+    }
+    assert_eq!(text.len(), 3, "{text:#?}");
+    // The number given only in `sms` is the teacher's phone, sealed like any phone.
+    let teacher = entity::staff::Entity::find().filter(entity::staff::Column::ExternalId.eq("gv-cn"));
+    let teacher = teacher.one(&app.state.db).await.unwrap().unwrap();
+    let phone = app.state.vault.open_field("staff", "phone_enc", teacher.id, teacher.phone_enc.as_deref().unwrap());
+    assert_eq!(phone.as_deref(), Some("0912000222"));
+    app.stop().await.unwrap();
+}

@@ -4,7 +4,7 @@
 //! changes); each keeps what the row does not give.
 
 use super::{Kind, People, primary_org};
-use crate::exchange::import::{Ctx, rule};
+use crate::exchange::import::{Ctx, rule, skipped};
 use crate::exchange::person::{PersonColumns, Sealing, Stored, person_columns};
 use crate::exchange::roster::Roster;
 use emis_oneroster::Row;
@@ -134,6 +134,18 @@ impl People {
         // Checked for every user: a package that contradicts itself is refused, though EMIS
         // keeps a background for students only.
         let background = background(ctx, row, demographics);
+        if kind != Kind::Student {
+            for (column, _) in Background::COLUMNS.iter().zip(&background).filter(|(_, value)| value.is_some()) {
+                ctx.problem(skipped(
+                    row,
+                    column,
+                    "EMIS chỉ giữ dân tộc, tôn giáo và sức khỏe của học sinh; giá trị này của người dùng \
+                     (ở users.csv hoặc demographics.csv) không được lưu",
+                    "EMIS keeps ethnicity, religion and health for students only; this user's value \
+                     (on users.csv or demographics.csv) was not kept",
+                ));
+            }
+        }
         let stored_school = match kind {
             Kind::Student => self.students.get(&row.sourced_id).map(|row| row.school_id),
             Kind::Guardian => None,
