@@ -7,7 +7,8 @@
 //! as it came.
 
 use crate::grade_entry::RECORD;
-use crate::oneroster::{assert_same_export, counts, edited, export_to, give_password, read_csv, run};
+use crate::oneroster::{assert_same_export, counts, edited, edited_from, export_to, fidelity_fixture, give_password};
+use crate::oneroster::{read_csv, run};
 use emis::exchange::ImportOutcome;
 use emis::graphql::ids;
 use emis_tests::TestApp;
@@ -33,26 +34,12 @@ fn cells(class: &str, user: &str, primary: &str, begin: &str) -> [String; 5] {
     [class, user, primary, begin, ""].map(str::to_owned)
 }
 
-/// The fixture with one scheduled-class enrollment's dates and flag, and one homeroom
-/// enrollment's flag, of their own.
-const OWN_DATES: [(&str, &str, &str); 2] = [
-    (
-        "enrollments.csv",
-        "gd-005,,,lop-6a1-toan,thcs-le-loi,hs-002,student,,2026-09-05,",
-        "gd-005,,,lop-6a1-toan,thcs-le-loi,hs-002,student,false,2026-09-20,",
-    ),
-    (
-        "enrollments.csv",
-        "gd-001,,,lop-6a1,thcs-le-loi,hs-001,student,,2026-09-05,",
-        "gd-001,,,lop-6a1,thcs-le-loi,hs-001,student,true,2026-09-05,",
-    ),
-];
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scheduled_class_enrollments_keep_their_identifiers_dates_and_primary_flag() {
-    let package = edited(&OWN_DATES, &[]);
+    // gd-005 has dates and a flag of its own, gd-001 (a homeroom enrollment) a flag.
+    let package = fidelity_fixture();
     let app = TestApp::spawn_empty().await.unwrap();
-    let first = counts(&run(&app, package.path()).await);
+    let first = counts(&run(&app, &package).await);
     assert_eq!(first["section_enrollment"], (3, 0, 0));
     let exported = tempfile::tempdir().unwrap();
     export_to(&app, exported.path(), false).await;
@@ -70,7 +57,7 @@ async fn scheduled_class_enrollments_keep_their_identifiers_dates_and_primary_fl
 
     // The same package again changes nothing; the export imported elsewhere and exported
     // again gives the same rows.
-    assert!(counts(&run(&app, package.path()).await).is_empty());
+    assert!(counts(&run(&app, &package).await).is_empty());
     let second = TestApp::spawn_empty().await.unwrap();
     counts(&run(&second, exported.path()).await);
     let again = tempfile::tempdir().unwrap();
@@ -80,7 +67,7 @@ async fn scheduled_class_enrollments_keep_their_identifiers_dates_and_primary_fl
 
     // A package that renames an enrollment renames the kept row; it does not add one.
     let rename = ("enrollments.csv", "gd-004,,,lop-6a1-toan", "gd-104,,,lop-6a1-toan");
-    let renamed = edited(&[OWN_DATES[0], OWN_DATES[1], rename], &[]);
+    let renamed = edited_from(&fidelity_fixture(), &[rename], &[]);
     let counted = counts(&run(&app, renamed.path()).await);
     assert_eq!(counted.get("section_enrollment"), Some(&(0, 1, 0)), "{counted:?}");
     assert_eq!(section_enrollment::Entity::find().count(&app.state.db).await.unwrap(), 3);
@@ -125,24 +112,6 @@ async fn a_scheduled_class_row_emis_cannot_follow_is_reported_by_its_line() {
     app.stop().await.unwrap();
 }
 
-/// The fixture's results with a missed assessment whose make-up is owed (hs-003, the second
-/// regular assessment), one the teacher recorded will not be made up (hs-002, same column),
-/// and the fixture's own exempt row (hs-003, the mid-term).
-const RESULTS: &str = "sourcedId,status,dateLastModified,lineItemSourcedId,studentSourcedId,scoreStatus,score,scoreDate,comment,textScore,classSourcedId,inProgress,incomplete,late,missing,metadata.vn.noMakeUp
-kq-01,,,toan-tx1,hs-001,fully graded,8.5,2026-09-20,,,lop-6a1-toan,,,,,
-kq-02,,,toan-tx1,hs-002,fully graded,9,2026-09-20,Tiến bộ tốt,,lop-6a1-toan,,,,,
-kq-03,,,toan-tx1,hs-003,fully graded,7.5,2026-09-20,,,lop-6a1-toan,,,,,
-kq-04,,,toan-tx2,hs-001,fully graded,6,2026-10-15,,,lop-6a1-toan,,,,,
-kq-05,,,toan-tx2,hs-002,not submitted,,2026-10-15,Chuyển trường,,lop-6a1-toan,,,,true,true
-kq-06,,,toan-tx2,hs-003,not submitted,,2026-10-15,\"Vắng kiểm tra, chưa kiểm tra bù\",,lop-6a1-toan,,,,true,
-kq-07,,,toan-gk,hs-001,fully graded,7.8,2026-11-02,,,lop-6a1-toan,,,,,
-kq-08,,,toan-gk,hs-002,fully graded,9.3,2026-11-02,,,lop-6a1-toan,,,,,
-kq-09,,,toan-gk,hs-003,exempt,,2026-11-02,Ốm dài ngày,,lop-6a1-toan,,,,,
-kq-10,,,gdtc-tx1,hs-001,fully graded,,2026-10-01,,Đạt,lop-6a1-gdtc,,,,,
-kq-11,,,gdtc-tx1,hs-002,fully graded,,2026-10-01,,Đạt,lop-6a1-gdtc,,,,,
-kq-12,,,gdtc-tx1,hs-003,fully graded,,2026-10-01,Cần cố gắng hơn,Chưa đạt,lop-6a1-gdtc,,,,,
-";
-
 const COLUMNS: &str = "query($id: ID!, $semester: ID!) {
     section(id: $id) { assessments(semesterId: $semester) { id sequence kind held makeUpsOwed } } }";
 const RESULTS_OF: &str = "query($id: ID!, $semester: ID!, $section: ID!) {
@@ -151,9 +120,12 @@ const RESULTS_OF: &str = "query($id: ID!, $semester: ID!, $section: ID!) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn not_submitted_and_exempt_results_are_kept_owed_and_exported_as_they_came() {
-    let package = edited(&[], &[("results.csv", RESULTS)]);
+    // Its results: a missed assessment whose make-up is owed (hs-003, the second regular
+    // assessment), one the teacher recorded will not be made up (hs-002, same column), and
+    // one the student is excused from (hs-003, the mid-term).
+    let package = fidelity_fixture();
     let app = TestApp::spawn_empty().await.unwrap();
-    let outcome = run(&app, package.path()).await;
+    let outcome = run(&app, &package).await;
     let ImportOutcome::Imported { warnings, .. } = &outcome else { panic!("refused: {outcome:?}") };
     assert!(warnings.is_empty(), "nothing is left out: {warnings:#?}");
     let counted = counts(&outcome);
@@ -204,7 +176,7 @@ async fn not_submitted_and_exempt_results_are_kept_owed_and_exported_as_they_cam
     // Exported as they came, and the same again after a trip through another database.
     let exported = tempfile::tempdir().unwrap();
     export_to(&app, exported.path(), false).await;
-    let given = read_csv(&package.path().join("results.csv"));
+    let given = read_csv(&package.join("results.csv"));
     let written = read_csv(&exported.path().join("results.csv"));
     for id in ["kq-05", "kq-06", "kq-09"] {
         let [given, written] = [&given, &written].map(|rows| rows.iter().find(|r| r["sourcedId"] == id).unwrap());
@@ -212,7 +184,7 @@ async fn not_submitted_and_exempt_results_are_kept_owed_and_exported_as_they_cam
             assert_eq!(written[column], given[column], "{id} {column}");
         }
     }
-    assert!(counts(&run(&app, package.path()).await).is_empty(), "the same package again changes nothing");
+    assert!(counts(&run(&app, &package).await).is_empty(), "the same package again changes nothing");
     let second_db = TestApp::spawn_empty().await.unwrap();
     counts(&run(&second_db, exported.path()).await);
     let again = tempfile::tempdir().unwrap();
@@ -236,10 +208,11 @@ async fn not_submitted_and_exempt_results_are_kept_owed_and_exported_as_they_cam
 /// Rows without a value that give one all the same refuse the package at their cell.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_not_submitted_or_exempt_row_with_a_score_is_refused_at_its_cell() {
-    let results = RESULTS
+    let results = std::fs::read_to_string(fidelity_fixture().join("results.csv"))
+        .unwrap()
         .replace("kq-05,,,toan-tx2,hs-002,not submitted,,", "kq-05,,,toan-tx2,hs-002,not submitted,4,")
         .replace("kq-09,,,toan-gk,hs-003,exempt,,", "kq-09,,,toan-gk,hs-003,exempt,8,");
-    let package = edited(&[], &[("results.csv", &results)]);
+    let package = edited_from(&fidelity_fixture(), &[], &[("results.csv", &results)]);
     let app = TestApp::spawn_empty().await.unwrap();
     let ImportOutcome::Refused { problems } = run(&app, package.path()).await else { panic!("imported") };
     let errors: Vec<String> = problems.iter().filter(|p| p.is_error()).map(ToString::to_string).collect();
