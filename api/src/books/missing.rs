@@ -11,7 +11,7 @@ use super::summary::sheet::{Book, Slot};
 use crate::error::ApiError;
 use crate::privacy::{Access, readers};
 use emis_authz::{Action, Kind};
-use entity::{AssessmentKind, assessment, book_lock, result, section};
+use entity::{AssessmentKind, assessment, book_lock, missed_assessment, result, section};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _,
@@ -144,6 +144,25 @@ pub async fn owed(db: &DatabaseConnection, access: &Access, column: &assessment:
         .into_iter()
         .filter(|student| !taken.contains(student) && !exempt.contains(&(*student, section.id)))
         .collect())
+}
+
+/// The missed assessments recorded for `students` in `column` (with why and when, as an
+/// imported grade book gave them) that the caller may read.
+pub async fn recorded_missed(
+    db: &DatabaseConnection,
+    access: &Access,
+    column: &assessment::Model,
+    students: &[i64],
+) -> Result<Vec<missed_assessment::Model>, DbErr> {
+    if students.is_empty() {
+        return Ok(Vec::new());
+    }
+    access
+        .read(&readers::MISSED_ASSESSMENT)
+        .narrow(missed_assessment::Column::AssessmentId, |id| id.eq(column.id))
+        .narrow(missed_assessment::Column::StudentId, |id| id.is_in(students.iter().copied()))
+        .all(db)
+        .await
 }
 
 /// Those of `students` who brought a result for `column` from an earlier class: one the

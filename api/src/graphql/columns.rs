@@ -1,12 +1,14 @@
 //! A section's assessment columns on the API: setting how many regular columns a section
 //! has, opening its re-test column, marking a column held, and each column as the grade book
-//! shows it — with the students who owe a make-up in it ([`crate::books::missing`]).
+//! shows it — with the students who owe a make-up in it and what was recorded of each
+//! ([`crate::books::missing`]).
 
 use super::context::{access, signed_in, state};
 use super::ids;
 use crate::error::{ApiError, ApiResult};
 use async_graphql::{Context, ID, Object};
-use entity::assessment;
+use chrono::NaiveDate;
+use entity::{assessment, missed_assessment};
 
 /// Sets the section's regular columns in a semester; its columns in book order.
 pub async fn set_assessment_columns(
@@ -91,5 +93,33 @@ impl AssessmentColumn {
     async fn make_ups_owed(&self, ctx: &Context<'_>) -> ApiResult<Vec<ID>> {
         let owed = crate::books::missing::owed(&state(ctx)?.db, access(ctx)?, &self.0).await?;
         Ok(owed.into_iter().map(|student| ids::encode("Student", student)).collect())
+    }
+    /// What was recorded of the make-ups owed in this column (those of `makeUpsOwed` that
+    /// have a record: why and when the student missed it, as an imported grade book gave
+    /// it). Read like the column's results.
+    async fn missed(&self, ctx: &Context<'_>) -> ApiResult<Vec<MissedAssessment>> {
+        let (db, access) = (&state(ctx)?.db, access(ctx)?);
+        let owed = crate::books::missing::owed(db, access, &self.0).await?;
+        let recorded = crate::books::missing::recorded_missed(db, access, &self.0, &owed).await?;
+        Ok(recorded.into_iter().map(MissedAssessment).collect())
+    }
+}
+
+/// A make-up owed, as it was recorded.
+pub struct MissedAssessment(pub missed_assessment::Model);
+
+#[Object]
+impl MissedAssessment {
+    /// The student who owes the make-up.
+    async fn student_id(&self) -> ID {
+        ids::encode("Student", self.0.student_id)
+    }
+    /// Why, as recorded (e.g. "Vắng kiểm tra, chưa kiểm tra bù").
+    async fn note(&self) -> Option<&str> {
+        self.0.comment.as_deref()
+    }
+    /// The day it was recorded.
+    async fn missed_on(&self) -> Option<NaiveDate> {
+        self.0.missed_on
     }
 }

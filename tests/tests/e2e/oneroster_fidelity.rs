@@ -113,7 +113,8 @@ async fn a_scheduled_class_row_emis_cannot_follow_is_reported_by_its_line() {
 }
 
 const COLUMNS: &str = "query($id: ID!, $semester: ID!) {
-    section(id: $id) { assessments(semesterId: $semester) { id sequence kind held makeUpsOwed } } }";
+    section(id: $id) { assessments(semesterId: $semester) {
+        id sequence kind held makeUpsOwed missed { studentId note missedOn } } } }";
 const RESULTS_OF: &str = "query($id: ID!, $semester: ID!, $section: ID!) {
     student(id: $id) { results(semesterId: $semester, sectionId: $section) {
         kind sequence score noMakeUp exempt comment } } }";
@@ -155,6 +156,15 @@ async fn not_submitted_and_exempt_results_are_kept_owed_and_exported_as_they_cam
     let columns = data["section"]["assessments"].as_array().unwrap();
     let second = columns.iter().find(|c| c["kind"] == "regular" && c["sequence"] == 2).unwrap().clone();
     assert_eq!((&second["held"], &second["makeUpsOwed"]), (&json!(true), &json!([thu])), "{second}");
+    let recorded = json!([{ "studentId": thu, "note": "Vắng kiểm tra, chưa kiểm tra bù", "missedOn": "2026-10-15" }]);
+    assert_eq!(second["missed"], recorded);
+    // Another family's guardian learns nothing of it.
+    give_password(&app, "ph-001").await;
+    let father = app.sign_in("ph.nguyenvan.hung").await.unwrap();
+    let seen = app.data(Some(&father), COLUMNS, json!({ "id": toan, "semester": semester })).await.unwrap();
+    let seen = seen["section"]["assessments"].as_array().unwrap().clone();
+    assert_eq!(seen.len(), 3);
+    assert!(seen.iter().all(|c| c["makeUpsOwed"] == json!([]) && c["missed"] == json!([])), "{seen:?}");
     let midterm = columns.iter().find(|c| c["kind"] == "midterm").unwrap();
     assert_eq!(midterm["makeUpsOwed"], json!([]), "an excused student owes nothing");
     let results_of = |student: String| {

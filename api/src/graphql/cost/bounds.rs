@@ -81,7 +81,7 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         }
         ("PrimaryBook", "areas") | ("PrimaryLine", "ratings") => Items(AREAS),
         ("Section", "assessments") | ("MutationRoot", "setAssessmentColumns") => Items(COLUMNS),
-        ("AssessmentColumn", "makeUpsOwed") => Items(CLASS_SIZE),
+        ("AssessmentColumn", "makeUpsOwed" | "missed") => Items(CLASS_SIZE),
         ("Student", "results") => Narrowed { by: "sectionId", narrowed: COLUMNS, whole: RESULTS },
         ("Student", "guardians") | ("Me", "children") => Items(FAMILY),
         ("School", "classes") | ("MutationRoot", "createClasses") => Items(CLASSES),

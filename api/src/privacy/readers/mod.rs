@@ -15,8 +15,8 @@ pub use mixed::{CHANGE_DECISION, CHANGE_REQUEST_READ, PRIMARY_ITEM, TRANSFER};
 pub use people::{GUARDIAN, GUARDIANSHIP, STAFF, STUDENT};
 pub use places::{CLASS, SCHOOL, SECTION};
 pub use records::{
-    ATTENDANCE, CHANGE_REQUEST, CONDUCT, DISCLOSURE, ENROLLMENT, EXEMPTION, LEAVE_REQUEST, NOTIFICATION,
-    PRIMARY_NOMINATION, RECORD_CHANGE, RESULT, TRANSFER_RECEIVING, TRANSFER_SENDING,
+    ATTENDANCE, CHANGE_REQUEST, CONDUCT, DISCLOSURE, ENROLLMENT, EXEMPTION, LEAVE_REQUEST, MISSED_ASSESSMENT,
+    NOTIFICATION, PRIMARY_NOMINATION, RECORD_CHANGE, RESULT, TRANSFER_RECEIVING, TRANSFER_SENDING,
 };
 pub use staff_records::{STAFF_CONTACT, STAFF_ROLE, STAFF_STATUS};
 
@@ -26,13 +26,15 @@ use super::visible::Registered;
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
 /// classes, sections, subjects, assessments, semesters, teaching assignments) are not
 /// personal, though they are read through the policy too.
-pub const PERSONAL_TABLES: [&str; 20] = [
+pub const PERSONAL_TABLES: [&str; 22] = [
     "student",
     "guardian",
     "guardianship",
     "enrollment",
+    "section_enrollment",
     "attendance",
     "result",
+    "missed_assessment",
     "exemption",
     "conduct",
     "primary_evaluation",
@@ -50,7 +52,7 @@ pub const PERSONAL_TABLES: [&str; 20] = [
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 28] {
+pub fn registered() -> [&'static dyn Registered; 29] {
     [
         &STUDENT,
         &STAFF,
@@ -59,6 +61,7 @@ pub fn registered() -> [&'static dyn Registered; 28] {
         &ENROLLMENT,
         &ATTENDANCE,
         &RESULT,
+        &MISSED_ASSESSMENT,
         &RECORD_CHANGE,
         &EXEMPTION,
         &CONDUCT,

@@ -9,8 +9,8 @@ use crate::privacy::shape::{Target, shapes};
 use crate::privacy::visible::{Reader, unguarded};
 use emis_authz::Kind;
 use entity::{
-    attendance, change_request, conduct, enrollment, exemption, leave_request, notification, primary_nomination,
-    record_change, result, transfer,
+    attendance, change_request, conduct, enrollment, exemption, leave_request, missed_assessment, notification,
+    primary_nomination, record_change, result, transfer,
 };
 
 /// Enrollments, judged on their class.
@@ -32,6 +32,23 @@ pub static ATTENDANCE: Reader<attendance::Entity> = Reader {
     key: attendance::Column::Id,
     shape: shapes::attendance,
     target: |row| Target::student_in_class(row.student_id, row.school_id, row.class_id),
+    id: |row| row.id,
+    guarded: unguarded,
+    facts: &[],
+};
+
+/// Missed assessments (a make-up owed, with its note), judged like results on their section.
+pub static MISSED_ASSESSMENT: Reader<missed_assessment::Entity> = Reader {
+    name: "missed_assessment",
+    kind: Kind::Result,
+    key: missed_assessment::Column::Id,
+    shape: shapes::missed_assessment,
+    target: |row| Target::Personal {
+        student: row.student_id,
+        school: row.school_id,
+        section: Some(row.section_id),
+        class: None,
+    },
     id: |row| row.id,
     guarded: unguarded,
     facts: &[],
