@@ -13,6 +13,7 @@
 mod attendance;
 mod export;
 mod import;
+mod names;
 mod people;
 mod person;
 mod progress;

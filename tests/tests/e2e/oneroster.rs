@@ -577,7 +577,9 @@ async fn the_demo_data_exports_and_imports_into_a_fresh_database_unchanged() {
     let exported = tempfile::tempdir().unwrap();
     export_to(&seeded, exported.path(), true).await;
     let fresh = TestApp::spawn_empty().await.unwrap();
-    counts(&run(&fresh, exported.path()).await);
+    let imported = counts(&run(&fresh, exported.path()).await);
+    // The scheduled-class enrollments EMIS derived need nothing kept to come back the same.
+    assert_eq!(imported.get("section_enrollment"), None, "{imported:?}");
     let again = tempfile::tempdir().unwrap();
     export_to(&fresh, again.path(), true).await;
     assert_same_export(exported.path(), again.path());

@@ -6,6 +6,7 @@
 use super::classes::Classes;
 use super::out::{Out, date, ext};
 use super::scope::{Pages, Scope, external_ids, student_ids};
+use crate::exchange::names::in_section;
 use emis_oneroster::FileKind;
 use entity::{enrollment, section, section_enrollment, staff, teaching_assignment};
 use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _};
@@ -49,7 +50,7 @@ pub(super) async fn write(
             // students of each; in EMIS they follow from the homeroom class.
             for section in sections_of.get(&row.class_id).map(Vec::as_slice).unwrap_or_default() {
                 let kept = kept.get(&(row.id, section.id));
-                cells[0].1 = kept.map_or_else(|| format!("{id}@{}", section.external_id), |k| k.external_id.clone());
+                cells[0].1 = kept.map_or_else(|| in_section(&id, &section.external_id), |k| k.external_id.clone());
                 cells[1].1.clone_from(&section.external_id);
                 cells[5].1 = flag(kept.and_then(|k| k.is_primary));
                 cells[6].1 = date(kept.and_then(|k| k.starts_on).unwrap_or(row.starts_on));

@@ -38,10 +38,7 @@ impl Out<'_> {
     }
 }
 
-/// An exchange identifier: the stored one, or `emis-<table>-<id>`.
-pub(super) fn ext(table: &str, id: i64, stored: Option<&str>) -> String {
-    stored.map_or_else(|| format!("emis-{table}-{id}"), str::to_owned)
-}
+pub(super) use crate::exchange::names::ext;
 
 pub(super) fn date(value: NaiveDate) -> String {
     value.format("%Y-%m-%d").to_string()

@@ -2,10 +2,12 @@
 //! section of their homeroom class, so such an enrollment follows from the homeroom
 //! enrollment; what the package says of it — its `sourcedId`, dates and `primary` flag — is
 //! kept in `section_enrollment`, tied to the homeroom enrollment it follows from, so an
-//! export writes the same row back. A row EMIS cannot follow (a student not enrolled in the
+//! export writes the same row back. A row that says only what an export would derive (the
+//! name EMIS gives it, the homeroom enrollment's dates, no flag) needs nothing kept. A row EMIS cannot follow (a student not enrolled in the
 //! section's homeroom class) is reported row by row, never dropped silently.
 
 use crate::exchange::import::{Ctx, by_external_id, rule, skipped};
+use crate::exchange::names::{ext, in_section};
 use anyhow::Context as _;
 use emis_oneroster::records::Enrollment;
 use emis_oneroster::{Row, Status};
@@ -81,6 +83,9 @@ pub(super) async fn keep(ctx: &mut Ctx<'_>, rows: Vec<InSection<'_>>) -> anyhow:
             ));
             continue;
         }
+        if old.is_none() && derivable(row, followed, section) {
+            continue;
+        }
         let id = match old {
             Some(old) => old.id,
             None => ctx.store.next_id("section_enrollment").await?,
@@ -99,6 +104,17 @@ pub(super) async fn keep(ctx: &mut Ctx<'_>, rows: Vec<InSection<'_>>) -> anyhow:
         ctx.store.write_or_queue::<section_enrollment::Entity>(old, &model, &mut new).await?;
     }
     ctx.store.insert::<section_enrollment::Entity>(new).await
+}
+
+/// Whether `row` says only what an export derives from the homeroom enrollment `followed`:
+/// the name EMIS gives the enrollment in `section`, its dates, and no `primary` flag.
+fn derivable(row: &Row<Enrollment>, followed: &enrollment::Model, section: &section::Model) -> bool {
+    let homeroom = ext("enrollment", followed.id, followed.external_id.as_deref());
+    let record = &row.record;
+    row.sourced_id == in_section(&homeroom, &section.external_id)
+        && record.primary.is_none()
+        && record.begin.is_none_or(|begin| begin == followed.starts_on)
+        && record.end == followed.ends_on
 }
 
 /// The homeroom enrollment a row in a section follows: the one current on the row's begin
