@@ -276,6 +276,7 @@ impl<'s> Build<'s> {
             children.sort_unstable();
             let (relationship, role) = words::RELATIONSHIPS[relationship];
             let more = vec![
+                ("enabledUser", (person.status == 0).to_string()),
                 ("username", if person.username { format!("ph.{guardian}") } else { String::new() }),
                 ("agentSourcedIds", children.join(",")),
                 ("metadata.vn.relationship", relationship.to_owned()),

@@ -151,8 +151,9 @@ impl Build<'_> {
     }
 
     fn teaches(&mut self, class: &Class<'_>, class_id: &str, teacher: &str) {
-        let begin = self.day(u64::from(class.spec.teacher_begin));
-        self.enroll(class, (class_id, teacher, "teacher"), class.spec.teacher_primary, [begin, String::new()]);
+        let begin = u64::from(class.spec.teacher_begin);
+        let end = class.spec.teacher_end.map(|end| self.day(begin + 30 + u64::from(end))).unwrap_or_default();
+        self.enroll(class, (class_id, teacher, "teacher"), class.spec.teacher_primary, [self.day(begin), end]);
     }
 
     /// A student of `class`: user, role, demographics, guardian and enrollments; their id.

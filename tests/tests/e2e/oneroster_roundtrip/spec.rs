@@ -36,7 +36,8 @@ pub struct PersonSpec {
     pub middle: Vec<usize>,
     pub given: usize,
     pub username: bool,
-    /// Staff: an index into `words::STAFF_STATUSES`; students: enrolled (0) or dropped out.
+    /// Staff: an index into `words::STAFF_STATUSES`; students and guardians: enabled (0) or
+    /// not (a student dropped out, a guardian's account disabled).
     pub status: usize,
     pub begin: u16,
 }
@@ -48,8 +49,10 @@ pub struct ClassSpec {
     pub homeroom_teacher: usize,
     pub section_teachers: Vec<usize>,
     pub teacher_primary: Option<bool>,
-    /// Days after the school year starts that its teachers begin.
+    /// Days after the school year starts that its teachers begin, and after that that they
+    /// end (when they do).
     pub teacher_begin: u8,
+    pub teacher_end: Option<u8>,
     /// Which of the package's subjects the class is taught (bit `i`: subject `i`); at least one.
     pub subjects: u8,
     pub periods: usize,
@@ -176,7 +179,7 @@ fn class() -> impl Strategy<Value = ClassSpec> {
         6..=9i16,
         0..3usize,
         vec(0..3usize, 3),
-        (option::of(any::<bool>()), 0..60u8),
+        (option::of(any::<bool>()), 0..60u8, option::weighted(0.2, 0..120u8)),
         1..8u8,
         0..4usize,
         vec(1..=3u8, 2),
@@ -187,7 +190,7 @@ fn class() -> impl Strategy<Value = ClassSpec> {
                 grade,
                 homeroom_teacher,
                 section_teachers,
-                (teacher_primary, teacher_begin),
+                (teacher_primary, teacher_begin, teacher_end),
                 subjects,
                 periods,
                 regular,
@@ -199,6 +202,7 @@ fn class() -> impl Strategy<Value = ClassSpec> {
                     section_teachers,
                     teacher_primary,
                     teacher_begin,
+                    teacher_end,
                     subjects,
                     periods,
                     regular,
