@@ -22,6 +22,7 @@ mod movements;
 mod oneroster;
 mod oneroster_fidelity;
 mod oneroster_primary;
+mod oneroster_roundtrip;
 mod oneroster_sensitive;
 mod oneroster_words;
 mod outbox;
