@@ -34,9 +34,14 @@ impl Package {
             let not_kept = NOT_KEPT.iter().filter(|entry| entry.file == kind.file_name() && entry.rows.is_empty());
             for entry in not_kept {
                 for row in rows.iter_mut() {
+                    // `sms` is the phone when `phone` is empty, so it repeats the phone here.
+                    let value = match entry.column {
+                        "sms" => row.get("phone").cloned().unwrap_or_default(),
+                        column => filler(column).to_owned(),
+                    };
                     let cell = row.entry(entry.column).or_default();
                     if cell.is_empty() {
-                        *cell = filler(entry.column).to_owned();
+                        *cell = value;
                     }
                 }
             }
@@ -64,7 +69,6 @@ impl Package {
 fn filler(column: &str) -> &'static str {
     match column {
         "userIds" => "{sis:hs2023}",
-        "sms" => "0903111222",
         "password" => "MatKhau@2024",
         "pronouns" => "em",
         "americanIndianOrAlaskaNative"

@@ -4,7 +4,7 @@
 //! books: line items per semester and the students' results.
 
 use super::build::{Build, date, flag, score};
-use super::spec::{ClassSpec, GuardianSpec, PersonSpec, ScheduledSpec, Spec, StudentSpec};
+use super::spec::{ClassSpec, GuardianSpec, PersonSpec, ScheduledSpec, Spec, StudentSpec, Unscored};
 use super::words::{self, SUBJECTS};
 use chrono::{Days, NaiveDate};
 use emis_oneroster::FileKind;
@@ -257,16 +257,26 @@ impl Build<'_> {
                             continue;
                         }
                         let text = if result.passed { "Đạt" } else { "Chưa đạt" };
+                        let graded = result.status == Unscored::Graded;
+                        let (status, missing, no_make_up) = match result.status {
+                            Unscored::Graded => ("fully graded", "", ""),
+                            Unscored::MakeUpOwed => ("not submitted", "true", ""),
+                            Unscored::NoMakeUp => ("not submitted", "true", "true"),
+                            Unscored::Exempt => ("exempt", "", ""),
+                        };
+                        let value = |scored: bool, value: String| if graded && scored { value } else { String::new() };
                         let row = vec![
                             ("sourcedId", self.id()),
                             ("lineItemSourcedId", id.clone()),
                             ("studentSourcedId", student.clone()),
-                            ("scoreStatus", "fully graded".to_owned()),
-                            ("score", if subject.scored { score(result.tenths) } else { String::new() }),
+                            ("scoreStatus", status.to_owned()),
+                            ("score", value(subject.scored, score(result.tenths))),
                             ("scoreDate", day.clone()),
                             ("comment", result.comment.map(|i| words::COMMENTS[i].to_owned()).unwrap_or_default()),
-                            ("textScore", if subject.scored { String::new() } else { text.to_owned() }),
+                            ("textScore", value(!subject.scored, text.to_owned())),
                             ("classSourcedId", section.clone()),
+                            ("missing", missing.to_owned()),
+                            ("metadata.vn.noMakeUp", no_make_up.to_owned()),
                         ];
                         self.add(FileKind::Results, row);
                     }

@@ -103,6 +103,17 @@ pub struct ResultSpec {
     pub tenths: u8,
     pub passed: bool,
     pub comment: Option<usize>,
+    /// A value (`Graded`), or none: missed with a make-up owed, missed for good, excused.
+    pub status: Unscored,
+}
+
+/// What a result row without a value says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unscored {
+    Graded,
+    MakeUpOwed,
+    NoMakeUp,
+    Exempt,
 }
 
 fn person() -> impl Strategy<Value = PersonSpec> {
@@ -127,8 +138,14 @@ fn guardian() -> impl Strategy<Value = GuardianSpec> {
 }
 
 fn result() -> impl Strategy<Value = ResultSpec> {
-    (prop::bool::weighted(0.8), 0..=100u8, any::<bool>(), option::weighted(0.3, 0..6usize))
-        .prop_map(|(given, tenths, passed, comment)| ResultSpec { given, tenths, passed, comment })
+    let status = prop_oneof![
+        12 => Just(Unscored::Graded),
+        1 => Just(Unscored::MakeUpOwed),
+        1 => Just(Unscored::NoMakeUp),
+        1 => Just(Unscored::Exempt),
+    ];
+    (prop::bool::weighted(0.8), 0..=100u8, any::<bool>(), option::weighted(0.3, 0..6usize), status)
+        .prop_map(|(given, tenths, passed, comment, status)| ResultSpec { given, tenths, passed, comment, status })
 }
 
 fn student() -> impl Strategy<Value = StudentSpec> {
