@@ -107,21 +107,45 @@ pub async fn notice(db: &DatabaseConnection, access: &Access, id: i64) -> Result
 /// Of notice `id`'s deliveries the caller may read: how many were read by a guardian, and
 /// how many by none.
 pub async fn readings(db: &DatabaseConnection, access: &Access, id: i64) -> Result<(u64, u64), ApiError> {
+    let (delivered, read) = receipts(db, access, id).await?;
+    let read_count = delivered.iter().filter(|delivery| read.contains(&delivery.id)).count();
+    let unread = delivered.len() - read_count;
+    let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+    Ok((count(read_count), count(unread)))
+}
+
+/// The students, by id, of notice `id`'s deliveries the caller may read that no guardian
+/// has marked read, at most `first`.
+pub async fn unread_students(
+    db: &DatabaseConnection,
+    access: &Access,
+    id: i64,
+    first: usize,
+) -> Result<Vec<i64>, ApiError> {
+    let (delivered, read) = receipts(db, access, id).await?;
+    let unread = delivered.into_iter().filter(|delivery| !read.contains(&delivery.id));
+    Ok(unread.map(|delivery| delivery.student_id).take(first).collect())
+}
+
+/// Notice `id`'s deliveries the caller may read, by student, and which of them a guardian
+/// has marked read (as far as the caller may read the readings).
+async fn receipts(
+    db: &DatabaseConnection,
+    access: &Access,
+    id: i64,
+) -> Result<(Vec<notice_delivery::Model>, BTreeSet<i64>), DbErr> {
     let delivered = access
         .read(&readers::NOTICE_DELIVERY)
         .narrow(notice_delivery::Column::NoticeId, |column| column.eq(id))
-        .count(db)
+        .order_by(notice_delivery::Column::StudentId, Order::Asc)
+        .all(db)
         .await?;
-    let read: BTreeSet<i64> = access
+    let read = access
         .read(&readers::NOTICE_READ)
         .narrow(notice_read::Column::NoticeId, |column| column.eq(id))
         .all(db)
-        .await?
-        .into_iter()
-        .map(|reading| reading.delivery_id)
-        .collect();
-    let read = u64::try_from(read.len()).unwrap_or(u64::MAX).min(delivered);
-    Ok((read, delivered - read))
+        .await?;
+    Ok((delivered, read.into_iter().map(|reading| reading.delivery_id).collect()))
 }
 
 /// The deliveries of notice `id` for the guardian's own children that they may read.

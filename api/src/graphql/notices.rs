@@ -5,10 +5,14 @@
 
 use super::context::{access, state};
 use super::ids;
+use super::people::Student;
 use crate::error::{ApiError, ApiResult};
 use crate::family::{feed, notices};
+use crate::privacy::readers;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use entity::student;
+use sea_orm::{ColumnTrait as _, Order};
 
 /// A notice, document or news a school published to families.
 pub struct Notice(pub feed::Seen);
@@ -57,6 +61,24 @@ impl Notice {
     async fn read_by(&self, ctx: &Context<'_>) -> ApiResult<ReadBy> {
         let (read, unread) = feed::readings(&state(ctx)?.db, access(ctx)?, self.0.notice.id).await?;
         Ok(ReadBy { read: count(read), unread: count(unread) })
+    }
+    /// The students it reached whose families have not marked it read, as far as the caller
+    /// may see them, by id; their guardians' names are `guardians { fullName }`.
+    async fn unread_students(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+    ) -> ApiResult<Vec<Student>> {
+        let (db, access) = (&state(ctx)?.db, access(ctx)?);
+        let first = usize::try_from(first).unwrap_or(50);
+        let unread = feed::unread_students(db, access, self.0.notice.id, first).await?;
+        let students = access
+            .read(&readers::STUDENT)
+            .narrow(student::Column::Id, |column| column.is_in(unread))
+            .order_by(student::Column::Id, Order::Asc)
+            .all(db)
+            .await?;
+        Ok(students.into_iter().map(Student::from).collect())
     }
 }
 

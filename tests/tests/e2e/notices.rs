@@ -121,6 +121,16 @@ async fn a_class_notice_reaches_the_families_of_the_class_when_it_was_published(
         assert_eq!(receipts["notice"]["readBy"], json!({ "read": 1, "unread": size - 1 }), "{receipts}");
         assert_eq!(receipts["notice"]["read"], Value::Null);
     }
+    // ...and the names of the families who have not read it, as the teacher may see them.
+    let unread = "query($id: ID!) { notice(id: $id) { unreadStudents { id guardians { fullName } } } }";
+    let unread = app.data(Some(&homeroom), unread, json!({ "id": id })).await.unwrap();
+    let unread = unread["notice"]["unreadStudents"].as_array().unwrap().clone();
+    let mut expected: Vec<&str> = class.students.iter().skip(1).map(String::as_str).collect();
+    let mut listed: Vec<&str> = unread.iter().map(|student| student["id"].as_str().unwrap()).collect();
+    expected.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(listed, expected, "the class when it was published, but the family who read it");
+    assert!(unread.iter().all(|student| student["guardians"][0]["fullName"].is_string()), "{unread:?}");
     let other_receipts = app.data(Some(&other_homeroom), NOTICE, json!({ "id": id })).await.unwrap();
     assert_eq!(other_receipts["notice"], Value::Null, "another class's teacher does not see it");
 }

@@ -101,6 +101,7 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("IntakeResult", "mapped") => Items(INTAKE * FAMILY),
         ("StudentConnection", "nodes" | "edges") => ConnectionPage,
         ("Me", "notifications" | "notices")
+        | ("Notice", "unreadStudents")
         | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox")
         | ("Student", "history" | "disclosures")
         | ("StaffHistory", "roles" | "assignments" | "statuses" | "contactChanges") => First,
