@@ -24,6 +24,10 @@ pub struct Model {
     pub class_id: Option<i64>,
     pub published_at: DateTimeUtc,
     pub expires_at: Option<DateTimeUtc>,
+    /// When it was withdrawn: its title and body are then shown to no one.
+    pub withdrawn_at: Option<DateTimeUtc>,
+    /// The staff member who withdrew it.
+    pub withdrawn_by_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! Notices from a school to its families: the notice itself (`notice`), one delivery per
 //! student it reached, resolved when it was published and kept (`notice_delivery`), and
-//! each guardian's reading of a delivery (`notice_read`). Rows are never deleted.
+//! each guardian's reading of a delivery (`notice_read`). Rows are never deleted: a notice
+//! withdrawn keeps its row, marked withdrawn.
 
 use crate::columns::{create_all, foreign, id, index, reference, reference_null};
 use sea_orm_migration::prelude::*;
@@ -27,6 +28,9 @@ impl MigrationTrait for Migration {
                 .col(reference_null("class_id"))
                 .col(timestamp_with_time_zone("published_at"))
                 .col(timestamp_with_time_zone_null("expires_at"))
+                // set when withdrawn: the families then see that it was, not what it said
+                .col(timestamp_with_time_zone_null("withdrawn_at"))
+                .col(reference_null("withdrawn_by_id"))
                 .foreign_key(&mut foreign("notice", "school_id", "org"))
                 .foreign_key(&mut foreign("notice", "author_staff_id", "staff"))
                 .take(),

@@ -4,14 +4,20 @@
 //! one per student enrolled there today, with the class they are in — must be one the caller
 //! may write, so a homeroom teacher reaches only their own class. A place out of reach is
 //! answered exactly like a missing one, and nothing is written. The recipients are kept:
-//! the notice and its deliveries are written in one transaction.
+//! the notice and its deliveries are written in one transaction. Whoever may write every
+//! delivery of a notice may withdraw it: it stays in the families' feed, saying so, without
+//! its title and body.
 
 use crate::error::ApiError;
 use crate::privacy::{Access, Target, readers};
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind, Role};
 use entity::{OrgKind, notice, notice_delivery, org};
-use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection, EntityTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection, EntityTrait,
+    QueryFilter as _,
+};
 use std::collections::BTreeSet;
 
 /// The kinds of item a school publishes.
@@ -110,6 +116,8 @@ pub async fn publish(
         class_id: Set(class),
         published_at: Set(now),
         expires_at: Set(draft.expires_at),
+        withdrawn_at: Set(None),
+        withdrawn_by_id: Set(None),
         ..Default::default()
     }
     .insert(&txn)
@@ -126,6 +134,35 @@ pub async fn publish(
     }
     txn.commit().await?;
     Ok(row)
+}
+
+/// Withdraws notice `id`: allowed when the caller may write every delivery it made (so a
+/// homeroom teacher withdraws their class's notices, not the school's); a notice out of
+/// reach is answered like a missing one. Withdrawing again changes nothing.
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    access: &Access,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<notice::Model, ApiError> {
+    let by = crate::books::locks::staff_account(access)?;
+    let deliveries = access
+        .rows_for(Action::Write, &readers::NOTICE_DELIVERY)
+        .narrow(notice_delivery::Column::NoticeId, |column| column.eq(id))
+        .every(db)
+        .await?;
+    let found = notice::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotPermitted)?;
+    if deliveries.is_empty() && found.author_staff_id != by {
+        return Err(ApiError::NotPermitted);
+    }
+    notice::Entity::update_many()
+        .col_expr(notice::Column::WithdrawnAt, Expr::value(now))
+        .col_expr(notice::Column::WithdrawnById, Expr::value(by))
+        .filter(notice::Column::Id.eq(id))
+        .filter(notice::Column::WithdrawnAt.is_null())
+        .exec(db)
+        .await?;
+    notice::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::Internal)
 }
 
 /// The one school the caller works at, for a notice to the whole school.

@@ -27,13 +27,17 @@ impl Notice {
     async fn kind(&self) -> &str {
         &self.0.notice.kind
     }
-    /// One line.
-    async fn title(&self) -> &str {
-        &self.0.notice.title
+    /// One line; null once withdrawn.
+    async fn title(&self) -> Option<&str> {
+        self.0.notice.withdrawn_at.is_none().then_some(self.0.notice.title.as_str())
     }
-    /// Plain text; line breaks are kept.
-    async fn body(&self) -> &str {
-        &self.0.notice.body
+    /// Plain text, line breaks kept; null once withdrawn.
+    async fn body(&self) -> Option<&str> {
+        self.0.notice.withdrawn_at.is_none().then_some(self.0.notice.body.as_str())
+    }
+    /// When it was withdrawn; null while it stands.
+    async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
+        self.0.notice.withdrawn_at
     }
     /// school | class
     async fn audience(&self) -> &str {
@@ -155,6 +159,15 @@ impl NoticeMutations {
     /// nothing is written.
     async fn publish_notice(&self, ctx: &Context<'_>, input: PublishNoticeInput) -> ApiResult<Notice> {
         publish(ctx, input).await
+    }
+    /// Withdraws a notice: it stays in the families' feed with `withdrawnAt`, its title and
+    /// body no longer shown. Whoever may publish to every family it reached may (a homeroom
+    /// teacher their class's notices, the principal and clerk their school's); another
+    /// notice is refused as `FORBIDDEN`, like a missing one.
+    async fn withdraw_notice(&self, ctx: &Context<'_>, notice_id: ID) -> ApiResult<Notice> {
+        let id = ids::decode_as("Notice", &notice_id).ok_or(ApiError::NotPermitted)?;
+        let row = notices::withdraw(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?;
+        Ok(Notice(feed::Seen { notice: row, read: None }))
     }
     /// A guardian marks a notice read for each of their children it reached; returns how
     /// many were unread. A notice not sent to their family is refused like a missing one.

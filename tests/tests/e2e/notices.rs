@@ -173,4 +173,21 @@ async fn a_notice_out_of_reach_is_refused_like_a_missing_class_and_nothing_is_wr
     let read_by = &whole["data"]["publishNotice"]["readBy"];
     assert_eq!(read_by["unread"].as_u64(), Some(deliveries));
     assert_eq!(feed(&app, &family).await.len(), 1);
+
+    // Withdrawal: only who may write every family it reached; the feed then says so.
+    let id = whole["data"]["publishNotice"]["id"].as_str().unwrap();
+    let withdraw = "mutation($id: ID!) { withdrawNotice(noticeId: $id) { id title body withdrawnAt } }";
+    let absent = app.graphql(Some(&homeroom), withdraw, json!({ "id": encode("Notice", 9_999_999) })).await.unwrap();
+    for token in [&homeroom, &stranger, &family] {
+        let refused = app.graphql(Some(token), withdraw, json!({ "id": id })).await.unwrap();
+        assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
+        assert_eq!(refused["errors"][0]["message"], absent["errors"][0]["message"]);
+    }
+    assert_eq!(feed(&app, &family).await[0]["title"], "Họp phụ huynh", "still standing");
+    let withdrawn = app.data(Some(&principal), withdraw, json!({ "id": id })).await.unwrap();
+    assert!(withdrawn["withdrawNotice"]["withdrawnAt"].is_string(), "{withdrawn}");
+    let seen = app.data(Some(&family), "{ me { notices { title body withdrawnAt } } }", json!({})).await.unwrap();
+    let seen = &seen["me"]["notices"][0];
+    assert_eq!((&seen["title"], &seen["body"]), (&Value::Null, &Value::Null), "{seen}");
+    assert!(seen["withdrawnAt"].is_string(), "{seen}");
 }
