@@ -32,6 +32,7 @@ pub mod disclosure;
 pub mod error;
 pub mod exchange;
 pub mod exports;
+pub mod family;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;

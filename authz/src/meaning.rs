@@ -67,6 +67,7 @@ impl Kind {
             | Kind::Guardianship
             | Kind::ChangeRequest
             | Kind::LeaveRequest
+            | Kind::Notice
             | Kind::Transfer => PERSONAL,
         }
     }

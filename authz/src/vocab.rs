@@ -196,6 +196,10 @@ vocabulary! {
         /// A school's year-end rollover: its preview (read) and the one operation that
         /// promotes, keeps back and graduates the students and locks the year's books (write).
         Rollover => "rollover",
+        /// A notice, document or news a school publishes to the families of a class or the
+        /// whole school, judged as each of its deliveries: a record about one student in the
+        /// class they were in when it was published.
+        Notice => "notice",
     }
 }
 
@@ -256,7 +260,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 34, 5));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 35, 5));
         assert_eq!(Relationship::ALL.len(), 9);
     }
 

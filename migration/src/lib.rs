@@ -39,6 +39,7 @@ mod m20261206_000025_staff_lifecycle;
 mod m20261206_000027_student_accounts;
 mod m20261206_000028_section_enrollments;
 mod m20261206_000029_missed_and_excused;
+mod m20261206_000030_notices;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
 /// use it verbatim for the index to serve it.
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000027_student_accounts::Migration),
             Box::new(m20261206_000028_section_enrollments::Migration),
             Box::new(m20261206_000029_missed_and_excused::Migration),
+            Box::new(m20261206_000030_notices::Migration),
         ]
     }
 }

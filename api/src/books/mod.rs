@@ -103,6 +103,28 @@ pub(crate) async fn enrolled(
     Ok(students.into_iter().collect())
 }
 
+/// The students enrolled on `date` in `school` (in `class` only, when given), each with
+/// the class they are in, by student id.
+pub(crate) async fn placed(
+    db: &impl ConnectionTrait,
+    school: i64,
+    class: Option<i64>,
+    date: NaiveDate,
+) -> Result<Vec<(i64, i64)>, DbErr> {
+    let mut select = enrollment::Entity::find()
+        .select_only()
+        .columns([enrollment::Column::StudentId, enrollment::Column::ClassId])
+        .filter(enrollment::Column::SchoolId.eq(school))
+        .filter(active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, date));
+    if let Some(class) = class {
+        select = select.filter(enrollment::Column::ClassId.eq(class));
+    }
+    let mut placed: Vec<(i64, i64)> = select.into_tuple().all(db).await?;
+    placed.sort_unstable();
+    placed.dedup_by_key(|(student, _)| *student);
+    Ok(placed)
+}
+
 /// The sections of `class` in its school year with their subjects, in report order (the
 /// subjects' order, then id).
 pub(crate) async fn subjects_of(

@@ -100,6 +100,15 @@ impl Me {
     ) -> ApiResult<Vec<super::notifications::Notification>> {
         super::notifications::list(ctx, u64::try_from(first).unwrap_or(50), unread_only).await
     }
+    /// The notices, documents and news the school sent for the guardian's children that
+    /// have not expired, newest first, with whether they were read (empty for staff).
+    async fn notices(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20, validator(minimum = 1, maximum = 100))] first: i32,
+    ) -> ApiResult<Vec<super::notices::Notice>> {
+        super::notices::list(ctx, u64::try_from(first).unwrap_or(20)).await
+    }
     /// Schools the caller may see.
     async fn schools(&self, ctx: &Context<'_>) -> ApiResult<Vec<School>> {
         school::schools(ctx).await
@@ -249,6 +258,12 @@ impl QueryRoot {
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
     ) -> ApiResult<Vec<super::book_locks::ChangeRequest>> {
         super::book_locks::requests(ctx, status.as_deref(), None, u64::try_from(first).unwrap_or(50)).await
+    }
+    /// A notice by id, as the caller may see it: a guardian's if it reached their children,
+    /// a staff member's if it reached students whose notices they may read, or if they
+    /// wrote it; null when missing or out of reach alike.
+    async fn notice(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<super::notices::Notice>> {
+        super::notices::one(ctx, &id).await
     }
     /// Leave requests the caller may read, newest first: a guardian's children's, a homeroom
     /// teacher's class's, a principal's school's. `status`: pending (default), accepted,

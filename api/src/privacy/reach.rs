@@ -110,6 +110,23 @@ impl Access {
         Ok(true)
     }
 
+    /// Whether the caller may `action` every record of `kind` among `targets`, by the
+    /// per-record check: for a write that makes records at places it resolved after
+    /// reaching the place it was asked for (a notice's deliveries, one per student there).
+    pub async fn may_each(
+        &self,
+        kind: Kind,
+        action: Action,
+        targets: impl IntoIterator<Item = Target>,
+    ) -> Result<bool, DbErr> {
+        for target in targets {
+            if !self.permits(kind, action, target).await? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// Whether the caller may `action` national records of `kind` — nobody's, in no school,
     /// such as the school calendar: only a grant on the `any` relationship reaches them.
     pub fn may_nationally(&self, kind: Kind, action: Action) -> bool {

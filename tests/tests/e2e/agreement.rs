@@ -9,7 +9,7 @@ use emis::privacy::{Access, readers};
 use emis_authz::Action;
 use emis_tests::TestApp;
 use entity::{enrollment, homeroom_class, staff};
-use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter as _};
+use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait, QueryFilter as _};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -83,12 +83,58 @@ async fn messages(app: &TestApp) {
     }
 }
 
+/// Publishes one notice per school to every student enrolled there, each delivery read by
+/// one of the student's guardians, so the readers of deliveries and read receipts are
+/// compared on records of the caller's families, classes and school and of others.
+async fn notices(db: &DatabaseConnection) {
+    use entity::{guardianship, notice, notice_delivery, notice_read};
+    use sea_orm::ActiveValue::Set;
+    let author = staff::Entity::find().one(db).await.unwrap().unwrap();
+    let now = chrono::Utc::now();
+    for stay in enrollment::Entity::find().all(db).await.unwrap() {
+        let published = notice::ActiveModel {
+            school_id: Set(stay.school_id),
+            author_staff_id: Set(author.id),
+            kind: Set("notice".to_owned()),
+            title: Set("Họp phụ huynh".to_owned()),
+            body: Set("8 giờ".to_owned()),
+            audience: Set("class".to_owned()),
+            class_id: Set(Some(stay.class_id)),
+            published_at: Set(now),
+            expires_at: Set(None),
+            ..Default::default()
+        };
+        let notice = notice::Entity::insert(published).exec(db).await.unwrap().last_insert_id;
+        let delivery = notice_delivery::ActiveModel {
+            notice_id: Set(notice),
+            school_id: Set(stay.school_id),
+            class_id: Set(stay.class_id),
+            student_id: Set(stay.student_id),
+            ..Default::default()
+        };
+        let delivery = notice_delivery::Entity::insert(delivery).exec(db).await.unwrap().last_insert_id;
+        let link = guardianship::Entity::find().filter(guardianship::Column::StudentId.eq(stay.student_id));
+        let Some(link) = link.one(db).await.unwrap() else { continue };
+        let reading = notice_read::ActiveModel {
+            delivery_id: Set(delivery),
+            notice_id: Set(notice),
+            school_id: Set(stay.school_id),
+            class_id: Set(stay.class_id),
+            student_id: Set(stay.student_id),
+            guardian_id: Set(link.guardian_id),
+            read_at: Set(now),
+            ..Default::default()
+        };
+        notice_read::Entity::insert(reading).exec(db).await.unwrap();
+    }
+}
+
 /// Moves one student of the first class with two students to another class of its school
 /// and another to a class of another school, from `today`, so that the relationships that
 /// hold through enrollments (`current_student`, `former_student`) are compared too.
 async fn moves(db: &DatabaseConnection, today: sea_orm::prelude::Date) {
+    use sea_orm::ActiveValue::Set;
     use sea_orm::sea_query::Expr;
-    use sea_orm::{ActiveValue::Set, ColumnTrait as _};
     let classes = homeroom_class::Entity::find().all(db).await.unwrap();
     let from = &classes[classes.len() - 1];
     let same_school = classes.iter().find(|c| c.school_id == from.school_id && c.id != from.id).unwrap();
@@ -123,6 +169,7 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
     let today = emis::clock::today();
     disclosed(&app).await;
     messages(&app).await;
+    notices(db).await;
     moves(db, today).await;
     let policy = app.state.policy.current();
     let mut accounts: Vec<Account> =

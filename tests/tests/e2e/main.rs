@@ -19,6 +19,7 @@ mod intake;
 mod killed_import;
 mod missing;
 mod movements;
+mod notices;
 mod oneroster;
 mod oneroster_fidelity;
 mod oneroster_primary;

@@ -100,7 +100,8 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("IntakeResult", "students") => Items(INTAKE),
         ("IntakeResult", "mapped") => Items(INTAKE * FAMILY),
         ("StudentConnection", "nodes" | "edges") => ConnectionPage,
-        ("Me", "notifications")
+        ("Me", "notifications" | "notices")
+        | ("Notice", "unreadStudents")
         | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox")
         | ("Student", "history" | "disclosures")
         | ("StaffHistory", "roles" | "assignments" | "statuses" | "contactChanges") => First,

@@ -5,6 +5,7 @@
 
 mod messages;
 mod mixed;
+mod notices;
 mod people;
 mod places;
 mod records;
@@ -12,6 +13,7 @@ mod staff_records;
 
 pub use messages::MESSAGE;
 pub use mixed::{CHANGE_DECISION, CHANGE_REQUEST_READ, PRIMARY_ITEM, TRANSFER};
+pub use notices::{NOTICE_DELIVERY, NOTICE_READ};
 pub use people::{GUARDIAN, GUARDIANSHIP, STAFF, STUDENT};
 pub use places::{CLASS, SCHOOL, SECTION};
 pub use records::{
@@ -26,7 +28,7 @@ use super::visible::Registered;
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
 /// classes, sections, subjects, assessments, semesters, teaching assignments) are not
 /// personal, though they are read through the policy too.
-pub const PERSONAL_TABLES: [&str; 22] = [
+pub const PERSONAL_TABLES: [&str; 24] = [
     "student",
     "guardian",
     "guardianship",
@@ -42,6 +44,8 @@ pub const PERSONAL_TABLES: [&str; 22] = [
     "transfer",
     "leave_request",
     "notification",
+    "notice_delivery",
+    "notice_read",
     "disclosure_log",
     "change_request",
     "record_change",
@@ -52,7 +56,7 @@ pub const PERSONAL_TABLES: [&str; 22] = [
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 29] {
+pub fn registered() -> [&'static dyn Registered; 31] {
     [
         &STUDENT,
         &STAFF,
@@ -68,6 +72,8 @@ pub fn registered() -> [&'static dyn Registered; 29] {
         &PRIMARY_NOMINATION,
         &LEAVE_REQUEST,
         &NOTIFICATION,
+        &NOTICE_DELIVERY,
+        &NOTICE_READ,
         &CHANGE_REQUEST,
         &TRANSFER_SENDING,
         &TRANSFER_RECEIVING,

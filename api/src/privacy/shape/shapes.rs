@@ -4,8 +4,8 @@
 use super::{Shape, col};
 use entity::{
     attendance, change_request, conduct, enrollment, exemption, guardian, guardianship, homeroom_class, leave_request,
-    missed_assessment, notification, org, outbox_message, primary_evaluation, primary_nomination, record_change,
-    result, section, staff, student, transfer,
+    missed_assessment, notice_delivery, notice_read, notification, org, outbox_message, primary_evaluation,
+    primary_nomination, record_change, result, section, staff, student, transfer,
 };
 
 pub fn student() -> Shape {
@@ -73,6 +73,27 @@ pub fn notification() -> Shape {
         school: col(notification::Entity, notification::Column::SchoolId),
         section: None,
         class: Some(col(notification::Entity, notification::Column::ClassId)),
+    }
+}
+
+/// A notice's delivery for one student, judged on the class the student was in when it
+/// was published.
+pub fn notice_delivery() -> Shape {
+    Shape::Personal {
+        student: col(notice_delivery::Entity, notice_delivery::Column::StudentId),
+        school: col(notice_delivery::Entity, notice_delivery::Column::SchoolId),
+        section: None,
+        class: Some(col(notice_delivery::Entity, notice_delivery::Column::ClassId)),
+    }
+}
+
+/// A guardian's reading of a notice, judged like its delivery.
+pub fn notice_read() -> Shape {
+    Shape::Personal {
+        student: col(notice_read::Entity, notice_read::Column::StudentId),
+        school: col(notice_read::Entity, notice_read::Column::SchoolId),
+        section: None,
+        class: Some(col(notice_read::Entity, notice_read::Column::ClassId)),
     }
 }
 

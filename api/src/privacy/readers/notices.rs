@@ -1,0 +1,32 @@
+//! The readers of what a school published to families: each notice's deliveries (one per
+//! student it reached) and the guardians' readings of them, both judged as records about
+//! the student in the class they were in when the notice was published.
+
+use crate::privacy::shape::{Target, shapes};
+use crate::privacy::visible::{Reader, unguarded};
+use emis_authz::Kind;
+use entity::{notice_delivery, notice_read};
+
+/// A notice's deliveries, judged on the student and the class they were in.
+pub static NOTICE_DELIVERY: Reader<notice_delivery::Entity> = Reader {
+    name: "notice_delivery",
+    kind: Kind::Notice,
+    key: notice_delivery::Column::Id,
+    shape: shapes::notice_delivery,
+    target: |row| Target::student_in_class(row.student_id, row.school_id, row.class_id),
+    id: |row| row.id,
+    guarded: unguarded,
+    facts: &[],
+};
+
+/// Guardians' readings of a delivery, judged like the delivery.
+pub static NOTICE_READ: Reader<notice_read::Entity> = Reader {
+    name: "notice_read",
+    kind: Kind::Notice,
+    key: notice_read::Column::Id,
+    shape: shapes::notice_read,
+    target: |row| Target::student_in_class(row.student_id, row.school_id, row.class_id),
+    id: |row| row.id,
+    guarded: unguarded,
+    facts: &[],
+};
