@@ -3,8 +3,9 @@
 //! enrollment; what the package says of it — its `sourcedId`, dates and `primary` flag — is
 //! kept in `section_enrollment`, tied to the homeroom enrollment it follows from, so an
 //! export writes the same row back. A row that says only what an export would derive (the
-//! name EMIS gives it, the homeroom enrollment's dates, no flag) needs nothing kept. A row EMIS cannot follow (a student not enrolled in the
-//! section's homeroom class) is reported row by row, never dropped silently.
+//! name EMIS gives it, the homeroom enrollment's dates, no flag) needs nothing kept. A row
+//! EMIS cannot follow (a student not enrolled in the section's homeroom class) is reported
+//! row by row, never dropped silently.
 
 use crate::exchange::import::{Ctx, by_external_id, rule, skipped};
 use crate::exchange::names::{ext, in_section};
