@@ -1,8 +1,10 @@
 //! Sensitive values are never dropped quietly: `users.csv` reads a student's ethnicity,
 //! religion and health in the columns of `demographics.csv`, sealed the same way, and the
-//! two files must agree (for every user); a sensitive value in a column a file does not read (a variant name
-//! like `Dân tộc`, or `metadata.vn.health` on `enrollments.csv`) refuses the package at its
-//! cell with nothing written, and such a column left empty is only a warning.
+//! two files must agree (for every user); a sensitive value in a column a file does not
+//! read (a variant name like `Dân tộc`, or `metadata.vn.health` on `enrollments.csv`)
+//! refuses the package at its cell with nothing written, and such a column left empty is
+//! only a warning; the specification's sensitive columns EMIS does not keep (`sms` beside a
+//! phone, the race flags) and a staff member's or guardian's background are warnings.
 
 use super::oneroster::{counts, edited, export_to, fixture, read_csv, run};
 use emis::exchange::ImportOutcome;
