@@ -162,6 +162,12 @@ async fn a_notice_out_of_reach_is_refused_like_a_missing_class_and_nothing_is_wr
     let input = json!({ "kind": "notice", "title": " ", "body": "x", "classId": class.id });
     let empty = app.graphql(Some(&homeroom), PUBLISH, json!({ "input": input })).await.unwrap();
     assert_eq!(error_code(&empty), Some("BAD_USER_INPUT"), "{empty}");
+    let input = json!({ "kind": "notice", "title": "Họp", "body": "8 giờ\u{0}", "classId": class.id });
+    let nul = app.graphql(Some(&homeroom), PUBLISH, json!({ "input": input })).await.unwrap();
+    assert_eq!(error_code(&nul), Some("BAD_USER_INPUT"), "{nul}");
+    // Another kind's id as the class answers like a missing class.
+    let student = publish(&app, &homeroom, Some(&class.students[0])).await;
+    assert_eq!(student["errors"][0]["message"], absent["errors"][0]["message"], "{student}");
     assert_eq!(stored(&app).await, (0, 0), "nothing written");
 
     // The principal reaches the whole school: one delivery per student enrolled today.
