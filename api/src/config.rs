@@ -73,6 +73,10 @@ pub struct Config {
     #[command(flatten)]
     pub outbox: crate::outbox::Settings,
 
+    /// Files attached to notices: where they are kept and how large they may be.
+    #[command(flatten)]
+    pub attachments: crate::attachments::Settings,
+
     /// Serve GraphQL introspection (and so GraphiQL's documentation pane).
     #[arg(long, env = "EMIS_INTROSPECTION", default_value_t = false)]
     pub introspection: bool,
@@ -132,6 +136,7 @@ impl Config {
             // No background worker: statement counts stay exact; tests deliver with
             // `Outbox::deliver_due` or turn polling on.
             outbox: crate::outbox::Settings { poll_ms: 0, ..crate::outbox::Settings::default() },
+            attachments: crate::attachments::Settings::default(),
             introspection: true,
             max_depth: 12,
             // Tests read whole rosters with every result in one request; the weighing's own

@@ -14,6 +14,8 @@
 //! - [`reference`]: subjects and semesters, cached briefly per process.
 //! - [`graphql`]: the schema (independent of HTTP), its types, loaders and resolvers.
 //! - [`outbox`]: messages to people (codes, absence notices), queued and sent with retries.
+//! - [`family`]: the school–family link: notices and what families read of them.
+//! - [`attachments`]: files attached to notices: checked, stored, opened through their item.
 //! - [`http`]: the axum router: `/graphql`, health checks, metrics.
 //! - [`graphiql`]: the GraphiQL page with its assets embedded (works offline).
 //! - [`seed`]: deterministic demo data.
@@ -22,6 +24,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod accounts;
+pub mod attachments;
 pub mod auth;
 pub mod books;
 pub mod cli;

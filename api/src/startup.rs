@@ -33,6 +33,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
     let assessment_columns = Arc::new(crate::reference::AssessmentColumns::new(db.clone()));
     let passwords = crate::auth::password::Verifier::new(usize::from(config.sign_in.queue));
     let outbox = Arc::new(crate::outbox::Outbox::from_settings(config.outbox.clone())?);
+    let attachments = Arc::new(crate::attachments::store::Store::from_settings(&config.attachments)?);
     Ok(Arc::new(AppState {
         config,
         db,
@@ -44,6 +45,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
         assessment_columns,
         passwords,
         outbox,
+        attachments,
     }))
 }
 

@@ -29,6 +29,8 @@ pub struct AppState {
     pub passwords: crate::auth::password::Verifier,
     /// Sends messages to people (the gateway's sender, or the log's).
     pub outbox: Arc<crate::outbox::Outbox>,
+    /// Where attachments' bytes are kept.
+    pub attachments: Arc<crate::attachments::store::Store>,
 }
 
 impl AppState {

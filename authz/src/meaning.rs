@@ -68,6 +68,7 @@ impl Kind {
             | Kind::ChangeRequest
             | Kind::LeaveRequest
             | Kind::Notice
+            | Kind::Attachment
             | Kind::Transfer => PERSONAL,
         }
     }

@@ -200,6 +200,7 @@ vocabulary! {
         /// whole school, judged as each of its deliveries: a record about one student in the
         /// class they were in when it was published.
         Notice => "notice",
+        Attachment => "attachment",
     }
 }
 
@@ -260,7 +261,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 35, 5));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 36, 5));
         assert_eq!(Relationship::ALL.len(), 9);
     }
 

@@ -9,6 +9,8 @@ pub mod account_code;
 pub mod account_event;
 pub mod assessment;
 pub mod assessment_category;
+pub mod attachment;
+pub mod attachment_blob;
 pub mod attendance;
 pub mod auth_session;
 pub mod auth_session_retired;
@@ -66,6 +68,8 @@ pub mod prelude {
     pub use super::account_event::Entity as AccountEvent;
     pub use super::assessment::Entity as Assessment;
     pub use super::assessment_category::Entity as AssessmentCategory;
+    pub use super::attachment::Entity as Attachment;
+    pub use super::attachment_blob::Entity as AttachmentBlob;
     pub use super::attendance::Entity as Attendance;
     pub use super::auth_session::Entity as AuthSession;
     pub use super::auth_session_retired::Entity as AuthSessionRetired;

@@ -104,6 +104,27 @@ pub async fn notice(db: &DatabaseConnection, access: &Access, id: i64) -> Result
     Ok((authored || !reached.is_empty()).then_some(Seen { notice: row, read: None }))
 }
 
+/// Whether the caller may open the files attached to notice `id`: it stands (a withdrawn
+/// notice shows nothing of what it said), and the caller wrote it or may read one of its
+/// deliveries — a guardian one for their own children — as `attachment`.
+pub async fn attachments_open(db: &DatabaseConnection, access: &Access, id: i64) -> Result<bool, DbErr> {
+    let Some(row) = notices(db, [id]).await?.pop() else { return Ok(false) };
+    if row.withdrawn_at.is_some() {
+        return Ok(false);
+    }
+    let mut deliveries =
+        access.read(&readers::NOTICE_ATTACHMENT).narrow(notice_delivery::Column::NoticeId, |column| column.eq(id));
+    match access.principal().account {
+        Some(Account::Guardian(_)) => {
+            let children = access.principal().children.iter().copied();
+            deliveries = deliveries.narrow(notice_delivery::Column::StudentId, |column| column.is_in(children));
+        }
+        _ if access.principal().staff_id() == Some(row.author_staff_id) => return Ok(true),
+        _ => {}
+    }
+    Ok(!deliveries.limit(1).all(db).await?.is_empty())
+}
+
 /// Of notice `id`'s deliveries the caller may read: how many were read by a guardian, and
 /// how many by none.
 pub async fn readings(db: &DatabaseConnection, access: &Access, id: i64) -> Result<(u64, u64), ApiError> {

@@ -6,8 +6,10 @@
 //! answered exactly like a missing one, and nothing is written. The recipients are kept:
 //! the notice and its deliveries are written in one transaction. Whoever may write every
 //! delivery of a notice may withdraw it: it stays in the families' feed, saying so, without
-//! its title and body.
+//! its title and body. Files the author uploaded are attached in the same transaction, when
+//! the policy also lets them write `attachment` for every delivery.
 
+use crate::attachments::files::{self, Owner};
 use crate::error::ApiError;
 use crate::privacy::{Access, Target, readers};
 use chrono::{DateTime, Utc};
@@ -38,6 +40,8 @@ pub struct Draft {
     /// The class whose families it is for; `None`: the caller's whole school.
     pub class: Option<i64>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// The caller's uploads to attach (see [`crate::attachments`]).
+    pub attachments: Vec<i64>,
 }
 
 /// The draft's kind, title and body as they are kept (title trimmed, body with its lines'
@@ -101,9 +105,13 @@ pub async fn publish(
     let placed = crate::books::placed(db, school, class, access.principal().today).await?;
     let deliveries: Vec<Target> =
         placed.iter().map(|&(student, in_class)| Target::student_in_class(student, school, in_class)).collect();
-    if !access.may_each(Kind::Notice, Action::Write, deliveries).await? {
+    let with_files = !draft.attachments.is_empty();
+    if !access.may_each(Kind::Notice, Action::Write, deliveries.clone()).await?
+        || with_files && !access.may_each(Kind::Attachment, Action::Write, deliveries).await?
+    {
         return Err(ApiError::NotPermitted);
     }
+    files::check_attachable(db, access, &draft.attachments).await?;
     let (title, body) = validated(draft, now)?;
     let txn = crate::db::begin_write(db).await?;
     let row = notice::ActiveModel {
@@ -132,6 +140,7 @@ pub async fn publish(
         });
         notice_delivery::Entity::insert_many(deliveries).exec_without_returning(&txn).await?;
     }
+    files::attach(&txn, access, &draft.attachments, Owner::Notice(row.id)).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -185,7 +194,14 @@ mod tests {
     use super::*;
 
     fn draft(kind: &str, title: &str, body: &str) -> Draft {
-        Draft { kind: kind.into(), title: title.into(), body: body.into(), class: None, expires_at: None }
+        Draft {
+            kind: kind.into(),
+            title: title.into(),
+            body: body.into(),
+            class: None,
+            expires_at: None,
+            attachments: Vec::new(),
+        }
     }
 
     #[test]

@@ -1,17 +1,18 @@
 //! Notices from a school to its families in GraphQL: `publishNotice` and `markNoticeRead`,
 //! a guardian's feed (`me.notices`), a notice by id (`notice`), and its read receipts
-//! (`Notice.readBy`). What is shown comes from `family/`, through the deliveries the caller
-//! may read.
+//! (`Notice.readBy`), and its attachments (`Notice.attachments`). What is shown comes from
+//! `family/`, through the deliveries the caller may read.
 
 use super::context::{access, state};
 use super::ids;
 use super::people::Student;
+use crate::attachments::files;
 use crate::error::{ApiError, ApiResult};
 use crate::family::{feed, notices};
 use crate::privacy::readers;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::student;
+use entity::{attachment, student};
 use sea_orm::{ColumnTrait as _, Order};
 
 /// A notice, document or news a school published to families.
@@ -66,6 +67,16 @@ impl Notice {
         let (read, unread) = feed::readings(&state(ctx)?.db, access(ctx)?, self.0.notice.id).await?;
         Ok(ReadBy { read: count(read), unread: count(unread) })
     }
+    /// The files attached to it (at most 10), to whoever may open them (`attachment`/`read`);
+    /// empty once withdrawn. Each downloads from its `url` with the same bearer token.
+    async fn attachments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Attachment>> {
+        let (db, access) = (&state(ctx)?.db, access(ctx)?);
+        if !feed::attachments_open(db, access, self.0.notice.id).await? {
+            return Ok(Vec::new());
+        }
+        let rows = files::of_owner(db, files::Owner::Notice(self.0.notice.id)).await?;
+        Ok(rows.into_iter().map(Attachment::from).collect())
+    }
     /// The students it reached whose families have not marked it read, as far as the caller
     /// may see them, by id; their guardians' names are `guardians { fullName }`.
     async fn unread_students(
@@ -83,6 +94,38 @@ impl Notice {
             .all(db)
             .await?;
         Ok(students.into_iter().map(Student::from).collect())
+    }
+}
+
+/// A file attached to a notice.
+#[derive(SimpleObject)]
+pub struct Attachment {
+    /// The attachment's global id.
+    pub id: ID,
+    /// The name it was uploaded under.
+    pub file_name: String,
+    /// The media type read from its bytes.
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size: i64,
+    /// SHA-256 of its bytes, lowercase hex.
+    pub sha256: String,
+    /// Where to download it (`GET`, with the bearer token), relative to the server.
+    pub url: String,
+}
+
+impl From<attachment::Model> for Attachment {
+    fn from(row: attachment::Model) -> Self {
+        let id = ids::encode("Attachment", row.id);
+        let url = format!("/attachments/{}", id.0);
+        Self {
+            id,
+            file_name: row.file_name,
+            content_type: row.content_type,
+            size: row.size_bytes,
+            sha256: row.sha256,
+            url,
+        }
     }
 }
 
@@ -112,6 +155,10 @@ pub struct PublishNoticeInput {
     pub class_id: Option<ID>,
     /// When it leaves the families' feed; omitted: never.
     pub expires_at: Option<DateTime<Utc>>,
+    /// Files the caller uploaded (`POST /attachments`) to attach, at most 10; each may be
+    /// attached once.
+    #[graphql(default)]
+    pub attachment_ids: Vec<ID>,
 }
 
 /// Publishes a notice (see `MutationRoot.publishNotice`).
@@ -120,8 +167,19 @@ pub async fn publish(ctx: &Context<'_>, input: PublishNoticeInput) -> ApiResult<
         Some(id) => Some(ids::decode_as("Class", id).ok_or(ApiError::NotPermitted)?),
         None => None,
     };
-    let draft =
-        notices::Draft { kind: input.kind, title: input.title, body: input.body, class, expires_at: input.expires_at };
+    let attachments = input
+        .attachment_ids
+        .iter()
+        .map(|id| ids::decode_as("Attachment", id).ok_or(ApiError::NotPermitted))
+        .collect::<Result<Vec<_>, _>>()?;
+    let draft = notices::Draft {
+        kind: input.kind,
+        title: input.title,
+        body: input.body,
+        class,
+        expires_at: input.expires_at,
+        attachments,
+    };
     let row = notices::publish(&state(ctx)?.db, access(ctx)?, &draft, Utc::now()).await?;
     Ok(Notice(feed::Seen { notice: row, read: None }))
 }

@@ -72,7 +72,7 @@ impl Sender for HttpSender {
 
 /// Whether `url` is HTTPS, or plain HTTP to a loopback address (nothing leaves the machine
 /// in clear).
-fn encrypted_or_local(url: &reqwest::Url) -> bool {
+pub fn encrypted_or_local(url: &reqwest::Url) -> bool {
     let Some(host) = url.host_str().filter(|host| !host.is_empty()) else { return false };
     match url.scheme() {
         "https" => true,

@@ -15,11 +15,11 @@ mod worker;
 
 pub use absence::queue_absence_notices;
 pub use delivery::{BATCH, PassReport, deliver_due};
-pub use http_sender::HttpSender;
+pub use http_sender::{HttpSender, encrypted_or_local};
 pub use log_sender::LogSender;
 pub use queue::enqueue;
 pub use sender::{Delivery, SendError, Sender};
-pub use settings::{Hidden, Settings};
+pub use settings::{Hidden, Settings, hidden};
 pub use worker::{Outbox, Worker};
 
 use crate::auth::Account;

@@ -14,7 +14,8 @@ impl std::fmt::Debug for Hidden {
     }
 }
 
-fn hidden(text: &str) -> Result<Hidden, String> {
+/// Reads a setting whose value must not be printed.
+pub fn hidden(text: &str) -> Result<Hidden, String> {
     Ok(Hidden(text.to_owned()))
 }
 

@@ -3,6 +3,7 @@
 
 mod activation;
 mod agreement;
+mod attachments;
 mod attacks;
 mod book_locks;
 mod calendar;

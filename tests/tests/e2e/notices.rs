@@ -37,7 +37,7 @@ async fn stored(app: &TestApp) -> (u64, u64) {
 }
 
 /// The username of the principal of a school other than `school`.
-async fn principal_elsewhere(app: &TestApp, school: i64) -> String {
+pub(crate) async fn principal_elsewhere(app: &TestApp, school: i64) -> String {
     let role = staff_role::Entity::find()
         .filter(staff_role::Column::Role.eq("principal"))
         .filter(staff_role::Column::OrgId.ne(school))
@@ -51,7 +51,7 @@ async fn principal_elsewhere(app: &TestApp, school: i64) -> String {
 
 /// Students of `among` whose guardian has no child in `class`, each with that guardian
 /// signed in (a family with a child in two classes hears from both).
-async fn families_outside(app: &TestApp, among: &[String], class: &[String]) -> Vec<(String, String)> {
+pub(crate) async fn families_outside(app: &TestApp, among: &[String], class: &[String]) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for student in among {
         let token = app.sign_in(&guardian_of(app, student).await).await.unwrap();

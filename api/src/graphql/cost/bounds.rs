@@ -39,6 +39,8 @@ pub const ATTENDANCE_PER_DAY: u64 = 12;
 pub const DAYS_UNKNOWN: u64 = 366;
 /// Roles one caller holds, and field groups of one disclosure entry.
 pub const SMALL: u64 = 16;
+/// Files attached to one item.
+pub const ATTACHMENTS: u64 = crate::attachments::files::MAX_PER_ITEM as u64;
 /// Rows the staff directory answers at most.
 pub const STAFF_DIRECTORY: u64 = 500;
 /// Items weighed for a list field the table does not know (none in this schema: a test
@@ -98,6 +100,7 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("QueryRoot", "staffDirectory") => Items(STAFF_DIRECTORY),
         ("ActivationCodes", "issued" | "passedOver") => Items(ACTIVATION_BATCH),
         ("IntakeResult", "students") => Items(INTAKE),
+        ("Notice", "attachments") => Items(ATTACHMENTS),
         ("IntakeResult", "mapped") => Items(INTAKE * FAMILY),
         ("StudentConnection", "nodes" | "edges") => ConnectionPage,
         ("Me", "notifications" | "notices")

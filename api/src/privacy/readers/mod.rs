@@ -13,7 +13,7 @@ mod staff_records;
 
 pub use messages::MESSAGE;
 pub use mixed::{CHANGE_DECISION, CHANGE_REQUEST_READ, PRIMARY_ITEM, TRANSFER};
-pub use notices::{NOTICE_DELIVERY, NOTICE_READ};
+pub use notices::{NOTICE_ATTACHMENT, NOTICE_DELIVERY, NOTICE_READ};
 pub use people::{GUARDIAN, GUARDIANSHIP, STAFF, STUDENT};
 pub use places::{CLASS, SCHOOL, SECTION};
 pub use records::{
@@ -56,7 +56,7 @@ pub const PERSONAL_TABLES: [&str; 24] = [
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 31] {
+pub fn registered() -> [&'static dyn Registered; 32] {
     [
         &STUDENT,
         &STAFF,
@@ -74,6 +74,7 @@ pub fn registered() -> [&'static dyn Registered; 31] {
         &NOTIFICATION,
         &NOTICE_DELIVERY,
         &NOTICE_READ,
+        &NOTICE_ATTACHMENT,
         &CHANGE_REQUEST,
         &TRANSFER_SENDING,
         &TRANSFER_RECEIVING,

@@ -1,6 +1,7 @@
 //! The readers of what a school published to families: each notice's deliveries (one per
 //! student it reached) and the guardians' readings of them, both judged as records about
-//! the student in the class they were in when the notice was published.
+//! the student in the class they were in when the notice was published — and, judged as
+//! `attachment`, whether the files attached to a delivered notice may be opened.
 
 use crate::privacy::shape::{Target, shapes};
 use crate::privacy::visible::{Reader, unguarded};
@@ -25,6 +26,19 @@ pub static NOTICE_READ: Reader<notice_read::Entity> = Reader {
     kind: Kind::Notice,
     key: notice_read::Column::Id,
     shape: shapes::notice_read,
+    target: |row| Target::student_in_class(row.student_id, row.school_id, row.class_id),
+    id: |row| row.id,
+    guarded: unguarded,
+    facts: &[],
+};
+
+/// A notice's deliveries judged as `attachment`: whether the caller may open the files
+/// attached to a notice delivered for a student (the notice itself is `notice`).
+pub static NOTICE_ATTACHMENT: Reader<notice_delivery::Entity> = Reader {
+    name: "notice_attachment",
+    kind: Kind::Attachment,
+    key: notice_delivery::Column::Id,
+    shape: shapes::notice_delivery,
     target: |row| Target::student_in_class(row.student_id, row.school_id, row.class_id),
     id: |row| row.id,
     guarded: unguarded,
