@@ -7,6 +7,7 @@ mod attacks;
 mod book_locks;
 mod calendar;
 mod columns;
+mod conversations;
 mod cost;
 mod disclosures;
 mod durability;

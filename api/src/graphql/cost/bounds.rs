@@ -39,6 +39,8 @@ pub const ATTENDANCE_PER_DAY: u64 = 12;
 pub const DAYS_UNKNOWN: u64 = 366;
 /// Roles one caller holds, and field groups of one disclosure entry.
 pub const SMALL: u64 = 16;
+/// People in one conversation: a teacher and the child's guardians.
+pub const CONVERSATION_MEMBERS: u64 = FAMILY + 1;
 /// Rows the staff directory answers at most.
 pub const STAFF_DIRECTORY: u64 = 500;
 /// Items weighed for a list field the table does not know (none in this schema: a test
@@ -100,7 +102,9 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("IntakeResult", "students") => Items(INTAKE),
         ("IntakeResult", "mapped") => Items(INTAKE * FAMILY),
         ("StudentConnection", "nodes" | "edges") => ConnectionPage,
-        ("Me", "notifications" | "notices")
+        ("Conversation", "members") => Items(CONVERSATION_MEMBERS),
+        ("Me", "notifications" | "notices" | "conversations")
+        | ("Conversation", "messages")
         | ("Notice", "unreadStudents")
         | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox")
         | ("Student", "history" | "disclosures")
