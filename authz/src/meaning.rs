@@ -27,7 +27,10 @@ const STUDENT: &[Relationship] = &[
 ];
 const DISCLOSURE: &[Relationship] = &[R::GuardianOf, R::InSchool, R::Oversees, R::Any];
 /// What a school sent: the school's business, so judged on the school only.
-const MESSAGE: &[Relationship] = &[R::InSchool, R::Oversees];
+const OUTBOX: &[Relationship] = &[R::InSchool, R::Oversees];
+/// A conversation about a child: its families and teachers, and the school that moderates
+/// it; only its members read or write it (the server adds that to every relationship).
+const MESSAGE: &[Relationship] = &[R::GuardianOf, R::HomeroomOf, R::TeachesSection, R::InSchool, R::Oversees];
 /// An account is judged on where its holder belongs: a staff member's school, or the
 /// school of a guardian's child.
 const ACCOUNT: &[Relationship] = &[R::InSchool, R::Oversees];
@@ -45,6 +48,7 @@ impl Kind {
             Kind::Class | Kind::Section | Kind::ClassSummary => CLASS_LIKE,
             Kind::Staff | Kind::StaffContact | Kind::StaffIdentity | Kind::StaffAddress => STAFF_LIKE,
             Kind::Disclosure => DISCLOSURE,
+            Kind::Outbox => OUTBOX,
             Kind::Message => MESSAGE,
             Kind::Account => ACCOUNT,
             Kind::SchoolYear => NATIONAL,

@@ -185,8 +185,9 @@ vocabulary! {
         /// The log of who was shown what.
         Disclosure => "disclosure",
         /// A message a school sent a person by SMS (an activation or reset code, an absence
-        /// notice): its purpose, recipient and delivery state, never its phone or text.
-        Message => "message",
+        /// notice) from its outbox: its purpose, recipient and delivery state, never its phone
+        /// or text.
+        Outbox => "outbox",
         /// A staff member's, guardian's or student's account: issuing activation codes,
         /// resetting access, giving a class's students their usernames. Judged on the staff
         /// member's school, or the school of the guardian's child or of the student.
@@ -200,7 +201,14 @@ vocabulary! {
         /// whole school, judged as each of its deliveries: a record about one student in the
         /// class they were in when it was published.
         Notice => "notice",
+        /// The files attached to a notice, judged like the notice's deliveries: `write`
+        /// attaches them when publishing, `read` opens them.
         Attachment => "attachment",
+        /// A private conversation between a child's guardians and a teacher about that child,
+        /// and its messages, members and reports: judged on the child in the class they were
+        /// in when it was opened, and readable or writable only by its members (`moderate`:
+        /// a reported conversation, by whoever moderates the school's).
+        Message => "message",
     }
 }
 
@@ -212,6 +220,8 @@ vocabulary! {
         Approve => "approve",
         Lock => "lock",
         Export => "export",
+        /// Reading a conversation one is not part of because it was reported as abusive.
+        Moderate => "moderate",
     }
 }
 
@@ -261,7 +271,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 36, 5));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 37, 6));
         assert_eq!(Relationship::ALL.len(), 9);
     }
 

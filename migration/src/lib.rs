@@ -40,6 +40,7 @@ mod m20261206_000027_student_accounts;
 mod m20261206_000028_section_enrollments;
 mod m20261206_000029_missed_and_excused;
 mod m20261206_000030_notices;
+mod m20261206_000031_conversations;
 mod m20261206_000033_attachments;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000028_section_enrollments::Migration),
             Box::new(m20261206_000029_missed_and_excused::Migration),
             Box::new(m20261206_000030_notices::Migration),
+            Box::new(m20261206_000031_conversations::Migration),
             Box::new(m20261206_000033_attachments::Migration),
         ]
     }

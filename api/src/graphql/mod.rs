@@ -9,6 +9,7 @@ pub mod book_locks;
 pub mod calendar;
 pub mod columns;
 pub mod context;
+pub mod conversations;
 pub mod cost;
 pub mod disclosures;
 pub mod documents;

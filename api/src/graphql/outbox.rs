@@ -83,11 +83,11 @@ pub async fn of_school(
     let Some(school) = ids::decode_as("School", school) else { return Ok(None) };
     let (access, db) = (access(ctx)?, &state(ctx)?.db);
     let which = Condition::all().add(org::Column::Id.eq(school)).add(org::Column::Kind.eq("school"));
-    if access.reachable(db, &readers::SCHOOL, Kind::Message, Action::Read, which).await?.is_none() {
+    if access.reachable(db, &readers::SCHOOL, Kind::Outbox, Action::Read, which).await?.is_none() {
         return Ok(None);
     }
     let mut messages = access
-        .read(&readers::MESSAGE)
+        .read(&readers::OUTBOX)
         .narrow(outbox_message::Column::SchoolId, |column| column.eq(school))
         .order_by(outbox_message::Column::Id, Order::Desc)
         .limit(first);

@@ -109,6 +109,15 @@ impl Me {
     ) -> ApiResult<Vec<super::notices::Notice>> {
         super::notices::list(ctx, u64::try_from(first).unwrap_or(20)).await
     }
+    /// The private conversations the caller is in, newest activity first, each with how
+    /// many of its messages the caller has not read.
+    async fn conversations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20, validator(minimum = 1, maximum = 100))] first: i32,
+    ) -> ApiResult<Vec<super::conversations::Conversation>> {
+        super::conversations::list(ctx, u64::try_from(first).unwrap_or(20)).await
+    }
     /// Schools the caller may see.
     async fn schools(&self, ctx: &Context<'_>) -> ApiResult<Vec<School>> {
         school::schools(ctx).await
@@ -264,6 +273,12 @@ impl QueryRoot {
     /// wrote it; null when missing or out of reach alike.
     async fn notice(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<super::notices::Notice>> {
         super::notices::one(ctx, &id).await
+    }
+    /// A private conversation by id, as the caller may read it: one they are in, or (for the
+    /// principal) one of the school's that was reported; null when missing or out of reach
+    /// alike.
+    async fn conversation(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<super::conversations::Conversation>> {
+        super::conversations::one(ctx, &id).await
     }
     /// Leave requests the caller may read, newest first: a guardian's children's, a homeroom
     /// teacher's class's, a principal's school's. `status`: pending (default), accepted,

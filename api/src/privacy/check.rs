@@ -20,6 +20,10 @@ pub struct DerivedSets {
     enrolled: Mutex<HashMap<Enrolled, Arc<BTreeSet<i64>>>>,
     child_classes: OnceCell<BTreeSet<i64>>,
     child_schools: OnceCell<BTreeSet<i64>>,
+    /// The conversations the caller is a member of (`conversations.rs`).
+    pub(super) member_of: OnceCell<BTreeSet<i64>>,
+    /// The conversations reported as abusive (`conversations.rs`).
+    pub(super) reported: OnceCell<BTreeSet<i64>>,
 }
 
 /// Whether `rel` holds between the caller (acting as `role`) and `target`.
@@ -31,7 +35,7 @@ pub async fn holds(
     rel: Relationship,
     target: Target,
 ) -> Result<bool, DbErr> {
-    Ok(match target {
+    Ok(match target.as_record() {
         Target::Personal { student, school, section, class } => match rel {
             Relationship::Any => true,
             Relationship::SelfRecord => principal.student_id() == Some(student),
@@ -66,6 +70,8 @@ pub async fn holds(
             _ => place(principal, role, rel, org),
         },
         Target::Class { class, school } => classlike(db, principal, sets, role, rel, class, school).await?,
+        // Judged as its record (`as_record` above); membership is asked apart.
+        Target::Conversation { .. } => false,
         Target::Section { section, class, school } => match rel {
             Relationship::TeachesSection => principal.taught_sections.contains(&section),
             _ => classlike(db, principal, sets, role, rel, class, school).await?,

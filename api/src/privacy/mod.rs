@@ -41,6 +41,7 @@
 
 mod acting;
 mod check;
+mod conversations;
 mod disclosures;
 mod enrolment;
 pub mod integrity;
@@ -110,6 +111,12 @@ impl Access {
         &self.principal
     }
 
+    /// The access of `principal` under the same policy as this request's: to ask what
+    /// another person may do (the teacher a guardian names for a conversation).
+    pub fn of_other(&self, principal: Principal) -> Access {
+        Access::new(Arc::new(principal), Arc::clone(&self.policy), self.db.clone())
+    }
+
     /// The (role, relationship) pairs the policy grants the caller for `kind` and `action`,
     /// worked out once per request.
     pub fn grants(&self, kind: Kind, action: Action) -> Grants {
@@ -132,19 +139,39 @@ impl Access {
 
     /// The SQL condition selecting the records of `shape` the caller may `action` as `kind`.
     pub(crate) fn filter(&self, kind: Kind, action: Action, shape: &Shape) -> Condition {
-        sql::granted(&self.principal, self.db.get_database_backend(), &self.grants(kind, action), shape)
+        let granted = sql::granted(&self.principal, self.db.get_database_backend(), &self.grants(kind, action), shape);
+        match shape {
+            Shape::Conversation { conversation, .. } => {
+                Condition::all().add(granted).add(self.party_condition(action, conversation))
+            }
+            _ => granted,
+        }
     }
 
     /// [`Access::filter`] kept as its branches, for a list that reads each from its own
     /// index ([`Branches::disjoint`]) and also needs the whole condition ([`Branches::any`]).
     pub(crate) fn filter_branches(&self, kind: Kind, action: Action, shape: &Shape) -> Branches {
-        sql::branches(&self.principal, self.db.get_database_backend(), &self.grants(kind, action), shape)
+        let branches =
+            sql::branches(&self.principal, self.db.get_database_backend(), &self.grants(kind, action), shape);
+        match shape {
+            Shape::Conversation { conversation, .. } => branches.each_with(&self.party_condition(action, conversation)),
+            _ => branches,
+        }
     }
 
     /// Whether the caller may `action` the record `target` as `kind`, by the per-record
     /// check and the cached enforcer.
     async fn permits(&self, kind: Kind, action: Action, target: Target) -> Result<bool, DbErr> {
-        for &(role, rel) in self.grants(kind, action).iter() {
+        let grants = self.grants(kind, action);
+        if grants.is_empty() {
+            return Ok(false);
+        }
+        if let Target::Conversation { conversation, .. } = target
+            && !self.party(action, conversation).await?
+        {
+            return Ok(false);
+        }
+        for &(role, rel) in grants.iter() {
             if check::holds(&self.db, &self.principal, &self.sets, role, rel, target).await? {
                 return Ok(true);
             }

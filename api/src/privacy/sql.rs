@@ -104,6 +104,12 @@ impl Branches {
         self.branches.iter().cloned().fold(Condition::any(), |any, branch| any.add(branch))
     }
 
+    /// Each branch also requiring `condition` (a conversation's membership).
+    pub fn each_with(self, condition: &Condition) -> Branches {
+        let branches = self.branches.into_iter().map(|branch| Condition::all().add(branch).add(condition.clone()));
+        Branches { backend: self.backend, branches: branches.collect() }
+    }
+
     /// The branches made disjoint, each also requiring that no earlier one holds; their OR
     /// is [`Branches::any`]. A list can read each from its own index and append the results
     /// (`UNION ALL`) instead of handing the database an OR across columns, which no single
@@ -179,6 +185,9 @@ fn relationship(principal: &Principal, role: Role, rel: Relationship, shape: &Sh
             _ => place(principal, role, rel, org),
         },
         Shape::Class { class, school } => classlike(principal, role, rel, class, school),
+        Shape::Conversation { student, school, class, .. } => {
+            personal(principal, role, rel, student, school, None, Some(class))
+        }
         Shape::Section { section, class, school } => match rel {
             Relationship::TeachesSection => Some(among(section, principal.taught_sections.iter().copied())),
             _ => classlike(principal, role, rel, class, school),

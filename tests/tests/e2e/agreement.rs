@@ -129,6 +129,99 @@ async fn notices(db: &DatabaseConnection) {
     }
 }
 
+/// Opens a conversation about every third student enrolled, between one of their guardians,
+/// their homeroom teacher, a teacher of a section of their class and a staff member who may
+/// be neither (a member whom no relationship lets read it), each with a message; every
+/// second one is reported. So the readers of conversations are compared on members and
+/// non-members, on teachers of the class and of others, and on reported and unreported
+/// conversations.
+async fn conversations(db: &DatabaseConnection) {
+    use entity::{
+        conversation, conversation_member, guardianship, message, message_report, section, teaching_assignment,
+    };
+    use sea_orm::ActiveValue::Set;
+    let stranger = staff::Entity::find().one(db).await.unwrap().unwrap();
+    let now = chrono::Utc::now();
+    for (at, stay) in enrollment::Entity::find().all(db).await.unwrap().into_iter().step_by(3).enumerate() {
+        let about = |c: &mut conversation::ActiveModel| {
+            c.school_id = Set(stay.school_id);
+            c.student_id = Set(stay.student_id);
+            c.class_id = Set(stay.class_id);
+        };
+        let mut opened = conversation::ActiveModel {
+            opened_by_kind: Set("staff".to_owned()),
+            opened_by_id: Set(stranger.id),
+            state: Set("open".to_owned()),
+            created_at: Set(now),
+            last_message_at: Set(now),
+            closed_at: Set(None),
+            ..Default::default()
+        };
+        about(&mut opened);
+        let id = conversation::Entity::insert(opened).exec(db).await.unwrap().last_insert_id;
+        let mut people = vec![("staff", stranger.id)];
+        let link = guardianship::Entity::find().filter(guardianship::Column::StudentId.eq(stay.student_id));
+        people.extend(link.one(db).await.unwrap().map(|link| ("guardian", link.guardian_id)));
+        let homeroom = teaching_assignment::Entity::find()
+            .filter(teaching_assignment::Column::ClassId.eq(stay.class_id))
+            .filter(teaching_assignment::Column::Kind.eq("homeroom"));
+        people.extend(homeroom.one(db).await.unwrap().map(|a| ("staff", a.staff_id)));
+        let sections =
+            section::Entity::find().filter(section::Column::ClassId.eq(stay.class_id)).all(db).await.unwrap();
+        let subject = teaching_assignment::Entity::find()
+            .filter(teaching_assignment::Column::SectionId.is_in(sections.iter().map(|s| s.id)))
+            .filter(teaching_assignment::Column::Kind.eq("subject"));
+        people.extend(subject.one(db).await.unwrap().map(|a| ("staff", a.staff_id)));
+        people.sort_unstable();
+        people.dedup();
+        for &(kind, account) in &people {
+            let row = conversation_member::ActiveModel {
+                conversation_id: Set(id),
+                account_kind: Set(kind.to_owned()),
+                account_id: Set(account),
+                role: Set("guardian".to_owned()),
+                last_read_message_id: Set(None),
+                muted: Set(false),
+                joined_at: Set(now),
+                school_id: Set(stay.school_id),
+                student_id: Set(stay.student_id),
+                class_id: Set(stay.class_id),
+                ..Default::default()
+            };
+            conversation_member::Entity::insert(row).exec(db).await.unwrap();
+        }
+        let (kind, author) = people[people.len() - 1];
+        let sent = message::ActiveModel {
+            conversation_id: Set(id),
+            author_kind: Set(kind.to_owned()),
+            author_id: Set(author),
+            body: Set("Chào cô".to_owned()),
+            created_at: Set(now),
+            edited_at: Set(None),
+            deleted_at: Set(None),
+            school_id: Set(stay.school_id),
+            student_id: Set(stay.student_id),
+            class_id: Set(stay.class_id),
+            ..Default::default()
+        };
+        message::Entity::insert(sent).exec(db).await.unwrap();
+        if at % 2 == 0 {
+            let report = message_report::ActiveModel {
+                conversation_id: Set(id),
+                reporter_kind: Set(kind.to_owned()),
+                reporter_id: Set(author),
+                reason: Set("Lời lẽ xúc phạm".to_owned()),
+                created_at: Set(now),
+                school_id: Set(stay.school_id),
+                student_id: Set(stay.student_id),
+                class_id: Set(stay.class_id),
+                ..Default::default()
+            };
+            message_report::Entity::insert(report).exec(db).await.unwrap();
+        }
+    }
+}
+
 /// Records a missed assessment beside some results of every school, so the reader of missed
 /// assessments is compared on records of the caller's sections and students and of others.
 async fn missed_assessments(db: &DatabaseConnection) {
@@ -191,6 +284,7 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
     disclosed(&app).await;
     messages(&app).await;
     notices(db).await;
+    conversations(db).await;
     missed_assessments(db).await;
     moves(db, today).await;
     let policy = app.state.policy.current();

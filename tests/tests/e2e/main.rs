@@ -8,6 +8,7 @@ mod attacks;
 mod book_locks;
 mod calendar;
 mod columns;
+mod conversations;
 mod cost;
 mod disclosures;
 mod durability;

@@ -41,6 +41,8 @@ pub const DAYS_UNKNOWN: u64 = 366;
 pub const SMALL: u64 = 16;
 /// Files attached to one item.
 pub const ATTACHMENTS: u64 = crate::attachments::files::MAX_PER_ITEM as u64;
+/// People in one conversation: a teacher and the child's guardians.
+pub const CONVERSATION_MEMBERS: u64 = FAMILY + 1;
 /// Rows the staff directory answers at most.
 pub const STAFF_DIRECTORY: u64 = 500;
 /// Items weighed for a list field the table does not know (none in this schema: a test
@@ -103,7 +105,9 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("Notice", "attachments") => Items(ATTACHMENTS),
         ("IntakeResult", "mapped") => Items(INTAKE * FAMILY),
         ("StudentConnection", "nodes" | "edges") => ConnectionPage,
-        ("Me", "notifications" | "notices")
+        ("Conversation", "members") => Items(CONVERSATION_MEMBERS),
+        ("Me", "notifications" | "notices" | "conversations")
+        | ("Conversation", "messages")
         | ("Notice", "unreadStudents")
         | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox")
         | ("Student", "history" | "disclosures")

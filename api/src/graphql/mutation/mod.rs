@@ -23,4 +23,5 @@ pub struct MutationRoot(
     years::YearMutations,
     intake::IntakeMutations,
     crate::graphql::notices::NoticeMutations,
+    crate::graphql::conversations::ConversationMutations,
 );

@@ -3,17 +3,19 @@
 //! of each; and [`PERSONAL_TABLES`], the tables that hold personal data, which the GraphQL
 //! layer and the books read only through a reader (a test scans them for direct reads).
 
-mod messages;
+mod conversations;
 mod mixed;
 mod notices;
+mod outbox;
 mod people;
 mod places;
 mod records;
 mod staff_records;
 
-pub use messages::MESSAGE;
+pub use conversations::{CONVERSATION, CONVERSATION_MEMBER, MESSAGE, MESSAGE_REPORT};
 pub use mixed::{CHANGE_DECISION, CHANGE_REQUEST_READ, PRIMARY_ITEM, TRANSFER};
 pub use notices::{NOTICE_ATTACHMENT, NOTICE_DELIVERY, NOTICE_READ};
+pub use outbox::OUTBOX;
 pub use people::{GUARDIAN, GUARDIANSHIP, STAFF, STUDENT};
 pub use places::{CLASS, SCHOOL, SECTION};
 pub use records::{
@@ -28,7 +30,7 @@ use super::visible::Registered;
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
 /// classes, sections, subjects, assessments, semesters, teaching assignments) are not
 /// personal, though they are read through the policy too.
-pub const PERSONAL_TABLES: [&str; 24] = [
+pub const PERSONAL_TABLES: [&str; 28] = [
     "student",
     "guardian",
     "guardianship",
@@ -46,6 +48,10 @@ pub const PERSONAL_TABLES: [&str; 24] = [
     "notification",
     "notice_delivery",
     "notice_read",
+    "conversation",
+    "conversation_member",
+    "message",
+    "message_report",
     "disclosure_log",
     "change_request",
     "record_change",
@@ -56,7 +62,7 @@ pub const PERSONAL_TABLES: [&str; 24] = [
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 32] {
+pub fn registered() -> [&'static dyn Registered; 36] {
     [
         &STUDENT,
         &STAFF,
@@ -86,7 +92,11 @@ pub fn registered() -> [&'static dyn Registered; 32] {
         &CHANGE_REQUEST_READ,
         &PRIMARY_ITEM,
         &DISCLOSURE,
+        &OUTBOX,
+        &CONVERSATION,
+        &CONVERSATION_MEMBER,
         &MESSAGE,
+        &MESSAGE_REPORT,
         &STAFF_ROLE,
         &STAFF_STATUS,
         &STAFF_CONTACT,

@@ -20,6 +20,11 @@ pub enum Shape {
     Class { class: Expr, school: Expr },
     /// A section (class × subject × year).
     Section { section: Expr, class: Expr, school: Expr },
+    /// A conversation about one student, or a row of one (a member, a message, a report):
+    /// judged as a record about the student in the class they were in when it was opened,
+    /// and only for the conversation's members (`moderate`: only once it was reported) —
+    /// see `conversations.rs`.
+    Conversation { conversation: Expr, student: Expr, school: Expr, class: Expr },
 }
 
 impl Shape {
@@ -33,7 +38,9 @@ impl Shape {
             }
             Shape::Class { class, school } => Shape::Personal { student, school, section: None, class: Some(class) },
             Shape::Org { org } => Shape::Personal { student, school: org, section: None, class: None },
-            Shape::Personal { .. } | Shape::Guardian { .. } | Shape::Staff { .. } => return None,
+            Shape::Personal { .. } | Shape::Guardian { .. } | Shape::Staff { .. } | Shape::Conversation { .. } => {
+                return None;
+            }
         })
     }
 }
@@ -47,6 +54,7 @@ pub enum Target {
     Org { org: i64 },
     Class { class: i64, school: i64 },
     Section { section: i64, class: i64, school: i64 },
+    Conversation { conversation: i64, student: i64, school: i64, class: i64 },
 }
 
 impl Target {
@@ -58,8 +66,19 @@ impl Target {
             }
             Target::Class { class, school } => Target::Personal { student, school, section: None, class: Some(class) },
             Target::Org { org } => Target::Personal { student, school: org, section: None, class: None },
-            Target::Personal { .. } | Target::Guardian { .. } | Target::Staff { .. } => return None,
+            Target::Personal { .. } | Target::Guardian { .. } | Target::Staff { .. } | Target::Conversation { .. } => {
+                return None;
+            }
         })
+    }
+
+    /// The record the relationships are judged on: a conversation's is the record about its
+    /// student in the class they were in when it was opened; any other target is its own.
+    pub fn as_record(self) -> Target {
+        match self {
+            Target::Conversation { student, school, class, .. } => Self::student_in_class(student, school, class),
+            other => other,
+        }
     }
 
     /// A record about one student, judged on the student and their school.

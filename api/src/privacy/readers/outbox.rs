@@ -8,9 +8,9 @@ use emis_authz::Kind;
 use entity::outbox_message;
 
 /// Messages in the outbox.
-pub static MESSAGE: Reader<outbox_message::Entity> = Reader {
-    name: "message",
-    kind: Kind::Message,
+pub static OUTBOX: Reader<outbox_message::Entity> = Reader {
+    name: "outbox",
+    kind: Kind::Outbox,
     key: outbox_message::Column::Id,
     shape: shapes::outbox_message,
     target: |row| Target::Org { org: row.school_id },

@@ -1,0 +1,245 @@
+//! Private conversations between families and teachers in GraphQL: the mutations
+//! (`openConversation`, `sendMessage`, `editMessage`, `deleteMessage`, `closeConversation`,
+//! `reportConversation`, `markConversationRead`), the caller's conversations
+//! (`me.conversations`) and one by id (`conversation`). What is shown comes from `family/`,
+//! through the readers of conversations; a moderator's reading of a reported conversation's
+//! messages is noted in the child's disclosure log. No phone number or other contact detail
+//! is part of any type here.
+
+use super::context::{access, state};
+use super::ids;
+use crate::disclosure::Disclosures;
+use crate::error::{ApiError, ApiResult};
+use crate::family::{conversations, messages, talk};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use emis_authz::Kind;
+use entity::message;
+use std::sync::Arc;
+
+/// A private conversation about one child between their guardians and a teacher.
+pub struct Conversation(pub talk::Held);
+
+#[Object]
+impl Conversation {
+    /// The conversation's global id.
+    async fn id(&self) -> ID {
+        ids::encode("Conversation", self.0.conversation.id)
+    }
+    /// The child it is about.
+    async fn student_id(&self) -> ID {
+        ids::encode("Student", self.0.conversation.student_id)
+    }
+    /// open | closed (closed: still readable, no more messages).
+    async fn state(&self) -> &str {
+        &self.0.conversation.state
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.conversation.created_at
+    }
+    /// When the newest message was written (when it was opened, before any).
+    async fn last_message_at(&self) -> DateTime<Utc> {
+        self.0.conversation.last_message_at
+    }
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.conversation.closed_at
+    }
+    /// Messages the caller has not read (written by others after the last one they marked
+    /// read, deleted ones not counted); 0 for a moderator.
+    async fn unread(&self, ctx: &Context<'_>) -> ApiResult<i32> {
+        let unread = talk::unread(&state(ctx)?.db, access(ctx)?, &self.0).await?;
+        Ok(i32::try_from(unread).unwrap_or(i32::MAX))
+    }
+    /// The people in it: names and parts only.
+    async fn members(&self, ctx: &Context<'_>) -> ApiResult<Vec<ConversationMember>> {
+        let (db, access) = (&state(ctx)?.db, access(ctx)?);
+        let me = access.principal().account;
+        let rows = talk::members(db, access, &self.0).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(row, name)| ConversationMember {
+                is_me: me.is_some_and(|me| me.kind() == row.account_kind && me.id() == row.account_id),
+                name,
+                role: row.role,
+            })
+            .collect())
+    }
+    /// Its messages, newest first; `before`: only those older than that message (the next
+    /// page).
+    async fn messages(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+        before: Option<ID>,
+    ) -> ApiResult<Vec<Message>> {
+        let (db, access) = (&state(ctx)?.db, access(ctx)?);
+        let before = match before {
+            Some(id) => Some(ids::decode_as("Message", &id).ok_or_else(|| {
+                ApiError::bad_input("`before` không phải mã tin nhắn", "`before` is not a message id")
+            })?),
+            None => None,
+        };
+        let rows = talk::messages(db, access, &self.0, u64::try_from(first).unwrap_or(50), before).await?;
+        if self.0.moderated
+            && !rows.is_empty()
+            && let Ok(disclosures) = ctx.data::<Arc<Disclosures>>()
+        {
+            let held = &self.0.conversation;
+            disclosures.note(access.principal(), held.student_id, held.school_id, Kind::Message.as_str());
+        }
+        let me = access.principal().account;
+        Ok(rows
+            .into_iter()
+            .map(|row| Message {
+                mine: me.is_some_and(|me| me.kind() == row.author_kind && me.id() == row.author_id),
+                row,
+            })
+            .collect())
+    }
+}
+
+/// Someone in a conversation.
+#[derive(SimpleObject)]
+pub struct ConversationMember {
+    /// Their full name.
+    pub name: Option<String>,
+    /// guardian | homeroom_teacher | subject_teacher
+    pub role: String,
+    /// Whether it is the caller.
+    pub is_me: bool,
+}
+
+/// One message of a conversation, plain text.
+pub struct Message {
+    row: message::Model,
+    mine: bool,
+}
+
+#[Object]
+impl Message {
+    async fn id(&self) -> ID {
+        ids::encode("Message", self.row.id)
+    }
+    /// The conversation it belongs to.
+    async fn conversation_id(&self) -> ID {
+        ids::encode("Conversation", self.row.conversation_id)
+    }
+    /// The text, line breaks kept; null once deleted.
+    async fn body(&self) -> Option<&str> {
+        self.row.deleted_at.is_none().then_some(self.row.body.as_str())
+    }
+    /// Who wrote it: staff | guardian.
+    async fn author_kind(&self) -> &str {
+        &self.row.author_kind
+    }
+    /// Whether the caller wrote it.
+    async fn mine(&self) -> bool {
+        self.mine
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+    /// When its text was last changed; null: never.
+    async fn edited_at(&self) -> Option<DateTime<Utc>> {
+        self.row.edited_at
+    }
+    /// When its author deleted it; null while it stands.
+    async fn deleted_at(&self) -> Option<DateTime<Utc>> {
+        self.row.deleted_at
+    }
+}
+
+/// Whom to open a conversation with.
+#[derive(InputObject)]
+pub struct OpenConversationInput {
+    /// The child it is about.
+    pub student_id: ID,
+    /// For a guardian: the teacher to write to (the child's homeroom teacher or a teacher of
+    /// the child). A teacher names no one: the child's guardians are reached.
+    pub with_staff_id: Option<ID>,
+}
+
+/// `me.conversations`: the caller's conversations, newest activity first.
+pub async fn list(ctx: &Context<'_>, first: u64) -> ApiResult<Vec<Conversation>> {
+    let rows = talk::list(&state(ctx)?.db, access(ctx)?, first).await?;
+    Ok(rows.into_iter().map(Conversation).collect())
+}
+
+/// `conversation(id)`: null when missing or out of reach alike.
+pub async fn one(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Conversation>> {
+    let Some(id) = ids::decode_as("Conversation", id) else { return Ok(None) };
+    Ok(talk::held(&state(ctx)?.db, access(ctx)?, id).await?.map(Conversation))
+}
+
+fn conversation_of(id: &ID) -> ApiResult<i64> {
+    ids::decode_as("Conversation", id).ok_or(ApiError::NotPermitted)
+}
+
+fn message_of(id: &ID) -> ApiResult<i64> {
+    ids::decode_as("Message", id).ok_or(ApiError::NotPermitted)
+}
+
+fn member(conversation: entity::conversation::Model) -> Conversation {
+    Conversation(talk::Held { conversation, moderated: false })
+}
+
+fn written(row: message::Model) -> Message {
+    Message { row, mine: true }
+}
+
+/// Conversations.
+#[derive(Default)]
+pub struct ConversationMutations;
+
+#[Object]
+impl ConversationMutations {
+    /// Opens a private conversation about a child: a guardian with the child's homeroom
+    /// teacher or a teacher of the child (`withStaffId`), a teacher with the child's
+    /// guardians. The policy decides who may (`message`/`write`); a child, or a teacher, out
+    /// of reach is refused as `FORBIDDEN`, exactly like a missing one, and nothing is written.
+    async fn open_conversation(&self, ctx: &Context<'_>, input: OpenConversationInput) -> ApiResult<Conversation> {
+        let student = ids::decode_as("Student", &input.student_id).ok_or(ApiError::NotPermitted)?;
+        let with_staff = match &input.with_staff_id {
+            Some(id) => Some(ids::decode_as("Staff", id).ok_or(ApiError::NotPermitted)?),
+            None => None,
+        };
+        let row = conversations::open(&state(ctx)?.db, access(ctx)?, student, with_staff, Utc::now()).await?;
+        Ok(member(row))
+    }
+    /// Sends a message (plain text, at most 10,000 characters) to a conversation the caller
+    /// is in; refused once it is closed. Another conversation is refused as `FORBIDDEN`,
+    /// like a missing one.
+    async fn send_message(&self, ctx: &Context<'_>, conversation_id: ID, body: String) -> ApiResult<Message> {
+        let id = conversation_of(&conversation_id)?;
+        Ok(written(messages::send(&state(ctx)?.db, access(ctx)?, id, &body, Utc::now()).await?))
+    }
+    /// Replaces the text of one of the caller's messages, within 5 minutes of sending it.
+    async fn edit_message(&self, ctx: &Context<'_>, message_id: ID, body: String) -> ApiResult<Message> {
+        let id = message_of(&message_id)?;
+        Ok(written(messages::edit(&state(ctx)?.db, access(ctx)?, id, &body, Utc::now()).await?))
+    }
+    /// Deletes one of the caller's messages: it stays in the conversation with `deletedAt`,
+    /// its text erased.
+    async fn delete_message(&self, ctx: &Context<'_>, message_id: ID) -> ApiResult<Message> {
+        let id = message_of(&message_id)?;
+        Ok(written(messages::delete(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?))
+    }
+    /// Closes a conversation the caller is in: still readable, no more messages.
+    async fn close_conversation(&self, ctx: &Context<'_>, conversation_id: ID) -> ApiResult<Conversation> {
+        let id = conversation_of(&conversation_id)?;
+        Ok(member(conversations::close(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?))
+    }
+    /// Reports a conversation the caller is in as abusive, with a reason (at most 1,000
+    /// characters): the school's principal may then read it, and each reading is recorded in
+    /// the child's disclosure log.
+    async fn report_conversation(&self, ctx: &Context<'_>, conversation_id: ID, reason: String) -> ApiResult<bool> {
+        let id = conversation_of(&conversation_id)?;
+        conversations::report(&state(ctx)?.db, access(ctx)?, id, &reason, Utc::now()).await?;
+        Ok(true)
+    }
+    /// Marks a conversation the caller is in read up to its newest message.
+    async fn mark_conversation_read(&self, ctx: &Context<'_>, conversation_id: ID) -> ApiResult<Conversation> {
+        let id = conversation_of(&conversation_id)?;
+        Ok(member(messages::mark_read(&state(ctx)?.db, access(ctx)?, id).await?))
+    }
+}
