@@ -40,6 +40,7 @@ mod m20261206_000027_student_accounts;
 mod m20261206_000028_section_enrollments;
 mod m20261206_000029_missed_and_excused;
 mod m20261206_000030_notices;
+mod m20261206_000032_notice_invitations;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
 /// use it verbatim for the index to serve it.
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000028_section_enrollments::Migration),
             Box::new(m20261206_000029_missed_and_excused::Migration),
             Box::new(m20261206_000030_notices::Migration),
+            Box::new(m20261206_000032_notice_invitations::Migration),
         ]
     }
 }

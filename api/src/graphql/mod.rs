@@ -20,6 +20,7 @@ pub mod ids;
 pub mod loaders;
 pub mod movements;
 pub mod mutation;
+pub mod notice_mutations;
 pub mod notices;
 pub mod notifications;
 pub mod nul_bytes;

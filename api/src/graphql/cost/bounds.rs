@@ -100,8 +100,9 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("IntakeResult", "students") => Items(INTAKE),
         ("IntakeResult", "mapped") => Items(INTAKE * FAMILY),
         ("StudentConnection", "nodes" | "edges") => ConnectionPage,
+        ("Notice", "myReplies") | ("MutationRoot", "replyToInvitation") => Items(FAMILY),
         ("Me", "notifications" | "notices")
-        | ("Notice", "unreadStudents")
+        | ("Notice", "unreadStudents" | "studentsByReply" | "versions")
         | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox")
         | ("Student", "history" | "disclosures")
         | ("StaffHistory", "roles" | "assignments" | "statuses" | "contactChanges") => First,

@@ -22,5 +22,5 @@ pub struct MutationRoot(
     staff::StaffMutations,
     years::YearMutations,
     intake::IntakeMutations,
-    crate::graphql::notices::NoticeMutations,
+    crate::graphql::notice_mutations::NoticeMutations,
 );

@@ -13,7 +13,7 @@ mod staff_records;
 
 pub use messages::MESSAGE;
 pub use mixed::{CHANGE_DECISION, CHANGE_REQUEST_READ, PRIMARY_ITEM, TRANSFER};
-pub use notices::{NOTICE_DELIVERY, NOTICE_READ};
+pub use notices::{NOTICE_DELIVERY, NOTICE_READ, NOTICE_REPLY, NOTICE_STAFF_DELIVERY};
 pub use people::{GUARDIAN, GUARDIANSHIP, STAFF, STUDENT};
 pub use places::{CLASS, SCHOOL, SECTION};
 pub use records::{
@@ -28,7 +28,7 @@ use super::visible::Registered;
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
 /// classes, sections, subjects, assessments, semesters, teaching assignments) are not
 /// personal, though they are read through the policy too.
-pub const PERSONAL_TABLES: [&str; 24] = [
+pub const PERSONAL_TABLES: [&str; 26] = [
     "student",
     "guardian",
     "guardianship",
@@ -46,6 +46,8 @@ pub const PERSONAL_TABLES: [&str; 24] = [
     "notification",
     "notice_delivery",
     "notice_read",
+    "notice_reply",
+    "notice_staff_delivery",
     "disclosure_log",
     "change_request",
     "record_change",
@@ -56,7 +58,7 @@ pub const PERSONAL_TABLES: [&str; 24] = [
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 31] {
+pub fn registered() -> [&'static dyn Registered; 33] {
     [
         &STUDENT,
         &STAFF,
@@ -74,6 +76,8 @@ pub fn registered() -> [&'static dyn Registered; 31] {
         &NOTIFICATION,
         &NOTICE_DELIVERY,
         &NOTICE_READ,
+        &NOTICE_REPLY,
+        &NOTICE_STAFF_DELIVERY,
         &CHANGE_REQUEST,
         &TRANSFER_SENDING,
         &TRANSFER_RECEIVING,
