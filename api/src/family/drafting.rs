@@ -220,7 +220,7 @@ mod tests {
             Draft { event_at: Some(now - Duration::hours(1)), ..invitation.clone() },
             Draft { place: Some("Phòng\0".into()), ..invitation.clone() },
             Draft { publish_at: Some(now - Duration::minutes(1)), ..draft("notice", "t", "b") },
-            Draft { publish_at: later(72), ..invitation.clone() },
+            Draft { publish_at: later(72), ..invitation },
             Draft { publish_at: later(2), expires_at: later(1), ..draft("notice", "t", "b") },
             Draft { publish_at: later(2), audience: Audience::Students(vec![1]), ..draft("notice", "t", "b") },
         ] {

@@ -10,9 +10,10 @@ use crate::error::ApiError;
 use crate::privacy::{Access, readers};
 use chrono::{DateTime, Duration, Utc};
 use emis_authz::Action;
-use entity::{notice_delivery, notice_read, notice_reminder, notice_reply, notification};
+use entity::{notice, notice_delivery, notice_read, notice_reminder, notice_reply, notification};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _,
+    QuerySelect as _,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,6 +44,8 @@ pub async fn remind(db: &DatabaseConnection, access: &Access, id: i64, now: Date
     let students: Vec<i64> = waiting.keys().copied().collect();
     let today = access.principal().today;
     let txn = crate::db::begin_write(db).await?;
+    // The notice's row is locked, so two reminders at once cannot both pass the check.
+    notice::Entity::find_by_id(id).lock_exclusive().one(&txn).await?;
     let last = notice_reminder::Entity::find()
         .filter(notice_reminder::Column::NoticeId.eq(id))
         .filter(notice_reminder::Column::RemindedAt.gt(now - SPACING))
