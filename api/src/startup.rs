@@ -83,10 +83,12 @@ impl Application {
         let state = &self.state;
         let outbox =
             crate::outbox::Worker::spawn(Arc::clone(&state.outbox), state.db.clone(), Arc::clone(&state.vault));
+        let releaser = crate::family::schedule::Releaser::spawn(state.db.clone());
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         if let Some(outbox) = outbox {
             outbox.stop().await;
         }
+        releaser.stop().await;
         served?;
         self.state.disclosures.flush().await;
         if let Some(watcher) = watcher {

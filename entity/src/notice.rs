@@ -1,5 +1,6 @@
-//! `notice`: something a school publishes to families — a notice, a document (văn bản) or
-//! news — for the whole school or one class. Who it reached is kept in `notice_delivery`,
+//! `notice`: something a school publishes to families — a notice, a document (văn bản),
+//! news or an invitation — for the whole school, a grade, one class, chosen students or the
+//! school's staff. Who it reached is kept in `notice_delivery` (and `notice_staff_delivery`),
 //! resolved when it was published; a notice is read only through its deliveries.
 
 use sea_orm::entity::prelude::*;
@@ -12,13 +13,13 @@ pub struct Model {
     pub school_id: i64,
     /// The staff member who published it.
     pub author_staff_id: i64,
-    /// `notice` | `document` | `news`.
+    /// `notice` | `document` | `news` | `invitation`.
     pub kind: String,
     pub title: String,
     /// Plain text.
     #[sea_orm(column_type = "Text")]
     pub body: String,
-    /// `school` | `class`.
+    /// `school` | `grade` | `class` | `students` | `staff`.
     pub audience: String,
     /// The class of a class's notice.
     pub class_id: Option<i64>,
@@ -28,6 +29,17 @@ pub struct Model {
     pub withdrawn_at: Option<DateTimeUtc>,
     /// The staff member who withdrew it.
     pub withdrawn_by_id: Option<i64>,
+    /// For an invitation: when the event takes place (replies close then).
+    pub event_at: Option<DateTimeUtc>,
+    /// For an invitation: where.
+    pub place: Option<String>,
+    /// The grade level of a grade's notice.
+    pub grade_level: Option<i16>,
+    /// While set, the notice waits to be published at this time (`published_at` too) and has
+    /// no deliveries yet; cleared when its recipients are resolved.
+    pub scheduled_for: Option<DateTimeUtc>,
+    /// When its title, body or expiry were last changed (earlier ones in `notice_version`).
+    pub edited_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
-//! `notification`: something a guardian is told about their child — for now an absence,
-//! on the day it is recorded. Read through the privacy layer like the record it is about,
+//! `notification`: something a guardian is told about their child — an absence, on the day
+//! it is recorded, or a reminder of a notice sent for the child that is still unread or
+//! unanswered. Read through the privacy layer like the record it is about,
 //! so a guardian whose access ended reads none of them.
 
 use sea_orm::entity::prelude::*;
@@ -14,7 +15,7 @@ pub struct Model {
     pub school_id: i64,
     pub student_id: i64,
     pub class_id: i64,
-    /// `absence`.
+    /// `absence` | `notice_reminder`.
     pub kind: String,
     /// The roll-call entry of an absence.
     pub attendance_id: Option<i64>,
@@ -25,6 +26,8 @@ pub struct Model {
     pub status: Option<String>,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
+    /// The notice a `notice_reminder` reminds of.
+    pub notice_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -41,6 +41,7 @@ mod m20261206_000028_section_enrollments;
 mod m20261206_000029_missed_and_excused;
 mod m20261206_000030_notices;
 mod m20261206_000031_conversations;
+mod m20261206_000032_notice_invitations;
 mod m20261206_000033_attachments;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000029_missed_and_excused::Migration),
             Box::new(m20261206_000030_notices::Migration),
             Box::new(m20261206_000031_conversations::Migration),
+            Box::new(m20261206_000032_notice_invitations::Migration),
             Box::new(m20261206_000033_attachments::Migration),
         ]
     }

@@ -61,7 +61,10 @@ async fn upload(
             return refused(StatusCode::PAYLOAD_TOO_LARGE, &error);
         }
         Err(_) => {
-            return refused(StatusCode::BAD_REQUEST, &ApiError::bad_input("không đọc được tệp", "cannot read the file"));
+            return refused(
+                StatusCode::BAD_REQUEST,
+                &ApiError::bad_input("không đọc được tệp", "cannot read the file"),
+            );
         }
     };
     let name = query.name.unwrap_or_default();

@@ -23,6 +23,7 @@ pub mod movements;
 pub mod nomination;
 pub mod primary;
 pub mod primary_sheet;
+pub mod recipients;
 pub mod roll_call;
 pub mod roster;
 pub mod scores;

@@ -20,7 +20,7 @@ use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Databas
 use sea_orm::{Condition, QueryFilter as _};
 
 /// Longest message, in characters (as a notice's body).
-pub const MAX_BODY: usize = super::notices::MAX_BODY;
+pub const MAX_BODY: usize = super::drafting::MAX_BODY;
 /// Longest reason given for a report, in characters.
 pub const MAX_REASON: usize = 1_000;
 /// `conversation.state` of a conversation that takes messages.

@@ -1,15 +1,16 @@
 //! What families and staff read of published notices, always through the deliveries the
 //! caller may read (`notice`/`read`): a guardian's feed (the notices delivered for their
-//! children, newest first, with whether they read them), marking one read, a notice by id,
-//! and how many of a notice's deliveries were read. A notice with no delivery the caller may
-//! read is answered exactly like a missing one — except to its author, who wrote it.
+//! children, newest first, with whether they read them) or a staff member's (the notices
+//! to their school's staff that reached them), marking one read, a notice by id, and how
+//! many of a notice's deliveries were read. A notice with no delivery the caller may read
+//! is answered exactly like a missing one — except to its author, who wrote it.
 
 use crate::auth::Account;
 use crate::error::ApiError;
 use crate::graphql::cost::bounds::FAMILY;
 use crate::privacy::{Access, readers};
 use chrono::{DateTime, Utc};
-use entity::{notice, notice_delivery, notice_read};
+use entity::{notice, notice_delivery, notice_read, notice_staff_delivery};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, Order, QueryFilter as _,
@@ -24,13 +25,17 @@ pub struct Seen {
     pub read: Option<bool>,
 }
 
-/// The guardian's children's notices, newest first, not expired at `now`, at most `first`.
+/// The guardian's children's notices (or a staff member's own), newest first, not expired
+/// at `now`, at most `first`.
 pub async fn feed(
     db: &DatabaseConnection,
     access: &Access,
     first: u64,
     now: DateTime<Utc>,
 ) -> Result<Vec<Seen>, ApiError> {
+    if let Some(staff) = access.principal().staff_id() {
+        return staff_feed(db, access, staff, first, now).await;
+    }
     let Some(Account::Guardian(guardian)) = access.principal().account else { return Ok(Vec::new()) };
     let children = access.principal().children.iter().copied();
     let deliveries = access
@@ -54,6 +59,32 @@ pub async fn feed(
         .collect();
     seen.sort_by_key(|seen| std::cmp::Reverse((seen.notice.published_at, seen.notice.id)));
     seen.truncate(usize::try_from(first).unwrap_or(usize::MAX));
+    Ok(seen)
+}
+
+/// The notices to the school's staff that reached staff member `staff`, newest first, not
+/// expired at `now`, at most `first`.
+async fn staff_feed(
+    db: &DatabaseConnection,
+    access: &Access,
+    staff: i64,
+    first: u64,
+    now: DateTime<Utc>,
+) -> Result<Vec<Seen>, ApiError> {
+    let deliveries = access
+        .read(&readers::NOTICE_STAFF_DELIVERY)
+        .narrow(notice_staff_delivery::Column::StaffId, |column| column.eq(staff))
+        .order_by(notice_staff_delivery::Column::NoticeId, Order::Desc)
+        .limit(first)
+        .all(db)
+        .await?;
+    let mut seen: Vec<Seen> = notices(db, deliveries.iter().map(|delivery| delivery.notice_id))
+        .await?
+        .into_iter()
+        .filter(|row| row.expires_at.is_none_or(|expires| expires > now))
+        .map(|row| Seen { notice: row, read: None })
+        .collect();
+    seen.sort_by_key(|seen| std::cmp::Reverse((seen.notice.published_at, seen.notice.id)));
     Ok(seen)
 }
 
@@ -95,18 +126,28 @@ pub async fn notice(db: &DatabaseConnection, access: &Access, id: i64) -> Result
         return Ok(Some(Seen { notice: row, read: Some(all_read) }));
     }
     let authored = access.principal().staff_id() == Some(row.author_staff_id);
-    let reached = access
-        .read(&readers::NOTICE_DELIVERY)
-        .narrow(notice_delivery::Column::NoticeId, |column| column.eq(id))
-        .limit(1)
-        .all(db)
-        .await?;
-    Ok((authored || !reached.is_empty()).then_some(Seen { notice: row, read: None }))
+    let reached = authored
+        || !access
+            .read(&readers::NOTICE_DELIVERY)
+            .narrow(notice_delivery::Column::NoticeId, |column| column.eq(id))
+            .limit(1)
+            .all(db)
+            .await?
+            .is_empty()
+        || !access
+            .read(&readers::NOTICE_STAFF_DELIVERY)
+            .narrow(notice_staff_delivery::Column::NoticeId, |column| column.eq(id))
+            .limit(1)
+            .all(db)
+            .await?
+            .is_empty();
+    Ok(reached.then_some(Seen { notice: row, read: None }))
 }
 
 /// Whether the caller may open the files attached to notice `id`: it stands (a withdrawn
 /// notice shows nothing of what it said), and the caller wrote it or may read one of its
-/// deliveries — a guardian one for their own children — as `attachment`.
+/// deliveries — a guardian one for their own children — as `attachment` (a notice to the
+/// staff: one of its staff deliveries, as `notice`).
 pub async fn attachments_open(db: &DatabaseConnection, access: &Access, id: i64) -> Result<bool, DbErr> {
     let Some(row) = notices(db, [id]).await?.pop() else { return Ok(false) };
     if row.withdrawn_at.is_some() {
@@ -120,6 +161,16 @@ pub async fn attachments_open(db: &DatabaseConnection, access: &Access, id: i64)
             deliveries = deliveries.narrow(notice_delivery::Column::StudentId, |column| column.is_in(children));
         }
         _ if access.principal().staff_id() == Some(row.author_staff_id) => return Ok(true),
+        _ if row.audience == "staff" => {
+            // A notice to the staff is about no child: its files open for those it reached.
+            let reached = access
+                .read(&readers::NOTICE_STAFF_DELIVERY)
+                .narrow(notice_staff_delivery::Column::NoticeId, |column| column.eq(id))
+                .limit(1)
+                .all(db)
+                .await?;
+            return Ok(!reached.is_empty());
+        }
         _ => {}
     }
     Ok(!deliveries.limit(1).all(db).await?.is_empty())
@@ -170,7 +221,7 @@ async fn receipts(
 }
 
 /// The deliveries of notice `id` for the guardian's own children that they may read.
-async fn own_deliveries(
+pub(super) async fn own_deliveries(
     db: &DatabaseConnection,
     access: &Access,
     id: i64,

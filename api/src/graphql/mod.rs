@@ -4,6 +4,7 @@
 //! depth and sign-ins are limited there; introspection is a per-deployment setting.
 
 pub mod accounts;
+pub mod attachments;
 pub mod batch;
 pub mod book_locks;
 pub mod calendar;
@@ -21,6 +22,7 @@ pub mod ids;
 pub mod loaders;
 pub mod movements;
 pub mod mutation;
+pub mod notice_mutations;
 pub mod notices;
 pub mod notifications;
 pub mod nul_bytes;

@@ -1,21 +1,25 @@
-//! Notices from a school to its families in GraphQL: `publishNotice` and `markNoticeRead`,
-//! a guardian's feed (`me.notices`), a notice by id (`notice`), and its read receipts
-//! (`Notice.readBy`), and its attachments (`Notice.attachments`). What is shown comes from
-//! `family/`, through the deliveries the caller may read.
+//! Notices from a school to its families and staff in GraphQL: the `Notice` object — its
+//! words, audience and times, its read receipts (`readBy`, `unreadStudents`), an
+//! invitation's replies (`replies`, `studentsByReply`, `myReplies`) and its earlier wordings
+//! (`versions`) — the feed (`me.notices`) and a notice by id (`notice`). What is shown comes
+//! from `family/`, through the deliveries the caller may read; the mutations are in
+//! `notice_mutations.rs`.
 
+use super::attachments::Attachment;
 use super::context::{access, state};
 use super::ids;
 use super::people::Student;
 use crate::attachments::files;
-use crate::error::{ApiError, ApiResult};
-use crate::family::{feed, notices};
+use crate::error::ApiResult;
+use crate::family::invitations::{self, Reply};
+use crate::family::{feed, versions};
 use crate::privacy::readers;
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{attachment, student};
+use entity::student;
 use sea_orm::{ColumnTrait as _, Order};
 
-/// A notice, document or news a school published to families.
+/// A notice, document, news or invitation a school published to families or staff.
 pub struct Notice(pub feed::Seen);
 
 #[Object]
@@ -24,7 +28,7 @@ impl Notice {
     async fn id(&self) -> ID {
         ids::encode("Notice", self.0.notice.id)
     }
-    /// notice | document | news
+    /// notice | document | news | invitation
     async fn kind(&self) -> &str {
         &self.0.notice.kind
     }
@@ -40,21 +44,58 @@ impl Notice {
     async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
         self.0.notice.withdrawn_at
     }
-    /// school | class
+    /// school | grade | class | students | staff
     async fn audience(&self) -> &str {
         &self.0.notice.audience
     }
-    /// The class a class's notice is for; null for the whole school.
+    /// The class a class's notice is for; null otherwise.
     async fn class_id(&self) -> Option<ID> {
         self.0.notice.class_id.map(|class| ids::encode("Class", class))
     }
-    /// When it was published (and its recipients resolved).
+    /// The grade level a grade's notice is for; null otherwise.
+    async fn grade_level(&self) -> Option<i32> {
+        self.0.notice.grade_level.map(i32::from)
+    }
+    /// When it was published (and its recipients resolved) — or, while `scheduled`, will be.
     async fn published_at(&self) -> DateTime<Utc> {
         self.0.notice.published_at
     }
-    /// After this time the notice leaves the families' feed; null: it stays.
+    /// Whether it waits for its publishing time (seen only by its author until then).
+    async fn scheduled(&self) -> bool {
+        self.0.notice.scheduled_for.is_some()
+    }
+    /// After this time the notice leaves the feed; null: it stays.
     async fn expires_at(&self) -> Option<DateTime<Utc>> {
         self.0.notice.expires_at
+    }
+    /// For an invitation: when the event takes place (replies close then).
+    async fn event_at(&self) -> Option<DateTime<Utc>> {
+        self.0.notice.event_at
+    }
+    /// For an invitation: where; null once withdrawn.
+    async fn place(&self) -> Option<&str> {
+        self.0.notice.place.as_deref().filter(|_| self.0.notice.withdrawn_at.is_none())
+    }
+    /// When its title, body or expiry were last edited; null if never.
+    async fn edited_at(&self) -> Option<DateTime<Utc>> {
+        self.0.notice.edited_at
+    }
+    /// Its earlier wordings, newest first (none once withdrawn).
+    async fn versions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20, validator(minimum = 1, maximum = 100))] first: i32,
+    ) -> ApiResult<Vec<NoticeVersion>> {
+        let rows = versions::versions(&state(ctx)?.db, &self.0.notice, u64::try_from(first).unwrap_or(20)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| NoticeVersion {
+                title: row.title,
+                body: row.body,
+                expires_at: row.expires_at,
+                edited_at: row.edited_at,
+            })
+            .collect())
     }
     /// For a guardian: whether they have marked it read (for every child it reached); null
     /// for staff.
@@ -84,49 +125,60 @@ impl Notice {
         ctx: &Context<'_>,
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
     ) -> ApiResult<Vec<Student>> {
-        let (db, access) = (&state(ctx)?.db, access(ctx)?);
         let first = usize::try_from(first).unwrap_or(50);
-        let unread = feed::unread_students(db, access, self.0.notice.id, first).await?;
-        let students = access
-            .read(&readers::STUDENT)
-            .narrow(student::Column::Id, |column| column.is_in(unread))
-            .order_by(student::Column::Id, Order::Asc)
-            .all(db)
-            .await?;
-        Ok(students.into_iter().map(Student::from).collect())
+        let unread = feed::unread_students(&state(ctx)?.db, access(ctx)?, self.0.notice.id, first).await?;
+        students(ctx, unread).await
     }
-}
-
-/// A file attached to a notice.
-#[derive(SimpleObject)]
-pub struct Attachment {
-    /// The attachment's global id.
-    pub id: ID,
-    /// The name it was uploaded under.
-    pub file_name: String,
-    /// The media type read from its bytes.
-    pub content_type: String,
-    /// Its size in bytes.
-    pub size: i64,
-    /// SHA-256 of its bytes, lowercase hex.
-    pub sha256: String,
-    /// Where to download it (`GET`, with the bearer token), relative to the server.
-    pub url: String,
-}
-
-impl From<attachment::Model> for Attachment {
-    fn from(row: attachment::Model) -> Self {
-        let id = ids::encode("Attachment", row.id);
-        let url = format!("/attachments/{}", id.0);
-        Self {
-            id,
-            file_name: row.file_name,
-            content_type: row.content_type,
-            size: row.size_bytes,
-            sha256: row.sha256,
-            url,
+    /// For an invitation: of the families it reached that the caller may see (one per
+    /// student), how many will attend, will not, or have not answered.
+    async fn replies(&self, ctx: &Context<'_>) -> ApiResult<Replies> {
+        let answers = invitations::answers(&state(ctx)?.db, access(ctx)?, self.0.notice.id).await?;
+        let with = |reply| count(u64::try_from(answers.iter().filter(|(_, r)| *r == reply).count()).unwrap_or(0));
+        Ok(Replies {
+            attending: with(Reply::Attending),
+            not_attending: with(Reply::NotAttending),
+            no_reply: with(Reply::None),
+        })
+    }
+    /// For an invitation: the students whose families gave `reply`, as far as the caller may
+    /// see them, by id.
+    async fn students_by_reply(
+        &self,
+        ctx: &Context<'_>,
+        reply: ReplyState,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+    ) -> ApiResult<Vec<Student>> {
+        let wanted = match reply {
+            ReplyState::Attending => Reply::Attending,
+            ReplyState::NotAttending => Reply::NotAttending,
+            ReplyState::NoReply => Reply::None,
+        };
+        let answers = invitations::answers(&state(ctx)?.db, access(ctx)?, self.0.notice.id).await?;
+        let first = usize::try_from(first).unwrap_or(50);
+        let chosen = answers.into_iter().filter(|(_, reply)| *reply == wanted).map(|(student, _)| student).take(first);
+        students(ctx, chosen.collect()).await
+    }
+    /// For a guardian: their family's reply for each child the invitation reached.
+    async fn my_replies(&self, ctx: &Context<'_>) -> ApiResult<Vec<InvitationReply>> {
+        let (db, access) = (&state(ctx)?.db, access(ctx)?);
+        if access.principal().guardian_id().is_none() {
+            return Ok(Vec::new());
         }
+        let own = invitations::own(db, access, self.0.notice.id).await?;
+        Ok(own.into_iter().map(InvitationReply::from).collect())
     }
+}
+
+/// The students `ids` the caller may see, by id.
+async fn students(ctx: &Context<'_>, ids: Vec<i64>) -> ApiResult<Vec<Student>> {
+    let (db, access) = (&state(ctx)?.db, access(ctx)?);
+    let students = access
+        .read(&readers::STUDENT)
+        .narrow(student::Column::Id, |column| column.is_in(ids))
+        .order_by(student::Column::Id, Order::Asc)
+        .all(db)
+        .await?;
+    Ok(students.into_iter().map(Student::from).collect())
 }
 
 /// Read receipts of a notice, counted per student it reached.
@@ -138,59 +190,58 @@ pub struct ReadBy {
     pub unread: i32,
 }
 
-fn count(n: u64) -> i32 {
+/// Replies to an invitation, counted per student it reached.
+#[derive(SimpleObject)]
+pub struct Replies {
+    pub attending: i32,
+    pub not_attending: i32,
+    /// Deliveries no guardian has answered yet.
+    pub no_reply: i32,
+}
+
+/// A family's answer to an invitation.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ReplyState {
+    Attending,
+    NotAttending,
+    NoReply,
+}
+
+/// A family's reply to an invitation for one child.
+#[derive(SimpleObject)]
+pub struct InvitationReply {
+    pub student_id: ID,
+    pub attending: bool,
+    pub note: Option<String>,
+    pub replied_at: DateTime<Utc>,
+}
+
+impl From<entity::notice_reply::Model> for InvitationReply {
+    fn from(row: entity::notice_reply::Model) -> Self {
+        Self {
+            student_id: ids::encode("Student", row.student_id),
+            attending: row.attending,
+            note: row.note,
+            replied_at: row.replied_at,
+        }
+    }
+}
+
+/// An earlier wording of an edited notice.
+#[derive(SimpleObject)]
+pub struct NoticeVersion {
+    pub title: String,
+    pub body: String,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When this wording was replaced.
+    pub edited_at: DateTime<Utc>,
+}
+
+pub(super) fn count(n: u64) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-/// What to publish.
-#[derive(InputObject)]
-pub struct PublishNoticeInput {
-    /// notice | document | news
-    pub kind: String,
-    /// One line, at most 200 characters.
-    pub title: String,
-    /// Plain text, at most 10,000 characters.
-    pub body: String,
-    /// The class whose families it is for; omitted: the caller's whole school.
-    pub class_id: Option<ID>,
-    /// When it leaves the families' feed; omitted: never.
-    pub expires_at: Option<DateTime<Utc>>,
-    /// Files the caller uploaded (`POST /attachments`) to attach, at most 10; each may be
-    /// attached once.
-    #[graphql(default)]
-    pub attachment_ids: Vec<ID>,
-}
-
-/// Publishes a notice (see `MutationRoot.publishNotice`).
-pub async fn publish(ctx: &Context<'_>, input: PublishNoticeInput) -> ApiResult<Notice> {
-    let class = match &input.class_id {
-        Some(id) => Some(ids::decode_as("Class", id).ok_or(ApiError::NotPermitted)?),
-        None => None,
-    };
-    let attachments = input
-        .attachment_ids
-        .iter()
-        .map(|id| ids::decode_as("Attachment", id).ok_or(ApiError::NotPermitted))
-        .collect::<Result<Vec<_>, _>>()?;
-    let draft = notices::Draft {
-        kind: input.kind,
-        title: input.title,
-        body: input.body,
-        class,
-        expires_at: input.expires_at,
-        attachments,
-    };
-    let row = notices::publish(&state(ctx)?.db, access(ctx)?, &draft, Utc::now()).await?;
-    Ok(Notice(feed::Seen { notice: row, read: None }))
-}
-
-/// Marks a notice read (see `MutationRoot.markNoticeRead`).
-pub async fn mark_read(ctx: &Context<'_>, notice_id: &ID) -> ApiResult<i32> {
-    let id = ids::decode_as("Notice", notice_id).ok_or(ApiError::NotPermitted)?;
-    Ok(count(feed::mark_read(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?))
-}
-
-/// `me.notices`: the guardian's feed, newest first.
+/// `me.notices`: the caller's feed, newest first.
 pub async fn list(ctx: &Context<'_>, first: u64) -> ApiResult<Vec<Notice>> {
     let rows = feed::feed(&state(ctx)?.db, access(ctx)?, first, Utc::now()).await?;
     Ok(rows.into_iter().map(Notice).collect())
@@ -200,36 +251,4 @@ pub async fn list(ctx: &Context<'_>, first: u64) -> ApiResult<Vec<Notice>> {
 pub async fn one(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Notice>> {
     let Some(id) = ids::decode_as("Notice", id) else { return Ok(None) };
     Ok(feed::notice(&state(ctx)?.db, access(ctx)?, id).await?.map(Notice))
-}
-
-/// Notices.
-#[derive(Default)]
-pub struct NoticeMutations;
-
-#[Object]
-impl NoticeMutations {
-    /// Publishes a notice, document or news to the families of one class (`classId`) or of
-    /// the caller's whole school. Who it reaches is resolved now — the students enrolled
-    /// there today — and kept: a family that arrives later does not see it, one that leaves
-    /// keeps it. The policy decides who may (`notice`/`write`): by default the principal and
-    /// the clerk for their school or any of its classes, a homeroom teacher for their class
-    /// only. A class out of reach is refused as `FORBIDDEN`, exactly like a missing one, and
-    /// nothing is written.
-    async fn publish_notice(&self, ctx: &Context<'_>, input: PublishNoticeInput) -> ApiResult<Notice> {
-        publish(ctx, input).await
-    }
-    /// Withdraws a notice: it stays in the families' feed with `withdrawnAt`, its title and
-    /// body no longer shown. Whoever may publish to every family it reached may (a homeroom
-    /// teacher their class's notices, the principal and clerk their school's); another
-    /// notice is refused as `FORBIDDEN`, like a missing one.
-    async fn withdraw_notice(&self, ctx: &Context<'_>, notice_id: ID) -> ApiResult<Notice> {
-        let id = ids::decode_as("Notice", &notice_id).ok_or(ApiError::NotPermitted)?;
-        let row = notices::withdraw(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?;
-        Ok(Notice(feed::Seen { notice: row, read: None }))
-    }
-    /// A guardian marks a notice read for each of their children it reached; returns how
-    /// many were unread. A notice not sent to their family is refused like a missing one.
-    async fn mark_notice_read(&self, ctx: &Context<'_>, notice_id: ID) -> ApiResult<i32> {
-        mark_read(ctx, &notice_id).await
-    }
 }

@@ -28,7 +28,7 @@ use std::time::Duration;
 pub struct Notification {
     /// The notification's global id (what `markNotificationsRead` takes).
     pub id: ID,
-    /// absence
+    /// absence | notice_reminder
     pub kind: String,
     /// The child the notification is about.
     pub student_id: ID,
@@ -44,6 +44,8 @@ pub struct Notification {
     pub created_at: DateTime<Utc>,
     /// When the guardian marked it read; null while unread.
     pub read_at: Option<DateTime<Utc>>,
+    /// The notice a `notice_reminder` reminds of (`notice(id)` shows it).
+    pub notice_id: Option<ID>,
 }
 
 impl From<notification::Model> for Notification {
@@ -58,6 +60,7 @@ impl From<notification::Model> for Notification {
             status: row.status,
             created_at: row.created_at,
             read_at: row.read_at,
+            notice_id: row.notice_id.map(|notice| ids::encode("Notice", notice)),
         }
     }
 }

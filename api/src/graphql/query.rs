@@ -100,8 +100,9 @@ impl Me {
     ) -> ApiResult<Vec<super::notifications::Notification>> {
         super::notifications::list(ctx, u64::try_from(first).unwrap_or(50), unread_only).await
     }
-    /// The notices, documents and news the school sent for the guardian's children that
-    /// have not expired, newest first, with whether they were read (empty for staff).
+    /// The notices, documents, news and invitations the school sent for the guardian's
+    /// children that have not expired, newest first, with whether they were read; for a
+    /// staff member, the notices to their school's staff that reached them.
     async fn notices(
         &self,
         ctx: &Context<'_>,

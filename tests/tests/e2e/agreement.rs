@@ -83,11 +83,12 @@ async fn messages(app: &TestApp) {
     }
 }
 
-/// Publishes one notice per school to every student enrolled there, each delivery read by
-/// one of the student's guardians, so the readers of deliveries and read receipts are
-/// compared on records of the caller's families, classes and school and of others.
+/// Publishes one notice per enrollment to its student, each delivery read and answered by one
+/// of the student's guardians, and one notice to each staff member, so the readers of
+/// deliveries, read receipts, replies and staff deliveries are compared on records of the
+/// caller's families, classes, colleagues and school and of others.
 async fn notices(db: &DatabaseConnection) {
-    use entity::{guardianship, notice, notice_delivery, notice_read};
+    use entity::{guardianship, notice, notice_delivery, notice_read, notice_reply, notice_staff_delivery};
     use sea_orm::ActiveValue::Set;
     let author = staff::Entity::find().one(db).await.unwrap().unwrap();
     let now = chrono::Utc::now();
@@ -126,6 +127,39 @@ async fn notices(db: &DatabaseConnection) {
             ..Default::default()
         };
         notice_read::Entity::insert(reading).exec(db).await.unwrap();
+        let reply = notice_reply::ActiveModel {
+            delivery_id: Set(delivery),
+            notice_id: Set(notice),
+            school_id: Set(stay.school_id),
+            class_id: Set(stay.class_id),
+            student_id: Set(stay.student_id),
+            guardian_id: Set(link.guardian_id),
+            attending: Set(stay.student_id % 2 == 0),
+            note: Set(None),
+            replied_at: Set(now),
+            ..Default::default()
+        };
+        notice_reply::Entity::insert(reply).exec(db).await.unwrap();
+    }
+    for member in staff::Entity::find().all(db).await.unwrap() {
+        let published = notice::ActiveModel {
+            school_id: Set(member.school_id),
+            author_staff_id: Set(author.id),
+            kind: Set("notice".to_owned()),
+            title: Set("Họp hội đồng".to_owned()),
+            body: Set("14 giờ".to_owned()),
+            audience: Set("staff".to_owned()),
+            published_at: Set(now),
+            ..Default::default()
+        };
+        let notice = notice::Entity::insert(published).exec(db).await.unwrap().last_insert_id;
+        let delivery = notice_staff_delivery::ActiveModel {
+            notice_id: Set(notice),
+            school_id: Set(member.school_id),
+            staff_id: Set(member.id),
+            ..Default::default()
+        };
+        notice_staff_delivery::Entity::insert(delivery).exec(db).await.unwrap();
     }
 }
 

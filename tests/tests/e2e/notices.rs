@@ -2,6 +2,12 @@
 //! the students in the class when it was published (not another class's, not a family that
 //! joins later; still one that leaves), read receipts count each family's reading, and a
 //! notice or a class out of reach answers exactly like a missing one, with nothing written.
+//! Other audiences, invitations and reminders, edits and scheduled publishing are in the
+//! submodules.
+
+mod audiences;
+mod invitations;
+mod schedule;
 
 use crate::grade_entry::decode;
 use crate::movements::{MOVE, other_class, spawn};
@@ -12,26 +18,26 @@ use entity::{notice, notice_delivery, staff, staff_role};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 
-const PUBLISH: &str = "mutation($input: PublishNoticeInput!) {
+pub(crate) const PUBLISH: &str = "mutation($input: PublishNoticeInput!) {
     publishNotice(input: $input) { id kind title audience classId readBy { read unread } } }";
-const FEED: &str = "{ me { notices { id title read } } }";
-const MARK: &str = "mutation($id: ID!) { markNoticeRead(noticeId: $id) }";
-const NOTICE: &str = "query($id: ID!) { notice(id: $id) { id title read readBy { read unread } } }";
+pub(crate) const FEED: &str = "{ me { notices { id title read } } }";
+pub(crate) const MARK: &str = "mutation($id: ID!) { markNoticeRead(noticeId: $id) }";
+pub(crate) const NOTICE: &str = "query($id: ID!) { notice(id: $id) { id title read readBy { read unread } } }";
 
 /// A notice for `class` (or the whole school), as `token`: the whole answer.
-async fn publish(app: &TestApp, token: &str, class: Option<&str>) -> Value {
+pub(crate) async fn publish(app: &TestApp, token: &str, class: Option<&str>) -> Value {
     let input = json!({ "kind": "notice", "title": "Họp phụ huynh", "body": "Thứ Bảy, 8 giờ.", "classId": class });
     app.graphql(Some(token), PUBLISH, json!({ "input": input })).await.unwrap()
 }
 
 /// The ids of the notices in `token`'s feed.
-async fn feed(app: &TestApp, token: &str) -> Vec<Value> {
+pub(crate) async fn feed(app: &TestApp, token: &str) -> Vec<Value> {
     let data = app.data(Some(token), FEED, json!({})).await.unwrap();
     data["me"]["notices"].as_array().unwrap().clone()
 }
 
 /// How many notices and deliveries are stored.
-async fn stored(app: &TestApp) -> (u64, u64) {
+pub(crate) async fn stored(app: &TestApp) -> (u64, u64) {
     let notices = notice::Entity::find().count(&app.state.db).await.unwrap();
     (notices, notice_delivery::Entity::find().count(&app.state.db).await.unwrap())
 }

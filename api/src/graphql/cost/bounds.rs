@@ -106,9 +106,10 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("IntakeResult", "mapped") => Items(INTAKE * FAMILY),
         ("StudentConnection", "nodes" | "edges") => ConnectionPage,
         ("Conversation", "members") => Items(CONVERSATION_MEMBERS),
+        ("Notice", "myReplies") | ("MutationRoot", "replyToInvitation") => Items(FAMILY),
         ("Me", "notifications" | "notices" | "conversations")
         | ("Conversation", "messages")
-        | ("Notice", "unreadStudents")
+        | ("Notice", "unreadStudents" | "studentsByReply" | "versions")
         | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox")
         | ("Student", "history" | "disclosures")
         | ("StaffHistory", "roles" | "assignments" | "statuses" | "contactChanges") => First,

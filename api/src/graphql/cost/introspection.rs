@@ -16,7 +16,7 @@ use super::walk::Mode;
 pub const TYPES: u64 = 128;
 /// Fields of all types together, and the most one type has.
 pub const FIELDS: u64 = 640;
-pub const FIELDS_PER_TYPE: u64 = 60;
+pub const FIELDS_PER_TYPE: u64 = 64;
 /// Arguments of all fields together, and the most one field has.
 pub const ARGUMENTS: u64 = 320;
 pub const ARGUMENTS_PER_FIELD: u64 = 8;

@@ -22,6 +22,6 @@ pub struct MutationRoot(
     staff::StaffMutations,
     years::YearMutations,
     intake::IntakeMutations,
-    crate::graphql::notices::NoticeMutations,
+    crate::graphql::notice_mutations::NoticeMutations,
     crate::graphql::conversations::ConversationMutations,
 );

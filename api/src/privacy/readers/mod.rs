@@ -14,7 +14,7 @@ mod staff_records;
 
 pub use conversations::{CONVERSATION, CONVERSATION_MEMBER, MESSAGE, MESSAGE_REPORT};
 pub use mixed::{CHANGE_DECISION, CHANGE_REQUEST_READ, PRIMARY_ITEM, TRANSFER};
-pub use notices::{NOTICE_ATTACHMENT, NOTICE_DELIVERY, NOTICE_READ};
+pub use notices::{NOTICE_ATTACHMENT, NOTICE_DELIVERY, NOTICE_READ, NOTICE_REPLY, NOTICE_STAFF_DELIVERY};
 pub use outbox::OUTBOX;
 pub use people::{GUARDIAN, GUARDIANSHIP, STAFF, STUDENT};
 pub use places::{CLASS, SCHOOL, SECTION};
@@ -30,7 +30,7 @@ use super::visible::Registered;
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
 /// classes, sections, subjects, assessments, semesters, teaching assignments) are not
 /// personal, though they are read through the policy too.
-pub const PERSONAL_TABLES: [&str; 28] = [
+pub const PERSONAL_TABLES: [&str; 30] = [
     "student",
     "guardian",
     "guardianship",
@@ -52,6 +52,8 @@ pub const PERSONAL_TABLES: [&str; 28] = [
     "conversation_member",
     "message",
     "message_report",
+    "notice_reply",
+    "notice_staff_delivery",
     "disclosure_log",
     "change_request",
     "record_change",
@@ -62,7 +64,7 @@ pub const PERSONAL_TABLES: [&str; 28] = [
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 36] {
+pub fn registered() -> [&'static dyn Registered; 38] {
     [
         &STUDENT,
         &STAFF,
@@ -81,6 +83,8 @@ pub fn registered() -> [&'static dyn Registered; 36] {
         &NOTICE_DELIVERY,
         &NOTICE_READ,
         &NOTICE_ATTACHMENT,
+        &NOTICE_REPLY,
+        &NOTICE_STAFF_DELIVERY,
         &CHANGE_REQUEST,
         &TRANSFER_SENDING,
         &TRANSFER_RECEIVING,

@@ -4,8 +4,8 @@
 use super::{Shape, col};
 use entity::{
     attendance, change_request, conduct, enrollment, exemption, guardian, guardianship, homeroom_class, leave_request,
-    missed_assessment, notice_delivery, notice_read, notification, org, outbox_message, primary_evaluation,
-    primary_nomination, record_change, result, section, staff, student, transfer,
+    missed_assessment, notice_delivery, notice_read, notice_reply, notice_staff_delivery, notification, org,
+    outbox_message, primary_evaluation, primary_nomination, record_change, result, section, staff, student, transfer,
 };
 
 pub fn student() -> Shape {
@@ -94,6 +94,24 @@ pub fn notice_read() -> Shape {
         school: col(notice_read::Entity, notice_read::Column::SchoolId),
         section: None,
         class: Some(col(notice_read::Entity, notice_read::Column::ClassId)),
+    }
+}
+
+/// A family's reply to an invitation, judged like its delivery.
+pub fn notice_reply() -> Shape {
+    Shape::Personal {
+        student: col(notice_reply::Entity, notice_reply::Column::StudentId),
+        school: col(notice_reply::Entity, notice_reply::Column::SchoolId),
+        section: None,
+        class: Some(col(notice_reply::Entity, notice_reply::Column::ClassId)),
+    }
+}
+
+/// A notice's delivery to one staff member, judged on the staff member at that school.
+pub fn notice_staff_delivery() -> Shape {
+    Shape::Staff {
+        staff: col(notice_staff_delivery::Entity, notice_staff_delivery::Column::StaffId),
+        school: col(notice_staff_delivery::Entity, notice_staff_delivery::Column::SchoolId),
     }
 }
 
