@@ -144,3 +144,28 @@ async fn an_attachment_opens_for_the_families_it_reached_and_like_a_missing_file
     let seen = app.data(Some(&family), ATTACHMENTS, json!({ "id": notice_id })).await.unwrap();
     assert_eq!(seen["notice"]["attachments"], json!([]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_staff_notice_opens_its_files_to_the_staff_it_reached_only() {
+    let app = spawn().await;
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let homeroom = app.sign_in("gvcn").await.unwrap();
+    let class = homeroom_class(&app, &homeroom).await;
+    let family = app.sign_in(&guardian_of(&app, &class.students[0]).await).await.unwrap();
+    let school = other_class(&app, decode("Class", &class.id), true).await.school_id;
+    let stranger = app.sign_in(&principal_elsewhere(&app, school).await).await.unwrap();
+
+    let (_, uploaded) = upload(&app, Some(&principal), "Lịch họp hội đồng.pdf", PDF).await;
+    let id = uploaded["id"].as_str().unwrap();
+    let input = json!({ "kind": "notice", "title": "Họp hội đồng", "body": "Thứ Hai.", "audience": "staff",
+        "attachmentIds": [id] });
+    let published = app.graphql(Some(&principal), PUBLISH, json!({ "input": input })).await.unwrap();
+    assert!(published["data"]["publishNotice"]["id"].is_string(), "{published}");
+    let path = format!("/attachments/{id}");
+    let (_, absent) =
+        fetched(&app, Some(&family), &format!("/attachments/{}", encode("Attachment", 9_999_999).0)).await;
+    assert_eq!(fetched(&app, Some(&homeroom), &path).await, (StatusCode::OK, PDF.to_vec()), "a colleague");
+    for outsider in [&family, &stranger] {
+        assert_eq!(fetched(&app, Some(outsider), &path).await, (StatusCode::NOT_FOUND, absent.clone()));
+    }
+}
