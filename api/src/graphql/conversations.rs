@@ -34,6 +34,7 @@ impl Conversation {
     async fn state(&self) -> &str {
         &self.0.conversation.state
     }
+    /// When it was opened.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.conversation.created_at
     }
@@ -41,6 +42,7 @@ impl Conversation {
     async fn last_message_at(&self) -> DateTime<Utc> {
         self.0.conversation.last_message_at
     }
+    /// When it was closed; null while open.
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.0.conversation.closed_at
     }
@@ -117,6 +119,7 @@ pub struct Message {
 
 #[Object]
 impl Message {
+    /// The message's global id (what `editMessage` and `deleteMessage` take).
     async fn id(&self) -> ID {
         ids::encode("Message", self.row.id)
     }
@@ -136,6 +139,7 @@ impl Message {
     async fn mine(&self) -> bool {
         self.mine
     }
+    /// When it was sent.
     async fn created_at(&self) -> DateTime<Utc> {
         self.row.created_at
     }

@@ -193,7 +193,9 @@ pub struct ReadBy {
 /// Replies to an invitation, counted per student it reached.
 #[derive(SimpleObject)]
 pub struct Replies {
+    /// Deliveries whose family answered that they will attend.
     pub attending: i32,
+    /// Deliveries whose family answered that they will not.
     pub not_attending: i32,
     /// Deliveries no guardian has answered yet.
     pub no_reply: i32,
@@ -210,9 +212,13 @@ pub enum ReplyState {
 /// A family's reply to an invitation for one child.
 #[derive(SimpleObject)]
 pub struct InvitationReply {
+    /// The child the answer is for.
     pub student_id: ID,
+    /// Whether the family will attend.
     pub attending: bool,
+    /// The family's note, if any.
     pub note: Option<String>,
+    /// When the family last answered.
     pub replied_at: DateTime<Utc>,
 }
 
@@ -230,8 +236,11 @@ impl From<entity::notice_reply::Model> for InvitationReply {
 /// An earlier wording of an edited notice.
 #[derive(SimpleObject)]
 pub struct NoticeVersion {
+    /// The title it had.
     pub title: String,
+    /// The body it had.
     pub body: String,
+    /// The expiry it had.
     pub expires_at: Option<DateTime<Utc>>,
     /// When this wording was replaced.
     pub edited_at: DateTime<Utc>,
