@@ -10,7 +10,7 @@ use crate::auth::Account;
 use crate::error::ApiError;
 use crate::privacy::Access;
 use chrono::{DateTime, Duration, Utc};
-use entity::attachment;
+use entity::{attachment, notice};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
@@ -117,9 +117,7 @@ pub async fn check_attachable(db: &impl ConnectionTrait, access: &Access, ids: &
         return Ok(());
     }
     let Some(uploader) = access.principal().account else { return Err(ApiError::NotPermitted) };
-    let mut wanted = ids.to_vec();
-    wanted.sort_unstable();
-    wanted.dedup();
+    let wanted = distinct(ids);
     let found = unattached_of(uploader).filter(attachment::Column::Id.is_in(wanted.iter().copied())).count(db).await?;
     if usize::try_from(found).ok() != Some(wanted.len()) {
         return Err(ApiError::NotPermitted);
@@ -140,9 +138,7 @@ pub async fn attach(txn: &impl ConnectionTrait, access: &Access, ids: &[i64], ow
         return Ok(());
     }
     let Some(uploader) = access.principal().account else { return Err(ApiError::NotPermitted) };
-    let mut wanted = ids.to_vec();
-    wanted.sort_unstable();
-    wanted.dedup();
+    let wanted = distinct(ids);
     let attached = attachment::Entity::update_many()
         .col_expr(attachment::Column::OwnerKind, Expr::value(owner.kind()))
         .col_expr(attachment::Column::OwnerId, Expr::value(owner.id()))
@@ -184,7 +180,10 @@ pub async fn open(
             .principal()
             .account
             .is_some_and(|account| account.kind() == row.uploader_kind && account.id() == row.uploader_id),
-        (Some("notice"), Some(notice)) => crate::family::feed::attachments_open(db, access, notice).await?,
+        (Some("notice"), Some(notice)) => match notice::Entity::find_by_id(notice).one(db).await? {
+            Some(notice) => crate::family::feed::attachments_open(db, access, &notice).await?,
+            None => false,
+        },
         _ => false,
     };
     if !reachable {
@@ -192,6 +191,14 @@ pub async fn open(
     }
     let bytes = store.get(db, row.id, &row.storage_key).await.map_err(failed)?;
     Ok(bytes.map(|bytes| (row, bytes)))
+}
+
+/// `ids` without repeats.
+fn distinct(ids: &[i64]) -> Vec<i64> {
+    let mut distinct = ids.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct
 }
 
 /// The caller's uploads not attached to anything.

@@ -144,12 +144,12 @@ pub async fn notice(db: &DatabaseConnection, access: &Access, id: i64) -> Result
     Ok(reached.then_some(Seen { notice: row, read: None }))
 }
 
-/// Whether the caller may open the files attached to notice `id`: it stands (a withdrawn
+/// Whether the caller may open the files attached to notice `row`: it stands (a withdrawn
 /// notice shows nothing of what it said), and the caller wrote it or may read one of its
 /// deliveries — a guardian one for their own children — as `attachment` (a notice to the
 /// staff: one of its staff deliveries, as `notice`).
-pub async fn attachments_open(db: &DatabaseConnection, access: &Access, id: i64) -> Result<bool, DbErr> {
-    let Some(row) = notices(db, [id]).await?.pop() else { return Ok(false) };
+pub async fn attachments_open(db: &DatabaseConnection, access: &Access, row: &notice::Model) -> Result<bool, DbErr> {
+    let id = row.id;
     if row.withdrawn_at.is_some() {
         return Ok(false);
     }

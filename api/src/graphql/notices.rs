@@ -112,7 +112,7 @@ impl Notice {
     /// empty once withdrawn. Each downloads from its `url` with the same bearer token.
     async fn attachments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Attachment>> {
         let (db, access) = (&state(ctx)?.db, access(ctx)?);
-        if !feed::attachments_open(db, access, self.0.notice.id).await? {
+        if !feed::attachments_open(db, access, &self.0.notice).await? {
             return Ok(Vec::new());
         }
         let rows = files::of_owner(db, files::Owner::Notice(self.0.notice.id)).await?;
