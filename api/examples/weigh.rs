@@ -6,7 +6,7 @@
 use async_graphql::{Schema, Variables};
 use emis::config::Config;
 use emis::graphql::cost::Weigher;
-use emis::graphql::{mutation::MutationRoot, notifications::SubscriptionRoot, query::QueryRoot};
+use emis::graphql::{mutation::MutationRoot, query::QueryRoot, stream::SubscriptionRoot};
 use std::time::Instant;
 
 fn document(shape: &str, size: usize) -> String {

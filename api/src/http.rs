@@ -26,7 +26,7 @@ use crate::graphql::cost::Weigher;
 use crate::graphql::cost::weighed::Weighed;
 use crate::graphql::documents::DocumentCache;
 use crate::graphql::field_order::InOrder;
-use crate::graphql::notifications::ConnectionToken;
+use crate::graphql::stream::ConnectionToken;
 use crate::graphql::{EmisSchema, request_data};
 use crate::privacy::{Access, INCONSISTENCIES};
 use crate::state::AppState;

@@ -28,6 +28,8 @@ pub enum Writes {
     Column { column: String, students: Vec<(String, Option<i64>)> },
     /// A roll call of a class: alternately two students absent, and one late.
     RollCall { class: String, students: [String; 3] },
+    /// The same body every time (a notice published again).
+    Same(Value),
 }
 
 impl Writes {
@@ -51,6 +53,7 @@ impl Writes {
                 let date = emis::clock::today().to_string();
                 json!({ "query": ROLL_CALL, "variables": { "class": class, "date": date, "marks": marks } })
             }
+            Self::Same(body) => body.clone(),
         }
     }
 

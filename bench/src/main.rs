@@ -13,6 +13,7 @@
 mod baseline;
 mod books;
 mod cpu;
+mod family;
 mod floor;
 mod scenarios;
 
@@ -40,7 +41,7 @@ struct Args {
     /// Concurrent connections to measure.
     #[arg(long, value_delimiter = ',', default_value = "1,16")]
     concurrency: Vec<usize>,
-    /// Only the scenarios whose name starts with one of these letters (a–g); all when empty.
+    /// Only the scenarios whose name starts with one of these letters (a–i); all when empty.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Database pool size of the server.
@@ -53,6 +54,13 @@ struct Args {
     /// straight on the database at the same concurrency.
     #[arg(long)]
     floor: bool,
+    /// Schools seeded into an empty database (the benchmark preset: 16).
+    #[arg(long, default_value_t = 16)]
+    seed_schools: usize,
+    /// Classes per grade seeded into an empty database (the benchmark preset: 8; 12 makes
+    /// the primary schools 2,100 students).
+    #[arg(long, default_value_t = 8)]
+    seed_classes_per_grade: usize,
 }
 
 /// The same allocator as the `emis` binary.
@@ -130,7 +138,12 @@ async fn start(args: &Args) -> anyhow::Result<(String, std::sync::Arc<emis::stat
     config.introspection = false;
     let app = Application::build(config).await?;
     let state = app.state();
-    seed_if_empty(&state).await?;
+    let seed = SeedOptions {
+        schools: args.seed_schools,
+        classes_per_grade: args.seed_classes_per_grade,
+        ..SeedOptions::benchmark()
+    };
+    seed_if_empty(&state, &seed).await?;
     let address = format!("http://{}/graphql", app.local_addr()?);
     tokio::spawn(app.run());
     Ok((address, state))
@@ -154,13 +167,13 @@ fn emis_crypto_identity(path: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn seed_if_empty(state: &emis::state::AppState) -> anyhow::Result<()> {
+async fn seed_if_empty(state: &emis::state::AppState, seed: &SeedOptions) -> anyhow::Result<()> {
     use sea_orm::{EntityTrait as _, PaginatorTrait as _};
     if entity::org::Entity::find().count(&state.db).await? > 0 {
         return Ok(());
     }
     let started = Instant::now();
-    let report = emis::seed::seed(&state.db, state.vault.as_ref(), &SeedOptions::benchmark()).await?;
+    let report = emis::seed::seed(&state.db, state.vault.as_ref(), seed).await?;
     eprintln!("seeded in {:.1} s\n{report}", started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! The request shapes of the benchmark and the users that send them: (a) a guardian's
 //! children with this semester's results, (b) a subject teacher's section grade sheet, (c) a
 //! homeroom teacher's roster with guardians' phone numbers, (d) a principal's name search
-//! with `totalCount`, first page of 50; and the school books' (e)–(g) from [`crate::books`].
+//! with `totalCount`, first page of 50; the school books' (e)–(g) from [`crate::books`]; and
+//! the school–family link's (h) and (i) from [`crate::family`].
 
 use anyhow::Context as _;
 use emis::graphql::ids;
@@ -61,6 +62,8 @@ pub async fn prepare(state: &AppState) -> anyhow::Result<Prepared> {
     let b = assignments(state, "subject", GRADE_SHEET, "Section").await?;
     let c = assignments(state, "homeroom", ROSTER, "Class").await?;
     let d = searches(state, &mut callers).await?;
+    let (published, reached) = crate::family::notices(state).await?;
+    eprintln!("(h) publishes to the largest schools first: {reached} students in the largest");
     let scenarios = vec![
         Scenario { name: "(a) guardian: children + results", requests: a, has_baseline: true },
         Scenario { name: "(b) subject teacher: grade sheet", requests: b, has_baseline: true },
@@ -79,6 +82,12 @@ pub async fn prepare(state: &AppState) -> anyhow::Result<Prepared> {
         Scenario {
             name: "(g) homeroom: class summary sheet",
             requests: crate::books::summaries(state).await?,
+            has_baseline: false,
+        },
+        Scenario { name: "(h) principal: notice to the whole school", requests: published, has_baseline: false },
+        Scenario {
+            name: "(i) guardian: feed (notices, notifications, unread)",
+            requests: crate::family::feeds(state).await?,
             has_baseline: false,
         },
     ];

@@ -40,6 +40,9 @@ pub struct Model {
     pub scheduled_for: Option<DateTimeUtc>,
     /// When its title, body or expiry were last changed (earlier ones in `notice_version`).
     pub edited_at: Option<DateTimeUtc>,
+    /// Marked urgent by its author: families who have no push device (or chose SMS) are also
+    /// sent an SMS.
+    pub urgent: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -27,6 +27,10 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// `sms` (to a phone number) or `push` (to a device token, sealed in `phone_enc`).
+    pub channel: String,
+    /// The notification this message tells of, if it is one.
+    pub notification_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,8 +1,10 @@
 //! Attachments as records: an upload (checked, kept, owned by its uploader until it is
-//! attached), attaching uploads to an item in the item's own transaction, the files of an
-//! item, and opening one for download. Who may open a file is decided by the item it is
-//! attached to ([`crate::family::feed::attachments_open`] for a notice); an upload not yet
-//! attached is its uploader's alone. A file out of reach is answered exactly like a missing one.
+//! attached), attaching uploads to an item (a notice or a message) in the item's own
+//! transaction, the files of an item, opening one for download, and forgetting an item's
+//! files with it. Who may open a file is decided by the item it is attached to
+//! ([`crate::family::feed::attachments_open`] for a notice,
+//! [`crate::family::messages::attachments_open`] for a message); an upload not yet attached
+//! is its uploader's alone. A file out of reach is answered exactly like a missing one.
 
 use super::kinds::{checked_type, clean_name};
 use super::store::{Store, StoreError};
@@ -13,8 +15,8 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{attachment, notice};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
-    Order, PaginatorTrait as _, QueryFilter as _, QueryOrder as _,
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection,
+    EntityTrait as _, Order, PaginatorTrait as _, QueryFilter as _, QueryOrder as _,
 };
 use sha2::{Digest as _, Sha256};
 
@@ -31,18 +33,20 @@ pub fn unattached_for() -> Duration {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Owner {
     Notice(i64),
+    Message(i64),
 }
 
 impl Owner {
     fn kind(self) -> &'static str {
         match self {
             Self::Notice(_) => "notice",
+            Self::Message(_) => "message",
         }
     }
 
     fn id(self) -> i64 {
         match self {
-            Self::Notice(id) => id,
+            Self::Notice(id) | Self::Message(id) => id,
         }
     }
 }
@@ -184,6 +188,7 @@ pub async fn open(
             Some(notice) => crate::family::feed::attachments_open(db, access, &notice).await?,
             None => false,
         },
+        (Some("message"), Some(message)) => crate::family::messages::attachments_open(db, access, message).await?,
         _ => false,
     };
     if !reachable {
@@ -191,6 +196,49 @@ pub async fn open(
     }
     let bytes = store.get(db, row.id, &row.storage_key).await.map_err(failed)?;
     Ok(bytes.map(|bytes| (row, bytes)))
+}
+
+/// Forgets the files attached to each of `owners`, rows and bytes: the rows (and bytes kept
+/// in the database) in `txn`, the bytes kept elsewhere once it committed — by
+/// [`forget_stored`] with what this answers.
+pub async fn forget_attached(
+    txn: &impl ConnectionTrait,
+    store: &Store,
+    owners: &[Owner],
+) -> Result<Vec<attachment::Model>, ApiError> {
+    let mut gone = Vec::new();
+    for kind in ["notice", "message"] {
+        let ids: Vec<i64> = owners.iter().filter(|owner| owner.kind() == kind).map(|owner| owner.id()).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        for chunk in ids.chunks(crate::db::INSERT_BATCH_ROWS) {
+            let which = Condition::all()
+                .add(attachment::Column::OwnerKind.eq(kind))
+                .add(attachment::Column::OwnerId.is_in(chunk.iter().copied()));
+            let rows = attachment::Entity::find().filter(which.clone()).all(txn).await?;
+            if let Store::Database = store {
+                for row in &rows {
+                    store.delete(txn, row.id, &row.storage_key).await.map_err(failed)?;
+                }
+            }
+            attachment::Entity::delete_many().filter(which).exec(txn).await?;
+            gone.extend(rows);
+        }
+    }
+    Ok(gone)
+}
+
+/// Forgets the bytes of `gone` kept outside the database (after their rows' transaction
+/// committed); a failure is logged, the rows being gone already.
+pub async fn forget_stored(db: &impl ConnectionTrait, store: &Store, gone: &[attachment::Model]) {
+    if let Store::Objects { .. } = store {
+        for row in gone {
+            if let Err(error) = store.delete(db, row.id, &row.storage_key).await {
+                tracing::warn!(attachment_id = row.id, %error, "the bytes of a forgotten attachment stay in the store");
+            }
+        }
+    }
 }
 
 /// `ids` without repeats.

@@ -30,6 +30,7 @@ pub mod scores;
 pub mod student_accounts;
 pub mod summary;
 pub mod table;
+pub mod told;
 pub mod year;
 
 /// What a batch of scores or conduct levels did: records created or changed, or — in a

@@ -1,8 +1,9 @@
 //! Who a notice reaches beyond the students of a class or school (those are
 //! [`super::placed`]): where chosen students are enrolled on a day, the staff working at a
-//! school, and the guardians a reminder tells. Ids only, read after the policy allowed the
-//! write that needs them: every row counts, so a notice or a reminder reaches everyone it is
-//! for, whoever may read the link.
+//! school, and the guardians told of a child ([`super::told`]: a notice, a reminder, an
+//! absence, scores). Ids only, read after the policy allowed the write that needs them:
+//! every row counts, so a notice or a notification reaches everyone it is for, whoever may
+//! read the link.
 
 use crate::auth::principal::active_on;
 use chrono::NaiveDate;

@@ -164,12 +164,12 @@ pub async fn open(
 }
 
 /// Whether `teacher` is the homeroom teacher of `class` or teaches a section of it.
-fn teaches(teacher: &Principal, class: i64) -> bool {
+pub(super) fn teaches(teacher: &Principal, class: i64) -> bool {
     teacher.homeroom_classes.contains(&class) || teacher.taught_classes.contains(&class)
 }
 
 /// The part someone plays in a conversation kept with `class`.
-fn role_of(principal: &Principal, class: i64) -> &'static str {
+pub(super) fn role_of(principal: &Principal, class: i64) -> &'static str {
     if principal.guardian_id().is_some() {
         "guardian"
     } else if principal.homeroom_classes.contains(&class) {
@@ -185,6 +185,14 @@ fn role_of(principal: &Principal, class: i64) -> &'static str {
 /// child; out of reach like missing.
 pub async fn reach(db: &DatabaseConnection, access: &Access, id: i64) -> Result<conversation::Model, ApiError> {
     access.reach(db, &readers::CONVERSATION, Kind::Message, Action::Write, id).await
+}
+
+/// Conversation `id`, reached for reading: its members whom the policy lets read about the
+/// child; out of reach like missing.
+pub async fn readable(db: &DatabaseConnection, access: &Access, id: i64) -> Result<conversation::Model, ApiError> {
+    let which = Condition::all().add(conversation::Column::Id.eq(id));
+    let found = access.reachable(db, &readers::CONVERSATION, Kind::Message, Action::Read, which).await?;
+    found.ok_or(ApiError::NotPermitted)
 }
 
 /// Closes conversation `id`: no more messages, still readable. Closing again changes nothing.

@@ -47,6 +47,8 @@ pub struct Draft {
     pub publish_at: Option<DateTime<Utc>>,
     /// The caller's uploads to attach (see [`crate::attachments`]).
     pub attachments: Vec<i64>,
+    /// Marked urgent: families without a push device, or who chose SMS, are texted too.
+    pub urgent: bool,
 }
 
 /// What a draft keeps: title, body and place as they are stored.
@@ -179,6 +181,7 @@ mod tests {
             place: None,
             publish_at: None,
             attachments: Vec::new(),
+            urgent: false,
         }
     }
 

@@ -88,8 +88,8 @@ async fn staff_feed(
     Ok(seen)
 }
 
-/// Marks notice `id` read by the guardian for each of their children it was delivered for;
-/// how many deliveries were newly marked. A notice not delivered for their children is
+/// Marks notice `id` read by the guardian for each of their children it was delivered for,
+/// with its notifications; how many deliveries were newly marked. A notice not delivered for their children is
 /// answered like a missing one.
 pub async fn mark_read(db: &DatabaseConnection, access: &Access, id: i64, now: DateTime<Utc>) -> Result<u64, ApiError> {
     let Some(Account::Guardian(guardian)) = access.principal().account else { return Err(ApiError::NotPermitted) };
@@ -110,6 +110,7 @@ pub async fn mark_read(db: &DatabaseConnection, access: &Access, id: i64, now: D
     let keep_first =
         OnConflict::columns([notice_read::Column::DeliveryId, notice_read::Column::GuardianId]).do_nothing().to_owned();
     let marked = notice_read::Entity::insert_many(readings).on_conflict(keep_first).exec_without_returning(db).await?;
+    super::alerts::mark_read(db, access, &[], &[], &[super::alerts::Subject::Notice(id)], now).await?;
     Ok(marked)
 }
 

@@ -1,7 +1,7 @@
 //! Who a conversation is between, read directly where no reader fits: the active guardians
 //! of a child a teacher's conversation reaches (ids only, each then judged by the policy as
-//! themselves), and the names of the people in a conversation the caller may read (names
-//! only, never a phone or any other contact).
+//! themselves), and the names of the people in a conversation the caller may read or of the
+//! teachers a guardian may write to (names only, never a phone or any other contact).
 
 use chrono::NaiveDate;
 use entity::{conversation_member, guardian, guardianship, staff};
@@ -28,16 +28,7 @@ pub async fn names(
     let of = |kind: &str| -> Vec<i64> {
         members.iter().filter(|member| member.account_kind == kind).map(|member| member.account_id).collect()
     };
-    let staff: BTreeMap<i64, String> = staff::Entity::find()
-        .select_only()
-        .column(staff::Column::Id)
-        .column(staff::Column::FullName)
-        .filter(staff::Column::Id.is_in(of("staff")))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let staff = staff_names(db, of("staff")).await?;
     let guardians: BTreeMap<i64, String> = guardian::Entity::find()
         .select_only()
         .column(guardian::Column::Id)
@@ -53,4 +44,20 @@ pub async fn names(
         _ => guardians.get(&member.account_id).cloned(),
     };
     Ok(members.iter().filter_map(|member| Some((member.id, name(member)?))).collect())
+}
+
+/// The full names of the staff members `ids` (people the caller may correspond with), by id.
+pub async fn staff_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<BTreeMap<i64, String>, DbErr> {
+    let rows = staff::Entity::find()
+        .select_only()
+        .column(staff::Column::Id)
+        .column(staff::Column::FullName)
+        .filter(staff::Column::Id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
 }

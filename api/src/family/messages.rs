@@ -3,9 +3,16 @@
 //! conversation read up to its newest message. Every write reaches its conversation or
 //! message first, as one of the conversation's members whom the policy lets write about the
 //! child (`message`/`write`); only then is the text validated. A message of someone else is
-//! answered like a missing one.
+//! answered like a missing one. A message may carry the sender's uploads, opened by the
+//! members who may read it until it is deleted (its files are erased with its text). A
+//! message sent tells the conversation's other guardians (a `message` notification), unless
+//! they muted it.
 
 use super::conversations::{self, CLOSED, caller, own_member};
+use crate::attachments::files::{self, Owner};
+use crate::attachments::store::Store;
+use crate::auth::Account;
+use crate::books::told;
 use crate::error::ApiError;
 use crate::privacy::{Access, readers};
 use chrono::{DateTime, Duration, Utc};
@@ -13,25 +20,31 @@ use emis_authz::{Action, Kind};
 use entity::{conversation, conversation_member, message};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, Order,
-    QueryFilter as _,
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait as _, Order, QueryFilter as _,
 };
+
+/// How a guardian member's `account_kind` reads.
+const GUARDIAN: &str = "guardian";
 
 /// How long after sending a message its author may still edit it.
 pub const EDIT_GRACE: Duration = Duration::minutes(5);
 
-/// Sends `text` to conversation `id` as the caller; refused once the conversation is closed.
+/// Sends `text` to conversation `id` as the caller, with the caller's uploads `attachments`;
+/// refused once the conversation is closed.
 pub async fn send(
     db: &DatabaseConnection,
     access: &Access,
     id: i64,
     text: &str,
+    attachments: &[i64],
     now: DateTime<Utc>,
 ) -> Result<message::Model, ApiError> {
     let found = conversations::reach(db, access, id).await?;
     let me = caller(access)?;
     let text = conversations::body(text)?;
     refuse_closed(&found)?;
+    files::check_attachable(db, access, attachments).await?;
     let txn = crate::db::begin_write(db).await?;
     let sent = message::ActiveModel {
         conversation_id: Set(found.id),
@@ -58,8 +71,49 @@ pub async fn send(
         .filter(own_member(found.id, me))
         .exec(&txn)
         .await?;
+    files::attach(&txn, access, attachments, Owner::Message(sent.id)).await?;
+    tell_guardians(&txn, access, &found, me, now).await?;
     txn.commit().await?;
     Ok(sent)
+}
+
+/// Whether the caller may open the files of message `id`: whoever may read it (a member, or
+/// a moderator once the conversation was reported), while it is not deleted.
+pub async fn attachments_open(db: &DatabaseConnection, access: &Access, id: i64) -> Result<bool, DbErr> {
+    for action in [Action::Read, Action::Moderate] {
+        let which = sea_orm::Condition::all().add(message::Column::Id.eq(id));
+        if let Some(found) = access.reachable(db, &readers::MESSAGE, Kind::Message, action, which).await? {
+            return Ok(found.deleted_at.is_none());
+        }
+    }
+    Ok(false)
+}
+
+/// Tells the conversation's guardians other than the sender, who have not muted it, of a new
+/// message (a `message` notification, never urgent); the members are read as the sender,
+/// who is one of them.
+async fn tell_guardians(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    held: &conversation::Model,
+    me: Account,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    let members = access
+        .read(&readers::CONVERSATION_MEMBER)
+        .narrow(conversation_member::Column::ConversationId, |column| column.eq(held.id))
+        .all(txn)
+        .await?;
+    let about = told::About { student: held.student_id, school: held.school_id, class: held.class_id };
+    let refers = told::Refers { conversation: Some(held.id), ..told::Refers::default() };
+    let today = crate::clock::date_in_vietnam(now);
+    let rows = members
+        .iter()
+        .filter(|member| member.account_kind == GUARDIAN && !member.muted)
+        .filter(|member| !(member.account_kind == me.kind() && member.account_id == me.id()))
+        .map(|member| told::row(member.account_id, about, told::MESSAGE, refers, false, today, now))
+        .collect();
+    told::write(txn, rows).await
 }
 
 /// Replaces the text of the caller's message `id` with `text`, within [`EDIT_GRACE`] of
@@ -93,10 +147,11 @@ pub async fn edit(
     Ok(message::Model { body: text, edited_at: Some(now), ..found })
 }
 
-/// Deletes the caller's message `id`: its row stays with `deleted_at`, its text erased.
-/// Deleting again changes nothing.
+/// Deletes the caller's message `id`: its row stays with `deleted_at`, its text and files
+/// erased. Deleting again changes nothing.
 pub async fn delete(
     db: &DatabaseConnection,
+    store: &Store,
     access: &Access,
     id: i64,
     now: DateTime<Utc>,
@@ -105,22 +160,23 @@ pub async fn delete(
     if found.deleted_at.is_some() {
         return Ok(found);
     }
+    let txn = crate::db::begin_write(db).await?;
     message::Entity::update_many()
         .col_expr(message::Column::Body, Expr::value(String::new()))
         .col_expr(message::Column::DeletedAt, Expr::value(now))
         .filter(message::Column::Id.eq(id))
-        .exec(db)
+        .exec(&txn)
         .await?;
+    let gone = files::forget_attached(&txn, store, &[Owner::Message(id)]).await?;
+    txn.commit().await?;
+    files::forget_stored(db, store, &gone).await;
     Ok(message::Model { body: String::new(), deleted_at: Some(now), ..found })
 }
 
-/// Marks conversation `id` read by the caller up to its newest message (never backwards).
+/// Marks conversation `id` read by the caller up to its newest message (never backwards),
+/// with its `message` notifications.
 pub async fn mark_read(db: &DatabaseConnection, access: &Access, id: i64) -> Result<conversation::Model, ApiError> {
-    let which = sea_orm::Condition::all().add(conversation::Column::Id.eq(id));
-    let found = access
-        .reachable(db, &readers::CONVERSATION, Kind::Message, Action::Read, which)
-        .await?
-        .ok_or(ApiError::NotPermitted)?;
+    let found = conversations::readable(db, access, id).await?;
     let me = caller(access)?;
     let newest = access
         .read(&readers::MESSAGE)
@@ -140,6 +196,8 @@ pub async fn mark_read(db: &DatabaseConnection, access: &Access, id: i64) -> Res
             .exec(db)
             .await?;
     }
+    let read = [super::alerts::Subject::Conversation(id)];
+    super::alerts::mark_read(db, access, &[], &[], &read, Utc::now()).await?;
     Ok(found)
 }
 

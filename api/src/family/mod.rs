@@ -2,11 +2,14 @@
 //! addressed through [`audience`], its words checked in [`drafting`], published later by
 //! [`schedule`]), what families and staff read of it ([`feed`]), families' replies to
 //! invitations ([`invitations`]), reminders ([`reminders`]) and edits ([`versions`]); and the
-//! private conversations between a child's guardians and teachers ([`conversations`],
-//! [`messages`], [`talk`]) — each judged by the same privacy layer as the books.
+//! private conversations between a child's guardians and teachers ([`conversations`], with
+//! whom ([`correspondents`]), [`messages`], [`talk`]) — each judged by the same privacy layer as the books; and a
+//! guardian's notifications of every kind, counted and marked read ([`alerts`]).
 
+pub mod alerts;
 pub mod audience;
 pub mod conversations;
+pub mod correspondents;
 pub mod drafting;
 pub mod feed;
 pub mod invitations;

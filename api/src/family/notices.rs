@@ -6,7 +6,8 @@
 //! so a homeroom teacher reaches only their own class. A place out of reach is answered
 //! exactly like a missing one, and nothing is written. The recipients are kept: the notice
 //! and its deliveries are written in one transaction. A notice with a publishing time waits
-//! without deliveries until [`super::schedule`] publishes it. Whoever may write every delivery
+//! without deliveries until [`super::schedule`] publishes it. Each active guardian of each
+//! student reached is told (a `notice` notification, urgent when the author marked it so). Whoever may write every delivery
 //! of a notice (and its author, while it has none) manages it: withdraws it (it stays in the
 //! feed, saying so, without its title and body), edits it ([`super::versions`]) or sends a
 //! reminder ([`super::reminders`]). Files the author uploaded are attached in the same
@@ -15,9 +16,10 @@
 use super::audience::{self, Addressed, Recipients};
 use super::drafting::{Draft, validated};
 use crate::attachments::files::{self, Owner};
+use crate::books::{recipients, told};
 use crate::error::ApiError;
 use crate::privacy::{Access, readers};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
 use entity::{notice, notice_delivery, notice_staff_delivery};
 use sea_orm::sea_query::Expr;
@@ -25,6 +27,7 @@ use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter as _,
 };
+use std::collections::HashMap;
 
 /// Deliveries written per statement.
 const CHUNK: usize = 500;
@@ -71,25 +74,30 @@ pub async fn publish(
         withdrawn_at: Set(None),
         withdrawn_by_id: Set(None),
         edited_at: Set(None),
+        urgent: Set(draft.urgent),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
     if draft.publish_at.is_none() {
-        deliver(&txn, row.id, &to, &recipients).await?;
+        deliver(&txn, &row, &to, &recipients, access.principal().today, now).await?;
     }
     files::attach(&txn, access, &draft.attachments, Owner::Notice(row.id)).await?;
     txn.commit().await?;
     Ok(row)
 }
 
-/// Writes the deliveries of notice `id` addressed `to`, to `recipients`.
+/// Writes the deliveries of notice `published` addressed `to`, to `recipients`, and tells
+/// each active guardian of each student reached on `today` (a notification, `notice`).
 pub async fn deliver(
     txn: &impl ConnectionTrait,
-    id: i64,
+    published: &notice::Model,
     to: &Addressed,
     recipients: &Recipients,
+    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let id = published.id;
     for chunk in recipients.students.chunks(CHUNK) {
         let deliveries = chunk.iter().map(|&(student, class)| notice_delivery::ActiveModel {
             notice_id: Set(id),
@@ -99,6 +107,15 @@ pub async fn deliver(
             ..Default::default()
         });
         notice_delivery::Entity::insert_many(deliveries).exec_without_returning(txn).await?;
+        let students: Vec<i64> = chunk.iter().map(|&(student, _)| student).collect();
+        let class_of: HashMap<i64, i64> = chunk.iter().copied().collect();
+        let guardians = recipients::guardians_of(txn, &students, today).await?;
+        let refers = told::Refers { notice: Some(id), ..told::Refers::default() };
+        let rows = guardians.into_iter().filter_map(|(guardian, student)| {
+            let about = told::About { student, school: to.school, class: *class_of.get(&student)? };
+            Some(told::row(guardian, about, told::NOTICE, refers, published.urgent, today, now))
+        });
+        told::write(txn, rows.collect()).await?;
     }
     for chunk in recipients.staff.chunks(CHUNK) {
         let deliveries = chunk.iter().map(|&staff| notice_staff_delivery::ActiveModel {

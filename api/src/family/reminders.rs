@@ -5,7 +5,7 @@
 //! are written in one transaction.
 
 use super::notices::managed;
-use crate::books::recipients;
+use crate::books::{recipients, told};
 use crate::error::ApiError;
 use crate::privacy::{Access, readers};
 use chrono::{DateTime, Duration, Utc};
@@ -64,23 +64,14 @@ pub async fn remind(db: &DatabaseConnection, access: &Access, id: i64, now: Date
     let rows: Vec<notification::ActiveModel> = told
         .iter()
         .filter_map(|&(guardian, student)| waiting.get(&student).map(|delivery| (guardian, *delivery)))
-        .map(|(guardian, delivery)| notification::ActiveModel {
-            guardian_id: Set(guardian),
-            school_id: Set(delivery.school_id),
-            student_id: Set(delivery.student_id),
-            class_id: Set(delivery.class_id),
-            kind: Set("notice_reminder".to_owned()),
-            notice_id: Set(Some(id)),
-            date: Set(today),
-            created_at: Set(now),
-            read_at: Set(None),
-            ..Default::default()
+        .map(|(guardian, delivery)| {
+            let about =
+                told::About { student: delivery.student_id, school: delivery.school_id, class: delivery.class_id };
+            let refers = told::Refers { notice: Some(id), ..told::Refers::default() };
+            told::row(guardian, about, told::NOTICE_REMINDER, refers, found.urgent, today, now)
         })
         .collect();
-    let count = u64::try_from(rows.len()).unwrap_or(u64::MAX);
-    for chunk in rows.chunks(crate::db::INSERT_BATCH_ROWS) {
-        notification::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
-    }
+    let count = u64::try_from(told::write(&txn, rows).await?).unwrap_or(u64::MAX);
     txn.commit().await?;
     Ok(count)
 }

@@ -56,8 +56,9 @@ async fn release(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Result
     let Some(row) = notice::Entity::find_by_id(id).one(&txn).await? else { return Ok(false) };
     if row.withdrawn_at.is_none() {
         let to = Addressed::of(&row);
-        let recipients = audience::resolve(&txn, &to, crate::clock::date_in_vietnam(now)).await?;
-        super::notices::deliver(&txn, id, &to, &recipients).await?;
+        let today = crate::clock::date_in_vietnam(now);
+        let recipients = audience::resolve(&txn, &to, today).await?;
+        super::notices::deliver(&txn, &row, &to, &recipients, today, now).await?;
     }
     txn.commit().await?;
     Ok(true)

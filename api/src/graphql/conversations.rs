@@ -6,8 +6,10 @@
 //! messages is noted in the child's disclosure log. No phone number or other contact detail
 //! is part of any type here.
 
+use super::attachments::Attachment;
 use super::context::{access, state};
 use super::ids;
+use crate::attachments::files;
 use crate::disclosure::Disclosures;
 use crate::error::{ApiError, ApiResult};
 use crate::family::{conversations, messages, talk};
@@ -151,6 +153,39 @@ impl Message {
     async fn deleted_at(&self) -> Option<DateTime<Utc>> {
         self.row.deleted_at
     }
+    /// The files attached to it (at most 10); empty once deleted. Each downloads from its
+    /// `url` with the same bearer token.
+    async fn attachments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Attachment>> {
+        if self.row.deleted_at.is_some() {
+            return Ok(Vec::new());
+        }
+        let rows = files::of_owner(&state(ctx)?.db, files::Owner::Message(self.row.id)).await?;
+        Ok(rows.into_iter().map(Attachment::from).collect())
+    }
+}
+
+/// A teacher a guardian may write to about a child.
+#[derive(SimpleObject)]
+pub struct Correspondent {
+    /// The teacher's staff id (what `openConversation` takes as `withStaffId`).
+    pub staff_id: ID,
+    /// Their full name.
+    pub name: String,
+    /// homeroom_teacher | subject_teacher
+    pub role: String,
+}
+
+/// `Student.correspondents`.
+pub async fn correspondents(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<Correspondent>> {
+    let found = crate::family::correspondents::of_child(&state(ctx)?.db, access(ctx)?, student).await?;
+    Ok(found
+        .into_iter()
+        .map(|teacher| Correspondent {
+            staff_id: ids::encode("Staff", teacher.staff),
+            name: teacher.name,
+            role: teacher.role.to_owned(),
+        })
+        .collect())
 }
 
 /// Whom to open a conversation with.
@@ -213,9 +248,22 @@ impl ConversationMutations {
     /// Sends a message (plain text, at most 10,000 characters) to a conversation the caller
     /// is in; refused once it is closed. Another conversation is refused as `FORBIDDEN`,
     /// like a missing one.
-    async fn send_message(&self, ctx: &Context<'_>, conversation_id: ID, body: String) -> ApiResult<Message> {
+    /// `attachmentIds`: the caller's uploads (`POST /attachments`) to attach, at most 10;
+    /// they open for the conversation's members until the message is deleted.
+    async fn send_message(
+        &self,
+        ctx: &Context<'_>,
+        conversation_id: ID,
+        body: String,
+        #[graphql(default, validator(max_items = 10))] attachment_ids: Vec<ID>,
+    ) -> ApiResult<Message> {
         let id = conversation_of(&conversation_id)?;
-        Ok(written(messages::send(&state(ctx)?.db, access(ctx)?, id, &body, Utc::now()).await?))
+        let attachments = attachment_ids
+            .iter()
+            .map(|id| ids::decode_as("Attachment", id).ok_or(ApiError::NotPermitted))
+            .collect::<Result<Vec<_>, _>>()?;
+        let sent = messages::send(&state(ctx)?.db, access(ctx)?, id, &body, &attachments, Utc::now()).await?;
+        Ok(written(sent))
     }
     /// Replaces the text of one of the caller's messages, within 5 minutes of sending it.
     async fn edit_message(&self, ctx: &Context<'_>, message_id: ID, body: String) -> ApiResult<Message> {
@@ -226,7 +274,8 @@ impl ConversationMutations {
     /// its text erased.
     async fn delete_message(&self, ctx: &Context<'_>, message_id: ID) -> ApiResult<Message> {
         let id = message_of(&message_id)?;
-        Ok(written(messages::delete(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?))
+        let server = state(ctx)?;
+        Ok(written(messages::delete(&server.db, &server.attachments, access(ctx)?, id, Utc::now()).await?))
     }
     /// Closes a conversation the caller is in: still readable, no more messages.
     async fn close_conversation(&self, ctx: &Context<'_>, conversation_id: ID) -> ApiResult<Conversation> {

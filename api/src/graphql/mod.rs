@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod batch;
 pub mod book_locks;
 pub mod calendar;
+pub mod channels;
 pub mod columns;
 pub mod context;
 pub mod conversations;
@@ -20,6 +21,7 @@ pub mod field_order;
 pub mod grade_entry;
 pub mod ids;
 pub mod loaders;
+pub mod me;
 pub mod movements;
 pub mod mutation;
 pub mod notice_mutations;
@@ -38,6 +40,7 @@ pub mod school;
 pub mod sensitive;
 pub mod staff;
 pub mod staff_history;
+pub mod stream;
 pub mod students;
 pub mod summary;
 pub mod tracing;
@@ -51,12 +54,11 @@ use batch::Batcher;
 use std::sync::Arc;
 
 /// The EMIS schema type.
-pub type EmisSchema = Schema<query::QueryRoot, mutation::MutationRoot, notifications::SubscriptionRoot>;
+pub type EmisSchema = Schema<query::QueryRoot, mutation::MutationRoot, stream::SubscriptionRoot>;
 
 /// Builds the schema over `state`.
 pub fn build_schema(state: Arc<AppState>) -> EmisSchema {
-    let mut builder =
-        Schema::build(query::QueryRoot, mutation::MutationRoot::default(), notifications::SubscriptionRoot);
+    let mut builder = Schema::build(query::QueryRoot, mutation::MutationRoot::default(), stream::SubscriptionRoot);
     if tracing::wanted() {
         builder = builder.extension(tracing::SafeTracing);
     }
@@ -68,7 +70,7 @@ pub fn build_schema(state: Arc<AppState>) -> EmisSchema {
 
 /// The schema's SDL, as checked in at `api/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::QueryRoot, mutation::MutationRoot::default(), notifications::SubscriptionRoot).finish().sdl()
+    Schema::build(query::QueryRoot, mutation::MutationRoot::default(), stream::SubscriptionRoot).finish().sdl()
 }
 
 /// Attaches the per-request data: the caller's access and fresh loaders.

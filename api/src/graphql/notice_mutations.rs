@@ -42,6 +42,10 @@ pub struct PublishNoticeInput {
     /// attached once.
     #[graphql(default)]
     pub attachment_ids: Vec<ID>,
+    /// Urgent (a school closed by a storm, say): families with no push device, or who chose
+    /// SMS for notices, are also texted. Everything else reaches phones by push only.
+    #[graphql(default)]
+    pub urgent: bool,
 }
 
 impl PublishNoticeInput {
@@ -120,6 +124,7 @@ impl NoticeMutations {
             event_at: input.event_at,
             place: input.place,
             publish_at: input.publish_at,
+            urgent: input.urgent,
         };
         Ok(shown(notices::publish(&state(ctx)?.db, access(ctx)?, &draft, Utc::now()).await?))
     }

@@ -44,6 +44,10 @@ impl Notice {
     async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
         self.0.notice.withdrawn_at
     }
+    /// Whether its author marked it urgent (it may then reach phones by SMS).
+    async fn urgent(&self) -> bool {
+        self.0.notice.urgent
+    }
     /// school | grade | class | students | staff
     async fn audience(&self) -> &str {
         &self.0.notice.audience

@@ -19,8 +19,11 @@ use sea_orm::{ColumnTrait as _, Condition, Order};
 pub struct OutboxMessage {
     /// The message's id.
     pub id: ID,
-    /// activation_code | reset_code | absence_notice | child_linked
+    /// activation_code | reset_code | absence_notice | child_linked | notice | notice_reminder
+    /// | message | score
     pub purpose: String,
+    /// sms | push
+    pub channel: String,
     /// staff | guardian | student
     pub recipient_kind: String,
     /// The global id of the recipient (`Staff:…`, `Guardian:…`, `Student:…`).
@@ -50,6 +53,7 @@ impl From<outbox_message::Model> for OutboxMessage {
         Self {
             id: ids::encode("OutboxMessage", row.id),
             purpose: row.purpose,
+            channel: row.channel,
             recipient_id: ids::encode(recipient_type, row.recipient_id),
             recipient_kind: row.recipient_kind,
             state: row.state,

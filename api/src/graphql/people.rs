@@ -110,6 +110,12 @@ impl Student {
     async fn health_notes(&self, ctx: &Context<'_>) -> Option<String> {
         reveal(ctx, Kind::StudentHealth, &self.targets(), self.sealed("health_enc", &self.row.health_enc)).await
     }
+    /// The teachers a guardian may write to about the child (`openConversation`'s
+    /// `withStaffId`): the homeroom teacher first, then the child's subject teachers, each
+    /// by id, name and part — never contact. Empty for anyone but the child's guardian.
+    async fn correspondents(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::conversations::Correspondent>> {
+        super::conversations::correspondents(ctx, self.row.id).await
+    }
     /// Guardians of the student, as the caller may see them.
     async fn guardians(&self, ctx: &Context<'_>) -> ApiResult<Vec<Guardian>> {
         let loader = ctx.data::<Batcher<GuardiansKey, GuardiansOfStudent>>().map_err(|_| ApiError::Internal)?;

@@ -76,8 +76,8 @@ pub async fn record(
     let slot = Slot { date, session, period };
     let call = RollCall { class, slot, marks: decoded, reason };
     let server = state(ctx)?;
-    let sms = server.config.outbox.absence_sms.then_some(server.vault.as_ref());
-    let taken = roll_call::record(&server.db, access, &call, Utc::now(), sms).await?;
+    let urgent_absences = server.config.outbox.absence_sms;
+    let taken = roll_call::record(&server.db, access, &call, Utc::now(), urgent_absences).await?;
     use attendance::Column as C;
     let rows = access
         .read(&readers::ATTENDANCE)

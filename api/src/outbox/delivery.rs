@@ -6,7 +6,7 @@
 use super::queue::{BODY, PHONE, TABLE};
 use super::sender::{Delivery, SendError, Sender};
 use super::settings::Settings;
-use super::{Purpose, State};
+use super::{Channel, Purpose, State};
 use crate::vault::Vault;
 use chrono::{DateTime, Utc};
 use entity::outbox_message::{self, Column};
@@ -33,14 +33,29 @@ impl PassReport {
     }
 }
 
-/// Sends the messages due at `now` through `sender`.
+/// The sender of each channel.
+#[derive(Clone, Copy)]
+pub struct Senders<'a> {
+    pub sms: &'a dyn Sender,
+    pub push: &'a dyn Sender,
+}
+
+impl<'a, S: Sender> From<&'a S> for Senders<'a> {
+    /// One sender for both channels.
+    fn from(sender: &'a S) -> Self {
+        Self { sms: sender, push: sender }
+    }
+}
+
+/// Sends the messages due at `now` through `senders`.
 pub async fn deliver_due(
     db: &impl ConnectionTrait,
     vault: &Vault,
-    sender: &dyn Sender,
+    senders: impl Into<Senders<'_>>,
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> Result<PassReport, DbErr> {
+    let senders = senders.into();
     let live = [State::Pending.as_str(), State::Sending.as_str()];
     let due = outbox_message::Entity::find()
         .filter(Column::State.is_in(live))
@@ -76,7 +91,10 @@ pub async fn deliver_due(
             continue; // another instance took it
         }
         let outcome = match open(db, vault, &row).await? {
-            Some(delivery) => send(sender, &delivery, settings).await,
+            Some(delivery) => {
+                let sender = if delivery.channel == Channel::Push { senders.push } else { senders.sms };
+                send(sender, &delivery, settings).await
+            }
             None => Err(SendError::Permanent("unreadable".to_owned())),
         };
         let state = record(db, &row, attempt, outcome, settings, now).await?;
@@ -98,6 +116,9 @@ async fn open(
     row: &outbox_message::Model,
 ) -> Result<Option<Delivery>, DbErr> {
     let Some(purpose) = Purpose::parse(&row.purpose) else { return Ok(None) };
+    let Some(channel) = Channel::parse(&row.channel).filter(|channel| *channel != Channel::None) else {
+        return Ok(None);
+    };
     let keys = [&row.phone_enc, &row.body_enc].into_iter().filter_map(|sealed| Vault::key_id_of(sealed));
     if let Err(error) = vault.preload(db, keys).await {
         tracing::warn!(message_id = row.id, %error, "cannot load the key of a message");
@@ -107,6 +128,7 @@ async fn open(
     let body = vault.open_field(TABLE, BODY, row.id, &row.body_enc);
     Ok(phone.zip(body).map(|(phone, body)| Delivery {
         message_id: row.id,
+        channel,
         purpose,
         recipient_kind: row.recipient_kind.clone(),
         recipient_id: row.recipient_id,
@@ -157,6 +179,7 @@ async fn record(
     };
     let written = update.col_expr(Column::State, Expr::value(state.as_str())).exec(db).await?.rows_affected == 1;
     let purpose = row.purpose.as_str();
+    let channel = row.channel.as_str();
     let (kind, recipient) = (row.recipient_kind.as_str(), row.recipient_id);
     if !written {
         tracing::warn!(
@@ -169,15 +192,16 @@ async fn record(
     match (&outcome, state) {
         (Ok(()), _) => tracing::info!(
             message_id = row.id,
+            channel,
             purpose,
             recipient_kind = kind,
             recipient_id = recipient,
             attempt,
             "a message was sent"
         ),
-        (Err(error), State::Pending) => tracing::warn!(message_id = row.id, purpose, recipient_kind = kind,
+        (Err(error), State::Pending) => tracing::warn!(message_id = row.id, channel, purpose, recipient_kind = kind,
             recipient_id = recipient, attempt, %error, "a message was not sent; it will be tried again"),
-        (Err(error), _) => tracing::error!(message_id = row.id, purpose, recipient_kind = kind,
+        (Err(error), _) => tracing::error!(message_id = row.id, channel, purpose, recipient_kind = kind,
             recipient_id = recipient, attempt, %error, "a message was given up"),
     }
     Ok(Some(state))

@@ -1,5 +1,6 @@
-//! The sender for an SMS gateway over HTTPS: one JSON POST per message,
-//! `{"to": phone, "text": body, "reference": "<message id>"}`, with HTTP basic authentication.
+//! The sender for an SMS or push gateway over HTTPS: one JSON POST per message,
+//! `{"to": phone or device token, "text": body, "reference": "<message id>"}`, with HTTP basic
+//! authentication.
 //! Phone numbers, codes and credentials cross the network only under TLS (rustls, with the
 //! Mozilla root certificates built in): plain `http://` is accepted only to a loopback
 //! address, such as a TLS proxy or a test gateway on the same machine.
@@ -19,25 +20,41 @@ pub struct HttpSender {
 }
 
 impl HttpSender {
-    /// A sender to `settings.gateway_url`; `None` when no gateway is configured.
-    pub fn from_settings(settings: &Settings) -> anyhow::Result<Option<Self>> {
-        let Some(url) = settings.gateway_url.as_deref().map(str::trim).filter(|url| !url.is_empty()) else {
+    /// A sender to the SMS gateway `settings` name; `None` when none is configured.
+    pub fn sms(settings: &Settings) -> anyhow::Result<Option<Self>> {
+        let password = &settings.gateway_password.0;
+        Self::to(settings.gateway_url.as_deref(), &settings.gateway_user, password, settings, "EMIS_SMS_GATEWAY_URL")
+    }
+
+    /// A sender to the push gateway `settings` name; `None` when none is configured.
+    pub fn push(settings: &Settings) -> anyhow::Result<Option<Self>> {
+        let password = &settings.push_password.0;
+        Self::to(settings.push_url.as_deref(), &settings.push_user, password, settings, "EMIS_PUSH_GATEWAY_URL")
+    }
+
+    /// A sender to `url` (the setting `variable`), if one is set.
+    fn to(
+        url: Option<&str>,
+        user: &str,
+        password: &str,
+        settings: &Settings,
+        variable: &str,
+    ) -> anyhow::Result<Option<Self>> {
+        let Some(url) = url.map(str::trim).filter(|url| !url.is_empty()) else {
             return Ok(None);
         };
         if !reqwest::Url::parse(url).is_ok_and(|url| encrypted_or_local(&url)) {
             anyhow::bail!(
-                "EMIS_SMS_GATEWAY_URL phải là một địa chỉ https:// (http:// chỉ dùng được với địa chỉ loopback như \
-                 127.0.0.1) / EMIS_SMS_GATEWAY_URL must be an https:// address (http:// only to a loopback address \
+                "{variable} phải là một địa chỉ https:// (http:// chỉ dùng được với địa chỉ loopback như \
+                 127.0.0.1) / {variable} must be an https:// address (http:// only to a loopback address \
                  such as 127.0.0.1)"
             );
         }
-        let url = url.to_owned();
         let client = reqwest::Client::builder()
             .timeout(Duration::from_millis(settings.gateway_timeout_ms))
             .build()
-            .map_err(|error| anyhow::anyhow!("cannot build the SMS gateway client: {error}"))?;
-        let user = settings.gateway_user.clone();
-        Ok(Some(Self { client, url, user, password: settings.gateway_password.0.clone() }))
+            .map_err(|error| anyhow::anyhow!("cannot build the client of {variable}: {error}"))?;
+        Ok(Some(Self { client, url: url.to_owned(), user: user.to_owned(), password: password.to_owned() }))
     }
 }
 
@@ -101,7 +118,7 @@ mod tests {
     use crate::outbox::Settings;
 
     fn gateway(url: &str) -> anyhow::Result<Option<HttpSender>> {
-        HttpSender::from_settings(&Settings { gateway_url: Some(url.to_owned()), ..Settings::default() })
+        HttpSender::sms(&Settings { gateway_url: Some(url.to_owned()), ..Settings::default() })
     }
 
     #[test]

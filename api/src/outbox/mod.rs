@@ -1,26 +1,32 @@
-//! The outbox: messages to people (activation codes, reset codes, absence notices) are queued
-//! in the `outbox_message` table in the transaction of the change that causes them
-//! ([`enqueue`]), and a background worker sends them through a pluggable sender, retrying
-//! temporary failures with backoff. The phone and the body are sealed under the recipient's
-//! data key; logs name a message by id, purpose and recipient id only.
+//! The outbox: messages to people's phones are queued in the `outbox_message` table — codes in
+//! the transaction of the change that causes them ([`enqueue`]), guardians' notifications by
+//! a pass that decides once how each reaches the family ([`dispatch_due`]: push, SMS or
+//! nothing, by the family's [`channels`] and whether the school marked it urgent) — and a
+//! background worker sends them through pluggable senders (an SMS gateway, a push gateway,
+//! or the log), retrying temporary failures with backoff. Addresses (phones, device tokens)
+//! and bodies are sealed under the recipient's data key; logs name a message by id, channel,
+//! purpose and recipient id only.
 
-mod absence;
+mod channels;
 mod delivery;
+mod dispatch;
 mod http_sender;
 mod log_sender;
 mod queue;
 mod sender;
 mod settings;
+mod wording;
 mod worker;
 
-pub use absence::queue_absence_notices;
-pub use delivery::{BATCH, PassReport, deliver_due};
+pub use channels::{Channel, DEVICES_PER_GUARDIAN, PLATFORMS, choose, chosen, register, unregister};
+pub use delivery::{BATCH, PassReport, Senders, deliver_due};
+pub use dispatch::{DISPATCH_BATCH, NotificationSent, dispatch_due, sent_for_notifications};
 pub use http_sender::{HttpSender, encrypted_or_local};
 pub use log_sender::LogSender;
-pub use queue::enqueue;
+pub use queue::{enqueue, enqueue_by};
 pub use sender::{Delivery, SendError, Sender};
 pub use settings::{Hidden, Settings, hidden};
-pub use worker::{Outbox, Worker};
+pub use worker::{Outbox, Pass, Worker};
 
 use crate::auth::Account;
 
@@ -35,6 +41,14 @@ pub enum Purpose {
     AbsenceNotice,
     /// A guardian told that a school linked a newly admitted child to their account.
     ChildLinked,
+    /// A guardian told of a notice published for their child.
+    Notice,
+    /// A guardian reminded of a notice still unread or unanswered.
+    NoticeReminder,
+    /// A guardian told of a new message in a conversation about their child.
+    Message,
+    /// A guardian told of scores recorded for their child.
+    Score,
 }
 
 impl Purpose {
@@ -45,14 +59,41 @@ impl Purpose {
             Self::ResetCode => "reset_code",
             Self::AbsenceNotice => "absence_notice",
             Self::ChildLinked => "child_linked",
+            Self::Notice => "notice",
+            Self::NoticeReminder => "notice_reminder",
+            Self::Message => "message",
+            Self::Score => "score",
         }
     }
 
     /// The purpose stored as `value`, if it is one.
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::ActivationCode, Self::ResetCode, Self::AbsenceNotice, Self::ChildLinked]
-            .into_iter()
-            .find(|p| p.as_str() == value)
+        Self::ALL.into_iter().find(|p| p.as_str() == value)
+    }
+
+    /// Every purpose.
+    pub const ALL: [Self; 8] = [
+        Self::ActivationCode,
+        Self::ResetCode,
+        Self::AbsenceNotice,
+        Self::ChildLinked,
+        Self::Notice,
+        Self::NoticeReminder,
+        Self::Message,
+        Self::Score,
+    ];
+
+    /// The purpose of telling a guardian of a notification of `kind` ([`crate::books::told`]).
+    pub fn of_notification(kind: &str) -> Option<Self> {
+        use crate::books::told;
+        Some(match kind {
+            told::ABSENCE => Self::AbsenceNotice,
+            told::NOTICE => Self::Notice,
+            told::NOTICE_REMINDER => Self::NoticeReminder,
+            told::MESSAGE => Self::Message,
+            told::SCORE => Self::Score,
+            _ => return None,
+        })
     }
 }
 

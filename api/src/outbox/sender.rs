@@ -1,13 +1,15 @@
-//! What a sender is: something that hands one message to a phone network (or pretends to), and
-//! says whether a failure is worth retrying.
+//! What a sender is: something that hands one message to a phone network or a push service
+//! (or pretends to), and says whether a failure is worth retrying.
 
-use super::Purpose;
+use super::{Channel, Purpose};
 
 /// One message as a sender sees it: the phone and the body are open here and nowhere else.
 #[derive(Clone)]
 pub struct Delivery {
     /// The `outbox_message` id, for the gateway's reference and for logs.
     pub message_id: i64,
+    /// SMS (`phone` is a phone number) or push (`phone` is a device token).
+    pub channel: Channel,
     pub purpose: Purpose,
     /// `staff`, `guardian` or `student`.
     pub recipient_kind: String,
@@ -21,6 +23,7 @@ impl std::fmt::Debug for Delivery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Delivery")
             .field("message_id", &self.message_id)
+            .field("channel", &self.channel)
             .field("purpose", &self.purpose)
             .field("recipient_kind", &self.recipient_kind)
             .field("recipient_id", &self.recipient_id)
@@ -40,7 +43,7 @@ pub enum SendError {
     Permanent(String),
 }
 
-/// Hands messages to a phone network.
+/// Hands messages to a phone network or a push service.
 #[async_trait::async_trait]
 pub trait Sender: Send + Sync {
     /// Sends `delivery`.

@@ -1,5 +1,6 @@
-//! The outbox's settings (flags and `EMIS_OUTBOX_*` / `EMIS_SMS_GATEWAY_*` variables): which
-//! sender, how often the worker looks, and how it retries.
+//! The outbox's settings (flags and `EMIS_OUTBOX_*` / `EMIS_SMS_GATEWAY_*` /
+//! `EMIS_PUSH_GATEWAY_*` variables): which senders, how often the worker looks, and how it
+//! retries.
 
 use crate::config::within;
 use std::time::Duration;
@@ -37,7 +38,22 @@ pub struct Settings {
           value_parser = hidden, hide_env_values = true)]
     pub gateway_password: Hidden,
 
-    /// Longest wait for the gateway's answer, in milliseconds (100–60000); past it the
+    /// URL the push gateway takes push notifications at (https, or http to a loopback address;
+    /// the same JSON POST as SMS, `to` being the device token); unset: push notifications are
+    /// written to the log instead of being sent.
+    #[arg(long = "push-gateway-url", env = "EMIS_PUSH_GATEWAY_URL")]
+    pub push_url: Option<String>,
+
+    /// User name for the push gateway (HTTP basic authentication).
+    #[arg(long = "push-gateway-user", env = "EMIS_PUSH_GATEWAY_USER", default_value = "")]
+    pub push_user: String,
+
+    /// Password or API secret for the push gateway (prefer the variable to the flag).
+    #[arg(long = "push-gateway-password", env = "EMIS_PUSH_GATEWAY_PASSWORD", default_value = "",
+          value_parser = hidden, hide_env_values = true)]
+    pub push_password: Hidden,
+
+    /// Longest wait for either gateway's answer, in milliseconds (100–60000); past it the
     /// attempt counts as a temporary failure.
     #[arg(long = "sms-gateway-timeout-ms", env = "EMIS_SMS_GATEWAY_TIMEOUT_MS", default_value_t = 10_000,
           value_parser = within::<u64>("EMIS_SMS_GATEWAY_TIMEOUT_MS", 100, 60_000))]
@@ -71,8 +87,9 @@ pub struct Settings {
           value_parser = within::<u64>("EMIS_OUTBOX_LEASE_MS", 1_000, 3_600_000))]
     pub lease_ms: u64,
 
-    /// Queue an SMS to each guardian with a phone when a child is marked absent without
-    /// leave (the in-app notification is always written).
+    /// Count a child marked absent without leave as urgent, so that the guardians with no
+    /// push device (or who chose SMS for absences) are texted; the in-app notification, and
+    /// push to those with a device, are always made.
     #[arg(long = "absence-sms", env = "EMIS_ABSENCE_SMS", default_value_t = false)]
     pub absence_sms: bool,
 }
@@ -83,6 +100,9 @@ impl Default for Settings {
             gateway_url: None,
             gateway_user: String::new(),
             gateway_password: Hidden::default(),
+            push_url: None,
+            push_user: String::new(),
+            push_password: Hidden::default(),
             gateway_timeout_ms: 10_000,
             poll_ms: 2_000,
             max_attempts: 8,
@@ -135,7 +155,12 @@ mod tests {
 
     #[test]
     fn the_gateway_password_is_never_printed() {
-        let settings = Settings { gateway_password: super::Hidden("s3cret".to_owned()), ..Settings::default() };
+        let settings = Settings {
+            gateway_password: super::Hidden("s3cret".to_owned()),
+            push_password: super::Hidden("pu5h".to_owned()),
+            ..Settings::default()
+        };
         assert!(!format!("{settings:?}").contains("s3cret"));
+        assert!(!format!("{settings:?}").contains("pu5h"));
     }
 }

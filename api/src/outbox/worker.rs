@@ -1,8 +1,10 @@
-//! The outbox's sender and the background worker that sends messages while the server runs:
-//! one delivery pass per poll interval (straight on to the next when a pass was full), and a
-//! clean stop that lets the pass in flight finish.
+//! The outbox's senders and the background worker that sends messages while the server runs:
+//! one pass per poll interval — dispatch the new notifications, then deliver what is due —
+//! straight on to the next when a pass was full, and a clean stop that lets the pass in
+//! flight finish.
 
-use super::delivery::{BATCH, PassReport, deliver_due};
+use super::delivery::{BATCH, PassReport, Senders, deliver_due};
+use super::dispatch::{DISPATCH_BATCH, dispatch_due};
 use super::http_sender::HttpSender;
 use super::log_sender::LogSender;
 use super::sender::Sender;
@@ -13,28 +15,56 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-/// The configured sender: the gateway's, or the log's when no gateway is configured.
-pub struct Outbox {
+/// One channel's sender: its gateway's, or the log's when no gateway is configured.
+struct Configured {
     sender: Arc<dyn Sender>,
     log: Option<Arc<LogSender>>,
+}
+
+impl Configured {
+    fn of(gateway: Option<HttpSender>) -> Self {
+        match gateway {
+            Some(gateway) => Self { sender: Arc::new(gateway), log: None },
+            None => {
+                let log = Arc::new(LogSender::default());
+                Self { sender: Arc::clone(&log) as Arc<dyn Sender>, log: Some(log) }
+            }
+        }
+    }
+}
+
+/// The configured senders.
+pub struct Outbox {
+    sms: Configured,
+    push: Configured,
     settings: Settings,
 }
 
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    /// Notifications dispatched.
+    pub dispatched: usize,
+    /// Messages delivered (or retried, or given up).
+    pub delivered: PassReport,
+}
+
 impl Outbox {
-    /// The sender `settings` configure.
+    /// The senders `settings` configure.
     pub fn from_settings(settings: Settings) -> anyhow::Result<Self> {
-        Ok(match HttpSender::from_settings(&settings)? {
-            Some(gateway) => Self { sender: Arc::new(gateway), log: None, settings },
-            None => {
-                let log = Arc::new(LogSender::default());
-                Self { sender: Arc::clone(&log) as Arc<dyn Sender>, log: Some(log), settings }
-            }
-        })
+        let sms = Configured::of(HttpSender::sms(&settings)?);
+        let push = Configured::of(HttpSender::push(&settings)?);
+        Ok(Self { sms, push, settings })
     }
 
-    /// The log sender, when it is the one in use (for tests reading what was "sent").
+    /// The SMS log sender, when it is the one in use (for tests reading what was "sent").
     pub fn log(&self) -> Option<&LogSender> {
-        self.log.as_deref()
+        self.sms.log.as_deref()
+    }
+
+    /// The push log sender, when it is the one in use.
+    pub fn push_log(&self) -> Option<&LogSender> {
+        self.push.log.as_deref()
     }
 
     /// The settings the outbox runs with.
@@ -42,9 +72,23 @@ impl Outbox {
         &self.settings
     }
 
-    /// One delivery pass now (the worker's, also for tests that do not wait for it).
+    /// Dispatches the new notifications now (the worker's first step).
+    pub async fn dispatch_due(&self, db: &DatabaseConnection, vault: &Vault) -> Result<usize, DbErr> {
+        dispatch_due(db, vault, chrono::Utc::now()).await
+    }
+
+    /// One pass now (the worker's, also for tests that do not wait for it): dispatches the
+    /// new notifications, then delivers the messages due.
     pub async fn deliver_due(&self, db: &DatabaseConnection, vault: &Vault) -> Result<PassReport, DbErr> {
-        deliver_due(db, vault, self.sender.as_ref(), &self.settings, chrono::Utc::now()).await
+        Ok(self.pass(db, vault).await?.delivered)
+    }
+
+    /// One pass now, with what it dispatched.
+    pub async fn pass(&self, db: &DatabaseConnection, vault: &Vault) -> Result<Pass, DbErr> {
+        let dispatched = self.dispatch_due(db, vault).await?;
+        let senders = Senders { sms: self.sms.sender.as_ref(), push: self.push.sender.as_ref() };
+        let delivered = deliver_due(db, vault, senders, &self.settings, chrono::Utc::now()).await?;
+        Ok(Pass { dispatched, delivered })
     }
 }
 
@@ -63,15 +107,17 @@ impl Worker {
         let (stop, mut stopped) = watch::channel(false);
         let task = tokio::spawn(async move {
             let mut wait = outbox.settings.poll();
+            let full = |pass: &Pass| {
+                pass.dispatched >= usize::try_from(DISPATCH_BATCH).unwrap_or(usize::MAX)
+                    || pass.delivered.handled() >= usize::try_from(BATCH).unwrap_or(usize::MAX)
+            };
             loop {
                 tokio::select! {
                     _ = stopped.changed() => break,
                     () = tokio::time::sleep(wait) => {}
                 }
-                wait = match outbox.deliver_due(&db, &vault).await {
-                    Ok(report) if report.handled() >= usize::try_from(BATCH).unwrap_or(usize::MAX) => {
-                        std::time::Duration::ZERO
-                    }
+                wait = match outbox.pass(&db, &vault).await {
+                    Ok(pass) if full(&pass) => std::time::Duration::ZERO,
                     Ok(_) => outbox.settings.poll(),
                     Err(error) => {
                         tracing::warn!(%error, "the outbox could not deliver; trying again later");

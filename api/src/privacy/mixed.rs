@@ -11,6 +11,7 @@ use super::visible::{Registered, Selected};
 use crate::error::ApiError;
 use emis_authz::{Action, Kind};
 use futures::future::BoxFuture;
+use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Order, QueryFilter as _,
     QueryOrder as _, QuerySelect as _, Select,
@@ -171,6 +172,21 @@ where
             }
         }
         Ok(kept)
+    }
+
+    /// How many rows the filters and the privacy condition select, by the value of `column`
+    /// (a count, like [`super::Visible::count`], decided by the SQL condition alone).
+    pub async fn tally(self, db: &impl ConnectionTrait, column: E::Column) -> Result<Vec<(String, i64)>, DbErr> {
+        let privacy = self.access.mixed_condition(self.mixed, self.action);
+        self.select
+            .filter(privacy)
+            .select_only()
+            .column(column)
+            .column_as(Expr::col(self.mixed.key).count(), "count")
+            .group_by(column)
+            .into_tuple()
+            .all(db)
+            .await
     }
 
     /// The first row, checked.

@@ -256,6 +256,60 @@ async fn conversations(db: &DatabaseConnection) {
     }
 }
 
+/// Tells guardians of every kind of notification — a message notification to every member
+/// of each conversation and to a guardian who is not one, and an absence, a notice and a
+/// score (in the class's first section) for every other enrollment — and gives every other
+/// guardian a channel choice and a push device, so the readers of notifications, channels
+/// and devices are compared on rows of the caller's children, conversations and self and of
+/// others.
+async fn told(db: &DatabaseConnection) {
+    use emis::books::told::{self, About, Refers};
+    use entity::{
+        conversation_member, guardian, guardianship, notification, notification_channel, push_device, section,
+    };
+    use sea_orm::ActiveValue::Set;
+    let now = chrono::Utc::now();
+    let today = emis::clock::today();
+    let mut rows: Vec<notification::ActiveModel> = Vec::new();
+    let outsider = guardian::Entity::find().one(db).await.unwrap().unwrap().id;
+    for member in conversation_member::Entity::find().all(db).await.unwrap() {
+        let about = About { student: member.student_id, school: member.school_id, class: member.class_id };
+        let refers = Refers { conversation: Some(member.conversation_id), ..Refers::default() };
+        let guardian = if member.account_kind == "guardian" { member.account_id } else { outsider };
+        rows.push(told::row(guardian, about, told::MESSAGE, refers, false, today, now));
+    }
+    for stay in enrollment::Entity::find().all(db).await.unwrap().into_iter().step_by(2) {
+        let link = guardianship::Entity::find().filter(guardianship::Column::StudentId.eq(stay.student_id));
+        let Some(link) = link.one(db).await.unwrap() else { continue };
+        let about = About { student: stay.student_id, school: stay.school_id, class: stay.class_id };
+        let section = section::Entity::find().filter(section::Column::ClassId.eq(stay.class_id)).one(db).await.unwrap();
+        rows.push(told::row(link.guardian_id, about, told::ABSENCE, Refers::default(), true, today, now));
+        rows.push(told::row(link.guardian_id, about, told::NOTICE, Refers::default(), false, today, now));
+        let scores = Refers { section: section.map(|section| section.id), ..Refers::default() };
+        rows.push(told::row(link.guardian_id, about, told::SCORE, scores, false, today, now));
+    }
+    told::write(db, rows).await.unwrap();
+    for (at, guardian) in guardian::Entity::find().all(db).await.unwrap().into_iter().enumerate().step_by(2) {
+        let channel = notification_channel::ActiveModel {
+            guardian_id: Set(guardian.id),
+            kind: Set("notice".to_owned()),
+            channel: Set("none".to_owned()),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        notification_channel::Entity::insert(channel).exec(db).await.unwrap();
+        let device = push_device::ActiveModel {
+            guardian_id: Set(guardian.id),
+            token_enc: Set(vec![0; 8]),
+            token_digest: Set(format!("digest-{at}")),
+            platform: Set("android".to_owned()),
+            registered_at: Set(now),
+            ..Default::default()
+        };
+        push_device::Entity::insert(device).exec(db).await.unwrap();
+    }
+}
+
 /// Records a missed assessment beside some results of every school, so the reader of missed
 /// assessments is compared on records of the caller's sections and students and of others.
 async fn missed_assessments(db: &DatabaseConnection) {
@@ -319,6 +373,7 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
     messages(&app).await;
     notices(db).await;
     conversations(db).await;
+    told(db).await;
     missed_assessments(db).await;
     moves(db, today).await;
     let policy = app.state.policy.current();

@@ -5,6 +5,7 @@
 //! the database, a folder or an S3-compatible store by configuration.
 
 mod checks;
+mod messages;
 mod stores;
 
 use crate::grade_entry::decode;

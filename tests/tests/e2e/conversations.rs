@@ -99,7 +99,7 @@ async fn principal_elsewhere(app: &TestApp, class: &str) -> String {
 }
 
 /// A guardian signed in whose children do not include `student`.
-async fn other_family(app: &TestApp, class: &Class, student: &str) -> String {
+pub(crate) async fn other_family(app: &TestApp, class: &Class, student: &str) -> String {
     for other in class.students.iter().filter(|other| *other != student) {
         let token = app.sign_in(&guardian_of(app, other).await).await.unwrap();
         let data = app.data(Some(&token), "{ me { children { id } } }", json!({})).await.unwrap();
@@ -313,5 +313,34 @@ async fn a_message_is_edited_only_in_its_grace_deleted_as_a_tombstone_and_refuse
     assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
     assert_eq!(stored(&app).await, before);
     assert_eq!(read(&app, &family, &id).await["messages"].as_array().unwrap().len(), 2);
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guardian_sees_the_teachers_they_may_write_to_and_no_one_else_sees_them() {
+    let Setting { app, class, homeroom, homeroom_id } = setting().await;
+    let student = class.students[0].clone();
+    let family = app.sign_in(&guardian_of(&app, &student).await).await.unwrap();
+    let (teaching_id, _) = teacher(&app, &class.id, true).await;
+    let (stranger_id, _) = teacher(&app, &class.id, false).await;
+    let query = "query($s: ID!) { student(id: $s) { correspondents { staffId name role } } }";
+    let listed = app.data(Some(&family), query, json!({ "s": student })).await.unwrap();
+    let teachers = listed["student"]["correspondents"].as_array().unwrap().clone();
+    assert_eq!(teachers[0]["staffId"], json!(homeroom_id), "the homeroom teacher first: {teachers:?}");
+    assert_eq!(teachers[0]["role"], "homeroom_teacher");
+    assert!(teachers.iter().any(|t| t["staffId"] == json!(teaching_id) && t["role"] == "subject_teacher"));
+    assert!(teachers.iter().all(|t| t["staffId"] != json!(stranger_id)), "only the child's teachers");
+    assert!(teachers.iter().all(|t| t["name"].as_str().is_some_and(|name| !name.is_empty())));
+    // Each one listed is one `openConversation` accepts.
+    for teacher in &teachers {
+        let opened = app.graphql(Some(&family), OPEN, json!({ "s": student, "with": teacher["staffId"] })).await;
+        assert!(opened.unwrap().get("errors").is_none(), "{teacher}");
+    }
+    // Staff, and another family (which cannot read the child at all), see none.
+    let staff = app.data(Some(&homeroom), query, json!({ "s": student })).await.unwrap();
+    assert_eq!(staff["student"]["correspondents"], json!([]));
+    let other = other_family(&app, &class, &student).await;
+    let theirs = app.data(Some(&other), query, json!({ "s": student })).await.unwrap();
+    assert_eq!(theirs["student"], Value::Null);
     app.stop().await.unwrap();
 }

@@ -3,6 +3,7 @@
 
 mod activation;
 mod agreement;
+mod alerts;
 mod attachments;
 mod attacks;
 mod book_locks;

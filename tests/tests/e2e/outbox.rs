@@ -4,7 +4,7 @@
 //! ([`logs`]), and the delivery state is read by the sending school only ([`reading`]).
 
 mod delivery;
-mod gateway;
+pub(crate) mod gateway;
 mod logs;
 mod reading;
 

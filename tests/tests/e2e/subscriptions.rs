@@ -15,10 +15,15 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub(crate) async fn connect(app: &TestApp, token: &str) -> Socket {
-    let url = format!("{}/graphql/ws", app.address.replacen("http://", "ws://", 1));
+    connect_to(&app.address, token).await
+}
+
+/// A graphql-ws connection to the server at `address`, initialised with `token`.
+pub(crate) async fn connect_to(address: &str, token: &str) -> Socket {
+    let url = format!("{}/graphql/ws", address.replacen("http://", "ws://", 1));
     let mut request = url.into_client_request().unwrap();
     request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();

@@ -1,6 +1,6 @@
 //! The README's tour runs as written on the demo data: the documents of its sections
 //! (recording scores and locking the book, student accounts, moving a student, the school
-//! year) are read from
+//! year, the school and the family) are read from
 //! README.md itself, their `…` filled in order with ids the tour's earlier steps answered,
 //! and sent to a server seeded like `serve --demo`.
 
@@ -261,9 +261,7 @@ fn last_school_day() -> chrono::NaiveDate {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_readme_roll_call_tour_runs_on_the_demo_on_a_recent_school_day() {
     let app = TestApp::spawn().await.unwrap();
-    let [roll_call, _subscription, leave] = documents_of("### The roll call and leave requests")[..] else {
-        panic!("three documents")
-    };
+    let [roll_call, leave] = documents_of("### The roll call and leave requests")[..] else { panic!("two documents") };
     let (day, next) = (last_school_day(), last_school_day().succ_opt().unwrap());
     let dated =
         |document: &str| document.replace("2026-12-01", &day.to_string()).replace("2026-12-02", &next.to_string());
@@ -281,5 +279,58 @@ async fn the_readme_roll_call_tour_runs_on_the_demo_on_a_recent_school_day() {
     let told = app.data(Some(&guardian), "{ me { notifications { kind studentId } } }", json!({})).await.unwrap();
     let notes = told["me"]["notifications"].as_array().unwrap();
     assert!(notes.iter().any(|note| note["studentId"] == absent), "{told}");
+    app.stop().await.unwrap();
+}
+
+/// The operations of `document`, each `mutation` on its own.
+fn operations(document: &str) -> Vec<String> {
+    let parts = document.split("\nmutation").enumerate();
+    let parts = parts.map(|(at, part)| if at == 0 { part.to_owned() } else { format!("mutation{part}") });
+    parts.filter(|part| !part.trim().is_empty()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_family_tour_runs_as_written_on_the_demo() {
+    let app = TestApp::spawn().await.unwrap();
+    let [invite, feed, write, answer] = documents_of("### The school and the family")[..] else {
+        panic!("four documents")
+    };
+    let teacher = app.sign_in("gvcn").await.unwrap();
+    let class = super::roll_call::homeroom_class(&app, &teacher).await;
+    let published = app.data(Some(&teacher), &filled(invite, &[&json!(class.id)]), json!({})).await.unwrap();
+    let notice = published["publishNotice"]["id"].clone();
+
+    let parent = app.sign_in("phuhuynh").await.unwrap();
+    let [read, reply] = &operations(feed)[..] else { panic!("a query and a reply") };
+    let seen = app.data(Some(&parent), read, json!({})).await.unwrap();
+    assert_eq!(seen["me"]["unread"]["notices"], 1, "{seen}");
+    let listed = seen["me"]["notices"].as_array().unwrap();
+    assert!(listed.iter().any(|n| n["id"] == notice && n["read"] == false), "{seen}");
+    let child = seen["me"]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|child| class.students.iter().any(|id| child["id"] == json!(id)))
+        .expect("the demo guardian has a child in gvcn's class")
+        .clone();
+    let homeroom = &child["correspondents"][0];
+    assert_eq!(homeroom["role"], "homeroom_teacher", "{child}");
+    let teacher_id = homeroom["staffId"].clone();
+    let replied = app.data(Some(&parent), &filled(reply, &[&notice, &child["id"]]), json!({})).await.unwrap();
+    assert_eq!(replied["replyToInvitation"][0]["attending"], true, "{replied}");
+
+    let [open, send] = &operations(write)[..] else { panic!("open and send") };
+    let opened = app.data(Some(&parent), &filled(open, &[&child["id"], &teacher_id]), json!({})).await.unwrap();
+    let conversation = opened["openConversation"]["id"].clone();
+    app.data(Some(&parent), &filled(send, &[&conversation]), json!({})).await.unwrap();
+
+    let [mine, back] = &operations(answer)[..] else { panic!("a query and an answer") };
+    let waiting = app.data(Some(&teacher), &filled(mine, &[&notice]), json!({})).await.unwrap();
+    let listed = waiting["me"]["conversations"].as_array().unwrap();
+    assert!(listed.iter().any(|c| c["id"] == conversation && c["unread"] == 1), "{waiting}");
+    assert_eq!(waiting["notice"]["replies"]["attending"], 1, "{waiting}");
+    app.data(Some(&teacher), &filled(back, &[&conversation]), json!({})).await.unwrap();
+    let told = app.data(Some(&parent), "{ me { unread { messages } } }", json!({})).await.unwrap();
+    assert_eq!(told["me"]["unread"]["messages"], 1, "{told}");
     app.stop().await.unwrap();
 }

@@ -123,9 +123,9 @@ pub async fn apply_request(
     }
     let row = write_entry(txn, &class, slot, old, &entry, provenance).await?;
     if status != AttendanceStatus::Present {
-        // An approved correction of a locked semester is told in the app only: by then the
-        // day is long past, and a text about it would only confuse.
-        notify(txn, &row, provenance.now, None).await?;
+        // An approved correction of a locked semester is never urgent: by then the day is
+        // long past, and a text about it would only confuse.
+        notify(txn, &row, provenance.now, false).await?;
     }
     Ok(true)
 }

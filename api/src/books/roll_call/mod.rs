@@ -15,12 +15,13 @@ pub use locked::{apply_request, excuse};
 
 use super::leave;
 use super::scores::Provenance;
-use crate::auth::principal::{Account, active_on};
+use super::told;
+use crate::auth::principal::Account;
 use crate::error::{ApiError, EntryProblem, RecordRef};
 use crate::privacy::{Access, readers};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
-use entity::{AccessStatus, AttendanceStatus, DaySession, attendance, guardianship, homeroom_class, notification};
+use entity::{AttendanceStatus, DaySession, attendance, homeroom_class, notification};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
@@ -73,15 +74,15 @@ pub struct Taken {
     pub requests: Vec<i64>,
 }
 
-/// Records `call` for the caller of `access`, whole or not at all. With `sms` (the vault, when
-/// the server sends absence notices by SMS), each guardian told of an unexcused absence who
-/// has a phone is also sent a text, queued in the same transaction.
+/// Records `call` for the caller of `access`, whole or not at all. With `urgent_absences`
+/// (the server sends absence notices by SMS), an unexcused absence is told as urgent, so the
+/// outbox may text a guardian who has no push device or chose SMS.
 pub async fn record(
     db: &DatabaseConnection,
     access: &Access,
     call: &RollCall,
     now: DateTime<Utc>,
-    sms: Option<&crate::vault::Vault>,
+    urgent_absences: bool,
 ) -> Result<Taken, ApiError> {
     let Some(Account::Staff(taker)) = access.principal().account else { return Err(ApiError::NotPermitted) };
     let class = access.reach(db, &readers::CLASS, Kind::Attendance, Action::Write, call.class).await?;
@@ -126,7 +127,7 @@ pub async fn record(
         let row = write_entry(&txn, &class, slot, old, &entry, &provenance).await?;
         taken.changed += 1;
         if status != AttendanceStatus::Present {
-            taken.notified += notify(&txn, &row, now, sms).await?;
+            taken.notified += notify(&txn, &row, now, urgent_absences).await?;
         }
     }
     txn.commit().await?;
@@ -255,50 +256,28 @@ pub fn shown(row: &attendance::Model) -> String {
     }
 }
 
-/// Tells each active, unrestricted guardian of the entry's student; how many were told. With
-/// `sms`, an unexcused absence is also queued as an SMS to each of them with a phone.
+/// Tells each active, unrestricted guardian of the entry's student; how many were told.
+/// With `urgent_absences`, an unexcused absence is told as urgent (it may go by SMS).
 pub(super) async fn notify(
     txn: &DatabaseTransaction,
     row: &attendance::Model,
     now: DateTime<Utc>,
-    sms: Option<&crate::vault::Vault>,
+    urgent_absences: bool,
 ) -> Result<usize, DbErr> {
-    let guardians: Vec<i64> = guardianship::Entity::find()
-        .select_only()
-        .column(guardianship::Column::GuardianId)
-        .filter(guardianship::Column::StudentId.eq(row.student_id))
-        .filter(guardianship::Column::AccessStatus.eq(AccessStatus::Active.as_str()))
-        .filter(active_on(guardianship::Column::StartsOn, guardianship::Column::EndsOn, row.date))
-        .into_tuple()
-        .all(txn)
-        .await?;
+    let guardians = crate::books::recipients::guardians_of(txn, &[row.student_id], row.date).await?;
+    let about = told::About { student: row.student_id, school: row.school_id, class: row.class_id };
+    let urgent = urgent_absences && row.status == AttendanceStatus::Unexcused.as_str();
     let rows: Vec<notification::ActiveModel> = guardians
         .iter()
-        .map(|guardian| notification::ActiveModel {
-            guardian_id: Set(*guardian),
-            school_id: Set(row.school_id),
-            student_id: Set(row.student_id),
-            class_id: Set(row.class_id),
-            kind: Set("absence".to_owned()),
+        .map(|&(guardian, _)| notification::ActiveModel {
             attendance_id: Set(Some(row.id)),
-            date: Set(row.date),
             session: Set(Some(row.session.clone())),
             period: Set(row.period),
             status: Set(Some(row.status.clone())),
-            created_at: Set(now),
-            read_at: Set(None),
-            ..Default::default()
+            ..told::row(guardian, about, told::ABSENCE, told::Refers::default(), urgent, row.date, now)
         })
         .collect();
-    if !rows.is_empty() {
-        notification::Entity::insert_many(rows).exec(txn).await?;
-    }
-    if let Some(vault) = sms
-        && row.status == AttendanceStatus::Unexcused.as_str()
-    {
-        crate::outbox::queue_absence_notices(txn, vault, row, &guardians).await?;
-    }
-    Ok(guardians.len())
+    told::write(txn, rows).await
 }
 
 /// Every wrong mark, naming the student and the field; nothing is written when any is found.

@@ -1,10 +1,12 @@
 //! Writing a whole checked call in one transaction: each entry at the version its client
 //! read, stored results changed together in one statement, and nothing at all when any
-//! entry conflicts.
+//! entry conflicts. The guardians of the students whose scores changed are told in the same
+//! transaction.
 
 use super::apply::{change_row, keep, stored};
 use super::entries::Checked;
 use super::{Applied, Mark, Provenance, Recorded, apply};
+use crate::books::told;
 use crate::error::{ApiError, RecordRef};
 use crate::privacy::Access;
 use chrono::{DateTime, Utc};
@@ -66,12 +68,14 @@ pub(super) async fn write(
     let mut recorded = Recorded::default();
     let mut changes = Vec::new();
     let mut updates = Vec::new();
+    let mut changed_students = Vec::new();
     for entry in checked {
         let student = entry.entry.student;
         let old = stored.get(&student);
         if let Some(old) = old.filter(|old| Some(old.version) == entry.entry.expected_version) {
             // A stored result, at the version read: changed with the others in one statement.
             if Mark::of(old) != entry.mark {
+                changed_students.push(student);
                 updates.push((old, &entry.mark));
                 changes.push(change_row(section, student, old.id, Some(old), &entry.mark, provenance));
             }
@@ -80,6 +84,7 @@ pub(super) async fn write(
         match apply(&txn, column, section, student, old, &entry.mark, entry.entry.expected_version, provenance).await? {
             Applied::Unchanged => {}
             Applied::Changed(change) => {
+                changed_students.push(student);
                 recorded.changed += 1;
                 changes.push(*change);
             }
@@ -97,6 +102,31 @@ pub(super) async fn write(
     update_stored(&txn, &updates, provenance.now).await?;
     recorded.changed += updates.len();
     keep(&txn, changes).await?;
+    tell_guardians(&txn, section, &changed_students, provenance.now).await?;
     txn.commit().await?;
     Ok(recorded)
+}
+
+/// Tells each active guardian of each of `students` that scores of theirs in `section` were
+/// recorded (a `score` notification, never urgent): one per call, however many columns.
+async fn tell_guardians(
+    txn: &DatabaseTransaction,
+    section: &section::Model,
+    students: &[i64],
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    if students.is_empty() {
+        return Ok(0);
+    }
+    let today = crate::clock::date_in_vietnam(now);
+    let guardians = crate::books::recipients::guardians_of(txn, students, today).await?;
+    let refers = told::Refers { section: Some(section.id), ..told::Refers::default() };
+    let rows = guardians
+        .into_iter()
+        .map(|(guardian, student)| {
+            let about = told::About { student, school: section.school_id, class: section.class_id };
+            told::row(guardian, about, told::SCORE, refers, false, today, now)
+        })
+        .collect();
+    told::write(txn, rows).await
 }

@@ -37,6 +37,8 @@ pub const TERMS: u64 = 2;
 pub const ATTENDANCE_PER_DAY: u64 = 12;
 /// Days weighed when a date range is not known before the request runs: a year.
 pub const DAYS_UNKNOWN: u64 = 366;
+/// Devices one guardian keeps registered for push notifications.
+pub const DEVICES: u64 = crate::outbox::DEVICES_PER_GUARDIAN as u64;
 /// Roles one caller holds, and field groups of one disclosure entry.
 pub const SMALL: u64 = 16;
 /// Files attached to one item.
@@ -80,9 +82,9 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("RecordAttendancePayload" | "RecordScoresPayload", "entries" | "results" | "requests") => Items(CLASS_SIZE),
         ("RecordConductPayload", "requests") | ("EnableStudentAccountsPayload", "accounts") => Items(CLASS_SIZE),
         ("Class", "sections") | ("ClassSummary" | "PrimaryLine" | "SummaryLine", "subjects") => Items(SUBJECTS),
-        ("PrimaryBook", "subjectIds") | ("SummaryLine", "retestSubjects") | ("Student", "exemptions") => {
-            Items(SUBJECTS)
-        }
+        ("PrimaryBook", "subjectIds")
+        | ("SummaryLine", "retestSubjects")
+        | ("Student", "exemptions" | "correspondents") => Items(SUBJECTS),
         ("PrimaryBook", "areas") | ("PrimaryLine", "ratings") => Items(AREAS),
         ("Section", "assessments") | ("MutationRoot", "setAssessmentColumns") => Items(COLUMNS),
         ("AssessmentColumn", "makeUpsOwed" | "missed") => Items(CLASS_SIZE),
@@ -102,7 +104,10 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("QueryRoot", "staffDirectory") => Items(STAFF_DIRECTORY),
         ("ActivationCodes", "issued" | "passedOver") => Items(ACTIVATION_BATCH),
         ("IntakeResult", "students") => Items(INTAKE),
-        ("Notice", "attachments") => Items(ATTACHMENTS),
+        ("Notice" | "Message", "attachments") => Items(ATTACHMENTS),
+        ("Me", "pushDevices") => Items(DEVICES),
+        ("Notification", "deliveries") => Items(DEVICES + 1),
+        ("Me", "notificationChannels") | ("MutationRoot", "setNotificationChannel") => Items(SMALL),
         ("IntakeResult", "mapped") => Items(INTAKE * FAMILY),
         ("StudentConnection", "nodes" | "edges") => ConnectionPage,
         ("Conversation", "members") => Items(CONVERSATION_MEMBERS),

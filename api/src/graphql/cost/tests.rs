@@ -171,7 +171,7 @@ fn counts(items: &[serde_json::Value], key: &str) -> (u64, u64) {
 #[tokio::test]
 async fn the_introspection_bounds_hold_for_this_schema() {
     use super::introspection as bound;
-    use crate::graphql::{mutation::MutationRoot, notifications::SubscriptionRoot, query::QueryRoot};
+    use crate::graphql::{mutation::MutationRoot, query::QueryRoot, stream::SubscriptionRoot};
     let schema = async_graphql::Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot).finish();
     let answer = schema.execute(super::GRAPHIQL_INTROSPECTION).await.into_result().unwrap().data.into_json().unwrap();
     let types = answer["__schema"]["types"].as_array().unwrap().clone();

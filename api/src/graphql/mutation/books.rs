@@ -291,8 +291,4 @@ impl BookMutations {
     ) -> ApiResult<bool> {
         crate::graphql::primary::withdraw(ctx, &class_id, &student_id, version).await
     }
-    /// Marks the caller's notifications read; returns how many were unread.
-    async fn mark_notifications_read(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<i32> {
-        crate::graphql::notifications::mark_read(ctx, &ids).await
-    }
 }

@@ -24,4 +24,5 @@ pub struct MutationRoot(
     intake::IntakeMutations,
     crate::graphql::notice_mutations::NoticeMutations,
     crate::graphql::conversations::ConversationMutations,
+    crate::graphql::channels::AlertMutations,
 );

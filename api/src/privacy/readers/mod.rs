@@ -6,6 +6,7 @@
 mod conversations;
 mod mixed;
 mod notices;
+mod notifications;
 mod outbox;
 mod people;
 mod places;
@@ -15,12 +16,13 @@ mod staff_records;
 pub use conversations::{CONVERSATION, CONVERSATION_MEMBER, MESSAGE, MESSAGE_REPORT};
 pub use mixed::{CHANGE_DECISION, CHANGE_REQUEST_READ, PRIMARY_ITEM, TRANSFER};
 pub use notices::{NOTICE_ATTACHMENT, NOTICE_DELIVERY, NOTICE_READ, NOTICE_REPLY, NOTICE_STAFF_DELIVERY};
+pub use notifications::NOTIFICATION;
 pub use outbox::OUTBOX;
-pub use people::{GUARDIAN, GUARDIANSHIP, STAFF, STUDENT};
+pub use people::{GUARDIAN, GUARDIANSHIP, NOTIFICATION_CHANNEL, PUSH_DEVICE, STAFF, STUDENT};
 pub use places::{CLASS, SCHOOL, SECTION};
 pub use records::{
     ATTENDANCE, CHANGE_REQUEST, CONDUCT, DISCLOSURE, ENROLLMENT, EXEMPTION, LEAVE_REQUEST, MISSED_ASSESSMENT,
-    NOTIFICATION, PRIMARY_NOMINATION, RECORD_CHANGE, RESULT, TRANSFER_RECEIVING, TRANSFER_SENDING,
+    PRIMARY_NOMINATION, RECORD_CHANGE, RESULT, TRANSFER_RECEIVING, TRANSFER_SENDING,
 };
 pub use staff_records::{STAFF_CONTACT, STAFF_ROLE, STAFF_STATUS};
 
@@ -30,7 +32,7 @@ use super::visible::Registered;
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
 /// classes, sections, subjects, assessments, semesters, teaching assignments) are not
 /// personal, though they are read through the policy too.
-pub const PERSONAL_TABLES: [&str; 30] = [
+pub const PERSONAL_TABLES: [&str; 32] = [
     "student",
     "guardian",
     "guardianship",
@@ -46,6 +48,8 @@ pub const PERSONAL_TABLES: [&str; 30] = [
     "transfer",
     "leave_request",
     "notification",
+    "notification_channel",
+    "push_device",
     "notice_delivery",
     "notice_read",
     "conversation",
@@ -64,7 +68,7 @@ pub const PERSONAL_TABLES: [&str; 30] = [
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 38] {
+pub fn registered() -> [&'static dyn Registered; 40] {
     [
         &STUDENT,
         &STAFF,
@@ -80,6 +84,8 @@ pub fn registered() -> [&'static dyn Registered; 38] {
         &PRIMARY_NOMINATION,
         &LEAVE_REQUEST,
         &NOTIFICATION,
+        &NOTIFICATION_CHANNEL,
+        &PUSH_DEVICE,
         &NOTICE_DELIVERY,
         &NOTICE_READ,
         &NOTICE_ATTACHMENT,

@@ -1,11 +1,12 @@
-//! The readers of people: students, staff and guardians as persons, and the guardianships
-//! that link guardians to children. Columns that only another grant shows (where a student
+//! The readers of people: students, staff and guardians as persons, the guardianships
+//! that link guardians to children, and a guardian's own settings for being reached (their
+//! channels and push devices). Columns that only another grant shows (where a student
 //! is, identity, address, contact, background, health) are guarded by that grant.
 
-use crate::privacy::shape::{Target, shapes};
+use crate::privacy::shape::{Shape, Target, col, shapes};
 use crate::privacy::visible::{Reader, unguarded};
 use emis_authz::Kind;
-use entity::{guardian, guardianship, staff, student};
+use entity::{guardian, guardianship, notification_channel, push_device, staff, student};
 
 fn student_column(column: student::Column) -> Option<Kind> {
     use student::Column as C;
@@ -80,6 +81,30 @@ pub static GUARDIAN: Reader<guardian::Entity> = Reader {
     id: |row| row.id,
     guarded: guardian_column,
     facts: &[Kind::GuardianContact, Kind::GuardianIdentity, Kind::GuardianAddress],
+};
+
+/// A guardian's choice of channel per kind of notification: their own record.
+pub static NOTIFICATION_CHANNEL: Reader<notification_channel::Entity> = Reader {
+    name: "notification_channel",
+    kind: Kind::Guardian,
+    key: notification_channel::Column::Id,
+    shape: || Shape::Guardian { guardian: col(notification_channel::Entity, notification_channel::Column::GuardianId) },
+    target: |row| Target::Guardian { guardian: row.guardian_id },
+    id: |row| row.id,
+    guarded: unguarded,
+    facts: &[],
+};
+
+/// The devices a guardian registered for push notifications: their contact details.
+pub static PUSH_DEVICE: Reader<push_device::Entity> = Reader {
+    name: "push_device",
+    kind: Kind::GuardianContact,
+    key: push_device::Column::Id,
+    shape: || Shape::Guardian { guardian: col(push_device::Entity, push_device::Column::GuardianId) },
+    target: |row| Target::Guardian { guardian: row.guardian_id },
+    id: |row| row.id,
+    guarded: unguarded,
+    facts: &[],
 };
 
 /// A student's guardianships, which also decide who reads the guardian and their contact.

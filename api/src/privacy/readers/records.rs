@@ -1,6 +1,6 @@
 //! The readers of the records kept about a child in the books: enrollments, roll calls,
 //! results and their history, exemptions, conduct, nominations, leave requests,
-//! notifications, change requests and transfers, each judged on its class, section or school;
+//! change requests and transfers, each judged on its class, section or school;
 //! and the disclosure log of who was shown what.
 
 use crate::books;
@@ -9,8 +9,8 @@ use crate::privacy::shape::{Target, shapes};
 use crate::privacy::visible::{Reader, unguarded};
 use emis_authz::Kind;
 use entity::{
-    attendance, change_request, conduct, enrollment, exemption, leave_request, missed_assessment, notification,
-    primary_nomination, record_change, result, transfer,
+    attendance, change_request, conduct, enrollment, exemption, leave_request, missed_assessment, primary_nomination,
+    record_change, result, transfer,
 };
 
 /// Enrollments, judged on their class.
@@ -131,18 +131,6 @@ pub static LEAVE_REQUEST: Reader<leave_request::Entity> = Reader {
     key: leave_request::Column::Id,
     shape: shapes::leave_request,
     target: books::leave::target,
-    id: |row| row.id,
-    guarded: unguarded,
-    facts: &[],
-};
-
-/// Notifications to guardians, read as the roll-call entries they tell of.
-pub static NOTIFICATION: Reader<notification::Entity> = Reader {
-    name: "notification",
-    kind: Kind::Attendance,
-    key: notification::Column::Id,
-    shape: shapes::notification,
-    target: |row| Target::student_in_class(row.student_id, row.school_id, row.class_id),
     id: |row| row.id,
     guarded: unguarded,
     facts: &[],

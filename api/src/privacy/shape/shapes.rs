@@ -4,8 +4,8 @@
 use super::{Shape, col};
 use entity::{
     attendance, change_request, conduct, enrollment, exemption, guardian, guardianship, homeroom_class, leave_request,
-    missed_assessment, notice_delivery, notice_read, notice_reply, notice_staff_delivery, notification, org,
-    outbox_message, primary_evaluation, primary_nomination, record_change, result, section, staff, student, transfer,
+    missed_assessment, notice_delivery, notice_read, notice_reply, notice_staff_delivery, org, outbox_message,
+    primary_evaluation, primary_nomination, record_change, result, section, staff, student, transfer,
 };
 
 pub fn student() -> Shape {
@@ -56,7 +56,6 @@ pub fn change_request() -> Shape {
     }
 }
 
-/// A notification to a guardian, judged as the roll-call entry it tells of.
 /// A change request with no section (conduct): its class's.
 pub fn class_change_request() -> Shape {
     Shape::Personal {
@@ -64,15 +63,6 @@ pub fn class_change_request() -> Shape {
         school: col(change_request::Entity, change_request::Column::SchoolId),
         section: None,
         class: Some(col(change_request::Entity, change_request::Column::ClassId)),
-    }
-}
-
-pub fn notification() -> Shape {
-    Shape::Personal {
-        student: col(notification::Entity, notification::Column::StudentId),
-        school: col(notification::Entity, notification::Column::SchoolId),
-        section: None,
-        class: Some(col(notification::Entity, notification::Column::ClassId)),
     }
 }
 

@@ -37,7 +37,7 @@ async fn a_temporary_failure_is_retried_after_a_backoff_then_sent() {
     let app = TestApp::spawn().await.unwrap();
     let gateway = Gateway::start(&[503, 200]).await;
     let settings = settings(&gateway);
-    let sender = HttpSender::from_settings(&settings).unwrap().unwrap();
+    let sender = HttpSender::sms(&settings).unwrap().unwrap();
     let id = queued(&app).await;
     let (db, vault) = (&app.state.db, app.state.vault.as_ref());
 
@@ -74,7 +74,7 @@ async fn a_refusal_fails_at_once_and_a_gateway_down_runs_out_of_attempts() {
     let (db, vault) = (&app.state.db, app.state.vault.as_ref());
     let refusing = Gateway::start(&[400]).await;
     let settings_refused = settings(&refusing);
-    let sender = HttpSender::from_settings(&settings_refused).unwrap().unwrap();
+    let sender = HttpSender::sms(&settings_refused).unwrap().unwrap();
     let refused = queued(&app).await;
     let report = deliver_due(db, vault, &sender, &settings_refused, chrono::Utc::now()).await.unwrap();
     assert_eq!(report.failed, 1);
@@ -84,7 +84,7 @@ async fn a_refusal_fails_at_once_and_a_gateway_down_runs_out_of_attempts() {
 
     let down = Gateway::start(&[502]).await;
     let settings_down = settings(&down);
-    let sender = HttpSender::from_settings(&settings_down).unwrap().unwrap();
+    let sender = HttpSender::sms(&settings_down).unwrap().unwrap();
     let given_up = queued(&app).await;
     let mut at = chrono::Utc::now();
     for _ in 0..3 {
@@ -102,7 +102,7 @@ async fn a_refusal_fails_at_once_and_a_gateway_down_runs_out_of_attempts() {
 
     // Nothing listens on a closed port: a connection failure is temporary.
     let closed = Settings { gateway_url: Some("http://127.0.0.1:9/sms".to_owned()), ..settings_down };
-    let sender = HttpSender::from_settings(&closed).unwrap().unwrap();
+    let sender = HttpSender::sms(&closed).unwrap().unwrap();
     let unreachable = queued(&app).await;
     deliver_due(db, vault, &sender, &closed, chrono::Utc::now()).await.unwrap();
     let row_unreachable = row(&app, unreachable).await;

@@ -24,7 +24,7 @@ async fn the_outbox_logs_ids_and_purposes_never_the_phone_the_code_or_the_gatewa
         retry_base_ms: 10,
         ..Settings::default()
     };
-    let sender = HttpSender::from_settings(&settings).unwrap().unwrap();
+    let sender = HttpSender::sms(&settings).unwrap().unwrap();
     tracing::info!(settings = ?settings, "the test's outbox settings");
     let by_gateway = enqueue(db, vault, code_message(school, guardian)).await.unwrap();
     deliver_due(db, vault, &sender, &settings, chrono::Utc::now()).await.unwrap();

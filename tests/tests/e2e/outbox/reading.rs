@@ -84,6 +84,7 @@ async fn an_unexcused_absence_texts_the_guardians_only_when_the_server_sends_abs
         let taken = roll_call(&app, &teacher, &class.id, "morning", marks).await;
         assert!(taken["errors"].is_null(), "{taken}");
         let (guardian, has_phone) = guardian_with_phone(&app, &guardian_of(&app, &absent).await).await;
+        app.state.outbox.dispatch_due(&app.state.db, &app.state.vault).await.unwrap();
         let queued = outbox_message::Entity::find().all(&app.state.db).await.unwrap();
         if !sends {
             assert!(queued.is_empty(), "no text unless the server sends absence notices");

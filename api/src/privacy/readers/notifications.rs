@@ -1,0 +1,100 @@
+//! The reader of what guardians are told (`notification`): each row is read as the record it
+//! tells of — an absence as the class's roll call, a notice or a reminder as the notice's
+//! delivery for the child, a message as the conversation it was written in (so only its
+//! members read it), scores as the section's results. One statement, whatever the kinds.
+
+use crate::books::told;
+use crate::privacy::mixed::{As, Mixed, Part};
+use crate::privacy::shape::{Shape, Target, col};
+use emis_authz::Kind;
+use entity::notification::{self, Column as C};
+use sea_orm::{ColumnTrait as _, Condition};
+
+/// The child in the class they were in when the notification was written.
+fn in_class() -> Shape {
+    Shape::Personal {
+        student: col(notification::Entity, C::StudentId),
+        school: col(notification::Entity, C::SchoolId),
+        section: None,
+        class: Some(col(notification::Entity, C::ClassId)),
+    }
+}
+
+fn in_class_target(row: &notification::Model) -> Target {
+    Target::student_in_class(row.student_id, row.school_id, row.class_id)
+}
+
+/// The child in the section whose scores were recorded.
+fn in_section() -> Shape {
+    Shape::Personal {
+        student: col(notification::Entity, C::StudentId),
+        school: col(notification::Entity, C::SchoolId),
+        section: Some(col(notification::Entity, C::SectionId)),
+        class: Some(col(notification::Entity, C::ClassId)),
+    }
+}
+
+fn in_section_target(row: &notification::Model) -> Target {
+    Target::Personal {
+        student: row.student_id,
+        school: row.school_id,
+        section: Some(row.section_id.unwrap_or_default()),
+        class: Some(row.class_id),
+    }
+}
+
+/// The conversation the message was written in.
+fn in_conversation() -> Shape {
+    Shape::Conversation {
+        conversation: col(notification::Entity, C::ConversationId),
+        student: col(notification::Entity, C::StudentId),
+        school: col(notification::Entity, C::SchoolId),
+        class: col(notification::Entity, C::ClassId),
+    }
+}
+
+fn in_conversation_target(row: &notification::Model) -> Target {
+    Target::Conversation {
+        conversation: row.conversation_id.unwrap_or_default(),
+        student: row.student_id,
+        school: row.school_id,
+        class: row.class_id,
+    }
+}
+
+/// The rows of the kinds `kinds`.
+fn of_kinds(kinds: &[&str]) -> Condition {
+    Condition::all().add(C::Kind.is_in(kinds.iter().copied()))
+}
+
+/// The kinds read as a notice's delivery. A row of a kind no part names is read by no one.
+const NOTICES: [&str; 2] = [told::NOTICE, told::NOTICE_REMINDER];
+
+/// Notifications to guardians, each read as what it tells of.
+pub static NOTIFICATION: Mixed<notification::Entity> = Mixed {
+    name: "notification",
+    key: C::Id,
+    id: |row| row.id,
+    parts: &[
+        Part {
+            rows: || of_kinds(&[told::ABSENCE]),
+            holds: |row| row.kind == told::ABSENCE,
+            kinds: &[As { kind: Kind::Attendance, shape: in_class, target: in_class_target }],
+        },
+        Part {
+            rows: || of_kinds(&NOTICES),
+            holds: |row| NOTICES.contains(&row.kind.as_str()),
+            kinds: &[As { kind: Kind::Notice, shape: in_class, target: in_class_target }],
+        },
+        Part {
+            rows: || of_kinds(&[told::MESSAGE]).add(C::ConversationId.is_not_null()),
+            holds: |row| row.kind == told::MESSAGE && row.conversation_id.is_some(),
+            kinds: &[As { kind: Kind::Message, shape: in_conversation, target: in_conversation_target }],
+        },
+        Part {
+            rows: || of_kinds(&[told::SCORE]).add(C::SectionId.is_not_null()),
+            holds: |row| row.kind == told::SCORE && row.section_id.is_some(),
+            kinds: &[As { kind: Kind::Result, shape: in_section, target: in_section_target }],
+        },
+    ],
+};
