@@ -73,6 +73,15 @@ enum Command {
         #[command(subcommand)]
         format: ExportFormat,
     },
+    /// Forget the notices, conversations, notifications and sent messages past their
+    /// retention (`EMIS_KEEP_*`), as the running server does every six hours.
+    Retention {
+        #[command(flatten)]
+        config: Config,
+        /// Only tell what would be forgotten.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,6 +181,14 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             let (db, _) = crate::db::connect(&config.database_url, 1, config.db_acquire_timeout()).await?;
             crate::db::migrate(&db).await?;
             println!("Đã cập nhật cơ sở dữ liệu / database migrated");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Retention { config, dry_run } => {
+            let state = build_state(config).await?;
+            let retention = &state.config.retention;
+            let swept =
+                crate::retention::sweep(&state.db, &state.attachments, retention, chrono::Utc::now(), dry_run).await?;
+            println!("{}", crate::retention::report(swept, dry_run));
             Ok(ExitCode::SUCCESS)
         }
         Command::Seed { config, preset } => {

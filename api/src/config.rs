@@ -77,6 +77,10 @@ pub struct Config {
     #[command(flatten)]
     pub attachments: crate::attachments::Settings,
 
+    /// How long notices, conversations, notifications and sent messages are kept.
+    #[command(flatten)]
+    pub retention: crate::retention::Settings,
+
     /// Serve GraphQL introspection (and so GraphiQL's documentation pane).
     #[arg(long, env = "EMIS_INTROSPECTION", default_value_t = false)]
     pub introspection: bool,
@@ -135,8 +139,13 @@ impl Config {
             sign_in: crate::auth::throttle::Settings::default(),
             // No background worker: statement counts stay exact; tests deliver with
             // `Outbox::deliver_due` or turn polling on.
-            outbox: crate::outbox::Settings { poll_ms: 0, ..crate::outbox::Settings::default() },
+            outbox: crate::outbox::Settings {
+                poll_ms: 0,
+                quiet_hours: crate::outbox::QuietHours::OFF,
+                ..crate::outbox::Settings::default()
+            },
             attachments: crate::attachments::Settings::default(),
+            retention: crate::retention::Settings::default(),
             introspection: true,
             max_depth: 12,
             // Tests read whole rosters with every result in one request; the weighing's own

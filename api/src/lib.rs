@@ -43,6 +43,7 @@ pub mod outbox;
 pub mod person_values;
 pub mod privacy;
 pub mod reference;
+pub mod retention;
 pub mod sealing;
 pub mod seed;
 pub mod staffing;

@@ -84,11 +84,14 @@ impl Application {
         let outbox =
             crate::outbox::Worker::spawn(Arc::clone(&state.outbox), state.db.clone(), Arc::clone(&state.vault));
         let releaser = crate::family::schedule::Releaser::spawn(state.db.clone());
+        let retention = state.config.retention.clone();
+        let sweeper = crate::retention::Sweeper::spawn(state.db.clone(), Arc::clone(&state.attachments), retention);
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         if let Some(outbox) = outbox {
             outbox.stop().await;
         }
         releaser.stop().await;
+        sweeper.stop().await;
         served?;
         self.state.disclosures.flush().await;
         if let Some(watcher) = watcher {

@@ -1,4 +1,4 @@
-//! `attachment`: a file uploaded to be attached to a notice — its name, the type read from
+//! `attachment`: a file uploaded to be attached to a notice or a message — its name, the type read from
 //! its bytes, its size and digest, the item it is attached to, and the store holding its
 //! bytes. Reached only through the item it is attached to, or by its uploader until then.
 
@@ -12,7 +12,7 @@ pub struct Model {
     /// `staff` | `guardian`: the kind of account that uploaded it.
     pub uploader_kind: String,
     pub uploader_id: i64,
-    /// `notice`; null until attached.
+    /// `notice` | `message`; null until attached.
     pub owner_kind: Option<String>,
     pub owner_id: Option<i64>,
     /// The name the uploader gave, cleaned of paths and control characters.

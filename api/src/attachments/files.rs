@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{attachment, notice};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection,
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait as _, Order, PaginatorTrait as _, QueryFilter as _, QueryOrder as _,
 };
 use sha2::{Digest as _, Sha256};
@@ -205,7 +205,7 @@ pub async fn forget_attached(
     txn: &impl ConnectionTrait,
     store: &Store,
     owners: &[Owner],
-) -> Result<Vec<attachment::Model>, ApiError> {
+) -> Result<Vec<attachment::Model>, DbErr> {
     let mut gone = Vec::new();
     for kind in ["notice", "message"] {
         let ids: Vec<i64> = owners.iter().filter(|owner| owner.kind() == kind).map(|owner| owner.id()).collect();
@@ -219,7 +219,8 @@ pub async fn forget_attached(
             let rows = attachment::Entity::find().filter(which.clone()).all(txn).await?;
             if let Store::Database = store {
                 for row in &rows {
-                    store.delete(txn, row.id, &row.storage_key).await.map_err(failed)?;
+                    let deleted = store.delete(txn, row.id, &row.storage_key).await;
+                    deleted.map_err(|error| DbErr::Custom(error.to_string()))?;
                 }
             }
             attachment::Entity::delete_many().filter(which).exec(txn).await?;

@@ -6,7 +6,7 @@
 //! answered like a missing one. A message may carry the sender's uploads, opened by the
 //! members who may read it until it is deleted (its files are erased with its text). A
 //! message sent tells the conversation's other guardians (a `message` notification), unless
-//! they muted it.
+//! they muted it ([`mute`]).
 
 use super::conversations::{self, CLOSED, caller, own_member};
 use crate::attachments::files::{self, Owner};
@@ -198,6 +198,24 @@ pub async fn mark_read(db: &DatabaseConnection, access: &Access, id: i64) -> Res
     }
     let read = [super::alerts::Subject::Conversation(id)];
     super::alerts::mark_read(db, access, &[], &[], &read, Utc::now()).await?;
+    Ok(found)
+}
+
+/// Mutes conversation `id` for the caller (`muted`), or unmutes it: a muted member is not
+/// told of new messages, which still arrive and count as unread.
+pub async fn mute(
+    db: &DatabaseConnection,
+    access: &Access,
+    id: i64,
+    muted: bool,
+) -> Result<conversation::Model, ApiError> {
+    let found = conversations::readable(db, access, id).await?;
+    let me = caller(access)?;
+    conversation_member::Entity::update_many()
+        .col_expr(conversation_member::Column::Muted, Expr::value(muted))
+        .filter(own_member(id, me))
+        .exec(db)
+        .await?;
     Ok(found)
 }
 

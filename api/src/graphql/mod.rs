@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod channels;
 pub mod columns;
 pub mod context;
+pub mod conversation_mutations;
 pub mod conversations;
 pub mod cost;
 pub mod disclosures;

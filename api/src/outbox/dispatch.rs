@@ -10,11 +10,13 @@
 //! - `sms`: SMS for what the school marked urgent, push for the rest;
 //! - `none`: nothing leaves the app.
 //!
-//! SMS goes only to a guardian with a phone, and never for what is not urgent. The texts are
-//! in [`super::wording`].
+//! SMS goes only to a guardian with a phone, and never for what is not urgent. During quiet
+//! hours ([`super::quiet`]) only urgent notifications are dispatched; the rest wait for the
+//! first pass after. The texts are in [`super::wording`].
 
 use super::channels::{self, Channel};
 use super::queue::enqueue_by;
+use super::quiet::QuietHours;
 use super::wording;
 use super::{OutgoingMessage, Purpose};
 use crate::auth::Account;
@@ -32,14 +34,23 @@ use std::collections::HashMap;
 /// Most notifications dispatched in one pass.
 pub const DISPATCH_BATCH: u64 = 500;
 
-/// Dispatches the notifications written up to `now` that no pass has; how many this pass did.
-pub async fn dispatch_due(db: &DatabaseConnection, vault: &Vault, now: DateTime<Utc>) -> Result<usize, DbErr> {
+/// Dispatches the notifications written up to `now` that no pass has — during `quiet` hours
+/// only the urgent ones; how many this pass did.
+pub async fn dispatch_due(
+    db: &DatabaseConnection,
+    vault: &Vault,
+    quiet: QuietHours,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
     let txn = crate::db::begin_write(db).await?;
     let mut due = notification::Entity::find()
         .filter(notification::Column::DispatchedAt.is_null())
         .filter(notification::Column::CreatedAt.lte(now))
         .order_by_asc(notification::Column::Id)
         .limit(DISPATCH_BATCH);
+    if quiet.contains(now) {
+        due = due.filter(notification::Column::Urgent.eq(true));
+    }
     if txn.get_database_backend() == DbBackend::Postgres {
         due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }

@@ -13,6 +13,7 @@ mod dispatch;
 mod http_sender;
 mod log_sender;
 mod queue;
+mod quiet;
 mod sender;
 mod settings;
 mod wording;
@@ -24,6 +25,7 @@ pub use dispatch::{DISPATCH_BATCH, NotificationSent, dispatch_due, sent_for_noti
 pub use http_sender::{HttpSender, encrypted_or_local};
 pub use log_sender::LogSender;
 pub use queue::{enqueue, enqueue_by};
+pub use quiet::{QuietHours, parse as quiet_hours};
 pub use sender::{Delivery, SendError, Sender};
 pub use settings::{Hidden, Settings, hidden};
 pub use worker::{Outbox, Pass, Worker};

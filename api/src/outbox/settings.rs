@@ -87,6 +87,12 @@ pub struct Settings {
           value_parser = within::<u64>("EMIS_OUTBOX_LEASE_MS", 1_000, 3_600_000))]
     pub lease_ms: u64,
 
+    /// When notifications that are not urgent wait instead of reaching phones, on Vietnam's
+    /// clock: `HH:MM-HH:MM` (may run past midnight) or `off`.
+    #[arg(long = "quiet-hours", env = "EMIS_QUIET_HOURS", default_value = "21:00-06:00",
+          value_parser = super::quiet::parse)]
+    pub quiet_hours: super::quiet::QuietHours,
+
     /// Count a child marked absent without leave as urgent, so that the guardians with no
     /// push device (or who chose SMS for absences) are texted; the in-app notification, and
     /// push to those with a device, are always made.
@@ -109,6 +115,7 @@ impl Default for Settings {
             retry_base_ms: 30_000,
             retry_max_ms: 3_600_000,
             lease_ms: 120_000,
+            quiet_hours: super::quiet::parse("21:00-06:00").unwrap_or(super::quiet::QuietHours::OFF),
             absence_sms: false,
         }
     }

@@ -74,7 +74,7 @@ impl Outbox {
 
     /// Dispatches the new notifications now (the worker's first step).
     pub async fn dispatch_due(&self, db: &DatabaseConnection, vault: &Vault) -> Result<usize, DbErr> {
-        dispatch_due(db, vault, chrono::Utc::now()).await
+        dispatch_due(db, vault, self.settings.quiet_hours, chrono::Utc::now()).await
     }
 
     /// One pass now (the worker's, also for tests that do not wait for it): dispatches the

@@ -202,3 +202,30 @@ async fn scores_recorded_tell_the_students_guardians_once_per_call_and_a_message
     }
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_muted_conversation_still_counts_its_messages_but_no_longer_notifies() {
+    let app = TestApp::spawn().await.unwrap();
+    let teacher = app.sign_in("gvcn").await.unwrap();
+    let class = homeroom_class(&app, &teacher).await;
+    let child = class.students[0].clone();
+    let parent = app.sign_in(&guardian_of(&app, &child).await).await.unwrap();
+    let conversation = message(&app, &teacher, &child).await;
+    let mute = "mutation($c: ID!, $m: Boolean!) { muteConversation(conversationId: $c, muted: $m) { id unread } }";
+    let muted = app.data(Some(&parent), mute, json!({ "c": conversation, "m": true })).await.unwrap();
+    assert_eq!(muted["muteConversation"]["unread"], 1);
+    app.data(Some(&teacher), SEND, json!({ "c": conversation, "b": "Nhắc lại: mai mang áo đồng phục." }))
+        .await
+        .unwrap();
+    assert_eq!(unread(&app, &parent).await["messages"], 1, "no new notification while muted");
+    let listed = app.data(Some(&parent), "{ me { conversations { id unread } } }", json!({})).await.unwrap();
+    assert_eq!(listed["me"]["conversations"][0]["unread"], 2, "the message still arrived: {listed}");
+    app.data(Some(&parent), mute, json!({ "c": conversation, "m": false })).await.unwrap();
+    app.data(Some(&teacher), SEND, json!({ "c": conversation, "b": "Cảm ơn chị." })).await.unwrap();
+    assert_eq!(unread(&app, &parent).await["messages"], 2, "unmuted: told again");
+    // Someone outside the conversation cannot mute it.
+    let other = crate::conversations::other_family(&app, &class, &child).await;
+    let refused = app.graphql(Some(&other), mute, json!({ "c": conversation, "m": true })).await.unwrap();
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"));
+    app.stop().await.unwrap();
+}

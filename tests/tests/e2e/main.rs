@@ -33,6 +33,7 @@ mod outbox;
 mod policy_reload;
 mod primary_book;
 mod primary_nomination;
+mod retention;
 mod roles;
 mod roll_call;
 mod rosters;

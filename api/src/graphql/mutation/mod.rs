@@ -23,6 +23,6 @@ pub struct MutationRoot(
     years::YearMutations,
     intake::IntakeMutations,
     crate::graphql::notice_mutations::NoticeMutations,
-    crate::graphql::conversations::ConversationMutations,
+    crate::graphql::conversation_mutations::ConversationMutations,
     crate::graphql::channels::AlertMutations,
 );

@@ -194,3 +194,41 @@ async fn a_failing_push_gateway_is_retried_and_each_notification_goes_out_once()
     assert_eq!(references.len(), expected, "each notification went out once");
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn during_quiet_hours_only_urgent_notifications_reach_phones_and_the_rest_wait() {
+    // Quiet hours around now, on Vietnam's clock.
+    let here = chrono::Utc::now() + chrono::Duration::hours(7);
+    let window = format!(
+        "{}-{}",
+        (here - chrono::Duration::hours(1)).format("%H:%M"),
+        (here + chrono::Duration::hours(1)).format("%H:%M")
+    );
+    let quiet = emis::outbox::quiet_hours(&window).unwrap();
+    let app = TestApp::spawn_with(|config| config.outbox.quiet_hours = quiet).await.unwrap();
+    let teacher = app.sign_in("gvcn").await.unwrap();
+    let class = homeroom_class(&app, &teacher).await;
+    let family = &families(&app, &class.students).await[0];
+    app.data(Some(&family.token), REGISTER, json!({ "t": "tok-night", "p": "ios" })).await.unwrap();
+    let calm = publish(&app, &teacher, &class.id, false).await;
+    let urgent = publish(&app, &teacher, &class.id, true).await;
+    app.state.outbox.deliver_due(&app.state.db, &app.state.vault).await.unwrap();
+    let urgent_for = told(&app, &urgent, family.id).await;
+    assert_eq!(sent_to(&app, family.id).0.len(), urgent_for, "only the urgent notice, at night");
+    let waiting = notification::Entity::find()
+        .filter(notification::Column::NoticeId.eq(decode("Notice", &calm)))
+        .filter(notification::Column::DispatchedAt.is_null())
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert!(waiting >= 1, "the calm notice waits, undispatched");
+    let seen = app.data(Some(&family.token), "{ me { unread { notices } } }", json!({})).await.unwrap();
+    assert!(seen["me"]["unread"]["notices"].as_i64().unwrap() >= 2, "both are in the app at once: {seen}");
+
+    // The quiet hours over, the rest goes out, once.
+    let (db, vault) = (&app.state.db, &app.state.vault);
+    emis::outbox::dispatch_due(db, vault, emis::outbox::QuietHours::OFF, chrono::Utc::now()).await.unwrap();
+    app.state.outbox.deliver_due(db, vault).await.unwrap();
+    assert_eq!(sent_to(&app, family.id).0.len(), urgent_for + told(&app, &calm, family.id).await);
+    app.stop().await.unwrap();
+}

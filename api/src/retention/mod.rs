@@ -1,0 +1,275 @@
+//! Retention: what the school–family link holds is kept as long as its kind's setting says
+//! ([`Settings`]) and then forgotten, rows and files alike — a notice with its deliveries,
+//! readings, replies, reminders, earlier wordings, attachments and notifications; a
+//! conversation with its messages, attachments, members, reports and notifications; a
+//! notification; an outbox message once sent or given up. A pass ([`sweep`]) forgets one
+//! batch of each kind per transaction, so a large backlog never holds long locks and a
+//! failure loses nothing but the batch's progress; any instance may run it, and two at once
+//! forget each row once. The server runs it at start and every [`EVERY`]
+//! ([`Sweeper`]); `emis retention` runs it by hand, or tells what it would forget
+//! (`--dry-run`). The disclosure log is never swept here: it is kept as the law requires.
+
+mod settings;
+
+pub use settings::Settings;
+
+use crate::attachments::files::{self, Owner};
+use crate::attachments::store::Store;
+use crate::books::told;
+use chrono::{DateTime, Duration, Utc};
+use entity::{
+    conversation, conversation_member, message, message_report, notice, notice_delivery, notice_read, notice_reminder,
+    notice_reply, notice_staff_delivery, notice_version, notification, outbox_message,
+};
+use sea_orm::{
+    ColumnTrait as _, Condition, DatabaseConnection, DbErr, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
+    QuerySelect as _,
+};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// How often the running server sweeps.
+pub const EVERY: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+/// Records of one kind forgotten per transaction.
+const BATCH: u64 = 200;
+
+/// What a pass forgot (or, dry, would forget).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Swept {
+    pub notices: u64,
+    pub conversations: u64,
+    pub notifications: u64,
+    pub outbox_messages: u64,
+    pub attachments: u64,
+}
+
+impl std::ops::AddAssign for Swept {
+    fn add_assign(&mut self, other: Self) {
+        self.notices += other.notices;
+        self.conversations += other.conversations;
+        self.notifications += other.notifications;
+        self.outbox_messages += other.outbox_messages;
+        self.attachments += other.attachments;
+    }
+}
+
+/// The time before which records kept `days` days are forgotten; `None` keeps them for ever.
+fn cutoff(now: DateTime<Utc>, days: u32) -> Option<DateTime<Utc>> {
+    (days > 0).then(|| now - Duration::days(i64::from(days)))
+}
+
+/// Forgets what `settings` no longer keep at `now`; with `dry`, only counts it.
+pub async fn sweep(
+    db: &DatabaseConnection,
+    store: &Store,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    dry: bool,
+) -> Result<Swept, DbErr> {
+    let mut swept = Swept::default();
+    if let Some(before) = cutoff(now, settings.notices_days) {
+        let old =
+            Condition::all().add(notice::Column::PublishedAt.lt(before)).add(notice::Column::ScheduledFor.is_null());
+        if dry {
+            swept.notices = notice::Entity::find().filter(old).count(db).await?;
+        } else {
+            while let Some(batch) = forget_notices(db, store, old.clone()).await? {
+                swept += batch;
+            }
+        }
+    }
+    if let Some(before) = cutoff(now, settings.messages_days) {
+        let old = Condition::all().add(conversation::Column::LastMessageAt.lt(before));
+        if dry {
+            swept.conversations = conversation::Entity::find().filter(old).count(db).await?;
+        } else {
+            while let Some(batch) = forget_conversations(db, store, old.clone()).await? {
+                swept += batch;
+            }
+        }
+    }
+    if let Some(before) = cutoff(now, settings.notifications_days) {
+        let old = Condition::all().add(notification::Column::CreatedAt.lt(before));
+        swept.notifications += if dry {
+            notification::Entity::find().filter(old).count(db).await?
+        } else {
+            notification::Entity::delete_many().filter(old).exec(db).await?.rows_affected
+        };
+    }
+    if let Some(before) = cutoff(now, settings.outbox_days) {
+        let done = [crate::outbox::State::Sent.as_str(), crate::outbox::State::Failed.as_str()];
+        let old = Condition::all()
+            .add(outbox_message::Column::CreatedAt.lt(before))
+            .add(outbox_message::Column::State.is_in(done));
+        swept.outbox_messages = if dry {
+            outbox_message::Entity::find().filter(old).count(db).await?
+        } else {
+            outbox_message::Entity::delete_many().filter(old).exec(db).await?.rows_affected
+        };
+    }
+    if !dry && swept != Swept::default() {
+        tracing::info!(
+            notices = swept.notices,
+            conversations = swept.conversations,
+            notifications = swept.notifications,
+            outbox_messages = swept.outbox_messages,
+            attachments = swept.attachments,
+            "records past their retention were forgotten"
+        );
+    }
+    Ok(swept)
+}
+
+/// Forgets one batch of the notices `old` selects, with everything kept about them, in one
+/// transaction; what it forgot, or `None` when none is left.
+async fn forget_notices(db: &DatabaseConnection, store: &Store, old: Condition) -> Result<Option<Swept>, DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    let ids: Vec<i64> = notice::Entity::find()
+        .select_only()
+        .column(notice::Column::Id)
+        .filter(old)
+        .limit(BATCH)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let told_of = Condition::all()
+        .add(notification::Column::NoticeId.is_in(ids.iter().copied()))
+        .add(notification::Column::Kind.is_in([told::NOTICE, told::NOTICE_REMINDER]));
+    let notifications = notification::Entity::delete_many().filter(told_of).exec(&txn).await?.rows_affected;
+    notice_read::Entity::delete_many()
+        .filter(notice_read::Column::NoticeId.is_in(ids.iter().copied()))
+        .exec(&txn)
+        .await?;
+    notice_reply::Entity::delete_many()
+        .filter(notice_reply::Column::NoticeId.is_in(ids.iter().copied()))
+        .exec(&txn)
+        .await?;
+    notice_reminder::Entity::delete_many()
+        .filter(notice_reminder::Column::NoticeId.is_in(ids.iter().copied()))
+        .exec(&txn)
+        .await?;
+    notice_version::Entity::delete_many()
+        .filter(notice_version::Column::NoticeId.is_in(ids.iter().copied()))
+        .exec(&txn)
+        .await?;
+    notice_staff_delivery::Entity::delete_many()
+        .filter(notice_staff_delivery::Column::NoticeId.is_in(ids.iter().copied()))
+        .exec(&txn)
+        .await?;
+    notice_delivery::Entity::delete_many()
+        .filter(notice_delivery::Column::NoticeId.is_in(ids.iter().copied()))
+        .exec(&txn)
+        .await?;
+    let owners: Vec<Owner> = ids.iter().map(|&id| Owner::Notice(id)).collect();
+    let gone = files::forget_attached(&txn, store, &owners).await?;
+    notice::Entity::delete_many().filter(notice::Column::Id.is_in(ids.iter().copied())).exec(&txn).await?;
+    txn.commit().await?;
+    files::forget_stored(db, store, &gone).await;
+    Ok(Some(Swept { notices: count(ids.len()), notifications, attachments: count(gone.len()), ..Swept::default() }))
+}
+
+/// Forgets one batch of the conversations `old` selects, with everything kept about them,
+/// in one transaction; what it forgot, or `None` when none is left.
+async fn forget_conversations(db: &DatabaseConnection, store: &Store, old: Condition) -> Result<Option<Swept>, DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    let ids: Vec<i64> = conversation::Entity::find()
+        .select_only()
+        .column(conversation::Column::Id)
+        .filter(old)
+        .limit(BATCH)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let told_of = Condition::all()
+        .add(notification::Column::ConversationId.is_in(ids.iter().copied()))
+        .add(notification::Column::Kind.eq(told::MESSAGE));
+    let notifications = notification::Entity::delete_many().filter(told_of).exec(&txn).await?.rows_affected;
+    let messages: Vec<i64> = message::Entity::find()
+        .select_only()
+        .column(message::Column::Id)
+        .filter(message::Column::ConversationId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let owners: Vec<Owner> = messages.iter().map(|&id| Owner::Message(id)).collect();
+    let gone = files::forget_attached(&txn, store, &owners).await?;
+    message_report::Entity::delete_many()
+        .filter(message_report::Column::ConversationId.is_in(ids.iter().copied()))
+        .exec(&txn)
+        .await?;
+    message::Entity::delete_many()
+        .filter(message::Column::ConversationId.is_in(ids.iter().copied()))
+        .exec(&txn)
+        .await?;
+    conversation_member::Entity::delete_many()
+        .filter(conversation_member::Column::ConversationId.is_in(ids.iter().copied()))
+        .exec(&txn)
+        .await?;
+    conversation::Entity::delete_many().filter(conversation::Column::Id.is_in(ids.iter().copied())).exec(&txn).await?;
+    txn.commit().await?;
+    files::forget_stored(db, store, &gone).await;
+    let conversations = count(ids.len());
+    Ok(Some(Swept { conversations, notifications, attachments: count(gone.len()), ..Swept::default() }))
+}
+
+fn count(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// The running sweep.
+pub struct Sweeper {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Sweeper {
+    /// Sweeps now and then every [`EVERY`].
+    pub fn spawn(db: DatabaseConnection, store: std::sync::Arc<Store>, settings: Settings) -> Self {
+        let (stop, mut stopped) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            loop {
+                if let Err(error) = sweep(&db, &store, &settings, Utc::now(), false).await {
+                    tracing::warn!(%error, "records past their retention could not be forgotten; trying again later");
+                }
+                tokio::select! {
+                    _ = stopped.changed() => break,
+                    () = tokio::time::sleep(EVERY) => {}
+                }
+            }
+        });
+        Self { stop, task }
+    }
+
+    /// Stops after the sweep in flight.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        if let Err(error) = self.task.await {
+            tracing::error!(%error, "the retention sweep ended abnormally");
+        }
+    }
+}
+
+/// How a pass is reported on the command line, in Vietnamese and English.
+pub fn report(swept: Swept, dry: bool) -> String {
+    let (vi, en) = if dry { ("sẽ xóa", "would forget") } else { ("đã xóa", "forgot") };
+    format!(
+        "{vi} {} tin của trường, {} cuộc trò chuyện, {} thông báo, {} tin nhắn gửi đi, {} tệp / {en} {} notices, {} \
+         conversations, {} notifications, {} outbox messages, {} files",
+        swept.notices,
+        swept.conversations,
+        swept.notifications,
+        swept.outbox_messages,
+        swept.attachments,
+        swept.notices,
+        swept.conversations,
+        swept.notifications,
+        swept.outbox_messages,
+        swept.attachments,
+    )
+}
