@@ -185,7 +185,7 @@ impl Principal {
         }
         if principal.roles.contains_key(&Role::DistrictOfficer) {
             let offices: Vec<i64> = principal.orgs_of(Role::DistrictOfficer).collect();
-            principal.overseen_schools = descendants(db, &offices, today).await?;
+            principal.overseen_schools = schools_under(db, &offices, today).await?;
         }
         Ok(Some(principal))
     }
@@ -242,7 +242,8 @@ pub fn active_on<C: ColumnTrait>(starts: C, ends: C, today: NaiveDate) -> Condit
 
 /// Every school below `roots` in the organisation tree, following the parent links valid on
 /// `today`.
-async fn descendants(db: &impl ConnectionTrait, roots: &[i64], today: NaiveDate) -> Result<BTreeSet<i64>, DbErr> {
+/// The schools under the offices `roots` on `today`, through every level of offices between.
+pub async fn schools_under(db: &impl ConnectionTrait, roots: &[i64], today: NaiveDate) -> Result<BTreeSet<i64>, DbErr> {
     let mut found: BTreeSet<i64> = BTreeSet::new();
     let mut frontier: Vec<i64> = roots.to_vec();
     while !frontier.is_empty() {

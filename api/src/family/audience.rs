@@ -1,6 +1,7 @@
 //! Whom a notice reaches. [`address`] reaches the place a draft names as a place the caller
 //! may write a notice in (`notice`/`write`) — a class, the caller's school (for the whole
-//! school, a grade or its staff), or each chosen student where they are enrolled today — a
+//! school, a grade or its staff), each chosen student where they are enrolled today, or the
+//! schools under a district officer's office (each delivery judged on its own school) — a
 //! place or a student out of reach answering exactly like a missing one. [`resolve`] lists
 //! the recipients of an addressed notice on a day: the students enrolled there (with their
 //! class) or the staff working at the school; it is run when the notice is published, now
@@ -16,13 +17,14 @@ use entity::{OrgKind, homeroom_class, notice, org};
 use sea_orm::{
     ColumnTrait as _, Condition, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a notice is addressed, as kept on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Addressed {
-    /// `school` | `grade` | `class` | `students` | `staff`.
+    /// `school` | `grade` | `class` | `students` | `staff` | `schools`.
     pub audience: &'static str,
+    /// The school — for `schools`, the office whose schools it reaches.
     pub school: i64,
     pub class: Option<i64>,
     pub grade: Option<i16>,
@@ -31,7 +33,7 @@ pub struct Addressed {
 impl Addressed {
     /// Where `row` was addressed.
     pub fn of(row: &notice::Model) -> Self {
-        let audience = ["school", "grade", "class", "students", "staff"]
+        let audience = ["school", "grade", "class", "students", "staff", "schools"]
             .into_iter()
             .find(|name| *name == row.audience)
             .unwrap_or("school");
@@ -45,12 +47,23 @@ pub struct Recipients {
     /// (student, class), one per student.
     pub students: Vec<(i64, i64)>,
     pub staff: Vec<i64>,
+    /// For a notice to several schools, each class's school (else every class is of the
+    /// notice's school).
+    pub school_of_class: BTreeMap<i64, i64>,
 }
 
 impl Recipients {
+    /// The school of `class`, for a notice kept at `school`.
+    pub fn school_of(&self, class: i64, school: i64) -> i64 {
+        self.school_of_class.get(&class).copied().unwrap_or(school)
+    }
+
     /// Each recipient as the policy judges a delivery to them.
     pub fn targets(&self, school: i64) -> Vec<Target> {
-        let students = self.students.iter().map(|&(student, class)| Target::student_in_class(student, school, class));
+        let students = self
+            .students
+            .iter()
+            .map(|&(student, class)| Target::student_in_class(student, self.school_of(class, school), class));
         students.chain(self.staff.iter().map(|&staff| Target::Staff { staff, school })).collect()
     }
 }
@@ -79,15 +92,34 @@ pub async fn address(
         }
         Audience::Students(students) => {
             let (school, chosen) = students_reached(db, access, students).await?;
-            (at("students", school, None, None), Some(Recipients { students: chosen, staff: Vec::new() }))
+            let chosen = Recipients { students: chosen, ..Recipients::default() };
+            (at("students", school, None, None), Some(chosen))
         }
+        Audience::Schools => (at("schools", own_office(access)?, None, None), None),
     })
+}
+
+/// The one office the caller works at as a district officer; the notice's deliveries are
+/// then each judged on its own school (`oversees`).
+fn own_office(access: &Access) -> Result<i64, ApiError> {
+    let offices: BTreeSet<i64> = access.principal().orgs_of(Role::DistrictOfficer).collect();
+    match offices.len() {
+        0 => Err(ApiError::NotPermitted),
+        1 => Ok(offices.into_iter().next().unwrap_or_default()),
+        _ => Err(ApiError::bad_input(
+            "thầy cô làm việc ở nhiều phòng giáo dục: chưa gửi được cho các trường",
+            "you work at several offices: a notice to their schools cannot be told apart",
+        )),
+    }
 }
 
 /// The recipients of a notice addressed `to`, on `date`.
 pub async fn resolve(db: &impl ConnectionTrait, to: &Addressed, date: NaiveDate) -> Result<Recipients, DbErr> {
     let students = match to.audience {
-        "staff" => return Ok(Recipients { students: Vec::new(), staff: recipients::staff_of(db, to.school).await? }),
+        "staff" => {
+            return Ok(Recipients { staff: recipients::staff_of(db, to.school).await?, ..Recipients::default() });
+        }
+        "schools" => return schools_under(db, to.school, date).await,
         "class" => crate::books::placed(db, to.school, to.class, date).await?,
         "grade" => {
             let classes: BTreeSet<i64> = homeroom_class::Entity::find()
@@ -107,7 +139,20 @@ pub async fn resolve(db: &impl ConnectionTrait, to: &Addressed, date: NaiveDate)
         "students" => Vec::new(),
         _ => crate::books::placed(db, to.school, None, date).await?,
     };
-    Ok(Recipients { students, staff: Vec::new() })
+    Ok(Recipients { students, ..Recipients::default() })
+}
+
+/// The students enrolled on `date` in every school under office `office`, with each class's
+/// school.
+async fn schools_under(db: &impl ConnectionTrait, office: i64, date: NaiveDate) -> Result<Recipients, DbErr> {
+    let mut reached = Recipients::default();
+    for school in crate::auth::principal::schools_under(db, &[office], date).await? {
+        for (student, class) in crate::books::placed(db, school, None, date).await? {
+            reached.school_of_class.insert(class, school);
+            reached.students.push((student, class));
+        }
+    }
+    Ok(reached)
 }
 
 /// The school of chosen `students` and where each is enrolled today, each reached for writing

@@ -29,6 +29,8 @@ pub enum Audience {
     Students(Vec<i64>),
     /// The staff of the caller's school.
     Staff,
+    /// The families of every school under the caller's office.
+    Schools,
 }
 
 /// What the author asks to publish.

@@ -101,7 +101,7 @@ pub async fn deliver(
     for chunk in recipients.students.chunks(CHUNK) {
         let deliveries = chunk.iter().map(|&(student, class)| notice_delivery::ActiveModel {
             notice_id: Set(id),
-            school_id: Set(to.school),
+            school_id: Set(recipients.school_of(class, to.school)),
             class_id: Set(class),
             student_id: Set(student),
             ..Default::default()
@@ -112,7 +112,8 @@ pub async fn deliver(
         let guardians = recipients::guardians_of(txn, &students, today).await?;
         let refers = told::Refers { notice: Some(id), ..told::Refers::default() };
         let rows = guardians.into_iter().filter_map(|(guardian, student)| {
-            let about = told::About { student, school: to.school, class: *class_of.get(&student)? };
+            let class = *class_of.get(&student)?;
+            let about = told::About { student, school: recipients.school_of(class, to.school), class };
             Some(told::row(guardian, about, told::NOTICE, refers, published.urgent, today, now))
         });
         told::write(txn, rows.collect()).await?;

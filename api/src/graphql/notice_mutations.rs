@@ -21,7 +21,8 @@ pub struct PublishNoticeInput {
     pub title: String,
     /// Plain text, at most 10,000 characters.
     pub body: String,
-    /// school | grade | class | students | staff; omitted: `class` when `classId` is given,
+    /// school | grade | class | students | staff | schools (a district officer: every school of
+    /// their office); omitted: `class` when `classId` is given,
     /// else `school`.
     pub audience: Option<String>,
     /// The class whose families it is for (audience `class`).
@@ -57,15 +58,15 @@ impl PublishNoticeInput {
             "class" => given == (true, false, false),
             "grade" => given == (false, true, false),
             "students" => given == (false, false, true),
-            "school" | "staff" => given == (false, false, false),
+            "school" | "staff" | "schools" => given == (false, false, false),
             _ => false,
         };
         if !fits {
             return Err(ApiError::bad_input(
-                "đối tượng nhận là school, grade (với gradeLevel), class (với classId), students (với studentIds) \
-                 hoặc staff",
-                "the audience is school, grade (with gradeLevel), class (with classId), students (with studentIds) \
-                 or staff",
+                "đối tượng nhận là school, grade (với gradeLevel), class (với classId), students (với studentIds), \
+                 staff hoặc schools",
+                "the audience is school, grade (with gradeLevel), class (with classId), students (with studentIds), \
+                 staff or schools",
             ));
         }
         Ok(match name {
@@ -80,6 +81,7 @@ impl PublishNoticeInput {
                 Audience::Students(decoded.ok_or(ApiError::NotPermitted)?)
             }
             "staff" => Audience::Staff,
+            "schools" => Audience::Schools,
             _ => Audience::School,
         })
     }

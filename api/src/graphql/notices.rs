@@ -48,7 +48,7 @@ impl Notice {
     async fn urgent(&self) -> bool {
         self.0.notice.urgent
     }
-    /// school | grade | class | students | staff
+    /// school | grade | class | students | staff | schools (every school of an office)
     async fn audience(&self) -> &str {
         &self.0.notice.audience
     }

@@ -163,3 +163,89 @@ async fn a_staff_notice_reaches_the_schools_staff_only() {
     let seen = app.data(Some(&homeroom), lookup, json!({ "id": id })).await.unwrap();
     assert_eq!(seen["notice"]["audience"], "staff");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_district_officer_reaches_the_families_of_every_school_of_the_office_and_no_other() {
+    use emis::auth::{Account, Principal};
+    use entity::{enrollment, guardianship};
+    let app = spawn().await;
+    let db = &app.state.db;
+    let officer = app.sign_in("canbo").await.unwrap();
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let before = stored(&app).await;
+    // The officer writes to the office's schools only, never to one school or class directly;
+    // a principal has no office to write through.
+    for (token, input) in [
+        (&officer, json!({ "audience": "school" })),
+        (&officer, json!({ "audience": "staff" })),
+        (&principal, json!({ "audience": "schools" })),
+    ] {
+        let refused = publish_to(&app, token, input).await;
+        assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
+    }
+    let wrong = publish_to(&app, &officer, json!({ "audience": "schools", "gradeLevel": 6 })).await;
+    assert_eq!(error_code(&wrong), Some("BAD_USER_INPUT"));
+    assert_eq!(stored(&app).await, before, "nothing written");
+
+    // One school leaves the office's oversight (its link ended yesterday).
+    let last = entity::org::Entity::find()
+        .filter(entity::org::Column::Kind.eq("school"))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|org| org.id)
+        .max()
+        .unwrap();
+    let yesterday = emis::clock::today().pred_opt().unwrap();
+    entity::org_parent::Entity::update_many()
+        .col_expr(entity::org_parent::Column::ValidTo, sea_orm::sea_query::Expr::value(yesterday))
+        .filter(entity::org_parent::Column::OrgId.eq(last))
+        .exec(db)
+        .await
+        .unwrap();
+    let published = publish_to(&app, &officer, json!({ "audience": "schools" })).await;
+    assert!(published["errors"].is_null(), "{published}");
+    let id = published["data"]["publishNotice"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(published["data"]["publishNotice"]["audience"], "schools");
+    let staff = staff::Entity::find().filter(staff::Column::Username.eq("canbo")).one(db).await;
+    let me = Principal::load(db, Account::Staff(staff.unwrap().unwrap().id), None, emis::clock::today()).await;
+    let overseen = me.unwrap().unwrap().overseen_schools;
+    assert!(overseen.len() >= 2, "the office oversees several schools");
+    let today = emis::clock::today();
+    let enrolled: Vec<enrollment::Model> = enrollment::Entity::find()
+        .filter(emis::auth::principal::active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
+        .all(db)
+        .await
+        .unwrap();
+    let expected: BTreeSet<(i64, i64)> = enrolled
+        .iter()
+        .filter(|stay| overseen.contains(&stay.school_id))
+        .map(|stay| (stay.student_id, stay.class_id))
+        .collect();
+    assert_eq!(delivered(&app, &id).await, expected, "every student of every school of the office, once");
+    let schools: BTreeSet<i64> = notice_delivery::Entity::find()
+        .filter(notice_delivery::Column::NoticeId.eq(decode("Notice", &id)))
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|delivery| delivery.school_id)
+        .collect();
+    assert_eq!(&schools, &overseen, "each delivery kept at its own school");
+    // A family of each school reads it; a family of a school outside the office does not.
+    for school in &overseen {
+        let stay = enrolled.iter().find(|stay| stay.school_id == *school).unwrap();
+        let link = guardianship::Entity::find().filter(guardianship::Column::StudentId.eq(stay.student_id));
+        let guardian = entity::guardian::Entity::find_by_id(link.one(db).await.unwrap().unwrap().guardian_id);
+        let username = guardian.one(db).await.unwrap().unwrap().username.unwrap();
+        let token = app.sign_in(&username).await.unwrap();
+        assert!(feed(&app, &token).await.iter().any(|n| n["id"] == json!(id)), "school {school}");
+    }
+    assert!(!overseen.contains(&last));
+    let outside = enrolled.iter().find(|stay| stay.school_id == last).expect("a student of the school that left");
+    let student = encode("Student", outside.student_id).0;
+    let token = app.sign_in(&guardian_of(&app, &student).await).await.unwrap();
+    assert!(feed(&app, &token).await.iter().all(|n| n["id"] != json!(id)), "outside the office");
+    app.stop().await.unwrap();
+}
