@@ -1,11 +1,14 @@
 //! The `emis` command line: `serve` (optionally `--demo`), `migrate`, `seed`, `keygen`,
-//! `policy check|test`, `schema`, `import oneroster`, `export oneroster`. Messages to people are in Vietnamese and English.
+//! `policy check|test`, `schema`, `import oneroster`, `export oneroster`, `activation-code`,
+//! `retention`: the commands and their dispatch here, the longer ones in [`tasks`]. Messages
+//! to people are in Vietnamese and English.
+
+mod tasks;
 
 use crate::config::Config;
 use crate::seed::{SeedOptions, seed};
-use crate::startup::{Application, build_state};
+use crate::startup::build_state;
 use clap::{Parser, Subcommand, ValueEnum};
-use emis_authz::{Policy, PolicyFiles, read_cases};
 use emis_crypto::ServerIdentity;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -176,7 +179,7 @@ pub fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve { config, demo } => serve(config, demo).await,
+        Command::Serve { config, demo } => tasks::serve(config, demo).await,
         Command::Migrate { config } => {
             let (db, _) = crate::db::connect(&config.database_url, 1, config.db_acquire_timeout()).await?;
             crate::db::migrate(&db).await?;
@@ -205,13 +208,13 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Policy { action } => policy(action).await,
+        Command::Policy { action } => tasks::policy(action).await,
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { format: ImportFormat::Oneroster { config, path, actor } } => {
-            import_oneroster(config, &path, actor).await
+            tasks::import_oneroster(config, &path, actor).await
         }
         Command::ActivationCode { config, staff } => {
             use crate::accounts::first::{FirstCode, staff_code};
@@ -241,92 +244,4 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-async fn import_oneroster(config: Config, path: &std::path::Path, actor: String) -> anyhow::Result<ExitCode> {
-    use crate::exchange::{ImportOptions, ImportOutcome, import};
-    let state = build_state(config).await?;
-    let options = ImportOptions { actor, today: crate::clock::today() };
-    let progress = crate::exchange::Bars::on_terminal();
-    match import(&state.db, &state.vault, path, &options, &progress).await? {
-        ImportOutcome::Imported { counts, warnings, mappings } => {
-            for warning in &warnings {
-                eprintln!("{warning}");
-            }
-            for (mapping, count) in &mappings {
-                let crate::exchange::Mapping { column, value, canonical } = mapping;
-                println!("Đã hiểu / mapped {column}: \"{value}\" → {canonical} ×{count}");
-            }
-            println!("Đã nhập / imported {}", path.display());
-            println!("{:<24} {:>12} {:>14} {:>17}", "bảng / table", "thêm / new", "sửa / changed", "kết thúc / ended");
-            for (table, counts) in &counts {
-                println!("{table:<24} {:>12} {:>14} {:>17}", counts.created, counts.updated, counts.ended);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        ImportOutcome::Refused { problems } => {
-            for problem in &problems {
-                eprintln!("{problem}");
-            }
-            let errors = problems.iter().filter(|problem| problem.is_error()).count();
-            eprintln!("Không nhập gì: {errors} lỗi / nothing imported: {errors} error(s); the database is unchanged");
-            Ok(ExitCode::FAILURE)
-        }
-    }
-}
-
-async fn serve(mut config: Config, demo: bool) -> anyhow::Result<ExitCode> {
-    let telemetry = crate::telemetry::init(&config.log_format, config.otlp_endpoint.as_deref())?;
-    if demo {
-        let dir = std::env::temp_dir().join(format!("emis-demo-{}", std::process::id()));
-        std::fs::create_dir_all(&dir)?;
-        let identity = dir.join("identity.txt");
-        ServerIdentity::write_new_file(&identity)?;
-        config.database_url = format!("sqlite://{}?mode=rwc", dir.join("emis-demo.db").display());
-        config.identity_file = Some(identity);
-        config.introspection = true;
-        let state = build_state(config.clone()).await?;
-        let report = seed(&state.db, state.vault.as_ref(), &SeedOptions::demo()).await?;
-        println!("Dữ liệu mẫu / demo data in {}\n{report}", dir.display());
-    }
-    let app = Application::build(config).await?;
-    println!("EMIS đang chạy / listening on http://{}/graphql", app.local_addr()?);
-    app.run().await?;
-    telemetry.shutdown();
-    Ok(ExitCode::SUCCESS)
-}
-
-async fn policy(action: PolicyAction) -> anyhow::Result<ExitCode> {
-    let (dir, run_cases) = match action {
-        PolicyAction::Check { dir } => (dir, false),
-        PolicyAction::Test { dir } => (dir, true),
-    };
-    let files = PolicyFiles::in_dir(&dir);
-    let policy = match Policy::load(&files).await {
-        Ok(policy) => policy,
-        Err(error) => {
-            eprintln!("{error}");
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    println!("Chính sách hợp lệ / policy valid: {} lines", policy.line_count());
-    for notice in policy.notices() {
-        println!("{notice}");
-    }
-    if !run_cases {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let cases = read_cases(&files.cases).map_err(|error| anyhow::anyhow!("{error}"))?;
-    let report = policy.check_cases(&cases);
-    for failure in &report.failures {
-        eprintln!("{failure}");
-    }
-    println!(
-        "{} đạt, {} không đạt / {} passed, {} failed",
-        report.passed,
-        report.failures.len(),
-        report.passed,
-        report.failures.len()
-    );
-    Ok(if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
