@@ -66,7 +66,7 @@ pub async fn upload(
         _ => return Err(ApiError::NotPermitted),
     };
     let content_type = checked_type(&bytes)?;
-    forget_stale(db, store, uploader, now).await?;
+    forget_unattached(db, store, Some(uploader), now - unattached_for()).await?;
     let waiting = unattached_of(uploader).count(db).await?;
     if waiting >= MAX_UNATTACHED {
         return Err(ApiError::bad_input(
@@ -160,7 +160,7 @@ pub async fn attach(txn: &impl ConnectionTrait, access: &Access, ids: &[i64], ow
 
 /// The files attached to `owner`, in the order they were uploaded (the caller has been
 /// found to reach `owner`'s attachments).
-pub async fn of_owner(db: &impl ConnectionTrait, owner: Owner) -> Result<Vec<attachment::Model>, ApiError> {
+pub async fn of_owner(db: &impl ConnectionTrait, owner: Owner) -> Result<Vec<attachment::Model>, DbErr> {
     let rows = attachment::Entity::find()
         .filter(attachment::Column::OwnerKind.eq(owner.kind()))
         .filter(attachment::Column::OwnerId.eq(owner.id()))
@@ -258,19 +258,25 @@ fn unattached_of(uploader: Account) -> sea_orm::Select<attachment::Entity> {
         .filter(attachment::Column::OwnerKind.is_null())
 }
 
-/// Forgets the uploader's uploads left unattached longer than [`unattached_for`].
-async fn forget_stale(
+/// Forgets the uploads left unattached since before `before` — `uploader`'s, or everyone's —
+/// each in its own transaction, unless it was attached meanwhile; how many.
+pub async fn forget_unattached(
     db: &DatabaseConnection,
     store: &Store,
-    uploader: Account,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let stale =
-        unattached_of(uploader).filter(attachment::Column::CreatedAt.lt(now - unattached_for())).all(db).await?;
+    uploader: Option<Account>,
+    before: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let stale = match uploader {
+        Some(uploader) => unattached_of(uploader),
+        None => attachment::Entity::find().filter(attachment::Column::OwnerKind.is_null()),
+    };
+    let stale = stale.filter(attachment::Column::CreatedAt.lt(before)).all(db).await?;
+    let stored = |error: StoreError| DbErr::Custom(error.to_string());
+    let mut forgotten = 0;
     for row in stale {
         let txn = crate::db::begin_write(db).await?;
         if let Store::Database = store {
-            store.delete(&txn, row.id, &row.storage_key).await.map_err(failed)?;
+            store.delete(&txn, row.id, &row.storage_key).await.map_err(stored)?;
         }
         let gone = attachment::Entity::delete_many()
             .filter(attachment::Column::Id.eq(row.id))
@@ -282,10 +288,11 @@ async fn forget_stale(
         }
         txn.commit().await?;
         if let Store::Objects { .. } = store {
-            store.delete(db, row.id, &row.storage_key).await.map_err(failed)?;
+            store.delete(db, row.id, &row.storage_key).await.map_err(stored)?;
         }
+        forgotten += 1;
     }
-    Ok(())
+    Ok(forgotten)
 }
 
 fn failed(error: StoreError) -> ApiError {

@@ -42,12 +42,17 @@ pub async fn dispatch_due(
     quiet: QuietHours,
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
+    let undispatched = || {
+        notification::Entity::find()
+            .filter(notification::Column::DispatchedAt.is_null())
+            .filter(notification::Column::CreatedAt.lte(now))
+    };
+    // Looked for before the write transaction, so an idle pass takes no lock.
+    if undispatched().one(db).await?.is_none() {
+        return Ok(0);
+    }
     let txn = crate::db::begin_write(db).await?;
-    let mut due = notification::Entity::find()
-        .filter(notification::Column::DispatchedAt.is_null())
-        .filter(notification::Column::CreatedAt.lte(now))
-        .order_by_asc(notification::Column::Id)
-        .limit(DISPATCH_BATCH);
+    let mut due = undispatched().order_by_asc(notification::Column::Id).limit(DISPATCH_BATCH);
     if quiet.contains(now) {
         due = due.filter(notification::Column::Urgent.eq(true));
     }

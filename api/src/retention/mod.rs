@@ -2,7 +2,8 @@
 //! ([`Settings`]) and then forgotten, rows and files alike — a notice with its deliveries,
 //! readings, replies, reminders, earlier wordings, attachments and notifications; a
 //! conversation with its messages, attachments, members, reports and notifications; a
-//! notification; an outbox message once sent or given up. A pass ([`sweep`]) forgets one
+//! notification; an outbox message once sent or given up; an upload never attached, a day
+//! after it was made. A pass ([`sweep`]) forgets one
 //! batch of each kind per transaction, so a large backlog never holds long locks and a
 //! failure loses nothing but the batch's progress; any instance may run it, and two at once
 //! forget each row once. The server runs it at start and every [`EVERY`]
@@ -18,12 +19,12 @@ use crate::attachments::store::Store;
 use crate::books::told;
 use chrono::{DateTime, Duration, Utc};
 use entity::{
-    conversation, conversation_member, message, message_report, notice, notice_delivery, notice_read, notice_reminder,
-    notice_reply, notice_staff_delivery, notice_version, notification, outbox_message,
+    attachment, conversation, conversation_member, message, message_report, notice, notice_delivery, notice_read,
+    notice_reminder, notice_reply, notice_staff_delivery, notice_version, notification, outbox_message,
 };
 use sea_orm::{
     ColumnTrait as _, Condition, DatabaseConnection, DbErr, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
-    QuerySelect as _,
+    QuerySelect as _, QueryTrait as _,
 };
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -71,7 +72,9 @@ pub async fn sweep(
         let old =
             Condition::all().add(notice::Column::PublishedAt.lt(before)).add(notice::Column::ScheduledFor.is_null());
         if dry {
-            swept.notices = notice::Entity::find().filter(old).count(db).await?;
+            swept.notices = notice::Entity::find().filter(old.clone()).count(db).await?;
+            let ids = notice::Entity::find().select_only().column(notice::Column::Id).filter(old).into_query();
+            swept.attachments += files_of("notice", ids).count(db).await?;
         } else {
             while let Some(batch) = forget_notices(db, store, old.clone()).await? {
                 swept += batch;
@@ -81,7 +84,13 @@ pub async fn sweep(
     if let Some(before) = cutoff(now, settings.messages_days) {
         let old = Condition::all().add(conversation::Column::LastMessageAt.lt(before));
         if dry {
-            swept.conversations = conversation::Entity::find().filter(old).count(db).await?;
+            swept.conversations = conversation::Entity::find().filter(old.clone()).count(db).await?;
+            let ids = conversation::Entity::find().select_only().column(conversation::Column::Id).filter(old);
+            let messages = message::Entity::find()
+                .select_only()
+                .column(message::Column::Id)
+                .filter(message::Column::ConversationId.in_subquery(ids.into_query()));
+            swept.attachments += files_of("message", messages.into_query()).count(db).await?;
         } else {
             while let Some(batch) = forget_conversations(db, store, old.clone()).await? {
                 swept += batch;
@@ -90,8 +99,9 @@ pub async fn sweep(
     }
     if let Some(before) = cutoff(now, settings.notifications_days) {
         let old = Condition::all().add(notification::Column::CreatedAt.lt(before));
-        swept.notifications += if dry {
-            notification::Entity::find().filter(old).count(db).await?
+        let found = notification::Entity::find().filter(old.clone()).count(db).await?;
+        swept.notifications += if dry || found == 0 {
+            found
         } else {
             notification::Entity::delete_many().filter(old).exec(db).await?.rows_affected
         };
@@ -101,12 +111,20 @@ pub async fn sweep(
         let old = Condition::all()
             .add(outbox_message::Column::CreatedAt.lt(before))
             .add(outbox_message::Column::State.is_in(done));
-        swept.outbox_messages = if dry {
-            outbox_message::Entity::find().filter(old).count(db).await?
+        let found = outbox_message::Entity::find().filter(old.clone()).count(db).await?;
+        swept.outbox_messages = if dry || found == 0 {
+            found
         } else {
             outbox_message::Entity::delete_many().filter(old).exec(db).await?.rows_affected
         };
     }
+    let stale = now - files::unattached_for();
+    swept.attachments += if dry {
+        let unattached = attachment::Column::OwnerKind.is_null();
+        attachment::Entity::find().filter(unattached).filter(attachment::Column::CreatedAt.lt(stale)).count(db).await?
+    } else {
+        files::forget_unattached(db, store, None, stale).await?
+    };
     if !dry && swept != Swept::default() {
         tracing::info!(
             notices = swept.notices,
@@ -123,15 +141,13 @@ pub async fn sweep(
 /// Forgets one batch of the notices `old` selects, with everything kept about them, in one
 /// transaction; what it forgot, or `None` when none is left.
 async fn forget_notices(db: &DatabaseConnection, store: &Store, old: Condition) -> Result<Option<Swept>, DbErr> {
+    let batch = || notice::Entity::find().select_only().column(notice::Column::Id).filter(old.clone()).limit(BATCH);
+    // Looked for before the write transaction, so a pass with nothing to do takes no lock.
+    if batch().into_tuple::<i64>().one(db).await?.is_none() {
+        return Ok(None);
+    }
     let txn = crate::db::begin_write(db).await?;
-    let ids: Vec<i64> = notice::Entity::find()
-        .select_only()
-        .column(notice::Column::Id)
-        .filter(old)
-        .limit(BATCH)
-        .into_tuple()
-        .all(&txn)
-        .await?;
+    let ids: Vec<i64> = batch().into_tuple().all(&txn).await?;
     if ids.is_empty() {
         return Ok(None);
     }
@@ -174,15 +190,14 @@ async fn forget_notices(db: &DatabaseConnection, store: &Store, old: Condition) 
 /// Forgets one batch of the conversations `old` selects, with everything kept about them,
 /// in one transaction; what it forgot, or `None` when none is left.
 async fn forget_conversations(db: &DatabaseConnection, store: &Store, old: Condition) -> Result<Option<Swept>, DbErr> {
+    let batch =
+        || conversation::Entity::find().select_only().column(conversation::Column::Id).filter(old.clone()).limit(BATCH);
+    // Looked for before the write transaction, so a pass with nothing to do takes no lock.
+    if batch().into_tuple::<i64>().one(db).await?.is_none() {
+        return Ok(None);
+    }
     let txn = crate::db::begin_write(db).await?;
-    let ids: Vec<i64> = conversation::Entity::find()
-        .select_only()
-        .column(conversation::Column::Id)
-        .filter(old)
-        .limit(BATCH)
-        .into_tuple()
-        .all(&txn)
-        .await?;
+    let ids: Vec<i64> = batch().into_tuple().all(&txn).await?;
     if ids.is_empty() {
         return Ok(None);
     }
@@ -216,6 +231,13 @@ async fn forget_conversations(db: &DatabaseConnection, store: &Store, old: Condi
     files::forget_stored(db, store, &gone).await;
     let conversations = count(ids.len());
     Ok(Some(Swept { conversations, notifications, attachments: count(gone.len()), ..Swept::default() }))
+}
+
+/// The files attached to the items of `kind` whose ids `ids` selects.
+fn files_of(kind: &str, ids: sea_orm::sea_query::SelectStatement) -> sea_orm::Select<attachment::Entity> {
+    attachment::Entity::find()
+        .filter(attachment::Column::OwnerKind.eq(kind))
+        .filter(attachment::Column::OwnerId.in_subquery(ids))
 }
 
 fn count(n: usize) -> u64 {

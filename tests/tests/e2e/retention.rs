@@ -1,6 +1,7 @@
 //! Retention: past its kind's retention a notice is forgotten with its deliveries, readings,
 //! files and notifications, and a conversation with its messages, files, members and
-//! notifications — rows and bytes — while what is younger stays; a dry run forgets nothing
+//! notifications — rows and bytes — and an upload never attached a day after it was made,
+//! while what is younger stays; a dry run forgets nothing
 //! and counts the same; 0 keeps for ever; a second pass finds nothing.
 
 use crate::attachments::{PDF, download, upload};
@@ -81,23 +82,42 @@ async fn what_is_past_its_retention_is_forgotten_with_its_files_and_the_rest_sta
         .exec(db)
         .await
         .unwrap();
+    // An upload never attached, two days old (and, below, one made today).
+    let (_, never) = upload(&app, Some(&family), "quên.pdf", PDF).await;
+    let never = crate::grade_entry::decode("Attachment", never["id"].as_str().unwrap());
+    attachment::Entity::update_many()
+        .col_expr(attachment::Column::CreatedAt, Expr::value(Utc::now() - Duration::days(2)))
+        .filter(attachment::Column::Id.eq(never))
+        .exec(db)
+        .await
+        .unwrap();
     let (fresh_notice, fresh_notice_file) = notice_with_file(&app, &teacher, &class.id).await;
     let other = class.students[1].clone();
     let other_family = app.sign_in(&guardian_of(&app, &other).await).await.unwrap();
     let (fresh_talk, fresh_talk_file) = conversation_with_file(&app, &other_family, &other, &teacher_id).await;
+    // (The family uploads nothing more: its own next upload would forget its stale one.)
+    let (_, today) = upload(&app, Some(&other_family), "mới.pdf", PDF).await;
+    let today = crate::grade_entry::decode("Attachment", today["id"].as_str().unwrap());
     let before = counts(&app).await;
 
     let month = Settings { notices_days: 30, messages_days: 30, notifications_days: 30, outbox_days: 30 };
     let store = &app.state.attachments;
     let forever = Settings { notices_days: 0, messages_days: 0, notifications_days: 0, outbox_days: 0 };
-    assert_eq!(sweep(db, store, &forever, Utc::now(), false).await.unwrap(), Swept::default(), "0 keeps for ever");
+    let kept = sweep(db, store, &forever, Utc::now(), false).await.unwrap();
+    let only_the_stale_upload = Swept { attachments: 1, ..Swept::default() };
+    assert_eq!(kept, only_the_stale_upload, "0 keeps for ever; an upload never attached goes a day after");
+    assert!(attachment::Entity::find_by_id(never).one(db).await.unwrap().is_none(), "the stale upload is gone");
     let dry = sweep(db, store, &month, Utc::now(), true).await.unwrap();
-    assert_eq!(counts(&app).await, before, "a dry run forgets nothing");
-    assert_eq!((dry.notices, dry.conversations), (1, 1));
+    let mut unchanged = before;
+    unchanged[5] -= 1;
+    unchanged[6] -= 1;
+    assert_eq!(counts(&app).await, unchanged, "a dry run forgets nothing");
+    assert_eq!((dry.notices, dry.conversations, dry.attachments), (1, 1, 2), "{dry:?}");
     assert!(dry.notifications >= 2, "{dry:?}");
 
     let swept = sweep(db, store, &month, Utc::now(), false).await.unwrap();
     assert_eq!((swept.notices, swept.conversations, swept.attachments), (1, 1, 2), "{swept:?}");
+    assert!(attachment::Entity::find_by_id(today).one(db).await.unwrap().is_some(), "today's upload waits");
     assert_eq!(swept.notifications, dry.notifications);
     assert!(notice::Entity::find_by_id(old_notice).one(db).await.unwrap().is_none());
     assert!(notice::Entity::find_by_id(fresh_notice).one(db).await.unwrap().is_some());
@@ -108,7 +128,7 @@ async fn what_is_past_its_retention_is_forgotten_with_its_files_and_the_rest_sta
     let messages = message::Entity::find().filter(message::Column::ConversationId.eq(old_talk)).count(db).await;
     assert_eq!(messages.unwrap(), 0);
     let after = counts(&app).await;
-    assert_eq!((after[5], after[6]), (before[5] - 2, before[6] - 2), "files forgotten with their bytes");
+    assert_eq!((after[5], after[6]), (before[5] - 3, before[6] - 3), "files forgotten with their bytes");
     for (url, token) in [(&old_notice_file, &family), (&old_talk_file, &family)] {
         assert_eq!(download(&app, Some(token), url).await.status(), StatusCode::NOT_FOUND, "{url}");
     }

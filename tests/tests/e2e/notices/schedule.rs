@@ -57,7 +57,7 @@ async fn a_scheduled_notice_is_unseen_before_its_time_then_reaches_the_class_as_
         app.data(Some(&principal), MOVE, json!({ "s": student, "c": to, "on": today() })).await.unwrap();
     }
     // Nothing is due yet; then its time comes.
-    assert_eq!(emis::family::schedule::release_due(&app.state.db, Utc::now()).await.unwrap(), 0);
+    assert_eq!(emis::family::schedule::release_due(&app.state.db, &app.state.policy, Utc::now()).await.unwrap(), 0);
     let due = Utc::now() - Duration::seconds(1);
     notice::Entity::update_many()
         .col_expr(notice::Column::ScheduledFor, Expr::value(due))
@@ -66,8 +66,12 @@ async fn a_scheduled_notice_is_unseen_before_its_time_then_reaches_the_class_as_
         .exec(&app.state.db)
         .await
         .unwrap();
-    emis::family::schedule::release_due(&app.state.db, Utc::now()).await.unwrap();
-    assert_eq!(emis::family::schedule::release_due(&app.state.db, Utc::now()).await.unwrap(), 0, "released once");
+    emis::family::schedule::release_due(&app.state.db, &app.state.policy, Utc::now()).await.unwrap();
+    assert_eq!(
+        emis::family::schedule::release_due(&app.state.db, &app.state.policy, Utc::now()).await.unwrap(),
+        0,
+        "released once"
+    );
 
     let reached: BTreeSet<String> = notice_delivery::Entity::find()
         .filter(notice_delivery::Column::NoticeId.eq(decode("Notice", &id)))
@@ -83,4 +87,41 @@ async fn a_scheduled_notice_is_unseen_before_its_time_then_reaches_the_class_as_
     assert_eq!(feed(&app, &family).await[0]["id"], json!(id));
     let seen = app.data(Some(&homeroom), "query($id: ID!) { notice(id: $id) { scheduled } }", json!({ "id": id }));
     assert_eq!(seen.await.unwrap()["notice"]["scheduled"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_notice_whose_author_may_no_longer_publish_it_is_withdrawn_at_its_time() {
+    let app = spawn().await;
+    let homeroom = app.sign_in("gvcn").await.unwrap();
+    let class = homeroom_class(&app, &homeroom).await;
+    let family = app.sign_in(&guardian_of(&app, &class.students[0]).await).await.unwrap();
+    let at = Utc::now() + Duration::hours(1);
+    let input = json!({ "input": { "kind": "notice", "title": "Dã ngoại", "body": "Thứ Sáu.", "classId": class.id,
+        "publishAt": at.to_rfc3339() } });
+    let scheduled = app.data(Some(&homeroom), SCHEDULED, input).await.unwrap();
+    let id = decode("Notice", scheduled["publishNotice"]["id"].as_str().unwrap());
+    // Before its time, the teacher stops being the class's homeroom teacher.
+    let yesterday = emis::clock::today().pred_opt().unwrap();
+    entity::teaching_assignment::Entity::update_many()
+        .col_expr(entity::teaching_assignment::Column::EndsOn, Expr::value(yesterday))
+        .filter(entity::teaching_assignment::Column::ClassId.eq(decode("Class", &class.id)))
+        .filter(entity::teaching_assignment::Column::Kind.eq("homeroom"))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let due = Utc::now() - Duration::seconds(1);
+    notice::Entity::update_many()
+        .col_expr(notice::Column::ScheduledFor, Expr::value(due))
+        .filter(notice::Column::Id.eq(id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let released = emis::family::schedule::release_due(&app.state.db, &app.state.policy, Utc::now()).await.unwrap();
+    assert_eq!(released, 1);
+    let row = notice::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    assert!(row.withdrawn_at.is_some() && row.scheduled_for.is_none(), "withdrawn at its time: {row:?}");
+    let delivered = notice_delivery::Entity::find().filter(notice_delivery::Column::NoticeId.eq(id)).all(&app.state.db);
+    assert!(delivered.await.unwrap().is_empty(), "delivered to no one");
+    assert!(feed(&app, &family).await.is_empty());
+    app.stop().await.unwrap();
 }
