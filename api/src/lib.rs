@@ -40,6 +40,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod http;
 pub mod outbox;
+pub mod periodic;
 pub mod person_values;
 pub mod privacy;
 pub mod reference;

@@ -83,9 +83,9 @@ impl Application {
         let state = &self.state;
         let outbox =
             crate::outbox::Worker::spawn(Arc::clone(&state.outbox), state.db.clone(), Arc::clone(&state.vault));
-        let releaser = crate::family::schedule::Releaser::spawn(state.db.clone(), Arc::clone(&state.policy));
+        let releaser = crate::family::schedule::releaser(state.db.clone(), Arc::clone(&state.policy));
         let retention = state.config.retention.clone();
-        let sweeper = crate::retention::Sweeper::spawn(state.db.clone(), Arc::clone(&state.attachments), retention);
+        let sweeper = crate::retention::sweeper(state.db.clone(), Arc::clone(&state.attachments), retention);
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         if let Some(outbox) = outbox {
             outbox.stop().await;

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind};
 use entity::{conversation, conversation_member, enrollment, message_report};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _};
+use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _};
 use sea_orm::{Condition, QueryFilter as _};
 
 /// Longest message, in characters (as a notice's body).
@@ -75,28 +75,12 @@ pub async fn open(
 ) -> Result<conversation::Model, ApiError> {
     let me = caller(access)?;
     let today = access.principal().today;
-    let stay = access
-        .read(&readers::ENROLLMENT)
-        .narrow(enrollment::Column::StudentId, |column| column.eq(student))
-        .through(crate::auth::principal::active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
-        .one(db)
-        .await?
-        .ok_or(ApiError::NotPermitted)?;
-    let target = Target::student_in_class(student, stay.school_id, stay.class_id);
-    if !access.may_each(Kind::Message, Action::Write, [target]).await? {
-        return Err(ApiError::NotPermitted);
-    }
+    let (stay, target) = writable_child(db, access, student).await?.ok_or(ApiError::NotPermitted)?;
     let mut people = vec![(me, role_of(access.principal(), stay.class_id))];
     match (me, with_staff) {
         (Account::Guardian(_), Some(staff)) => {
-            let teacher = Principal::load(db, Account::Staff(staff), None, today).await?;
-            let Some(teacher) = teacher.filter(|teacher| teaches(teacher, stay.class_id)) else {
-                return Err(ApiError::NotPermitted);
-            };
-            let role = role_of(&teacher, stay.class_id);
-            if !access.of_other(teacher).may_each(Kind::Message, Action::Write, [target]).await? {
-                return Err(ApiError::NotPermitted);
-            }
+            let role = writable_teacher(db, access, staff, stay.class_id, target).await?;
+            let role = role.ok_or(ApiError::NotPermitted)?;
             people.push((Account::Staff(staff), role));
         }
         (Account::Guardian(_), None) => {
@@ -164,12 +148,47 @@ pub async fn open(
 }
 
 /// Whether `teacher` is the homeroom teacher of `class` or teaches a section of it.
-pub(super) fn teaches(teacher: &Principal, class: i64) -> bool {
+/// Where `student` is enrolled today and how the policy judges a record about them there,
+/// when the caller may write a message about them; `None` when out of reach.
+pub(super) async fn writable_child(
+    db: &DatabaseConnection,
+    access: &Access,
+    student: i64,
+) -> Result<Option<(enrollment::Model, Target)>, DbErr> {
+    let today = access.principal().today;
+    let stay = access
+        .read(&readers::ENROLLMENT)
+        .narrow(enrollment::Column::StudentId, |column| column.eq(student))
+        .through(crate::auth::principal::active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today))
+        .one(db)
+        .await?;
+    let Some(stay) = stay else { return Ok(None) };
+    let target = Target::student_in_class(student, stay.school_id, stay.class_id);
+    Ok(access.may_each(Kind::Message, Action::Write, [target]).await?.then_some((stay, target)))
+}
+
+/// The part staff member `staff` plays in a conversation about the child judged as `target`
+/// in `class`, when they teach the class and the policy lets them, as themselves, write
+/// about the child; `None` otherwise.
+pub(super) async fn writable_teacher(
+    db: &DatabaseConnection,
+    access: &Access,
+    staff: i64,
+    class: i64,
+    target: Target,
+) -> Result<Option<&'static str>, DbErr> {
+    let teacher = Principal::load(db, Account::Staff(staff), None, access.principal().today).await?;
+    let Some(teacher) = teacher.filter(|teacher| teaches(teacher, class)) else { return Ok(None) };
+    let role = role_of(&teacher, class);
+    Ok(access.of_other(teacher).may_each(Kind::Message, Action::Write, [target]).await?.then_some(role))
+}
+
+fn teaches(teacher: &Principal, class: i64) -> bool {
     teacher.homeroom_classes.contains(&class) || teacher.taught_classes.contains(&class)
 }
 
 /// The part someone plays in a conversation kept with `class`.
-pub(super) fn role_of(principal: &Principal, class: i64) -> &'static str {
+fn role_of(principal: &Principal, class: i64) -> &'static str {
     if principal.guardian_id().is_some() {
         "guardian"
     } else if principal.homeroom_classes.contains(&class) {

@@ -4,12 +4,11 @@
 //! — exactly the teachers [`super::conversations::open`] accepts. Shown by staff id, name and
 //! part, never by any contact; a child out of the caller's reach has none.
 
-use super::conversations::{role_of, teaches};
-use crate::auth::{Account, Principal};
+use super::conversations::{writable_child, writable_teacher};
+use crate::auth::Account;
 use crate::error::ApiError;
-use crate::privacy::{Access, Target, readers};
-use emis_authz::{Action, Kind};
-use entity::{enrollment, section, teaching_assignment};
+use crate::privacy::Access;
+use entity::{section, teaching_assignment};
 use sea_orm::{ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _, QueryFilter as _, QuerySelect as _};
 
 /// A teacher the caller may write to about a child.
@@ -28,27 +27,17 @@ pub async fn of_child(db: &DatabaseConnection, access: &Access, student: i64) ->
         return Ok(Vec::new());
     }
     let today = access.principal().today;
-    let active = crate::auth::principal::active_on(enrollment::Column::StartsOn, enrollment::Column::EndsOn, today);
-    let stay = access
-        .read(&readers::ENROLLMENT)
-        .narrow(enrollment::Column::StudentId, |column| column.eq(student))
-        .through(active)
-        .one(db)
-        .await?;
-    let Some(stay) = stay else { return Ok(Vec::new()) };
-    let target = Target::student_in_class(student, stay.school_id, stay.class_id);
-    if !access.may_each(Kind::Message, Action::Write, [target]).await? {
-        return Ok(Vec::new());
-    }
+    let Some((stay, target)) = writable_child(db, access, student).await? else { return Ok(Vec::new()) };
+    let class = stay.class_id;
     let sections: Vec<i64> = section::Entity::find()
         .select_only()
         .column(section::Column::Id)
-        .filter(section::Column::ClassId.eq(stay.class_id))
+        .filter(section::Column::ClassId.eq(class))
         .into_tuple()
         .all(db)
         .await?;
     let assigned = Condition::any()
-        .add(teaching_assignment::Column::ClassId.eq(stay.class_id))
+        .add(teaching_assignment::Column::ClassId.eq(class))
         .add(teaching_assignment::Column::SectionId.is_in(sections));
     let mut staff: Vec<i64> = teaching_assignment::Entity::find()
         .select_only()
@@ -66,12 +55,7 @@ pub async fn of_child(db: &DatabaseConnection, access: &Access, student: i64) ->
     staff.dedup();
     let mut found = Vec::new();
     for id in staff {
-        let Some(teacher) = Principal::load(db, Account::Staff(id), None, today).await? else { continue };
-        if !teaches(&teacher, stay.class_id) {
-            continue;
-        }
-        let role = role_of(&teacher, stay.class_id);
-        if access.of_other(teacher).may_each(Kind::Message, Action::Write, [target]).await? {
+        if let Some(role) = writable_teacher(db, access, id, class, target).await? {
             found.push((id, role));
         }
     }

@@ -4,7 +4,7 @@
 //! as they are then — the students enrolled in its class, grade or school that day, or the
 //! school's staff — writes the deliveries and clears `scheduled_for`, in one transaction per
 //! notice, so a notice is released once even when several servers run the pass. The server
-//! runs the pass when it starts and every [`EVERY`] while it runs ([`Releaser`]); a notice
+//! runs the pass when it starts and every [`EVERY`] while it runs ([`releaser`]); a notice
 //! withdrawn before its time is released to no one. The policy was asked when the notice
 //! was scheduled, for the place it names, and is asked again at its time, for everyone it
 //! would then reach, as its author: an author who may no longer publish it (they left the
@@ -13,6 +13,7 @@
 use super::audience::{self, Addressed};
 use crate::attachments::files::{self, Owner};
 use crate::auth::{Account, Principal};
+use crate::periodic::Periodic;
 use crate::privacy::Access;
 use chrono::{DateTime, Utc};
 use emis_authz::{Action, Kind, PolicyStore};
@@ -21,8 +22,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 /// How often the running server looks for notices due.
 pub const EVERY: Duration = Duration::from_secs(30);
@@ -107,35 +106,14 @@ async fn author_may(
     Ok(!with_files || access.may_each(Kind::Attachment, Action::Write, targets).await?)
 }
 
-/// The running pass.
-pub struct Releaser {
-    stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
-}
-
-impl Releaser {
-    /// Runs the pass now and then every [`EVERY`].
-    pub fn spawn(db: DatabaseConnection, policy: Arc<PolicyStore>) -> Self {
-        let (stop, mut stopped) = watch::channel(false);
-        let task = tokio::spawn(async move {
-            loop {
-                if let Err(error) = release_due(&db, &policy, Utc::now()).await {
-                    tracing::warn!(%error, "scheduled notices could not be published; trying again later");
-                }
-                tokio::select! {
-                    _ = stopped.changed() => break,
-                    () = tokio::time::sleep(EVERY) => {}
-                }
+/// Publishes the notices due now and then every [`EVERY`], while the server runs.
+pub fn releaser(db: DatabaseConnection, policy: Arc<PolicyStore>) -> Periodic {
+    Periodic::spawn("scheduled notices", EVERY, move || {
+        let (db, policy) = (db.clone(), Arc::clone(&policy));
+        async move {
+            if let Err(error) = release_due(&db, &policy, Utc::now()).await {
+                tracing::warn!(%error, "scheduled notices could not be published; trying again later");
             }
-        });
-        Self { stop, task }
-    }
-
-    /// Stops the pass after the one in flight.
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        if let Err(error) = self.task.await {
-            tracing::error!(%error, "the scheduled-notice pass ended abnormally");
         }
-    }
+    })
 }

@@ -7,7 +7,7 @@
 //! batch of each kind per transaction, so a large backlog never holds long locks and a
 //! failure loses nothing but the batch's progress; any instance may run it, and two at once
 //! forget each row once. The server runs it at start and every [`EVERY`]
-//! ([`Sweeper`]); `emis retention` runs it by hand, or tells what it would forget
+//! ([`sweeper`]); `emis retention` runs it by hand, or tells what it would forget
 //! (`--dry-run`). The disclosure log is never swept here: it is kept as the law requires.
 
 mod settings;
@@ -17,17 +17,16 @@ pub use settings::Settings;
 use crate::attachments::files::{self, Owner};
 use crate::attachments::store::Store;
 use crate::books::told;
+use crate::periodic::Periodic;
 use chrono::{DateTime, Duration, Utc};
 use entity::{
     attachment, conversation, conversation_member, message, message_report, notice, notice_delivery, notice_read,
     notice_reminder, notice_reply, notice_staff_delivery, notice_version, notification, outbox_message,
 };
 use sea_orm::{
-    ColumnTrait as _, Condition, DatabaseConnection, DbErr, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
-    QuerySelect as _, QueryTrait as _,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait as _,
+    QueryFilter as _, QuerySelect as _, QueryTrait as _,
 };
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 /// How often the running server sweeps.
 pub const EVERY: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
@@ -155,33 +154,15 @@ async fn forget_notices(db: &DatabaseConnection, store: &Store, old: Condition) 
         .add(notification::Column::NoticeId.is_in(ids.iter().copied()))
         .add(notification::Column::Kind.is_in([told::NOTICE, told::NOTICE_REMINDER]));
     let notifications = notification::Entity::delete_many().filter(told_of).exec(&txn).await?.rows_affected;
-    notice_read::Entity::delete_many()
-        .filter(notice_read::Column::NoticeId.is_in(ids.iter().copied()))
-        .exec(&txn)
-        .await?;
-    notice_reply::Entity::delete_many()
-        .filter(notice_reply::Column::NoticeId.is_in(ids.iter().copied()))
-        .exec(&txn)
-        .await?;
-    notice_reminder::Entity::delete_many()
-        .filter(notice_reminder::Column::NoticeId.is_in(ids.iter().copied()))
-        .exec(&txn)
-        .await?;
-    notice_version::Entity::delete_many()
-        .filter(notice_version::Column::NoticeId.is_in(ids.iter().copied()))
-        .exec(&txn)
-        .await?;
-    notice_staff_delivery::Entity::delete_many()
-        .filter(notice_staff_delivery::Column::NoticeId.is_in(ids.iter().copied()))
-        .exec(&txn)
-        .await?;
-    notice_delivery::Entity::delete_many()
-        .filter(notice_delivery::Column::NoticeId.is_in(ids.iter().copied()))
-        .exec(&txn)
-        .await?;
+    delete_among(&txn, notice_read::Column::NoticeId, &ids).await?;
+    delete_among(&txn, notice_reply::Column::NoticeId, &ids).await?;
+    delete_among(&txn, notice_reminder::Column::NoticeId, &ids).await?;
+    delete_among(&txn, notice_version::Column::NoticeId, &ids).await?;
+    delete_among(&txn, notice_staff_delivery::Column::NoticeId, &ids).await?;
+    delete_among(&txn, notice_delivery::Column::NoticeId, &ids).await?;
     let owners: Vec<Owner> = ids.iter().map(|&id| Owner::Notice(id)).collect();
     let gone = files::forget_attached(&txn, store, &owners).await?;
-    notice::Entity::delete_many().filter(notice::Column::Id.is_in(ids.iter().copied())).exec(&txn).await?;
+    delete_among(&txn, notice::Column::Id, &ids).await?;
     txn.commit().await?;
     files::forget_stored(db, store, &gone).await;
     Ok(Some(Swept { notices: count(ids.len()), notifications, attachments: count(gone.len()), ..Swept::default() }))
@@ -214,23 +195,24 @@ async fn forget_conversations(db: &DatabaseConnection, store: &Store, old: Condi
         .await?;
     let owners: Vec<Owner> = messages.iter().map(|&id| Owner::Message(id)).collect();
     let gone = files::forget_attached(&txn, store, &owners).await?;
-    message_report::Entity::delete_many()
-        .filter(message_report::Column::ConversationId.is_in(ids.iter().copied()))
-        .exec(&txn)
-        .await?;
-    message::Entity::delete_many()
-        .filter(message::Column::ConversationId.is_in(ids.iter().copied()))
-        .exec(&txn)
-        .await?;
-    conversation_member::Entity::delete_many()
-        .filter(conversation_member::Column::ConversationId.is_in(ids.iter().copied()))
-        .exec(&txn)
-        .await?;
-    conversation::Entity::delete_many().filter(conversation::Column::Id.is_in(ids.iter().copied())).exec(&txn).await?;
+    delete_among(&txn, message_report::Column::ConversationId, &ids).await?;
+    delete_among(&txn, message::Column::ConversationId, &ids).await?;
+    delete_among(&txn, conversation_member::Column::ConversationId, &ids).await?;
+    delete_among(&txn, conversation::Column::Id, &ids).await?;
     txn.commit().await?;
     files::forget_stored(db, store, &gone).await;
     let conversations = count(ids.len());
     Ok(Some(Swept { conversations, notifications, attachments: count(gone.len()), ..Swept::default() }))
+}
+
+/// Deletes the rows of `column`'s table whose `column` is among `ids`.
+async fn delete_among<C: ColumnTrait>(txn: &impl ConnectionTrait, column: C, ids: &[i64]) -> Result<u64, DbErr>
+where
+    C::EntityName: EntityTrait<Column = C>,
+{
+    let rows =
+        <C::EntityName as EntityTrait>::delete_many().filter(column.is_in(ids.iter().copied())).exec(txn).await?;
+    Ok(rows.rows_affected)
 }
 
 /// The files attached to the items of `kind` whose ids `ids` selects.
@@ -244,37 +226,16 @@ fn count(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
-/// The running sweep.
-pub struct Sweeper {
-    stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
-}
-
-impl Sweeper {
-    /// Sweeps now and then every [`EVERY`].
-    pub fn spawn(db: DatabaseConnection, store: std::sync::Arc<Store>, settings: Settings) -> Self {
-        let (stop, mut stopped) = watch::channel(false);
-        let task = tokio::spawn(async move {
-            loop {
-                if let Err(error) = sweep(&db, &store, &settings, Utc::now(), false).await {
-                    tracing::warn!(%error, "records past their retention could not be forgotten; trying again later");
-                }
-                tokio::select! {
-                    _ = stopped.changed() => break,
-                    () = tokio::time::sleep(EVERY) => {}
-                }
+/// Sweeps now and then every [`EVERY`], while the server runs.
+pub fn sweeper(db: DatabaseConnection, store: std::sync::Arc<Store>, settings: Settings) -> Periodic {
+    Periodic::spawn("retention", EVERY, move || {
+        let (db, store, settings) = (db.clone(), std::sync::Arc::clone(&store), settings.clone());
+        async move {
+            if let Err(error) = sweep(&db, &store, &settings, Utc::now(), false).await {
+                tracing::warn!(%error, "records past their retention could not be forgotten; trying again later");
             }
-        });
-        Self { stop, task }
-    }
-
-    /// Stops after the sweep in flight.
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        if let Err(error) = self.task.await {
-            tracing::error!(%error, "the retention sweep ended abnormally");
         }
-    }
+    })
 }
 
 /// How a pass is reported on the command line, in Vietnamese and English.
