@@ -18,7 +18,7 @@ use super::drafting::{Draft, validated};
 use crate::attachments::files::{self, Owner};
 use crate::books::{recipients, told};
 use crate::error::ApiError;
-use crate::privacy::{Access, readers};
+use crate::privacy::{Access, Target, readers};
 use chrono::{DateTime, NaiveDate, Utc};
 use emis_authz::{Action, Kind};
 use entity::{notice, notice_delivery, notice_staff_delivery};
@@ -45,10 +45,7 @@ pub async fn publish(
         Some(chosen) => chosen,
         None => audience::resolve(db, &to, access.principal().today).await?,
     };
-    let with_files = !draft.attachments.is_empty();
-    if !access.may_each(Kind::Notice, Action::Write, recipients.targets(to.school)).await?
-        || with_files && !access.may_each(Kind::Attachment, Action::Write, recipients.targets(to.school)).await?
-    {
+    if !may_publish(access, recipients.targets(to.school), !draft.attachments.is_empty()).await? {
         return Err(ApiError::NotPermitted);
     }
     files::check_attachable(db, access, &draft.attachments).await?;
@@ -85,6 +82,15 @@ pub async fn publish(
     files::attach(&txn, access, &draft.attachments, Owner::Notice(row.id)).await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// Whether the caller may publish a notice to each of `targets` (`notice`/`write`), and attach
+/// files to it when it has any (`attachment`/`write`).
+pub async fn may_publish(access: &Access, targets: Vec<Target>, with_files: bool) -> Result<bool, DbErr> {
+    if !access.may_each(Kind::Notice, Action::Write, targets.clone()).await? {
+        return Ok(false);
+    }
+    Ok(!with_files || access.may_each(Kind::Attachment, Action::Write, targets).await?)
 }
 
 /// Writes the deliveries of notice `published` addressed `to`, to `recipients`, and tells

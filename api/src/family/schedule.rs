@@ -16,7 +16,7 @@ use crate::auth::{Account, Principal};
 use crate::periodic::Periodic;
 use crate::privacy::Access;
 use chrono::{DateTime, Utc};
-use emis_authz::{Action, Kind, PolicyStore};
+use emis_authz::PolicyStore;
 use entity::notice;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
@@ -98,12 +98,8 @@ async fn author_may(
         return Ok(false);
     };
     let access = Access::new(Arc::new(author), policy.current(), db.clone());
-    let targets = recipients.targets(row.school_id);
-    if !access.may_each(Kind::Notice, Action::Write, targets.clone()).await? {
-        return Ok(false);
-    }
     let with_files = !files::of_owner(txn, Owner::Notice(row.id)).await?.is_empty();
-    Ok(!with_files || access.may_each(Kind::Attachment, Action::Write, targets).await?)
+    super::notices::may_publish(&access, recipients.targets(row.school_id), with_files).await
 }
 
 /// Publishes the notices due now and then every [`EVERY`], while the server runs.
