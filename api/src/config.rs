@@ -142,10 +142,12 @@ impl Config {
             outbox: crate::outbox::Settings {
                 poll_ms: 0,
                 quiet_hours: crate::outbox::QuietHours::OFF,
+                school_hours: None,
                 ..crate::outbox::Settings::default()
             },
             attachments: crate::attachments::Settings::default(),
-            retention: crate::retention::Settings::default(),
+            // No background sweep: a test sweeps when it means to, at the time it chooses.
+            retention: crate::retention::Settings { sweep: false, ..crate::retention::Settings::default() },
             introspection: true,
             max_depth: 12,
             // Tests read whole rosters with every result in one request; the weighing's own

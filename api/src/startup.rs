@@ -85,13 +85,17 @@ impl Application {
             crate::outbox::Worker::spawn(Arc::clone(&state.outbox), state.db.clone(), Arc::clone(&state.vault));
         let releaser = crate::family::schedule::releaser(state.db.clone(), Arc::clone(&state.policy));
         let retention = state.config.retention.clone();
-        let sweeper = crate::retention::sweeper(state.db.clone(), Arc::clone(&state.attachments), retention);
+        let sweeper = retention
+            .sweep
+            .then(|| crate::retention::sweeper(state.db.clone(), Arc::clone(&state.attachments), retention));
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         if let Some(outbox) = outbox {
             outbox.stop().await;
         }
         releaser.stop().await;
-        sweeper.stop().await;
+        if let Some(sweeper) = sweeper {
+            sweeper.stop().await;
+        }
         served?;
         self.state.disclosures.flush().await;
         if let Some(watcher) = watcher {

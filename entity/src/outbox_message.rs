@@ -31,6 +31,8 @@ pub struct Model {
     pub channel: String,
     /// The notification this message tells of, if it is one.
     pub notification_id: Option<i64>,
+    /// The staff notification this message tells of, if it is one.
+    pub staff_notification_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

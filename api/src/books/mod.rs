@@ -31,6 +31,7 @@ pub mod student_accounts;
 pub mod summary;
 pub mod table;
 pub mod told;
+pub mod told_staff;
 pub mod year;
 
 /// What a batch of scores or conduct levels did: records created or changed, or — in a

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use emis_authz::Action;
 use entity::notification::{self, Column as C};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait as _, Condition, ConnectionTrait, DbErr, EntityTrait as _, Order, QueryFilter as _};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait as _, Order, QueryFilter as _};
 use std::collections::BTreeMap;
 
 /// Which of a guardian's notifications to read.
@@ -25,6 +25,71 @@ pub struct Wanted<'a> {
     pub kinds: &'a [String],
     pub limit: u64,
 }
+
+/// The columns of a table of notifications (a guardian's or a staff member's) that reading
+/// and marking narrow on.
+pub(super) struct Columns<Col> {
+    pub id: Col,
+    pub owner: Col,
+    pub kind: Col,
+    pub created_at: Col,
+    pub read_at: Col,
+    pub notice: Col,
+    pub conversation: Col,
+}
+
+impl<Col: ColumnTrait + Copy> Columns<Col> {
+    /// The rows of `owner` that `wanted` asks for, and the order they come in.
+    pub(super) fn wanted(&self, owner: i64, wanted: &Wanted<'_>) -> (Condition, Vec<(Col, Order)>) {
+        let mut narrowing = Condition::all().add(self.owner.eq(owner));
+        if wanted.unread_only {
+            narrowing = narrowing.add(self.read_at.is_null());
+        }
+        if !wanted.kinds.is_empty() {
+            narrowing = narrowing.add(self.kind.is_in(wanted.kinds.iter().map(String::as_str)));
+        }
+        match wanted.since {
+            Some(since) => (
+                narrowing.add(self.created_at.gte(since)).add(self.id.is_not_in(wanted.except.iter().copied())),
+                vec![(self.created_at, Order::Asc), (self.id, Order::Asc)],
+            ),
+            None => (narrowing, vec![(self.id, Order::Desc)]),
+        }
+    }
+
+    /// The rows among `ids`, of the kinds `kinds`, or about `subjects`; `None` for none.
+    pub(super) fn marked(&self, ids: &[i64], kinds: &[String], subjects: &[Subject]) -> Option<Condition> {
+        let mut which = Condition::any();
+        if !ids.is_empty() {
+            which = which.add(self.id.is_in(ids.iter().copied()));
+        }
+        if !kinds.is_empty() {
+            which = which.add(self.kind.is_in(kinds.iter().map(String::as_str)));
+        }
+        for subject in subjects {
+            which = which.add(match *subject {
+                Subject::Notice(notice) => Condition::all()
+                    .add(self.notice.eq(notice))
+                    .add(self.kind.is_in([told::NOTICE, told::NOTICE_REMINDER])),
+                Subject::Conversation(conversation) => {
+                    Condition::all().add(self.conversation.eq(conversation)).add(self.kind.eq(told::MESSAGE))
+                }
+            });
+        }
+        (!which.is_empty()).then_some(which)
+    }
+}
+
+/// The columns of a guardian's notifications.
+const COLUMNS: Columns<C> = Columns {
+    id: C::Id,
+    owner: C::GuardianId,
+    kind: C::Kind,
+    created_at: C::CreatedAt,
+    read_at: C::ReadAt,
+    notice: C::NoticeId,
+    conversation: C::ConversationId,
+};
 
 /// The caller's guardian id, if they are a guardian.
 fn guardian(access: &Access) -> Option<i64> {
@@ -41,21 +106,9 @@ pub async fn readable(
     wanted: Wanted<'_>,
 ) -> Result<Vec<notification::Model>, DbErr> {
     let Some(guardian) = guardian(access) else { return Ok(Vec::new()) };
-    let mut narrowing = Condition::all().add(C::GuardianId.eq(guardian));
-    if wanted.unread_only {
-        narrowing = narrowing.add(C::ReadAt.is_null());
-    }
-    if !wanted.kinds.is_empty() {
-        narrowing = narrowing.add(C::Kind.is_in(wanted.kinds.iter().map(String::as_str)));
-    }
-    let read = access.read_mixed(&readers::NOTIFICATION, Action::Read).limit(wanted.limit);
-    let read = match wanted.since {
-        Some(since) => read
-            .through(narrowing.add(C::CreatedAt.gte(since)).add(C::Id.is_not_in(wanted.except.iter().copied())))
-            .order_by(C::CreatedAt, Order::Asc)
-            .order_by(C::Id, Order::Asc),
-        None => read.through(narrowing).order_by(C::Id, Order::Desc),
-    };
+    let (narrowing, order) = COLUMNS.wanted(guardian, &wanted);
+    let read = access.read_mixed(&readers::NOTIFICATION, Action::Read).limit(wanted.limit).through(narrowing);
+    let read = order.into_iter().fold(read, |read, (column, order)| read.order_by(column, order));
     read.all(db).await
 }
 
@@ -84,7 +137,8 @@ pub enum Subject {
 }
 
 /// Marks read the caller's unread notifications among `ids`, of the kinds `kinds`, or about
-/// `subjects`; how many. Only the caller's own rows are written, whatever ids are given.
+/// `subjects`; how many. Only the caller's own rows are written, whatever ids are given; a
+/// staff member's are theirs ([`super::staff_alerts::mark_read`]).
 pub async fn mark_read(
     db: &impl ConnectionTrait,
     access: &Access,
@@ -93,27 +147,10 @@ pub async fn mark_read(
     subjects: &[Subject],
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    let Some(guardian) = guardian(access) else { return Ok(0) };
-    let mut which = Condition::any();
-    if !ids.is_empty() {
-        which = which.add(C::Id.is_in(ids.iter().copied()));
-    }
-    if !kinds.is_empty() {
-        which = which.add(C::Kind.is_in(kinds.iter().map(String::as_str)));
-    }
-    for subject in subjects {
-        which = which.add(match *subject {
-            Subject::Notice(notice) => {
-                Condition::all().add(C::NoticeId.eq(notice)).add(C::Kind.is_in([told::NOTICE, told::NOTICE_REMINDER]))
-            }
-            Subject::Conversation(conversation) => {
-                Condition::all().add(C::ConversationId.eq(conversation)).add(C::Kind.eq(told::MESSAGE))
-            }
-        });
-    }
-    if which.is_empty() {
-        return Ok(0);
-    }
+    let Some(guardian) = guardian(access) else {
+        return super::staff_alerts::mark_read(db, access, ids, kinds, subjects, now).await;
+    };
+    let Some(which) = COLUMNS.marked(ids, kinds, subjects) else { return Ok(0) };
     let marked = notification::Entity::update_many()
         .col_expr(C::ReadAt, Expr::value(now))
         .filter(C::GuardianId.eq(guardian))

@@ -5,14 +5,15 @@
 //! child (`message`/`write`); only then is the text validated. A message of someone else is
 //! answered like a missing one. A message may carry the sender's uploads, opened by the
 //! members who may read it until it is deleted (its files are erased with its text). A
-//! message sent tells the conversation's other guardians (a `message` notification), unless
-//! they muted it ([`mute`]).
+//! message sent tells the conversation's other members (a `message` notification to each
+//! guardian, a staff `message` notification to each teacher), unless they muted it
+//! ([`mute`]).
 
 use super::conversations::{self, CLOSED, caller, own_member};
 use crate::attachments::files::{self, Owner};
 use crate::attachments::store::Store;
 use crate::auth::Account;
-use crate::books::told;
+use crate::books::{told, told_staff};
 use crate::error::ApiError;
 use crate::privacy::{Access, readers};
 use chrono::{DateTime, Duration, Utc};
@@ -26,6 +27,8 @@ use sea_orm::{
 
 /// How a guardian member's `account_kind` reads.
 const GUARDIAN: &str = "guardian";
+/// How a staff member's `account_kind` reads.
+const STAFF: &str = "staff";
 
 /// How long after sending a message its author may still edit it.
 pub const EDIT_GRACE: Duration = Duration::minutes(5);
@@ -72,7 +75,7 @@ pub async fn send(
         .exec(&txn)
         .await?;
     files::attach(&txn, access, attachments, Owner::Message(sent.id)).await?;
-    tell_guardians(&txn, access, &found, me, now).await?;
+    tell_members(&txn, access, &found, me, now).await?;
     txn.commit().await?;
     Ok(sent)
 }
@@ -89,16 +92,16 @@ pub async fn attachments_open(db: &DatabaseConnection, access: &Access, id: i64)
     Ok(false)
 }
 
-/// Tells the conversation's guardians other than the sender, who have not muted it, of a new
-/// message (a `message` notification, never urgent); the members are read as the sender,
-/// who is one of them.
-async fn tell_guardians(
+/// Tells the conversation's members other than the sender, who have not muted it, of a new
+/// message: each guardian by a `message` notification (never urgent), each staff member by a
+/// staff `message` notification. The members are read as the sender, who is one of them.
+async fn tell_members(
     txn: &DatabaseTransaction,
     access: &Access,
     held: &conversation::Model,
     me: Account,
     now: DateTime<Utc>,
-) -> Result<usize, DbErr> {
+) -> Result<(), DbErr> {
     let members = access
         .read(&readers::CONVERSATION_MEMBER)
         .narrow(conversation_member::Column::ConversationId, |column| column.eq(held.id))
@@ -107,13 +110,19 @@ async fn tell_guardians(
     let about = told::About { student: held.student_id, school: held.school_id, class: held.class_id };
     let refers = told::Refers { conversation: Some(held.id), ..told::Refers::default() };
     let today = crate::clock::date_in_vietnam(now);
-    let rows = members
+    let others: Vec<&conversation_member::Model> = members
         .iter()
-        .filter(|member| member.account_kind == GUARDIAN && !member.muted)
+        .filter(|member| !member.muted)
         .filter(|member| !(member.account_kind == me.kind() && member.account_id == me.id()))
-        .map(|member| told::row(member.account_id, about, told::MESSAGE, refers, false, today, now))
         .collect();
-    told::write(txn, rows).await
+    let guardians = others.iter().filter(|member| member.account_kind == GUARDIAN);
+    let guardians =
+        guardians.map(|member| told::row(member.account_id, about, told::MESSAGE, refers, false, today, now));
+    told::write(txn, guardians.collect()).await?;
+    let staff = others.iter().filter(|member| member.account_kind == STAFF);
+    let staff = staff.map(|member| told_staff::message(member.account_id, about, held.id, now));
+    told_staff::write(txn, staff.collect()).await?;
+    Ok(())
 }
 
 /// Replaces the text of the caller's message `id` with `text`, within [`EDIT_GRACE`] of

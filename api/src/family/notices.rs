@@ -7,8 +7,9 @@
 //! exactly like a missing one, and nothing is written. The recipients are kept: the notice
 //! and its deliveries are written in one transaction. A notice with a publishing time waits
 //! without deliveries until [`super::schedule`] publishes it. Each active guardian of each
-//! student reached is told (a `notice` notification, urgent when the author marked it so). Whoever may write every delivery
-//! of a notice (and its author, while it has none) manages it: withdraws it (it stays in the
+//! student reached is told (a `notice` notification, urgent when the author marked it so),
+//! and so is each staff member reached (a staff `notice` notification). Whoever may write
+//! every delivery of a notice (and its author, while it has none) manages it: withdraws it (it stays in the
 //! feed, saying so, without its title and body), edits it ([`super::versions`]) or sends a
 //! reminder ([`super::reminders`]). Files the author uploaded are attached in the same
 //! transaction, when the policy also lets them write `attachment` for every delivery.
@@ -16,7 +17,7 @@
 use super::audience::{self, Addressed, Recipients};
 use super::drafting::{Draft, validated};
 use crate::attachments::files::{self, Owner};
-use crate::books::{recipients, told};
+use crate::books::{recipients, told, told_staff};
 use crate::error::ApiError;
 use crate::privacy::{Access, Target, readers};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -132,6 +133,8 @@ pub async fn deliver(
             ..Default::default()
         });
         notice_staff_delivery::Entity::insert_many(deliveries).exec_without_returning(txn).await?;
+        let told = chunk.iter().map(|&staff| told_staff::notice(staff, to.school, id, now));
+        told_staff::write(txn, told.collect()).await?;
     }
     Ok(())
 }

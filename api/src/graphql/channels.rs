@@ -1,20 +1,21 @@
 //! How a family is reached outside the app, as GraphQL shows it: the channel chosen per kind
 //! of notification (`me.notificationChannels`, `setNotificationChannel`) and the devices
 //! registered for push (`me.pushDevices`, `registerPushDevice`, `unregisterPushDevice`); with
-//! the mutations that mark notifications read. Only a guardian has these, and only their own:
-//! reads go through the privacy layer as the guardian's own record and contact details; a
-//! device's token is never shown back.
+//! the mutations that mark notifications read. Channels are a guardian's; devices are a
+//! guardian's or a staff member's, and each has only their own: reads go through the privacy
+//! layer as the person's own record and contact details; a device's token is never shown back.
 
 use super::context::{access, state};
 use super::ids;
 use super::notifications::{self, MarkReadInput, Unread};
+use crate::auth::Account;
 use crate::books::told::CHANNEL_KINDS;
 use crate::error::{ApiError, ApiResult};
 use crate::outbox::{self, Channel};
 use crate::privacy::readers;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{notification_channel, push_device};
+use entity::{notification_channel, push_device, staff_push_device};
 use sea_orm::{ColumnTrait as _, Order};
 
 /// How one kind of notification reaches the family outside the app.
@@ -44,6 +45,14 @@ fn guardian(ctx: &Context<'_>) -> ApiResult<i64> {
     access(ctx)?.principal().guardian_id().ok_or(ApiError::NotPermitted)
 }
 
+/// The caller, when they are a guardian or a staff member: who may register devices.
+fn device_owner(ctx: &Context<'_>) -> ApiResult<Account> {
+    match access(ctx)?.principal().account {
+        Some(owner @ (Account::Guardian(_) | Account::Staff(_))) => Ok(owner),
+        _ => Err(ApiError::NotPermitted),
+    }
+}
+
 /// `me.notificationChannels`: every kind, with the channel chosen or the default.
 pub async fn channels(ctx: &Context<'_>) -> ApiResult<Vec<NotificationChannel>> {
     let me = guardian(ctx)?;
@@ -63,21 +72,33 @@ pub async fn channels(ctx: &Context<'_>) -> ApiResult<Vec<NotificationChannel>> 
 
 /// `me.pushDevices`: newest first.
 pub async fn devices(ctx: &Context<'_>) -> ApiResult<Vec<PushDevice>> {
-    let me = guardian(ctx)?;
-    let rows = access(ctx)?
-        .read(&readers::PUSH_DEVICE)
-        .narrow(push_device::Column::GuardianId, |column| column.eq(me))
-        .order_by(push_device::Column::RegisteredAt, Order::Desc)
-        .all(&state(ctx)?.db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| PushDevice {
-            id: ids::encode("PushDevice", row.id),
-            platform: row.platform,
-            registered_at: row.registered_at,
-        })
-        .collect())
+    let db = &state(ctx)?.db;
+    let shown = |kind: &str, id: i64, platform: String, registered_at| PushDevice {
+        id: ids::encode(kind, id),
+        platform,
+        registered_at,
+    };
+    Ok(match device_owner(ctx)? {
+        Account::Staff(me) => access(ctx)?
+            .read(&readers::STAFF_PUSH_DEVICE)
+            .narrow(staff_push_device::Column::StaffId, |column| column.eq(me))
+            .order_by(staff_push_device::Column::RegisteredAt, Order::Desc)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| shown("StaffPushDevice", row.id, row.platform, row.registered_at))
+            .collect(),
+        Account::Student(_) => Vec::new(),
+        Account::Guardian(me) => access(ctx)?
+            .read(&readers::PUSH_DEVICE)
+            .narrow(push_device::Column::GuardianId, |column| column.eq(me))
+            .order_by(push_device::Column::RegisteredAt, Order::Desc)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| shown("PushDevice", row.id, row.platform, row.registered_at))
+            .collect(),
+    })
 }
 
 /// The mutations of a guardian's notifications and how they are reached.
@@ -88,8 +109,8 @@ pub struct AlertMutations;
 impl AlertMutations {
     /// Marks notifications read — by id (a notice's or a conversation's id marks it read with
     /// its notifications) or every one of some kinds — and answers the unread counts after.
-    /// Guardians only; a notice or conversation out of reach is refused like a missing one,
-    /// and nothing is marked.
+    /// Guardians and staff; a notice or conversation out of reach is refused like a missing
+    /// one, and nothing is marked.
     async fn mark_read(&self, ctx: &Context<'_>, input: MarkReadInput) -> ApiResult<Unread> {
         notifications::mark_read(ctx, input).await
     }
@@ -117,10 +138,10 @@ impl AlertMutations {
         channels(ctx).await
     }
     /// Registers this device for push notifications (`platform`: android | ios | web). A
-    /// token registered before, by anyone, now reaches the caller only; a guardian keeps at
-    /// most 10 devices, the oldest forgotten. Guardians only.
+    /// token registered before, by anyone, now reaches the caller only; each keeps at most 10
+    /// devices, the oldest forgotten. Guardians and staff.
     async fn register_push_device(&self, ctx: &Context<'_>, token: String, platform: String) -> ApiResult<bool> {
-        let me = guardian(ctx)?;
+        let me = device_owner(ctx)?;
         let server = state(ctx)?;
         outbox::register(&server.db, &server.vault, me, &token, &platform, Utc::now()).await?;
         Ok(true)
@@ -128,7 +149,7 @@ impl AlertMutations {
     /// Stops push notifications to this device (on signing out of the app, say); whether it
     /// was registered to the caller.
     async fn unregister_push_device(&self, ctx: &Context<'_>, token: String) -> ApiResult<bool> {
-        let me = guardian(ctx)?;
+        let me = device_owner(ctx)?;
         let server = state(ctx)?;
         outbox::unregister(&server.db, &server.vault, me, &token).await
     }

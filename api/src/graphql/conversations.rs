@@ -13,6 +13,7 @@ use crate::attachments::files;
 use crate::disclosure::Disclosures;
 use crate::error::{ApiError, ApiResult};
 use crate::family::talk;
+use crate::staffing::availability;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use emis_authz::Kind;
@@ -173,17 +174,32 @@ pub struct Correspondent {
     pub name: String,
     /// homeroom_teacher | subject_teacher
     pub role: String,
+    /// Whether the teacher's phone takes messages now (their hours, else the school's); a
+    /// message written outside them waits in the app and reaches them when they open.
+    pub available_now: bool,
+    /// When the teacher's hours open next, if not now.
+    pub next_available_at: Option<DateTime<Utc>>,
 }
 
 /// `Student.correspondents`.
 pub async fn correspondents(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<Correspondent>> {
-    let found = crate::family::correspondents::of_child(&state(ctx)?.db, access(ctx)?, student).await?;
+    let server = state(ctx)?;
+    let found = crate::family::correspondents::of_child(&server.db, access(ctx)?, student).await?;
+    let teachers: Vec<i64> = found.iter().map(|teacher| teacher.staff).collect();
+    let own = availability::of(&server.db, &teachers).await?;
+    let now = Utc::now();
     Ok(found
         .into_iter()
-        .map(|teacher| Correspondent {
-            staff_id: ids::encode("Staff", teacher.staff),
-            name: teacher.name,
-            role: teacher.role.to_owned(),
+        .map(|teacher| {
+            let hours = availability::effective(own.get(&teacher.staff), &server.config.outbox.school_hours);
+            let (available_now, next_available_at) = availability::open_at(&hours, now);
+            Correspondent {
+                staff_id: ids::encode("Staff", teacher.staff),
+                name: teacher.name,
+                role: teacher.role.to_owned(),
+                available_now,
+                next_available_at,
+            }
         })
         .collect())
 }

@@ -90,8 +90,24 @@ impl Me {
         let kinds = kinds.unwrap_or_default();
         super::notifications::list(ctx, u64::try_from(first).unwrap_or(50), unread_only, &kinds).await
     }
-    /// How many of the guardian's notifications are unread, in all and by kind (all zero for
-    /// staff).
+    /// What the staff member has been told of, newest first (empty for guardians): of the
+    /// `kinds` asked (notice | message), or all.
+    async fn staff_notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+        #[graphql(default = false)] unread_only: bool,
+        #[graphql(validator(max_items = 2))] kinds: Option<Vec<String>>,
+    ) -> ApiResult<Vec<super::staff_alerts::StaffNotification>> {
+        let kinds = kinds.unwrap_or_default();
+        super::staff_alerts::list(ctx, u64::try_from(first).unwrap_or(50), unread_only, &kinds).await
+    }
+    /// When the staff member's notifications reach their phone (staff only).
+    async fn availability(&self, ctx: &Context<'_>) -> ApiResult<super::staff_alerts::Availability> {
+        super::staff_alerts::availability_of(ctx).await
+    }
+    /// How many of the caller's notifications are unread, in all and by kind (for staff,
+    /// their notices and messages).
     async fn unread(&self, ctx: &Context<'_>) -> ApiResult<super::notifications::Unread> {
         super::notifications::unread(ctx).await
     }
@@ -99,8 +115,8 @@ impl Me {
     async fn notification_channels(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::channels::NotificationChannel>> {
         super::channels::channels(ctx).await
     }
-    /// The guardian's devices registered for push notifications, newest first (guardians
-    /// only).
+    /// The caller's devices registered for push notifications, newest first (guardians and
+    /// staff).
     async fn push_devices(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::channels::PushDevice>> {
         super::channels::devices(ctx).await
     }

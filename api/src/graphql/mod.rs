@@ -40,6 +40,7 @@ pub mod roster;
 pub mod school;
 pub mod sensitive;
 pub mod staff;
+pub mod staff_alerts;
 pub mod staff_history;
 pub mod stream;
 pub mod students;

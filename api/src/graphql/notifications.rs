@@ -104,8 +104,9 @@ pub async fn list(ctx: &Context<'_>, first: u64, unread_only: bool, kinds: &[Str
     shown(db, rows).await
 }
 
-/// How many notifications the guardian has not read, in all and by kind (conversations
-/// also count theirs: `me.conversations { unread }`).
+/// How many notifications the caller has not read, in all and by kind (conversations also
+/// count theirs: `me.conversations { unread }`). A staff member is told of notices and
+/// messages only.
 #[derive(SimpleObject)]
 pub struct Unread {
     /// Every kind together.
@@ -122,7 +123,12 @@ pub struct Unread {
 
 /// `me.unread`.
 pub async fn unread(ctx: &Context<'_>) -> ApiResult<Unread> {
-    let counts = alerts::unread(&state(ctx)?.db, access(ctx)?).await?;
+    let (db, access) = (&state(ctx)?.db, access(ctx)?);
+    let counts = if access.principal().staff_id().is_some() {
+        crate::family::staff_alerts::unread(db, access).await?
+    } else {
+        alerts::unread(db, access).await?
+    };
     let of = |kinds: &[&str]| {
         let sum: u64 = kinds.iter().map(|kind| counts.get(kind).copied().unwrap_or_default()).sum();
         i32::try_from(sum).unwrap_or(i32::MAX)
@@ -140,7 +146,8 @@ pub async fn unread(ctx: &Context<'_>) -> ApiResult<Unread> {
 /// What `markRead` marks.
 #[derive(InputObject, Default)]
 pub struct MarkReadInput {
-    /// Notifications by id; a notice's id marks the notice read (as `markNoticeRead`), a
+    /// Notifications (a staff member's: staff notifications) by id; a notice's id marks the
+    /// notice read (as `markNoticeRead`; for staff, its notifications only), a
     /// conversation's id marks it read (as `markConversationRead`), each with its
     /// notifications.
     #[graphql(default)]
@@ -152,11 +159,12 @@ pub struct MarkReadInput {
 }
 
 /// `markRead`: marks what `input` names read and answers the unread counts after. A notice
-/// or conversation the guardian may not read is refused like a missing one, before anything
-/// is written.
+/// or conversation the caller may not read is refused like a missing one, before anything
+/// is written. A staff member's ids are of staff notifications.
 pub async fn mark_read(ctx: &Context<'_>, input: MarkReadInput) -> ApiResult<Unread> {
     let access = access(ctx)?;
-    if access.principal().guardian_id().is_none() {
+    let staff = access.principal().staff_id().is_some();
+    if access.principal().guardian_id().is_none() && !staff {
         return Err(ApiError::NotPermitted);
     }
     for kind in &input.kinds {
@@ -172,7 +180,8 @@ pub async fn mark_read(ctx: &Context<'_>, input: MarkReadInput) -> ApiResult<Unr
     let mut notifications = Vec::new();
     let mut subjects = Vec::new();
     for id in &input.ids {
-        if let Some(row) = ids::decode_as("Notification", id) {
+        let own_kind = if staff { "StaffNotification" } else { "Notification" };
+        if let Some(row) = ids::decode_as(own_kind, id) {
             notifications.push(row);
         } else if let Some(notice) = ids::decode_as("Notice", id) {
             subjects.push(Subject::Notice(notice));
@@ -195,6 +204,8 @@ pub async fn mark_read(ctx: &Context<'_>, input: MarkReadInput) -> ApiResult<Unr
     }
     for subject in &subjects {
         match *subject {
+            // Staff keep no read receipts of notices: their notifications of it are marked below.
+            Subject::Notice(_) if staff => {}
             Subject::Notice(notice) => {
                 feed::mark_read(db, access, notice, now).await?;
             }
@@ -203,7 +214,8 @@ pub async fn mark_read(ctx: &Context<'_>, input: MarkReadInput) -> ApiResult<Unr
             }
         }
     }
-    alerts::mark_read(db, access, &notifications, &input.kinds, &[], now).await?;
+    let with = if staff { subjects.as_slice() } else { &[] };
+    alerts::mark_read(db, access, &notifications, &input.kinds, with, now).await?;
     unread(ctx).await
 }
 

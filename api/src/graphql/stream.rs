@@ -1,5 +1,6 @@
-//! The live stream of a guardian's notifications (graphql-ws): every kind in one stream —
-//! absences, notices and reminders, messages, scores. Each poll passes the privacy layer as
+//! The live streams of notifications (graphql-ws): a guardian's, every kind in one stream —
+//! absences, notices and reminders, messages, scores — and a staff member's (notices and
+//! messages). Each poll passes the privacy layer as
 //! [`super::notifications`] does, judged anew: an open subscription re-authenticates its
 //! token and reloads the caller's relationships at each poll, and ends as soon as the session
 //! is revoked or the guardian has no child they may follow. The poll reads the database, so
@@ -10,16 +11,19 @@
 
 use super::context::state;
 use super::notifications::{Notification, shown};
+use super::staff_alerts::StaffNotification;
 use crate::auth::session;
 use crate::error::ApiError;
 use crate::family::alerts::{self, Wanted};
+use crate::family::staff_alerts;
 use crate::privacy::Access;
 use async_graphql::{Context, Subscription};
 use chrono::{DateTime, Utc};
-use entity::notification;
+use entity::{notification, staff_notification};
 use futures::Stream;
 use sea_orm::DbErr;
 use std::collections::VecDeque;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,19 +48,102 @@ impl SubscriptionRoot {
     /// session is signed out or expires, or when the guardian may no longer follow any child
     /// (a guardianship ended or restricted).
     async fn notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<impl Stream<Item = Notification>> {
-        let state = Arc::clone(state(ctx)?);
-        let token = Arc::clone(&ctx.data::<ConnectionToken>().map_err(|_| ApiError::Unauthenticated)?.0);
-        let first = follow(&state, &token).await?.ok_or(ApiError::Unauthenticated)?;
-        let mut poller =
-            Poller { state, token, since: Utc::now() - LATE_COMMIT, seen: Vec::new(), queue: VecDeque::new() };
-        // What is visible already was written before the subscription: not sent.
-        poller.seen = poller.poll(&first).await?.into_iter().map(|row| (row.id, row.created_at)).collect();
-        Ok(futures::stream::unfold(poller, Poller::next))
+        Ok(open::<Guardians>(ctx).await?)
+    }
+    /// New notifications to the signed-in staff member, as they are written: notices to the
+    /// staff, messages in their conversations — whatever their availability, which only holds
+    /// back their phone. The stream ends when the session is signed out or expires.
+    async fn staff_notifications(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = StaffNotification>> {
+        Ok(open::<Staff>(ctx).await?)
     }
 }
 
+/// Whose notifications a stream follows, and how it reads and shows them.
+trait Followed: Send + Sync + 'static {
+    type Row: Send + Sync;
+    type Item: Send + 'static;
+    /// Whether the signed-in caller has notifications of this sort to follow now.
+    fn may_follow(principal: &crate::auth::Principal) -> bool;
+    /// A row's id and when it was written.
+    fn key(row: &Self::Row) -> (i64, DateTime<Utc>);
+    /// The rows `wanted` the caller may read.
+    fn read(
+        db: &sea_orm::DatabaseConnection,
+        access: &Access,
+        wanted: Wanted<'_>,
+    ) -> impl Future<Output = Result<Vec<Self::Row>, DbErr>> + Send;
+    /// The rows as the stream sends them.
+    fn show(
+        db: &sea_orm::DatabaseConnection,
+        rows: Vec<Self::Row>,
+    ) -> impl Future<Output = Result<Vec<Self::Item>, ApiError>> + Send;
+}
+
+/// A guardian's notifications about their children.
+struct Guardians;
+
+impl Followed for Guardians {
+    type Row = notification::Model;
+    type Item = Notification;
+    fn may_follow(principal: &crate::auth::Principal) -> bool {
+        principal.guardian_id().is_some() && !principal.children.is_empty()
+    }
+    fn key(row: &Self::Row) -> (i64, DateTime<Utc>) {
+        (row.id, row.created_at)
+    }
+    async fn read(
+        db: &sea_orm::DatabaseConnection,
+        access: &Access,
+        wanted: Wanted<'_>,
+    ) -> Result<Vec<Self::Row>, DbErr> {
+        alerts::readable(db, access, wanted).await
+    }
+    async fn show(db: &sea_orm::DatabaseConnection, rows: Vec<Self::Row>) -> Result<Vec<Self::Item>, ApiError> {
+        shown(db, rows).await
+    }
+}
+
+/// A staff member's notifications.
+struct Staff;
+
+impl Followed for Staff {
+    type Row = staff_notification::Model;
+    type Item = StaffNotification;
+    fn may_follow(principal: &crate::auth::Principal) -> bool {
+        principal.staff_id().is_some()
+    }
+    fn key(row: &Self::Row) -> (i64, DateTime<Utc>) {
+        (row.id, row.created_at)
+    }
+    async fn read(
+        db: &sea_orm::DatabaseConnection,
+        access: &Access,
+        wanted: Wanted<'_>,
+    ) -> Result<Vec<Self::Row>, DbErr> {
+        staff_alerts::readable(db, access, wanted).await
+    }
+    async fn show(_: &sea_orm::DatabaseConnection, rows: Vec<Self::Row>) -> Result<Vec<Self::Item>, ApiError> {
+        Ok(rows.into_iter().map(StaffNotification::from).collect())
+    }
+}
+
+/// Opens a stream of the caller's notifications of sort `F`.
+async fn open<F: Followed>(ctx: &Context<'_>) -> Result<impl Stream<Item = F::Item> + use<F>, ApiError> {
+    let state = Arc::clone(state(ctx)?);
+    let token = Arc::clone(&ctx.data::<ConnectionToken>().map_err(|_| ApiError::Unauthenticated)?.0);
+    let first = follow::<F>(&state, &token).await?.ok_or(ApiError::Unauthenticated)?;
+    let mut poller =
+        Poller::<F> { state, token, since: Utc::now() - LATE_COMMIT, seen: Vec::new(), queue: VecDeque::new() };
+    // What is visible already was written before the subscription: not sent.
+    poller.seen = poller.poll(&first).await?.iter().map(F::key).collect();
+    Ok(futures::stream::unfold(poller, Poller::next))
+}
+
 /// An open subscription's state between polls.
-struct Poller {
+struct Poller<F: Followed> {
     state: Arc<crate::state::AppState>,
     token: Arc<str>,
     /// Notifications written before this time were all visible to an earlier poll.
@@ -64,23 +151,23 @@ struct Poller {
     /// The notifications written since `since` that were sent (or were there before the
     /// subscription), with when they were written.
     seen: Vec<(i64, DateTime<Utc>)>,
-    queue: VecDeque<Notification>,
+    queue: VecDeque<F::Item>,
 }
 
-impl Poller {
+impl<F: Followed> Poller<F> {
     /// The next notification, polling until there is one; `None` ends the stream, when the
     /// caller's access has ended or the database fails.
-    async fn next(mut self) -> Option<(Notification, Self)> {
+    async fn next(mut self) -> Option<(F::Item, Self)> {
         loop {
             if let Some(next) = self.queue.pop_front() {
                 return Some((next, self));
             }
             tokio::time::sleep(self.state.config.subscription_poll()).await;
-            let access = follow(&self.state, &self.token).await.ok().flatten()?;
+            let access = follow::<F>(&self.state, &self.token).await.ok().flatten()?;
             let started = Utc::now();
             let rows = self.poll(&access).await.ok()?;
-            self.seen.extend(rows.iter().map(|row| (row.id, row.created_at)));
-            self.queue = shown(&self.state.db, rows).await.ok()?.into();
+            self.seen.extend(rows.iter().map(F::key));
+            self.queue = F::show(&self.state.db, rows).await.ok()?.into();
             // A later poll need not look further back than the late-commit window.
             self.since = self.since.max(started - LATE_COMMIT);
             let since = self.since;
@@ -89,17 +176,18 @@ impl Poller {
     }
 
     /// The notifications written since `since` that are visible now and not yet seen.
-    async fn poll(&self, access: &Access) -> Result<Vec<notification::Model>, DbErr> {
+    async fn poll(&self, access: &Access) -> Result<Vec<F::Row>, DbErr> {
         let except: Vec<i64> = self.seen.iter().map(|&(id, _)| id).collect();
         let wanted = Wanted { since: Some(self.since), except: &except, limit: POLL_LIMIT, ..Wanted::default() };
-        alerts::readable(&self.state.db, access, wanted).await
+        F::read(&self.state.db, access, wanted).await
     }
 }
 
-/// The caller's access now, if the token still signs in a guardian with a child to follow.
-async fn follow(state: &crate::state::AppState, token: &str) -> Result<Option<Access>, ApiError> {
+/// The caller's access now, if the token still signs in someone with notifications of sort
+/// `F` to follow.
+async fn follow<F: Followed>(state: &crate::state::AppState, token: &str) -> Result<Option<Access>, ApiError> {
     let Some(principal) = session::authenticate(&state.db, token).await? else { return Ok(None) };
-    if principal.guardian_id().is_none() || principal.children.is_empty() {
+    if !F::may_follow(&principal) {
         return Ok(None);
     }
     Ok(Some(Access::new(Arc::new(principal), state.policy.current(), state.db.clone())))

@@ -1,19 +1,21 @@
 //! How each family wants to be reached outside the app: a channel per kind of notification
 //! (`notification_channel`; `push` when none was chosen) and the devices its app registered
-//! for push notifications (`push_device`). A guardian changes only their own choices and
-//! devices. A device token is sealed under the guardian's data key and found by the vault's
-//! keyed hash, so the table names no token in clear; a token registered again (the phone
-//! passed to another parent, or the app reinstalled) moves to whoever registered it last.
+//! for push notifications (`push_device`; a staff member's in `staff_push_device`). Each
+//! changes only their own choices and devices. A device token is sealed under its owner's
+//! data key and found by the vault's keyed hash, so no table names a token in clear; a token
+//! registered again (the phone passed to another parent, or the app reinstalled) moves to
+//! whoever registered it last, guardian or staff.
 
+use crate::auth::Account;
 use crate::books::told::CHANNEL_KINDS;
 use crate::error::ApiError;
 use crate::vault::Vault;
 use chrono::{DateTime, Utc};
-use entity::{notification_channel, push_device};
+use entity::{notification_channel, push_device, staff, staff_push_device};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait as _, QueryFilter as _,
+    ActiveModelTrait as _, ActiveValue::Set, ActiveValue::Unchanged, ColumnTrait as _, ConnectionTrait,
+    DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _,
 };
 
 /// A way to reach a phone.
@@ -45,8 +47,8 @@ impl Channel {
     }
 }
 
-/// Most devices one guardian keeps registered; registering another forgets the oldest.
-pub const DEVICES_PER_GUARDIAN: usize = 10;
+/// Most devices one person keeps registered; registering another forgets the oldest.
+pub const DEVICES_PER_PERSON: usize = 10;
 /// Longest device token taken.
 const TOKEN_MAX: usize = 4096;
 /// The platforms a device may be.
@@ -55,6 +57,8 @@ pub const PLATFORMS: [&str; 3] = ["android", "ios", "web"];
 const TOKEN_DOMAIN: &str = "push_device.token";
 /// The sealed token's table and column (bound into each ciphertext).
 pub(super) const TABLE: &str = "push_device";
+/// The table of staff members' sealed tokens.
+pub(super) const STAFF_TABLE: &str = "staff_push_device";
 pub(super) const TOKEN: &str = "token_enc";
 
 /// Sets guardian `guardian`'s channel for notifications of `kind` (a kind of
@@ -116,13 +120,13 @@ fn checked_token(token: &str) -> Result<&str, ApiError> {
     Ok(token)
 }
 
-/// Registers `token` as a device of guardian `guardian` on `platform`, in one transaction:
-/// the token leaves any other guardian, and the guardian's oldest devices beyond
-/// [`DEVICES_PER_GUARDIAN`] are forgotten.
+/// Registers `token` as a device of `owner` (a guardian or a staff member) on `platform`, in
+/// one transaction: the token leaves whoever held it before, and the owner's oldest devices
+/// beyond [`DEVICES_PER_PERSON`] are forgotten.
 pub async fn register(
     db: &DatabaseConnection,
     vault: &Vault,
-    guardian: i64,
+    owner: Account,
     token: &str,
     platform: &str,
     now: DateTime<Utc>,
@@ -138,49 +142,100 @@ pub async fn register(
     let digest = vault.blind(TOKEN_DOMAIN, token).ok_or_else(|| ApiError::internal("the vault is locked"))?;
     let txn = crate::db::begin_write(db).await?;
     push_device::Entity::delete_many().filter(push_device::Column::TokenDigest.eq(&digest)).exec(&txn).await?;
-    let key = vault.key_of_scope(&txn, &format!("guardian:{guardian}")).await.map_err(ApiError::internal)?;
-    let row = push_device::ActiveModel {
-        guardian_id: Set(guardian),
-        token_enc: Set(Vec::new()),
-        token_digest: Set(digest),
-        platform: Set(platform),
-        registered_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let sealed = vault.seal_with(key, TABLE, TOKEN, row.id, token).map_err(ApiError::internal)?;
-    push_device::ActiveModel {
-        id: sea_orm::ActiveValue::Unchanged(row.id),
-        token_enc: Set(sealed),
-        ..Default::default()
-    }
-    .update(&txn)
-    .await?;
-    let mut kept: Vec<(i64, DateTime<Utc>)> = push_device::Entity::find()
-        .filter(push_device::Column::GuardianId.eq(guardian))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|device| (device.id, device.registered_at))
-        .collect();
+    staff_push_device::Entity::delete_many()
+        .filter(staff_push_device::Column::TokenDigest.eq(&digest))
+        .exec(&txn)
+        .await?;
+    let key =
+        vault.key_of_scope(&txn, &format!("{}:{}", owner.kind(), owner.id())).await.map_err(ApiError::internal)?;
+    let seal = |table: &str, id: i64| vault.seal_with(key, table, TOKEN, id, token).map_err(ApiError::internal);
+    let mut kept: Vec<(i64, DateTime<Utc>)> = match owner {
+        Account::Guardian(guardian) => {
+            let row = push_device::ActiveModel {
+                guardian_id: Set(guardian),
+                token_enc: Set(Vec::new()),
+                token_digest: Set(digest),
+                platform: Set(platform),
+                registered_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            let sealed = push_device::ActiveModel {
+                id: Unchanged(row.id),
+                token_enc: Set(seal(TABLE, row.id)?),
+                ..Default::default()
+            };
+            sealed.update(&txn).await?;
+            let held =
+                push_device::Entity::find().filter(push_device::Column::GuardianId.eq(guardian)).all(&txn).await?;
+            held.into_iter().map(|device| (device.id, device.registered_at)).collect()
+        }
+        Account::Staff(staff) => {
+            let school = staff::Entity::find_by_id(staff).one(&txn).await?.map(|row| row.school_id);
+            let row = staff_push_device::ActiveModel {
+                staff_id: Set(staff),
+                school_id: Set(school.ok_or(ApiError::NotPermitted)?),
+                token_enc: Set(Vec::new()),
+                token_digest: Set(digest),
+                platform: Set(platform),
+                registered_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            let sealed = staff_push_device::ActiveModel {
+                id: Unchanged(row.id),
+                token_enc: Set(seal(STAFF_TABLE, row.id)?),
+                ..Default::default()
+            };
+            sealed.update(&txn).await?;
+            let held = staff_push_device::Entity::find()
+                .filter(staff_push_device::Column::StaffId.eq(staff))
+                .all(&txn)
+                .await?;
+            held.into_iter().map(|device| (device.id, device.registered_at)).collect()
+        }
+        Account::Student(_) => return Err(ApiError::NotPermitted),
+    };
     kept.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
-    let forgotten: Vec<i64> = kept.iter().skip(DEVICES_PER_GUARDIAN).map(|&(id, _)| id).collect();
+    let forgotten: Vec<i64> = kept.iter().skip(DEVICES_PER_PERSON).map(|&(id, _)| id).collect();
     if !forgotten.is_empty() {
-        push_device::Entity::delete_many().filter(push_device::Column::Id.is_in(forgotten)).exec(&txn).await?;
+        match owner {
+            Account::Staff(_) => {
+                let gone =
+                    staff_push_device::Entity::delete_many().filter(staff_push_device::Column::Id.is_in(forgotten));
+                gone.exec(&txn).await?;
+            }
+            _ => {
+                push_device::Entity::delete_many().filter(push_device::Column::Id.is_in(forgotten)).exec(&txn).await?;
+            }
+        }
     }
     txn.commit().await?;
     Ok(())
 }
 
-/// Forgets `token` if it is a device of guardian `guardian`; whether it was.
-pub async fn unregister(db: &DatabaseConnection, vault: &Vault, guardian: i64, token: &str) -> Result<bool, ApiError> {
+/// Forgets `token` if it is a device of `owner`; whether it was.
+pub async fn unregister(db: &DatabaseConnection, vault: &Vault, owner: Account, token: &str) -> Result<bool, ApiError> {
     let token = checked_token(token)?;
     let digest = vault.blind(TOKEN_DOMAIN, token).ok_or_else(|| ApiError::internal("the vault is locked"))?;
-    let gone = push_device::Entity::delete_many()
-        .filter(push_device::Column::TokenDigest.eq(digest))
-        .filter(push_device::Column::GuardianId.eq(guardian))
-        .exec(db)
-        .await?;
+    let gone = match owner {
+        Account::Guardian(guardian) => {
+            push_device::Entity::delete_many()
+                .filter(push_device::Column::TokenDigest.eq(digest))
+                .filter(push_device::Column::GuardianId.eq(guardian))
+                .exec(db)
+                .await?
+        }
+        Account::Staff(staff) => {
+            staff_push_device::Entity::delete_many()
+                .filter(staff_push_device::Column::TokenDigest.eq(digest))
+                .filter(staff_push_device::Column::StaffId.eq(staff))
+                .exec(db)
+                .await?
+        }
+        Account::Student(_) => return Ok(false),
+    };
     Ok(gone.rows_affected > 0)
 }

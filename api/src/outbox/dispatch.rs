@@ -15,7 +15,7 @@
 //! first pass after. The texts are in [`super::wording`].
 
 use super::channels::{self, Channel};
-use super::queue::enqueue_by;
+use super::queue::{Told, enqueue_by};
 use super::quiet::QuietHours;
 use super::wording;
 use super::{OutgoingMessage, Purpose};
@@ -81,7 +81,7 @@ pub async fn dispatch_due(
                     purpose,
                     body: found.text(row),
                 };
-                enqueue_by(&txn, vault, message, channel, Some(row.id)).await?;
+                enqueue_by(&txn, vault, message, channel, Some(Told::Guardian(row.id))).await?;
             }
         }
     } else {

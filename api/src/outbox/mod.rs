@@ -1,7 +1,8 @@
 //! The outbox: messages to people's phones are queued in the `outbox_message` table — codes in
 //! the transaction of the change that causes them ([`enqueue`]), guardians' notifications by
 //! a pass that decides once how each reaches the family ([`dispatch_due`]: push, SMS or
-//! nothing, by the family's [`channels`] and whether the school marked it urgent) — and a
+//! nothing, by the family's [`channels`] and whether the school marked it urgent), staff
+//! notifications by push in the staff member's hours ([`dispatch_staff_due`]) — and a
 //! background worker sends them through pluggable senders (an SMS gateway, a push gateway,
 //! or the log), retrying temporary failures with backoff. Addresses (phones, device tokens)
 //! and bodies are sealed under the recipient's data key; logs name a message by id, channel,
@@ -16,18 +17,20 @@ mod queue;
 mod quiet;
 mod sender;
 mod settings;
+mod staff_dispatch;
 mod wording;
 mod worker;
 
-pub use channels::{Channel, DEVICES_PER_GUARDIAN, PLATFORMS, choose, chosen, register, unregister};
+pub use channels::{Channel, DEVICES_PER_PERSON, PLATFORMS, choose, chosen, register, unregister};
 pub use delivery::{BATCH, PassReport, Senders, deliver_due};
 pub use dispatch::{DISPATCH_BATCH, NotificationSent, dispatch_due, sent_for_notifications};
 pub use http_sender::{HttpSender, encrypted_or_local};
 pub use log_sender::LogSender;
-pub use queue::{enqueue, enqueue_by};
+pub use queue::{Told, enqueue, enqueue_by};
 pub use quiet::{QuietHours, parse as quiet_hours};
 pub use sender::{Delivery, SendError, Sender};
 pub use settings::{Hidden, Settings, hidden};
+pub use staff_dispatch::dispatch_staff_due;
 pub use worker::{Outbox, Pass, Worker};
 
 use crate::auth::Account;
@@ -43,11 +46,12 @@ pub enum Purpose {
     AbsenceNotice,
     /// A guardian told that a school linked a newly admitted child to their account.
     ChildLinked,
-    /// A guardian told of a notice published for their child.
+    /// A guardian told of a notice published for their child, or a staff member of one to
+    /// the staff.
     Notice,
     /// A guardian reminded of a notice still unread or unanswered.
     NoticeReminder,
-    /// A guardian told of a new message in a conversation about their child.
+    /// A member of a conversation about a child told of a new message in it.
     Message,
     /// A guardian told of scores recorded for their child.
     Score,

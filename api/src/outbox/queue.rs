@@ -16,19 +16,28 @@ pub(super) const PHONE: &str = "phone_enc";
 /// The sealed body column.
 pub(super) const BODY: &str = "body_enc";
 
+/// The notification a queued message tells of.
+#[derive(Debug, Clone, Copy)]
+pub enum Told {
+    /// A guardian's `notification`.
+    Guardian(i64),
+    /// A staff member's `staff_notification`.
+    Staff(i64),
+}
+
 /// Queues `message` by SMS in the caller's transaction; returns the message id.
 pub async fn enqueue(db: &impl ConnectionTrait, vault: &Vault, message: OutgoingMessage) -> Result<i64, DbErr> {
     enqueue_by(db, vault, message, Channel::Sms, None).await
 }
 
 /// Queues `message` by `channel` (its `phone` is then the device token for push), telling of
-/// `notification` if it does; returns the message id.
+/// the notification `told` if it does; returns the message id.
 pub async fn enqueue_by(
     db: &impl ConnectionTrait,
     vault: &Vault,
     message: OutgoingMessage,
     channel: Channel,
-    notification: Option<i64>,
+    told: Option<Told>,
 ) -> Result<i64, DbErr> {
     let scope = format!("{}:{}", message.to.kind(), message.to.id());
     let key_id = vault.key_of_scope(db, &scope).await.map_err(|error| DbErr::Custom(error.to_string()))?;
@@ -50,7 +59,14 @@ pub async fn enqueue_by(
         created_at: Set(now),
         sent_at: Set(None),
         channel: Set(channel.as_str().to_owned()),
-        notification_id: Set(notification),
+        notification_id: Set(match told {
+            Some(Told::Guardian(id)) => Some(id),
+            _ => None,
+        }),
+        staff_notification_id: Set(match told {
+            Some(Told::Staff(id)) => Some(id),
+            _ => None,
+        }),
         ..Default::default()
     };
     let id = outbox_message::Entity::insert(row).exec(db).await?.last_insert_id;

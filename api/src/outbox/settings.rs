@@ -93,12 +93,22 @@ pub struct Settings {
           value_parser = super::quiet::parse)]
     pub quiet_hours: super::quiet::QuietHours,
 
+    /// When staff who set no availability of their own take notifications on their phone, on
+    /// Vietnam's clock: `DAYS HH:MM-HH:MM`, several separated by `;` (days as schools write
+    /// them: `t2-t6`, `mon-fri`, `cn`), or `off` (at any time).
+    #[arg(long = "school-hours", env = "EMIS_SCHOOL_HOURS", default_value = SCHOOL_HOURS,
+          value_parser = crate::staffing::hours::parse)]
+    pub school_hours: crate::staffing::hours::Hours,
+
     /// Count a child marked absent without leave as urgent, so that the guardians with no
     /// push device (or who chose SMS for absences) are texted; the in-app notification, and
     /// push to those with a device, are always made.
     #[arg(long = "absence-sms", env = "EMIS_ABSENCE_SMS", default_value_t = false)]
     pub absence_sms: bool,
 }
+
+/// The school hours when none are configured: weekdays all day, Saturday morning.
+const SCHOOL_HOURS: &str = "t2-t6 07:00-17:00; t7 07:00-11:30";
 
 impl Default for Settings {
     fn default() -> Self {
@@ -117,6 +127,7 @@ impl Default for Settings {
             lease_ms: 120_000,
             quiet_hours: super::quiet::parse("21:00-06:00").unwrap_or(super::quiet::QuietHours::OFF),
             absence_sms: false,
+            school_hours: crate::staffing::hours::parse(SCHOOL_HOURS).unwrap_or_default(),
         }
     }
 }

@@ -74,7 +74,10 @@ impl Outbox {
 
     /// Dispatches the new notifications now (the worker's first step).
     pub async fn dispatch_due(&self, db: &DatabaseConnection, vault: &Vault) -> Result<usize, DbErr> {
-        dispatch_due(db, vault, self.settings.quiet_hours, chrono::Utc::now()).await
+        let now = chrono::Utc::now();
+        let families = dispatch_due(db, vault, self.settings.quiet_hours, now).await?;
+        let staff = super::dispatch_staff_due(db, vault, &self.settings.school_hours, now).await?;
+        Ok(families + staff)
     }
 
     /// One pass now (the worker's, also for tests that do not wait for it): dispatches the

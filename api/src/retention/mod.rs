@@ -22,6 +22,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{
     attachment, conversation, conversation_member, message, message_report, notice, notice_delivery, notice_read,
     notice_reminder, notice_reply, notice_staff_delivery, notice_version, notification, outbox_message,
+    staff_notification,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait as _,
@@ -98,24 +99,16 @@ pub async fn sweep(
     }
     if let Some(before) = cutoff(now, settings.notifications_days) {
         let old = Condition::all().add(notification::Column::CreatedAt.lt(before));
-        let found = notification::Entity::find().filter(old.clone()).count(db).await?;
-        swept.notifications += if dry || found == 0 {
-            found
-        } else {
-            notification::Entity::delete_many().filter(old).exec(db).await?.rows_affected
-        };
+        swept.notifications += forget_rows::<notification::Entity>(db, dry, old).await?;
+        let old = Condition::all().add(staff_notification::Column::CreatedAt.lt(before));
+        swept.notifications += forget_rows::<staff_notification::Entity>(db, dry, old).await?;
     }
     if let Some(before) = cutoff(now, settings.outbox_days) {
         let done = [crate::outbox::State::Sent.as_str(), crate::outbox::State::Failed.as_str()];
         let old = Condition::all()
             .add(outbox_message::Column::CreatedAt.lt(before))
             .add(outbox_message::Column::State.is_in(done));
-        let found = outbox_message::Entity::find().filter(old.clone()).count(db).await?;
-        swept.outbox_messages = if dry || found == 0 {
-            found
-        } else {
-            outbox_message::Entity::delete_many().filter(old).exec(db).await?.rows_affected
-        };
+        swept.outbox_messages = forget_rows::<outbox_message::Entity>(db, dry, old).await?;
     }
     let stale = now - files::unattached_for();
     swept.attachments += if dry {
@@ -154,6 +147,11 @@ async fn forget_notices(db: &DatabaseConnection, store: &Store, old: Condition) 
         .add(notification::Column::NoticeId.is_in(ids.iter().copied()))
         .add(notification::Column::Kind.is_in([told::NOTICE, told::NOTICE_REMINDER]));
     let notifications = notification::Entity::delete_many().filter(told_of).exec(&txn).await?.rows_affected;
+    let staff_told = Condition::all()
+        .add(staff_notification::Column::NoticeId.is_in(ids.iter().copied()))
+        .add(staff_notification::Column::Kind.eq(told::NOTICE));
+    let notifications =
+        notifications + staff_notification::Entity::delete_many().filter(staff_told).exec(&txn).await?.rows_affected;
     delete_among(&txn, notice_read::Column::NoticeId, &ids).await?;
     delete_among(&txn, notice_reply::Column::NoticeId, &ids).await?;
     delete_among(&txn, notice_reminder::Column::NoticeId, &ids).await?;
@@ -186,6 +184,11 @@ async fn forget_conversations(db: &DatabaseConnection, store: &Store, old: Condi
         .add(notification::Column::ConversationId.is_in(ids.iter().copied()))
         .add(notification::Column::Kind.eq(told::MESSAGE));
     let notifications = notification::Entity::delete_many().filter(told_of).exec(&txn).await?.rows_affected;
+    let staff_told = Condition::all()
+        .add(staff_notification::Column::ConversationId.is_in(ids.iter().copied()))
+        .add(staff_notification::Column::Kind.eq(told::MESSAGE));
+    let notifications =
+        notifications + staff_notification::Entity::delete_many().filter(staff_told).exec(&txn).await?.rows_affected;
     let messages: Vec<i64> = message::Entity::find()
         .select_only()
         .column(message::Column::Id)
@@ -203,6 +206,19 @@ async fn forget_conversations(db: &DatabaseConnection, store: &Store, old: Condi
     files::forget_stored(db, store, &gone).await;
     let conversations = count(ids.len());
     Ok(Some(Swept { conversations, notifications, attachments: count(gone.len()), ..Swept::default() }))
+}
+
+/// Deletes the rows of `E` matching `old` (only counts them when `dry`); how many.
+async fn forget_rows<E>(db: &DatabaseConnection, dry: bool, old: Condition) -> Result<u64, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let found = E::find().filter(old.clone()).count(db).await?;
+    if dry || found == 0 {
+        return Ok(found);
+    }
+    Ok(E::delete_many().filter(old).exec(db).await?.rows_affected)
 }
 
 /// Deletes the rows of `column`'s table whose `column` is among `ids`.

@@ -29,10 +29,16 @@ pub struct Settings {
     #[arg(long = "keep-outbox-days", env = "EMIS_KEEP_OUTBOX_DAYS", default_value_t = 180,
           value_parser = within::<u32>("EMIS_KEEP_OUTBOX_DAYS", 0, 36_500))]
     pub outbox_days: u32,
+
+    /// Whether the server itself sweeps, at start and every six hours (`emis retention` sweeps
+    /// on demand either way): `true` or `false`.
+    #[arg(long = "retention-sweep", env = "EMIS_RETENTION_SWEEP", default_value_t = true,
+          action = clap::ArgAction::Set)]
+    pub sweep: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { notices_days: 1825, messages_days: 1825, notifications_days: 365, outbox_days: 180 }
+        Self { notices_days: 1825, messages_days: 1825, notifications_days: 365, outbox_days: 180, sweep: true }
     }
 }

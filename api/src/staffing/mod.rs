@@ -4,12 +4,15 @@
 //! contact details with their history. Every write asks the policy about its target first
 //! (`staff`/`write` at the target's school, `staff.contact`/`write` for oneself), so a
 //! target outside the caller's reach answers exactly like a missing one, and writes in one
-//! transaction. Access follows on its own: the principal's facts are loaded on every
+//! transaction. A staff member also sets their own availability ([`availability`], in weekly
+//! [`hours`]). Access follows on its own: the principal's facts are loaded on every
 //! request, so an ended role or assignment and a status other than active stop counting at
 //! the next request.
 
 mod assignments;
+pub mod availability;
 mod contact;
+pub mod hours;
 mod people;
 mod roles;
 mod status;

@@ -3,10 +3,11 @@
 //! subscription, which ends on sign-out — and no one else; unread counts by kind follow
 //! `markRead`, `markNoticeRead` and `markConversationRead`; and `markRead` with another
 //! family's ids, a conversation out of reach or a staff token marks nothing. How they reach
-//! phones is in `channels`; several instances in `instances`.
+//! phones is in `channels`; several instances in `instances`; what staff are told in `staff`.
 
 mod channels;
 mod instances;
+mod staff;
 
 use crate::grade_entry::{RECORD, decode, scored_column};
 use crate::roll_call::{guardian_of, homeroom_class, roll_call};
@@ -131,8 +132,10 @@ async fn unread_counts_by_kind_follow_reading_and_another_familys_ids_mark_nothi
     assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
     app.data(Some(&other), MARK, json!({ "input": { "ids": mine } })).await.unwrap();
     assert_eq!(unread(&app, &parent).await["total"], 3, "another family's call marked nothing here");
-    let staff = app.graphql(Some(&teacher), MARK, json!({ "input": { "kinds": ["absence"] } })).await.unwrap();
-    assert_eq!(error_code(&staff), Some("FORBIDDEN"));
+    // A teacher's markRead marks their own staff notifications only: a family's ids are refused.
+    let staff = app.graphql(Some(&teacher), MARK, json!({ "input": { "ids": mine } })).await.unwrap();
+    assert_eq!(error_code(&staff), Some("FORBIDDEN"), "{staff}");
+    app.data(Some(&teacher), MARK, json!({ "input": { "kinds": ["absence", "notice", "message"] } })).await.unwrap();
     let wrong = app.graphql(Some(&parent), MARK, json!({ "input": { "kinds": ["sms"] } })).await.unwrap();
     assert_eq!(error_code(&wrong), Some("BAD_USER_INPUT"));
     assert_eq!(unread(&app, &parent).await["total"], 3, "a refused call marks nothing");

@@ -82,6 +82,12 @@ async fn what_is_past_its_retention_is_forgotten_with_its_files_and_the_rest_sta
         .exec(db)
         .await
         .unwrap();
+    let aged = entity::staff_notification::Entity::update_many()
+        .col_expr(entity::staff_notification::Column::CreatedAt, Expr::value(long_ago))
+        .exec(db)
+        .await
+        .unwrap();
+    assert!(aged.rows_affected >= 1, "the family's message told the teacher");
     // An upload never attached, two days old (and, below, one made today).
     let (_, never) = upload(&app, Some(&family), "quên.pdf", PDF).await;
     let never = crate::grade_entry::decode("Attachment", never["id"].as_str().unwrap());
@@ -100,9 +106,9 @@ async fn what_is_past_its_retention_is_forgotten_with_its_files_and_the_rest_sta
     let today = crate::grade_entry::decode("Attachment", today["id"].as_str().unwrap());
     let before = counts(&app).await;
 
-    let month = Settings { notices_days: 30, messages_days: 30, notifications_days: 30, outbox_days: 30 };
+    let month = Settings { notices_days: 30, messages_days: 30, notifications_days: 30, outbox_days: 30, sweep: false };
     let store = &app.state.attachments;
-    let forever = Settings { notices_days: 0, messages_days: 0, notifications_days: 0, outbox_days: 0 };
+    let forever = Settings { notices_days: 0, messages_days: 0, notifications_days: 0, outbox_days: 0, sweep: false };
     let kept = sweep(db, store, &forever, Utc::now(), false).await.unwrap();
     let only_the_stale_upload = Swept { attachments: 1, ..Swept::default() };
     assert_eq!(kept, only_the_stale_upload, "0 keeps for ever; an upload never attached goes a day after");
@@ -120,6 +126,11 @@ async fn what_is_past_its_retention_is_forgotten_with_its_files_and_the_rest_sta
     assert!(attachment::Entity::find_by_id(today).one(db).await.unwrap().is_some(), "today's upload waits");
     assert_eq!(swept.notifications, dry.notifications);
     assert!(notice::Entity::find_by_id(old_notice).one(db).await.unwrap().is_none());
+    let staff_told = entity::staff_notification::Entity::find()
+        .filter(entity::staff_notification::Column::ConversationId.eq(old_talk))
+        .count(db)
+        .await;
+    assert_eq!(staff_told.unwrap(), 0, "the teacher's notifications of the old conversation went with it");
     assert!(notice::Entity::find_by_id(fresh_notice).one(db).await.unwrap().is_some());
     let left = notice_delivery::Entity::find().filter(notice_delivery::Column::NoticeId.eq(old_notice)).count(db).await;
     assert_eq!(left.unwrap(), 0);

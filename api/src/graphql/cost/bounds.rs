@@ -37,14 +37,16 @@ pub const TERMS: u64 = 2;
 pub const ATTENDANCE_PER_DAY: u64 = 12;
 /// Days weighed when a date range is not known before the request runs: a year.
 pub const DAYS_UNKNOWN: u64 = 366;
-/// Devices one guardian keeps registered for push notifications.
-pub const DEVICES: u64 = crate::outbox::DEVICES_PER_GUARDIAN as u64;
+/// Devices one person keeps registered for push notifications.
+pub const DEVICES: u64 = crate::outbox::DEVICES_PER_PERSON as u64;
 /// Roles one caller holds, and field groups of one disclosure entry.
 pub const SMALL: u64 = 16;
 /// Files attached to one item.
 pub const ATTACHMENTS: u64 = crate::attachments::files::MAX_PER_ITEM as u64;
 /// People in one conversation: a teacher and the child's guardians.
 pub const CONVERSATION_MEMBERS: u64 = FAMILY + 1;
+/// Windows of one staff member's availability.
+pub const AVAILABILITY_WINDOWS: u64 = crate::staffing::availability::MAX_WINDOWS as u64;
 /// Rows the staff directory answers at most.
 pub const STAFF_DIRECTORY: u64 = 500;
 /// Items weighed for a list field the table does not know (none in this schema: a test
@@ -112,7 +114,8 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("StudentConnection", "nodes" | "edges") => ConnectionPage,
         ("Conversation", "members") => Items(CONVERSATION_MEMBERS),
         ("Notice", "myReplies") | ("MutationRoot", "replyToInvitation") => Items(FAMILY),
-        ("Me", "notifications" | "notices" | "conversations")
+        ("Availability", "windows" | "effective") => Items(AVAILABILITY_WINDOWS),
+        ("Me", "notifications" | "staffNotifications" | "notices" | "conversations")
         | ("Conversation", "messages")
         | ("Notice", "unreadStudents" | "studentsByReply" | "versions")
         | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox")

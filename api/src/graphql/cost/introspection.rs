@@ -21,7 +21,7 @@ pub const FIELDS_PER_TYPE: u64 = 64;
 pub const ARGUMENTS: u64 = 320;
 pub const ARGUMENTS_PER_FIELD: u64 = 8;
 /// Input fields of all input objects together, and the most one has.
-pub const INPUT_FIELDS: u64 = 64;
+pub const INPUT_FIELDS: u64 = 96;
 pub const INPUT_FIELDS_PER_TYPE: u64 = 16;
 /// Enum values of all enums together, and the most one has.
 pub const ENUM_VALUES: u64 = 64;

@@ -25,4 +25,5 @@ pub struct MutationRoot(
     crate::graphql::notice_mutations::NoticeMutations,
     crate::graphql::conversation_mutations::ConversationMutations,
     crate::graphql::channels::AlertMutations,
+    crate::graphql::staff_alerts::AvailabilityMutations,
 );

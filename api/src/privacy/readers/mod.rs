@@ -16,9 +16,9 @@ mod staff_records;
 pub use conversations::{CONVERSATION, CONVERSATION_MEMBER, MESSAGE, MESSAGE_REPORT};
 pub use mixed::{CHANGE_DECISION, CHANGE_REQUEST_READ, PRIMARY_ITEM, TRANSFER};
 pub use notices::{NOTICE_ATTACHMENT, NOTICE_DELIVERY, NOTICE_READ, NOTICE_REPLY, NOTICE_STAFF_DELIVERY};
-pub use notifications::NOTIFICATION;
+pub use notifications::{NOTIFICATION, STAFF_NOTIFICATION};
 pub use outbox::OUTBOX;
-pub use people::{GUARDIAN, GUARDIANSHIP, NOTIFICATION_CHANNEL, PUSH_DEVICE, STAFF, STUDENT};
+pub use people::{GUARDIAN, GUARDIANSHIP, NOTIFICATION_CHANNEL, PUSH_DEVICE, STAFF, STAFF_PUSH_DEVICE, STUDENT};
 pub use places::{CLASS, SCHOOL, SECTION};
 pub use records::{
     ATTENDANCE, CHANGE_REQUEST, CONDUCT, DISCLOSURE, ENROLLMENT, EXEMPTION, LEAVE_REQUEST, MISSED_ASSESSMENT,
@@ -32,7 +32,7 @@ use super::visible::Registered;
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
 /// classes, sections, subjects, assessments, semesters, teaching assignments) are not
 /// personal, though they are read through the policy too.
-pub const PERSONAL_TABLES: [&str; 32] = [
+pub const PERSONAL_TABLES: [&str; 34] = [
     "student",
     "guardian",
     "guardianship",
@@ -50,6 +50,8 @@ pub const PERSONAL_TABLES: [&str; 32] = [
     "notification",
     "notification_channel",
     "push_device",
+    "staff_notification",
+    "staff_push_device",
     "notice_delivery",
     "notice_read",
     "conversation",
@@ -68,7 +70,7 @@ pub const PERSONAL_TABLES: [&str; 32] = [
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 40] {
+pub fn registered() -> [&'static dyn Registered; 42] {
     [
         &STUDENT,
         &STAFF,
@@ -84,8 +86,10 @@ pub fn registered() -> [&'static dyn Registered; 40] {
         &PRIMARY_NOMINATION,
         &LEAVE_REQUEST,
         &NOTIFICATION,
+        &STAFF_NOTIFICATION,
         &NOTIFICATION_CHANNEL,
         &PUSH_DEVICE,
+        &STAFF_PUSH_DEVICE,
         &NOTICE_DELIVERY,
         &NOTICE_READ,
         &NOTICE_ATTACHMENT,

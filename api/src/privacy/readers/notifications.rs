@@ -2,12 +2,14 @@
 //! tells of — an absence as the class's roll call, a notice or a reminder as the notice's
 //! delivery for the child, a message as the conversation it was written in (so only its
 //! members read it), scores as the section's results. One statement, whatever the kinds.
+//! What staff are told (`staff_notification`) is read the same way.
 
 use crate::books::told;
 use crate::privacy::mixed::{As, Mixed, Part};
 use crate::privacy::shape::{Shape, Target, col};
 use emis_authz::Kind;
 use entity::notification::{self, Column as C};
+use entity::staff_notification;
 use sea_orm::{ColumnTrait as _, Condition};
 
 /// The child in the class they were in when the notification was written.
@@ -95,6 +97,65 @@ pub static NOTIFICATION: Mixed<notification::Entity> = Mixed {
             rows: || of_kinds(&[told::SCORE]).add(C::SectionId.is_not_null()),
             holds: |row| row.kind == told::SCORE && row.section_id.is_some(),
             kinds: &[As { kind: Kind::Result, shape: in_section, target: in_section_target }],
+        },
+    ],
+};
+
+/// The conversation a staff member's `message` notification was written in.
+fn staff_in_conversation() -> Shape {
+    use staff_notification::Column as S;
+    Shape::Conversation {
+        conversation: col(staff_notification::Entity, S::ConversationId),
+        student: col(staff_notification::Entity, S::StudentId),
+        school: col(staff_notification::Entity, S::SchoolId),
+        class: col(staff_notification::Entity, S::ClassId),
+    }
+}
+
+fn staff_in_conversation_target(row: &staff_notification::Model) -> Target {
+    Target::Conversation {
+        conversation: row.conversation_id.unwrap_or_default(),
+        student: row.student_id.unwrap_or_default(),
+        school: row.school_id,
+        class: row.class_id.unwrap_or_default(),
+    }
+}
+
+/// The staff member at the school, as a notice's delivery to them is read.
+fn staff_at_school() -> Shape {
+    use staff_notification::Column as S;
+    Shape::Staff {
+        staff: col(staff_notification::Entity, S::StaffId),
+        school: col(staff_notification::Entity, S::SchoolId),
+    }
+}
+
+fn staff_at_school_target(row: &staff_notification::Model) -> Target {
+    Target::Staff { staff: row.staff_id, school: row.school_id }
+}
+
+/// Notifications to staff, each read as what it tells of: a message as its conversation (so
+/// only its members read it), a notice as its delivery to the staff member.
+pub static STAFF_NOTIFICATION: Mixed<staff_notification::Entity> = Mixed {
+    name: "staff_notification",
+    key: staff_notification::Column::Id,
+    id: |row| row.id,
+    parts: &[
+        Part {
+            rows: || {
+                use staff_notification::Column as S;
+                Condition::all().add(S::Kind.eq(told::MESSAGE)).add(S::ConversationId.is_not_null())
+            },
+            holds: |row| row.kind == told::MESSAGE && row.conversation_id.is_some(),
+            kinds: &[As { kind: Kind::Message, shape: staff_in_conversation, target: staff_in_conversation_target }],
+        },
+        Part {
+            rows: || {
+                use staff_notification::Column as S;
+                Condition::all().add(S::Kind.eq(told::NOTICE)).add(S::NoticeId.is_not_null())
+            },
+            holds: |row| row.kind == told::NOTICE && row.notice_id.is_some(),
+            kinds: &[As { kind: Kind::Notice, shape: staff_at_school, target: staff_at_school_target }],
         },
     ],
 };

@@ -1,12 +1,12 @@
 //! The readers of people: students, staff and guardians as persons, the guardianships
-//! that link guardians to children, and a guardian's own settings for being reached (their
-//! channels and push devices). Columns that only another grant shows (where a student
+//! that link guardians to children, and how each is reached (a guardian's channels and push
+//! devices, a staff member's push devices). Columns that only another grant shows (where a student
 //! is, identity, address, contact, background, health) are guarded by that grant.
 
 use crate::privacy::shape::{Shape, Target, col, shapes};
 use crate::privacy::visible::{Reader, unguarded};
 use emis_authz::Kind;
-use entity::{guardian, guardianship, notification_channel, push_device, staff, student};
+use entity::{guardian, guardianship, notification_channel, push_device, staff, staff_push_device, student};
 
 fn student_column(column: student::Column) -> Option<Kind> {
     use student::Column as C;
@@ -102,6 +102,21 @@ pub static PUSH_DEVICE: Reader<push_device::Entity> = Reader {
     key: push_device::Column::Id,
     shape: || Shape::Guardian { guardian: col(push_device::Entity, push_device::Column::GuardianId) },
     target: |row| Target::Guardian { guardian: row.guardian_id },
+    id: |row| row.id,
+    guarded: unguarded,
+    facts: &[],
+};
+
+/// A staff member's push devices: read like their contact details.
+pub static STAFF_PUSH_DEVICE: Reader<staff_push_device::Entity> = Reader {
+    name: "staff_push_device",
+    kind: Kind::StaffContact,
+    key: staff_push_device::Column::Id,
+    shape: || Shape::Staff {
+        staff: col(staff_push_device::Entity, staff_push_device::Column::StaffId),
+        school: col(staff_push_device::Entity, staff_push_device::Column::SchoolId),
+    },
+    target: |row| Target::Staff { staff: row.staff_id, school: row.school_id },
     id: |row| row.id,
     guarded: unguarded,
     facts: &[],

@@ -2,7 +2,8 @@
 //! its registered devices by default, SMS only for what the school marked urgent (when the
 //! family has no device, or chose SMS), nothing when it chose none — dispatched once, with
 //! the delivery state on each notification; device tokens are sealed, move to whoever
-//! registers them last, and only a guardian registers their own; a failing push gateway is
+//! registers them last, and each registers only their own (staff too) while only a guardian
+//! chooses channels; a failing push gateway is
 //! retried and each notification still goes out once.
 
 use super::publish;
@@ -121,7 +122,7 @@ async fn each_family_is_reached_by_its_chosen_channel_and_by_sms_only_when_urgen
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_device_token_is_sealed_moves_to_its_last_registrant_and_only_a_guardian_registers() {
+async fn a_device_token_is_sealed_moves_to_its_last_registrant_and_only_a_guardian_chooses_channels() {
     let app = TestApp::spawn().await.unwrap();
     let teacher = app.sign_in("gvcn").await.unwrap();
     let class = homeroom_class(&app, &teacher).await;
@@ -152,7 +153,11 @@ async fn a_device_token_is_sealed_moves_to_its_last_registrant_and_only_a_guardi
         let refused = app.graphql(Some(&first.token), REGISTER, variables).await.unwrap();
         assert_eq!(error_code(&refused), Some(code), "{refused}");
     }
-    let staff = app.graphql(Some(&teacher), REGISTER, json!({ "t": "tok-staff", "p": "ios" })).await.unwrap();
+    // A teacher registers devices of their own (see `staff`), but has no channels to choose.
+    let staff = app.data(Some(&teacher), REGISTER, json!({ "t": "tok-staff", "p": "ios" })).await.unwrap();
+    assert_eq!(staff["registerPushDevice"], true);
+    assert_eq!(entity::staff_push_device::Entity::find().count(&app.state.db).await.unwrap(), 1);
+    let staff = app.graphql(Some(&teacher), CHOOSE, json!({ "k": "notice", "c": "none" })).await.unwrap();
     assert_eq!(error_code(&staff), Some("FORBIDDEN"));
     let staff = app.graphql(Some(&teacher), DEVICES, json!({})).await.unwrap();
     assert_eq!(error_code(&staff), Some("FORBIDDEN"));
