@@ -3,7 +3,8 @@
 //! token comes in `connection_init` as `{"Authorization": "Bearer …"}`), `/graphiql` (served
 //! offline from embedded assets), `/healthz` (the process
 //! runs), `/readyz` (the database answers), `/metrics` (counters, no personal data),
-//! `/exports/…` (downloads of the books) and `/attachments` (files attached to notices). This
+//! `/exports/…` (downloads of the books), `/attachments` (files attached to notices) and
+//! `/oauth/token` (vendors' tokens). This
 //! layer weighs the request (before anything else), authenticates the bearer token, notes
 //! the client's address (the TCP peer, which sign-in throttling counts by) and hands the
 //! request to the schema; a response that discloses leaves only once the disclosure log holds
@@ -71,6 +72,7 @@ pub fn router(state: Arc<AppState>, schema: EmisSchema) -> Router {
         .merge(crate::graphiql::routes())
         .merge(crate::exports::routes(Arc::clone(&state)))
         .merge(crate::attachments::routes::routes(Arc::clone(&state)))
+        .merge(crate::sharing::oauth::routes(Arc::clone(&state)))
         .layer(axum::extract::DefaultBodyLimit::max(request::MAX_BODY))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(Http { state, schema, documents: Arc::default(), weigher })

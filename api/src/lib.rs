@@ -16,6 +16,7 @@
 //! - [`outbox`]: messages to people (codes, absence notices), queued and sent with retries.
 //! - [`family`]: the school–family link: notices and what families read of them.
 //! - [`attachments`]: files attached to notices: checked, stored, opened through their item.
+//! - [`sharing`]: vendors' clients and the sharing agreements that say what each may reach.
 //! - [`http`]: the axum router: `/graphql`, health checks, metrics.
 //! - [`graphiql`]: the GraphiQL page with its assets embedded (works offline).
 //! - [`seed`]: deterministic demo data.
@@ -47,6 +48,7 @@ pub mod reference;
 pub mod retention;
 pub mod sealing;
 pub mod seed;
+pub mod sharing;
 pub mod staffing;
 pub mod startup;
 pub mod state;

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 /// The source trees and files of the domain, relative to the crate's `src`.
-const DOMAIN: [&str; 4] = ["books", "privacy", "exchange", "error.rs"];
+const DOMAIN: [&str; 5] = ["books", "privacy", "exchange", "sharing", "error.rs"];
 
 /// The lines of Rust source `text` (numbered from 1) that name the GraphQL layer or the
 /// GraphQL crates: any `async_graphql…` name, and `graphql` as a segment of a path or in a

@@ -209,6 +209,11 @@ vocabulary! {
         /// in when it was opened, and readable or writable only by its members (`moderate`:
         /// a reported conversation, by whoever moderates the school's).
         Message => "message",
+        /// The vendors a school or an office shares records with: their registered clients
+        /// (registering one, rotating its secret, suspending it) and their sharing agreements;
+        /// judged on the organisation that registered the client and, for an agreement, on
+        /// every school it covers.
+        Sharing => "sharing",
     }
 }
 
@@ -271,7 +276,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 37, 6));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 38, 6));
         assert_eq!(Relationship::ALL.len(), 9);
     }
 

@@ -54,6 +54,8 @@ pub mod school_year;
 pub mod section;
 pub mod section_enrollment;
 pub mod semester;
+pub mod sharing_agreement;
+pub mod sharing_agreement_place;
 pub mod sign_in_known_address;
 pub mod sign_in_throttle;
 pub mod staff;
@@ -67,6 +69,8 @@ pub mod student;
 pub mod subject;
 pub mod teaching_assignment;
 pub mod transfer;
+pub mod vendor_client;
+pub mod vendor_token;
 
 pub use enums::{
     AccessStatus, AccountKind, AssessmentKind, AssessmentMode, AttendanceStatus, ConductLevel, DaySession, Gender,
@@ -124,13 +128,20 @@ pub mod prelude {
     pub use super::section::Entity as Section;
     pub use super::section_enrollment::Entity as SectionEnrollment;
     pub use super::semester::Entity as Semester;
+    pub use super::sharing_agreement::Entity as SharingAgreement;
+    pub use super::sharing_agreement_place::Entity as SharingAgreementPlace;
     pub use super::sign_in_known_address::Entity as SignInKnownAddress;
     pub use super::sign_in_throttle::Entity as SignInThrottle;
     pub use super::staff::Entity as Staff;
+    pub use super::staff_availability::Entity as StaffAvailability;
+    pub use super::staff_notification::Entity as StaffNotification;
+    pub use super::staff_push_device::Entity as StaffPushDevice;
     pub use super::staff_role::Entity as StaffRole;
     pub use super::staff_status_history::Entity as StaffStatusHistory;
     pub use super::student::Entity as Student;
     pub use super::subject::Entity as Subject;
     pub use super::teaching_assignment::Entity as TeachingAssignment;
     pub use super::transfer::Entity as Transfer;
+    pub use super::vendor_client::Entity as VendorClient;
+    pub use super::vendor_token::Entity as VendorToken;
 }

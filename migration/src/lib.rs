@@ -45,6 +45,7 @@ mod m20261206_000032_notice_invitations;
 mod m20261206_000033_attachments;
 mod m20261206_000034_notification_channels;
 mod m20261207_000035_staff_delivery;
+mod m20261207_000036_vendor_sharing;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
 /// use it verbatim for the index to serve it.
@@ -91,6 +92,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000033_attachments::Migration),
             Box::new(m20261206_000034_notification_channels::Migration),
             Box::new(m20261207_000035_staff_delivery::Migration),
+            Box::new(m20261207_000036_vendor_sharing::Migration),
         ]
     }
 }

@@ -84,6 +84,14 @@ pub(super) async fn policy(action: PolicyAction) -> anyhow::Result<ExitCode> {
     for notice in policy.notices() {
         println!("{notice}");
     }
+    let purposes = std::fs::read_to_string(dir.join(crate::sharing::purposes::FILE)).unwrap_or_default();
+    match crate::sharing::purposes::parse(&purposes) {
+        Ok(listed) => println!("Mục đích chia sẻ / sharing purposes: {}", listed.len()),
+        Err(error) => {
+            eprintln!("{error}");
+            return Ok(ExitCode::FAILURE);
+        }
+    }
     if !run_cases {
         return Ok(ExitCode::SUCCESS);
     }

@@ -39,6 +39,7 @@ pub mod roll_call;
 pub mod roster;
 pub mod school;
 pub mod sensitive;
+pub mod sharing;
 pub mod staff;
 pub mod staff_alerts;
 pub mod staff_history;

@@ -217,6 +217,21 @@ impl QueryRoot {
         signed_in(ctx)?;
         super::outbox::of_school(ctx, &school_id, state.as_deref(), u64::try_from(first).unwrap_or(50)).await
     }
+    /// The vendors' clients the caller may read (a school's principal, an office's district
+    /// officer, the school's privacy officer), of school `schoolId` when given, newest first,
+    /// each with its sharing agreements.
+    async fn vendor_clients(
+        &self,
+        ctx: &Context<'_>,
+        school_id: Option<ID>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+    ) -> ApiResult<Vec<super::sharing::VendorClient>> {
+        super::sharing::list(ctx, school_id.as_ref(), u64::try_from(first).unwrap_or(50)).await
+    }
+    /// The purposes records may be shared with a vendor for: the privacy officer's list.
+    async fn sharing_purposes(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::sharing::SharingPurpose>> {
+        super::sharing::purposes_listed(ctx)
+    }
     /// Any record by global id; null when it does not exist or may not be seen.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
         let Some((kind, row)) = ids::decode(&id) else {

@@ -107,6 +107,60 @@ async fn missed_assessments(db: &DatabaseConnection) {
     }
 }
 
+/// Registers a vendor's client at every organisation, schools and offices, each with an
+/// agreement covering another school (or one of its classes), so the readers of clients,
+/// agreements and their places are compared on the caller's own organisation and others'.
+async fn vendors(db: &DatabaseConnection) {
+    use entity::{org, sharing_agreement, sharing_agreement_place, vendor_client};
+    use sea_orm::ActiveValue::Set;
+    let now = chrono::Utc::now();
+    let orgs = org::Entity::find().all(db).await.unwrap();
+    let schools: Vec<i64> = orgs.iter().filter(|o| o.kind == "school").map(|o| o.id).collect();
+    let someone = staff::Entity::find().one(db).await.unwrap().unwrap().id;
+    for (at, holder) in orgs.iter().enumerate() {
+        let client = vendor_client::ActiveModel {
+            org_id: Set(holder.id),
+            name: Set(format!("Vendor {at}")),
+            client_id: Set(format!("emis_vc_{at}")),
+            secret_hash: Set(format!("{at:064}")),
+            status: Set("active".to_owned()),
+            registered_by: Set(someone),
+            created_at: Set(now),
+            secret_rotated_at: Set(now),
+            suspended_at: Set(None),
+            ..Default::default()
+        };
+        let client = vendor_client::Entity::insert(client).exec(db).await.unwrap().last_insert_id;
+        let agreement = sharing_agreement::ActiveModel {
+            vendor_client_id: Set(client),
+            org_id: Set(holder.id),
+            purpose: Set("timetable".to_owned()),
+            legal_basis: Set("Điều 17".to_owned()),
+            reference: Set(format!("HĐ-{at}")),
+            starts_on: Set(now.date_naive()),
+            ends_on: Set(None),
+            consent_required: Set(at % 2 == 0),
+            scopes: Set("emis.notices.readonly".to_owned()),
+            field_groups: Set("student".to_owned()),
+            made_by: Set(someone),
+            created_at: Set(now),
+            ended_at: Set(None),
+            ended_reason: Set(None),
+            ..Default::default()
+        };
+        let agreement = sharing_agreement::Entity::insert(agreement).exec(db).await.unwrap().last_insert_id;
+        let school = schools[at % schools.len()];
+        let class = homeroom_class::Entity::find().filter(homeroom_class::Column::SchoolId.eq(school)).one(db).await;
+        let place = sharing_agreement_place::ActiveModel {
+            agreement_id: Set(agreement),
+            school_id: Set(school),
+            class_id: Set(class.unwrap().filter(|_| at % 3 == 0).map(|class| class.id)),
+            ..Default::default()
+        };
+        sharing_agreement_place::Entity::insert(place).exec(db).await.unwrap();
+    }
+}
+
 /// Moves one student of the first class with two students to another class of its school
 /// and another to a class of another school, from `today`, so that the relationships that
 /// hold through enrollments (`current_student`, `former_student`) are compared too.
@@ -152,6 +206,7 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
     told(db).await;
     missed_assessments(db).await;
     moves(db, today).await;
+    vendors(db).await;
     let policy = app.state.policy.current();
     let mut accounts: Vec<Account> =
         staff::Entity::find().all(db).await.unwrap().iter().map(|s| Account::Staff(s.id)).collect();

@@ -48,4 +48,5 @@ mod subscriptions;
 mod summary;
 mod tour;
 mod traces;
+mod vendors;
 mod years;

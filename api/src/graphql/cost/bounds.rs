@@ -115,10 +115,18 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("Conversation", "members") => Items(CONVERSATION_MEMBERS),
         ("Notice", "myReplies") | ("MutationRoot", "replyToInvitation") => Items(FAMILY),
         ("Availability", "windows" | "effective") => Items(AVAILABILITY_WINDOWS),
+        ("SharingAgreement", "places") => Items(crate::sharing::agreements::MAX_PLACES as u64),
+        ("SharingAgreement", "scopes") => Items(crate::sharing::scopes::SCOPES.len() as u64),
+        ("SharingAgreement", "fieldGroups") => Items(crate::sharing::scopes::FIELD_GROUPS.len() as u64),
+        ("QueryRoot", "sharingPurposes") => Items(crate::graphql::sharing::PURPOSES_MAX as u64),
         ("Me", "notifications" | "staffNotifications" | "notices" | "conversations")
         | ("Conversation", "messages")
+        | ("VendorClient", "agreements")
         | ("Notice", "unreadStudents" | "studentsByReply" | "versions")
-        | ("QueryRoot", "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox")
+        | (
+            "QueryRoot",
+            "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox" | "vendorClients",
+        )
         | ("Student", "history" | "disclosures")
         | ("StaffHistory", "roles" | "assignments" | "statuses" | "contactChanges") => First,
         _ => return None,

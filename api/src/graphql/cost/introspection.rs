@@ -15,8 +15,8 @@ use super::walk::Mode;
 /// Types of the schema, introspection's own and the built-in scalars included.
 pub const TYPES: u64 = 128;
 /// Fields of all types together, and the most one type has.
-pub const FIELDS: u64 = 640;
-pub const FIELDS_PER_TYPE: u64 = 64;
+pub const FIELDS: u64 = 960;
+pub const FIELDS_PER_TYPE: u64 = 96;
 /// Arguments of all fields together, and the most one field has.
 pub const ARGUMENTS: u64 = 320;
 pub const ARGUMENTS_PER_FIELD: u64 = 8;

@@ -26,4 +26,5 @@ pub struct MutationRoot(
     crate::graphql::conversation_mutations::ConversationMutations,
     crate::graphql::channels::AlertMutations,
     crate::graphql::staff_alerts::AvailabilityMutations,
+    crate::graphql::sharing::SharingMutations,
 );

@@ -11,6 +11,7 @@ mod outbox;
 mod people;
 mod places;
 mod records;
+mod sharing;
 mod staff_records;
 
 pub use conversations::{CONVERSATION, CONVERSATION_MEMBER, MESSAGE, MESSAGE_REPORT};
@@ -24,6 +25,7 @@ pub use records::{
     ATTENDANCE, CHANGE_REQUEST, CONDUCT, DISCLOSURE, ENROLLMENT, EXEMPTION, LEAVE_REQUEST, MISSED_ASSESSMENT,
     PRIMARY_NOMINATION, RECORD_CHANGE, RESULT, TRANSFER_RECEIVING, TRANSFER_SENDING,
 };
+pub use sharing::{SHARING_AGREEMENT, SHARING_PLACE, VENDOR_CLIENT};
 pub use staff_records::{STAFF_CONTACT, STAFF_ROLE, STAFF_STATUS};
 
 use super::visible::Registered;
@@ -70,7 +72,7 @@ pub const PERSONAL_TABLES: [&str; 34] = [
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 42] {
+pub fn registered() -> [&'static dyn Registered; 45] {
     [
         &STUDENT,
         &STAFF,
@@ -114,5 +116,8 @@ pub fn registered() -> [&'static dyn Registered; 42] {
         &STAFF_ROLE,
         &STAFF_STATUS,
         &STAFF_CONTACT,
+        &VENDOR_CLIENT,
+        &SHARING_AGREEMENT,
+        &SHARING_PLACE,
     ]
 }

@@ -1,0 +1,350 @@
+//! Sharing with vendors, as GraphQL shows it to the administrators who manage it: the
+//! clients a school or an office registered (`vendorClients`), each with its agreements and
+//! the places they cover; registering a client (its secret shown once), rotating its secret,
+//! suspending it; making and ending agreements; and the privacy officer's list of purposes
+//! (`sharingPurposes`). Every row is read through the privacy layer (`sharing`/`read`), and
+//! every mutation reaches its client, agreement, school or class first, so what is out of
+//! reach answers like what is missing.
+
+use super::context::{access, signed_in, state};
+use super::ids;
+use crate::error::{ApiError, ApiResult};
+use crate::privacy::readers;
+use crate::sharing::agreements::{self, Place, Terms};
+use crate::sharing::{clients, purposes};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{sharing_agreement, sharing_agreement_place, vendor_client};
+use sea_orm::{ColumnTrait as _, Order};
+
+/// A vendor's client, registered by a school or an office.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct VendorClient {
+    /// The client's global id.
+    pub id: ID,
+    /// The vendor's name.
+    pub name: String,
+    /// The public client id the vendor obtains tokens with (with its secret).
+    pub client_id: String,
+    /// active | suspended
+    pub status: String,
+    /// When it was registered.
+    pub created_at: DateTime<Utc>,
+    /// When its secret was last made or rotated.
+    pub secret_rotated_at: DateTime<Utc>,
+    /// When it was suspended; null while active.
+    pub suspended_at: Option<DateTime<Utc>>,
+    #[graphql(skip)]
+    pub row_id: i64,
+}
+
+impl From<vendor_client::Model> for VendorClient {
+    fn from(row: vendor_client::Model) -> Self {
+        Self {
+            id: ids::encode("VendorClient", row.id),
+            name: row.name,
+            client_id: row.client_id,
+            status: row.status,
+            created_at: row.created_at,
+            secret_rotated_at: row.secret_rotated_at,
+            suspended_at: row.suspended_at,
+            row_id: row.id,
+        }
+    }
+}
+
+#[ComplexObject]
+impl VendorClient {
+    /// Its sharing agreements, newest first, at most `first`, as the caller may read them.
+    async fn agreements(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 10, validator(minimum = 1, maximum = 50))] first: i32,
+    ) -> ApiResult<Vec<SharingAgreement>> {
+        let db = &state(ctx)?.db;
+        let rows = access(ctx)?
+            .read(&readers::SHARING_AGREEMENT)
+            .narrow(sharing_agreement::Column::VendorClientId, |column| column.eq(self.row_id))
+            .order_by(sharing_agreement::Column::Id, Order::Desc)
+            .limit(u64::try_from(first).unwrap_or(10))
+            .all(db)
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        let places = access(ctx)?
+            .read(&readers::SHARING_PLACE)
+            .narrow(sharing_agreement_place::Column::AgreementId, |column| column.is_in(ids))
+            .order_by(sharing_agreement_place::Column::Id, Order::Asc)
+            .all(db)
+            .await?;
+        Ok(rows.into_iter().map(|row| SharingAgreement::new(row, &places)).collect())
+    }
+}
+
+/// A school, or one class of it, that an agreement covers.
+#[derive(SimpleObject)]
+pub struct SharingPlace {
+    /// The school.
+    pub school_id: ID,
+    /// One class of it; null for the whole school.
+    pub class_id: Option<ID>,
+}
+
+/// What a school or an office agreed to share with a vendor's client.
+#[derive(SimpleObject)]
+pub struct SharingAgreement {
+    /// The agreement's global id.
+    pub id: ID,
+    /// A code of the privacy officer's list (`sharingPurposes`).
+    pub purpose: String,
+    /// The legal basis of the sharing.
+    pub legal_basis: String,
+    /// Where the signed agreement is kept.
+    pub reference: String,
+    /// The first day it is in force.
+    pub starts_on: NaiveDate,
+    /// The last day it is in force; null for no end date.
+    pub ends_on: Option<NaiveDate>,
+    /// Whether each family's consent is needed before their child is shared.
+    pub consent_required: bool,
+    /// The OAuth scopes a token of the client may carry under it.
+    pub scopes: Vec<String>,
+    /// The policy's kinds (field groups) it shares.
+    pub field_groups: Vec<String>,
+    /// The schools and classes it covers (those the caller may read).
+    pub places: Vec<SharingPlace>,
+    /// Whether it is in force today.
+    pub in_force: bool,
+    /// When it was ended early, and why; null otherwise.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Why it was ended early.
+    pub ended_reason: Option<String>,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+}
+
+impl SharingAgreement {
+    /// `row`, with those of `places` that are its own.
+    fn new(row: sharing_agreement::Model, places: &[sharing_agreement_place::Model]) -> Self {
+        let today = crate::clock::today();
+        let in_force = agreements::in_force(&row, today);
+        let split = |text: &str, by: char| {
+            text.split(by).map(str::trim).filter(|word| !word.is_empty()).map(str::to_owned).collect()
+        };
+        Self {
+            id: ids::encode("SharingAgreement", row.id),
+            places: places
+                .iter()
+                .filter(|place| place.agreement_id == row.id)
+                .map(|place| SharingPlace {
+                    school_id: ids::encode("School", place.school_id),
+                    class_id: place.class_id.map(|class| ids::encode("Class", class)),
+                })
+                .collect(),
+            scopes: split(&row.scopes, ' '),
+            field_groups: split(&row.field_groups, ','),
+            purpose: row.purpose,
+            legal_basis: row.legal_basis,
+            reference: row.reference,
+            starts_on: row.starts_on,
+            ends_on: row.ends_on,
+            consent_required: row.consent_required,
+            in_force,
+            ended_at: row.ended_at,
+            ended_reason: row.ended_reason,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A client with its secret: the only time the secret is shown.
+#[derive(SimpleObject)]
+pub struct VendorClientSecret {
+    /// The client.
+    pub client: VendorClient,
+    /// The secret, shown this once; give it to the vendor with the client id.
+    pub client_secret: String,
+}
+
+impl From<clients::WithSecret> for VendorClientSecret {
+    fn from(made: clients::WithSecret) -> Self {
+        Self { client: made.client.into(), client_secret: made.secret }
+    }
+}
+
+/// A purpose records may be shared for.
+#[derive(SimpleObject)]
+pub struct SharingPurpose {
+    /// The code an agreement names.
+    pub code: String,
+    /// In Vietnamese.
+    pub vietnamese: String,
+    /// In English.
+    pub english: String,
+}
+
+/// Most purposes listed.
+pub const PURPOSES_MAX: usize = 100;
+
+/// `vendorClients`: the clients the caller may read, of school `school` when given, newest
+/// first.
+pub async fn list(ctx: &Context<'_>, school: Option<&ID>, first: u64) -> ApiResult<Vec<VendorClient>> {
+    signed_in(ctx)?;
+    let mut rows = access(ctx)?.read(&readers::VENDOR_CLIENT);
+    if let Some(school) = school {
+        let Some(school) = ids::decode_as("School", school) else { return Ok(Vec::new()) };
+        rows = rows.narrow(vendor_client::Column::OrgId, |column| column.eq(school));
+    }
+    let rows = rows.order_by(vendor_client::Column::Id, Order::Desc).limit(first).all(&state(ctx)?.db).await?;
+    Ok(rows.into_iter().map(VendorClient::from).collect())
+}
+
+/// `sharingPurposes`.
+pub fn purposes_listed(ctx: &Context<'_>) -> ApiResult<Vec<SharingPurpose>> {
+    signed_in(ctx)?;
+    let listed = purposes::load(&state(ctx)?.config.policy_dir)?;
+    Ok(listed
+        .into_iter()
+        .take(PURPOSES_MAX)
+        .map(|purpose| SharingPurpose { code: purpose.code, vietnamese: purpose.vietnamese, english: purpose.english })
+        .collect())
+}
+
+/// A new client.
+#[derive(InputObject)]
+pub struct RegisterVendorClientInput {
+    /// The vendor's name.
+    pub name: String,
+    /// The school that registers it; left out, the office of a district officer.
+    pub school_id: Option<ID>,
+}
+
+/// A school or a class an agreement covers: give one.
+#[derive(InputObject)]
+pub struct SharingPlaceInput {
+    /// A whole school.
+    pub school_id: Option<ID>,
+    /// One class.
+    pub class_id: Option<ID>,
+}
+
+/// A new agreement's terms.
+#[derive(InputObject)]
+pub struct MakeSharingAgreementInput {
+    /// The client it is made with.
+    pub client_id: ID,
+    /// A code of `sharingPurposes`.
+    pub purpose: String,
+    /// The legal basis (say, the article of Decree 356/2025 it rests on).
+    pub legal_basis: String,
+    /// Where the signed agreement is kept (its number, or a document reference).
+    pub reference: String,
+    /// The first day it is in force.
+    pub starts_on: NaiveDate,
+    /// The last day it is in force; none for no end date.
+    pub ends_on: Option<NaiveDate>,
+    /// Whether each family's consent is needed before their child is shared.
+    #[graphql(default)]
+    pub consent_required: bool,
+    /// OAuth scopes: the OneRoster 1.2 scope names (or their short forms, say
+    /// `roster-core.readonly`), `emis.attendance.readonly`, `emis.notices.readonly`.
+    #[graphql(validator(max_items = 7))]
+    pub scopes: Vec<String>,
+    /// The policy's kinds shared (say `student`, `enrollment`, `result`).
+    #[graphql(validator(max_items = 17))]
+    pub field_groups: Vec<String>,
+    /// The schools and classes covered.
+    #[graphql(validator(max_items = 100))]
+    pub places: Vec<SharingPlaceInput>,
+}
+
+/// The places of `input`; an id of another kind answers like a missing one.
+fn places_of(input: &[SharingPlaceInput]) -> ApiResult<Vec<Place>> {
+    let decoded = |id: &Option<ID>, kind: &str| match id {
+        Some(id) => ids::decode_as(kind, id).map(Some).ok_or(ApiError::NotPermitted),
+        None => Ok(None),
+    };
+    input
+        .iter()
+        .map(|place| {
+            Ok(Place { school: decoded(&place.school_id, "School")?, class: decoded(&place.class_id, "Class")? })
+        })
+        .collect()
+}
+
+/// The mutations of sharing with vendors.
+#[derive(Default)]
+pub struct SharingMutations;
+
+#[Object]
+impl SharingMutations {
+    /// Registers a vendor's client at a school (or a district officer's office) and answers
+    /// its secret, shown this once. Refused like a missing school when the caller may not
+    /// manage the school's sharing.
+    async fn register_vendor_client(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterVendorClientInput,
+    ) -> ApiResult<VendorClientSecret> {
+        let access = access(ctx)?;
+        let school = match &input.school_id {
+            Some(school) => Some(ids::decode_as("School", school).ok_or(ApiError::NotPermitted)?),
+            None => None,
+        };
+        let org = clients::home(access, school)?;
+        Ok(clients::register(&state(ctx)?.db, access, org, &input.name, Utc::now()).await?.into())
+    }
+    /// Gives a client a new secret, shown this once; the old secret and every token it
+    /// obtained stop at once.
+    async fn rotate_vendor_client_secret(&self, ctx: &Context<'_>, client_id: ID) -> ApiResult<VendorClientSecret> {
+        let id = ids::decode_as("VendorClient", &client_id).ok_or(ApiError::NotPermitted)?;
+        Ok(clients::rotate(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?.into())
+    }
+    /// Suspends a client (its tokens stop at once and it obtains no more), or with
+    /// `suspended: false` makes it active again.
+    async fn suspend_vendor_client(
+        &self,
+        ctx: &Context<'_>,
+        client_id: ID,
+        #[graphql(default = true)] suspended: bool,
+    ) -> ApiResult<VendorClient> {
+        let id = ids::decode_as("VendorClient", &client_id).ok_or(ApiError::NotPermitted)?;
+        Ok(clients::set_suspended(&state(ctx)?.db, access(ctx)?, id, suspended, Utc::now()).await?.into())
+    }
+    /// Makes a sharing agreement with a client. The client, and every school and class it
+    /// covers, must be within the caller's reach (else refused like missing ones); then the
+    /// terms are checked. Nothing is written unless all holds.
+    async fn make_sharing_agreement(
+        &self,
+        ctx: &Context<'_>,
+        input: MakeSharingAgreementInput,
+    ) -> ApiResult<SharingAgreement> {
+        let server = state(ctx)?;
+        let client = ids::decode_as("VendorClient", &input.client_id).ok_or(ApiError::NotPermitted)?;
+        let terms = Terms {
+            places: places_of(&input.places)?,
+            purpose: input.purpose,
+            legal_basis: input.legal_basis,
+            reference: input.reference,
+            starts_on: input.starts_on,
+            ends_on: input.ends_on,
+            consent_required: input.consent_required,
+            scopes: input.scopes,
+            field_groups: input.field_groups,
+        };
+        let (row, places) =
+            agreements::make(&server.db, access(ctx)?, &server.config.policy_dir, client, terms, Utc::now()).await?;
+        Ok(SharingAgreement::new(row, &places))
+    }
+    /// Ends an agreement now, with the reason; its client reaches nothing more through it.
+    async fn end_sharing_agreement(
+        &self,
+        ctx: &Context<'_>,
+        agreement_id: ID,
+        reason: String,
+    ) -> ApiResult<SharingAgreement> {
+        let id = ids::decode_as("SharingAgreement", &agreement_id).ok_or(ApiError::NotPermitted)?;
+        let row = agreements::end(&state(ctx)?.db, access(ctx)?, id, &reason, Utc::now()).await?;
+        Ok(SharingAgreement::new(row, &[]))
+    }
+}
