@@ -7,6 +7,9 @@
 //! found on the way, each located at its file, line and column and explained in Vietnamese and
 //! English ([`problem`]).
 //!
+//! For the REST binding, [`rest`] reads a collection read's query parameters (paging,
+//! ordering, field selection and the filter grammar).
+//!
 //! Reading never stops at the first problem: every row is read and every problem listed, so
 //! a school fixes its files in one pass. This crate knows nothing of the database; the import
 //! and export map records onto EMIS's model.
@@ -16,6 +19,7 @@ pub mod package;
 pub mod problem;
 pub mod reader;
 pub mod records;
+pub mod rest;
 pub mod sensitive;
 pub mod vocabulary;
 pub mod writer;

@@ -27,7 +27,7 @@ async fn school_of(app: &TestApp, username: &str) -> String {
 }
 
 /// An agreement's terms for `client` covering `school`, with `changes` applied.
-fn terms(client: &str, school: &str, changes: Value) -> Value {
+fn terms(client: &str, school: &str, changes: &Value) -> Value {
     let mut input = json!({ "clientId": client, "purpose": "learning_platform",
         "legalBasis": "Điều 17 Nghị định 356/2025", "reference": "HĐ-2026/15", "startsOn": "2026-01-01",
         "scopes": ["roster-core.readonly"], "fieldGroups": ["student", "enrollment"],
@@ -76,7 +76,7 @@ async fn a_principal_registers_a_vendor_and_an_agreement_that_no_one_else_reache
         for (query, variables) in [
             (ROTATE, json!({ "c": client })),
             (SUSPEND, json!({ "c": client, "s": true })),
-            (AGREE, json!({ "input": terms(&client, &school, json!({})) })),
+            (AGREE, json!({ "input": terms(&client, &school, &json!({})) })),
             (REGISTER, json!({ "input": { "name": "Lậu", "schoolId": school } })),
         ] {
             let refused = app.graphql(Some(token), query, variables).await.unwrap();
@@ -95,7 +95,7 @@ async fn a_principal_registers_a_vendor_and_an_agreement_that_no_one_else_reache
         )
         .await;
     let own = own.unwrap()["registerVendorClient"]["client"]["id"].as_str().unwrap().to_owned();
-    let refused = app.graphql(Some(&other), AGREE, json!({ "input": terms(&own, &school, json!({})) })).await.unwrap();
+    let refused = app.graphql(Some(&other), AGREE, json!({ "input": terms(&own, &school, &json!({})) })).await.unwrap();
     assert_eq!(error_code(&refused), Some("FORBIDDEN"), "a place out of reach answers like a missing one");
 
     // Bad terms are refused, naming what is wrong; nothing is written.
@@ -108,8 +108,7 @@ async fn a_principal_registers_a_vendor_and_an_agreement_that_no_one_else_reache
         json!({ "places": [] }),
         json!({ "places": [{ "schoolId": school, "classId": encode("Class", 1).0 }] }),
     ] {
-        let refused =
-            app.graphql(Some(&principal), AGREE, json!({ "input": terms(&client, &school, changes.clone()) }));
+        let refused = app.graphql(Some(&principal), AGREE, json!({ "input": terms(&client, &school, &changes) }));
         assert_eq!(error_code(&refused.await.unwrap()), Some("BAD_USER_INPUT"), "{changes}");
     }
     assert_eq!(sharing_agreement::Entity::find().count(&app.state.db).await.unwrap(), 0);
@@ -118,7 +117,7 @@ async fn a_principal_registers_a_vendor_and_an_agreement_that_no_one_else_reache
         .data(
             Some(&principal),
             AGREE,
-            json!({ "input": terms(&client, &school, json!({ "purpose": " Learning_Platform " })) }),
+            json!({ "input": terms(&client, &school, &json!({ "purpose": " Learning_Platform " })) }),
         )
         .await
         .unwrap();
@@ -142,7 +141,7 @@ async fn a_principal_registers_a_vendor_and_an_agreement_that_no_one_else_reache
     let officer = app.sign_in("canbo").await.unwrap();
     let office = app.data(Some(&officer), REGISTER, json!({ "input": { "name": "CSDL ngành" } })).await.unwrap();
     let office_client = office["registerVendorClient"]["client"]["id"].as_str().unwrap().to_owned();
-    let input = terms(&office_client, &school, json!({ "purpose": "sector_database" }));
+    let input = terms(&office_client, &school, &json!({ "purpose": "sector_database" }));
     assert_eq!(
         app.data(Some(&officer), AGREE, json!({ "input": input })).await.unwrap()["makeSharingAgreement"]["inForce"],
         true
@@ -172,7 +171,7 @@ async fn the_token_endpoint_grants_only_scopes_of_agreements_in_force_to_an_acti
     let (status, _, body) = token(&app, Some((&id, &secret)), grant).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_scope")), "no agreement yet: {body}");
     let agreed =
-        app.data(Some(&principal), AGREE, json!({ "input": terms(&client, &school, json!({})) })).await.unwrap();
+        app.data(Some(&principal), AGREE, json!({ "input": terms(&client, &school, &json!({})) })).await.unwrap();
     let agreement = agreed["makeSharingAgreement"]["id"].as_str().unwrap().to_owned();
 
     let (status, cache, body) = token(&app, Some((&id, &secret)), grant).await;
