@@ -5,12 +5,12 @@
 
 use crate::auth::Account;
 use crate::books::told;
-use crate::privacy::{Access, readers};
+use crate::privacy::{Access, Mixed, readers};
 use chrono::{DateTime, Utc};
 use emis_authz::Action;
 use entity::notification::{self, Column as C};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait as _, Order, QueryFilter as _};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, QueryFilter as _};
 use std::collections::BTreeMap;
 
 /// Which of a guardian's notifications to read.
@@ -78,6 +78,52 @@ impl<Col: ColumnTrait + Copy> Columns<Col> {
         }
         (!which.is_empty()).then_some(which)
     }
+
+    /// The rows of `owner` in `reader`'s table that `wanted` asks for and the policy lets the
+    /// caller read.
+    pub(super) async fn read<E>(
+        &self,
+        db: &impl ConnectionTrait,
+        access: &Access,
+        reader: &'static Mixed<E>,
+        owner: i64,
+        wanted: &Wanted<'_>,
+    ) -> Result<Vec<E::Model>, DbErr>
+    where
+        E: EntityTrait<Column = Col>,
+        E::Model: Send + Sync,
+    {
+        let (narrowing, order) = self.wanted(owner, wanted);
+        let read = access.read_mixed(reader, Action::Read).limit(wanted.limit).through(narrowing);
+        let read = order.into_iter().fold(read, |read, (column, order)| read.order_by(column, order));
+        read.all(db).await
+    }
+
+    /// How many of `owner`'s rows in `reader`'s table the caller may read are unread, for
+    /// every one of `kinds` (zero when none).
+    pub(super) async fn unread<E>(
+        &self,
+        db: &impl ConnectionTrait,
+        access: &Access,
+        reader: &'static Mixed<E>,
+        owner: Option<i64>,
+        kinds: &[&'static str],
+    ) -> Result<BTreeMap<&'static str, u64>, DbErr>
+    where
+        E: EntityTrait<Column = Col>,
+        E::Model: Send + Sync,
+    {
+        let mut counts: BTreeMap<&'static str, u64> = kinds.iter().map(|&kind| (kind, 0)).collect();
+        let Some(owner) = owner else { return Ok(counts) };
+        let mine = Condition::all().add(self.owner.eq(owner)).add(self.read_at.is_null());
+        let tallied = access.read_mixed(reader, Action::Read).through(mine).tally(db, self.kind).await?;
+        for (kind, count) in tallied {
+            if let Some(&known) = kinds.iter().find(|&&known| known == kind) {
+                counts.insert(known, u64::try_from(count).unwrap_or_default());
+            }
+        }
+        Ok(counts)
+    }
 }
 
 /// The columns of a guardian's notifications.
@@ -106,25 +152,13 @@ pub async fn readable(
     wanted: Wanted<'_>,
 ) -> Result<Vec<notification::Model>, DbErr> {
     let Some(guardian) = guardian(access) else { return Ok(Vec::new()) };
-    let (narrowing, order) = COLUMNS.wanted(guardian, &wanted);
-    let read = access.read_mixed(&readers::NOTIFICATION, Action::Read).limit(wanted.limit).through(narrowing);
-    let read = order.into_iter().fold(read, |read, (column, order)| read.order_by(column, order));
-    read.all(db).await
+    COLUMNS.read(db, access, &readers::NOTIFICATION, guardian, &wanted).await
 }
 
 /// How many of the caller's notifications they may read are unread, by kind (every kind of
 /// [`told::KINDS`], zero when none).
 pub async fn unread(db: &impl ConnectionTrait, access: &Access) -> Result<BTreeMap<&'static str, u64>, DbErr> {
-    let mut counts: BTreeMap<&'static str, u64> = told::KINDS.iter().map(|&kind| (kind, 0)).collect();
-    let Some(guardian) = guardian(access) else { return Ok(counts) };
-    let mine = Condition::all().add(C::GuardianId.eq(guardian)).add(C::ReadAt.is_null());
-    let tallied = access.read_mixed(&readers::NOTIFICATION, Action::Read).through(mine).tally(db, C::Kind).await?;
-    for (kind, count) in tallied {
-        if let Some(&known) = told::KINDS.iter().find(|&&known| known == kind) {
-            counts.insert(known, u64::try_from(count).unwrap_or_default());
-        }
-    }
-    Ok(counts)
+    COLUMNS.unread(db, access, &readers::NOTIFICATION, guardian(access), &told::KINDS).await
 }
 
 /// What a guardian marks read besides single notifications.

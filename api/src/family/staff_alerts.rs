@@ -7,10 +7,9 @@ use super::alerts::{Columns, Subject, Wanted};
 use crate::books::told_staff;
 use crate::privacy::{Access, readers};
 use chrono::{DateTime, Utc};
-use emis_authz::Action;
 use entity::staff_notification::{self, Column as C};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait as _, Condition, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _};
+use sea_orm::{ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _};
 use std::collections::BTreeMap;
 
 /// The columns of a staff member's notifications.
@@ -31,25 +30,14 @@ pub async fn readable(
     wanted: Wanted<'_>,
 ) -> Result<Vec<staff_notification::Model>, DbErr> {
     let Some(staff) = access.principal().staff_id() else { return Ok(Vec::new()) };
-    let (narrowing, order) = COLUMNS.wanted(staff, &wanted);
-    let read = access.read_mixed(&readers::STAFF_NOTIFICATION, Action::Read).limit(wanted.limit).through(narrowing);
-    let read = order.into_iter().fold(read, |read, (column, order)| read.order_by(column, order));
-    read.all(db).await
+    COLUMNS.read(db, access, &readers::STAFF_NOTIFICATION, staff, &wanted).await
 }
 
 /// How many of the caller's notifications they may read are unread, by kind (every kind of
 /// [`told_staff::KINDS`], zero when none).
 pub async fn unread(db: &impl ConnectionTrait, access: &Access) -> Result<BTreeMap<&'static str, u64>, DbErr> {
-    let mut counts: BTreeMap<&'static str, u64> = told_staff::KINDS.iter().map(|&kind| (kind, 0)).collect();
-    let Some(staff) = access.principal().staff_id() else { return Ok(counts) };
-    let mine = Condition::all().add(C::StaffId.eq(staff)).add(C::ReadAt.is_null());
-    let read = access.read_mixed(&readers::STAFF_NOTIFICATION, Action::Read).through(mine);
-    for (kind, count) in read.tally(db, C::Kind).await? {
-        if let Some(&known) = told_staff::KINDS.iter().find(|&&known| known == kind) {
-            counts.insert(known, u64::try_from(count).unwrap_or_default());
-        }
-    }
-    Ok(counts)
+    let staff = access.principal().staff_id();
+    COLUMNS.unread(db, access, &readers::STAFF_NOTIFICATION, staff, &told_staff::KINDS).await
 }
 
 /// Marks read the caller's unread notifications among `ids`, of the kinds `kinds`, or about
