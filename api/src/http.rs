@@ -21,7 +21,7 @@ mod reply;
 mod request;
 
 use crate::auth::{ClientAddress, Principal, session};
-use crate::disclosure::{Disclosures, Recipient, purpose_from_header};
+use crate::disclosure::{Recipient, purpose_from_header};
 use crate::error::ApiError;
 use crate::graphql::cost::Weigher;
 use crate::graphql::cost::weighed::Weighed;
@@ -117,12 +117,7 @@ fn client_address(extensions: &axum::http::Extensions) -> ClientAddress {
 /// error for a purpose header that cannot be recorded as given, whoever asks.
 pub(crate) fn recipient(principal: &Principal, headers: &HeaderMap) -> Result<Option<Recipient>, ApiError> {
     let purpose = purpose_from_header(headers.get("x-emis-purpose").map(|value| value.as_bytes()))?;
-    Ok(principal.account.map(|account| Recipient {
-        actor_kind: account.kind(),
-        actor_id: account.id(),
-        session_id: principal.session_id,
-        purpose,
-    }))
+    Ok(Recipient::of(principal, purpose))
 }
 
 async fn graphql(
@@ -152,7 +147,7 @@ async fn graphql(
         Err(error) => return error_response(media, error),
     };
     let access = Arc::new(Access::new(Arc::new(principal), http.state.policy.current(), http.state.db.clone()));
-    let disclosures = Arc::new(Disclosures::default());
+    let disclosures = access.shown();
     let request =
         request_data(request, &http.state, access, Arc::clone(&disclosures)).data(client_address(&extensions));
     let span = tracing::info_span!("graphql.request", operation = request.operation_name.as_deref().unwrap_or(""));

@@ -88,24 +88,27 @@ impl fmt::Display for Problem {
     }
 }
 
-/// A line the policy keeps but that takes effect only later: a line of a role no account
-/// can hold yet. Shown by `emis policy check` and logged when the server loads the policy.
+/// A line the policy keeps that can never apply: its relationship never holds for its role
+/// (`shared` holds for vendors only, and vendors are related to records by nothing else).
+/// Shown by `emis policy check` and logged when the server loads the policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
     pub file: PathBuf,
     pub line: usize,
     pub role: Role,
+    pub rel: Relationship,
 }
 
 impl fmt::Display for Notice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}:{}: vai trò \"{role}\" chưa có tài khoản nào: dòng này chỉ có hiệu lực khi có tài khoản {role} \
-             / role \"{role}\" has no accounts yet: the line takes effect once {role} accounts exist",
+            "{}:{}: dòng này không bao giờ có hiệu lực: quan hệ \"{rel}\" không bao giờ có với vai trò \"{role}\" \
+             / the line never applies: relationship \"{rel}\" never holds for role \"{role}\"",
             self.file.display(),
             self.line,
-            role = self.role
+            role = self.role,
+            rel = self.rel
         )
     }
 }

@@ -1,8 +1,8 @@
 //! Reading and validating the lines of `policy.csv` ourselves, before casbin
 //! sees them (casbin silently accepts unknown names and ignores unknown line
 //! types, and would accept words the server does not use). Also owns the
-//! comma-splitting shared with `cases.csv`, and finds the lines of roles no
-//! account can hold yet.
+//! comma-splitting shared with `cases.csv`, and finds the lines that can never
+//! apply (a relationship that never holds for the line's role).
 
 use std::path::Path;
 use std::str::FromStr;
@@ -73,19 +73,14 @@ pub(crate) fn request(fields: &[&str], reasons: &mut Vec<Reason>) -> Option<Requ
     (reasons.len() == before).then_some((role, kind, action, rel))
 }
 
-/// The lines of a policy text that name a role no account can hold yet, as notices.
-pub(crate) fn without_accounts(file: &Path, text: &str) -> Vec<Notice> {
+/// The `p` lines of a policy text whose relationship never holds for their role, as notices.
+pub(crate) fn never_apply(file: &Path, text: &str) -> Vec<Notice> {
     let mut notices = Vec::new();
     for (line, fields) in records(text) {
-        let roles = match fields.as_slice() {
-            ["p", role, ..] => vec![*role],
-            ["g", role, parent] => vec![*role, *parent],
-            _ => Vec::new(),
-        };
-        let dormant =
-            roles.into_iter().filter_map(|role| role.parse::<Role>().ok()).find(|role| role.without_accounts());
-        if let Some(role) = dormant {
-            notices.push(Notice { file: file.to_path_buf(), line, role });
+        let ["p", role, _, _, rel, _] = fields.as_slice() else { continue };
+        let (Ok(role), Ok(rel)) = (role.parse::<Role>(), rel.parse::<Relationship>()) else { continue };
+        if !rel.can_hold_for(role) {
+            notices.push(Notice { file: file.to_path_buf(), line, role, rel });
         }
     }
     notices

@@ -6,14 +6,26 @@ use crate::vocab::{Action, Kind, Relationship, Role};
 
 use Relationship as R;
 
-const ORG_LIKE: &[Relationship] = &[R::Any, R::InSchool, R::Oversees, R::GuardianOf, R::HomeroomOf, R::TeachesSection];
-const CLASS_LIKE: &[Relationship] = &[R::InSchool, R::Oversees, R::GuardianOf, R::HomeroomOf, R::TeachesSection];
-const STAFF_LIKE: &[Relationship] = &[R::SelfRecord, R::InSchool, R::Oversees];
+const ORG_LIKE: &[Relationship] =
+    &[R::Any, R::InSchool, R::Oversees, R::GuardianOf, R::HomeroomOf, R::TeachesSection, R::Shared];
+const CLASS_LIKE: &[Relationship] =
+    &[R::InSchool, R::Oversees, R::GuardianOf, R::HomeroomOf, R::TeachesSection, R::Shared];
+const STAFF_LIKE: &[Relationship] = &[R::SelfRecord, R::InSchool, R::Oversees, R::Shared];
+/// Staff contact, identity and address: never shared with vendors.
+const STAFF_PRIVATE: &[Relationship] = &[R::SelfRecord, R::InSchool, R::Oversees];
 const PERSONAL: &[Relationship] =
-    &[R::SelfRecord, R::GuardianOf, R::HomeroomOf, R::TeachesSection, R::InSchool, R::Oversees];
+    &[R::SelfRecord, R::GuardianOf, R::HomeroomOf, R::TeachesSection, R::InSchool, R::Oversees, R::Shared];
 /// Records kept about a student in a class or school: their history follows the student.
-const RECORDS: &[Relationship] =
-    &[R::SelfRecord, R::GuardianOf, R::HomeroomOf, R::TeachesSection, R::InSchool, R::Oversees, R::CurrentStudent];
+const RECORDS: &[Relationship] = &[
+    R::SelfRecord,
+    R::GuardianOf,
+    R::HomeroomOf,
+    R::TeachesSection,
+    R::InSchool,
+    R::Oversees,
+    R::CurrentStudent,
+    R::Shared,
+];
 /// The student record itself: also reachable by those the student has left.
 const STUDENT: &[Relationship] = &[
     R::SelfRecord,
@@ -24,6 +36,7 @@ const STUDENT: &[Relationship] = &[
     R::Oversees,
     R::CurrentStudent,
     R::FormerStudent,
+    R::Shared,
 ];
 const DISCLOSURE: &[Relationship] = &[R::GuardianOf, R::InSchool, R::Oversees, R::Any];
 /// What a school sent: the school's business, so judged on the school only.
@@ -46,7 +59,8 @@ impl Kind {
         match self {
             Kind::Org | Kind::School | Kind::Subject => ORG_LIKE,
             Kind::Class | Kind::Section | Kind::ClassSummary => CLASS_LIKE,
-            Kind::Staff | Kind::StaffContact | Kind::StaffIdentity | Kind::StaffAddress => STAFF_LIKE,
+            Kind::Staff => STAFF_LIKE,
+            Kind::StaffContact | Kind::StaffIdentity | Kind::StaffAddress => STAFF_PRIVATE,
             Kind::Disclosure => DISCLOSURE,
             Kind::Outbox => OUTBOX,
             Kind::Message => MESSAGE,
@@ -73,7 +87,8 @@ impl Kind {
             | Kind::LeaveRequest
             | Kind::Notice
             | Kind::Attachment
-            | Kind::Transfer => PERSONAL,
+            | Kind::Transfer
+            | Kind::Consent => PERSONAL,
         }
     }
 
@@ -123,11 +138,15 @@ impl Action {
     }
 }
 
-impl Role {
-    /// Whether no account can hold this role yet: its lines are kept and take effect once
-    /// such accounts exist, and the policy notes each of them.
-    pub const fn without_accounts(self) -> bool {
-        matches!(self, Role::Vendor)
+impl Relationship {
+    /// Whether this relationship can ever hold for a caller acting as `role`: `any` holds
+    /// for everyone; `shared` only for vendors, who are related to records by nothing else.
+    pub const fn can_hold_for(self, role: Role) -> bool {
+        match self {
+            Relationship::Any => true,
+            Relationship::Shared => matches!(role, Role::Vendor),
+            _ => !matches!(role, Role::Vendor),
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use casbin::{CoreApi, Enforcer};
 
 use crate::error::{Notice, PolicyError};
 use crate::files::{PolicyFiles, read_text};
-use crate::lines::{Rule, parse_policy, without_accounts};
+use crate::lines::{Rule, never_apply, parse_policy};
 use crate::model::{Sources, build_enforcer};
 use crate::vocab::{Action, Kind, Relationship, Role};
 
@@ -76,7 +76,7 @@ impl Policy {
         Ok(Self {
             enforcer,
             line_count: rules.len(),
-            notices: without_accounts(&files.policy, policy_text),
+            notices: never_apply(&files.policy, policy_text),
             decisions: (0..TABLE_SIZE).map(|_| AtomicU8::new(UNKNOWN)).collect(),
         })
     }
@@ -129,8 +129,8 @@ impl Policy {
         self.line_count
     }
 
-    /// The lines that take effect only later (of roles no account can hold yet), each with
-    /// its file and line.
+    /// The lines that can never apply (a relationship that never holds for their role), each
+    /// with its file and line.
     pub fn notices(&self) -> &[Notice] {
         &self.notices
     }

@@ -214,6 +214,10 @@ vocabulary! {
         /// judged on the organisation that registered the client and, for an agreement, on
         /// every school it covers.
         Sharing => "sharing",
+        /// A family's decision on a purpose that needs their consent (a vendor's sharing
+        /// agreement that asks for it): given, refused or withdrawn, by which guardian, when
+        /// and through which channel.
+        Consent => "consent",
     }
 }
 
@@ -252,6 +256,11 @@ vocabulary! {
         /// school. Meaningful for the student record only, so what was recorded before the
         /// move stays reachable without what concerns the student now.
         FormerStudent => "former_student",
+        /// The record is in a school or class that a sharing agreement in force today shares
+        /// with the caller, a vendor's client, for this kind and within the scopes of its
+        /// token; where the agreement needs families' consent, only about children whose
+        /// guardian gave it and did not withdraw it. Holds for vendors only.
+        Shared => "shared",
     }
 }
 
@@ -276,8 +285,8 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 38, 6));
-        assert_eq!(Relationship::ALL.len(), 9);
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 39, 6));
+        assert_eq!(Relationship::ALL.len(), 10);
     }
 
     #[test]

@@ -95,7 +95,8 @@ async fn allowed_relationships_lists_the_meaningful_relationships_that_are_allow
         policy.allowed_relationships(Role::Clerk, Kind::Staff, read),
         vec![Relationship::SelfRecord, Relationship::InSchool]
     );
-    assert!(policy.allowed_relationships(Role::Vendor, Kind::Student, read).is_empty());
+    assert_eq!(policy.allowed_relationships(Role::Vendor, Kind::Student, read), vec![Relationship::Shared]);
+    assert!(policy.allowed_relationships(Role::Vendor, Kind::StudentHealth, read).is_empty());
 }
 
 #[tokio::test]

@@ -56,6 +56,7 @@ pub mod section_enrollment;
 pub mod semester;
 pub mod sharing_agreement;
 pub mod sharing_agreement_place;
+pub mod sharing_consent;
 pub mod sign_in_known_address;
 pub mod sign_in_throttle;
 pub mod staff;
@@ -130,6 +131,7 @@ pub mod prelude {
     pub use super::semester::Entity as Semester;
     pub use super::sharing_agreement::Entity as SharingAgreement;
     pub use super::sharing_agreement_place::Entity as SharingAgreementPlace;
+    pub use super::sharing_consent::Entity as SharingConsent;
     pub use super::sign_in_known_address::Entity as SignInKnownAddress;
     pub use super::sign_in_throttle::Entity as SignInThrottle;
     pub use super::staff::Entity as Staff;

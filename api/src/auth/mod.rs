@@ -10,6 +10,7 @@ pub mod session;
 pub mod sign_in;
 pub mod throttle;
 pub mod token;
+pub mod vendor;
 
 pub use principal::{Account, Principal};
 pub use session::{AuthError, IssuedTokens, TokenLifetimes};

@@ -60,9 +60,9 @@ pub struct Principal {
     pub homeroom_sections: BTreeSet<i64>,
     /// Schools under the offices where the caller is an officer.
     pub overseen_schools: BTreeSet<i64>,
-    /// What a scoped token (a vendor client's) may reach, on top of the policy; `None` for
-    /// people signed in with a password, whose reach the policy alone decides.
-    pub scopes: Option<BTreeSet<String>>,
+    /// The vendor's client behind a scoped token, and what its agreements in force share
+    /// with it; `None` for people.
+    pub vendor: Option<std::sync::Arc<super::vendor::Vendor>>,
 }
 
 impl Principal {
@@ -79,8 +79,13 @@ impl Principal {
             taught_classes: BTreeSet::new(),
             homeroom_sections: BTreeSet::new(),
             overseen_schools: BTreeSet::new(),
-            scopes: None,
+            vendor: None,
         }
+    }
+
+    /// Whether the caller signed in: a person with an account, or a vendor's client.
+    pub fn signed_in(&self) -> bool {
+        self.account.is_some() || self.vendor.is_some()
     }
 
     /// The staff id, when the caller is staff.

@@ -163,6 +163,9 @@ pub(super) fn account_of(session: &auth_session::Model) -> Option<Account> {
 /// token, or an account that may no longer act.
 #[tracing::instrument(skip_all)]
 pub async fn authenticate(db: &impl ConnectionTrait, access_token: &str) -> Result<Option<Principal>, DbErr> {
+    if access_token.strip_prefix(crate::sharing::tokens::PREFIX).is_some_and(|rest| rest.starts_with('_')) {
+        return crate::sharing::reach::principal(db, &token::digest(access_token), Utc::now()).await;
+    }
     Principal::from_token(db, &token::digest(access_token), Utc::now(), kind_named_by(access_token)).await
 }
 

@@ -73,12 +73,50 @@ impl Disclosed {
 }
 
 /// Who was shown the data, and why: the request's side of an entry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Recipient {
     pub actor_kind: &'static str,
     pub actor_id: i64,
     pub session_id: Option<i64>,
     pub purpose: String,
+    /// The purpose of what was shown of a school's students, where it depends on the school
+    /// (a vendor's agreements covering it); `purpose` elsewhere.
+    pub purposes_by_school: BTreeMap<i64, String>,
+}
+
+impl Recipient {
+    /// Whom the log names for what `principal` is shown (people and vendors), under the
+    /// purpose the request declared; a vendor's purposes are those of its agreements covering
+    /// each school, each written `code#agreement`.
+    pub fn of(principal: &Principal, declared: String) -> Option<Recipient> {
+        if let Some(vendor) = &principal.vendor {
+            let named = |agreements: Vec<&crate::auth::vendor::Agreement>| {
+                agreements.iter().map(|a| format!("{}#{}", a.purpose, a.id)).collect::<Vec<_>>().join(" ")
+            };
+            let schools: BTreeSet<i64> = vendor.agreements.iter().flat_map(|a| a.schools.iter().copied()).collect();
+            let purposes_by_school =
+                schools.into_iter().map(|school| (school, named(vendor.agreements_at(school).collect()))).collect();
+            return Some(Recipient {
+                actor_kind: "vendor",
+                actor_id: vendor.client,
+                session_id: None,
+                purpose: named(vendor.agreements.iter().collect()),
+                purposes_by_school,
+            });
+        }
+        principal.account.map(|account| Recipient {
+            actor_kind: account.kind(),
+            actor_id: account.id(),
+            session_id: principal.session_id,
+            purpose: declared,
+            purposes_by_school: BTreeMap::new(),
+        })
+    }
+
+    /// The purpose recorded for what was shown of `school`'s students.
+    pub fn purpose_at(&self, school: i64) -> &str {
+        self.purposes_by_school.get(&school).unwrap_or(&self.purpose)
+    }
 }
 
 /// Longest purpose recorded, in characters.

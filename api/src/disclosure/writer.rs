@@ -87,7 +87,7 @@ fn entries(recipient: &Recipient, at: DateTime<Utc>, disclosed: Vec<Disclosed>) 
             school_id: entry.school,
             students: entry.students_text(),
             fields: entry.fields,
-            purpose: recipient.purpose.clone(),
+            purpose: recipient.purpose_at(entry.school).to_owned(),
             prev_hash: None,
             hash: String::new(),
         })

@@ -17,10 +17,11 @@ pub fn state<'a>(ctx: &Context<'a>) -> Result<&'a Arc<AppState>, ApiError> {
     ctx.data::<Arc<AppState>>().map_err(|_| ApiError::internal("no state in the schema"))
 }
 
-/// The request's access, refusing anonymous callers.
+/// The request's access, refusing anonymous callers (people signed in and vendors' clients
+/// pass).
 pub fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a Arc<Access>, ApiError> {
     let access = access(ctx)?;
-    if access.principal().account.is_none() {
+    if !access.principal().signed_in() {
         return Err(ApiError::Unauthenticated);
     }
     Ok(access)

@@ -28,7 +28,8 @@ impl DisclosureEntry {
     async fn actor_kind(&self) -> &str {
         self.0.actor_kind()
     }
-    /// The name of the staff member who was shown the data (null for other kinds).
+    /// The name of the staff member or the vendor who was shown the data (null for other
+    /// kinds).
     async fn actor_name(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         Ok(self.0.recipient_name(&state(ctx)?.db).await?)
     }
@@ -36,7 +37,9 @@ impl DisclosureEntry {
     async fn fields(&self) -> Vec<&str> {
         self.0.fields().collect()
     }
-    /// Why it was shown, as the caller declared it (`X-EMIS-Purpose`; `education` by default).
+    /// Why it was shown: as a person declared it (`X-EMIS-Purpose`; `education` by
+    /// default), or for a vendor the purpose of each sharing agreement it was shown under,
+    /// written `code#agreement` (e.g. `learning_platform#3`).
     async fn purpose(&self) -> &str {
         self.0.purpose()
     }

@@ -10,6 +10,7 @@ pub mod book_locks;
 pub mod calendar;
 pub mod channels;
 pub mod columns;
+pub mod consent;
 pub mod context;
 pub mod conversation_mutations;
 pub mod conversations;

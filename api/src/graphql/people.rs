@@ -181,6 +181,11 @@ impl Student {
     ) -> ApiResult<Vec<super::disclosures::DisclosureEntry>> {
         super::disclosures::of_student(ctx, self.row.id, u64::try_from(first).unwrap_or(50)).await
     }
+    /// What the sharing agreements covering this student ask the family's consent for, and
+    /// the family's decision on each.
+    async fn sharing_consents(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::consent::SharingConsent>> {
+        super::consent::of_student(ctx, self.row.id).await
+    }
     /// Roll-call entries recorded between two dates (inclusive): absences, late arrivals,
     /// and entries corrected back to present.
     async fn attendance(&self, ctx: &Context<'_>, from: NaiveDate, to: NaiveDate) -> ApiResult<Vec<AttendanceRecord>> {

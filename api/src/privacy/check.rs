@@ -4,9 +4,10 @@
 
 use super::enrolment::{Enrolled, enrolled};
 use super::shape::Target;
+use super::shared;
 use crate::auth::Principal;
 use crate::auth::principal::active_on;
-use emis_authz::{Relationship, Role};
+use emis_authz::{Kind, Relationship, Role};
 use entity::enrollment;
 use sea_orm::{ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
 use std::collections::{BTreeSet, HashMap};
@@ -24,17 +25,25 @@ pub struct DerivedSets {
     pub(super) member_of: OnceCell<BTreeSet<i64>>,
     /// The conversations reported as abusive (`conversations.rs`).
     pub(super) reported: OnceCell<BTreeSet<i64>>,
+    /// The children whose guardian's consent to a purpose is in force, per purpose
+    /// (`shared.rs`).
+    pub(super) consented: Mutex<HashMap<String, Arc<BTreeSet<i64>>>>,
 }
 
-/// Whether `rel` holds between the caller (acting as `role`) and `target`.
+/// Whether `rel` holds between the caller (acting as `role`) and `target`, a record of
+/// `kind`.
 pub async fn holds(
     db: &DatabaseConnection,
     principal: &Principal,
     sets: &DerivedSets,
+    kind: Kind,
     role: Role,
     rel: Relationship,
     target: Target,
 ) -> Result<bool, DbErr> {
+    if rel == Relationship::Shared {
+        return shared::holds(db, principal, sets, kind, target).await;
+    }
     Ok(match target.as_record() {
         Target::Personal { student, school, section, class } => match rel {
             Relationship::Any => true,
@@ -106,8 +115,7 @@ fn place(principal: &Principal, role: Role, rel: Relationship, school: i64) -> b
     }
 }
 
-/// Whether `student` is among the students `rel` reaches through enrollments for `role`;
-/// each form of enrollment is loaded once per request.
+/// Whether `student` is among the students `rel` reaches through enrollments for `role`.
 async fn reached(
     db: &DatabaseConnection,
     principal: &Principal,
@@ -117,6 +125,17 @@ async fn reached(
     student: i64,
 ) -> Result<bool, DbErr> {
     let Some(form) = enrolled(principal, role, rel) else { return Ok(false) };
+    is_enrolled(db, principal, sets, form, student).await
+}
+
+/// Whether `student` has an enrollment of `form`; each form is loaded once per request.
+pub(super) async fn is_enrolled(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    sets: &DerivedSets,
+    form: Enrolled,
+    student: i64,
+) -> Result<bool, DbErr> {
     if form.places.is_empty() {
         return Ok(false);
     }

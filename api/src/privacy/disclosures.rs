@@ -13,7 +13,7 @@ use super::Access;
 use super::shape::{Shape, Target, col};
 use super::visible::{Registered, Selected};
 use emis_authz::{Action, Kind};
-use entity::{disclosure_log, staff};
+use entity::{disclosure_log, staff, vendor_client};
 use futures::future::BoxFuture;
 use sea_orm::sea_query::{Alias, Expr, Func, FunctionCall, Query};
 use sea_orm::{
@@ -55,18 +55,28 @@ impl Shown {
         &self.entry.purpose
     }
 
-    /// The name of the staff member the entry was shown to: part of the entry (null when
-    /// it was shown to someone else, or the staff member is gone).
+    /// The name of the staff member or the vendor's client the entry was shown to: part of
+    /// the entry (null when it was shown to someone else, or they are gone).
     pub async fn recipient_name(&self, db: &impl ConnectionTrait) -> Result<Option<String>, DbErr> {
-        if self.entry.actor_kind != "staff" {
-            return Ok(None);
+        match self.entry.actor_kind.as_str() {
+            "staff" => {
+                staff::Entity::find_by_id(self.entry.actor_id)
+                    .select_only()
+                    .column(staff::Column::FullName)
+                    .into_tuple()
+                    .one(db)
+                    .await
+            }
+            "vendor" => {
+                vendor_client::Entity::find_by_id(self.entry.actor_id)
+                    .select_only()
+                    .column(vendor_client::Column::Name)
+                    .into_tuple()
+                    .one(db)
+                    .await
+            }
+            _ => Ok(None),
         }
-        staff::Entity::find_by_id(self.entry.actor_id)
-            .select_only()
-            .column(staff::Column::FullName)
-            .into_tuple()
-            .one(db)
-            .await
     }
 }
 

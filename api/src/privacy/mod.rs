@@ -55,6 +55,7 @@ mod reach;
 pub mod readers;
 mod sealed;
 pub mod shape;
+mod shared;
 mod sql;
 mod transfers;
 mod visible;
@@ -72,6 +73,7 @@ pub use transfers::TransferStudent;
 pub use visible::{Checker, Reader, Registered, Visible};
 
 use crate::auth::Principal;
+use crate::disclosure::Disclosures;
 use emis_authz::{Action, Kind, Policy, Relationship, Role};
 use sea_orm::{Condition, DatabaseConnection, DbErr};
 use std::collections::HashMap;
@@ -92,6 +94,9 @@ pub struct Access {
     db: DatabaseConnection,
     sets: DerivedSets,
     grants: Mutex<HashMap<(Kind, Action), Grants>>,
+    /// What the request showed, for the disclosure log: resolvers note grades and
+    /// sensitive fields; for a vendor, every record about a student the check lets through.
+    shown: Arc<Disclosures>,
 }
 
 /// Counts and logs a record of `kind` the SQL let through that the per-record check refused.
@@ -103,7 +108,12 @@ pub fn inconsistency(kind: Kind) {
 impl Access {
     /// Access of `principal` under `policy`.
     pub fn new(principal: Arc<Principal>, policy: Arc<Policy>, db: DatabaseConnection) -> Self {
-        Self { principal, policy, db, sets: DerivedSets::default(), grants: Mutex::default() }
+        Self { principal, policy, db, sets: DerivedSets::default(), grants: Mutex::default(), shown: Arc::default() }
+    }
+
+    /// What the request showed, for the disclosure log.
+    pub fn shown(&self) -> Arc<Disclosures> {
+        Arc::clone(&self.shown)
     }
 
     /// Who is asking.
@@ -115,6 +125,12 @@ impl Access {
     /// another person may do (the teacher a guardian names for a conversation).
     pub fn of_other(&self, principal: Principal) -> Access {
         Access::new(Arc::new(principal), Arc::clone(&self.policy), self.db.clone())
+    }
+
+    /// Whether the policy in force lets `role` `action` records of `kind` under `rel`
+    /// (whoever asks): what a vendor may ever be shown, say.
+    pub fn policy_allows(&self, role: Role, kind: Kind, action: Action, rel: Relationship) -> bool {
+        self.policy.allowed_relationships(role, kind, action).contains(&rel)
     }
 
     /// The (role, relationship) pairs the policy grants the caller for `kind` and `action`,
@@ -139,7 +155,8 @@ impl Access {
 
     /// The SQL condition selecting the records of `shape` the caller may `action` as `kind`.
     pub(crate) fn filter(&self, kind: Kind, action: Action, shape: &Shape) -> Condition {
-        let granted = sql::granted(&self.principal, self.db.get_database_backend(), &self.grants(kind, action), shape);
+        let granted =
+            sql::granted(&self.principal, self.db.get_database_backend(), kind, &self.grants(kind, action), shape);
         match shape {
             Shape::Conversation { conversation, .. } => {
                 Condition::all().add(granted).add(self.party_condition(action, conversation))
@@ -152,7 +169,7 @@ impl Access {
     /// index ([`Branches::disjoint`]) and also needs the whole condition ([`Branches::any`]).
     pub(crate) fn filter_branches(&self, kind: Kind, action: Action, shape: &Shape) -> Branches {
         let branches =
-            sql::branches(&self.principal, self.db.get_database_backend(), &self.grants(kind, action), shape);
+            sql::branches(&self.principal, self.db.get_database_backend(), kind, &self.grants(kind, action), shape);
         match shape {
             Shape::Conversation { conversation, .. } => branches.each_with(&self.party_condition(action, conversation)),
             _ => branches,
@@ -172,7 +189,13 @@ impl Access {
             return Ok(false);
         }
         for &(role, rel) in grants.iter() {
-            if check::holds(&self.db, &self.principal, &self.sets, role, rel, target).await? {
+            if check::holds(&self.db, &self.principal, &self.sets, kind, role, rel, target).await? {
+                if self.principal.vendor.is_some()
+                    && action == Action::Read
+                    && let Target::Personal { student, school, .. } = target.as_record()
+                {
+                    self.shown.note(&self.principal, student, school, kind.as_str());
+                }
                 return Ok(true);
             }
         }

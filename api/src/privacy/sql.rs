@@ -9,9 +9,10 @@
 
 use super::enrolment::{Enrolled, enrolled, students_of};
 use super::shape::Shape;
+use super::shared;
 use crate::auth::Principal;
 use crate::auth::principal::active_on;
-use emis_authz::{Relationship, Role};
+use emis_authz::{Kind, Relationship, Role};
 use entity::enrollment;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait as _, Condition, DbBackend};
@@ -82,10 +83,16 @@ impl Clause {
     }
 }
 
-/// The rows of `shape` that any of the `grants` relates to the caller: the OR of each
-/// (role, relationship)'s condition, with like conditions merged.
-pub fn granted(principal: &Principal, backend: DbBackend, grants: &[(Role, Relationship)], shape: &Shape) -> Condition {
-    branches(principal, backend, grants, shape).any()
+/// The rows of `shape` (records of `kind`) that any of the `grants` relates to the caller:
+/// the OR of each (role, relationship)'s condition, with like conditions merged.
+pub fn granted(
+    principal: &Principal,
+    backend: DbBackend,
+    kind: Kind,
+    grants: &[(Role, Relationship)],
+    shape: &Shape,
+) -> Condition {
+    branches(principal, backend, kind, grants, shape).any()
 }
 
 /// A compiled privacy condition kept as its branches, one per merged clause; empty when
@@ -133,11 +140,24 @@ fn is_not_true(backend: DbBackend, condition: Condition) -> Expr {
     Expr::cust_with_exprs(template, [Expr::from(condition)])
 }
 
-/// The merged clauses of `grants` for `shape`, each rendered as a condition of its own.
-pub fn branches(principal: &Principal, backend: DbBackend, grants: &[(Role, Relationship)], shape: &Shape) -> Branches {
+/// The merged clauses of `grants` for `shape` (records of `kind`), each rendered as a
+/// condition of its own.
+pub fn branches(
+    principal: &Principal,
+    backend: DbBackend,
+    kind: Kind,
+    grants: &[(Role, Relationship)],
+    shape: &Shape,
+) -> Branches {
     let mut clauses: Vec<Clause> = Vec::new();
     for &(role, rel) in grants {
-        let Some(clause) = relationship(principal, role, rel, shape) else { continue };
+        let clause = match rel {
+            Relationship::Shared => {
+                shared::condition(principal, kind, shape).map(|shared| Clause::Other(shared.into()))
+            }
+            _ => relationship(principal, role, rel, shape),
+        };
+        let Some(clause) = clause else { continue };
         if !clauses.iter_mut().any(|existing| existing.absorb(&clause)) {
             clauses.push(clause);
         }
@@ -292,7 +312,7 @@ mod tests {
             (Role::HomeroomTeacher, Relationship::InSchool),
             (Role::SubjectTeacher, Relationship::InSchool),
         ];
-        let rendered = sql(granted(&teacher(), DbBackend::Postgres, &grants, &shapes::student()));
+        let rendered = sql(granted(&teacher(), DbBackend::Postgres, Kind::Student, &grants, &shapes::student()));
         assert_eq!(rendered.matches("= ANY(ARRAY((SELECT").count(), 1, "{rendered}");
         assert!(rendered.contains(r#""class_id" IN (11, 12)"#), "{rendered}");
         assert_eq!(rendered.matches(r#""school_id" IN (7)"#).count(), 1, "{rendered}");
@@ -309,7 +329,7 @@ mod tests {
             (Role::Principal, Relationship::CurrentStudent),
             (Role::Principal, Relationship::FormerStudent),
         ];
-        let rendered = sql(granted(&principal, DbBackend::Postgres, &grants, &shapes::student()));
+        let rendered = sql(granted(&principal, DbBackend::Postgres, Kind::Student, &grants, &shapes::student()));
         assert_eq!(rendered.matches("= ANY(ARRAY((SELECT").count(), 1, "{rendered}");
         assert_eq!(rendered.matches(r#""class_id" IN (11)"#).count(), 2, "today and ended: {rendered}");
         assert_eq!(rendered.matches(r#""school_id" IN (7)"#).count(), 2, "today and ended: {rendered}");
@@ -320,13 +340,13 @@ mod tests {
     fn enrollment_sub_selects_are_arrays_on_postgresql_and_sub_selects_elsewhere() {
         let grants =
             [(Role::HomeroomTeacher, Relationship::HomeroomOf), (Role::HomeroomTeacher, Relationship::InSchool)];
-        let condition = granted(&teacher(), DbBackend::Postgres, &grants, &shapes::student());
+        let condition = granted(&teacher(), DbBackend::Postgres, Kind::Student, &grants, &shapes::student());
         let (text, values) =
             Query::select().expr(Expr::val(1)).cond_where(condition).to_owned().build(PostgresQueryBuilder);
         assert!(text.contains(r#""student"."id" = ANY(ARRAY((SELECT "student_id" FROM "enrollment" WHERE"#), "{text}");
         let placeholders = (1..=values.0.len()).filter(|n| text.contains(&format!("${n}"))).count();
         assert_eq!(placeholders, values.0.len(), "every value bound once, in order: {text}");
-        let sqlite = granted(&teacher(), DbBackend::Sqlite, &grants, &shapes::student());
+        let sqlite = granted(&teacher(), DbBackend::Sqlite, Kind::Student, &grants, &shapes::student());
         let text = Query::select().expr(Expr::val(1)).cond_where(sqlite).to_owned().to_string(SqliteQueryBuilder);
         assert!(text.contains(r#""student"."id" IN (SELECT "student_id" FROM "enrollment" WHERE"#), "{text}");
     }
@@ -334,13 +354,13 @@ mod tests {
     #[test]
     fn no_grant_or_only_empty_sets_select_nothing_and_any_selects_everything() {
         let principal = Principal::anonymous(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
-        assert_eq!(granted(&principal, DbBackend::Sqlite, &[], &shapes::student()), never());
+        assert_eq!(granted(&principal, DbBackend::Sqlite, Kind::Student, &[], &shapes::student()), never());
         let empty = [(Role::Guardian, Relationship::GuardianOf), (Role::Principal, Relationship::InSchool)];
-        assert_eq!(granted(&principal, DbBackend::Sqlite, &empty, &shapes::student()), never());
+        assert_eq!(granted(&principal, DbBackend::Sqlite, Kind::Student, &empty, &shapes::student()), never());
         let any = [(Role::Guardian, Relationship::Any)];
-        assert!(sql(granted(&principal, DbBackend::Sqlite, &any, &shapes::org())).contains("1 = 1"));
+        assert!(sql(granted(&principal, DbBackend::Sqlite, Kind::Student, &any, &shapes::org())).contains("1 = 1"));
         let everyone = [(Role::PrivacyOfficer, Relationship::Any), (Role::PrivacyOfficer, Relationship::InSchool)];
-        let personal = sql(granted(&principal, DbBackend::Sqlite, &everyone, &shapes::student()));
+        let personal = sql(granted(&principal, DbBackend::Sqlite, Kind::Student, &everyone, &shapes::student()));
         assert!(personal.contains("1 = 1"), "any record about anyone: {personal}");
     }
 }

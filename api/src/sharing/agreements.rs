@@ -4,14 +4,14 @@
 //! reach answers exactly like a missing one and nothing is written; then the terms are
 //! checked: a purpose of the privacy officer's list ([`super::purposes`]), a legal basis and
 //! a reference to the signed agreement, dates in order, known scopes and field groups
-//! ([`super::scopes`]). An agreement is in force from its start date through its end date,
+//! ([`super::scopes`]), each group one the policy lets vendors read. An agreement is in force from its start date through its end date,
 //! unless it was ended early ([`end`]).
 
 use super::{clients, purposes, scopes};
 use crate::error::ApiError;
 use crate::privacy::{Access, readers};
 use chrono::{DateTime, NaiveDate, Utc};
-use emis_authz::{Action, Kind};
+use emis_authz::{Action, Kind, Relationship, Role};
 use entity::{sharing_agreement, sharing_agreement_place};
 use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ActiveValue::Unchanged, DatabaseConnection};
 use std::path::Path;
@@ -114,6 +114,14 @@ pub async fn make(
     }
     let granted = scopes::scopes(&terms.scopes)?;
     let groups = scopes::field_groups(&terms.field_groups)?;
+    if let Some(never) =
+        groups.iter().find(|kind| !access.policy_allows(Role::Vendor, **kind, Action::Read, Relationship::Shared))
+    {
+        return Err(ApiError::bad_input(
+            format!("chính sách không cho nhà cung cấp xem nhóm dữ liệu {never}"),
+            format!("the policy lets no vendor read the field group {never}"),
+        ));
+    }
     let txn = crate::db::begin_write(db).await?;
     let agreement = sharing_agreement::ActiveModel {
         vendor_client_id: Set(holder.id),

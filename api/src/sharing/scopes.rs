@@ -21,8 +21,10 @@ pub const SCOPES: [&str; 7] = [
 ];
 
 /// The field groups an agreement may share: records about students and the places and
-/// staff they are taught in — never messages, accounts, the disclosure log or the outbox.
-pub const FIELD_GROUPS: [Kind; 17] = [
+/// staff they are taught in — never health notes, messages, accounts, the disclosure log or
+/// the outbox. Each is reached only through a scope that covers it ([`kinds_of`]) and a
+/// policy line that lets vendors read it.
+pub const FIELD_GROUPS: [Kind; 16] = [
     Kind::School,
     Kind::Class,
     Kind::Section,
@@ -31,7 +33,6 @@ pub const FIELD_GROUPS: [Kind; 17] = [
     Kind::StudentIdentity,
     Kind::StudentAddress,
     Kind::StudentBackground,
-    Kind::StudentHealth,
     Kind::Guardian,
     Kind::GuardianContact,
     Kind::Guardianship,
@@ -41,6 +42,39 @@ pub const FIELD_GROUPS: [Kind; 17] = [
     Kind::Conduct,
     Kind::Notice,
 ];
+
+/// The rostering core: organisations, classes and their sections, teachers, students and
+/// enrollments.
+const ROSTER_CORE: &[Kind] = &[Kind::School, Kind::Class, Kind::Section, Kind::Staff, Kind::Student, Kind::Enrollment];
+/// The whole roster: the core, families (guardians, their links to children and contact),
+/// and the students' identity numbers and addresses.
+const ROSTER: &[Kind] = &[
+    Kind::School,
+    Kind::Class,
+    Kind::Section,
+    Kind::Staff,
+    Kind::Student,
+    Kind::Enrollment,
+    Kind::Guardian,
+    Kind::Guardianship,
+    Kind::GuardianContact,
+    Kind::StudentIdentity,
+    Kind::StudentAddress,
+];
+
+/// The kinds a scope covers: what a token carrying it may read, within its agreements'
+/// field groups. `resource.readonly` covers nothing EMIS keeps.
+pub fn kinds_of(scope: &str) -> &'static [Kind] {
+    match scope.strip_prefix(ONEROSTER).unwrap_or(scope) {
+        "roster-core.readonly" => ROSTER_CORE,
+        "roster.readonly" => ROSTER,
+        "roster-demographics.readonly" => &[Kind::StudentBackground],
+        "gradebook.readonly" => &[Kind::Result, Kind::Conduct],
+        "emis.attendance.readonly" => &[Kind::Attendance],
+        "emis.notices.readonly" => &[Kind::Notice],
+        _ => &[],
+    }
+}
 
 /// `words` as known scopes (a OneRoster scope may be written by its short name, say
 /// `roster-core.readonly`), sorted and without repeats; refused when one is not known or
@@ -100,5 +134,18 @@ mod tests {
         let groups = super::field_groups(&["Student".to_owned(), " enrollment".to_owned()]).unwrap();
         assert_eq!(groups, vec![emis_authz::Kind::Student, emis_authz::Kind::Enrollment]);
         assert!(super::field_groups(&["message".to_owned()]).is_err(), "conversations are never shared");
+        assert!(super::field_groups(&["student.health".to_owned()]).is_err(), "nor health notes");
+    }
+
+    #[test]
+    fn every_field_group_is_covered_by_a_scope_and_every_covered_kind_may_be_shared() {
+        let covered: Vec<_> = super::SCOPES.iter().flat_map(|scope| super::kinds_of(scope)).collect();
+        for group in super::FIELD_GROUPS {
+            assert!(covered.contains(&&group), "{group} is covered by no scope");
+        }
+        for kind in covered {
+            assert!(super::FIELD_GROUPS.contains(kind), "{kind} is covered but cannot be shared");
+        }
+        assert_eq!(super::kinds_of("roster-core.readonly"), super::kinds_of(super::SCOPES[0]));
     }
 }

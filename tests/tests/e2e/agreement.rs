@@ -63,7 +63,13 @@ async fn disclosed(app: &TestApp) {
             Disclosed { school, fields: "result".to_owned(), students: listed }
         })
         .collect();
-    let recipient = Recipient { actor_kind: "staff", actor_id: 1, session_id: None, purpose: "education".to_owned() };
+    let recipient = Recipient {
+        actor_kind: "staff",
+        actor_id: 1,
+        session_id: None,
+        purpose: "education".to_owned(),
+        ..Default::default()
+    };
     app.state.disclosures.append(recipient, disclosed).await.unwrap();
     app.state.disclosures.flush().await;
 }
@@ -109,11 +115,14 @@ async fn missed_assessments(db: &DatabaseConnection) {
 
 /// Registers a vendor's client at every organisation, schools and offices, each with an
 /// agreement covering another school (or one of its classes), so the readers of clients,
-/// agreements and their places are compared on the caller's own organisation and others'.
-async fn vendors(db: &DatabaseConnection) {
-    use entity::{org, sharing_agreement, sharing_agreement_place, vendor_client};
+/// agreements and their places are compared on the caller's own organisation and others';
+/// every other agreement asks families' consent, which some gave and one withdrew. Answers
+/// each client's token, by its hash, for the vendors' own comparison.
+async fn vendors(db: &DatabaseConnection) -> Vec<String> {
+    use entity::{org, sharing_agreement, sharing_agreement_place, sharing_consent, vendor_client, vendor_token};
     use sea_orm::ActiveValue::Set;
     let now = chrono::Utc::now();
+    let mut hashes = Vec::new();
     let orgs = org::Entity::find().all(db).await.unwrap();
     let schools: Vec<i64> = orgs.iter().filter(|o| o.kind == "school").map(|o| o.id).collect();
     let someone = staff::Entity::find().one(db).await.unwrap().unwrap().id;
@@ -140,8 +149,8 @@ async fn vendors(db: &DatabaseConnection) {
             starts_on: Set(now.date_naive()),
             ends_on: Set(None),
             consent_required: Set(at % 2 == 0),
-            scopes: Set("emis.notices.readonly".to_owned()),
-            field_groups: Set("student".to_owned()),
+            scopes: Set(SHARED_SCOPES.to_owned()),
+            field_groups: Set(SHARED_GROUPS.to_owned()),
             made_by: Set(someone),
             created_at: Set(now),
             ended_at: Set(None),
@@ -158,8 +167,47 @@ async fn vendors(db: &DatabaseConnection) {
             ..Default::default()
         };
         sharing_agreement_place::Entity::insert(place).exec(db).await.unwrap();
+        let hash = format!("{at:064x}");
+        let token = vendor_token::ActiveModel {
+            vendor_client_id: Set(client),
+            token_hash: Set(hash.clone()),
+            scopes: Set(if at % 4 == 1 { "emis.attendance.readonly".to_owned() } else { SHARED_SCOPES.to_owned() }),
+            created_at: Set(now),
+            expires_at: Set(now + chrono::Duration::hours(1)),
+            ..Default::default()
+        };
+        vendor_token::Entity::insert(token).exec(db).await.unwrap();
+        hashes.push(hash);
     }
+    let students = entity::student::Entity::find().all(db).await.unwrap();
+    for (at, child) in students.iter().step_by(4).enumerate() {
+        let guardian = entity::guardianship::Entity::find()
+            .filter(entity::guardianship::Column::StudentId.eq(child.id))
+            .one(db)
+            .await
+            .unwrap();
+        let Some(guardian) = guardian else { continue };
+        let consent = sharing_consent::ActiveModel {
+            student_id: Set(child.id),
+            school_id: Set(child.school_id),
+            purpose: Set("timetable".to_owned()),
+            decision: Set(if at % 5 == 4 { "withdrawn" } else { "given" }.to_owned()),
+            guardian_id: Set(guardian.guardian_id),
+            channel: Set("app".to_owned()),
+            text_version: Set("test".to_owned()),
+            decided_at: Set(now),
+            superseded_at: Set(None),
+            ..Default::default()
+        };
+        sharing_consent::Entity::insert(consent).exec(db).await.unwrap();
+    }
+    hashes
 }
+
+/// The scopes and field groups of the agreements the comparison seeds.
+const SHARED_SCOPES: &str = "https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly \
+                             https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.readonly emis.attendance.readonly";
+const SHARED_GROUPS: &str = "school,class,section,staff,student,enrollment,guardianship,guardian,result,attendance";
 
 /// Moves one student of the first class with two students to another class of its school
 /// and another to a class of another school, from `today`, so that the relationships that
@@ -206,7 +254,7 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
     told(db).await;
     missed_assessments(db).await;
     moves(db, today).await;
-    vendors(db).await;
+    let vendor_tokens = vendors(db).await;
     let policy = app.state.policy.current();
     let mut accounts: Vec<Account> =
         staff::Entity::find().all(db).await.unwrap().iter().map(|s| Account::Staff(s.id)).collect();
@@ -225,6 +273,15 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
         check_all(db, &access).await;
         checked += 1;
     }
+    let mut vendors_seen = 0;
+    for hash in vendor_tokens {
+        let Some(principal) = emis::sharing::reach::principal(db, &hash, chrono::Utc::now()).await.unwrap() else {
+            continue;
+        };
+        let access = Access::new(Arc::new(principal), Arc::clone(&policy), db.clone());
+        vendors_seen += usize::from(check_all(db, &access).await > 0);
+    }
+    assert!(vendors_seen > 2, "vendors that see records were checked");
     assert!(checked > 10, "a real sample was checked");
     for role in [
         emis_authz::Role::Guardian,

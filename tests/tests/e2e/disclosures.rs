@@ -121,7 +121,13 @@ async fn a_batch_larger_than_one_insert_statement_is_written_whole_and_chained()
         .take(150)
         .map(|row| Disclosed { school: row.school_id, fields: "result".to_owned(), students: vec![row.id] })
         .collect();
-    let recipient = Recipient { actor_kind: "staff", actor_id: 1, session_id: None, purpose: "education".to_owned() };
+    let recipient = Recipient {
+        actor_kind: "staff",
+        actor_id: 1,
+        session_id: None,
+        purpose: "education".to_owned(),
+        ..Default::default()
+    };
     app.state.disclosures.append(recipient, disclosed).await.unwrap();
     app.state.disclosures.flush().await;
     assert_eq!(verify_chain(&app.state.db).await.unwrap(), Ok(150));
@@ -228,8 +234,13 @@ async fn another_schools_entries_and_who_was_shown_them_stay_with_that_school() 
     let their_staff = their_staff.expect("a staff member of the other school");
 
     // The other school's staff member was shown the other school's student, then ours.
-    let recipient =
-        Recipient { actor_kind: "staff", actor_id: their_staff.id, session_id: None, purpose: "education".to_owned() };
+    let recipient = Recipient {
+        actor_kind: "staff",
+        actor_id: their_staff.id,
+        session_id: None,
+        purpose: "education".to_owned(),
+        ..Default::default()
+    };
     let shown = |row: &student::Model| Disclosed {
         school: row.school_id,
         fields: "student.health".to_owned(),
@@ -276,8 +287,13 @@ async fn a_students_log_holds_exactly_the_entries_listing_that_student() {
         listed.push(school);
     }
     for id in &listed {
-        let recipient =
-            Recipient { actor_kind: "staff", actor_id: 1, session_id: None, purpose: format!("about {id}") };
+        let recipient = Recipient {
+            actor_kind: "staff",
+            actor_id: 1,
+            session_id: None,
+            purpose: format!("about {id}"),
+            ..Default::default()
+        };
         let entry = Disclosed { school, fields: "result".to_owned(), students: vec![*id] };
         app.state.disclosures.append(recipient, vec![entry]).await.unwrap();
     }

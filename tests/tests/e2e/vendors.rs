@@ -3,8 +3,10 @@
 //! and a district officer of no office over it reach none of it and write nothing; bad terms
 //! are refused before anything is written. The token endpoint (OAuth 2.0 client
 //! credentials) grants only scopes of agreements in force, refuses a wrong secret, a rotated
-//! one and a suspended client, and answers as RFC 6749 words it; its token does not open the
-//! API yet.
+//! one and a suspended client, and answers as RFC 6749 words it. What a token then reaches
+//! is in `vendors/reach.rs`.
+
+mod reach;
 
 use emis::graphql::ids::encode;
 use emis_tests::{TestApp, error_code};
@@ -12,23 +14,25 @@ use entity::{sharing_agreement, staff, vendor_client, vendor_token};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 
-const REGISTER: &str = "mutation($input: RegisterVendorClientInput!) {
+pub(crate) const REGISTER: &str = "mutation($input: RegisterVendorClientInput!) {
     registerVendorClient(input: $input) { client { id clientId status } clientSecret } }";
-const AGREE: &str = "mutation($input: MakeSharingAgreementInput!) {
+pub(crate) const AGREE: &str = "mutation($input: MakeSharingAgreementInput!) {
     makeSharingAgreement(input: $input) { id purpose scopes fieldGroups inForce places { schoolId classId } } }";
-const CLIENTS: &str = "{ vendorClients { id name status agreements { id purpose inForce } } }";
-const ROTATE: &str = "mutation($c: ID!) { rotateVendorClientSecret(clientId: $c) { clientSecret } }";
-const SUSPEND: &str = "mutation($c: ID!, $s: Boolean!) { suspendVendorClient(clientId: $c, suspended: $s) { status } }";
-const END: &str = "mutation($a: ID!) { endSharingAgreement(agreementId: $a, reason: \"Hết hợp đồng\") { inForce } }";
+pub(crate) const CLIENTS: &str = "{ vendorClients { id name status agreements { id purpose inForce } } }";
+pub(crate) const ROTATE: &str = "mutation($c: ID!) { rotateVendorClientSecret(clientId: $c) { clientSecret } }";
+pub(crate) const SUSPEND: &str =
+    "mutation($c: ID!, $s: Boolean!) { suspendVendorClient(clientId: $c, suspended: $s) { status } }";
+pub(crate) const END: &str =
+    "mutation($a: ID!) { endSharingAgreement(agreementId: $a, reason: \"Hết hợp đồng\") { inForce } }";
 
 /// The school of staff member `username`, as a global id.
-async fn school_of(app: &TestApp, username: &str) -> String {
+pub(crate) async fn school_of(app: &TestApp, username: &str) -> String {
     let person = staff::Entity::find().filter(staff::Column::Username.eq(username)).one(&app.state.db).await;
     encode("School", person.unwrap().unwrap().school_id).0
 }
 
 /// An agreement's terms for `client` covering `school`, with `changes` applied.
-fn terms(client: &str, school: &str, changes: &Value) -> Value {
+pub(crate) fn terms(client: &str, school: &str, changes: &Value) -> Value {
     let mut input = json!({ "clientId": client, "purpose": "learning_platform",
         "legalBasis": "Điều 17 Nghị định 356/2025", "reference": "HĐ-2026/15", "startsOn": "2026-01-01",
         "scopes": ["roster-core.readonly"], "fieldGroups": ["student", "enrollment"],
@@ -40,7 +44,7 @@ fn terms(client: &str, school: &str, changes: &Value) -> Value {
 }
 
 /// A token request to the server: its status, `Cache-Control` and JSON body.
-async fn token(app: &TestApp, basic: Option<(&str, &str)>, form: &str) -> (u16, String, Value) {
+pub(crate) async fn token(app: &TestApp, basic: Option<(&str, &str)>, form: &str) -> (u16, String, Value) {
     let mut request = reqwest::Client::new()
         .post(format!("{}/oauth/token", app.address))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -181,10 +185,10 @@ async fn the_token_endpoint_grants_only_scopes_of_agreements_in_force_to_an_acti
     assert!(body["access_token"].as_str().unwrap().starts_with("emis_atv_"));
     assert!(body["expires_in"].as_i64().unwrap() > 0);
     assert_eq!(body["scope"], "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly");
-    // Until the privacy layer knows vendors, their token opens nothing on the API.
     let vendor = body["access_token"].as_str().unwrap();
-    let refused = app.graphql(Some(vendor), "{ schools { id } }", json!({})).await.unwrap();
-    assert_eq!(error_code(&refused), Some("UNAUTHENTICATED"), "{refused}");
+    let opened = app.data(Some(vendor), "{ schools { id } students { totalCount } }", json!({})).await.unwrap();
+    assert!(opened["students"]["totalCount"].as_u64().unwrap() > 0, "the token opens what is shared: {opened}");
+    assert_eq!(opened["schools"], json!([]), "and nothing else: the agreement shares no school record");
     let scoped =
         format!("{grant}&scope=https%3A%2F%2Fpurl.imsglobal.org%2Fspec%2For%2Fv1p2%2Fscope%2Froster-core.readonly");
     let in_body = format!("{scoped}&client_id={id}&client_secret={secret}");

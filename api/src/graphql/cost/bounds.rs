@@ -118,7 +118,10 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         ("SharingAgreement", "places") => Items(crate::sharing::agreements::MAX_PLACES as u64),
         ("SharingAgreement", "scopes") => Items(crate::sharing::scopes::SCOPES.len() as u64),
         ("SharingAgreement", "fieldGroups") => Items(crate::sharing::scopes::FIELD_GROUPS.len() as u64),
-        ("QueryRoot", "sharingPurposes") => Items(crate::graphql::sharing::PURPOSES_MAX as u64),
+        ("QueryRoot", "sharingPurposes") | ("Student", "sharingConsents") => {
+            Items(crate::graphql::sharing::PURPOSES_MAX as u64)
+        }
+        ("SharingConsent", "vendors") => Items(crate::sharing::consent::VENDORS_NAMED as u64),
         ("Me", "notifications" | "staffNotifications" | "notices" | "conversations")
         | ("Conversation", "messages")
         | ("VendorClient", "agreements")

@@ -27,4 +27,5 @@ pub struct MutationRoot(
     crate::graphql::channels::AlertMutations,
     crate::graphql::staff_alerts::AvailabilityMutations,
     crate::graphql::sharing::SharingMutations,
+    crate::graphql::consent::ConsentMutations,
 );

@@ -25,7 +25,7 @@ pub use records::{
     ATTENDANCE, CHANGE_REQUEST, CONDUCT, DISCLOSURE, ENROLLMENT, EXEMPTION, LEAVE_REQUEST, MISSED_ASSESSMENT,
     PRIMARY_NOMINATION, RECORD_CHANGE, RESULT, TRANSFER_RECEIVING, TRANSFER_SENDING,
 };
-pub use sharing::{SHARING_AGREEMENT, SHARING_PLACE, VENDOR_CLIENT};
+pub use sharing::{CONSENT, SHARING_AGREEMENT, SHARING_PLACE, VENDOR_CLIENT};
 pub use staff_records::{STAFF_CONTACT, STAFF_ROLE, STAFF_STATUS};
 
 use super::visible::Registered;
@@ -34,7 +34,7 @@ use super::visible::Registered;
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
 /// classes, sections, subjects, assessments, semesters, teaching assignments) are not
 /// personal, though they are read through the policy too.
-pub const PERSONAL_TABLES: [&str; 34] = [
+pub const PERSONAL_TABLES: [&str; 35] = [
     "student",
     "guardian",
     "guardianship",
@@ -69,10 +69,11 @@ pub const PERSONAL_TABLES: [&str; 34] = [
     "staff_role",
     "staff_contact_history",
     "staff_status_history",
+    "sharing_consent",
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 45] {
+pub fn registered() -> [&'static dyn Registered; 46] {
     [
         &STUDENT,
         &STAFF,
@@ -119,5 +120,6 @@ pub fn registered() -> [&'static dyn Registered; 45] {
         &VENDOR_CLIENT,
         &SHARING_AGREEMENT,
         &SHARING_PLACE,
+        &CONSENT,
     ]
 }

@@ -1,11 +1,12 @@
 //! The readers of what a school or an office shares with vendors: the clients it registered
 //! and their sharing agreements, judged on the registering organisation (`sharing`), and the
-//! places an agreement covers, judged on each school.
+//! places an agreement covers, judged on each school; and families' decisions on consent,
+//! each a record about one child.
 
 use crate::privacy::shape::{Shape, Target, col};
 use crate::privacy::visible::{Reader, unguarded};
 use emis_authz::Kind;
-use entity::{sharing_agreement, sharing_agreement_place, vendor_client};
+use entity::{sharing_agreement, sharing_agreement_place, sharing_consent, vendor_client};
 
 /// Vendors' clients, on the organisation that registered them.
 pub static VENDOR_CLIENT: Reader<vendor_client::Entity> = Reader {
@@ -38,6 +39,24 @@ pub static SHARING_PLACE: Reader<sharing_agreement_place::Entity> = Reader {
     key: sharing_agreement_place::Column::Id,
     shape: || Shape::Org { org: col(sharing_agreement_place::Entity, sharing_agreement_place::Column::SchoolId) },
     target: |row| Target::Org { org: row.school_id },
+    id: |row| row.id,
+    guarded: unguarded,
+    facts: &[],
+};
+
+/// A guardian's decision on consent, a record about the child in the school they were in
+/// when it was made.
+pub static CONSENT: Reader<sharing_consent::Entity> = Reader {
+    name: "sharing_consent",
+    kind: Kind::Consent,
+    key: sharing_consent::Column::Id,
+    shape: || Shape::Personal {
+        student: col(sharing_consent::Entity, sharing_consent::Column::StudentId),
+        school: col(sharing_consent::Entity, sharing_consent::Column::SchoolId),
+        section: None,
+        class: None,
+    },
+    target: |row| Target::student(row.student_id, row.school_id),
     id: |row| row.id,
     guarded: unguarded,
     facts: &[],
