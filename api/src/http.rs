@@ -73,6 +73,7 @@ pub fn router(state: Arc<AppState>, schema: EmisSchema) -> Router {
         .merge(crate::exports::routes(Arc::clone(&state)))
         .merge(crate::attachments::routes::routes(Arc::clone(&state)))
         .merge(crate::sharing::oauth::routes(Arc::clone(&state)))
+        .merge(crate::rest::routes(Arc::clone(&state)))
         .layer(axum::extract::DefaultBodyLimit::max(request::MAX_BODY))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(Http { state, schema, documents: Arc::default(), weigher })

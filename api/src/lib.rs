@@ -45,6 +45,7 @@ pub mod periodic;
 pub mod person_values;
 pub mod privacy;
 pub mod reference;
+pub mod rest;
 pub mod retention;
 pub mod sealing;
 pub mod seed;

@@ -13,7 +13,7 @@
 mod attendance;
 mod export;
 mod import;
-mod names;
+pub mod names;
 mod people;
 mod person;
 mod progress;

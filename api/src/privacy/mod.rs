@@ -127,6 +127,18 @@ impl Access {
         Access::new(Arc::new(principal), Arc::clone(&self.policy), self.db.clone())
     }
 
+    /// Whether the caller may read some record of `kind` at all: the policy grants it, and a
+    /// vendor's agreements in force share the kind. A filter on a field of a kind the caller
+    /// can never read is refused rather than applied.
+    pub fn may_read_some(&self, kind: Kind) -> bool {
+        let granted = self.grants(kind, Action::Read);
+        let shared_only = granted.iter().all(|(_, rel)| *rel == Relationship::Shared);
+        match &self.principal.vendor {
+            Some(vendor) if shared_only => !granted.is_empty() && !vendor.shares(kind).is_empty(),
+            _ => !granted.is_empty(),
+        }
+    }
+
     /// Whether the policy in force lets `role` `action` records of `kind` under `rel`
     /// (whoever asks): what a vendor may ever be shown, say.
     pub fn policy_allows(&self, role: Role, kind: Kind, action: Action, rel: Relationship) -> bool {

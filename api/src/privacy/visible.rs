@@ -147,6 +147,28 @@ where
         self
     }
 
+    /// Keeps the rows where all (`any`: any) of `tests` hold, each a condition on a
+    /// column as for [`Visible::narrow`] — on a column another kind shows, holding only where
+    /// the caller may read that kind too.
+    pub fn narrow_each(mut self, any: bool, tests: Vec<(E::Column, SimpleExpr)>) -> Self {
+        let mut joined = if any { Condition::any() } else { Condition::all() };
+        for (column, test) in tests {
+            let test = Condition::all().add(test);
+            joined = joined.add(match (self.reader.guarded)(column) {
+                Some(kind) => test.add(self.access.filter(kind, Action::Read, &(self.reader.shape)())),
+                None => test,
+            });
+        }
+        self.narrowing.push(joined);
+        self
+    }
+
+    /// Skips the first `offset` rows.
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.select = self.select.offset(offset);
+        self
+    }
+
     /// At most `limit` rows.
     pub fn limit(mut self, limit: u64) -> Self {
         self.select = self.select.limit(limit);

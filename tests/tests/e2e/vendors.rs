@@ -7,6 +7,8 @@
 //! is in `vendors/reach.rs`.
 
 mod reach;
+mod rest;
+mod shapes;
 
 use emis::graphql::ids::encode;
 use emis_tests::{TestApp, error_code};

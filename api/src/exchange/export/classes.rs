@@ -66,7 +66,7 @@ impl Classes {
             let (id, mut cells) = match course {
                 Some(course) => (course.external_id.clone(), stored_course(course, scope, sessions)),
                 None => (
-                    format!("emis-course-h{}-{}-{}", class.school_id, class.school_year_id, class.grade_level),
+                    crate::exchange::names::homeroom_course(class.school_id, class.school_year_id, class.grade_level),
                     derived_course(scope, sessions, (class.school_id, class.school_year_id, class.grade_level))
                         .titled(format!("Sinh hoạt lớp {}", class.grade_level)),
                 ),

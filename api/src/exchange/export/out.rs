@@ -44,9 +44,7 @@ pub(super) fn date(value: NaiveDate) -> String {
     value.format("%Y-%m-%d").to_string()
 }
 
-pub(super) fn grade(level: i16) -> String {
-    format!("{level:02}")
-}
+pub(super) use crate::exchange::names::grade;
 
 /// A score in tenths as OneRoster writes it: `8.5`, `9`.
 pub(super) fn score(tenths: i16) -> String {
@@ -67,6 +65,6 @@ pub(super) fn roman(number: i16) -> String {
 /// A person's names as OneRoster splits them: the first word of the family part, the rest of
 /// it as middle name, and the given name.
 pub(super) fn name_cells(family: &str, given: &str) -> Vec<(&'static str, String)> {
-    let (last, middle) = family.split_once(' ').unwrap_or((family, ""));
+    let (last, middle, given) = crate::exchange::names::split_name(family, given);
     vec![("familyName", last.to_owned()), ("middleName", middle.to_owned()), ("givenName", given.to_owned())]
 }

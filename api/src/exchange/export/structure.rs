@@ -6,7 +6,7 @@ use super::scope::Scope;
 use chrono::Datelike as _;
 use emis_oneroster::FileKind;
 use emis_oneroster::writer::list;
-use entity::{OrgKind, school_year, semester};
+use entity::{school_year, semester};
 use sea_orm::{DatabaseConnection, EntityTrait as _, QueryOrder as _};
 use std::collections::HashMap;
 
@@ -29,12 +29,7 @@ pub(super) fn write_orgs(out: &mut Out<'_>, scope: &Scope) -> anyhow::Result<()>
     let mut writer = out.file(FileKind::Orgs)?;
     for id in &org_ids {
         let row = &scope.orgs[id];
-        let kind = match row.kind.parse::<OrgKind>() {
-            Ok(OrgKind::Department) => "state",
-            Ok(OrgKind::DistrictOffice) => "district",
-            Ok(OrgKind::CommuneOffice) => "local",
-            _ => "school",
-        };
+        let kind = crate::exchange::names::org_type(&row.kind);
         let parent = scope.parents.get(id).filter(|link| org_ids.contains(&link.parent_id));
         writer.write(&[
             ("sourcedId", row.external_id.clone()),

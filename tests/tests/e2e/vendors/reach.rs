@@ -24,7 +24,12 @@ const LOG: &str = "query($s: ID!) { student(id: $s) { disclosures { actorKind ac
 
 /// A client registered by `hieutruong` with one agreement of `changes`, and a token for it:
 /// (client's global id, agreement's global id, access token).
-async fn vendor_with(app: &TestApp, principal: &str, name: &str, changes: Value) -> (String, String, String) {
+pub(super) async fn vendor_with(
+    app: &TestApp,
+    principal: &str,
+    name: &str,
+    changes: Value,
+) -> (String, String, String) {
     let school = school_of(app, "hieutruong").await;
     let made = app.data(Some(principal), REGISTER, json!({ "input": { "name": name, "schoolId": school } })).await;
     let made = made.unwrap()["registerVendorClient"].clone();

@@ -1,0 +1,171 @@
+//! A collection read of the REST binding over a [`Visible`] read: the query's `filter`
+//! becomes conditions on the columns its fields name (a field that names no column, or
+//! whose kind the caller may never read, is refused, never applied or silently dropped),
+//! `sort` a column the read shows, and the page is counted (`X-Total-Count`) and read under
+//! the privacy condition like every other read.
+
+use super::reply::Refusal;
+use crate::privacy::{Access, Reader, Visible};
+use chrono::NaiveDate;
+use emis_oneroster::rest::{Direction, Logic, Op, Predicate, Query};
+use sea_orm::sea_query::{Expr, ExprTrait as _, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order};
+
+/// How a field's values compare.
+#[derive(Clone, Copy, Debug)]
+pub enum Typed {
+    Text,
+    Date,
+    /// Always the given text (`status` is `active` for every record EMIS shows).
+    Constant(&'static str),
+}
+
+/// The column (and how its values compare) a resource's field is filtered and sorted on.
+pub type Columns<C> = fn(&str) -> Option<(C, Typed)>;
+
+/// A page of `reader`'s rows the caller may read, narrowed by `narrowing` (the parent of a
+/// nested collection) and `query`, and how many rows match in all.
+pub async fn page<'a, E>(
+    db: &impl ConnectionTrait,
+    access: &'a Access,
+    reader: &'static Reader<E>,
+    narrowing: impl FnOnce(Visible<'a, E>) -> Visible<'a, E>,
+    query: &Query,
+    columns: Columns<E::Column>,
+) -> Result<(Vec<E::Model>, u64), Refusal>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    let mut read = narrowing(access.read(reader));
+    if let Some(filter) = &query.filter {
+        let mut tests = Vec::new();
+        for predicate in &filter.predicates {
+            let Some((column, typed)) = columns(&predicate.field) else {
+                return Err(not_filterable(&predicate.field));
+            };
+            if let Some(kind) = (reader.guarded)(column)
+                && !access.may_read_some(kind)
+            {
+                return Err(Refusal::not_shared(&predicate.field));
+            }
+            tests.push((column, test(column, typed, predicate)?));
+        }
+        read = read.narrow_each(filter.logic == Logic::Or, tests);
+    }
+    let total = read.matching().count(db).await?;
+    if let Some(sort) = &query.sort {
+        let column = columns(sort).map(|(column, _)| column).filter(|column| (reader.guarded)(*column).is_none());
+        let Some(column) = column else { return Err(not_sortable(sort)) };
+        let order = if query.direction == Direction::Desc { Order::Desc } else { Order::Asc };
+        read = read.order_by(column, order);
+    }
+    let rows = read.order_by(reader.key, Order::Asc).offset(query.offset).limit(query.limit).all(db).await?;
+    Ok((rows, total))
+}
+
+/// The condition `predicate` puts on `column`.
+fn test<C: ColumnTrait>(column: C, typed: Typed, predicate: &Predicate) -> Result<SimpleExpr, Refusal> {
+    let value = predicate.value.as_str();
+    if let Typed::Constant(always) = typed {
+        let holds = match predicate.op {
+            Op::Eq => always == value,
+            Op::Ne => always != value,
+            Op::Contains => always.contains(value),
+            Op::Gt => always > value,
+            Op::Ge => always >= value,
+            Op::Lt => always < value,
+            Op::Le => always <= value,
+        };
+        return Ok(Expr::val(1).eq(if holds { 1 } else { 2 }));
+    }
+    let operand: sea_orm::Value = match typed {
+        Typed::Date => NaiveDate::parse_from_str(value.get(..10).unwrap_or(value), "%Y-%m-%d")
+            .map_err(|_| bad_value(&predicate.field, value))?
+            .into(),
+        _ => value.to_owned().into(),
+    };
+    Ok(match predicate.op {
+        Op::Eq => column.eq(operand),
+        Op::Ne => column.ne(operand),
+        Op::Gt => column.gt(operand),
+        Op::Ge => column.gte(operand),
+        Op::Lt => column.lt(operand),
+        Op::Le => column.lte(operand),
+        Op::Contains => column.contains(value),
+    })
+}
+
+fn not_filterable(field: &str) -> Refusal {
+    Refusal {
+        status: axum::http::StatusCode::BAD_REQUEST,
+        code: "invalid_filter_field",
+        vietnamese: format!("không lọc được theo trường {field:?}"),
+        english: format!("the field {field:?} cannot be filtered on"),
+    }
+}
+
+fn not_sortable(field: &str) -> Refusal {
+    Refusal {
+        status: axum::http::StatusCode::BAD_REQUEST,
+        code: "invalid_selection_field",
+        vietnamese: format!("không sắp xếp được theo trường {field:?}"),
+        english: format!("the field {field:?} cannot be sorted on"),
+    }
+}
+
+fn bad_value(field: &str, value: &str) -> Refusal {
+    Refusal {
+        status: axum::http::StatusCode::BAD_REQUEST,
+        code: "invalid_filter_field",
+        vietnamese: format!("giá trị {value:?} của trường {field:?} phải là ngày YYYY-MM-DD"),
+        english: format!("the value {value:?} of the field {field:?} must be a date YYYY-MM-DD"),
+    }
+}
+
+/// A page of `objects` (a small table of reference data, read whole) filtered, sorted and
+/// paged by `query` on the objects' own top-level fields, and how many match in all.
+pub fn in_memory(
+    objects: Vec<serde_json::Map<String, serde_json::Value>>,
+    query: &Query,
+) -> Result<(Vec<serde_json::Map<String, serde_json::Value>>, u64), Refusal> {
+    let text = |object: &serde_json::Map<String, serde_json::Value>, field: &str| {
+        object.get(field).and_then(|value| value.as_str().map(str::to_owned).or_else(|| Some(value.to_string())))
+    };
+    let holds = |object: &serde_json::Map<String, serde_json::Value>, predicate: &Predicate| {
+        let Some(found) = text(object, &predicate.field) else { return false };
+        let value = predicate.value.as_str();
+        match predicate.op {
+            Op::Eq => found == value,
+            Op::Ne => found != value,
+            Op::Gt => found.as_str() > value,
+            Op::Ge => found.as_str() >= value,
+            Op::Lt => found.as_str() < value,
+            Op::Le => found.as_str() <= value,
+            Op::Contains => found.contains(value),
+        }
+    };
+    let mut kept: Vec<_> = match &query.filter {
+        None => objects,
+        Some(filter) => objects
+            .into_iter()
+            .filter(|object| match filter.logic {
+                Logic::And => filter.predicates.iter().all(|predicate| holds(object, predicate)),
+                Logic::Or => filter.predicates.iter().any(|predicate| holds(object, predicate)),
+            })
+            .collect(),
+    };
+    if let Some(sort) = &query.sort {
+        kept.sort_by_key(|object| text(object, sort));
+        if query.direction == Direction::Desc {
+            kept.reverse();
+        }
+    }
+    let total = kept.len() as u64;
+    let page = kept
+        .into_iter()
+        .skip(usize::try_from(query.offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(query.limit).unwrap_or(usize::MAX))
+        .collect();
+    Ok((page, total))
+}

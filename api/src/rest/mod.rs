@@ -1,0 +1,104 @@
+//! The OneRoster 1.2 REST binding (read): the rostering service under
+//! `/ims/oneroster/rostering/v1p2/` — orgs, schools, academic sessions, classes, students,
+//! enrollments and their nested forms (`/schools/{id}/classes`, `/schools/{id}/students`,
+//! `/schools/{id}/enrollments`, `/classes/{id}/students`) — with the specification's paging
+//! (`limit`, `offset`, `X-Total-Count`, `Link`), `sort`/`orderBy`, `filter` and `fields`
+//! (`emis_oneroster::rest`), and its status payloads for refusals (`reply.rs`).
+//!
+//! A request carries a bearer token — a vendor's, from `POST /oauth/token`, or a person's —
+//! and every answer passes the one privacy layer: each collection is a [`Visible`] read
+//! (`listing.rs`), a record out of reach answers exactly like a missing one
+//! (`unknownobject`), and a filter on a field the caller may not read is refused. What a
+//! vendor is shown is written to the disclosure log before the answer leaves; when it
+//! cannot be, nothing is shown.
+//!
+//! [`Visible`]: crate::privacy::Visible
+
+mod listing;
+mod objects;
+mod reply;
+mod rostering;
+
+use crate::disclosure::Recipient;
+use crate::privacy::Access;
+use crate::state::AppState;
+use axum::Router;
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use emis_oneroster::rest::Query;
+use futures::future::BoxFuture;
+use reply::Refusal;
+use std::sync::Arc;
+
+/// The largest page a collection read answers.
+pub const MAX_LIMIT: u64 = 1000;
+
+/// The routes of the REST binding.
+pub fn routes<S: Clone + Send + Sync + 'static>(state: Arc<AppState>) -> Router<S> {
+    rostering::routes().with_state(state)
+}
+
+/// One read, once its caller is known and its query parsed.
+pub struct Asked {
+    pub state: Arc<AppState>,
+    pub access: Arc<Access>,
+    pub query: Query,
+    /// The query's parameters as given, for the `Link` header.
+    pub raw: Vec<(String, String)>,
+    /// The path asked for.
+    pub path: String,
+    /// The server's address as the caller reached it, and the time of the answer.
+    pub here: objects::Here,
+}
+
+/// The server's address as the caller reached it: the `Host` header, over HTTPS when a
+/// proxy in front says so (`X-Forwarded-Proto`).
+fn origin(headers: &HeaderMap) -> String {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let host = header("host").filter(|host| host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)));
+    let scheme = if header("x-forwarded-proto").is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https")) {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{}", host.unwrap_or("localhost"))
+}
+
+/// Answers a read: finds the caller (refused without a token that signs in), parses the
+/// query, runs `read`, and records what it showed before answering.
+async fn answer(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    uri: &Uri,
+    read: impl for<'a> FnOnce(&'a Asked) -> BoxFuture<'a, Result<Response, Refusal>>,
+) -> Response {
+    let principal = match crate::http::caller(state, headers).await {
+        Ok(principal) if principal.signed_in() => principal,
+        _ => return Refusal::unauthorised().into_response(),
+    };
+    let raw: Vec<(String, String)> = serde_urlencoded::from_str(uri.query().unwrap_or_default()).unwrap_or_default();
+    let query = match emis_oneroster::rest::parse(&raw, MAX_LIMIT) {
+        Ok(query) => query,
+        Err(error) => return Refusal::from(error).into_response(),
+    };
+    let recipient = Recipient::of(&principal, "education".to_owned());
+    let access = Arc::new(Access::new(Arc::new(principal), state.policy.current(), state.db.clone()));
+    let asked = Asked {
+        state: Arc::clone(state),
+        access: Arc::clone(&access),
+        query,
+        raw,
+        path: format!("{}{}", origin(headers), uri.path()),
+        here: objects::Here { origin: origin(headers), now: chrono::Utc::now() },
+    };
+    let response = match read(&asked).await {
+        Ok(response) => response,
+        Err(refusal) => return refusal.into_response(),
+    };
+    if let Some(recipient) = recipient
+        && state.disclosures.append(recipient, access.shown().take()).await.is_err()
+    {
+        return Refusal::unavailable().into_response();
+    }
+    response
+}

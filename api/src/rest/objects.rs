@@ -1,0 +1,203 @@
+//! The OneRoster 1.2 objects the REST binding answers, built from EMIS's rows under the same
+//! `sourcedId`s as the CSV package (`crate::exchange::names`): organisations, academic
+//! sessions, classes, students (as users) and enrollments, each with the base fields
+//! (`sourcedId`, `status`, `dateLastModified`) and references (`GUIDRef`: `href`,
+//! `sourcedId`, `type`). EMIS keeps no modification times yet, so `dateLastModified` is the
+//! time of the answer: a delta read never misses a change, at the cost of reading everything.
+
+use crate::exchange::names::{ext, grade, homeroom_course, org_type, split_name};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use entity::{enrollment, homeroom_class, org, school_year, semester, student};
+use serde_json::{Map, Value, json};
+
+/// The rostering service's root.
+pub const ROSTERING: &str = "/ims/oneroster/rostering/v1p2";
+
+/// Where and when an answer is made: the server's address as the caller reached it (for
+/// the references' `href`) and the time of the answer.
+pub struct Here {
+    /// `http://host:port` or `https://…`.
+    pub origin: String,
+    pub now: DateTime<Utc>,
+}
+
+impl Here {
+    /// A reference to another object: its address, `sourcedId` and type.
+    pub fn guid(&self, collection: &str, kind: &str, sourced_id: &str) -> Value {
+        let href = format!(
+            "{}{ROSTERING}/{collection}/{}",
+            self.origin,
+            percent_encoding::utf8_percent_encode(sourced_id, percent_encoding::NON_ALPHANUMERIC)
+        );
+        json!({ "href": href, "sourcedId": sourced_id, "type": kind })
+    }
+}
+
+/// The base fields every object has.
+fn base(sourced_id: String, now: DateTime<Utc>) -> Map<String, Value> {
+    let mut object = Map::new();
+    object.insert("sourcedId".to_owned(), Value::String(sourced_id));
+    object.insert("status".to_owned(), Value::String("active".to_owned()));
+    object.insert("dateLastModified".to_owned(), Value::String(now.to_rfc3339_opts(SecondsFormat::Millis, true)));
+    object
+}
+
+fn day(value: NaiveDate) -> Value {
+    Value::String(value.format("%Y-%m-%d").to_string())
+}
+
+/// A session's end as the binding writes it: the day after its last day (exclusive).
+fn end(last: NaiveDate) -> Value {
+    day(last.succ_opt().unwrap_or(last))
+}
+
+/// An organisation; `parent` its parent's `sourcedId`, if it has one.
+pub fn org(row: &org::Model, parent: Option<&str>, here: &Here) -> Map<String, Value> {
+    let mut object = base(row.external_id.clone(), here.now);
+    object.insert("name".to_owned(), Value::String(row.name.clone()));
+    object.insert("type".to_owned(), Value::String(org_type(&row.kind).to_owned()));
+    object.insert("identifier".to_owned(), Value::String(row.sector_code.clone().unwrap_or_default()));
+    if let Some(parent) = parent {
+        object.insert("parent".to_owned(), here.guid("orgs", "org", parent));
+    }
+    object
+}
+
+/// A school year's `sourcedId`.
+pub fn year_id(row: &school_year::Model) -> String {
+    ext("school_year", row.id, row.external_id.as_deref())
+}
+
+/// A school year as an academic session of type `schoolYear`, with its semesters.
+pub fn school_year(row: &school_year::Model, semesters: &[&semester::Model], here: &Here) -> Map<String, Value> {
+    use chrono::Datelike as _;
+    let mut object = base(year_id(row), here.now);
+    object.insert("title".to_owned(), Value::String(row.name.clone()));
+    object.insert("type".to_owned(), Value::String("schoolYear".to_owned()));
+    object.insert("startDate".to_owned(), day(row.starts_on));
+    object.insert("endDate".to_owned(), end(row.ends_on));
+    object.insert("schoolYear".to_owned(), Value::String(row.ends_on.year().to_string()));
+    let children =
+        semesters.iter().map(|s| here.guid("academicSessions", "academicSession", &semester_id(s))).collect();
+    object.insert("children".to_owned(), Value::Array(children));
+    object
+}
+
+/// A semester's `sourcedId`.
+pub fn semester_id(row: &semester::Model) -> String {
+    ext("semester", row.id, row.external_id.as_deref())
+}
+
+/// A semester as an academic session of type `semester`, in school year `year`.
+pub fn semester(row: &semester::Model, year: &school_year::Model, here: &Here) -> Map<String, Value> {
+    use chrono::Datelike as _;
+    let mut object = base(semester_id(row), here.now);
+    let numeral = match row.number {
+        1 => "I".to_owned(),
+        2 => "II".to_owned(),
+        other => other.to_string(),
+    };
+    object.insert("title".to_owned(), Value::String(format!("Học kỳ {numeral} {}", year.name)));
+    object.insert("type".to_owned(), Value::String("semester".to_owned()));
+    object.insert("startDate".to_owned(), day(row.starts_on));
+    object.insert("endDate".to_owned(), end(row.ends_on));
+    object.insert("parent".to_owned(), here.guid("academicSessions", "academicSession", &year_id(year)));
+    object.insert("schoolYear".to_owned(), Value::String(year.ends_on.year().to_string()));
+    object
+}
+
+/// A homeroom class; `school` and `year` are the `sourcedId`s of its school and school year,
+/// `course` that of the course it follows.
+pub fn class(
+    row: &homeroom_class::Model,
+    school: &str,
+    year: &str,
+    course: Option<&str>,
+    here: &Here,
+) -> Map<String, Value> {
+    let mut object = base(row.external_id.clone(), here.now);
+    object.insert("title".to_owned(), Value::String(row.name.clone()));
+    object.insert("classCode".to_owned(), Value::String(row.name.clone()));
+    object.insert("classType".to_owned(), Value::String("homeroom".to_owned()));
+    object.insert("grades".to_owned(), json!([grade(row.grade_level)]));
+    let course =
+        course.map_or_else(|| homeroom_course(row.school_id, row.school_year_id, row.grade_level), str::to_owned);
+    object.insert("course".to_owned(), here.guid("courses", "course", &course));
+    object.insert("school".to_owned(), here.guid("schools", "org", school));
+    object.insert("terms".to_owned(), json!([here.guid("academicSessions", "academicSession", year)]));
+    object
+}
+
+/// A student as a user, primarily at school `school` (its `sourcedId`).
+pub fn student(row: &student::Model, school: &str, here: &Here) -> Map<String, Value> {
+    let mut object = base(row.external_id.clone(), here.now);
+    let (family, middle, given) = split_name(&row.family_name, &row.given_name);
+    let enabled = row.status != entity::StudentStatus::DroppedOut.as_str();
+    object.insert("enabledUser".to_owned(), Value::String(enabled.to_string()));
+    object.insert("givenName".to_owned(), Value::String(given.to_owned()));
+    object.insert("familyName".to_owned(), Value::String(family.to_owned()));
+    if !middle.is_empty() {
+        object.insert("middleName".to_owned(), Value::String(middle.to_owned()));
+    }
+    let role = json!({ "roleType": "primary", "role": "student", "org": here.guid("orgs", "org", school) });
+    object.insert("roles".to_owned(), json!([role]));
+    object.insert("primaryOrg".to_owned(), here.guid("orgs", "org", school));
+    object
+}
+
+/// A student's enrollment in a homeroom class; `user`, `class` and `school` are
+/// `sourcedId`s.
+pub fn enrollment(row: &enrollment::Model, user: &str, class: &str, school: &str, here: &Here) -> Map<String, Value> {
+    let mut object = base(ext("enrollment", row.id, row.external_id.as_deref()), here.now);
+    object.insert("user".to_owned(), here.guid("users", "user", user));
+    object.insert("class".to_owned(), here.guid("classes", "class", class));
+    object.insert("school".to_owned(), here.guid("schools", "org", school));
+    object.insert("role".to_owned(), Value::String("student".to_owned()));
+    object.insert("primary".to_owned(), Value::String((row.is_primary == Some(true)).to_string()));
+    object.insert("beginDate".to_owned(), day(row.starts_on));
+    if let Some(ends) = row.ends_on {
+        object.insert("endDate".to_owned(), day(ends));
+    }
+    object
+}
+
+/// The fields of each object, for `fields` and the filter.
+pub const ORG_FIELDS: &[&str] =
+    &["sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parent", "children"];
+pub const SESSION_FIELDS: &[&str] = &[
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "title",
+    "type",
+    "startDate",
+    "endDate",
+    "parent",
+    "children",
+    "schoolYear",
+];
+pub const CLASS_FIELDS: &[&str] = &[
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "title",
+    "classCode",
+    "classType",
+    "grades",
+    "course",
+    "school",
+    "terms",
+];
+pub const USER_FIELDS: &[&str] = &[
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "enabledUser",
+    "givenName",
+    "familyName",
+    "middleName",
+    "roles",
+    "primaryOrg",
+];
+pub const ENROLLMENT_FIELDS: &[&str] =
+    &["sourcedId", "status", "dateLastModified", "user", "class", "school", "role", "primary", "beginDate", "endDate"];

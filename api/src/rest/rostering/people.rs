@@ -1,0 +1,229 @@
+//! Students as users (`/students`, a school's, a class's roster) and their enrollments in
+//! homeroom classes, read through the student and enrollment readers: a student is listed
+//! only where the caller may read where they are, and an enrollment names its student only
+//! as far as the caller may read them.
+
+use super::super::listing::{self, Typed};
+use super::super::objects::{self, ENROLLMENT_FIELDS, USER_FIELDS};
+use super::super::reply::{self, Refusal};
+use super::super::{Asked, answer};
+use super::classes::reached_class;
+use super::orgs::{org_ids, reached_org, school_named};
+use super::{Reply, Server};
+use crate::privacy::{When, readers};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use entity::{enrollment, homeroom_class, student};
+use futures::FutureExt as _;
+use sea_orm::{ColumnTrait as _, EntityTrait as _, ExprTrait as _, QueryFilter as _};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+fn student_column(field: &str) -> Option<(student::Column, Typed)> {
+    match field {
+        "sourcedId" => Some((student::Column::ExternalId, Typed::Text)),
+        "givenName" => Some((student::Column::GivenName, Typed::Text)),
+        "status" => Some((student::Column::Id, Typed::Constant("active"))),
+        _ => None,
+    }
+}
+
+/// Where the students of a page are read from.
+enum Among {
+    /// Every student the caller may read where they are.
+    All,
+    School(i64),
+    /// On the roster of a class today.
+    Class(i64),
+}
+
+async fn student_page(asked: &Asked, among: Among) -> Reply {
+    asked.query.check_fields(USER_FIELDS)?;
+    // A OneRoster user always names their school: students whose school the caller may not
+    // read (the `enrollment` kind) are not listed.
+    let (rows, total) = listing::page(
+        &asked.state.db,
+        &asked.access,
+        &readers::STUDENT,
+        |read| match among {
+            Among::All => read.narrow(student::Column::SchoolId, |column| column.is_not_null()),
+            Among::School(school) => read.narrow(student::Column::SchoolId, |column| column.eq(school)),
+            Among::Class(class) => read
+                .narrow(student::Column::SchoolId, |column| column.is_not_null())
+                .enrolled_in_class(class, When::Today),
+        },
+        &asked.query,
+        student_column,
+    )
+    .await?;
+    let found = student_objects(asked, &rows).await?;
+    Ok(reply::page("users", found, total, &asked.path, &asked.query, &asked.raw))
+}
+
+async fn student_objects(asked: &Asked, rows: &[student::Model]) -> Result<Vec<Map<String, Value>>, Refusal> {
+    let schools = org_ids(asked, rows.iter().map(|row| row.school_id)).await?;
+    Ok(rows
+        .iter()
+        .map(|row| objects::student(row, schools.get(&row.school_id).map_or("", String::as_str), &asked.here))
+        .collect())
+}
+
+pub(super) async fn students(State(state): Server, headers: HeaderMap, uri: Uri) -> Response {
+    answer(&state, &headers, &uri, |asked| student_page(asked, Among::All).boxed()).await
+}
+
+pub(super) async fn students_of_school(
+    State(state): Server,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    answer(&state, &headers, &uri, move |asked| {
+        async move {
+            let school = reached_org(asked, &id, true).await?;
+            student_page(asked, Among::School(school.id)).await
+        }
+        .boxed()
+    })
+    .await
+}
+
+pub(super) async fn students_of_class(
+    State(state): Server,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    answer(&state, &headers, &uri, move |asked| {
+        async move {
+            let class = reached_class(asked, &id).await?;
+            student_page(asked, Among::Class(class.id)).await
+        }
+        .boxed()
+    })
+    .await
+}
+
+pub(super) async fn student_by_id(
+    State(state): Server,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    answer(&state, &headers, &uri, move |asked| {
+        async move {
+            asked.query.check_fields(USER_FIELDS)?;
+            let row = asked
+                .access
+                .read(&readers::STUDENT)
+                .narrow(student::Column::SchoolId, |column| column.is_not_null())
+                .narrow(student::Column::ExternalId, |column| column.eq(id.as_str()))
+                .one(&asked.state.db)
+                .await?
+                .ok_or_else(|| Refusal::unknown("student", &id))?;
+            let object = student_objects(asked, std::slice::from_ref(&row)).await?.pop().unwrap_or_default();
+            Ok(reply::one("user", object, asked.query.fields.as_deref()))
+        }
+        .boxed()
+    })
+    .await
+}
+
+fn enrollment_column(field: &str) -> Option<(enrollment::Column, Typed)> {
+    match field {
+        "beginDate" => Some((enrollment::Column::StartsOn, Typed::Date)),
+        "endDate" => Some((enrollment::Column::EndsOn, Typed::Date)),
+        "status" => Some((enrollment::Column::Id, Typed::Constant("active"))),
+        "role" => Some((enrollment::Column::Id, Typed::Constant("student"))),
+        _ => None,
+    }
+}
+
+async fn enrollment_objects(asked: &Asked, rows: &[enrollment::Model]) -> Result<Vec<Map<String, Value>>, Refusal> {
+    let db = &asked.state.db;
+    let schools = org_ids(asked, rows.iter().map(|row| row.school_id)).await?;
+    let classes = homeroom_class::Entity::find()
+        .filter(homeroom_class::Column::Id.is_in(rows.iter().map(|row| row.class_id)))
+        .all(db)
+        .await?;
+    let classes: HashMap<i64, String> = classes.into_iter().map(|row| (row.id, row.external_id)).collect();
+    // The students are named only as far as the caller may read them.
+    let students = asked
+        .access
+        .read(&readers::STUDENT)
+        .narrow(student::Column::Id, |column| column.is_in(rows.iter().map(|row| row.student_id)))
+        .all(db)
+        .await?;
+    let students: HashMap<i64, String> = students.into_iter().map(|row| (row.id, row.external_id)).collect();
+    Ok(rows
+        .iter()
+        .filter_map(|row| {
+            let user = students.get(&row.student_id)?;
+            let class = classes.get(&row.class_id).map_or("", String::as_str);
+            let school = schools.get(&row.school_id).map_or("", String::as_str);
+            Some(objects::enrollment(row, user, class, school, &asked.here))
+        })
+        .collect())
+}
+
+async fn enrollment_page(asked: &Asked, school: Option<&str>) -> Reply {
+    asked.query.check_fields(ENROLLMENT_FIELDS)?;
+    let school = school_named(asked, school).await?;
+    let (rows, total) = listing::page(
+        &asked.state.db,
+        &asked.access,
+        &readers::ENROLLMENT,
+        |read| match school {
+            Some(school) => read.narrow(enrollment::Column::SchoolId, |column| column.eq(school)),
+            None => read,
+        },
+        &asked.query,
+        enrollment_column,
+    )
+    .await?;
+    let found = enrollment_objects(asked, &rows).await?;
+    Ok(reply::page("enrollments", found, total, &asked.path, &asked.query, &asked.raw))
+}
+
+pub(super) async fn enrollments(State(state): Server, headers: HeaderMap, uri: Uri) -> Response {
+    answer(&state, &headers, &uri, |asked| enrollment_page(asked, None).boxed()).await
+}
+
+pub(super) async fn enrollments_of_school(
+    State(state): Server,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    answer(&state, &headers, &uri, move |asked| async move { enrollment_page(asked, Some(&id)).await }.boxed()).await
+}
+
+pub(super) async fn enrollment_by_id(
+    State(state): Server,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    answer(&state, &headers, &uri, move |asked| {
+        async move {
+            asked.query.check_fields(ENROLLMENT_FIELDS)?;
+            let which = match id.strip_prefix("emis-enrollment-").and_then(|n| n.parse::<i64>().ok()) {
+                Some(own) => enrollment::Column::Id.eq(own).and(enrollment::Column::ExternalId.is_null()),
+                None => enrollment::Column::ExternalId.eq(id.as_str()),
+            };
+            let row = asked
+                .access
+                .read(&readers::ENROLLMENT)
+                .through(sea_orm::Condition::all().add(which))
+                .one(&asked.state.db)
+                .await?;
+            let row = row.ok_or_else(|| Refusal::unknown("enrollment", &id))?;
+            let object = enrollment_objects(asked, std::slice::from_ref(&row)).await?.pop();
+            let object = object.ok_or_else(|| Refusal::unknown("enrollment", &id))?;
+            Ok(reply::one("enrollment", object, asked.query.fields.as_deref()))
+        }
+        .boxed()
+    })
+    .await
+}

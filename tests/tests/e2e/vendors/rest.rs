@@ -1,0 +1,179 @@
+//! The OneRoster 1.2 REST binding as a vendor reads it: a client whose agreement shares one
+//! school's roster (without contacts) pages through exactly that school's students, classes
+//! and enrollments — every answer conforming to the specification's data model, with its
+//! paging headers — under the same `sourcedId`s as the database keeps (and the CSV package
+//! writes); another school's records answer like missing ones; bad queries are refused with
+//! the specification's codes; and every student shown is in the disclosure log.
+
+use super::reach::vendor_with;
+use super::school_of;
+use super::shapes::{self, assert_conforms};
+use emis_tests::TestApp;
+use entity::{enrollment, homeroom_class, student};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+const ROOT: &str = "/ims/oneroster/rostering/v1p2";
+
+/// A GET of `path` (under the rostering root) with `token`: status, headers, JSON body.
+async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
+    let mut request = reqwest::Client::new().get(format!("{}{ROOT}{path}", app.address));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, headers, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The code-minor value of a refusal, after checking the payload conforms.
+fn code(body: &Value) -> &str {
+    let found = shapes::problems(body, &shapes::STATUS_INFO);
+    assert!(found.is_empty(), "{found:?}: {body}");
+    body["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"].as_str().unwrap()
+}
+
+fn ids(body: &Value, key: &str) -> Vec<String> {
+    body[key].as_array().unwrap().iter().map(|item| item["sourcedId"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vendor_pages_through_exactly_the_shared_schools_roster_in_the_specifications_shapes() {
+    let app = crate::movements::spawn().await;
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let school = school_of(&app, "hieutruong").await;
+    let shared = json!({ "scopes": ["roster-core.readonly"],
+        "fieldGroups": ["school", "class", "student", "enrollment"] });
+    let (_, _, vendor) = vendor_with(&app, &principal, "Học Vui", shared).await;
+    let db = &app.state.db;
+    let school_id = crate::grade_entry::decode("School", &school);
+    let mine: BTreeSet<String> = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(school_id))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.external_id)
+        .collect();
+    assert!(mine.len() > 10);
+
+    // Without a token, or with a bad one: refused in the specification's words.
+    for token in [None, Some("emis_atv_forged")] {
+        let (status, headers, body) = get(&app, token, "/students").await;
+        assert_eq!((status, code(&body)), (401, "unauthorisedrequest"));
+        assert_eq!(headers["www-authenticate"], "Bearer");
+    }
+
+    // Paging: every page conforms, the total is the school's, the pages add up to it.
+    let (status, headers, first) = get(&app, Some(&vendor), "/students?limit=7").await;
+    assert_eq!(status, 200, "{first}");
+    assert_conforms(&first, "users", &shapes::USER);
+    assert_eq!(headers["x-total-count"].to_str().unwrap(), mine.len().to_string());
+    let link = headers["link"].to_str().unwrap();
+    assert!(link.contains("rel=\"next\"") && link.contains("offset=7") && !link.contains("rel=\"prev\""), "{link}");
+    assert_eq!(headers["cache-control"], "no-store");
+    let mut seen = BTreeSet::new();
+    for offset in (0..mine.len()).step_by(7) {
+        let (_, _, page) = get(&app, Some(&vendor), &format!("/students?limit=7&offset={offset}")).await;
+        assert_conforms(&page, "users", &shapes::USER);
+        seen.extend(ids(&page, "users"));
+    }
+    assert_eq!(seen, mine, "the same sourcedIds as the database keeps, each once");
+
+    // The school, its classes and enrollments; nothing of the other school.
+    let (_, _, orgs) = get(&app, Some(&vendor), "/schools").await;
+    assert_conforms(&orgs, "orgs", &shapes::ORG);
+    let own_org = entity::org::Entity::find_by_id(school_id).one(db).await.unwrap().unwrap().external_id;
+    assert_eq!(ids(&orgs, "orgs"), vec![own_org.clone()]);
+    let (status, _, one) = get(&app, Some(&vendor), &format!("/schools/{own_org}")).await;
+    assert_eq!(status, 200);
+    assert_conforms(&one, "org", &shapes::ORG);
+    let (_, _, classes) = get(&app, Some(&vendor), &format!("/schools/{own_org}/classes")).await;
+    assert_conforms(&classes, "classes", &shapes::CLASS);
+    let own_classes: BTreeSet<String> = homeroom_class::Entity::find()
+        .filter(homeroom_class::Column::SchoolId.eq(school_id))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.external_id)
+        .collect();
+    assert_eq!(ids(&classes, "classes").into_iter().collect::<BTreeSet<_>>(), own_classes);
+    let class = own_classes.iter().next().unwrap();
+    let (_, _, roster) = get(&app, Some(&vendor), &format!("/classes/{class}/students")).await;
+    assert_conforms(&roster, "users", &shapes::USER);
+    assert!(ids(&roster, "users").iter().all(|id| mine.contains(id)));
+    let (_, headers, enrollments) = get(&app, Some(&vendor), "/enrollments?limit=1000").await;
+    assert_conforms(&enrollments, "enrollments", &shapes::ENROLLMENT);
+    let own_enrollments = enrollment::Entity::find().filter(enrollment::Column::SchoolId.eq(school_id)).all(db).await;
+    assert_eq!(headers["x-total-count"].to_str().unwrap(), own_enrollments.unwrap().len().to_string());
+    let (_, _, sessions) = get(&app, Some(&vendor), "/academicSessions").await;
+    assert_conforms(&sessions, "academicSessions", &shapes::ACADEMIC_SESSION);
+
+    let other_id = crate::grade_entry::decode("School", &school_of(&app, "hieutruong2").await);
+    let other_org = entity::org::Entity::find_by_id(other_id).one(db).await.unwrap().unwrap().external_id;
+    let theirs = student::Entity::find().filter(student::Column::SchoolId.eq(other_id)).one(db).await.unwrap().unwrap();
+    for path in [
+        format!("/students/{}", theirs.external_id),
+        format!("/schools/{other_org}"),
+        format!("/schools/{other_org}/students"),
+        format!("/schools/{other_org}/classes"),
+        "/students/no-such-student".to_owned(),
+    ] {
+        let (status, _, body) = get(&app, Some(&vendor), &path).await;
+        assert_eq!((status, code(&body)), (404, "unknownobject"), "{path}: {body}");
+    }
+    let missing = get(&app, Some(&vendor), "/students/no-such-student").await.2["imsx_description"].clone();
+    let hidden =
+        get(&app, Some(&vendor), &format!("/students/{}", theirs.external_id)).await.2["imsx_description"].clone();
+    assert_eq!(
+        missing.as_str().unwrap().replace("no-such-student", ""),
+        hidden.as_str().unwrap().replace(&theirs.external_id, "")
+    );
+
+    // Filter, sort and fields as the specification's examples use them.
+    let wanted = mine.iter().next().unwrap();
+    let (_, headers, found) = get(&app, Some(&vendor), &format!("/students?filter=sourcedId%3D%27{wanted}%27")).await;
+    assert_eq!((ids(&found, "users"), headers["x-total-count"].to_str().unwrap()), (vec![wanted.clone()], "1"));
+    let (_, _, sorted) = get(&app, Some(&vendor), "/students?sort=givenName&orderBy=desc&limit=1000").await;
+    let names: Vec<&str> =
+        sorted["users"].as_array().unwrap().iter().map(|u| u["givenName"].as_str().unwrap()).collect();
+    assert!(names.windows(2).all(|pair| pair[0] >= pair[1]), "{names:?}");
+    let (_, _, narrow) = get(&app, Some(&vendor), "/students?fields=sourcedId,givenName&limit=3").await;
+    for user in narrow["users"].as_array().unwrap() {
+        assert_eq!(user.as_object().unwrap().keys().collect::<Vec<_>>(), vec!["givenName", "sourcedId"]);
+    }
+    for (path, status, expected) in [
+        ("/students?filter=phone%3D%27090%27", 400, "invalid_filter_field"),
+        ("/students?filter=givenName%3DAn", 400, "invalid_filter_field"),
+        ("/students?fields=sourcedId,password", 400, "invalid_selection_field"),
+        ("/students?sort=nickname", 400, "invalid_selection_field"),
+        ("/students?limit=0", 400, "invaliddata"),
+        ("/students?orderBy=sideways", 400, "invaliddata"),
+    ] {
+        let (got, _, body) = get(&app, Some(&vendor), path).await;
+        assert_eq!((got, code(&body)), (status, expected), "{path}: {body}");
+    }
+
+    // Every student shown through REST is in the disclosure log.
+    let logged: BTreeSet<i64> = entity::disclosure_log::Entity::find()
+        .filter(entity::disclosure_log::Column::ActorKind.eq("vendor"))
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .flat_map(|entry| entry.student_ids().collect::<Vec<_>>())
+        .collect();
+    let shown: BTreeSet<i64> = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(school_id))
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(logged, shown);
+    app.stop().await.unwrap();
+}
