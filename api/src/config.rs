@@ -81,6 +81,10 @@ pub struct Config {
     #[command(flatten)]
     pub retention: crate::retention::Settings,
 
+    /// How much a vendor's client may ask: requests a minute, students a day.
+    #[command(flatten)]
+    pub sharing: crate::sharing::limits::Settings,
+
     /// Serve GraphQL introspection (and so GraphiQL's documentation pane).
     #[arg(long, env = "EMIS_INTROSPECTION", default_value_t = false)]
     pub introspection: bool,
@@ -148,6 +152,7 @@ impl Config {
             attachments: crate::attachments::Settings::default(),
             // No background sweep: a test sweeps when it means to, at the time it chooses.
             retention: crate::retention::Settings { sweep: false, ..crate::retention::Settings::default() },
+            sharing: crate::sharing::limits::Settings::default(),
             introspection: true,
             max_depth: 12,
             // Tests read whole rosters with every result in one request; the weighing's own

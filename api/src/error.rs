@@ -19,6 +19,13 @@ pub enum ApiError {
     Throttled,
     /// Too many sign-ins are waiting for a password check.
     Busy,
+    /// A vendor's client asked more often than it may; it may ask again after the wait.
+    VendorLimited {
+        retry_after_secs: u64,
+    },
+    /// What the request would show takes a sharing agreement past its daily cap of
+    /// students: nothing is shown, and the agreement shares nothing more today.
+    SharingCapReached,
     BadInput {
         vi: String,
         en: String,
@@ -109,7 +116,8 @@ impl ApiError {
         match self {
             Self::Unauthenticated | Self::SessionEndedByReuse => "UNAUTHENTICATED",
             Self::InvalidCredentials => "INVALID_CREDENTIALS",
-            Self::Throttled | Self::Busy => "THROTTLED",
+            Self::Throttled | Self::Busy | Self::VendorLimited { .. } => "THROTTLED",
+            Self::SharingCapReached => "FORBIDDEN",
             Self::BadInput { .. } | Self::InvalidEntries(_) => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
             Self::Locked => "LOCKED",
@@ -130,6 +138,8 @@ impl ApiError {
         match self {
             Self::SessionEndedByReuse => Some("REFRESH_TOKEN_REUSED"),
             Self::Busy => Some("BUSY"),
+            Self::VendorLimited { .. } => Some("VENDOR_RATE"),
+            Self::SharingCapReached => Some("SHARING_CAP"),
             _ => None,
         }
     }
@@ -157,6 +167,15 @@ impl ApiError {
                  moment"
                     .to_owned()
             }
+            Self::VendorLimited { retry_after_secs } => format!(
+                "Ứng dụng gửi quá nhiều yêu cầu, hãy thử lại sau {retry_after_secs} giây / the client made too many \
+                 requests, try again in {retry_after_secs} s"
+            ),
+            Self::SharingCapReached => "Đã đạt giới hạn số học sinh được chia sẻ trong ngày của thỏa thuận; không có \
+                                        gì được hiển thị và thỏa thuận tạm dừng đến hết ngày / the sharing \
+                                        agreement's daily cap of students is reached: nothing is shown, and the \
+                                        agreement shares nothing more today"
+                .to_owned(),
             Self::BadInput { vi, en } => format!("Dữ liệu không hợp lệ: {vi} / invalid input: {en}"),
             Self::InvalidEntries(problems) => invalid_entries(problems),
             Self::Conflict { records } => format!(

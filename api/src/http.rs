@@ -143,18 +143,26 @@ async fn graphql(
         Ok(principal) => principal,
         Err(error) => return error_response(media, error),
     };
+    if let Err(error) = crate::sharing::guard::before(&http.state, &principal) {
+        return error_response(media, error);
+    }
     let recipient = match recipient(&principal, &headers) {
         Ok(recipient) => recipient,
         Err(error) => return error_response(media, error),
     };
     let access = Arc::new(Access::new(Arc::new(principal), http.state.policy.current(), http.state.db.clone()));
     let disclosures = access.shown();
+    let asking = Arc::clone(&access);
     let request =
         request_data(request, &http.state, access, Arc::clone(&disclosures)).data(client_address(&extensions));
     let span = tracing::info_span!("graphql.request", operation = request.operation_name.as_deref().unwrap_or(""));
     let response = http.schema.execute(request).instrument(span).await;
+    let shown = disclosures.take();
+    if let Err(error) = crate::sharing::guard::after(&http.state, asking.principal(), &shown).await {
+        return error_response(media, error);
+    }
     if let Some(recipient) = recipient
-        && http.state.disclosures.append(recipient, disclosures.take()).await.is_err()
+        && http.state.disclosures.append(recipient, shown).await.is_err()
     {
         return error_response(media, ApiError::Unrecorded);
     }
@@ -199,6 +207,8 @@ async fn connection_init(
 /// be recorded.
 fn error_response(media: ResponseMedia, error: ApiError) -> Response {
     let kind = match error {
+        ApiError::VendorLimited { retry_after_secs } => RequestError::Throttled { retry_after_secs },
+        ApiError::SharingCapReached => RequestError::Refused,
         ApiError::Unauthenticated | ApiError::SessionEndedByReuse => RequestError::Unauthenticated,
         ApiError::Unavailable | ApiError::Unrecorded => RequestError::Unavailable,
         ApiError::BadInput { .. } => RequestError::Invalid,

@@ -34,6 +34,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
     let passwords = crate::auth::password::Verifier::new(usize::from(config.sign_in.queue));
     let outbox = Arc::new(crate::outbox::Outbox::from_settings(config.outbox.clone())?);
     let attachments = Arc::new(crate::attachments::store::Store::from_settings(&config.attachments)?);
+    let vendor_rate = crate::sharing::limits::RateLimiter::new(config.sharing.requests_per_minute);
     Ok(Arc::new(AppState {
         config,
         db,
@@ -46,6 +47,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
         passwords,
         outbox,
         attachments,
+        vendor_rate,
     }))
 }
 

@@ -31,6 +31,8 @@ pub struct AppState {
     pub outbox: Arc<crate::outbox::Outbox>,
     /// Where attachments' bytes are kept.
     pub attachments: Arc<crate::attachments::store::Store>,
+    /// Requests a minute of each vendor's client, in this server.
+    pub vendor_rate: crate::sharing::limits::RateLimiter,
 }
 
 impl AppState {

@@ -56,6 +56,7 @@ pub mod section_enrollment;
 pub mod semester;
 pub mod sharing_agreement;
 pub mod sharing_agreement_place;
+pub mod sharing_cap_alert;
 pub mod sharing_consent;
 pub mod sign_in_known_address;
 pub mod sign_in_throttle;
@@ -71,6 +72,7 @@ pub mod subject;
 pub mod teaching_assignment;
 pub mod transfer;
 pub mod vendor_client;
+pub mod vendor_student_read;
 pub mod vendor_token;
 
 pub use enums::{

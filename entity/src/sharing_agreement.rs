@@ -30,6 +30,8 @@ pub struct Model {
     /// When it was ended before its end date, and why.
     pub ended_at: Option<DateTimeUtc>,
     pub ended_reason: Option<String>,
+    /// Distinct students it may show a day; null: the server's default.
+    pub daily_student_cap: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -47,6 +47,7 @@ mod m20261206_000034_notification_channels;
 mod m20261207_000035_staff_delivery;
 mod m20261207_000036_vendor_sharing;
 mod m20261207_000037_sharing_consent;
+mod m20261207_000038_sharing_caps;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
 /// use it verbatim for the index to serve it.
@@ -95,6 +96,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000035_staff_delivery::Migration),
             Box::new(m20261207_000036_vendor_sharing::Migration),
             Box::new(m20261207_000037_sharing_consent::Migration),
+            Box::new(m20261207_000038_sharing_caps::Migration),
         ]
     }
 }

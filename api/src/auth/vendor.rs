@@ -21,6 +21,8 @@ pub struct Vendor {
     pub agreements: Vec<Agreement>,
     /// Per kind, one share per agreement that shares it.
     pub shares: HashMap<Kind, Vec<Share>>,
+    /// The agreements in force that share nothing more today: their daily cap was crossed.
+    pub blocked: Vec<i64>,
 }
 
 /// An agreement in force, as the disclosure log names it.
@@ -31,6 +33,8 @@ pub struct Agreement {
     pub purpose: String,
     /// The schools it covers, whole or by some of their classes.
     pub schools: BTreeSet<i64>,
+    /// Distinct students it may show a day; `None`: the server's default.
+    pub cap: Option<u32>,
 }
 
 /// What one agreement shares of one kind.

@@ -228,6 +228,17 @@ impl QueryRoot {
     ) -> ApiResult<Vec<super::sharing::VendorClient>> {
         super::sharing::list(ctx, school_id.as_ref(), u64::try_from(first).unwrap_or(50)).await
     }
+    /// Reads refused because they would have taken a sharing agreement past its daily cap of
+    /// students (the agreement then shared nothing more that day), newest first, as the
+    /// caller may read them: the agreement's organisation's administrators and privacy
+    /// officer.
+    async fn sharing_cap_alerts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+    ) -> ApiResult<Vec<super::sharing::SharingCapAlert>> {
+        super::sharing::cap_alerts(ctx, u64::try_from(first).unwrap_or(50)).await
+    }
     /// The purposes records may be shared with a vendor for: the privacy officer's list.
     async fn sharing_purposes(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::sharing::SharingPurpose>> {
         super::sharing::purposes_listed(ctx)

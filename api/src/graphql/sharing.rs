@@ -121,6 +121,9 @@ pub struct SharingAgreement {
     pub ended_reason: Option<String>,
     /// When it was made.
     pub created_at: DateTime<Utc>,
+    /// Distinct students it may show a day; null: the server's default
+    /// (`EMIS_SHARING_DAILY_STUDENT_CAP`).
+    pub daily_student_cap: Option<i32>,
 }
 
 impl SharingAgreement {
@@ -153,6 +156,7 @@ impl SharingAgreement {
             ended_at: row.ended_at,
             ended_reason: row.ended_reason,
             created_at: row.created_at,
+            daily_student_cap: row.daily_student_cap,
         }
     }
 }
@@ -170,6 +174,44 @@ impl From<clients::WithSecret> for VendorClientSecret {
     fn from(made: clients::WithSecret) -> Self {
         Self { client: made.client.into(), client_secret: made.secret }
     }
+}
+
+/// A read refused because it would have taken an agreement past its daily cap of students;
+/// the agreement shared nothing more that day.
+#[derive(SimpleObject)]
+pub struct SharingCapAlert {
+    pub id: ID,
+    /// The agreement.
+    pub agreement_id: ID,
+    /// The day (in Vietnam) it was blocked.
+    pub day: NaiveDate,
+    /// Its cap.
+    pub cap: i64,
+    /// Distinct students the refused read would have brought the day to.
+    pub reached: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `sharingCapAlerts`: the alerts the caller may read, newest first.
+pub async fn cap_alerts(ctx: &Context<'_>, first: u64) -> ApiResult<Vec<SharingCapAlert>> {
+    signed_in(ctx)?;
+    let rows = access(ctx)?
+        .read(&readers::SHARING_CAP_ALERT)
+        .order_by(entity::sharing_cap_alert::Column::Id, Order::Desc)
+        .limit(first)
+        .all(&state(ctx)?.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| SharingCapAlert {
+            id: ids::encode("SharingCapAlert", row.id),
+            agreement_id: ids::encode("SharingAgreement", row.agreement_id),
+            day: row.day,
+            cap: row.cap,
+            reached: row.reached,
+            created_at: row.created_at,
+        })
+        .collect())
 }
 
 /// A purpose records may be shared for.
@@ -256,6 +298,11 @@ pub struct MakeSharingAgreementInput {
     /// The schools and classes covered.
     #[graphql(validator(max_items = 100))]
     pub places: Vec<SharingPlaceInput>,
+    /// Distinct students it may show a day (1–10000000); left out, the server's default. A
+    /// read that would cross it is refused and alerts, and the agreement shares nothing more
+    /// that day.
+    #[graphql(validator(minimum = 1, maximum = 10_000_000))]
+    pub daily_student_cap: Option<i32>,
 }
 
 /// The places of `input`; an id of another kind answers like a missing one.
@@ -331,6 +378,7 @@ impl SharingMutations {
             consent_required: input.consent_required,
             scopes: input.scopes,
             field_groups: input.field_groups,
+            daily_student_cap: input.daily_student_cap,
         };
         let (row, places) =
             agreements::make(&server.db, access(ctx)?, &server.config.policy_dir, client, terms, Utc::now()).await?;

@@ -43,6 +43,12 @@ pub enum RequestError {
     /// would show cannot be recorded): 503 under either media type, so that clients and load
     /// balancers try again later.
     Unavailable,
+    /// The caller (a vendor's client) asks more often than it may: 429 under either media
+    /// type, with `Retry-After`.
+    Throttled { retry_after_secs: u64 },
+    /// The request ran but what it would show may not leave (a sharing agreement's daily
+    /// cap): 403.
+    Refused,
 }
 
 /// The body of a GraphQL response: `errors` first (they are the first thing to read when
@@ -111,10 +117,12 @@ fn request_error(media: ResponseMedia, kind: RequestError, errors: &[ServerError
     let status = match (kind, media) {
         (RequestError::NotSafe, _) => StatusCode::METHOD_NOT_ALLOWED,
         (RequestError::Unavailable, _) => StatusCode::SERVICE_UNAVAILABLE,
+        (RequestError::Throttled { .. }, _) => StatusCode::TOO_MANY_REQUESTS,
         (_, ResponseMedia::Json) => StatusCode::OK,
         (RequestError::Invalid, ResponseMedia::GraphqlResponse) => StatusCode::BAD_REQUEST,
         (RequestError::Unauthenticated, ResponseMedia::GraphqlResponse) => StatusCode::UNAUTHORIZED,
         (RequestError::Failed, ResponseMedia::GraphqlResponse) => StatusCode::INTERNAL_SERVER_ERROR,
+        (RequestError::Refused, ResponseMedia::GraphqlResponse) => StatusCode::FORBIDDEN,
     };
     let mut response = errors_only(status, media.content_type(), errors);
     let headers = response.headers_mut();
@@ -126,6 +134,11 @@ fn request_error(media: ResponseMedia, kind: RequestError, errors: &[ServerError
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
         }
         _ => {}
+    }
+    if let RequestError::Throttled { retry_after_secs } = kind
+        && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        headers.insert(header::RETRY_AFTER, value);
     }
     response
 }

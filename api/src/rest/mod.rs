@@ -10,7 +10,9 @@
 //! (`listing.rs`), a record out of reach answers exactly like a missing one
 //! (`unknownobject`), and a filter on a field the caller may not read is refused. What a
 //! vendor is shown is written to the disclosure log before the answer leaves; when it
-//! cannot be, nothing is shown.
+//! cannot be, nothing is shown. A vendor's requests are held to its limits
+//! (`crate::sharing::guard`): `429 server_busy` past its requests a minute, `403 forbidden`
+//! past an agreement's daily cap of students.
 //!
 //! [`Visible`]: crate::privacy::Visible
 
@@ -76,6 +78,17 @@ async fn answer(
         Ok(principal) if principal.signed_in() => principal,
         _ => return Refusal::unauthorised().into_response(),
     };
+    if let Err(error) = crate::sharing::guard::before(state, &principal) {
+        let wait = match error {
+            crate::error::ApiError::VendorLimited { retry_after_secs } => Some(retry_after_secs),
+            _ => None,
+        };
+        let mut response = Refusal::from(error).into_response();
+        if let Some(value) = wait.and_then(|secs| axum::http::HeaderValue::from_str(&secs.to_string()).ok()) {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+        }
+        return response;
+    }
     let raw: Vec<(String, String)> = serde_urlencoded::from_str(uri.query().unwrap_or_default()).unwrap_or_default();
     let query = match emis_oneroster::rest::parse(&raw, MAX_LIMIT) {
         Ok(query) => query,
@@ -95,8 +108,12 @@ async fn answer(
         Ok(response) => response,
         Err(refusal) => return refusal.into_response(),
     };
+    let shown = access.shown().take();
+    if let Err(error) = crate::sharing::guard::after(state, access.principal(), &shown).await {
+        return Refusal::from(error).into_response();
+    }
     if let Some(recipient) = recipient
-        && state.disclosures.append(recipient, access.shown().take()).await.is_err()
+        && state.disclosures.append(recipient, shown).await.is_err()
     {
         return Refusal::unavailable().into_response();
     }

@@ -75,6 +75,20 @@ impl From<QueryError> for Refusal {
     }
 }
 
+impl From<crate::error::ApiError> for Refusal {
+    /// A vendor's limits, in the binding's words; any other error as the server's failure.
+    fn from(error: crate::error::ApiError) -> Self {
+        let (status, code) = match &error {
+            crate::error::ApiError::VendorLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "server_busy"),
+            crate::error::ApiError::SharingCapReached => (StatusCode::FORBIDDEN, "forbidden"),
+            _ => return Refusal::unavailable(),
+        };
+        let message = error.message();
+        let (vietnamese, english) = message.split_once(" / ").unwrap_or((&message, &message));
+        Refusal { status, code, vietnamese: vietnamese.to_owned(), english: english.to_owned() }
+    }
+}
+
 impl From<sea_orm::DbErr> for Refusal {
     fn from(error: sea_orm::DbErr) -> Self {
         tracing::error!(%error, "a OneRoster read failed");

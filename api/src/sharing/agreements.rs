@@ -39,6 +39,8 @@ pub struct Terms {
     pub scopes: Vec<String>,
     pub field_groups: Vec<String>,
     pub places: Vec<Place>,
+    /// Distinct students it may show a day; `None`: the server's default.
+    pub daily_student_cap: Option<i32>,
 }
 
 /// `text` trimmed, refused when empty, too long or holding control characters.
@@ -138,6 +140,7 @@ pub async fn make(
         created_at: Set(now),
         ended_at: Set(None),
         ended_reason: Set(None),
+        daily_student_cap: Set(terms.daily_student_cap.filter(|cap| *cap > 0)),
         ..Default::default()
     }
     .insert(&txn)

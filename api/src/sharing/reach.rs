@@ -2,8 +2,10 @@
 //! expired), its client (active), the client's agreements in force and the places they
 //! cover. Each agreement shares the kinds of its field groups that the token's scopes cover
 //! (the scopes it was granted and the agreement names): one [`Share`] per agreement and
-//! kind. A token none of whose agreements gives it anything today does not sign in, so an
-//! agreement that ended or a suspended client ends access at the next request.
+//! kind. An agreement blocked today (its daily cap was crossed, `cap.rs`) gives nothing, and
+//! a token left with only blocked agreements is refused as capped (`guard.rs`). A token none
+//! of whose agreements gives it anything today does not sign in, so an agreement that ended
+//! or a suspended client ends access at the next request.
 
 use super::agreements::in_force;
 use super::clients::ACTIVE;
@@ -43,6 +45,10 @@ pub async fn principal(
         .into_iter()
         .filter(|agreement| in_force(agreement, today))
         .collect();
+    let ids: Vec<i64> = agreements.iter().map(|agreement| agreement.id).collect();
+    let blocked = super::cap::blocked(db, &ids, today).await?;
+    let (blocked, agreements): (Vec<_>, Vec<_>) =
+        agreements.into_iter().partition(|agreement| blocked.contains(&agreement.id));
     let places = sharing_agreement_place::Entity::find()
         .filter(sharing_agreement_place::Column::AgreementId.is_in(agreements.iter().map(|a| a.id)))
         .all(db)
@@ -57,6 +63,7 @@ pub async fn principal(
         .await?;
     let scopes: BTreeSet<String> = token.scopes.split_whitespace().map(str::to_owned).collect();
     let mut vendor = Vendor { client: token.vendor_client_id, token: token.id, scopes, ..Vendor::default() };
+    vendor.blocked = blocked.iter().map(|agreement| agreement.id).collect();
     for agreement in &agreements {
         let kinds = shared_kinds(agreement, &vendor.scopes);
         if kinds.is_empty() {
@@ -64,12 +71,13 @@ pub async fn principal(
         }
         let share = share_of(agreement, &places, &sections);
         let schools = share.schools.union(&share.class_schools).copied().collect();
-        vendor.agreements.push(Agreement { id: agreement.id, purpose: agreement.purpose.clone(), schools });
+        let cap = agreement.daily_student_cap.and_then(|cap| u32::try_from(cap).ok());
+        vendor.agreements.push(Agreement { id: agreement.id, purpose: agreement.purpose.clone(), schools, cap });
         for kind in kinds {
             vendor.shares.entry(kind).or_default().push(share.clone());
         }
     }
-    if vendor.shares.is_empty() {
+    if vendor.shares.is_empty() && vendor.blocked.is_empty() {
         return Ok(None);
     }
     let mut principal = Principal::anonymous(today);

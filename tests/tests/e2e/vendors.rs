@@ -6,6 +6,7 @@
 //! one and a suspended client, and answers as RFC 6749 words it. What a token then reaches
 //! is in `vendors/reach.rs`.
 
+mod limits;
 mod reach;
 mod rest;
 mod shapes;

@@ -128,7 +128,8 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         | ("Notice", "unreadStudents" | "studentsByReply" | "versions")
         | (
             "QueryRoot",
-            "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox" | "vendorClients",
+            "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox" | "vendorClients"
+            | "sharingCapAlerts",
         )
         | ("Student", "history" | "disclosures")
         | ("StaffHistory", "roles" | "assignments" | "statuses" | "contactChanges") => First,

@@ -25,7 +25,7 @@ pub use records::{
     ATTENDANCE, CHANGE_REQUEST, CONDUCT, DISCLOSURE, ENROLLMENT, EXEMPTION, LEAVE_REQUEST, MISSED_ASSESSMENT,
     PRIMARY_NOMINATION, RECORD_CHANGE, RESULT, TRANSFER_RECEIVING, TRANSFER_SENDING,
 };
-pub use sharing::{CONSENT, SHARING_AGREEMENT, SHARING_PLACE, VENDOR_CLIENT};
+pub use sharing::{CONSENT, SHARING_AGREEMENT, SHARING_CAP_ALERT, SHARING_PLACE, VENDOR_CLIENT};
 pub use staff_records::{STAFF_CONTACT, STAFF_ROLE, STAFF_STATUS};
 
 use super::visible::Registered;
@@ -73,7 +73,7 @@ pub const PERSONAL_TABLES: [&str; 35] = [
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 46] {
+pub fn registered() -> [&'static dyn Registered; 47] {
     [
         &STUDENT,
         &STAFF,
@@ -121,5 +121,6 @@ pub fn registered() -> [&'static dyn Registered; 46] {
         &SHARING_AGREEMENT,
         &SHARING_PLACE,
         &CONSENT,
+        &SHARING_CAP_ALERT,
     ]
 }

@@ -1,12 +1,13 @@
 //! The readers of what a school or an office shares with vendors: the clients it registered
 //! and their sharing agreements, judged on the registering organisation (`sharing`), and the
-//! places an agreement covers, judged on each school; and families' decisions on consent,
+//! places an agreement covers, judged on each school; the alerts of reads refused at an
+//! agreement's daily cap, on its organisation; and families' decisions on consent,
 //! each a record about one child.
 
 use crate::privacy::shape::{Shape, Target, col};
 use crate::privacy::visible::{Reader, unguarded};
 use emis_authz::Kind;
-use entity::{sharing_agreement, sharing_agreement_place, sharing_consent, vendor_client};
+use entity::{sharing_agreement, sharing_agreement_place, sharing_cap_alert, sharing_consent, vendor_client};
 
 /// Vendors' clients, on the organisation that registered them.
 pub static VENDOR_CLIENT: Reader<vendor_client::Entity> = Reader {
@@ -39,6 +40,18 @@ pub static SHARING_PLACE: Reader<sharing_agreement_place::Entity> = Reader {
     key: sharing_agreement_place::Column::Id,
     shape: || Shape::Org { org: col(sharing_agreement_place::Entity, sharing_agreement_place::Column::SchoolId) },
     target: |row| Target::Org { org: row.school_id },
+    id: |row| row.id,
+    guarded: unguarded,
+    facts: &[],
+};
+
+/// Reads refused at an agreement's daily cap, on the agreement's organisation.
+pub static SHARING_CAP_ALERT: Reader<sharing_cap_alert::Entity> = Reader {
+    name: "sharing_cap_alert",
+    kind: Kind::Sharing,
+    key: sharing_cap_alert::Column::Id,
+    shape: || Shape::Org { org: col(sharing_cap_alert::Entity, sharing_cap_alert::Column::OrgId) },
+    target: |row| Target::Org { org: row.org_id },
     id: |row| row.id,
     guarded: unguarded,
     facts: &[],

@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 const ROOT: &str = "/ims/oneroster/rostering/v1p2";
 
 /// A GET of `path` (under the rostering root) with `token`: status, headers, JSON body.
-async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
+pub(super) async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
     let mut request = reqwest::Client::new().get(format!("{}{ROOT}{path}", app.address));
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -29,7 +29,7 @@ async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (u16, reqwest::h
 }
 
 /// The code-minor value of a refusal, after checking the payload conforms.
-fn code(body: &Value) -> &str {
+pub(super) fn code(body: &Value) -> &str {
     let found = shapes::problems(body, &shapes::STATUS_INFO);
     assert!(found.is_empty(), "{found:?}: {body}");
     body["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"].as_str().unwrap()

@@ -1,0 +1,77 @@
+//! What leaves is bounded: a vendor's client past its requests a minute is told to wait
+//! (`429`, on REST and GraphQL alike) while people are not; a read that would take an
+//! agreement past its daily cap of students is refused with nothing shown, the agreement is
+//! blocked for the rest of the day, and the crossing is an alert its school's principal and
+//! privacy officer read — not another school's.
+
+use super::reach::vendor_with;
+use super::rest::get;
+use emis_tests::{TestApp, error_code};
+use serde_json::json;
+
+const ALERTS: &str = "{ sharingCapAlerts { agreementId cap reached day } }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_past_its_requests_a_minute_waits_and_people_do_not() {
+    let app = TestApp::spawn_with(|config| config.sharing.requests_per_minute = 3).await.unwrap();
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let (_, _, vendor) = vendor_with(&app, &principal, "Học Vui", json!({})).await;
+    for _ in 0..3 {
+        assert_eq!(get(&app, Some(&vendor), "/students?limit=1").await.0, 200);
+    }
+    let (status, headers, body) = get(&app, Some(&vendor), "/students?limit=1").await;
+    assert_eq!((status, super::rest::code(&body)), (429, "server_busy"), "{body}");
+    assert!(headers["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1);
+    let refused = app.graphql(Some(&vendor), "{ students { totalCount } }", json!({})).await.unwrap();
+    assert_eq!(error_code(&refused), Some("THROTTLED"), "{refused}");
+    for _ in 0..5 {
+        app.data(Some(&principal), "{ students { totalCount } }", json!({})).await.unwrap();
+    }
+    app.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_past_the_daily_cap_shows_nothing_blocks_the_agreement_and_alerts_its_school() {
+    let app = crate::movements::spawn().await;
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let (_, agreement, vendor) = vendor_with(&app, &principal, "Học Vui", json!({ "dailyStudentCap": 10 })).await;
+    for offset in [0, 5, 0] {
+        let (status, _, body) = get(&app, Some(&vendor), &format!("/students?limit=5&offset={offset}")).await;
+        assert_eq!(status, 200, "ten distinct students fit, re-reading counts once: {body}");
+    }
+    let (status, _, body) = get(&app, Some(&vendor), "/students?limit=5&offset=10").await;
+    assert_eq!((status, super::rest::code(&body)), (403, "forbidden"), "{body}");
+    assert!(body.get("users").is_none(), "nothing is shown");
+    // Blocked for the day: even what was read before, through either API.
+    let (status, _, _) = get(&app, Some(&vendor), "/students?limit=5&offset=0").await;
+    assert_eq!(status, 403);
+    let refused = app.graphql(Some(&vendor), "{ students { totalCount } }", json!({})).await.unwrap();
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
+
+    let logged: std::collections::BTreeSet<i64> = {
+        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+        entity::disclosure_log::Entity::find()
+            .filter(entity::disclosure_log::Column::ActorKind.eq("vendor"))
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .iter()
+            .flat_map(|entry| entry.student_ids().collect::<Vec<_>>())
+            .collect()
+    };
+    assert_eq!(logged.len(), 10, "only what was shown is recorded");
+
+    for reader in ["hieutruong", "baomat"] {
+        let token = app.sign_in(reader).await.unwrap();
+        let alerts = app.data(Some(&token), ALERTS, json!({})).await.unwrap();
+        let alert = &alerts["sharingCapAlerts"][0];
+        assert_eq!(
+            (&alert["agreementId"], &alert["cap"], &alert["reached"]),
+            (&json!(agreement), &json!(10), &json!(15))
+        );
+    }
+    let other = app.sign_in("hieutruong2").await.unwrap();
+    let theirs = app.data(Some(&other), ALERTS, json!({})).await.unwrap();
+    assert_eq!(theirs["sharingCapAlerts"], json!([]), "another school's principal reads nothing of it");
+    app.stop().await.unwrap();
+}
