@@ -9,6 +9,20 @@ pub fn ext(table: &str, id: i64, stored: Option<&str>) -> String {
     stored.map_or_else(|| format!("emis-{table}-{id}"), str::to_owned)
 }
 
+/// The row of `table` an exchange identifier names, as a condition on its id and stored
+/// identifier columns: `emis-<table>-<id>` names the row of that id that has no stored
+/// identifier; anything else the row that stores it.
+pub fn named<C: sea_orm::ColumnTrait>(table: &str, id: C, stored: C, identifier: &str) -> sea_orm::Condition {
+    let own = identifier
+        .strip_prefix("emis-")
+        .and_then(|rest| rest.strip_prefix(table))
+        .and_then(|rest| rest.strip_prefix('-'));
+    match own.and_then(|number| number.parse::<i64>().ok()) {
+        Some(own) => sea_orm::Condition::all().add(id.eq(own)).add(stored.is_null()),
+        None => sea_orm::Condition::all().add(stored.eq(identifier)),
+    }
+}
+
 /// The identifier of the enrollment in scheduled class `section` that follows from the
 /// homeroom enrollment named `enrollment`.
 pub fn in_section(enrollment: &str, section: &str) -> String {
@@ -40,5 +54,37 @@ pub fn org_type(kind: &str) -> &'static str {
         Ok(entity::OrgKind::DistrictOffice) => "district",
         Ok(entity::OrgKind::CommuneOffice) => "local",
         _ => "school",
+    }
+}
+
+/// The texts of a comment-only result (`textScore`; other words for them are in
+/// [`emis_oneroster::vocabulary::tables::COMMENT_RESULT`]): passed, and not passed.
+pub const PASSED: &str = "Đạt";
+pub const NOT_PASSED: &str = "Chưa đạt";
+
+#[cfg(test)]
+mod tests {
+    use super::named;
+    use entity::result;
+    use sea_orm::sea_query::{Query, SqliteQueryBuilder};
+
+    fn sql(identifier: &str) -> String {
+        let which = named("result", result::Column::Id, result::Column::ExternalId, identifier);
+        Query::select().column(result::Column::Id).from(result::Entity).cond_where(which).to_string(SqliteQueryBuilder)
+    }
+
+    #[test]
+    fn an_identifier_names_an_own_row_by_id_and_any_other_by_its_stored_identifier() {
+        assert!(
+            sql("emis-result-42").contains(r#""result"."id" = 42 AND "result"."external_id" IS NULL"#),
+            "{}",
+            sql("emis-result-42")
+        );
+        assert!(sql("kq-2026-1").contains(r#""result"."external_id" = 'kq-2026-1'"#));
+        assert!(sql("emis-result-x").contains(r#""result"."external_id" = 'emis-result-x'"#));
+        assert!(
+            sql("emis-enrollment-3").contains(r#""result"."external_id" = 'emis-enrollment-3'"#),
+            "another table's name"
+        );
     }
 }

@@ -38,6 +38,11 @@
 //!
 //! A list filtered by where a student is (a class, a school) keeps only students whose
 //! enrollment there the caller may read (`place.rs`).
+//!
+//! A vendor's client is a caller like the others, related to records by `shared`
+//! (`shared.rs`: what its agreements in force cover, narrowed by families' consent); every
+//! record about a student the per-record check lets it read is noted for the disclosure log
+//! ([`Access::shown`]), whatever path read it.
 
 mod acting;
 mod check;

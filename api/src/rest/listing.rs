@@ -16,6 +16,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order};
 pub enum Typed {
     Text,
     Date,
+    /// A moment, given as `YYYY-MM-DDTHH:MM:SS(.sss)Z` (or a date: its midnight, UTC).
+    DateTime,
     /// Always the given text (`status` is `active` for every record EMIS shows).
     Constant(&'static str),
 }
@@ -83,6 +85,13 @@ fn test<C: ColumnTrait>(column: C, typed: Typed, predicate: &Predicate) -> Resul
         Typed::Date => NaiveDate::parse_from_str(value.get(..10).unwrap_or(value), "%Y-%m-%d")
             .map_err(|_| bad_value(&predicate.field, value))?
             .into(),
+        Typed::DateTime => chrono::DateTime::parse_from_rfc3339(value)
+            .map(|at| at.with_timezone(&chrono::Utc))
+            .or_else(|_| {
+                NaiveDate::parse_from_str(value, "%Y-%m-%d").map(|day| day.and_time(chrono::NaiveTime::MIN).and_utc())
+            })
+            .map_err(|_| bad_value(&predicate.field, value))?
+            .into(),
         _ => value.to_owned().into(),
     };
     Ok(match predicate.op {
@@ -118,8 +127,10 @@ fn bad_value(field: &str, value: &str) -> Refusal {
     Refusal {
         status: axum::http::StatusCode::BAD_REQUEST,
         code: "invalid_filter_field",
-        vietnamese: format!("giá trị {value:?} của trường {field:?} phải là ngày YYYY-MM-DD"),
-        english: format!("the value {value:?} of the field {field:?} must be a date YYYY-MM-DD"),
+        vietnamese: format!("giá trị {value:?} của trường {field:?} phải là ngày YYYY-MM-DD (hoặc thời điểm ISO 8601)"),
+        english: format!(
+            "the value {value:?} of the field {field:?} must be a date YYYY-MM-DD (or an ISO 8601 moment)"
+        ),
     }
 }
 

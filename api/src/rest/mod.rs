@@ -3,7 +3,8 @@
 //! enrollments and their nested forms (`/schools/{id}/classes`, `/schools/{id}/students`,
 //! `/schools/{id}/enrollments`, `/classes/{id}/students`) — with the specification's paging
 //! (`limit`, `offset`, `X-Total-Count`, `Link`), `sort`/`orderBy`, `filter` and `fields`
-//! (`emis_oneroster::rest`), and its status payloads for refusals (`reply.rs`).
+//! (`emis_oneroster::rest`), and its status payloads for refusals (`reply.rs`); and the
+//! gradebook service's results under `/ims/oneroster/gradebook/v1p2/` (`gradebook.rs`).
 //!
 //! A request carries a bearer token — a vendor's, from `POST /oauth/token`, or a person's —
 //! and every answer passes the one privacy layer: each collection is a [`Visible`] read
@@ -16,6 +17,7 @@
 //!
 //! [`Visible`]: crate::privacy::Visible
 
+mod gradebook;
 mod listing;
 mod objects;
 mod reply;
@@ -37,7 +39,7 @@ pub const MAX_LIMIT: u64 = 1000;
 
 /// The routes of the REST binding.
 pub fn routes<S: Clone + Send + Sync + 'static>(state: Arc<AppState>) -> Router<S> {
-    rostering::routes().with_state(state)
+    rostering::routes().merge(gradebook::routes()).with_state(state)
 }
 
 /// One read, once its caller is known and its query parsed.

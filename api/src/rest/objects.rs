@@ -12,6 +12,8 @@ use serde_json::{Map, Value, json};
 
 /// The rostering service's root.
 pub const ROSTERING: &str = "/ims/oneroster/rostering/v1p2";
+/// The gradebook service's root.
+pub const GRADEBOOK: &str = "/ims/oneroster/gradebook/v1p2";
 
 /// Where and when an answer is made: the server's address as the caller reached it (for
 /// the references' `href`) and the time of the answer.
@@ -22,14 +24,16 @@ pub struct Here {
 }
 
 impl Here {
-    /// A reference to another object: its address, `sourcedId` and type.
+    /// A reference to another object of the rostering service: its address, `sourcedId` and
+    /// type.
     pub fn guid(&self, collection: &str, kind: &str, sourced_id: &str) -> Value {
-        let href = format!(
-            "{}{ROSTERING}/{collection}/{}",
-            self.origin,
-            percent_encoding::utf8_percent_encode(sourced_id, percent_encoding::NON_ALPHANUMERIC)
-        );
-        json!({ "href": href, "sourcedId": sourced_id, "type": kind })
+        self.guid_in(ROSTERING, collection, kind, sourced_id)
+    }
+
+    /// A reference to an object of the service at `root`.
+    pub fn guid_in(&self, root: &str, collection: &str, kind: &str, sourced_id: &str) -> Value {
+        let id = percent_encoding::utf8_percent_encode(sourced_id, percent_encoding::NON_ALPHANUMERIC);
+        json!({ "href": format!("{}{root}/{collection}/{id}", self.origin), "sourcedId": sourced_id, "type": kind })
     }
 }
 
@@ -161,6 +165,41 @@ pub fn enrollment(row: &enrollment::Model, user: &str, class: &str, school: &str
     object
 }
 
+/// A result (a score in an assessment column); `line_item`, `student` and `class` are the
+/// `sourcedId`s of its column, student and section.
+pub fn result(
+    row: &entity::result::Model,
+    line_item: &str,
+    student: &str,
+    class: &str,
+    here: &Here,
+) -> Map<String, Value> {
+    use crate::exchange::names::{NOT_PASSED, PASSED};
+    let mut object = base(ext("result", row.id, row.external_id.as_deref()), row.updated_at);
+    object.insert("lineItem".to_owned(), here.guid_in(GRADEBOOK, "lineItems", "lineItem", line_item));
+    object.insert("student".to_owned(), here.guid("users", "user", student));
+    object.insert("class".to_owned(), here.guid("classes", "class", class));
+    let status = match (row.no_make_up, row.exempt) {
+        (true, _) => "not submitted",
+        (false, true) => "exempt",
+        (false, false) => "fully graded",
+    };
+    object.insert("scoreStatus".to_owned(), Value::String(status.to_owned()));
+    if let Some(tenths) = row.score_tenths {
+        object.insert("score".to_owned(), json!(f64::from(tenths) / 10.0));
+    } else if let Some(passed) = row.passed {
+        object.insert("textScore".to_owned(), Value::String(if passed { PASSED } else { NOT_PASSED }.to_owned()));
+    }
+    object.insert("scoreDate".to_owned(), day(row.updated_at.date_naive()));
+    if let Some(comment) = &row.comment {
+        object.insert("comment".to_owned(), Value::String(comment.clone()));
+    }
+    if row.no_make_up {
+        object.insert("missing".to_owned(), Value::String("true".to_owned()));
+    }
+    object
+}
+
 /// The fields of each object, for `fields` and the filter.
 pub const ORG_FIELDS: &[&str] =
     &["sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parent", "children"];
@@ -201,3 +240,17 @@ pub const USER_FIELDS: &[&str] = &[
 ];
 pub const ENROLLMENT_FIELDS: &[&str] =
     &["sourcedId", "status", "dateLastModified", "user", "class", "school", "role", "primary", "beginDate", "endDate"];
+pub const RESULT_FIELDS: &[&str] = &[
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "lineItem",
+    "student",
+    "class",
+    "scoreStatus",
+    "score",
+    "textScore",
+    "scoreDate",
+    "comment",
+    "missing",
+];

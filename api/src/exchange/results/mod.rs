@@ -37,10 +37,7 @@ use values::{given_value, value_for};
 /// Rows read, mapped and written at a time.
 const BATCH: usize = 5_000;
 
-/// The texts of a comment-only result (other words for them are in
-/// [`emis_oneroster::vocabulary::tables::COMMENT_RESULT`]).
-pub const PASSED: &str = "Đạt";
-pub const NOT_PASSED: &str = "Chưa đạt";
+pub use super::names::{NOT_PASSED, PASSED};
 
 /// Where the new results of new columns wait for the one `INSERT … SELECT`.
 const STAGING: &str = "result_staging";

@@ -10,13 +10,14 @@ use super::super::{Asked, answer};
 use super::classes::reached_class;
 use super::orgs::{org_ids, reached_org, school_named};
 use super::{Reply, Server};
+use crate::exchange::names::named;
 use crate::privacy::{When, readers};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use entity::{enrollment, homeroom_class, student};
 use futures::FutureExt as _;
-use sea_orm::{ColumnTrait as _, EntityTrait as _, ExprTrait as _, QueryFilter as _};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -208,16 +209,8 @@ pub(super) async fn enrollment_by_id(
     answer(&state, &headers, &uri, move |asked| {
         async move {
             asked.query.check_fields(ENROLLMENT_FIELDS)?;
-            let which = match id.strip_prefix("emis-enrollment-").and_then(|n| n.parse::<i64>().ok()) {
-                Some(own) => enrollment::Column::Id.eq(own).and(enrollment::Column::ExternalId.is_null()),
-                None => enrollment::Column::ExternalId.eq(id.as_str()),
-            };
-            let row = asked
-                .access
-                .read(&readers::ENROLLMENT)
-                .through(sea_orm::Condition::all().add(which))
-                .one(&asked.state.db)
-                .await?;
+            let which = named("enrollment", enrollment::Column::Id, enrollment::Column::ExternalId, &id);
+            let row = asked.access.read(&readers::ENROLLMENT).through(which).one(&asked.state.db).await?;
             let row = row.ok_or_else(|| Refusal::unknown("enrollment", &id))?;
             let object = enrollment_objects(asked, std::slice::from_ref(&row)).await?.pop();
             let object = object.ok_or_else(|| Refusal::unknown("enrollment", &id))?;

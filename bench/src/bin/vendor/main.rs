@@ -1,7 +1,8 @@
 //! `vendor`: a vendor's client paging through the ~20,000-student benchmark district's
 //! roster over the OneRoster 1.2 REST binding (`/students?limit=100`, then
-//! `/enrollments?limit=100`), under an agreement covering every school, against the same
-//! pages served without the privacy layer ([`plain`]) — in one run, on the same data.
+//! `/enrollments?limit=100`, then the first `--result-pages` pages of the gradebook's
+//! `/results?limit=100`), under an agreement covering every school, against the same pages
+//! served without the privacy layer ([`plain`]) — in one run, on the same data.
 //!
 //! It seeds the database if it is empty, registers the client and its agreement directly in
 //! the database (with a token), starts the real server in-process on a loopback port and the
@@ -34,6 +35,10 @@ struct Args {
     /// Page size.
     #[arg(long, default_value_t = 100)]
     limit: u64,
+    /// Pages of results read per pass (the seed holds about 600,000 results; offset paging
+    /// through all of them reads the table quadratically on either server).
+    #[arg(long, default_value_t = 300)]
+    result_pages: u64,
 }
 
 /// The same allocator as the `emis` binary.
@@ -41,6 +46,9 @@ struct Args {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const ROSTERING: &str = "/ims/oneroster/rostering/v1p2";
+const GRADEBOOK: &str = "/ims/oneroster/gradebook/v1p2";
+const SCOPES: &str = "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly \
+                      https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.readonly";
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -74,25 +82,36 @@ async fn run(args: &Args) -> anyhow::Result<()> {
         eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
     }
     let token = register_vendor(&state.db).await?;
-    let emis_address = format!("http://{}{ROSTERING}", app.local_addr()?);
+    let emis_origin = format!("http://{}", app.local_addr()?);
     tokio::spawn(app.run());
     let plain_address = plain::start(state.db.clone()).await?;
     let students = entity::student::Entity::find().count(&state.db).await?;
     let enrollments = entity::enrollment::Entity::find().count(&state.db).await?;
-    println!("{students} students, {enrollments} enrollments; pages of {}, {} passes each", args.limit, args.passes);
+    let results = entity::result::Entity::find().count(&state.db).await?;
+    println!(
+        "{students} students, {enrollments} enrollments, {results} results; pages of {}, {} passes each ({} pages of \
+         results)",
+        args.limit, args.passes, args.result_pages
+    );
     println!("| collection | server | pages/s | p50 ms | p99 ms | s per pass | records per pass |");
     println!("|---|---|---|---|---|---|---|");
     let client = reqwest::Client::new();
-    for collection in ["students", "enrollments"] {
+    for (root, collection, pages) in [
+        (ROSTERING, "students", u64::MAX),
+        (ROSTERING, "enrollments", u64::MAX),
+        (GRADEBOOK, "results", args.result_pages),
+    ] {
+        let emis = format!("{emis_origin}{root}");
         for (name, base, bearer) in
-            [("EMIS", emis_address.as_str(), Some(token.as_str())), ("no privacy layer", plain_address.as_str(), None)]
+            [("EMIS", emis.as_str(), Some(token.as_str())), ("no privacy layer", plain_address.as_str(), None)]
         {
             let mut latencies = Vec::new();
             let mut passes = Vec::new();
             let mut records = 0;
             for _ in 0..args.passes {
                 let started = Instant::now();
-                records = walk(&client, &format!("{base}/{collection}"), bearer, args.limit, &mut latencies).await?;
+                let url = format!("{base}/{collection}");
+                records = walk(&client, &url, bearer, args.limit, pages, &mut latencies).await?;
                 passes.push(started.elapsed());
                 state.disclosures.flush().await;
             }
@@ -111,17 +130,19 @@ async fn run(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads every page of `url`, recording each page's latency; the records read.
+/// Reads every page of `url` (at most `pages`), recording each page's latency; the records
+/// read.
 async fn walk(
     client: &reqwest::Client,
     url: &str,
     bearer: Option<&str>,
     limit: u64,
+    pages: u64,
     latencies: &mut Vec<Duration>,
 ) -> anyhow::Result<usize> {
     let mut offset = 0;
     let mut records = 0;
-    loop {
+    for _ in 0..pages {
         let mut request = client.get(format!("{url}?limit={limit}&offset={offset}"));
         if let Some(bearer) = bearer {
             request = request.bearer_auth(bearer);
@@ -137,9 +158,10 @@ async fn walk(
         records += page;
         offset += limit;
         if offset >= total || page == 0 {
-            return Ok(records);
+            break;
         }
     }
+    Ok(records)
 }
 
 /// A client with an agreement in force covering every school for the rostering core, and a
@@ -176,8 +198,8 @@ async fn register_vendor(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Str
         starts_on: Set(emis::clock::today()),
         ends_on: Set(None),
         consent_required: Set(false),
-        scopes: Set("https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly".to_owned()),
-        field_groups: Set("school,class,student,enrollment".to_owned()),
+        scopes: Set(SCOPES.to_owned()),
+        field_groups: Set("school,class,section,student,enrollment,result".to_owned()),
         made_by: Set(someone),
         created_at: Set(now),
         ended_at: Set(None),
@@ -202,7 +224,7 @@ async fn register_vendor(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Str
     vendor_token::Entity::insert(vendor_token::ActiveModel {
         vendor_client_id: Set(client),
         token_hash: Set(emis::auth::token::digest(&token)),
-        scopes: Set("https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly".to_owned()),
+        scopes: Set(SCOPES.to_owned()),
         created_at: Set(now),
         expires_at: Set(now + chrono::Duration::hours(6)),
         ..Default::default()

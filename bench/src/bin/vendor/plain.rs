@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
 use chrono::{SecondsFormat, Utc};
-use entity::{enrollment, homeroom_class, org, student};
+use entity::{assessment, enrollment, homeroom_class, org, result, section, student};
 use sea_orm::{ColumnTrait as _, DatabaseConnection, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
 use sea_orm::{QueryOrder as _, QuerySelect as _};
 use serde_json::{Value, json};
@@ -21,8 +21,11 @@ struct Page {
 
 /// Serves the reference on a loopback port; its base address.
 pub async fn start(db: DatabaseConnection) -> anyhow::Result<String> {
-    let app =
-        axum::Router::new().route("/students", get(students)).route("/enrollments", get(enrollments)).with_state(db);
+    let app = axum::Router::new()
+        .route("/students", get(students))
+        .route("/enrollments", get(enrollments))
+        .route("/results", get(results))
+        .with_state(db);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -138,4 +141,69 @@ fn counted(total: u64) -> HeaderMap {
         headers.insert("x-total-count", value);
     }
     headers
+}
+
+async fn results(
+    State(db): State<DatabaseConnection>,
+    headers: HeaderMap,
+    Query(page): Query<Page>,
+) -> (HeaderMap, Json<Value>) {
+    let origin = origin(&headers);
+    let total = result::Entity::find().count(&db).await.unwrap_or(0);
+    let rows = result::Entity::find()
+        .order_by_asc(result::Column::Id)
+        .offset(page.offset)
+        .limit(page.limit)
+        .all(&db)
+        .await
+        .unwrap_or_default();
+    let columns: HashMap<i64, String> = assessment::Entity::find()
+        .filter(assessment::Column::Id.is_in(rows.iter().map(|row| row.assessment_id)))
+        .all(&db)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|row| (row.id, row.external_id.unwrap_or_else(|| format!("emis-assessment-{}", row.id))))
+        .collect();
+    let sections: HashMap<i64, String> = section::Entity::find()
+        .filter(section::Column::Id.is_in(rows.iter().map(|row| row.section_id)))
+        .all(&db)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|row| (row.id, row.external_id))
+        .collect();
+    let students: HashMap<i64, String> = student::Entity::find()
+        .filter(student::Column::Id.is_in(rows.iter().map(|row| row.student_id)))
+        .all(&db)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|row| (row.id, row.external_id))
+        .collect();
+    let found: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            let id = row.external_id.clone().unwrap_or_else(|| format!("emis-result-{}", row.id));
+            let line_item = columns.get(&row.assessment_id).map_or("", String::as_str);
+            let mut object = json!({
+                "sourcedId": id, "status": "active",
+                "dateLastModified": row.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+                "lineItem": { "href": format!("{origin}/ims/oneroster/gradebook/v1p2/lineItems/{line_item}"),
+                    "sourcedId": line_item, "type": "lineItem" },
+                "student": guid(&origin, "users", "user", students.get(&row.student_id).map_or("", String::as_str)),
+                "class": guid(&origin, "classes", "class", sections.get(&row.section_id).map_or("", String::as_str)),
+                "scoreStatus": if row.no_make_up { "not submitted" } else if row.exempt { "exempt" } else { "fully graded" },
+                "scoreDate": row.updated_at.date_naive().format("%Y-%m-%d").to_string(),
+            });
+            if let Some(tenths) = row.score_tenths {
+                object["score"] = json!(f64::from(tenths) / 10.0);
+            }
+            if let Some(comment) = &row.comment {
+                object["comment"] = Value::String(comment.clone());
+            }
+            object
+        })
+        .collect();
+    (counted(total), Json(json!({ "results": found })))
 }

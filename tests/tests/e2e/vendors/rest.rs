@@ -177,3 +177,73 @@ async fn a_vendor_pages_through_exactly_the_shared_schools_roster_in_the_specifi
     assert_eq!(logged, shown);
     app.stop().await.unwrap();
 }
+
+/// A GET of `path` under the gradebook root: status, `X-Total-Count`, JSON body.
+async fn gradebook(app: &TestApp, token: &str, path: &str) -> (u16, Option<String>, Value) {
+    let response = reqwest::Client::new()
+        .get(format!("{}/ims/oneroster/gradebook/v1p2{path}", app.address))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let total = response.headers().get("x-total-count").map(|v| v.to_str().unwrap().to_owned());
+    (status, total, response.json::<Value>().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vendor_reads_results_only_under_the_gradebook_scope_and_only_of_the_shared_school() {
+    let app = crate::movements::spawn().await;
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let school = school_of(&app, "hieutruong").await;
+    let school_id = crate::grade_entry::decode("School", &school);
+    let db = &app.state.db;
+    let own: BTreeSet<i64> = entity::result::Entity::find()
+        .filter(entity::result::Column::SchoolId.eq(school_id))
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.id)
+        .collect();
+    assert!(!own.is_empty(), "the seed holds results");
+    // Roster only: no grades, whatever the agreement's field groups say.
+    let roster_only = json!({ "scopes": ["roster-core.readonly"], "fieldGroups": ["student", "result"] });
+    let (_, _, roster) = vendor_with(&app, &principal, "Chỉ danh sách", roster_only).await;
+    let (status, total, _) = gradebook(&app, &roster, "/results").await;
+    assert_eq!((status, total.as_deref()), (200, Some("0")), "no gradebook scope, no results");
+
+    let graded =
+        json!({ "scopes": ["roster-core.readonly", "gradebook.readonly"], "fieldGroups": ["student", "result"] });
+    let (_, _, vendor) = vendor_with(&app, &principal, "Sổ điểm", graded).await;
+    let (status, total, body) = gradebook(&app, &vendor, "/results?limit=1000").await;
+    assert_eq!((status, total), (200, Some(own.len().to_string())), "{body}");
+    assert_conforms(&body, "results", &shapes::RESULT);
+    let ids: BTreeSet<i64> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["sourcedId"].as_str().unwrap().trim_start_matches("emis-result-").parse::<i64>().unwrap())
+        .collect();
+    assert!(ids.iter().all(|id| own.contains(id)), "only the shared school's results");
+    let (status, _, one) = gradebook(&app, &vendor, "/results?limit=1").await;
+    assert_eq!(status, 200);
+    let first = one["results"][0]["sourcedId"].as_str().unwrap().to_owned();
+    let (status, _, single) = gradebook(&app, &vendor, &format!("/results/{first}")).await;
+    assert_eq!(status, 200);
+    assert_conforms(&single, "result", &shapes::RESULT);
+
+    let other_id = crate::grade_entry::decode("School", &school_of(&app, "hieutruong2").await);
+    let theirs = entity::result::Entity::find().filter(entity::result::Column::SchoolId.eq(other_id)).one(db).await;
+    if let Some(theirs) = theirs.unwrap() {
+        let (status, _, body) = gradebook(&app, &vendor, &format!("/results/emis-result-{}", theirs.id)).await;
+        assert_eq!((status, code(&body)), (404, "unknownobject"), "{body}");
+    }
+    // Changes since a moment: everything was written before tomorrow, nothing after.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).format("%Y-%m-%dT00:00:00Z").to_string();
+    let after = format!("/results?filter=dateLastModified%3E%27{tomorrow}%27");
+    assert_eq!(gradebook(&app, &vendor, &after).await.1.as_deref(), Some("0"));
+    let before = format!("/results?filter=dateLastModified%3C%27{tomorrow}%27");
+    assert_eq!(gradebook(&app, &vendor, &before).await.1, Some(own.len().to_string()));
+    app.stop().await.unwrap();
+}

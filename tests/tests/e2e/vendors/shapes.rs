@@ -22,6 +22,8 @@ enum Is {
     Texts,
     Object(&'static Shape),
     Objects(&'static Shape, usize),
+    /// A number.
+    Number,
     /// Free-form (`metadata`).
     Anything,
 }
@@ -156,6 +158,26 @@ pub static ENROLLMENT: Shape = Shape {
     ],
 };
 
+/// A result of the gradebook service.
+pub static RESULT: Shape = Shape {
+    name: "Result",
+    properties: base![
+        ("lineItem", Is::Ref("lineItem"), true),
+        ("student", Is::Ref("user"), true),
+        ("class", Is::Ref("class"), false),
+        ("scoreScale", Is::Ref("scoreScale"), false),
+        ("scoreStatus", Is::OneOf(&["exempt", "fully graded", "not submitted", "partially graded", "submitted"]), true,),
+        ("score", Is::Number, false),
+        ("textScore", Is::Text, false),
+        ("scoreDate", Is::Date, true),
+        ("comment", Is::Text, false),
+        ("inProgress", BOOLEAN, false),
+        ("incomplete", BOOLEAN, false),
+        ("late", BOOLEAN, false),
+        ("missing", BOOLEAN, false),
+    ],
+};
+
 static CODE_MINOR_FIELD: Shape = Shape {
     name: "imsx_codeMinorField",
     properties: &[
@@ -253,6 +275,7 @@ fn check_value(value: &Value, is: Is, at: &str, problems: &mut Vec<String>) {
         }
         Is::Object(shape) => check_into(value, shape, at, problems),
         Is::Anything if !value.is_object() => problems.push(format!("{at}: not an object")),
+        Is::Number if !value.is_number() => problems.push(format!("{at}: not a number")),
         _ => {}
     }
 }
