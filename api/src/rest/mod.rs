@@ -91,6 +91,14 @@ async fn answer(
         }
         return response;
     }
+    // A NUL byte is no part of any identifier or filter (and PostgreSQL refuses it in text).
+    if uri.path().contains("%00") || uri.query().is_some_and(|query| query.contains("%00")) {
+        return Refusal::bad_data(
+            "đường dẫn hoặc tham số chứa ký tự NUL",
+            "the path or a parameter holds a NUL character",
+        )
+        .into_response();
+    }
     let raw: Vec<(String, String)> = serde_urlencoded::from_str(uri.query().unwrap_or_default()).unwrap_or_default();
     let query = match emis_oneroster::rest::parse(&raw, MAX_LIMIT) {
         Ok(query) => query,

@@ -149,6 +149,26 @@ pub fn student(row: &student::Model, school: &str, here: &Here) -> Map<String, V
     object
 }
 
+/// A teacher as a user, primarily at school `school` (its `sourcedId`). Never their phone or
+/// e-mail: a staff member's contact is not shared with vendors.
+pub fn teacher(row: &entity::staff::Model, school: &str, here: &Here) -> Map<String, Value> {
+    use entity::StaffStatus;
+    let mut object = base(row.external_id.clone(), here.now);
+    let (family, middle, given) = split_name(&row.family_name, &row.given_name);
+    let status = row.status.parse::<StaffStatus>().unwrap_or(StaffStatus::Active);
+    let enabled = matches!(status, StaffStatus::Active | StaffStatus::OnLeave);
+    object.insert("enabledUser".to_owned(), Value::String(enabled.to_string()));
+    object.insert("givenName".to_owned(), Value::String(given.to_owned()));
+    object.insert("familyName".to_owned(), Value::String(family.to_owned()));
+    if !middle.is_empty() {
+        object.insert("middleName".to_owned(), Value::String(middle.to_owned()));
+    }
+    let role = json!({ "roleType": "primary", "role": "teacher", "org": here.guid("orgs", "org", school) });
+    object.insert("roles".to_owned(), json!([role]));
+    object.insert("primaryOrg".to_owned(), here.guid("orgs", "org", school));
+    object
+}
+
 /// A student's enrollment in a homeroom class; `user`, `class` and `school` are
 /// `sourcedId`s.
 pub fn enrollment(row: &enrollment::Model, user: &str, class: &str, school: &str, here: &Here) -> Map<String, Value> {

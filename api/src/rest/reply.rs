@@ -50,6 +50,16 @@ impl Refusal {
         }
     }
 
+    /// A request the binding cannot read at all.
+    pub fn bad_data(vietnamese: &str, english: &str) -> Refusal {
+        Refusal {
+            status: StatusCode::BAD_REQUEST,
+            code: "invaliddata",
+            vietnamese: vietnamese.to_owned(),
+            english: english.to_owned(),
+        }
+    }
+
     /// A filter on a field the caller may not read: refused, never applied.
     pub fn not_shared(field: &str) -> Refusal {
         Refusal {

@@ -1,11 +1,12 @@
 //! The rostering service's reads: each collection and record, and the nested collections
 //! of a school or a class, read through the registered readers (schools, classes, students,
-//! enrollments) — or, for the national calendar, which is nobody's data, from its tables.
+//! teachers, enrollments) — or, for the national calendar, which is nobody's data, from its tables.
 //! A parent out of reach answers like a missing one.
 
 mod classes;
 mod orgs;
 mod people;
+mod teachers;
 
 use super::objects::ROSTERING;
 use super::reply::Refusal;
@@ -37,6 +38,9 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(&at("/classes/{id}/students"), get(people::students_of_class))
         .route(&at("/students"), get(people::students))
         .route(&at("/students/{id}"), get(people::student_by_id))
+        .route(&at("/teachers"), get(teachers::teachers))
+        .route(&at("/teachers/{id}"), get(teachers::teacher_by_id))
+        .route(&at("/schools/{id}/teachers"), get(teachers::teachers_of_school))
         .route(&at("/enrollments"), get(people::enrollments))
         .route(&at("/enrollments/{id}"), get(people::enrollment_by_id))
 }

@@ -45,7 +45,7 @@ async fn a_vendor_pages_through_exactly_the_shared_schools_roster_in_the_specifi
     let principal = app.sign_in("hieutruong").await.unwrap();
     let school = school_of(&app, "hieutruong").await;
     let shared = json!({ "scopes": ["roster-core.readonly"],
-        "fieldGroups": ["school", "class", "student", "enrollment"] });
+        "fieldGroups": ["school", "class", "staff", "student", "enrollment"] });
     let (_, _, vendor) = vendor_with(&app, &principal, "Học Vui", shared).await;
     let db = &app.state.db;
     let school_id = crate::grade_entry::decode("School", &school);
@@ -109,13 +109,35 @@ async fn a_vendor_pages_through_exactly_the_shared_schools_roster_in_the_specifi
     assert_conforms(&enrollments, "enrollments", &shapes::ENROLLMENT);
     let own_enrollments = enrollment::Entity::find().filter(enrollment::Column::SchoolId.eq(school_id)).all(db).await;
     assert_eq!(headers["x-total-count"].to_str().unwrap(), own_enrollments.unwrap().len().to_string());
+    let (_, headers, teachers) = get(&app, Some(&vendor), "/teachers?limit=1000").await;
+    assert_conforms(&teachers, "users", &shapes::USER);
+    let own_teachers: BTreeSet<String> = entity::staff::Entity::find()
+        .filter(entity::staff::Column::SchoolId.eq(school_id))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.external_id)
+        .collect();
+    let listed: BTreeSet<String> = ids(&teachers, "users").into_iter().collect();
+    assert!(!listed.is_empty() && listed.is_subset(&own_teachers), "the shared school's teachers only");
+    assert_eq!(headers["x-total-count"].to_str().unwrap(), listed.len().to_string());
+    assert!(teachers.to_string().find("phone").is_none() && teachers.to_string().find("email").is_none());
     let (_, _, sessions) = get(&app, Some(&vendor), "/academicSessions").await;
     assert_conforms(&sessions, "academicSessions", &shapes::ACADEMIC_SESSION);
 
     let other_id = crate::grade_entry::decode("School", &school_of(&app, "hieutruong2").await);
     let other_org = entity::org::Entity::find_by_id(other_id).one(db).await.unwrap().unwrap().external_id;
     let theirs = student::Entity::find().filter(student::Column::SchoolId.eq(other_id)).one(db).await.unwrap().unwrap();
+    let their_teacher = entity::staff::Entity::find()
+        .filter(entity::staff::Column::SchoolId.eq(other_id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
     for path in [
+        format!("/teachers/{}", their_teacher.external_id),
+        format!("/schools/{other_org}/teachers"),
         format!("/students/{}", theirs.external_id),
         format!("/schools/{other_org}"),
         format!("/schools/{other_org}/students"),
@@ -152,6 +174,8 @@ async fn a_vendor_pages_through_exactly_the_shared_schools_roster_in_the_specifi
         ("/students?sort=nickname", 400, "invalid_selection_field"),
         ("/students?limit=0", 400, "invaliddata"),
         ("/students?orderBy=sideways", 400, "invaliddata"),
+        ("/students?filter=givenName%3D%27a%00b%27", 400, "invaliddata"),
+        ("/students/hs%00", 400, "invaliddata"),
     ] {
         let (got, _, body) = get(&app, Some(&vendor), path).await;
         assert_eq!((got, code(&body)), (status, expected), "{path}: {body}");

@@ -1,0 +1,98 @@
+//! Teachers as users (`/teachers`, `/teachers/{id}`, `/schools/{id}/teachers`): the staff
+//! members with a teaching assignment (a homeroom class or a section), read through the
+//! staff reader — for a vendor, the staff of the whole schools its agreements cover, never
+//! their contact.
+
+use super::super::listing::{self, Typed};
+use super::super::objects::{self, USER_FIELDS};
+use super::super::reply::{self, Refusal};
+use super::super::{Asked, answer};
+use super::orgs::{org_ids, school_named};
+use super::{Reply, Server};
+use crate::privacy::readers;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use entity::{staff, teaching_assignment};
+use futures::FutureExt as _;
+use sea_orm::ColumnTrait as _;
+use sea_orm::sea_query::Query;
+
+fn teacher_column(field: &str) -> Option<(staff::Column, Typed)> {
+    match field {
+        "sourcedId" => Some((staff::Column::ExternalId, Typed::Text)),
+        "givenName" => Some((staff::Column::GivenName, Typed::Text)),
+        "status" => Some((staff::Column::Id, Typed::Constant("active"))),
+        _ => None,
+    }
+}
+
+/// The staff members with a teaching assignment, by id: who teaches is a fact of the
+/// assignments, which name no person's data.
+fn teaching() -> sea_orm::Condition {
+    let assigned =
+        Query::select().column(teaching_assignment::Column::StaffId).from(teaching_assignment::Entity).to_owned();
+    sea_orm::Condition::all().add(staff::Column::Id.in_subquery(assigned))
+}
+
+async fn teacher_page(asked: &Asked, school: Option<&str>) -> Reply {
+    asked.query.check_fields(USER_FIELDS)?;
+    let school = school_named(asked, school).await?;
+    let (rows, total) = listing::page(
+        &asked.state.db,
+        &asked.access,
+        &readers::STAFF,
+        |read| match school {
+            Some(school) => read.through(teaching()).narrow(staff::Column::SchoolId, |column| column.eq(school)),
+            None => read.through(teaching()),
+        },
+        &asked.query,
+        teacher_column,
+    )
+    .await?;
+    let schools = org_ids(asked, rows.iter().map(|row| row.school_id)).await?;
+    let found = rows
+        .iter()
+        .map(|row| objects::teacher(row, schools.get(&row.school_id).map_or("", String::as_str), &asked.here))
+        .collect();
+    Ok(reply::page("users", found, total, &asked.path, &asked.query, &asked.raw))
+}
+
+pub(super) async fn teachers(State(state): Server, headers: HeaderMap, uri: Uri) -> Response {
+    answer(&state, &headers, &uri, |asked| teacher_page(asked, None).boxed()).await
+}
+
+pub(super) async fn teachers_of_school(
+    State(state): Server,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    answer(&state, &headers, &uri, move |asked| async move { teacher_page(asked, Some(&id)).await }.boxed()).await
+}
+
+pub(super) async fn teacher_by_id(
+    State(state): Server,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    answer(&state, &headers, &uri, move |asked| {
+        async move {
+            asked.query.check_fields(USER_FIELDS)?;
+            let row = asked
+                .access
+                .read(&readers::STAFF)
+                .through(teaching())
+                .narrow(staff::Column::ExternalId, |column| column.eq(id.as_str()))
+                .one(&asked.state.db)
+                .await?
+                .ok_or_else(|| Refusal::unknown("teacher", &id))?;
+            let schools = org_ids(asked, [row.school_id]).await?;
+            let school = schools.get(&row.school_id).map_or("", String::as_str);
+            Ok(reply::one("user", objects::teacher(&row, school, &asked.here), asked.query.fields.as_deref()))
+        }
+        .boxed()
+    })
+    .await
+}
