@@ -180,6 +180,7 @@ impl From<clients::WithSecret> for VendorClientSecret {
 /// the agreement shared nothing more that day.
 #[derive(SimpleObject)]
 pub struct SharingCapAlert {
+    /// The alert's global id.
     pub id: ID,
     /// The agreement.
     pub agreement_id: ID,
@@ -189,6 +190,7 @@ pub struct SharingCapAlert {
     pub cap: i64,
     /// Distinct students the refused read would have brought the day to.
     pub reached: i64,
+    /// When the read was refused.
     pub created_at: DateTime<Utc>,
 }
 
