@@ -7,17 +7,14 @@
 
 use super::listing::{self, Typed};
 use super::objects::{self, GRADEBOOK, RESULT_FIELDS};
+use super::refs::student_ids;
 use super::reply::{self, Refusal};
-use super::{Asked, answer};
+use super::{Asked, Reply, served};
 use crate::exchange::names::{ext, named};
 use crate::privacy::readers;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
-use axum::routing::get;
-use entity::{assessment, result, section, student};
+use entity::{assessment, result, section};
 use futures::FutureExt as _;
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::{Map, Value};
@@ -27,8 +24,8 @@ use std::sync::Arc;
 /// The gradebook routes.
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
-        .route(&format!("{GRADEBOOK}/results"), get(results))
-        .route(&format!("{GRADEBOOK}/results/{{id}}"), get(result_by_id))
+        .route(&format!("{GRADEBOOK}/results"), served(|asked| results(asked).boxed()))
+        .route(&format!("{GRADEBOOK}/results/{{id}}"), served(|asked| result_by_id(asked).boxed()))
 }
 
 fn result_column(field: &str) -> Option<(result::Column, Typed)> {
@@ -58,15 +55,7 @@ async fn result_objects(asked: &Asked, rows: &[result::Model]) -> Result<Vec<Map
         .into_iter()
         .map(|row| (row.id, row.external_id))
         .collect();
-    let students: HashMap<i64, String> = asked
-        .access
-        .read(&readers::STUDENT)
-        .narrow(student::Column::Id, |column| column.is_in(rows.iter().map(|row| row.student_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| (row.id, row.external_id))
-        .collect();
+    let students = student_ids(asked, rows.iter().map(|row| row.student_id)).await?;
     Ok(rows
         .iter()
         .filter_map(|row| {
@@ -78,49 +67,27 @@ async fn result_objects(asked: &Asked, rows: &[result::Model]) -> Result<Vec<Map
         .collect())
 }
 
-async fn results(State(state): State<Arc<AppState>>, headers: HeaderMap, uri: Uri) -> Response {
-    answer(&state, &headers, &uri, |asked| {
-        async move {
-            asked.query.check_fields(RESULT_FIELDS)?;
-            let (rows, total) = listing::page(
-                &asked.state.db,
-                &asked.access,
-                &readers::RESULT,
-                |read| read,
-                &asked.query,
-                result_column,
-            )
+async fn results(asked: &Asked) -> Reply {
+    asked.query.check_fields(RESULT_FIELDS)?;
+    let (rows, total) =
+        listing::page(&asked.state.db, &asked.access, &readers::RESULT, |read| read, &asked.query, result_column)
             .await?;
-            let found = result_objects(asked, &rows).await?;
-            Ok(reply::page("results", found, total, &asked.path, &asked.query, &asked.raw))
-        }
-        .boxed()
-    })
-    .await
+    let found = result_objects(asked, &rows).await?;
+    Ok(reply::page("results", found, total, &asked.path, &asked.query, &asked.raw))
 }
 
-async fn result_by_id(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    answer(&state, &headers, &uri, move |asked| {
-        async move {
-            asked.query.check_fields(RESULT_FIELDS)?;
-            let which = named("result", result::Column::Id, result::Column::ExternalId, &id);
-            let row = asked
-                .access
-                .read(&readers::RESULT)
-                .through(which)
-                .one(&asked.state.db)
-                .await?
-                .ok_or_else(|| Refusal::unknown("result", &id))?;
-            let object = result_objects(asked, std::slice::from_ref(&row)).await?.pop();
-            let object = object.ok_or_else(|| Refusal::unknown("result", &id))?;
-            Ok(reply::one("result", object, asked.query.fields.as_deref()))
-        }
-        .boxed()
-    })
-    .await
+async fn result_by_id(asked: &Asked) -> Reply {
+    asked.query.check_fields(RESULT_FIELDS)?;
+    let id = asked.id.as_str();
+    let which = named("result", result::Column::Id, result::Column::ExternalId, id);
+    let row = asked
+        .access
+        .read(&readers::RESULT)
+        .through(which)
+        .one(&asked.state.db)
+        .await?
+        .ok_or_else(|| Refusal::unknown("result", id))?;
+    let object = result_objects(asked, std::slice::from_ref(&row)).await?.pop();
+    let object = object.ok_or_else(|| Refusal::unknown("result", id))?;
+    Ok(reply::one("result", object, asked.query.fields.as_deref()))
 }

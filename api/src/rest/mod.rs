@@ -20,6 +20,7 @@
 mod gradebook;
 mod listing;
 mod objects;
+mod refs;
 mod reply;
 mod rostering;
 
@@ -27,8 +28,10 @@ use crate::disclosure::Recipient;
 use crate::privacy::Access;
 use crate::state::AppState;
 use axum::Router;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get};
 use emis_oneroster::rest::Query;
 use futures::future::BoxFuture;
 use reply::Refusal;
@@ -42,10 +45,26 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: Arc<AppState>) -> Router<
     rostering::routes().merge(gradebook::routes()).with_state(state)
 }
 
+/// What a read answers: a response, or a refusal in the binding's words.
+pub type Reply = Result<Response, Refusal>;
+
+/// A read of the binding: an answer to an [`Asked`].
+pub type Read = for<'a> fn(&'a Asked) -> BoxFuture<'a, Reply>;
+
+/// The route of `read`: a GET whose caller, query and disclosures [`answer`] handles, with
+/// the path's `{id}` (if it has one) in [`Asked::id`].
+pub fn served(read: Read) -> MethodRouter<Arc<AppState>> {
+    get(move |State(state): State<Arc<AppState>>, id: Option<Path<String>>, headers: HeaderMap, uri: Uri| async move {
+        answer(&state, id.map(|Path(id)| id).unwrap_or_default(), &headers, &uri, read).await
+    })
+}
+
 /// One read, once its caller is known and its query parsed.
 pub struct Asked {
     pub state: Arc<AppState>,
     pub access: Arc<Access>,
+    /// The `{id}` of the path (a `sourcedId`); empty for a path without one.
+    pub id: String,
     pub query: Query,
     /// The query's parameters as given, for the `Link` header.
     pub raw: Vec<(String, String)>,
@@ -70,12 +89,7 @@ fn origin(headers: &HeaderMap) -> String {
 
 /// Answers a read: finds the caller (refused without a token that signs in), parses the
 /// query, runs `read`, and records what it showed before answering.
-async fn answer(
-    state: &Arc<AppState>,
-    headers: &HeaderMap,
-    uri: &Uri,
-    read: impl for<'a> FnOnce(&'a Asked) -> BoxFuture<'a, Result<Response, Refusal>>,
-) -> Response {
+async fn answer(state: &Arc<AppState>, id: String, headers: &HeaderMap, uri: &Uri, read: Read) -> Response {
     let principal = match crate::http::caller(state, headers).await {
         Ok(principal) if principal.signed_in() => principal,
         _ => return Refusal::unauthorised().into_response(),
@@ -106,13 +120,15 @@ async fn answer(
     };
     let recipient = Recipient::of(&principal, "education".to_owned());
     let access = Arc::new(Access::new(Arc::new(principal), state.policy.current(), state.db.clone()));
+    let origin = origin(headers);
     let asked = Asked {
         state: Arc::clone(state),
         access: Arc::clone(&access),
+        id,
         query,
         raw,
-        path: format!("{}{}", origin(headers), uri.path()),
-        here: objects::Here { origin: origin(headers), now: chrono::Utc::now() },
+        path: format!("{origin}{}", uri.path()),
+        here: objects::Here { origin, now: chrono::Utc::now() },
     };
     let response = match read(&asked).await {
         Ok(response) => response,

@@ -20,7 +20,6 @@ use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ActiveValue::Unchanged, ColumnTrait as _, Condition, DatabaseConnection,
     DbErr, EntityTrait as _, QueryFilter as _,
 };
-use sha2::{Digest as _, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -148,8 +147,8 @@ async fn standing(
 /// The version of the text a guardian is shown for `purpose`: a digest of its wording, so
 /// the proof names exactly what was agreed to.
 fn text_version(purpose: &Purpose) -> String {
-    let digest = Sha256::digest(format!("{}\n{}\n{}", purpose.code, purpose.vietnamese, purpose.english));
-    emis_crypto::to_hex(&digest)[..16].to_owned()
+    let digest = crate::auth::token::digest(&format!("{}\n{}\n{}", purpose.code, purpose.vietnamese, purpose.english));
+    digest[..16].to_owned()
 }
 
 /// Records the caller's (a guardian's) decision on `purpose` for `student`: given, or else

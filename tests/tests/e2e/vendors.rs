@@ -16,6 +16,7 @@ use emis_tests::{TestApp, error_code};
 use entity::{sharing_agreement, staff, vendor_client, vendor_token};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
+use std::collections::BTreeSet;
 
 pub(crate) const REGISTER: &str = "mutation($input: RegisterVendorClientInput!) {
     registerVendorClient(input: $input) { client { id clientId status } clientSecret } }";
@@ -59,6 +60,17 @@ pub(crate) async fn token(app: &TestApp, basic: Option<(&str, &str)>, form: &str
     let status = response.status().as_u16();
     let cache = response.headers().get("cache-control").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     (status, cache, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The vendors' entries of the disclosure log, and the students they list.
+pub(crate) async fn vendor_entries(app: &TestApp) -> (Vec<entity::disclosure_log::Model>, BTreeSet<i64>) {
+    let entries = entity::disclosure_log::Entity::find()
+        .filter(entity::disclosure_log::Column::ActorKind.eq("vendor"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let students = entries.iter().flat_map(|entry| entry.student_ids()).collect();
+    (entries, students)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

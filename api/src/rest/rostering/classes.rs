@@ -3,16 +3,12 @@
 
 use super::super::listing::{self, Typed};
 use super::super::objects::{self, CLASS_FIELDS};
+use super::super::refs::org_ids;
 use super::super::reply::{self, Refusal};
-use super::super::{Asked, answer};
-use super::orgs::{org_ids, school_named};
-use super::{Reply, Server};
+use super::super::{Asked, Reply};
+use super::orgs::school_named;
 use crate::privacy::readers;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
 use entity::{course, homeroom_class, school_year};
-use futures::FutureExt as _;
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -76,33 +72,17 @@ pub(super) async fn reached_class(asked: &Asked, id: &str) -> Result<homeroom_cl
     read.one(&asked.state.db).await?.ok_or_else(|| Refusal::unknown("class", id))
 }
 
-pub(super) async fn classes(State(state): Server, headers: HeaderMap, uri: Uri) -> Response {
-    answer(&state, &headers, &uri, |asked| class_page(asked, None).boxed()).await
+pub(super) async fn classes(asked: &Asked) -> Reply {
+    class_page(asked, None).await
 }
 
-pub(super) async fn classes_of_school(
-    State(state): Server,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    answer(&state, &headers, &uri, move |asked| async move { class_page(asked, Some(&id)).await }.boxed()).await
+pub(super) async fn classes_of_school(asked: &Asked) -> Reply {
+    class_page(asked, Some(&asked.id)).await
 }
 
-pub(super) async fn class_by_id(
-    State(state): Server,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    answer(&state, &headers, &uri, move |asked| {
-        async move {
-            asked.query.check_fields(CLASS_FIELDS)?;
-            let row = reached_class(asked, &id).await?;
-            let object = class_objects(asked, std::slice::from_ref(&row)).await?.pop().unwrap_or_default();
-            Ok(reply::one("class", object, asked.query.fields.as_deref()))
-        }
-        .boxed()
-    })
-    .await
+pub(super) async fn class_by_id(asked: &Asked) -> Reply {
+    asked.query.check_fields(CLASS_FIELDS)?;
+    let row = reached_class(asked, &asked.id).await?;
+    let object = class_objects(asked, std::slice::from_ref(&row)).await?.pop().unwrap_or_default();
+    Ok(reply::one("class", object, asked.query.fields.as_deref()))
 }

@@ -9,38 +9,33 @@ mod people;
 mod teachers;
 
 use super::objects::ROSTERING;
-use super::reply::Refusal;
+use super::served;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::State;
-use axum::response::Response;
-use axum::routing::get;
+use futures::FutureExt as _;
 use std::sync::Arc;
-
-type Reply = Result<Response, Refusal>;
-type Server = State<Arc<AppState>>;
 
 /// The rostering routes.
 pub fn routes() -> Router<Arc<AppState>> {
     let at = |path: &str| format!("{ROSTERING}{path}");
     Router::new()
-        .route(&at("/orgs"), get(orgs::orgs))
-        .route(&at("/orgs/{id}"), get(orgs::org_by_id))
-        .route(&at("/schools"), get(orgs::schools))
-        .route(&at("/schools/{id}"), get(orgs::school_by_id))
-        .route(&at("/schools/{id}/classes"), get(classes::classes_of_school))
-        .route(&at("/schools/{id}/students"), get(people::students_of_school))
-        .route(&at("/schools/{id}/enrollments"), get(people::enrollments_of_school))
-        .route(&at("/academicSessions"), get(orgs::sessions))
-        .route(&at("/academicSessions/{id}"), get(orgs::session_by_id))
-        .route(&at("/classes"), get(classes::classes))
-        .route(&at("/classes/{id}"), get(classes::class_by_id))
-        .route(&at("/classes/{id}/students"), get(people::students_of_class))
-        .route(&at("/students"), get(people::students))
-        .route(&at("/students/{id}"), get(people::student_by_id))
-        .route(&at("/teachers"), get(teachers::teachers))
-        .route(&at("/teachers/{id}"), get(teachers::teacher_by_id))
-        .route(&at("/schools/{id}/teachers"), get(teachers::teachers_of_school))
-        .route(&at("/enrollments"), get(people::enrollments))
-        .route(&at("/enrollments/{id}"), get(people::enrollment_by_id))
+        .route(&at("/orgs"), served(|asked| orgs::orgs(asked).boxed()))
+        .route(&at("/orgs/{id}"), served(|asked| orgs::org_by_id(asked).boxed()))
+        .route(&at("/schools"), served(|asked| orgs::schools(asked).boxed()))
+        .route(&at("/schools/{id}"), served(|asked| orgs::school_by_id(asked).boxed()))
+        .route(&at("/schools/{id}/classes"), served(|asked| classes::classes_of_school(asked).boxed()))
+        .route(&at("/schools/{id}/students"), served(|asked| people::students_of_school(asked).boxed()))
+        .route(&at("/schools/{id}/enrollments"), served(|asked| people::enrollments_of_school(asked).boxed()))
+        .route(&at("/academicSessions"), served(|asked| orgs::sessions(asked).boxed()))
+        .route(&at("/academicSessions/{id}"), served(|asked| orgs::session_by_id(asked).boxed()))
+        .route(&at("/classes"), served(|asked| classes::classes(asked).boxed()))
+        .route(&at("/classes/{id}"), served(|asked| classes::class_by_id(asked).boxed()))
+        .route(&at("/classes/{id}/students"), served(|asked| people::students_of_class(asked).boxed()))
+        .route(&at("/students"), served(|asked| people::students(asked).boxed()))
+        .route(&at("/students/{id}"), served(|asked| people::student_by_id(asked).boxed()))
+        .route(&at("/teachers"), served(|asked| teachers::teachers(asked).boxed()))
+        .route(&at("/teachers/{id}"), served(|asked| teachers::teacher_by_id(asked).boxed()))
+        .route(&at("/schools/{id}/teachers"), served(|asked| teachers::teachers_of_school(asked).boxed()))
+        .route(&at("/enrollments"), served(|asked| people::enrollments(asked).boxed()))
+        .route(&at("/enrollments/{id}"), served(|asked| people::enrollment_by_id(asked).boxed()))
 }

@@ -3,16 +3,12 @@
 
 use super::super::listing::{self, Typed};
 use super::super::objects::{self, ORG_FIELDS, SESSION_FIELDS};
+use super::super::refs::org_ids;
 use super::super::reply::{self, Refusal};
-use super::super::{Asked, answer};
-use super::{Reply, Server};
+use super::super::{Asked, Reply};
 use crate::auth::principal::active_on;
 use crate::privacy::readers;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
 use entity::{org, org_parent, school_year, semester};
-use futures::FutureExt as _;
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -25,15 +21,6 @@ fn org_column(field: &str) -> Option<(org::Column, Typed)> {
         "status" => Some((org::Column::Id, Typed::Constant("active"))),
         _ => None,
     }
-}
-
-/// The `sourcedId` of each organisation of `ids` (reference data: names of places).
-pub(super) async fn org_ids(
-    asked: &Asked,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, String>, Refusal> {
-    let rows = org::Entity::find().filter(org::Column::Id.is_in(ids)).all(&asked.state.db).await?;
-    Ok(rows.into_iter().map(|row| (row.id, row.external_id)).collect())
 }
 
 /// The objects of organisations `rows`, each with its parent of today.
@@ -95,25 +82,20 @@ async fn org_one(asked: &Asked, id: &str, school: bool) -> Reply {
     Ok(reply::one("org", object, asked.query.fields.as_deref()))
 }
 
-pub(super) async fn orgs(State(state): Server, headers: HeaderMap, uri: Uri) -> Response {
-    answer(&state, &headers, &uri, |asked| org_page(asked, false).boxed()).await
+pub(super) async fn orgs(asked: &Asked) -> Reply {
+    org_page(asked, false).await
 }
 
-pub(super) async fn schools(State(state): Server, headers: HeaderMap, uri: Uri) -> Response {
-    answer(&state, &headers, &uri, |asked| org_page(asked, true).boxed()).await
+pub(super) async fn schools(asked: &Asked) -> Reply {
+    org_page(asked, true).await
 }
 
-pub(super) async fn org_by_id(State(state): Server, Path(id): Path<String>, headers: HeaderMap, uri: Uri) -> Response {
-    answer(&state, &headers, &uri, move |asked| async move { org_one(asked, &id, false).await }.boxed()).await
+pub(super) async fn org_by_id(asked: &Asked) -> Reply {
+    org_one(asked, &asked.id, false).await
 }
 
-pub(super) async fn school_by_id(
-    State(state): Server,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    answer(&state, &headers, &uri, move |asked| async move { org_one(asked, &id, true).await }.boxed()).await
+pub(super) async fn school_by_id(asked: &Asked) -> Reply {
+    org_one(asked, &asked.id, true).await
 }
 
 async fn session_objects(asked: &Asked) -> Result<Vec<Map<String, Value>>, Refusal> {
@@ -129,32 +111,16 @@ async fn session_objects(asked: &Asked) -> Result<Vec<Map<String, Value>>, Refus
     Ok(found)
 }
 
-pub(super) async fn sessions(State(state): Server, headers: HeaderMap, uri: Uri) -> Response {
-    answer(&state, &headers, &uri, |asked| {
-        async move {
-            asked.query.check_fields(SESSION_FIELDS)?;
-            let (found, total) = listing::in_memory(session_objects(asked).await?, &asked.query)?;
-            Ok(reply::page("academicSessions", found, total, &asked.path, &asked.query, &asked.raw))
-        }
-        .boxed()
-    })
-    .await
+pub(super) async fn sessions(asked: &Asked) -> Reply {
+    asked.query.check_fields(SESSION_FIELDS)?;
+    let (found, total) = listing::in_memory(session_objects(asked).await?, &asked.query)?;
+    Ok(reply::page("academicSessions", found, total, &asked.path, &asked.query, &asked.raw))
 }
 
-pub(super) async fn session_by_id(
-    State(state): Server,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    answer(&state, &headers, &uri, move |asked| {
-        async move {
-            asked.query.check_fields(SESSION_FIELDS)?;
-            let found = session_objects(asked).await?.into_iter().find(|object| object["sourcedId"] == id.as_str());
-            let found = found.ok_or_else(|| Refusal::unknown("academicSession", &id))?;
-            Ok(reply::one("academicSession", found, asked.query.fields.as_deref()))
-        }
-        .boxed()
-    })
-    .await
+pub(super) async fn session_by_id(asked: &Asked) -> Reply {
+    asked.query.check_fields(SESSION_FIELDS)?;
+    let id = asked.id.as_str();
+    let found = session_objects(asked).await?.into_iter().find(|object| object["sourcedId"] == id);
+    let found = found.ok_or_else(|| Refusal::unknown("academicSession", id))?;
+    Ok(reply::one("academicSession", found, asked.query.fields.as_deref()))
 }

@@ -5,18 +5,14 @@
 
 use super::super::listing::{self, Typed};
 use super::super::objects::{self, ENROLLMENT_FIELDS, USER_FIELDS};
+use super::super::refs::{org_ids, student_ids};
 use super::super::reply::{self, Refusal};
-use super::super::{Asked, answer};
+use super::super::{Asked, Reply};
 use super::classes::reached_class;
-use super::orgs::{org_ids, reached_org, school_named};
-use super::{Reply, Server};
+use super::orgs::{reached_org, school_named};
 use crate::exchange::names::named;
 use crate::privacy::{When, readers};
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
 use entity::{enrollment, homeroom_class, student};
-use futures::FutureExt as _;
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -70,65 +66,33 @@ async fn student_objects(asked: &Asked, rows: &[student::Model]) -> Result<Vec<M
         .collect())
 }
 
-pub(super) async fn students(State(state): Server, headers: HeaderMap, uri: Uri) -> Response {
-    answer(&state, &headers, &uri, |asked| student_page(asked, Among::All).boxed()).await
+pub(super) async fn students(asked: &Asked) -> Reply {
+    student_page(asked, Among::All).await
 }
 
-pub(super) async fn students_of_school(
-    State(state): Server,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    answer(&state, &headers, &uri, move |asked| {
-        async move {
-            let school = reached_org(asked, &id, true).await?;
-            student_page(asked, Among::School(school.id)).await
-        }
-        .boxed()
-    })
-    .await
+pub(super) async fn students_of_school(asked: &Asked) -> Reply {
+    let school = reached_org(asked, &asked.id, true).await?;
+    student_page(asked, Among::School(school.id)).await
 }
 
-pub(super) async fn students_of_class(
-    State(state): Server,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    answer(&state, &headers, &uri, move |asked| {
-        async move {
-            let class = reached_class(asked, &id).await?;
-            student_page(asked, Among::Class(class.id)).await
-        }
-        .boxed()
-    })
-    .await
+pub(super) async fn students_of_class(asked: &Asked) -> Reply {
+    let class = reached_class(asked, &asked.id).await?;
+    student_page(asked, Among::Class(class.id)).await
 }
 
-pub(super) async fn student_by_id(
-    State(state): Server,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    answer(&state, &headers, &uri, move |asked| {
-        async move {
-            asked.query.check_fields(USER_FIELDS)?;
-            let row = asked
-                .access
-                .read(&readers::STUDENT)
-                .narrow(student::Column::SchoolId, |column| column.is_not_null())
-                .narrow(student::Column::ExternalId, |column| column.eq(id.as_str()))
-                .one(&asked.state.db)
-                .await?
-                .ok_or_else(|| Refusal::unknown("student", &id))?;
-            let object = student_objects(asked, std::slice::from_ref(&row)).await?.pop().unwrap_or_default();
-            Ok(reply::one("user", object, asked.query.fields.as_deref()))
-        }
-        .boxed()
-    })
-    .await
+pub(super) async fn student_by_id(asked: &Asked) -> Reply {
+    asked.query.check_fields(USER_FIELDS)?;
+    let id = asked.id.as_str();
+    let row = asked
+        .access
+        .read(&readers::STUDENT)
+        .narrow(student::Column::SchoolId, |column| column.is_not_null())
+        .narrow(student::Column::ExternalId, |column| column.eq(id))
+        .one(&asked.state.db)
+        .await?
+        .ok_or_else(|| Refusal::unknown("student", id))?;
+    let object = student_objects(asked, std::slice::from_ref(&row)).await?.pop().unwrap_or_default();
+    Ok(reply::one("user", object, asked.query.fields.as_deref()))
 }
 
 fn enrollment_column(field: &str) -> Option<(enrollment::Column, Typed)> {
@@ -149,14 +113,7 @@ async fn enrollment_objects(asked: &Asked, rows: &[enrollment::Model]) -> Result
         .all(db)
         .await?;
     let classes: HashMap<i64, String> = classes.into_iter().map(|row| (row.id, row.external_id)).collect();
-    // The students are named only as far as the caller may read them.
-    let students = asked
-        .access
-        .read(&readers::STUDENT)
-        .narrow(student::Column::Id, |column| column.is_in(rows.iter().map(|row| row.student_id)))
-        .all(db)
-        .await?;
-    let students: HashMap<i64, String> = students.into_iter().map(|row| (row.id, row.external_id)).collect();
+    let students = student_ids(asked, rows.iter().map(|row| row.student_id)).await?;
     Ok(rows
         .iter()
         .filter_map(|row| {
@@ -187,36 +144,21 @@ async fn enrollment_page(asked: &Asked, school: Option<&str>) -> Reply {
     Ok(reply::page("enrollments", found, total, &asked.path, &asked.query, &asked.raw))
 }
 
-pub(super) async fn enrollments(State(state): Server, headers: HeaderMap, uri: Uri) -> Response {
-    answer(&state, &headers, &uri, |asked| enrollment_page(asked, None).boxed()).await
+pub(super) async fn enrollments(asked: &Asked) -> Reply {
+    enrollment_page(asked, None).await
 }
 
-pub(super) async fn enrollments_of_school(
-    State(state): Server,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    answer(&state, &headers, &uri, move |asked| async move { enrollment_page(asked, Some(&id)).await }.boxed()).await
+pub(super) async fn enrollments_of_school(asked: &Asked) -> Reply {
+    enrollment_page(asked, Some(&asked.id)).await
 }
 
-pub(super) async fn enrollment_by_id(
-    State(state): Server,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    answer(&state, &headers, &uri, move |asked| {
-        async move {
-            asked.query.check_fields(ENROLLMENT_FIELDS)?;
-            let which = named("enrollment", enrollment::Column::Id, enrollment::Column::ExternalId, &id);
-            let row = asked.access.read(&readers::ENROLLMENT).through(which).one(&asked.state.db).await?;
-            let row = row.ok_or_else(|| Refusal::unknown("enrollment", &id))?;
-            let object = enrollment_objects(asked, std::slice::from_ref(&row)).await?.pop();
-            let object = object.ok_or_else(|| Refusal::unknown("enrollment", &id))?;
-            Ok(reply::one("enrollment", object, asked.query.fields.as_deref()))
-        }
-        .boxed()
-    })
-    .await
+pub(super) async fn enrollment_by_id(asked: &Asked) -> Reply {
+    asked.query.check_fields(ENROLLMENT_FIELDS)?;
+    let id = asked.id.as_str();
+    let which = named("enrollment", enrollment::Column::Id, enrollment::Column::ExternalId, id);
+    let row = asked.access.read(&readers::ENROLLMENT).through(which).one(&asked.state.db).await?;
+    let row = row.ok_or_else(|| Refusal::unknown("enrollment", id))?;
+    let object = enrollment_objects(asked, std::slice::from_ref(&row)).await?.pop();
+    let object = object.ok_or_else(|| Refusal::unknown("enrollment", id))?;
+    Ok(reply::one("enrollment", object, asked.query.fields.as_deref()))
 }

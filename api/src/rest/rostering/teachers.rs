@@ -5,16 +5,12 @@
 
 use super::super::listing::{self, Typed};
 use super::super::objects::{self, USER_FIELDS};
+use super::super::refs::org_ids;
 use super::super::reply::{self, Refusal};
-use super::super::{Asked, answer};
-use super::orgs::{org_ids, school_named};
-use super::{Reply, Server};
+use super::super::{Asked, Reply};
+use super::orgs::school_named;
 use crate::privacy::readers;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
 use entity::{staff, teaching_assignment};
-use futures::FutureExt as _;
 use sea_orm::ColumnTrait as _;
 use sea_orm::sea_query::Query;
 
@@ -58,41 +54,26 @@ async fn teacher_page(asked: &Asked, school: Option<&str>) -> Reply {
     Ok(reply::page("users", found, total, &asked.path, &asked.query, &asked.raw))
 }
 
-pub(super) async fn teachers(State(state): Server, headers: HeaderMap, uri: Uri) -> Response {
-    answer(&state, &headers, &uri, |asked| teacher_page(asked, None).boxed()).await
+pub(super) async fn teachers(asked: &Asked) -> Reply {
+    teacher_page(asked, None).await
 }
 
-pub(super) async fn teachers_of_school(
-    State(state): Server,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    answer(&state, &headers, &uri, move |asked| async move { teacher_page(asked, Some(&id)).await }.boxed()).await
+pub(super) async fn teachers_of_school(asked: &Asked) -> Reply {
+    teacher_page(asked, Some(&asked.id)).await
 }
 
-pub(super) async fn teacher_by_id(
-    State(state): Server,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    answer(&state, &headers, &uri, move |asked| {
-        async move {
-            asked.query.check_fields(USER_FIELDS)?;
-            let row = asked
-                .access
-                .read(&readers::STAFF)
-                .through(teaching())
-                .narrow(staff::Column::ExternalId, |column| column.eq(id.as_str()))
-                .one(&asked.state.db)
-                .await?
-                .ok_or_else(|| Refusal::unknown("teacher", &id))?;
-            let schools = org_ids(asked, [row.school_id]).await?;
-            let school = schools.get(&row.school_id).map_or("", String::as_str);
-            Ok(reply::one("user", objects::teacher(&row, school, &asked.here), asked.query.fields.as_deref()))
-        }
-        .boxed()
-    })
-    .await
+pub(super) async fn teacher_by_id(asked: &Asked) -> Reply {
+    asked.query.check_fields(USER_FIELDS)?;
+    let id = asked.id.as_str();
+    let row = asked
+        .access
+        .read(&readers::STAFF)
+        .through(teaching())
+        .narrow(staff::Column::ExternalId, |column| column.eq(id))
+        .one(&asked.state.db)
+        .await?
+        .ok_or_else(|| Refusal::unknown("teacher", id))?;
+    let schools = org_ids(asked, [row.school_id]).await?;
+    let school = schools.get(&row.school_id).map_or("", String::as_str);
+    Ok(reply::one("user", objects::teacher(&row, school, &asked.here), asked.query.fields.as_deref()))
 }

@@ -48,17 +48,7 @@ async fn a_read_past_the_daily_cap_shows_nothing_blocks_the_agreement_and_alerts
     let refused = app.graphql(Some(&vendor), "{ students { totalCount } }", json!({})).await.unwrap();
     assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
 
-    let logged: std::collections::BTreeSet<i64> = {
-        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
-        entity::disclosure_log::Entity::find()
-            .filter(entity::disclosure_log::Column::ActorKind.eq("vendor"))
-            .all(&app.state.db)
-            .await
-            .unwrap()
-            .iter()
-            .flat_map(|entry| entry.student_ids().collect::<Vec<_>>())
-            .collect()
-    };
+    let (_, logged) = super::vendor_entries(&app).await;
     assert_eq!(logged.len(), 10, "only what was shown is recorded");
 
     for reader in ["hieutruong", "baomat"] {

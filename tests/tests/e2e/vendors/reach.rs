@@ -43,7 +43,7 @@ pub(super) async fn vendor_with(
 }
 
 /// The ids of the students of school `school` (a global id).
-async fn students_of(app: &TestApp, school: &str) -> Vec<i64> {
+pub(super) async fn students_of(app: &TestApp, school: &str) -> Vec<i64> {
     let school = decode("School", school);
     let found = student::Entity::find().filter(student::Column::SchoolId.eq(school)).all(&app.state.db).await;
     found.unwrap().iter().map(|row| row.id).collect()
@@ -96,14 +96,9 @@ async fn a_vendor_reads_one_schools_roster_without_contacts_and_nothing_else_unt
     assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
 
     // Every student shown is in the disclosure log, under the agreement's purpose.
-    let logged: Vec<entity::disclosure_log::Model> = entity::disclosure_log::Entity::find()
-        .filter(entity::disclosure_log::Column::ActorKind.eq("vendor"))
-        .all(&app.state.db)
-        .await
-        .unwrap();
+    let (logged, listed) = super::vendor_entries(&app).await;
     let agreement_id = decode("SharingAgreement", &agreement);
     assert!(logged.iter().all(|entry| entry.purpose == format!("learning_platform#{agreement_id}")), "{logged:?}");
-    let listed: std::collections::BTreeSet<i64> = logged.iter().flat_map(|entry| entry.student_ids()).collect();
     assert_eq!(listed, mine.iter().copied().collect(), "each student shown is recorded");
 
     // Ending the agreement ends the token at its next request.

@@ -18,7 +18,17 @@ const ROOT: &str = "/ims/oneroster/rostering/v1p2";
 
 /// A GET of `path` (under the rostering root) with `token`: status, headers, JSON body.
 pub(super) async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
-    let mut request = reqwest::Client::new().get(format!("{}{ROOT}{path}", app.address));
+    get_under(app, ROOT, token, path).await
+}
+
+/// A GET of `path` under the service root `root`.
+async fn get_under(
+    app: &TestApp,
+    root: &str,
+    token: Option<&str>,
+    path: &str,
+) -> (u16, reqwest::header::HeaderMap, Value) {
+    let mut request = reqwest::Client::new().get(format!("{}{root}{path}", app.address));
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
@@ -182,37 +192,16 @@ async fn a_vendor_pages_through_exactly_the_shared_schools_roster_in_the_specifi
     }
 
     // Every student shown through REST is in the disclosure log.
-    let logged: BTreeSet<i64> = entity::disclosure_log::Entity::find()
-        .filter(entity::disclosure_log::Column::ActorKind.eq("vendor"))
-        .all(db)
-        .await
-        .unwrap()
-        .iter()
-        .flat_map(|entry| entry.student_ids().collect::<Vec<_>>())
-        .collect();
-    let shown: BTreeSet<i64> = student::Entity::find()
-        .filter(student::Column::SchoolId.eq(school_id))
-        .all(db)
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s.id)
-        .collect();
+    let (_, logged) = super::vendor_entries(&app).await;
+    let shown: BTreeSet<i64> = super::reach::students_of(&app, &school).await.into_iter().collect();
     assert_eq!(logged, shown);
     app.stop().await.unwrap();
 }
 
 /// A GET of `path` under the gradebook root: status, `X-Total-Count`, JSON body.
 async fn gradebook(app: &TestApp, token: &str, path: &str) -> (u16, Option<String>, Value) {
-    let response = reqwest::Client::new()
-        .get(format!("{}/ims/oneroster/gradebook/v1p2{path}", app.address))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let total = response.headers().get("x-total-count").map(|v| v.to_str().unwrap().to_owned());
-    (status, total, response.json::<Value>().await.unwrap())
+    let (status, headers, body) = get_under(app, "/ims/oneroster/gradebook/v1p2", Some(token), path).await;
+    (status, headers.get("x-total-count").map(|v| v.to_str().unwrap().to_owned()), body)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
