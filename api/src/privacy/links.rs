@@ -3,16 +3,19 @@
 //! read both the link (`guardianship`) and the guardian (`guardian`), judged on the link;
 //! both conditions go into the statement (once when they are the same), and each row is
 //! checked as both kinds before it leaves. The guardians loader reads the links on their
-//! own; a class roster joins them to its students in its own statement.
+//! own; a class roster joins them to its students in its own statement; a read of guardians
+//! as people of their own (the REST binding's users) keeps those with a readable link and
+//! lets each leave only with the links that pass.
 
 use super::Access;
 use super::shape::{Target, shapes};
 use crate::auth::principal::active_on;
 use emis_authz::{Action, Kind};
-use entity::{guardianship, student};
+use entity::{guardian, guardianship, student};
+use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
     ColumnTrait as _, Condition, DbErr, EntityTrait as _, JoinType, QueryFilter as _, QuerySelect as _,
-    RelationTrait as _, Select,
+    QueryTrait as _, RelationTrait as _, Select,
 };
 
 /// The per-record check of guardian links read by [`Access::guardian_links`] or
@@ -46,11 +49,41 @@ impl Access {
         students: impl IntoIterator<Item = i64>,
         columns: impl FnOnce(Select<guardianship::Entity>) -> Select<guardianship::Entity>,
     ) -> (Select<guardianship::Entity>, LinkChecker<'_>) {
+        self.links_where(guardianship::Column::StudentId.is_in(students), columns)
+    }
+
+    /// The readable links of the guardians `guardians` (to the children the caller may
+    /// read them through), joined to the guardians; rows leave through the checker.
+    pub fn links_of_guardians(
+        &self,
+        guardians: impl IntoIterator<Item = i64>,
+        columns: impl FnOnce(Select<guardianship::Entity>) -> Select<guardianship::Entity>,
+    ) -> (Select<guardianship::Entity>, LinkChecker<'_>) {
+        self.links_where(guardianship::Column::GuardianId.is_in(guardians), columns)
+    }
+
+    fn links_where(
+        &self,
+        which: SimpleExpr,
+        columns: impl FnOnce(Select<guardianship::Entity>) -> Select<guardianship::Entity>,
+    ) -> (Select<guardianship::Entity>, LinkChecker<'_>) {
         let select = columns(guardianship::Entity::find().select_only())
             .join(JoinType::InnerJoin, guardianship::Relation::Guardian.def())
-            .filter(guardianship::Column::StudentId.is_in(students))
+            .filter(which)
             .filter(self.readable_links());
         (select, LinkChecker { access: self })
+    }
+
+    /// The condition on `guardian` keeping the guardians the caller may read through at
+    /// least one of their links (as [`Access::links_of_guardians`] reads them), for a read
+    /// of guardians as people of their own whose rows then leave with their links.
+    pub fn guardians_reached(&self) -> Condition {
+        let links = guardianship::Entity::find()
+            .select_only()
+            .column(guardianship::Column::GuardianId)
+            .filter(self.readable_links())
+            .into_query();
+        Condition::all().add(guardian::Column::Id.in_subquery(links))
     }
 
     /// `students` (a student read) left-joined to their readable links and the links'

@@ -111,6 +111,15 @@ where
         self
     }
 
+    /// Keeps the rows where the caller may also read `group`, a field group of the record
+    /// (one of its reader's `facts`: a student's background, say) — for a collection made
+    /// of that group.
+    pub fn showing(mut self, group: Kind) -> Self {
+        debug_assert!(self.reader.facts.contains(&group), "{} has no field group {group:?}", self.reader.name);
+        self.narrowing.push(Condition::all().add(self.access.filter(group, Action::Read, &(self.reader.shape)())));
+        self
+    }
+
     /// The row with primary-key `id` (a column every read shows).
     pub fn by_id(self, id: i64) -> Self {
         let key = self.reader.key;

@@ -9,7 +9,7 @@ use crate::privacy::{Access, Reader, Visible};
 use chrono::NaiveDate;
 use emis_oneroster::rest::{Direction, Logic, Op, Predicate, Query};
 use sea_orm::sea_query::{Expr, ExprTrait as _, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order};
 
 /// How a field's values compare.
 #[derive(Clone, Copy, Debug)]
@@ -39,31 +39,69 @@ where
     E: EntityTrait,
     E::Model: Send + Sync,
 {
-    let mut read = narrowing(access.read(reader));
-    if let Some(filter) = &query.filter {
-        let mut tests = Vec::new();
-        for predicate in &filter.predicates {
-            let Some((column, typed)) = columns(&predicate.field) else {
-                return Err(not_filterable(&predicate.field));
-            };
-            if let Some(kind) = (reader.guarded)(column)
-                && !access.may_read_some(kind)
-            {
-                return Err(Refusal::not_shared(&predicate.field));
-            }
-            tests.push((column, test(column, typed, predicate)?));
-        }
-        read = read.narrow_each(filter.logic == Logic::Or, tests);
-    }
+    let mut read = filtered(narrowing(access.read(reader)), reader, access, query, columns)?;
     let total = read.matching().count(db).await?;
     if let Some(sort) = &query.sort {
-        let column = columns(sort).map(|(column, _)| column).filter(|column| (reader.guarded)(*column).is_none());
-        let Some(column) = column else { return Err(not_sortable(sort)) };
+        let column = sort_column(reader, sort, columns)?;
         let order = if query.direction == Direction::Desc { Order::Desc } else { Order::Asc };
         read = read.order_by(column, order);
     }
     let rows = read.order_by(reader.key, Order::Asc).offset(query.offset).limit(query.limit).all(db).await?;
     Ok((rows, total))
+}
+
+/// `read` narrowed by the query's filter, each field on the column `columns` names: a field
+/// that names no column is refused, and so is one whose kind the caller may never read.
+pub fn filtered<'a, E>(
+    read: Visible<'a, E>,
+    reader: &'static Reader<E>,
+    access: &Access,
+    query: &Query,
+    columns: Columns<E::Column>,
+) -> Result<Visible<'a, E>, Refusal>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    let Some(filter) = &query.filter else { return Ok(read) };
+    let mut tests = Vec::new();
+    for predicate in &filter.predicates {
+        let Some((column, typed)) = columns(&predicate.field) else {
+            return Err(not_filterable(&predicate.field));
+        };
+        if let Some(kind) = (reader.guarded)(column)
+            && !access.may_read_some(kind)
+        {
+            return Err(Refusal::not_shared(&predicate.field));
+        }
+        tests.push((column, test(column, typed, predicate)?));
+    }
+    Ok(read.narrow_each(filter.logic == Logic::Or, tests))
+}
+
+/// The column a sort on `field` orders by: one the record's own read shows.
+pub fn sort_column<E: EntityTrait>(
+    reader: &'static Reader<E>,
+    field: &str,
+    columns: Columns<E::Column>,
+) -> Result<E::Column, Refusal> {
+    let column = columns(field).map(|(column, _)| column).filter(|column| (reader.guarded)(*column).is_none());
+    column.ok_or_else(|| not_sortable(field))
+}
+
+/// The condition a query's filter puts on a table read outside a [`Visible`] (whose rows
+/// then leave through a check of their own): every field must name one of `columns`, none
+/// of them guarded.
+pub fn filter_condition<C: ColumnTrait>(query: &Query, columns: Columns<C>) -> Result<Condition, Refusal> {
+    let Some(filter) = &query.filter else { return Ok(Condition::all()) };
+    let mut joined = if filter.logic == Logic::Or { Condition::any() } else { Condition::all() };
+    for predicate in &filter.predicates {
+        let Some((column, typed)) = columns(&predicate.field) else {
+            return Err(not_filterable(&predicate.field));
+        };
+        joined = joined.add(test(column, typed, predicate)?);
+    }
+    Ok(joined)
 }
 
 /// The condition `predicate` puts on `column`.
@@ -105,7 +143,7 @@ fn test<C: ColumnTrait>(column: C, typed: Typed, predicate: &Predicate) -> Resul
     })
 }
 
-fn not_filterable(field: &str) -> Refusal {
+pub fn not_filterable(field: &str) -> Refusal {
     Refusal {
         status: axum::http::StatusCode::BAD_REQUEST,
         code: "invalid_filter_field",
@@ -114,7 +152,7 @@ fn not_filterable(field: &str) -> Refusal {
     }
 }
 
-fn not_sortable(field: &str) -> Refusal {
+pub fn not_sortable(field: &str) -> Refusal {
     Refusal {
         status: axum::http::StatusCode::BAD_REQUEST,
         code: "invalid_selection_field",

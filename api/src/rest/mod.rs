@@ -1,6 +1,6 @@
 //! The OneRoster 1.2 REST binding (read): the rostering service under
-//! `/ims/oneroster/rostering/v1p2/` — orgs, schools, academic sessions, classes, students,
-//! enrollments and their nested forms (`/schools/{id}/classes`, `/schools/{id}/students`,
+//! `/ims/oneroster/rostering/v1p2/` — orgs, schools, academic sessions, classes, users
+//! (students, teachers, guardians), demographics, enrollments and their nested forms (`/schools/{id}/classes`, `/schools/{id}/students`,
 //! `/schools/{id}/enrollments`, `/classes/{id}/students`) — with the specification's paging
 //! (`limit`, `offset`, `X-Total-Count`, `Link`), `sort`/`orderBy`, `filter` and `fields`
 //! (`emis_oneroster::rest`), and its status payloads for refusals (`reply.rs`); and the

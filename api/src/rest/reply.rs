@@ -60,6 +60,17 @@ impl Refusal {
         }
     }
 
+    /// A filter on a field kept encrypted (an e-mail, a phone number), which no statement
+    /// can compare.
+    pub fn sealed(field: &str) -> Refusal {
+        Refusal {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_filter_field",
+            vietnamese: format!("trường {field:?} được lưu mã hoá nên không lọc theo được"),
+            english: format!("the field {field:?} is kept encrypted, so it cannot be filtered on"),
+        }
+    }
+
     /// A filter on a field the caller may not read: refused, never applied.
     pub fn not_shared(field: &str) -> Refusal {
         Refusal {

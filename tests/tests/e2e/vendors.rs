@@ -10,6 +10,7 @@ mod limits;
 mod reach;
 mod rest;
 mod shapes;
+mod users;
 
 use emis::graphql::ids::encode;
 use emis_tests::{TestApp, error_code};

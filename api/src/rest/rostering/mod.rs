@@ -1,12 +1,16 @@
 //! The rostering service's reads: each collection and record, and the nested collections
 //! of a school or a class, read through the registered readers (schools, classes, students,
-//! teachers, enrollments) — or, for the national calendar, which is nobody's data, from its tables.
+//! teachers, enrollments; users, which are students, teachers and guardians together; a
+//! student's demographics) — or, for the national calendar, which is nobody's data, from its tables.
 //! A parent out of reach answers like a missing one.
 
 mod classes;
+mod demographics;
+mod guardians;
 mod orgs;
 mod people;
 mod teachers;
+mod users;
 
 use super::objects::ROSTERING;
 use super::served;
@@ -36,6 +40,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(&at("/teachers"), served(|asked| teachers::teachers(asked).boxed()))
         .route(&at("/teachers/{id}"), served(|asked| teachers::teacher_by_id(asked).boxed()))
         .route(&at("/schools/{id}/teachers"), served(|asked| teachers::teachers_of_school(asked).boxed()))
+        .route(&at("/users"), served(|asked| users::users(asked).boxed()))
+        .route(&at("/users/{id}"), served(|asked| users::user_by_id(asked).boxed()))
+        .route(&at("/demographics"), served(|asked| demographics::demographics(asked).boxed()))
+        .route(&at("/demographics/{id}"), served(|asked| demographics::demographics_by_id(asked).boxed()))
         .route(&at("/enrollments"), served(|asked| people::enrollments(asked).boxed()))
         .route(&at("/enrollments/{id}"), served(|asked| people::enrollment_by_id(asked).boxed()))
 }

@@ -17,7 +17,7 @@ use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-fn student_column(field: &str) -> Option<(student::Column, Typed)> {
+pub(super) fn student_column(field: &str) -> Option<(student::Column, Typed)> {
     match field {
         "sourcedId" => Some((student::Column::ExternalId, Typed::Text)),
         "givenName" => Some((student::Column::GivenName, Typed::Text)),
@@ -58,7 +58,10 @@ async fn student_page(asked: &Asked, among: Among) -> Reply {
     Ok(reply::page("users", found, total, &asked.path, &asked.query, &asked.raw))
 }
 
-async fn student_objects(asked: &Asked, rows: &[student::Model]) -> Result<Vec<Map<String, Value>>, Refusal> {
+pub(super) async fn student_objects(
+    asked: &Asked,
+    rows: &[student::Model],
+) -> Result<Vec<Map<String, Value>>, Refusal> {
     let schools = org_ids(asked, rows.iter().map(|row| row.school_id)).await?;
     Ok(rows
         .iter()

@@ -14,7 +14,7 @@ use entity::{staff, teaching_assignment};
 use sea_orm::ColumnTrait as _;
 use sea_orm::sea_query::Query;
 
-fn teacher_column(field: &str) -> Option<(staff::Column, Typed)> {
+pub(super) fn teacher_column(field: &str) -> Option<(staff::Column, Typed)> {
     match field {
         "sourcedId" => Some((staff::Column::ExternalId, Typed::Text)),
         "givenName" => Some((staff::Column::GivenName, Typed::Text)),
@@ -25,7 +25,7 @@ fn teacher_column(field: &str) -> Option<(staff::Column, Typed)> {
 
 /// The staff members with a teaching assignment, by id: who teaches is a fact of the
 /// assignments, which name no person's data.
-fn teaching() -> sea_orm::Condition {
+pub(super) fn teaching() -> sea_orm::Condition {
     let assigned =
         Query::select().column(teaching_assignment::Column::StaffId).from(teaching_assignment::Entity).to_owned();
     sea_orm::Condition::all().add(staff::Column::Id.in_subquery(assigned))

@@ -145,6 +145,26 @@ pub static USER: Shape = Shape {
     ],
 };
 
+/// A user's demographics (rostering service).
+pub static DEMOGRAPHICS: Shape = Shape {
+    name: "Demographics",
+    properties: base![
+        ("birthDate", Is::Date, false),
+        ("sex", Is::OneOf(&["female", "male", "other", "unspecified"]), false),
+        ("americanIndianOrAlaskaNative", BOOLEAN, false),
+        ("asian", BOOLEAN, false),
+        ("blackOrAfricanAmerican", BOOLEAN, false),
+        ("nativeHawaiianOrOtherPacificIslander", BOOLEAN, false),
+        ("white", BOOLEAN, false),
+        ("demographicRaceTwoOrMoreRaces", BOOLEAN, false),
+        ("hispanicOrLatinoEthnicity", BOOLEAN, false),
+        ("countryOfBirthCode", Is::Text, false),
+        ("stateOfBirthAbbreviation", Is::Text, false),
+        ("cityOfBirth", Is::Text, false),
+        ("publicSchoolResidenceStatus", Is::Text, false),
+    ],
+};
+
 pub static ENROLLMENT: Shape = Shape {
     name: "Enrollment",
     properties: base![

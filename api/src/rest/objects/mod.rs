@@ -1,13 +1,17 @@
 //! The OneRoster 1.2 objects the REST binding answers, built from EMIS's rows under the same
 //! `sourcedId`s as the CSV package (`crate::exchange::names`): organisations, academic
-//! sessions, classes, students (as users) and enrollments, each with the base fields
+//! sessions, classes, users (`people.rs`), enrollments and results, each with the base fields
 //! (`sourcedId`, `status`, `dateLastModified`) and references (`GUIDRef`: `href`,
 //! `sourcedId`, `type`). EMIS keeps no modification times yet, so `dateLastModified` is the
 //! time of the answer: a delta read never misses a change, at the cost of reading everything.
 
-use crate::exchange::names::{ext, grade, homeroom_course, org_type, split_name};
+mod people;
+
+pub use people::{Contact, demographics, guardian, student, teacher};
+
+use crate::exchange::names::{ext, grade, homeroom_course, org_type};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use entity::{enrollment, homeroom_class, org, school_year, semester, student};
+use entity::{enrollment, homeroom_class, org, school_year, semester};
 use serde_json::{Map, Value, json};
 
 /// The rostering service's root.
@@ -132,43 +136,6 @@ pub fn class(
     object
 }
 
-/// A student as a user, primarily at school `school` (its `sourcedId`).
-pub fn student(row: &student::Model, school: &str, here: &Here) -> Map<String, Value> {
-    let mut object = base(row.external_id.clone(), here.now);
-    let (family, middle, given) = split_name(&row.family_name, &row.given_name);
-    let enabled = row.status != entity::StudentStatus::DroppedOut.as_str();
-    object.insert("enabledUser".to_owned(), Value::String(enabled.to_string()));
-    object.insert("givenName".to_owned(), Value::String(given.to_owned()));
-    object.insert("familyName".to_owned(), Value::String(family.to_owned()));
-    if !middle.is_empty() {
-        object.insert("middleName".to_owned(), Value::String(middle.to_owned()));
-    }
-    let role = json!({ "roleType": "primary", "role": "student", "org": here.guid("orgs", "org", school) });
-    object.insert("roles".to_owned(), json!([role]));
-    object.insert("primaryOrg".to_owned(), here.guid("orgs", "org", school));
-    object
-}
-
-/// A teacher as a user, primarily at school `school` (its `sourcedId`). Never their phone or
-/// e-mail: a staff member's contact is not shared with vendors.
-pub fn teacher(row: &entity::staff::Model, school: &str, here: &Here) -> Map<String, Value> {
-    use entity::StaffStatus;
-    let mut object = base(row.external_id.clone(), here.now);
-    let (family, middle, given) = split_name(&row.family_name, &row.given_name);
-    let status = row.status.parse::<StaffStatus>().unwrap_or(StaffStatus::Active);
-    let enabled = matches!(status, StaffStatus::Active | StaffStatus::OnLeave);
-    object.insert("enabledUser".to_owned(), Value::String(enabled.to_string()));
-    object.insert("givenName".to_owned(), Value::String(given.to_owned()));
-    object.insert("familyName".to_owned(), Value::String(family.to_owned()));
-    if !middle.is_empty() {
-        object.insert("middleName".to_owned(), Value::String(middle.to_owned()));
-    }
-    let role = json!({ "roleType": "primary", "role": "teacher", "org": here.guid("orgs", "org", school) });
-    object.insert("roles".to_owned(), json!([role]));
-    object.insert("primaryOrg".to_owned(), here.guid("orgs", "org", school));
-    object
-}
-
 /// A student's enrollment in a homeroom class; `user`, `class` and `school` are
 /// `sourcedId`s.
 pub fn enrollment(row: &enrollment::Model, user: &str, class: &str, school: &str, here: &Here) -> Map<String, Value> {
@@ -257,7 +224,11 @@ pub const USER_FIELDS: &[&str] = &[
     "middleName",
     "roles",
     "primaryOrg",
+    "agents",
+    "email",
+    "phone",
 ];
+pub const DEMOGRAPHICS_FIELDS: &[&str] = &["sourcedId", "status", "dateLastModified", "metadata", "birthDate", "sex"];
 pub const ENROLLMENT_FIELDS: &[&str] =
     &["sourcedId", "status", "dateLastModified", "user", "class", "school", "role", "primary", "beginDate", "endDate"];
 pub const RESULT_FIELDS: &[&str] = &[
