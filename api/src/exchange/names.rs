@@ -47,6 +47,30 @@ pub fn homeroom_course(school: i64, year: i64, level: i16) -> String {
     format!("emis-course-h{school}-{year}-{level}")
 }
 
+/// The course EMIS derives for the sections of one subject in one grade of a school and
+/// year, when they follow no stored course.
+pub fn section_course(school: i64, year: i64, subject: i64, level: i16) -> String {
+    format!("emis-course-s{school}-{year}-{subject}-{level}")
+}
+
+/// A section's title: its subject, then its homeroom class.
+pub fn section_title(subject: &str, class: &str) -> String {
+    format!("{subject} {class}")
+}
+
+/// The category EMIS derives for the assessment columns of `kind` that name no stored one:
+/// its `sourcedId`, title and weight.
+pub fn kind_category(kind: entity::AssessmentKind) -> (String, &'static str, f64) {
+    use entity::AssessmentKind as K;
+    let (title, weight) = match kind {
+        K::Midterm => ("Đánh giá giữa kỳ", 2.0),
+        K::Final => ("Đánh giá cuối kỳ", 3.0),
+        K::Retest => ("Kiểm tra lại", 0.0),
+        K::Regular => ("Đánh giá thường xuyên", 1.0),
+    };
+    (format!("emis-category-{}", kind.as_str()), title, weight)
+}
+
 /// An organisation's type as OneRoster names it, from EMIS's kind of organisation.
 pub fn org_type(kind: &str) -> &'static str {
     match kind.parse::<entity::OrgKind>() {

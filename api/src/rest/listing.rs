@@ -9,7 +9,10 @@ use crate::privacy::{Access, Reader, Visible};
 use chrono::NaiveDate;
 use emis_oneroster::rest::{Direction, Logic, Op, Predicate, Query};
 use sea_orm::sea_query::{Expr, ExprTrait as _, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, Select,
+};
 
 /// How a field's values compare.
 #[derive(Clone, Copy, Debug)]
@@ -20,6 +23,9 @@ pub enum Typed {
     DateTime,
     /// Always the given text (`status` is `active` for every record EMIS shows).
     Constant(&'static str),
+    /// Text the record's row derives (a section's title, from its subject and class), not a
+    /// column of its own: the expression is compared instead of the column.
+    Derived(fn() -> Expr),
 }
 
 /// The column (and how its values compare) a resource's field is filtered and sorted on.
@@ -89,6 +95,30 @@ pub fn sort_column<E: EntityTrait>(
     column.ok_or_else(|| not_sortable(field))
 }
 
+/// A page of `select` — rows of a table that names no one, already narrowed to what the
+/// caller may reach — under the query, and how many match in all.
+pub async fn table_page<E>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    query: &Query,
+    columns: Columns<E::Column>,
+    key: E::Column,
+) -> Result<(Vec<E::Model>, u64), Refusal>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    let mut select = select.filter(filter_condition(query, columns)?);
+    let total = select.clone().count(db).await?;
+    if let Some(sort) = &query.sort {
+        let Some((column, _)) = columns(sort) else { return Err(not_sortable(sort)) };
+        let order = if query.direction == Direction::Desc { Order::Desc } else { Order::Asc };
+        select = select.order_by(column, order);
+    }
+    let rows = select.order_by(key, Order::Asc).offset(query.offset).limit(query.limit).all(db).await?;
+    Ok((rows, total))
+}
+
 /// The condition a query's filter puts on a table read outside a [`Visible`] (whose rows
 /// then leave through a check of their own): every field must name one of `columns`, none
 /// of them guarded.
@@ -132,6 +162,18 @@ fn test<C: ColumnTrait>(column: C, typed: Typed, predicate: &Predicate) -> Resul
             .into(),
         _ => value.to_owned().into(),
     };
+    if let Typed::Derived(derive) = typed {
+        let derived = derive();
+        return Ok(match predicate.op {
+            Op::Eq => derived.eq(operand),
+            Op::Ne => derived.ne(operand),
+            Op::Gt => derived.gt(operand),
+            Op::Ge => derived.gte(operand),
+            Op::Lt => derived.lt(operand),
+            Op::Le => derived.lte(operand),
+            Op::Contains => derived.like(format!("%{value}%")),
+        });
+    }
     Ok(match predicate.op {
         Op::Eq => column.eq(operand),
         Op::Ne => column.ne(operand),

@@ -1,10 +1,13 @@
 //! The OneRoster 1.2 REST binding (read): the rostering service under
-//! `/ims/oneroster/rostering/v1p2/` — orgs, schools, academic sessions, classes, users
-//! (students, teachers, guardians), demographics, enrollments and their nested forms (`/schools/{id}/classes`, `/schools/{id}/students`,
-//! `/schools/{id}/enrollments`, `/classes/{id}/students`) — with the specification's paging
+//! `/ims/oneroster/rostering/v1p2/` — orgs, schools, academic sessions and terms, classes
+//! (homeroom and scheduled), courses, users (students, teachers, guardians), demographics,
+//! enrollments and their nested forms (`/schools/{id}/classes`, `/classes/{id}/students`,
+//! `/courses/{id}/classes`, …) — with the specification's paging
 //! (`limit`, `offset`, `X-Total-Count`, `Link`), `sort`/`orderBy`, `filter` and `fields`
 //! (`emis_oneroster::rest`), and its status payloads for refusals (`reply.rs`); and the
-//! gradebook service's results under `/ims/oneroster/gradebook/v1p2/` (`gradebook.rs`).
+//! gradebook service's categories, line items and results under
+//! `/ims/oneroster/gradebook/v1p2/` (`gradebook/`). A collection made of several kinds of
+//! records (users, classes) is paged across them in one statement (`union.rs`).
 //!
 //! A request carries a bearer token — a vendor's, from `POST /oauth/token`, or a person's —
 //! and every answer passes the one privacy layer: each collection is a [`Visible`] read
@@ -23,6 +26,7 @@ mod objects;
 mod refs;
 mod reply;
 mod rostering;
+mod union;
 
 use crate::disclosure::Recipient;
 use crate::privacy::Access;
@@ -35,6 +39,7 @@ use axum::routing::{MethodRouter, get};
 use emis_oneroster::rest::Query;
 use futures::future::BoxFuture;
 use reply::Refusal;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The largest page a collection read answers.
@@ -52,11 +57,26 @@ pub type Reply = Result<Response, Refusal>;
 pub type Read = for<'a> fn(&'a Asked) -> BoxFuture<'a, Reply>;
 
 /// The route of `read`: a GET whose caller, query and disclosures [`answer`] handles, with
-/// the path's `{id}` (if it has one) in [`Asked::id`].
+/// the path's `{id}` and `{inner}` (where it has them) in [`Asked::id`] and [`Asked::inner`].
 pub fn served(read: Read) -> MethodRouter<Arc<AppState>> {
-    get(move |State(state): State<Arc<AppState>>, id: Option<Path<String>>, headers: HeaderMap, uri: Uri| async move {
-        answer(&state, id.map(|Path(id)| id).unwrap_or_default(), &headers, &uri, read).await
-    })
+    get(
+        move |State(state): State<Arc<AppState>>,
+              ids: Option<Path<HashMap<String, String>>>,
+              headers: HeaderMap,
+              uri: Uri| async move {
+            let mut ids = ids.map(|Path(ids)| ids).unwrap_or_default();
+            let named =
+                Named { id: ids.remove("id").unwrap_or_default(), inner: ids.remove("inner").unwrap_or_default() };
+            answer(&state, named, &headers, &uri, read).await
+        },
+    )
+}
+
+/// The identifiers a path names: `{id}`, and `{inner}` for a record within it
+/// (`/classes/{id}/lineItems/{inner}/results`).
+struct Named {
+    id: String,
+    inner: String,
 }
 
 /// One read, once its caller is known and its query parsed.
@@ -65,6 +85,8 @@ pub struct Asked {
     pub access: Arc<Access>,
     /// The `{id}` of the path (a `sourcedId`); empty for a path without one.
     pub id: String,
+    /// The `{inner}` of a path that names a second record within the first; else empty.
+    pub inner: String,
     pub query: Query,
     /// The query's parameters as given, for the `Link` header.
     pub raw: Vec<(String, String)>,
@@ -89,7 +111,7 @@ fn origin(headers: &HeaderMap) -> String {
 
 /// Answers a read: finds the caller (refused without a token that signs in), parses the
 /// query, runs `read`, and records what it showed before answering.
-async fn answer(state: &Arc<AppState>, id: String, headers: &HeaderMap, uri: &Uri, read: Read) -> Response {
+async fn answer(state: &Arc<AppState>, named: Named, headers: &HeaderMap, uri: &Uri, read: Read) -> Response {
     let principal = match crate::http::caller(state, headers).await {
         Ok(principal) if principal.signed_in() => principal,
         _ => return Refusal::unauthorised().into_response(),
@@ -124,7 +146,8 @@ async fn answer(state: &Arc<AppState>, id: String, headers: &HeaderMap, uri: &Ur
     let asked = Asked {
         state: Arc::clone(state),
         access: Arc::clone(&access),
-        id,
+        id: named.id,
+        inner: named.inner,
         query,
         raw,
         path: format!("{origin}{}", uri.path()),

@@ -6,10 +6,12 @@
 //! one and a suspended client, and answers as RFC 6749 words it. What a token then reaches
 //! is in `vendors/reach.rs`.
 
+mod gradebook;
 mod limits;
 mod reach;
 mod rest;
 mod shapes;
+mod structure;
 mod users;
 
 use emis::graphql::ids::encode;

@@ -133,17 +133,11 @@ async fn write_categories(
 /// The name of the category EMIS derives for columns of `kind`, added to `categories` unless
 /// a stored one has it.
 fn derived_category(categories: &mut BTreeMap<String, Vec<(&str, String)>>, kind: AssessmentKind) -> String {
-    let (title, weight) = match kind {
-        AssessmentKind::Midterm => ("Đánh giá giữa kỳ", "2"),
-        AssessmentKind::Final => ("Đánh giá cuối kỳ", "3"),
-        AssessmentKind::Retest => ("Kiểm tra lại", "0"),
-        AssessmentKind::Regular => ("Đánh giá thường xuyên", "1"),
-    };
-    let id = format!("emis-category-{}", kind.as_str());
+    let (id, title, weight) = crate::exchange::names::kind_category(kind);
     categories.entry(id.clone()).or_insert_with(|| {
         vec![
             ("title", title.to_owned()),
-            ("weight", weight.to_owned()),
+            ("weight", format!("{weight}")),
             ("metadata.vn.assessmentKind", kind.as_str().to_owned()),
         ]
     });

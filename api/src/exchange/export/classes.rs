@@ -83,7 +83,7 @@ impl Classes {
             let (id, mut cells) = match row.course_id.and_then(|id| courses.get(&id)) {
                 Some(course) => (course.external_id.clone(), stored_course(course, scope, sessions)),
                 None => (
-                    format!("emis-course-s{}-{}-{}-{}", row.school_id, row.school_year_id, row.subject_id, level),
+                    crate::exchange::names::section_course(row.school_id, row.school_year_id, row.subject_id, level),
                     derived_course(scope, sessions, (row.school_id, row.school_year_id, level))
                         .titled(format!("{} {level}", subject.map_or("", |s| s.name.as_str()))),
                 ),
@@ -156,7 +156,7 @@ impl Classes {
             let subject_name = subject.map_or("", |s| s.name.as_str());
             writer.write(&[
                 ("sourcedId", row.external_id.clone()),
-                ("title", format!("{subject_name} {}", class.map_or("", |c| c.name.as_str()))),
+                ("title", crate::exchange::names::section_title(subject_name, class.map_or("", |c| c.name.as_str()))),
                 ("grades", class.map(|c| grade(c.grade_level)).unwrap_or_default()),
                 ("courseSourcedId", course_of[&(true, row.id)].clone()),
                 ("classType", "scheduled".to_owned()),

@@ -5,13 +5,17 @@
 //! `sourcedId`, `type`). EMIS keeps no modification times yet, so `dateLastModified` is the
 //! time of the answer: a delta read never misses a change, at the cost of reading everything.
 
+mod classes;
+mod gradebook;
 mod people;
 
+pub use classes::{Course, Placed, class, course, section};
+pub use gradebook::{Column, category, line_item, result};
 pub use people::{Contact, demographics, guardian, student, teacher};
 
-use crate::exchange::names::{ext, grade, homeroom_course, org_type};
+use crate::exchange::names::{ext, org_type};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use entity::{enrollment, homeroom_class, org, school_year, semester};
+use entity::{enrollment, org, school_year, semester};
 use serde_json::{Map, Value, json};
 
 /// The rostering service's root.
@@ -114,28 +118,6 @@ pub fn semester(row: &semester::Model, year: &school_year::Model, here: &Here) -
     object
 }
 
-/// A homeroom class; `school` and `year` are the `sourcedId`s of its school and school year,
-/// `course` that of the course it follows.
-pub fn class(
-    row: &homeroom_class::Model,
-    school: &str,
-    year: &str,
-    course: Option<&str>,
-    here: &Here,
-) -> Map<String, Value> {
-    let mut object = base(row.external_id.clone(), here.now);
-    object.insert("title".to_owned(), Value::String(row.name.clone()));
-    object.insert("classCode".to_owned(), Value::String(row.name.clone()));
-    object.insert("classType".to_owned(), Value::String("homeroom".to_owned()));
-    object.insert("grades".to_owned(), json!([grade(row.grade_level)]));
-    let course =
-        course.map_or_else(|| homeroom_course(row.school_id, row.school_year_id, row.grade_level), str::to_owned);
-    object.insert("course".to_owned(), here.guid("courses", "course", &course));
-    object.insert("school".to_owned(), here.guid("schools", "org", school));
-    object.insert("terms".to_owned(), json!([here.guid("academicSessions", "academicSession", year)]));
-    object
-}
-
 /// A student's enrollment in a homeroom class; `user`, `class` and `school` are
 /// `sourcedId`s.
 pub fn enrollment(row: &enrollment::Model, user: &str, class: &str, school: &str, here: &Here) -> Map<String, Value> {
@@ -148,41 +130,6 @@ pub fn enrollment(row: &enrollment::Model, user: &str, class: &str, school: &str
     object.insert("beginDate".to_owned(), day(row.starts_on));
     if let Some(ends) = row.ends_on {
         object.insert("endDate".to_owned(), day(ends));
-    }
-    object
-}
-
-/// A result (a score in an assessment column); `line_item`, `student` and `class` are the
-/// `sourcedId`s of its column, student and section.
-pub fn result(
-    row: &entity::result::Model,
-    line_item: &str,
-    student: &str,
-    class: &str,
-    here: &Here,
-) -> Map<String, Value> {
-    use crate::exchange::names::{NOT_PASSED, PASSED};
-    let mut object = base(ext("result", row.id, row.external_id.as_deref()), row.updated_at);
-    object.insert("lineItem".to_owned(), here.guid_in(GRADEBOOK, "lineItems", "lineItem", line_item));
-    object.insert("student".to_owned(), here.guid("users", "user", student));
-    object.insert("class".to_owned(), here.guid("classes", "class", class));
-    let status = match (row.no_make_up, row.exempt) {
-        (true, _) => "not submitted",
-        (false, true) => "exempt",
-        (false, false) => "fully graded",
-    };
-    object.insert("scoreStatus".to_owned(), Value::String(status.to_owned()));
-    if let Some(tenths) = row.score_tenths {
-        object.insert("score".to_owned(), json!(f64::from(tenths) / 10.0));
-    } else if let Some(passed) = row.passed {
-        object.insert("textScore".to_owned(), Value::String(if passed { PASSED } else { NOT_PASSED }.to_owned()));
-    }
-    object.insert("scoreDate".to_owned(), day(row.updated_at.date_naive()));
-    if let Some(comment) = &row.comment {
-        object.insert("comment".to_owned(), Value::String(comment.clone()));
-    }
-    if row.no_make_up {
-        object.insert("missing".to_owned(), Value::String("true".to_owned()));
     }
     object
 }
@@ -206,13 +153,28 @@ pub const CLASS_FIELDS: &[&str] = &[
     "sourcedId",
     "status",
     "dateLastModified",
+    "metadata",
     "title",
     "classCode",
     "classType",
     "grades",
+    "subjects",
+    "subjectCodes",
     "course",
     "school",
     "terms",
+];
+pub const COURSE_FIELDS: &[&str] = &[
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "title",
+    "schoolYear",
+    "courseCode",
+    "grades",
+    "subjects",
+    "subjectCodes",
+    "org",
 ];
 pub const USER_FIELDS: &[&str] = &[
     "sourcedId",
@@ -245,3 +207,19 @@ pub const RESULT_FIELDS: &[&str] = &[
     "comment",
     "missing",
 ];
+pub const LINE_ITEM_FIELDS: &[&str] = &[
+    "sourcedId",
+    "status",
+    "dateLastModified",
+    "metadata",
+    "title",
+    "assignDate",
+    "dueDate",
+    "class",
+    "school",
+    "category",
+    "academicSession",
+    "resultValueMin",
+    "resultValueMax",
+];
+pub const CATEGORY_FIELDS: &[&str] = &["sourcedId", "status", "dateLastModified", "metadata", "title", "weight"];

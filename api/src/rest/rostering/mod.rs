@@ -1,10 +1,12 @@
 //! The rostering service's reads: each collection and record, and the nested collections
-//! of a school or a class, read through the registered readers (schools, classes, students,
-//! teachers, enrollments; users, which are students, teachers and guardians together; a
-//! student's demographics) — or, for the national calendar, which is nobody's data, from its tables.
+//! of a school, a class, a course or a term, read through the registered readers (schools,
+//! classes — homeroom classes and sections —, students, teachers, enrollments; users, which
+//! are students, teachers and guardians together; a student's demographics; the courses the
+//! readable classes follow) — or, for the national calendar, which is nobody's data, from its tables.
 //! A parent out of reach answers like a missing one.
 
 mod classes;
+mod courses;
 mod demographics;
 mod guardians;
 mod orgs;
@@ -12,7 +14,11 @@ mod people;
 mod teachers;
 mod users;
 
+pub(super) use classes::{Reached, reached_class};
+
+use super::Asked;
 use super::objects::ROSTERING;
+use super::reply::Refusal;
 use super::served;
 use crate::state::AppState;
 use axum::Router;
@@ -35,6 +41,17 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(&at("/classes"), served(|asked| classes::classes(asked).boxed()))
         .route(&at("/classes/{id}"), served(|asked| classes::class_by_id(asked).boxed()))
         .route(&at("/classes/{id}/students"), served(|asked| people::students_of_class(asked).boxed()))
+        .route(&at("/classes/{id}/teachers"), served(|asked| teachers::teachers_of_class(asked).boxed()))
+        .route(&at("/courses"), served(|asked| courses::courses(asked).boxed()))
+        .route(&at("/courses/{id}"), served(|asked| courses::course_by_id(asked).boxed()))
+        .route(&at("/courses/{id}/classes"), served(|asked| courses::classes_of_course(asked).boxed()))
+        .route(&at("/schools/{id}/courses"), served(|asked| courses::courses_of_school(asked).boxed()))
+        .route(&at("/terms"), served(|asked| orgs::terms(asked).boxed()))
+        .route(&at("/terms/{id}"), served(|asked| orgs::term_by_id(asked).boxed()))
+        .route(&at("/schools/{id}/terms"), served(|asked| orgs::terms_of_school(asked).boxed()))
+        .route(&at("/terms/{id}/gradingPeriods"), served(|asked| orgs::grading_periods_of_term(asked).boxed()))
+        .route(&at("/gradingPeriods"), served(|asked| orgs::grading_periods(asked).boxed()))
+        .route(&at("/gradingPeriods/{id}"), served(|asked| orgs::grading_period_by_id(asked).boxed()))
         .route(&at("/students"), served(|asked| people::students(asked).boxed()))
         .route(&at("/students/{id}"), served(|asked| people::student_by_id(asked).boxed()))
         .route(&at("/teachers"), served(|asked| teachers::teachers(asked).boxed()))
@@ -46,4 +63,9 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(&at("/demographics/{id}"), served(|asked| demographics::demographics_by_id(asked).boxed()))
         .route(&at("/enrollments"), served(|asked| people::enrollments(asked).boxed()))
         .route(&at("/enrollments/{id}"), served(|asked| people::enrollment_by_id(asked).boxed()))
+}
+
+/// The id of school `id` (a `sourcedId`) the caller may read.
+pub(super) async fn reached_school(asked: &Asked, id: &str) -> Result<i64, Refusal> {
+    Ok(orgs::reached_org(asked, id, true).await?.id)
 }

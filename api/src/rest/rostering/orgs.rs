@@ -111,16 +111,78 @@ async fn session_objects(asked: &Asked) -> Result<Vec<Map<String, Value>>, Refus
     Ok(found)
 }
 
-pub(super) async fn sessions(asked: &Asked) -> Reply {
+/// Which sessions a collection lists: every one, or those of one type.
+#[derive(Clone, Copy)]
+pub(super) enum Sessions {
+    All,
+    /// The terms EMIS keeps: the semesters (type `semester`).
+    Terms,
+    /// Grading periods, which EMIS does not keep: an assessment belongs to a semester.
+    GradingPeriods,
+}
+
+impl Sessions {
+    fn keeps(self, object: &Map<String, Value>) -> bool {
+        match self {
+            Sessions::All => true,
+            Sessions::Terms => object["type"] == "semester",
+            Sessions::GradingPeriods => object["type"] == "gradingPeriod",
+        }
+    }
+}
+
+async fn session_page(asked: &Asked, which: Sessions) -> Reply {
     asked.query.check_fields(SESSION_FIELDS)?;
-    let (found, total) = listing::in_memory(session_objects(asked).await?, &asked.query)?;
+    let all = session_objects(asked).await?.into_iter().filter(|object| which.keeps(object)).collect();
+    let (found, total) = listing::in_memory(all, &asked.query)?;
     Ok(reply::page("academicSessions", found, total, &asked.path, &asked.query, &asked.raw))
 }
 
-pub(super) async fn session_by_id(asked: &Asked) -> Reply {
+async fn session_one(asked: &Asked, which: Sessions) -> Reply {
     asked.query.check_fields(SESSION_FIELDS)?;
     let id = asked.id.as_str();
-    let found = session_objects(asked).await?.into_iter().find(|object| object["sourcedId"] == id);
+    let found =
+        session_objects(asked).await?.into_iter().find(|object| object["sourcedId"] == id && which.keeps(object));
     let found = found.ok_or_else(|| Refusal::unknown("academicSession", id))?;
     Ok(reply::one("academicSession", found, asked.query.fields.as_deref()))
+}
+
+pub(super) async fn sessions(asked: &Asked) -> Reply {
+    session_page(asked, Sessions::All).await
+}
+
+pub(super) async fn session_by_id(asked: &Asked) -> Reply {
+    session_one(asked, Sessions::All).await
+}
+
+pub(super) async fn terms(asked: &Asked) -> Reply {
+    session_page(asked, Sessions::Terms).await
+}
+
+/// A school's terms: the national calendar's, once the caller may read the school.
+pub(super) async fn terms_of_school(asked: &Asked) -> Reply {
+    reached_org(asked, &asked.id, true).await?;
+    session_page(asked, Sessions::Terms).await
+}
+
+pub(super) async fn term_by_id(asked: &Asked) -> Reply {
+    session_one(asked, Sessions::Terms).await
+}
+
+pub(super) async fn grading_periods(asked: &Asked) -> Reply {
+    session_page(asked, Sessions::GradingPeriods).await
+}
+
+pub(super) async fn grading_period_by_id(asked: &Asked) -> Reply {
+    session_one(asked, Sessions::GradingPeriods).await
+}
+
+/// A term's grading periods: none, once the term exists.
+pub(super) async fn grading_periods_of_term(asked: &Asked) -> Reply {
+    let id = asked.id.as_str();
+    let terms = session_objects(asked).await?;
+    if !terms.iter().any(|object| object["sourcedId"] == id && Sessions::Terms.keeps(object)) {
+        return Err(Refusal::unknown("term", id));
+    }
+    session_page(asked, Sessions::GradingPeriods).await
 }

@@ -80,7 +80,7 @@ pub(super) async fn students_of_school(asked: &Asked) -> Reply {
 
 pub(super) async fn students_of_class(asked: &Asked) -> Reply {
     let class = reached_class(asked, &asked.id).await?;
-    student_page(asked, Among::Class(class.id)).await
+    student_page(asked, Among::Class(class.homeroom())).await
 }
 
 pub(super) async fn student_by_id(asked: &Asked) -> Reply {

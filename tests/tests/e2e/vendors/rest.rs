@@ -22,7 +22,7 @@ pub(super) async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (u16,
 }
 
 /// A GET of `path` under the service root `root`.
-async fn get_under(
+pub(super) async fn get_under(
     app: &TestApp,
     root: &str,
     token: Option<&str>,
@@ -45,7 +45,7 @@ pub(super) fn code(body: &Value) -> &str {
     body["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"].as_str().unwrap()
 }
 
-fn ids(body: &Value, key: &str) -> Vec<String> {
+pub(super) fn ids(body: &Value, key: &str) -> Vec<String> {
     body[key].as_array().unwrap().iter().map(|item| item["sourcedId"].as_str().unwrap().to_owned()).collect()
 }
 

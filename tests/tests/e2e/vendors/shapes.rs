@@ -145,6 +145,45 @@ pub static USER: Shape = Shape {
     ],
 };
 
+/// A course (rostering service).
+pub static COURSE: Shape = Shape {
+    name: "Course",
+    properties: base![
+        ("title", Is::Text, true),
+        ("schoolYear", Is::Ref("academicSession"), false),
+        ("courseCode", Is::Text, false),
+        ("grades", Is::Texts, false),
+        ("subjects", Is::Texts, false),
+        ("org", Is::Ref("org"), true),
+        ("subjectCodes", Is::Texts, false),
+        ("resources", Is::Refs("resource", 0), false),
+    ],
+};
+
+/// A category of line items (gradebook service).
+pub static CATEGORY: Shape =
+    Shape { name: "Category", properties: base![("title", Is::Text, true), ("weight", Is::Number, false)] };
+
+/// A line item (gradebook service).
+pub static LINE_ITEM: Shape = Shape {
+    name: "LineItem",
+    properties: base![
+        ("title", Is::Text, true),
+        ("description", Is::Text, false),
+        ("assignDate", Is::DateTime, true),
+        ("dueDate", Is::DateTime, true),
+        ("class", Is::Ref("class"), true),
+        ("school", Is::Ref("org"), true),
+        ("category", Is::Ref("category"), true),
+        ("gradingPeriod", Is::Ref("academicSession"), false),
+        ("academicSession", Is::Ref("academicSession"), false),
+        ("scoreScale", Is::Ref("scoreScale"), false),
+        ("resultValueMin", Is::Number, false),
+        ("resultValueMax", Is::Number, false),
+        ("learningObjectiveSet", Is::Anything, false),
+    ],
+};
+
 /// A user's demographics (rostering service).
 pub static DEMOGRAPHICS: Shape = Shape {
     name: "Demographics",

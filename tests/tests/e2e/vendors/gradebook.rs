@@ -1,0 +1,137 @@
+//! The gradebook service over the OneRoster REST binding: under `gradebook.readonly` a vendor
+//! reads the shared school's line items (its sections' assessment columns), the categories,
+//! and the results by class, by line item and by student — every reference a result makes
+//! naming a line item and a class the binding serves —; without that scope it reads none of
+//! them, and another school's columns and classes answer like missing ones.
+
+use super::reach::vendor_with;
+use super::rest::{code, get, get_under, ids};
+use super::school_of;
+use super::shapes::{self, assert_conforms};
+use emis_tests::TestApp;
+use entity::{assessment, result, section, student};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+const GRADEBOOK: &str = "/ims/oneroster/gradebook/v1p2";
+
+/// A GET under the gradebook root: status, `X-Total-Count`, JSON body.
+async fn gradebook(app: &TestApp, token: &str, path: &str) -> (u16, u64, Value) {
+    let (status, headers, body) = get_under(app, GRADEBOOK, Some(token), path).await;
+    let total = headers.get("x-total-count").map_or(0, |value| value.to_str().unwrap().parse().unwrap());
+    (status, total, body)
+}
+
+fn referenced(body: &Value, key: &str, field: &str) -> BTreeSet<String> {
+    body[key].as_array().unwrap().iter().map(|item| item[field]["sourcedId"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vendor_reads_line_items_categories_and_results_by_class_only_under_the_gradebook_scope() {
+    let app = crate::movements::spawn().await;
+    let principal = app.sign_in("hieutruong").await.unwrap();
+    let school = school_of(&app, "hieutruong").await;
+    let school_id = crate::grade_entry::decode("School", &school);
+    let db = &app.state.db;
+    let columns = assessment::Entity::find().filter(assessment::Column::SchoolId.eq(school_id)).all(db).await.unwrap();
+    let results = result::Entity::find().filter(result::Column::SchoolId.eq(school_id)).all(db).await.unwrap();
+    assert!(!columns.is_empty() && !results.is_empty(), "the seed keeps grade books");
+
+    // Roster only: no columns, no categories.
+    let roster =
+        json!({ "scopes": ["roster-core.readonly"], "fieldGroups": ["school", "class", "section", "student"] });
+    let (_, _, roster) = vendor_with(&app, &principal, "Chỉ danh sách", roster).await;
+    for path in ["/lineItems", "/categories"] {
+        let (status, total, _) = gradebook(&app, &roster, path).await;
+        assert_eq!((status, total), (200, 0), "{path}");
+    }
+
+    let graded = json!({ "scopes": ["roster-core.readonly", "gradebook.readonly"],
+        "fieldGroups": ["school", "class", "section", "student", "result"] });
+    let (_, _, vendor) = vendor_with(&app, &principal, "Sổ điểm", graded).await;
+    let (status, total, items) = gradebook(&app, &vendor, "/lineItems?limit=1000").await;
+    assert_eq!((status, total as usize), (200, columns.len()), "{items}");
+    assert_conforms(&items, "lineItems", &shapes::LINE_ITEM);
+    let item_ids: BTreeSet<String> = ids(&items, "lineItems").into_iter().collect();
+    let (_, _, categories) = gradebook(&app, &vendor, "/categories").await;
+    assert_conforms(&categories, "categories", &shapes::CATEGORY);
+    let category_ids: BTreeSet<String> = ids(&categories, "categories").into_iter().collect();
+    assert!(category_ids.contains("emis-category-regular"));
+    assert!(referenced(&items, "lineItems", "category").is_subset(&category_ids), "every category resolves");
+    let (status, _, one) = gradebook(&app, &vendor, "/categories/emis-category-final").await;
+    assert_eq!(status, 200);
+    assert_conforms(&one, "category", &shapes::CATEGORY);
+
+    // Every reference a result makes resolves to a line item and a class the binding serves.
+    let (_, total, all) = gradebook(&app, &vendor, "/results?limit=1000").await;
+    assert_eq!(total as usize, results.len());
+    assert!(referenced(&all, "results", "lineItem").is_subset(&item_ids));
+    let (_, _, classes) = get(&app, Some(&vendor), "/classes?limit=1000").await;
+    let class_ids: BTreeSet<String> = ids(&classes, "classes").into_iter().collect();
+    assert!(referenced(&all, "results", "class").is_subset(&class_ids));
+    assert!(referenced(&items, "lineItems", "class").is_subset(&class_ids));
+
+    // By class, by line item, by student in a class.
+    let column = &columns[0];
+    let section = section::Entity::find_by_id(column.section_id).one(db).await.unwrap().unwrap();
+    let item = items["lineItems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["class"]["sourcedId"] == section.external_id.as_str())
+        .unwrap()["sourcedId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _, one) = gradebook(&app, &vendor, &format!("/lineItems/{item}")).await;
+    assert_eq!(status, 200);
+    assert_conforms(&one, "lineItem", &shapes::LINE_ITEM);
+    let in_section = columns.iter().filter(|c| c.section_id == section.id).count();
+    let (_, total, _) = gradebook(&app, &vendor, &format!("/classes/{}/lineItems", section.external_id)).await;
+    assert_eq!(total as usize, in_section);
+    let of_section = results.iter().filter(|r| r.section_id == section.id).count();
+    let (_, total, body) =
+        gradebook(&app, &vendor, &format!("/classes/{}/results?limit=1000", section.external_id)).await;
+    assert_eq!(total as usize, of_section, "{body}");
+    assert_conforms(&body, "results", &shapes::RESULT);
+    let named = |c: &&assessment::Model| match &c.external_id {
+        Some(stored) => *stored == item,
+        None => format!("emis-assessment-{}", c.id) == item,
+    };
+    let named = columns.iter().find(named).unwrap();
+    let expected = results.iter().filter(|r| r.assessment_id == named.id).count();
+    let (_, total, _) = gradebook(&app, &vendor, &format!("/lineItems/{item}/results")).await;
+    assert_eq!(total as usize, expected);
+    let path = format!("/classes/{}/lineItems/{item}/results", section.external_id);
+    assert_eq!(gradebook(&app, &vendor, &path).await.1 as usize, expected);
+    let graded_student = results.iter().find(|r| r.section_id == section.id).unwrap().student_id;
+    let learner = student::Entity::find_by_id(graded_student).one(db).await.unwrap().unwrap();
+    let path = format!("/classes/{}/students/{}/results", section.external_id, learner.external_id);
+    let (_, total, body) = gradebook(&app, &vendor, &path).await;
+    let own = results.iter().filter(|r| r.section_id == section.id && r.student_id == learner.id).count();
+    assert_eq!(total as usize, own);
+    assert_eq!(referenced(&body, "results", "student"), BTreeSet::from([learner.external_id.clone()]));
+
+    // Another school's columns and classes answer like missing ones; so do the columns for a
+    // vendor without the scope.
+    let other = crate::grade_entry::decode("School", &school_of(&app, "hieutruong2").await);
+    let theirs = section::Entity::find().filter(section::Column::SchoolId.eq(other)).one(db).await.unwrap().unwrap();
+    let their_column = assessment::Entity::find().filter(assessment::Column::SchoolId.eq(other)).one(db).await.unwrap();
+    let mut paths = vec![
+        format!("/classes/{}/results", theirs.external_id),
+        format!("/classes/{}/lineItems", theirs.external_id),
+        format!("/classes/{}/lineItems/{item}/results", theirs.external_id),
+        "/categories/no-such-category".to_owned(),
+    ];
+    if let Some(their_column) = their_column {
+        paths.push(format!("/lineItems/emis-assessment-{}", their_column.id));
+    }
+    for path in paths {
+        let (status, _, body) = gradebook(&app, &vendor, &path).await;
+        assert_eq!((status, code(&body)), (404, "unknownobject"), "{path}: {body}");
+    }
+    let (status, _, body) = gradebook(&app, &roster, &format!("/lineItems/{item}")).await;
+    assert_eq!((status, code(&body)), (404, "unknownobject"));
+    app.stop().await.unwrap();
+}
