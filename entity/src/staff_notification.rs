@@ -1,5 +1,6 @@
 //! `staff_notification`: something a staff member is told of — a guardian's message in a
-//! conversation they are in, or a notice to the school's staff that reached them. Read
+//! conversation they are in, a notice to the school's staff that reached them, or (to a
+//! privacy officer) a vendor's read refused at a sharing agreement's daily cap. Read
 //! through the privacy layer as what it tells of (a message as its conversation, a notice as
 //! its delivery to the staff member), and only by the staff member it is addressed to. The
 //! outbox decides once how it reaches their phone (`dispatched_at`), holding it while they
@@ -15,7 +16,7 @@ pub struct Model {
     /// The staff member told.
     pub staff_id: i64,
     pub school_id: i64,
-    /// `message` | `notice`.
+    /// `message` | `notice` | `sharing_cap`.
     pub kind: String,
     /// For a message: the child the conversation is about, and their class.
     pub student_id: Option<i64>,
@@ -24,6 +25,8 @@ pub struct Model {
     pub conversation_id: Option<i64>,
     /// The notice a `notice` tells of.
     pub notice_id: Option<i64>,
+    /// The [`crate::sharing_cap_alert`] a `sharing_cap` tells of.
+    pub cap_alert_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
     /// When the outbox decided how it reaches the staff member's phone; null until then.

@@ -91,13 +91,13 @@ impl Me {
         super::notifications::list(ctx, u64::try_from(first).unwrap_or(50), unread_only, &kinds).await
     }
     /// What the staff member has been told of, newest first (empty for guardians): of the
-    /// `kinds` asked (notice | message), or all.
+    /// `kinds` asked (notice | message | sharing_cap), or all.
     async fn staff_notifications(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
         #[graphql(default = false)] unread_only: bool,
-        #[graphql(validator(max_items = 2))] kinds: Option<Vec<String>>,
+        #[graphql(validator(max_items = 3))] kinds: Option<Vec<String>>,
     ) -> ApiResult<Vec<super::staff_alerts::StaffNotification>> {
         let kinds = kinds.unwrap_or_default();
         super::staff_alerts::list(ctx, u64::try_from(first).unwrap_or(50), unread_only, &kinds).await

@@ -106,11 +106,13 @@ pub async fn list(ctx: &Context<'_>, first: u64, unread_only: bool, kinds: &[Str
 
 /// How many notifications the caller has not read, in all and by kind (conversations also
 /// count theirs: `me.conversations { unread }`). A staff member is told of notices and
-/// messages only.
+/// messages, and a privacy officer of reads refused at a sharing agreement's cap.
 #[derive(SimpleObject)]
 pub struct Unread {
     /// Every kind together.
     pub total: i32,
+    /// Vendors' reads refused at a sharing agreement's daily cap (privacy officers).
+    pub sharing_caps: i32,
     /// Absences and late arrivals.
     pub absences: i32,
     /// Notices, documents, news and invitations, with their reminders.
@@ -134,8 +136,10 @@ pub async fn unread(ctx: &Context<'_>) -> ApiResult<Unread> {
         i32::try_from(sum).unwrap_or(i32::MAX)
     };
     use crate::books::told::{ABSENCE, KINDS, MESSAGE, NOTICE, NOTICE_REMINDER, SCORE};
+    use crate::books::told_staff::SHARING_CAP;
     Ok(Unread {
-        total: of(&KINDS),
+        total: of(&KINDS) + of(&[SHARING_CAP]),
+        sharing_caps: of(&[SHARING_CAP]),
         absences: of(&[ABSENCE]),
         notices: of(&[NOTICE, NOTICE_REMINDER]),
         messages: of(&[MESSAGE]),
@@ -153,7 +157,7 @@ pub struct MarkReadInput {
     #[graphql(default)]
     pub ids: Vec<ID>,
     /// Every unread notification of these kinds: absence | notice | notice_reminder |
-    /// message | score.
+    /// message | score (a staff member's: notice | message | sharing_cap).
     #[graphql(default)]
     pub kinds: Vec<String>,
 }
@@ -168,10 +172,11 @@ pub async fn mark_read(ctx: &Context<'_>, input: MarkReadInput) -> ApiResult<Unr
         return Err(ApiError::NotPermitted);
     }
     for kind in &input.kinds {
-        if !crate::books::told::KINDS.contains(&kind.as_str()) {
+        let staff_kind = staff && crate::books::told_staff::KINDS.contains(&kind.as_str());
+        if !crate::books::told::KINDS.contains(&kind.as_str()) && !staff_kind {
             return Err(ApiError::bad_input(
-                "loại thông báo phải là absence, notice, notice_reminder, message hoặc score",
-                "the kind must be absence, notice, notice_reminder, message or score",
+                "loại thông báo phải là absence, notice, notice_reminder, message, score hoặc (nhân viên) sharing_cap",
+                "the kind must be absence, notice, notice_reminder, message, score or (staff) sharing_cap",
             ));
         }
     }

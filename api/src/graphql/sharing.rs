@@ -194,6 +194,19 @@ pub struct SharingCapAlert {
     pub created_at: DateTime<Utc>,
 }
 
+impl From<entity::sharing_cap_alert::Model> for SharingCapAlert {
+    fn from(row: entity::sharing_cap_alert::Model) -> Self {
+        SharingCapAlert {
+            id: ids::encode("SharingCapAlert", row.id),
+            agreement_id: ids::encode("SharingAgreement", row.agreement_id),
+            day: row.day,
+            cap: row.cap,
+            reached: row.reached,
+            created_at: row.created_at,
+        }
+    }
+}
+
 /// `sharingCapAlerts`: the alerts the caller may read, newest first.
 pub async fn cap_alerts(ctx: &Context<'_>, first: u64) -> ApiResult<Vec<SharingCapAlert>> {
     signed_in(ctx)?;
@@ -203,17 +216,7 @@ pub async fn cap_alerts(ctx: &Context<'_>, first: u64) -> ApiResult<Vec<SharingC
         .limit(first)
         .all(&state(ctx)?.db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| SharingCapAlert {
-            id: ids::encode("SharingCapAlert", row.id),
-            agreement_id: ids::encode("SharingAgreement", row.agreement_id),
-            day: row.day,
-            cap: row.cap,
-            reached: row.reached,
-            created_at: row.created_at,
-        })
-        .collect())
+    Ok(rows.into_iter().map(SharingCapAlert::from).collect())
 }
 
 /// A purpose records may be shared for.

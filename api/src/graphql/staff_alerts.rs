@@ -20,7 +20,7 @@ use entity::staff_notification;
 pub struct StaffNotification {
     /// The notification's global id (what `markRead` takes).
     pub id: ID,
-    /// notice | message
+    /// notice | message | sharing_cap
     pub kind: String,
     /// The notice a `notice` tells of (`notice(id)` shows it).
     pub notice_id: Option<ID>,
@@ -28,6 +28,10 @@ pub struct StaffNotification {
     pub conversation_id: Option<ID>,
     /// The child the conversation of a `message` is about.
     pub student_id: Option<ID>,
+    /// The read a `sharing_cap` tells of: refused because it would have taken a sharing
+    /// agreement past its daily cap of students (told to the privacy officers of the
+    /// agreement's organisation and of the schools it covers).
+    pub sharing_cap: Option<super::sharing::SharingCapAlert>,
     /// When the notification was made.
     pub created_at: DateTime<Utc>,
     /// When the staff member marked it read; null while unread.
@@ -38,10 +42,26 @@ pub struct StaffNotification {
     pub held_until: Option<DateTime<Utc>>,
 }
 
-impl From<staff_notification::Model> for StaffNotification {
-    fn from(row: staff_notification::Model) -> Self {
-        Self {
+/// The notifications `rows` as GraphQL shows them, with the cap alerts they tell of: read as
+/// the notification is, which the privacy layer let the caller read.
+pub async fn as_shown(
+    db: &impl sea_orm::ConnectionTrait,
+    rows: Vec<staff_notification::Model>,
+) -> Result<Vec<StaffNotification>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+    let alerts: std::collections::HashMap<i64, entity::sharing_cap_alert::Model> =
+        entity::sharing_cap_alert::Entity::find()
+            .filter(entity::sharing_cap_alert::Column::Id.is_in(rows.iter().filter_map(|row| row.cap_alert_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|alert| (alert.id, alert))
+            .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| StaffNotification {
             id: ids::encode("StaffNotification", row.id),
+            sharing_cap: row.cap_alert_id.and_then(|alert| alerts.get(&alert)).cloned().map(Into::into),
             kind: row.kind,
             notice_id: row.notice_id.map(|notice| ids::encode("Notice", notice)),
             conversation_id: row.conversation_id.map(|conversation| ids::encode("Conversation", conversation)),
@@ -50,8 +70,8 @@ impl From<staff_notification::Model> for StaffNotification {
             read_at: row.read_at,
             dispatched_at: row.dispatched_at,
             held_until: row.held_until.filter(|_| row.dispatched_at.is_none()),
-        }
-    }
+        })
+        .collect())
 }
 
 /// `me.staffNotifications`: the newest first, of the kinds asked (every kind when none).
@@ -62,8 +82,9 @@ pub async fn list(
     kinds: &[String],
 ) -> ApiResult<Vec<StaffNotification>> {
     let wanted = Wanted { unread_only, kinds, limit: first, ..Wanted::default() };
-    let rows = staff_alerts::readable(&state(ctx)?.db, access(ctx)?, wanted).await?;
-    Ok(rows.into_iter().map(StaffNotification::from).collect())
+    let db = &state(ctx)?.db;
+    let rows = staff_alerts::readable(db, access(ctx)?, wanted).await?;
+    Ok(as_shown(db, rows).await?)
 }
 
 /// One weekly window of availability.

@@ -125,8 +125,8 @@ impl Followed for Staff {
     ) -> Result<Vec<Self::Row>, DbErr> {
         staff_alerts::readable(db, access, wanted).await
     }
-    async fn show(_: &sea_orm::DatabaseConnection, rows: Vec<Self::Row>) -> Result<Vec<Self::Item>, ApiError> {
-        Ok(rows.into_iter().map(StaffNotification::from).collect())
+    async fn show(db: &sea_orm::DatabaseConnection, rows: Vec<Self::Row>) -> Result<Vec<Self::Item>, ApiError> {
+        Ok(super::staff_alerts::as_shown(db, rows).await?)
     }
 }
 

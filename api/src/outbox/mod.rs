@@ -55,6 +55,8 @@ pub enum Purpose {
     Message,
     /// A guardian told of scores recorded for their child.
     Score,
+    /// A privacy officer told that a vendor's read was refused at a sharing agreement's cap.
+    SharingCap,
 }
 
 impl Purpose {
@@ -69,6 +71,7 @@ impl Purpose {
             Self::NoticeReminder => "notice_reminder",
             Self::Message => "message",
             Self::Score => "score",
+            Self::SharingCap => "sharing_cap",
         }
     }
 
@@ -78,7 +81,7 @@ impl Purpose {
     }
 
     /// Every purpose.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::ActivationCode,
         Self::ResetCode,
         Self::AbsenceNotice,
@@ -87,6 +90,7 @@ impl Purpose {
         Self::NoticeReminder,
         Self::Message,
         Self::Score,
+        Self::SharingCap,
     ];
 
     /// The purpose of telling a guardian of a notification of `kind` ([`crate::books::told`]).

@@ -13,6 +13,7 @@ use super::wording;
 use super::{Channel, OutgoingMessage, Purpose};
 use crate::auth::Account;
 use crate::books::told;
+use crate::books::told_staff::SHARING_CAP;
 use crate::staffing::availability;
 use crate::staffing::hours::Hours;
 use crate::vault::Vault;
@@ -136,6 +137,8 @@ async fn queue_pushes(
         let (purpose, body) = if row.kind == told::MESSAGE {
             let name = row.student_id.and_then(|student| names.get(&student)).map_or("", String::as_str);
             (Purpose::Message, wording::message(name))
+        } else if row.kind == SHARING_CAP {
+            (Purpose::SharingCap, wording::sharing_cap())
         } else {
             let title = row.notice_id.and_then(|notice| titles.get(&notice)).map_or("", String::as_str);
             (Purpose::Notice, wording::notice(title))

@@ -33,6 +33,11 @@ pub fn message(given_name: &str) -> String {
     format!("EMIS: Có tin nhắn mới về con {given_name}. Mở ứng dụng EMIS để đọc.")
 }
 
+/// A vendor's read refused at a sharing agreement's daily cap (never which vendor or child).
+pub fn sharing_cap() -> String {
+    "EMIS: Một bên nhận dữ liệu đã chạm giới hạn học sinh mỗi ngày và bị chặn. Xem trong ứng dụng EMIS.".to_owned()
+}
+
 /// Scores recorded in a subject (never the score).
 pub fn score(given_name: &str, subject: &str) -> String {
     format!("EMIS: Con {given_name} có điểm mới môn {subject}. Xem trong ứng dụng EMIS.")

@@ -2,16 +2,21 @@
 //! agreement — the agreements in force covering the student's school — is counted once a
 //! day. A read that would bring an agreement past its cap (its own, or the server's default)
 //! is refused before anything is shown, and recorded as an alert on the agreement's
-//! organisation, which its administrators and privacy officer read; the agreement then
-//! shares nothing more until the next day (`reach.rs` leaves it out).
+//! organisation, which its administrators and privacy officer read; the privacy officers of
+//! that organisation and of every school the agreement covers are told (a `sharing_cap`
+//! staff notification, pushed to their phones like any other); the agreement then shares
+//! nothing more until the next day (`reach.rs` leaves it out).
 
+use crate::auth::principal::active_on;
 use crate::auth::vendor::Vendor;
+use crate::books::told_staff;
 use crate::disclosure::Disclosed;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{sharing_agreement, sharing_cap_alert, vendor_student_read};
+use emis_authz::Role;
+use entity::{sharing_agreement, sharing_agreement_place, sharing_cap_alert, staff_role, vendor_student_read};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _, PaginatorTrait as _,
-    QueryFilter as _, TransactionTrait as _,
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _,
+    PaginatorTrait as _, QueryFilter as _, QuerySelect as _, TransactionTrait as _,
 };
 use std::collections::BTreeSet;
 
@@ -26,11 +31,7 @@ pub struct Crossed {
 }
 
 /// The agreements blocked on `day` (their cap was crossed), of those in `agreements`.
-pub async fn blocked(
-    db: &impl sea_orm::ConnectionTrait,
-    agreements: &[i64],
-    day: NaiveDate,
-) -> Result<BTreeSet<i64>, DbErr> {
+pub async fn blocked(db: &impl ConnectionTrait, agreements: &[i64], day: NaiveDate) -> Result<BTreeSet<i64>, DbErr> {
     if agreements.is_empty() {
         return Ok(BTreeSet::new());
     }
@@ -99,7 +100,8 @@ pub async fn count(
 }
 
 /// Records that a read under `agreement` would have reached `reached` students on `day`,
-/// past `cap` (once a day), and says so in the server's log.
+/// past `cap` (once a day), tells the privacy officers it concerns, and says so in the
+/// server's log.
 async fn alert(
     db: &DatabaseConnection,
     agreement: i64,
@@ -119,9 +121,41 @@ async fn alert(
         created_at: Set(now),
         ..Default::default()
     };
-    sharing_cap_alert::Entity::insert(row)
+    let txn = db.begin().await?;
+    let inserted = sharing_cap_alert::Entity::insert(row)
         .on_conflict_do_nothing_on([sharing_cap_alert::Column::AgreementId, sharing_cap_alert::Column::Day])
-        .exec(db)
+        .exec(&txn)
         .await?;
-    Ok(())
+    let sea_orm::TryInsertResult::Inserted(inserted) = inserted else {
+        // Told once a day: the first crossing blocked the agreement.
+        return txn.commit().await;
+    };
+    let officers = privacy_officers(&txn, &found, day).await?;
+    let told = officers.into_iter().map(|(staff, org)| told_staff::cap_alert(staff, org, inserted.last_insert_id, now));
+    told_staff::write(&txn, told.collect()).await?;
+    txn.commit().await
+}
+
+/// The privacy officers on `day` of the agreement's organisation and of every school it
+/// covers, each with the organisation they hold the role at (once per person and place).
+async fn privacy_officers(
+    db: &impl ConnectionTrait,
+    agreement: &sharing_agreement::Model,
+    day: NaiveDate,
+) -> Result<BTreeSet<(i64, i64)>, DbErr> {
+    let places: Vec<i64> = sharing_agreement_place::Entity::find()
+        .select_only()
+        .column(sharing_agreement_place::Column::SchoolId)
+        .filter(sharing_agreement_place::Column::AgreementId.eq(agreement.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let orgs: BTreeSet<i64> = places.into_iter().chain([agreement.org_id]).collect();
+    let roles = staff_role::Entity::find()
+        .filter(staff_role::Column::Role.eq(Role::PrivacyOfficer.as_str()))
+        .filter(staff_role::Column::OrgId.is_in(orgs))
+        .filter(active_on(staff_role::Column::StartsOn, staff_role::Column::EndsOn, day))
+        .all(db)
+        .await?;
+    Ok(roles.into_iter().map(|role| (role.staff_id, role.org_id)).collect())
 }

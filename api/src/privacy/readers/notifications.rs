@@ -4,7 +4,7 @@
 //! members read it), scores as the section's results. One statement, whatever the kinds.
 //! What staff are told (`staff_notification`) is read the same way.
 
-use crate::books::told;
+use crate::books::{told, told_staff};
 use crate::privacy::mixed::{As, Mixed, Part};
 use crate::privacy::shape::{Shape, Target, col};
 use emis_authz::Kind;
@@ -134,8 +134,19 @@ fn staff_at_school_target(row: &staff_notification::Model) -> Target {
     Target::Staff { staff: row.staff_id, school: row.school_id }
 }
 
+/// The recipient's own organisation, on which a `sharing_cap` notification is judged: a
+/// school's privacy officer reads what an agreement of an office did with its students.
+fn recipients_org() -> Shape {
+    Shape::Org { org: col(staff_notification::Entity, staff_notification::Column::SchoolId) }
+}
+
+fn recipients_org_target(row: &staff_notification::Model) -> Target {
+    Target::Org { org: row.school_id }
+}
+
 /// Notifications to staff, each read as what it tells of: a message as its conversation (so
-/// only its members read it), a notice as its delivery to the staff member.
+/// only its members read it), a notice as its delivery to the staff member, a read refused
+/// at a sharing agreement's cap as the sharing of the recipient's organisation.
 pub static STAFF_NOTIFICATION: Mixed<staff_notification::Entity> = Mixed {
     name: "staff_notification",
     key: staff_notification::Column::Id,
@@ -156,6 +167,14 @@ pub static STAFF_NOTIFICATION: Mixed<staff_notification::Entity> = Mixed {
             },
             holds: |row| row.kind == told::NOTICE && row.notice_id.is_some(),
             kinds: &[As { kind: Kind::Notice, shape: staff_at_school, target: staff_at_school_target }],
+        },
+        Part {
+            rows: || {
+                use staff_notification::Column as S;
+                Condition::all().add(S::Kind.eq(told_staff::SHARING_CAP)).add(S::CapAlertId.is_not_null())
+            },
+            holds: |row| row.kind == told_staff::SHARING_CAP && row.cap_alert_id.is_some(),
+            kinds: &[As { kind: Kind::Sharing, shape: recipients_org, target: recipients_org_target }],
         },
     ],
 };
