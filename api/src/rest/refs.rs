@@ -5,7 +5,7 @@
 
 use super::Asked;
 use super::reply::Refusal;
-use crate::privacy::readers;
+use crate::privacy::{Reader, readers};
 use entity::{org, student};
 use sea_orm::{ColumnTrait as _, EntityTrait, QueryFilter as _};
 use std::collections::HashMap;
@@ -18,13 +18,24 @@ pub async fn org_ids(asked: &Asked, ids: impl IntoIterator<Item = i64>) -> Resul
 
 /// The `sourcedId` of each of the students `ids` the caller may read.
 pub async fn student_ids(asked: &Asked, ids: impl IntoIterator<Item = i64>) -> Result<HashMap<i64, String>, Refusal> {
-    let rows = asked
-        .access
-        .read(&readers::STUDENT)
-        .narrow(student::Column::Id, |column| column.is_in(ids))
-        .all(&asked.state.db)
-        .await?;
-    Ok(rows.into_iter().map(|row| (row.id, row.external_id)).collect())
+    readable_ids(asked, &readers::STUDENT, student::Column::Id, ids, |row| (row.id, row.external_id.clone())).await
+}
+
+/// The `sourcedId` of each of the rows `ids` (of `column`) of `reader`'s table that the
+/// caller may read, as `named` gives them (id, `sourcedId`).
+pub async fn readable_ids<E>(
+    asked: &Asked,
+    reader: &'static Reader<E>,
+    column: E::Column,
+    ids: impl IntoIterator<Item = i64>,
+    named: fn(&E::Model) -> (i64, String),
+) -> Result<HashMap<i64, String>, Refusal>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    let rows = asked.access.read(reader).narrow(column, |column| column.is_in(ids)).all(&asked.state.db).await?;
+    Ok(rows.iter().map(named).collect())
 }
 
 /// The rows of `E` whose `column` is one of `ids`, by the id `key` gives: for the names a

@@ -15,7 +15,7 @@ pub use people::{Contact, demographics, guardian, student, teacher};
 
 use crate::exchange::names::{ext, org_type};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use entity::{enrollment, org, school_year, semester};
+use entity::{org, school_year, semester};
 use serde_json::{Map, Value, json};
 
 /// The rostering service's root.
@@ -118,17 +118,30 @@ pub fn semester(row: &semester::Model, year: &school_year::Model, here: &Here) -
     object
 }
 
-/// A student's enrollment in a homeroom class; `user`, `class` and `school` are
-/// `sourcedId`s.
-pub fn enrollment(row: &enrollment::Model, user: &str, class: &str, school: &str, here: &Here) -> Map<String, Value> {
-    let mut object = base(ext("enrollment", row.id, row.external_id.as_deref()), here.now);
-    object.insert("user".to_owned(), here.guid("users", "user", user));
-    object.insert("class".to_owned(), here.guid("classes", "class", class));
-    object.insert("school".to_owned(), here.guid("schools", "org", school));
-    object.insert("role".to_owned(), Value::String("student".to_owned()));
-    object.insert("primary".to_owned(), Value::String((row.is_primary == Some(true)).to_string()));
-    object.insert("beginDate".to_owned(), day(row.starts_on));
-    if let Some(ends) = row.ends_on {
+/// An enrollment: a student in a homeroom class or a section, or a teacher of either.
+pub struct Enrolled<'a> {
+    pub sourced_id: String,
+    /// The `sourcedId`s of the user, the class and its school.
+    pub user: &'a str,
+    pub class: &'a str,
+    pub school: &'a str,
+    /// `student` | `teacher`.
+    pub role: &'static str,
+    pub primary: Option<bool>,
+    pub begins: NaiveDate,
+    pub ends: Option<NaiveDate>,
+}
+
+/// An enrollment as the binding writes it.
+pub fn enrollment(enrolled: &Enrolled<'_>, here: &Here) -> Map<String, Value> {
+    let mut object = base(enrolled.sourced_id.clone(), here.now);
+    object.insert("user".to_owned(), here.guid("users", "user", enrolled.user));
+    object.insert("class".to_owned(), here.guid("classes", "class", enrolled.class));
+    object.insert("school".to_owned(), here.guid("schools", "org", enrolled.school));
+    object.insert("role".to_owned(), Value::String(enrolled.role.to_owned()));
+    object.insert("primary".to_owned(), Value::String((enrolled.primary == Some(true)).to_string()));
+    object.insert("beginDate".to_owned(), day(enrolled.begins));
+    if let Some(ends) = enrolled.ends {
         object.insert("endDate".to_owned(), day(ends));
     }
     object

@@ -173,10 +173,10 @@ fn groups(asked: &Asked, among: &Among) -> Result<Vec<sea_orm::sea_query::Select
     }
     let classes = union::group_of(asked, classes, &readers::CLASS, class_column)?;
     let keys = vec![col("homeroom_class", "external_id"), col("homeroom_class", "name")];
-    let classes = union::keyed(classes, HOMEROOM, col("homeroom_class", "id"), SORTS, keys);
+    let classes = union::keyed(classes, HOMEROOM, [Some(col("homeroom_class", "id")), None], SORTS, keys);
     let sections = union::group_of(asked, sections, &readers::SECTION, section_column)?;
     let keys = vec![col("section", "external_id"), section_title()];
-    let sections = union::keyed(sections, SECTIONS, col("section", "id"), SORTS, keys);
+    let sections = union::keyed(sections, SECTIONS, [Some(col("section", "id")), None], SORTS, keys);
     Ok(vec![classes, sections])
 }
 
@@ -205,6 +205,7 @@ async fn listed_objects(asked: &Asked, listed: &[(i64, i64)]) -> Result<Vec<Map<
 pub(super) async fn class_page(asked: &Asked, among: Among) -> Reply {
     asked.query.check_fields(CLASS_FIELDS)?;
     let (listed, total) = union::page(asked, groups(asked, &among)?, SORTS).await?;
+    let listed: Vec<(i64, i64)> = listed.into_iter().map(|key| (key.group, key.id)).collect();
     let found = listed_objects(asked, &listed).await?;
     Ok(reply::page("classes", found, total, &asked.path, &asked.query, &asked.raw))
 }

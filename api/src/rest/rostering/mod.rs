@@ -8,6 +8,7 @@
 mod classes;
 mod courses;
 mod demographics;
+mod enrollments;
 mod guardians;
 mod orgs;
 mod people;
@@ -35,7 +36,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(&at("/schools/{id}"), served(|asked| orgs::school_by_id(asked).boxed()))
         .route(&at("/schools/{id}/classes"), served(|asked| classes::classes_of_school(asked).boxed()))
         .route(&at("/schools/{id}/students"), served(|asked| people::students_of_school(asked).boxed()))
-        .route(&at("/schools/{id}/enrollments"), served(|asked| people::enrollments_of_school(asked).boxed()))
+        .route(&at("/schools/{id}/enrollments"), served(|asked| enrollments::enrollments_of_school(asked).boxed()))
         .route(&at("/academicSessions"), served(|asked| orgs::sessions(asked).boxed()))
         .route(&at("/academicSessions/{id}"), served(|asked| orgs::session_by_id(asked).boxed()))
         .route(&at("/classes"), served(|asked| classes::classes(asked).boxed()))
@@ -61,8 +62,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(&at("/users/{id}"), served(|asked| users::user_by_id(asked).boxed()))
         .route(&at("/demographics"), served(|asked| demographics::demographics(asked).boxed()))
         .route(&at("/demographics/{id}"), served(|asked| demographics::demographics_by_id(asked).boxed()))
-        .route(&at("/enrollments"), served(|asked| people::enrollments(asked).boxed()))
-        .route(&at("/enrollments/{id}"), served(|asked| people::enrollment_by_id(asked).boxed()))
+        .route(&at("/enrollments"), served(|asked| enrollments::enrollments(asked).boxed()))
+        .route(&at("/enrollments/{id}"), served(|asked| enrollments::enrollment_by_id(asked).boxed()))
 }
 
 /// The id of school `id` (a `sourcedId`) the caller may read.

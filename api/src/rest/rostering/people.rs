@@ -1,21 +1,18 @@
-//! Students as users (`/students`, a school's, a class's roster) and their enrollments in
-//! homeroom classes, read through the student and enrollment readers: a student is listed
-//! only where the caller may read where they are, and an enrollment names its student only
-//! as far as the caller may read them.
+//! Students as users (`/students`, `/students/{id}`, a school's, a class's roster), read
+//! through the student reader: a student is listed only where the caller may read where they
+//! are.
 
 use super::super::listing::{self, Typed};
-use super::super::objects::{self, ENROLLMENT_FIELDS, USER_FIELDS};
-use super::super::refs::{org_ids, student_ids};
+use super::super::objects::{self, USER_FIELDS};
+use super::super::refs::org_ids;
 use super::super::reply::{self, Refusal};
 use super::super::{Asked, Reply};
 use super::classes::reached_class;
-use super::orgs::{reached_org, school_named};
-use crate::exchange::names::named;
+use super::orgs::reached_org;
 use crate::privacy::{When, readers};
-use entity::{enrollment, homeroom_class, student};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use entity::student;
+use sea_orm::ColumnTrait as _;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 
 pub(super) fn student_column(field: &str) -> Option<(student::Column, Typed)> {
     match field {
@@ -96,72 +93,4 @@ pub(super) async fn student_by_id(asked: &Asked) -> Reply {
         .ok_or_else(|| Refusal::unknown("student", id))?;
     let object = student_objects(asked, std::slice::from_ref(&row)).await?.pop().unwrap_or_default();
     Ok(reply::one("user", object, asked.query.fields.as_deref()))
-}
-
-fn enrollment_column(field: &str) -> Option<(enrollment::Column, Typed)> {
-    match field {
-        "beginDate" => Some((enrollment::Column::StartsOn, Typed::Date)),
-        "endDate" => Some((enrollment::Column::EndsOn, Typed::Date)),
-        "status" => Some((enrollment::Column::Id, Typed::Constant("active"))),
-        "role" => Some((enrollment::Column::Id, Typed::Constant("student"))),
-        _ => None,
-    }
-}
-
-async fn enrollment_objects(asked: &Asked, rows: &[enrollment::Model]) -> Result<Vec<Map<String, Value>>, Refusal> {
-    let db = &asked.state.db;
-    let schools = org_ids(asked, rows.iter().map(|row| row.school_id)).await?;
-    let classes = homeroom_class::Entity::find()
-        .filter(homeroom_class::Column::Id.is_in(rows.iter().map(|row| row.class_id)))
-        .all(db)
-        .await?;
-    let classes: HashMap<i64, String> = classes.into_iter().map(|row| (row.id, row.external_id)).collect();
-    let students = student_ids(asked, rows.iter().map(|row| row.student_id)).await?;
-    Ok(rows
-        .iter()
-        .filter_map(|row| {
-            let user = students.get(&row.student_id)?;
-            let class = classes.get(&row.class_id).map_or("", String::as_str);
-            let school = schools.get(&row.school_id).map_or("", String::as_str);
-            Some(objects::enrollment(row, user, class, school, &asked.here))
-        })
-        .collect())
-}
-
-async fn enrollment_page(asked: &Asked, school: Option<&str>) -> Reply {
-    asked.query.check_fields(ENROLLMENT_FIELDS)?;
-    let school = school_named(asked, school).await?;
-    let (rows, total) = listing::page(
-        &asked.state.db,
-        &asked.access,
-        &readers::ENROLLMENT,
-        |read| match school {
-            Some(school) => read.narrow(enrollment::Column::SchoolId, |column| column.eq(school)),
-            None => read,
-        },
-        &asked.query,
-        enrollment_column,
-    )
-    .await?;
-    let found = enrollment_objects(asked, &rows).await?;
-    Ok(reply::page("enrollments", found, total, &asked.path, &asked.query, &asked.raw))
-}
-
-pub(super) async fn enrollments(asked: &Asked) -> Reply {
-    enrollment_page(asked, None).await
-}
-
-pub(super) async fn enrollments_of_school(asked: &Asked) -> Reply {
-    enrollment_page(asked, Some(&asked.id)).await
-}
-
-pub(super) async fn enrollment_by_id(asked: &Asked) -> Reply {
-    asked.query.check_fields(ENROLLMENT_FIELDS)?;
-    let id = asked.id.as_str();
-    let which = named("enrollment", enrollment::Column::Id, enrollment::Column::ExternalId, id);
-    let row = asked.access.read(&readers::ENROLLMENT).through(which).one(&asked.state.db).await?;
-    let row = row.ok_or_else(|| Refusal::unknown("enrollment", id))?;
-    let object = enrollment_objects(asked, std::slice::from_ref(&row)).await?.pop();
-    let object = object.ok_or_else(|| Refusal::unknown("enrollment", id))?;
-    Ok(reply::one("enrollment", object, asked.query.fields.as_deref()))
 }

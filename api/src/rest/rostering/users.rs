@@ -16,7 +16,7 @@ use crate::privacy::readers;
 use emis_authz::Kind;
 use entity::{guardian, staff, student};
 use sea_orm::sea_query::{Alias, Expr, SelectStatement};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _, QueryTrait as _};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -73,16 +73,17 @@ fn groups(asked: &Asked) -> Result<Vec<SelectStatement>, Refusal> {
     let students = access.read(&readers::STUDENT).narrow(student::Column::SchoolId, |column| column.is_not_null());
     let students = union::group_of(asked, students, &readers::STUDENT, student_column)?;
     let (id, sorted) = keys(Alias::new("student"), ["id", "external_id", "given_name"]);
-    let students = union::keyed(students, Group::Students as i64, id, SORTS, sorted);
+    let students = union::keyed(students, Group::Students as i64, [Some(id), None], SORTS, sorted);
     let teachers = access.read(&readers::STAFF).through(teaching());
     let teachers = union::group_of(asked, teachers, &readers::STAFF, teacher_column)?;
     let (id, sorted) = keys(Alias::new("staff"), ["id", "external_id", "given_name"]);
-    let teachers = union::keyed(teachers, Group::Teachers as i64, id, SORTS, sorted);
+    let teachers = union::keyed(teachers, Group::Teachers as i64, [Some(id), None], SORTS, sorted);
     let guardians = guardian::Entity::find()
         .filter(access.guardians_reached())
-        .filter(listing::filter_condition(&asked.query, guardian_column)?);
+        .filter(listing::filter_condition(&asked.query, guardian_column)?)
+        .into_query();
     let (id, sorted) = keys(Alias::new("guardian"), ["id", "external_id", "given_name"]);
-    let guardians = union::keyed(guardians, Group::Guardians as i64, id, SORTS, sorted);
+    let guardians = union::keyed(guardians, Group::Guardians as i64, [Some(id), None], SORTS, sorted);
     Ok(vec![students, teachers, guardians])
 }
 
@@ -91,7 +92,7 @@ pub(super) async fn users(asked: &Asked) -> Reply {
     refuse_contact_filters(asked)?;
     let (listed, total) = union::page(asked, groups(asked)?, SORTS).await?;
     let listed: Vec<(Group, i64)> =
-        listed.into_iter().filter_map(|(group, id)| Some((Group::of(group)?, id))).collect();
+        listed.into_iter().filter_map(|key| Some((Group::of(key.group)?, key.id))).collect();
     let mut found = user_objects(asked, &listed).await?;
     let objects = listed.iter().filter_map(|key| found.remove(key)).collect();
     Ok(reply::page("users", objects, total, &asked.path, &asked.query, &asked.raw))

@@ -199,7 +199,9 @@ async fn register_vendor(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Str
         ends_on: Set(None),
         consent_required: Set(false),
         scopes: Set(SCOPES.to_owned()),
-        field_groups: Set("school,class,section,student,enrollment,result".to_owned()),
+        // Without sections and staff, `/enrollments` is the students' homeroom enrollments, the
+        // same records the reference serves.
+        field_groups: Set("school,class,student,enrollment,result".to_owned()),
         made_by: Set(someone),
         created_at: Set(now),
         ended_at: Set(None),

@@ -118,7 +118,18 @@ async fn a_vendor_pages_through_exactly_the_shared_schools_roster_in_the_specifi
     let (_, headers, enrollments) = get(&app, Some(&vendor), "/enrollments?limit=1000").await;
     assert_conforms(&enrollments, "enrollments", &shapes::ENROLLMENT);
     let own_enrollments = enrollment::Entity::find().filter(enrollment::Column::SchoolId.eq(school_id)).all(db).await;
-    assert_eq!(headers["x-total-count"].to_str().unwrap(), own_enrollments.unwrap().len().to_string());
+    // Without the section group: students in homeroom classes, and their homeroom teachers.
+    let homeroom_teachers = entity::teaching_assignment::Entity::find()
+        .filter(entity::teaching_assignment::Column::SchoolId.eq(school_id))
+        .filter(entity::teaching_assignment::Column::ClassId.is_not_null())
+        .all(db)
+        .await
+        .unwrap();
+    let expected = own_enrollments.unwrap().len() + homeroom_teachers.len();
+    assert_eq!(headers["x-total-count"].to_str().unwrap(), expected.to_string());
+    let roles: BTreeSet<&str> =
+        enrollments["enrollments"].as_array().unwrap().iter().map(|e| e["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, BTreeSet::from(["student", "teacher"]));
     let (_, headers, teachers) = get(&app, Some(&vendor), "/teachers?limit=1000").await;
     assert_conforms(&teachers, "users", &shapes::USER);
     let own_teachers: BTreeSet<String> = entity::staff::Entity::find()

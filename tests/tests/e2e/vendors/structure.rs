@@ -101,6 +101,40 @@ async fn a_vendor_reads_the_shared_schools_classes_sections_courses_and_terms() 
     assert_conforms(&teachers, "users", &shapes::USER);
     assert_eq!(headers["x-total-count"].to_str().unwrap(), assigned.len().to_string());
 
+    // Enrollments as the CSV package has them: students in homeroom classes and in each
+    // section of theirs, teachers of both; every one names a class /classes serves.
+    let enrolled = entity::enrollment::Entity::find().filter(entity::enrollment::Column::SchoolId.eq(school_id));
+    let enrolled = enrolled.all(db).await.unwrap();
+    let in_sections: usize =
+        enrolled.iter().map(|row| sections.iter().filter(|section| section.class_id == row.class_id).count()).sum();
+    let assignments =
+        teaching_assignment::Entity::find().filter(teaching_assignment::Column::SchoolId.eq(school_id)).all(db).await;
+    let expected = enrolled.len() + in_sections + assignments.unwrap().len();
+    let (_, headers, first) = get(&app, Some(&vendor), "/enrollments?limit=1000").await;
+    assert_eq!(headers["x-total-count"].to_str().unwrap(), expected.to_string());
+    assert_conforms(&first, "enrollments", &shapes::ENROLLMENT);
+    let mut all = Vec::new();
+    for offset in (0..expected).step_by(1000) {
+        let (_, _, page) = get(&app, Some(&vendor), &format!("/enrollments?limit=1000&offset={offset}")).await;
+        all.extend(page["enrollments"].as_array().unwrap().iter().cloned());
+    }
+    let listed_ids: BTreeSet<&str> = all.iter().map(|e| e["sourcedId"].as_str().unwrap()).collect();
+    assert_eq!(listed_ids.len(), expected, "each enrollment once");
+    let class_ids: BTreeSet<String> = listed.iter().map(|c| c["sourcedId"].as_str().unwrap().to_owned()).collect();
+    assert!(refs(&all, "class").is_subset(&class_ids));
+    let in_section = all.iter().find(|e| e["sourcedId"].as_str().unwrap().contains('@')).unwrap();
+    let (status, _, one) =
+        get(&app, Some(&vendor), &format!("/enrollments/{}", urlencoding(in_section["sourcedId"].as_str().unwrap())))
+            .await;
+    assert_eq!((status, &one["enrollment"]["class"]), (200, &in_section["class"]), "{one}");
+    let (_, headers, _) = get(&app, Some(&vendor), "/enrollments?filter=role%3D%27teacher%27").await;
+    let teachers = all.iter().filter(|e| e["role"] == "teacher").count();
+    assert_eq!(headers["x-total-count"].to_str().unwrap(), teachers.to_string());
+    let (_, _, sorted) = get(&app, Some(&vendor), "/enrollments?sort=beginDate&orderBy=desc&limit=1000").await;
+    let begins: Vec<&str> =
+        sorted["enrollments"].as_array().unwrap().iter().map(|e| e["beginDate"].as_str().unwrap()).collect();
+    assert!(begins.windows(2).all(|pair| pair[0] >= pair[1]));
+
     // Courses and terms: every reference resolves.
     let (_, _, courses) = get(&app, Some(&vendor), "/courses?limit=1000").await;
     assert_conforms(&courses, "courses", &shapes::COURSE);
