@@ -159,7 +159,7 @@ where
     /// Keeps the rows where all (`any`: any) of `tests` hold, each a condition on a
     /// column as for [`Visible::narrow`] — on a column another kind shows, holding only where
     /// the caller may read that kind too.
-    pub fn narrow_each(mut self, any: bool, tests: Vec<(E::Column, SimpleExpr)>) -> Self {
+    pub fn narrow_each(mut self, any: bool, tests: Vec<(E::Column, Condition)>) -> Self {
         let mut joined = if any { Condition::any() } else { Condition::all() };
         for (column, test) in tests {
             let test = Condition::all().add(test);

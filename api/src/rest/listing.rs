@@ -26,6 +26,9 @@ pub enum Typed {
     /// Text the record's row derives (a section's title, from its subject and class), not a
     /// column of its own: the expression is compared instead of the column.
     Derived(fn() -> Expr),
+    /// The record's `sourcedId`: its stored identifier, or `emis-<table>-<id>` for a record
+    /// that has none ([`crate::exchange::names::named`]); `=` and `!=` find either.
+    Sourced(&'static str),
 }
 
 /// The column (and how its values compare) a resource's field is filtered and sorted on.
@@ -80,7 +83,7 @@ where
         {
             return Err(Refusal::not_shared(&predicate.field));
         }
-        tests.push((column, test(column, typed, predicate)?));
+        tests.push((column, test(column, Some(reader.key), typed, predicate)?));
     }
     Ok(read.narrow_each(filter.logic == Logic::Or, tests))
 }
@@ -108,7 +111,7 @@ where
     E: EntityTrait,
     E::Model: Send + Sync,
 {
-    let mut select = select.filter(filter_condition(query, columns)?);
+    let mut select = select.filter(filter_condition(query, columns, Some(key))?);
     let total = select.clone().count(db).await?;
     if let Some(sort) = &query.sort {
         let Some((column, _)) = columns(sort) else { return Err(not_sortable(sort)) };
@@ -122,20 +125,34 @@ where
 /// The condition a query's filter puts on a table read outside a [`Visible`] (whose rows
 /// then leave through a check of their own): every field must name one of `columns`, none
 /// of them guarded.
-pub fn filter_condition<C: ColumnTrait>(query: &Query, columns: Columns<C>) -> Result<Condition, Refusal> {
+pub fn filter_condition<C: ColumnTrait>(
+    query: &Query,
+    columns: Columns<C>,
+    key: Option<C>,
+) -> Result<Condition, Refusal> {
     let Some(filter) = &query.filter else { return Ok(Condition::all()) };
     let mut joined = if filter.logic == Logic::Or { Condition::any() } else { Condition::all() };
     for predicate in &filter.predicates {
         let Some((column, typed)) = columns(&predicate.field) else {
             return Err(not_filterable(&predicate.field));
         };
-        joined = joined.add(test(column, typed, predicate)?);
+        joined = joined.add(test(column, key, typed, predicate)?);
     }
     Ok(joined)
 }
 
-/// The condition `predicate` puts on `column`.
-fn test<C: ColumnTrait>(column: C, typed: Typed, predicate: &Predicate) -> Result<SimpleExpr, Refusal> {
+/// The condition `predicate` puts on `column` (of a table whose primary key is `key`).
+fn test<C: ColumnTrait>(column: C, key: Option<C>, typed: Typed, predicate: &Predicate) -> Result<Condition, Refusal> {
+    let value = predicate.value.as_str();
+    if let (Typed::Sourced(table), Some(key), Op::Eq | Op::Ne) = (typed, key, predicate.op) {
+        let named = crate::exchange::names::named(table, key, column, value);
+        return Ok(if predicate.op == Op::Eq { named } else { named.not() });
+    }
+    compared(column, typed, predicate).map(|test| Condition::all().add(test))
+}
+
+/// The expression comparing `column` (or what `typed` derives) with the predicate's value.
+fn compared<C: ColumnTrait>(column: C, typed: Typed, predicate: &Predicate) -> Result<SimpleExpr, Refusal> {
     let value = predicate.value.as_str();
     if let Typed::Constant(always) = typed {
         let holds = match predicate.op {

@@ -96,6 +96,13 @@ pub struct Asked {
     pub here: objects::Here,
 }
 
+impl Asked {
+    /// Whether the answer is to carry `field` (every field when `fields` names none).
+    pub fn wants(&self, field: &str) -> bool {
+        self.query.fields.as_ref().is_none_or(|fields| fields.iter().any(|wanted| wanted == field))
+    }
+}
+
 /// The server's address as the caller reached it: the `Host` header, over HTTPS when a
 /// proxy in front says so (`X-Forwarded-Proto`).
 fn origin(headers: &HeaderMap) -> String {

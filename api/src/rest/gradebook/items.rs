@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 fn line_item_column(field: &str) -> Option<(assessment::Column, Typed)> {
     match field {
-        "sourcedId" => Some((assessment::Column::ExternalId, Typed::Text)),
+        "sourcedId" => Some((assessment::Column::ExternalId, Typed::Sourced("assessment"))),
         "title" => Some((assessment::Column::Title, Typed::Text)),
         "status" => Some((assessment::Column::Id, Typed::Constant("active"))),
         _ => None,

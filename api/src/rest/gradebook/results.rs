@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 fn result_column(field: &str) -> Option<(result::Column, Typed)> {
     match field {
-        "sourcedId" => Some((result::Column::ExternalId, Typed::Text)),
+        "sourcedId" => Some((result::Column::ExternalId, Typed::Sourced("result"))),
         "dateLastModified" => Some((result::Column::UpdatedAt, Typed::DateTime)),
         "scoreDate" => Some((result::Column::UpdatedAt, Typed::DateTime)),
         "status" => Some((result::Column::Id, Typed::Constant("active"))),

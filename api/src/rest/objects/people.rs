@@ -27,11 +27,14 @@ fn user(sourced_id: &str, enabled: bool, role: &str, school: &str, here: &Here) 
     object
 }
 
-/// A student as a user, primarily at school `school` (its `sourcedId`).
-pub fn student(row: &entity::student::Model, school: &str, here: &Here) -> Map<String, Value> {
+/// A student as a user, primarily at school `school` (its `sourcedId`), with `guardians`
+/// (their `sourcedId`s) as agents.
+pub fn student(row: &entity::student::Model, school: &str, guardians: &[String], here: &Here) -> Map<String, Value> {
     let enabled = row.status != entity::StudentStatus::DroppedOut.as_str();
     let mut object = user(&row.external_id, enabled, "student", school, here);
     names(&mut object, &row.family_name, &row.given_name);
+    let agents: Vec<Value> = guardians.iter().map(|guardian| here.guid("users", "user", guardian)).collect();
+    object.insert("agents".to_owned(), Value::Array(agents));
     object
 }
 

@@ -95,7 +95,7 @@ fn groups(asked: &Asked, school: Option<i64>) -> Result<Vec<sea_orm::sea_query::
     let mut teachers = teaching_assignment::Entity::find()
         .filter(A::StaffId.in_subquery(readable_ids!(asked, &readers::STAFF, staff::Column::Id)))
         .filter(taught)
-        .filter(listing::filter_condition(&asked.query, assignment_column)?);
+        .filter(listing::filter_condition(&asked.query, assignment_column, Some(teaching_assignment::Column::Id))?);
     if let Some(school) = school {
         teachers = teachers.filter(A::SchoolId.eq(school));
     }

@@ -55,8 +55,7 @@ pub(super) async fn guardian_objects(asked: &Asked, ids: &[i64]) -> Result<HashM
     let rows = guardian::Entity::find().filter(guardian::Column::Id.is_in(by_guardian.keys().copied())).all(db).await?;
     let children = student_ids(asked, links.iter().map(|link| link.student_id)).await?;
     let schools = org_ids(asked, links.iter().map(|link| link.school_id)).await?;
-    let wanted = |field: &str| asked.query.fields.as_ref().is_none_or(|fields| fields.iter().any(|f| f == field));
-    let contact_asked = wanted("email") || wanted("phone");
+    let contact_asked = asked.wants("email") || asked.wants("phone");
     if contact_asked {
         let sealed = rows.iter().flat_map(|row| [&row.email_enc, &row.phone_enc]).flatten();
         let keys: Vec<u64> = sealed.filter_map(|value| crate::vault::Vault::key_id_of(value)).collect();

@@ -1,6 +1,6 @@
 //! Students as users (`/students`, `/students/{id}`, a school's, a class's roster), read
 //! through the student reader: a student is listed only where the caller may read where they
-//! are.
+//! are, with the guardians the caller may read through the student's links as `agents`.
 
 use super::super::listing::{self, Typed};
 use super::super::objects::{self, USER_FIELDS};
@@ -9,10 +9,11 @@ use super::super::reply::{self, Refusal};
 use super::super::{Asked, Reply};
 use super::classes::reached_class;
 use super::orgs::reached_org;
-use crate::privacy::{When, readers};
-use entity::student;
-use sea_orm::ColumnTrait as _;
+use crate::privacy::{Target, When, readers};
+use entity::{guardian, guardianship, student};
+use sea_orm::{ColumnTrait as _, FromQueryResult, QueryOrder as _, QuerySelect as _};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 pub(super) fn student_column(field: &str) -> Option<(student::Column, Typed)> {
     match field {
@@ -60,10 +61,40 @@ pub(super) async fn student_objects(
     rows: &[student::Model],
 ) -> Result<Vec<Map<String, Value>>, Refusal> {
     let schools = org_ids(asked, rows.iter().map(|row| row.school_id)).await?;
+    let agents = if asked.wants("agents") { agents_of(asked, rows).await? } else { HashMap::new() };
     Ok(rows
         .iter()
-        .map(|row| objects::student(row, schools.get(&row.school_id).map_or("", String::as_str), &asked.here))
+        .map(|row| {
+            let school = schools.get(&row.school_id).map_or("", String::as_str);
+            let agents = agents.get(&row.id).map(Vec::as_slice).unwrap_or_default();
+            objects::student(row, school, agents, &asked.here)
+        })
         .collect())
+}
+
+/// A student's guardian, as far as an agent needs them.
+#[derive(FromQueryResult)]
+struct Agent {
+    student_id: i64,
+    school_id: i64,
+    external_id: String,
+}
+
+/// The `sourcedId`s of the guardians of each of `rows` that the caller may read through their
+/// links (for a vendor, only under an agreement that shares guardianships and guardians).
+async fn agents_of(asked: &Asked, rows: &[student::Model]) -> Result<HashMap<i64, Vec<String>>, Refusal> {
+    let (select, checker) = asked.access.guardian_links(rows.iter().map(|row| row.id), |select| {
+        select
+            .columns([guardianship::Column::StudentId, guardianship::Column::SchoolId])
+            .column(guardian::Column::ExternalId)
+    });
+    let links = select.order_by_asc(guardian::Column::ExternalId).into_model::<Agent>().all(&asked.state.db).await?;
+    let links = checker.admit(links, |link| Target::student(link.student_id, link.school_id)).await?;
+    let mut agents: HashMap<i64, Vec<String>> = HashMap::new();
+    for link in links {
+        agents.entry(link.student_id).or_default().push(link.external_id);
+    }
+    Ok(agents)
 }
 
 pub(super) async fn students(asked: &Asked) -> Reply {

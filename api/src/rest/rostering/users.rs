@@ -80,7 +80,7 @@ fn groups(asked: &Asked) -> Result<Vec<SelectStatement>, Refusal> {
     let teachers = union::keyed(teachers, Group::Teachers as i64, [Some(id), None], SORTS, sorted);
     let guardians = guardian::Entity::find()
         .filter(access.guardians_reached())
-        .filter(listing::filter_condition(&asked.query, guardian_column)?)
+        .filter(listing::filter_condition(&asked.query, guardian_column, Some(guardian::Column::Id))?)
         .into_query();
     let (id, sorted) = keys(Alias::new("guardian"), ["id", "external_id", "given_name"]);
     let guardians = union::keyed(guardians, Group::Guardians as i64, [Some(id), None], SORTS, sorted);

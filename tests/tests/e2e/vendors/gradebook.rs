@@ -84,6 +84,14 @@ async fn a_vendor_reads_line_items_categories_and_results_by_class_only_under_th
         .as_str()
         .unwrap()
         .to_owned();
+    // A sourcedId EMIS derived (`emis-…`) is found by a filter as by a path.
+    let result_id = all["results"][0]["sourcedId"].as_str().unwrap().to_owned();
+    for (path, id) in [("/results", &result_id), ("/lineItems", &item)] {
+        let (_, total, found) = gradebook(&app, &vendor, &format!("{path}?filter=sourcedId%3D%27{id}%27")).await;
+        assert_eq!(total, 1, "{path} {id}: {found}");
+        let (_, total, _) = gradebook(&app, &vendor, &format!("{path}?filter=sourcedId!%3D%27{id}%27&limit=1")).await;
+        assert!(total > 0, "{path}: the others");
+    }
     let (status, _, one) = gradebook(&app, &vendor, &format!("/lineItems/{item}")).await;
     assert_eq!(status, 200);
     assert_conforms(&one, "lineItem", &shapes::LINE_ITEM);

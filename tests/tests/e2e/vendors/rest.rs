@@ -91,6 +91,10 @@ async fn a_vendor_pages_through_exactly_the_shared_schools_roster_in_the_specifi
         seen.extend(ids(&page, "users"));
     }
     assert_eq!(seen, mine, "the same sourcedIds as the database keeps, each once");
+    assert!(
+        first["users"].as_array().unwrap().iter().all(|user| user["agents"] == json!([])),
+        "no guardianships shared, no agents"
+    );
 
     // The school, its classes and enrollments; nothing of the other school.
     let (_, _, orgs) = get(&app, Some(&vendor), "/schools").await;

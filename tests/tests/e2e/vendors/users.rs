@@ -117,6 +117,18 @@ async fn a_vendor_reads_users_and_demographics_only_as_far_as_the_agreement_shar
             .collect();
         assert_eq!(&agents, children, "a guardian's agents are the shared school's children of theirs");
     }
+    // And a student's agents are their guardians.
+    for student in &students {
+        let agents: BTreeSet<String> = seen[student]["agents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|agent| agent["sourcedId"].as_str().unwrap().to_owned())
+            .collect();
+        let theirs: BTreeSet<String> =
+            guardians.iter().filter(|(_, children)| children.contains(student)).map(|(id, _)| id.clone()).collect();
+        assert_eq!(agents, theirs, "the agents of {student}");
+    }
     let everything = Value::Array(seen.values().cloned().collect()).to_string();
     assert!(!everything.contains("\"phone\"") && !everything.contains("\"email\""), "no contact shared");
 
