@@ -71,6 +71,23 @@ pub fn kind_category(kind: entity::AssessmentKind) -> (String, &'static str, f64
     (format!("emis-category-{}", kind.as_str()), title, weight)
 }
 
+/// The line item of a section's primary subject evaluations at `checkpoint` (`mid_1`,
+/// `end_1`, `mid_2`, `end_year`), named by the section's `sourcedId`.
+pub fn checkpoint_line_item(section: &str, checkpoint: &str) -> String {
+    format!("emis-checkpoint-{section}-{checkpoint}")
+}
+
+/// The section `sourcedId` and checkpoint a checkpoint's line item names, if it is one.
+pub fn checkpoint_of_line_item(line_item: &str) -> Option<(&str, &str)> {
+    line_item.strip_prefix("emis-checkpoint-")?.rsplit_once('-')
+}
+
+/// A student's primary subject evaluation as a result: its line item's name and the
+/// student's `sourcedId`.
+pub fn checkpoint_result(line_item: &str, student: &str) -> String {
+    format!("{line_item}-{student}")
+}
+
 /// An organisation's type as OneRoster names it, from EMIS's kind of organisation.
 pub fn org_type(kind: &str) -> &'static str {
     match kind.parse::<entity::OrgKind>() {

@@ -144,6 +144,14 @@ where
         self
     }
 
+    /// The statement of the rows the filters and the privacy condition select, for a read
+    /// that pages them together with others; the rows of a page are then read back through
+    /// [`MixedRead::all`], which checks each.
+    pub fn into_statement(self) -> Select<E> {
+        let privacy = self.access.mixed_condition(self.mixed, self.action);
+        self.select.filter(privacy)
+    }
+
     /// The rows, each checked before it leaves: the filters, then the privacy condition.
     pub async fn all(self, db: &impl ConnectionTrait) -> Result<Vec<E::Model>, DbErr> {
         let rows = self.select.clone().filter(self.access.mixed_condition(self.mixed, self.action)).all(db).await?;

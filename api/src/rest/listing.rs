@@ -9,10 +9,7 @@ use crate::privacy::{Access, Reader, Visible};
 use chrono::NaiveDate;
 use emis_oneroster::rest::{Direction, Logic, Op, Predicate, Query};
 use sea_orm::sea_query::{Expr, ExprTrait as _, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _, Select,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order};
 
 /// How a field's values compare.
 #[derive(Clone, Copy, Debug)]
@@ -96,30 +93,6 @@ pub fn sort_column<E: EntityTrait>(
 ) -> Result<E::Column, Refusal> {
     let column = columns(field).map(|(column, _)| column).filter(|column| (reader.guarded)(*column).is_none());
     column.ok_or_else(|| not_sortable(field))
-}
-
-/// A page of `select` — rows of a table that names no one, already narrowed to what the
-/// caller may reach — under the query, and how many match in all.
-pub async fn table_page<E>(
-    db: &impl ConnectionTrait,
-    select: Select<E>,
-    query: &Query,
-    columns: Columns<E::Column>,
-    key: E::Column,
-) -> Result<(Vec<E::Model>, u64), Refusal>
-where
-    E: EntityTrait,
-    E::Model: Send + Sync,
-{
-    let mut select = select.filter(filter_condition(query, columns, Some(key))?);
-    let total = select.clone().count(db).await?;
-    if let Some(sort) = &query.sort {
-        let Some((column, _)) = columns(sort) else { return Err(not_sortable(sort)) };
-        let order = if query.direction == Direction::Desc { Order::Desc } else { Order::Asc };
-        select = select.order_by(column, order);
-    }
-    let rows = select.order_by(key, Order::Asc).offset(query.offset).limit(query.limit).all(db).await?;
-    Ok((rows, total))
 }
 
 /// The condition a query's filter puts on a table read outside a [`Visible`] (whose rows

@@ -11,6 +11,7 @@ use super::out::{Writer, date};
 use super::scope::{Pages, Scope, student_ids};
 use super::structure::Sessions;
 use crate::books::primary::{parse_checkpoint, semester_number};
+use crate::exchange::names::{checkpoint_line_item, checkpoint_result};
 use emis_oneroster::Vocabulary as _;
 use emis_oneroster::records::ScoreStatus::FullyGraded;
 use entity::{AssessmentKind, primary_evaluation as evaluation};
@@ -50,11 +51,6 @@ pub(super) fn category_kind(checkpoint: &str) -> AssessmentKind {
     if checkpoint.starts_with("mid") { AssessmentKind::Midterm } else { AssessmentKind::Final }
 }
 
-/// The name of the line item of `section`'s evaluations at `checkpoint`.
-fn line_item_id(section_ext: &str, checkpoint: &str) -> String {
-    format!("emis-checkpoint-{section_ext}-{checkpoint}")
-}
-
 /// Writes the checkpoints' line items.
 pub(super) fn write_line_items(
     writer: &mut Writer,
@@ -76,7 +72,7 @@ pub(super) fn write_line_items(
             .find(|row| row.school_year_id == class.school_year_id && row.number == semester_number(point));
         let subject = classes.subjects.get(&section.subject_id).map_or("", |s| s.name.as_str());
         writer.write(&[
-            ("sourcedId", line_item_id(&section.external_id, checkpoint)),
+            ("sourcedId", checkpoint_line_item(&section.external_id, checkpoint)),
             ("title", format!("{subject} {} — {checkpoint}", class.name)),
             ("classSourcedId", section.external_id.clone()),
             ("categorySourcedId", format!("emis-category-{}", category_kind(checkpoint).as_str())),
@@ -103,9 +99,9 @@ pub(super) async fn write_results(
         for row in rows {
             let section = row.section_id.and_then(|id| section_by_id.get(&id));
             let (Some(section), Some(student)) = (section, students.get(&row.student_id)) else { continue };
-            let line_item = line_item_id(&section.external_id, &row.checkpoint);
+            let line_item = checkpoint_line_item(&section.external_id, &row.checkpoint);
             writer.write(&[
-                ("sourcedId", format!("{line_item}-{student}")),
+                ("sourcedId", checkpoint_result(&line_item, student)),
                 ("lineItemSourcedId", line_item),
                 ("studentSourcedId", student.clone()),
                 ("scoreStatus", FullyGraded.token().to_owned()),

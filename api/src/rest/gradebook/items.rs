@@ -1,49 +1,67 @@
-//! Line items and categories (`/lineItems`, `/lineItems/{id}`, `/classes/{id}/lineItems`,
-//! `/schools/{id}/lineItems`; `/categories`, `/categories/{id}`). A line item is an
-//! assessment column of a section: it names no one, but it is part of the gradebook, so it
-//! is listed only to a caller who may read some results (for a vendor, under
-//! `gradebook.readonly` and the `result` group) and only in the sections the caller may read,
-//! each section checked again before its columns leave. Categories are the stored ones and
-//! the one EMIS derives per kind of column, under the same condition.
+//! Line items (`/lineItems`, `/lineItems/{id}`, `/classes/{id}/lineItems`,
+//! `/schools/{id}/lineItems`): the assessment columns of sections and the checkpoints of
+//! primary sections' evaluations (`primary.rs`), one collection (`super::super::union`). A
+//! line item names no one, but it is part of the gradebook, so it is listed only to a caller
+//! who may read some results (for a vendor, under `gradebook.readonly` and the `result`
+//! group) and only in the sections the caller may read, each section checked again before
+//! its columns leave; a checkpoint only where the caller may read some of its evaluations.
 
 use super::super::listing::{self, Typed};
-use super::super::objects::{self, CATEGORY_FIELDS, Column, LINE_ITEM_FIELDS};
+use super::super::objects::{self, Column, LINE_ITEM_FIELDS};
 use super::super::refs::{org_ids, rows_by_id};
 use super::super::reply::{self, Refusal};
-use super::super::rostering::{Reached, reached_class};
+use super::super::union::{self, Key, SortKeys};
 use super::super::{Asked, Reply};
-use crate::exchange::names::{ext, kind_category, named, section_title};
+use super::categories::stored_categories;
+use super::primary;
+use super::reach::{Item, Within, reachable_columns, reachable_evaluations, reached_item, sections_of};
+use crate::exchange::names::{ext, kind_category, section_title};
 use crate::privacy::readers;
-use emis_authz::Kind;
 use entity::{
-    AssessmentKind, AssessmentMode, assessment, assessment_category, homeroom_class, section, semester, subject,
+    AssessmentKind, AssessmentMode, assessment, homeroom_class, primary_evaluation, section, semester, subject,
 };
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _, QueryTrait as _};
+use sea_orm::sea_query::ExprTrait as _;
+use sea_orm::sea_query::{Expr, SelectStatement};
+use sea_orm::{ColumnTrait as _, Condition, QueryFilter as _, QueryOrder as _, QueryTrait as _};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+
+/// The groups, in their order without a sort.
+const COLUMNS: i64 = 0;
+const CHECKPOINTS: i64 = 1;
+
+/// What line items may be sorted by, and the name each group gives its value.
+const SORTS: SortKeys = &[("sourcedId", "sourced")];
 
 fn line_item_column(field: &str) -> Option<(assessment::Column, Typed)> {
     match field {
         "sourcedId" => Some((assessment::Column::ExternalId, Typed::Sourced("assessment"))),
-        "title" => Some((assessment::Column::Title, Typed::Text)),
         "status" => Some((assessment::Column::Id, Typed::Constant("active"))),
         _ => None,
     }
 }
 
-/// The assessment columns of the sections the caller may read (narrowed by `sections`, a
-/// condition on `section`), or none when the caller may read no result.
-fn reachable(asked: &Asked, sections: sea_orm::Condition) -> Option<sea_orm::Select<assessment::Entity>> {
-    if !asked.access.may_read_some(Kind::Result) {
-        return None;
+/// A checkpoint's line item's `sourcedId` in SQL, as
+/// [`crate::exchange::names::checkpoint_line_item`] writes it.
+fn checkpoint_sourced() -> Expr {
+    Expr::cust(
+        r#"('emis-checkpoint-' || (SELECT "section"."external_id" FROM "section" WHERE "section"."id" = "primary_evaluation"."section_id") || '-' || "primary_evaluation"."checkpoint")"#,
+    )
+}
+
+fn checkpoint_column(field: &str) -> Option<(primary_evaluation::Column, Typed)> {
+    match field {
+        "sourcedId" => Some((primary_evaluation::Column::Id, Typed::Derived(checkpoint_sourced))),
+        "status" => Some((primary_evaluation::Column::Id, Typed::Constant("active"))),
+        _ => None,
     }
-    let (readable, _) = asked.access.read(&readers::SECTION).through(sections).into_statement();
-    let readable = readable.select_only().column(section::Column::Id).into_query();
-    Some(assessment::Entity::find().filter(assessment::Column::SectionId.in_subquery(readable)))
 }
 
 /// The objects of columns `rows`: those whose section the caller may read.
-async fn line_item_objects(asked: &Asked, rows: &[assessment::Model]) -> Result<Vec<Map<String, Value>>, Refusal> {
+async fn column_objects(
+    asked: &Asked,
+    rows: &[assessment::Model],
+) -> Result<HashMap<i64, Map<String, Value>>, Refusal> {
     let db = &asked.state.db;
     let sections: HashMap<i64, section::Model> = asked
         .access
@@ -71,7 +89,7 @@ async fn line_item_objects(asked: &Asked, rows: &[assessment::Model]) -> Result<
             .await?;
     let stored = stored_categories(asked).await?;
     let schools = org_ids(asked, sections.values().map(|row| row.school_id)).await?;
-    let mut found = Vec::with_capacity(rows.len());
+    let mut found = HashMap::new();
     for row in rows {
         let (Some(section), Some(term)) = (sections.get(&row.section_id), semesters.get(&row.semester_id)) else {
             continue;
@@ -87,6 +105,7 @@ async fn line_item_objects(asked: &Asked, rows: &[assessment::Model]) -> Result<
             format!("{} — {} {}", section_title(subject, class), row.kind, row.sequence)
         });
         let column = Column {
+            sourced_id: line_item_id(row),
             title,
             class: &section.external_id,
             school: schools.get(&section.school_id).map_or("", String::as_str),
@@ -94,104 +113,100 @@ async fn line_item_objects(asked: &Asked, rows: &[assessment::Model]) -> Result<
             semester: &objects::semester_id(term),
             days: (term.starts_on, term.ends_on),
             scored: subject.is_none_or(|s| s.assessment != AssessmentMode::Comment.as_str()),
+            metadata: serde_json::json!({ "vn.kind": row.kind, "vn.sequence": row.sequence }),
         };
-        found.push(objects::line_item(row, &column, &asked.here));
+        found.insert(row.id, objects::line_item(&column, &asked.here));
     }
     Ok(found)
 }
 
-async fn line_item_page(asked: &Asked, sections: sea_orm::Condition) -> Reply {
-    asked.query.check_fields(LINE_ITEM_FIELDS)?;
-    let (rows, total) = match reachable(asked, sections) {
-        Some(select) => {
-            listing::table_page(&asked.state.db, select, &asked.query, line_item_column, assessment::Column::Id).await?
+/// The keys of the columns and checkpoints `within` keeps that the query selects.
+fn groups(asked: &Asked, within: &Within) -> Result<Vec<SelectStatement>, Refusal> {
+    let mut found = Vec::new();
+    if let Some(columns) = reachable_columns(asked, within.sections.clone()) {
+        let mut columns =
+            columns.filter(listing::filter_condition(&asked.query, line_item_column, Some(assessment::Column::Id))?);
+        if let Some(Item::Checkpoint { .. }) = &within.item {
+            columns = columns.filter(assessment::Column::Id.is_null());
         }
-        None => (Vec::new(), 0),
-    };
-    let found = line_item_objects(asked, &rows).await?;
+        let sourced = Expr::cust(
+            r#"COALESCE("assessment"."external_id", 'emis-assessment-' || CAST("assessment"."id" AS TEXT))"#,
+        );
+        let id = Expr::col((assessment::Entity, assessment::Column::Id));
+        found.push(union::keyed(columns.into_query(), COLUMNS, [Some(id), None], SORTS, vec![sourced]));
+    }
+    if let Some(evaluations) = reachable_evaluations(asked, within) {
+        use primary_evaluation::Column as E;
+        let evaluations = evaluations.filter(listing::filter_condition(&asked.query, checkpoint_column, Some(E::Id))?);
+        // One key per section and checkpoint: the first evaluation stands for them.
+        let id = Expr::col((primary_evaluation::Entity, E::Id)).min();
+        let mut checkpoints =
+            union::keyed(evaluations.into_query(), CHECKPOINTS, [Some(id), None], SORTS, vec![checkpoint_sourced()]);
+        checkpoints.group_by_columns([
+            (primary_evaluation::Entity, E::SectionId),
+            (primary_evaluation::Entity, E::Checkpoint),
+        ]);
+        found.push(checkpoints);
+    }
+    Ok(found)
+}
+
+/// The line items `listed`, read back through their readers.
+async fn listed_objects(asked: &Asked, listed: &[Key]) -> Result<Vec<Map<String, Value>>, Refusal> {
+    let of = |group: i64| listed.iter().filter(move |key| key.group == group).map(|key| key.id);
+    let mut found: HashMap<Key, Map<String, Value>> = HashMap::new();
+    let ids: Vec<i64> = of(COLUMNS).collect();
+    if !ids.is_empty() {
+        let rows = rows_by_id::<assessment::Entity>(asked, assessment::Column::Id, ids, |row| row.id).await?;
+        let rows: Vec<assessment::Model> = rows.into_values().collect();
+        let objects = column_objects(asked, &rows).await?;
+        found.extend(objects.into_iter().map(|(id, object)| (Key { group: COLUMNS, id, inner: 0 }, object)));
+    }
+    let ids: Vec<i64> = of(CHECKPOINTS).collect();
+    let rows = primary::evaluations(asked, &ids).await?;
+    let objects = primary::line_item_objects(asked, &rows).await?;
+    found.extend(objects.into_iter().map(|(id, object)| (Key { group: CHECKPOINTS, id, inner: 0 }, object)));
+    Ok(listed.iter().filter_map(|key| found.remove(key)).collect())
+}
+
+async fn line_item_page(asked: &Asked, within: Within) -> Reply {
+    asked.query.check_fields(LINE_ITEM_FIELDS)?;
+    let groups = groups(asked, &within)?;
+    let (listed, total) = union::page(asked, groups, SORTS).await?;
+    let found = listed_objects(asked, &listed).await?;
     Ok(reply::page("lineItems", found, total, &asked.path, &asked.query, &asked.raw))
 }
 
 pub(super) async fn line_items(asked: &Asked) -> Reply {
-    line_item_page(asked, sea_orm::Condition::all()).await
-}
-
-/// The sections of a class the path names: the section itself, or a homeroom class's.
-pub(super) async fn sections_of(asked: &Asked, id: &str) -> Result<sea_orm::Condition, Refusal> {
-    Ok(sea_orm::Condition::all().add(match reached_class(asked, id).await? {
-        Reached::Homeroom(class) => section::Column::ClassId.eq(class.id),
-        Reached::Section(row) => section::Column::Id.eq(row.id),
-    }))
+    line_item_page(asked, Within::default()).await
 }
 
 pub(super) async fn line_items_of_class(asked: &Asked) -> Reply {
     let sections = sections_of(asked, &asked.id).await?;
-    line_item_page(asked, sections).await
+    line_item_page(asked, Within { sections: Some(sections), ..Within::default() }).await
 }
 
 pub(super) async fn line_items_of_school(asked: &Asked) -> Reply {
     let school = super::super::rostering::reached_school(asked, &asked.id).await?;
-    line_item_page(asked, sea_orm::Condition::all().add(section::Column::SchoolId.eq(school))).await
-}
-
-/// The column `id` (a `sourcedId`) in the sections `sections` the caller may read.
-pub(super) async fn reached_line_item(
-    asked: &Asked,
-    id: &str,
-    sections: sea_orm::Condition,
-) -> Result<assessment::Model, Refusal> {
-    let select = reachable(asked, sections).ok_or_else(|| Refusal::unknown("lineItem", id))?;
-    let row = select.filter(named("assessment", assessment::Column::Id, assessment::Column::ExternalId, id));
-    let row = row.one(&asked.state.db).await?.ok_or_else(|| Refusal::unknown("lineItem", id))?;
-    Ok(row)
+    let sections = Condition::all().add(section::Column::SchoolId.eq(school));
+    line_item_page(asked, Within { sections: Some(sections), ..Within::default() }).await
 }
 
 pub(super) async fn line_item_by_id(asked: &Asked) -> Reply {
     asked.query.check_fields(LINE_ITEM_FIELDS)?;
-    let row = reached_line_item(asked, &asked.id, sea_orm::Condition::all()).await?;
-    let object = line_item_objects(asked, std::slice::from_ref(&row)).await?.pop();
-    let object = object.ok_or_else(|| Refusal::unknown("lineItem", &asked.id))?;
-    Ok(reply::one("lineItem", object, asked.query.fields.as_deref()))
-}
-
-async fn stored_categories(asked: &Asked) -> Result<HashMap<i64, assessment_category::Model>, Refusal> {
-    let rows = assessment_category::Entity::find().all(&asked.state.db).await?;
-    Ok(rows.into_iter().map(|row| (row.id, row)).collect())
-}
-
-/// Every category: the stored ones, then one derived per kind of column; none to a caller
-/// who may read no result.
-async fn category_objects(asked: &Asked) -> Result<Vec<Map<String, Value>>, Refusal> {
-    if !asked.access.may_read_some(Kind::Result) {
-        return Ok(Vec::new());
-    }
-    let mut stored: Vec<assessment_category::Model> = stored_categories(asked).await?.into_values().collect();
-    stored.sort_by_key(|row| row.id);
-    let mut found: Vec<Map<String, Value>> = stored
-        .iter()
-        .map(|row| objects::category(&row.external_id, &row.title, row.weight, &row.kind, &asked.here))
-        .collect();
-    for kind in [AssessmentKind::Regular, AssessmentKind::Midterm, AssessmentKind::Final, AssessmentKind::Retest] {
-        let (id, title, weight) = kind_category(kind);
-        if !found.iter().any(|object| object["sourcedId"] == id.as_str()) {
-            found.push(objects::category(&id, title, Some(weight), kind.as_str(), &asked.here));
-        }
-    }
-    Ok(found)
-}
-
-pub(super) async fn categories(asked: &Asked) -> Reply {
-    asked.query.check_fields(CATEGORY_FIELDS)?;
-    let (found, total) = listing::in_memory(category_objects(asked).await?, &asked.query)?;
-    Ok(reply::page("categories", found, total, &asked.path, &asked.query, &asked.raw))
-}
-
-pub(super) async fn category_by_id(asked: &Asked) -> Reply {
-    asked.query.check_fields(CATEGORY_FIELDS)?;
     let id = asked.id.as_str();
-    let found = category_objects(asked).await?.into_iter().find(|object| object["sourcedId"] == id);
-    let found = found.ok_or_else(|| Refusal::unknown("category", id))?;
-    Ok(reply::one("category", found, asked.query.fields.as_deref()))
+    let unknown = || Refusal::unknown("lineItem", id);
+    let key = match reached_item(asked, id, None).await? {
+        Item::Column(column) => Key { group: COLUMNS, id: column, inner: 0 },
+        item @ Item::Checkpoint { .. } => {
+            let within = Within { item: Some(item), ..Within::default() };
+            let first = reachable_evaluations(asked, &within).ok_or_else(unknown)?;
+            let first = first.order_by_asc(primary_evaluation::Column::Id).one(&asked.state.db).await?;
+            Key { group: CHECKPOINTS, id: first.ok_or_else(unknown)?.id, inner: 0 }
+        }
+    };
+    let object = listed_objects(asked, &[key]).await?.pop().ok_or_else(unknown)?;
+    Ok(reply::one("lineItem", object, asked.query.fields.as_deref()))
 }
 
 /// The `sourcedId` of a column, as a result names it.

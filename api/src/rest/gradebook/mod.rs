@@ -2,10 +2,14 @@
 //! items (the assessment columns of sections) and results, with their nested forms
 //! (`/classes/{id}/lineItems`, `/schools/{id}/lineItems`, `/classes/{id}/results`,
 //! `/classes/{id}/lineItems/{inner}/results`, `/classes/{id}/students/{inner}/results`,
-//! `/lineItems/{id}/results`). A class in a path is a section (scheduled class) or a homeroom
-//! class, whose sections it stands for.
+//! `/lineItems/{id}/results`), the primary summary book's evaluations among them
+//! (`primary.rs`). A class in a path is a section (scheduled class) or a homeroom class,
+//! whose sections it stands for.
 
+mod categories;
 mod items;
+mod primary;
+mod reach;
 mod results;
 
 use super::objects::GRADEBOOK;
@@ -35,6 +39,6 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(&at("/lineItems/{id}"), served(|asked| items::line_item_by_id(asked).boxed()))
         .route(&at("/classes/{id}/lineItems"), served(|asked| items::line_items_of_class(asked).boxed()))
         .route(&at("/schools/{id}/lineItems"), served(|asked| items::line_items_of_school(asked).boxed()))
-        .route(&at("/categories"), served(|asked| items::categories(asked).boxed()))
-        .route(&at("/categories/{id}"), served(|asked| items::category_by_id(asked).boxed()))
+        .route(&at("/categories"), served(|asked| categories::categories(asked).boxed()))
+        .route(&at("/categories/{id}"), served(|asked| categories::category_by_id(asked).boxed()))
 }

@@ -42,10 +42,40 @@ pub fn result(
     object
 }
 
-/// Where an assessment column is: the `sourcedId`s of its section, school, category and
-/// semester, the semester's first and last days, and whether it is scored (out of 10) or
-/// assessed by comment.
+/// A primary subject evaluation (Circular 27) as a result: the level (T/H/C) in
+/// `textScore`, the periodic test's score in `score` where there was one; `line_item`,
+/// `student` and `class` are the `sourcedId`s of its checkpoint's line item, student and
+/// section.
+pub fn evaluation(
+    row: &entity::primary_evaluation::Model,
+    line_item: &str,
+    student: &str,
+    class: &str,
+    here: &Here,
+) -> Map<String, Value> {
+    let sourced_id = crate::exchange::names::checkpoint_result(line_item, student);
+    let mut object = base(sourced_id, row.updated_at);
+    object.insert("lineItem".to_owned(), here.guid_in(GRADEBOOK, "lineItems", "lineItem", line_item));
+    object.insert("student".to_owned(), here.guid("users", "user", student));
+    object.insert("class".to_owned(), here.guid("classes", "class", class));
+    object.insert("scoreStatus".to_owned(), Value::String("fully graded".to_owned()));
+    if let Some(score) = row.test_score {
+        object.insert("score".to_owned(), json!(f64::from(score)));
+    }
+    object.insert("textScore".to_owned(), Value::String(row.level.clone()));
+    object.insert("scoreDate".to_owned(), day(row.updated_at.date_naive()));
+    if let Some(comment) = &row.comment {
+        object.insert("comment".to_owned(), Value::String(comment.clone()));
+    }
+    object
+}
+
+/// Where a column of a grade book is — an assessment column, or the checkpoint of a primary
+/// section's evaluations: its `sourcedId`, title, the `sourcedId`s of its section, school,
+/// category and semester, the semester's first and last days, whether it is scored (out of
+/// 10) or assessed by comment or level, and what EMIS adds (`metadata`).
 pub struct Column<'a> {
+    pub sourced_id: String,
     pub title: String,
     pub class: &'a str,
     pub school: &'a str,
@@ -53,6 +83,7 @@ pub struct Column<'a> {
     pub semester: &'a str,
     pub days: (NaiveDate, NaiveDate),
     pub scored: bool,
+    pub metadata: Value,
 }
 
 /// Midnight UTC of `day`, as the binding writes a moment.
@@ -60,10 +91,10 @@ fn moment(day: NaiveDate) -> Value {
     Value::String(day.and_time(NaiveTime::MIN).and_utc().to_rfc3339_opts(SecondsFormat::Millis, true))
 }
 
-/// An assessment column as a line item: assigned when its semester starts and due when it
-/// ends (the midnight after its last day), EMIS keeping no dates of its own for a column.
-pub fn line_item(row: &entity::assessment::Model, column: &Column<'_>, here: &Here) -> Map<String, Value> {
-    let mut object = base(ext("assessment", row.id, row.external_id.as_deref()), here.now);
+/// A column as a line item: assigned when its semester starts and due when it ends (the
+/// midnight after its last day), EMIS keeping no dates of its own for a column.
+pub fn line_item(column: &Column<'_>, here: &Here) -> Map<String, Value> {
+    let mut object = base(column.sourced_id.clone(), here.now);
     object.insert("title".to_owned(), Value::String(column.title.clone()));
     object.insert("assignDate".to_owned(), moment(column.days.0));
     object.insert("dueDate".to_owned(), moment(column.days.1.succ_opt().unwrap_or(column.days.1)));
@@ -75,7 +106,7 @@ pub fn line_item(row: &entity::assessment::Model, column: &Column<'_>, here: &He
         object.insert("resultValueMin".to_owned(), json!(0.0));
         object.insert("resultValueMax".to_owned(), json!(10.0));
     }
-    object.insert("metadata".to_owned(), json!({ "vn.kind": row.kind, "vn.sequence": row.sequence }));
+    object.insert("metadata".to_owned(), column.metadata.clone());
     object
 }
 

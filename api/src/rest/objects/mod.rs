@@ -10,7 +10,7 @@ mod gradebook;
 mod people;
 
 pub use classes::{Course, Placed, class, course, section};
-pub use gradebook::{Column, category, line_item, result};
+pub use gradebook::{Column, category, evaluation, line_item, result};
 pub use people::{Contact, demographics, guardian, student, teacher};
 
 use crate::exchange::names::{ext, org_type};

@@ -143,3 +143,91 @@ async fn a_vendor_reads_line_items_categories_and_results_by_class_only_under_th
     assert_eq!((status, code(&body)), (404, "unknownobject"));
     app.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_primary_sections_evaluations_are_the_results_of_its_checkpoints_line_items() {
+    let app = crate::movements::spawn().await;
+    let class = crate::primary_book::primary_class(&app).await;
+    let school_id = class.row.school_id;
+    let taught = &class.taught[0];
+    let teacher = app.sign_in(&taught.teacher).await.unwrap();
+    let (first, second) = (&class.students[0], &class.students[1]);
+    let score = |level: &str| {
+        let score = if crate::primary_book::tested(&taught.code) { json!(9) } else { Value::Null };
+        json!({ "level": level, "testScore": score })
+    };
+    let entries = json!([
+        { "studentId": first, "level": "T", "testScore": score("T")["testScore"] },
+        { "studentId": second, "level": "H", "testScore": score("H")["testScore"] },
+    ]);
+    let recorded = app
+        .data(Some(&teacher), crate::primary_book::SUBJECT, json!({ "s": taught.id, "c": "end_1", "e": entries }))
+        .await
+        .unwrap();
+    assert_eq!(recorded["recordPrimarySubject"], 2);
+    let section_id = crate::grade_entry::decode("Section", &taught.id);
+    let section = section::Entity::find_by_id(section_id).one(&app.state.db).await.unwrap().unwrap();
+    let item = format!("emis-checkpoint-{}-end_1", section.external_id);
+
+    let graded = json!({ "scopes": ["roster-core.readonly", "gradebook.readonly"],
+        "fieldGroups": ["school", "class", "section", "student", "result"] });
+    let vendor = office_vendor(&app, school_id, "Sổ điểm tiểu học", graded).await;
+    let (status, total, found) = gradebook(&app, &vendor, &format!("/lineItems?filter=sourcedId%3D%27{item}%27")).await;
+    assert_eq!((status, total), (200, 1), "{found}");
+    assert_conforms(&found, "lineItems", &shapes::LINE_ITEM);
+    let line_item = &found["lineItems"][0];
+    assert_eq!(line_item["class"]["sourcedId"], section.external_id.as_str());
+    assert_eq!(line_item["category"]["sourcedId"], "emis-category-final");
+    let (status, _, one) = gradebook(&app, &vendor, &format!("/lineItems/{item}")).await;
+    assert_eq!((status, &one["lineItem"]["title"]), (200, &line_item["title"]));
+    let (_, total, of_class) = gradebook(&app, &vendor, &format!("/classes/{}/lineItems", section.external_id)).await;
+    assert!(total >= 1 && ids(&of_class, "lineItems").contains(&item));
+
+    let (status, total, results) = gradebook(&app, &vendor, &format!("/lineItems/{item}/results")).await;
+    assert_eq!((status, total), (200, 2), "{results}");
+    assert_conforms(&results, "results", &shapes::RESULT);
+    let levels: BTreeSet<&str> =
+        results["results"].as_array().unwrap().iter().map(|r| r["textScore"].as_str().unwrap()).collect();
+    assert_eq!(levels, BTreeSet::from(["H", "T"]));
+    let path = format!("/classes/{}/lineItems/{item}/results", section.external_id);
+    assert_eq!(gradebook(&app, &vendor, &path).await.1, 2);
+    let result = results["results"][0]["sourcedId"].as_str().unwrap().to_owned();
+    let (status, _, one) = gradebook(&app, &vendor, &format!("/results/{result}")).await;
+    assert_eq!(status, 200, "{one}");
+    assert_conforms(&one, "result", &shapes::RESULT);
+    let (_, total, _) = gradebook(&app, &vendor, &format!("/results?filter=sourcedId%3D%27{result}%27")).await;
+    assert_eq!(total, 1);
+    // Every result of the school, scores and evaluations together, names a line item served.
+    let (_, total, all) = gradebook(&app, &vendor, "/results?limit=1000").await;
+    let scores = result::Entity::find().filter(result::Column::SchoolId.eq(school_id)).all(&app.state.db).await;
+    assert_eq!(total as usize, scores.unwrap().len() + 2);
+    let (_, _, items) = gradebook(&app, &vendor, "/lineItems?limit=1000").await;
+    let item_ids: BTreeSet<String> = ids(&items, "lineItems").into_iter().collect();
+    assert!(referenced(&all, "results", "lineItem").is_subset(&item_ids));
+
+    // Without the gradebook scope, the checkpoint is unknown.
+    let roster =
+        json!({ "scopes": ["roster-core.readonly"], "fieldGroups": ["school", "class", "section", "student"] });
+    let roster = office_vendor(&app, school_id, "Chỉ danh sách", roster).await;
+    for path in [format!("/lineItems/{item}"), format!("/lineItems/{item}/results"), format!("/results/{result}")] {
+        let (status, _, body) = gradebook(&app, &roster, &path).await;
+        assert_eq!((status, code(&body)), (404, "unknownobject"), "{path}: {body}");
+    }
+    app.stop().await.unwrap();
+}
+
+/// A token of a vendor the commune office registers, with an agreement sharing school
+/// `school` on `changes` to the usual terms.
+async fn office_vendor(app: &TestApp, school: i64, name: &str, changes: Value) -> String {
+    let officer = app.sign_in("canbo").await.unwrap();
+    let made = app.data(Some(&officer), super::REGISTER, json!({ "input": { "name": name } })).await;
+    let made = made.unwrap()["registerVendorClient"].clone();
+    let client = made["client"]["id"].as_str().unwrap();
+    let school = emis::graphql::ids::encode("School", school).0;
+    let terms = super::terms(client, &school, &changes);
+    app.data(Some(&officer), super::AGREE, json!({ "input": terms })).await.unwrap();
+    let credentials = (made["client"]["clientId"].as_str().unwrap(), made["clientSecret"].as_str().unwrap());
+    let (status, _, body) = super::token(app, Some(credentials), "grant_type=client_credentials").await;
+    assert_eq!(status, 200, "{body}");
+    body["access_token"].as_str().unwrap().to_owned()
+}
