@@ -1,10 +1,11 @@
 //! A collection made of several groups of records, each its own privacy-checked read (the
-//! users: students, teachers, guardians; the classes: homeroom classes and sections): each
-//! group's read is reduced to its keys — the group's number, the row's id, and the values a
-//! sort may use — and the groups are paged, counted and sorted together in one statement (a
-//! `UNION ALL` of the reads, each under its own privacy condition). The page's rows are then
-//! read back through each group's own read, so every row leaves through its per-record check.
-//! Without a sort, the groups come in their order, each in the order it was registered.
+//! users: students, teachers, guardians; the classes: homeroom classes and sections;
+//! enrollments; line items; results): each group's read is reduced to its keys — the
+//! group's number, the row's id, and the values a sort may use. Without a sort the groups
+//! come in their order, each counted and paged on its own in the order it was registered;
+//! a sort pages them together in one statement (a `UNION ALL` of the reads, each under its
+//! own privacy condition). The page's rows are then read back through each group's own
+//! read, so every row leaves through its per-record check.
 
 use super::listing::{self, Columns};
 use super::reply::Refusal;
@@ -66,44 +67,89 @@ where
 
 /// The page the query asks for of the groups `groups` (keyed alike), as keys in order, and
 /// how many records match in all. A sort must name one of `sorts`.
+///
+/// Without a sort — how a sync job walks a collection — each group is counted and paged on
+/// its own, in its order by id (an index walk, as for a collection of one kind); only a
+/// sort reads the groups together in one `UNION ALL`, ordered by the sort's value.
 pub async fn page(asked: &Asked, groups: Vec<SelectStatement>, sorts: SortKeys) -> Result<(Vec<Key>, u64), Refusal> {
-    let order = match &asked.query.sort {
+    match &asked.query.sort {
         Some(field) => {
             let found = sorts.iter().find(|(name, _)| name == field);
-            Some(found.ok_or_else(|| not_sortable(field))?.1)
+            let order = found.ok_or_else(|| not_sortable(field))?.1;
+            sorted_page(asked, groups, order).await
         }
-        None => None,
-    };
+        None => group_by_group(asked, groups).await,
+    }
+}
+
+/// How many rows `group` selects.
+async fn count(asked: &Asked, group: SelectStatement) -> Result<u64, Refusal> {
+    let count = Query::select()
+        .expr_as(Expr::col(Asterisk).count(), Alias::new("total"))
+        .from_subquery(group, Alias::new("grouped"))
+        .to_owned();
+    let total = asked.state.db.query_one(&count).await?.map(|row| row.try_get::<i64>("", "total")).transpose()?;
+    Ok(u64::try_from(total.unwrap_or_default()).unwrap_or_default())
+}
+
+/// The keys of `select` (a group, or the groups together) in `order`.
+async fn keys(
+    asked: &Asked,
+    select: SelectStatement,
+    order: Vec<(&str, Order)>,
+    window: (u64, u64),
+) -> Result<Vec<Key>, Refusal> {
+    let mut page = Query::select()
+        .columns([Alias::new("grp"), Alias::new("id"), Alias::new("inner")])
+        .from_subquery(select, Alias::new("grouped"))
+        .to_owned();
+    for (column, direction) in order {
+        page.order_by(Alias::new(column), direction);
+    }
+    page.offset(window.0).limit(window.1);
+    let mut listed = Vec::new();
+    for row in asked.state.db.query_all(&page).await? {
+        let (group, id, inner) = (row.try_get("", "grp")?, row.try_get("", "id")?, row.try_get("", "inner")?);
+        listed.push(Key { group, id, inner });
+    }
+    Ok(listed)
+}
+
+/// The page of the groups in their order, each group in its order by id.
+async fn group_by_group(asked: &Asked, groups: Vec<SelectStatement>) -> Result<(Vec<Key>, u64), Refusal> {
+    let mut totals = Vec::with_capacity(groups.len());
+    for group in &groups {
+        totals.push(count(asked, group.clone()).await?);
+    }
+    let (mut skip, mut wanted) = (asked.query.offset, asked.query.limit);
+    let mut listed = Vec::new();
+    for (group, total) in groups.into_iter().zip(&totals) {
+        if wanted == 0 {
+            break;
+        }
+        if skip >= *total {
+            skip -= total;
+            continue;
+        }
+        let order = vec![("id", Order::Asc), ("inner", Order::Asc)];
+        let found = keys(asked, group, order, (skip, wanted)).await?;
+        wanted = wanted.saturating_sub(found.len() as u64);
+        skip = 0;
+        listed.extend(found);
+    }
+    Ok((listed, totals.iter().sum()))
+}
+
+/// The page of the groups together, sorted by `order` (one of the sort keys' names).
+async fn sorted_page(asked: &Asked, groups: Vec<SelectStatement>, order: &str) -> Result<(Vec<Key>, u64), Refusal> {
     let mut groups = groups.into_iter();
     let Some(mut all) = groups.next() else { return Ok((Vec::new(), 0)) };
     for group in groups {
         all.union(UnionType::All, group);
     }
-    let db = &asked.state.db;
-    let named = Alias::new("grouped");
-    let count = Query::select()
-        .expr_as(Expr::col(Asterisk).count(), Alias::new("total"))
-        .from_subquery(all.clone(), named.clone())
-        .to_owned();
-    let total = db.query_one(&count).await?.map(|row| row.try_get::<i64>("", "total")).transpose()?;
-    let total = u64::try_from(total.unwrap_or_default()).unwrap_or_default();
-    let mut page = Query::select()
-        .columns([Alias::new("grp"), Alias::new("id"), Alias::new("inner")])
-        .from_subquery(all, named)
-        .to_owned();
-    if let Some(column) = order {
-        let direction = if asked.query.direction == Direction::Desc { Order::Desc } else { Order::Asc };
-        page.order_by(Alias::new(column), direction);
-    }
-    page.order_by(Alias::new("grp"), Order::Asc)
-        .order_by(Alias::new("id"), Order::Asc)
-        .order_by(Alias::new("inner"), Order::Asc)
-        .limit(asked.query.limit)
-        .offset(asked.query.offset);
-    let mut listed = Vec::new();
-    for row in db.query_all(&page).await? {
-        let (group, id, inner) = (row.try_get("", "grp")?, row.try_get("", "id")?, row.try_get("", "inner")?);
-        listed.push(Key { group, id, inner });
-    }
+    let total = count(asked, all.clone()).await?;
+    let direction = if asked.query.direction == Direction::Desc { Order::Desc } else { Order::Asc };
+    let order = vec![(order, direction), ("grp", Order::Asc), ("id", Order::Asc), ("inner", Order::Asc)];
+    let listed = keys(asked, all, order, (asked.query.offset, asked.query.limit)).await?;
     Ok((listed, total))
 }

@@ -204,6 +204,37 @@ async fn vendors(db: &DatabaseConnection) -> Vec<String> {
     hashes
 }
 
+/// Records a read refused at the cap of every second agreement (yesterday's, so none is
+/// blocked today) and tells every staff member of one — judged on their own school, or for
+/// every third on another's — so the reader of `sharing_cap` notifications is compared on
+/// the caller's own rows and on others'.
+async fn cap_alerts(db: &DatabaseConnection) {
+    use entity::{org, sharing_agreement, sharing_cap_alert};
+    use sea_orm::ActiveValue::Set;
+    let now = chrono::Utc::now();
+    let yesterday = now.date_naive().pred_opt().unwrap();
+    let mut alerts = Vec::new();
+    for agreement in sharing_agreement::Entity::find().all(db).await.unwrap().iter().step_by(2) {
+        let alert = sharing_cap_alert::ActiveModel {
+            agreement_id: Set(agreement.id),
+            org_id: Set(agreement.org_id),
+            day: Set(yesterday),
+            cap: Set(10),
+            reached: Set(11),
+            created_at: Set(now),
+            ..Default::default()
+        };
+        alerts.push(sharing_cap_alert::Entity::insert(alert).exec(db).await.unwrap().last_insert_id);
+    }
+    let orgs: Vec<i64> = org::Entity::find().all(db).await.unwrap().iter().map(|o| o.id).collect();
+    let mut rows = Vec::new();
+    for (at, person) in staff::Entity::find().all(db).await.unwrap().iter().enumerate() {
+        let org = if at % 3 == 0 { orgs[at % orgs.len()] } else { person.school_id };
+        rows.push(emis::books::told_staff::cap_alert(person.id, org, alerts[at % alerts.len()], now));
+    }
+    emis::books::told_staff::write(db, rows).await.unwrap();
+}
+
 /// The scopes and field groups of the agreements the comparison seeds.
 const SHARED_SCOPES: &str = "https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly \
                              https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.readonly emis.attendance.readonly";
@@ -255,6 +286,7 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
     missed_assessments(db).await;
     moves(db, today).await;
     let vendor_tokens = vendors(db).await;
+    cap_alerts(db).await;
     let policy = app.state.policy.current();
     let mut accounts: Vec<Account> =
         staff::Entity::find().all(db).await.unwrap().iter().map(|s| Account::Staff(s.id)).collect();
