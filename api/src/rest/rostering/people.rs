@@ -61,7 +61,12 @@ pub(super) async fn student_objects(
     rows: &[student::Model],
 ) -> Result<Vec<Map<String, Value>>, Refusal> {
     let schools = org_ids(asked, rows.iter().map(|row| row.school_id)).await?;
-    let agents = if asked.wants("agents") { agents_of(asked, rows).await? } else { HashMap::new() };
+    // A caller who may read no guardianship (a vendor sharing the roster only) has none.
+    let agents = if asked.wants("agents") && asked.access.may_read_some(emis_authz::Kind::Guardianship) {
+        agents_of(asked, rows).await?
+    } else {
+        HashMap::new()
+    };
     Ok(rows
         .iter()
         .map(|row| {
