@@ -9,6 +9,12 @@ pub fn ext(table: &str, id: i64, stored: Option<&str>) -> String {
     stored.map_or_else(|| format!("emis-{table}-{id}"), str::to_owned)
 }
 
+/// [`ext`] in SQL, for a statement that filters or sorts by the identifier: the row's stored
+/// `external_id`, or `emis-<table>-<id>`. `table` is one of EMIS's own table names.
+pub fn ext_sql(table: &str) -> String {
+    format!(r#"COALESCE("{table}"."external_id", 'emis-{table}-' || CAST("{table}"."id" AS TEXT))"#)
+}
+
 /// The row of `table` an exchange identifier names, as a condition on its id and stored
 /// identifier columns: `emis-<table>-<id>` names the row of that id that has no stored
 /// identifier; anything else the row that stores it.

@@ -16,10 +16,10 @@ use super::Access;
 use super::shape::{Shape, Target};
 use emis_authz::{Action, Kind};
 use futures::future::BoxFuture;
-use sea_orm::sea_query::SimpleExpr;
+use sea_orm::sea_query::{SelectStatement, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Order, PaginatorTrait as _,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _, Select,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _, Select,
 };
 use std::collections::BTreeSet;
 
@@ -215,6 +215,14 @@ where
     /// its rows with [`Checker::admit`].
     pub fn into_statement(self) -> (Select<E>, Checker<'a, E>) {
         self.statement()
+    }
+
+    /// The keys of the rows the caller may read, as a subquery (`column IN (…)` elsewhere):
+    /// nothing of the rows leaves but the ids they are matched on.
+    pub fn keys(self) -> SelectStatement {
+        let key = self.reader.key;
+        let (select, _) = self.statement();
+        select.select_only().column(key).into_query()
     }
 
     /// The condition the rows meet (filters and privacy), for a count taken later.

@@ -1,7 +1,8 @@
 //! The `sourcedId`s the objects' references name, looked up a page at a time: of
 //! organisations (reference data, names of places) and of students (through the student
 //! reader, so a reference names a student only as far as the caller may read them); and the
-//! rows of reference tables (subjects, classes, semesters) a page's records name, by id.
+//! rows of reference tables (subjects, classes, semesters) a page's records name, by id; and
+//! the data keys of a page's sealed values, loaded in one go.
 
 use super::Asked;
 use super::reply::Refusal;
@@ -48,4 +49,11 @@ pub async fn rows_by_id<E: EntityTrait>(
 ) -> Result<HashMap<i64, E::Model>, Refusal> {
     let rows = E::find().filter(column.is_in(ids)).all(&asked.state.db).await?;
     Ok(rows.into_iter().map(|row| (key(&row), row)).collect())
+}
+
+/// Loads the data keys of the sealed values `sealed` (of a page's rows) in one go, so each
+/// value the caller may read opens without a statement of its own; nothing is opened here.
+pub async fn preload_keys(asked: &Asked, sealed: &[&Vec<u8>]) -> Result<(), Refusal> {
+    let keys: Vec<u64> = sealed.iter().filter_map(|value| crate::vault::Vault::key_id_of(value)).collect();
+    asked.state.vault.preload(&asked.state.db, keys).await.map_err(|_| Refusal::unavailable())
 }

@@ -14,6 +14,8 @@ use crate::privacy::{Reader, Visible};
 use emis_oneroster::rest::Direction;
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait as _, Order, Query, SelectStatement, UnionType};
 use sea_orm::{ConnectionTrait as _, EntityTrait, QueryTrait as _};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// The names under which each group gives the values a sort may use.
 pub type SortKeys = &'static [(&'static str, &'static str)];
@@ -25,6 +27,32 @@ pub struct Key {
     pub group: i64,
     pub id: i64,
     pub inner: i64,
+}
+
+impl Key {
+    /// The key of row `id` of `group`, a record of one row.
+    pub fn of(group: i64, id: i64) -> Key {
+        Key { group, id, inner: 0 }
+    }
+}
+
+/// The ids of the rows of `group` in `listed`.
+pub fn ids_of(listed: &[Key], group: i64) -> Vec<i64> {
+    listed.iter().filter(|key| key.group == group).map(|key| key.id).collect()
+}
+
+/// Objects of `group` read back by row id, under their keys.
+pub fn in_group(
+    group: i64,
+    objects: HashMap<i64, Map<String, Value>>,
+) -> impl Iterator<Item = (Key, Map<String, Value>)> {
+    objects.into_iter().map(move |(id, object)| (Key::of(group, id), object))
+}
+
+/// The objects read back of `listed`, in its order; a record its read back left out (its
+/// per-record check refused it) is left out of the page.
+pub fn in_order(listed: &[Key], mut found: HashMap<Key, Map<String, Value>>) -> Vec<Map<String, Value>> {
+    listed.iter().filter_map(|key| found.remove(key)).collect()
 }
 
 /// `select` reduced to its group's keys: `group`, the row's `id` (and `inner`, the second

@@ -17,7 +17,7 @@ mod users;
 use emis::graphql::ids::encode;
 use emis_tests::{TestApp, error_code};
 use entity::{sharing_agreement, staff, vendor_client, vendor_token};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
+use sea_orm::{ColumnTrait as _, EntityTrait, PaginatorTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -63,6 +63,15 @@ pub(crate) async fn token(app: &TestApp, basic: Option<(&str, &str)>, form: &str
     let status = response.status().as_u16();
     let cache = response.headers().get("cache-control").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     (status, cache, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The `sourcedId`s of the rows of `E` that `condition` selects, as `sourced` reads them.
+pub(crate) async fn sourced_ids<E: EntityTrait>(
+    app: &TestApp,
+    condition: sea_orm::Condition,
+    sourced: fn(E::Model) -> String,
+) -> BTreeSet<String> {
+    E::find().filter(condition).all(&app.state.db).await.unwrap().into_iter().map(sourced).collect()
 }
 
 /// The vendors' entries of the disclosure log, and the students they list.

@@ -15,14 +15,14 @@ use super::super::{Asked, Reply};
 use super::categories::stored_categories;
 use super::primary;
 use super::reach::{Item, Within, reachable_columns, reachable_evaluations, reached_item, sections_of};
-use crate::exchange::names::{ext, kind_category, section_title};
+use crate::exchange::names::{ext, ext_sql, kind_category, section_title};
 use crate::privacy::readers;
 use entity::{
     AssessmentKind, AssessmentMode, assessment, homeroom_class, primary_evaluation, section, semester, subject,
 };
 use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::sea_query::{Expr, SelectStatement};
-use sea_orm::{ColumnTrait as _, Condition, QueryFilter as _, QueryOrder as _, QueryTrait as _};
+use sea_orm::{ColumnTrait as _, Condition, QueryFilter as _, QueryTrait as _};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -129,9 +129,7 @@ fn groups(asked: &Asked, within: &Within) -> Result<Vec<SelectStatement>, Refusa
         if let Some(Item::Checkpoint { .. }) = &within.item {
             columns = columns.filter(assessment::Column::Id.is_null());
         }
-        let sourced = Expr::cust(
-            r#"COALESCE("assessment"."external_id", 'emis-assessment-' || CAST("assessment"."id" AS TEXT))"#,
-        );
+        let sourced = Expr::cust(ext_sql("assessment"));
         let id = Expr::col((assessment::Entity, assessment::Column::Id));
         found.push(union::keyed(columns.into_query(), COLUMNS, [Some(id), None], SORTS, vec![sourced]));
     }
@@ -153,20 +151,16 @@ fn groups(asked: &Asked, within: &Within) -> Result<Vec<SelectStatement>, Refusa
 
 /// The line items `listed`, read back through their readers.
 async fn listed_objects(asked: &Asked, listed: &[Key]) -> Result<Vec<Map<String, Value>>, Refusal> {
-    let of = |group: i64| listed.iter().filter(move |key| key.group == group).map(|key| key.id);
     let mut found: HashMap<Key, Map<String, Value>> = HashMap::new();
-    let ids: Vec<i64> = of(COLUMNS).collect();
+    let ids = union::ids_of(listed, COLUMNS);
     if !ids.is_empty() {
         let rows = rows_by_id::<assessment::Entity>(asked, assessment::Column::Id, ids, |row| row.id).await?;
         let rows: Vec<assessment::Model> = rows.into_values().collect();
-        let objects = column_objects(asked, &rows).await?;
-        found.extend(objects.into_iter().map(|(id, object)| (Key { group: COLUMNS, id, inner: 0 }, object)));
+        found.extend(union::in_group(COLUMNS, column_objects(asked, &rows).await?));
     }
-    let ids: Vec<i64> = of(CHECKPOINTS).collect();
-    let rows = primary::evaluations(asked, &ids).await?;
-    let objects = primary::line_item_objects(asked, &rows).await?;
-    found.extend(objects.into_iter().map(|(id, object)| (Key { group: CHECKPOINTS, id, inner: 0 }, object)));
-    Ok(listed.iter().filter_map(|key| found.remove(key)).collect())
+    let rows = primary::evaluations(asked, &union::ids_of(listed, CHECKPOINTS)).await?;
+    found.extend(union::in_group(CHECKPOINTS, primary::line_item_objects(asked, &rows).await?));
+    Ok(union::in_order(listed, found))
 }
 
 async fn line_item_page(asked: &Asked, within: Within) -> Reply {
@@ -197,13 +191,8 @@ pub(super) async fn line_item_by_id(asked: &Asked) -> Reply {
     let id = asked.id.as_str();
     let unknown = || Refusal::unknown("lineItem", id);
     let key = match reached_item(asked, id, None).await? {
-        Item::Column(column) => Key { group: COLUMNS, id: column, inner: 0 },
-        item @ Item::Checkpoint { .. } => {
-            let within = Within { item: Some(item), ..Within::default() };
-            let first = reachable_evaluations(asked, &within).ok_or_else(unknown)?;
-            let first = first.order_by_asc(primary_evaluation::Column::Id).one(&asked.state.db).await?;
-            Key { group: CHECKPOINTS, id: first.ok_or_else(unknown)?.id, inner: 0 }
-        }
+        (Item::Column(_), column) => Key::of(COLUMNS, column),
+        (Item::Checkpoint { .. }, evaluation) => Key::of(CHECKPOINTS, evaluation),
     };
     let object = listed_objects(asked, &[key]).await?.pop().ok_or_else(unknown)?;
     Ok(reply::one("lineItem", object, asked.query.fields.as_deref()))

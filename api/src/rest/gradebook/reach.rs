@@ -99,9 +99,7 @@ pub(super) fn reachable_columns(
     if !asked.access.may_read_some(Kind::Result) {
         return None;
     }
-    let read = asked.access.read(&readers::SECTION).through(sections.unwrap_or_else(Condition::all));
-    let (readable, _) = read.into_statement();
-    let readable = readable.select_only().column(section::Column::Id).into_query();
+    let readable = asked.access.read(&readers::SECTION).through(sections.unwrap_or_else(Condition::all)).keys();
     Some(assessment::Entity::find().filter(assessment::Column::SectionId.in_subquery(readable)))
 }
 
@@ -114,15 +112,15 @@ pub(super) fn reachable_evaluations(
     if !asked.access.may_read_some(Kind::Result) {
         return None;
     }
-    let (readable, _) = asked.access.read(&readers::SECTION).into_statement();
-    let readable = readable.select_only().column(section::Column::Id).into_query();
+    let readable = asked.access.read(&readers::SECTION).keys();
     let read = asked.access.read_mixed(&readers::PRIMARY_ITEM, Action::Read).through(within.evaluations());
     Some(read.into_statement().filter(primary_evaluation::Column::SectionId.in_subquery(readable)))
 }
 
 /// The line item `id` (a `sourcedId`) in the sections `sections` the caller may read: an
-/// assessment column, or a checkpoint of a section with evaluations the caller may read.
-pub(super) async fn reached_item(asked: &Asked, id: &str, sections: Option<Condition>) -> Result<Item, Refusal> {
+/// assessment column, or a checkpoint of a section with evaluations the caller may read; with
+/// the row that stands for it (the column, or one of the checkpoint's evaluations).
+pub(super) async fn reached_item(asked: &Asked, id: &str, sections: Option<Condition>) -> Result<(Item, i64), Refusal> {
     let unknown = || Refusal::unknown("lineItem", id);
     let db = &asked.state.db;
     if let Some((section_id, checkpoint)) = checkpoint_of_line_item(id) {
@@ -140,9 +138,10 @@ pub(super) async fn reached_item(asked: &Asked, id: &str, sections: Option<Condi
         let read = asked.access.read_mixed(&readers::PRIMARY_ITEM, Action::Read);
         let read = read.through(Condition::all().add(primary_evaluation::Column::Id.eq(evaluation.id)));
         read.one(db).await?.ok_or_else(unknown)?;
-        return Ok(item);
+        return Ok((item, evaluation.id));
     }
     let select = reachable_columns(asked, sections).ok_or_else(unknown)?;
     let row = select.filter(named("assessment", assessment::Column::Id, assessment::Column::ExternalId, id));
-    Ok(Item::Column(row.one(db).await?.ok_or_else(unknown)?.id))
+    let column = row.one(db).await?.ok_or_else(unknown)?.id;
+    Ok((Item::Column(column), column))
 }

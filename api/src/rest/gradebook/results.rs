@@ -17,7 +17,7 @@ use super::super::{Asked, Reply};
 use super::items::line_item_id;
 use super::primary;
 use super::reach::{Within, reachable_evaluations, reached_item, reached_student, sections_of};
-use crate::exchange::names::{checkpoint_of_line_item, named};
+use crate::exchange::names::{checkpoint_of_line_item, ext_sql, named};
 use crate::privacy::readers;
 use entity::{assessment, primary_evaluation, result, section};
 use sea_orm::sea_query::{Expr, ExprTrait as _, SelectStatement};
@@ -40,11 +40,6 @@ fn result_column(field: &str) -> Option<(result::Column, Typed)> {
         "status" => Some((result::Column::Id, Typed::Constant("active"))),
         _ => None,
     }
-}
-
-/// A score's `sourcedId` in SQL, as [`crate::exchange::names::ext`] writes it.
-fn result_sourced() -> Expr {
-    Expr::cust(r#"COALESCE("result"."external_id", 'emis-result-' || CAST("result"."id" AS TEXT))"#)
 }
 
 /// An evaluation's `sourcedId` in SQL, as [`crate::exchange::names::checkpoint_result`]
@@ -94,7 +89,7 @@ fn groups(asked: &Asked, within: &Within) -> Result<Vec<SelectStatement>, Refusa
     let scores = asked.access.read(&readers::RESULT).through(within.results());
     let scores = union::group_of(asked, scores, &readers::RESULT, result_column)?;
     let id = Expr::col((result::Entity, result::Column::Id));
-    let keys = vec![result_sourced(), Expr::col((result::Entity, result::Column::UpdatedAt))];
+    let keys = vec![Expr::cust(ext_sql("result")), Expr::col((result::Entity, result::Column::UpdatedAt))];
     let mut found = vec![union::keyed(scores, SCORES, [Some(id), None], SORTS, keys)];
     if let Some(evaluations) = reachable_evaluations(asked, within) {
         let key = Some(primary_evaluation::Column::Id);
@@ -109,20 +104,16 @@ fn groups(asked: &Asked, within: &Within) -> Result<Vec<SelectStatement>, Refusa
 
 /// The results `listed`, read back through their readers.
 async fn listed_objects(asked: &Asked, listed: &[Key]) -> Result<Vec<Map<String, Value>>, Refusal> {
-    let of = |group: i64| listed.iter().filter(move |key| key.group == group).map(|key| key.id);
     let mut found: HashMap<Key, Map<String, Value>> = HashMap::new();
-    let ids: Vec<i64> = of(SCORES).collect();
+    let ids = union::ids_of(listed, SCORES);
     if !ids.is_empty() {
         let read = asked.access.read(&readers::RESULT).narrow(result::Column::Id, |column| column.is_in(ids));
         let rows = read.all(&asked.state.db).await?;
-        let objects = score_objects(asked, &rows).await?;
-        found.extend(objects.into_iter().map(|(id, object)| (Key { group: SCORES, id, inner: 0 }, object)));
+        found.extend(union::in_group(SCORES, score_objects(asked, &rows).await?));
     }
-    let ids: Vec<i64> = of(EVALUATIONS).collect();
-    let rows = primary::evaluations(asked, &ids).await?;
-    let objects = primary::result_objects(asked, &rows).await?;
-    found.extend(objects.into_iter().map(|(id, object)| (Key { group: EVALUATIONS, id, inner: 0 }, object)));
-    Ok(listed.iter().filter_map(|key| found.remove(key)).collect())
+    let rows = primary::evaluations(asked, &union::ids_of(listed, EVALUATIONS)).await?;
+    found.extend(union::in_group(EVALUATIONS, primary::result_objects(asked, &rows).await?));
+    Ok(union::in_order(listed, found))
 }
 
 /// A page of the results `within` keeps.
@@ -143,13 +134,13 @@ pub(super) async fn results_of_class(asked: &Asked) -> Reply {
 }
 
 pub(super) async fn results_of_line_item(asked: &Asked) -> Reply {
-    let item = reached_item(asked, &asked.id, None).await?;
+    let (item, _) = reached_item(asked, &asked.id, None).await?;
     result_page(asked, Within { item: Some(item), ..Within::default() }).await
 }
 
 pub(super) async fn results_of_line_item_in_class(asked: &Asked) -> Reply {
     let sections = sections_of(asked, &asked.id).await?;
-    let item = reached_item(asked, &asked.inner, Some(sections.clone())).await?;
+    let (item, _) = reached_item(asked, &asked.inner, Some(sections.clone())).await?;
     result_page(asked, Within { sections: Some(sections), item: Some(item), student: None }).await
 }
 
@@ -168,8 +159,8 @@ pub(super) async fn result_by_id(asked: &Asked) -> Reply {
     let which = named("result", result::Column::Id, result::Column::ExternalId, id);
     let score = asked.access.read(&readers::RESULT).through(which).one(&asked.state.db).await?;
     let key = match score {
-        Some(row) => Key { group: SCORES, id: row.id, inner: 0 },
-        None => Key { group: EVALUATIONS, id: evaluation_named(asked, id).await?.ok_or_else(unknown)?, inner: 0 },
+        Some(row) => Key::of(SCORES, row.id),
+        None => Key::of(EVALUATIONS, evaluation_named(asked, id).await?.ok_or_else(unknown)?),
     };
     let object = listed_objects(asked, &[key]).await?.pop().ok_or_else(unknown)?;
     Ok(reply::one("result", object, asked.query.fields.as_deref()))

@@ -8,7 +8,7 @@ use super::super::listing::Typed;
 use super::super::objects::{self, CLASS_FIELDS, Placed};
 use super::super::refs::{org_ids, rows_by_id};
 use super::super::reply::{self, Refusal};
-use super::super::union::{self, SortKeys};
+use super::super::union::{self, Key, SortKeys};
 use super::super::{Asked, Reply};
 use super::orgs::reached_org;
 use crate::exchange::names::section_course;
@@ -180,32 +180,30 @@ fn groups(asked: &Asked, among: &Among) -> Result<Vec<sea_orm::sea_query::Select
     Ok(vec![classes, sections])
 }
 
-/// The classes `listed` (group, id), read back through each group's reader.
-async fn listed_objects(asked: &Asked, listed: &[(i64, i64)]) -> Result<Vec<Map<String, Value>>, Refusal> {
+/// The classes `listed`, read back through each group's reader.
+async fn listed_objects(asked: &Asked, listed: &[Key]) -> Result<Vec<Map<String, Value>>, Refusal> {
     let db = &asked.state.db;
-    let of = |wanted: i64| listed.iter().filter(move |(group, _)| *group == wanted).map(|(_, id)| *id);
-    let mut found: HashMap<(i64, i64), Map<String, Value>> = HashMap::new();
-    let ids: Vec<i64> = of(HOMEROOM).collect();
+    let mut found: HashMap<Key, Map<String, Value>> = HashMap::new();
+    let ids = union::ids_of(listed, HOMEROOM);
     if !ids.is_empty() {
         let read = asked.access.read(&readers::CLASS).narrow(homeroom_class::Column::Id, |column| column.is_in(ids));
         let rows = read.all(db).await?;
         let objects = class_objects(asked, &rows).await?;
-        found.extend(rows.iter().map(|row| (HOMEROOM, row.id)).zip(objects));
+        found.extend(rows.iter().map(|row| Key::of(HOMEROOM, row.id)).zip(objects));
     }
-    let ids: Vec<i64> = of(SECTIONS).collect();
+    let ids = union::ids_of(listed, SECTIONS);
     if !ids.is_empty() {
         let read = asked.access.read(&readers::SECTION).narrow(section::Column::Id, |column| column.is_in(ids));
         let rows = read.all(db).await?;
         let objects = section_objects(asked, &rows).await?;
-        found.extend(rows.iter().map(|row| (SECTIONS, row.id)).zip(objects));
+        found.extend(rows.iter().map(|row| Key::of(SECTIONS, row.id)).zip(objects));
     }
-    Ok(listed.iter().filter_map(|key| found.remove(key)).collect())
+    Ok(union::in_order(listed, found))
 }
 
 pub(super) async fn class_page(asked: &Asked, among: Among) -> Reply {
     asked.query.check_fields(CLASS_FIELDS)?;
     let (listed, total) = union::page(asked, groups(asked, &among)?, SORTS).await?;
-    let listed: Vec<(i64, i64)> = listed.into_iter().map(|key| (key.group, key.id)).collect();
     let found = listed_objects(asked, &listed).await?;
     Ok(reply::page("classes", found, total, &asked.path, &asked.query, &asked.raw))
 }

@@ -6,6 +6,7 @@
 
 use super::super::listing::{self, Typed};
 use super::super::objects::{self, DEMOGRAPHICS_FIELDS};
+use super::super::refs::preload_keys;
 use super::super::reply::{self, Refusal};
 use super::super::{Asked, Reply};
 use crate::privacy::{Target, readers};
@@ -27,11 +28,8 @@ fn demographics_column(field: &str) -> Option<(student::Column, Typed)> {
 /// The demographics of `rows`, each only if its background shows.
 async fn demographics_objects(asked: &Asked, rows: &[student::Model]) -> Result<Vec<Map<String, Value>>, Refusal> {
     let vault = &asked.state.vault;
-    let sealed = rows.iter().flat_map(|row| [&row.ethnicity_enc, &row.religion_enc]).flatten();
-    let keys: Vec<u64> = sealed.filter_map(|value| crate::vault::Vault::key_id_of(value)).collect();
-    if vault.preload(&asked.state.db, keys).await.is_err() {
-        return Err(Refusal::unavailable());
-    }
+    let sealed: Vec<&Vec<u8>> = rows.iter().flat_map(|row| [&row.ethnicity_enc, &row.religion_enc]).flatten().collect();
+    preload_keys(asked, &sealed).await?;
     let mut found = Vec::with_capacity(rows.len());
     for row in rows {
         if !asked.access.shows(Kind::StudentBackground, &[Target::student(row.id, row.school_id)]).await {

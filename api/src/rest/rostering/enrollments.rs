@@ -18,7 +18,7 @@ use crate::exchange::names::{ext, in_section, named};
 use crate::privacy::readers;
 use entity::{enrollment, homeroom_class, section, section_enrollment, staff, teaching_assignment};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait as _};
-use sea_orm::{ColumnTrait as _, Condition, EntityTrait as _, QueryFilter as _, QuerySelect as _, QueryTrait as _};
+use sea_orm::{ColumnTrait as _, Condition, EntityTrait as _, QueryFilter as _, QueryTrait as _};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
 
@@ -54,14 +54,6 @@ fn col(table: &str, name: &str) -> Expr {
     Expr::col((Alias::new(table), Alias::new(name)))
 }
 
-/// The ids of the rows of a reader's table the caller may read, as a subquery.
-macro_rules! readable_ids {
-    ($asked:expr, $reader:expr, $id:expr) => {{
-        let (select, _) = $asked.access.read($reader).into_statement();
-        select.select_only().column($id).into_query()
-    }};
-}
-
 /// The keys of each group the query selects, of school `school` if given.
 fn groups(asked: &Asked, school: Option<i64>) -> Result<Vec<sea_orm::sea_query::SelectStatement>, Refusal> {
     let access = &asked.access;
@@ -90,10 +82,10 @@ fn groups(asked: &Asked, school: Option<i64>) -> Result<Vec<sea_orm::sea_query::
 
     use teaching_assignment::Column as A;
     let taught = Condition::any()
-        .add(A::ClassId.in_subquery(readable_ids!(asked, &readers::CLASS, homeroom_class::Column::Id)))
-        .add(A::SectionId.in_subquery(readable_ids!(asked, &readers::SECTION, section::Column::Id)));
+        .add(A::ClassId.in_subquery(access.read(&readers::CLASS).keys()))
+        .add(A::SectionId.in_subquery(access.read(&readers::SECTION).keys()));
     let mut teachers = teaching_assignment::Entity::find()
-        .filter(A::StaffId.in_subquery(readable_ids!(asked, &readers::STAFF, staff::Column::Id)))
+        .filter(A::StaffId.in_subquery(access.read(&readers::STAFF).keys()))
         .filter(taught)
         .filter(listing::filter_condition(&asked.query, assignment_column, Some(teaching_assignment::Column::Id))?);
     if let Some(school) = school {
@@ -113,7 +105,7 @@ async fn listed_objects(asked: &Asked, listed: &[Key]) -> Result<Vec<Map<String,
     let mut found = student_enrollments(asked, &enrollments, &sections).await?;
     let assignments: Vec<i64> = of(TEACHERS).map(|key| key.id).collect();
     found.extend(teacher_enrollments(asked, &assignments).await?);
-    Ok(listed.iter().filter_map(|key| found.remove(key)).collect())
+    Ok(union::in_order(listed, found))
 }
 
 /// Students' enrollments: in the homeroom classes of `enrollments`, and in the `sections`.
@@ -170,7 +162,7 @@ async fn student_enrollments(
             begins: row.starts_on,
             ends: row.ends_on,
         };
-        found.insert(Key { group: HOMEROOM, id: row.id, inner: 0 }, objects::enrollment(&enrolled, &asked.here));
+        found.insert(Key::of(HOMEROOM, row.id), objects::enrollment(&enrolled, &asked.here));
         for section in readable_sections.iter().filter(|section| section.class_id == row.class_id) {
             let kept = kept.get(&(row.id, section.id));
             let enrolled = Enrolled {
@@ -235,7 +227,7 @@ async fn teacher_enrollments(asked: &Asked, ids: &[i64]) -> Result<HashMap<Key, 
             begins: row.starts_on,
             ends: row.ends_on,
         };
-        found.insert(Key { group: TEACHERS, id: row.id, inner: 0 }, objects::enrollment(&enrolled, &asked.here));
+        found.insert(Key::of(TEACHERS, row.id), objects::enrollment(&enrolled, &asked.here));
     }
     Ok(found)
 }
@@ -274,7 +266,7 @@ async fn enrollment_key(asked: &Asked, id: &str) -> Result<Option<Key>, Refusal>
     let homeroom = |which: Condition| enrollment::Entity::find().filter(which).one(db);
     if let Some(row) = homeroom(named("enrollment", enrollment::Column::Id, enrollment::Column::ExternalId, id)).await?
     {
-        return Ok(Some(Key { group: HOMEROOM, id: row.id, inner: 0 }));
+        return Ok(Some(Key::of(HOMEROOM, row.id)));
     }
     let stored = section_enrollment::Entity::find().filter(section_enrollment::Column::ExternalId.eq(id)).one(db);
     if let Some(row) = stored.await? {
@@ -292,5 +284,5 @@ async fn enrollment_key(asked: &Asked, id: &str) -> Result<Option<Key>, Refusal>
     let which =
         named("teaching_assignment", teaching_assignment::Column::Id, teaching_assignment::Column::ExternalId, id);
     let assignment = teaching_assignment::Entity::find().filter(which).one(db).await?;
-    Ok(assignment.map(|row| Key { group: TEACHERS, id: row.id, inner: 0 }))
+    Ok(assignment.map(|row| Key::of(TEACHERS, row.id)))
 }

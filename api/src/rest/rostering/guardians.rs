@@ -6,7 +6,7 @@
 
 use super::super::Asked;
 use super::super::objects::{self, Contact};
-use super::super::refs::{org_ids, student_ids};
+use super::super::refs::{org_ids, preload_keys, student_ids};
 use super::super::reply::Refusal;
 use crate::privacy::Target;
 use emis_authz::Kind;
@@ -57,11 +57,8 @@ pub(super) async fn guardian_objects(asked: &Asked, ids: &[i64]) -> Result<HashM
     let schools = org_ids(asked, links.iter().map(|link| link.school_id)).await?;
     let contact_asked = asked.wants("email") || asked.wants("phone");
     if contact_asked {
-        let sealed = rows.iter().flat_map(|row| [&row.email_enc, &row.phone_enc]).flatten();
-        let keys: Vec<u64> = sealed.filter_map(|value| crate::vault::Vault::key_id_of(value)).collect();
-        if asked.state.vault.preload(db, keys).await.is_err() {
-            return Err(Refusal::unavailable());
-        }
+        let sealed: Vec<&Vec<u8>> = rows.iter().flat_map(|row| [&row.email_enc, &row.phone_enc]).flatten().collect();
+        preload_keys(asked, &sealed).await?;
     }
     let mut found = HashMap::new();
     for row in &rows {

@@ -7,7 +7,7 @@ use super::super::listing::{self, Typed};
 use super::super::objects::USER_FIELDS;
 use super::super::refs::org_ids;
 use super::super::reply::{self, Refusal};
-use super::super::union::{self, SortKeys};
+use super::super::union::{self, Key, SortKeys};
 use super::super::{Asked, Reply};
 use super::guardians::guardian_objects;
 use super::people::{student_column, student_objects};
@@ -21,18 +21,9 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// The groups of users, in their order without a sort.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Group {
-    Students = 0,
-    Teachers = 1,
-    Guardians = 2,
-}
-
-impl Group {
-    fn of(number: i64) -> Option<Group> {
-        [Group::Students, Group::Teachers, Group::Guardians].into_iter().find(|group| *group as i64 == number)
-    }
-}
+const STUDENTS: i64 = 0;
+const TEACHERS: i64 = 1;
+const GUARDIANS: i64 = 2;
 
 fn guardian_column(field: &str) -> Option<(guardian::Column, Typed)> {
     match field {
@@ -73,17 +64,17 @@ fn groups(asked: &Asked) -> Result<Vec<SelectStatement>, Refusal> {
     let students = access.read(&readers::STUDENT).narrow(student::Column::SchoolId, |column| column.is_not_null());
     let students = union::group_of(asked, students, &readers::STUDENT, student_column)?;
     let (id, sorted) = keys(Alias::new("student"), ["id", "external_id", "given_name"]);
-    let students = union::keyed(students, Group::Students as i64, [Some(id), None], SORTS, sorted);
+    let students = union::keyed(students, STUDENTS, [Some(id), None], SORTS, sorted);
     let teachers = access.read(&readers::STAFF).through(teaching());
     let teachers = union::group_of(asked, teachers, &readers::STAFF, teacher_column)?;
     let (id, sorted) = keys(Alias::new("staff"), ["id", "external_id", "given_name"]);
-    let teachers = union::keyed(teachers, Group::Teachers as i64, [Some(id), None], SORTS, sorted);
+    let teachers = union::keyed(teachers, TEACHERS, [Some(id), None], SORTS, sorted);
     let guardians = guardian::Entity::find()
         .filter(access.guardians_reached())
         .filter(listing::filter_condition(&asked.query, guardian_column, Some(guardian::Column::Id))?)
         .into_query();
     let (id, sorted) = keys(Alias::new("guardian"), ["id", "external_id", "given_name"]);
-    let guardians = union::keyed(guardians, Group::Guardians as i64, [Some(id), None], SORTS, sorted);
+    let guardians = union::keyed(guardians, GUARDIANS, [Some(id), None], SORTS, sorted);
     Ok(vec![students, teachers, guardians])
 }
 
@@ -91,22 +82,15 @@ pub(super) async fn users(asked: &Asked) -> Reply {
     asked.query.check_fields(USER_FIELDS)?;
     refuse_contact_filters(asked)?;
     let (listed, total) = union::page(asked, groups(asked)?, SORTS).await?;
-    let listed: Vec<(Group, i64)> =
-        listed.into_iter().filter_map(|key| Some((Group::of(key.group)?, key.id))).collect();
-    let mut found = user_objects(asked, &listed).await?;
-    let objects = listed.iter().filter_map(|key| found.remove(key)).collect();
+    let objects = user_objects(asked, &listed).await?;
     Ok(reply::page("users", objects, total, &asked.path, &asked.query, &asked.raw))
 }
 
-/// The users `listed`, read back through each group's own read (and its check).
-async fn user_objects(
-    asked: &Asked,
-    listed: &[(Group, i64)],
-) -> Result<HashMap<(Group, i64), Map<String, Value>>, Refusal> {
+/// The users `listed`, read back through each group's own read (and its check), in order.
+async fn user_objects(asked: &Asked, listed: &[Key]) -> Result<Vec<Map<String, Value>>, Refusal> {
     let db = &asked.state.db;
-    let of = |wanted: Group| listed.iter().filter(move |(group, _)| *group == wanted).map(|(_, id)| *id);
     let mut found = HashMap::new();
-    let ids: Vec<i64> = of(Group::Students).collect();
+    let ids = union::ids_of(listed, STUDENTS);
     if !ids.is_empty() {
         let rows = asked
             .access
@@ -116,9 +100,9 @@ async fn user_objects(
             .all(db)
             .await?;
         let objects = student_objects(asked, &rows).await?;
-        found.extend(rows.iter().map(|row| (Group::Students, row.id)).zip(objects));
+        found.extend(rows.iter().map(|row| Key::of(STUDENTS, row.id)).zip(objects));
     }
-    let ids: Vec<i64> = of(Group::Teachers).collect();
+    let ids = union::ids_of(listed, TEACHERS);
     if !ids.is_empty() {
         let rows = asked
             .access
@@ -130,15 +114,14 @@ async fn user_objects(
         let schools = org_ids(asked, rows.iter().map(|row| row.school_id)).await?;
         found.extend(rows.iter().map(|row| {
             let school = schools.get(&row.school_id).map_or("", String::as_str);
-            ((Group::Teachers, row.id), super::super::objects::teacher(row, school, &asked.here))
+            (Key::of(TEACHERS, row.id), super::super::objects::teacher(row, school, &asked.here))
         }));
     }
-    let ids: Vec<i64> = of(Group::Guardians).collect();
+    let ids = union::ids_of(listed, GUARDIANS);
     if !ids.is_empty() {
-        let objects = guardian_objects(asked, &ids).await?;
-        found.extend(objects.into_iter().map(|(id, object)| ((Group::Guardians, id), object)));
+        found.extend(union::in_group(GUARDIANS, guardian_objects(asked, &ids).await?));
     }
-    Ok(found)
+    Ok(union::in_order(listed, found))
 }
 
 /// `/users/{id}`: the student, teacher or guardian with that `sourcedId`, if the caller may
@@ -155,7 +138,7 @@ pub(super) async fn user_by_id(asked: &Asked) -> Reply {
         .one(db)
         .await?;
     let listed = if let Some(row) = student {
-        (Group::Students, row.id)
+        Key::of(STUDENTS, row.id)
     } else if let Some(row) = asked
         .access
         .read(&readers::STAFF)
@@ -164,7 +147,7 @@ pub(super) async fn user_by_id(asked: &Asked) -> Reply {
         .one(db)
         .await?
     {
-        (Group::Teachers, row.id)
+        Key::of(TEACHERS, row.id)
     } else {
         let row = guardian::Entity::find()
             .select_only()
@@ -174,9 +157,9 @@ pub(super) async fn user_by_id(asked: &Asked) -> Reply {
             .into_tuple::<i64>()
             .one(db)
             .await?;
-        (Group::Guardians, row.ok_or_else(|| Refusal::unknown("user", id))?)
+        Key::of(GUARDIANS, row.ok_or_else(|| Refusal::unknown("user", id))?)
     };
-    let object = user_objects(asked, &[listed]).await?.remove(&listed);
+    let object = user_objects(asked, &[listed]).await?.pop();
     let object = object.ok_or_else(|| Refusal::unknown("user", id))?;
     Ok(reply::one("user", object, asked.query.fields.as_deref()))
 }

@@ -84,6 +84,10 @@ async fn a_vendor_reads_line_items_categories_and_results_by_class_only_under_th
         .as_str()
         .unwrap()
         .to_owned();
+    // Sorted by sourcedId (a derived one compared as its text) across scores and evaluations.
+    let (_, _, sorted) = gradebook(&app, &vendor, "/results?sort=sourcedId&limit=50").await;
+    let sorted = ids(&sorted, "results");
+    assert!(sorted.len() == 50 && sorted.windows(2).all(|pair| pair[0] < pair[1]), "{sorted:?}");
     // A sourcedId EMIS derived (`emis-…`) is found by a filter as by a path.
     let result_id = all["results"][0]["sourcedId"].as_str().unwrap().to_owned();
     for (path, id) in [("/results", &result_id), ("/lineItems", &item)] {

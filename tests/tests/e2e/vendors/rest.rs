@@ -6,11 +6,11 @@
 //! the specification's codes; and every student shown is in the disclosure log.
 
 use super::reach::vendor_with;
-use super::school_of;
 use super::shapes::{self, assert_conforms};
+use super::{school_of, sourced_ids};
 use emis_tests::TestApp;
 use entity::{enrollment, homeroom_class, student};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use sea_orm::{ColumnTrait as _, Condition, EntityTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -59,14 +59,11 @@ async fn a_vendor_pages_through_exactly_the_shared_schools_roster_in_the_specifi
     let (_, _, vendor) = vendor_with(&app, &principal, "Học Vui", shared).await;
     let db = &app.state.db;
     let school_id = crate::grade_entry::decode("School", &school);
-    let mine: BTreeSet<String> = student::Entity::find()
-        .filter(student::Column::SchoolId.eq(school_id))
-        .all(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|row| row.external_id)
-        .collect();
+    let mine =
+        sourced_ids::<student::Entity>(&app, Condition::all().add(student::Column::SchoolId.eq(school_id)), |row| {
+            row.external_id
+        })
+        .await;
     assert!(mine.len() > 10);
 
     // Without a token, or with a bad one: refused in the specification's words.
@@ -106,14 +103,8 @@ async fn a_vendor_pages_through_exactly_the_shared_schools_roster_in_the_specifi
     assert_conforms(&one, "org", &shapes::ORG);
     let (_, _, classes) = get(&app, Some(&vendor), &format!("/schools/{own_org}/classes")).await;
     assert_conforms(&classes, "classes", &shapes::CLASS);
-    let own_classes: BTreeSet<String> = homeroom_class::Entity::find()
-        .filter(homeroom_class::Column::SchoolId.eq(school_id))
-        .all(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|row| row.external_id)
-        .collect();
+    let of_school = Condition::all().add(homeroom_class::Column::SchoolId.eq(school_id));
+    let own_classes = sourced_ids::<homeroom_class::Entity>(&app, of_school, |row| row.external_id).await;
     assert_eq!(ids(&classes, "classes").into_iter().collect::<BTreeSet<_>>(), own_classes);
     let class = own_classes.iter().next().unwrap();
     let (_, _, roster) = get(&app, Some(&vendor), &format!("/classes/{class}/students")).await;
@@ -136,14 +127,8 @@ async fn a_vendor_pages_through_exactly_the_shared_schools_roster_in_the_specifi
     assert_eq!(roles, BTreeSet::from(["student", "teacher"]));
     let (_, headers, teachers) = get(&app, Some(&vendor), "/teachers?limit=1000").await;
     assert_conforms(&teachers, "users", &shapes::USER);
-    let own_teachers: BTreeSet<String> = entity::staff::Entity::find()
-        .filter(entity::staff::Column::SchoolId.eq(school_id))
-        .all(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|row| row.external_id)
-        .collect();
+    let of_school = Condition::all().add(entity::staff::Column::SchoolId.eq(school_id));
+    let own_teachers = sourced_ids::<entity::staff::Entity>(&app, of_school, |row| row.external_id).await;
     let listed: BTreeSet<String> = ids(&teachers, "users").into_iter().collect();
     assert!(!listed.is_empty() && listed.is_subset(&own_teachers), "the shared school's teachers only");
     assert_eq!(headers["x-total-count"].to_str().unwrap(), listed.len().to_string());

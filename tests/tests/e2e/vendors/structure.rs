@@ -6,10 +6,10 @@
 
 use super::reach::vendor_with;
 use super::rest::{code, get, ids};
-use super::school_of;
 use super::shapes::{self, assert_conforms};
+use super::{school_of, sourced_ids};
 use entity::{homeroom_class, section, teaching_assignment};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use sea_orm::{ColumnTrait as _, Condition, EntityTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -31,14 +31,8 @@ async fn a_vendor_reads_the_shared_schools_classes_sections_courses_and_terms() 
     let school = school_of(&app, "hieutruong").await;
     let school_id = crate::grade_entry::decode("School", &school);
     let db = &app.state.db;
-    let homerooms: BTreeSet<String> = homeroom_class::Entity::find()
-        .filter(homeroom_class::Column::SchoolId.eq(school_id))
-        .all(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|row| row.external_id)
-        .collect();
+    let of_school = Condition::all().add(homeroom_class::Column::SchoolId.eq(school_id));
+    let homerooms = sourced_ids::<homeroom_class::Entity>(&app, of_school, |row| row.external_id).await;
     let sections = section::Entity::find().filter(section::Column::SchoolId.eq(school_id)).all(db).await.unwrap();
     assert!(!sections.is_empty(), "the seed teaches subjects in sections");
     let scheduled: BTreeSet<String> = sections.iter().map(|row| row.external_id.clone()).collect();

@@ -13,7 +13,7 @@ use super::shapes::{self, assert_conforms};
 use chrono::Datelike as _;
 use emis_tests::TestApp;
 use entity::{guardian, guardianship, student};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use sea_orm::{ColumnTrait as _, Condition, EntityTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -208,14 +208,8 @@ async fn a_vendor_reads_users_and_demographics_only_as_far_as_the_agreement_shar
     let person = person.await.unwrap().unwrap();
     let own = guardianship::Entity::find().filter(guardianship::Column::GuardianId.eq(person.id)).all(db(&app));
     let own: BTreeSet<i64> = own.await.unwrap().iter().map(|link| link.student_id).collect();
-    let own: BTreeSet<String> = student::Entity::find()
-        .filter(student::Column::Id.is_in(own))
-        .all(db(&app))
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|row| row.external_id)
-        .collect();
+    let own = Condition::all().add(student::Column::Id.is_in(own));
+    let own = super::sourced_ids::<student::Entity>(&app, own, |row| row.external_id).await;
     let (status, _, theirs) = get(&app, Some(&family), "/users?limit=1000").await;
     assert_eq!(status, 200, "{theirs}");
     let listed: BTreeSet<String> = users(&theirs)
