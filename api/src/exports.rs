@@ -85,8 +85,10 @@ impl Download {
                 return Err(refused(StatusCode::BAD_REQUEST, &error));
             }
         };
-        let recipient = recipient(&principal, headers).map_err(|error| refused(StatusCode::BAD_REQUEST, &error))?;
-        let access = Access::new(Arc::new(principal), state.policy.current(), state.db.clone());
+        let policy = state.policy.current();
+        let recipient =
+            recipient(&principal, headers, &policy).map_err(|error| refused(StatusCode::BAD_REQUEST, &error))?;
+        let access = Access::new(Arc::new(principal), policy, state.db.clone());
         Ok(Self { access, recipient, xlsx })
     }
 

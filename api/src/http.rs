@@ -116,9 +116,13 @@ fn client_address(extensions: &axum::http::Extensions) -> ClientAddress {
 
 /// Whom the disclosure log names for what this request is shown (signed-in callers); an
 /// error for a purpose header that cannot be recorded as given, whoever asks.
-pub(crate) fn recipient(principal: &Principal, headers: &HeaderMap) -> Result<Option<Recipient>, ApiError> {
+pub(crate) fn recipient(
+    principal: &Principal,
+    headers: &HeaderMap,
+    policy: &emis_authz::Policy,
+) -> Result<Option<Recipient>, ApiError> {
     let purpose = purpose_from_header(headers.get("x-emis-purpose").map(|value| value.as_bytes()))?;
-    Ok(Recipient::of(principal, purpose))
+    Ok(Recipient::of(principal, purpose, policy))
 }
 
 async fn graphql(
@@ -146,11 +150,12 @@ async fn graphql(
     if let Err(error) = crate::sharing::guard::before(&http.state, &principal) {
         return error_response(media, error);
     }
-    let recipient = match recipient(&principal, &headers) {
+    let policy = http.state.policy.current();
+    let recipient = match recipient(&principal, &headers, &policy) {
         Ok(recipient) => recipient,
         Err(error) => return error_response(media, error),
     };
-    let access = Arc::new(Access::new(Arc::new(principal), http.state.policy.current(), http.state.db.clone()));
+    let access = Arc::new(Access::new(Arc::new(principal), policy, http.state.db.clone()));
     let disclosures = access.shown();
     let asking = Arc::clone(&access);
     let request =

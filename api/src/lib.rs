@@ -43,6 +43,7 @@ pub mod http;
 pub mod outbox;
 pub mod periodic;
 pub mod person_values;
+pub mod policy_changes;
 pub mod privacy;
 pub mod reference;
 pub mod rest;

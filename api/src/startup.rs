@@ -20,6 +20,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
         crate::db::connect(&config.database_url, config.db_max_connections, config.db_acquire_timeout()).await?;
     crate::db::migrate(&db).await?;
     let policy = Arc::new(PolicyStore::open(files).await.map_err(|error| anyhow::anyhow!("{error}"))?);
+    crate::policy_changes::at_start(&db, &policy).await?;
     let identity = match &config.identity_file {
         Some(path) => Some(
             ServerIdentity::from_file(path)
@@ -78,7 +79,9 @@ impl Application {
 
     /// Serves until `shutdown` completes, then drains requests in flight.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let watcher = self.state.config.policy_reload_interval().map(|every| self.state.policy.spawn_watcher(every));
+        let watcher = self.state.config.policy_reload_interval().map(|every| {
+            self.state.policy.spawn_watcher(every, crate::policy_changes::recorder(self.state.db.clone()))
+        });
         let schema = crate::graphql::build_schema(Arc::clone(&self.state));
         let app = crate::http::router(Arc::clone(&self.state), schema);
         let app = app.into_make_service_with_connect_info::<SocketAddr>();

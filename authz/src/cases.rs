@@ -94,7 +94,7 @@ fn case(file: &Path, line: usize, fields: &[&str], reasons: &mut Vec<Reason>) ->
     if expected.is_none() {
         reasons.push(Reason::BadExpectation(fields[4].to_owned()));
     }
-    let (role, kind, action, rel) = request(&fields[..4], reasons)?;
+    let (role, kind, action, rel) = request(&fields[..4], false, reasons)?;
     Some(Case { file: file.to_path_buf(), line, role, kind, action, rel, expected: expected? })
 }
 

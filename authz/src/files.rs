@@ -11,18 +11,31 @@ use std::path::{Path, PathBuf};
 
 use crate::error::PolicyError;
 
-/// The paths of the model, the policy and the expected-decision cases.
+/// The paths of the model, the policy, the expected-decision cases and the officer's
+/// confirmations of held changes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PolicyFiles {
     pub model: PathBuf,
     pub policy: PathBuf,
     pub cases: PathBuf,
+    /// `confirmed.csv`: may be missing (nothing confirmed).
+    pub confirmed: PathBuf,
 }
 
 impl PolicyFiles {
-    /// `model.conf`, `policy.csv` and `cases.csv` in `dir`.
+    /// `model.conf`, `policy.csv`, `cases.csv` and `confirmed.csv` in `dir`.
     pub fn in_dir(dir: &Path) -> Self {
-        Self { model: dir.join("model.conf"), policy: dir.join("policy.csv"), cases: dir.join("cases.csv") }
+        Self {
+            model: dir.join("model.conf"),
+            policy: dir.join("policy.csv"),
+            cases: dir.join("cases.csv"),
+            confirmed: dir.join(crate::change::CONFIRMATIONS),
+        }
+    }
+
+    /// The confirmations written so far (none when the file is missing or unreadable).
+    pub async fn confirmations(&self) -> std::collections::BTreeMap<String, String> {
+        crate::change::confirmations(&read(&self.confirmed).await.unwrap_or_default())
     }
 }
 
@@ -50,6 +63,8 @@ pub(crate) struct Snapshot {
     pub(crate) model: io::Result<String>,
     pub(crate) policy: io::Result<String>,
     pub(crate) cases: io::Result<String>,
+    /// The confirmations (a missing file reads as none).
+    pub(crate) confirmed: String,
 }
 
 /// The three texts of a snapshot that was read completely.
@@ -57,6 +72,7 @@ pub(crate) struct Texts {
     pub(crate) model: String,
     pub(crate) policy: String,
     pub(crate) cases: String,
+    pub(crate) confirmed: String,
 }
 
 fn hash_read(read: &io::Result<String>, hasher: &mut DefaultHasher) {
@@ -73,7 +89,12 @@ fn named(path: &Path, read: io::Result<String>) -> Result<String, PolicyError> {
 impl Snapshot {
     /// Reads all three files.
     pub(crate) async fn read(files: &PolicyFiles) -> Self {
-        Self { model: read(&files.model).await, policy: read(&files.policy).await, cases: read(&files.cases).await }
+        Self {
+            model: read(&files.model).await,
+            policy: read(&files.policy).await,
+            cases: read(&files.cases).await,
+            confirmed: read(&files.confirmed).await.unwrap_or_default(),
+        }
     }
 
     /// A hash of the contents (or of the read errors); equal fingerprints
@@ -83,7 +104,17 @@ impl Snapshot {
         hash_read(&self.model, &mut hasher);
         hash_read(&self.policy, &mut hasher);
         hash_read(&self.cases, &mut hasher);
+        self.confirmed.hash(&mut hasher);
         hasher.finish()
+    }
+
+    /// The version of the model and policy read (see [`crate::Policy::version`]), if both
+    /// could be read.
+    pub(crate) fn version(&self) -> Option<String> {
+        match (&self.model, &self.policy) {
+            (Ok(model), Ok(policy)) => Some(crate::policy::version(model, policy)),
+            _ => None,
+        }
     }
 
     /// The texts, or the first file that could not be read.
@@ -92,6 +123,7 @@ impl Snapshot {
             model: named(&files.model, self.model)?,
             policy: named(&files.policy, self.policy)?,
             cases: named(&files.cases, self.cases)?,
+            confirmed: self.confirmed,
         })
     }
 }

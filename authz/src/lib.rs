@@ -45,19 +45,27 @@
 //! without running it (`emis policy test`).
 
 mod cases;
+mod change;
 mod error;
 mod files;
+mod grants;
 mod lines;
+mod lint;
 mod meaning;
 mod model;
 mod policy;
 mod store;
 mod vocab;
+mod words;
 
 pub use cases::{Case, CaseFailure, CaseReport, read_cases};
+pub use change::{CONFIRMATIONS, LineDiff, Outcome, PolicyChange, confirmations};
 pub use error::{Notice, PolicyError, Problem, Reason};
 pub use files::PolicyFiles;
+pub use grants::{Decisive, Explanation, Grant, PolicyDiff};
+pub use lint::{Finding, Lint};
 pub use meaning::Unused;
 pub use policy::Policy;
 pub use store::PolicyStore;
 pub use vocab::{Action, Kind, Relationship, Role, UnknownName, Vocabulary};
+pub use words::Sensitive;

@@ -3,6 +3,10 @@
 //! types, and would accept words the server does not use). Also owns the
 //! comma-splitting shared with `cases.csv`, and finds the lines that can never
 //! apply (a relationship that never holds for the line's role).
+//!
+//! A `deny` line whose relationship is `any` takes its kind and action away from
+//! its role under every relationship (the matcher in `model.conf` says so), so it
+//! is accepted for every kind, even one `any` is not meaningful for.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -18,8 +22,15 @@ pub(crate) const G_FIELDS: usize = 3;
 /// One request, as named by a `p` line or a case.
 pub(crate) type Request = (Role, Kind, Action, Relationship);
 
-/// One valid line of `policy.csv`.
+/// One valid line of `policy.csv`, with its 1-based line number.
 #[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Line {
+    pub(crate) line: usize,
+    pub(crate) rule: Rule,
+}
+
+/// One valid line of `policy.csv`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Rule {
     /// `p, role, kind, action, rel, allow|deny`
     Permission { request: Request, allow: bool },
@@ -46,8 +57,9 @@ fn word<T: FromStr<Err = UnknownName>>(field: &str, reasons: &mut Vec<Reason>) -
 }
 
 /// Parses `role, kind, action, rel` (exactly four fields), checking that the
-/// relationship is meaningful for the kind.
-pub(crate) fn request(fields: &[&str], reasons: &mut Vec<Reason>) -> Option<Request> {
+/// relationship is meaningful for the kind (any kind takes `any` when `kind_wide`: a
+/// deny line's).
+pub(crate) fn request(fields: &[&str], kind_wide: bool, reasons: &mut Vec<Reason>) -> Option<Request> {
     let [role, kind, action, rel] = fields else {
         return None;
     };
@@ -56,7 +68,8 @@ pub(crate) fn request(fields: &[&str], reasons: &mut Vec<Reason>) -> Option<Requ
     let action = word::<Action>(action, reasons);
     let rel = word::<Relationship>(rel, reasons);
     let (role, kind, action, rel) = (role?, kind?, action?, rel?);
-    if !kind.allows_relationship(rel) {
+    let meaningful = kind.allows_relationship(rel) || (kind_wide && rel == Relationship::Any);
+    if !meaningful {
         reasons.push(Reason::RelationshipNotMeaningful { kind, rel });
         return None;
     }
@@ -107,7 +120,7 @@ fn rule(fields: &[&str], reasons: &mut Vec<Reason>) -> Option<Rule> {
             if eft.is_none() {
                 reasons.push(Reason::BadEffect(rest[4].to_owned()));
             }
-            let request = request(&rest[..4], reasons);
+            let request = request(&rest[..4], eft == Some(false), reasons);
             Some(Rule::Permission { request: request?, allow: eft? })
         }
         ["g", role, parent] => {
@@ -133,13 +146,13 @@ fn rule(fields: &[&str], reasons: &mut Vec<Reason>) -> Option<Rule> {
 
 /// Validates every line of a policy text. Returns the rules, or every
 /// problem found in the whole file.
-pub(crate) fn parse_policy(file: &Path, text: &str) -> Result<Vec<Rule>, Vec<Problem>> {
+pub(crate) fn parse_policy(file: &Path, text: &str) -> Result<Vec<Line>, Vec<Problem>> {
     let mut rules = Vec::new();
     let mut problems = Vec::new();
     for (line, fields) in records(text) {
         let mut reasons = Vec::new();
         match rule(&fields, &mut reasons) {
-            Some(r) if reasons.is_empty() => rules.push(r),
+            Some(rule) if reasons.is_empty() => rules.push(Line { line, rule }),
             _ => problems.extend(reasons.into_iter().map(|reason| Problem { file: file.to_path_buf(), line, reason })),
         }
     }
@@ -175,6 +188,13 @@ mod tests {
     fn a_trailing_comment_after_the_effect_is_a_bad_effect() {
         let found = reasons("p, guardian, result, read, guardian_of, allow # why\n");
         assert_eq!(found, vec![(1, Reason::BadEffect("allow # why".to_owned()))]);
+    }
+
+    #[test]
+    fn a_deny_of_any_relationship_is_accepted_for_every_kind_and_an_allow_is_not() {
+        assert_eq!(reasons("p, subject_teacher, student.health, read, any, deny\n"), vec![]);
+        let found = reasons("p, subject_teacher, student.health, read, any, allow\n");
+        assert!(matches!(found.as_slice(), [(1, Reason::RelationshipNotMeaningful { .. })]), "{found:?}");
     }
 
     #[test]

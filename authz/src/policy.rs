@@ -13,7 +13,7 @@ use casbin::{CoreApi, Enforcer};
 
 use crate::error::{Notice, PolicyError};
 use crate::files::{PolicyFiles, read_text};
-use crate::lines::{Rule, never_apply, parse_policy};
+use crate::lines::{Line, Rule, never_apply, parse_policy};
 use crate::model::{Sources, build_enforcer};
 use crate::vocab::{Action, Kind, Relationship, Role};
 
@@ -34,7 +34,11 @@ fn slot(role: Role, kind: Kind, action: Action, rel: Relationship) -> usize {
 /// One loaded, validated policy. Decisions are cached per request.
 pub struct Policy {
     enforcer: Enforcer,
-    line_count: usize,
+    file: std::path::PathBuf,
+    lines: Vec<Line>,
+    version: String,
+    model_text: String,
+    text: String,
     notices: Vec<Notice>,
     decisions: Box<[AtomicU8]>,
 }
@@ -43,7 +47,8 @@ impl fmt::Debug for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let cached = self.decisions.iter().filter(|d| d.load(Ordering::Relaxed) != UNKNOWN).count();
         f.debug_struct("Policy")
-            .field("line_count", &self.line_count)
+            .field("version", &self.version)
+            .field("line_count", &self.lines.len())
             .field("cached_decisions", &cached)
             .finish_non_exhaustive()
     }
@@ -60,22 +65,23 @@ impl Policy {
         Self::from_texts(files, &model, &policy).await
     }
 
-    /// Validates and loads texts already read from `files`.
-    pub(crate) async fn from_texts(
-        files: &PolicyFiles,
-        model_text: &str,
-        policy_text: &str,
-    ) -> Result<Self, PolicyError> {
+    /// Validates and loads texts already read (`files` names them in messages): a policy
+    /// kept elsewhere, such as the version a server last ran.
+    pub async fn from_texts(files: &PolicyFiles, model_text: &str, policy_text: &str) -> Result<Self, PolicyError> {
         let rules = parse_policy(&files.policy, policy_text).map_err(|problems| PolicyError::Invalid { problems })?;
-        let probe = rules.iter().find_map(|rule| match rule {
-            Rule::Permission { request, .. } => Some(*request),
+        let probe = rules.iter().find_map(|line| match line.rule {
+            Rule::Permission { request, .. } => Some(request),
             Rule::Inherit { .. } => None,
         });
         let sources = Sources { model_file: &files.model, model_text, policy_file: &files.policy, policy_text };
         let enforcer = build_enforcer(sources, probe).await?;
         Ok(Self {
             enforcer,
-            line_count: rules.len(),
+            file: files.policy.clone(),
+            lines: rules,
+            version: version(model_text, policy_text),
+            model_text: model_text.to_owned(),
+            text: policy_text.to_owned(),
             notices: never_apply(&files.policy, policy_text),
             decisions: (0..TABLE_SIZE).map(|_| AtomicU8::new(UNKNOWN)).collect(),
         })
@@ -126,7 +132,34 @@ impl Policy {
 
     /// The number of `p` and `g` lines in the policy file.
     pub fn line_count(&self) -> usize {
-        self.line_count
+        self.lines.len()
+    }
+
+    /// The valid lines, in file order.
+    pub(crate) fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+
+    /// The policy file it was read from.
+    pub fn file(&self) -> &std::path::Path {
+        &self.file
+    }
+
+    /// The version of this policy: the first 16 hex digits of the SHA-256 of the model and
+    /// policy texts. Two servers running the same files run the same version, and each
+    /// disclosure entry names the version it was decided under.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The model text as loaded.
+    pub fn model_text(&self) -> &str {
+        &self.model_text
+    }
+
+    /// The policy text as loaded.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// The lines that can never apply (a relationship that never holds for their role), each
@@ -134,6 +167,16 @@ impl Policy {
     pub fn notices(&self) -> &[Notice] {
         &self.notices
     }
+}
+
+/// The version of a model and policy text (see [`Policy::version`]).
+pub(crate) fn version(model_text: &str, policy_text: &str) -> String {
+    use sha2::{Digest as _, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(model_text.as_bytes());
+    hasher.update([0]);
+    hasher.update(policy_text.as_bytes());
+    hasher.finalize().iter().take(8).map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -23,6 +23,9 @@ pub struct Model {
     pub hash: String,
     /// The students shown: ids in ascending order, space-separated, e.g. `12 40 41`.
     pub students: String,
+    /// The version of the privacy policy the reader was judged under (none in entries
+    /// written before versions were kept).
+    pub policy_version: Option<String>,
 }
 
 impl Model {

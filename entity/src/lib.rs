@@ -45,6 +45,7 @@ pub mod notification_channel;
 pub mod org;
 pub mod org_parent;
 pub mod outbox_message;
+pub mod policy_change;
 pub mod primary_evaluation;
 pub mod primary_nomination;
 pub mod push_device;

@@ -1,9 +1,12 @@
 //! The `emis` command line: `serve` (optionally `--demo`), `migrate`, `seed`, `keygen`,
-//! `policy check|test`, `schema`, `import oneroster`, `export oneroster`, `activation-code`,
+//! `policy check|test|diff|impact|explain`, `schema`, `import oneroster`, `export oneroster`, `activation-code`,
 //! `retention`: the commands and their dispatch here, the longer ones in [`tasks`]. Messages
 //! to people are in Vietnamese and English.
 
+mod policy;
 mod tasks;
+
+use policy::PolicyAction;
 
 use crate::config::Config;
 use crate::seed::{SeedOptions, seed};
@@ -50,7 +53,7 @@ enum Command {
         #[arg(long, default_value = "emis-identity.txt")]
         out: PathBuf,
     },
-    /// Check the policy files.
+    /// Check, compare and explain the policy files.
     Policy {
         #[command(subcommand)]
         action: PolicyAction,
@@ -124,20 +127,6 @@ enum ImportFormat {
     },
 }
 
-#[derive(Debug, Subcommand)]
-enum PolicyAction {
-    /// Validate model and policy lines.
-    Check {
-        #[arg(long, default_value = "policy")]
-        dir: PathBuf,
-    },
-    /// Validate, then run the expected-decision cases.
-    Test {
-        #[arg(long, default_value = "policy")]
-        dir: PathBuf,
-    },
-}
-
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Preset {
     /// A few students per class: for tests.
@@ -208,7 +197,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Policy { action } => tasks::policy(action).await,
+        Command::Policy { action } => policy::run(action).await,
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
             Ok(ExitCode::SUCCESS)

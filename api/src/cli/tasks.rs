@@ -1,12 +1,9 @@
 //! The longer commands of the command line: importing a OneRoster package (with its
-//! mappings, warnings and counts), serving (the demo included), and checking or testing the
-//! policy files.
+//! mappings, warnings and counts) and serving (the demo included).
 
-use super::PolicyAction;
 use crate::config::Config;
 use crate::seed::{SeedOptions, seed};
 use crate::startup::{Application, build_state};
-use emis_authz::{Policy, PolicyFiles, read_cases};
 use emis_crypto::ServerIdentity;
 use std::process::ExitCode;
 
@@ -65,47 +62,4 @@ pub(super) async fn serve(mut config: Config, demo: bool) -> anyhow::Result<Exit
     app.run().await?;
     telemetry.shutdown();
     Ok(ExitCode::SUCCESS)
-}
-
-pub(super) async fn policy(action: PolicyAction) -> anyhow::Result<ExitCode> {
-    let (dir, run_cases) = match action {
-        PolicyAction::Check { dir } => (dir, false),
-        PolicyAction::Test { dir } => (dir, true),
-    };
-    let files = PolicyFiles::in_dir(&dir);
-    let policy = match Policy::load(&files).await {
-        Ok(policy) => policy,
-        Err(error) => {
-            eprintln!("{error}");
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    println!("Chính sách hợp lệ / policy valid: {} lines", policy.line_count());
-    for notice in policy.notices() {
-        println!("{notice}");
-    }
-    let purposes = std::fs::read_to_string(dir.join(crate::sharing::purposes::FILE)).unwrap_or_default();
-    match crate::sharing::purposes::parse(&purposes) {
-        Ok(listed) => println!("Mục đích chia sẻ / sharing purposes: {}", listed.len()),
-        Err(error) => {
-            eprintln!("{error}");
-            return Ok(ExitCode::FAILURE);
-        }
-    }
-    if !run_cases {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let cases = read_cases(&files.cases).map_err(|error| anyhow::anyhow!("{error}"))?;
-    let report = policy.check_cases(&cases);
-    for failure in &report.failures {
-        eprintln!("{failure}");
-    }
-    println!(
-        "{} đạt, {} không đạt / {} passed, {} failed",
-        report.passed,
-        report.failures.len(),
-        report.passed,
-        report.failures.len()
-    );
-    Ok(if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -8,7 +8,8 @@ use std::io::Write as _;
 
 /// The hash of an entry: SHA-256 over the previous hash and every field of the entry,
 /// `|`-separated, as lowercase hex (the student list in its stored form, so an entry of one
-/// student hashes as entries did when each named one student).
+/// student hashes as entries did when each named one student; the policy version last, and
+/// only when the entry has one, so entries written before versions were kept verify).
 pub fn entry_hash(prev_hash: Option<&str>, row: &disclosure_log::Model) -> String {
     let mut hasher = Sha256::new();
     let session = row.session_id.map(|id| id.to_string()).unwrap_or_default();
@@ -26,6 +27,9 @@ pub fn entry_hash(prev_hash: Option<&str>, row: &disclosure_log::Model) -> Strin
         row.fields,
         row.purpose,
     );
+    if let Some(version) = &row.policy_version {
+        let _ = write!(hasher, "|{version}");
+    }
     emis_crypto::to_hex(&hasher.finalize())
 }
 
@@ -67,6 +71,7 @@ mod tests {
             students: "345".into(),
             fields: "guardian.contact result".into(),
             purpose: "education".into(),
+            policy_version: None,
             prev_hash: None,
             hash: String::new(),
         };

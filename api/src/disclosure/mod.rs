@@ -82,13 +82,17 @@ pub struct Recipient {
     /// The purpose of what was shown of a school's students, where it depends on the school
     /// (a vendor's agreements covering it); `purpose` elsewhere.
     pub purposes_by_school: BTreeMap<i64, String>,
+    /// The version of the policy the request is judged under.
+    pub policy_version: String,
 }
 
 impl Recipient {
     /// Whom the log names for what `principal` is shown (people and vendors), under the
     /// purpose the request declared; a vendor's purposes are those of its agreements covering
-    /// each school, each written `code#agreement`.
-    pub fn of(principal: &Principal, declared: String) -> Option<Recipient> {
+    /// each school, each written `code#agreement`; each entry names the version of `policy`,
+    /// the one the request is judged under.
+    pub fn of(principal: &Principal, declared: String, policy: &emis_authz::Policy) -> Option<Recipient> {
+        let policy_version = policy.version().to_owned();
         if let Some(vendor) = &principal.vendor {
             let named = |agreements: Vec<&crate::auth::vendor::Agreement>| {
                 agreements.iter().map(|a| format!("{}#{}", a.purpose, a.id)).collect::<Vec<_>>().join(" ")
@@ -102,6 +106,7 @@ impl Recipient {
                 session_id: None,
                 purpose: named(vendor.agreements.iter().collect()),
                 purposes_by_school,
+                policy_version,
             });
         }
         principal.account.map(|account| Recipient {
@@ -110,6 +115,7 @@ impl Recipient {
             session_id: principal.session_id,
             purpose: declared,
             purposes_by_school: BTreeMap::new(),
+            policy_version,
         })
     }
 

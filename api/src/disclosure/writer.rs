@@ -88,6 +88,7 @@ fn entries(recipient: &Recipient, at: DateTime<Utc>, disclosed: Vec<Disclosed>) 
             students: entry.students_text(),
             fields: entry.fields,
             purpose: recipient.purpose_at(entry.school).to_owned(),
+            policy_version: Some(recipient.policy_version.clone()),
             prev_hash: None,
             hash: String::new(),
         })
@@ -166,6 +167,7 @@ async fn append(db: &DatabaseConnection, rows: &mut [disclosure_log::Model]) -> 
             students: Set(row.students.clone()),
             fields: Set(row.fields.clone()),
             purpose: Set(row.purpose.clone()),
+            policy_version: Set(row.policy_version.clone()),
             prev_hash: Set(row.prev_hash.clone()),
             hash: Set(row.hash.clone()),
             ..Default::default()

@@ -36,6 +36,10 @@
 //!   each list many students, and the student a transfer names
 //!   ([`Access::transfer_student`], `transfers.rs`).
 //!
+//! The policy tools ask through the same layer (`holding.rs`): which relationships hold
+//! between a caller and a student ([`Access::relationships_holding`]), and the condition
+//! one grant compiles to.
+//!
 //! A list filtered by where a student is (a class, a school) keeps only students whose
 //! enrollment there the caller may read (`place.rs`).
 //!
@@ -49,6 +53,7 @@ mod check;
 mod conversations;
 mod disclosures;
 mod enrolment;
+mod holding;
 pub mod integrity;
 mod links;
 mod mixed;

@@ -147,8 +147,9 @@ async fn answer(state: &Arc<AppState>, named: Named, headers: &HeaderMap, uri: &
         Ok(query) => query,
         Err(error) => return Refusal::from(error).into_response(),
     };
-    let recipient = Recipient::of(&principal, "education".to_owned());
-    let access = Arc::new(Access::new(Arc::new(principal), state.policy.current(), state.db.clone()));
+    let policy = state.policy.current();
+    let recipient = Recipient::of(&principal, "education".to_owned(), &policy);
+    let access = Arc::new(Access::new(Arc::new(principal), policy, state.db.clone()));
     let origin = origin(headers);
     let asked = Asked {
         state: Arc::clone(state),

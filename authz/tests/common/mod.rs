@@ -32,9 +32,9 @@ pub fn with_policy(policy: &str, cases: &str) -> (TempDir, PolicyFiles) {
     (dir, files)
 }
 
-/// Adds a line at the end of a file.
+/// Adds a line at the end of a file (made if missing).
 pub fn append(path: &Path, line: &str) {
-    let mut text = std::fs::read_to_string(path).unwrap();
+    let mut text = std::fs::read_to_string(path).unwrap_or_default();
     text.push_str(line);
     text.push('\n');
     std::fs::write(path, text).unwrap();

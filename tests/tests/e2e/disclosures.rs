@@ -198,6 +198,7 @@ async fn entries_written_one_per_student_keep_their_chain_through_the_upgrade() 
             school_id: 6,
             fields: "result".into(),
             purpose: "education".into(),
+            policy_version: None,
             prev_hash: prev.clone(),
             hash: String::new(),
             students: student.to_string(),

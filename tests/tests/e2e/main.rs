@@ -31,6 +31,7 @@ mod oneroster_sensitive;
 mod oneroster_words;
 mod outbox;
 mod policy_reload;
+mod policy_tools;
 mod primary_book;
 mod primary_nomination;
 mod retention;

@@ -1,7 +1,11 @@
 //! The running server follows edits of the policy files: a valid change takes effect without
-//! a restart, an invalid one is refused and the running policy stays.
+//! a restart, an invalid one is refused and the running policy stays, and one that adds a
+//! sensitive grant waits for the privacy officer's confirmation. Every attempt is recorded
+//! (`policy_change`), and the disclosure log names the version each entry was judged under.
 
 use emis_tests::{TestApp, policy_dir};
+use entity::{disclosure_log, policy_change};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 use serde_json::json;
 use std::path::Path;
 use std::time::Duration;
@@ -21,6 +25,23 @@ async fn wait_for(app: &TestApp, token: &str, expected: bool) -> bool {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     false
+}
+
+/// The recorded change of `outcome`, once the server has recorded it.
+async fn wait_for_change(app: &TestApp, outcome: &str) -> policy_change::Model {
+    for _ in 0..60 {
+        let found = policy_change::Entity::find()
+            .filter(policy_change::Column::Outcome.eq(outcome))
+            .order_by_desc(policy_change::Column::Id)
+            .one(&app.state.db)
+            .await
+            .unwrap();
+        if let Some(found) = found {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no {outcome} change was recorded")
 }
 
 fn edit(dir: &Path, file: &str, from: &str, to: &str) {
@@ -50,7 +71,26 @@ async fn a_valid_policy_edit_takes_effect_and_a_broken_one_is_refused() {
     lines.push_str("p, clerk, result, read, in_school, allow\n");
     std::fs::write(dir.path().join("policy.csv"), lines).unwrap();
     edit(dir.path(), "cases.csv", "clerk, result, read, in_school, deny", "clerk, result, read, in_school, allow");
-    assert!(wait_for(&app, &token, true).await, "the new line took effect without a restart");
+    let held = wait_for_change(&app, "held").await;
+    assert!(!clerk_sees_results(&app, &token).await, "a new grant of grades waits for confirmation");
+    let diff: serde_json::Value = serde_json::from_str(&held.diff).unwrap();
+    assert_eq!(
+        diff["grants"]["added"][0],
+        json!({"role": "clerk", "kind": "result", "action": "read", "rel": "in_school"})
+    );
+    assert_eq!(held.previous_version, app.state.policy.current().version());
+
+    std::fs::write(dir.path().join("confirmed.csv"), format!("{}, Nguyễn Bảo Mật\n", held.version)).unwrap();
+    assert!(wait_for(&app, &token, true).await, "the confirmed line took effect without a restart");
+    let applied = wait_for_change(&app, "applied").await;
+    assert_eq!(
+        (applied.version.as_str(), applied.confirmed_by.as_deref()),
+        (held.version.as_str(), Some("Nguyễn Bảo Mật"))
+    );
+    app.state.disclosures.flush().await;
+    let logged = disclosure_log::Entity::find().order_by_desc(disclosure_log::Column::Id).one(&app.state.db).await;
+    let logged = logged.unwrap().expect("the clerk's reads of results are logged");
+    assert_eq!(logged.policy_version.as_deref(), Some(held.version.as_str()), "the entry names the version");
 
     edit(
         dir.path(),
@@ -58,7 +98,7 @@ async fn a_valid_policy_edit_takes_effect_and_a_broken_one_is_refused() {
         "p, clerk, result, read, in_school, allow",
         "p, clerk, result, read, in_schol, allow",
     );
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    wait_for_change(&app, "refused").await;
     assert!(clerk_sees_results(&app, &token).await, "a broken file is refused; the running policy stays");
     app.stop().await.unwrap();
 }
