@@ -4,7 +4,9 @@
 //! - `GET /exports/class-summary?classId=…&semesterId=…&year=true` — the sheet
 //!   `Class.summary` returns;
 //! - `GET /exports/primary-book?classId=…&checkpoint=end_year` — the book
-//!   `Class.primaryBook(checkpoint:)` returns.
+//!   `Class.primaryBook(checkpoint:)` returns;
+//! - `GET /exports/disclosures?studentId=…` — a child's whole disclosure log, for the family
+//!   (what `Student.disclosures` returns, every entry the caller may read).
 //!
 //! The same privacy layer decides each sheet, what it shows is recorded in the disclosure log
 //! before the file is sent (503 and no file when it cannot be), and a class the caller may
@@ -33,6 +35,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: Arc<AppState>) -> Router<
     Router::new()
         .route("/exports/class-summary", get(class_summary))
         .route("/exports/primary-book", get(primary_book))
+        .route("/exports/disclosures", get(disclosure_log))
         .with_state(state)
 }
 
@@ -179,6 +182,48 @@ async fn primary_book(
     crate::graphql::primary::note_shown(&disclosures, download.access.principal(), &book);
     let name = format!("primary-book-{}-{}", book.class.id, primary::checkpoint_code(checkpoint));
     download.finish(&state, &disclosures, &primary_sheet::sheet(&book), (&name, &book.class.name)).await
+}
+
+/// What a disclosure log download names.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LogQuery {
+    student_id: String,
+    /// `csv` (default) or `xlsx`.
+    format: Option<String>,
+}
+
+/// Most entries one download lists.
+const MOST_ENTRIES: u64 = 100_000;
+
+async fn disclosure_log(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<LogQuery>,
+) -> Response {
+    let download = match Download::start(&state, &headers, query.format.as_deref()).await {
+        Ok(download) => download,
+        Err(response) => return response,
+    };
+    let Some(student) = ids::decode_as("Student", &query.student_id) else { return not_found() };
+    let readable = download.access.read(&crate::privacy::readers::STUDENT).by_id(student).one(&state.db).await;
+    match readable {
+        Ok(Some(_)) => {}
+        Ok(None) => return not_found(),
+        Err(error) => return failed(&ApiError::from(error)),
+    }
+    let everything = crate::privacy::LogQuery::default();
+    let entries = download.access.disclosures_about(&state.db, student, &everything, MOST_ENTRIES).await;
+    let sheet = match entries {
+        Ok(entries) => crate::disclosure::export::sheet(&state.db, &entries).await,
+        Err(error) => Err(error),
+    };
+    let sheet = match sheet {
+        Ok(sheet) => sheet,
+        Err(error) => return failed(&ApiError::from(error)),
+    };
+    let name = format!("disclosures-{student}");
+    download.finish(&state, &Disclosures::default(), &sheet, (&name, "disclosures")).await
 }
 
 /// A request the books refused: 400 for what the caller asked wrongly, 503 while the

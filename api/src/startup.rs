@@ -29,7 +29,8 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
         None => None,
     };
     let vault = Arc::new(Vault::open(&db, identity).await?);
-    let (disclosures, _) = crate::disclosure::DisclosureWriter::spawn(db.clone());
+    let chain = crate::disclosure::chain_key(&db, &vault).await?;
+    let (disclosures, _) = crate::disclosure::DisclosureWriter::spawn(db.clone(), chain);
     let reference = crate::reference::Reference::new(db.clone(), crate::reference::Reference::TTL);
     let assessment_columns = Arc::new(crate::reference::AssessmentColumns::new(db.clone()));
     let passwords = crate::auth::password::Verifier::new(usize::from(config.sign_in.queue));

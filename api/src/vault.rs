@@ -216,6 +216,21 @@ impl Vault {
         }
     }
 
+    /// A new key and its form wrapped to the server identity, not stored: for a key kept
+    /// apart from people's (the disclosure log's chain key).
+    pub fn new_wrapped_key(&self) -> Result<(DataKey, Vec<u8>), VaultError> {
+        let keys = self.unlocked()?;
+        let key = DataKey::generate();
+        let wrapped = key.wrap(keys.keyring.identity()).context("wrapping a key")?;
+        Ok((key, wrapped))
+    }
+
+    /// Opens a wrapped key the caller read (not cached).
+    pub fn unwrap_key(&self, wrapped: &[u8]) -> Result<DataKey, VaultError> {
+        let keys = self.unlocked()?;
+        Ok(DataKey::unwrap(wrapped, keys.keyring.identity()).context("the identity file does not open this key")?)
+    }
+
     /// Seals `plaintext` for `table.column` of row `row_id` with cached key `key_id`.
     pub fn seal_with(
         &self,
@@ -233,7 +248,8 @@ impl Vault {
     }
 }
 
-async fn insert_key(db: &impl ConnectionTrait, scope: &str, wrapped: Vec<u8>) -> Result<i64, VaultError> {
+/// Stores a wrapped key of `scope`; its id.
+pub(crate) async fn insert_key(db: &impl ConnectionTrait, scope: &str, wrapped: Vec<u8>) -> Result<i64, VaultError> {
     let row = data_key::ActiveModel {
         scope: Set(scope.to_owned()),
         wrapped: Set(wrapped),

@@ -25,7 +25,7 @@ const INDEX_BYTES: usize = 16;
 /// SHA-256 block size; HMAC zero-pads shorter keys to it.
 const SHA256_BLOCK: usize = 64;
 
-type HmacSha256 = Hmac<Sha256>;
+pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 /// Computes blind indexes under a dedicated secret key.
 pub struct BlindIndexer {
@@ -50,14 +50,18 @@ impl BlindIndexer {
         to_hex(&digest[..INDEX_BYTES])
     }
 
-    /// A fresh HMAC keyed with the index key. The 32-byte key is zero-padded
-    /// to the block size by hand, exactly as HMAC itself would, so keying is
-    /// infallible.
+    /// A fresh HMAC keyed with the index key.
     fn mac(&self) -> HmacSha256 {
-        let mut block = Zeroizing::new([0u8; SHA256_BLOCK]);
-        block[..DATA_KEY_LEN].copy_from_slice(self.key.expose());
-        <HmacSha256 as hmac::digest::KeyInit>::new(GenericArray::from_slice(&block[..]))
+        keyed_mac(&self.key)
     }
+}
+
+/// A fresh HMAC-SHA256 keyed with `key`. The 32-byte key is zero-padded to the block size by
+/// hand, exactly as HMAC itself would, so keying is infallible.
+pub(crate) fn keyed_mac(key: &DataKey) -> HmacSha256 {
+    let mut block = Zeroizing::new([0u8; SHA256_BLOCK]);
+    block[..DATA_KEY_LEN].copy_from_slice(key.expose());
+    <HmacSha256 as hmac::digest::KeyInit>::new(GenericArray::from_slice(&block[..]))
 }
 
 impl std::fmt::Debug for BlindIndexer {

@@ -124,6 +124,7 @@
 //! buffers; no error message contains plaintext or key material.
 
 mod blind_index;
+mod chain;
 mod data_key;
 mod error;
 mod identity;
@@ -132,6 +133,7 @@ mod seal;
 mod timestamp;
 
 pub use blind_index::{BlindIndexer, normalize_identifier, to_hex};
+pub use chain::ChainKey;
 pub use data_key::{DATA_KEY_LEN, DataKey};
 pub use error::CryptoError;
 pub use identity::ServerIdentity;

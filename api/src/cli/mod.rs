@@ -1,8 +1,9 @@
 //! The `emis` command line: `serve` (optionally `--demo`), `migrate`, `seed`, `keygen`,
-//! `policy check|test|diff|impact|explain`, `schema`, `import oneroster`, `export oneroster`, `activation-code`,
+//! `policy check|test|diff|impact|explain`, `audit verify`, `schema`, `import oneroster`, `export oneroster`, `activation-code`,
 //! `retention`: the commands and their dispatch here, the longer ones in [`tasks`]. Messages
 //! to people are in Vietnamese and English.
 
+mod audit;
 mod policy;
 mod tasks;
 
@@ -52,6 +53,11 @@ enum Command {
         /// Where to write it.
         #[arg(long, default_value = "emis-identity.txt")]
         out: PathBuf,
+    },
+    /// Check the disclosure log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
     },
     /// Check, compare and explain the policy files.
     Policy {
@@ -127,6 +133,16 @@ enum ImportFormat {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum AuditAction {
+    /// Check every link of the disclosure log's chain with the chain key (the identity
+    /// file opens it) and name the first broken entry.
+    Verify {
+        #[command(flatten)]
+        config: Config,
+    },
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Preset {
     /// A few students per class: for tests.
@@ -198,6 +214,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Policy { action } => policy::run(action).await,
+        Command::Audit { action: AuditAction::Verify { config } } => audit::verify(config).await,
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
             Ok(ExitCode::SUCCESS)

@@ -1,9 +1,10 @@
 //! The disclosure log: who was shown which of a student's grades and sensitive fields, when,
 //! through which session and for which purpose — except reads by the student's own
-//! guardians. It is append-only and tamper-evident: every entry's hash covers its content
-//! and the previous entry's hash, so editing or deleting an entry breaks the chain
-//! ([`verify_chain`]). Guardians read their children's entries through the API
-//! (`Student.disclosures`), as the policy's `disclosure` kind allows.
+//! guardians. It is append-only and tamper-evident: every entry's hash is an HMAC, under a
+//! key only the server identity opens, of its content and the previous entry's hash, so
+//! editing, deleting or inserting an entry breaks the chain ([`verify_chain`], `emis audit
+//! verify`) and a database writer cannot mend it. Guardians read their children's entries
+//! through the API (`Student.disclosures`), as the policy's `disclosure` kind allows.
 //!
 //! Resolvers note disclosures in a per-request [`Disclosures`]; when the response is ready
 //! the request hands them over as one entry per school and set of field groups, listing the
@@ -14,9 +15,12 @@
 //! the data.
 
 mod chain;
+pub mod export;
+mod keyed;
 mod writer;
 
-pub use chain::{entry_hash, verify_chain};
+pub use chain::{Broken, CHAIN_SCOPE, entry_hash, timestamp, verify_chain};
+pub use keyed::{chain_key, stored as stored_chain_key};
 pub use writer::{DisclosureWriter, NotLogged};
 
 use crate::auth::Principal;

@@ -11,11 +11,13 @@
 use super::chain::entry_hash;
 use super::{Disclosed, Recipient};
 use chrono::{DateTime, Utc};
+use emis_crypto::ChainKey;
 use entity::disclosure_log;
 use sea_orm::{
     ActiveValue::Set, ConnectionTrait as _, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait as _,
     QueryOrder as _,
 };
+use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most entries written in one transaction.
@@ -37,15 +39,21 @@ enum Message {
 #[derive(Clone)]
 pub struct DisclosureWriter {
     sender: mpsc::UnboundedSender<Message>,
+    key: Option<Arc<ChainKey>>,
 }
 
 impl DisclosureWriter {
-    /// Starts the writer over `db`; it stops after every sender is dropped and the queue is
-    /// written.
-    pub fn spawn(db: DatabaseConnection) -> (Self, tokio::task::JoinHandle<()>) {
+    /// Starts the writer over `db`, chaining under `key` (see [`super::chain_key`]); it
+    /// stops after every sender is dropped and the queue is written.
+    pub fn spawn(db: DatabaseConnection, key: Option<Arc<ChainKey>>) -> (Self, tokio::task::JoinHandle<()>) {
         let (sender, receiver) = mpsc::unbounded_channel();
-        let task = tokio::spawn(run(db, receiver));
-        (Self { sender }, task)
+        let task = tokio::spawn(run(db, receiver, key.clone()));
+        (Self { sender, key }, task)
+    }
+
+    /// The key the chain is written under (none on a server without an identity).
+    pub fn chain_key(&self) -> Option<&ChainKey> {
+        self.key.as_deref()
     }
 
     /// Records the disclosures of one request, returning once they are committed; an error
@@ -115,7 +123,7 @@ impl Batch {
     }
 }
 
-async fn run(db: DatabaseConnection, mut receiver: mpsc::UnboundedReceiver<Message>) {
+async fn run(db: DatabaseConnection, mut receiver: mpsc::UnboundedReceiver<Message>, key: Option<Arc<ChainKey>>) {
     while let Some(message) = receiver.recv().await {
         let mut batch = Batch::default();
         batch.take(message);
@@ -127,7 +135,7 @@ async fn run(db: DatabaseConnection, mut receiver: mpsc::UnboundedReceiver<Messa
                 Err(_) => break,
             }
         }
-        let outcome = if batch.rows.is_empty() { Ok(()) } else { append(&db, &mut batch.rows).await };
+        let outcome = if batch.rows.is_empty() { Ok(()) } else { append(&db, key.as_deref(), &mut batch.rows).await };
         if let Err(error) = &outcome {
             tracing::error!(%error, entries = batch.rows.len(), "writing the disclosure log failed; the requests are refused");
         }
@@ -141,7 +149,11 @@ async fn run(db: DatabaseConnection, mut receiver: mpsc::UnboundedReceiver<Messa
 }
 
 /// Appends `rows` in one transaction, chaining them after the last stored entry.
-async fn append(db: &DatabaseConnection, rows: &mut [disclosure_log::Model]) -> Result<(), DbErr> {
+async fn append(
+    db: &DatabaseConnection,
+    key: Option<&ChainKey>,
+    rows: &mut [disclosure_log::Model],
+) -> Result<(), DbErr> {
     // On SQLite the write lock is taken at the start, so the read of the chain's end cannot
     // be overtaken by another writer.
     let txn = crate::db::begin_write(db).await?;
@@ -152,7 +164,7 @@ async fn append(db: &DatabaseConnection, rows: &mut [disclosure_log::Model]) -> 
     let mut prev = last.map(|row| row.hash);
     for row in rows.iter_mut() {
         row.prev_hash = prev.clone();
-        row.hash = entry_hash(prev.as_deref(), row);
+        row.hash = entry_hash(key, prev.as_deref(), row);
         prev = Some(row.hash.clone());
     }
     // Statements of at most INSERT_ROWS rows, so each connection prepares at most that many

@@ -1,5 +1,6 @@
 //! What a resolver finds in the GraphQL context: the shared state, and the request's
-//! [`Access`] (principal + policy snapshot) and loaders.
+//! [`Access`] (principal + policy snapshot) and loaders; and where it notes what the
+//! response shows for the disclosure log ([`shown`]).
 
 use crate::error::ApiError;
 use crate::privacy::Access;
@@ -25,4 +26,13 @@ pub fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a Arc<Access>, ApiError> {
         return Err(ApiError::Unauthenticated);
     }
     Ok(access)
+}
+
+/// Notes, for the disclosure log, that the response shows `kind` of `student` (of `school`):
+/// a field the resolver returns (a leave request's reason, a roll-call note, a conduct
+/// rating). The caller's own children and the student themselves are not logged.
+pub fn shown(ctx: &Context<'_>, student: i64, school: i64, kind: emis_authz::Kind) {
+    if let (Ok(access), Ok(disclosures)) = (access(ctx), ctx.data::<Arc<crate::disclosure::Disclosures>>()) {
+        disclosures.note(access.principal(), student, school, kind.as_str());
+    }
 }

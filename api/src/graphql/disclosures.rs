@@ -2,12 +2,13 @@
 //! records; to a school's privacy officer and principal, the school's log. Read through the
 //! privacy layer's disclosure-log read (`privacy/disclosures.rs`): a stored entry lists
 //! every student one request was shown; the API shows it as one entry per student, and only
-//! for the students the caller may read the log of.
+//! for the students the caller may read the log of. A privacy officer narrows it by student,
+//! reader, purpose and time.
 
 use super::context::{access, state};
 use super::ids;
-use crate::error::ApiResult;
-use crate::privacy::Shown;
+use crate::error::{ApiError, ApiResult};
+use crate::privacy::{LogQuery, Shown};
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 
@@ -45,15 +46,39 @@ impl DisclosureEntry {
     }
 }
 
-/// Entries about `student` (newest first, at most `first`) that the caller may read.
-pub async fn of_student(ctx: &Context<'_>, student: i64, first: u64) -> ApiResult<Vec<DisclosureEntry>> {
-    let shown = access(ctx)?.disclosures_about(&state(ctx)?.db, student, first.min(200)).await?;
+/// Entries about `student` (newest first, at most `first`) that the caller may read,
+/// narrowed by `query`.
+pub async fn of_student(
+    ctx: &Context<'_>,
+    student: i64,
+    query: &LogQuery,
+    first: u64,
+) -> ApiResult<Vec<DisclosureEntry>> {
+    let shown = access(ctx)?.disclosures_about(&state(ctx)?.db, student, query, first.min(200)).await?;
     Ok(shown.into_iter().map(DisclosureEntry).collect())
 }
 
-/// The newest `first` entries, one per student, that the caller may read.
-pub async fn entries(ctx: &Context<'_>, first: u64) -> ApiResult<Vec<DisclosureEntry>> {
+/// The newest `first` entries, one per student, that the caller may read, narrowed by
+/// `query`.
+pub async fn entries(ctx: &Context<'_>, query: &LogQuery, first: u64) -> ApiResult<Vec<DisclosureEntry>> {
     let first = usize::try_from(first.min(200)).unwrap_or(200);
-    let shown = access(ctx)?.disclosures(&state(ctx)?.db, first).await?;
+    let shown = access(ctx)?.disclosures(&state(ctx)?.db, query, first).await?;
     Ok(shown.into_iter().map(DisclosureEntry).collect())
+}
+
+/// The reader a global id names, as the log records it: a staff member, a guardian or a
+/// vendor's client; an error for any other id.
+pub fn reader_of(id: &ID) -> ApiResult<(String, i64)> {
+    let kind = |kind: &str| match kind {
+        "Staff" => Some("staff"),
+        "Guardian" => Some("guardian"),
+        "VendorClient" => Some("vendor"),
+        _ => None,
+    };
+    ids::decode(id).and_then(|(type_name, row)| kind(&type_name).map(|kind| (kind.to_owned(), row))).ok_or_else(|| {
+        ApiError::bad_input(
+            "`readerId` phải là mã cán bộ, phụ huynh hoặc ứng dụng đối tác",
+            "`readerId` must be the id of a staff member, a guardian or a vendor's client",
+        )
+    })
 }

@@ -62,7 +62,8 @@ pub async fn set(
     Ok(row.map(Exemption))
 }
 
-/// The exemptions of `student` the caller may read, in force or lifted.
+/// The exemptions of `student` the caller may read, in force or lifted (recorded in the
+/// disclosure log: an exemption often has a health reason).
 pub async fn of_student(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<Exemption>> {
     let rows = access(ctx)?
         .read(&readers::EXEMPTION)
@@ -70,5 +71,8 @@ pub async fn of_student(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<Exempt
         .order_by(exemption::Column::GrantedAt, sea_orm::Order::Asc)
         .all(&state(ctx)?.db)
         .await?;
+    for row in &rows {
+        super::context::shown(ctx, row.student_id, row.school_id, emis_authz::Kind::Exemption);
+    }
     Ok(rows.into_iter().map(Exemption).collect())
 }

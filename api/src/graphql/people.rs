@@ -179,7 +179,8 @@ impl Student {
         ctx: &Context<'_>,
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
     ) -> ApiResult<Vec<super::disclosures::DisclosureEntry>> {
-        super::disclosures::of_student(ctx, self.row.id, u64::try_from(first).unwrap_or(50)).await
+        let everything = crate::privacy::LogQuery::default();
+        super::disclosures::of_student(ctx, self.row.id, &everything, u64::try_from(first).unwrap_or(50)).await
     }
     /// What the sharing agreements covering this student ask the family's consent for, and
     /// the family's decision on each.

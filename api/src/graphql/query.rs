@@ -149,14 +149,32 @@ impl QueryRoot {
         staff_where(ctx, staff).await
     }
     /// The disclosure log, newest first, as far as the caller may read it (privacy officers
-    /// and principals: their school's).
+    /// and principals: their school's), narrowed to one student (`studentId`), one reader
+    /// (`readerId`: a staff member, a guardian or a vendor's client), one purpose (a vendor's
+    /// entries match the code of any agreement they name) and a time window (`from`
+    /// inclusive, `to` exclusive).
+    #[allow(clippy::too_many_arguments)]
     async fn disclosure_log(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+        student_id: Option<ID>,
+        reader_id: Option<ID>,
+        #[graphql(validator(max_length = 64))] purpose: Option<String>,
+        from: Option<chrono::DateTime<chrono::Utc>>,
+        to: Option<chrono::DateTime<chrono::Utc>>,
     ) -> ApiResult<Vec<super::disclosures::DisclosureEntry>> {
         signed_in(ctx)?;
-        super::disclosures::entries(ctx, u64::try_from(first).unwrap_or(50)).await
+        let reader = reader_id.as_ref().map(super::disclosures::reader_of).transpose()?;
+        let query = crate::privacy::LogQuery { reader, purpose, from, to };
+        let first = u64::try_from(first).unwrap_or(50);
+        match student_id {
+            Some(student) => match ids::decode_as("Student", &student) {
+                Some(student) => super::disclosures::of_student(ctx, student, &query, first).await,
+                None => Ok(Vec::new()),
+            },
+            None => super::disclosures::entries(ctx, &query, first).await,
+        }
     }
     /// Changes asked for in locked books that the caller may read, newest first: the
     /// principal's school's, a teacher's sections'. `status`: pending (default), approved,

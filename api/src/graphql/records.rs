@@ -183,8 +183,11 @@ impl AttendanceRecord {
     async fn status(&self) -> &str {
         &self.0.status
     }
-    /// The teacher's note on the entry, if any.
-    async fn note(&self) -> Option<&str> {
+    /// The teacher's note on the entry, if any (recorded in the disclosure log when shown).
+    async fn note(&self, ctx: &Context<'_>) -> Option<&str> {
+        if self.0.note.is_some() {
+            super::context::shown(ctx, self.0.student_id, self.0.school_id, Kind::Attendance);
+        }
         self.0.note.as_deref()
     }
 }

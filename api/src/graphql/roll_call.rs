@@ -3,7 +3,7 @@
 //! [`crate::books::roll_call`] and [`crate::books::leave`]; what they return is read back
 //! through the privacy layer like every other read.
 
-use super::context::{access, signed_in, state};
+use super::context::{access, shown, signed_in, state};
 use super::ids;
 use super::records::AttendanceRecord;
 use crate::books::leave::{self, Asked};
@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult, EntryProblem};
 use crate::privacy::readers;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
+use emis_authz::Kind;
 use entity::{AttendanceStatus, DaySession, attendance, leave_request};
 use sea_orm::{ColumnTrait as _, Order};
 
@@ -135,8 +136,10 @@ impl LeaveRequest {
     async fn sessions(&self) -> &str {
         &self.0.sessions
     }
-    /// Why the child is away, as the guardian wrote it.
-    async fn reason(&self) -> &str {
+    /// Why the child is away, as the guardian wrote it (often health: recorded in the
+    /// disclosure log when shown to staff).
+    async fn reason(&self, ctx: &Context<'_>) -> &str {
+        shown(ctx, self.0.student_id, self.0.school_id, Kind::LeaveRequest);
         &self.0.reason
     }
     /// pending | accepted | rejected

@@ -242,12 +242,16 @@ impl ConductRecord {
     async fn semester_id(&self) -> ID {
         ids::encode("Semester", self.0.semester_id)
     }
-    /// tot | kha | dat | chua_dat
-    async fn level(&self) -> &str {
+    /// tot | kha | dat | chua_dat (recorded in the disclosure log when shown)
+    async fn level(&self, ctx: &Context<'_>) -> &str {
+        super::context::shown(ctx, self.0.student_id, self.0.school_id, Kind::Conduct);
         &self.0.level
     }
-    /// The homeroom teacher's comment, if any.
-    async fn comment(&self) -> Option<&str> {
+    /// The homeroom teacher's comment, if any (recorded in the disclosure log when shown).
+    async fn comment(&self, ctx: &Context<'_>) -> Option<&str> {
+        if self.0.comment.is_some() {
+            super::context::shown(ctx, self.0.student_id, self.0.school_id, Kind::Conduct);
+        }
         self.0.comment.as_deref()
     }
     /// Raised by every change; `recordConduct` takes the version the client read.

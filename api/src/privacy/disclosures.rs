@@ -15,10 +15,10 @@ use super::visible::{Registered, Selected};
 use emis_authz::{Action, Kind};
 use entity::{disclosure_log, staff, vendor_client};
 use futures::future::BoxFuture;
-use sea_orm::sea_query::{Alias, Expr, Func, FunctionCall, Query};
+use sea_orm::sea_query::{Alias, Expr, Func, FunctionCall, LikeExpr, Query};
 use sea_orm::{
-    Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _,
+    ColumnTrait as _, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -84,6 +84,48 @@ impl Shown {
 /// [`super::readers::DISCLOSURE`].
 pub struct DisclosureLog;
 
+/// The escape character of the purpose patterns.
+const BACKSLASH: char = '\\';
+
+/// What a privacy officer narrows the log to: one reader (`staff`, `guardian` or `vendor`
+/// and the id), a purpose (a declared one, or a vendor's agreements' code), a time window.
+/// They are facts of the entries themselves, each shown whole to whoever may read them, so
+/// narrowing by them tests nothing the caller may not read.
+#[derive(Debug, Clone, Default)]
+pub struct LogQuery {
+    pub reader: Option<(String, i64)>,
+    pub purpose: Option<String>,
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl LogQuery {
+    fn condition(&self) -> Condition {
+        use disclosure_log::Column as C;
+        let mut condition = Condition::all();
+        if let Some((kind, id)) = &self.reader {
+            condition = condition.add(C::ActorKind.eq(kind.as_str())).add(C::ActorId.eq(*id));
+        }
+        if let Some(purpose) = &self.purpose {
+            // A vendor's entry names each agreement's purpose as `code#agreement`.
+            let escaped = purpose.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            condition = condition.add(
+                Condition::any()
+                    .add(C::Purpose.eq(purpose.as_str()))
+                    .add(C::Purpose.like(LikeExpr::new(format!("{escaped}#%")).escape(BACKSLASH)))
+                    .add(C::Purpose.like(LikeExpr::new(format!("% {escaped}#%")).escape(BACKSLASH))),
+            );
+        }
+        if let Some(from) = self.from {
+            condition = condition.add(C::At.gte(from));
+        }
+        if let Some(to) = self.to {
+            condition = condition.add(C::At.lt(to));
+        }
+        condition
+    }
+}
+
 impl Access {
     /// The entries about `student` (newest first, at most `first`) the caller may read,
     /// each checked as a record about that student on its school.
@@ -91,6 +133,7 @@ impl Access {
         &self,
         db: &impl ConnectionTrait,
         student: i64,
+        query: &LogQuery,
         first: u64,
     ) -> Result<Vec<Shown>, DbErr> {
         let shape = Shape::Personal {
@@ -102,6 +145,7 @@ impl Access {
         let rows = disclosure_log::Entity::find()
             .filter(lists(db.get_database_backend(), student))
             .filter(self.filter(Kind::Disclosure, Action::Read, &shape))
+            .filter(query.condition())
             .order_by_desc(disclosure_log::Column::Id)
             .limit(first)
             .all(db)
@@ -113,9 +157,15 @@ impl Access {
     /// The newest `first` parts, one per entry and listed student, the caller may read: the
     /// SQL keeps the entries listing at least one such student, and each listed student is
     /// checked; an entry with none permitted is an inconsistency.
-    pub async fn disclosures(&self, db: &impl ConnectionTrait, first: usize) -> Result<Vec<Shown>, DbErr> {
+    pub async fn disclosures(
+        &self,
+        db: &impl ConnectionTrait,
+        query: &LogQuery,
+        first: usize,
+    ) -> Result<Vec<Shown>, DbErr> {
         let rows = disclosure_log::Entity::find()
             .filter(self.someone_readable(db.get_database_backend()))
+            .filter(query.condition())
             .order_by_desc(disclosure_log::Column::Id)
             .limit(u64::try_from(first).unwrap_or(u64::MAX))
             .all(db)

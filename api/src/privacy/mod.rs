@@ -71,7 +71,7 @@ mod transfers;
 mod visible;
 
 pub use check::DerivedSets;
-pub use disclosures::{DisclosureLog, Shown};
+pub use disclosures::{DisclosureLog, LogQuery, Shown};
 pub use enrolment::When;
 pub use links::LinkChecker;
 pub use mixed::{As, Mixed, MixedRead, Part};

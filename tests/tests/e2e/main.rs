@@ -6,6 +6,7 @@ mod agreement;
 mod alerts;
 mod attachments;
 mod attacks;
+mod audit;
 mod book_locks;
 mod calendar;
 mod columns;
