@@ -37,9 +37,15 @@ pub struct Config {
     #[arg(long, env = "EMIS_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
 
-    /// The age identity file that unwraps the data keys (written by `emis keygen`).
+    /// The age identity file that unwraps the data keys (written by `emis keygen`); while
+    /// keys are rotated it holds the new key first and the old one after it.
     #[arg(long, env = "EMIS_IDENTITY_FILE")]
     pub identity_file: Option<PathBuf>,
+
+    /// An escrow recipient (`age1…`, a public key whose secret is kept elsewhere) every
+    /// data key is also wrapped to.
+    #[arg(long, env = "EMIS_ESCROW_RECIPIENT")]
+    pub escrow_recipient: Option<String>,
 
     /// Folder holding `model.conf`, `policy.csv` and `cases.csv`.
     #[arg(long, env = "EMIS_POLICY_DIR", default_value = "policy")]
@@ -135,6 +141,7 @@ impl Config {
             db_acquire_timeout_ms: 800,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             identity_file: None,
+            escrow_recipient: None,
             policy_dir,
             policy_reload_secs: 0,
             access_token_minutes: 15,
@@ -184,6 +191,19 @@ impl Config {
     /// How often to check the policy files, if at all.
     pub fn policy_reload_interval(&self) -> Option<Duration> {
         (self.policy_reload_secs > 0).then(|| Duration::from_secs(self.policy_reload_secs))
+    }
+
+    /// The server identity the identity file holds, with the escrow recipient; `None`
+    /// without an identity file.
+    pub fn identity(&self) -> anyhow::Result<Option<emis_crypto::ServerIdentity>> {
+        use anyhow::Context as _;
+        let Some(path) = &self.identity_file else { return Ok(None) };
+        let identity = emis_crypto::ServerIdentity::from_file(path)
+            .with_context(|| format!("cannot read the identity file {}", path.display()))?;
+        Ok(Some(match &self.escrow_recipient {
+            Some(recipient) => identity.with_escrow(recipient)?,
+            None => identity,
+        }))
     }
 
     /// The policy folder, which must exist: no other folder is ever read in its place.

@@ -40,6 +40,7 @@ pub mod family;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;
+pub mod keys;
 pub mod outbox;
 pub mod periodic;
 pub mod person_values;

@@ -7,7 +7,6 @@ use crate::state::AppState;
 use crate::vault::Vault;
 use anyhow::Context as _;
 use emis_authz::{PolicyFiles, PolicyStore};
-use emis_crypto::ServerIdentity;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,13 +20,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
     crate::db::migrate(&db).await?;
     let policy = Arc::new(PolicyStore::open(files).await.map_err(|error| anyhow::anyhow!("{error}"))?);
     crate::policy_changes::at_start(&db, &policy).await?;
-    let identity = match &config.identity_file {
-        Some(path) => Some(
-            ServerIdentity::from_file(path)
-                .with_context(|| format!("cannot read the identity file {}", path.display()))?,
-        ),
-        None => None,
-    };
+    let identity = config.identity()?;
     let vault = Arc::new(Vault::open(&db, identity).await?);
     let chain = crate::disclosure::chain_key(&db, &vault).await?;
     let (disclosures, _) = crate::disclosure::DisclosureWriter::spawn(db.clone(), chain);

@@ -6,6 +6,7 @@
 //! `age -d -i identity.txt wrapped.age > key.bin` recovers the key.
 
 use std::fmt;
+use std::io::{Read as _, Write as _};
 
 use rand::RngCore;
 use rand::rngs::OsRng;
@@ -43,15 +44,29 @@ impl DataKey {
         key
     }
 
-    /// Wraps the key as a binary age file to `identity`'s public key.
+    /// Wraps the key as a binary age file to every public key of `identity` (and its
+    /// escrow recipient).
     pub fn wrap(&self, identity: &ServerIdentity) -> Result<Vec<u8>, CryptoError> {
-        age::encrypt(&identity.recipient(), self.bytes.as_slice()).map_err(CryptoError::Wrap)
+        let recipients = identity.recipients();
+        let encryptor = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+            .map_err(CryptoError::Wrap)?;
+        let mut wrapped = Vec::with_capacity(256);
+        let written = encryptor.wrap_output(&mut wrapped).and_then(|mut writer| {
+            writer.write_all(self.bytes.as_slice())?;
+            writer.finish().map(|_| ())
+        });
+        written.map_err(|error| CryptoError::Wrap(error.into()))?;
+        Ok(wrapped)
     }
 
-    /// Decrypts a wrapped key with `identity`.
+    /// Decrypts a wrapped key with any key of `identity`.
     pub fn unwrap(wrapped: &[u8], identity: &ServerIdentity) -> Result<Self, CryptoError> {
-        let plain = age::decrypt(identity.age_identity(), wrapped).map_err(CryptoError::Unwrap)?;
-        let plain = Zeroizing::new(plain);
+        let decryptor = age::Decryptor::new_buffered(wrapped).map_err(CryptoError::Unwrap)?;
+        let mut reader = decryptor
+            .decrypt(identity.age_identities().map(|i| i as &dyn age::Identity))
+            .map_err(CryptoError::Unwrap)?;
+        let mut plain = Zeroizing::new(Vec::with_capacity(DATA_KEY_LEN));
+        reader.read_to_end(&mut plain).map_err(|error| CryptoError::Unwrap(error.into()))?;
         if plain.len() != DATA_KEY_LEN {
             return Err(CryptoError::WrappedKeyLength);
         }
@@ -113,7 +128,7 @@ mod tests {
     #[test]
     fn an_age_file_holding_the_wrong_number_of_bytes_is_rejected() {
         let identity = ServerIdentity::generate();
-        let wrapped = age::encrypt(&identity.recipient(), &[7u8; 31]).unwrap();
+        let wrapped = age::encrypt(&identity.recipients()[0], &[7u8; 31]).unwrap();
         let err = DataKey::unwrap(&wrapped, &identity).unwrap_err();
         assert!(matches!(err, CryptoError::WrappedKeyLength));
     }

@@ -13,15 +13,18 @@
 //!
 //! * **Server identity** ([`ServerIdentity`]): an X25519 age identity kept in
 //!   a standard age identity file (`AGE-SECRET-KEY-1...`, the shape
-//!   `age-keygen` writes). It never enters the database.
+//!   `age-keygen` writes). It never enters the database. While keys are
+//!   rotated the file holds several secret keys (the new one first); an
+//!   optional escrow recipient (a public key) may be added.
 //! * **Data key** ([`DataKey`]): 32 random bytes. Keys are scoped (for
 //!   example one per school or per student) and identified by a `u64` key
 //!   id, so destroying one key crypto-shreds exactly the values sealed under
 //!   it, and keys can be rotated.
 //! * **Wrapped data key**: the database stores each data key as a standard
 //!   *binary* age file (not ASCII-armored) encrypted to the server identity's
-//!   recipient (`age1...`). Its decrypted payload is exactly the 32 raw key
-//!   bytes. See [`DataKey::wrap`] and [`DataKey::unwrap`].
+//!   recipient (`age1...`) — to each key's while several are held, and to the
+//!   escrow recipient when one is set. Its decrypted payload is exactly the 32
+//!   raw key bytes. See [`DataKey::wrap`] and [`DataKey::unwrap`].
 //!
 //! ## Sealed value format (version 1)
 //!

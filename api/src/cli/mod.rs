@@ -1,5 +1,5 @@
 //! The `emis` command line: `serve` (optionally `--demo`), `migrate`, `seed`, `keygen`,
-//! `policy check|test|diff|impact|explain`, `audit verify`, `schema`, `import oneroster`, `export oneroster`, `activation-code`,
+//! `policy check|test|diff|impact|explain`, `audit verify`, `keys rotate`, `schema`, `import oneroster`, `export oneroster`, `activation-code`,
 //! `retention`: the commands and their dispatch here, the longer ones in [`tasks`]. Messages
 //! to people are in Vietnamese and English.
 
@@ -53,6 +53,11 @@ enum Command {
         /// Where to write it.
         #[arg(long, default_value = "emis-identity.txt")]
         out: PathBuf,
+    },
+    /// Rotate the server identity.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
     },
     /// Check the disclosure log.
     Audit {
@@ -130,6 +135,20 @@ enum ImportFormat {
         /// Who runs the import, for the exchange log.
         #[arg(long = "as", env = "USER", default_value = "unknown")]
         actor: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysAction {
+    /// Wrap every data key again to the keys the identity file holds (and the escrow
+    /// recipient), opening each with any of them; servers keep running. See README.md for
+    /// the whole procedure.
+    Rotate {
+        #[command(flatten)]
+        config: Config,
+        /// Only open every key, proving the identity file opens them all.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -215,6 +234,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Policy { action } => policy::run(action).await,
         Command::Audit { action: AuditAction::Verify { config } } => audit::verify(config).await,
+        Command::Keys { action: KeysAction::Rotate { config, dry_run } } => audit::rotate(config, dry_run).await,
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
             Ok(ExitCode::SUCCESS)

@@ -20,6 +20,7 @@ mod grade_entry;
 mod http_spec;
 mod instances;
 mod intake;
+mod keys;
 mod killed_import;
 mod missing;
 mod movements;
