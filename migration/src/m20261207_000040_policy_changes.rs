@@ -3,7 +3,7 @@
 //! became of it (`applied`, `held` until the privacy officer confirms it, or `refused`), who
 //! confirmed it, the grants and lines added and removed (as JSON) and the texts of the model
 //! and the policy it would run. Several instances report the same change once: an outcome
-//! is recorded once per version. Each disclosure entry names the policy version its reader
+//! is recorded once per change from one version to another. Each disclosure entry names the policy version its reader
 //! was judged under (`disclosure_log.policy_version`).
 
 use crate::columns::{create_all, id, index};
@@ -32,7 +32,7 @@ impl MigrationTrait for Migration {
                 .col(text("policy_text"))
                 .take(),
         ];
-        let indexes = vec![index("policy_change", &["version", "outcome"], true)];
+        let indexes = vec![index("policy_change", &["previous_version", "version", "outcome"], true)];
         create_all(manager, tables, indexes).await?;
         manager
             .alter_table(Table::alter().table("disclosure_log").add_column(string_null("policy_version")).to_owned())

@@ -1,6 +1,6 @@
 //! The record of the policy's changes (`policy_change`), and the check at start: what the
 //! running server's policy store reports (applied, held, refused) is written once per
-//! version and outcome, however many instances report it; a server starting on files that
+//! change (from one version to another) and outcome, however many instances report it; a server starting on files that
 //! add a sensitive grant to the version last applied, without the privacy officer's
 //! confirmation, does not start. Also what `emis policy diff --against running`, `impact`
 //! and `explain` read (`impact.rs`, `explain.rs`).
@@ -15,7 +15,8 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, QueryOrder as _,
 };
 
-/// Records `change` unless the same outcome of the same version is recorded already.
+/// Records `change` unless the same outcome of the same change (from the same version to
+/// the same version) is recorded already.
 pub async fn record(db: &impl ConnectionTrait, change: &PolicyChange) -> Result<(), DbErr> {
     let diff = serde_json::json!({ "grants": change.grants, "lines": change.lines });
     let row = policy_change::ActiveModel {
@@ -30,8 +31,8 @@ pub async fn record(db: &impl ConnectionTrait, change: &PolicyChange) -> Result<
         policy_text: Set(change.text.clone()),
         ..Default::default()
     };
-    // The unique index on (version, outcome) keeps the first report; a later one from another
-    // instance is the same change, already recorded.
+    // The unique index on (previous_version, version, outcome) keeps the first report; a later
+    // one from another instance is the same change, already recorded.
     match policy_change::Entity::insert(row).exec_without_returning(db).await {
         Err(error) if !crate::db::is_unique_violation(&error) => Err(error),
         _ => Ok(()),
