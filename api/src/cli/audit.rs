@@ -67,7 +67,10 @@ pub(super) async fn rotate(config: Config, dry_run: bool) -> anyhow::Result<Exit
     if done.unopened.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    let ids = done.unopened.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let mut ids = done.unopened.iter().take(20).map(i64::to_string).collect::<Vec<_>>().join(", ");
+    if done.unopened.len() > 20 {
+        ids.push_str(", …");
+    }
     eprintln!(
         "{} khóa không mở được bằng tệp khóa này, không ghi gì cho chúng / {} keys open with no key of this \
          identity file and were left as they are: {ids}",
