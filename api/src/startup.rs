@@ -87,7 +87,9 @@ impl Application {
         let sweeper = retention
             .sweep
             .then(|| crate::retention::sweeper(state.db.clone(), Arc::clone(&state.attachments), retention));
+        let forgetter = crate::retention::forgetter(state.db.clone(), Arc::clone(&state.vault));
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        forgetter.stop().await;
         if let Some(outbox) = outbox {
             outbox.stop().await;
         }

@@ -216,6 +216,29 @@ impl Vault {
         }
     }
 
+    /// Forgets the cached keys the database marks destroyed (crypto-shredded by any
+    /// instance): their values no longer open here either. How many were forgotten.
+    pub async fn forget_destroyed(&self, db: &impl ConnectionTrait) -> Result<usize, VaultError> {
+        let Some(keys) = &self.keys else { return Ok(0) };
+        let destroyed: Vec<i64> = data_key::Entity::find()
+            .select_only()
+            .column(data_key::Column::Id)
+            .filter(data_key::Column::DestroyedAt.is_not_null())
+            .into_tuple()
+            .all(db)
+            .await
+            .context("reading destroyed keys")?;
+        let cached: Vec<u64> = destroyed
+            .into_iter()
+            .filter_map(|id| u64::try_from(id).ok())
+            .filter(|id| keys.keyring.get(*id).is_some())
+            .collect();
+        for id in &cached {
+            keys.keyring.forget(*id);
+        }
+        Ok(cached.len())
+    }
+
     /// A new key and its form wrapped to the server identity, not stored: for a key kept
     /// apart from people's (the disclosure log's chain key).
     pub fn new_wrapped_key(&self) -> Result<(DataKey, Vec<u8>), VaultError> {

@@ -91,7 +91,8 @@ enum Command {
         format: ExportFormat,
     },
     /// Forget the notices, conversations, notifications and sent messages past their
-    /// retention (`EMIS_KEEP_*`), as the running server does every six hours.
+    /// retention (`EMIS_KEEP_*`) and crypto-shred the sealed fields of people long gone, as
+    /// the running server does every six hours.
     Retention {
         #[command(flatten)]
         config: Config,

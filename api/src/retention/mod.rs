@@ -9,8 +9,12 @@
 //! forget each row once. The server runs it at start and every [`EVERY`]
 //! ([`sweeper`]); `emis retention` runs it by hand, or tells what it would forget
 //! (`--dry-run`). The disclosure log is never swept here: it is kept as the law requires.
+//! People's sealed fields are crypto-shredded once their time is over (`shred.rs`).
 
 mod settings;
+mod shred;
+
+pub use shred::forgetter;
 
 pub use settings::Settings;
 
@@ -42,6 +46,8 @@ pub struct Swept {
     pub notifications: u64,
     pub outbox_messages: u64,
     pub attachments: u64,
+    /// People whose sealed fields were crypto-shredded.
+    pub shredded: u64,
 }
 
 impl std::ops::AddAssign for Swept {
@@ -51,6 +57,7 @@ impl std::ops::AddAssign for Swept {
         self.notifications += other.notifications;
         self.outbox_messages += other.outbox_messages;
         self.attachments += other.attachments;
+        self.shredded += other.shredded;
     }
 }
 
@@ -110,6 +117,9 @@ pub async fn sweep(
             .add(outbox_message::Column::State.is_in(done));
         swept.outbox_messages = forget_rows::<outbox_message::Entity>(db, dry, old).await?;
     }
+    if let Some(before) = cutoff(now, settings.sealed_days) {
+        swept.shredded = shred::shred(db, before.date_naive(), now, dry).await?;
+    }
     let stale = now - files::unattached_for();
     swept.attachments += if dry {
         let unattached = attachment::Column::OwnerKind.is_null();
@@ -124,6 +134,7 @@ pub async fn sweep(
             notifications = swept.notifications,
             outbox_messages = swept.outbox_messages,
             attachments = swept.attachments,
+            shredded = swept.shredded,
             "records past their retention were forgotten"
         );
     }
@@ -258,17 +269,20 @@ pub fn sweeper(db: DatabaseConnection, store: std::sync::Arc<Store>, settings: S
 pub fn report(swept: Swept, dry: bool) -> String {
     let (vi, en) = if dry { ("sẽ xóa", "would forget") } else { ("đã xóa", "forgot") };
     format!(
-        "{vi} {} tin của trường, {} cuộc trò chuyện, {} thông báo, {} tin nhắn gửi đi, {} tệp / {en} {} notices, {} \
-         conversations, {} notifications, {} outbox messages, {} files",
+        "{vi} {} tin của trường, {} cuộc trò chuyện, {} thông báo, {} tin nhắn gửi đi, {} tệp, dữ liệu mã hóa của {} \
+         người / {en} {} notices, {} conversations, {} notifications, {} outbox messages, {} files, the sealed fields \
+         of {} people",
         swept.notices,
         swept.conversations,
         swept.notifications,
         swept.outbox_messages,
         swept.attachments,
+        swept.shredded,
         swept.notices,
         swept.conversations,
         swept.notifications,
         swept.outbox_messages,
         swept.attachments,
+        swept.shredded,
     )
 }

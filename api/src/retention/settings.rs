@@ -1,5 +1,6 @@
-//! How long the school–family link keeps what it holds (flags and `EMIS_KEEP_*` variables),
-//! per kind; 0 keeps it for ever.
+//! How long the school–family link keeps what it holds, and how long people's sealed fields
+//! outlive their enrollments and guardianships (flags and `EMIS_KEEP_*` variables), per kind;
+//! 0 keeps it for ever.
 
 use crate::config::within;
 
@@ -30,6 +31,13 @@ pub struct Settings {
           value_parser = within::<u32>("EMIS_KEEP_OUTBOX_DAYS", 0, 36_500))]
     pub outbox_days: u32,
 
+    /// Days the sealed fields of a student (identity number, address, ethnicity, religion,
+    /// health notes) are kept after their last enrollment ended, and a guardian's after their
+    /// last guardianship did; then the person's data key is destroyed (0–36500; 0: for ever).
+    #[arg(long = "keep-sealed-days", env = "EMIS_KEEP_SEALED_DAYS", default_value_t = 1825,
+          value_parser = within::<u32>("EMIS_KEEP_SEALED_DAYS", 0, 36_500))]
+    pub sealed_days: u32,
+
     /// Whether the server itself sweeps, at start and every six hours (`emis retention` sweeps
     /// on demand either way): `true` or `false`.
     #[arg(long = "retention-sweep", env = "EMIS_RETENTION_SWEEP", default_value_t = true,
@@ -39,6 +47,13 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { notices_days: 1825, messages_days: 1825, notifications_days: 365, outbox_days: 180, sweep: true }
+        Self {
+            notices_days: 1825,
+            messages_days: 1825,
+            notifications_days: 365,
+            outbox_days: 180,
+            sealed_days: 1825,
+            sweep: true,
+        }
     }
 }

@@ -42,6 +42,7 @@ mod roll_call;
 mod rosters;
 mod schema;
 mod sessions;
+mod shredding;
 mod sign_in;
 mod staff_history;
 mod staff_lifecycle;

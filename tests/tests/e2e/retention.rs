@@ -106,9 +106,23 @@ async fn what_is_past_its_retention_is_forgotten_with_its_files_and_the_rest_sta
     let today = crate::grade_entry::decode("Attachment", today["id"].as_str().unwrap());
     let before = counts(&app).await;
 
-    let month = Settings { notices_days: 30, messages_days: 30, notifications_days: 30, outbox_days: 30, sweep: false };
+    let month = Settings {
+        notices_days: 30,
+        messages_days: 30,
+        notifications_days: 30,
+        outbox_days: 30,
+        sealed_days: 30,
+        sweep: false,
+    };
     let store = &app.state.attachments;
-    let forever = Settings { notices_days: 0, messages_days: 0, notifications_days: 0, outbox_days: 0, sweep: false };
+    let forever = Settings {
+        notices_days: 0,
+        messages_days: 0,
+        notifications_days: 0,
+        outbox_days: 0,
+        sealed_days: 0,
+        sweep: false,
+    };
     let kept = sweep(db, store, &forever, Utc::now(), false).await.unwrap();
     let only_the_stale_upload = Swept { attachments: 1, ..Swept::default() };
     assert_eq!(kept, only_the_stale_upload, "0 keeps for ever; an upload never attached goes a day after");

@@ -1,0 +1,94 @@
+//! Crypto-shredding at the end of retention: a student whose last enrollment ended past
+//! `EMIS_KEEP_SEALED_DAYS`, and a guardian whose last guardianship did, lose their sealed
+//! fields — the data key is wiped, so neither the server, nor the identity file with the
+//! `age` tool, opens them again — while their names and records stay and every other
+//! person's values still open. A dry run counts the same and destroys nothing; 0 keeps for
+//! ever.
+
+use chrono::{Duration, Utc};
+use emis::retention::{Settings, sweep};
+use emis_crypto::{DataKey, ServerIdentity};
+use emis_tests::TestApp;
+use entity::{data_key, enrollment, guardianship, student};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use serde_json::json;
+use std::process::Command;
+
+const SEALED: &str = "query($id: ID!) { student(id: $id) { fullName identityNumber healthNotes } }";
+
+/// The live and destroyed keys of `scope`.
+async fn keys_of(app: &TestApp, scope: &str) -> Vec<data_key::Model> {
+    data_key::Entity::find().filter(data_key::Column::Scope.eq(scope)).all(&app.state.db).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_student_long_gone_loses_their_sealed_fields_and_keeps_their_records() {
+    let app = TestApp::spawn().await.unwrap();
+    let db = &app.state.db;
+    let token = app.sign_in("hieutruong").await.unwrap();
+    let page = app.data(Some(&token), "{ students(first: 2) { nodes { id identityNumber } } }", json!({})).await;
+    let page = page.unwrap();
+    let (gone, staying) = (page["students"]["nodes"][0]["id"].clone(), page["students"]["nodes"][1]["id"].clone());
+    let gone_id = super::grade_entry::decode("Student", gone.as_str().unwrap());
+    let before = app.data(Some(&token), SEALED, json!({ "id": gone })).await.unwrap();
+    assert!(before["student"]["identityNumber"].is_string());
+    let staying_before = app.data(Some(&token), SEALED, json!({ "id": staying })).await.unwrap();
+
+    // The student left six years ago, and so did the links of one of their guardians.
+    let long_ago = (Utc::now() - Duration::days(6 * 365)).date_naive();
+    enrollment::Entity::update_many()
+        .col_expr(enrollment::Column::EndsOn, Expr::value(long_ago))
+        .filter(enrollment::Column::StudentId.eq(gone_id))
+        .exec(db)
+        .await
+        .unwrap();
+    let link = guardianship::Entity::find().filter(guardianship::Column::StudentId.eq(gone_id)).one(db).await;
+    let guardian = link.unwrap().unwrap().guardian_id;
+    guardianship::Entity::update_many()
+        .col_expr(guardianship::Column::EndsOn, Expr::value(long_ago))
+        .filter(guardianship::Column::GuardianId.eq(guardian))
+        .exec(db)
+        .await
+        .unwrap();
+    let scope = format!("student:{gone_id}");
+    let wrapped = keys_of(&app, &scope).await[0].wrapped.clone();
+
+    let forever = Settings { sealed_days: 0, ..Settings::default() };
+    assert_eq!(sweep(db, &app.state.attachments, &forever, Utc::now(), false).await.unwrap().shredded, 0);
+    let settings = Settings::default();
+    let dry = sweep(db, &app.state.attachments, &settings, Utc::now(), true).await.unwrap();
+    assert_eq!(dry.shredded, 2, "the student and the guardian");
+    assert!(keys_of(&app, &scope).await[0].destroyed_at.is_none(), "a dry run destroys nothing");
+    let done = sweep(db, &app.state.attachments, &settings, Utc::now(), false).await.unwrap();
+    assert_eq!(done.shredded, 2);
+    assert_eq!(sweep(db, &app.state.attachments, &settings, Utc::now(), false).await.unwrap().shredded, 0);
+    app.state.vault.forget_destroyed(db).await.unwrap();
+
+    let keys = keys_of(&app, &scope).await;
+    assert!(keys.iter().all(|key| key.destroyed_at.is_some() && key.wrapped.is_empty()));
+    let guardian_keys = keys_of(&app, &format!("guardian:{guardian}")).await;
+    assert!(!guardian_keys.is_empty() && guardian_keys.iter().all(|key| key.wrapped.is_empty()));
+    let row = student::Entity::find_by_id(gone_id).one(db).await.unwrap().unwrap();
+    assert!(row.identity_no_blind.is_none(), "the identity number can no longer be looked up either");
+
+    let after = app.data(Some(&token), SEALED, json!({ "id": gone })).await.unwrap();
+    assert_eq!(after["student"]["fullName"], before["student"]["fullName"], "the record stays");
+    assert!(after["student"]["identityNumber"].is_null() && after["student"]["healthNotes"].is_null(), "{after}");
+    let staying_after = app.data(Some(&token), SEALED, json!({ "id": staying })).await.unwrap();
+    assert_eq!(staying_after, staying_before, "everyone else's values still open");
+
+    // Not even the identity file opens the key now: the stored bytes are gone, and the bytes
+    // wrapped before the shredding are what a backup would hold.
+    let identity = ServerIdentity::from_file(&app.database.dir().join("identity.txt")).unwrap();
+    assert!(DataKey::unwrap(&keys[0].wrapped, &identity).is_err());
+    assert!(DataKey::unwrap(&wrapped, &identity).is_ok(), "the test's own copy of the old bytes still opened");
+    if Command::new("age").arg("--version").output().is_ok() {
+        let path = app.database.dir().join("shredded.age");
+        std::fs::write(&path, &keys[0].wrapped).unwrap();
+        let identity_file = app.database.dir().join("identity.txt");
+        let out = Command::new("age").arg("-d").arg("-i").arg(&identity_file).arg(&path).output().unwrap();
+        assert!(!out.status.success(), "age opens nothing of a shredded key");
+    }
+    app.stop().await.unwrap();
+}
