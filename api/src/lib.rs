@@ -28,6 +28,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod auth;
 pub mod books;
+pub mod breaches;
 pub mod cli;
 pub mod clock;
 pub mod config;

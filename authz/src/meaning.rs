@@ -66,7 +66,7 @@ impl Kind {
             Kind::Message => MESSAGE,
             Kind::Account => ACCOUNT,
             Kind::SchoolYear => NATIONAL,
-            Kind::Rollover | Kind::Sharing => SCHOOL_WIDE,
+            Kind::Rollover | Kind::Sharing | Kind::Breach => SCHOOL_WIDE,
             Kind::Student => STUDENT,
             Kind::Enrollment
             | Kind::Result

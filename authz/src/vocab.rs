@@ -218,6 +218,9 @@ vocabulary! {
         /// agreement that asks for it): given, refused or withdrawn, by which guardian, when
         /// and through which channel.
         Consent => "consent",
+        /// A personal-data breach a school's privacy officer recorded: what happened, when it
+        /// was found, the 72-hour deadline to notify, and the students it affected.
+        Breach => "breach",
     }
 }
 
@@ -285,7 +288,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 39, 6));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 40, 6));
         assert_eq!(Relationship::ALL.len(), 10);
     }
 

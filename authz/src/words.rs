@@ -59,6 +59,7 @@ impl Kind {
             Kind::Message => ("trao đổi riêng", "private conversations"),
             Kind::Sharing => ("chia sẻ với nhà cung cấp", "sharing with vendors"),
             Kind::Consent => ("đồng ý của gia đình", "families' consent"),
+            Kind::Breach => ("sự cố lộ dữ liệu", "personal-data breaches"),
         }
     }
 

@@ -15,6 +15,8 @@ pub mod attendance;
 pub mod auth_session;
 pub mod auth_session_retired;
 pub mod book_lock;
+pub mod breach;
+pub mod breach_student;
 pub mod change_request;
 pub mod conduct;
 pub mod conversation;

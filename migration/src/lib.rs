@@ -50,6 +50,7 @@ mod m20261207_000037_sharing_consent;
 mod m20261207_000038_sharing_caps;
 mod m20261207_000039_sharing_cap_notifications;
 mod m20261207_000040_policy_changes;
+mod m20261207_000041_breaches;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
 /// use it verbatim for the index to serve it.
@@ -101,6 +102,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000038_sharing_caps::Migration),
             Box::new(m20261207_000039_sharing_cap_notifications::Migration),
             Box::new(m20261207_000040_policy_changes::Migration),
+            Box::new(m20261207_000041_breaches::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod batch;
 pub mod book_locks;
+pub mod breaches;
 pub mod calendar;
 pub mod channels;
 pub mod columns;

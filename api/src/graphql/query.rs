@@ -257,6 +257,16 @@ impl QueryRoot {
     ) -> ApiResult<Vec<super::sharing::SharingCapAlert>> {
         super::sharing::cap_alerts(ctx, u64::try_from(first).unwrap_or(50)).await
     }
+    /// The personal-data breaches of the caller's school (its privacy officer and principal),
+    /// newest found first, with the deadline to notify each.
+    async fn breaches(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+    ) -> ApiResult<Vec<super::breaches::Breach>> {
+        signed_in(ctx)?;
+        super::breaches::list(ctx, u64::try_from(first).unwrap_or(50)).await
+    }
     /// The purposes records may be shared with a vendor for: the privacy officer's list.
     async fn sharing_purposes(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::sharing::SharingPurpose>> {
         super::sharing::purposes_listed(ctx)

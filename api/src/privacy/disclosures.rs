@@ -35,6 +35,11 @@ impl Shown {
         self.student
     }
 
+    /// The school of the entry (the student's when they were shown).
+    pub fn school(&self) -> i64 {
+        self.entry.school_id
+    }
+
     /// When the data was shown.
     pub fn at(&self) -> chrono::DateTime<chrono::Utc> {
         self.entry.at

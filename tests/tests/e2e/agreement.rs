@@ -235,6 +235,37 @@ async fn cap_alerts(db: &DatabaseConnection) {
     emis::books::told_staff::write(db, rows).await.unwrap();
 }
 
+/// Records a breach at every school, each affecting every third student of every school (so
+/// a breach lists students of other schools too), for the readers of breaches and of the
+/// students they affected.
+async fn breaches(db: &DatabaseConnection) {
+    use entity::{breach, breach_student, org};
+    use sea_orm::ActiveValue::Set;
+    let now = chrono::Utc::now();
+    let schools: Vec<i64> = org::Entity::find().all(db).await.unwrap().iter().map(|o| o.id).collect();
+    let recorder = staff::Entity::find().one(db).await.unwrap().unwrap().id;
+    let students = entity::student::Entity::find().all(db).await.unwrap();
+    for school in schools {
+        let row = breach::ActiveModel {
+            org_id: Set(school),
+            recorded_by: Set(recorder),
+            description: Set("test".to_owned()),
+            discovered_at: Set(now),
+            notify_by: Set(now + emis::breaches::NOTIFY_WITHIN),
+            created_at: Set(now),
+            ..Default::default()
+        };
+        let id = breach::Entity::insert(row).exec(db).await.unwrap().last_insert_id;
+        let affected = students.iter().step_by(3).map(|s| breach_student::ActiveModel {
+            breach_id: Set(id),
+            student_id: Set(s.id),
+            school_id: Set(s.school_id),
+            ..Default::default()
+        });
+        breach_student::Entity::insert_many(affected).exec(db).await.unwrap();
+    }
+}
+
 /// The scopes and field groups of the agreements the comparison seeds.
 const SHARED_SCOPES: &str = "https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly \
                              https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.readonly emis.attendance.readonly";
@@ -287,6 +318,7 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
     moves(db, today).await;
     let vendor_tokens = vendors(db).await;
     cap_alerts(db).await;
+    breaches(db).await;
     let policy = app.state.policy.current();
     let mut accounts: Vec<Account> =
         staff::Entity::find().all(db).await.unwrap().iter().map(|s| Account::Staff(s.id)).collect();

@@ -8,6 +8,7 @@ mod attachments;
 mod attacks;
 mod audit;
 mod book_locks;
+mod breaches;
 mod calendar;
 mod columns;
 mod conversations;

@@ -122,6 +122,8 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
             Items(crate::graphql::sharing::PURPOSES_MAX as u64)
         }
         ("SharingConsent", "vendors") => Items(crate::sharing::consent::VENDORS_NAMED as u64),
+        // `Breach.affected(first:)` names at most 200.
+        ("AffectedStudents", "studentIds") => Items(200),
         ("Me", "notifications" | "staffNotifications" | "notices" | "conversations")
         | ("Conversation", "messages")
         | ("VendorClient", "agreements")
@@ -129,7 +131,7 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         | (
             "QueryRoot",
             "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox" | "vendorClients"
-            | "sharingCapAlerts",
+            | "sharingCapAlerts" | "breaches",
         )
         | ("Student", "history" | "disclosures")
         | ("StaffHistory", "roles" | "assignments" | "statuses" | "contactChanges") => First,

@@ -28,4 +28,5 @@ pub struct MutationRoot(
     crate::graphql::staff_alerts::AvailabilityMutations,
     crate::graphql::sharing::SharingMutations,
     crate::graphql::consent::ConsentMutations,
+    crate::graphql::breaches::BreachMutations,
 );

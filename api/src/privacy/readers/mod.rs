@@ -3,6 +3,7 @@
 //! of each; and [`PERSONAL_TABLES`], the tables that hold personal data, which the GraphQL
 //! layer and the books read only through a reader (a test scans them for direct reads).
 
+mod breaches;
 mod conversations;
 mod mixed;
 mod notices;
@@ -14,6 +15,7 @@ mod records;
 mod sharing;
 mod staff_records;
 
+pub use breaches::{BREACH, BREACH_STUDENT};
 pub use conversations::{CONVERSATION, CONVERSATION_MEMBER, MESSAGE, MESSAGE_REPORT};
 pub use mixed::{CHANGE_DECISION, CHANGE_REQUEST_READ, PRIMARY_ITEM, TRANSFER};
 pub use notices::{NOTICE_ATTACHMENT, NOTICE_DELIVERY, NOTICE_READ, NOTICE_REPLY, NOTICE_STAFF_DELIVERY};
@@ -34,8 +36,9 @@ use super::visible::Registered;
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
 /// classes, sections, subjects, assessments, semesters, teaching assignments) are not
 /// personal, though they are read through the policy too.
-pub const PERSONAL_TABLES: [&str; 35] = [
+pub const PERSONAL_TABLES: [&str; 36] = [
     "student",
+    "breach_student",
     "guardian",
     "guardianship",
     "enrollment",
@@ -73,7 +76,7 @@ pub const PERSONAL_TABLES: [&str; 35] = [
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 47] {
+pub fn registered() -> [&'static dyn Registered; 49] {
     [
         &STUDENT,
         &STAFF,
@@ -122,5 +125,7 @@ pub fn registered() -> [&'static dyn Registered; 47] {
         &SHARING_PLACE,
         &CONSENT,
         &SHARING_CAP_ALERT,
+        &BREACH,
+        &BREACH_STUDENT,
     ]
 }
