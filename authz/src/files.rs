@@ -33,9 +33,9 @@ impl PolicyFiles {
         }
     }
 
-    /// The confirmations written so far (none when the file is missing or unreadable).
-    pub async fn confirmations(&self) -> std::collections::BTreeMap<String, String> {
-        crate::change::confirmations(&read(&self.confirmed).await.unwrap_or_default())
+    /// The text of `confirmed.csv` (empty when the file is missing or unreadable).
+    pub(crate) async fn confirmed_text(&self) -> String {
+        read(&self.confirmed).await.unwrap_or_default()
     }
 }
 
@@ -93,7 +93,7 @@ impl Snapshot {
             model: read(&files.model).await,
             policy: read(&files.policy).await,
             cases: read(&files.cases).await,
-            confirmed: read(&files.confirmed).await.unwrap_or_default(),
+            confirmed: files.confirmed_text().await,
         }
     }
 

@@ -173,8 +173,7 @@ impl PolicyStore {
     /// The running policy judged as a change from `previous` (the version the last server
     /// ran, say): held when it adds a sensitive grant `confirmed.csv` does not confirm.
     pub async fn judge_against(&self, previous: &Policy) -> PolicyChange {
-        let confirmed = tokio::fs::read_to_string(&self.files.confirmed).await.unwrap_or_default();
-        judge(previous, &self.current(), &confirmed)
+        judge(previous, &self.current(), &self.files.confirmed_text().await)
     }
 
     /// Whether the files differ from what was last read.

@@ -87,6 +87,16 @@ impl fmt::Display for Broken {
     }
 }
 
+/// The entries after id `after` (a page of [`PAGE`], in id order).
+pub(super) async fn page_after(db: &impl ConnectionTrait, after: i64) -> Result<Vec<disclosure_log::Model>, DbErr> {
+    disclosure_log::Entity::find()
+        .filter(disclosure_log::Column::Id.gt(after))
+        .order_by_asc(disclosure_log::Column::Id)
+        .limit(PAGE)
+        .all(db)
+        .await
+}
+
 /// Walks the whole log in order, a page at a time; `Ok(entries)` when every link holds,
 /// otherwise the first entry where it does not.
 pub async fn verify_chain(db: &impl ConnectionTrait, key: Option<&ChainKey>) -> Result<Result<usize, Broken>, DbErr> {
@@ -94,12 +104,7 @@ pub async fn verify_chain(db: &impl ConnectionTrait, key: Option<&ChainKey>) -> 
     let mut after = i64::MIN;
     let mut count = 0;
     loop {
-        let rows = disclosure_log::Entity::find()
-            .filter(disclosure_log::Column::Id.gt(after))
-            .order_by_asc(disclosure_log::Column::Id)
-            .limit(PAGE)
-            .all(db)
-            .await?;
+        let rows = page_after(db, after).await?;
         let Some(last) = rows.last() else { return Ok(Ok(count)) };
         after = last.id;
         for row in &rows {

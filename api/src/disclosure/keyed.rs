@@ -4,18 +4,15 @@
 //! PostgreSQL, so two instances starting together create one key). A start that finds the
 //! unkeyed chain broken refuses, naming the entry: re-keying it would hide the tampering.
 
-use super::chain::{CHAIN_SCOPE, entry_hash, verify_chain};
+use super::chain::{CHAIN_SCOPE, entry_hash, page_after, verify_chain};
 use crate::vault::Vault;
 use emis_crypto::ChainKey;
 use entity::{data_key, disclosure_log};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    QueryFilter as _, QueryOrder as _,
 };
 use std::sync::Arc;
-
-/// Entries re-chained per read.
-const PAGE: u64 = 2_000;
 
 /// The chain key `db` keeps, opened with the vault's identity; `None` when it keeps none
 /// (written only by servers without an identity) or the vault is locked.
@@ -41,10 +38,15 @@ pub async fn chain_key(db: &DatabaseConnection, vault: &Vault) -> anyhow::Result
     if !vault.is_unlocked() {
         return Ok(None);
     }
+    // Every start after the first finds the key here, without locking the log.
+    if let Some(key) = stored(db, vault).await? {
+        return Ok(Some(Arc::new(key)));
+    }
     let txn = crate::db::begin_write(db).await?;
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         txn.execute_unprepared("LOCK TABLE disclosure_log IN EXCLUSIVE MODE").await?;
     }
+    // Another instance may have created it while this one waited for the lock.
     if let Some(key) = stored(&txn, vault).await? {
         txn.commit().await?;
         return Ok(Some(Arc::new(key)));
@@ -60,12 +62,7 @@ pub async fn chain_key(db: &DatabaseConnection, vault: &Vault) -> anyhow::Result
     let mut prev: Option<String> = None;
     let mut after = i64::MIN;
     loop {
-        let rows = disclosure_log::Entity::find()
-            .filter(disclosure_log::Column::Id.gt(after))
-            .order_by_asc(disclosure_log::Column::Id)
-            .limit(PAGE)
-            .all(&txn)
-            .await?;
+        let rows = page_after(&txn, after).await?;
         let Some(last) = rows.last() else { break };
         after = last.id;
         for row in rows {

@@ -45,12 +45,7 @@ impl Breach {
     /// The reader whose reads the breach is, when it is one: a staff member's, a guardian's
     /// or a vendor client's global id.
     async fn reader_id(&self) -> Option<ID> {
-        let kind = match self.0.reader_kind.as_deref()? {
-            "staff" => "Staff",
-            "guardian" => "Guardian",
-            _ => "VendorClient",
-        };
-        self.0.reader_id.map(|id| ids::encode(kind, id))
+        ids::actor(self.0.reader_kind.as_deref()?, self.0.reader_id?)
     }
     /// The students it affected that the caller may read it of (the disclosure log's
     /// students shown to the reader in the window), how many, and the first `first` ids.

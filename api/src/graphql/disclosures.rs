@@ -69,16 +69,12 @@ pub async fn entries(ctx: &Context<'_>, query: &LogQuery, first: u64) -> ApiResu
 /// The reader a global id names, as the log records it: a staff member, a guardian or a
 /// vendor's client; an error for any other id.
 pub fn reader_of(id: &ID) -> ApiResult<(String, i64)> {
-    let kind = |kind: &str| match kind {
-        "Staff" => Some("staff"),
-        "Guardian" => Some("guardian"),
-        "VendorClient" => Some("vendor"),
-        _ => None,
-    };
-    ids::decode(id).and_then(|(type_name, row)| kind(&type_name).map(|kind| (kind.to_owned(), row))).ok_or_else(|| {
-        ApiError::bad_input(
-            "`readerId` phải là mã cán bộ, phụ huynh hoặc ứng dụng đối tác",
-            "`readerId` must be the id of a staff member, a guardian or a vendor's client",
-        )
-    })
+    ids::decode_actor(id).filter(|(kind, _)| *kind != "student").map(|(kind, row)| (kind.to_owned(), row)).ok_or_else(
+        || {
+            ApiError::bad_input(
+                "`readerId` phải là mã cán bộ, phụ huynh hoặc ứng dụng đối tác",
+                "`readerId` must be the id of a staff member, a guardian or a vendor's client",
+            )
+        },
+    )
 }

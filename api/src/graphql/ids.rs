@@ -18,6 +18,22 @@ pub fn decode(global: &str) -> Option<(String, i64)> {
     Some((kind.to_owned(), id.parse().ok()?))
 }
 
+/// The kinds of account the disclosure log and the outbox name a person or client by
+/// (`actor_kind`, `recipient_kind`), with the type of their global id.
+const ACTOR_TYPES: [(&str, &str); 4] =
+    [("staff", "Staff"), ("guardian", "Guardian"), ("student", "Student"), ("vendor", "VendorClient")];
+
+/// The global id of the `kind` account (`staff`, `guardian`, `student`, `vendor`) `id`.
+pub fn actor(kind: &str, id: i64) -> Option<async_graphql::ID> {
+    ACTOR_TYPES.iter().find(|(stored, _)| *stored == kind).map(|(_, type_name)| encode(type_name, id))
+}
+
+/// The account kind (`staff`, `guardian`, `student`, `vendor`) and row id a global id names.
+pub fn decode_actor(global: &str) -> Option<(&'static str, i64)> {
+    let (type_name, id) = decode(global)?;
+    ACTOR_TYPES.iter().find(|(_, found)| *found == type_name).map(|(kind, _)| (*kind, id))
+}
+
 /// The row id of a global id of type `kind`.
 pub fn decode_as(kind: &str, global: &str) -> Option<i64> {
     decode(global).filter(|(found, _)| found == kind).map(|(_, id)| id)
@@ -31,5 +47,15 @@ mod tests {
         assert_eq!(super::decode_as("Student", &id), Some(42));
         assert_eq!(super::decode_as("Guardian", &id), None);
         assert_eq!(super::decode("not base64!"), None);
+    }
+
+    #[test]
+    fn an_actor_id_round_trips_through_its_kind() {
+        for kind in ["staff", "guardian", "student", "vendor"] {
+            let id = super::actor(kind, 7).unwrap();
+            assert_eq!(super::decode_actor(&id), Some((kind, 7)));
+        }
+        assert_eq!(super::actor("org", 7), None);
+        assert_eq!(super::decode_actor(&super::encode("School", 7)), None);
     }
 }

@@ -45,16 +45,13 @@ pub struct OutboxMessage {
 
 impl From<outbox_message::Model> for OutboxMessage {
     fn from(row: outbox_message::Model) -> Self {
-        let recipient_type = match row.recipient_kind.as_str() {
-            "staff" => "Staff",
-            "guardian" => "Guardian",
-            _ => "Student",
-        };
+        let recipient_id = ids::actor(&row.recipient_kind, row.recipient_id)
+            .unwrap_or_else(|| ids::encode("Student", row.recipient_id));
         Self {
             id: ids::encode("OutboxMessage", row.id),
             purpose: row.purpose,
             channel: row.channel,
-            recipient_id: ids::encode(recipient_type, row.recipient_id),
+            recipient_id,
             recipient_kind: row.recipient_kind,
             state: row.state,
             attempts: row.attempts,

@@ -6,12 +6,10 @@
 use super::batch::Batcher;
 use super::context::{access, state};
 use super::loaders::KeyLoader;
-use crate::disclosure::Disclosures;
 use crate::privacy::Target;
 use crate::vault::Vault;
 use async_graphql::Context;
 use emis_authz::Kind;
-use std::sync::Arc;
 
 /// Where a sealed value lives: table, column and row (the ciphertext is bound to them).
 pub struct Sealed<'a> {
@@ -29,10 +27,8 @@ pub async fn reveal(ctx: &Context<'_>, kind: Kind, targets: &[Target], sealed: S
     if !access.shows(kind, targets).await {
         return None;
     }
-    if let (Some(Target::Personal { student, school, .. }), Ok(disclosures)) =
-        (targets.first(), ctx.data::<Arc<Disclosures>>())
-    {
-        disclosures.note(access.principal(), *student, *school, kind.as_str());
+    if let Some(Target::Personal { student, school, .. }) = targets.first() {
+        super::context::shown(ctx, *student, *school, kind);
     }
     let key_id = Vault::key_id_of(value)?;
     let vault = &state(ctx).ok()?.vault;
