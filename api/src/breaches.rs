@@ -26,8 +26,9 @@ pub struct Report {
     pub school: i64,
     pub description: String,
     pub discovered_at: DateTime<Utc>,
-    /// The reader whose reads the breach is (`staff`, `guardian` or `vendor` and the id).
-    pub reader: Option<(String, i64)>,
+    /// The reader whose reads the breach is (`staff`, `guardian` or `vendor` and the id), or
+    /// why the id given names none — refused only once the policy let the caller write.
+    pub reader: Option<ApiResult<(String, i64)>>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
 }
@@ -40,6 +41,7 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> ApiResult<breach::Model> {
     access.reach(db, &readers::SCHOOL, Kind::Breach, Action::Write, report.school).await?;
+    let reader = report.reader.transpose()?;
     let description = report.description.trim();
     if description.is_empty() || description.chars().count() > DESCRIPTION_CHARS {
         return Err(ApiError::bad_input(
@@ -55,7 +57,7 @@ pub async fn record(
     {
         return Err(ApiError::bad_input("khoảng thời gian không hợp lệ", "the window ends before it starts"));
     }
-    let affected: BTreeSet<i64> = match &report.reader {
+    let affected: BTreeSet<i64> = match &reader {
         Some(reader) => {
             let query = LogQuery { reader: Some(reader.clone()), purpose: None, from: report.from, to: report.to };
             let shown = access.disclosures(db, &query, MOST_SEARCHED).await?;
@@ -72,8 +74,8 @@ pub async fn record(
         discovered_at: Set(report.discovered_at),
         notify_by: Set(report.discovered_at + NOTIFY_WITHIN),
         notified_at: Set(None),
-        reader_kind: Set(report.reader.as_ref().map(|(kind, _)| kind.clone())),
-        reader_id: Set(report.reader.as_ref().map(|(_, id)| *id)),
+        reader_kind: Set(reader.as_ref().map(|(kind, _)| kind.clone())),
+        reader_id: Set(reader.as_ref().map(|(_, id)| *id)),
         window_from: Set(report.from),
         window_to: Set(report.to),
         created_at: Set(now),

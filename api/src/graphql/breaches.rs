@@ -109,7 +109,7 @@ impl BreachMutations {
     async fn record_breach(&self, ctx: &Context<'_>, input: RecordBreachInput) -> ApiResult<Breach> {
         let access = access(ctx)?;
         let school = ids::decode_as("School", &input.school_id).ok_or(ApiError::NotPermitted)?;
-        let reader = input.reader_id.as_ref().map(super::disclosures::reader_of).transpose()?;
+        let reader = input.reader_id.as_ref().map(super::disclosures::reader_of);
         let now = Utc::now();
         let report = Report {
             school,

@@ -95,6 +95,14 @@ async fn a_breach_out_of_reach_or_badly_reported_writes_nothing() {
     let teacher = app.sign_in("gvbm").await.unwrap();
     let by_teacher = app.graphql(Some(&teacher), RECORD, report(school, "Giáo viên ghi", None)).await.unwrap();
     assert_eq!(error_code(&by_teacher), Some("FORBIDDEN"));
+    // The policy is asked first: a teacher's report naming no reader is refused as out of
+    // reach, not as bad input; the officer's, as bad input.
+    let mut no_reader = report(school, "Giáo viên ghi", None);
+    no_reader["input"]["readerId"] = json!(encode("School", school));
+    let by_teacher = app.graphql(Some(&teacher), RECORD, no_reader.clone()).await.unwrap();
+    assert_eq!(error_code(&by_teacher), Some("FORBIDDEN"), "{by_teacher}");
+    let by_officer = app.graphql(Some(&officer), RECORD, no_reader).await.unwrap();
+    assert_eq!(error_code(&by_officer), Some("BAD_USER_INPUT"), "{by_officer}");
     let empty = app.graphql(Some(&officer), RECORD, report(school, "   ", None)).await.unwrap();
     assert_eq!(error_code(&empty), Some("BAD_USER_INPUT"));
     let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
