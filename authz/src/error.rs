@@ -140,4 +140,7 @@ pub enum PolicyError {
     /// The policy loaded but some expected-decision cases fail.
     #[error("{}", each_on_its_own_line(failures))]
     CasesFailed { passed: usize, failures: Vec<CaseFailure> },
+    /// Lines of the purposes list that cannot be read; every one is listed.
+    #[error("{}", reasons.join("\n"))]
+    Purposes { file: PathBuf, reasons: Vec<String> },
 }

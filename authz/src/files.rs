@@ -20,6 +20,8 @@ pub struct PolicyFiles {
     pub cases: PathBuf,
     /// `confirmed.csv`: may be missing (nothing confirmed).
     pub confirmed: PathBuf,
+    /// `purposes.csv`: may be missing (no purposes).
+    pub purposes: PathBuf,
 }
 
 impl PolicyFiles {
@@ -30,12 +32,22 @@ impl PolicyFiles {
             policy: dir.join("policy.csv"),
             cases: dir.join("cases.csv"),
             confirmed: dir.join(crate::change::CONFIRMATIONS),
+            purposes: dir.join(crate::purposes::PURPOSES),
         }
     }
 
     /// The text of `confirmed.csv` (empty when the file is missing or unreadable).
     pub(crate) async fn confirmed_text(&self) -> String {
         read(&self.confirmed).await.unwrap_or_default()
+    }
+}
+
+/// The text of a file that may be missing (`None` then), naming the file on another failure.
+pub(crate) async fn read_optional(path: &Path) -> Result<Option<String>, PolicyError> {
+    match read(path).await {
+        Ok(text) => Ok(Some(text)),
+        Err(source) if source.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(PolicyError::Io { file: path.to_path_buf(), source }),
     }
 }
 
@@ -65,6 +77,8 @@ pub(crate) struct Snapshot {
     pub(crate) cases: io::Result<String>,
     /// The confirmations (a missing file reads as none).
     pub(crate) confirmed: String,
+    /// The purposes list, read only to notice a change (the policy reads it when built).
+    pub(crate) purposes: io::Result<String>,
 }
 
 /// The three texts of a snapshot that was read completely.
@@ -94,6 +108,7 @@ impl Snapshot {
             policy: read(&files.policy).await,
             cases: read(&files.cases).await,
             confirmed: files.confirmed_text().await,
+            purposes: read(&files.purposes).await,
         }
     }
 
@@ -105,6 +120,7 @@ impl Snapshot {
         hash_read(&self.policy, &mut hasher);
         hash_read(&self.cases, &mut hasher);
         self.confirmed.hash(&mut hasher);
+        hash_read(&self.purposes, &mut hasher);
         hasher.finish()
     }
 

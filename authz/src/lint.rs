@@ -41,6 +41,9 @@ pub enum Lint {
     LeavesOthers { role: Role, rels: Vec<Relationship> },
     /// A grant of a sensitive kind no case in `cases.csv` names.
     NotCovered { grant: crate::Grant },
+    /// A `consented_for` grant of a kind no purpose needing consent in `purposes.csv`
+    /// covers: nobody can consent to it, so it never applies.
+    NoPurpose { kind: crate::Kind },
 }
 
 impl fmt::Display for Finding {
@@ -78,6 +81,11 @@ impl fmt::Display for Finding {
                      (deny with \"any\" to take them all)"
                 )
             }
+            Lint::NoPurpose { kind } => write!(
+                f,
+                "không mục đích cần đồng ý nào trong purposes.csv gồm loại \"{kind}\": dòng không bao giờ có hiệu lực \
+                 / no purpose needing consent in purposes.csv covers kind \"{kind}\": the line never applies"
+            ),
             Lint::NotCovered { grant } => write!(
                 f,
                 "quyền nhạy cảm chưa có tình huống kiểm tra trong cases.csv: {grant} \
@@ -98,6 +106,10 @@ impl Policy {
             .collect();
         for (line, (role, kind, action, rel), allow) in permission_lines(self.lines()) {
             if !rel.can_hold_for(role) {
+                continue;
+            }
+            if allow && rel == Relationship::ConsentedFor && self.consent_purposes(kind).is_empty() {
+                found.push((line, Lint::NoPurpose { kind }));
                 continue;
             }
             let why = self.explain(role, kind, action, rel);
@@ -189,7 +201,8 @@ mod tests {
                     p, principal, section, read, oversees, allow\n\
                     p, principal, section, read, oversees, deny\n\
                     p, clerk, student, read, shared, allow\n\
-                    p, clerk, student.health, read, in_school, allow\n";
+                    p, clerk, student.health, read, in_school, allow\n\
+                    p, homeroom_teacher, student.address, read, consented_for, allow\n";
         let found = lint(text, &[]).await;
         let clerk_health = crate::Grant {
             role: Role::Clerk,
@@ -208,6 +221,7 @@ mod tests {
                 (12, Lint::LeavesOthers { role: Role::Principal, rels: vec![Relationship::InSchool] }),
                 (13, Lint::NeverApplies { role: Role::Clerk, rel: Relationship::Shared }),
                 (14, Lint::NotCovered { grant: clerk_health }),
+                (15, Lint::NoPurpose { kind: crate::Kind::StudentAddress }),
             ]
         );
     }

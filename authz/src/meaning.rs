@@ -15,6 +15,17 @@ const STAFF_LIKE: &[Relationship] = &[R::SelfRecord, R::InSchool, R::Oversees, R
 const STAFF_PRIVATE: &[Relationship] = &[R::SelfRecord, R::InSchool, R::Oversees];
 const PERSONAL: &[Relationship] =
     &[R::SelfRecord, R::GuardianOf, R::HomeroomOf, R::TeachesSection, R::InSchool, R::Oversees, R::Shared];
+/// A student's own field groups: also reachable under a purpose the family consented to.
+const STUDENT_FIELDS: &[Relationship] = &[
+    R::SelfRecord,
+    R::GuardianOf,
+    R::HomeroomOf,
+    R::TeachesSection,
+    R::InSchool,
+    R::Oversees,
+    R::Shared,
+    R::ConsentedFor,
+];
 /// Records kept about a student in a class or school: their history follows the student.
 const RECORDS: &[Relationship] = &[
     R::SelfRecord,
@@ -25,6 +36,7 @@ const RECORDS: &[Relationship] = &[
     R::Oversees,
     R::CurrentStudent,
     R::Shared,
+    R::ConsentedFor,
 ];
 /// The student record itself: also reachable by those the student has left.
 const STUDENT: &[Relationship] = &[
@@ -37,6 +49,7 @@ const STUDENT: &[Relationship] = &[
     R::CurrentStudent,
     R::FormerStudent,
     R::Shared,
+    R::ConsentedFor,
 ];
 const DISCLOSURE: &[Relationship] = &[R::GuardianOf, R::InSchool, R::Oversees, R::Any];
 /// What a school sent: the school's business, so judged on the school only.
@@ -74,11 +87,10 @@ impl Kind {
             | Kind::RecordChange
             | Kind::Conduct
             | Kind::Exemption => RECORDS,
-            Kind::StudentIdentity
-            | Kind::StudentAddress
-            | Kind::StudentHealth
-            | Kind::StudentBackground
-            | Kind::Guardian
+            Kind::StudentIdentity | Kind::StudentAddress | Kind::StudentHealth | Kind::StudentBackground => {
+                STUDENT_FIELDS
+            }
+            Kind::Guardian
             | Kind::GuardianContact
             | Kind::GuardianIdentity
             | Kind::GuardianAddress

@@ -15,6 +15,7 @@ use crate::error::{Notice, PolicyError};
 use crate::files::{PolicyFiles, read_text};
 use crate::lines::{Line, Rule, never_apply, parse_policy};
 use crate::model::{Sources, build_enforcer};
+use crate::purposes::{Purpose, parse_purposes};
 use crate::vocab::{Action, Kind, Relationship, Role};
 
 const UNKNOWN: u8 = 0;
@@ -40,6 +41,7 @@ pub struct Policy {
     model_text: String,
     text: String,
     notices: Vec<Notice>,
+    purposes: Vec<Purpose>,
     decisions: Box<[AtomicU8]>,
 }
 
@@ -66,7 +68,8 @@ impl Policy {
     }
 
     /// Validates and loads texts already read (`files` names them in messages): a policy
-    /// kept elsewhere, such as the version a server last ran.
+    /// kept elsewhere, such as the version a server last ran. The purposes list is read from
+    /// `files` (none when the file is missing).
     pub async fn from_texts(files: &PolicyFiles, model_text: &str, policy_text: &str) -> Result<Self, PolicyError> {
         let rules = parse_policy(&files.policy, policy_text).map_err(|problems| PolicyError::Invalid { problems })?;
         let probe = rules.iter().find_map(|line| match line.rule {
@@ -75,6 +78,10 @@ impl Policy {
         });
         let sources = Sources { model_file: &files.model, model_text, policy_file: &files.policy, policy_text };
         let enforcer = build_enforcer(sources, probe).await?;
+        let purposes = match crate::files::read_optional(&files.purposes).await? {
+            Some(text) => parse_purposes(&files.purposes, &text)?,
+            None => Vec::new(),
+        };
         Ok(Self {
             enforcer,
             file: files.policy.clone(),
@@ -83,6 +90,7 @@ impl Policy {
             model_text: model_text.to_owned(),
             text: policy_text.to_owned(),
             notices: never_apply(&files.policy, policy_text),
+            purposes,
             decisions: (0..TABLE_SIZE).map(|_| AtomicU8::new(UNKNOWN)).collect(),
         })
     }
@@ -166,6 +174,18 @@ impl Policy {
     /// with its file and line.
     pub fn notices(&self) -> &[Notice] {
         &self.notices
+    }
+
+    /// The purposes list read beside the policy.
+    pub fn purposes(&self) -> &[Purpose] {
+        &self.purposes
+    }
+
+    /// The codes of the purposes needing consent that cover `kind`: under `consented_for`, a
+    /// record of `kind` is reached while consent to any of them stands.
+    pub fn consent_purposes(&self, kind: Kind) -> Vec<String> {
+        let covering = self.purposes.iter().filter(|purpose| purpose.needs_consent() && purpose.kinds.contains(&kind));
+        covering.map(|purpose| purpose.code.clone()).collect()
     }
 }
 

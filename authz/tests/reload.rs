@@ -51,6 +51,27 @@ async fn a_broken_reload_keeps_the_running_policy_and_a_fixed_one_takes_effect()
     assert!(!before.decide(Role::SubjectTeacher, Kind::StudentHealth, Action::Read, rel));
 }
 
+#[tokio::test]
+async fn a_broken_purposes_list_is_refused_naming_its_line_and_a_good_change_applies() {
+    let (_dir, files) = common::copy_of_shipped();
+    let store = PolicyStore::open(files.clone()).await.unwrap();
+    let before = store.current();
+    assert_eq!(before.consent_purposes(Kind::StudentHealth), ["school_health"]);
+
+    let shipped = std::fs::read_to_string(&files.purposes).unwrap();
+    common::append(&files.purposes, "photos, consent, student.helth, Ảnh, Photos");
+    let error = store.reload().await.unwrap_err();
+    assert!(matches!(error, PolicyError::Purposes { .. }), "{error:?}");
+    assert!(error.to_string().contains("purposes.csv:") && error.to_string().contains("helth"), "{error}");
+    assert!(std::sync::Arc::ptr_eq(&before, &store.current()), "the running policy stays");
+
+    let narrowed = shipped.replace("school_health, consent, student.health,", "school_health, consent, -,");
+    std::fs::write(&files.purposes, narrowed).unwrap();
+    let applied = store.reload().await.unwrap();
+    assert_eq!(applied.outcome, Outcome::Applied);
+    assert!(store.current().consent_purposes(Kind::StudentHealth).is_empty(), "the new list is read with the policy");
+}
+
 /// Confirms the held change's version in `confirmed.csv`, as the privacy officer does.
 fn confirm(files: &emis_authz::PolicyFiles, held: &PolicyChange) {
     common::append(&files.confirmed, &format!("{}, Bảo Mật", held.version));

@@ -51,6 +51,7 @@ mod m20261207_000038_sharing_caps;
 mod m20261207_000039_sharing_cap_notifications;
 mod m20261207_000040_policy_changes;
 mod m20261207_000041_breaches;
+mod m20261207_000042_child_consent;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
 /// use it verbatim for the index to serve it.
@@ -103,6 +104,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000039_sharing_cap_notifications::Migration),
             Box::new(m20261207_000040_policy_changes::Migration),
             Box::new(m20261207_000041_breaches::Migration),
+            Box::new(m20261207_000042_child_consent::Migration),
         ]
     }
 }

@@ -170,14 +170,8 @@ async fn check(dir: &Path, run_cases: bool) -> anyhow::Result<ExitCode> {
     for finding in policy.lint(cases.as_ref().ok().map(Vec::as_slice)) {
         println!("{finding}");
     }
-    let purposes = std::fs::read_to_string(dir.join(crate::sharing::purposes::FILE)).unwrap_or_default();
-    match crate::sharing::purposes::parse(&purposes) {
-        Ok(listed) => println!("Mục đích chia sẻ / sharing purposes: {}", listed.len()),
-        Err(error) => {
-            eprintln!("{error}");
-            return Ok(ExitCode::FAILURE);
-        }
-    }
+    let consent = policy.purposes().iter().filter(|purpose| purpose.needs_consent()).count();
+    println!("Mục đích / purposes: {} ({consent} cần đồng ý / needing consent)", policy.purposes().len());
     if !run_cases {
         return Ok(ExitCode::SUCCESS);
     }

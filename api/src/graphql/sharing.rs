@@ -219,15 +219,32 @@ pub async fn cap_alerts(ctx: &Context<'_>, first: u64) -> ApiResult<Vec<SharingC
     Ok(rows.into_iter().map(SharingCapAlert::from).collect())
 }
 
-/// A purpose records may be shared for.
+/// A purpose personal data is processed for, from the privacy officer's list.
 #[derive(SimpleObject)]
 pub struct SharingPurpose {
-    /// The code an agreement names.
+    /// The code an agreement or a consent names.
     pub code: String,
     /// In Vietnamese.
     pub vietnamese: String,
     /// In English.
     pub english: String,
+    /// The legal basis: consent | task | obligation | contract.
+    pub basis: String,
+    /// For a purpose needing consent, the kinds of record the school's staff reach under
+    /// `consented_for` while a family's consent stands.
+    pub kinds: Vec<String>,
+}
+
+impl From<purposes::Purpose> for SharingPurpose {
+    fn from(purpose: purposes::Purpose) -> Self {
+        Self {
+            basis: purpose.basis.to_string(),
+            kinds: purpose.kinds.iter().map(|kind| kind.as_str().to_owned()).collect(),
+            code: purpose.code,
+            vietnamese: purpose.vietnamese,
+            english: purpose.english,
+        }
+    }
 }
 
 /// Most purposes listed.
@@ -250,11 +267,7 @@ pub async fn list(ctx: &Context<'_>, school: Option<&ID>, first: u64) -> ApiResu
 pub fn purposes_listed(ctx: &Context<'_>) -> ApiResult<Vec<SharingPurpose>> {
     signed_in(ctx)?;
     let listed = purposes::load(&state(ctx)?.config.policy_dir)?;
-    Ok(listed
-        .into_iter()
-        .take(PURPOSES_MAX)
-        .map(|purpose| SharingPurpose { code: purpose.code, vietnamese: purpose.vietnamese, english: purpose.english })
-        .collect())
+    Ok(listed.into_iter().take(PURPOSES_MAX).map(SharingPurpose::from).collect())
 }
 
 /// A new client.

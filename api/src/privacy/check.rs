@@ -4,7 +4,7 @@
 
 use super::enrolment::{Enrolled, enrolled};
 use super::shape::Target;
-use super::shared;
+use super::{consented, shared};
 use crate::auth::Principal;
 use crate::auth::principal::active_on;
 use emis_authz::{Kind, Relationship, Role};
@@ -25,24 +25,27 @@ pub struct DerivedSets {
     pub(super) member_of: OnceCell<BTreeSet<i64>>,
     /// The conversations reported as abusive (`conversations.rs`).
     pub(super) reported: OnceCell<BTreeSet<i64>>,
-    /// The children whose guardian's consent to a purpose is in force, per purpose
-    /// (`shared.rs`).
+    /// The children whose family's consent to a purpose is in force, per purpose
+    /// (`consented.rs`).
     pub(super) consented: Mutex<HashMap<String, Arc<BTreeSet<i64>>>>,
 }
 
 /// Whether `rel` holds between the caller (acting as `role`) and `target`, a record of
-/// `kind`.
+/// `kind`; with the kind come the purposes needing consent that cover it (for
+/// `consented_for`).
 pub async fn holds(
     db: &DatabaseConnection,
     principal: &Principal,
     sets: &DerivedSets,
-    kind: Kind,
+    (kind, consents): (Kind, &[String]),
     role: Role,
     rel: Relationship,
     target: Target,
 ) -> Result<bool, DbErr> {
-    if rel == Relationship::Shared {
-        return shared::holds(db, principal, sets, kind, target).await;
+    match rel {
+        Relationship::Shared => return shared::holds(db, principal, sets, kind, target).await,
+        Relationship::ConsentedFor => return consented::holds(db, principal, sets, role, consents, target).await,
+        _ => {}
     }
     Ok(match target.as_record() {
         Target::Personal { student, school, section, class } => match rel {

@@ -15,9 +15,10 @@ impl Access {
         let mut roles: Vec<Role> = self.principal.roles.keys().copied().collect();
         roles.sort();
         let mut holding = Vec::new();
+        let consents = self.policy.consent_purposes(kind);
         for role in roles {
             for &rel in kind.relationships() {
-                if check::holds(&self.db, &self.principal, &self.sets, kind, role, rel, target).await? {
+                if check::holds(&self.db, &self.principal, &self.sets, (kind, &consents), role, rel, target).await? {
                     holding.push((role, rel));
                 }
             }
@@ -28,6 +29,7 @@ impl Access {
     /// The condition selecting the records of `shape` that `grants` (pairs of the caller's
     /// roles and relationships) reach for `kind`, as [`Access::filter`] compiles it.
     pub(crate) fn condition_of(&self, kind: Kind, grants: &[(Role, Relationship)], shape: &super::Shape) -> Condition {
-        sql::granted(&self.principal, self.db.get_database_backend(), kind, grants, shape)
+        let consents = self.policy.consent_purposes(kind);
+        sql::granted(&self.principal, self.db.get_database_backend(), kind, grants, &consents, shape)
     }
 }

@@ -50,6 +50,7 @@
 
 mod acting;
 mod check;
+mod consented;
 mod conversations;
 mod disclosures;
 mod enrolment;
@@ -149,6 +150,11 @@ impl Access {
         }
     }
 
+    /// The purposes list read with the policy in force.
+    pub fn purposes(&self) -> &[emis_authz::Purpose] {
+        self.policy.purposes()
+    }
+
     /// Whether the policy in force lets `role` `action` records of `kind` under `rel`
     /// (whoever asks): what a vendor may ever be shown, say.
     pub fn policy_allows(&self, role: Role, kind: Kind, action: Action, rel: Relationship) -> bool {
@@ -177,8 +183,9 @@ impl Access {
 
     /// The SQL condition selecting the records of `shape` the caller may `action` as `kind`.
     pub(crate) fn filter(&self, kind: Kind, action: Action, shape: &Shape) -> Condition {
-        let granted =
-            sql::granted(&self.principal, self.db.get_database_backend(), kind, &self.grants(kind, action), shape);
+        let consents = self.policy.consent_purposes(kind);
+        let grants = self.grants(kind, action);
+        let granted = sql::granted(&self.principal, self.db.get_database_backend(), kind, &grants, &consents, shape);
         match shape {
             Shape::Conversation { conversation, .. } => {
                 Condition::all().add(granted).add(self.party_condition(action, conversation))
@@ -190,8 +197,9 @@ impl Access {
     /// [`Access::filter`] kept as its branches, for a list that reads each from its own
     /// index ([`Branches::disjoint`]) and also needs the whole condition ([`Branches::any`]).
     pub(crate) fn filter_branches(&self, kind: Kind, action: Action, shape: &Shape) -> Branches {
-        let branches =
-            sql::branches(&self.principal, self.db.get_database_backend(), kind, &self.grants(kind, action), shape);
+        let consents = self.policy.consent_purposes(kind);
+        let grants = self.grants(kind, action);
+        let branches = sql::branches(&self.principal, self.db.get_database_backend(), kind, &grants, &consents, shape);
         match shape {
             Shape::Conversation { conversation, .. } => branches.each_with(&self.party_condition(action, conversation)),
             _ => branches,
@@ -210,8 +218,9 @@ impl Access {
         {
             return Ok(false);
         }
+        let consents = self.policy.consent_purposes(kind);
         for &(role, rel) in grants.iter() {
-            if check::holds(&self.db, &self.principal, &self.sets, kind, role, rel, target).await? {
+            if check::holds(&self.db, &self.principal, &self.sets, (kind, &consents), role, rel, target).await? {
                 if self.principal.vendor.is_some()
                     && action == Action::Read
                     && let Target::Personal { student, school, .. } = target.as_record()

@@ -1,8 +1,8 @@
 //! The `shared` relationship: a record in a school or class that a sharing agreement in
 //! force today shares with the caller, a vendor's client, for the record's kind
 //! ([`crate::auth::vendor::Share`], one per agreement and kind). A record about a child
-//! under an agreement that needs families' consent is shared only while a guardian's
-//! consent to the agreement's purpose is in force.
+//! under an agreement that needs families' consent is shared only while the family's consent
+//! to the agreement's purpose is in force (`consented.rs` says when it is).
 //!
 //! Per shape of record, a share covers:
 //! - a record about a student: its school among the whole schools covered, or its section
@@ -17,6 +17,7 @@
 //! compares the two.
 
 use super::check::{DerivedSets, is_enrolled};
+use super::consented;
 use super::enrolment::{By, Enrolled, When, students_of};
 use super::shape::{Shape, Target};
 use crate::auth::Principal;
@@ -24,9 +25,8 @@ use crate::auth::vendor::Share;
 use crate::sharing::consent;
 use emis_authz::Kind;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
-use sea_orm::{Condition, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
+use sea_orm::{Condition, DatabaseConnection, DbErr};
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 /// The rows of `shape`, records of `kind`, that an agreement in force shares with the
 /// caller; `None` when none can be.
@@ -66,7 +66,11 @@ fn covered(principal: &Principal, share: &Share, shape: &Shape) -> Option<Condit
                 return None;
             }
             let Some(purpose) = &share.consent else { return Some(places) };
-            return Some(Condition::all().add(places).add(student.clone().in_subquery(consent::consenting(purpose))));
+            return Some(
+                Condition::all()
+                    .add(places)
+                    .add(student.clone().in_subquery(consent::consenting(purpose, principal.today))),
+            );
         }
         Shape::Staff { school, .. } if whole => places = places.add(schools(school)),
         Shape::Org { org } => {
@@ -124,7 +128,9 @@ pub async fn holds(
             continue;
         }
         let consented = match (&share.consent, target.as_record()) {
-            (Some(purpose), Target::Personal { student, .. }) => consented(db, sets, purpose).await?.contains(&student),
+            (Some(purpose), Target::Personal { student, .. }) => {
+                consented::consenting(db, principal, sets, purpose).await?.contains(&student)
+            }
             _ => true,
         };
         if consented {
@@ -132,22 +138,4 @@ pub async fn holds(
         }
     }
     Ok(false)
-}
-
-/// The children whose guardian's consent to `purpose` is in force, loaded once per request.
-async fn consented(db: &DatabaseConnection, sets: &DerivedSets, purpose: &str) -> Result<Arc<BTreeSet<i64>>, DbErr> {
-    let mut cache = sets.consented.lock().await;
-    if let Some(found) = cache.get(purpose) {
-        return Ok(Arc::clone(found));
-    }
-    let students: Vec<i64> = entity::sharing_consent::Entity::find()
-        .select_only()
-        .column(entity::sharing_consent::Column::StudentId)
-        .filter(consent::standing_given(purpose))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let found: Arc<BTreeSet<i64>> = Arc::new(students.into_iter().collect());
-    cache.insert(purpose.to_owned(), Arc::clone(&found));
-    Ok(found)
 }

@@ -9,7 +9,7 @@
 
 use super::enrolment::{Enrolled, enrolled, students_of};
 use super::shape::Shape;
-use super::shared;
+use super::{consented, shared};
 use crate::auth::Principal;
 use crate::auth::principal::active_on;
 use emis_authz::{Kind, Relationship, Role};
@@ -84,15 +84,17 @@ impl Clause {
 }
 
 /// The rows of `shape` (records of `kind`) that any of the `grants` relates to the caller:
-/// the OR of each (role, relationship)'s condition, with like conditions merged.
+/// the OR of each (role, relationship)'s condition, with like conditions merged. `consents`
+/// are the purposes needing consent that cover `kind` (for `consented_for`).
 pub fn granted(
     principal: &Principal,
     backend: DbBackend,
     kind: Kind,
     grants: &[(Role, Relationship)],
+    consents: &[String],
     shape: &Shape,
 ) -> Condition {
-    branches(principal, backend, kind, grants, shape).any()
+    branches(principal, backend, kind, grants, consents, shape).any()
 }
 
 /// A compiled privacy condition kept as its branches, one per merged clause; empty when
@@ -147,6 +149,7 @@ pub fn branches(
     backend: DbBackend,
     kind: Kind,
     grants: &[(Role, Relationship)],
+    consents: &[String],
     shape: &Shape,
 ) -> Branches {
     let mut clauses: Vec<Clause> = Vec::new();
@@ -154,6 +157,9 @@ pub fn branches(
         let clause = match rel {
             Relationship::Shared => {
                 shared::condition(principal, kind, shape).map(|shared| Clause::Other(shared.into()))
+            }
+            Relationship::ConsentedFor => {
+                consented::condition(principal, role, consents, shape).map(|consented| Clause::Other(consented.into()))
             }
             _ => relationship(principal, role, rel, shape),
         };
@@ -312,7 +318,7 @@ mod tests {
             (Role::HomeroomTeacher, Relationship::InSchool),
             (Role::SubjectTeacher, Relationship::InSchool),
         ];
-        let rendered = sql(granted(&teacher(), DbBackend::Postgres, Kind::Student, &grants, &shapes::student()));
+        let rendered = sql(granted(&teacher(), DbBackend::Postgres, Kind::Student, &grants, &[], &shapes::student()));
         assert_eq!(rendered.matches("= ANY(ARRAY((SELECT").count(), 1, "{rendered}");
         assert!(rendered.contains(r#""class_id" IN (11, 12)"#), "{rendered}");
         assert_eq!(rendered.matches(r#""school_id" IN (7)"#).count(), 1, "{rendered}");
@@ -329,7 +335,7 @@ mod tests {
             (Role::Principal, Relationship::CurrentStudent),
             (Role::Principal, Relationship::FormerStudent),
         ];
-        let rendered = sql(granted(&principal, DbBackend::Postgres, Kind::Student, &grants, &shapes::student()));
+        let rendered = sql(granted(&principal, DbBackend::Postgres, Kind::Student, &grants, &[], &shapes::student()));
         assert_eq!(rendered.matches("= ANY(ARRAY((SELECT").count(), 1, "{rendered}");
         assert_eq!(rendered.matches(r#""class_id" IN (11)"#).count(), 2, "today and ended: {rendered}");
         assert_eq!(rendered.matches(r#""school_id" IN (7)"#).count(), 2, "today and ended: {rendered}");
@@ -340,13 +346,13 @@ mod tests {
     fn enrollment_sub_selects_are_arrays_on_postgresql_and_sub_selects_elsewhere() {
         let grants =
             [(Role::HomeroomTeacher, Relationship::HomeroomOf), (Role::HomeroomTeacher, Relationship::InSchool)];
-        let condition = granted(&teacher(), DbBackend::Postgres, Kind::Student, &grants, &shapes::student());
+        let condition = granted(&teacher(), DbBackend::Postgres, Kind::Student, &grants, &[], &shapes::student());
         let (text, values) =
             Query::select().expr(Expr::val(1)).cond_where(condition).to_owned().build(PostgresQueryBuilder);
         assert!(text.contains(r#""student"."id" = ANY(ARRAY((SELECT "student_id" FROM "enrollment" WHERE"#), "{text}");
         let placeholders = (1..=values.0.len()).filter(|n| text.contains(&format!("${n}"))).count();
         assert_eq!(placeholders, values.0.len(), "every value bound once, in order: {text}");
-        let sqlite = granted(&teacher(), DbBackend::Sqlite, Kind::Student, &grants, &shapes::student());
+        let sqlite = granted(&teacher(), DbBackend::Sqlite, Kind::Student, &grants, &[], &shapes::student());
         let text = Query::select().expr(Expr::val(1)).cond_where(sqlite).to_owned().to_string(SqliteQueryBuilder);
         assert!(text.contains(r#""student"."id" IN (SELECT "student_id" FROM "enrollment" WHERE"#), "{text}");
     }
@@ -354,13 +360,15 @@ mod tests {
     #[test]
     fn no_grant_or_only_empty_sets_select_nothing_and_any_selects_everything() {
         let principal = Principal::anonymous(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
-        assert_eq!(granted(&principal, DbBackend::Sqlite, Kind::Student, &[], &shapes::student()), never());
+        assert_eq!(granted(&principal, DbBackend::Sqlite, Kind::Student, &[], &[], &shapes::student()), never());
         let empty = [(Role::Guardian, Relationship::GuardianOf), (Role::Principal, Relationship::InSchool)];
-        assert_eq!(granted(&principal, DbBackend::Sqlite, Kind::Student, &empty, &shapes::student()), never());
+        assert_eq!(granted(&principal, DbBackend::Sqlite, Kind::Student, &empty, &[], &shapes::student()), never());
         let any = [(Role::Guardian, Relationship::Any)];
-        assert!(sql(granted(&principal, DbBackend::Sqlite, Kind::Student, &any, &shapes::org())).contains("1 = 1"));
+        assert!(
+            sql(granted(&principal, DbBackend::Sqlite, Kind::Student, &any, &[], &shapes::org())).contains("1 = 1")
+        );
         let everyone = [(Role::PrivacyOfficer, Relationship::Any), (Role::PrivacyOfficer, Relationship::InSchool)];
-        let personal = sql(granted(&principal, DbBackend::Sqlite, Kind::Student, &everyone, &shapes::student()));
+        let personal = sql(granted(&principal, DbBackend::Sqlite, Kind::Student, &everyone, &[], &shapes::student()));
         assert!(personal.contains("1 = 1"), "any record about anyone: {personal}");
     }
 }

@@ -109,6 +109,12 @@ pub async fn make(
         return Err(ApiError::bad_input("hãy chọn ít nhất một trường hoặc lớp", "name at least one school or class"));
     }
     let purpose = purposes::find(policy_dir, &terms.purpose)?;
+    if purpose.needs_consent() && !terms.consent_required {
+        return Err(ApiError::bad_input(
+            format!("mục đích {} cần sự đồng ý của gia đình: thỏa thuận phải xin đồng ý", purpose.code),
+            format!("the purpose {} needs the families' consent: the agreement must ask for it", purpose.code),
+        ));
+    }
     let legal_basis = required(&terms.legal_basis, "căn cứ pháp lý", "the legal basis")?;
     let reference = required(&terms.reference, "số hiệu văn bản thỏa thuận", "the agreement's reference")?;
     if terms.ends_on.is_some_and(|ends| ends < terms.starts_on) {

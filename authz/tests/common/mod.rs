@@ -13,7 +13,7 @@ pub fn shipped_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../policy")
 }
 
-/// A temporary copy of the shipped model, policy and cases.
+/// A temporary copy of the shipped model, policy, cases and purposes.
 pub fn copy_of_shipped() -> (TempDir, PolicyFiles) {
     let dir = tempfile::tempdir().unwrap();
     let shipped = PolicyFiles::in_dir(&shipped_dir());
@@ -21,6 +21,7 @@ pub fn copy_of_shipped() -> (TempDir, PolicyFiles) {
     std::fs::copy(&shipped.model, &files.model).unwrap();
     std::fs::copy(&shipped.policy, &files.policy).unwrap();
     std::fs::copy(&shipped.cases, &files.cases).unwrap();
+    std::fs::copy(&shipped.purposes, &files.purposes).unwrap();
     (dir, files)
 }
 

@@ -116,8 +116,9 @@ async fn missed_assessments(db: &DatabaseConnection) {
 /// Registers a vendor's client at every organisation, schools and offices, each with an
 /// agreement covering another school (or one of its classes), so the readers of clients,
 /// agreements and their places are compared on the caller's own organisation and others';
-/// every other agreement asks families' consent, which some gave and one withdrew. Answers
-/// each client's token, by its hash, for the vendors' own comparison.
+/// every other agreement asks families' consent, which some families and children gave and
+/// some withdrew, and families decide on the school's own `school_health` too. Answers each
+/// client's token, by its hash, for the vendors' own comparison.
 async fn vendors(db: &DatabaseConnection) -> Vec<String> {
     use entity::{org, sharing_agreement, sharing_agreement_place, sharing_consent, vendor_client, vendor_token};
     use sea_orm::ActiveValue::Set;
@@ -187,19 +188,30 @@ async fn vendors(db: &DatabaseConnection) -> Vec<String> {
             .await
             .unwrap();
         let Some(guardian) = guardian else { continue };
-        let consent = sharing_consent::ActiveModel {
-            student_id: Set(child.id),
-            school_id: Set(child.school_id),
-            purpose: Set("timetable".to_owned()),
-            decision: Set(if at % 5 == 4 { "withdrawn" } else { "given" }.to_owned()),
-            guardian_id: Set(guardian.guardian_id),
-            channel: Set("app".to_owned()),
-            text_version: Set("test".to_owned()),
-            decided_at: Set(now),
-            superseded_at: Set(None),
-            ..Default::default()
-        };
-        sharing_consent::Entity::insert(consent).exec(db).await.unwrap();
+        // The guardian's decision on a vendor's purpose and on the school's own `school_health`
+        // (reached by subject teachers under `consented_for`); the child's own on some.
+        let decisions = [
+            ("timetable", "guardian", if at % 5 == 4 { "withdrawn" } else { "given" }),
+            ("timetable", "child", if at % 3 == 0 { "given" } else { "refused" }),
+            ("school_health", "guardian", if at % 2 == 0 { "given" } else { "refused" }),
+            ("school_health", "child", if at % 4 < 2 { "given" } else { "withdrawn" }),
+        ];
+        for (purpose, by, decision) in decisions {
+            let consent = sharing_consent::ActiveModel {
+                student_id: Set(child.id),
+                school_id: Set(child.school_id),
+                purpose: Set(purpose.to_owned()),
+                decision: Set(decision.to_owned()),
+                guardian_id: Set(Some(guardian.guardian_id)),
+                channel: Set("app".to_owned()),
+                text_version: Set("test".to_owned()),
+                decided_at: Set(now),
+                superseded_at: Set(None),
+                decided_by: Set(by.to_owned()),
+                ..Default::default()
+            };
+            sharing_consent::Entity::insert(consent).exec(db).await.unwrap();
+        }
     }
     hashes
 }

@@ -11,6 +11,7 @@ mod book_locks;
 mod breaches;
 mod calendar;
 mod columns;
+mod consent;
 mod conversations;
 mod cost;
 mod disclosures;

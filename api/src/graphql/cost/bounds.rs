@@ -122,6 +122,7 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
             Items(crate::graphql::sharing::PURPOSES_MAX as u64)
         }
         ("SharingConsent", "vendors") => Items(crate::sharing::consent::VENDORS_NAMED as u64),
+        ("SharingConsent" | "SharingPurpose", "kinds") => Items(emis_authz::Kind::ALL.len() as u64),
         // `Breach.affected(first:)` names at most 200.
         ("AffectedStudents", "studentIds") => Items(200),
         ("Me", "notifications" | "staffNotifications" | "notices" | "conversations")

@@ -2,9 +2,9 @@
 //! share — one school's roster without contact details, say, and nothing of the other
 //! school, no phones, no grades — judged by the same privacy layer as people's requests.
 //! An ended agreement or a suspended client ends access at the next request; where an
-//! agreement asks for families' consent, a child appears only once a guardian gave it and
-//! disappears when it is withdrawn; every vendor read is in the disclosure log, and the
-//! child's guardian sees which vendor saw what, when and why.
+//! agreement asks for families' consent, a child appears only once a guardian (and the
+//! child, from 7) gave it and disappears when it is withdrawn; every vendor read is in the
+//! disclosure log, and the child's guardian sees which vendor saw what, when and why.
 
 use super::{AGREE, END, REGISTER, SUSPEND, school_of, terms, token};
 use crate::grade_entry::decode;
@@ -18,8 +18,8 @@ const ROSTER: &str = "{ schools { id } students(first: 100) { totalCount nodes {
     healthNotes guardians { fullName phone } results { score } } } }";
 const CONSENTS: &str =
     "query($s: ID!) { student(id: $s) { sharingConsents { purpose vendors decision textVersion } } }";
-const DECIDE: &str = "mutation($s: ID!, $p: String!, $g: Boolean!) {
-    decideSharingConsent(studentId: $s, purpose: $p, given: $g) { purpose decision } }";
+const DECIDE: &str = "mutation($s: ID!, $p: String!, $g: Boolean!, $c: Boolean) {
+    decideSharingConsent(studentId: $s, purpose: $p, given: $g, childAgrees: $c) { purpose decision inForce } }";
 const LOG: &str = "query($s: ID!) { student(id: $s) { disclosures { actorKind actorName fields purpose } } }";
 
 /// A client registered by `hieutruong` with one agreement of `changes`, and a token for it:
@@ -155,6 +155,12 @@ async fn where_consent_is_needed_a_child_is_shared_only_while_a_guardian_consent
 
     let given = app.data(Some(&guardian), DECIDE, vars).await.unwrap();
     assert_eq!(given["decideSharingConsent"]["decision"], "given");
+    assert_eq!(given["decideSharingConsent"]["inForce"], false, "the child, over 7, has not agreed");
+    let unshared = app.data(Some(&vendor), count, json!({})).await.unwrap();
+    assert_eq!(unshared["students"]["totalCount"], 0, "the guardian's consent alone does not stand");
+    let vars = json!({ "s": child, "p": "learning_platform", "g": true, "c": true });
+    let both = app.data(Some(&guardian), DECIDE, vars).await.unwrap();
+    assert_eq!(both["decideSharingConsent"]["inForce"], true);
     let shared = app.data(Some(&vendor), count, json!({})).await.unwrap();
     assert_eq!(shared["students"]["nodes"], json!([{ "id": child }]), "only the child whose family consented");
 
@@ -172,7 +178,7 @@ async fn where_consent_is_needed_a_child_is_shared_only_while_a_guardian_consent
     let hidden = app.data(Some(&vendor), count, json!({})).await.unwrap();
     assert_eq!(hidden["students"]["totalCount"], 0, "withdrawn: hidden at the next request");
     let kept = entity::sharing_consent::Entity::find().count(&app.state.db).await.unwrap();
-    assert_eq!(kept, 2, "both decisions are kept as proof");
+    assert_eq!(kept, 4, "every decision is kept as proof");
     assert!(vendor_client::Entity::find().count(&app.state.db).await.unwrap() > 0);
     app.stop().await.unwrap();
 }
