@@ -2,26 +2,25 @@
 //! roles) are calendar dates in Vietnam, so "today" is the date in Vietnam (UTC+7, no
 //! daylight saving time), whatever the server's own time zone.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset as _, Utc};
 
 /// Vietnam's offset from UTC.
 const VIETNAM_OFFSET_SECONDS: i32 = 7 * 3600;
 
+/// Vietnam's time zone (UTC+7 all year).
+pub fn vietnam() -> FixedOffset {
+    FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS).unwrap_or_else(|| Utc.fix())
+}
+
 /// The date in Vietnam at the instant `now`.
 pub fn date_in_vietnam(now: DateTime<Utc>) -> NaiveDate {
-    match FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS) {
-        Some(offset) => now.with_timezone(&offset).date_naive(),
-        None => now.date_naive(),
-    }
+    now.with_timezone(&vietnam()).date_naive()
 }
 
 /// The instant `now` as read on a clock in Vietnam, formatted by `format` (chrono's
 /// `strftime` form).
 pub fn format_in_vietnam(now: DateTime<Utc>, format: &str) -> String {
-    match FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS) {
-        Some(offset) => now.with_timezone(&offset).format(format).to_string(),
-        None => now.format(format).to_string(),
-    }
+    now.with_timezone(&vietnam()).format(format).to_string()
 }
 
 /// Today's date in Vietnam.

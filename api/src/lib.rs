@@ -56,6 +56,7 @@ pub mod sharing;
 pub mod staffing;
 pub mod startup;
 pub mod state;
+pub mod subject;
 pub mod telemetry;
 pub mod text;
 pub mod vault;

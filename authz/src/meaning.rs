@@ -100,7 +100,8 @@ impl Kind {
             | Kind::Notice
             | Kind::Attachment
             | Kind::Transfer
-            | Kind::Consent => PERSONAL,
+            | Kind::Consent
+            | Kind::SubjectRequest => PERSONAL,
         }
     }
 

@@ -221,6 +221,10 @@ vocabulary! {
         /// A personal-data breach a school's privacy officer recorded: what happened, when it
         /// was found, the 72-hour deadline to notify, and the students it affected.
         Breach => "breach",
+        /// A guardian's request about their child's data (a copy, a correction, a
+        /// restriction of processing, a deletion): what was asked, when, the legal deadlines
+        /// to acknowledge and complete it, who handles it and how it ended.
+        SubjectRequest => "subject_request",
     }
 }
 
@@ -293,7 +297,7 @@ mod tests {
         round_trips(Kind::ALL, Kind::index);
         round_trips(Action::ALL, Action::index);
         round_trips(Relationship::ALL, Relationship::index);
-        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 40, 6));
+        assert_eq!((Role::ALL.len(), Kind::ALL.len(), Action::ALL.len()), (11, 41, 6));
         assert_eq!(Relationship::ALL.len(), 11);
     }
 

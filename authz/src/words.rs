@@ -60,6 +60,7 @@ impl Kind {
             Kind::Sharing => ("chia sẻ với nhà cung cấp", "sharing with vendors"),
             Kind::Consent => ("đồng ý của gia đình", "families' consent"),
             Kind::Breach => ("sự cố lộ dữ liệu", "personal-data breaches"),
+            Kind::SubjectRequest => ("yêu cầu của chủ thể dữ liệu", "data-subject requests"),
         }
     }
 

@@ -72,6 +72,7 @@ pub mod staff_role;
 pub mod staff_status_history;
 pub mod student;
 pub mod subject;
+pub mod subject_request;
 pub mod teaching_assignment;
 pub mod transfer;
 pub mod vendor_client;

@@ -47,6 +47,7 @@ pub mod staff_alerts;
 pub mod staff_history;
 pub mod stream;
 pub mod students;
+pub mod subject_requests;
 pub mod summary;
 pub mod tracing;
 pub mod years;

@@ -267,7 +267,20 @@ impl QueryRoot {
         signed_in(ctx)?;
         super::breaches::list(ctx, u64::try_from(first).unwrap_or(50)).await
     }
-    /// The purposes records may be shared with a vendor for: the privacy officer's list.
+    /// Data-subject requests the caller may read — a guardian's about their children, the
+    /// school's queue for its privacy officer — the earliest deadline first; only those
+    /// still open with `open: true`.
+    async fn subject_requests(
+        &self,
+        ctx: &Context<'_>,
+        open: Option<bool>,
+        #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
+    ) -> ApiResult<Vec<super::subject_requests::SubjectRequest>> {
+        signed_in(ctx)?;
+        let open = open.unwrap_or(false);
+        super::subject_requests::list(ctx, open, u64::try_from(first).unwrap_or(50)).await
+    }
+    /// The purposes personal data is processed for: the privacy officer's list.
     async fn sharing_purposes(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::sharing::SharingPurpose>> {
         super::sharing::purposes_listed(ctx)
     }

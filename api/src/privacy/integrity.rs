@@ -120,3 +120,23 @@ pub async fn guardian_phone_holder(
         None => PhoneHolder::Other,
     })
 }
+
+/// Whether staff member `staff` holds `role` at `school` on `today`, whoever may read their
+/// roles: for a write to refuse a staff member who could not take the work it hands them.
+pub async fn holds_role_at(
+    db: &impl ConnectionTrait,
+    staff: i64,
+    school: i64,
+    role: emis_authz::Role,
+    today: chrono::NaiveDate,
+) -> Result<bool, DbErr> {
+    use entity::staff_role::Column;
+    let found = entity::staff_role::Entity::find()
+        .filter(Column::StaffId.eq(staff))
+        .filter(Column::OrgId.eq(school))
+        .filter(Column::Role.eq(role.as_str()))
+        .filter(crate::auth::principal::active_on(Column::StartsOn, Column::EndsOn, today))
+        .count(db)
+        .await?;
+    Ok(found > 0)
+}

@@ -5,8 +5,9 @@
 //! `Thứ Hai`, `CN`, `chủ nhật`, any case, with or without diacritics — alone, in lists or
 //! in ranges (`t2-t6`, `mon-fri`).
 
+use crate::clock::vietnam;
 use crate::error::ApiError;
-use chrono::{DateTime, Datelike as _, Duration, FixedOffset, NaiveTime, Offset as _, TimeZone as _, Utc};
+use chrono::{DateTime, Datelike as _, Duration, NaiveTime, TimeZone as _, Utc};
 
 /// One weekly window: `weekday` 1 (Monday) to 7 (Sunday), from `starts` to `ends`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -19,11 +20,6 @@ pub struct Window {
 /// Weekly hours; an empty week is never available.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Week(pub Vec<Window>);
-
-/// Vietnam's offset from UTC.
-fn vietnam() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| Utc.fix())
-}
 
 impl Week {
     /// Whether the instant `now` falls in one of the windows.

@@ -247,6 +247,30 @@ async fn cap_alerts(db: &DatabaseConnection) {
     emis::books::told_staff::write(db, rows).await.unwrap();
 }
 
+/// A data-subject request by a guardian of every fifth student, for the reader of requests.
+async fn subject_requests(db: &DatabaseConnection) {
+    use sea_orm::ActiveValue::Set;
+    let now = chrono::Utc::now();
+    let links = entity::guardianship::Entity::find().all(db).await.unwrap();
+    let students = entity::student::Entity::find().all(db).await.unwrap();
+    for (at, child) in students.iter().step_by(5).enumerate() {
+        let Some(link) = links.iter().find(|link| link.student_id == child.id) else { continue };
+        let row = entity::subject_request::ActiveModel {
+            student_id: Set(child.id),
+            school_id: Set(child.school_id),
+            kind: Set(["access", "correction", "restriction", "deletion"][at % 4].to_owned()),
+            details: Set(String::new()),
+            requested_by: Set(link.guardian_id),
+            received_at: Set(now),
+            acknowledge_by: Set(emis::subject::requests::acknowledge_by(now)),
+            complete_by: Set(now + chrono::Duration::days(10)),
+            status: Set(emis::subject::requests::RECEIVED.to_owned()),
+            ..Default::default()
+        };
+        entity::subject_request::Entity::insert(row).exec(db).await.unwrap();
+    }
+}
+
 /// Records a breach at every school, each affecting every third student of every school (so
 /// a breach lists students of other schools too), for the readers of breaches and of the
 /// students they affected.
@@ -331,6 +355,7 @@ async fn sql_conditions_and_per_record_checks_select_the_same_records_for_every_
     let vendor_tokens = vendors(db).await;
     cap_alerts(db).await;
     breaches(db).await;
+    subject_requests(db).await;
     let policy = app.state.policy.current();
     let mut accounts: Vec<Account> =
         staff::Entity::find().all(db).await.unwrap().iter().map(|s| Account::Staff(s.id)).collect();

@@ -50,6 +50,8 @@ mod staff_history;
 mod staff_lifecycle;
 mod startup;
 mod student_accounts;
+mod subject_access;
+mod subject_requests;
 mod subscriptions;
 mod summary;
 mod tour;

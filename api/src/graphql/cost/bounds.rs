@@ -132,7 +132,7 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         | (
             "QueryRoot",
             "disclosureLog" | "changeRequests" | "leaveRequests" | "transfers" | "outbox" | "vendorClients"
-            | "sharingCapAlerts" | "breaches",
+            | "sharingCapAlerts" | "breaches" | "subjectRequests",
         )
         | ("Student", "history" | "disclosures")
         | ("StaffHistory", "roles" | "assignments" | "statuses" | "contactChanges") => First,

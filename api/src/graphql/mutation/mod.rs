@@ -29,4 +29,5 @@ pub struct MutationRoot(
     crate::graphql::sharing::SharingMutations,
     crate::graphql::consent::ConsentMutations,
     crate::graphql::breaches::BreachMutations,
+    crate::graphql::subject_requests::SubjectRequestMutations,
 );

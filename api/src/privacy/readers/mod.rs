@@ -12,6 +12,7 @@ mod outbox;
 mod people;
 mod places;
 mod records;
+mod rights;
 mod sharing;
 mod staff_records;
 
@@ -27,6 +28,7 @@ pub use records::{
     ATTENDANCE, CHANGE_REQUEST, CONDUCT, DISCLOSURE, ENROLLMENT, EXEMPTION, LEAVE_REQUEST, MISSED_ASSESSMENT,
     PRIMARY_NOMINATION, RECORD_CHANGE, RESULT, TRANSFER_RECEIVING, TRANSFER_SENDING,
 };
+pub use rights::SUBJECT_REQUEST;
 pub use sharing::{CONSENT, SHARING_AGREEMENT, SHARING_CAP_ALERT, SHARING_PLACE, VENDOR_CLIENT};
 pub use staff_records::{STAFF_CONTACT, STAFF_ROLE, STAFF_STATUS};
 
@@ -36,7 +38,7 @@ use super::visible::Registered;
 /// guardian, and staff as people (names, contact, identity). Lookup tables (schools,
 /// classes, sections, subjects, assessments, semesters, teaching assignments) are not
 /// personal, though they are read through the policy too.
-pub const PERSONAL_TABLES: [&str; 36] = [
+pub const PERSONAL_TABLES: [&str; 37] = [
     "student",
     "breach_student",
     "guardian",
@@ -73,10 +75,11 @@ pub const PERSONAL_TABLES: [&str; 36] = [
     "staff_contact_history",
     "staff_status_history",
     "sharing_consent",
+    "subject_request",
 ];
 
 /// Every reader, for the agreement test.
-pub fn registered() -> [&'static dyn Registered; 49] {
+pub fn registered() -> [&'static dyn Registered; 50] {
     [
         &STUDENT,
         &STAFF,
@@ -127,5 +130,6 @@ pub fn registered() -> [&'static dyn Registered; 49] {
         &SHARING_CAP_ALERT,
         &BREACH,
         &BREACH_STUDENT,
+        &SUBJECT_REQUEST,
     ]
 }

@@ -6,7 +6,9 @@
 //! - `GET /exports/primary-book?classId=…&checkpoint=end_year` — the book
 //!   `Class.primaryBook(checkpoint:)` returns;
 //! - `GET /exports/disclosures?studentId=…` — a child's whole disclosure log, for the family
-//!   (what `Student.disclosures` returns, every entry the caller may read).
+//!   (what `Student.disclosures` returns, every entry the caller may read);
+//! - `GET /exports/subject-access?studentId=…` — everything about a child the caller may
+//!   read, as JSON (`subject.rs`).
 //!
 //! The same privacy layer decides each sheet, what it shows is recorded in the disclosure log
 //! before the file is sent (503 and no file when it cannot be), and a class the caller may
@@ -30,12 +32,15 @@ use axum::routing::get;
 use serde::Deserialize;
 use std::sync::Arc;
 
+mod subject;
+
 /// The export routes.
 pub fn routes<S: Clone + Send + Sync + 'static>(state: Arc<AppState>) -> Router<S> {
     Router::new()
         .route("/exports/class-summary", get(class_summary))
         .route("/exports/primary-book", get(primary_book))
         .route("/exports/disclosures", get(disclosure_log))
+        .route("/exports/subject-access", get(subject::subject_access))
         .with_state(state)
 }
 

@@ -1,0 +1,55 @@
+//! `GET /exports/subject-access?studentId=…`: the copy of everything about a child the
+//! caller may read ([`crate::subject::access`]), as a JSON file — the family's right of
+//! access. What it shows is recorded in the disclosure log before the file is sent (503 and
+//! no file when it cannot be); a child the caller may not read answers 404 like a missing one.
+
+use super::{Download, failed, not_found, refused};
+use crate::disclosure::Disclosures;
+use crate::error::ApiError;
+use crate::graphql::ids;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// What a copy names.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SubjectQuery {
+    student_id: String,
+}
+
+pub(super) async fn subject_access(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<SubjectQuery>,
+) -> Response {
+    let download = match Download::start(&state, &headers, None).await {
+        Ok(download) => download,
+        Err(response) => return response,
+    };
+    let Some(student) = ids::decode_as("Student", &query.student_id) else { return not_found() };
+    let copy = match crate::subject::access::child(&state.db, &download.access, &state.vault, student).await {
+        Ok(copy) => copy,
+        Err(ApiError::NotPermitted) => return not_found(),
+        Err(error) => return failed(&error),
+    };
+    let disclosures = Disclosures::default();
+    for kind in &copy.shown {
+        disclosures.note(download.access.principal(), student, copy.school, kind.as_str());
+    }
+    if let Some(recipient) = download.recipient
+        && state.disclosures.append(recipient, disclosures.take()).await.is_err()
+    {
+        return refused(StatusCode::SERVICE_UNAVAILABLE, &ApiError::Unrecorded);
+    }
+    let body = match serde_json::to_vec_pretty(&copy.document) {
+        Ok(body) => body,
+        Err(error) => return refused(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::internal(error)),
+    };
+    let file = format!("attachment; filename=\"subject-access-{student}.json\"");
+    let content_type = "application/json; charset=utf-8".to_owned();
+    ([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, file)], body).into_response()
+}

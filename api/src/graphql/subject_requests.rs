@@ -1,0 +1,144 @@
+//! Data-subject requests over GraphQL: `askSubjectRequest` for a guardian about their child,
+//! `subjectRequests` (the family's own, or the school's queue for its privacy officer, most
+//! urgent first), `handleSubjectRequest` and `completeSubjectRequest` for the privacy
+//! officer (`crate::subject::requests`).
+
+use super::context::{access, state};
+use super::ids;
+use crate::error::{ApiError, ApiResult};
+use crate::privacy::readers;
+use crate::subject::requests::{self, is_closed};
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::subject_request;
+use sea_orm::{ColumnTrait as _, Order};
+
+/// A guardian's request about their child's data.
+pub struct SubjectRequest(pub subject_request::Model);
+
+#[Object]
+impl SubjectRequest {
+    /// The request's global id.
+    async fn id(&self) -> ID {
+        ids::encode("SubjectRequest", self.0.id)
+    }
+    /// The child it is about.
+    async fn student_id(&self) -> ID {
+        ids::encode("Student", self.0.student_id)
+    }
+    /// access | correction | restriction | deletion.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    /// What the family wrote (what to correct, for a correction).
+    async fn details(&self) -> &str {
+        &self.0.details
+    }
+    /// When it was received.
+    async fn received_at(&self) -> DateTime<Utc> {
+        self.0.received_at
+    }
+    /// The deadline to acknowledge it: two working days after it was received.
+    async fn acknowledge_by(&self) -> DateTime<Utc> {
+        self.0.acknowledge_by
+    }
+    /// The deadline to carry it out: 10 days after it was received, 20 for a deletion.
+    async fn complete_by(&self) -> DateTime<Utc> {
+        self.0.complete_by
+    }
+    /// When it was acknowledged; null until then.
+    async fn acknowledged_at(&self) -> Option<DateTime<Utc>> {
+        self.0.acknowledged_at
+    }
+    /// The staff member handling it (a privacy officer of the school).
+    async fn assigned_to_id(&self) -> Option<ID> {
+        self.0.assigned_to.map(|staff| ids::encode("Staff", staff))
+    }
+    /// received | acknowledged | completed | refused.
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    /// What was done, or why it was refused, for the family.
+    async fn outcome(&self) -> Option<&str> {
+        self.0.outcome.as_deref()
+    }
+    /// When it was completed or refused.
+    async fn completed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.completed_at
+    }
+    /// Whether a deadline passed with the request still open (not acknowledged by its
+    /// deadline, or not completed by its own).
+    async fn overdue(&self) -> bool {
+        let now = Utc::now();
+        !is_closed(&self.0)
+            && (now > self.0.complete_by || (self.0.acknowledged_at.is_none() && now > self.0.acknowledge_by))
+    }
+}
+
+/// The data-subject request mutations.
+#[derive(Default)]
+pub struct SubjectRequestMutations;
+
+#[Object]
+impl SubjectRequestMutations {
+    /// Asks, as a guardian of the child, for a copy of the child's data (`access`), a
+    /// `correction` (say what in `details`), a `restriction` of processing or a `deletion`.
+    /// The deadlines start now. Another family's child answers like a missing one.
+    async fn ask_subject_request(
+        &self,
+        ctx: &Context<'_>,
+        student_id: ID,
+        kind: String,
+        details: Option<String>,
+    ) -> ApiResult<SubjectRequest> {
+        let student = ids::decode_as("Student", &student_id).ok_or(ApiError::NotPermitted)?;
+        let details = details.unwrap_or_default();
+        let asked = requests::ask(&state(ctx)?.db, access(ctx)?, student, &kind, &details, Utc::now()).await?;
+        Ok(SubjectRequest(asked))
+    }
+    /// Acknowledges the request (the first time) and hands it to `assigneeId`, a privacy
+    /// officer of its school — the caller when omitted.
+    async fn handle_subject_request(
+        &self,
+        ctx: &Context<'_>,
+        request_id: ID,
+        assignee_id: Option<ID>,
+    ) -> ApiResult<SubjectRequest> {
+        let id = ids::decode_as("SubjectRequest", &request_id).ok_or(ApiError::NotPermitted)?;
+        // An id of another kind names no staff member: refused after the policy is asked.
+        let assignee = assignee_id.as_ref().map(|staff| ids::decode_as("Staff", staff).unwrap_or(0));
+        let handled = requests::handle(&state(ctx)?.db, access(ctx)?, id, assignee, Utc::now()).await?;
+        Ok(SubjectRequest(handled))
+    }
+    /// Completes the request with its `outcome` for the family, or refuses it
+    /// (`refused: true`) saying why; it then ends.
+    async fn complete_subject_request(
+        &self,
+        ctx: &Context<'_>,
+        request_id: ID,
+        outcome: String,
+        #[graphql(default)] refused: bool,
+    ) -> ApiResult<SubjectRequest> {
+        let id = ids::decode_as("SubjectRequest", &request_id).ok_or(ApiError::NotPermitted)?;
+        let completed = requests::complete(&state(ctx)?.db, access(ctx)?, id, &outcome, refused, Utc::now()).await?;
+        Ok(SubjectRequest(completed))
+    }
+}
+
+/// The requests the caller may read, the open ones only with `open`, the earliest deadline
+/// first.
+pub async fn list(ctx: &Context<'_>, open: bool, first: u64) -> ApiResult<Vec<SubjectRequest>> {
+    let mut rows = access(ctx)?.read(&readers::SUBJECT_REQUEST);
+    if open {
+        rows = rows.narrow(subject_request::Column::Status, |column| {
+            column.is_in([requests::RECEIVED, requests::ACKNOWLEDGED])
+        });
+    }
+    let rows = rows
+        .order_by(subject_request::Column::CompleteBy, Order::Asc)
+        .order_by(subject_request::Column::Id, Order::Asc)
+        .limit(first)
+        .all(&state(ctx)?.db)
+        .await?;
+    Ok(rows.into_iter().map(SubjectRequest).collect())
+}

@@ -1,0 +1,236 @@
+//! Data-subject requests: a guardian asks, for their child, for a copy of the child's data
+//! (`access`), a `correction`, a `restriction` of processing or a `deletion` ([`ask`]). Each
+//! gets its legal deadlines when received (Decree 356/2025): acknowledged within two working
+//! days, carried out within [`RequestKind::days`] days. The privacy officer's queue lists the
+//! school's requests, the most urgent first; the officer acknowledges one and hands it to a
+//! privacy officer of the school ([`handle`]), and completes or refuses it with an outcome the
+//! family reads ([`complete`]). Every step asks the policy about the request first, so a
+//! request out of reach answers like a missing one.
+
+use crate::clock::vietnam;
+use crate::error::ApiError;
+use crate::privacy::{Access, integrity, readers};
+use chrono::{DateTime, Datelike as _, Duration, Utc, Weekday};
+use emis_authz::{Action, Kind, Role};
+use entity::subject_request;
+use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ActiveValue::Unchanged, DatabaseConnection};
+
+/// Received, not yet acknowledged.
+pub const RECEIVED: &str = "received";
+/// Acknowledged, being handled.
+pub const ACKNOWLEDGED: &str = "acknowledged";
+/// Carried out.
+pub const COMPLETED: &str = "completed";
+/// Refused, with the reason as its outcome.
+pub const REFUSED: &str = "refused";
+/// Longest details or outcome kept, in characters.
+pub const TEXT_MAX: usize = 2_000;
+
+/// What a data subject may ask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestKind {
+    Access,
+    Correction,
+    Restriction,
+    Deletion,
+}
+
+impl RequestKind {
+    const ALL: [RequestKind; 4] =
+        [RequestKind::Access, RequestKind::Correction, RequestKind::Restriction, RequestKind::Deletion];
+
+    /// The word stored and given in the API.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::Access => "access",
+            RequestKind::Correction => "correction",
+            RequestKind::Restriction => "restriction",
+            RequestKind::Deletion => "deletion",
+        }
+    }
+
+    /// Days to carry it out from receipt: a copy, a correction or a restriction in 10, a
+    /// deletion (which needs what must be kept told apart) in 20.
+    pub const fn days(self) -> i64 {
+        match self {
+            RequestKind::Deletion => 20,
+            _ => 10,
+        }
+    }
+
+    /// The kind named by `word` (any case), or a bilingual refusal naming the four.
+    pub fn parse(word: &str) -> Result<Self, ApiError> {
+        let word = word.trim().to_lowercase();
+        Self::ALL.into_iter().find(|kind| kind.as_str() == word).ok_or_else(|| {
+            ApiError::bad_input(
+                format!("loại yêu cầu {word:?} không có: access, correction, restriction hoặc deletion"),
+                format!("no request kind {word:?}: access, correction, restriction or deletion"),
+            )
+        })
+    }
+}
+
+/// Two working days (Monday to Friday, in Vietnam) after `received`: the same time of day on
+/// the second working day after it.
+pub fn acknowledge_by(received: DateTime<Utc>) -> DateTime<Utc> {
+    let mut at = received.with_timezone(&vietnam());
+    let mut left = 2;
+    while left > 0 {
+        at += Duration::days(1);
+        if !matches!(at.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    at.with_timezone(&Utc)
+}
+
+/// A text as kept: trimmed, at most [`TEXT_MAX`] characters, refused when longer.
+fn kept_text(text: &str) -> Result<String, ApiError> {
+    let text = text.trim();
+    if text.chars().count() > TEXT_MAX {
+        return Err(ApiError::bad_input(
+            format!("nội dung dài quá {TEXT_MAX} ký tự"),
+            format!("the text is longer than {TEXT_MAX} characters"),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+/// Records the caller's (a guardian's) request `kind` about `student`, with `details` (what
+/// to correct, for a correction).
+pub async fn ask(
+    db: &DatabaseConnection,
+    access: &Access,
+    student: i64,
+    kind: &str,
+    details: &str,
+    now: DateTime<Utc>,
+) -> Result<subject_request::Model, ApiError> {
+    let child = access.reach(db, &readers::STUDENT, Kind::SubjectRequest, Action::Write, student).await?;
+    let principal = access.principal();
+    let guardian =
+        principal.guardian_id().filter(|_| principal.children.contains(&child.id)).ok_or(ApiError::NotPermitted)?;
+    let kind = RequestKind::parse(kind)?;
+    let details = kept_text(details)?;
+    if kind == RequestKind::Correction && details.is_empty() {
+        return Err(ApiError::bad_input("hãy nói điều cần sửa", "say what is to be corrected"));
+    }
+    let request = subject_request::ActiveModel {
+        student_id: Set(child.id),
+        school_id: Set(child.school_id),
+        kind: Set(kind.as_str().to_owned()),
+        details: Set(details),
+        requested_by: Set(guardian),
+        received_at: Set(now),
+        acknowledge_by: Set(acknowledge_by(now)),
+        complete_by: Set(now + Duration::days(kind.days())),
+        status: Set(RECEIVED.to_owned()),
+        ..Default::default()
+    };
+    Ok(request.insert(db).await?)
+}
+
+/// The request `id`, for the school's privacy officer to act on: reached as the policy lets
+/// the caller write it, and refused to anyone but staff (a guardian writes only their own
+/// requests' first step).
+async fn for_officer(db: &DatabaseConnection, access: &Access, id: i64) -> Result<subject_request::Model, ApiError> {
+    let request = access.reach(db, &readers::SUBJECT_REQUEST, Kind::SubjectRequest, Action::Write, id).await?;
+    if access.principal().staff_id().is_none() {
+        return Err(ApiError::NotPermitted);
+    }
+    Ok(request)
+}
+
+/// Acknowledges request `id` (once; the time is kept) and hands it to `assignee`, a privacy
+/// officer of the request's school (the caller when `None`).
+pub async fn handle(
+    db: &DatabaseConnection,
+    access: &Access,
+    id: i64,
+    assignee: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<subject_request::Model, ApiError> {
+    let request = for_officer(db, access, id).await?;
+    let me = access.principal().staff_id().ok_or(ApiError::NotPermitted)?;
+    if is_closed(&request) {
+        return Err(closed());
+    }
+    let assignee = assignee.unwrap_or(me);
+    let today = access.principal().today;
+    if !integrity::holds_role_at(db, assignee, request.school_id, Role::PrivacyOfficer, today).await? {
+        return Err(ApiError::bad_input(
+            "chỉ giao cho cán bộ bảo vệ dữ liệu của trường",
+            "a request is handed only to a privacy officer of its school",
+        ));
+    }
+    let handled = subject_request::ActiveModel {
+        id: Unchanged(request.id),
+        acknowledged_at: Set(Some(request.acknowledged_at.unwrap_or(now))),
+        assigned_to: Set(Some(assignee)),
+        status: Set(ACKNOWLEDGED.to_owned()),
+        ..Default::default()
+    };
+    Ok(handled.update(db).await?)
+}
+
+/// Completes (or, with `refused`, refuses) request `id` with `outcome`, which the family
+/// reads; acknowledged at the same time if it was not yet.
+pub async fn complete(
+    db: &DatabaseConnection,
+    access: &Access,
+    id: i64,
+    outcome: &str,
+    refused: bool,
+    now: DateTime<Utc>,
+) -> Result<subject_request::Model, ApiError> {
+    let request = for_officer(db, access, id).await?;
+    let me = access.principal().staff_id().ok_or(ApiError::NotPermitted)?;
+    if is_closed(&request) {
+        return Err(closed());
+    }
+    let outcome = kept_text(outcome)?;
+    if outcome.is_empty() {
+        return Err(ApiError::bad_input("hãy ghi kết quả cho gia đình", "write the outcome for the family"));
+    }
+    let completed = subject_request::ActiveModel {
+        id: Unchanged(request.id),
+        acknowledged_at: Set(Some(request.acknowledged_at.unwrap_or(now))),
+        assigned_to: Set(Some(request.assigned_to.unwrap_or(me))),
+        status: Set(if refused { REFUSED } else { COMPLETED }.to_owned()),
+        outcome: Set(Some(outcome)),
+        completed_at: Set(Some(now)),
+        completed_by: Set(Some(me)),
+        ..Default::default()
+    };
+    Ok(completed.update(db).await?)
+}
+
+/// Whether a request has ended.
+pub fn is_closed(request: &subject_request::Model) -> bool {
+    request.status == COMPLETED || request.status == REFUSED
+}
+
+fn closed() -> ApiError {
+    ApiError::bad_input("yêu cầu này đã kết thúc", "this request has ended")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone as _;
+
+    #[test]
+    fn two_working_days_skip_the_weekend_in_vietnam() {
+        // Thursday 10:00 in Hà Nội → Monday 10:00.
+        let thursday = vietnam().with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap().with_timezone(&Utc);
+        let monday = vietnam().with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap().with_timezone(&Utc);
+        assert_eq!(acknowledge_by(thursday), monday);
+        // Friday 23:30 UTC is already Saturday in Vietnam → Tuesday.
+        let saturday = Utc.with_ymd_and_hms(2026, 12, 4, 23, 30, 0).unwrap();
+        assert_eq!(acknowledge_by(saturday).with_timezone(&vietnam()).weekday(), Weekday::Tue);
+        let monday_morning = vietnam().with_ymd_and_hms(2026, 12, 7, 8, 0, 0).unwrap().with_timezone(&Utc);
+        assert_eq!(acknowledge_by(monday_morning).with_timezone(&vietnam()).weekday(), Weekday::Wed);
+        assert_eq!(RequestKind::parse(" Deletion ").unwrap().days(), 20);
+        assert!(RequestKind::parse("erase").is_err());
+    }
+}

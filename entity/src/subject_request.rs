@@ -1,0 +1,38 @@
+//! `subject_request`: a guardian's request about their child's data — a copy, a correction,
+//! a restriction of processing or a deletion — with its legal deadlines, who handles it and
+//! how it ended.
+
+use sea_orm::entity::prelude::*;
+
+/// One request, judged as a record about the child at `school_id`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "subject_request")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub student_id: i64,
+    pub school_id: i64,
+    /// `access` | `correction` | `restriction` | `deletion`.
+    pub kind: String,
+    pub details: String,
+    /// The guardian who asked.
+    pub requested_by: i64,
+    pub received_at: DateTimeUtc,
+    /// Two working days after it was received.
+    pub acknowledge_by: DateTimeUtc,
+    /// The deadline to carry it out.
+    pub complete_by: DateTimeUtc,
+    pub acknowledged_at: Option<DateTimeUtc>,
+    /// The staff member handling it.
+    pub assigned_to: Option<i64>,
+    /// `received` | `acknowledged` | `completed` | `refused`.
+    pub status: String,
+    pub outcome: Option<String>,
+    pub completed_at: Option<DateTimeUtc>,
+    pub completed_by: Option<i64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

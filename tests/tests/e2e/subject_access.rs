@@ -1,0 +1,103 @@
+//! The family's copy of everything about their child (`GET /exports/subject-access`): every
+//! record kept about the child that the policy lets the guardian read — as many rows, table by
+//! table, as the database holds about the child — with the child's sealed fields opened, the
+//! kinds the guardian may not read listed as withheld, and nothing about another child.
+//! Another family's child answers like a missing one.
+
+use crate::roll_call::guardian_of;
+use emis::graphql::ids::encode;
+use emis_tests::TestApp;
+use entity::student;
+use sea_orm::{ColumnTrait as _, ConnectionTrait as _, EntityTrait as _, QueryFilter as _, Statement};
+use serde_json::{Value, json};
+
+/// The table each section of the copy is read from.
+const SECTIONS: [(&str, &str); 14] = [
+    ("guardianships", "guardianship"),
+    ("enrollments", "enrollment"),
+    ("results", "result"),
+    ("attendance", "attendance"),
+    ("missedAssessments", "missed_assessment"),
+    ("exemptions", "exemption"),
+    ("conduct", "conduct"),
+    ("nominations", "primary_nomination"),
+    ("leaveRequests", "leave_request"),
+    ("changeRequests", "change_request"),
+    ("recordChanges", "record_change"),
+    ("transfers", "transfer"),
+    ("noticesDelivered", "notice_delivery"),
+    ("consents", "sharing_consent"),
+];
+
+async fn rows_about(app: &TestApp, table: &str, student: i64) -> usize {
+    let backend = app.state.db.get_database_backend();
+    let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE student_id = {student}");
+    let row = app.state.db.query_one_raw(Statement::from_string(backend, sql)).await.unwrap().unwrap();
+    usize::try_from(row.try_get::<i64>("", "n").unwrap()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_familys_copy_holds_every_record_of_the_child_and_nothing_of_anyone_else() {
+    let app = TestApp::spawn().await.unwrap();
+    let db = &app.state.db;
+    let child = student::Entity::find().filter(student::Column::Username.eq("hocsinh")).one(db).await.unwrap().unwrap();
+    let child_id = encode("Student", child.id).0;
+    let guardian = app.sign_in(&guardian_of(&app, &child_id).await).await.unwrap();
+    let decide =
+        "mutation($s: ID!) { decideSharingConsent(studentId: $s, purpose: \"news_photos\", given: true) { decision } }";
+    app.data(Some(&guardian), decide, json!({ "s": child_id })).await.unwrap();
+
+    let client = reqwest::Client::new();
+    let download = |token: String, student: String| {
+        client.get(format!("{}/exports/subject-access?studentId={student}", app.address)).bearer_auth(token).send()
+    };
+    let file = download(guardian.clone(), child_id.clone()).await.unwrap();
+    assert_eq!(file.status(), 200);
+    let text = file.text().await.unwrap();
+    let copy: Value = serde_json::from_str(&text).unwrap();
+    let sections = &copy["sections"];
+
+    let own = "query($s: ID!) { student(id: $s) { identityNumber healthNotes } }";
+    let shown = app.data(Some(&guardian), own, json!({ "s": child_id })).await.unwrap();
+    assert_eq!(sections["student"]["id"], child.id);
+    assert_eq!(sections["student"]["identity_no"], shown["student"]["identityNumber"], "sealed fields opened");
+    assert!(sections["student"].get("identity_no_enc").is_none() && !text.contains("_bidx"), "nothing sealed copied");
+
+    let mut withheld = Vec::new();
+    for (section, table) in SECTIONS {
+        let found = &sections[section];
+        if found["withheld"] == true {
+            withheld.push(section);
+            continue;
+        }
+        let rows = found["rows"].as_array().unwrap_or_else(|| panic!("{section}: {found}"));
+        assert_eq!(rows.len(), rows_about(&app, table, child.id).await, "{section}: every row about the child");
+        assert!(rows.iter().all(|row| row["student_id"] == child.id), "{section}: only the child's rows");
+    }
+    assert_eq!(withheld, ["changeRequests", "recordChanges"], "the kinds the policy gives guardians no read of");
+    for section in ["guardianships", "enrollments", "results", "consents"] {
+        assert!(!sections[section]["rows"].as_array().unwrap().is_empty(), "{section} has rows to compare");
+    }
+    // No other child's name anywhere in the records (the disclosure log names staff, whose
+    // names may be a child's too, so it is left out of this search).
+    let mut records = sections.as_object().unwrap().clone();
+    records.remove("disclosures");
+    let records = Value::Object(records).to_string();
+    let others = student::Entity::find().filter(student::Column::Id.ne(child.id)).all(db).await.unwrap();
+    for other in others.iter().filter(|other| other.full_name != child.full_name) {
+        assert!(!records.contains(&other.full_name), "{}", other.full_name);
+    }
+
+    // Another family's child, and a child that does not exist, answer alike.
+    let another = encode("Student", others[0].id).0;
+    let not_theirs = download(guardian.clone(), another).await.unwrap();
+    let missing = download(guardian, encode("Student", 999_999).0).await.unwrap();
+    assert_eq!(
+        (not_theirs.status(), missing.status()),
+        (reqwest::StatusCode::NOT_FOUND, reqwest::StatusCode::NOT_FOUND)
+    );
+    assert_eq!(not_theirs.text().await.unwrap(), missing.text().await.unwrap());
+    let anonymous = client.get(format!("{}/exports/subject-access?studentId={child_id}", app.address)).send();
+    assert_eq!(anonymous.await.unwrap().status(), reqwest::StatusCode::UNAUTHORIZED);
+    app.stop().await.unwrap();
+}
