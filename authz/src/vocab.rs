@@ -214,9 +214,10 @@ vocabulary! {
         /// judged on the organisation that registered the client and, for an agreement, on
         /// every school it covers.
         Sharing => "sharing",
-        /// A family's decision on a purpose that needs their consent (a vendor's sharing
-        /// agreement that asks for it): given, refused or withdrawn, by which guardian, when
-        /// and through which channel.
+        /// A family's decision on a purpose that needs their consent (one of the school's own
+        /// on the privacy officer's list, or a vendor's sharing agreement that asks for it):
+        /// given, refused or withdrawn, by a guardian or by the child from 7, when and through
+        /// which channel.
         Consent => "consent",
         /// A personal-data breach a school's privacy officer recorded: what happened, when it
         /// was found, the 72-hour deadline to notify, and the students it affected.

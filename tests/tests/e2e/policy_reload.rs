@@ -27,15 +27,16 @@ async fn wait_for(app: &TestApp, token: &str, expected: bool) -> bool {
     false
 }
 
-/// The recorded change of `outcome`, once the server has recorded it.
-async fn wait_for_change(app: &TestApp, outcome: &str) -> policy_change::Model {
+/// The recorded change of `outcome` (to `version`, when named), once the server has
+/// recorded it: the running policy is swapped before its change is written, and the start
+/// itself is recorded as applied.
+async fn wait_for_change(app: &TestApp, outcome: &str, version: Option<&str>) -> policy_change::Model {
     for _ in 0..60 {
-        let found = policy_change::Entity::find()
-            .filter(policy_change::Column::Outcome.eq(outcome))
-            .order_by_desc(policy_change::Column::Id)
-            .one(&app.state.db)
-            .await
-            .unwrap();
+        let mut found = policy_change::Entity::find().filter(policy_change::Column::Outcome.eq(outcome));
+        if let Some(version) = version {
+            found = found.filter(policy_change::Column::Version.eq(version));
+        }
+        let found = found.order_by_desc(policy_change::Column::Id).one(&app.state.db).await.unwrap();
         if let Some(found) = found {
             return found;
         }
@@ -71,7 +72,7 @@ async fn a_valid_policy_edit_takes_effect_and_a_broken_one_is_refused() {
     lines.push_str("p, clerk, result, read, in_school, allow\n");
     std::fs::write(dir.path().join("policy.csv"), lines).unwrap();
     edit(dir.path(), "cases.csv", "clerk, result, read, in_school, deny", "clerk, result, read, in_school, allow");
-    let held = wait_for_change(&app, "held").await;
+    let held = wait_for_change(&app, "held", None).await;
     assert!(!clerk_sees_results(&app, &token).await, "a new grant of grades waits for confirmation");
     let diff: serde_json::Value = serde_json::from_str(&held.diff).unwrap();
     assert_eq!(
@@ -82,7 +83,7 @@ async fn a_valid_policy_edit_takes_effect_and_a_broken_one_is_refused() {
 
     std::fs::write(dir.path().join("confirmed.csv"), format!("{}, Nguyễn Bảo Mật\n", held.version)).unwrap();
     assert!(wait_for(&app, &token, true).await, "the confirmed line took effect without a restart");
-    let applied = wait_for_change(&app, "applied").await;
+    let applied = wait_for_change(&app, "applied", Some(&held.version)).await;
     assert_eq!(
         (applied.version.as_str(), applied.confirmed_by.as_deref()),
         (held.version.as_str(), Some("Nguyễn Bảo Mật"))
@@ -98,7 +99,7 @@ async fn a_valid_policy_edit_takes_effect_and_a_broken_one_is_refused() {
         "p, clerk, result, read, in_school, allow",
         "p, clerk, result, read, in_schol, allow",
     );
-    wait_for_change(&app, "refused").await;
+    wait_for_change(&app, "refused", None).await;
     assert!(clerk_sees_results(&app, &token).await, "a broken file is refused; the running policy stays");
     app.stop().await.unwrap();
 }
