@@ -42,6 +42,8 @@ pub struct Policy {
     text: String,
     notices: Vec<Notice>,
     purposes: Vec<Purpose>,
+    /// Per kind (by index), the codes of the purposes needing consent that cover it.
+    consents: Vec<Vec<String>>,
     decisions: Box<[AtomicU8]>,
 }
 
@@ -90,6 +92,7 @@ impl Policy {
             model_text: model_text.to_owned(),
             text: policy_text.to_owned(),
             notices: never_apply(&files.policy, policy_text),
+            consents: Kind::ALL.iter().map(|kind| covering(&purposes, *kind)).collect(),
             purposes,
             decisions: (0..TABLE_SIZE).map(|_| AtomicU8::new(UNKNOWN)).collect(),
         })
@@ -183,10 +186,16 @@ impl Policy {
 
     /// The codes of the purposes needing consent that cover `kind`: under `consented_for`, a
     /// record of `kind` is reached while consent to any of them stands.
-    pub fn consent_purposes(&self, kind: Kind) -> Vec<String> {
-        let covering = self.purposes.iter().filter(|purpose| purpose.needs_consent() && purpose.kinds.contains(&kind));
-        covering.map(|purpose| purpose.code.clone()).collect()
+    pub fn consent_purposes(&self, kind: Kind) -> &[String] {
+        self.consents.get(kind.index()).map_or(&[], Vec::as_slice)
     }
+}
+
+/// The codes of `purposes` needing consent that cover `kind`, worked out once per policy so
+/// the privacy layer's every check reads them without allocating.
+fn covering(purposes: &[Purpose], kind: Kind) -> Vec<String> {
+    let covering = purposes.iter().filter(|purpose| purpose.needs_consent() && purpose.kinds.contains(&kind));
+    covering.map(|purpose| purpose.code.clone()).collect()
 }
 
 /// The version of a model and policy text (see [`Policy::version`]).

@@ -18,7 +18,7 @@ impl Access {
         let consents = self.policy.consent_purposes(kind);
         for role in roles {
             for &rel in kind.relationships() {
-                if check::holds(&self.db, &self.principal, &self.sets, (kind, &consents), role, rel, target).await? {
+                if check::holds(&self.db, &self.principal, &self.sets, (kind, consents), role, rel, target).await? {
                     holding.push((role, rel));
                 }
             }
@@ -30,6 +30,6 @@ impl Access {
     /// roles and relationships) reach for `kind`, as [`Access::filter`] compiles it.
     pub(crate) fn condition_of(&self, kind: Kind, grants: &[(Role, Relationship)], shape: &super::Shape) -> Condition {
         let consents = self.policy.consent_purposes(kind);
-        sql::granted(&self.principal, self.db.get_database_backend(), kind, grants, &consents, shape)
+        sql::granted(&self.principal, self.db.get_database_backend(), kind, grants, consents, shape)
     }
 }

@@ -185,7 +185,7 @@ impl Access {
     pub(crate) fn filter(&self, kind: Kind, action: Action, shape: &Shape) -> Condition {
         let consents = self.policy.consent_purposes(kind);
         let grants = self.grants(kind, action);
-        let granted = sql::granted(&self.principal, self.db.get_database_backend(), kind, &grants, &consents, shape);
+        let granted = sql::granted(&self.principal, self.db.get_database_backend(), kind, &grants, consents, shape);
         match shape {
             Shape::Conversation { conversation, .. } => {
                 Condition::all().add(granted).add(self.party_condition(action, conversation))
@@ -199,7 +199,7 @@ impl Access {
     pub(crate) fn filter_branches(&self, kind: Kind, action: Action, shape: &Shape) -> Branches {
         let consents = self.policy.consent_purposes(kind);
         let grants = self.grants(kind, action);
-        let branches = sql::branches(&self.principal, self.db.get_database_backend(), kind, &grants, &consents, shape);
+        let branches = sql::branches(&self.principal, self.db.get_database_backend(), kind, &grants, consents, shape);
         match shape {
             Shape::Conversation { conversation, .. } => branches.each_with(&self.party_condition(action, conversation)),
             _ => branches,
@@ -220,7 +220,7 @@ impl Access {
         }
         let consents = self.policy.consent_purposes(kind);
         for &(role, rel) in grants.iter() {
-            if check::holds(&self.db, &self.principal, &self.sets, (kind, &consents), role, rel, target).await? {
+            if check::holds(&self.db, &self.principal, &self.sets, (kind, consents), role, rel, target).await? {
                 if self.principal.vendor.is_some()
                     && action == Action::Read
                     && let Target::Personal { student, school, .. } = target.as_record()
