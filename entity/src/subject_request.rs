@@ -1,6 +1,7 @@
 //! `subject_request`: a guardian's request about their child's data — a copy, a correction,
 //! a restriction of processing or a deletion — with its legal deadlines, who handles it and
-//! how it ended.
+//! how it ended; a restriction stands from its completion until lifted, and a deletion keeps
+//! the report of what was erased and what was kept.
 
 use sea_orm::entity::prelude::*;
 
@@ -30,6 +31,10 @@ pub struct Model {
     pub outcome: Option<String>,
     pub completed_at: Option<DateTimeUtc>,
     pub completed_by: Option<i64>,
+    /// For a completed restriction: when it was lifted (it stands until then).
+    pub lifted_at: Option<DateTimeUtc>,
+    /// For a completed deletion: what was erased and what was kept, and why (JSON).
+    pub carried_out: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

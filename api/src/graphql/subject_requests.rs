@@ -1,13 +1,16 @@
 //! Data-subject requests over GraphQL: `askSubjectRequest` for a guardian about their child,
 //! `subjectRequests` (the family's own, or the school's queue for its privacy officer, most
 //! urgent first), `handleSubjectRequest` and `completeSubjectRequest` for the privacy
-//! officer (`crate::subject::requests`).
+//! officer (`crate::subject::requests`), who carries a deletion out by completing it;
+//! `liftSubjectRestriction` ends a restriction of processing.
 
 use super::context::{access, state};
 use super::ids;
 use crate::error::{ApiError, ApiResult};
 use crate::privacy::readers;
-use crate::subject::requests::{self, is_closed};
+use crate::subject::erasure::{self, Fate};
+use crate::subject::requests::{self, Carrier, RequestKind, is_closed};
+use crate::subject::restriction;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::subject_request;
@@ -66,12 +69,68 @@ impl SubjectRequest {
     async fn completed_at(&self) -> Option<DateTime<Utc>> {
         self.0.completed_at
     }
+    /// For a restriction: whether it is in force (completed and not lifted). While it is,
+    /// no consent counts for the child and no vendor's agreement shares anything about them.
+    async fn in_force(&self) -> bool {
+        restriction::stands(&self.0)
+    }
+    /// For a restriction: when it was lifted.
+    async fn lifted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.lifted_at
+    }
+    /// For a deletion: what it erases and what it keeps, part by part, with why — as planned
+    /// while the request is open, as carried out (with how many records each step touched)
+    /// once completed; empty for the other kinds and for a refused deletion.
+    async fn steps(&self) -> ApiResult<Vec<ErasureStep>> {
+        if self.0.kind != RequestKind::Deletion.as_str() || self.0.status == requests::REFUSED {
+            return Ok(Vec::new());
+        }
+        let steps = match &self.0.carried_out {
+            Some(report) => serde_json::from_str(report).map_err(ApiError::internal)?,
+            None => erasure::plan(),
+        };
+        Ok(steps.into_iter().map(ErasureStep).collect())
+    }
     /// Whether a deadline passed with the request still open (not acknowledged by its
     /// deadline, or not completed by its own).
     async fn overdue(&self) -> bool {
         let now = Utc::now();
         !is_closed(&self.0)
             && (now > self.0.complete_by || (self.0.acknowledged_at.is_none() && now > self.0.acknowledge_by))
+    }
+}
+
+/// One part of a child's data and what a deletion does to it.
+pub struct ErasureStep(erasure::Step);
+
+#[Object]
+impl ErasureStep {
+    /// The part: sealedFields, leaveReasons, conversations, noticesDelivered, notifications,
+    /// register, books, consents, accountability.
+    async fn part(&self) -> &str {
+        &self.0.part
+    }
+    /// shredded (its key destroyed) | erased (some columns emptied) | removed | kept.
+    async fn fate(&self) -> &str {
+        match self.0.fate {
+            Fate::Shredded => "shredded",
+            Fate::Erased => "erased",
+            Fate::Removed => "removed",
+            Fate::Kept => "kept",
+        }
+    }
+    /// Once carried out, how many records (for the sealed fields: how many fields) the step
+    /// touched; null while planned and for what is kept.
+    async fn count(&self) -> Option<u64> {
+        self.0.count
+    }
+    /// What and why, in Vietnamese.
+    async fn vi(&self) -> &str {
+        &self.0.vi
+    }
+    /// What and why, in English.
+    async fn en(&self) -> &str {
+        &self.0.en
     }
 }
 
@@ -117,11 +176,22 @@ impl SubjectRequestMutations {
         ctx: &Context<'_>,
         request_id: ID,
         outcome: String,
-        #[graphql(default)] refused: bool,
+        refused: Option<bool>,
     ) -> ApiResult<SubjectRequest> {
+        let refused = refused.unwrap_or(false);
         let id = ids::decode_as("SubjectRequest", &request_id).ok_or(ApiError::NotPermitted)?;
-        let completed = requests::complete(&state(ctx)?.db, access(ctx)?, id, &outcome, refused, Utc::now()).await?;
+        let state = state(ctx)?;
+        let carrier = Carrier { db: &state.db, store: &state.attachments, vault: &state.vault };
+        let completed = requests::complete(&carrier, access(ctx)?, id, &outcome, refused, Utc::now()).await?;
         Ok(SubjectRequest(completed))
+    }
+    /// Lifts a restriction of processing in force (the family about their child, or the
+    /// school's privacy officer): consents and vendors' agreements count again for the child
+    /// at the next request.
+    async fn lift_subject_restriction(&self, ctx: &Context<'_>, request_id: ID) -> ApiResult<SubjectRequest> {
+        let id = ids::decode_as("SubjectRequest", &request_id).ok_or(ApiError::NotPermitted)?;
+        let lifted = restriction::lift(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?;
+        Ok(SubjectRequest(lifted))
     }
 }
 

@@ -28,6 +28,8 @@ pub struct DerivedSets {
     /// The children whose family's consent to a purpose is in force, per purpose
     /// (`consented.rs`).
     pub(super) consented: Mutex<HashMap<String, Arc<BTreeSet<i64>>>>,
+    /// The children whose restriction of processing stands (`shared.rs`).
+    pub(super) restricted: OnceCell<BTreeSet<i64>>,
 }
 
 /// Whether `rel` holds between the caller (acting as `role`) and `target`, a record of

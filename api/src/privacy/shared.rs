@@ -2,7 +2,9 @@
 //! force today shares with the caller, a vendor's client, for the record's kind
 //! ([`crate::auth::vendor::Share`], one per agreement and kind). A record about a child
 //! under an agreement that needs families' consent is shared only while the family's consent
-//! to the agreement's purpose is in force (`consented.rs` says when it is).
+//! to the agreement's purpose is in force (`consented.rs` says when it is), and no record
+//! about a child is shared while a restriction of processing stands for the child
+//! ([`crate::subject::restriction`]).
 //!
 //! Per shape of record, a share covers:
 //! - a record about a student: its school among the whole schools covered, or its section
@@ -23,9 +25,10 @@ use super::shape::{Shape, Target};
 use crate::auth::Principal;
 use crate::auth::vendor::Share;
 use crate::sharing::consent;
+use crate::subject::restriction::restricted;
 use emis_authz::Kind;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
-use sea_orm::{Condition, DatabaseConnection, DbErr};
+use sea_orm::{Condition, DatabaseConnection, DbErr, FromQueryResult as _};
 use std::collections::BTreeSet;
 
 /// The rows of `shape`, records of `kind`, that an agreement in force shares with the
@@ -65,12 +68,9 @@ fn covered(principal: &Principal, share: &Share, shape: &Shape) -> Option<Condit
             if !(whole || parts) {
                 return None;
             }
-            let Some(purpose) = &share.consent else { return Some(places) };
-            return Some(
-                Condition::all()
-                    .add(places)
-                    .add(student.clone().in_subquery(consent::consenting(purpose, principal.today))),
-            );
+            let unrestricted = Condition::all().add(places).add(student.clone().not_in_subquery(restricted()));
+            let Some(purpose) = &share.consent else { return Some(unrestricted) };
+            return Some(unrestricted.add(student.clone().in_subquery(consent::consenting(purpose, principal.today))));
         }
         Shape::Staff { school, .. } if whole => places = places.add(schools(school)),
         Shape::Org { org } => {
@@ -128,6 +128,7 @@ pub async fn holds(
             continue;
         }
         let consented = match (&share.consent, target.as_record()) {
+            (_, Target::Personal { student, .. }) if restricted_now(db, sets).await?.contains(&student) => false,
             (Some(purpose), Target::Personal { student, .. }) => {
                 consented::consenting(db, principal, sets, purpose).await?.contains(&student)
             }
@@ -138,4 +139,21 @@ pub async fn holds(
         }
     }
     Ok(false)
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct Restricted {
+    student_id: i64,
+}
+
+/// The children whose restriction of processing stands, loaded once per request with the
+/// very sub-select the SQL conditions use.
+async fn restricted_now<'a>(db: &DatabaseConnection, sets: &'a DerivedSets) -> Result<&'a BTreeSet<i64>, DbErr> {
+    sets.restricted
+        .get_or_try_init(|| async {
+            let select = restricted();
+            let rows = Restricted::find_by_statement(db.get_database_backend().build(&select)).all(db).await?;
+            Ok(rows.into_iter().map(|row| row.student_id).collect())
+        })
+        .await
 }

@@ -14,6 +14,7 @@
 mod settings;
 mod shred;
 
+pub(crate) use shred::destroy;
 pub use shred::forgetter;
 
 pub use settings::Settings;
@@ -179,7 +180,11 @@ async fn forget_notices(db: &DatabaseConnection, store: &Store, old: Condition) 
 
 /// Forgets one batch of the conversations `old` selects, with everything kept about them,
 /// in one transaction; what it forgot, or `None` when none is left.
-async fn forget_conversations(db: &DatabaseConnection, store: &Store, old: Condition) -> Result<Option<Swept>, DbErr> {
+pub(crate) async fn forget_conversations(
+    db: &DatabaseConnection,
+    store: &Store,
+    old: Condition,
+) -> Result<Option<Swept>, DbErr> {
     let batch =
         || conversation::Entity::find().select_only().column(conversation::Column::Id).filter(old.clone()).limit(BATCH);
     // Looked for before the write transaction, so a pass with nothing to do takes no lock.

@@ -32,8 +32,9 @@ pub struct Settings {
     pub outbox_days: u32,
 
     /// Days the sealed fields of a student (identity number, address, ethnicity, religion,
-    /// health notes) are kept after their last enrollment ended, and a guardian's after their
-    /// last guardianship did; then the person's data key is destroyed (0–36500; 0: for ever).
+    /// health notes) are kept after their last enrollment ended, a guardian's after their
+    /// last guardianship did, and a staff member's after they left the service; then the
+    /// person's data key is destroyed (0–36500; 0: for ever).
     #[arg(long = "keep-sealed-days", env = "EMIS_KEEP_SEALED_DAYS", default_value_t = 1825,
           value_parser = within::<u32>("EMIS_KEEP_SEALED_DAYS", 0, 36_500))]
     pub sealed_days: u32,

@@ -3,7 +3,10 @@
 //! its sealed fields opened, and every record kept about the child, kind by kind — through
 //! the privacy layer, for the family's copy of the child's data. [`requests`] keeps the
 //! family's requests (a copy, a correction, a restriction, a deletion) with their legal
-//! deadlines, and the privacy officer's handling of them.
+//! deadlines, and the privacy officer's handling of them; [`erasure`] carries out a
+//! deletion, and [`restriction`] makes a restriction of processing count.
 
 pub mod access;
+pub mod erasure;
 pub mod requests;
+pub mod restriction;

@@ -4,16 +4,21 @@
 //! days, carried out within [`RequestKind::days`] days. The privacy officer's queue lists the
 //! school's requests, the most urgent first; the officer acknowledges one and hands it to a
 //! privacy officer of the school ([`handle`]), and completes or refuses it with an outcome the
-//! family reads ([`complete`]). Every step asks the policy about the request first, so a
+//! family reads ([`complete`]): completing a deletion carries it out, and a completed
+//! restriction stands until lifted. Every step asks the policy about the request first, so a
 //! request out of reach answers like a missing one.
 
+use super::erasure;
+use crate::attachments::store::Store;
 use crate::clock::vietnam;
 use crate::error::ApiError;
 use crate::privacy::{Access, integrity, readers};
+use crate::vault::Vault;
 use chrono::{DateTime, Datelike as _, Duration, Utc, Weekday};
 use emis_authz::{Action, Kind, Role};
 use entity::subject_request;
-use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ActiveValue::Unchanged, DatabaseConnection};
+use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ActiveValue::Unchanged, ColumnTrait as _, DatabaseConnection};
+use sea_orm::{EntityTrait as _, QueryFilter as _};
 
 /// Received, not yet acknowledged.
 pub const RECEIVED: &str = "received";
@@ -173,16 +178,27 @@ pub async fn handle(
     Ok(handled.update(db).await?)
 }
 
+/// Where a request's steps act: the database, the attachments' store (a deletion removes
+/// files) and the vault (a deletion destroys a key, forgotten here at once).
+pub struct Carrier<'a> {
+    pub db: &'a DatabaseConnection,
+    pub store: &'a Store,
+    pub vault: &'a Vault,
+}
+
 /// Completes (or, with `refused`, refuses) request `id` with `outcome`, which the family
-/// reads; acknowledged at the same time if it was not yet.
+/// reads; acknowledged at the same time if it was not yet. Completing a deletion carries it
+/// out (`erasure.rs`) and keeps its report; a completed restriction stands from now until it
+/// is lifted (`restriction.rs`).
 pub async fn complete(
-    db: &DatabaseConnection,
+    carrier: &Carrier<'_>,
     access: &Access,
     id: i64,
     outcome: &str,
     refused: bool,
     now: DateTime<Utc>,
 ) -> Result<subject_request::Model, ApiError> {
+    let db = carrier.db;
     let request = for_officer(db, access, id).await?;
     let me = access.principal().staff_id().ok_or(ApiError::NotPermitted)?;
     if is_closed(&request) {
@@ -192,17 +208,45 @@ pub async fn complete(
     if outcome.is_empty() {
         return Err(ApiError::bad_input("hãy ghi kết quả cho gia đình", "write the outcome for the family"));
     }
+    let deletion = !refused && request.kind == RequestKind::Deletion.as_str();
+    let conversations =
+        if deletion { erasure::forget_conversations(db, carrier.store, request.student_id).await? } else { 0 };
+    let txn = crate::db::begin_write(db).await?;
+    let carried_out = if deletion {
+        let steps = erasure::erase(&txn, request.student_id, conversations, now).await?;
+        Some(serde_json::to_string(&steps).map_err(ApiError::internal)?)
+    } else {
+        None
+    };
     let completed = subject_request::ActiveModel {
-        id: Unchanged(request.id),
         acknowledged_at: Set(Some(request.acknowledged_at.unwrap_or(now))),
         assigned_to: Set(Some(request.assigned_to.unwrap_or(me))),
         status: Set(if refused { REFUSED } else { COMPLETED }.to_owned()),
         outcome: Set(Some(outcome)),
         completed_at: Set(Some(now)),
         completed_by: Set(Some(me)),
+        carried_out: Set(carried_out),
         ..Default::default()
     };
-    Ok(completed.update(db).await?)
+    // Completed once: a request another officer ended meanwhile is left as they ended it.
+    let ended = subject_request::Entity::update_many()
+        .set(completed)
+        .filter(subject_request::Column::Id.eq(request.id))
+        .filter(subject_request::Column::Status.is_in([RECEIVED, ACKNOWLEDGED]))
+        .exec(&txn)
+        .await?;
+    if ended.rows_affected != 1 {
+        return Err(closed());
+    }
+    let completed = subject_request::Entity::find_by_id(request.id).one(&txn).await?.ok_or(ApiError::NotPermitted)?;
+    txn.commit().await?;
+    if deletion {
+        // The other instances forget the destroyed key within a minute (`retention::forgetter`).
+        if let Err(error) = carrier.vault.forget_destroyed(db).await {
+            tracing::warn!(%error, "destroyed keys could not be read; they are forgotten at the next pass");
+        }
+    }
+    Ok(completed)
 }
 
 /// Whether a request has ended.

@@ -22,7 +22,7 @@ const DECIDE: &str = "mutation($s: ID!, $p: String!, $g: Boolean!, $c: Boolean) 
     purpose decision childDecision childChannel inForce } }";
 
 /// Each student the caller lists, with their health notes as shown, page after page.
-async fn health_seen(app: &TestApp, token: &str) -> BTreeMap<String, Value> {
+pub(crate) async fn health_seen(app: &TestApp, token: &str) -> BTreeMap<String, Value> {
     let mut seen = BTreeMap::new();
     let mut after = Value::Null;
     loop {
@@ -39,18 +39,18 @@ async fn health_seen(app: &TestApp, token: &str) -> BTreeMap<String, Value> {
 }
 
 /// The students whose health notes the subject teacher sees.
-async fn notes_shown(app: &TestApp, teacher: &str) -> Vec<String> {
+pub(crate) async fn notes_shown(app: &TestApp, teacher: &str) -> Vec<String> {
     let seen = health_seen(app, teacher).await;
     seen.into_iter().filter(|(_, notes)| !notes.is_null()).map(|(id, _)| id).collect()
 }
 
-async fn decide(app: &TestApp, token: &str, child: &str, given: bool, child_agrees: Option<bool>) -> Value {
+pub(crate) async fn decide(app: &TestApp, token: &str, child: &str, given: bool, child_agrees: Option<bool>) -> Value {
     let vars = json!({ "s": child, "p": "school_health", "g": given, "c": child_agrees });
     app.graphql(Some(token), DECIDE, vars).await.unwrap()
 }
 
 /// What is asked about `child` for `school_health`, as `token` sees it.
-async fn school_health(app: &TestApp, token: &str, child: &str) -> Value {
+pub(crate) async fn school_health(app: &TestApp, token: &str, child: &str) -> Value {
     let asked = app.data(Some(token), ASKED, json!({ "s": child })).await.unwrap();
     let asked = asked["student"]["sharingConsents"].as_array().unwrap().clone();
     asked.into_iter().find(|asked| asked["purpose"] == "school_health").expect("school_health is asked")

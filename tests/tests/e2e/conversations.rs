@@ -15,9 +15,10 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 
-const OPEN: &str = "mutation($s: ID!, $with: ID) {
+pub(crate) const OPEN: &str = "mutation($s: ID!, $with: ID) {
     openConversation(input: { studentId: $s, withStaffId: $with }) { id state members { role isMe } } }";
-const SEND: &str = "mutation($c: ID!, $b: String!) { sendMessage(conversationId: $c, body: $b) { id body mine } }";
+pub(crate) const SEND: &str =
+    "mutation($c: ID!, $b: String!) { sendMessage(conversationId: $c, body: $b) { id body mine } }";
 const EDIT: &str = "mutation($m: ID!, $b: String!) { editMessage(messageId: $m, body: $b) { id body editedAt } }";
 const DELETE: &str = "mutation($m: ID!) { deleteMessage(messageId: $m) { id body deletedAt } }";
 const CLOSE: &str = "mutation($c: ID!) { closeConversation(conversationId: $c) { state closedAt } }";

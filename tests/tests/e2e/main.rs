@@ -52,6 +52,7 @@ mod startup;
 mod student_accounts;
 mod subject_access;
 mod subject_requests;
+mod subject_steps;
 mod subscriptions;
 mod summary;
 mod tour;

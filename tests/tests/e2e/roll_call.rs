@@ -189,7 +189,7 @@ async fn leave_request_ids(app: &TestApp, token: &str) -> Vec<String> {
     data["leaveRequests"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
 }
 
-const REQUEST_LEAVE: &str = "mutation($student: ID!, $d: NaiveDate!) {
+pub(crate) const REQUEST_LEAVE: &str = "mutation($student: ID!, $d: NaiveDate!) {
     requestLeave(studentId: $student, from: $d, to: $d, reason: \"Cháu bị sốt\") { id status sessions }
 }";
 const DECIDE_LEAVE: &str =

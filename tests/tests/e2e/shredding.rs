@@ -1,6 +1,6 @@
 //! Crypto-shredding at the end of retention: a student whose last enrollment ended past
-//! `EMIS_KEEP_SEALED_DAYS`, and a guardian whose last guardianship did, lose their sealed
-//! fields — the data key is wiped, so neither the server, nor the identity file with the
+//! `EMIS_KEEP_SEALED_DAYS`, a guardian whose last guardianship did, and a staff member who
+//! left the service before it, lose their sealed fields — the data key is wiped, so neither the server, nor the identity file with the
 //! `age` tool, opens them again — while their names and records stay and every other
 //! person's values still open. A dry run counts the same and destroys nothing; 0 keeps for
 //! ever.
@@ -9,9 +9,9 @@ use chrono::{Duration, Utc};
 use emis::retention::{Settings, sweep};
 use emis_crypto::{DataKey, ServerIdentity};
 use emis_tests::TestApp;
-use entity::{data_key, enrollment, guardianship, student};
+use entity::{data_key, enrollment, guardianship, staff, staff_status_history, student};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+use sea_orm::{ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::json;
 use std::process::Command;
 
@@ -51,6 +51,26 @@ async fn a_student_long_gone_loses_their_sealed_fields_and_keeps_their_records()
         .exec(db)
         .await
         .unwrap();
+    // A staff member left six years ago; another left today and is kept.
+    let school_staff = staff::Entity::find().filter(staff::Column::Username.ne("hieutruong")).all(db).await.unwrap();
+    let (left_long_ago, left_today) = (&school_staff[0], &school_staff[1]);
+    for (person, on) in [(left_long_ago, long_ago), (left_today, Utc::now().date_naive())] {
+        staff::Entity::update_many()
+            .col_expr(staff::Column::Status, Expr::value("left"))
+            .filter(staff::Column::Id.eq(person.id))
+            .exec(db)
+            .await
+            .unwrap();
+        let change = staff_status_history::ActiveModel {
+            staff_id: Set(person.id),
+            school_id: Set(person.school_id),
+            status: Set("left".to_owned()),
+            effective_from: Set(on),
+            recorded_at: Set(Utc::now()),
+            ..Default::default()
+        };
+        staff_status_history::Entity::insert(change).exec(db).await.unwrap();
+    }
     let scope = format!("student:{gone_id}");
     let wrapped = keys_of(&app, &scope).await[0].wrapped.clone();
 
@@ -58,10 +78,10 @@ async fn a_student_long_gone_loses_their_sealed_fields_and_keeps_their_records()
     assert_eq!(sweep(db, &app.state.attachments, &forever, Utc::now(), false).await.unwrap().shredded, 0);
     let settings = Settings::default();
     let dry = sweep(db, &app.state.attachments, &settings, Utc::now(), true).await.unwrap();
-    assert_eq!(dry.shredded, 2, "the student and the guardian");
+    assert_eq!(dry.shredded, 3, "the student, the guardian and the staff member long gone");
     assert!(keys_of(&app, &scope).await[0].destroyed_at.is_none(), "a dry run destroys nothing");
     let done = sweep(db, &app.state.attachments, &settings, Utc::now(), false).await.unwrap();
-    assert_eq!(done.shredded, 2);
+    assert_eq!(done.shredded, 3);
     assert_eq!(sweep(db, &app.state.attachments, &settings, Utc::now(), false).await.unwrap().shredded, 0);
     app.state.vault.forget_destroyed(db).await.unwrap();
 
@@ -69,6 +89,10 @@ async fn a_student_long_gone_loses_their_sealed_fields_and_keeps_their_records()
     assert!(keys.iter().all(|key| key.destroyed_at.is_some() && key.wrapped.is_empty()));
     let guardian_keys = keys_of(&app, &format!("guardian:{guardian}")).await;
     assert!(!guardian_keys.is_empty() && guardian_keys.iter().all(|key| key.wrapped.is_empty()));
+    let staff_keys = keys_of(&app, &format!("staff:{}", left_long_ago.id)).await;
+    assert!(!staff_keys.is_empty() && staff_keys.iter().all(|key| key.wrapped.is_empty()));
+    let kept_keys = keys_of(&app, &format!("staff:{}", left_today.id)).await;
+    assert!(kept_keys.iter().all(|key| key.destroyed_at.is_none()), "who left today keeps their fields");
     let row = student::Entity::find_by_id(gone_id).one(db).await.unwrap().unwrap();
     assert!(row.identity_no_blind.is_none(), "the identity number can no longer be looked up either");
 

@@ -8,7 +8,7 @@
 
 mod gradebook;
 mod limits;
-mod reach;
+pub(crate) mod reach;
 mod rest;
 mod shapes;
 mod structure;

@@ -15,9 +15,11 @@ use super::purposes::Purpose;
 use crate::auth::principal::active_on;
 use crate::error::ApiError;
 use crate::privacy::{Access, readers};
+use crate::subject::restriction::{restricted, standing_restrictions};
 use chrono::{Months, NaiveDate};
 use emis_authz::{Action, Kind};
-use entity::{enrollment, sharing_agreement, sharing_agreement_place, sharing_consent, student, vendor_client};
+use entity::vendor_client;
+use entity::{enrollment, sharing_agreement, sharing_agreement_place, sharing_consent, student, subject_request};
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait as _, Condition, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _};
 use std::collections::BTreeMap;
@@ -65,8 +67,8 @@ pub fn child_is_asked(birth_date: Option<NaiveDate>, today: NaiveDate) -> bool {
 }
 
 /// The children whose family's consent to `purpose` stands on `today`, as a sub-select of
-/// their ids: a guardian's standing decision gives it, and the child is under 7 or their own
-/// standing decision gives it too.
+/// their ids: a guardian's standing decision gives it, the child is under 7 or their own
+/// standing decision gives it too, and no restriction of processing stands for the child.
 pub fn consenting(purpose: &str, today: NaiveDate) -> SelectStatement {
     let under_seven = Query::select()
         .column(student::Column::Id)
@@ -86,6 +88,7 @@ pub fn consenting(purpose: &str, today: NaiveDate) -> SelectStatement {
         .from(sharing_consent::Entity)
         .cond_where(standing_given(purpose, BY_GUARDIAN))
         .cond_where(child)
+        .and_where(sharing_consent::Column::StudentId.not_in_subquery(restricted()))
         .to_owned()
 }
 
@@ -101,14 +104,18 @@ pub struct Asked {
     pub child_asked: bool,
     /// The child's own decision standing, if any.
     pub child_decision: Option<sharing_consent::Model>,
+    /// Whether a restriction of processing stands for the child, as far as the caller may
+    /// read the child's requests: no consent counts then.
+    pub restricted: bool,
 }
 
 impl Asked {
-    /// Whether consent stands: the guardians gave it and, if the child is asked, so did
-    /// the child. Records are processed for the purpose only then.
+    /// Whether consent stands: the guardians gave it, if the child is asked so did the
+    /// child, and no restriction of processing stands. Records are processed for the
+    /// purpose only then.
     pub fn in_force(&self) -> bool {
         let given = |decision: &Option<sharing_consent::Model>| decision.as_ref().is_some_and(|d| d.decision == GIVEN);
-        given(&self.decision) && (!self.child_asked || given(&self.child_decision))
+        given(&self.decision) && (!self.child_asked || given(&self.child_decision)) && !self.restricted
     }
 }
 
@@ -169,6 +176,13 @@ async fn asked_of(db: &DatabaseConnection, access: &Access, child: &student::Mod
         vendors.entry(purpose.code.clone()).or_default();
     }
     let child_asked = child_is_asked(child.birth_date, today);
+    let restricted = access
+        .read(&readers::SUBJECT_REQUEST)
+        .narrow(subject_request::Column::StudentId, |column| column.eq(child.id))
+        .narrow(subject_request::Column::Id, |column| column.in_subquery(standing_restrictions()))
+        .one(db)
+        .await?
+        .is_some();
     let mut asked = Vec::new();
     for (code, vendors) in vendors {
         let listed = access.purposes().iter().find(|purpose| purpose.code == code).cloned();
@@ -181,7 +195,7 @@ async fn asked_of(db: &DatabaseConnection, access: &Access, child: &student::Mod
         });
         let decision = standing(db, access, child.id, &code, BY_GUARDIAN).await?;
         let child_decision = standing(db, access, child.id, &code, BY_CHILD).await?;
-        asked.push(Asked { purpose, vendors, decision, child_asked, child_decision });
+        asked.push(Asked { purpose, vendors, decision, child_asked, child_decision, restricted });
     }
     Ok(asked)
 }

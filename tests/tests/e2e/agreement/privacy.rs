@@ -140,8 +140,10 @@ pub(super) async fn cap_alerts(db: &DatabaseConnection) {
     emis::books::told_staff::write(db, rows).await.unwrap();
 }
 
-/// A data-subject request by a guardian of every fifth student, for the reader of requests.
+/// A data-subject request by a guardian of every fifth student, for the reader of requests;
+/// the restrictions among them standing or lifted, for `consented_for` and `shared`.
 pub(super) async fn subject_requests(db: &DatabaseConnection) {
+    use emis::subject::requests;
     use sea_orm::ActiveValue::Set;
     let now = chrono::Utc::now();
     let links = entity::guardianship::Entity::find().all(db).await.unwrap();
@@ -151,13 +153,16 @@ pub(super) async fn subject_requests(db: &DatabaseConnection) {
         let row = entity::subject_request::ActiveModel {
             student_id: Set(child.id),
             school_id: Set(child.school_id),
-            kind: Set(["access", "correction", "restriction", "deletion"][at % 4].to_owned()),
+            kind: Set(["restriction", "access", "correction", "deletion"][at % 4].to_owned()),
             details: Set(String::new()),
             requested_by: Set(link.guardian_id),
             received_at: Set(now),
-            acknowledge_by: Set(emis::subject::requests::acknowledge_by(now)),
+            acknowledge_by: Set(requests::acknowledge_by(now)),
             complete_by: Set(now + chrono::Duration::days(10)),
-            status: Set(emis::subject::requests::RECEIVED.to_owned()),
+            // Restrictions (of students who have consent decisions too) are carried out,
+            // every other one lifted since.
+            status: Set(if at % 4 == 0 { requests::COMPLETED } else { requests::RECEIVED }.to_owned()),
+            lifted_at: Set((at % 8 == 4).then_some(now)),
             ..Default::default()
         };
         entity::subject_request::Entity::insert(row).exec(db).await.unwrap();

@@ -24,7 +24,7 @@ const LOG: &str = "query($s: ID!) { student(id: $s) { disclosures { actorKind ac
 
 /// A client registered by `hieutruong` with one agreement of `changes`, and a token for it:
 /// (client's global id, agreement's global id, access token).
-pub(super) async fn vendor_with(
+pub(crate) async fn vendor_with(
     app: &TestApp,
     principal: &str,
     name: &str,
