@@ -7,8 +7,8 @@
 //!   `Class.primaryBook(checkpoint:)` returns;
 //! - `GET /exports/disclosures?studentId=…` — a child's whole disclosure log, for the family
 //!   (what `Student.disclosures` returns, every entry the caller may read);
-//! - `GET /exports/subject-access?studentId=…` — everything about a child the caller may
-//!   read, as JSON (`subject.rs`).
+//! - `GET /exports/subject-access?studentId=…&format=json|xlsx` — everything about a child
+//!   the caller may read, as JSON or as a workbook to read (`subject.rs`).
 //!
 //! The same privacy layer decides each sheet, what it shows is recorded in the disclosure log
 //! before the file is sent (503 and no file when it cannot be), and a class the caller may

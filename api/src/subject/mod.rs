@@ -4,9 +4,11 @@
 //! the privacy layer, for the family's copy of the child's data. [`requests`] keeps the
 //! family's requests (a copy, a correction, a restriction, a deletion) with their legal
 //! deadlines, and the privacy officer's handling of them; [`erasure`] carries out a
-//! deletion, and [`restriction`] makes a restriction of processing count.
+//! deletion, and [`restriction`] makes a restriction of processing count; [`workbook`]
+//! renders the copy as a workbook to read.
 
 pub mod access;
 pub mod erasure;
 pub mod requests;
 pub mod restriction;
+pub mod workbook;

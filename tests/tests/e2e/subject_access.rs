@@ -1,7 +1,8 @@
 //! The family's copy of everything about their child (`GET /exports/subject-access`): every
 //! record kept about the child that the policy lets the guardian read — as many rows, table by
 //! table, as the database holds about the child — with the child's sealed fields opened, the
-//! kinds the guardian may not read listed as withheld, and nothing about another child.
+//! kinds the guardian may not read listed as withheld, and nothing about another child; the
+//! same copy as a workbook to read holds the same rows.
 //! Another family's child answers like a missing one.
 
 use crate::roll_call::guardian_of;
@@ -28,6 +29,20 @@ const SECTIONS: [(&str, &str); 14] = [
     ("noticesDelivered", "notice_delivery"),
     ("consents", "sharing_consent"),
 ];
+
+/// The number of rows of each worksheet of an XLSX workbook, in order.
+fn workbook_rows(bytes: &[u8]) -> Vec<usize> {
+    use std::io::Read as _;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut counts = Vec::new();
+    for sheet in 1.. {
+        let Ok(mut file) = archive.by_name(&format!("xl/worksheets/sheet{sheet}.xml")) else { return counts };
+        let mut xml = String::new();
+        file.read_to_string(&mut xml).unwrap();
+        counts.push(xml.matches("<row ").count());
+    }
+    counts
+}
 
 async fn rows_about(app: &TestApp, table: &str, student: i64) -> usize {
     let backend = app.state.db.get_database_backend();
@@ -87,6 +102,26 @@ async fn the_familys_copy_holds_every_record_of_the_child_and_nothing_of_anyone_
     for other in others.iter().filter(|other| other.full_name != child.full_name) {
         assert!(!records.contains(&other.full_name), "{}", other.full_name);
     }
+
+    // The same copy as a workbook to read: a contents sheet, the record, then a sheet per
+    // part with a header and exactly the JSON's rows (one line for a withheld part).
+    let url = format!("{}/exports/subject-access?studentId={child_id}&format=xlsx", app.address);
+    let book = client.get(&url).bearer_auth(&guardian).send().await.unwrap();
+    assert_eq!(book.status(), 200);
+    assert!(book.headers()["content-disposition"].to_str().unwrap().ends_with(".xlsx\""));
+    let sheets = workbook_rows(&book.bytes().await.unwrap());
+    let parts = sections.as_object().unwrap();
+    assert_eq!(sheets.len(), 1 + parts.len(), "contents and one sheet per part");
+    assert_eq!(sheets[0], 1 + parts.len(), "the contents list every part");
+    assert_eq!(sheets[1], 1 + sections["student"].as_object().unwrap().len(), "the record, field by field");
+    let others_parts = parts.iter().filter(|(name, _)| name.as_str() != "student");
+    for (sheet, (name, part)) in sheets[2..].iter().zip(others_parts) {
+        // A header and the rows, or one line saying the part is empty or withheld.
+        let expected = part["rows"].as_array().filter(|rows| !rows.is_empty()).map_or(1, |rows| 1 + rows.len());
+        assert_eq!(*sheet, expected, "{name}");
+    }
+    let bad_format = client.get(url.replace("xlsx", "pdf")).bearer_auth(&guardian).send().await.unwrap();
+    assert_eq!(bad_format.status(), reqwest::StatusCode::BAD_REQUEST);
 
     // Another family's child, and a child that does not exist, answer alike.
     let another = encode("Student", others[0].id).0;
