@@ -1,8 +1,14 @@
 //! A copy of everything about one child (the right of access): the child's record, with each
 //! sealed field the caller may read opened, and one section per kind of record kept about
-//! the child — guardianships, enrollments, results, attendance, missed assessments,
-//! exemptions, conduct, nominations, leave and change requests, transfers, the history of
-//! changes, notices delivered, consent decisions — and the disclosure log about the child.
+//! the child — guardianships, enrollments, results, primary evaluations, attendance, missed
+//! assessments, exemptions, conduct, nominations, leave and change requests, transfers, the
+//! history of changes, notices delivered, read and replied to, notifications, conversations
+//! with their members, messages and reports, staff's notifications about the child, consent
+//! decisions, the family's requests, the breaches that affected the child — and the
+//! disclosure log about the child. Every table with a column naming the student has its
+//! section but two: a vendor's daily count of the children it was shown (each read is in
+//! the disclosure log) and the identifiers an imported package gave the child's section
+//! enrollments (which follow from the enrollments).
 //!
 //! Every section is read through the caller's [`Access`] narrowed to the child, so it holds
 //! exactly the rows the policy lets the caller read, and nothing about another child: a
@@ -12,12 +18,13 @@
 //! stored, so a column added to a table is in the copy without a change here.
 
 use crate::error::ApiError;
-use crate::privacy::{Access, LogQuery, Reader, Target, readers};
+use crate::privacy::{Access, LogQuery, Mixed, Reader, Target, readers};
 use crate::vault::Vault;
 use emis_authz::{Action, Kind};
 use sea_orm::sea_query::value::sea_value_to_json_value;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IdenStatic as _, Iterable as _, ModelTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IdenStatic as _, Iterable as _,
+    ModelTrait,
 };
 use serde_json::{Map, Value, json};
 
@@ -100,7 +107,39 @@ pub async fn child(
     section!("transfers", readers::TRANSFER_SENDING, transfer::Column::StudentId);
     section!("noticesDelivered", readers::NOTICE_DELIVERY, notice_delivery::Column::StudentId);
     section!("consents", readers::CONSENT, sharing_consent::Column::StudentId);
+    section!("subjectRequests", readers::SUBJECT_REQUEST, subject_request::Column::StudentId);
+    section!("noticeReadings", readers::NOTICE_READ, notice_read::Column::StudentId);
+    section!("noticeReplies", readers::NOTICE_REPLY, notice_reply::Column::StudentId);
+    section!("conversations", readers::CONVERSATION, conversation::Column::StudentId);
+    section!("messages", readers::MESSAGE, message::Column::StudentId);
+    section!("conversationMembers", readers::CONVERSATION_MEMBER, conversation_member::Column::StudentId);
+    section!("messageReports", readers::MESSAGE_REPORT, message_report::Column::StudentId);
+    section!("breaches", readers::BREACH_STUDENT, breach_student::Column::StudentId);
+    let mut mixed_kinds = Vec::new();
+    let evaluations = mixed_rows(db, access, &readers::PRIMARY_ITEM, primary_evaluation::Column::StudentId, student);
+    let (kind, rows) = evaluations.await?;
+    let rows = rows.map(|(kinds, rows)| {
+        mixed_kinds.extend(kinds);
+        rows
+    });
+    add("primaryEvaluations", kind, rows);
+    let notifications = mixed_rows(db, access, &readers::NOTIFICATION, notification::Column::StudentId, student);
+    let (kind, rows) = notifications.await?;
+    let rows = rows.map(|(kinds, rows)| {
+        mixed_kinds.extend(kinds);
+        rows
+    });
+    add("notifications", kind, rows);
+    let staff_told =
+        mixed_rows(db, access, &readers::STAFF_NOTIFICATION, staff_notification::Column::StudentId, student);
+    let (kind, rows) = staff_told.await?;
+    let rows = rows.map(|(kinds, rows)| {
+        mixed_kinds.extend(kinds);
+        rows
+    });
+    add("staffNotifications", kind, rows);
     add("disclosures", Kind::Disclosure, disclosures(db, access, student).await?);
+    copy.shown.extend(mixed_kinds);
     copy.document = json!({
         "subject": { "kind": "student", "id": crate::graphql::ids::encode("Student", student).0 },
         "sections": sections,
@@ -126,6 +165,40 @@ where
     }
     let found = access.read(reader).narrow(column, |column| column.eq(student)).all(db).await?;
     Ok(Some(found.iter().map(|row| Value::Object(columns(row))).collect()))
+}
+
+/// The rows of `mixed` about `student` the caller may read, each as its columns, with the
+/// kinds they were read as; `None` when the policy gives the caller none of its kinds. With
+/// them, the kind the section is reported as (its first part's).
+async fn mixed_rows<E>(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    mixed: &'static Mixed<E>,
+    column: E::Column,
+    student: i64,
+) -> Result<(Kind, Option<(Vec<Kind>, Vec<Value>)>), ApiError>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + Send + Sync,
+{
+    let kinds = || mixed.parts.iter().flat_map(|part| part.kinds.iter().map(|read| read.kind));
+    let first = kinds().next().unwrap_or(Kind::Student);
+    if !kinds().any(|kind| access.may_read_some(kind)) {
+        return Ok((first, None));
+    }
+    let found =
+        access.read_mixed(mixed, Action::Read).through(Condition::all().add(column.eq(student))).all(db).await?;
+    let mut shown: Vec<Kind> = Vec::new();
+    for row in &found {
+        for part in mixed.parts.iter().filter(|part| (part.holds)(row)) {
+            for read in part.kinds {
+                if !shown.contains(&read.kind) {
+                    shown.push(read.kind);
+                }
+            }
+        }
+    }
+    Ok((first, Some((shown, found.iter().map(|row| Value::Object(columns(row))).collect()))))
 }
 
 /// The disclosure-log entries about `student` the caller may read, newest first.

@@ -27,6 +27,17 @@ const TITLES: &[(&str, &str, &str)] = &[
     ("transfers", "Chuyển trường", "Transfers"),
     ("noticesDelivered", "Thông báo", "Notices delivered"),
     ("consents", "Đồng ý", "Consent decisions"),
+    ("primaryEvaluations", "Đánh giá tiểu học", "Primary evaluations"),
+    ("subjectRequests", "Yêu cầu về dữ liệu", "Data-subject requests"),
+    ("noticeReadings", "Đã đọc thông báo", "Notices read"),
+    ("noticeReplies", "Trả lời thông báo", "Notice replies"),
+    ("notifications", "Thông báo ứng dụng", "Notifications"),
+    ("staffNotifications", "Thông báo cho cán bộ", "Staff notifications"),
+    ("conversations", "Trò chuyện", "Conversations"),
+    ("conversationMembers", "Người trò chuyện", "Conversation members"),
+    ("messages", "Tin nhắn", "Messages"),
+    ("messageReports", "Báo cáo tin nhắn", "Message reports"),
+    ("breaches", "Sự cố dữ liệu", "Breaches"),
     ("disclosures", "Nhật ký truy cập", "Disclosure log"),
 ];
 

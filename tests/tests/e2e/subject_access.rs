@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait as _, ConnectionTrait as _, EntityTrait as _, QueryFil
 use serde_json::{Value, json};
 
 /// The table each section of the copy is read from.
-const SECTIONS: [(&str, &str); 14] = [
+const SECTIONS: [(&str, &str); 25] = [
     ("guardianships", "guardianship"),
     ("enrollments", "enrollment"),
     ("results", "result"),
@@ -28,7 +28,44 @@ const SECTIONS: [(&str, &str); 14] = [
     ("transfers", "transfer"),
     ("noticesDelivered", "notice_delivery"),
     ("consents", "sharing_consent"),
+    ("primaryEvaluations", "primary_evaluation"),
+    ("subjectRequests", "subject_request"),
+    ("noticeReadings", "notice_read"),
+    ("noticeReplies", "notice_reply"),
+    ("notifications", "notification"),
+    ("staffNotifications", "staff_notification"),
+    ("conversations", "conversation"),
+    ("conversationMembers", "conversation_member"),
+    ("messages", "message"),
+    ("messageReports", "message_report"),
+    ("breaches", "breach_student"),
 ];
+
+/// The tables with a `student_id` column the copy has no section of, each for a reason: a
+/// vendor's daily count of the children it was shown (each read is in the disclosure log),
+/// and the identifiers an imported package gave section enrollments (which follow from the
+/// enrollments).
+const NOT_COPIED: [&str; 2] = ["vendor_student_read", "section_enrollment"];
+
+/// Every table of the database with a `student_id` column.
+async fn tables_naming_a_student(app: &TestApp) -> Vec<String> {
+    let db = &app.state.db;
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Sqlite => {
+            "SELECT m.name AS t FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+             WHERE m.type = 'table' AND c.name = 'student_id'"
+        }
+        _ => {
+            "SELECT table_name::text AS t FROM information_schema.columns \
+             WHERE column_name = 'student_id' AND table_schema = current_schema()"
+        }
+    };
+    let rows = db.query_all_raw(Statement::from_string(backend, sql)).await.unwrap();
+    let mut tables: Vec<String> = rows.iter().map(|row| row.try_get::<String>("", "t").unwrap()).collect();
+    tables.sort();
+    tables
+}
 
 /// The number of rows of each worksheet of an XLSX workbook, in order.
 fn workbook_rows(bytes: &[u8]) -> Vec<usize> {
@@ -61,6 +98,17 @@ async fn the_familys_copy_holds_every_record_of_the_child_and_nothing_of_anyone_
     let decide =
         "mutation($s: ID!) { decideSharingConsent(studentId: $s, purpose: \"news_photos\", given: true) { decision } }";
     app.data(Some(&guardian), decide, json!({ "s": child_id })).await.unwrap();
+    // A request of the family's own, and a conversation with a teacher of the child.
+    let ask = "mutation($s: ID!) { askSubjectRequest(studentId: $s, kind: \"access\") { id } }";
+    app.data(Some(&guardian), ask, json!({ "s": child_id })).await.unwrap();
+    let teachers = "{ me { children { id correspondents { staffId } } } }";
+    let teachers = app.data(Some(&guardian), teachers, json!({})).await.unwrap();
+    let mine = teachers["me"]["children"].as_array().unwrap().iter().find(|c| c["id"] == child_id.as_str());
+    let teacher = mine.unwrap()["correspondents"][0]["staffId"].clone();
+    let opened = app.data(Some(&guardian), crate::conversations::OPEN, json!({ "s": child_id, "with": teacher }));
+    let conversation = opened.await.unwrap()["openConversation"]["id"].clone();
+    let sent = json!({ "c": conversation, "b": "Con bị ho" });
+    app.data(Some(&guardian), crate::conversations::SEND, sent).await.unwrap();
 
     let client = reqwest::Client::new();
     let download = |token: String, student: String| {
@@ -78,6 +126,12 @@ async fn the_familys_copy_holds_every_record_of_the_child_and_nothing_of_anyone_
     assert_eq!(sections["student"]["identity_no"], shown["student"]["identityNumber"], "sealed fields opened");
     assert!(sections["student"].get("identity_no_enc").is_none() && !text.contains("_bidx"), "nothing sealed copied");
 
+    // Every table naming a student is a section of the copy, or left out for its reason.
+    let mut covered: Vec<String> = SECTIONS.iter().map(|(_, table)| (*table).to_owned()).collect();
+    covered.extend(NOT_COPIED.iter().map(|table| (*table).to_owned()));
+    covered.sort();
+    assert_eq!(tables_naming_a_student(&app).await, covered, "a new table about students needs its section");
+
     let mut withheld = Vec::new();
     for (section, table) in SECTIONS {
         let found = &sections[section];
@@ -89,8 +143,13 @@ async fn the_familys_copy_holds_every_record_of_the_child_and_nothing_of_anyone_
         assert_eq!(rows.len(), rows_about(&app, table, child.id).await, "{section}: every row about the child");
         assert!(rows.iter().all(|row| row["student_id"] == child.id), "{section}: only the child's rows");
     }
-    assert_eq!(withheld, ["changeRequests", "recordChanges"], "the kinds the policy gives guardians no read of");
-    for section in ["guardianships", "enrollments", "results", "consents"] {
+    assert_eq!(
+        withheld,
+        ["changeRequests", "recordChanges", "breaches"],
+        "the kinds the policy gives guardians no read of"
+    );
+    let compared = ["guardianships", "enrollments", "results", "consents", "subjectRequests", "conversations"];
+    for section in compared.into_iter().chain(["conversationMembers", "messages"]) {
         assert!(!sections[section]["rows"].as_array().unwrap().is_empty(), "{section} has rows to compare");
     }
     // No other child's name anywhere in the records (the disclosure log names staff, whose
