@@ -116,28 +116,19 @@ pub async fn child(
     section!("messageReports", readers::MESSAGE_REPORT, message_report::Column::StudentId);
     section!("breaches", readers::BREACH_STUDENT, breach_student::Column::StudentId);
     let mut mixed_kinds = Vec::new();
-    let evaluations = mixed_rows(db, access, &readers::PRIMARY_ITEM, primary_evaluation::Column::StudentId, student);
-    let (kind, rows) = evaluations.await?;
-    let rows = rows.map(|(kinds, rows)| {
-        mixed_kinds.extend(kinds);
-        rows
-    });
-    add("primaryEvaluations", kind, rows);
-    let notifications = mixed_rows(db, access, &readers::NOTIFICATION, notification::Column::StudentId, student);
-    let (kind, rows) = notifications.await?;
-    let rows = rows.map(|(kinds, rows)| {
-        mixed_kinds.extend(kinds);
-        rows
-    });
-    add("notifications", kind, rows);
-    let staff_told =
-        mixed_rows(db, access, &readers::STAFF_NOTIFICATION, staff_notification::Column::StudentId, student);
-    let (kind, rows) = staff_told.await?;
-    let rows = rows.map(|(kinds, rows)| {
-        mixed_kinds.extend(kinds);
-        rows
-    });
-    add("staffNotifications", kind, rows);
+    macro_rules! mixed_section {
+        ($name:literal, $reader:expr, $column:expr) => {
+            let (kind, rows) = mixed_rows(db, access, &$reader, $column, student).await?;
+            let rows = rows.map(|(kinds, rows)| {
+                mixed_kinds.extend(kinds);
+                rows
+            });
+            add($name, kind, rows);
+        };
+    }
+    mixed_section!("primaryEvaluations", readers::PRIMARY_ITEM, primary_evaluation::Column::StudentId);
+    mixed_section!("notifications", readers::NOTIFICATION, notification::Column::StudentId);
+    mixed_section!("staffNotifications", readers::STAFF_NOTIFICATION, staff_notification::Column::StudentId);
     add("disclosures", Kind::Disclosure, disclosures(db, access, student).await?);
     copy.shown.extend(mixed_kinds);
     copy.document = json!({
