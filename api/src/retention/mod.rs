@@ -180,11 +180,7 @@ async fn forget_notices(db: &DatabaseConnection, store: &Store, old: Condition) 
 
 /// Forgets one batch of the conversations `old` selects, with everything kept about them,
 /// in one transaction; what it forgot, or `None` when none is left.
-pub(crate) async fn forget_conversations(
-    db: &DatabaseConnection,
-    store: &Store,
-    old: Condition,
-) -> Result<Option<Swept>, DbErr> {
+async fn forget_conversations(db: &DatabaseConnection, store: &Store, old: Condition) -> Result<Option<Swept>, DbErr> {
     let batch =
         || conversation::Entity::find().select_only().column(conversation::Column::Id).filter(old.clone()).limit(BATCH);
     // Looked for before the write transaction, so a pass with nothing to do takes no lock.
@@ -196,32 +192,44 @@ pub(crate) async fn forget_conversations(
     if ids.is_empty() {
         return Ok(None);
     }
+    let (notifications, gone) = forget_conversations_in(&txn, store, &ids).await?;
+    txn.commit().await?;
+    files::forget_stored(db, store, &gone).await;
+    let conversations = count(ids.len());
+    Ok(Some(Swept { conversations, notifications, attachments: count(gone.len()), ..Swept::default() }))
+}
+
+/// Forgets the conversations `ids` in `txn`, with their messages, files, members, reports
+/// and notifications: how many notifications, and the files whose bytes go once `txn`
+/// commits ([`files::forget_stored`]).
+pub(crate) async fn forget_conversations_in(
+    txn: &impl ConnectionTrait,
+    store: &Store,
+    ids: &[i64],
+) -> Result<(u64, Vec<attachment::Model>), DbErr> {
     let told_of = Condition::all()
         .add(notification::Column::ConversationId.is_in(ids.iter().copied()))
         .add(notification::Column::Kind.eq(told::MESSAGE));
-    let notifications = notification::Entity::delete_many().filter(told_of).exec(&txn).await?.rows_affected;
+    let notifications = notification::Entity::delete_many().filter(told_of).exec(txn).await?.rows_affected;
     let staff_told = Condition::all()
         .add(staff_notification::Column::ConversationId.is_in(ids.iter().copied()))
         .add(staff_notification::Column::Kind.eq(told::MESSAGE));
     let notifications =
-        notifications + staff_notification::Entity::delete_many().filter(staff_told).exec(&txn).await?.rows_affected;
+        notifications + staff_notification::Entity::delete_many().filter(staff_told).exec(txn).await?.rows_affected;
     let messages: Vec<i64> = message::Entity::find()
         .select_only()
         .column(message::Column::Id)
         .filter(message::Column::ConversationId.is_in(ids.iter().copied()))
         .into_tuple()
-        .all(&txn)
+        .all(txn)
         .await?;
     let owners: Vec<Owner> = messages.iter().map(|&id| Owner::Message(id)).collect();
-    let gone = files::forget_attached(&txn, store, &owners).await?;
-    delete_among(&txn, message_report::Column::ConversationId, &ids).await?;
-    delete_among(&txn, message::Column::ConversationId, &ids).await?;
-    delete_among(&txn, conversation_member::Column::ConversationId, &ids).await?;
-    delete_among(&txn, conversation::Column::Id, &ids).await?;
-    txn.commit().await?;
-    files::forget_stored(db, store, &gone).await;
-    let conversations = count(ids.len());
-    Ok(Some(Swept { conversations, notifications, attachments: count(gone.len()), ..Swept::default() }))
+    let gone = files::forget_attached(txn, store, &owners).await?;
+    delete_among(txn, message_report::Column::ConversationId, ids).await?;
+    delete_among(txn, message::Column::ConversationId, ids).await?;
+    delete_among(txn, conversation_member::Column::ConversationId, ids).await?;
+    delete_among(txn, conversation::Column::Id, ids).await?;
+    Ok((notifications, gone))
 }
 
 /// Deletes the rows of `E` matching `old` (only counts them when `dry`); how many.

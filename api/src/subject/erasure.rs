@@ -17,18 +17,17 @@
 //!   changes, consent decisions (the proof the law asks for) and the records of
 //!   accountability (disclosure log, vendors' reads, breaches, the requests themselves).
 //!
-//! Conversations go first, a batch per transaction ([`forget_conversations`]); everything
-//! else in the caller's transaction ([`erase`]), which also completes the request, so a
-//! failure leaves the request open with nothing else half done, and trying again finishes it.
+//! Everything is erased in the caller's transaction ([`erase`]), which also completes the
+//! request, so a failure leaves the request open with nothing erased; the bytes of removed
+//! files go once it commits.
 
 use crate::attachments::store::Store;
 use crate::retention;
 use chrono::{DateTime, Utc};
-use entity::{conversation, leave_request, notice_delivery, notice_read, notice_reply, notification};
+use entity::{attachment, conversation, leave_request, notice_delivery, notice_read, notice_reply, notification};
 use entity::{staff_notification, student};
-use sea_orm::QueryFilter as _;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _};
+use sea_orm::{ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
 use serde::{Deserialize, Serialize};
 
 /// What a deletion does to one part of a child's data.
@@ -146,25 +145,24 @@ pub fn plan() -> Vec<Step> {
     RULES.iter().map(|rule| rule.step(None)).collect()
 }
 
-/// Removes the conversations about `student` with everything kept about them, a batch per
-/// transaction; how many.
-pub async fn forget_conversations(db: &DatabaseConnection, store: &Store, student: i64) -> Result<u64, DbErr> {
-    let about = Condition::all().add(conversation::Column::StudentId.eq(student));
-    let mut forgotten = 0;
-    while let Some(batch) = retention::forget_conversations(db, store, about.clone()).await? {
-        forgotten += batch.conversations;
-    }
-    Ok(forgotten)
-}
-
-/// Erases in `txn` what a deletion erases about `student` but the conversations (already
-/// `conversations` removed); the steps carried out, in [`RULES`]' order.
+/// Erases in `txn` what a deletion erases about `student`: the steps carried out, in
+/// [`RULES`]' order, and the files whose bytes go once `txn` commits
+/// ([`crate::attachments::files::forget_stored`]).
 pub async fn erase(
     txn: &impl ConnectionTrait,
+    store: &Store,
     student: i64,
-    conversations: u64,
     now: DateTime<Utc>,
-) -> Result<Vec<Step>, DbErr> {
+) -> Result<(Vec<Step>, Vec<attachment::Model>), DbErr> {
+    let about: Vec<i64> = conversation::Entity::find()
+        .select_only()
+        .column(conversation::Column::Id)
+        .filter(conversation::Column::StudentId.eq(student))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let (_, gone) = retention::forget_conversations_in(txn, store, &about).await?;
+    let conversations = u64::try_from(about.len()).unwrap_or(u64::MAX);
     let fields = student::Entity::find_by_id(student).one(txn).await?.map_or(0, |row| {
         [row.identity_no_enc, row.address_enc, row.ethnicity_enc, row.religion_enc, row.health_enc]
             .iter()
@@ -213,7 +211,7 @@ pub async fn erase(
         "notifications" => Some(notifications),
         _ => None,
     };
-    Ok(RULES.iter().map(|rule| rule.step(count(rule.part))).collect())
+    Ok((RULES.iter().map(|rule| rule.step(count(rule.part))).collect(), gone))
 }
 
 #[cfg(test)]

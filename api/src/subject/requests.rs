@@ -209,14 +209,12 @@ pub async fn complete(
         return Err(ApiError::bad_input("hãy ghi kết quả cho gia đình", "write the outcome for the family"));
     }
     let deletion = !refused && request.kind == RequestKind::Deletion.as_str();
-    let conversations =
-        if deletion { erasure::forget_conversations(db, carrier.store, request.student_id).await? } else { 0 };
     let txn = crate::db::begin_write(db).await?;
-    let carried_out = if deletion {
-        let steps = erasure::erase(&txn, request.student_id, conversations, now).await?;
-        Some(serde_json::to_string(&steps).map_err(ApiError::internal)?)
+    let (carried_out, gone) = if deletion {
+        let (steps, gone) = erasure::erase(&txn, carrier.store, request.student_id, now).await?;
+        (Some(serde_json::to_string(&steps).map_err(ApiError::internal)?), gone)
     } else {
-        None
+        (None, Vec::new())
     };
     let completed = subject_request::ActiveModel {
         acknowledged_at: Set(Some(request.acknowledged_at.unwrap_or(now))),
@@ -241,6 +239,7 @@ pub async fn complete(
     let completed = subject_request::Entity::find_by_id(request.id).one(&txn).await?.ok_or(ApiError::NotPermitted)?;
     txn.commit().await?;
     if deletion {
+        crate::attachments::files::forget_stored(db, carrier.store, &gone).await;
         // The other instances forget the destroyed key within a minute (`retention::forgetter`).
         if let Err(error) = carrier.vault.forget_destroyed(db).await {
             tracing::warn!(%error, "destroyed keys could not be read; they are forgotten at the next pass");
