@@ -13,8 +13,9 @@ use crate::subject::requests::{self, Carrier, RequestKind, is_closed};
 use crate::subject::restriction;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
+use emis_authz::Action;
 use entity::subject_request;
-use sea_orm::{ColumnTrait as _, Order};
+use sea_orm::{ColumnTrait as _, Condition, Order};
 
 /// A guardian's request about their child's data.
 pub struct SubjectRequest(pub subject_request::Model);
@@ -25,9 +26,13 @@ impl SubjectRequest {
     async fn id(&self) -> ID {
         ids::encode("SubjectRequest", self.0.id)
     }
-    /// The child it is about.
-    async fn student_id(&self) -> ID {
-        ids::encode("Student", self.0.student_id)
+    /// The child it is about, for a guardian's request.
+    async fn student_id(&self) -> Option<ID> {
+        self.0.student_id.map(|student| ids::encode("Student", student))
+    }
+    /// The staff member it is about, who asked, for a staff member's request about themself.
+    async fn staff_id(&self) -> Option<ID> {
+        self.0.staff_id.map(|staff| ids::encode("Staff", staff))
     }
     /// access | correction | restriction | deletion.
     async fn kind(&self) -> &str {
@@ -87,7 +92,7 @@ impl SubjectRequest {
         }
         let steps = match &self.0.carried_out {
             Some(report) => serde_json::from_str(report).map_err(ApiError::internal)?,
-            None => erasure::plan(),
+            None => erasure::plan(self.0.staff_id.is_some()),
         };
         Ok(steps.into_iter().map(ErasureStep).collect())
     }
@@ -105,8 +110,9 @@ pub struct ErasureStep(erasure::Step);
 
 #[Object]
 impl ErasureStep {
-    /// The part: sealedFields, leaveReasons, conversations, noticesDelivered, notifications,
-    /// register, books, consents, accountability.
+    /// The part: for a child sealedFields, leaveReasons, conversations, noticesDelivered,
+    /// notifications, register, books, consents, accountability; for a staff member
+    /// sealedFields, pushDevices, notifications, employment, books, accountability.
     async fn part(&self) -> &str {
         &self.0.part
     }
@@ -140,17 +146,21 @@ pub struct SubjectRequestMutations;
 
 #[Object]
 impl SubjectRequestMutations {
-    /// Asks, as a guardian of the child, for a copy of the child's data (`access`), a
-    /// `correction` (say what in `details`), a `restriction` of processing or a `deletion`.
-    /// The deadlines start now. Another family's child answers like a missing one.
+    /// Asks, as a guardian of the child `studentId` — or, naming no student, as a staff
+    /// member about themself — for a copy of the data (`access`), a `correction` (say what
+    /// in `details`), a `restriction` of processing or a `deletion`. The deadlines start now.
+    /// Another family's child answers like a missing one.
     async fn ask_subject_request(
         &self,
         ctx: &Context<'_>,
-        student_id: ID,
+        student_id: Option<ID>,
         kind: String,
         details: Option<String>,
     ) -> ApiResult<SubjectRequest> {
-        let student = ids::decode_as("Student", &student_id).ok_or(ApiError::NotPermitted)?;
+        let student = match &student_id {
+            Some(id) => Some(ids::decode_as("Student", id).ok_or(ApiError::NotPermitted)?),
+            None => None,
+        };
         let details = details.unwrap_or_default();
         let asked = requests::ask(&state(ctx)?.db, access(ctx)?, student, &kind, &details, Utc::now()).await?;
         Ok(SubjectRequest(asked))
@@ -198,11 +208,10 @@ impl SubjectRequestMutations {
 /// The requests the caller may read, the open ones only with `open`, the earliest deadline
 /// first.
 pub async fn list(ctx: &Context<'_>, open: bool, first: u64) -> ApiResult<Vec<SubjectRequest>> {
-    let mut rows = access(ctx)?.read(&readers::SUBJECT_REQUEST);
+    let mut rows = access(ctx)?.read_mixed(&readers::SUBJECT_REQUEST, Action::Read);
     if open {
-        rows = rows.narrow(subject_request::Column::Status, |column| {
-            column.is_in([requests::RECEIVED, requests::ACKNOWLEDGED])
-        });
+        let status = subject_request::Column::Status.is_in([requests::RECEIVED, requests::ACKNOWLEDGED]);
+        rows = rows.through(Condition::all().add(status));
     }
     let rows = rows
         .order_by(subject_request::Column::CompleteBy, Order::Asc)

@@ -28,8 +28,9 @@ pub struct DerivedSets {
     /// The children whose family's consent to a purpose is in force, per purpose
     /// (`consented.rs`).
     pub(super) consented: Mutex<HashMap<String, Arc<BTreeSet<i64>>>>,
-    /// The children whose restriction of processing stands (`shared.rs`).
-    pub(super) restricted: OnceCell<BTreeSet<i64>>,
+    /// The children, and the staff members, whose restriction of processing stands
+    /// (`shared.rs`).
+    pub(super) restricted: OnceCell<(BTreeSet<i64>, BTreeSet<i64>)>,
 }
 
 /// Whether `rel` holds between the caller (acting as `role`) and `target`, a record of

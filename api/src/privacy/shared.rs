@@ -4,7 +4,7 @@
 //! under an agreement that needs families' consent is shared only while the family's consent
 //! to the agreement's purpose is in force (`consented.rs` says when it is), and no record
 //! about a child is shared while a restriction of processing stands for the child
-//! ([`crate::subject::restriction`]).
+//! ([`crate::subject::restriction`]); nor, then, a staff member whose restriction stands.
 //!
 //! Per shape of record, a share covers:
 //! - a record about a student: its school among the whole schools covered, or its section
@@ -25,7 +25,7 @@ use super::shape::{Shape, Target};
 use crate::auth::Principal;
 use crate::auth::vendor::Share;
 use crate::sharing::consent;
-use crate::subject::restriction::restricted;
+use crate::subject::restriction::{restricted, restricted_staff};
 use emis_authz::Kind;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{Condition, DatabaseConnection, DbErr, FromQueryResult as _};
@@ -72,7 +72,9 @@ fn covered(principal: &Principal, share: &Share, shape: &Shape) -> Option<Condit
             let Some(purpose) = &share.consent else { return Some(unrestricted) };
             return Some(unrestricted.add(student.clone().in_subquery(consent::consenting(purpose, principal.today))));
         }
-        Shape::Staff { school, .. } if whole => places = places.add(schools(school)),
+        Shape::Staff { staff, school } if whole => {
+            return Some(Condition::all().add(schools(school)).add(staff.clone().not_in_subquery(restricted_staff())));
+        }
         Shape::Org { org } => {
             let covered: BTreeSet<i64> = share.schools.union(&share.class_schools).copied().collect();
             if covered.is_empty() {
@@ -117,7 +119,9 @@ pub async fn holds(
                         (None, None) => is_enrolled(db, principal, sets, in_classes(share), student).await?,
                     }
             }
-            Target::Staff { school, .. } => share.schools.contains(&school),
+            Target::Staff { staff, school } => {
+                share.schools.contains(&school) && !restricted_now(db, sets).await?.1.contains(&staff)
+            }
             Target::Org { org } => share.schools.contains(&org) || share.class_schools.contains(&org),
             Target::Class { class, school } | Target::Section { class, school, .. } => {
                 share.schools.contains(&school) || share.classes.contains(&class)
@@ -128,7 +132,7 @@ pub async fn holds(
             continue;
         }
         let consented = match (&share.consent, target.as_record()) {
-            (_, Target::Personal { student, .. }) if restricted_now(db, sets).await?.contains(&student) => false,
+            (_, Target::Personal { student, .. }) if restricted_now(db, sets).await?.0.contains(&student) => false,
             (Some(purpose), Target::Personal { student, .. }) => {
                 consented::consenting(db, principal, sets, purpose).await?.contains(&student)
             }
@@ -146,14 +150,26 @@ struct Restricted {
     student_id: i64,
 }
 
-/// The children whose restriction of processing stands, loaded once per request with the
-/// very sub-select the SQL conditions use.
-async fn restricted_now<'a>(db: &DatabaseConnection, sets: &'a DerivedSets) -> Result<&'a BTreeSet<i64>, DbErr> {
+#[derive(sea_orm::FromQueryResult)]
+struct RestrictedStaff {
+    staff_id: i64,
+}
+
+/// The children and the staff members whose restriction of processing stands, loaded once
+/// per request with the very sub-selects the SQL conditions use.
+async fn restricted_now<'a>(
+    db: &DatabaseConnection,
+    sets: &'a DerivedSets,
+) -> Result<&'a (BTreeSet<i64>, BTreeSet<i64>), DbErr> {
     sets.restricted
         .get_or_try_init(|| async {
-            let select = restricted();
-            let rows = Restricted::find_by_statement(db.get_database_backend().build(&select)).all(db).await?;
-            Ok(rows.into_iter().map(|row| row.student_id).collect())
+            let backend = db.get_database_backend();
+            let children = Restricted::find_by_statement(backend.build(&restricted())).all(db).await?;
+            let staff = RestrictedStaff::find_by_statement(backend.build(&restricted_staff())).all(db).await?;
+            Ok((
+                children.into_iter().map(|row| row.student_id).collect(),
+                staff.into_iter().map(|row| row.staff_id).collect(),
+            ))
         })
         .await
 }

@@ -107,7 +107,6 @@ pub async fn child(
     section!("transfers", readers::TRANSFER_SENDING, transfer::Column::StudentId);
     section!("noticesDelivered", readers::NOTICE_DELIVERY, notice_delivery::Column::StudentId);
     section!("consents", readers::CONSENT, sharing_consent::Column::StudentId);
-    section!("subjectRequests", readers::SUBJECT_REQUEST, subject_request::Column::StudentId);
     section!("noticeReadings", readers::NOTICE_READ, notice_read::Column::StudentId);
     section!("noticeReplies", readers::NOTICE_REPLY, notice_reply::Column::StudentId);
     section!("conversations", readers::CONVERSATION, conversation::Column::StudentId);
@@ -128,6 +127,7 @@ pub async fn child(
     }
     mixed_section!("primaryEvaluations", readers::PRIMARY_ITEM, primary_evaluation::Column::StudentId);
     mixed_section!("notifications", readers::NOTIFICATION, notification::Column::StudentId);
+    mixed_section!("subjectRequests", readers::SUBJECT_REQUEST, subject_request::Column::StudentId);
     mixed_section!("staffNotifications", readers::STAFF_NOTIFICATION, staff_notification::Column::StudentId);
     add("disclosures", Kind::Disclosure, disclosures(db, access, student).await?);
     copy.shown.extend(mixed_kinds);

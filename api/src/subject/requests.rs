@@ -1,10 +1,11 @@
-//! Data-subject requests: a guardian asks, for their child, for a copy of the child's data
-//! (`access`), a `correction`, a `restriction` of processing or a `deletion` ([`ask`]). Each
+//! Data-subject requests: a guardian asks, for their child, or a staff member, for themself,
+//! for a copy of the data (`access`), a `correction`, a `restriction` of processing or a
+//! `deletion` ([`ask`]). Each
 //! gets its legal deadlines when received (Decree 356/2025): acknowledged within two working
 //! days, carried out within [`RequestKind::days`] days. The privacy officer's queue lists the
 //! school's requests, the most urgent first; the officer acknowledges one and hands it to a
 //! privacy officer of the school ([`handle`]), and completes or refuses it with an outcome the
-//! family reads ([`complete`]): completing a deletion carries it out, and a completed
+//! asker reads ([`complete`]): completing a deletion carries it out, and a completed
 //! restriction stands until lifted. Every step asks the policy about the request first, so a
 //! request out of reach answers like a missing one.
 
@@ -101,31 +102,54 @@ fn kept_text(text: &str) -> Result<String, ApiError> {
     Ok(text.to_owned())
 }
 
-/// Records the caller's (a guardian's) request `kind` about `student`, with `details` (what
-/// to correct, for a correction).
+/// Who a request is about, and who asked: (child, guardian) or the staff member, at a school.
+struct Subject {
+    student: Option<i64>,
+    guardian: Option<i64>,
+    staff: Option<i64>,
+    school: i64,
+}
+
+/// The subject of the caller's request: `student`, the caller's child, for a guardian; the
+/// caller themself, for a staff member naming no student. The policy is asked first.
+async fn subject_of(db: &DatabaseConnection, access: &Access, student: Option<i64>) -> Result<Subject, ApiError> {
+    let principal = access.principal();
+    let Some(student) = student else {
+        let me = principal.staff_id().ok_or_else(|| {
+            ApiError::bad_input("hãy chọn học sinh (studentId)", "name the child the request is about (studentId)")
+        })?;
+        let staff = access.reach(db, &readers::STAFF, Kind::SubjectRequest, Action::Write, me).await?;
+        return Ok(Subject { student: None, guardian: None, staff: Some(staff.id), school: staff.school_id });
+    };
+    let child = access.reach(db, &readers::STUDENT, Kind::SubjectRequest, Action::Write, student).await?;
+    let guardian =
+        principal.guardian_id().filter(|_| principal.children.contains(&child.id)).ok_or(ApiError::NotPermitted)?;
+    Ok(Subject { student: Some(child.id), guardian: Some(guardian), staff: None, school: child.school_id })
+}
+
+/// Records the caller's request `kind`, with `details` (what to correct, for a correction):
+/// a guardian's about their child `student`, or a staff member's about themself (`None`).
 pub async fn ask(
     db: &DatabaseConnection,
     access: &Access,
-    student: i64,
+    student: Option<i64>,
     kind: &str,
     details: &str,
     now: DateTime<Utc>,
 ) -> Result<subject_request::Model, ApiError> {
-    let child = access.reach(db, &readers::STUDENT, Kind::SubjectRequest, Action::Write, student).await?;
-    let principal = access.principal();
-    let guardian =
-        principal.guardian_id().filter(|_| principal.children.contains(&child.id)).ok_or(ApiError::NotPermitted)?;
+    let subject = subject_of(db, access, student).await?;
     let kind = RequestKind::parse(kind)?;
     let details = kept_text(details)?;
     if kind == RequestKind::Correction && details.is_empty() {
         return Err(ApiError::bad_input("hãy nói điều cần sửa", "say what is to be corrected"));
     }
     let request = subject_request::ActiveModel {
-        student_id: Set(child.id),
-        school_id: Set(child.school_id),
+        student_id: Set(subject.student),
+        staff_id: Set(subject.staff),
+        school_id: Set(subject.school),
         kind: Set(kind.as_str().to_owned()),
         details: Set(details),
-        requested_by: Set(guardian),
+        requested_by: Set(subject.guardian),
         received_at: Set(now),
         acknowledge_by: Set(acknowledge_by(now)),
         complete_by: Set(now + Duration::days(kind.days())),
@@ -136,11 +160,13 @@ pub async fn ask(
 }
 
 /// The request `id`, for the school's privacy officer to act on: reached as the policy lets
-/// the caller write it, and refused to anyone but staff (a guardian writes only their own
-/// requests' first step).
+/// the caller write it, and refused to anyone but a privacy officer of the request's school
+/// (a family, or a staff member about themself, writes only the first step).
 async fn for_officer(db: &DatabaseConnection, access: &Access, id: i64) -> Result<subject_request::Model, ApiError> {
-    let request = access.reach(db, &readers::SUBJECT_REQUEST, Kind::SubjectRequest, Action::Write, id).await?;
-    if access.principal().staff_id().is_none() {
+    let request = access.reach_mixed(db, &readers::SUBJECT_REQUEST, Action::Write, id).await?;
+    let principal = access.principal();
+    let me = principal.staff_id().ok_or(ApiError::NotPermitted)?;
+    if !integrity::holds_role_at(db, me, request.school_id, Role::PrivacyOfficer, principal.today).await? {
         return Err(ApiError::NotPermitted);
     }
     Ok(request)
@@ -210,11 +236,16 @@ pub async fn complete(
     }
     let deletion = !refused && request.kind == RequestKind::Deletion.as_str();
     let txn = crate::db::begin_write(db).await?;
-    let (carried_out, gone) = if deletion {
-        let (steps, gone) = erasure::erase(&txn, carrier.store, request.student_id, now).await?;
-        (Some(serde_json::to_string(&steps).map_err(ApiError::internal)?), gone)
-    } else {
-        (None, Vec::new())
+    let (carried_out, gone) = match (deletion, request.student_id, request.staff_id) {
+        (true, Some(student), _) => {
+            let (steps, gone) = erasure::erase(&txn, carrier.store, student, now).await?;
+            (Some(serde_json::to_string(&steps).map_err(ApiError::internal)?), gone)
+        }
+        (true, None, Some(staff)) => {
+            let steps = erasure::erase_staff(&txn, staff, now).await?;
+            (Some(serde_json::to_string(&steps).map_err(ApiError::internal)?), Vec::new())
+        }
+        _ => (None, Vec::new()),
     };
     let completed = subject_request::ActiveModel {
         acknowledged_at: Set(Some(request.acknowledged_at.unwrap_or(now))),

@@ -11,16 +11,17 @@ use super::requests::{COMPLETED, RequestKind};
 use crate::error::ApiError;
 use crate::privacy::{Access, readers};
 use chrono::{DateTime, Utc};
-use emis_authz::{Action, Kind};
+use emis_authz::Action;
 use entity::subject_request;
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, ActiveValue::Unchanged, ColumnTrait as _, DatabaseConnection};
 
-/// The restrictions standing, as a sub-select of `column` of their requests.
+/// The restrictions standing, as a sub-select of `column` of their requests (never null).
 fn standing(column: subject_request::Column) -> SelectStatement {
     Query::select()
         .column(column)
         .from(subject_request::Entity)
+        .and_where(column.is_not_null())
         .and_where(subject_request::Column::Kind.eq(RequestKind::Restriction.as_str()))
         .and_where(subject_request::Column::Status.eq(COMPLETED))
         .and_where(subject_request::Column::LiftedAt.is_null())
@@ -30,6 +31,11 @@ fn standing(column: subject_request::Column) -> SelectStatement {
 /// The children whose restriction of processing stands, as a sub-select of their ids.
 pub fn restricted() -> SelectStatement {
     standing(subject_request::Column::StudentId)
+}
+
+/// The staff members whose restriction of processing stands, as a sub-select of their ids.
+pub fn restricted_staff() -> SelectStatement {
+    standing(subject_request::Column::StaffId)
 }
 
 /// The requests that are restrictions standing, as a sub-select of their ids.
@@ -51,7 +57,7 @@ pub async fn lift(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<subject_request::Model, ApiError> {
-    let request = access.reach(db, &readers::SUBJECT_REQUEST, Kind::SubjectRequest, Action::Write, id).await?;
+    let request = access.reach_mixed(db, &readers::SUBJECT_REQUEST, Action::Write, id).await?;
     if !stands(&request) {
         return Err(ApiError::bad_input(
             "chỉ gỡ được một yêu cầu hạn chế xử lý đang có hiệu lực",

@@ -48,6 +48,7 @@ mod shredding;
 mod sign_in;
 mod staff_history;
 mod staff_lifecycle;
+mod staff_requests;
 mod startup;
 mod student_accounts;
 mod subject_access;

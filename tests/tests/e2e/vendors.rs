@@ -9,7 +9,7 @@
 mod gradebook;
 mod limits;
 pub(crate) mod reach;
-mod rest;
+pub(crate) mod rest;
 mod shapes;
 mod structure;
 mod users;

@@ -123,7 +123,9 @@ pub fn of(ty: &str, field: &str) -> Option<Bound> {
         }
         ("SharingConsent", "vendors") => Items(crate::sharing::consent::VENDORS_NAMED as u64),
         ("SharingConsent" | "SharingPurpose", "kinds") => Items(emis_authz::Kind::ALL.len() as u64),
-        ("SubjectRequest", "steps") => Items(crate::subject::erasure::RULES.len() as u64),
+        ("SubjectRequest", "steps") => {
+            Items(crate::subject::erasure::RULES.len().max(crate::subject::erasure::STAFF_RULES.len()) as u64)
+        }
         // `Breach.affected(first:)` names at most 200.
         ("AffectedStudents", "studentIds") => Items(200),
         ("Me", "notifications" | "staffNotifications" | "notices" | "conversations")

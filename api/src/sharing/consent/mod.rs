@@ -176,13 +176,11 @@ async fn asked_of(db: &DatabaseConnection, access: &Access, child: &student::Mod
         vendors.entry(purpose.code.clone()).or_default();
     }
     let child_asked = child_is_asked(child.birth_date, today);
-    let restricted = access
-        .read(&readers::SUBJECT_REQUEST)
-        .narrow(subject_request::Column::StudentId, |column| column.eq(child.id))
-        .narrow(subject_request::Column::Id, |column| column.in_subquery(standing_restrictions()))
-        .one(db)
-        .await?
-        .is_some();
+    let restriction = Condition::all()
+        .add(subject_request::Column::StudentId.eq(child.id))
+        .add(subject_request::Column::Id.in_subquery(standing_restrictions()));
+    let restricted =
+        access.read_mixed(&readers::SUBJECT_REQUEST, Action::Read).through(restriction).one(db).await?.is_some();
     let mut asked = Vec::new();
     for (code, vendors) in vendors {
         let listed = access.purposes().iter().find(|purpose| purpose.code == code).cloned();

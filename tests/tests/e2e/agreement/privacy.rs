@@ -140,31 +140,38 @@ pub(super) async fn cap_alerts(db: &DatabaseConnection) {
     emis::books::told_staff::write(db, rows).await.unwrap();
 }
 
-/// A data-subject request by a guardian of every fifth student, for the reader of requests;
-/// the restrictions among them standing or lifted, for `consented_for` and `shared`.
+/// A data-subject request by a guardian of every fifth student, and by every third staff
+/// member about themself, for the reader of requests; the restrictions among them standing
+/// or lifted, for `consented_for` and `shared`.
 pub(super) async fn subject_requests(db: &DatabaseConnection) {
     use emis::subject::requests;
     use sea_orm::ActiveValue::Set;
     let now = chrono::Utc::now();
+    let request = |at: usize, school: i64| entity::subject_request::ActiveModel {
+        school_id: Set(school),
+        kind: Set(["restriction", "access", "correction", "deletion"][at % 4].to_owned()),
+        details: Set(String::new()),
+        received_at: Set(now),
+        acknowledge_by: Set(requests::acknowledge_by(now)),
+        complete_by: Set(now + chrono::Duration::days(10)),
+        // Restrictions (of students who have consent decisions too) are carried out, every
+        // other one lifted since.
+        status: Set(if at.is_multiple_of(4) { requests::COMPLETED } else { requests::RECEIVED }.to_owned()),
+        lifted_at: Set((at % 8 == 4).then_some(now)),
+        ..Default::default()
+    };
     let links = entity::guardianship::Entity::find().all(db).await.unwrap();
     let students = entity::student::Entity::find().all(db).await.unwrap();
     for (at, child) in students.iter().step_by(5).enumerate() {
         let Some(link) = links.iter().find(|link| link.student_id == child.id) else { continue };
-        let row = entity::subject_request::ActiveModel {
-            student_id: Set(child.id),
-            school_id: Set(child.school_id),
-            kind: Set(["restriction", "access", "correction", "deletion"][at % 4].to_owned()),
-            details: Set(String::new()),
-            requested_by: Set(link.guardian_id),
-            received_at: Set(now),
-            acknowledge_by: Set(requests::acknowledge_by(now)),
-            complete_by: Set(now + chrono::Duration::days(10)),
-            // Restrictions (of students who have consent decisions too) are carried out,
-            // every other one lifted since.
-            status: Set(if at % 4 == 0 { requests::COMPLETED } else { requests::RECEIVED }.to_owned()),
-            lifted_at: Set((at % 8 == 4).then_some(now)),
-            ..Default::default()
-        };
+        let mut row = request(at, child.school_id);
+        row.student_id = Set(Some(child.id));
+        row.requested_by = Set(Some(link.guardian_id));
+        entity::subject_request::Entity::insert(row).exec(db).await.unwrap();
+    }
+    for (at, person) in staff::Entity::find().all(db).await.unwrap().iter().step_by(3).enumerate() {
+        let mut row = request(at, person.school_id);
+        row.staff_id = Set(Some(person.id));
         entity::subject_request::Entity::insert(row).exec(db).await.unwrap();
     }
 }

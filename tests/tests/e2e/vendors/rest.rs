@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 const ROOT: &str = "/ims/oneroster/rostering/v1p2";
 
 /// A GET of `path` (under the rostering root) with `token`: status, headers, JSON body.
-pub(super) async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
+pub(crate) async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
     get_under(app, ROOT, token, path).await
 }
 

@@ -1,6 +1,6 @@
 //! Carrying out a deletion (Law 91/2025): what about a child can be erased is erased, and
 //! what education law requires the school to keep is kept, each with the reason the family
-//! reads. The rules ([`RULES`]) are the same for every child, so the officer sees them
+//! reads (a staff member's deletion of their own data: [`staff`]). The rules ([`RULES`]) are the same for every child, so the officer sees them
 //! before completing a deletion; once carried out, each step also says how many records it
 //! touched.
 //!
@@ -30,7 +30,11 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _, QuerySelect as _};
 use serde::{Deserialize, Serialize};
 
-/// What a deletion does to one part of a child's data.
+mod staff;
+
+pub use staff::{RULES as STAFF_RULES, erase as erase_staff};
+
+/// What a deletion does to one part of a person's data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Fate {
@@ -140,9 +144,11 @@ pub const RULES: &[Rule] = &[
     ),
 ];
 
-/// The steps as planned, before anything is counted.
-pub fn plan() -> Vec<Step> {
-    RULES.iter().map(|rule| rule.step(None)).collect()
+/// The steps as planned, before anything is counted: a child's, or (`staff`) a staff
+/// member's.
+pub fn plan(staff: bool) -> Vec<Step> {
+    let rules = if staff { STAFF_RULES } else { RULES };
+    rules.iter().map(|rule| rule.step(None)).collect()
 }
 
 /// Erases in `txn` what a deletion erases about `student`: the steps carried out, in
@@ -224,8 +230,10 @@ mod tests {
         assert_eq!(parts.len(), RULES.len());
         let first_kept = RULES.iter().position(|rule| rule.fate == Fate::Kept).unwrap();
         assert!(RULES[first_kept..].iter().all(|rule| rule.fate == Fate::Kept));
-        let json = serde_json::to_string(&plan()).unwrap();
-        assert_eq!(serde_json::from_str::<Vec<Step>>(&json).unwrap(), plan());
+        let json = serde_json::to_string(&plan(false)).unwrap();
+        assert_eq!(serde_json::from_str::<Vec<Step>>(&json).unwrap(), plan(false));
+        let staff: std::collections::BTreeSet<_> = STAFF_RULES.iter().map(|rule| rule.part).collect();
+        assert_eq!(staff.len(), STAFF_RULES.len());
         assert!(json.contains(r#""fate":"shredded""#));
     }
 }
