@@ -138,14 +138,14 @@ pub async fn child(
     Ok(copy)
 }
 
-/// The rows of `reader` about `student` the caller may read, each as its columns; `None`
-/// when the policy gives the caller no such record at all.
-async fn rows<E>(
+/// The rows of `reader` whose `column` is `id` (about one person) the caller may read, each
+/// as its columns; `None` when the policy gives the caller no such record at all.
+pub(super) async fn rows<E>(
     db: &impl ConnectionTrait,
     access: &Access,
     reader: &'static Reader<E>,
     column: E::Column,
-    student: i64,
+    id: i64,
 ) -> Result<Option<Vec<Value>>, ApiError>
 where
     E: EntityTrait,
@@ -154,19 +154,19 @@ where
     if !access.may_read_some(reader.kind) {
         return Ok(None);
     }
-    let found = access.read(reader).narrow(column, |column| column.eq(student)).all(db).await?;
+    let found = access.read(reader).narrow(column, |column| column.eq(id)).all(db).await?;
     Ok(Some(found.iter().map(|row| Value::Object(columns(row))).collect()))
 }
 
-/// The rows of `mixed` about `student` the caller may read, each as its columns, with the
-/// kinds they were read as; `None` when the policy gives the caller none of its kinds. With
-/// them, the kind the section is reported as (its first part's).
-async fn mixed_rows<E>(
+/// The rows of `mixed` whose `column` is `id` the caller may read, each as its columns, with
+/// the kinds they were read as; `None` when the policy gives the caller none of its kinds.
+/// With them, the kind the section is reported as (its first part's).
+pub(super) async fn mixed_rows<E>(
     db: &impl ConnectionTrait,
     access: &Access,
     mixed: &'static Mixed<E>,
     column: E::Column,
-    student: i64,
+    id: i64,
 ) -> Result<(Kind, Option<(Vec<Kind>, Vec<Value>)>), ApiError>
 where
     E: EntityTrait,
@@ -177,8 +177,7 @@ where
     if !kinds().any(|kind| access.may_read_some(kind)) {
         return Ok((first, None));
     }
-    let found =
-        access.read_mixed(mixed, Action::Read).through(Condition::all().add(column.eq(student))).all(db).await?;
+    let found = access.read_mixed(mixed, Action::Read).through(Condition::all().add(column.eq(id))).all(db).await?;
     let mut shown: Vec<Kind> = Vec::new();
     for row in &found {
         for part in mixed.parts.iter().filter(|part| (part.holds)(row)) {
@@ -212,7 +211,7 @@ async fn disclosures(db: &impl ConnectionTrait, access: &Access, student: i64) -
 }
 
 /// A row's columns as stored, but for sealed values, blind indexes and hashes.
-fn columns<M: ModelTrait>(row: &M) -> Map<String, Value> {
+pub(super) fn columns<M: ModelTrait>(row: &M) -> Map<String, Value> {
     let mut map = Map::new();
     for column in <M::Entity as EntityTrait>::Column::iter() {
         let name = column.as_str();

@@ -11,4 +11,5 @@ pub mod access;
 pub mod erasure;
 pub mod requests;
 pub mod restriction;
+pub mod staff_copy;
 pub mod workbook;

@@ -1,9 +1,9 @@
-//! The copy of a child's data as a workbook people read ([`xlsx`]): a contents sheet naming
+//! The copy of a person's data as a workbook people read ([`xlsx`]): a contents sheet naming
 //! each part in Vietnamese and English with its kind and how many rows it holds (or that the
-//! policy withholds it), the child's record as field–value lines, then one worksheet per
+//! policy withholds it), the child's or staff member's record as field–value lines, then one worksheet per
 //! part, a header row of its columns and a row per record (a line saying so when it holds
 //! none or is withheld). It renders exactly the JSON copy
-//! (`access.rs`), so the two never disagree: a sealed value withheld or destroyed says so in
+//! (`access.rs`, `staff_copy.rs`), so the two never disagree: a sealed value withheld or destroyed says so in
 //! both languages, and nothing is added.
 
 use anyhow::Context as _;
@@ -13,6 +13,11 @@ use serde_json::{Map, Value};
 /// Each part's title, in Vietnamese and English.
 const TITLES: &[(&str, &str, &str)] = &[
     ("student", "Học sinh", "The child's record"),
+    ("staff", "Cán bộ", "The staff member's record"),
+    ("roles", "Vai trò", "Roles"),
+    ("employment", "Quá trình công tác", "Employment history"),
+    ("contactChanges", "Thay đổi liên hệ", "Contact changes"),
+    ("pushDevices", "Thiết bị", "Devices"),
     ("guardianships", "Người giám hộ", "Guardianships"),
     ("enrollments", "Quá trình học", "Enrollments"),
     ("results", "Điểm", "Results"),
@@ -82,7 +87,8 @@ fn rows(section: &Value) -> Option<&Vec<Value>> {
 /// The copy `document` (`access::ChildCopy::document`) as an XLSX workbook.
 pub fn xlsx(document: &Value) -> anyhow::Result<Vec<u8>> {
     let sections = document["sections"].as_object().context("a copy has sections")?;
-    let record = sections.get("student").and_then(Value::as_object).context("a copy has the child's record")?;
+    let person = document["subject"]["kind"].as_str().context("a copy names its subject")?;
+    let record = sections.get(person).and_then(Value::as_object).context("a copy has the person's record")?;
     let bold = Format::new().set_bold();
     let mut workbook = Workbook::new();
 
@@ -94,16 +100,16 @@ pub fn xlsx(document: &Value) -> anyhow::Result<Vec<u8>> {
     for (row, (name, section)) in (1u32..).zip(sections) {
         let (vi, en) = title(name);
         contents.write_string(row, 0, vi)?.write_string(row, 1, en)?;
-        contents.write_string(row, 2, section.get("kind").and_then(Value::as_str).unwrap_or("student"))?;
-        match (name.as_str(), rows(section)) {
-            ("student", _) => contents.write_number(row, 3, 1.0)?,
-            (_, Some(rows)) => contents.write_number(row, 3, rows.len() as f64)?,
-            (_, None) => contents.write_string(row, 3, WITHHELD)?,
+        contents.write_string(row, 2, section.get("kind").and_then(Value::as_str).unwrap_or(person))?;
+        match (name == person, rows(section)) {
+            (true, _) => contents.write_number(row, 3, 1.0)?,
+            (false, Some(rows)) => contents.write_number(row, 3, rows.len() as f64)?,
+            (false, None) => contents.write_string(row, 3, WITHHELD)?,
         };
     }
     contents.autofit();
 
-    let sheet = workbook.add_worksheet().set_name(title("student").0)?;
+    let sheet = workbook.add_worksheet().set_name(title(person).0)?;
     sheet.write_string_with_format(0, 0, "Trường / Field", &bold)?;
     sheet.write_string_with_format(0, 1, "Giá trị / Value", &bold)?;
     for (row, (field, value)) in (1u32..).zip(record) {
@@ -112,7 +118,7 @@ pub fn xlsx(document: &Value) -> anyhow::Result<Vec<u8>> {
     }
     sheet.autofit();
 
-    for (name, section) in sections.iter().filter(|(name, _)| name.as_str() != "student") {
+    for (name, section) in sections.iter().filter(|(name, _)| name.as_str() != person) {
         let sheet = workbook.add_worksheet().set_name(title(name).0)?;
         let Some(rows) = rows(section) else {
             sheet.write_string(0, 0, WITHHELD)?;
@@ -145,7 +151,7 @@ mod tests {
 
     #[test]
     fn every_part_of_the_copy_has_a_sheet_and_sealed_values_say_why_they_are_missing() {
-        let copy = json!({ "sections": {
+        let copy = json!({ "subject": { "kind": "student" }, "sections": {
             "student": { "full_name": "Nguyễn Văn An", "identity_no": { "unreadable": true },
                          "health": { "withheld": true } },
             "results": { "kind": "result", "rows": [{ "score_tenths": 85, "passed": null }] },

@@ -1,6 +1,6 @@
 //! A staff member's requests about their own data: asked by naming no student, read by
 //! themself and the school's privacy officer only, handled and completed only by the
-//! officer. A completed restriction takes the staff member out of every vendor's roster
+//! officer; their copy of their own data holds their record with its sealed fields opened. A completed restriction takes the staff member out of every vendor's roster
 //! until lifted; a completed deletion crypto-shreds their sealed fields, removes their
 //! devices and notifications, keeps their employment and the books, and says which.
 
@@ -8,7 +8,7 @@ use crate::vendors::reach::vendor_with;
 use crate::vendors::rest::get;
 use emis::graphql::ids::encode;
 use emis_tests::{TestApp, error_code};
-use entity::{data_key, staff, staff_push_device};
+use entity::{data_key, staff, staff_push_device, staff_role, staff_status_history};
 use sea_orm::{ActiveValue::Set, ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
 use serde_json::{Value, json};
 
@@ -33,6 +33,14 @@ async fn teachers(app: &TestApp, vendor: &str) -> Vec<String> {
     let (status, _, body) = get(app, Some(vendor), "/teachers?limit=1000").await;
     assert_eq!(status, 200, "{body}");
     body["users"].as_array().unwrap().iter().map(|user| user["sourcedId"].as_str().unwrap().to_owned()).collect()
+}
+
+/// `token`'s download of the copy of staff member `staff`: its status and JSON body.
+async fn download(app: &TestApp, token: &str, staff: i64) -> (u16, Value) {
+    let url = format!("{}/exports/subject-access?staffId={}", app.address, encode("Staff", staff).0);
+    let response = reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,6 +83,23 @@ async fn a_staff_member_asks_about_their_own_data_and_only_the_privacy_officer_c
     app.data(Some(&teacher), LIFT, json!({ "r": restriction["id"] })).await.unwrap();
     assert_eq!(teachers(&app, &vendor).await, before);
 
+    // Their copy: the record with its sealed fields opened, their roles and requests; a
+    // family reading it, or a staff member who does not exist, answers 404 alike.
+    let own = app.data(Some(&teacher), OWN, json!({})).await.unwrap();
+    let copy = download(&app, &teacher, me.id).await;
+    assert_eq!(copy.0, 200);
+    let sections = &copy.1["sections"];
+    assert_eq!(sections["staff"]["phone"], own["me"]["staff"]["phone"], "{sections}");
+    let roles = staff_role::Entity::find().filter(staff_role::Column::StaffId.eq(me.id)).count(db).await.unwrap();
+    let history = staff_status_history::Entity::find().filter(staff_status_history::Column::StaffId.eq(me.id));
+    let history = history.count(db).await.unwrap();
+    assert_eq!(sections["roles"]["rows"].as_array().unwrap().len() as u64, roles);
+    assert_eq!(sections["employment"]["rows"].as_array().unwrap().len() as u64, history);
+    assert_eq!(sections["subjectRequests"]["rows"].as_array().unwrap().len(), 2);
+    assert!(sections["staff"].get("password_hash").is_none() && sections["staff"].get("phone_enc").is_none());
+    let (theirs, missing) = (download(&app, &guardian, me.id).await, download(&app, &teacher, 999_999).await);
+    assert_eq!((theirs.0, missing.0), (404, 404));
+
     // A deletion shreds their sealed fields and removes their devices, and says so.
     let device = staff_push_device::ActiveModel {
         staff_id: Set(me.id),
@@ -102,5 +127,7 @@ async fn a_staff_member_asks_about_their_own_data_and_only_the_privacy_officer_c
     let own_after = app.data(Some(&teacher), OWN, json!({})).await.unwrap();
     assert_eq!(own_after["me"]["staff"]["fullName"], own_before["me"]["staff"]["fullName"], "employment kept");
     assert!(own_after["me"]["staff"]["phone"].is_null() && own_after["me"]["staff"]["identityNumber"].is_null());
+    let copy = download(&app, &teacher, me.id).await;
+    assert_eq!(copy.1["sections"]["staff"]["phone"], json!({ "unreadable": true }), "shredded, and said so");
     app.stop().await.unwrap();
 }
