@@ -46,53 +46,80 @@ impl MigrationTrait for Migration {
         }
         // SQLite cannot make a column nullable: the table is rebuilt, in one batch on one
         // connection (another connection of the pool could still see the old table).
-        let table = Table::create()
-            .table("subject_request_new")
-            .col(id())
-            .col(reference_null("student_id"))
-            .col(reference("school_id"))
-            .col(string_len("kind", 16))
-            .col(text("details"))
-            .col(reference_null("requested_by"))
-            .col(timestamp_with_time_zone("received_at"))
-            .col(timestamp_with_time_zone("acknowledge_by"))
-            .col(timestamp_with_time_zone("complete_by"))
-            .col(timestamp_with_time_zone_null("acknowledged_at"))
-            .col(reference_null("assigned_to"))
-            .col(string_len("status", 16))
-            .col(text_null("outcome"))
-            .col(timestamp_with_time_zone_null("completed_at"))
-            .col(reference_null("completed_by"))
-            .col(reference_null("staff_id"))
-            .col(timestamp_with_time_zone_null("lifted_at"))
-            .col(text_null("carried_out"))
-            .foreign_key(&mut foreign("subject_request_new", "student_id", "student"))
-            .foreign_key(&mut foreign("subject_request_new", "requested_by", "guardian"))
-            .foreign_key(&mut foreign("subject_request_new", "assigned_to", "staff"))
-            .foreign_key(&mut foreign("subject_request_new", "completed_by", "staff"))
-            .foreign_key(&mut foreign("subject_request_new", "staff_id", "staff"))
-            .take();
-        let indexes: Vec<String> = indexes().iter().map(|statement| backend.build(statement).to_string()).collect();
-        db.execute_unprepared(&format!(
-            "{create};
-             INSERT INTO subject_request_new ({COLUMNS}) SELECT {COLUMNS} FROM subject_request;
-             DROP TABLE subject_request;
-             ALTER TABLE subject_request_new RENAME TO subject_request;
-             {indexes};",
-            create = backend.build(&table),
-            indexes = indexes.join(";\n"),
-        ))
-        .await?;
-        Ok(())
+        rebuild(manager, true).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         db.execute_unprepared("DELETE FROM subject_request WHERE student_id IS NULL").await?;
-        for column in ["carried_out", "lifted_at", "staff_id"] {
-            let drop = Table::alter().table("subject_request").drop_column(column.to_owned()).to_owned();
-            manager.alter_table(drop).await?;
+        if db.get_database_backend() == DbBackend::Postgres {
+            return db
+                .execute_unprepared(
+                    "DROP INDEX ix_subject_request_kind_status_student_id; \
+                     DROP INDEX ix_subject_request_staff_id_kind_status; \
+                     ALTER TABLE subject_request DROP COLUMN carried_out, DROP COLUMN lifted_at, \
+                     DROP COLUMN staff_id, ALTER COLUMN student_id SET NOT NULL, \
+                     ALTER COLUMN requested_by SET NOT NULL",
+                )
+                .await
+                .map(drop);
         }
-        Ok(())
+        rebuild(manager, false).await
     }
+}
+
+/// Rebuilds `subject_request` on SQLite with (`steps`) or without this migration's columns,
+/// keeping the columns both have, in one batch.
+async fn rebuild(manager: &SchemaManager<'_>, steps: bool) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    let backend = db.get_database_backend();
+    let (student, guardian) = if steps {
+        (reference_null("student_id"), reference_null("requested_by"))
+    } else {
+        (reference("student_id"), reference("requested_by"))
+    };
+    let mut table = Table::create();
+    table
+        .table("subject_request_new")
+        .col(id())
+        .col(student)
+        .col(reference("school_id"))
+        .col(string_len("kind", 16))
+        .col(text("details"))
+        .col(guardian)
+        .col(timestamp_with_time_zone("received_at"))
+        .col(timestamp_with_time_zone("acknowledge_by"))
+        .col(timestamp_with_time_zone("complete_by"))
+        .col(timestamp_with_time_zone_null("acknowledged_at"))
+        .col(reference_null("assigned_to"))
+        .col(string_len("status", 16))
+        .col(text_null("outcome"))
+        .col(timestamp_with_time_zone_null("completed_at"))
+        .col(reference_null("completed_by"))
+        .foreign_key(&mut foreign("subject_request_new", "student_id", "student"))
+        .foreign_key(&mut foreign("subject_request_new", "requested_by", "guardian"))
+        .foreign_key(&mut foreign("subject_request_new", "assigned_to", "staff"))
+        .foreign_key(&mut foreign("subject_request_new", "completed_by", "staff"));
+    let mut indexes = indexes();
+    if steps {
+        table
+            .col(reference_null("staff_id"))
+            .col(timestamp_with_time_zone_null("lifted_at"))
+            .col(text_null("carried_out"))
+            .foreign_key(&mut foreign("subject_request_new", "staff_id", "staff"));
+    } else {
+        indexes.truncate(2);
+    }
+    let indexes: Vec<String> = indexes.iter().map(|statement| backend.build(statement).to_string()).collect();
+    db.execute_unprepared(&format!(
+        "{create};
+         INSERT INTO subject_request_new ({COLUMNS}) SELECT {COLUMNS} FROM subject_request;
+         DROP TABLE subject_request;
+         ALTER TABLE subject_request_new RENAME TO subject_request;
+         {indexes};",
+        create = backend.build(&table),
+        indexes = indexes.join(";\n"),
+    ))
+    .await?;
+    Ok(())
 }

@@ -1,8 +1,7 @@
 //! Data-subject requests: a guardian asks, for their child, or a staff member, for themself,
 //! for a copy of the data (`access`), a `correction`, a `restriction` of processing or a
-//! `deletion` ([`ask`]). Each
-//! gets its legal deadlines when received (Decree 356/2025): acknowledged within two working
-//! days, carried out within [`RequestKind::days`] days. The privacy officer's queue lists the
+//! `deletion` ([`ask`]). Each gets its legal deadlines when received (Decree 356/2025):
+//! acknowledged within two working days, carried out within [`RequestKind::days`] days. The privacy officer's queue lists the
 //! school's requests, the most urgent first; the officer acknowledges one and hands it to a
 //! privacy officer of the school ([`handle`]), and completes or refuses it with an outcome the
 //! asker reads ([`complete`]): completing a deletion carries it out, and a completed
@@ -212,9 +211,9 @@ pub struct Carrier<'a> {
     pub vault: &'a Vault,
 }
 
-/// Completes (or, with `refused`, refuses) request `id` with `outcome`, which the family
+/// Completes (or, with `refused`, refuses) request `id` with `outcome`, which the asker
 /// reads; acknowledged at the same time if it was not yet. Completing a deletion carries it
-/// out (`erasure.rs`) and keeps its report; a completed restriction stands from now until it
+/// out ([`erasure`]) and keeps its report; a completed restriction stands from now until it
 /// is lifted (`restriction.rs`).
 pub async fn complete(
     carrier: &Carrier<'_>,
@@ -232,7 +231,7 @@ pub async fn complete(
     }
     let outcome = kept_text(outcome)?;
     if outcome.is_empty() {
-        return Err(ApiError::bad_input("hãy ghi kết quả cho gia đình", "write the outcome for the family"));
+        return Err(ApiError::bad_input("hãy ghi kết quả cho người yêu cầu", "write the outcome for the asker"));
     }
     let deletion = !refused && request.kind == RequestKind::Deletion.as_str();
     let txn = crate::db::begin_write(db).await?;

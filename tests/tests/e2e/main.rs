@@ -24,6 +24,7 @@ mod instances;
 mod intake;
 mod keys;
 mod killed_import;
+mod migrations;
 mod missing;
 mod movements;
 mod notices;
