@@ -171,6 +171,8 @@ enum Preset {
     Demo,
     /// About 20,000 students: for benchmarks.
     Benchmark,
+    /// About 200,000 students, ten times the benchmark: for city-scale benchmarks.
+    City,
 }
 
 impl Preset {
@@ -179,6 +181,7 @@ impl Preset {
             Self::Tiny => SeedOptions::tiny(),
             Self::Demo => SeedOptions::demo(),
             Self::Benchmark => SeedOptions::benchmark(),
+            Self::City => SeedOptions::city(),
         }
     }
 }

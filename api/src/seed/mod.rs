@@ -89,6 +89,12 @@ impl SeedOptions {
         Self { schools: 16, classes_per_grade: 8, ..Self::default() }
     }
 
+    /// A city's share, ten times the benchmark's district: 160 schools with 8 classes of 35 per
+    /// grade (201,600 students).
+    pub fn city() -> Self {
+        Self { schools: 160, ..Self::benchmark() }
+    }
+
     /// A small school system to click through: 4 schools (two TH, two THCS, so a student
     /// can move between lower-secondary schools), 2 classes of 30 per grade (1,080 students).
     pub fn demo() -> Self {

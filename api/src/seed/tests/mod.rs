@@ -165,6 +165,12 @@ async fn a_database_with_data_is_refused() {
     assert_eq!(Student::find().all(&db).await.unwrap().len(), 32);
 }
 
+#[test]
+fn the_city_is_ten_districts() {
+    assert_eq!(SeedOptions::benchmark().student_count(), 20_160);
+    assert_eq!(SeedOptions::city().student_count(), 10 * SeedOptions::benchmark().student_count());
+}
+
 /// `cargo test -p emis --lib seed::tests::timing -- --ignored --nocapture`: seeds every
 /// preset and prints their reports and durations.
 #[tokio::test]
