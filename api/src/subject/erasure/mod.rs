@@ -1,8 +1,8 @@
 //! Carrying out a deletion (Law 91/2025): what about a child can be erased is erased, and
 //! what education law requires the school to keep is kept, each with the reason the family
-//! reads (a staff member's deletion of their own data: [`staff`]). The rules ([`RULES`]) are the same for every child, so the officer sees them
-//! before completing a deletion; once carried out, each step also says how many records it
-//! touched.
+//! reads (a staff member's deletion of their own data: [`staff`]). The rules ([`RULES`])
+//! are the same for every child, so the officer sees them before completing a deletion;
+//! once carried out, each step also says how many records it touched.
 //!
 //! - Crypto-shredded: the sealed fields (identity number, address, ethnicity, religion,
 //!   health notes) — the child's data key is destroyed, so neither the server nor the `age`
