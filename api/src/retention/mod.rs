@@ -246,7 +246,11 @@ where
 }
 
 /// Deletes the rows of `column`'s table whose `column` is among `ids`.
-async fn delete_among<C: ColumnTrait>(txn: &impl ConnectionTrait, column: C, ids: &[i64]) -> Result<u64, DbErr>
+pub(crate) async fn delete_among<C: ColumnTrait>(
+    txn: &impl ConnectionTrait,
+    column: C,
+    ids: &[i64],
+) -> Result<u64, DbErr>
 where
     C::EntityName: EntityTrait<Column = C>,
 {

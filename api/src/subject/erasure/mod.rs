@@ -183,31 +183,12 @@ pub async fn erase(
         .exec(txn)
         .await?
         .rows_affected;
-    let deliveries = notice_read::Entity::delete_many()
-        .filter(notice_read::Column::StudentId.eq(student))
-        .exec(txn)
-        .await?
-        .rows_affected
-        + notice_reply::Entity::delete_many()
-            .filter(notice_reply::Column::StudentId.eq(student))
-            .exec(txn)
-            .await?
-            .rows_affected
-        + notice_delivery::Entity::delete_many()
-            .filter(notice_delivery::Column::StudentId.eq(student))
-            .exec(txn)
-            .await?
-            .rows_affected;
-    let notifications = notification::Entity::delete_many()
-        .filter(notification::Column::StudentId.eq(student))
-        .exec(txn)
-        .await?
-        .rows_affected
-        + staff_notification::Entity::delete_many()
-            .filter(staff_notification::Column::StudentId.eq(student))
-            .exec(txn)
-            .await?
-            .rows_affected;
+    let about = [student];
+    let deliveries = retention::delete_among(txn, notice_read::Column::StudentId, &about).await?
+        + retention::delete_among(txn, notice_reply::Column::StudentId, &about).await?
+        + retention::delete_among(txn, notice_delivery::Column::StudentId, &about).await?;
+    let notifications = retention::delete_among(txn, notification::Column::StudentId, &about).await?
+        + retention::delete_among(txn, staff_notification::Column::StudentId, &about).await?;
     let fields = u64::try_from(fields).unwrap_or(u64::MAX);
     let count = |part: &str| match part {
         "sealedFields" => Some(fields),

@@ -9,7 +9,7 @@ use super::{Fate, Rule, Step, rule};
 use crate::retention;
 use chrono::{DateTime, Utc};
 use entity::{staff, staff_notification, staff_push_device};
-use sea_orm::{ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, QueryFilter as _};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait as _};
 
 /// What a staff member's deletion does, part by part, in the order it is reported.
 pub const RULES: &[Rule] = &[
@@ -58,16 +58,8 @@ pub async fn erase(txn: &impl ConnectionTrait, staff: i64, now: DateTime<Utc>) -
             .count()
     });
     retention::destroy(txn, &[format!("staff:{staff}")], now).await?;
-    let devices = staff_push_device::Entity::delete_many()
-        .filter(staff_push_device::Column::StaffId.eq(staff))
-        .exec(txn)
-        .await?
-        .rows_affected;
-    let notifications = staff_notification::Entity::delete_many()
-        .filter(staff_notification::Column::StaffId.eq(staff))
-        .exec(txn)
-        .await?
-        .rows_affected;
+    let devices = retention::delete_among(txn, staff_push_device::Column::StaffId, &[staff]).await?;
+    let notifications = retention::delete_among(txn, staff_notification::Column::StaffId, &[staff]).await?;
     let count = |part: &str| match part {
         "sealedFields" => Some(u64::try_from(fields).unwrap_or(u64::MAX)),
         "pushDevices" => Some(devices),
