@@ -66,6 +66,11 @@ async fn a_staff_member_asks_about_their_own_data_and_only_the_privacy_officer_c
         let own = app.graphql(Some(&teacher), step, vars).await.unwrap();
         assert_eq!(error_code(&own), Some("FORBIDDEN"), "{own}");
     }
+    // A NUL byte in the details is refused as bad input, and nothing is written.
+    let nul = "mutation($d: String) { askSubjectRequest(kind: \"correction\", details: $d) { id } }";
+    let refused = app.graphql(Some(&teacher), nul, json!({ "d": "Số điện thoại\u{0}" })).await.unwrap();
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
+    assert_eq!(listed(&app, &teacher).await.len(), 1, "nothing written");
     let guardian = app.sign_in("phuhuynh").await.unwrap();
     let unnamed = app.graphql(Some(&guardian), ASK, json!({ "k": "access" })).await.unwrap();
     assert_eq!(error_code(&unnamed), Some("BAD_USER_INPUT"), "{unnamed}");
