@@ -125,11 +125,19 @@ pub struct Config {
           value_parser = within::<u8>("EMIS_COMMENT_REGULAR_ASSESSMENTS", 1, 4))]
     pub comment_regular_assessments: u8,
 
-    /// How often an open subscription looks for new notifications and checks that its
-    /// caller's access still holds, in milliseconds (10–60000).
+    /// On SQLite, how often the server scans for new notifications, ended sessions and
+    /// policy versions applied by another instance, to wake the subscriptions waiting for
+    /// them, in milliseconds (10–60000). PostgreSQL announces them instead.
     #[arg(long, env = "EMIS_SUBSCRIPTION_POLL_MS", default_value_t = 1000,
           value_parser = within::<u64>("EMIS_SUBSCRIPTION_POLL_MS", 10, 60_000))]
     pub subscription_poll_ms: u64,
+
+    /// How often an idle subscription checks that its caller's access still holds (an
+    /// expired token, a child's link ended on SQLite), in seconds (1–3600). Signals end it at
+    /// once on a sign-out; nothing is ever sent without the check.
+    #[arg(long, env = "EMIS_SUBSCRIPTION_RECHECK_SECS", default_value_t = 300,
+          value_parser = within::<u64>("EMIS_SUBSCRIPTION_RECHECK_SECS", 1, 3600))]
+    pub subscription_recheck_secs: u64,
 }
 
 impl Config {
@@ -169,6 +177,7 @@ impl Config {
             otlp_endpoint: None,
             log_format: "text".to_owned(),
             subscription_poll_ms: 1000,
+            subscription_recheck_secs: 300,
             comment_regular_assessments: 2,
         }
     }
@@ -178,9 +187,14 @@ impl Config {
         emis_rules::secondary::Settings { comment_regular_assessments: self.comment_regular_assessments }
     }
 
-    /// How often an open subscription polls.
+    /// How often the tables are scanned for signals (SQLite).
     pub fn subscription_poll(&self) -> Duration {
         Duration::from_millis(self.subscription_poll_ms.max(10))
+    }
+
+    /// How often an idle subscription checks its caller's access.
+    pub fn subscription_recheck(&self) -> Duration {
+        Duration::from_secs(self.subscription_recheck_secs.max(1))
     }
 
     /// Longest wait of a statement for a database connection.

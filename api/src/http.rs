@@ -237,7 +237,8 @@ async fn metrics(State(http): State<Http>) -> String {
     let failures = http.state.sql_metrics.failures.load(Ordering::Relaxed);
     let inconsistencies = INCONSISTENCIES.load(Ordering::Relaxed);
     let verifications = http.state.passwords.checked();
+    let waiting = http.state.signals.watching();
     format!(
-        "emis_sql_statements_total {statements}\nemis_sql_failures_total {failures}\nemis_sql_micros_total {micros}\nemis_privacy_inconsistencies_total {inconsistencies}\nemis_password_verifications_total {verifications}\n"
+        "emis_sql_statements_total {statements}\nemis_sql_failures_total {failures}\nemis_sql_micros_total {micros}\nemis_privacy_inconsistencies_total {inconsistencies}\nemis_password_verifications_total {verifications}\nemis_subscriptions_open {waiting}\n"
     )
 }

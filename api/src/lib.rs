@@ -53,6 +53,7 @@ pub mod retention;
 pub mod sealing;
 pub mod seed;
 pub mod sharing;
+pub mod signals;
 pub mod staffing;
 pub mod startup;
 pub mod state;

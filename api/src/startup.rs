@@ -43,6 +43,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
         outbox,
         attachments,
         vendor_rate,
+        signals: crate::signals::Hub::default(),
     }))
 }
 
@@ -88,8 +89,10 @@ impl Application {
             .sweep
             .then(|| crate::retention::sweeper(state.db.clone(), Arc::clone(&state.attachments), retention));
         let forgetter = crate::retention::forgetter(state.db.clone(), Arc::clone(&state.vault));
+        let signals = crate::signals::Source::spawn(state);
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         forgetter.stop().await;
+        signals.stop().await;
         if let Some(outbox) = outbox {
             outbox.stop().await;
         }

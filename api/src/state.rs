@@ -33,6 +33,8 @@ pub struct AppState {
     pub attachments: Arc<crate::attachments::store::Store>,
     /// Requests a minute of each vendor's client, in this server.
     pub vendor_rate: crate::sharing::limits::RateLimiter,
+    /// The open subscriptions of this instance, waiting for their signals.
+    pub signals: crate::signals::Hub,
 }
 
 impl AppState {

@@ -170,6 +170,25 @@ impl PolicyStore {
         Ok(change)
     }
 
+    /// Swaps in `policy`, a version another instance applied (and judged there), unless it
+    /// runs already. Whether it was swapped.
+    pub async fn adopt(&self, policy: Policy) -> bool {
+        let _one_at_a_time = self.reloading.lock().await;
+        let previous = self.current();
+        if previous.version() == policy.version() {
+            return false;
+        }
+        note(&policy);
+        tracing::info!(
+            version = policy.version(),
+            previous = previous.version(),
+            lines = policy.line_count(),
+            "đã áp dụng chính sách do máy chủ khác nạp / policy applied as another instance applied it"
+        );
+        self.current.store(Arc::new(policy));
+        true
+    }
+
     /// The running policy judged as a change from `previous` (the version the last server
     /// ran, say): held when it adds a sensitive grant `confirmed.csv` does not confirm.
     pub async fn judge_against(&self, previous: &Policy) -> PolicyChange {

@@ -198,3 +198,18 @@ async fn the_watcher_reloads_a_good_change_and_ignores_a_bad_one() {
         .expect("the watcher stops once the store is dropped")
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_version_applied_elsewhere_is_adopted_once() {
+    let (_dir, files) = common::copy_of_shipped();
+    let store = PolicyStore::open(files.clone()).await.unwrap();
+    let running = store.current();
+    let text = format!("{}\n{EXTRA_ALLOW}\n", running.text());
+    let elsewhere = emis_authz::Policy::from_texts(&files, running.model_text(), &text).await.unwrap();
+    let version = elsewhere.version().to_owned();
+    assert!(store.adopt(elsewhere).await);
+    assert_eq!(store.current().version(), version);
+    assert!(teacher_reads_health(&store), "adopted as applied, without this store's cases or confirmation");
+    let again = emis_authz::Policy::from_texts(&files, running.model_text(), &text).await.unwrap();
+    assert!(!store.adopt(again).await, "the running version is not swapped again");
+}

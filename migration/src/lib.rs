@@ -54,6 +54,7 @@ mod m20261207_000041_breaches;
 mod m20261207_000042_child_consent;
 mod m20261207_000043_subject_requests;
 mod m20261207_000044_subject_request_steps;
+mod m20261207_000045_signals;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
 /// use it verbatim for the index to serve it.
@@ -109,6 +110,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000042_child_consent::Migration),
             Box::new(m20261207_000043_subject_requests::Migration),
             Box::new(m20261207_000044_subject_request_steps::Migration),
+            Box::new(m20261207_000045_signals::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait as _, 
 use std::collections::{BTreeSet, HashMap};
 
 /// Which kind of account a session belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Account {
     Staff(i64),
     Guardian(i64),
@@ -33,6 +33,16 @@ impl Account {
     pub fn id(self) -> i64 {
         match self {
             Self::Staff(id) | Self::Guardian(id) | Self::Student(id) => id,
+        }
+    }
+
+    /// The account of kind `kind` (as [`Account::kind`] names it) and row id `id`.
+    pub fn of_kind(kind: &str, id: i64) -> Option<Self> {
+        match kind {
+            "staff" => Some(Self::Staff(id)),
+            "guardian" => Some(Self::Guardian(id)),
+            "student" => Some(Self::Student(id)),
+            _ => None,
         }
     }
 }

@@ -151,12 +151,7 @@ fn end_where(
 
 /// The account a session belongs to.
 pub(super) fn account_of(session: &auth_session::Model) -> Option<Account> {
-    match session.account_kind.as_str() {
-        "staff" => Some(Account::Staff(session.account_id)),
-        "guardian" => Some(Account::Guardian(session.account_id)),
-        "student" => Some(Account::Student(session.account_id)),
-        _ => None,
-    }
+    Account::of_kind(&session.account_kind, session.account_id)
 }
 
 /// The principal behind a bearer access token, or `None` for an unknown, expired or revoked

@@ -1,13 +1,14 @@
 //! The live streams of notifications (graphql-ws): a guardian's, every kind in one stream —
 //! absences, notices and reminders, messages, scores — and a staff member's (notices and
-//! messages). Each poll passes the privacy layer as
-//! [`super::notifications`] does, judged anew: an open subscription re-authenticates its
-//! token and reloads the caller's relationships at each poll, and ends as soon as the session
-//! is revoked or the guardian has no child they may follow. The poll reads the database, so
-//! a notification written through any instance reaches a subscriber on any other, once. Ids
-//! are not commit order (a transaction that took a smaller id may commit after one that took
-//! a larger), so the poll reads by time: everything written in the last [`LATE_COMMIT`] that
-//! it has not sent yet.
+//! messages). An open subscription costs no query while nothing happens: it waits in the
+//! instance's [`crate::signals::Hub`] until a notification for its caller is written, or
+//! the caller's session ends, through any instance; and at least every
+//! `EMIS_SUBSCRIPTION_RECHECK_SECS`. Then it reads as [`super::notifications`] does, judged
+//! anew: it re-authenticates its token and reloads the caller's relationships, and ends as
+//! soon as the session is revoked or the guardian has no child they may follow. Ids are not
+//! commit order (a transaction that took a smaller id may commit after one that took a
+//! larger), so the read is by time: everything written in the last [`LATE_COMMIT`] that it
+//! has not sent yet.
 
 use super::context::state;
 use super::notifications::{Notification, shown};
@@ -17,6 +18,7 @@ use crate::error::ApiError;
 use crate::family::alerts::{self, Wanted};
 use crate::family::staff_alerts;
 use crate::privacy::Access;
+use crate::signals::{Key, Watch};
 use async_graphql::{Context, Subscription};
 use chrono::{DateTime, Utc};
 use entity::{notification, staff_notification};
@@ -67,6 +69,8 @@ trait Followed: Send + Sync + 'static {
     type Item: Send + 'static;
     /// Whether the signed-in caller has notifications of this sort to follow now.
     fn may_follow(principal: &crate::auth::Principal) -> bool;
+    /// The signals that wake the caller's stream (the caller may follow).
+    fn keys(principal: &crate::auth::Principal) -> Vec<Key>;
     /// A row's id and when it was written.
     fn key(row: &Self::Row) -> (i64, DateTime<Utc>);
     /// The rows `wanted` the caller may read.
@@ -90,6 +94,10 @@ impl Followed for Guardians {
     type Item = Notification;
     fn may_follow(principal: &crate::auth::Principal) -> bool {
         principal.guardian_id().is_some() && !principal.children.is_empty()
+    }
+    fn keys(principal: &crate::auth::Principal) -> Vec<Key> {
+        let guardian = principal.guardian_id().unwrap_or_default();
+        vec![Key::Family(guardian), Key::Account(crate::auth::Account::Guardian(guardian))]
     }
     fn key(row: &Self::Row) -> (i64, DateTime<Utc>) {
         (row.id, row.created_at)
@@ -115,6 +123,10 @@ impl Followed for Staff {
     fn may_follow(principal: &crate::auth::Principal) -> bool {
         principal.staff_id().is_some()
     }
+    fn keys(principal: &crate::auth::Principal) -> Vec<Key> {
+        let staff = principal.staff_id().unwrap_or_default();
+        vec![Key::Staff(staff), Key::Account(crate::auth::Account::Staff(staff))]
+    }
     fn key(row: &Self::Row) -> (i64, DateTime<Utc>) {
         (row.id, row.created_at)
     }
@@ -135,17 +147,21 @@ async fn open<F: Followed>(ctx: &Context<'_>) -> Result<impl Stream<Item = F::It
     let state = Arc::clone(state(ctx)?);
     let token = Arc::clone(&ctx.data::<ConnectionToken>().map_err(|_| ApiError::Unauthenticated)?.0);
     let first = follow::<F>(&state, &token).await?.ok_or(ApiError::Unauthenticated)?;
-    let mut poller =
-        Poller::<F> { state, token, since: Utc::now() - LATE_COMMIT, seen: Vec::new(), queue: VecDeque::new() };
+    // Registered before the first read: a notification committed after it wakes the stream.
+    let watch = state.signals.watch(&F::keys(first.principal()));
+    let since = Utc::now() - LATE_COMMIT;
+    let mut poller = Poller::<F> { state, token, watch, since, seen: Vec::new(), queue: VecDeque::new() };
     // What is visible already was written before the subscription: not sent.
     poller.seen = poller.poll(&first).await?.iter().map(F::key).collect();
     Ok(futures::stream::unfold(poller, Poller::next))
 }
 
-/// An open subscription's state between polls.
+/// An open subscription's state between reads.
 struct Poller<F: Followed> {
     state: Arc<crate::state::AppState>,
     token: Arc<str>,
+    /// Woken by a signal for the caller.
+    watch: Watch,
     /// Notifications written before this time were all visible to an earlier poll.
     since: DateTime<Utc>,
     /// The notifications written since `since` that were sent (or were there before the
@@ -155,14 +171,17 @@ struct Poller<F: Followed> {
 }
 
 impl<F: Followed> Poller<F> {
-    /// The next notification, polling until there is one; `None` ends the stream, when the
+    /// The next notification, waiting until there is one; `None` ends the stream, when the
     /// caller's access has ended or the database fails.
     async fn next(mut self) -> Option<(F::Item, Self)> {
         loop {
             if let Some(next) = self.queue.pop_front() {
                 return Some((next, self));
             }
-            tokio::time::sleep(self.state.config.subscription_poll()).await;
+            tokio::select! {
+                () = self.watch.woken() => {}
+                () = tokio::time::sleep(self.state.config.subscription_recheck()) => {}
+            }
             let access = follow::<F>(&self.state, &self.token).await.ok().flatten()?;
             let started = Utc::now();
             let rows = self.poll(&access).await.ok()?;

@@ -1,5 +1,9 @@
 //! Several server instances over one database behave as one: a session opened on one works
-//! on the other, signing out on one ends it on both, and sign-in throttling is shared.
+//! on the other, signing out on one ends it on both, and sign-in throttling is shared. What
+//! must reach every instance at once (subscriptions' wake-ups, sign-outs, policy versions):
+//! `signals.rs`.
+
+mod signals;
 
 use emis::config::Config;
 use emis::startup::Application;

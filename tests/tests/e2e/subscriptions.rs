@@ -69,7 +69,13 @@ pub(crate) async fn assert_ends(socket: &mut Socket) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_guardians_subscription_receives_an_absence_and_is_completed_when_the_guardianship_ends() {
-    let app = TestApp::spawn_with(|config| config.subscription_poll_ms = 50).await.unwrap();
+    // PostgreSQL announces a guardianship's change; on SQLite the periodic recheck finds it.
+    let app = TestApp::spawn_with(|config| {
+        config.subscription_poll_ms = 50;
+        config.subscription_recheck_secs = 1;
+    })
+    .await
+    .unwrap();
     let teacher = app.sign_in("gvcn").await.unwrap();
     let class = homeroom_class(&app, &teacher).await;
     let child = class.students[0].clone();
