@@ -79,6 +79,9 @@ pub struct Config {
     #[command(flatten)]
     pub outbox: crate::outbox::Settings,
 
+    #[command(flatten)]
+    pub replicas: crate::replicas::Settings,
+
     /// Files attached to notices: where they are kept and how large they may be.
     #[command(flatten)]
     pub attachments: crate::attachments::Settings,
@@ -125,19 +128,8 @@ pub struct Config {
           value_parser = within::<u8>("EMIS_COMMENT_REGULAR_ASSESSMENTS", 1, 4))]
     pub comment_regular_assessments: u8,
 
-    /// On SQLite, how often the server scans for new notifications, ended sessions and
-    /// policy versions applied by another instance, to wake the subscriptions waiting for
-    /// them, in milliseconds (10–60000). PostgreSQL announces them instead.
-    #[arg(long, env = "EMIS_SUBSCRIPTION_POLL_MS", default_value_t = 1000,
-          value_parser = within::<u64>("EMIS_SUBSCRIPTION_POLL_MS", 10, 60_000))]
-    pub subscription_poll_ms: u64,
-
-    /// How often an idle subscription checks that its caller's access still holds (an
-    /// expired token, a child's link ended on SQLite), in seconds (1–3600). Signals end it at
-    /// once on a sign-out; nothing is ever sent without the check.
-    #[arg(long, env = "EMIS_SUBSCRIPTION_RECHECK_SECS", default_value_t = 300,
-          value_parser = within::<u64>("EMIS_SUBSCRIPTION_RECHECK_SECS", 1, 3600))]
-    pub subscription_recheck_secs: u64,
+    #[command(flatten)]
+    pub subscriptions: crate::signals::Settings,
 }
 
 impl Config {
@@ -165,6 +157,7 @@ impl Config {
                 ..crate::outbox::Settings::default()
             },
             attachments: crate::attachments::Settings::default(),
+            replicas: crate::replicas::Settings::default(),
             // No background sweep: a test sweeps when it means to, at the time it chooses.
             retention: crate::retention::Settings { sweep: false, ..crate::retention::Settings::default() },
             sharing: crate::sharing::limits::Settings::default(),
@@ -176,8 +169,7 @@ impl Config {
             max_complexity_anonymous: 50,
             otlp_endpoint: None,
             log_format: "text".to_owned(),
-            subscription_poll_ms: 1000,
-            subscription_recheck_secs: 300,
+            subscriptions: crate::signals::Settings::default(),
             comment_regular_assessments: 2,
         }
     }
@@ -185,16 +177,6 @@ impl Config {
     /// The choices of practice the computed results follow.
     pub fn assessment_settings(&self) -> emis_rules::secondary::Settings {
         emis_rules::secondary::Settings { comment_regular_assessments: self.comment_regular_assessments }
-    }
-
-    /// How often the tables are scanned for signals (SQLite).
-    pub fn subscription_poll(&self) -> Duration {
-        Duration::from_millis(self.subscription_poll_ms.max(10))
-    }
-
-    /// How often an idle subscription checks its caller's access.
-    pub fn subscription_recheck(&self) -> Duration {
-        Duration::from_secs(self.subscription_recheck_secs.max(1))
     }
 
     /// Longest wait of a statement for a database connection.

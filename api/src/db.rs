@@ -37,11 +37,29 @@ pub async fn connect(
     max_connections: u32,
     acquire_timeout: Duration,
 ) -> anyhow::Result<(DatabaseConnection, Arc<SqlMetrics>)> {
+    let mut options = options(url, max_connections, acquire_timeout);
+    options.min_connections(1);
+    open(options, url).await
+}
+
+/// Like [`connect`], connecting only when a statement needs a connection (a read replica
+/// that is down at start does not keep the server from starting).
+pub async fn connect_lazily(
+    url: &str,
+    max_connections: u32,
+    acquire_timeout: Duration,
+) -> anyhow::Result<(DatabaseConnection, Arc<SqlMetrics>)> {
+    let mut options = options(url, max_connections, acquire_timeout);
+    options.min_connections(0).connect_lazy(true);
+    open(options, url).await
+}
+
+/// The pool's settings for `url`.
+fn options(url: &str, max_connections: u32, acquire_timeout: Duration) -> ConnectOptions {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         // A rollover reads through the pool while its transaction holds a connection.
         .max_connections(max_connections.max(2))
-        .min_connections(1)
         .acquire_timeout(acquire_timeout)
         .sqlx_logging(false)
         // Spans carry the SQL text with placeholders, never the bound values.
@@ -57,6 +75,11 @@ pub async fn connect(
         // on the values bound (index walks by id), so PostgreSQL plans each once instead of
         // again on every execution.
         .map_sqlx_postgres_opts(|postgres| postgres.options([("plan_cache_mode", "force_generic_plan")]));
+    options
+}
+
+/// Opens the pool and counts its statements.
+async fn open(options: ConnectOptions, url: &str) -> anyhow::Result<(DatabaseConnection, Arc<SqlMetrics>)> {
     let mut db =
         Database::connect(options).await.with_context(|| format!("cannot open the database at {}", redact_url(url)))?;
     let metrics = Arc::new(SqlMetrics::default());

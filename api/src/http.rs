@@ -155,13 +155,26 @@ async fn graphql(
         Ok(recipient) => recipient,
         Err(error) => return error_response(media, error),
     };
-    let access = Arc::new(Access::new(Arc::new(principal), policy, http.state.db.clone()));
+    let reads = order.operation().map(crate::graphql::operation::is_query);
+    let writer = principal.session_id.filter(|_| reads == Some(false) && http.state.replicas.any());
+    let db = match reads {
+        Some(true) => http.state.replicas.for_read(principal.wrote_lsn),
+        _ => None,
+    };
+    let db = db.unwrap_or_else(|| http.state.db.clone());
+    let access = Arc::new(Access::new(Arc::new(principal), policy, db));
     let disclosures = access.shown();
     let asking = Arc::clone(&access);
     let request =
         request_data(request, &http.state, access, Arc::clone(&disclosures)).data(client_address(&extensions));
     let span = tracing::info_span!("graphql.request", operation = request.operation_name.as_deref().unwrap_or(""));
     let response = http.schema.execute(request).instrument(span).await;
+    if let Some(session) = writer
+        && let Err(error) = http.state.replicas.record_write(&http.state.db, session).await
+    {
+        // The write stands; the session's next queries may read a replica that lags it.
+        tracing::warn!(%error, "recording where a session's write ended failed");
+    }
     let shown = disclosures.take();
     if let Err(error) = crate::sharing::guard::after(&http.state, asking.principal(), &shown).await {
         return error_response(media, error);
@@ -238,7 +251,8 @@ async fn metrics(State(http): State<Http>) -> String {
     let inconsistencies = INCONSISTENCIES.load(Ordering::Relaxed);
     let verifications = http.state.passwords.checked();
     let waiting = http.state.signals.watching();
+    let (replica_statements, fresh) = (http.state.replicas.statements(), http.state.replicas.fresh());
     format!(
-        "emis_sql_statements_total {statements}\nemis_sql_failures_total {failures}\nemis_sql_micros_total {micros}\nemis_privacy_inconsistencies_total {inconsistencies}\nemis_password_verifications_total {verifications}\nemis_subscriptions_open {waiting}\n"
+        "emis_sql_statements_total {statements}\nemis_sql_failures_total {failures}\nemis_sql_micros_total {micros}\nemis_privacy_inconsistencies_total {inconsistencies}\nemis_password_verifications_total {verifications}\nemis_subscriptions_open {waiting}\nemis_sql_replica_statements_total {replica_statements}\nemis_replicas_fresh {fresh}\n"
     )
 }

@@ -48,6 +48,7 @@ pub mod person_values;
 pub mod policy_changes;
 pub mod privacy;
 pub mod reference;
+pub mod replicas;
 pub mod rest;
 pub mod retention;
 pub mod sealing;

@@ -18,6 +18,9 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
     let (db, sql_metrics) =
         crate::db::connect(&config.database_url, config.db_max_connections, config.db_acquire_timeout()).await?;
     crate::db::migrate(&db).await?;
+    let replicas =
+        crate::replicas::Replicas::open(&config.replicas, &db, config.db_max_connections, config.db_acquire_timeout())
+            .await?;
     let policy = Arc::new(PolicyStore::open(files).await.map_err(|error| anyhow::anyhow!("{error}"))?);
     crate::policy_changes::at_start(&db, &policy).await?;
     let identity = config.identity()?;
@@ -33,6 +36,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<Arc<AppState>> {
     Ok(Arc::new(AppState {
         config,
         db,
+        replicas: Arc::new(replicas),
         sql_metrics,
         policy,
         vault,
@@ -90,9 +94,13 @@ impl Application {
             .then(|| crate::retention::sweeper(state.db.clone(), Arc::clone(&state.attachments), retention));
         let forgetter = crate::retention::forgetter(state.db.clone(), Arc::clone(&state.vault));
         let signals = crate::signals::Source::spawn(state);
+        let monitor = state.replicas.spawn_monitor(state.db.clone());
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         forgetter.stop().await;
         signals.stop().await;
+        if let Some(monitor) = monitor {
+            monitor.stop().await;
+        }
         if let Some(outbox) = outbox {
             outbox.stop().await;
         }

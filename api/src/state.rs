@@ -11,8 +11,10 @@ use std::sync::Arc;
 pub struct AppState {
     /// The configuration the server started with.
     pub config: Config,
-    /// The database pool.
+    /// The database pool (the primary).
     pub db: DatabaseConnection,
+    /// Streaming replicas that serve queries, if any.
+    pub replicas: Arc<crate::replicas::Replicas>,
     /// SQL statement counters.
     pub sql_metrics: Arc<SqlMetrics>,
     /// The running privacy policy, swapped atomically when its files change.

@@ -22,6 +22,9 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
     /// Why the session was ended: a [`crate::SessionEnd`] value.
     pub revoked_reason: Option<String>,
+    /// Where the primary's write-ahead log stood after the session's last write (bytes from
+    /// its start; PostgreSQL with read replicas only): its reads wait for a replica that far.
+    pub wrote_lsn: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -55,6 +55,7 @@ mod m20261207_000042_child_consent;
 mod m20261207_000043_subject_requests;
 mod m20261207_000044_subject_request_steps;
 mod m20261207_000045_signals;
+mod m20261207_000046_replica_reads;
 
 /// The expression PostgreSQL indexes the disclosure log's student lists by; a query must
 /// use it verbatim for the index to serve it.
@@ -111,6 +112,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000043_subject_requests::Migration),
             Box::new(m20261207_000044_subject_request_steps::Migration),
             Box::new(m20261207_000045_signals::Migration),
+            Box::new(m20261207_000046_replica_reads::Migration),
         ]
     }
 }

@@ -3,6 +3,8 @@
 //! migrated and seeded with the tiny demo data set, and the real server on a free loopback
 //! port, driven over HTTP like a mobile app would.
 
+pub mod cluster;
+
 use anyhow::Context as _;
 use emis::config::Config;
 use emis::seed::{SeedOptions, SeedReport};
@@ -28,22 +30,26 @@ pub struct TestDatabase {
 impl TestDatabase {
     /// A new, empty database on the backend the environment selects.
     pub async fn create() -> anyhow::Result<Self> {
-        let dir = tempfile::tempdir()?;
         match std::env::var("EMIS_TEST_POSTGRES_URL") {
-            Ok(admin_url) if !admin_url.is_empty() => {
-                let name = format!("emis_test_{}", random_suffix());
-                let admin = Database::connect(admin_url.clone()).await?;
-                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
-                admin.close().await?;
-                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
-                let url = format!("{base}/{name}");
-                Ok(Self { url, postgres: Some((admin_url, name)), _dir: dir })
-            }
+            Ok(admin_url) if !admin_url.is_empty() => Self::create_on(&admin_url).await,
             _ => {
+                let dir = tempfile::tempdir()?;
                 let url = format!("sqlite://{}?mode=rwc", dir.path().join("emis.db").display());
                 Ok(Self { url, postgres: None, _dir: dir })
             }
         }
+    }
+
+    /// A new, empty database on the PostgreSQL server that `admin_url` connects to.
+    pub async fn create_on(admin_url: &str) -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let name = format!("emis_test_{}", random_suffix());
+        let admin = Database::connect(admin_url.to_owned()).await?;
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+        admin.close().await?;
+        let base = admin_url.rsplit_once('/').map_or(admin_url, |(base, _)| base);
+        let url = format!("{base}/{name}");
+        Ok(Self { url, postgres: Some((admin_url.to_owned(), name)), _dir: dir })
     }
 
     /// A folder that lives as long as the database (for identity files and the like).
@@ -129,8 +135,20 @@ impl TestApp {
         Self::start(|_| {}, None).await
     }
 
+    /// Like [`TestApp::spawn_with`], on `database` (made with [`TestDatabase::create_on`]).
+    pub async fn spawn_on(database: TestDatabase, adjust: impl FnOnce(&mut Config)) -> anyhow::Result<Self> {
+        Self::start_on(database, adjust, Some(SeedOptions::tiny())).await
+    }
+
     async fn start(adjust: impl FnOnce(&mut Config), seed: Option<SeedOptions>) -> anyhow::Result<Self> {
-        let database = TestDatabase::create().await?;
+        Self::start_on(TestDatabase::create().await?, adjust, seed).await
+    }
+
+    async fn start_on(
+        database: TestDatabase,
+        adjust: impl FnOnce(&mut Config),
+        seed: Option<SeedOptions>,
+    ) -> anyhow::Result<Self> {
         let identity = database.dir().join("identity.txt");
         emis_crypto_identity(&identity)?;
         let mut config = Config::for_database(database.url.clone(), policy_dir());

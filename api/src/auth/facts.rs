@@ -50,20 +50,25 @@ impl Who {
 /// The session is looked up once, as the common table [`ME`] that the facts read.
 pub fn token_query(access_hash: &str, now: DateTime<Utc>, today: NaiveDate, kind: Option<&str>) -> WithQuery {
     let live = Query::select()
-        .columns([auth_session::Column::Id, auth_session::Column::AccountKind, auth_session::Column::AccountId])
+        .columns([
+            auth_session::Column::Id,
+            auth_session::Column::AccountKind,
+            auth_session::Column::AccountId,
+            auth_session::Column::WroteLsn,
+        ])
         .from(auth_session::Entity)
         .and_where(auth_session::Column::AccessHash.eq(access_hash))
         .and_where(auth_session::Column::RevokedAt.is_null())
         .and_where(auth_session::Column::AccessExpiresAt.gt(now))
         .to_owned();
     // The session row: `fact = session`, `name` the account kind, `a` the session id, `b`
-    // the account id.
+    // the account id, `c` where its last write ended in the primary's log.
     let mut query = row(
         literal("session"),
         Expr::col(auth_session::Column::AccountKind),
         Expr::col(auth_session::Column::Id),
         Expr::col(auth_session::Column::AccountId),
-        no_id(),
+        Expr::col(auth_session::Column::WroteLsn),
     );
     query.from(Alias::new(ME));
     let wanted = |name: &str| kind.is_none_or(|kind| kind == name);

@@ -54,6 +54,9 @@ pub struct Principal {
     pub account: Option<Account>,
     /// The session the request came through.
     pub session_id: Option<i64>,
+    /// Where the primary's log stood after the session's last write, when replicas serve
+    /// reads (see [`crate::replicas`]).
+    pub wrote_lsn: Option<i64>,
     /// The date access is judged on (effective dates).
     pub today: NaiveDate,
     /// Roles held, each with the organisations it is held at (empty for relationship roles).
@@ -81,6 +84,7 @@ impl Principal {
         Self {
             account: None,
             session_id: None,
+            wrote_lsn: None,
             today,
             roles: HashMap::new(),
             children: BTreeSet::new(),
@@ -164,7 +168,8 @@ impl Principal {
             _ => return Ok(None),
         };
         let session_id = session.and_then(|s| s.a);
-        Self::from_facts(db, account, session_id, today, &found).await
+        let principal = Self::from_facts(db, account, session_id, today, &found).await?;
+        Ok(principal.map(|principal| Self { wrote_lsn: session.and_then(|s| s.c), ..principal }))
     }
 
     async fn from_facts(

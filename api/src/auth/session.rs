@@ -76,6 +76,7 @@ pub(crate) async fn create_session(
         refresh_expires_at: Set(issued.refresh_expires_at),
         revoked_at: Set(None),
         revoked_reason: Set(None),
+        wrote_lsn: Set(None),
         ..Default::default()
     }
     .insert(db)

@@ -3,7 +3,7 @@
 //! [`crate::books::locks`] and [`crate::books::changes`]); requests are read through the
 //! privacy layer as the policy's `change_request` kind.
 
-use super::context::{access, signed_in, state};
+use super::context::{access, database, signed_in};
 use super::ids;
 use super::people::Student;
 use super::students::student_by_id;
@@ -142,7 +142,7 @@ pub async fn lock(
             ));
         }
     };
-    let locked = locks::lock(&state(ctx)?.db, access, semester, scope, Utc::now()).await?;
+    let locked = locks::lock(database(ctx)?, access, semester, scope, Utc::now()).await?;
     Ok(BookLock(locked))
 }
 
@@ -150,14 +150,14 @@ pub async fn lock(
 pub async fn unlock(ctx: &Context<'_>, lock_id: &ID) -> ApiResult<BookLock> {
     let access = signed_in(ctx)?;
     let id = ids::decode_as("BookLock", lock_id).ok_or(ApiError::NotPermitted)?;
-    Ok(BookLock(locks::unlock(&state(ctx)?.db, access, id, Utc::now()).await?))
+    Ok(BookLock(locks::unlock(database(ctx)?, access, id, Utc::now()).await?))
 }
 
 /// Approves or rejects a change request.
 pub async fn decide(ctx: &Context<'_>, request_id: &ID, approve: bool, note: Option<&str>) -> ApiResult<ChangeRequest> {
     let access = signed_in(ctx)?;
     let id = ids::decode_as("ChangeRequest", request_id).ok_or(ApiError::NotPermitted)?;
-    let decided = changes::decide(&state(ctx)?.db, access, id, approve, note, Utc::now()).await?;
+    let decided = changes::decide(database(ctx)?, access, id, approve, note, Utc::now()).await?;
     note_disclosed(ctx, std::slice::from_ref(&decided))?;
     Ok(ChangeRequest(decided))
 }
@@ -182,7 +182,7 @@ pub async fn requests(
     if let Some(only) = only {
         read = read.through(Condition::all().add(change_request::Column::Id.is_in(only.iter().copied())));
     }
-    let mut rows = read.all(&state(ctx)?.db).await?;
+    let mut rows = read.all(database(ctx)?).await?;
     rows.sort_by_key(|row| std::cmp::Reverse((row.requested_at, row.id)));
     note_disclosed(ctx, &rows)?;
     Ok(rows.into_iter().map(ChangeRequest).collect())

@@ -1,7 +1,7 @@
 //! Personal-data breaches over GraphQL: `recordBreach` and `markBreachNotified` for a school's
 //! privacy officer, `breaches` for whoever may read the school's (`crate::breaches`).
 
-use super::context::{access, state};
+use super::context::{access, database};
 use super::ids;
 use crate::breaches::{self, Report};
 use crate::error::{ApiError, ApiResult};
@@ -54,7 +54,7 @@ impl Breach {
         ctx: &Context<'_>,
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
     ) -> ApiResult<AffectedStudents> {
-        let (db, access) = (&state(ctx)?.db, access(ctx)?);
+        let (db, access) = (database(ctx)?, access(ctx)?);
         let (count, students) = breaches::affected(db, access, self.0.id, u64::try_from(first).unwrap_or(50)).await?;
         Ok(AffectedStudents { count, students })
     }
@@ -119,17 +119,17 @@ impl BreachMutations {
             from: input.from,
             to: input.to,
         };
-        Ok(Breach(breaches::record(&state(ctx)?.db, access, report, now).await?))
+        Ok(Breach(breaches::record(database(ctx)?, access, report, now).await?))
     }
     /// Records that the authority was notified of the breach (now; once).
     async fn mark_breach_notified(&self, ctx: &Context<'_>, breach_id: ID) -> ApiResult<Breach> {
         let id = ids::decode_as("Breach", &breach_id).ok_or(ApiError::NotPermitted)?;
-        Ok(Breach(breaches::mark_notified(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?))
+        Ok(Breach(breaches::mark_notified(database(ctx)?, access(ctx)?, id, Utc::now()).await?))
     }
 }
 
 /// The breaches the caller may read, newest found first.
 pub async fn list(ctx: &Context<'_>, first: u64) -> ApiResult<Vec<Breach>> {
-    let rows = breaches::list(&state(ctx)?.db, access(ctx)?, first).await?;
+    let rows = breaches::list(database(ctx)?, access(ctx)?, first).await?;
     Ok(rows.into_iter().map(Breach).collect())
 }

@@ -1,7 +1,7 @@
 //! The school calendar as the API shows it: school years (năm học) and their semesters.
 //! The calendar is national and nobody's personal data, so every signed-in caller reads it.
 
-use super::context::state;
+use super::context::database;
 use super::ids;
 use crate::error::ApiResult;
 use async_graphql::{Context, ID, Object};
@@ -16,7 +16,7 @@ pub async fn years(ctx: &Context<'_>) -> ApiResult<Vec<SchoolYear>> {
         .order_by_asc(school_year::Column::StartsOn)
         .order_by_asc(school_year::Column::Id)
         .order_by_asc(semester::Column::Number)
-        .all(&state(ctx)?.db)
+        .all(database(ctx)?)
         .await?;
     Ok(years.into_iter().map(|(year, semesters)| SchoolYear { year, semesters }).collect())
 }

@@ -5,7 +5,7 @@
 //! guardian's or a staff member's, and each has only their own: reads go through the privacy
 //! layer as the person's own record and contact details; a device's token is never shown back.
 
-use super::context::{access, state};
+use super::context::{access, database, state};
 use super::ids;
 use super::notifications::{self, MarkReadInput, Unread};
 use crate::auth::Account;
@@ -59,7 +59,7 @@ pub async fn channels(ctx: &Context<'_>) -> ApiResult<Vec<NotificationChannel>> 
     let rows = access(ctx)?
         .read(&readers::NOTIFICATION_CHANNEL)
         .narrow(notification_channel::Column::GuardianId, |column| column.eq(me))
-        .all(&state(ctx)?.db)
+        .all(database(ctx)?)
         .await?;
     Ok(CHANNEL_KINDS
         .iter()
@@ -72,7 +72,7 @@ pub async fn channels(ctx: &Context<'_>) -> ApiResult<Vec<NotificationChannel>> 
 
 /// `me.pushDevices`: newest first.
 pub async fn devices(ctx: &Context<'_>) -> ApiResult<Vec<PushDevice>> {
-    let db = &state(ctx)?.db;
+    let db = database(ctx)?;
     let shown = |kind: &str, id: i64, platform: String, registered_at| PushDevice {
         id: ids::encode(kind, id),
         platform,
@@ -134,7 +134,7 @@ impl AlertMutations {
                 "the channel must be push, sms or none",
             ));
         };
-        outbox::choose(&state(ctx)?.db, me, &kind, channel, Utc::now()).await?;
+        outbox::choose(database(ctx)?, me, &kind, channel, Utc::now()).await?;
         channels(ctx).await
     }
     /// Registers this device for push notifications (`platform`: android | ios | web). A

@@ -3,7 +3,7 @@
 //! shows it — with the students who owe a make-up in it and what was recorded of each
 //! ([`crate::books::missing`]).
 
-use super::context::{access, signed_in, state};
+use super::context::{access, database, signed_in, state};
 use super::ids;
 use crate::error::{ApiError, ApiResult};
 use async_graphql::{Context, ID, Object};
@@ -33,7 +33,7 @@ pub async fn set_assessment_columns(
 pub async fn mark_held(ctx: &Context<'_>, assessment_id: &ID, held: bool) -> ApiResult<AssessmentColumn> {
     let access = signed_in(ctx)?;
     let column = ids::decode_as("Assessment", assessment_id).ok_or(ApiError::NotPermitted)?;
-    let column = crate::books::missing::mark_held(&state(ctx)?.db, access, column, held).await?;
+    let column = crate::books::missing::mark_held(database(ctx)?, access, column, held).await?;
     Ok(AssessmentColumn(column))
 }
 
@@ -41,7 +41,7 @@ pub async fn mark_held(ctx: &Context<'_>, assessment_id: &ID, held: bool) -> Api
 pub async fn open_retest(ctx: &Context<'_>, section_id: &ID) -> ApiResult<AssessmentColumn> {
     let access = signed_in(ctx)?;
     let section = ids::decode_as("Section", section_id).ok_or(ApiError::NotPermitted)?;
-    let column = crate::books::columns::open_retest(&state(ctx)?.db, access, section).await?;
+    let column = crate::books::columns::open_retest(database(ctx)?, access, section).await?;
     Ok(AssessmentColumn(column))
 }
 
@@ -91,14 +91,14 @@ impl AssessmentColumn {
     /// this column: it is held, its book open, and they have no result in it and are not
     /// exempt. Empty for a caller who may not read the section's results.
     async fn make_ups_owed(&self, ctx: &Context<'_>) -> ApiResult<Vec<ID>> {
-        let owed = crate::books::missing::owed(&state(ctx)?.db, access(ctx)?, &self.0).await?;
+        let owed = crate::books::missing::owed(database(ctx)?, access(ctx)?, &self.0).await?;
         Ok(owed.into_iter().map(|student| ids::encode("Student", student)).collect())
     }
     /// What was recorded of the make-ups owed in this column (those of `makeUpsOwed` that
     /// have a record: why and when the student missed it, as an imported grade book gave
     /// it). Read like the column's results.
     async fn missed(&self, ctx: &Context<'_>) -> ApiResult<Vec<MissedAssessment>> {
-        let (db, access) = (&state(ctx)?.db, access(ctx)?);
+        let (db, access) = (database(ctx)?, access(ctx)?);
         let owed = crate::books::missing::owed(db, access, &self.0).await?;
         let recorded = crate::books::missing::recorded_missed(db, access, &self.0, &owed).await?;
         Ok(recorded.into_iter().map(MissedAssessment).collect())

@@ -4,7 +4,7 @@
 //! the next request. Both reach the child through the privacy layer (`consent`) first, so
 //! another family's child answers like a missing one.
 
-use super::context::{access, state};
+use super::context::{access, database, state};
 use super::ids;
 use crate::error::{ApiError, ApiResult};
 use crate::sharing::consent::{self, Asked, Decision};
@@ -67,8 +67,7 @@ impl From<Asked> for SharingConsent {
 
 /// `Student.sharingConsents`.
 pub async fn of_student(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<SharingConsent>> {
-    let server = state(ctx)?;
-    let asked = match consent::asked(&server.db, access(ctx)?, student).await {
+    let asked = match consent::asked(database(ctx)?, access(ctx)?, student).await {
         Err(ApiError::NotPermitted) => return Ok(Vec::new()),
         asked => asked?,
     };

@@ -13,6 +13,16 @@ pub fn access<'a>(ctx: &Context<'a>) -> Result<&'a Arc<Access>, ApiError> {
     ctx.data::<Arc<Access>>().map_err(|_| ApiError::internal("no access in the request context"))
 }
 
+/// The connection the request reads and writes through: the one its [`Access`] chose (a
+/// replica for a query, when one is fresh enough; the primary otherwise), or the primary
+/// where there is no access (a subscription's items).
+pub fn database<'a>(ctx: &Context<'a>) -> Result<&'a sea_orm::DatabaseConnection, ApiError> {
+    match ctx.data::<Arc<Access>>() {
+        Ok(access) => Ok(access.db()),
+        Err(_) => Ok(&state(ctx)?.db),
+    }
+}
+
 /// The shared application state.
 pub fn state<'a>(ctx: &Context<'a>) -> Result<&'a Arc<AppState>, ApiError> {
     ctx.data::<Arc<AppState>>().map_err(|_| ApiError::internal("no state in the schema"))

@@ -3,7 +3,7 @@
 //! closing, reporting, muting and marking read. Each reaches its conversation or message
 //! through the policy first ([`crate::family`]); one out of reach answers like a missing one.
 
-use super::context::{access, state};
+use super::context::{access, database, state};
 use super::conversations::{Conversation, Message};
 use super::ids;
 use crate::error::{ApiError, ApiResult};
@@ -54,7 +54,7 @@ impl ConversationMutations {
             Some(id) => Some(ids::decode_as("Staff", id).ok_or(ApiError::NotPermitted)?),
             None => None,
         };
-        let row = conversations::open(&state(ctx)?.db, access(ctx)?, student, with_staff, Utc::now()).await?;
+        let row = conversations::open(database(ctx)?, access(ctx)?, student, with_staff, Utc::now()).await?;
         Ok(member(row))
     }
     /// Sends a message (plain text, at most 10,000 characters) to a conversation the caller
@@ -74,13 +74,13 @@ impl ConversationMutations {
             .iter()
             .map(|id| ids::decode_as("Attachment", id).ok_or(ApiError::NotPermitted))
             .collect::<Result<Vec<_>, _>>()?;
-        let sent = messages::send(&state(ctx)?.db, access(ctx)?, id, &body, &attachments, Utc::now()).await?;
+        let sent = messages::send(database(ctx)?, access(ctx)?, id, &body, &attachments, Utc::now()).await?;
         Ok(written(sent))
     }
     /// Replaces the text of one of the caller's messages, within 5 minutes of sending it.
     async fn edit_message(&self, ctx: &Context<'_>, message_id: ID, body: String) -> ApiResult<Message> {
         let id = message_of(&message_id)?;
-        Ok(written(messages::edit(&state(ctx)?.db, access(ctx)?, id, &body, Utc::now()).await?))
+        Ok(written(messages::edit(database(ctx)?, access(ctx)?, id, &body, Utc::now()).await?))
     }
     /// Deletes one of the caller's messages: it stays in the conversation with `deletedAt`,
     /// its text erased.
@@ -92,14 +92,14 @@ impl ConversationMutations {
     /// Closes a conversation the caller is in: still readable, no more messages.
     async fn close_conversation(&self, ctx: &Context<'_>, conversation_id: ID) -> ApiResult<Conversation> {
         let id = conversation_of(&conversation_id)?;
-        Ok(member(conversations::close(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?))
+        Ok(member(conversations::close(database(ctx)?, access(ctx)?, id, Utc::now()).await?))
     }
     /// Reports a conversation the caller is in as abusive, with a reason (at most 1,000
     /// characters): the school's principal may then read it, and each reading is recorded in
     /// the child's disclosure log.
     async fn report_conversation(&self, ctx: &Context<'_>, conversation_id: ID, reason: String) -> ApiResult<bool> {
         let id = conversation_of(&conversation_id)?;
-        conversations::report(&state(ctx)?.db, access(ctx)?, id, &reason, Utc::now()).await?;
+        conversations::report(database(ctx)?, access(ctx)?, id, &reason, Utc::now()).await?;
         Ok(true)
     }
     /// Mutes (or unmutes) a conversation for the caller: new messages in it still arrive in
@@ -107,11 +107,11 @@ impl ConversationMutations {
     /// Another conversation is refused as `FORBIDDEN`, like a missing one.
     async fn mute_conversation(&self, ctx: &Context<'_>, conversation_id: ID, muted: bool) -> ApiResult<Conversation> {
         let id = conversation_of(&conversation_id)?;
-        Ok(member(messages::mute(&state(ctx)?.db, access(ctx)?, id, muted).await?))
+        Ok(member(messages::mute(database(ctx)?, access(ctx)?, id, muted).await?))
     }
     /// Marks a conversation the caller is in read up to its newest message.
     async fn mark_conversation_read(&self, ctx: &Context<'_>, conversation_id: ID) -> ApiResult<Conversation> {
         let id = conversation_of(&conversation_id)?;
-        Ok(member(messages::mark_read(&state(ctx)?.db, access(ctx)?, id).await?))
+        Ok(member(messages::mark_read(database(ctx)?, access(ctx)?, id).await?))
     }
 }

@@ -7,7 +7,7 @@
 //! is part of any type here.
 
 use super::attachments::Attachment;
-use super::context::{access, state};
+use super::context::{access, database, state};
 use super::ids;
 use crate::attachments::files;
 use crate::disclosure::Disclosures;
@@ -52,12 +52,12 @@ impl Conversation {
     /// Messages the caller has not read (written by others after the last one they marked
     /// read, deleted ones not counted); 0 for a moderator.
     async fn unread(&self, ctx: &Context<'_>) -> ApiResult<i32> {
-        let unread = talk::unread(&state(ctx)?.db, access(ctx)?, &self.0).await?;
+        let unread = talk::unread(database(ctx)?, access(ctx)?, &self.0).await?;
         Ok(i32::try_from(unread).unwrap_or(i32::MAX))
     }
     /// The people in it: names and parts only.
     async fn members(&self, ctx: &Context<'_>) -> ApiResult<Vec<ConversationMember>> {
-        let (db, access) = (&state(ctx)?.db, access(ctx)?);
+        let (db, access) = (database(ctx)?, access(ctx)?);
         let me = access.principal().account;
         let rows = talk::members(db, access, &self.0).await?;
         Ok(rows
@@ -77,7 +77,7 @@ impl Conversation {
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
         before: Option<ID>,
     ) -> ApiResult<Vec<Message>> {
-        let (db, access) = (&state(ctx)?.db, access(ctx)?);
+        let (db, access) = (database(ctx)?, access(ctx)?);
         let before = match before {
             Some(id) => Some(ids::decode_as("Message", &id).ok_or_else(|| {
                 ApiError::bad_input("`before` không phải mã tin nhắn", "`before` is not a message id")
@@ -160,7 +160,7 @@ impl Message {
         if self.row.deleted_at.is_some() {
             return Ok(Vec::new());
         }
-        let rows = files::of_owner(&state(ctx)?.db, files::Owner::Message(self.row.id)).await?;
+        let rows = files::of_owner(database(ctx)?, files::Owner::Message(self.row.id)).await?;
         Ok(rows.into_iter().map(Attachment::from).collect())
     }
 }
@@ -184,9 +184,9 @@ pub struct Correspondent {
 /// `Student.correspondents`.
 pub async fn correspondents(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<Correspondent>> {
     let server = state(ctx)?;
-    let found = crate::family::correspondents::of_child(&server.db, access(ctx)?, student).await?;
+    let found = crate::family::correspondents::of_child(database(ctx)?, access(ctx)?, student).await?;
     let teachers: Vec<i64> = found.iter().map(|teacher| teacher.staff).collect();
-    let own = availability::of(&server.db, &teachers).await?;
+    let own = availability::of(database(ctx)?, &teachers).await?;
     let now = Utc::now();
     Ok(found
         .into_iter()
@@ -206,12 +206,12 @@ pub async fn correspondents(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<Co
 
 /// `me.conversations`: the caller's conversations, newest activity first.
 pub async fn list(ctx: &Context<'_>, first: u64) -> ApiResult<Vec<Conversation>> {
-    let rows = talk::list(&state(ctx)?.db, access(ctx)?, first).await?;
+    let rows = talk::list(database(ctx)?, access(ctx)?, first).await?;
     Ok(rows.into_iter().map(Conversation).collect())
 }
 
 /// `conversation(id)`: null when missing or out of reach alike.
 pub async fn one(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Conversation>> {
     let Some(id) = ids::decode_as("Conversation", id) else { return Ok(None) };
-    Ok(talk::held(&state(ctx)?.db, access(ctx)?, id).await?.map(Conversation))
+    Ok(talk::held(database(ctx)?, access(ctx)?, id).await?.map(Conversation))
 }

@@ -5,7 +5,7 @@
 //! for the students the caller may read the log of. A privacy officer narrows it by student,
 //! reader, purpose and time.
 
-use super::context::{access, state};
+use super::context::{access, database};
 use super::ids;
 use crate::error::{ApiError, ApiResult};
 use crate::privacy::{LogQuery, Shown};
@@ -32,7 +32,7 @@ impl DisclosureEntry {
     /// The name of the staff member or the vendor who was shown the data (null for other
     /// kinds).
     async fn actor_name(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        Ok(self.0.recipient_name(&state(ctx)?.db).await?)
+        Ok(self.0.recipient_name(database(ctx)?).await?)
     }
     /// Field groups shown, e.g. `result`, `student.identity`, `guardian.contact`.
     async fn fields(&self) -> Vec<&str> {
@@ -54,7 +54,7 @@ pub async fn of_student(
     query: &LogQuery,
     first: u64,
 ) -> ApiResult<Vec<DisclosureEntry>> {
-    let shown = access(ctx)?.disclosures_about(&state(ctx)?.db, student, query, first.min(200)).await?;
+    let shown = access(ctx)?.disclosures_about(database(ctx)?, student, query, first.min(200)).await?;
     Ok(shown.into_iter().map(DisclosureEntry).collect())
 }
 
@@ -62,7 +62,7 @@ pub async fn of_student(
 /// `query`.
 pub async fn entries(ctx: &Context<'_>, query: &LogQuery, first: u64) -> ApiResult<Vec<DisclosureEntry>> {
     let first = usize::try_from(first.min(200)).unwrap_or(200);
-    let shown = access(ctx)?.disclosures(&state(ctx)?.db, query, first).await?;
+    let shown = access(ctx)?.disclosures(database(ctx)?, query, first).await?;
     Ok(shown.into_iter().map(DisclosureEntry).collect())
 }
 

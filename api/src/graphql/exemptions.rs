@@ -1,7 +1,7 @@
 //! Exemptions on the API: the principal's `setExemption` (written by
 //! [`crate::books::exemptions`]) and each student's exemptions, read through the privacy layer.
 
-use super::context::{access, signed_in, state};
+use super::context::{access, database, signed_in};
 use super::ids;
 use crate::books::exemptions::{self, Decision};
 use crate::error::{ApiError, ApiResult};
@@ -58,7 +58,7 @@ pub async fn set(
         None => None,
     };
     let decision = Decision { student, section, semester, exempt, part };
-    let row = exemptions::decide(&state(ctx)?.db, access, decision, Utc::now()).await?;
+    let row = exemptions::decide(database(ctx)?, access, decision, Utc::now()).await?;
     Ok(row.map(Exemption))
 }
 
@@ -69,7 +69,7 @@ pub async fn of_student(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<Exempt
         .read(&readers::EXEMPTION)
         .narrow(exemption::Column::StudentId, |column| column.eq(student))
         .order_by(exemption::Column::GrantedAt, sea_orm::Order::Asc)
-        .all(&state(ctx)?.db)
+        .all(database(ctx)?)
         .await?;
     for row in &rows {
         super::context::shown(ctx, row.student_id, row.school_id, emis_authz::Kind::Exemption);

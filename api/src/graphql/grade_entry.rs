@@ -4,7 +4,7 @@
 
 use super::batch::Batcher;
 use super::book_locks::{ChangeRequest, made};
-use super::context::{signed_in, state};
+use super::context::{database, signed_in};
 use super::ids;
 use super::loaders::{ResultsKey, ResultsOfStudent};
 use super::records::ResultRecord;
@@ -72,7 +72,7 @@ pub async fn record_scores(
     if !problems.is_empty() {
         return Err(ApiError::InvalidEntries(problems));
     }
-    let db = &state(ctx)?.db;
+    let db = database(ctx)?;
     let recorded = scores::record(db, access, column_id, &decoded, reason, chrono::Utc::now()).await?;
     let column = assessment::Entity::find_by_id(column_id).one(db).await?.ok_or(ApiError::NotPermitted)?;
     let loader = ctx.data::<Batcher<ResultsKey, ResultsOfStudent>>().map_err(|_| ApiError::Internal)?;

@@ -2,7 +2,7 @@
 //! teach or follow, and what they have been told (notifications, notices, conversations,
 //! unread counts, how they are reached). Every field resolves through the privacy layer.
 
-use super::context::{access, state};
+use super::context::{access, database};
 use super::people::{Guardian, Staff, Student, staff_where};
 use super::school::{self, Class, School, Section};
 use crate::error::ApiResult;
@@ -38,7 +38,7 @@ impl Me {
         let Some(id) = access(ctx)?.principal().guardian_id() else {
             return Ok(None);
         };
-        let rows = access(ctx)?.read(&readers::GUARDIAN).by_id(id).all(&state(ctx)?.db).await?;
+        let rows = access(ctx)?.read(&readers::GUARDIAN).by_id(id).all(database(ctx)?).await?;
         Ok(rows.into_iter().next().map(|row| Guardian::Myself(row.into())))
     }
     /// The caller's own student record, when the caller is a student.
@@ -46,7 +46,7 @@ impl Me {
         let Some(id) = access(ctx)?.principal().student_id() else {
             return Ok(None);
         };
-        let rows = access(ctx)?.read(&readers::STUDENT).by_id(id).all(&state(ctx)?.db).await?;
+        let rows = access(ctx)?.read(&readers::STUDENT).by_id(id).all(database(ctx)?).await?;
         Ok(rows.into_iter().next().map(Student::from))
     }
     /// A guardian's children (active, unrestricted guardianships).
@@ -56,7 +56,7 @@ impl Me {
             .read(&readers::STUDENT)
             .narrow(student::Column::Id, |id| id.is_in(children))
             .order_by(student::Column::SortName, Order::Asc)
-            .all(&state(ctx)?.db)
+            .all(database(ctx)?)
             .await?;
         Ok(rows.into_iter().map(Student::from).collect())
     }

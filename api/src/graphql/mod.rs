@@ -86,7 +86,7 @@ pub fn request_data(
     access: Arc<Access>,
     disclosures: Arc<Disclosures>,
 ) -> async_graphql::Request {
-    let db = state.db.clone();
+    let db = access.db().clone();
     let keys = loaders::KeyLoader { db: db.clone(), vault: Arc::clone(&state.vault) };
     let guardians =
         loaders::GuardiansOfStudent { access: Arc::clone(&access), db: db.clone(), sealed: Default::default() };

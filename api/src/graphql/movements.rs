@@ -2,7 +2,7 @@
 //! (chuyển trường), and the `transfers` a school's principal follows — written by
 //! [`crate::books::movements`], read through the privacy layer.
 
-use super::context::{access, signed_in, state};
+use super::context::{access, database, signed_in};
 use super::ids;
 use super::people::Student;
 use super::records::EnrollmentRecord;
@@ -99,7 +99,7 @@ impl Transfer {
     async fn named_student(&self, ctx: &Context<'_>) -> ApiResult<&TransferStudent> {
         self.student
             .get_or_try_init(|| async {
-                let named = access(ctx)?.transfer_student(&state(ctx)?.db, &self.row).await?;
+                let named = access(ctx)?.transfer_student(database(ctx)?, &self.row).await?;
                 named.ok_or(ApiError::NotPermitted)
             })
             .await
@@ -107,7 +107,7 @@ impl Transfer {
 }
 
 async fn school_name(ctx: &Context<'_>, id: i64) -> ApiResult<String> {
-    Ok(org::Entity::find_by_id(id).one(&state(ctx)?.db).await?.ok_or(ApiError::Internal)?.name)
+    Ok(org::Entity::find_by_id(id).one(database(ctx)?).await?.ok_or(ApiError::Internal)?.name)
 }
 
 fn decode(kind: &str, id: &ID, vi: &str, en: &str) -> ApiResult<i64> {
@@ -124,7 +124,7 @@ pub async fn move_class(
     let access = signed_in(ctx)?;
     let student = decode("Student", student_id, "không phải mã học sinh", "not a student id")?;
     let class = decode("Class", class_id, "không phải mã lớp", "not a class id")?;
-    let row = movements::move_class(&state(ctx)?.db, access, student, class, on).await?;
+    let row = movements::move_class(database(ctx)?, access, student, class, on).await?;
     Ok(EnrollmentRecord(row))
 }
 
@@ -139,7 +139,7 @@ pub async fn release(
     let access = signed_in(ctx)?;
     let student = decode("Student", student_id, "không phải mã học sinh", "not a student id")?;
     let school = decode("School", school_id, "không phải mã trường", "not a school id")?;
-    let row = movements::release(&state(ctx)?.db, access, student, school, on, reason, Utc::now()).await?;
+    let row = movements::release(database(ctx)?, access, student, school, on, reason, Utc::now()).await?;
     Ok(Transfer::new(row))
 }
 
@@ -148,13 +148,13 @@ pub async fn admit(ctx: &Context<'_>, transfer_id: &ID, class_id: &ID) -> ApiRes
     let access = signed_in(ctx)?;
     let transfer = ids::decode_as("Transfer", transfer_id).ok_or(ApiError::NotPermitted)?;
     let class = decode("Class", class_id, "không phải mã lớp", "not a class id")?;
-    let row = movements::admit(&state(ctx)?.db, access, transfer, class, Utc::now()).await?;
+    let row = movements::admit(database(ctx)?, access, transfer, class, Utc::now()).await?;
     Ok(Transfer::new(row))
 }
 
 /// The transfers the caller may read, newest first.
 pub async fn transfers(ctx: &Context<'_>, status: Option<&str>, first: u64) -> ApiResult<Vec<Transfer>> {
     let access = signed_in(ctx)?;
-    let rows = movements::transfers(&state(ctx)?.db, access, status, first).await?;
+    let rows = movements::transfers(database(ctx)?, access, status, first).await?;
     Ok(rows.into_iter().map(Transfer::new).collect())
 }

@@ -3,7 +3,7 @@
 //! `remindNotice`, and a guardian's `markNoticeRead` and `replyToInvitation`. Each asks the
 //! policy first, in `family/`; a notice out of reach is refused exactly like a missing one.
 
-use super::context::{access, state};
+use super::context::{access, database};
 use super::ids;
 use super::notices::{InvitationReply, Notice, count};
 use crate::error::{ApiError, ApiResult};
@@ -128,7 +128,7 @@ impl NoticeMutations {
             publish_at: input.publish_at,
             urgent: input.urgent,
         };
-        Ok(shown(notices::publish(&state(ctx)?.db, access(ctx)?, &draft, Utc::now()).await?))
+        Ok(shown(notices::publish(database(ctx)?, access(ctx)?, &draft, Utc::now()).await?))
     }
     /// Withdraws a notice: it stays in the feed with `withdrawnAt`, its title and body no
     /// longer shown. Whoever may publish to every family it reached may (a homeroom teacher
@@ -136,7 +136,7 @@ impl NoticeMutations {
     /// refused as `FORBIDDEN`, like a missing one.
     async fn withdraw_notice(&self, ctx: &Context<'_>, notice_id: ID) -> ApiResult<Notice> {
         let id = self::notice_id(&notice_id)?;
-        Ok(shown(notices::withdraw(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?))
+        Ok(shown(notices::withdraw(database(ctx)?, access(ctx)?, id, Utc::now()).await?))
     }
     /// Changes a notice's title, body or expiry (what is omitted stays); its earlier wording
     /// is kept (`versions`).
@@ -151,20 +151,20 @@ impl NoticeMutations {
     ) -> ApiResult<Notice> {
         let id = self::notice_id(&notice_id)?;
         let change = versions::Edit { title, body, expires_at };
-        Ok(shown(versions::edit(&state(ctx)?.db, access(ctx)?, id, &change, Utc::now()).await?))
+        Ok(shown(versions::edit(database(ctx)?, access(ctx)?, id, &change, Utc::now()).await?))
     }
     /// Reminds the families who have not read a notice (for an invitation: not answered
     /// it): each of their guardians finds a `notice_reminder` in `me.notifications`. Whoever
     /// may withdraw it may, at most once an hour; returns how many guardians were told.
     async fn remind_notice(&self, ctx: &Context<'_>, notice_id: ID) -> ApiResult<i32> {
         let id = self::notice_id(&notice_id)?;
-        Ok(count(reminders::remind(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?))
+        Ok(count(reminders::remind(database(ctx)?, access(ctx)?, id, Utc::now()).await?))
     }
     /// A guardian marks a notice read for each of their children it reached; returns how
     /// many were unread. A notice not sent to their family is refused like a missing one.
     async fn mark_notice_read(&self, ctx: &Context<'_>, notice_id: ID) -> ApiResult<i32> {
         let id = self::notice_id(&notice_id)?;
-        Ok(count(feed::mark_read(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?))
+        Ok(count(feed::mark_read(database(ctx)?, access(ctx)?, id, Utc::now()).await?))
     }
     /// A guardian answers an invitation — attending or not, with an optional note — for
     /// one child it reached or all of them; the answer can change until the event. Returns
@@ -186,7 +186,7 @@ impl NoticeMutations {
             None => None,
         };
         let answer = invitations::Answer { attending, note, student };
-        let replies = invitations::reply(&state(ctx)?.db, access(ctx)?, id, &answer, Utc::now()).await?;
+        let replies = invitations::reply(database(ctx)?, access(ctx)?, id, &answer, Utc::now()).await?;
         Ok(replies.into_iter().map(InvitationReply::from).collect())
     }
 }

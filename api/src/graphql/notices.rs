@@ -6,7 +6,7 @@
 //! `notice_mutations.rs`.
 
 use super::attachments::Attachment;
-use super::context::{access, state};
+use super::context::{access, database};
 use super::ids;
 use super::people::Student;
 use crate::attachments::files;
@@ -90,7 +90,7 @@ impl Notice {
         ctx: &Context<'_>,
         #[graphql(default = 20, validator(minimum = 1, maximum = 100))] first: i32,
     ) -> ApiResult<Vec<NoticeVersion>> {
-        let rows = versions::versions(&state(ctx)?.db, &self.0.notice, u64::try_from(first).unwrap_or(20)).await?;
+        let rows = versions::versions(database(ctx)?, &self.0.notice, u64::try_from(first).unwrap_or(20)).await?;
         Ok(rows
             .into_iter()
             .map(|row| NoticeVersion {
@@ -109,13 +109,13 @@ impl Notice {
     /// Of the families it reached that the caller may see (one per student): how many have
     /// read it and how many have not.
     async fn read_by(&self, ctx: &Context<'_>) -> ApiResult<ReadBy> {
-        let (read, unread) = feed::readings(&state(ctx)?.db, access(ctx)?, self.0.notice.id).await?;
+        let (read, unread) = feed::readings(database(ctx)?, access(ctx)?, self.0.notice.id).await?;
         Ok(ReadBy { read: count(read), unread: count(unread) })
     }
     /// The files attached to it (at most 10), to whoever may open them (`attachment`/`read`);
     /// empty once withdrawn. Each downloads from its `url` with the same bearer token.
     async fn attachments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Attachment>> {
-        let (db, access) = (&state(ctx)?.db, access(ctx)?);
+        let (db, access) = (database(ctx)?, access(ctx)?);
         if !feed::attachments_open(db, access, &self.0.notice).await? {
             return Ok(Vec::new());
         }
@@ -130,13 +130,13 @@ impl Notice {
         #[graphql(default = 50, validator(minimum = 1, maximum = 200))] first: i32,
     ) -> ApiResult<Vec<Student>> {
         let first = usize::try_from(first).unwrap_or(50);
-        let unread = feed::unread_students(&state(ctx)?.db, access(ctx)?, self.0.notice.id, first).await?;
+        let unread = feed::unread_students(database(ctx)?, access(ctx)?, self.0.notice.id, first).await?;
         students(ctx, unread).await
     }
     /// For an invitation: of the families it reached that the caller may see (one per
     /// student), how many will attend, will not, or have not answered.
     async fn replies(&self, ctx: &Context<'_>) -> ApiResult<Replies> {
-        let answers = invitations::answers(&state(ctx)?.db, access(ctx)?, self.0.notice.id).await?;
+        let answers = invitations::answers(database(ctx)?, access(ctx)?, self.0.notice.id).await?;
         let with = |reply| count(u64::try_from(answers.iter().filter(|(_, r)| *r == reply).count()).unwrap_or(0));
         Ok(Replies {
             attending: with(Reply::Attending),
@@ -157,14 +157,14 @@ impl Notice {
             ReplyState::NotAttending => Reply::NotAttending,
             ReplyState::NoReply => Reply::None,
         };
-        let answers = invitations::answers(&state(ctx)?.db, access(ctx)?, self.0.notice.id).await?;
+        let answers = invitations::answers(database(ctx)?, access(ctx)?, self.0.notice.id).await?;
         let first = usize::try_from(first).unwrap_or(50);
         let chosen = answers.into_iter().filter(|(_, reply)| *reply == wanted).map(|(student, _)| student).take(first);
         students(ctx, chosen.collect()).await
     }
     /// For a guardian: their family's reply for each child the invitation reached.
     async fn my_replies(&self, ctx: &Context<'_>) -> ApiResult<Vec<InvitationReply>> {
-        let (db, access) = (&state(ctx)?.db, access(ctx)?);
+        let (db, access) = (database(ctx)?, access(ctx)?);
         if access.principal().guardian_id().is_none() {
             return Ok(Vec::new());
         }
@@ -175,7 +175,7 @@ impl Notice {
 
 /// The students `ids` the caller may see, by id.
 async fn students(ctx: &Context<'_>, ids: Vec<i64>) -> ApiResult<Vec<Student>> {
-    let (db, access) = (&state(ctx)?.db, access(ctx)?);
+    let (db, access) = (database(ctx)?, access(ctx)?);
     let students = access
         .read(&readers::STUDENT)
         .narrow(student::Column::Id, |column| column.is_in(ids))
@@ -256,12 +256,12 @@ pub(super) fn count(n: u64) -> i32 {
 
 /// `me.notices`: the caller's feed, newest first.
 pub async fn list(ctx: &Context<'_>, first: u64) -> ApiResult<Vec<Notice>> {
-    let rows = feed::feed(&state(ctx)?.db, access(ctx)?, first, Utc::now()).await?;
+    let rows = feed::feed(database(ctx)?, access(ctx)?, first, Utc::now()).await?;
     Ok(rows.into_iter().map(Notice).collect())
 }
 
 /// `notice(id)`: null when missing or out of reach alike.
 pub async fn one(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Notice>> {
     let Some(id) = ids::decode_as("Notice", id) else { return Ok(None) };
-    Ok(feed::notice(&state(ctx)?.db, access(ctx)?, id).await?.map(Notice))
+    Ok(feed::notice(database(ctx)?, access(ctx)?, id).await?.map(Notice))
 }

@@ -4,7 +4,7 @@
 //! layer as the record it tells of ([`crate::family::alerts`]); the live stream of the same
 //! rows is [`super::stream`].
 
-use super::context::{access, state};
+use super::context::{access, database};
 use super::ids;
 use crate::error::{ApiError, ApiResult};
 use crate::family::alerts::{self, Subject, Wanted};
@@ -99,7 +99,7 @@ pub async fn shown(db: &sea_orm::DatabaseConnection, rows: Vec<notification::Mod
 /// `me.notifications`: the newest first, of the kinds asked (every kind when none).
 pub async fn list(ctx: &Context<'_>, first: u64, unread_only: bool, kinds: &[String]) -> ApiResult<Vec<Notification>> {
     let wanted = Wanted { unread_only, kinds, limit: first, ..Wanted::default() };
-    let db = &state(ctx)?.db;
+    let db = database(ctx)?;
     let rows = alerts::readable(db, access(ctx)?, wanted).await?;
     shown(db, rows).await
 }
@@ -125,7 +125,7 @@ pub struct Unread {
 
 /// `me.unread`.
 pub async fn unread(ctx: &Context<'_>) -> ApiResult<Unread> {
-    let (db, access) = (&state(ctx)?.db, access(ctx)?);
+    let (db, access) = (database(ctx)?, access(ctx)?);
     let counts = if access.principal().staff_id().is_some() {
         crate::family::staff_alerts::unread(db, access).await?
     } else {
@@ -180,7 +180,7 @@ pub async fn mark_read(ctx: &Context<'_>, input: MarkReadInput) -> ApiResult<Unr
             ));
         }
     }
-    let db = &state(ctx)?.db;
+    let db = database(ctx)?;
     let now = Utc::now();
     let mut notifications = Vec::new();
     let mut subjects = Vec::new();
@@ -230,6 +230,6 @@ pub async fn mark_notifications_read(ctx: &Context<'_>, given: &[ID]) -> ApiResu
         return Err(ApiError::NotPermitted);
     }
     let rows: Vec<i64> = given.iter().filter_map(|id| ids::decode_as("Notification", id)).collect();
-    let marked = alerts::mark_read(&state(ctx)?.db, access(ctx)?, &rows, &[], &[], Utc::now()).await?;
+    let marked = alerts::mark_read(database(ctx)?, access(ctx)?, &rows, &[], &[], Utc::now()).await?;
     Ok(i32::try_from(marked).unwrap_or(i32::MAX))
 }

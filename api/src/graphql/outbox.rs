@@ -3,7 +3,7 @@
 //! last failure's classified reason — never the phone or the text, which stay sealed. A
 //! school the caller may not read the messages of answers like a school that does not exist.
 
-use super::context::{access, state};
+use super::context::{access, database};
 use super::ids;
 use crate::error::{ApiError, ApiResult};
 use crate::outbox::State;
@@ -82,7 +82,7 @@ pub async fn of_school(
         }
     };
     let Some(school) = ids::decode_as("School", school) else { return Ok(None) };
-    let (access, db) = (access(ctx)?, &state(ctx)?.db);
+    let (access, db) = (access(ctx)?, database(ctx)?);
     let which = Condition::all().add(org::Column::Id.eq(school)).add(org::Column::Kind.eq("school"));
     if access.reachable(db, &readers::SCHOOL, Kind::Outbox, Action::Read, which).await?.is_none() {
         return Ok(None);

@@ -5,7 +5,7 @@
 //! through the privacy layer item by item ([`crate::books::primary`]) and noted in the
 //! disclosure log.
 
-use super::context::{signed_in, state};
+use super::context::{database, signed_in};
 use super::ids;
 use crate::books::nomination::{self, Nomination, parse_ground};
 use crate::books::primary::{self, Book, Entry, Scope, area_name, checkpoint_code, parse_checkpoint};
@@ -192,7 +192,7 @@ pub async fn record(
     let access = signed_in(ctx)?;
     let checkpoint = parse_checkpoint(checkpoint)?;
     let entries = entries(input)?;
-    let changed = primary::record(&state(ctx)?.db, access, scope, checkpoint, &entries, Utc::now()).await?;
+    let changed = primary::record(database(ctx)?, access, scope, checkpoint, &entries, Utc::now()).await?;
     Ok(i32::try_from(changed).unwrap_or(i32::MAX))
 }
 
@@ -206,7 +206,7 @@ pub async fn book(
 ) -> ApiResult<Option<PrimaryBook>> {
     let access = signed_in(ctx)?;
     let checkpoint = parse_checkpoint(checkpoint)?;
-    let Some(book) = primary::book(&state(ctx)?.db, access, class, checkpoint, only).await? else { return Ok(None) };
+    let Some(book) = primary::book(database(ctx)?, access, class, checkpoint, only).await? else { return Ok(None) };
     if let Ok(disclosures) = ctx.data::<Arc<Disclosures>>() {
         note_shown(disclosures, access.principal(), &book);
     }
@@ -257,7 +257,7 @@ pub async fn nominate(ctx: &Context<'_>, input: NominationInput<'_>) -> ApiResul
         note: input.note,
         expected_version: input.version,
     };
-    let row = nomination::nominate(&state(ctx)?.db, access, class, &entry, Utc::now()).await?;
+    let row = nomination::nominate(database(ctx)?, access, class, &entry, Utc::now()).await?;
     Ok(PrimaryNomination::from(row))
 }
 
@@ -266,7 +266,7 @@ pub async fn withdraw(ctx: &Context<'_>, class_id: &ID, student_id: &ID, version
     let access = signed_in(ctx)?;
     let class = ids::decode_as("Class", class_id).ok_or(ApiError::NotPermitted)?;
     let student = self::student_id(student_id)?;
-    nomination::withdraw(&state(ctx)?.db, access, class, student, version, Utc::now()).await?;
+    nomination::withdraw(database(ctx)?, access, class, student, version, Utc::now()).await?;
     Ok(true)
 }
 
@@ -284,7 +284,7 @@ pub async fn line_of(ctx: &Context<'_>, student: i64, checkpoint: &str) -> ApiRe
         .narrow(enrollment::Column::StudentId, |column| column.eq(student))
         // The enrollment's own dates, which its read shows.
         .through(When::Today.condition(access.principal().today))
-        .one(&state(ctx)?.db)
+        .one(database(ctx)?)
         .await?;
     match current {
         Some(current) => match book(ctx, current.class_id, checkpoint, Some(student)).await {

@@ -1,7 +1,7 @@
 //! The records of the books as the API shows them: enrollments, results and attendance,
 //! each read through the privacy layer (SQL condition, then per-record check).
 
-use super::context::{access, state};
+use super::context::{access, database, state};
 use super::ids;
 use super::loaders::ResultRow;
 use super::school::{Class, Subject, class_by_id};
@@ -40,7 +40,7 @@ pub async fn enrollments_of(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<En
         .read(&readers::ENROLLMENT)
         .narrow(enrollment::Column::StudentId, |column| column.eq(student))
         .order_by(enrollment::Column::StartsOn, Order::Asc)
-        .all(&state(ctx)?.db)
+        .all(database(ctx)?)
         .await?;
     Ok(rows.into_iter().map(EnrollmentRecord).collect())
 }
@@ -153,7 +153,7 @@ pub async fn history_of(ctx: &Context<'_>, student: i64, first: u64) -> ApiResul
         .order_by(record_change::Column::ChangedAt, Order::Desc)
         .order_by(record_change::Column::Id, Order::Desc)
         .limit(first)
-        .all(&state(ctx)?.db)
+        .all(database(ctx)?)
         .await?;
     if let (Some(row), Ok(disclosures)) = (rows.first(), ctx.data::<Arc<Disclosures>>()) {
         disclosures.note(access(ctx)?.principal(), row.student_id, row.school_id, Kind::RecordChange.as_str());
@@ -204,7 +204,7 @@ pub async fn attendance_of(
         .narrow(attendance::Column::StudentId, |column| column.eq(student))
         .narrow(attendance::Column::Date, |column| column.between(from, to))
         .order_by(attendance::Column::Date, Order::Asc)
-        .all(&state(ctx)?.db)
+        .all(database(ctx)?)
         .await?;
     Ok(rows.into_iter().map(AttendanceRecord).collect())
 }

@@ -3,7 +3,7 @@
 //! [`crate::books::roll_call`] and [`crate::books::leave`]; what they return is read back
 //! through the privacy layer like every other read.
 
-use super::context::{access, shown, signed_in, state};
+use super::context::{access, database, shown, signed_in, state};
 use super::ids;
 use super::records::AttendanceRecord;
 use crate::books::leave::{self, Asked};
@@ -91,7 +91,7 @@ pub async fn record(
         })
         .narrow(C::Status, |column| column.ne(AttendanceStatus::Present.as_str()))
         .order_by(C::StudentId, Order::Asc)
-        .all(&state(ctx)?.db)
+        .all(database(ctx)?)
         .await?;
     Ok(RecordAttendancePayload {
         changed: i32::try_from(taken.changed).unwrap_or(i32::MAX),
@@ -173,7 +173,7 @@ pub async fn request_leave(
     let student = ids::decode_as("Student", student_id).ok_or(ApiError::NotPermitted)?;
     let session = session.map(day_session).transpose()?;
     let asked = Asked { student, from, to, session, reason };
-    Ok(LeaveRequest(leave::submit(&state(ctx)?.db, access, &asked, Utc::now()).await?))
+    Ok(LeaveRequest(leave::submit(database(ctx)?, access, &asked, Utc::now()).await?))
 }
 
 /// The homeroom teacher accepts or rejects a leave request.
@@ -185,7 +185,7 @@ pub async fn decide_leave(
 ) -> ApiResult<LeaveRequest> {
     let access = signed_in(ctx)?;
     let id = ids::decode_as("LeaveRequest", request_id).ok_or(ApiError::NotPermitted)?;
-    Ok(LeaveRequest(leave::decide(&state(ctx)?.db, access, id, accept, note, Utc::now()).await?))
+    Ok(LeaveRequest(leave::decide(database(ctx)?, access, id, accept, note, Utc::now()).await?))
 }
 
 /// The leave requests the caller may read, newest first, with `status` (all when null).
@@ -199,6 +199,6 @@ pub async fn leave_requests(ctx: &Context<'_>, status: Option<&str>, first: u64)
     if let Some(status) = status {
         requests = requests.narrow(leave_request::Column::Status, |column| column.eq(status));
     }
-    let rows = requests.all(&state(ctx)?.db).await?;
+    let rows = requests.all(database(ctx)?).await?;
     Ok(rows.into_iter().map(LeaveRequest).collect())
 }

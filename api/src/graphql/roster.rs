@@ -5,7 +5,7 @@
 //! handed to the loader's batcher, so the students' `guardians` fields cost no statement.
 
 use super::batch::Batcher;
-use super::context::{access, state};
+use super::context::{access, database};
 use super::loaders::{GuardianCard, GuardianLink, GuardiansKey, GuardiansOfStudent, by_student};
 use crate::books::roster::roster_select;
 use crate::error::{ApiError, ApiResult};
@@ -80,7 +80,7 @@ pub async fn with_guardians(
         .select(select, "guardian_")
         .order_by_asc(guardian::Column::Id)
         .into_model::<RosterRow>()
-        .all(&state(ctx)?.db)
+        .all(database(ctx)?)
         .await?;
 
     let mut students: Vec<student::Model> = Vec::new();

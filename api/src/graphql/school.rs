@@ -3,7 +3,7 @@
 //! teach, a principal their school).
 
 use super::columns::AssessmentColumn;
-use super::context::{access, state};
+use super::context::{access, database};
 use super::ids;
 use super::people::{Staff, Student, staff_where};
 use crate::auth::principal::active_on;
@@ -17,7 +17,7 @@ use sea_orm::{ColumnTrait as _, EntityTrait as _, Order, QueryFilter as _};
 /// The school `id`, if the caller may see it.
 pub async fn school_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<School>> {
     let school = access(ctx)?.read(&readers::SCHOOL).by_id(id).narrow(org::Column::Kind, |kind| kind.eq("school"));
-    Ok(school.all(&state(ctx)?.db).await?.pop().map(School))
+    Ok(school.all(database(ctx)?).await?.pop().map(School))
 }
 
 /// The schools the caller may see, by name.
@@ -26,19 +26,19 @@ pub async fn schools(ctx: &Context<'_>) -> ApiResult<Vec<School>> {
         .read(&readers::SCHOOL)
         .narrow(org::Column::Kind, |kind| kind.eq("school"))
         .order_by(org::Column::Name, Order::Asc);
-    Ok(schools.all(&state(ctx)?.db).await?.into_iter().map(School).collect())
+    Ok(schools.all(database(ctx)?).await?.into_iter().map(School).collect())
 }
 
 /// The class `id`, if the caller may see it.
 pub async fn class_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Class>> {
     let class = access(ctx)?.read(&readers::CLASS).by_id(id);
-    Ok(class.all(&state(ctx)?.db).await?.pop().map(Class))
+    Ok(class.all(database(ctx)?).await?.pop().map(Class))
 }
 
 /// The section `id`, if the caller may see it.
 pub async fn section_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Section>> {
     let section = access(ctx)?.read(&readers::SECTION).by_id(id);
-    Ok(section.all(&state(ctx)?.db).await?.pop().map(Section))
+    Ok(section.all(database(ctx)?).await?.pop().map(Section))
 }
 
 /// The classes of `school` the caller may see (all years), by grade and name.
@@ -50,7 +50,7 @@ pub async fn classes_of(ctx: &Context<'_>, school: Option<i64>) -> ApiResult<Vec
     if let Some(school) = school {
         classes = classes.narrow(homeroom_class::Column::SchoolId, |column| column.eq(school));
     }
-    Ok(classes.all(&state(ctx)?.db).await?.into_iter().map(Class).collect())
+    Ok(classes.all(database(ctx)?).await?.into_iter().map(Class).collect())
 }
 
 /// A school.
@@ -119,7 +119,7 @@ impl Class {
             .left_class(self.0.id)
             .order_by(student::Column::SortName, Order::Asc)
             .order_by(student::Column::Id, Order::Asc)
-            .all(&state(ctx)?.db)
+            .all(database(ctx)?)
             .await?;
         Ok(rows.into_iter().map(Student::from).collect())
     }
@@ -129,7 +129,7 @@ impl Class {
             .read(&readers::SECTION)
             .narrow(section::Column::ClassId, |class| class.eq(self.0.id))
             .order_by(section::Column::Id, Order::Asc);
-        Ok(sections.all(&state(ctx)?.db).await?.into_iter().map(Section).collect())
+        Ok(sections.all(database(ctx)?).await?.into_iter().map(Section).collect())
     }
     /// The class summary sheet (bảng tổng hợp) of a semester (default: the current one) or,
     /// with `year`, of the whole year: for the homeroom teacher and the principal; null for
@@ -169,7 +169,7 @@ pub async fn roster(ctx: &Context<'_>, class: i64) -> ApiResult<Vec<Student>> {
     let rows = if with_guardians {
         super::roster::with_guardians(ctx, class, sealed).await?
     } else {
-        roster_rows(&state(ctx)?.db, access(ctx)?, class, sealed).await?
+        roster_rows(database(ctx)?, access(ctx)?, class, sealed).await?
     };
     Ok(rows.into_iter().map(|row| Student { row, listed_in: Some(class) }).collect())
 }
@@ -227,7 +227,7 @@ impl Section {
     async fn lock(&self, ctx: &Context<'_>, semester_id: Option<ID>) -> ApiResult<Option<super::book_locks::BookLock>> {
         let semester = super::records::semester_or_current(ctx, semester_id.as_ref().map(|id| id.as_str())).await?;
         let Some(semester) = semester else { return Ok(None) };
-        let db = &state(ctx)?.db;
+        let db = database(ctx)?;
         let lock = crate::books::locks::in_force(db, self.0.school_id, self.0.id, semester).await?;
         Ok(lock.map(super::book_locks::BookLock))
     }
@@ -240,7 +240,7 @@ impl Section {
         let mut columns = assessment::Entity::find()
             .filter(assessment::Column::SectionId.eq(self.0.id))
             .filter(assessment::Column::SemesterId.eq(semester))
-            .all(&state(ctx)?.db)
+            .all(database(ctx)?)
             .await?;
         super::columns::sort_columns(&mut columns);
         Ok(columns.into_iter().map(AssessmentColumn).collect())

@@ -6,7 +6,7 @@
 //! every mutation reaches its client, agreement, school or class first, so what is out of
 //! reach answers like what is missing.
 
-use super::context::{access, signed_in, state};
+use super::context::{access, database, signed_in, state};
 use super::ids;
 use crate::error::{ApiError, ApiResult};
 use crate::privacy::readers;
@@ -62,7 +62,7 @@ impl VendorClient {
         ctx: &Context<'_>,
         #[graphql(default = 10, validator(minimum = 1, maximum = 50))] first: i32,
     ) -> ApiResult<Vec<SharingAgreement>> {
-        let db = &state(ctx)?.db;
+        let db = database(ctx)?;
         let rows = access(ctx)?
             .read(&readers::SHARING_AGREEMENT)
             .narrow(sharing_agreement::Column::VendorClientId, |column| column.eq(self.row_id))
@@ -214,7 +214,7 @@ pub async fn cap_alerts(ctx: &Context<'_>, first: u64) -> ApiResult<Vec<SharingC
         .read(&readers::SHARING_CAP_ALERT)
         .order_by(entity::sharing_cap_alert::Column::Id, Order::Desc)
         .limit(first)
-        .all(&state(ctx)?.db)
+        .all(database(ctx)?)
         .await?;
     Ok(rows.into_iter().map(SharingCapAlert::from).collect())
 }
@@ -259,7 +259,7 @@ pub async fn list(ctx: &Context<'_>, school: Option<&ID>, first: u64) -> ApiResu
         let Some(school) = ids::decode_as("School", school) else { return Ok(Vec::new()) };
         rows = rows.narrow(vendor_client::Column::OrgId, |column| column.eq(school));
     }
-    let rows = rows.order_by(vendor_client::Column::Id, Order::Desc).limit(first).all(&state(ctx)?.db).await?;
+    let rows = rows.order_by(vendor_client::Column::Id, Order::Desc).limit(first).all(database(ctx)?).await?;
     Ok(rows.into_iter().map(VendorClient::from).collect())
 }
 
@@ -357,13 +357,13 @@ impl SharingMutations {
             None => None,
         };
         let org = clients::home(access, school)?;
-        Ok(clients::register(&state(ctx)?.db, access, org, &input.name, Utc::now()).await?.into())
+        Ok(clients::register(database(ctx)?, access, org, &input.name, Utc::now()).await?.into())
     }
     /// Gives a client a new secret, shown this once; the old secret and every token it
     /// obtained stop at once.
     async fn rotate_vendor_client_secret(&self, ctx: &Context<'_>, client_id: ID) -> ApiResult<VendorClientSecret> {
         let id = ids::decode_as("VendorClient", &client_id).ok_or(ApiError::NotPermitted)?;
-        Ok(clients::rotate(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?.into())
+        Ok(clients::rotate(database(ctx)?, access(ctx)?, id, Utc::now()).await?.into())
     }
     /// Suspends a client (its tokens stop at once and it obtains no more), or with
     /// `suspended: false` makes it active again.
@@ -374,7 +374,7 @@ impl SharingMutations {
         #[graphql(default = true)] suspended: bool,
     ) -> ApiResult<VendorClient> {
         let id = ids::decode_as("VendorClient", &client_id).ok_or(ApiError::NotPermitted)?;
-        Ok(clients::set_suspended(&state(ctx)?.db, access(ctx)?, id, suspended, Utc::now()).await?.into())
+        Ok(clients::set_suspended(database(ctx)?, access(ctx)?, id, suspended, Utc::now()).await?.into())
     }
     /// Makes a sharing agreement with a client. The client, and every school and class it
     /// covers, must be within the caller's reach (else refused like missing ones); then the
@@ -410,7 +410,7 @@ impl SharingMutations {
         reason: String,
     ) -> ApiResult<SharingAgreement> {
         let id = ids::decode_as("SharingAgreement", &agreement_id).ok_or(ApiError::NotPermitted)?;
-        let row = agreements::end(&state(ctx)?.db, access(ctx)?, id, &reason, Utc::now()).await?;
+        let row = agreements::end(database(ctx)?, access(ctx)?, id, &reason, Utc::now()).await?;
         Ok(SharingAgreement::new(row, &[]))
     }
 }

@@ -70,6 +70,6 @@ impl Staff {
 
 /// The staff rows of `select` the caller may see.
 pub async fn staff_where(ctx: &Context<'_>, staff: Visible<'_, staff::Entity>) -> ApiResult<Vec<Staff>> {
-    let rows = staff.all(&super::context::state(ctx)?.db).await?;
+    let rows = staff.all(super::context::database(ctx)?).await?;
     Ok(rows.into_iter().map(Staff).collect())
 }

@@ -5,7 +5,7 @@
 //! none. Outside them nothing is lost: notifications are in the app and on the live stream at
 //! once, and are pushed when the next window opens (`heldUntil`).
 
-use super::context::{access, state};
+use super::context::{access, database, state};
 use super::ids;
 use crate::error::{ApiError, ApiResult};
 use crate::family::alerts::Wanted;
@@ -82,7 +82,7 @@ pub async fn list(
     kinds: &[String],
 ) -> ApiResult<Vec<StaffNotification>> {
     let wanted = Wanted { unread_only, kinds, limit: first, ..Wanted::default() };
-    let db = &state(ctx)?.db;
+    let db = database(ctx)?;
     let rows = staff_alerts::readable(db, access(ctx)?, wanted).await?;
     Ok(as_shown(db, rows).await?)
 }
@@ -132,7 +132,7 @@ fn staff_caller(ctx: &Context<'_>) -> ApiResult<i64> {
 pub async fn availability_of(ctx: &Context<'_>) -> ApiResult<Availability> {
     let me = staff_caller(ctx)?;
     let server = state(ctx)?;
-    let own = availability::of(&server.db, &[me]).await?.remove(&me);
+    let own = availability::of(database(ctx)?, &[me]).await?.remove(&me);
     let effective = availability::effective(own.as_ref(), &server.config.outbox.school_hours);
     let (available_now, next_available_at) = availability::open_at(&effective, Utc::now());
     Ok(Availability {
@@ -175,7 +175,7 @@ impl AvailabilityMutations {
         for window in &windows {
             week.extend(hours::windows(&window.days, &window.from, &window.to)?);
         }
-        availability::set(&state(ctx)?.db, me, &week).await?;
+        availability::set(database(ctx)?, me, &week).await?;
         availability_of(ctx).await
     }
 }

@@ -4,7 +4,7 @@
 //! newest first, read through its reader, so a staff member the caller may not read shows
 //! nothing and the contact history needs `staff.contact`.
 
-use super::context::{signed_in, state};
+use super::context::{database, signed_in};
 use super::ids;
 use super::sensitive::{Sealed, reveal};
 use crate::error::ApiResult;
@@ -151,7 +151,7 @@ impl StaffHistory {
             .through(Condition::all().add(staff_role::Column::StaffId.eq(self.0.id)))
             .order_by(staff_role::Column::StartsOn, Order::Desc)
             .limit(first);
-        Ok(read.all(&state(ctx)?.db).await?.into_iter().map(StaffRoleRecord::from).collect())
+        Ok(read.all(database(ctx)?).await?.into_iter().map(StaffRoleRecord::from).collect())
     }
     /// Homeroom and teaching assignments, newest first (for those who read the staff
     /// member's record under `staff`).
@@ -160,7 +160,7 @@ impl StaffHistory {
         ctx: &Context<'_>,
         #[graphql(default = 50, validator(maximum = 200))] first: u64,
     ) -> ApiResult<Vec<AssignmentRecord>> {
-        let db = &state(ctx)?.db;
+        let db = database(ctx)?;
         if signed_in(ctx)?.read(&readers::STAFF).by_id(self.0.id).count(db).await? == 0 {
             return Ok(Vec::new());
         }
@@ -184,7 +184,7 @@ impl StaffHistory {
             .through(Condition::all().add(staff_status_history::Column::StaffId.eq(self.0.id)))
             .order_by(staff_status_history::Column::EffectiveFrom, Order::Desc)
             .limit(first);
-        let rows = read.all(&state(ctx)?.db).await?;
+        let rows = read.all(database(ctx)?).await?;
         Ok(rows
             .into_iter()
             .map(|row| StaffStatusRecord {
@@ -209,6 +209,6 @@ impl StaffHistory {
             .through(Condition::all().add(staff_contact_history::Column::StaffId.eq(self.0.id)))
             .order_by(staff_contact_history::Column::ChangedAt, Order::Desc)
             .limit(first);
-        Ok(read.all(&state(ctx)?.db).await?.into_iter().map(ContactChangeRecord).collect())
+        Ok(read.all(database(ctx)?).await?.into_iter().map(ContactChangeRecord).collect())
     }
 }

@@ -180,7 +180,7 @@ impl<F: Followed> Poller<F> {
             }
             tokio::select! {
                 () = self.watch.woken() => {}
-                () = tokio::time::sleep(self.state.config.subscription_recheck()) => {}
+                () = tokio::time::sleep(self.state.config.subscriptions.recheck()) => {}
             }
             let access = follow::<F>(&self.state, &self.token).await.ok().flatten()?;
             let started = Utc::now();

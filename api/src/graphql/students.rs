@@ -4,7 +4,7 @@
 //! all inside the privacy condition, so counts, pages and cursors only ever reflect
 //! students the caller may see.
 
-use super::context::{access, state};
+use super::context::{access, database, state};
 use super::ids;
 use super::people::Student;
 use crate::books::roster::without_sealed_columns;
@@ -109,7 +109,7 @@ impl StudentConnection {
         if let Some(total) = self.total {
             return Ok(total);
         }
-        Ok(self.matching.count(&state(ctx)?.db).await?)
+        Ok(self.matching.count(database(ctx)?).await?)
     }
 }
 
@@ -180,7 +180,7 @@ pub async fn students(ctx: &Context<'_>, query: StudentQuery) -> ApiResult<Stude
     } else {
         Total::NotAsked
     };
-    let (mut rows, mut total) = page_rows(&state(ctx)?.db, select, total).await?;
+    let (mut rows, mut total) = page_rows(database(ctx)?, select, total).await?;
     if rows.is_empty() && query.after.is_none() {
         // No page and no cursor: nothing matches at all.
         total = total.or(Some(0));
@@ -289,5 +289,5 @@ pub async fn placed(ctx: &Context<'_>, student: &Student) -> ApiResult<bool> {
 /// The student `id`, if the caller may see it.
 pub async fn student_by_id(ctx: &Context<'_>, id: i64) -> ApiResult<Option<Student>> {
     let student = access(ctx)?.read(&readers::STUDENT).by_id(id);
-    Ok(student.one(&state(ctx)?.db).await?.map(Student::from))
+    Ok(student.one(database(ctx)?).await?.map(Student::from))
 }

@@ -4,7 +4,7 @@
 //! officer (`crate::subject::requests`), who carries a deletion out by completing it;
 //! `liftSubjectRestriction` ends a restriction of processing.
 
-use super::context::{access, state};
+use super::context::{access, database, state};
 use super::ids;
 use crate::error::{ApiError, ApiResult};
 use crate::privacy::readers;
@@ -162,7 +162,7 @@ impl SubjectRequestMutations {
             None => None,
         };
         let details = details.unwrap_or_default();
-        let asked = requests::ask(&state(ctx)?.db, access(ctx)?, student, &kind, &details, Utc::now()).await?;
+        let asked = requests::ask(database(ctx)?, access(ctx)?, student, &kind, &details, Utc::now()).await?;
         Ok(SubjectRequest(asked))
     }
     /// Acknowledges the request (the first time) and hands it to `assigneeId`, a privacy
@@ -176,7 +176,7 @@ impl SubjectRequestMutations {
         let id = ids::decode_as("SubjectRequest", &request_id).ok_or(ApiError::NotPermitted)?;
         // An id of another kind names no staff member: refused after the policy is asked.
         let assignee = assignee_id.as_ref().map(|staff| ids::decode_as("Staff", staff).unwrap_or(0));
-        let handled = requests::handle(&state(ctx)?.db, access(ctx)?, id, assignee, Utc::now()).await?;
+        let handled = requests::handle(database(ctx)?, access(ctx)?, id, assignee, Utc::now()).await?;
         Ok(SubjectRequest(handled))
     }
     /// Completes the request with its `outcome` for the family, or refuses it
@@ -200,7 +200,7 @@ impl SubjectRequestMutations {
     /// at the next request.
     async fn lift_subject_restriction(&self, ctx: &Context<'_>, request_id: ID) -> ApiResult<SubjectRequest> {
         let id = ids::decode_as("SubjectRequest", &request_id).ok_or(ApiError::NotPermitted)?;
-        let lifted = restriction::lift(&state(ctx)?.db, access(ctx)?, id, Utc::now()).await?;
+        let lifted = restriction::lift(database(ctx)?, access(ctx)?, id, Utc::now()).await?;
         Ok(SubjectRequest(lifted))
     }
 }
@@ -217,7 +217,7 @@ pub async fn list(ctx: &Context<'_>, open: bool, first: u64) -> ApiResult<Vec<Su
         .order_by(subject_request::Column::CompleteBy, Order::Asc)
         .order_by(subject_request::Column::Id, Order::Asc)
         .limit(first)
-        .all(&state(ctx)?.db)
+        .all(database(ctx)?)
         .await?;
     Ok(rows.into_iter().map(SubjectRequest).collect())
 }

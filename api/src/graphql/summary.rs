@@ -2,7 +2,7 @@
 //! [`crate::books::summary`]), the homeroom teacher's `recordConduct`, and each student's
 //! conduct levels, all through the privacy layer.
 
-use super::context::{access, signed_in, state};
+use super::context::{access, database, signed_in};
 use super::ids;
 use super::school::Subject;
 use crate::books::conduct::{self, ConductEntry};
@@ -159,8 +159,7 @@ pub async fn period(ctx: &Context<'_>, semester_id: Option<&ID>, year: bool) -> 
 /// The summary of `class`, if the caller may read it; its grades are noted as disclosed.
 pub async fn class_summary(ctx: &Context<'_>, class: i64, period: Period) -> ApiResult<Option<ClassSummary>> {
     let access = signed_in(ctx)?;
-    let state = state(ctx)?;
-    let Some(sheet) = summary::summary(&state.db, access, class, period).await? else { return Ok(None) };
+    let Some(sheet) = summary::summary(database(ctx)?, access, class, period).await? else { return Ok(None) };
     if let Ok(disclosures) = ctx.data::<Arc<Disclosures>>() {
         note_shown(disclosures, access.principal(), &sheet);
     }
@@ -228,7 +227,7 @@ pub async fn record_conduct(
     if !problems.is_empty() {
         return Err(ApiError::InvalidEntries(problems));
     }
-    let recorded = conduct::record(&state(ctx)?.db, access, class, semester, &decoded, reason, Utc::now()).await?;
+    let recorded = conduct::record(database(ctx)?, access, class, semester, &decoded, reason, Utc::now()).await?;
     let requests = super::book_locks::made(ctx, &recorded.requests).await?;
     Ok(RecordConductPayload { changed: i32::try_from(recorded.changed).unwrap_or(i32::MAX), requests })
 }
@@ -271,7 +270,7 @@ pub async fn conduct_of(ctx: &Context<'_>, student: i64) -> ApiResult<Vec<Conduc
         .read(&readers::CONDUCT)
         .narrow(entity::conduct::Column::StudentId, |column| column.eq(student))
         .order_by(entity::conduct::Column::SemesterId, sea_orm::Order::Asc)
-        .all(&state(ctx)?.db)
+        .all(database(ctx)?)
         .await?;
     Ok(rows.into_iter().map(ConductRecord).collect())
 }

@@ -7,7 +7,7 @@ mod rollover;
 pub use rollover::{ClassMapInput, RolloverArgs, RolloverDecision, RolloverLine, RolloverPlan, preview, roll_over};
 
 use super::calendar::SchoolYear;
-use super::context::{signed_in, state};
+use super::context::{database, signed_in};
 use super::ids;
 use super::school::Class;
 use crate::books::year::{calendar, classes};
@@ -46,7 +46,7 @@ pub async fn open_year(
     let terms: Vec<calendar::Term> =
         semesters.iter().map(|term| calendar::Term { starts_on: term.starts_on, ends_on: term.ends_on }).collect();
     let year = calendar::Term { starts_on, ends_on };
-    let (year, semesters) = calendar::open(&state(ctx)?.db, access, name, year, &terms).await?;
+    let (year, semesters) = calendar::open(database(ctx)?, access, name, year, &terms).await?;
     Ok(SchoolYear::new(year, semesters))
 }
 
@@ -74,6 +74,6 @@ pub async fn create_classes(
         };
         wanted.push(classes::NewClass { name: class.name, grade_level: class.grade_level, homeroom_staff });
     }
-    let created = classes::create(&state(ctx)?.db, access, school, year, &wanted).await?;
+    let created = classes::create(database(ctx)?, access, school, year, &wanted).await?;
     Ok(created.into_iter().map(Class).collect())
 }

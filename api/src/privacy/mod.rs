@@ -132,6 +132,12 @@ impl Access {
         &self.principal
     }
 
+    /// The connection the request reads through: a streaming replica for a query when one
+    /// is fresh enough for the caller (see [`crate::replicas`]), the primary otherwise.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
     /// The access of `principal` under the same policy as this request's: to ask what
     /// another person may do (the teacher a guardian names for a conversation).
     pub fn of_other(&self, principal: Principal) -> Access {

@@ -14,8 +14,10 @@ mod hub;
 mod listen;
 mod policy;
 mod scan;
+mod settings;
 
 pub use hub::{Hub, Watch};
+pub use settings::Settings;
 
 use crate::auth::Account;
 use crate::periodic::Periodic;

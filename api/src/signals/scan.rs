@@ -25,7 +25,7 @@ struct Marks {
 /// Scans every poll period until stopped.
 pub(super) fn spawn(state: Arc<AppState>) -> Periodic {
     let marks = Arc::new(Mutex::new(None::<Marks>));
-    let every = state.config.subscription_poll();
+    let every = state.config.subscriptions.poll();
     Periodic::spawn("signal scan", every, move || {
         let (state, marks) = (Arc::clone(&state), Arc::clone(&marks));
         async move {

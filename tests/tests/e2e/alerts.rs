@@ -65,7 +65,7 @@ async fn next_kind(socket: &mut crate::subscriptions::Socket) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_notice_a_message_and_an_absence_arrive_live_on_one_stream_which_ends_on_sign_out() {
-    let app = TestApp::spawn_with(|config| config.subscription_poll_ms = 50).await.unwrap();
+    let app = TestApp::spawn_with(|config| config.subscriptions.poll_ms = 50).await.unwrap();
     let teacher = app.sign_in("gvcn").await.unwrap();
     let class = homeroom_class(&app, &teacher).await;
     let child = class.students[0].clone();

@@ -39,6 +39,7 @@ mod policy_reload;
 mod policy_tools;
 mod primary_book;
 mod primary_nomination;
+mod replicas;
 mod retention;
 mod roles;
 mod roll_call;

@@ -218,7 +218,7 @@ async fn signing_out_everywhere_ends_every_session_of_the_caller_only() {
 async fn signing_out_everywhere_ends_the_subscriptions_of_those_sessions() {
     use super::subscriptions::{assert_ends, connect, next};
     use futures::SinkExt as _;
-    let app = TestApp::spawn_with(|config| config.subscription_poll_ms = 50).await.unwrap();
+    let app = TestApp::spawn_with(|config| config.subscriptions.poll_ms = 50).await.unwrap();
     let (listening, _) = tokens(&app, "0901234567").await;
     let mut socket = connect(&app, &listening).await;
     assert_eq!(next(&mut socket).await.unwrap()["type"], "connection_ack");

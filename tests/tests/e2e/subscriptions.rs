@@ -71,8 +71,8 @@ pub(crate) async fn assert_ends(socket: &mut Socket) {
 async fn a_guardians_subscription_receives_an_absence_and_is_completed_when_the_guardianship_ends() {
     // PostgreSQL announces a guardianship's change; on SQLite the periodic recheck finds it.
     let app = TestApp::spawn_with(|config| {
-        config.subscription_poll_ms = 50;
-        config.subscription_recheck_secs = 1;
+        config.subscriptions.poll_ms = 50;
+        config.subscriptions.recheck_secs = 1;
     })
     .await
     .unwrap();

@@ -4,7 +4,7 @@
 
 use crate::books::year::intake::{self, Intake, NewGuardian, NewStudent};
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::context::{signed_in, state};
+use crate::graphql::context::{database, signed_in, state};
 use crate::graphql::ids;
 use crate::graphql::people::Student;
 use crate::privacy::readers;
@@ -140,7 +140,7 @@ impl From<NewStudentInput> for NewStudent {
 async fn answer(ctx: &Context<'_>, intake: Intake) -> ApiResult<IntakeResult> {
     let ids: Vec<i64> = intake.students.iter().map(|row| row.id).collect();
     let read = signed_in(ctx)?.read(&readers::STUDENT).narrow(student::Column::Id, |column| column.is_in(ids.clone()));
-    let mut rows = read.all(&state(ctx)?.db).await?;
+    let mut rows = read.all(database(ctx)?).await?;
     rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
     let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     Ok(IntakeResult {

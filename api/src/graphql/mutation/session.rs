@@ -2,7 +2,7 @@
 
 use crate::auth::session;
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::context::{access, state};
+use crate::graphql::context::{access, database, state};
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
@@ -64,7 +64,7 @@ impl SessionMutations {
     /// Ends the current session: its access and refresh tokens stop working at once.
     async fn sign_out(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         let session_id = access(ctx)?.principal().session_id.ok_or(ApiError::Unauthenticated)?;
-        session::end(&state(ctx)?.db, session_id, entity::SessionEnd::SignOut).await?;
+        session::end(database(ctx)?, session_id, entity::SessionEnd::SignOut).await?;
         Ok(true)
     }
     /// Ends every session of the caller's account, this one included (a lost phone, a
@@ -73,7 +73,7 @@ impl SessionMutations {
     async fn sign_out_everywhere(&self, ctx: &Context<'_>) -> ApiResult<i32> {
         let principal = access(ctx)?.principal();
         let account = principal.account.filter(|_| principal.session_id.is_some()).ok_or(ApiError::Unauthenticated)?;
-        let ended = session::end_all(&state(ctx)?.db, account, entity::SessionEnd::SignOutEverywhere).await?;
+        let ended = session::end_all(database(ctx)?, account, entity::SessionEnd::SignOutEverywhere).await?;
         Ok(i32::try_from(ended).unwrap_or(i32::MAX))
     }
 }

@@ -5,7 +5,7 @@
 //! reach answers `FORBIDDEN` exactly like a missing one, and nothing is written.
 
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::context::{signed_in, state};
+use crate::graphql::context::{database, signed_in, state};
 use crate::graphql::ids;
 use crate::graphql::people::{Staff, staff_where};
 use crate::graphql::staff_history::{AssignmentRecord, StaffRoleRecord};
@@ -118,13 +118,13 @@ impl StaffMutations {
     ) -> ApiResult<StaffRoleRecord> {
         let access = signed_in(ctx)?;
         let staff = target("Staff", &staff_id)?;
-        Ok(staffing::set_role(&state(ctx)?.db, access, staff, &role, from, to).await?.into())
+        Ok(staffing::set_role(database(ctx)?, access, staff, &role, from, to).await?.into())
     }
     /// Ends a role on `on`, its last day: from the next day it no longer counts.
     async fn end_staff_role(&self, ctx: &Context<'_>, role_id: ID, on: NaiveDate) -> ApiResult<StaffRoleRecord> {
         let access = signed_in(ctx)?;
         let role = target("StaffRole", &role_id)?;
-        Ok(staffing::end_role(&state(ctx)?.db, access, role, on).await?.into())
+        Ok(staffing::end_role(database(ctx)?, access, role, on).await?.into())
     }
     /// Makes a staff member the homeroom teacher of a class from `from` (today when null)
     /// to the end of the class's school year. The previous homeroom teacher's assignment ends
@@ -141,7 +141,7 @@ impl StaffMutations {
         let class = target("Class", &class_id)?;
         let staff = target("Staff", &staff_id)?;
         let from = from.unwrap_or(access.principal().today);
-        Ok(staffing::assign_homeroom(&state(ctx)?.db, access, class, staff, from).await?.into())
+        Ok(staffing::assign_homeroom(database(ctx)?, access, class, staff, from).await?.into())
     }
     /// Makes a staff member the teacher of a section for a semester of its year
     /// (`semesterId`: the semester's dates), or from `from` (today when null) until `to`
@@ -173,14 +173,14 @@ impl StaffMutations {
             (None, from, to) => Term::Days { from, to },
         };
         let today = access.principal().today;
-        Ok(staffing::assign_teaching(&state(ctx)?.db, access, section, staff, term, today).await?.into())
+        Ok(staffing::assign_teaching(database(ctx)?, access, section, staff, term, today).await?.into())
     }
     /// Ends an assignment on `on`, its last day: the powers it gives stop at the first
     /// request after.
     async fn end_assignment(&self, ctx: &Context<'_>, assignment_id: ID, on: NaiveDate) -> ApiResult<AssignmentRecord> {
         let access = signed_in(ctx)?;
         let assignment = target("Assignment", &assignment_id)?;
-        Ok(staffing::end_assignment(&state(ctx)?.db, access, assignment, on).await?.into())
+        Ok(staffing::end_assignment(database(ctx)?, access, assignment, on).await?.into())
     }
     /// Records a staff member's leave (ON_LEAVE), return (ACTIVE), transfer to another
     /// school (TRANSFERRED, with `toSchoolId`) or departure (LEFT) from `on` (today or
@@ -209,7 +209,7 @@ impl StaffMutations {
         };
         let change = StatusChange { status: status.into(), on, note, to_school };
         let today = access.principal().today;
-        let row = staffing::record_status(&state(ctx)?.db, access, staff, change, today).await?;
+        let row = staffing::record_status(database(ctx)?, access, staff, change, today).await?;
         reread(ctx, row.id).await
     }
     /// Changes the caller's own work phone and e-mail (null keeps a value, an empty text

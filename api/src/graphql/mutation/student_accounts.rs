@@ -1,7 +1,7 @@
 //! Mutations that give a class's students their accounts.
 
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::context::{signed_in, state};
+use crate::graphql::context::{database, signed_in};
 use crate::graphql::ids;
 use crate::graphql::people::Student;
 use async_graphql::{Context, ID, Object, SimpleObject};
@@ -46,7 +46,7 @@ impl StudentAccountMutations {
     ) -> ApiResult<EnableStudentAccountsPayload> {
         let access = signed_in(ctx)?;
         let class = ids::decode_as("Class", &class_id).ok_or(ApiError::NotPermitted)?;
-        let enabled = crate::books::student_accounts::enable(&state(ctx)?.db, access, class).await?;
+        let enabled = crate::books::student_accounts::enable(database(ctx)?, access, class).await?;
         let accounts = enabled
             .accounts
             .into_iter()

@@ -3,7 +3,7 @@
 
 use crate::books::year::rollover::{self, ClassMap, Decision, Entry, Plan};
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::context::{signed_in, state};
+use crate::graphql::context::{database, signed_in};
 use crate::graphql::ids;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::Utc;
@@ -208,7 +208,7 @@ fn rollover_ids(args: &RolloverArgs<'_>) -> ApiResult<RolloverIds> {
 pub async fn preview(ctx: &Context<'_>, args: &RolloverArgs<'_>) -> ApiResult<RolloverPlan> {
     let access = signed_in(ctx)?;
     let ids = rollover_ids(args)?;
-    let plan = rollover::preview(&state(ctx)?.db, access, ids.which()).await?;
+    let plan = rollover::preview(database(ctx)?, access, ids.which()).await?;
     Ok(RolloverPlan { plan, excluded: BTreeSet::new() })
 }
 
@@ -232,6 +232,6 @@ pub async fn roll_over(
         excluded.insert(student);
     }
     let decided = rollover::Decided { expected, exclude: &excluded };
-    let applied = rollover::apply(&state(ctx)?.db, access, ids.which(), &decided, Utc::now()).await?;
+    let applied = rollover::apply(database(ctx)?, access, ids.which(), &decided, Utc::now()).await?;
     Ok(RolloverPlan { plan: applied.plan, excluded: applied.excluded })
 }

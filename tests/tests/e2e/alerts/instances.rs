@@ -20,7 +20,7 @@ use tokio_tungstenite::tungstenite::Message;
 fn fast(config: &mut Config, gateway: &str) {
     config.outbox.poll_ms = 20;
     config.outbox.push_url = Some(gateway.to_owned());
-    config.subscription_poll_ms = 50;
+    config.subscriptions.poll_ms = 50;
 }
 
 /// The next `next` event within `wait`, if any (pings answered).

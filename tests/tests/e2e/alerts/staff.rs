@@ -62,7 +62,7 @@ async fn family_writes(app: &TestApp, student: &str, teacher: i64, text: &str) -
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_familys_message_reaches_its_teacher_live_and_by_push_and_no_other_teacher() {
-    let app = TestApp::spawn_with(|config| config.subscription_poll_ms = 50).await.unwrap();
+    let app = TestApp::spawn_with(|config| config.subscriptions.poll_ms = 50).await.unwrap();
     let teacher = app.sign_in("gvcn").await.unwrap();
     let teacher_id = staff_id(&app, &teacher).await;
     let class = homeroom_class(&app, &teacher).await;

@@ -19,8 +19,8 @@ use tokio_tungstenite::tungstenite::Message;
 
 /// No periodic recheck within a test's time.
 fn waiting(config: &mut Config) {
-    config.subscription_recheck_secs = 3600;
-    config.subscription_poll_ms = 50;
+    config.subscriptions.recheck_secs = 3600;
+    config.subscriptions.poll_ms = 50;
 }
 
 /// Another instance over `app`'s database, its configuration adjusted by `adjust`.
@@ -151,7 +151,7 @@ async fn a_policy_edit_applied_by_one_instance_applies_on_the_other() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn waiting_subscriptions_cost_no_statements() {
     const SUBSCRIPTIONS: u64 = 20;
-    let app = TestApp::spawn_with(|config| config.subscription_recheck_secs = 3600).await.unwrap();
+    let app = TestApp::spawn_with(|config| config.subscriptions.recheck_secs = 3600).await.unwrap();
     let teacher = app.sign_in("gvcn").await.unwrap();
     let class = homeroom_class(&app, &teacher).await;
     let parent = app.sign_in(&guardian_of(&app, &class.students[0]).await).await.unwrap();
