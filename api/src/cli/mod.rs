@@ -275,3 +275,15 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        // Every flag and variable of every command, the flattened settings included, has a
+        // name of its own: clap refuses duplicates only when the command line is built.
+        super::Cli::command().debug_assert();
+    }
+}

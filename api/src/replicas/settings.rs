@@ -9,12 +9,17 @@ use std::time::Duration;
 pub struct Settings {
     /// Streaming replicas of the PostgreSQL database that serve queries, comma-separated
     /// (`postgres://USER@HOST/DB,...`); none: everything reads the primary.
-    #[arg(long = "database-replica-urls", env = "EMIS_DATABASE_REPLICA_URLS", value_delimiter = ',')]
+    #[arg(
+        id = "database_replica_urls",
+        long = "database-replica-urls",
+        env = "EMIS_DATABASE_REPLICA_URLS",
+        value_delimiter = ','
+    )]
     pub urls: Vec<String>,
 
     /// How far a replica may be behind the primary and still serve queries, in milliseconds
     /// (10–60000): one further behind, or not answering, is passed over for the primary.
-    #[arg(long = "replica-max-lag-ms", env = "EMIS_REPLICA_MAX_LAG_MS", default_value_t = 1_000,
+    #[arg(id = "replica_max_lag_ms", value_name = "MS", long = "replica-max-lag-ms", env = "EMIS_REPLICA_MAX_LAG_MS", default_value_t = 1_000,
           value_parser = within::<u64>("EMIS_REPLICA_MAX_LAG_MS", 10, 60_000))]
     pub max_lag_ms: u64,
 }
