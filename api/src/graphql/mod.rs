@@ -42,6 +42,7 @@ pub mod roster;
 pub mod school;
 pub mod sensitive;
 pub mod sharing;
+pub mod sharing_mutations;
 pub mod staff;
 pub mod staff_alerts;
 pub mod staff_history;

@@ -26,7 +26,7 @@ pub struct MutationRoot(
     crate::graphql::conversation_mutations::ConversationMutations,
     crate::graphql::channels::AlertMutations,
     crate::graphql::staff_alerts::AvailabilityMutations,
-    crate::graphql::sharing::SharingMutations,
+    crate::graphql::sharing_mutations::SharingMutations,
     crate::graphql::consent::ConsentMutations,
     crate::graphql::breaches::BreachMutations,
     crate::graphql::subject_requests::SubjectRequestMutations,
