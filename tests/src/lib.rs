@@ -103,6 +103,15 @@ pub fn policy_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../policy")
 }
 
+/// A copy of the shipped policy files in a new temporary folder, for a test to edit.
+pub fn policy_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for file in ["model.conf", "policy.csv", "cases.csv", "purposes.csv"] {
+        std::fs::copy(policy_dir().join(file), dir.path().join(file)).expect("the policy files copy");
+    }
+    dir
+}
+
 /// A running server over a seeded database.
 pub struct TestApp {
     pub address: String,

@@ -3,7 +3,7 @@
 //! sensitive grant waits for the privacy officer's confirmation. Every attempt is recorded
 //! (`policy_change`), and the disclosure log names the version each entry was judged under.
 
-use emis_tests::{TestApp, policy_dir};
+use emis_tests::TestApp;
 use entity::{disclosure_log, policy_change};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 use serde_json::json;
@@ -54,10 +54,7 @@ fn edit(dir: &Path, file: &str, from: &str, to: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_valid_policy_edit_takes_effect_and_a_broken_one_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    for file in ["model.conf", "policy.csv", "cases.csv"] {
-        std::fs::copy(policy_dir().join(file), dir.path().join(file)).unwrap();
-    }
+    let dir = emis_tests::policy_copy();
     let policy = dir.path().to_path_buf();
     let app = TestApp::spawn_with(move |config| {
         config.policy_dir = policy;

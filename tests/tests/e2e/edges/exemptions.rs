@@ -5,7 +5,7 @@
 
 use super::world::{school, schools_of};
 use emis::graphql::ids::encode;
-use emis_tests::{TestApp, error_code, policy_dir};
+use emis_tests::{TestApp, error_code};
 use serde_json::{Value, json};
 
 const EXEMPT: &str =
@@ -17,10 +17,7 @@ const SUMMARY: &str = "query($id: ID!) { class(id: $id) { summary { lines { stud
 /// The policy folder with the teachers' `exemption`/`read` lines taken out (and the case that
 /// expected one turned round).
 fn without_teachers_exemptions() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for file in ["model.conf", "policy.csv", "cases.csv"] {
-        std::fs::copy(policy_dir().join(file), dir.path().join(file)).unwrap();
-    }
+    let dir = emis_tests::policy_copy();
     let edit = |file: &str, from: &str, to: &str| {
         let path = dir.path().join(file);
         let text = std::fs::read_to_string(&path).unwrap();

@@ -2,15 +2,12 @@
 //! school (`disclosure`, `any`) reads the entries of a school not their own.
 
 use super::world::{principal_of, schools_of};
-use emis_tests::{TestApp, policy_dir};
+use emis_tests::TestApp;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_disclosure_line_for_any_relationship_opens_every_schools_log() {
-    let dir = tempfile::tempdir().unwrap();
-    for file in ["model.conf", "policy.csv", "cases.csv"] {
-        std::fs::copy(policy_dir().join(file), dir.path().join(file)).unwrap();
-    }
+    let dir = emis_tests::policy_copy();
     let mut lines = std::fs::read_to_string(dir.path().join("policy.csv")).unwrap();
     lines.push_str("p, privacy_officer, disclosure, read, any, allow\n");
     std::fs::write(dir.path().join("policy.csv"), lines).unwrap();

@@ -8,7 +8,7 @@ use crate::roll_call::{guardian_of, homeroom_class, roll_call};
 use crate::subscriptions::{Socket, assert_ends, connect, connect_to, next};
 use emis::config::Config;
 use emis::startup::Application;
-use emis_tests::{TestApp, policy_dir};
+use emis_tests::{TestApp, policy_copy, policy_dir};
 use futures::SinkExt as _;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -87,15 +87,6 @@ async fn an_absence_on_one_instance_reaches_the_other_and_a_sign_out_there_ends_
     assert_ends(&mut socket).await;
     other.stop().await;
     app.stop().await.unwrap();
-}
-
-/// A copy of the shipped policy files in a new directory.
-fn policy_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for file in ["model.conf", "policy.csv", "cases.csv", "purposes.csv"] {
-        std::fs::copy(policy_dir().join(file), dir.path().join(file)).unwrap();
-    }
-    dir
 }
 
 fn remove_line(dir: &Path, line: &str) {
